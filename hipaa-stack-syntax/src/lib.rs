@@ -7093,6 +7093,51 @@ const fn text_command_redefined(b: &[u8]) -> bool {
         {
             return true;
         }
+        if !matches!(
+            x,
+            b'e' | b'p'
+                | b's'
+                | b'g'
+                | b'f'
+                | b'l'
+                | b'h'
+                | b'B'
+                | b'a'
+                | b'c'
+                | b'w'
+                | b'o'
+                | b't'
+                | b'b'
+                | b'u'
+                | b'j'
+                | b'v'
+        ) {
+            i += 1;
+            continue;
+        }
+        // The commands a password reader is fed by (hostile review 27: `aws() { echo
+        // root:…; }` then `aws … | chpasswd`), at the start of a word (or after a quote or
+        // a backslash), by their first two letters.
+        if !matches!(x, b'e' | b'g' | b'f' | b'l' | b'B')
+            && (i == 0
+                || matches!(
+                    b[i - 1],
+                    b' ' | b'\t'
+                        | b'\n'
+                        | b';'
+                        | b'&'
+                        | b'|'
+                        | b'('
+                        | b'{'
+                        | b'/'
+                        | b'"'
+                        | b'\''
+                        | b'\\'
+                ))
+            && feeder_redefined(b, i)
+        {
+            return true;
+        }
         if !matches!(x, b'e' | b'p' | b's' | b'g' | b'f' | b'l' | b'h' | b'B') {
             i += 1;
             continue;
@@ -7202,6 +7247,218 @@ const fn text_command_redefined(b: &[u8]) -> bool {
         i += 1;
     }
     false
+}
+
+/// Commands whose output a password reader may be fed, as [`reader_fed_readably`],
+/// [`fetching_command`] and [`transform_stage`] trust them (`echo`, `printf`, `sed` and
+/// `grep` are [`TEXT_COMMANDS`]).
+const FEEDERS: [&str; 16] = [
+    "aws", "curl", "cut", "cat", "wget", "openssl", "head", "tail", "tr", "base64", "sort", "uniq",
+    "uuidgen", "jq", "pwgen", "vault",
+];
+
+/// The range of [`FEEDERS`] that may start with the bytes at `i` (their first two letters,
+/// or a first letter then a quote or backslash, which may split a name: `c"u"rl`).
+const fn feeders_at(b: &[u8], i: usize) -> (usize, usize) {
+    if i + 1 >= b.len() {
+        return (0, 0);
+    }
+    let split = matches!(b[i + 1], b'"' | b'\'' | b'\\');
+    match (b[i], b[i + 1]) {
+        (b'a', b'w') => (0, 1),
+        (b'c', b'u') => (1, 3),
+        (b'c', b'a') => (3, 4),
+        (b'c', _) if split => (1, 4),
+        (b'a', _) if split => (0, 1),
+        (b'w', b'g') => (4, 5),
+        (b'w', _) if split => (4, 5),
+        (b'o', b'p') => (5, 6),
+        (b'o', _) if split => (5, 6),
+        (b'h', b'e') => (6, 7),
+        (b'h', _) if split => (6, 7),
+        (b't', b'a') => (7, 8),
+        (b't', b'r') => (8, 9),
+        (b't', _) if split => (7, 9),
+        (b'b', b'a') => (9, 10),
+        (b'b', _) if split => (9, 10),
+        (b's', b'o') => (10, 11),
+        (b's', _) if split => (10, 11),
+        (b'u', b'n' | b'u') => (11, 13),
+        (b'u', _) if split => (11, 13),
+        (b'j', b'q') => (13, 14),
+        (b'j', _) if split => (13, 14),
+        (b'p', b'w') => (14, 15),
+        (b'p', _) if split => (14, 15),
+        (b'v', b'a') => (15, 16),
+        (b'v', _) if split => (15, 16),
+        _ => (0, 0),
+    }
+}
+
+/// Whether the word at `i` redefines one of [`FEEDERS`] (hostile review 27): a function
+/// (`aws() {`, `function aws`), an alias, or a file of that name the script writes (a
+/// redirection's target, `tee`'s) or copies, moves, links or installs from a file of
+/// another name (`cp /tmp/x /usr/local/bin/aws`; `ln -s /usr/local/bin/aws /usr/bin/aws`
+/// passes). Found first on the PATH, it would print what the script says.
+const fn feeder_redefined(b: &[u8], i: usize) -> bool {
+    let n = b.len();
+    let (mut f, last) = feeders_at(b, i);
+    while f < last {
+        let name = FEEDERS[f].as_bytes();
+        let e = match_word(b, i, name, false);
+        f += 1;
+        if e == 0 || (e < n && (name_byte(b[e]) || matches!(b[e], b'-' | b'.' | b'/'))) {
+            continue;
+        }
+        // The word that holds the name, its end past quotes.
+        let mut ws = i;
+        while ws > 0 && word_byte(b[ws - 1]) {
+            ws -= 1;
+        }
+        let mut end = e;
+        while end < n && matches!(b[end], b'"' | b'\'') {
+            end += 1;
+        }
+        let after = skip_blanks(b, end);
+        let mut before = ws;
+        while before > 0 && matches!(b[before - 1], b' ' | b'\t') {
+            before -= 1;
+        }
+        // `NAME()`, `function NAME`, `alias NAME=`.
+        if (ws == i
+            && after < n
+            && b[after] == b'('
+            && skip_blanks(b, after + 1) < n
+            && b[skip_blanks(b, after + 1)] == b')')
+            || (before >= 8 && at_exactly(b, before - 8, b"function") && ws == i)
+            || (end < n && b[end] == b'=' && before >= 5 && at_exactly(b, before - 5, b"alias"))
+        {
+            return true;
+        }
+        if end < n && word_byte(b[end]) {
+            continue;
+        }
+        // A file of that name: a redirection's target, `dd`'s `of=`, a download of a
+        // local file (`curl -o …/aws file:///…`).
+        if (before > 0 && b[before - 1] == b'>') || at_exactly(b, ws, b"of=") {
+            return true;
+        }
+        if before >= 2
+            && matches!(b[before - 1], b'o' | b'O' | b't')
+            && (b[before - 2] == b'-' || b[before - 2] == b'u')
+            && range_holds(b, command_start(b, ws), logical_line_end(b, ws), b"file:")
+        {
+            return true;
+        }
+        // The last word of `tee`, `cp`, `mv`, `ln` or `install` (from a file of another
+        // name but for `tee`).
+        // (Before the command's end or its redirections.)
+        if ws > 0
+            && !command_position(b, ws)
+            && (command_end_or_line(b, after) || (after < n && matches!(b[after], b'<' | b'>')))
+        {
+            let c = command_word(b, ws);
+            if word_at(b, c, b"tee") {
+                return true;
+            }
+            if word_at(b, c, b"cp")
+                || word_at(b, c, b"mv")
+                || word_at(b, c, b"ln")
+                || word_at(b, c, b"install")
+            {
+                // The word before: the source. A file of the same name passes (`ln -s
+                // /usr/local/bin/aws /usr/bin/aws`), and one the script does not make
+                // (`mv jq-linux64 /usr/local/bin/jq`); not one it writes, a descriptor's or
+                // a process substitution's, or a name made at boot.
+                let mut se = before;
+                while se > 0 && matches!(b[se - 1], b'"' | b'\'') {
+                    se -= 1;
+                }
+                let mut ss = se;
+                while ss > 0 && word_byte(b[ss - 1]) {
+                    ss -= 1;
+                }
+                let mut ps = se;
+                while ps > ss && b[ps - 1] != b'/' {
+                    ps -= 1;
+                }
+                // Its last part must start with the name (`jq-linux64`, `aws`): another
+                // program linked under the name runs as it (`ln -s /usr/bin/env …/aws`).
+                return ps >= se
+                    || !at_exactly(b, ps, name)
+                    || range_holds(b, ss, se, b"$")
+                    || range_holds(b, ss, se, b"`")
+                    || range_holds(b, ss, se, b"(")
+                    || range_holds(b, ss, se, b"/dev/")
+                    || range_holds(b, ss, se, b"/proc/")
+                    || file_written_by_script(b, ps, se);
+            }
+        }
+    }
+    false
+}
+
+/// Whether the script writes a file whose last part is `b[p..e]` (elsewhere than at `p`):
+/// the target of a redirection or of `tee`, by that last part.
+const fn file_written_by_script(b: &[u8], p: usize, e: usize) -> bool {
+    let n = b.len();
+    let m = e - p;
+    let mut k = 0;
+    while k + m <= n {
+        if k != p
+            && b[k] == b[p]
+            && names_equal(b, k, p, m)
+            && (k == 0 || matches!(b[k - 1], b'/' | b' ' | b'\t' | b'"' | b'\'' | b'>'))
+            && (k + m == n || !(name_byte(b[k + m]) || matches!(b[k + m], b'.' | b'-')))
+        {
+            let mut ws = k;
+            while ws > 0 && word_byte(b[ws - 1]) {
+                ws -= 1;
+            }
+            let mut before = ws;
+            while before > 0 && matches!(b[before - 1], b' ' | b'\t') {
+                before -= 1;
+            }
+            if before > 0 && b[before - 1] == b'>' {
+                return true;
+            }
+            let c = command_word(b, ws);
+            if c < ws && word_at(b, c, b"tee") {
+                return true;
+            }
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Whether the name before the `=` at `i` follows a flag cluster holding `n` (`declare -n
+/// r=…`), tested without a call for every `=` ([`nameref_made_at`] reads the command).
+const fn nameref_flag_before(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && matches!(b[k - 1], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_') {
+        k -= 1;
+    }
+    if k < 4 || !matches!(b[k - 1], b' ' | b'\t') {
+        return false;
+    }
+    let mut f = k - 1;
+    let mut n_flag = false;
+    while f > 0 && b[f - 1].is_ascii_alphabetic() {
+        n_flag = n_flag || b[f - 1] == b'n';
+        f -= 1;
+    }
+    n_flag && f > 0 && b[f - 1] == b'-'
+}
+
+/// Whether the `=` at `i` gives a name reference (`declare -n`, `local -n`, `typeset -n`) a
+/// target made at boot (`declare -n r=${U:-X}`; hostile review 27): what `r=…` then sets
+/// is a variable the check cannot name.
+const fn nameref_made_at(b: &[u8], i: usize) -> bool {
+    let c = first_word_from(b, command_start(b, i));
+    c < i
+        && (word_at(b, c, b"declare") || word_at(b, c, b"local") || word_at(b, c, b"typeset"))
+        && command_has_flag(b, c, b'n', b"")
 }
 
 /// Whether the `=` at `i` follows a brace expansion that makes the names assigned (`export
@@ -7645,7 +7902,10 @@ const fn nginx_pass_directive(b: &[u8], i: usize) -> bool {
 
 /// Whether the word at `k` is only an expansion of a variable bash sets itself
 /// ([`bash_set_name`]: `$_`, `$REPLY`, `$MAPFILE`, `${BASH_ALIASES[x]}`, quoted or braced,
-/// with a subscript), which may hold what a command was last given or read.
+/// with a subscript), which may hold what a command was last given or read; or of a variable
+/// given written text in which a word looks like a flag ([`named_with_flag_text`]: `read
+/// -rac <<< -phunter2; mysql "$c"`, `for c in -phunter2`, `c=$(echo -phunter2)`; hostile
+/// review 27): `for db in ehr audit; do mysqldump … "$db"` passes.
 const fn special_variable_word(b: &[u8], k: usize) -> bool {
     let v = skip_quotes(b, k);
     if !(v < b.len() && b[v] == b'$') {
@@ -7657,7 +7917,12 @@ const fn special_variable_word(b: &[u8], k: usize) -> bool {
     while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
         e += 1;
     }
-    if e == s || !bash_set_name(b, s, e) {
+    if e == s
+        || !(bash_set_name(b, s, e)
+            || (!b[s].is_ascii_digit()
+                && variable_written(b, v)
+                && named_with_flag_text(b, v, s, e)))
+    {
         return false;
     }
     let mut t = e;
@@ -7671,6 +7936,109 @@ const fn special_variable_word(b: &[u8], k: usize) -> bool {
         t += 1;
     }
     t >= b.len() || blank(b, t) > 0 || matches!(b[t], b'\n' | b';' | b'|' | b'&' | b')')
+}
+
+/// Whether a word of the name `b[s..e]` before `v` (a setter: `C=…`, `read … C <<< …`, `for
+/// C in …`, `printf -v C …`) is followed, in its command or the lines of its here-document,
+/// by a word that looks like a flag (`-p…`, `--password…`): the variable may hold one.
+const fn named_with_flag_text(b: &[u8], v: usize, s: usize, e: usize) -> bool {
+    let n = b.len();
+    let len = e - s;
+    let mut k = v;
+    while k > 0 {
+        k -= 1;
+        if b[k] != b[s]
+            || k + len >= n
+            || (k > 0
+                && ((name_byte(b[k - 1]) && !flag_attached(b, k))
+                    || matches!(b[k - 1], b'$' | b'{')))
+            || name_byte(b[k + len])
+            || !names_equal(b, k, s, len)
+        {
+            continue;
+        }
+        // Its command and its here-document's lines; for `read` or `mapfile` without an
+        // input of its own, the input of the loop it is in (`while read -r c; do …; done
+        // <<< …`); from a descriptor (`read -u 3`), unknown.
+        let c = first_word_from(b, command_start(b, k));
+        let reads = c < k
+            && (word_at(b, c, b"read") || word_at(b, c, b"mapfile") || word_at(b, c, b"readarray"));
+        if reads && command_has_flag(b, c, b'u', b"") {
+            return true;
+        }
+        let (flagged, own_input) = command_text_flagged(b, k + len);
+        if flagged {
+            return true;
+        }
+        if reads && !own_input {
+            let mut d = k + len;
+            while d + 4 <= n && !(word_at(b, d, b"done") && command_position(b, d)) {
+                d += 1;
+            }
+            if d + 4 <= n && command_text_flagged(b, d + 4).0 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether the rest of the command from `j`, and the lines of a here-document it opens,
+/// hold a word that looks like a flag ([`flag_text_at`]), and whether it is given an
+/// input of its own (`<`, `<<`, `<<<`).
+const fn command_text_flagged(b: &[u8], j: usize) -> (bool, bool) {
+    let n = b.len();
+    let mut j = j;
+    let mut document = None;
+    let mut input = false;
+    while j < n && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j)) {
+        if flag_text_at(b, j) {
+            return (true, true);
+        }
+        if b[j] == b'<' {
+            input = true;
+            if j + 2 < n && b[j + 1] == b'<' && b[j + 2] != b'<' && document.is_none() {
+                document = here_document_word(b, j);
+            }
+        }
+        j += 1;
+    }
+    if let Some((d, de, _)) = document {
+        // To the delimiter's line (or the end).
+        while j < n {
+            let line = j + 1;
+            let mut t = line;
+            while t < n && b[t] == b'\t' {
+                t += 1;
+            }
+            if t + (de - d) <= n && names_equal(b, t, d, de - d) {
+                break;
+            }
+            j = line;
+            while j < n && b[j] != b'\n' {
+                if flag_text_at(b, j) {
+                    return (true, true);
+                }
+                j += 1;
+            }
+        }
+    }
+    (false, input)
+}
+
+/// Whether a word that looks like a flag starts at `j`: `-` or `--` then a letter, not
+/// inside a word (`my-host`) ([`named_with_flag_text`]).
+const fn flag_text_at(b: &[u8], j: usize) -> bool {
+    let n = b.len();
+    if b[j] != b'-' || (j > 0 && (name_byte(b[j - 1]) || b[j - 1] == b'-')) {
+        return false;
+    }
+    let l = if j + 1 < n && b[j + 1] == b'-' {
+        j + 2
+    } else {
+        j + 1
+    };
+    l < n && b[l].is_ascii_alphabetic()
 }
 
 /// Whether the rest of a Python f-string from `v` to its closing `quote` writes text: a
@@ -8853,7 +9221,7 @@ const QUOTED_OPERATOR_IN_PARTS: &str = "user data in cloud-config or MIME parts 
 /// The reason [`user_data_problem`] gives for text the script runs as commands that the check
 /// cannot read as script (hostile review 26).
 const RUN_TEXT: &str = "user data may not run text it makes as commands: printed (`echo`, `printf`, `yes`, a here-string, `sed`, a `jq` that writes text) into a shell (`| bash`, `| sh`, `| . /dev/stdin`, `| su`), a here-string given to a shell (`bash <<< …`), a process substitution read as a script (`. <(echo …)`), nor a variable or a substitution holding written text expanded into the script of `eval`, of a shell's `-c` or of a here-document given to a shell (`c=$(echo '…'); eval \"$c\"`, `printf -v c …; bash -c \"$c\"`): the check reads the script as written, not the commands that text becomes, and cannot tell whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the commands themselves, in the script, in `-c '…'` or in a here-document (`bash <<'EOF'`), and give a shell's script values as arguments or exported variables (`bash -c 'git clone \"$1\"' _ \"$REPO\"`)";
-const TEXT_COMMAND_REDEFINED: &str = "user data may not redefine `echo`, `printf`, `sed`, `grep`, `egrep`, `fgrep` or `logger` (a function or an alias of that name, also through `eval` or `BASH_ALIASES`, `enable -n`, `hash -p`, `BASH_CMDS`, or a file of that name that it writes, copies, moves or links), nor turn on `shopt -s expand_aliases`, which lets an alias of any name run anything, nor run text through `sed`'s `e` command or flag: the check reads what their quotes hold as text, which would then run as commands, and cannot tell whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the script's own commands names of their own";
+const TEXT_COMMAND_REDEFINED: &str = "user data may not redefine `echo`, `printf`, `sed`, `grep`, `egrep`, `fgrep` or `logger` (a function or an alias of that name, also through `eval` or `BASH_ALIASES`, `enable -n`, `hash -p`, `BASH_CMDS`, or a file of that name that it writes, copies, moves or links), nor turn on `shopt -s expand_aliases`, which lets an alias of any name run anything, nor redefine a command whose output a password reader may be fed (`aws`, `curl`, `wget`, `cat`, `jq`, `head`, `tail`, `tr`, `cut`, `base64`, `sort`, `uniq`, `openssl`, `pwgen`, `uuidgen`, `vault`: a function, an alias, or a file of that name written, or copied, moved, linked or installed from a file of another name), nor run text through `sed`'s `e` command or flag: the check reads what their quotes hold as text, which would then run as commands, and cannot tell whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the script's own commands names of their own";
 /// Why escapes that spell characters are refused.
 const SPELLED: &str = "user data may not spell printable characters with escapes (`\\x6d`, `\\155`, `\\u006d`, `\\x7c` in `$'…'`, `printf` or `echo`): the check cannot read the text they make, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the characters themselves";
 /// Why a command named at boot is refused when it is given a password flag.
@@ -9309,61 +9677,123 @@ const fn any_tool_given_password(b: &[u8], i: usize) -> bool {
     htpasswd_operands(b, end) || rabbitmq_operands(b, end)
 }
 
-/// Whether the `?`, `*` or `[` at `i` is in a pattern the shell expands at boot that may
-/// name a password reader, which the check then cannot follow (hostile review 27): a
-/// command's name fed input (piped into, or given `<`, `<<` or `<<<`: `echo … |
-/// /usr/sbin/chpass?d`), or a word whose last part matches the name of a reader of
-/// [`READER_NAMES`] that reads whatever its flags (`chpasswd` … `kinit`) and not every name
-/// of that length, anywhere (copied or linked under another name: `ln -s
-/// /usr/sbin/chpass?d /x/setpw`, `cp /usr/sbin/[c]hpasswd /x/setpw`; not `*`, `*.conf`).
+/// Whether the pattern byte at `i` is in a pattern the shell expands at boot whose last
+/// part matches the name of a password reader that reads whatever its flags (`chpasswd` …
+/// `kinit` of [`READER_NAMES`], and `sudo`) and not every name that long
+/// ([`matches_only`]; hostile review 27), run as a command (`echo … | /usr/sbin/chpass?d`,
+/// `[[:lower:]]hpasswd`, `chpas@(s)wd`) or copied, moved, linked or installed under another
+/// name (`ln -s /usr/sbin/chpass?d /x/setpw`): the check cannot follow it. A copy into a
+/// directory keeps its names (`cp -a /etc/*passwd /root/backup/` passes), as does a
+/// pattern of every name (`*`, `*.conf`).
 const fn pattern_reader_at(b: &[u8], i: usize) -> bool {
+    let (ws, ps, we) = pattern_word(b, i);
+    if ws >= we {
+        return false;
+    }
+    // Run as a command, or an operand of `cp`, `mv`, `ln` or `install`.
+    let command = command_position(b, ws);
+    let c = command_word(b, ws);
+    if !command
+        && !(c < ws
+            && (word_at(b, c, b"cp")
+                || word_at(b, c, b"mv")
+                || word_at(b, c, b"ln")
+                || word_at(b, c, b"install")))
+    {
+        return false;
+    }
+    let mut r = 0;
+    let mut named = false;
+    while !named && r < 10 {
+        named = if r < 9 {
+            matches_only(b, ps, we, READER_NAMES[r].as_bytes())
+        } else {
+            matches_only(b, ps, we, b"sudo")
+        };
+        r += 1;
+    }
+    if !named {
+        return false;
+    }
+    if command {
+        return true;
+    }
+    // Not into a directory (`cp -a /etc/*passwd /root/backup/`, which keeps its names).
+    let mut j = we;
+    while j < b.len() && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j)) {
+        j += 1;
+    }
+    while j > we && matches!(b[j - 1], b' ' | b'\t' | b'"' | b'\'') {
+        j -= 1;
+    }
+    !(j > we && b[j - 1] == b'/')
+}
+
+/// The word that holds the pattern byte at `i` (its start, the start of its last part,
+/// after a `/`, and its end), or an empty range when it is a test's `[` or `[[`, or a
+/// `case` pattern (a `)` it does not open).
+const fn pattern_word(b: &[u8], i: usize) -> (usize, usize, usize) {
     let n = b.len();
     let mut ws = i;
-    while ws > 0 && word_byte(b[ws - 1]) {
+    while ws > 0
+        && (word_byte(b[ws - 1]) || matches!(b[ws - 1], b'(' | b')' | b'|' | b'@' | b'!' | b'+'))
+        && !matches!(b[ws - 1], b' ' | b'\t' | b'\n' | b';' | b'&')
+    {
+        if b[ws - 1] == b'(' && !(ws >= 2 && matches!(b[ws - 2], b'@' | b'?' | b'*' | b'+' | b'!'))
+        {
+            break;
+        }
         ws -= 1;
     }
     let mut we = i + 1;
-    while we < n && word_byte(b[we]) {
+    let mut depth = 0;
+    while we < n
+        && !matches!(
+            b[we],
+            b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'<' | b'>'
+        )
+    {
+        if b[we] == b'(' {
+            depth += 1;
+        } else if b[we] == b')' {
+            if depth == 0 {
+                return (0, 0, 0);
+            }
+            depth -= 1;
+        } else if b[we] == b'|' && depth == 0 {
+            break;
+        }
         we += 1;
     }
-    // Its last part.
+    if b[i] == b'[' && i == ws && (i + 1 == n || matches!(b[i + 1], b' ' | b'\t' | b'[')) {
+        return (0, 0, 0);
+    }
+    // Not an expansion's (`${a[0]}`), an assignment's (`a[0]=1`), a section's (`[Unit]`).
+    let mut j = ws;
+    while j < we {
+        if matches!(b[j], b'$' | b'{' | b'}' | b'=')
+            || (b[j] == b']' && j + 1 == we && b[ws] == b'[')
+        {
+            return (0, 0, 0);
+        }
+        j += 1;
+    }
     let mut ps = we;
     while ps > ws && b[ps - 1] != b'/' {
         ps -= 1;
     }
-    let mut r = 0;
-    while r < 9 {
-        let name = READER_NAMES[r].as_bytes();
-        if glob_match(b, ps, we, name, 0, 3) {
-            // Not a pattern of every name that long (`????????`, `*`).
-            let mut any = [b'z'; 16];
-            let (probe, _) = any.split_at_mut(name.len());
-            if !glob_match(b, ps, we, probe, 0, 3) {
-                return true;
-            }
-            break;
-        }
-        r += 1;
-    }
-    if !command_position(b, ws) {
+    (ws, ps, we)
+}
+
+/// Whether the pattern `b[ps..we]` matches `name` and not every name that long (a probe
+/// of `z`s: `????????`, `*` name anything and are no reader's in particular).
+const fn matches_only(b: &[u8], ps: usize, we: usize, name: &[u8]) -> bool {
+    if !glob_match(b, ps, we, name, 0, 3) {
         return false;
     }
-    // Piped into, or its own input.
-    let mut p = ws;
-    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
-        p -= 1;
-    }
-    if p > 0 && b[p - 1] == b'|' && !(p > 1 && b[p - 2] == b'|') {
-        return true;
-    }
-    let mut j = we;
-    while j < n && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j)) {
-        if b[j] == b'<' {
-            return true;
-        }
-        j += 1;
-    }
-    false
+    let mut any = [b'z'; 16];
+    let (probe, _) = any.split_at_mut(name.len());
+    !glob_match(b, ps, we, probe, 0, 3)
 }
 
 /// Whether the shell pattern `b[p..pe]` matches `name` from `t` (`?`, `*`, `[…]` with `!`
@@ -9373,6 +9803,33 @@ const fn pattern_reader_at(b: &[u8], i: usize) -> bool {
 const fn glob_match(b: &[u8], p: usize, pe: usize, name: &[u8], t: usize, stars: u8) -> bool {
     if p >= pe {
         return t == name.len();
+    }
+    // An extended pattern (`@(…)`, `?(…)`, `*(…)`, `+(…)`, `!(…)`, with `shopt -s
+    // extglob`) may match anything: read as `*`.
+    if matches!(b[p], b'@' | b'?' | b'*' | b'+' | b'!') && p + 1 < pe && b[p + 1] == b'(' {
+        let mut q = p + 2;
+        let mut depth = 1;
+        while q < pe && depth > 0 {
+            if b[q] == b'(' {
+                depth += 1;
+            } else if b[q] == b')' {
+                depth -= 1;
+            }
+            q += 1;
+        }
+        if stars == 0 {
+            return true;
+        }
+        let mut k = t;
+        loop {
+            if glob_match(b, q, pe, name, k, stars - 1) {
+                return true;
+            }
+            if k == name.len() {
+                return false;
+            }
+            k += 1;
+        }
     }
     match b[p] {
         b'*' => {
@@ -9393,7 +9850,8 @@ const fn glob_match(b: &[u8], p: usize, pe: usize, name: &[u8], t: usize, stars:
         b'?' => t < name.len() && glob_match(b, p + 1, pe, name, t + 1, stars),
         b'"' | b'\'' | b'\\' => glob_match(b, p + 1, pe, name, t, stars),
         b'[' => {
-            // The class, to its `]` (a `]` first is one of its bytes).
+            // The class, to its `]` (a `]` first is one of its bytes); a class inside
+            // (`[:alpha:]`), an equivalence class or a collating symbol is read as any byte.
             let mut c = p + 1;
             let negated = c < pe && matches!(b[c], b'!' | b'^');
             if negated {
@@ -9401,7 +9859,18 @@ const fn glob_match(b: &[u8], p: usize, pe: usize, name: &[u8], t: usize, stars:
             }
             let first = c;
             let mut close = c;
+            let mut any = false;
             while close < pe && !(b[close] == b']' && close > first) {
+                if b[close] == b'[' && close + 1 < pe && matches!(b[close + 1], b':' | b'=' | b'.')
+                {
+                    any = true;
+                    let mut m = close + 2;
+                    while m + 1 < pe && !(b[m + 1] == b']' && matches!(b[m], b':' | b'=' | b'.')) {
+                        m += 1;
+                    }
+                    close = m + 2;
+                    continue;
+                }
                 close += 1;
             }
             if close >= pe {
@@ -9414,7 +9883,7 @@ const fn glob_match(b: &[u8], p: usize, pe: usize, name: &[u8], t: usize, stars:
                 return false;
             }
             let x = name[t];
-            let mut hit = false;
+            let mut hit = any;
             let mut k = first;
             while k < close {
                 if k + 2 < close && b[k + 1] == b'-' {
@@ -9425,38 +9894,40 @@ const fn glob_match(b: &[u8], p: usize, pe: usize, name: &[u8], t: usize, stars:
                     k += 1;
                 }
             }
-            hit != negated && glob_match(b, close + 1, pe, name, t + 1, stars)
+            (hit != negated || any) && glob_match(b, close + 1, pe, name, t + 1, stars)
         }
         x => t < name.len() && name[t] == x && glob_match(b, p + 1, pe, name, t + 1, stars),
     }
 }
 
-/// Whether the `?`, `*` or `[` at `i` makes a command's name a pattern that the shell
-/// expands at boot (`/usr/bin/mysq? -phunter2`, `/usr/bin/sshpas* -p hunter2`; hostile
-/// review 27) and that command is given a flag that can pass a password, with a written
-/// value ([`any_tool_given_password`]): the check cannot read which command it is. Not a
-/// `case` pattern (`mysql*)`), an assignment (`a[0]=1`) or `[`/`[[` themselves.
+/// Whether the pattern byte at `i` (`?`, `*`, `[`, an extended pattern's `@(`) makes a
+/// command's name a pattern that the shell expands at boot, whose last part matches the
+/// name of a tool of [`TOOLS`] and not every name that long ([`matches_only`]:
+/// `/usr/bin/mysq? -phunter2`, `?ysql`, `/usr/bin/"mys"*`, `mysq@(l)`; hostile review 27),
+/// and that command is given a flag that can pass a password, with a written value
+/// ([`any_tool_given_password`]). Not a `case` pattern (`mysql*)`), an assignment
+/// (`a[0]=1`), `[`/`[[` themselves, nor `/opt/app-*/bin/server -p 8080`.
 const fn pattern_command_at(b: &[u8], i: usize) -> bool {
-    // The word that holds `i`, which must go on to a blank (not `)` or `=`).
-    let mut ws = i;
-    while ws > 0 && word_byte(b[ws - 1]) {
-        ws -= 1;
+    let (ws, ps, we) = pattern_word(b, i);
+    if ws >= we || !command_position(b, ws) {
+        return false;
     }
-    let mut we = i + 1;
-    while we < b.len() && !matches!(b[we], b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|') {
-        if matches!(b[we], b')' | b'=' | b'"' | b'\'') {
-            return false;
-        }
-        we += 1;
-    }
+    // Not an assignment, nor a name made at boot (read as such by the other checks).
     let mut j = ws;
-    while j < i {
-        if matches!(b[j], b'=' | b'"' | b'\'' | b'$' | b'`') {
+    while j < we {
+        if matches!(b[j], b'=' | b'$' | b'`') {
             return false;
         }
         j += 1;
     }
-    ws < i && command_position(b, ws) && any_tool_given_password(b, i)
+    let mut t = 0;
+    while t < TOOL_COUNT {
+        if matches_only(b, ps, we, TOOL_NAMES[t]) {
+            return any_tool_given_password(b, i);
+        }
+        t += 1;
+    }
+    false
 }
 
 /// The first word of the stage of a pipeline that starts at `k` (after spaces and `sudo`)
@@ -10654,15 +11125,25 @@ const fn fetched_from(b: &[u8], v: usize, limit: usize, depth: u8) -> bool {
         {
             continue;
         }
-        // Another expansion of the name sets nothing (`${PW:=…}` aside).
+        // Another expansion of the name sets nothing (`${PW:=…}` and `${PW=…}` aside).
         if k > 0 && (b[k - 1] == b'$' || (b[k - 1] == b'{' && k > 1 && b[k - 2] == b'$')) {
-            if b[k + len] == b':' && k + len + 1 < b.len() && b[k + len + 1] == b'=' {
+            if (b[k + len] == b':' && k + len + 1 < b.len() && b[k + len + 1] == b'=')
+                || (b[k - 1] == b'{' && b[k + len] == b'=')
+            {
                 return false;
             }
             continue;
         }
         let eq = k + len;
+        // `PW+=…` appends to it (hostile review 27).
+        if b[eq] == b'+' && eq + 1 < b.len() && b[eq + 1] == b'=' {
+            return false;
+        }
         if b[eq] == b'=' {
+            // `PW=` empties it (`PW=; unset PW` after a use): the setter before decides.
+            if emptied_at(b, eq) {
+                continue;
+            }
             let value = skip_quotes(b, eq + 1);
             if value >= b.len() {
                 return false;
@@ -10755,21 +11236,42 @@ const fn fetched_from(b: &[u8], v: usize, limit: usize, depth: u8) -> bool {
 /// only when the script may run its text again ([`unreadable_problem`] tells): it reads
 /// the script once more for each variable.
 const fn fed_variables_set_later(b: &[u8], i: usize) -> bool {
-    // The pipeline's first stage.
-    let mut s = sink_stage_start(b, i);
+    let n = b.len();
+    // The reader's stage, and the pipeline's first.
+    let rs = sink_stage_start(b, i);
+    let mut s = rs;
     while s > 1 && b[s - 1] == b'|' && b[s - 2] != b'|' {
         s = sink_stage_start(b, s - 1);
     }
-    let n = b.len();
-    // Its lines, to the end of the reader's.
-    let mut j = s;
+    // The stages piped into it, and the bodies of the script's functions they run (`fetch |
+    // chpasswd` after `fetch() { curl -s "$U"; }`).
+    let mut st = s;
+    while st < rs {
+        let mut end = st;
+        while end < rs && !(end > 0 && b[end] == b'|' && b[end + 1] != b'|' && b[end - 1] != b'|') {
+            end += 1;
+        }
+        let w = first_word_from(b, st);
+        let (open, close) = function_body(b, w);
+        if scan_set_later(b, open, close) || scan_set_later(b, st, end) {
+            return true;
+        }
+        st = end + 1;
+    }
+    // Its own input: its here-string's word, its here-document (not its arguments, which
+    // name what it does: `docker login … "$REGISTRY"`).
+    let mut j = rs;
     let mut document = None;
     while j < n && !(j > i && b[j] == b'\n' && !lf_continued(b, j)) {
-        if b[j] == b'<' && j + 2 < n && b[j + 1] == b'<' && b[j + 2] != b'<' && document.is_none() {
-            document = here_document_word(b, j);
-        }
-        if set_later_at(b, j) {
-            return true;
+        if b[j] == b'<' && j + 2 < n && b[j + 1] == b'<' {
+            if b[j + 2] == b'<' {
+                let t = skip_blanks(b, j + 3);
+                if scan_set_later(b, t, shell_word_end(b, t)) {
+                    return true;
+                }
+            } else if document.is_none() {
+                document = here_document_word(b, j);
+            }
         }
         j += 1;
     }
@@ -10807,6 +11309,80 @@ const fn fed_variables_set_later(b: &[u8], i: usize) -> bool {
     false
 }
 
+/// Whether an expansion in `b[from..to]` is given, by a setter after it, a value not
+/// fetched at boot ([`set_later_at`]), but in the words of `aws` commands, which name what
+/// they fetch (`--secret-id "$SECRET_ID"`, `--region "$AWS_REGION"`).
+const fn scan_set_later(b: &[u8], from: usize, to: usize) -> bool {
+    let mut j = from;
+    while j < to {
+        if b[j] == b'a'
+            && word_at(b, j, b"aws")
+            && (j == 0 || matches!(b[j - 1], b' ' | b'\t' | b'\n' | b'{' | b'(' | b';' | b'|'))
+        {
+            while j < to && !matches!(b[j], b'|' | b';' | b'\n' | b'}' | b')' | b'&') {
+                j += 1;
+            }
+            continue;
+        }
+        if set_later_at(b, j) {
+            return true;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the name at `k` (`len` bytes) is defined there as a function (`NAME()`, `NAME (
+/// )`, `function NAME`).
+const fn defines_function_at(b: &[u8], k: usize, len: usize) -> bool {
+    let p = skip_blanks(b, k + len);
+    (p + 1 < b.len() && b[p] == b'(' && b[skip_blanks(b, p + 1)] == b')')
+        || (k >= 9 && at_exactly(b, k - 9, b"function "))
+}
+
+/// The body (from its `{` to its `}`) of the function of the script that the word at `w`
+/// names, defined before it (`NAME()`, `NAME ( )`, `function NAME`), or an empty range.
+const fn function_body(b: &[u8], w: usize) -> (usize, usize) {
+    let n = b.len();
+    let mut e = w;
+    while e < n && name_byte(b[e]) {
+        e += 1;
+    }
+    let len = e - w;
+    let mut k = 0;
+    while len > 0 && k + len < w {
+        if b[k] == b[w]
+            && names_equal(b, k, w, len)
+            && (k == 0 || !name_byte(b[k - 1]))
+            && !name_byte(b[k + len])
+        {
+            let p = skip_blanks(b, k + len);
+            if defines_function_at(b, k, len) {
+                let mut j = p;
+                while j < n && b[j] != b'{' {
+                    j += 1;
+                }
+                let open = j;
+                let mut depth = 0;
+                while j < n {
+                    if b[j] == b'{' {
+                        depth += 1;
+                    } else if b[j] == b'}' {
+                        depth -= 1;
+                        if depth == 0 {
+                            return (open, j);
+                        }
+                    }
+                    j += 1;
+                }
+                return (open, n);
+            }
+        }
+        k += 1;
+    }
+    (0, 0)
+}
+
 /// Whether `b[j]` expands a variable (`$NAME`, `${NAME…}`) fetched at boot as the text
 /// before it reads ([`variable_fetched`]) that a setter after it, of it or of a variable it
 /// copies, gives a value not fetched ([`fed_variables_set_later`]). (A variable not fetched
@@ -10817,7 +11393,7 @@ const fn set_later_at(b: &[u8], j: usize) -> bool {
         && j + 1 < b.len()
         && (b[j + 1] == b'{' || b[j + 1].is_ascii_alphabetic() || b[j + 1] == b'_')
         && fetched_from(b, j, j, 0)
-        && !fetched_from(b, j, j, 1)
+        && !fetched_from(b, j, j, 2)
 }
 
 /// Whether a setter of the variable named `b[start..end]` after `v`, its use, gives it a
@@ -10838,7 +11414,7 @@ const fn later_setter(b: &[u8], start: usize, end: usize, v: usize, depth: u8) -
             && b[k - 1] != b'$'
             && (!matches!(b[k - 1], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
                 || flag_attached(b, k))
-            && (b[k - 1] != b'{' || b[k + len] == b':')
+            && (b[k - 1] != b'{' || matches!(b[k + len], b':' | b'='))
             && names_equal(b, k, start, len)
             && !(read < n && same_plain_line(b, read, k))
             && !emptied_at(b, k + len)
@@ -10879,7 +11455,12 @@ const fn same_plain_line(b: &[u8], a: usize, c: usize) -> bool {
     let mut j = a;
     while j + d < b.len() {
         let x = b[j];
-        if x != b[j + d] || (x == b'$' && b[j + 1] != b'(') || x == b'`' {
+        // (A substitution's command must be `aws`, which the script cannot redefine: a
+        // function of the script may be defined again between the two lines.)
+        if x != b[j + d]
+            || (x == b'$' && !(b[j + 1] == b'(' && word_at(b, skip_blanks(b, j + 2), b"aws")))
+            || x == b'`'
+        {
             return false;
         }
         if x == b'\n' {
@@ -11463,9 +12044,21 @@ const fn fetching_function(b: &[u8], w: usize) -> bool {
             && !name_byte(b[k + len])
         {
             let p = skip_blanks(b, k + len);
-            let defined = (p + 1 < b.len() && b[p] == b'(' && b[skip_blanks(b, p + 1)] == b')')
-                || (k >= 9 && at_exactly(b, k - 9, b"function "));
-            if defined {
+            if defines_function_at(b, k, len) {
+                // Defined again before the use (`get() { aws …; }` then `get() { echo …;
+                // }`): bash runs the last definition (hostile review 27).
+                let mut again = k + len;
+                while again + len < w {
+                    if b[again] == b[w]
+                        && names_equal(b, again, w, len)
+                        && !name_byte(b[again - 1])
+                        && !name_byte(b[again + len])
+                        && defines_function_at(b, again, len)
+                    {
+                        return false;
+                    }
+                    again += 1;
+                }
                 // The body, to its closing brace at depth 0.
                 let mut j = p;
                 while j < b.len() && b[j] != b'{' {
@@ -12187,11 +12780,14 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             again = match b[i] {
                 // `NAME()`, `NAME ( )`.
                 b'(' => {
-                    i + 1 < n
-                        && (b[i + 1] == b')'
-                            || (i + 2 < n && matches!(b[i + 1], b' ' | b'\t') && b[i + 2] == b')'))
+                    let mut c = i + 1;
+                    while c < n && matches!(b[c], b' ' | b'\t') {
+                        c += 1;
+                    }
+                    c < n && b[c] == b')'
                 }
-                // `do` (every loop has one), `trap`, `function`: as any word's start.
+                // `do` (every `while` and `until` has one), `for` and `select` (whose body
+                // may be a `{ … }` group), `trap`, `function`: as any word's start.
                 b'd' => {
                     i + 1 < n
                         && b[i + 1] == b'o'
@@ -12199,7 +12795,26 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
                             || !matches!(b[i + 2], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_'))
                 }
                 b't' => i + 3 < n && b[i + 1] == b'r' && b[i + 2] == b'a' && b[i + 3] == b'p',
-                b'f' => i + 3 < n && b[i + 1] == b'u' && b[i + 2] == b'n' && b[i + 3] == b'c',
+                b'f' => {
+                    i + 3 < n
+                        && ((b[i + 1] == b'u' && b[i + 2] == b'n' && b[i + 3] == b'c')
+                            || (b[i + 1] == b'o'
+                                && b[i + 2] == b'r'
+                                && matches!(b[i + 3], b' ' | b'\t' | b'(')
+                                && (i == 0
+                                    || matches!(
+                                        b[i - 1],
+                                        b' ' | b'\t' | b'\n' | b';' | b'&' | b'|'
+                                    ))))
+                }
+                b's' => {
+                    i + 6 < n
+                        && b[i + 1] == b'e'
+                        && b[i + 2] == b'l'
+                        && b[i + 3] == b'e'
+                        && b[i + 6] == b' '
+                        && (i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|'))
+                }
                 // A here-document whose delimiter is quoted keeps its text unexpanded, for a
                 // file the script may run later.
                 b'<' => {
@@ -12216,21 +12831,34 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             b'\\' if splits_word(b, i) => return Some(SPLIT_WORD),
             b'\\' if spells(b, i) => return Some(SPELLED),
             b'$' | b'`' if dynamic_command_at(b, i) => return Some(DYNAMIC_COMMAND),
-            b'?' | b'*' | b'['
-                if i > 0
-                    && matches!(b[i - 1], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.') =>
+            b'?' | b'*' | b'[' | b'@' | b'+' | b'!'
+                if !ec2launch
+                    && (matches!(b[i], b'?' | b'*' | b'[') || (i + 1 < n && b[i + 1] == b'('))
+                    // (Not a test's `[` or `[[`, a list's `["…"]`.)
+                    && !(b[i] == b'['
+                        && (i + 1 == n
+                            || matches!(b[i + 1], b' ' | b'\t' | b'"' | b'\'')
+                            || (b[i + 1] == b'[' && i + 2 < n && matches!(b[i + 2], b' ' | b'\t')))) =>
             {
                 // (Not in the text of a text command, `sed "s|x.*|…|"`, nor a comment.)
-                let text = quoted_at(b, i) || in_comment(b, i);
-                if !text && pattern_command_at(b, i) {
+                if pattern_command_at(b, i) && !quoted_at(b, i) && !in_comment(b, i) {
                     return Some(DYNAMIC_COMMAND);
                 }
-                if !unread_reader && !text && pattern_reader_at(b, i) {
+                if !unread_reader
+                    && pattern_reader_at(b, i)
+                    && !quoted_at(b, i)
+                    && !in_comment(b, i)
+                {
                     unread_reader = true;
                 }
             }
             b'=' if dynamic_name_at(b, i)
                 || key_made_at_boot_at(b, i)
+                || (i + 2 < n
+                    && (matches!(b[i + 1], b'$' | b'`')
+                        || (b[i + 1] == b'"' && b[i + 2] == b'$'))
+                    && nameref_flag_before(b, i)
+                    && nameref_made_at(b, i))
                 || (i > 0 && b[i - 1] == b'}' && brace_named_at(b, i)) =>
             {
                 return Some(DYNAMIC_NAME);
@@ -12278,24 +12906,7 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
         // The readers again, for setters after what feeds them.
         let mut i = 0;
         while i < n && !unread_reader {
-            if matches!(
-                b[i],
-                b'c' | b'p'
-                    | b's'
-                    | b'v'
-                    | b'k'
-                    | b'r'
-                    | b'n'
-                    | b'h'
-                    | b'm'
-                    | b'o'
-                    | b'd'
-                    | b'g'
-                    | b'l'
-                    | b'-'
-            ) && reader_trigger!(b, i, n)
-                && reader_named_at(b, i)
-            {
+            if reader_trigger!(b, i, n) && reader_named_at(b, i) {
                 unread_reader = fed_variables_set_later(b, i);
             }
             i += 1;

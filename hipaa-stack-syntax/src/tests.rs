@@ -5759,6 +5759,50 @@ echo "$X" | chpasswd
     }
 }
 
+/// Hostile review 27: the commands a password reader may be fed by (`aws`, `curl`, `jq`,
+/// `cat`, `tr`, …) redefined by a function, an alias or a file the script makes, which would
+/// print what the script says.
+mod user_data_feeders_redefined {
+    use super::*;
+
+    #[test]
+    fn a_feeder_redefined_is_refused() {
+        for text in [
+            "aws() { echo root:hunter2; }\nPW=$(aws secretsmanager get-secret-value --secret-id a --query SecretString --output text)\necho \"$PW\" | chpasswd\n",
+            "aws() { echo root:hunter2; }\naws secretsmanager get-secret-value --secret-id a | chpasswd\n",
+            "curl() { echo root:hunter2; }\ncurl -s http://169.254.169.254/latest/x | chpasswd\n",
+            "tr() { echo root:hunter2; }\nPW=$(aws secretsmanager get-secret-value --secret-id a --query SecretString --output text | tr -d \"\\n\")\necho \"$PW\" | chpasswd\n",
+            "function c\\at { echo root:hunter2; }\n",
+            "function jq { echo root:hunter2; }\n",
+            "alias aws=\"echo root:hunter2\"\n",
+            "printf \"#!/bin/sh\\necho root:hunter2\\n\" > /usr/local/bin/aws\nchmod +x /usr/local/bin/aws\naws secretsmanager get-secret-value --secret-id a | chpasswd\n",
+            "printf \"#!/bin/sh\\necho root:hunter2\\n\" > /tmp/evil\ncp /tmp/evil /usr/local/bin/aws\n",
+            "echo \"echo root:hunter2\" | tee /tmp/e2 >/dev/null\nln -sf /tmp/e2 /usr/local/bin/jq\n",
+            "install -m 755 /dev/stdin /usr/local/bin/aws <<< \"echo root:hunter2\"\n",
+            "echo x | tee /usr/local/bin/curl\n",
+        ] {
+            assert_eq!(
+                user_data_problem(text),
+                Some(TEXT_COMMAND_REDEFINED),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn installing_the_tools_passes() {
+        for text in [
+            "curl \"https://awscli.amazonaws.com/awscli-exe-linux-x86_64.zip\" -o \"awscliv2.zip\"\nunzip -q awscliv2.zip\n./aws/install --bin-dir /usr/local/bin --install-dir /usr/local/aws-cli --update\nln -sf /usr/local/bin/aws /usr/bin/aws\nrm -rf aws awscliv2.zip\naws --version\n",
+            "cat /etc/os-release | head -n 2 > /tmp/os\nsort -u /tmp/a > /tmp/b\ncurl -fsSL https://example.com/x.tar.gz | tar xz -C /opt\nwget -q -O /tmp/jq https://example.com/jq && install -m 755 /tmp/jq /usr/local/bin/jq\n",
+            "wget -q -O jq-linux64 https://example.com/jq-linux64\nchmod +x jq-linux64\nmv jq-linux64 /usr/local/bin/jq\nunzip -q vault.zip && install -m 755 vault /usr/local/bin/vault\n",
+            "cat > /usr/local/bin/cat-logs <<'EOF'\n#!/bin/sh\ntail -n 50 /var/log/app.log\nEOF\nchmod +x /usr/local/bin/cat-logs\n",
+            "echo 'deb https://apt.example.com stable main' | tee /etc/apt/sources.list.d/vault.list\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
 /// Hostile review 27 (the attacks left open by review 26, confirmed with bash): a variable
 /// fed to a password reader that a setter after the use gives written text, which a
 /// function's body, a loop or a trap's text reads when it runs later; a mysql flag in a
@@ -5790,6 +5834,8 @@ mod user_data_set_after_the_use {
             "f() { chpasswd <<< \"root:$X\"; }\nX=hunter2\nf\n",
             "f() {\nchpasswd <<EOF\nroot:$X\nEOF\n}\nX=hunter2\nf\n",
             "f() { echo \"$X\" | docker login -u u --password-stdin r; }\nexport X=hunter2\nf\n",
+            // A fetching function's variable, set after it.
+            "fetch() { curl -s \"$U\"; }\necho root:hunter2 > /tmp/p\nU=file:///tmp/p\nfetch | chpasswd\n",
             // Text kept for a file the script runs later.
             "cat > /r.sh <<\"EOF\"\necho \"root:$X\" | chpasswd\nEOF\nexport X=hunter2\nbash /r.sh\n",
         ] {
@@ -5823,6 +5869,35 @@ mod user_data_set_after_the_use {
             "read -ra c <<< hunter2\nmysql -u root -p\"${c[0]}\"\n",
         ] {
             assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_whole_flag_carried_by_a_variable_is_refused() {
+        // Rounds 4 and 5 (`x01`, `E01`), and every setter whose text no other check reads.
+        for text in [
+            "exec 3<<<'-phunter2'\nread -r -u3 o\nmysql -u root \"$o\" -e 'select 1'\n",
+            "read -rac <<< -phunter2\nmysql -u root \"$c\" -e 'select 1'\n",
+            "for c in -phunter2; do mysql -u root \"$c\"; done\n",
+            "printf -v c -- -phunter2\nmysql -u root \"$c\"\n",
+            "read -r c <<EOF\n-phunter2\nEOF\nmysql -u root \"$c\"\n",
+            "c=$(echo -phunter2)\nmysql -u root \"$c\"\n",
+            "mapfile -t c <<< -phunter2\nmysql -u root \"${c[@]}\"\n",
+            "IFS=, read -r u p <<< \"root,-phunter2\"\nmysql -u \"$u\" \"$p\"\n",
+            "read -r c <<< --password=hunter2\nmysql -u root \"$c\"\n",
+            "while read -r c; do mysql -u root \"$c\"; done <<< -phunter2\n",
+            "while read -r c; do\n  mysql -u root \"$c\"\ndone <<EOF\n-phunter2\nEOF\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(COMMAND_PASSWORD), "{text:?}");
+        }
+        // Written words that hold no flag, and fetched values.
+        for text in [
+            "PW=$(aws secretsmanager get-secret-value --secret-id a --query SecretString --output text)\nfor db in app audit; do mysqldump -u root -p\"$PW\" \"$db\" > /backup/$db.sql; done\n",
+            "for url in https://my-host.example.com/a https://b.example.com/x; do curl -fsSL \"$url\" -o /tmp/x; done\n",
+            "DB=ehr\nmysql -u admin -p\"$PW\" \"$DB\" -e \"select 1\"\n",
+            "while read -r u; do curl -fsS \"$u\" -o /dev/null; done <<EOF\nhttps://a.example.com\nhttps://b-c.example.com\nEOF\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
         }
     }
 
@@ -5870,6 +5945,90 @@ mod user_data_set_after_the_use {
             "ls /opt/app-*/bin | sort\ncp /usr/share/zoneinfo/America/New_Y* /etc/localtime\n",
             "echo \"*/5 * * * * root /usr/local/bin/backup\" > /etc/cron.d/backup\n",
             "S=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nsed -i \"s|^password=.*|password=$S|\" /etc/app.conf\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
+/// Hostile review 27, the seventh probe (each attack confirmed with bash, stand-ins for the
+/// readers and tools): setters after the use that the first pass missed (`+=`, `${X=…}`,
+/// a brace-bodied `for`, a copy's source, a name reference made at boot, a function defined
+/// again), programs named by extended, class, quoted or word-start patterns, and feeders
+/// made by `dd of=`, `curl -o … file:`, or linked from another program; and the ordinary
+/// scripts it found refused, which pass.
+mod user_data_hostile_review_27_probe {
+    use super::*;
+
+    #[test]
+    fn the_probes_attacks_are_refused() {
+        for text in [
+            // L1_later_for_brace_loop
+            "for i in 1 2; { echo \"$X\" | chpasswd; X=root:hunter2; }\n",
+            // L2_later_append_setter
+            "f() { echo \"$X\" | chpasswd; }\nX+=root:hunter2\nf\n",
+            // L3_later_nameref_default_word
+            "f() { echo \"$X\" | chpasswd; }\ndeclare -n r=${U:-X}\nr=root:hunter2\nf\n",
+            // L4_nameref_default_word_before
+            "declare -n r=${U:-X}\nr=root:hunter2\necho \"$X\" | chpasswd\n",
+            // L5_later_assign_default_nocolon
+            "f() { echo \"$X\" | chpasswd; }\n: ${X=root:hunter2}\nf\n",
+            // L6_later_copy_source_set_later
+            "f() { echo \"$X\" | chpasswd; }\ng() { X=$Y; }\nY=root:hunter2\ng\nf\n",
+            // L7_later_append_fetch_function_url
+            "fetch() { curl -s \"$U\"; }\ng() { fetch | chpasswd; }\necho root:hunter2 > /tmp/s27/probe7/run/p\nU+=file:///tmp/s27/probe7/run/p\ng\n",
+            // L8_dedupe_line_after_function_redefined
+            "get() { aws secretsmanager get-secret-value --secret-id x --query SecretString --output text; }\nf() { echo \"$X\" | chpasswd; }\nX=$(get)\nf\nget() { echo root:hunter2; }\nX=$(get)\nf\n",
+            // P10_wordstart_bracket_tool
+            "cd /tmp/s27/probe7/bin && [m]ysql -u root -phunter2 -e \"select 1\"\n",
+            // P1_extglob_reader_fed
+            "shopt -s extglob\necho root:hunter2 | /tmp/s27/probe7/bin/chpas@(s)wd\n",
+            // P2_extglob_tool_flag
+            "shopt -s extglob\n/tmp/s27/probe7/bin/mysq@(l) -u root -phunter2 -e \"select 1\"\n",
+            // P3_posix_class_ln_reader
+            "ln -sf /tmp/s27/probe7/bin/chpass[[:alpha:]]d /tmp/s27/probe7/run/setpw\necho root:hunter2 | /tmp/s27/probe7/run/setpw\n",
+            // P4_posix_class_cp_reader
+            "cp /tmp/s27/probe7/bin/[[:lower:]]hpasswd /tmp/s27/probe7/run/setpw\necho root:hunter2 | /tmp/s27/probe7/run/setpw\n",
+            // P5_extglob_ln_reader
+            "shopt -s extglob\nln -sf /tmp/s27/probe7/bin/chpas@(s)wd /tmp/s27/probe7/run/setpw\necho root:hunter2 | /tmp/s27/probe7/run/setpw\n",
+            // P6_quoted_pattern_ln_reader
+            "ln -sf /tmp/s27/probe7/bin/\"chpass\"?d /tmp/s27/probe7/run/setpw\necho root:hunter2 | /tmp/s27/probe7/run/setpw\n",
+            // P7_quoted_pattern_tool
+            "/tmp/s27/probe7/bin/my\"s\"q? -u root -phunter2 -e \"select 1\"\n",
+            // P8_quoted_star_tool
+            "/tmp/s27/probe7/bin/\"mys\"* -u root -phunter2 -e \"select 1\"\n",
+            // P9_wordstart_question_tool
+            "cd /tmp/s27/probe7/bin && ?ysql -u root -phunter2 -e \"select 1\"\n",
+            // S1_dd_of_aws
+            "mkdir -p /tmp/s27/probe7/run/bin\nprintf '#!/bin/sh\\necho root:hunter2\\n' | dd of=/tmp/s27/probe7/run/bin/aws 2>/dev/null\nchmod +x /tmp/s27/probe7/run/bin/aws\nPATH=/tmp/s27/probe7/run/bin:$PATH\nPW=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\necho \"$PW\" | chpasswd\n",
+            // S2_ln_env_aws
+            "mkdir -p /tmp/s27/probe7/run/bin\necho 'echo root:hunter2' > /tmp/s27/probe7/run/bin/secretsmanager\nchmod +x /tmp/s27/probe7/run/bin/secretsmanager\nln -s /usr/bin/env /tmp/s27/probe7/run/bin/aws\nPATH=/tmp/s27/probe7/run/bin:$PATH\nPW=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\necho \"$PW\" | chpasswd\n",
+            // S4_curl_o_aws
+            "echo 'echo root:hunter2' > /tmp/s27/probe7/run/src\nmkdir -p /tmp/s27/probe7/run/bin\ncurl -s -o /tmp/s27/probe7/run/bin/aws file:///tmp/s27/probe7/run/src\nchmod +x /tmp/s27/probe7/run/bin/aws\nPATH=/tmp/s27/probe7/run/bin:$PATH\nPW=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\necho \"$PW\" | chpasswd\n",
+            // S5_cp_dir_target_aws
+            "mkdir -p /tmp/s27/probe7/run/src /tmp/s27/probe7/run/bin\necho 'echo root:hunter2' | dd of=/tmp/s27/probe7/run/src/aws 2>/dev/null\nchmod +x /tmp/s27/probe7/run/src/aws\ncp /tmp/s27/probe7/run/src/aws /tmp/s27/probe7/run/bin/\nPATH=/tmp/s27/probe7/run/bin:$PATH\nPW=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\necho \"$PW\" | chpasswd\n",
+            // S7_fetching_function_redefined
+            "get() { aws secretsmanager get-secret-value --secret-id x --query SecretString --output text; }\nget() { echo root:hunter2; }\nX=$(get)\necho \"$X\" | chpasswd\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_probes_ordinary_scripts_pass() {
+        for text in [
+            // f03_glob_server_port
+            "#!/bin/bash\ntar xzf /tmp/myapp-*.tar.gz -C /opt\n/opt/myapp-*/bin/server -p 8080 &\n",
+            // f05_curl_pipe_glob
+            "#!/bin/bash\ncurl -fsSL https://example.com/schema.sql | /opt/db-*/bin/load\n",
+            // f07_pw_reused_later
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id app --query SecretString --output text)\necho \"app:$PW\" | chpasswd\nfor f in /etc/app/*.conf; do\n  echo \"$f\"\ndone\nPW=\nunset PW\n",
+            // f13_docker_ecr_fn
+            "#!/bin/bash\nlogin_ecr() {\n  aws ecr get-login-password --region \"$AWS_REGION\" | docker login --username AWS --password-stdin \"$ECR\"\n}\nAWS_REGION=us-east-1\nECR=123456789012.dkr.ecr.us-east-1.amazonaws.com\nlogin_ecr\n",
+            // f16_backup_passwd_glob
+            "#!/bin/bash\nmkdir -p /root/backup\ncp -a /etc/*passwd /etc/*shadow /root/backup/\n",
+            // f19_glob_java_opts
+            "#!/bin/bash\n/opt/jdk-*/bin/java -Xmx512m -jar /opt/app/app.jar -p 8080 &\n",
         ] {
             assert_eq!(user_data_problem(text), None, "{text:?}");
         }
