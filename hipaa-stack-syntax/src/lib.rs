@@ -8003,18 +8003,14 @@ const fn command_text_flagged(b: &[u8], j: usize) -> (bool, bool) {
         }
         j += 1;
     }
-    if let Some((d, de, _)) = document {
+    if let Some((d, de, tabs)) = document {
         // To the delimiter's line (or the end).
         while j < n {
-            let line = j + 1;
-            let mut t = line;
-            while t < n && b[t] == b'\t' {
-                t += 1;
-            }
-            if t + (de - d) <= n && names_equal(b, t, d, de - d) {
+            let (t, closes) = document_line(b, j + 1, d, de, tabs);
+            if closes {
                 break;
             }
-            j = line;
+            j = t;
             while j < n && b[j] != b'\n' {
                 if flag_text_at(b, j) {
                     return (true, true);
@@ -8024,6 +8020,21 @@ const fn command_text_flagged(b: &[u8], j: usize) -> (bool, bool) {
         }
     }
     (false, input)
+}
+
+/// The first byte of the line at `line` past the tabs that `<<-` strips (`tabs`), and
+/// whether that whole line is the here-document's delimiter `b[d..e]`.
+const fn document_line(b: &[u8], line: usize, d: usize, e: usize, tabs: bool) -> (usize, bool) {
+    let n = b.len();
+    let mut t = line;
+    while tabs && t < n && b[t] == b'\t' {
+        t += 1;
+    }
+    let len = e - d;
+    (
+        t,
+        t + len <= n && names_equal(b, t, d, len) && (t + len == n || b[t + len] == b'\n'),
+    )
 }
 
 /// Whether a word that looks like a flag starts at `j`: `-` or `--` then a letter, not
@@ -9677,19 +9688,15 @@ const fn any_tool_given_password(b: &[u8], i: usize) -> bool {
     htpasswd_operands(b, end) || rabbitmq_operands(b, end)
 }
 
-/// Whether the pattern byte at `i` is in a pattern the shell expands at boot whose last
-/// part matches the name of a password reader that reads whatever its flags (`chpasswd` …
+/// Whether the pattern word `b[ws..we]` ([`pattern_word`], its last part from `ps`) is one
+/// the shell expands at boot whose last part matches the name of a password reader that reads whatever its flags (`chpasswd` …
 /// `kinit` of [`READER_NAMES`], and `sudo`) and not every name that long
 /// ([`matches_only`]; hostile review 27), run as a command (`echo … | /usr/sbin/chpass?d`,
 /// `[[:lower:]]hpasswd`, `chpas@(s)wd`) or copied, moved, linked or installed under another
 /// name (`ln -s /usr/sbin/chpass?d /x/setpw`): the check cannot follow it. A copy into a
 /// directory keeps its names (`cp -a /etc/*passwd /root/backup/` passes), as does a
 /// pattern of every name (`*`, `*.conf`).
-const fn pattern_reader_at(b: &[u8], i: usize) -> bool {
-    let (ws, ps, we) = pattern_word(b, i);
-    if ws >= we {
-        return false;
-    }
+const fn pattern_reader_at(b: &[u8], ws: usize, ps: usize, we: usize) -> bool {
     // Run as a command, or an operand of `cp`, `mv`, `ln` or `install`.
     let command = command_position(b, ws);
     let c = command_word(b, ws);
@@ -9900,16 +9907,16 @@ const fn glob_match(b: &[u8], p: usize, pe: usize, name: &[u8], t: usize, stars:
     }
 }
 
-/// Whether the pattern byte at `i` (`?`, `*`, `[`, an extended pattern's `@(`) makes a
-/// command's name a pattern that the shell expands at boot, whose last part matches the
+/// Whether the pattern byte at `i` (`?`, `*`, `[`, an extended pattern's `@(`), in the
+/// word `b[ws..we]` ([`pattern_word`], its last part from `ps`), makes a command's name a
+/// pattern that the shell expands at boot, whose last part matches the
 /// name of a tool of [`TOOLS`] and not every name that long ([`matches_only`]:
 /// `/usr/bin/mysq? -phunter2`, `?ysql`, `/usr/bin/"mys"*`, `mysq@(l)`; hostile review 27),
 /// and that command is given a flag that can pass a password, with a written value
 /// ([`any_tool_given_password`]). Not a `case` pattern (`mysql*)`), an assignment
 /// (`a[0]=1`), `[`/`[[` themselves, nor `/opt/app-*/bin/server -p 8080`.
-const fn pattern_command_at(b: &[u8], i: usize) -> bool {
-    let (ws, ps, we) = pattern_word(b, i);
-    if ws >= we || !command_position(b, ws) {
+const fn pattern_command_at(b: &[u8], i: usize, ws: usize, ps: usize, we: usize) -> bool {
+    if !command_position(b, ws) {
         return false;
     }
     // Not an assignment, nor a name made at boot (read as such by the other checks).
@@ -11288,14 +11295,8 @@ const fn fed_variables_set_later(b: &[u8], i: usize) -> bool {
         q += 1;
     }
     while j < n {
-        let mut t = j + 1;
-        while tabs && t < n && b[t] == b'\t' {
-            t += 1;
-        }
-        if t + (e - d) <= n
-            && names_equal(b, t, d, e - d)
-            && (t + (e - d) == n || b[t + (e - d)] == b'\n')
-        {
+        let (t, closes) = document_line(b, j + 1, d, e, tabs);
+        if closes {
             return false;
         }
         j = t;
@@ -12841,11 +12842,17 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
                             || (b[i + 1] == b'[' && i + 2 < n && matches!(b[i + 2], b' ' | b'\t')))) =>
             {
                 // (Not in the text of a text command, `sed "s|x.*|…|"`, nor a comment.)
-                if pattern_command_at(b, i) && !quoted_at(b, i) && !in_comment(b, i) {
+                let (ws, ps, we) = pattern_word(b, i);
+                if ws < we
+                    && pattern_command_at(b, i, ws, ps, we)
+                    && !quoted_at(b, i)
+                    && !in_comment(b, i)
+                {
                     return Some(DYNAMIC_COMMAND);
                 }
-                if !unread_reader
-                    && pattern_reader_at(b, i)
+                if ws < we
+                    && !unread_reader
+                    && pattern_reader_at(b, ws, ps, we)
                     && !quoted_at(b, i)
                     && !in_comment(b, i)
                 {

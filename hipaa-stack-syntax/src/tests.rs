@@ -5887,6 +5887,8 @@ mod user_data_set_after_the_use {
             "read -r c <<< --password=hunter2\nmysql -u root \"$c\"\n",
             "while read -r c; do mysql -u root \"$c\"; done <<< -phunter2\n",
             "while read -r c; do\n  mysql -u root \"$c\"\ndone <<EOF\n-phunter2\nEOF\n",
+            // A line that starts like the delimiter does not end the document.
+            "mapfile -t c <<EOF\nEOFX\n-phunter2\nEOF\nmysql -u root \"${c[1]}\"\n",
         ] {
             assert_eq!(user_data_problem(text), Some(COMMAND_PASSWORD), "{text:?}");
         }
