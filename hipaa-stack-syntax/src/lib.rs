@@ -4999,6 +4999,13 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
                 return false;
             }
             let value = skip_quotes(b, eq + 1);
+            let end = shell_word_end(b, eq + 1);
+            if value < v && v < end {
+                // The assignment whose value holds the use (`c=$(echo "$c" | tr a b)`)
+                // reads the value before it: the setter before decides (and reading this
+                // one again would not end).
+                continue;
+            }
             return value < v
                 && value < b.len()
                 && !matches!(
@@ -5011,7 +5018,7 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
                     || (b[value] == b'$' && written_before(b, value, k))
                     // A copy that mixes written text with a fetched value (`X="$S
                     // hunter2"`; hostile review 23).
-                    || word_mixes_text(b, eq + 1, shell_word_end(b, eq + 1)));
+                    || word_mixes_text(b, eq + 1, end));
         }
         // `read … NAME <<< text`.
         if k > 0 && matches!(b[k - 1], b' ' | b'\t') && blank(b, k + len) > 0 {
@@ -5079,6 +5086,22 @@ const fn named_setter(b: &[u8], k: usize, len: usize, v: usize) -> u8 {
     // A PowerShell script sets its variables otherwise (see [`variable_setter_at`]).
     if j >= v || (b[0] == b'<' && ec2launch_text(b)) {
         return NOT_SET;
+    }
+    // The use may still be one of the command's words, as the readers of its words below
+    // read them (a `;` inside quotes: `printf -v c "…; $c"`): then, too, it is no use of
+    // what the command sets, and reading it again would not end.
+    if j < n && b[j] == b';' {
+        let mut w = k;
+        loop {
+            let (ws, we) = next_shell_word(b, w);
+            if ws == we || ws > v {
+                break;
+            }
+            if we > v {
+                return NOT_SET;
+            }
+            w = we;
+        }
     }
     // The command (past `sudo`, `if` and the like, a group's `{` or `(`, and assignments
     // for it alone: `IFS= read`).
@@ -5708,28 +5731,52 @@ struct Flag {
     spaced: bool,
     /// What the value is.
     takes: Takes,
+    /// For a short flag of a tool that reads clusters of them (`-vphunter2` is `-v -p
+    /// hunter2`), the tool's short flags that take a value, after which the rest of the
+    /// cluster is that value (`-uphil`); empty for a tool that reads no clusters.
+    cluster: &'static [u8],
 }
 
 const fn flag(name: &'static str, attached: bool, spaced: bool, takes: Takes) -> Flag {
+    clustered(name, attached, spaced, takes, b"")
+}
+
+/// A short flag of a tool that reads clusters of short flags (getopt and its kin): `takes`
+/// are its short flags that take a value (see [`Flag::cluster`]). A letter that is no flag
+/// of the tool makes it fail, so only flags that take no value may be missing here.
+const fn clustered(
+    name: &'static str,
+    attached: bool,
+    spaced: bool,
+    takes: Takes,
+    values: &'static [u8],
+) -> Flag {
     Flag {
         name,
         attached,
         spaced,
         takes,
+        cluster: values,
     }
 }
 
 /// The MySQL and MariaDB clients: `-pVALUE` (a space after `-p` makes them prompt) and
 /// `--password=VALUE`.
+/// curl's short flags that take a value (curl(1)).
+const CURL_VALUES: &[u8] = b"AbcCdDeEFHKmoPQrTtuUwxXyYz";
+
+/// ssh-keygen's short flags that take a value (ssh-keygen(1)).
+const SSH_KEYGEN_VALUES: &[u8] = b"CDEFGIJMNOPRSTVWZabfjmnrstwz";
+
 const MYSQL: &[Flag] = &[
-    flag("-p", true, false, Takes::Password),
+    clustered("-p", true, false, Takes::Password, b"DehPSu"),
     flag("--password", false, false, Takes::Password),
 ];
 /// curl: `-u user:password`, `--user user:password`, and the same for its proxy.
 const CURL: &[Flag] = &[
-    flag("-u", true, true, Takes::UserAndPassword),
+    clustered("-u", true, true, Takes::UserAndPassword, CURL_VALUES),
     flag("--user", false, true, Takes::UserAndPassword),
-    flag("-U", true, true, Takes::UserAndPassword),
+    clustered("-U", true, true, Takes::UserAndPassword, CURL_VALUES),
     flag("--proxy-user", false, true, Takes::UserAndPassword),
 ];
 /// wget: its password flags take the value after `=` or a space.
@@ -5740,7 +5787,7 @@ const WGET: &[Flag] = &[
     flag("--proxy-password", false, true, Takes::Password),
 ];
 /// `sshpass -p PASSWORD` (`-e` and `-f` read it from the environment or a file).
-const SSHPASS: &[Flag] = &[flag("-p", true, true, Takes::Password)];
+const SSHPASS: &[Flag] = &[clustered("-p", true, true, Takes::Password, b"fdP")];
 /// `redis-cli -a PASSWORD`, `--pass PASSWORD`.
 const REDIS: &[Flag] = &[
     flag("-a", true, true, Takes::Password),
@@ -5748,13 +5795,19 @@ const REDIS: &[Flag] = &[
 ];
 /// The MongoDB shells and tools: `-p PASSWORD`, `--password PASSWORD`.
 const MONGO: &[Flag] = &[
-    flag("-p", true, true, Takes::Password),
+    clustered("-p", true, true, Takes::Password, b"hudcoqjn"),
     flag("--password", false, true, Takes::Password),
 ];
 /// `sqlcmd -P PASSWORD` (and `bcp`).
 const SQLCMD: &[Flag] = &[flag("-P", true, true, Takes::Password)];
 /// The OpenLDAP clients: `-w PASSWORD`.
-const LDAP: &[Flag] = &[flag("-w", true, true, Takes::Password)];
+const LDAP: &[Flag] = &[clustered(
+    "-w",
+    true,
+    true,
+    Takes::Password,
+    b"HhpDbsfyeEoORUXYlzP",
+)];
 /// Samba's clients: `-U user%password`, `--user=user%password`.
 const SMB: &[Flag] = &[
     flag("-U", true, true, Takes::UserAndPassword),
@@ -5762,7 +5815,7 @@ const SMB: &[Flag] = &[
 ];
 /// Registry logins: `-p PASSWORD`, `--password PASSWORD` (`--password-stdin` reads it).
 const LOGIN: &[Flag] = &[
-    flag("-p", true, true, Takes::Password),
+    clustered("-p", true, true, Takes::Password, b"ut"),
     flag("--password", false, true, Takes::Password),
 ];
 /// OpenSSL: `-passin pass:VALUE`, `-passout pass:VALUE`, `-pass pass:VALUE`, and `openssl
@@ -5778,28 +5831,34 @@ const OPENSSL: &[Flag] = &[
 /// encrypted password, a hash that can be cracked offline by anyone who may read it, as
 /// much a credential as the password (rule P1).
 const USERADD: &[Flag] = &[
-    flag("-p", true, true, Takes::Password),
+    clustered("-p", true, true, Takes::Password, b"bcdefgGkKRPsuZ"),
     flag("--password", false, true, Takes::Password),
 ];
 
 /// `ssh-keygen -N PASSPHRASE` (new) and `-P PASSPHRASE` (old): an empty one (`-N ''`) is
 /// none.
 const SSH_KEYGEN: &[Flag] = &[
-    flag("-N", true, true, Takes::Password),
-    flag("-P", true, true, Takes::Password),
+    clustered("-N", true, true, Takes::Password, SSH_KEYGEN_VALUES),
+    clustered("-P", true, true, Takes::Password, SSH_KEYGEN_VALUES),
 ];
 /// `zip -P PASSWORD` (and `--password`).
 const ZIP: &[Flag] = &[
-    flag("-P", false, true, Takes::Password),
+    clustered("-P", false, true, Takes::Password, b"bnPtZsO"),
     flag("--password", false, true, Takes::Password),
 ];
 
 /// `ipmitool -P PASSWORD` (ipmitool(1): "Remote server password is specified on the
 /// command line"; `-f FILE` and `-E` read it from a file or the environment).
-const IPMITOOL: &[Flag] = &[flag("-P", true, true, Takes::Password)];
+const IPMITOOL: &[Flag] = &[clustered(
+    "-P",
+    true,
+    true,
+    Takes::Password,
+    b"IHpULAtbmoTBCkKyfeSOR",
+)];
 /// Cassandra's `cqlsh -p PASSWORD`, `--password=PASSWORD`.
 const CQLSH: &[Flag] = &[
-    flag("-p", true, true, Takes::Password),
+    clustered("-p", true, true, Takes::Password, b"ukfe"),
     flag("--password", false, true, Takes::Password),
 ];
 /// Mosquitto's clients: `-P PASSWORD`, `--pw PASSWORD` (mosquitto_pub(1)).
@@ -6148,6 +6207,14 @@ const fn skip_quotes(b: &[u8], mut k: usize) -> usize {
 /// return does not: the shell reads it as part of a word.
 const fn command_end(b: &[u8], k: usize) -> bool {
     match b[k] {
+        // A redirection's `&` and `|` end nothing (`2>&1`, `>&2`, `<&0`, `&>FILE`, `&>>`,
+        // `>|FILE`): bash reads the command's words on after them (hostile review 28).
+        b'&' | b'|'
+            if (k > 0 && matches!(b[k - 1], b'>' | b'<'))
+                || (b[k] == b'&' && k + 1 < b.len() && b[k + 1] == b'>') =>
+        {
+            false
+        }
         b';' | b'|' | b'&' => !quoted_at(b, k),
         b'\n' => !continued_newline(b, k),
         _ => false,
@@ -7764,20 +7831,134 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
         // Written, or a fetched value mixed with written text in one word (`-p"$S
         // hunter2"`; hostile review 23).
         Takes::Password => written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v)),
+        Takes::PassPhrase | Takes::UserAndPassword => {
+            let p = password_at(b, v, takes);
+            p < b.len() && written_at(b, p)
+        }
+    }
+}
+
+/// Whether the tool at `i` is run by `xargs` fed text the script wrote, which becomes its
+/// words (`echo -phunter2 | xargs mysql -u root`; hostile review 28): a stage before it
+/// that prints (`echo`, `printf`, `yes`, `cat` of a here-document or of a file the script
+/// wrote), or a here-string, a here-document or a written file given to `xargs`.
+const fn xargs_fed_text(b: &[u8], i: usize) -> bool {
+    let c = command_start(b, i);
+    let w = first_word_from(b, c);
+    // (Text spliced into a word or after a flag is refused as unreadable, by
+    // [`xargs_splices_at`].)
+    if !(w < i && word_at(b, w, b"xargs")) || xargs_splices_at(b, w) {
+        return false;
+    }
+    if input_written_or_text(b, w) {
+        return true;
+    }
+    let mut p = c;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+        p -= 1;
+    }
+    if !(p > 0 && b[p - 1] == b'|' && !(p > 1 && b[p - 2] == b'|')) {
+        return false;
+    }
+    let f = first_word_from(b, command_start(b, p - 1));
+    word_at(b, f, b"echo")
+        || word_at(b, f, b"printf")
+        || word_at(b, f, b"yes")
+        || (word_at(b, f, b"cat") && input_written_or_text(b, f))
+}
+
+/// Whether the command at `w` reads a here-string, a here-document or a file the script
+/// writes ([`file_written_by_script`]), given with `<` or as an operand.
+const fn input_written_or_text(b: &[u8], w: usize) -> bool {
+    let mut k = w;
+    loop {
+        let (s, e) = next_shell_word(b, k);
+        if s == e {
+            return false;
+        }
+        if b[s] == b'<' {
+            if s + 1 < b.len() && b[s + 1] == b'<' {
+                return true;
+            }
+        } else {
+            let mut p = s;
+            let mut j = s;
+            while j < e {
+                if b[j] == b'/' {
+                    p = j + 1;
+                }
+                j += 1;
+            }
+            let mut last = e;
+            while last > p && matches!(b[last - 1], b'"' | b'\'') {
+                last -= 1;
+            }
+            while p < last && matches!(b[p], b'"' | b'\'') {
+                p += 1;
+            }
+            if last > p && file_written_by_script(b, p, last) {
+                return true;
+            }
+        }
+        k = e;
+    }
+}
+
+/// Whether the word at `k` is a cluster of short flags (`-vphunter2`) that holds `flag` after
+/// flags that take no value ([`Flag::cluster`]), given a written value (attached, or the
+/// next word for a flag that takes it spaced: `zip -rP hunter2 …`).
+const fn flag_in_cluster(b: &[u8], k: usize, flag: &Flag, later: &mut LaterSetters) -> bool {
+    let n = b.len();
+    let values = flag.cluster;
+    if values.is_empty() {
+        return false;
+    }
+    let letter = flag.name.as_bytes()[1];
+    let mut l = k + 1;
+    while l < n && b[l].is_ascii_alphanumeric() && b[l] != letter {
+        let mut t = 0;
+        while t < values.len() {
+            if values[t] == b[l] {
+                return false;
+            }
+            t += 1;
+        }
+        l += 1;
+    }
+    if !(l > k + 1 && l < n && b[l] == letter) {
+        return false;
+    }
+    let q = l + 1;
+    let v = if flag.attached && q < n && blank(b, q) == 0 && !command_end(b, q) {
+        q
+    } else if flag.spaced && blank(b, q) > 0 {
+        skip_blanks(b, q)
+    } else {
+        return false;
+    };
+    flag_value_written(b, v, flag.takes)
+        || set_later_written(b, password_at(b, v, flag.takes), &[], later)
+}
+
+/// Where the password starts in the flag's value at `v`: the value itself, after `pass:`
+/// (an OpenSSL pass phrase), or after the separator of `user:password` (`:` or `%`); the
+/// end of the text when the value holds none.
+const fn password_at(b: &[u8], v: usize, takes: Takes) -> usize {
+    match takes {
+        Takes::Password => v,
         Takes::PassPhrase => {
             let e = match_word(b, v, b"pass:", false);
-            e != 0 && written_at(b, e)
+            if e == 0 { b.len() } else { e }
         }
         Takes::UserAndPassword => {
-            // The word's separator (`:` or `%`), then a written password.
             let mut k = v;
             while k < b.len() && blank(b, k) == 0 && !command_end(b, k) {
                 if b[k] == b':' || b[k] == b'%' {
-                    return written_at(b, k + 1);
+                    return k + 1;
                 }
                 k += 1;
             }
-            false
+            b.len()
         }
     }
 }
@@ -7792,13 +7973,31 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
 /// flag that takes it spaced. `"-p",` alone has none, as `mysql -p` has none (hostile
 /// review 22).
 const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
+    let mut later = LaterSetters::NONE;
+    flags_written_by(b, after, flags, false, &mut later)
+}
+
+/// [`flags_written`]; `nested` when the words are a function's call, read for the tool in
+/// its body ([`arguments_may_flag`]); `later` what [`set_later_written`] found before.
+const fn flags_written_by(
+    b: &[u8],
+    after: usize,
+    flags: &[Flag],
+    nested: bool,
+    later: &mut LaterSetters,
+) -> bool {
     let list =
         after > 0 && after < b.len() && b[after] == b',' && matches!(b[after - 1], b'"' | b'\'');
+    let n = b.len();
     let mut k = after;
-    while k < b.len() && !command_end(b, k) {
+    // Every byte of a tool's command is read: the tests of the loop are bytes before calls
+    // (the budget of const evaluation counts calls).
+    while k < n && !(matches!(b[k], b';' | b'|' | b'&' | b'\n') && command_end(b, k)) {
         // A flag starts a word: after a space between words, or a `,` of a brace
         // expansion.
-        let token = k > 0 && (blank_before(b, k) || b[k - 1] == b',');
+        let token = k > 0
+            && (matches!(b[k - 1], b' ' | b'\t' | b',' | b'{' | b'}')
+                || (matches!(b[k - 1], b'\r' | b'\n' | b'S' | b'}') && blank_before(b, k)));
         // An f-string element of a Python list (`f"-p{pw}"`): the flag after its prefix,
         // its value the fields after it (hostile review 23).
         let fstring = list
@@ -7809,8 +8008,26 @@ const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
         // A word that is only `$_`, `$REPLY`, `$MAPFILE` or `$BASH_REMATCH`: what the script
         // last wrote may be a flag with its value (`: -phunter2; mysql "$_"`; hostile review
         // 26).
-        if token && matches!(b[k], b'$' | b'"' | b'\'') && special_variable_word(b, k) {
-            return true;
+        if token {
+            if matches!(b[k], b'$' | b'"' | b'\'') && special_variable_word(b, k) {
+                return true;
+            }
+            // A word that may become a flag at boot, made of parts the script wrote (shell
+            // only: a Python list's elements are read above, PowerShell sets its variables
+            // otherwise).
+            // Tested without a call for most words (`-u`, `-p"$S"`, `'select 1'`): the
+            // budget of const evaluation counts calls.
+            let x = if k + 1 < b.len() { b[k + 1] } else { 0 };
+            if !list
+                && (matches!(b[k], b'$' | b'`' | b'*' | b'?' | b'[')
+                    || (matches!(b[k], b'-' | b'"' | b'\'' | b'\\')
+                        && matches!(x, b'-' | b'$' | b'"' | b'\'' | b'`' | b'\\'))
+                    || (matches!(b[k], b'@' | b'!' | b'+') && x == b'('))
+                && flag_made_at_boot(b, after, k, flags, nested)
+                && !(b[0] == b'<' && ec2launch_text(b))
+            {
+                return true;
+            }
         }
         let mut f = 0;
         while token && f < flags.len() {
@@ -7827,6 +8044,9 @@ const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
                 }
                 f += 1;
                 continue;
+            }
+            if e == 0 && !list && !fstring && b[k] == b'-' && flag_in_cluster(b, k, flag, later) {
+                return true;
             }
             if e != 0 {
                 let q = skip_quotes(b, e);
@@ -7876,7 +8096,10 @@ const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
                         } else {
                             flag_value_written(b, v, flag.takes)
                         };
-                    if written {
+                    if written
+                        || (!list
+                            && set_later_written(b, password_at(b, v, flag.takes), flags, later))
+                    {
                         return true;
                     }
                 }
@@ -7917,12 +8140,7 @@ const fn special_variable_word(b: &[u8], k: usize) -> bool {
     while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
         e += 1;
     }
-    if e == s
-        || !(bash_set_name(b, s, e)
-            || (!b[s].is_ascii_digit()
-                && variable_written(b, v)
-                && named_with_flag_text(b, v, s, e)))
-    {
+    if e == s || !bash_set_name(b, s, e) {
         return false;
     }
     let mut t = e;
@@ -7979,6 +8197,1172 @@ const fn named_with_flag_text(b: &[u8], v: usize, s: usize, e: usize) -> bool {
                 return true;
             }
         }
+    }
+    false
+}
+
+/// Whether the word at `k`, an argument of a tool that takes a password as a flag
+/// ([`TOOLS`]; the tool's words start at `from`), may become at boot a flag holding text
+/// the script wrote, which no flag of the text shows (hostile reviews 27 and 28): a word
+/// whose first part may give a `-` ([`expansion_value`]: `c=-; c+=phunter2; mysql "$c"`,
+/// `"$a$b"` after `a=-p`, `"${c#x}"`, `"${c/x/-p}"`, `"${U:--}phunter2"`, `$c` split at a
+/// blank or by an `IFS` the script sets, a substitution printing written text or reading a
+/// file the script wrote), or whose first parts may be empty before a `-` (`"$U-phunter2"`,
+/// `$''-phunter2`); a flag whose letters are expanded (`"-$c"`); a pattern that may match a
+/// file the script named with a `-` ([`dash_files_made`]); an argument of a function whose
+/// calls may pass such a word, or of the script after `set --` ([`arguments_may_flag`]).
+/// Every setter of a variable is read, wherever it is ([`variable_value`]): a setter after
+/// the use gives its value too when a function or a loop's body runs later. `nested` when
+/// the words are a function's call, whose own arguments passed on are not read again.
+const fn flag_made_at_boot(b: &[u8], from: usize, k: usize, flags: &[Flag], nested: bool) -> bool {
+    // Most words decide at their first byte: read it before the word's end.
+    let mut j = k;
+    while j < b.len() && b[j] == b'"' {
+        j += 1;
+    }
+    if j >= b.len() {
+        return false;
+    }
+    let outside = (j - k).is_multiple_of(2);
+    if !matches!(b[j], b'$' | b'`') {
+        return match b[j] {
+            b'-' => flag_letters_expanded(b, j),
+            // Outside double quotes only (an even number of them before).
+            b'\\' | b'\'' => {
+                outside && j + 1 < b.len() && b[j + 1] == b'-' && flag_letters_expanded(b, j + 1)
+            }
+            b'*' | b'?' | b'[' => outside && dash_files_made(b),
+            b'@' | b'!' | b'+' => {
+                outside && j + 1 < b.len() && b[j + 1] == b'(' && dash_files_made(b)
+            }
+            _ => false,
+        };
+    }
+    // A blank inside quotes starts no word (`-H "Bearer $T"`).
+    if inside_quotes(b, from, k) {
+        return false;
+    }
+    let end = shell_word_end(b, k);
+    let mut dq = false;
+    let mut expanded = false;
+    while j < end {
+        let x = b[j];
+        if x == b'"' {
+            dq = !dq;
+            j += 1;
+            continue;
+        }
+        if x == b'\'' && !dq {
+            // A literal: an empty one goes on, else its first byte decides.
+            if j + 1 < end && b[j + 1] == b'\'' {
+                j += 2;
+                continue;
+            }
+            return j + 1 < end
+                && b[j + 1] == b'-'
+                && (expanded || flag_letters_expanded(b, j + 1));
+        }
+        if x == b'\\' {
+            return j + 1 < end
+                && b[j + 1] == b'-'
+                && (expanded || flag_letters_expanded(b, j + 1));
+        }
+        if x == b'-' {
+            return expanded || flag_letters_expanded(b, j);
+        }
+        if x == b'$' && j + 2 < end && matches!(b[j + 1], b'\'' | b'"') {
+            // `$'…'` and `$"…"` quote a literal: an empty one goes on (the flag after it is
+            // read by no flag test), else its first byte decides.
+            if b[j + 2] == b[j + 1] {
+                expanded = true;
+                j += 3;
+                continue;
+            }
+            return matches!(b[j + 2], b'-' | b'\\');
+        }
+        if x != b'$' && x != b'`' {
+            return !dq && matches!(x, b'*' | b'?' | b'[') && dash_files_made(b);
+        }
+        let (value, next) = expansion_value(b, j, end, dq, 2, flags, nested, b.len());
+        if value & VALUE_DASH != 0 {
+            return true;
+        }
+        if value & VALUE_EMPTY == 0 || next <= j {
+            return false;
+        }
+        expanded = true;
+        j = next;
+    }
+    false
+}
+
+/// What the expansion at `j` (`$NAME`, `${NAME…}`, `$(…)`, a backquote, `$1`, `$@`) may
+/// give, read to `end` at most: [`VALUE_DASH`] (a `-` first, or text the check cannot
+/// read), [`VALUE_EMPTY`], [`VALUE_WRITTEN`]; and the index after it. A variable's setters
+/// are read by [`variable_value`], `depth` copies deep; a substitution prints written text
+/// when [`substitution_written_at`] says so or when it reads a file the script wrote
+/// ([`substitution_reads_written_file`]); defaults and alternatives (`${U:-…}`) give their
+/// word; removals, replacements, case changes and substrings (`${c#x}`) make a new value
+/// of written text; arguments are read by [`arguments_may_flag`].
+#[allow(clippy::too_many_arguments)]
+const fn expansion_value(
+    b: &[u8],
+    j: usize,
+    end: usize,
+    quoted: bool,
+    depth: u8,
+    flags: &[Flag],
+    nested: bool,
+    outer: usize,
+) -> (u8, usize) {
+    let n = b.len();
+    if b[j] == b'`' || (j + 1 < n && b[j + 1] == b'(') {
+        let close = substitution_close(b, j, end);
+        // A fetching command (`aws …`) prints no written text and names no file of the
+        // script's (read first: most substitutions of a script are such).
+        if b[j] == b'$' && j + 2 < n && b[j + 2] == b'(' {
+            return (VALUE_DASH | VALUE_WRITTEN, close);
+        }
+        if substitution_fetches(b, j, j) {
+            return (VALUE_EMPTY, close);
+        }
+        if substitution_written_at(b, j)
+            || echo_prints_flag(b, j, close)
+            || substitution_reads_written_file(b, j, close)
+        {
+            return (VALUE_DASH | VALUE_WRITTEN, close);
+        }
+        return (VALUE_EMPTY, close);
+    }
+    if j + 1 >= n {
+        return (0, j + 1);
+    }
+    let braced = b[j + 1] == b'{';
+    let s = if braced { j + 2 } else { j + 1 };
+    if s >= n {
+        return (0, n);
+    }
+    // The closing brace, past nested expansions in a default word.
+    let mut close = s;
+    if braced {
+        let mut inner = 0usize;
+        while close < n && b[close] != b'\n' && !(b[close] == b'}' && inner == 0) {
+            if b[close] == b'{' && b[close - 1] == b'$' {
+                inner += 1;
+            } else if b[close] == b'}' {
+                inner -= 1;
+            }
+            close += 1;
+        }
+    }
+    let after = if braced { close + 1 } else { s + 1 };
+    let c = b[s];
+    if braced && c == b'!' {
+        return (VALUE_DASH | VALUE_WRITTEN, after);
+    }
+    if matches!(c, b'1'..=b'9' | b'@' | b'*') {
+        let value = if nested || !arguments_may_flag(b, flags) {
+            VALUE_EMPTY
+        } else {
+            VALUE_DASH
+        };
+        return (value, after);
+    }
+    if !(c.is_ascii_alphabetic() || c == b'_') {
+        // `$#`, `$?`, `$$`, `$!`, `$-`, `$0`, `${#X}`: numbers and the shell's flag letters.
+        return (0, after);
+    }
+    let mut e = s;
+    while e < n && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+        e += 1;
+    }
+    if bash_set_name(b, s, e) || depth == 0 {
+        return (VALUE_DASH | VALUE_WRITTEN, if braced { after } else { e });
+    }
+    // The variable whose setter this is (`KEY=${KEY:-…}`): its other setters are read
+    // already.
+    let own = outer + (e - s) <= n && b[outer] == c && names_equal(b, outer, s, e - s) && {
+        let o = outer + (e - s);
+        o >= n || !(b[o].is_ascii_alphanumeric() || b[o] == b'_')
+    };
+    let var = if own {
+        0
+    } else {
+        variable_value(b, s, e, quoted, j, depth - 1, flags, nested)
+    };
+    if !braced || e >= close || matches!(b[e], b'}' | b'[') {
+        return (var, if braced { after } else { e });
+    }
+    let o = if b[e] == b':' && e + 1 < close {
+        e + 1
+    } else {
+        e
+    };
+    let colon = o > e;
+    if matches!(b[o], b'-' | b'=' | b'+' | b'?') {
+        let w = skip_quotes(b, o + 1);
+        let word = w < close;
+        if word && matches!(b[w], b'-' | b'$' | b'`' | b'\\' | b'{') {
+            return (VALUE_DASH | VALUE_WRITTEN, after);
+        }
+        let value = match b[o] {
+            b'+' => {
+                if word {
+                    VALUE_WRITTEN | VALUE_EMPTY
+                } else {
+                    VALUE_EMPTY
+                }
+            }
+            b'?' => var,
+            _ => {
+                if colon && word {
+                    (var & (VALUE_DASH | VALUE_WRITTEN)) | VALUE_WRITTEN
+                } else if word {
+                    var | VALUE_WRITTEN
+                } else {
+                    var
+                }
+            }
+        };
+        return (value, after);
+    }
+    // A removal, a replacement, a case change or a substring.
+    if var & (VALUE_WRITTEN | VALUE_DASH) != 0 {
+        (VALUE_DASH | VALUE_WRITTEN, after)
+    } else {
+        (VALUE_EMPTY, after)
+    }
+}
+
+/// Whether the command substitution at `j` (closing before `close`) names a file that the
+/// script writes ([`file_written_by_script`], by its last part): `$(< FILE)`, `$(cat FILE)`,
+/// `$(head -1 FILE)` print what the script wrote there.
+const fn substitution_reads_written_file(b: &[u8], j: usize, close: usize) -> bool {
+    let mut k = if b[j] == b'`' { j + 1 } else { j + 2 };
+    while k < close {
+        while k < close && matches!(b[k], b' ' | b'\t' | b'<' | b'"' | b'\'' | b'|' | b';') {
+            k += 1;
+        }
+        let s = k;
+        let mut p = k;
+        while k < close
+            && !matches!(
+                b[k],
+                b' ' | b'\t' | b'<' | b'>' | b'"' | b'\'' | b'|' | b';' | b')' | b'`'
+            )
+        {
+            if b[k] == b'/' {
+                p = k + 1;
+            }
+            k += 1;
+        }
+        if k > p && k > s && file_written_by_script(b, p, k) {
+            return true;
+        }
+        if k == s {
+            k += 1;
+        }
+    }
+    false
+}
+
+/// Whether the command substitution at `j` (closing before `close`) is an `echo` that
+/// prints a word starting with `-` (`$(echo -phunter2)`): `echo` prints what is no option
+/// of its own (`-n`, `-e`, `-E`).
+const fn echo_prints_flag(b: &[u8], j: usize, close: usize) -> bool {
+    let c = skip_blanks(b, if b[j] == b'`' { j + 1 } else { j + 2 });
+    if !word_at(b, c, b"echo") {
+        return false;
+    }
+    let mut k = c + 4;
+    loop {
+        let (s, e) = next_shell_word(b, k);
+        if s == e || e > close {
+            return false;
+        }
+        let q = skip_quotes(b, s);
+        if q < e && b[q] == b'-' {
+            let mut l = q + 1;
+            while l < e && matches!(b[l], b'n' | b'e' | b'E') {
+                l += 1;
+            }
+            if l == q + 1 || (l < e && !matches!(b[l], b'"' | b'\'')) {
+                return true;
+            }
+        }
+        k = e;
+    }
+}
+
+/// Whether the script names a file with a `-` first, which a pattern may then give as a
+/// flag (`: > -phunter2; mysql *`): a `-` after a `/` (`./-p…`), after a redirection's `>`,
+/// or after `--` (`touch -- -p…`).
+const fn dash_files_made(b: &[u8]) -> bool {
+    let n = b.len();
+    let mut k = 1;
+    while k < n {
+        if b[k] != b'-' {
+            k += 1;
+            continue;
+        }
+        let mut p = k;
+        while p > 0 && matches!(b[p - 1], b'"' | b'\'') {
+            p -= 1;
+        }
+        if p > 0 && b[p - 1] == b'/' {
+            return true;
+        }
+        while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+            p -= 1;
+        }
+        if p > 0 && (b[p - 1] == b'>' || (p >= 3 && at_exactly(b, p - 3, b" --") && p < k)) {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Whether the arguments of a function of the script may hold a password flag of a tool
+/// taking `flags` (`f() { mysql -u root "$@"; }`): a call of any function of the script
+/// (`NAME()`, `NAME ( )`, `function NAME`), read as the tool's own words
+/// ([`flags_written`]: `f -phunter2`, `f "$c"` after `c=-phunter2` are refused,
+/// `run_sql -e 'select 1'` passes), and the script's own arguments when `set` gives some
+/// ([`set_gives_arguments`]). Every function's calls are read, not only the one whose body
+/// holds the word: which body holds it the check cannot tell for certain (braces in
+/// quotes or comments), and arguments passed on (`g() { f "$@"; }`) come from calls read too.
+/// A call is the command's word, a word after a quote, a backslash or a `)`, or the word
+/// after `eval` or `coproc`.
+const fn arguments_may_flag(b: &[u8], flags: &[Flag]) -> bool {
+    if set_gives_arguments(b) {
+        return true;
+    }
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        let mut s = i;
+        let mut e = i;
+        if b[i] == b'(' {
+            let q = skip_blanks(b, i + 1);
+            if q < n && b[q] == b')' {
+                e = i;
+                while e > 0 && matches!(b[e - 1], b' ' | b'\t') {
+                    e -= 1;
+                }
+                s = e;
+                while s > 0 && function_name_byte(b[s - 1]) {
+                    s -= 1;
+                }
+            }
+        } else if b[i] == b'f'
+            && at_exactly(b, i, b"function ")
+            && (i == 0 || !function_name_byte(b[i - 1]))
+        {
+            s = skip_blanks(b, i + 9);
+            e = s;
+            while e < n && function_name_byte(b[e]) {
+                e += 1;
+            }
+        }
+        if s < e && function_calls_flag(b, s, e, flags) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// A byte of a function's name: bash allows any but blanks, quotes and its operators
+/// (`db.run`, `db:query`, `run-sql`).
+const fn function_name_byte(x: u8) -> bool {
+    !matches!(
+        x,
+        b' ' | b'\t'
+            | b'\n'
+            | b'\r'
+            | b';'
+            | b'&'
+            | b'|'
+            | b'('
+            | b')'
+            | b'{'
+            | b'}'
+            | b'"'
+            | b'\''
+            | b'`'
+            | b'$'
+            | b'<'
+            | b'>'
+            | b'='
+            | b'\\'
+    )
+}
+
+/// Whether a call of the function named `b[s..e]` gives it words that pass a password flag
+/// of a tool taking `flags` (see [`arguments_may_flag`]).
+const fn function_calls_flag(b: &[u8], s: usize, e: usize, flags: &[Flag]) -> bool {
+    let n = b.len();
+    let len = e - s;
+    let mut c = 0;
+    while c + len <= n {
+        if b[c] != b[s]
+            || c == s
+            || (c > 0 && function_name_byte(b[c - 1]) && b[c - 1] != b'\\')
+            || (c + len < n && function_name_byte(b[c + len]))
+            || !names_equal(b, c, s, len)
+            || defines_function_at(b, c, len)
+        {
+            c += 1;
+            continue;
+        }
+        let mut p = c;
+        while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+            p -= 1;
+        }
+        let w = first_word_from(b, command_start(b, c));
+        let call = w == c
+            || (c > 0 && matches!(b[c - 1], b'"' | b'\'' | b'\\'))
+            || (p > 0 && b[p - 1] == b')')
+            || (w < c && (word_at(b, w, b"eval") || word_at(b, w, b"coproc")));
+        let mut later = LaterSetters::NONE;
+        if call && flags_written_by(b, c + len, flags, true, &mut later) {
+            return true;
+        }
+        c += len;
+    }
+    false
+}
+
+/// Whether a `set` command of the script gives it arguments (`set -- -phunter2`, `set a b`,
+/// `set - …`): a word `--` or `-`, or one that is no option nor the name after `-o`.
+const fn set_gives_arguments(b: &[u8]) -> bool {
+    let n = b.len();
+    let mut k = 0;
+    while k + 3 <= n {
+        if !(b[k] == b's' && b[k + 1] == b'e' && b[k + 2] == b't')
+            || (k > 0 && function_name_byte(b[k - 1]))
+            || !word_at(b, k, b"set")
+            || first_word_from(b, command_start(b, k)) != k
+        {
+            k += 1;
+            continue;
+        }
+        let mut w = k + 3;
+        let mut skip = false;
+        loop {
+            let (ws, we) = next_shell_word(b, w);
+            if ws == we || matches!(b[ws], b'<' | b'>') {
+                break;
+            }
+            let q = skip_quotes(b, ws);
+            if skip {
+                skip = false;
+            } else if q >= we
+                || !matches!(b[q], b'-' | b'+')
+                || we - q == 1
+                || (b[q] == b'-' && q + 1 < we && b[q + 1] == b'-')
+            {
+                return true;
+            } else if b[we - 1] == b'o' {
+                skip = true;
+            }
+            w = we;
+        }
+        k += 3;
+    }
+    false
+}
+
+/// Whether `k` is inside quotes opened after `from` (single, double, `$'…'`), read as the
+/// shell reads them (a backslash escapes outside single quotes, and in `$'…'`).
+const fn inside_quotes(b: &[u8], from: usize, k: usize) -> bool {
+    let mut j = from;
+    let mut quote = 0u8;
+    while j < k {
+        let x = b[j];
+        if x == b'\\' && quote != b'\'' {
+            j += 2;
+            continue;
+        }
+        if quote == 0 && x == b'$' && j + 1 < k && b[j + 1] == b'\'' {
+            quote = b'$';
+            j += 2;
+            continue;
+        }
+        if quote == 0 && matches!(x, b'"' | b'\'') {
+            quote = x;
+        } else if x == quote || (quote == b'$' && x == b'\'') {
+            quote = 0;
+        }
+        j += 1;
+    }
+    quote != 0
+}
+
+/// Whether the `-` at `d` (one or two) is followed by an expansion: the flag's letters are
+/// made at boot (`-$c`, `-"$c"`, `--${c}`).
+const fn flag_letters_expanded(b: &[u8], d: usize) -> bool {
+    let mut j = d;
+    while j < b.len() && j < d + 2 && b[j] == b'-' {
+        j += 1;
+    }
+    while j < b.len() && matches!(b[j], b'"' | b'\'') {
+        j += 1;
+    }
+    j < b.len() && matches!(b[j], b'$' | b'`' | b'\\')
+}
+
+/// The index after the command substitution at `j` (`$(…)` or backquotes), at most `end`.
+const fn substitution_close(b: &[u8], j: usize, end: usize) -> usize {
+    if b[j] == b'`' {
+        let mut k = j + 1;
+        while k < end && b[k] != b'`' {
+            k += 1;
+        }
+        return if k < end { k + 1 } else { end };
+    }
+    let mut depth = 0usize;
+    let mut k = j + 1;
+    while k < end {
+        if b[k] == b'(' {
+            depth += 1;
+        } else if b[k] == b')' {
+            depth -= 1;
+            if depth == 0 {
+                return k + 1;
+            }
+        }
+        k += 1;
+    }
+    end
+}
+
+/// What [`set_later_written`] found last, which the next uses of the same name read instead
+/// of the script again: no setter of the name `b[name..name + len]` at or after `from`
+/// gives it written text (a flag used in every block of a long script is read once; the
+/// budget of const evaluation counts steps).
+struct LaterSetters {
+    name: usize,
+    len: usize,
+    from: usize,
+    /// Whether the script may run text again ([`runs_text_again`]): 0 not read yet, 1 no,
+    /// 2 yes.
+    again: u8,
+}
+
+impl LaterSetters {
+    /// Nothing found yet.
+    const NONE: LaterSetters = LaterSetters {
+        name: 0,
+        len: 0,
+        from: 0,
+        again: 0,
+    };
+}
+
+/// Whether the variable that the password flag's value at `v` expands (`-p"$X"`), not given
+/// written text before it ([`flag_value_written`]), is given some by a setter after it
+/// ([`variable_value_from`]) in a script that may run text again ([`runs_text_again`]: a
+/// function, a loop, a trap, a here-document kept to run later): `f() { mysql -p"$X"; };
+/// X=hunter2; f` (hostile review 26's G1). `later` keeps what the last read found.
+const fn set_later_written(b: &[u8], v: usize, flags: &[Flag], later: &mut LaterSetters) -> bool {
+    let n = b.len();
+    let q = skip_quotes(b, v);
+    if !(q + 1 < n && b[q] == b'$') {
+        return false;
+    }
+    let s = if b[q + 1] == b'{' { q + 2 } else { q + 1 };
+    let mut e = s;
+    while e < n && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+        e += 1;
+    }
+    if e == s || !(b[s].is_ascii_alphabetic() || b[s] == b'_') {
+        return false;
+    }
+    let len = e - s;
+    if later.len == len && v >= later.from && names_equal(b, later.name, s, len) {
+        return false;
+    }
+    // A script that runs nothing again runs no setter before a use it follows (read once).
+    if later.again == 0 {
+        later.again = if runs_text_again(b) { 2 } else { 1 };
+    }
+    if later.again == 1 {
+        return false;
+    }
+    let value = variable_value_from(b, s, e, true, q, 1, flags, false, v);
+    if value & (VALUE_WRITTEN | VALUE_DASH) != 0 {
+        return true;
+    }
+    later.name = s;
+    later.len = len;
+    later.from = v;
+    false
+}
+
+/// Whether the script may run text after a setter that comes after it: it defines a
+/// function (`()`, `function`), loops (`do`), sets a trap, or keeps a here-document with a
+/// quoted delimiter (a script written to run later).
+const fn runs_text_again(b: &[u8]) -> bool {
+    let n = b.len();
+    let mut k = 0;
+    while k + 1 < n {
+        // One test of the byte for most bytes (the budget of const evaluation counts steps).
+        let found = match b[k] {
+            b'(' => {
+                let q = skip_blanks(b, k + 1);
+                q < n && b[q] == b')'
+            }
+            b'<' => b[k + 1] == b'<' && k + 2 < n && matches!(b[k + 2], b'\'' | b'"' | b'\\'),
+            b'd' => (k == 0 || !name_byte(b[k - 1])) && word_at(b, k, b"do"),
+            b't' => (k == 0 || !name_byte(b[k - 1])) && word_at(b, k, b"trap"),
+            b'f' => (k == 0 || !name_byte(b[k - 1])) && at_exactly(b, k, b"function"),
+            _ => false,
+        };
+        if found {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// [`variable_value`]: a setter may give the variable a value that starts with `-`, or one
+/// the check cannot read.
+const VALUE_DASH: u8 = 1;
+/// [`variable_value`]: the variable may be empty (no setter before the use, `unset`,
+/// `local`, `X=`, a value fetched at boot).
+const VALUE_EMPTY: u8 = 2;
+/// [`variable_value`]: a setter gives the variable text written in the script.
+const VALUE_WRITTEN: u8 = 4;
+
+/// What the setters of the variable `b[s..e]`, anywhere in the script, may give it, for a
+/// use at `at` (quoted or not): [`VALUE_DASH`], [`VALUE_EMPTY`], [`VALUE_WRITTEN`]. Read
+/// are `NAME=`, `NAME+=`, `NAME[…]=`, `NAME=(…)`, `${NAME=…}`, `${NAME:=…}`, `read`,
+/// `mapfile`, `printf -v` ([`named_setter`]), `for`/`select` loops ([`loop_value`]),
+/// `getopts`, `unset`, `local`, `declare`, and name references (`declare -n`, a name after
+/// `=`), which the check cannot follow. Values are read by [`value_text`], `depth` copies
+/// deep; `flags` and `nested` are the tool's, for arguments ([`arguments_may_flag`]).
+#[allow(clippy::too_many_arguments)]
+const fn variable_value(
+    b: &[u8],
+    s: usize,
+    e: usize,
+    quoted: bool,
+    at: usize,
+    depth: u8,
+    flags: &[Flag],
+    nested: bool,
+) -> u8 {
+    variable_value_from(b, s, e, quoted, at, depth, flags, nested, 0)
+}
+
+/// [`variable_value`], reading the setters from `from` on only.
+#[allow(clippy::too_many_arguments)]
+const fn variable_value_from(
+    b: &[u8],
+    s: usize,
+    e: usize,
+    quoted: bool,
+    at: usize,
+    depth: u8,
+    flags: &[Flag],
+    nested: bool,
+    from: usize,
+) -> u8 {
+    let n = b.len();
+    let len = e - s;
+    let first = b[s];
+    let mut value = 0;
+    let mut before = false;
+    let mut k = from;
+    while k + len <= n {
+        if b[k] != first
+            || (k > 0 && name_byte(b[k - 1]) && !flag_attached(b, k))
+            || (k + len < n && name_byte(b[k + len]))
+            || !names_equal(b, k, s, len)
+        {
+            k += 1;
+            continue;
+        }
+        let after = k + len;
+        if k > 0 && b[k - 1] == b'$' {
+            k = after;
+            continue;
+        }
+        if k > 1 && b[k - 1] == b'{' && b[k - 2] == b'$' {
+            // `${NAME=…}` and `${NAME:=…}` assign their word.
+            let d = if after < n && b[after] == b':' {
+                after + 1
+            } else {
+                after
+            };
+            if d < n && b[d] == b'=' {
+                let w = skip_quotes(b, d + 1);
+                value |= VALUE_WRITTEN;
+                if w < n && matches!(b[w], b'-' | b'$' | b'`' | b'\\' | b'{') {
+                    value |= VALUE_DASH;
+                }
+                before = before || k < at;
+            }
+            k = after;
+            continue;
+        }
+        let mut eq = subscript_end(b, after);
+        if eq + 1 < n && b[eq] == b'+' && b[eq + 1] == b'=' {
+            eq += 1;
+        }
+        if eq < n && b[eq] == b'=' {
+            if nameref_flag_before(b, eq) && nameref_made_at(b, eq) {
+                value |= VALUE_DASH;
+            } else if !secret_arn_assigned(b, after) {
+                value |= value_text(b, eq + 1, quoted, depth, flags, nested, false, s);
+            }
+            before = before || k < at;
+            k = eq + 1;
+            continue;
+        }
+        if k > 0 && b[k - 1] == b'=' {
+            // The target of a name reference (`declare -n r=NAME`), set through it.
+            value |= VALUE_DASH;
+            k = after;
+            continue;
+        }
+        let mut last = after;
+        while last < n && !matches!(b[last], b'\n' | b';') {
+            last += 1;
+        }
+        let c = first_word_from(b, command_start(b, k));
+        if c >= k {
+            k = after;
+            continue;
+        }
+        if word_at(b, c, b"unset")
+            || word_at(b, c, b"local")
+            || word_at(b, c, b"declare")
+            || word_at(b, c, b"typeset")
+        {
+            value |= if command_has_flag(b, c, b'n', b"") {
+                VALUE_DASH
+            } else {
+                VALUE_EMPTY
+            };
+        } else if (word_at(b, c, b"for") || word_at(b, c, b"select"))
+            && skip_blanks(b, next_word(b, c).1) == k
+        {
+            value |= loop_value(b, after, depth, flags, nested, s);
+            before = before || k < at;
+        } else if word_at(b, c, b"getopts") || last >= n {
+            // What `getopts` sets comes from the arguments; a setter on the script's last
+            // line, unterminated, is not read (a trap may run after it).
+            value |= VALUE_DASH;
+        } else {
+            let set = named_setter(b, k, len, n);
+            let reads =
+                word_at(b, c, b"read") || word_at(b, c, b"mapfile") || word_at(b, c, b"readarray");
+            if reads && set != NOT_SET && read_input(b, after) != READ_OTHER {
+                // From a descriptor (`read -u 3`) or a text that expands something
+                // (`${D}phunter2` in a here-document): what it reads the check cannot tell.
+                if command_has_flag(b, c, b'u', b"") || read_input(b, after) == READ_EXPANDING {
+                    value |= VALUE_DASH | VALUE_WRITTEN;
+                }
+            }
+            if set == SET_WRITTEN {
+                // Lines read from a here-string or here-document (`while read -r u; do …;
+                // done <<EOF`) are words of their own unless `IFS` splits them elsewhere:
+                // a word that looks like a flag counts ([`named_with_flag_text`]). What
+                // `printf -v` formats may join parts.
+                value |= VALUE_WRITTEN;
+                if !reads
+                    || read_input(b, after) != READ_TEXT
+                    || ifs_set(b)
+                    || named_with_flag_text(b, n, s, e)
+                {
+                    value |= VALUE_DASH;
+                }
+                before = before || k < at;
+            } else if set == SET_FETCHED {
+                value |= VALUE_EMPTY;
+                before = before || k < at;
+            }
+        }
+        k = after;
+    }
+    if !before {
+        value |= VALUE_EMPTY;
+    }
+    value
+}
+
+/// [`read_input`]: a file, a pipe, a process substitution or a descriptor.
+const READ_OTHER: u8 = 0;
+/// [`read_input`]: a here-string or a here-document that expands nothing.
+const READ_TEXT: u8 = 1;
+/// [`read_input`]: a here-string or a here-document that expands something.
+const READ_EXPANDING: u8 = 2;
+
+/// What the `read` (or `mapfile`) whose operand ends at `k` reads, its own input or its
+/// loop's (`while read -r u; do …; done <<EOF`): [`READ_TEXT`] (whose words
+/// [`named_with_flag_text`] reads), [`READ_EXPANDING`] (`${D}phunter2` in a here-document
+/// may join a `-` the check does not see), or [`READ_OTHER`].
+const fn read_input(b: &[u8], k: usize) -> u8 {
+    let n = b.len();
+    let mut j = k;
+    while j < n && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j)) {
+        if b[j] == b'<' {
+            return text_input(b, j);
+        }
+        j += 1;
+    }
+    if j < n && b[j] == b'|' {
+        return READ_OTHER;
+    }
+    // The loop's input, after its `done`.
+    while j + 4 <= n && !(word_at(b, j, b"done") && command_position(b, j)) {
+        j += 1;
+    }
+    if j + 4 > n {
+        return READ_OTHER;
+    }
+    let i = skip_blanks(b, j + 4);
+    if i < n && b[i] == b'<' {
+        text_input(b, i)
+    } else {
+        READ_OTHER
+    }
+}
+
+/// What the input at `i` (a `<`) is, as [`read_input`] says.
+const fn text_input(b: &[u8], i: usize) -> u8 {
+    let n = b.len();
+    if !(i + 1 < n && b[i + 1] == b'<') {
+        return READ_OTHER;
+    }
+    if i + 2 < n && b[i + 2] == b'<' {
+        let (s, e) = next_shell_word(b, i + 3);
+        let mut j = s;
+        while j < e {
+            if matches!(b[j], b'$' | b'`') {
+                return READ_EXPANDING;
+            }
+            j += 1;
+        }
+        return READ_TEXT;
+    }
+    let Some((d, de, tabs)) = here_document_word(b, i) else {
+        return READ_EXPANDING;
+    };
+    let mut j = i;
+    while j < n && b[j] != b'\n' {
+        j += 1;
+    }
+    while j < n {
+        let (t, closes) = document_line(b, j + 1, d, de, tabs);
+        if closes {
+            return READ_TEXT;
+        }
+        j = t;
+        while j < n && b[j] != b'\n' {
+            if matches!(b[j], b'$' | b'`') {
+                return READ_EXPANDING;
+            }
+            j += 1;
+        }
+    }
+    READ_TEXT
+}
+
+/// What the value of an assignment at `v` (after its `=`), or a loop's word (`words`, which
+/// brace expansion may make several of), may be, as [`variable_value`] reads it: empty
+/// (`X=`, `X=""`, a value fetched at boot), starting with `-`, an escape, a brace expansion,
+/// or an expansion that may ([`expansion_value`], `depth` copies deep); an array's elements
+/// (`X=(…)`) each. Unquoted at its use (`mysql $c`), the value is split at blanks and new
+/// lines (and at the bytes of an `IFS` the script sets, [`ifs_set`]) and expanded as a
+/// pattern ([`unquoted_value_splits`]).
+#[allow(clippy::too_many_arguments)]
+const fn value_text(
+    b: &[u8],
+    v: usize,
+    quoted: bool,
+    depth: u8,
+    flags: &[Flag],
+    nested: bool,
+    words: bool,
+    outer: usize,
+) -> u8 {
+    let end = shell_word_end(b, v);
+    if words {
+        // `{-,}p…`, `{a..b}`: several words, which the check does not make.
+        let mut p = v;
+        while p < end {
+            if b[p] == b'{' && !(p > v && b[p - 1] == b'$') {
+                return VALUE_DASH | VALUE_WRITTEN;
+            }
+            p += 1;
+        }
+    }
+    let mut j = v;
+    let mut dq = false;
+    let mut value = 0;
+    while j < end {
+        let x = b[j];
+        if x == b'"' {
+            dq = !dq;
+            j += 1;
+            continue;
+        }
+        if x == b'\'' && !dq && j + 1 < end && b[j + 1] == b'\'' {
+            j += 2;
+            continue;
+        }
+        if x == b'$' && j + 2 < end && matches!(b[j + 1], b'\'' | b'"') {
+            if b[j + 2] == b[j + 1] {
+                j += 3;
+                continue;
+            }
+            if matches!(b[j + 2], b'-' | b'\\') {
+                return VALUE_DASH | VALUE_WRITTEN;
+            }
+            value |= VALUE_WRITTEN;
+            break;
+        }
+        if x == b'$' || x == b'`' {
+            let (part, next) = expansion_value(b, j, end, quoted, depth, flags, nested, outer);
+            if part & VALUE_DASH != 0 {
+                return VALUE_DASH | VALUE_WRITTEN;
+            }
+            value |= part & VALUE_WRITTEN;
+            if part & VALUE_EMPTY == 0 || next <= j {
+                break;
+            }
+            j = next;
+            continue;
+        }
+        if x == b'(' && j == v {
+            return array_value(b, v + 1, quoted, depth, flags, nested, outer);
+        }
+        let mut t = j;
+        if x == b'\'' || x == b'\\' {
+            t += 1;
+        }
+        if t < end && b[t] == b'-' {
+            return VALUE_DASH | VALUE_WRITTEN;
+        }
+        value |= VALUE_WRITTEN;
+        break;
+    }
+    if j >= end {
+        value |= VALUE_EMPTY;
+    }
+    if !quoted && unquoted_value_splits(b, v, end, depth, flags, nested, outer) {
+        return VALUE_DASH | VALUE_WRITTEN;
+    }
+    value
+}
+
+/// Whether the value written at `b[v..end]`, expanded unquoted, may split into a word that
+/// starts with `-` or match files the check cannot list: a blank or a new line before a
+/// `-`, an escape or an expansion; a new line inside its quotes (the word goes on past the
+/// line); an expansion inside whose value may ([`variable_value`]); a pattern (`*`, `?`,
+/// `[`, an extended one's `(`) when the script names files with a `-` first
+/// ([`dash_files_made`]); a `-` anywhere when the script sets `IFS` ([`ifs_set`]).
+const fn unquoted_value_splits(
+    b: &[u8],
+    v: usize,
+    end: usize,
+    depth: u8,
+    flags: &[Flag],
+    nested: bool,
+    outer: usize,
+) -> bool {
+    let n = b.len();
+    let mut j = v;
+    let mut quote = 0u8;
+    let mut dash = false;
+    while j < end {
+        let x = b[j];
+        if quote == b'\'' {
+            if x == b'\'' {
+                quote = 0;
+            } else if matches!(x, b' ' | b'\t' | b'\r') && blank_then_dash(b, j + 1, end) {
+                return true;
+            }
+            dash = dash || x == b'-';
+            j += 1;
+            continue;
+        }
+        if x == b'\'' || (x == b'"' && quote == 0) {
+            quote = x;
+            j += 1;
+            continue;
+        }
+        if x == b'"' {
+            quote = 0;
+            j += 1;
+            continue;
+        }
+        if x == b'\\' {
+            j += 2;
+            continue;
+        }
+        if x == b'$' || x == b'`' {
+            if x == b'$' && j + 1 < end && matches!(b[j + 1], b'\'' | b'"') {
+                // An escape in `$'…'` may make a new line.
+                if b[j + 1] == b'\'' {
+                    let mut q = j + 2;
+                    while q < end && b[q] != b'\'' {
+                        if b[q] == b'\\' {
+                            return true;
+                        }
+                        q += 1;
+                    }
+                }
+                j += 2;
+                continue;
+            }
+            let (part, next) = expansion_value(b, j, end, false, depth, flags, nested, outer);
+            if part & VALUE_DASH != 0 {
+                return true;
+            }
+            j = if next > j { next } else { j + 1 };
+            continue;
+        }
+        if matches!(x, b' ' | b'\t' | b'\r') && blank_then_dash(b, j + 1, end) {
+            return true;
+        }
+        if matches!(x, b'*' | b'?' | b'[' | b'(') && dash_files_made(b) {
+            return true;
+        }
+        dash = dash || x == b'-';
+        j += 1;
+    }
+    // A quote open at the word's end: the value goes on past a new line.
+    (quote != 0 && end < n && b[end] == b'\n') || (dash && ifs_set(b))
+}
+
+/// Whether the next byte from `j` (to `end`) past blanks and quotes is a `-`, an escape or
+/// an expansion.
+const fn blank_then_dash(b: &[u8], j: usize, end: usize) -> bool {
+    let mut j = j;
+    while j < end && matches!(b[j], b' ' | b'\t' | b'\r' | b'"' | b'\'') {
+        j += 1;
+    }
+    j < end && matches!(b[j], b'-' | b'\\' | b'$' | b'`')
+}
+
+/// What the elements of the array assigned from `j` (after its `(`) may be, each read as a
+/// loop's word ([`value_text`]; `[i]=…` by its value).
+const fn array_value(
+    b: &[u8],
+    j: usize,
+    quoted: bool,
+    depth: u8,
+    flags: &[Flag],
+    nested: bool,
+    outer: usize,
+) -> u8 {
+    let n = b.len();
+    let mut k = j;
+    loop {
+        while k < n && matches!(b[k], b' ' | b'\t' | b'\r' | b'\n') {
+            k += 1;
+        }
+        if k >= n || b[k] == b')' {
+            return VALUE_WRITTEN;
+        }
+        let mut s = k;
+        if b[k] == b'[' {
+            let t = subscript_end(b, k);
+            if t > k && t < n && b[t] == b'=' {
+                s = t + 1;
+            }
+        }
+        if value_text(b, s, quoted, depth, flags, nested, s == k, outer) & VALUE_DASH != 0 {
+            return VALUE_DASH | VALUE_WRITTEN;
+        }
+        let e = shell_word_end(b, s);
+        k = if e > k { e } else { k + 1 };
+    }
+}
+
+/// What the words of a `for` or `select` loop from `k` (after its name) may give its
+/// variable ([`variable_value`]), each read as a value ([`value_text`], unquoted, brace
+/// expansions refused); without `in`, the script's or the function's arguments.
+const fn loop_value(
+    b: &[u8],
+    k: usize,
+    depth: u8,
+    flags: &[Flag],
+    nested: bool,
+    outer: usize,
+) -> u8 {
+    let k = skip_blanks(b, k);
+    if !word_at(b, k, b"in") {
+        return if nested || !arguments_may_flag(b, flags) {
+            VALUE_EMPTY
+        } else {
+            VALUE_DASH
+        };
+    }
+    let mut k = k + 2;
+    loop {
+        let (s, e) = next_shell_word(b, k);
+        if s == e || word_at(b, s, b"do") {
+            return VALUE_WRITTEN;
+        }
+        if value_text(b, s, false, depth, flags, nested, true, outer) & VALUE_DASH != 0 {
+            return VALUE_DASH | VALUE_WRITTEN;
+        }
+        k = e;
+    }
+}
+
+/// Whether the script sets `IFS` to bytes other than blanks: an unquoted expansion is then
+/// split at them. `IFS=$'\n\t'`, `IFS=` (no splitting), `unset IFS`, `local IFS` and an
+/// assignment for one `read` or `mapfile` alone (`IFS=, read -r a b`) keep blanks; any other
+/// setter (`IFS=x`, `IFS+=x`, `for IFS in x`, `printf -v IFS`, `read IFS`) does not.
+const fn ifs_set(b: &[u8]) -> bool {
+    let n = b.len();
+    let mut k = 0;
+    while k + 3 <= n {
+        if !(b[k] == b'I' && b[k + 1] == b'F' && b[k + 2] == b'S')
+            || (k > 0 && (name_byte(b[k - 1]) || matches!(b[k - 1], b'$' | b'{')))
+            || (k + 3 < n && name_byte(b[k + 3]))
+        {
+            k += 1;
+            continue;
+        }
+        if !(k + 3 < n && b[k + 3] == b'=') {
+            let c = first_word_from(b, command_start(b, k));
+            if !(c < k && (word_at(b, c, b"unset") || word_at(b, c, b"local"))) {
+                return true;
+            }
+            k += 3;
+            continue;
+        }
+        let end = shell_word_end(b, k + 4);
+        let (next, _) = next_shell_word(b, end);
+        if word_at(b, next, b"read")
+            || word_at(b, next, b"mapfile")
+            || word_at(b, next, b"readarray")
+        {
+            k += 4;
+            continue;
+        }
+        let mut j = k + 4;
+        let ansi = j + 1 < end && b[j] == b'$' && b[j + 1] == b'\'';
+        while j < end {
+            let x = b[j];
+            if x == b'\\' && ansi && j + 1 < end && matches!(b[j + 1], b'n' | b't') {
+                j += 2;
+                continue;
+            }
+            if !(matches!(x, b'"' | b'\'' | b' ' | b'\t') || (ansi && x == b'$' && j == k + 4)) {
+                return true;
+            }
+            j += 1;
+        }
+        k += 4;
     }
     false
 }
@@ -8094,7 +9478,11 @@ const fn python_fields_written(b: &[u8], v: usize, quote: u8) -> bool {
 const fn next_word(b: &[u8], k: usize) -> (usize, usize) {
     let s = skip_blanks(b, k);
     let mut e = s;
-    while e < b.len() && blank(b, e) == 0 && !command_end(b, e) {
+    // Byte tests before the calls (the budget of const evaluation counts calls).
+    while e < b.len()
+        && !(matches!(b[e], b' ' | b'\t' | b'\r' | b'\\' | b'$') && blank(b, e) > 0)
+        && !(matches!(b[e], b';' | b'|' | b'&' | b'\n') && command_end(b, e))
+    {
         e += 1;
     }
     (s, e)
@@ -9126,7 +10514,7 @@ const fn first_read(b: &[u8], i: usize) -> u8 {
 /// The tool whose command at `i` passes a written password as a flag, if one does. The
 /// command is read as the shell reads it: quotes inside words (`my"sql"`), backslashes
 /// before ordinary bytes, line continuations, `$IFS` and carriage returns between words.
-const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
+const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Option<&'static str> {
     // The first byte of a tool's name, or what the shell removes before it. The only tool
     // starting with `a` is the Azure CLI (`az login`), tested first: the budget of const
     // evaluation counts steps, and many words start with `a`.
@@ -9202,7 +10590,10 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
             let after = skip_quotes(b, end);
             let separated =
                 after == b.len() || blank(b, after) > 0 || matches!(b[after], b',' | b'<' | b'>');
-            if separated && flags_written(b, after, flags) {
+            if (separated && flags_written_by(b, after, flags, false, later))
+                || ((separated || matches!(b[after], b'\n' | b';' | b'|' | b'&' | b')'))
+                    && xargs_fed_text(b, i))
+            {
                 return Some(tool);
             }
         }
@@ -9249,7 +10640,7 @@ const PRIVATE_KEY: &str = "user data may not hold a private key: it is readable 
 /// Why an access key id is refused.
 const ACCESS_KEY_ID: &str = "user data may not hold an AWS access key id: it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role instead";
 /// Why a password passed on a command line is refused.
-const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written, mixed with written text, or given as an argument of the script or of a shell function, in the shell or PowerShell (`mysql -p…`, `mysql -p\"$S …\"`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `vault login TOKEN`, `rclone config create NAME TYPE pass …`, `expect -c '… send \"…\"'`, `f() { mysql -p\"$1\"; }`) or in a Python list (`[\"mysql\", \"-p\" + X]` after `X = \"…\"`, `[\"sshpass\", \"-p\", \"…\"]`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable and pass it alone (`-p\"$DB_PASSWORD\"`, Python `[\"sshpass\", \"-p\", pw]` after `pw = …get_secret_value(…)[\"SecretString\"]`)";
+const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written, mixed with written text, or given as an argument of the script or of a shell function, in the shell or PowerShell (`mysql -p…`, `mysql -p\"$S …\"`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `vault login TOKEN`, `rclone config create NAME TYPE pass …`, `expect -c '… send \"…\"'`, `f() { mysql -p\"$1\"; }`), nor a word that may become such a flag at boot, made of parts the script wrote, of a function's arguments or of what `xargs` is fed (`c=-; c+=p…; mysql \"$c\"`, `\"-$c\"`, `\"${c#x}\"`, `$c` split by `IFS`, `f -p…` for `f() { mysql \"$@\"; }`, `echo -p… | xargs mysql`), nor such a flag in a cluster of short flags (`-vp…`) or after a redirection (`2>&1 -p…`), nor a flag's variable given written text after it in a function, a loop or a trap (`f() { mysql -p\"$X\"; }; X=…; f`), or in a Python list (`[\"mysql\", \"-p\" + X]` after `X = \"…\"`, `[\"sshpass\", \"-p\", \"…\"]`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable and pass it alone (`-p\"$DB_PASSWORD\"`, Python `[\"sshpass\", \"-p\", pw]` after `pw = …get_secret_value(…)[\"SecretString\"]`)";
 /// Why a URL with a password is refused.
 const URL_PASSWORD: &str = "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN";
 /// Why a variable named at boot and given written text is refused.
@@ -9287,7 +10678,9 @@ const TRANSFORMS: [&str; 25] = [
 /// The start of the command that holds `k`: after the last end of a command before it.
 const fn command_start(b: &[u8], k: usize) -> usize {
     let mut j = k;
-    while j > 0 && !command_end(b, j - 1) {
+    // A byte test before the call: the budget of const evaluation counts calls, and this
+    // walks back over every byte of the command.
+    while j > 0 && !(matches!(b[j - 1], b';' | b'|' | b'&' | b'\n') && command_end(b, j - 1)) {
         j -= 1;
     }
     // After the `- ` of a YAML sequence entry at the start of a line (`  - echo …` in
@@ -9798,7 +11191,8 @@ const fn matches_only(b: &[u8], ps: usize, we: usize, name: &[u8]) -> bool {
     if !glob_match(b, ps, we, name, 0, 3) {
         return false;
     }
-    let mut any = [b'z'; 16];
+    // As long as the longest name of a reader or a tool (`net-snmp-create-v3-user`).
+    let mut any = [b'z'; 32];
     let (probe, _) = any.split_at_mut(name.len());
     !glob_match(b, ps, we, probe, 0, 3)
 }
@@ -11337,8 +12731,10 @@ const fn scan_set_later(b: &[u8], from: usize, to: usize) -> bool {
 /// )`, `function NAME`).
 const fn defines_function_at(b: &[u8], k: usize, len: usize) -> bool {
     let p = skip_blanks(b, k + len);
-    (p + 1 < b.len() && b[p] == b'(' && b[skip_blanks(b, p + 1)] == b')')
-        || (k >= 9 && at_exactly(b, k - 9, b"function "))
+    (p + 1 < b.len() && b[p] == b'(' && {
+        let q = skip_blanks(b, p + 1);
+        q < b.len() && b[q] == b')'
+    }) || (k >= 9 && at_exactly(b, k - 9, b"function "))
 }
 
 /// The body (from its `{` to its `}`) of the function of the script that the word at `w`
@@ -12320,7 +13716,8 @@ const fn sshpass_readable(b: &[u8], w: usize) -> bool {
         if e > s + 2 && b[s + 1] == b'd' {
             return e == s + 3 && b[s + 2] == b'0';
         }
-        if b[s + 1] == b'f' {
+        // (`e > s + 1`: a `-` alone may end the text.)
+        if e > s + 1 && b[s + 1] == b'f' {
             let (vs, ve) = if e > s + 2 {
                 (s + 2, e)
             } else {
@@ -12971,9 +14368,10 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     if dash == b.len() && r == b.len() {
         return None;
     }
+    let mut later = LaterSetters::NONE;
     let mut i = 0;
     while i < b.len() {
-        if let Some(tool) = command_secret_at(b, i) {
+        if let Some(tool) = command_secret_at(b, i, &mut later) {
             return Some(tool);
         }
         i += 1;
@@ -13176,6 +14574,8 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
     let b = text.as_bytes();
     // The length once (`len` is a call, and the budget of const evaluation counts calls).
     let n = b.len();
+    // What the password flags' variables read of their setters after them (G1).
+    let mut later = LaterSetters::NONE;
     let mut i = 0;
     while i < n {
         // Each check starts with a byte of its own; the others are skipped at once, which
@@ -13224,7 +14624,9 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                     | b'('
                     | b'{'
             );
-        if (at_word && command_secret_at(b, i).is_some()) || (c == b'=' && assigned_flag_at(b, i)) {
+        if (at_word && command_secret_at(b, i, &mut later).is_some())
+            || (c == b'=' && assigned_flag_at(b, i))
+        {
             return Some(COMMAND_PASSWORD);
         }
         if at_word

@@ -6036,3 +6036,300 @@ mod user_data_hostile_review_27_probe {
         }
     }
 }
+
+mod user_data_flags_made_at_boot {
+    use super::*;
+
+    #[test]
+    fn a_word_that_may_become_a_password_flag_at_boot_is_refused() {
+        for text in [
+            "c=-; c+=phunter2; mysql -u root \"$c\"\n",
+            "c=x-phunter2; mysql -u root \"${c#x}\"\n",
+            "c=xx; mysql -u root \"${c/xx/-phunter2}\"\n",
+            "c=phunter2; mysql -u root \"-$c\"\n",
+            "a=-p; b=hunter2; mysql -u root \"$a$b\"\n",
+            "IFS=x; c=x-phunter2; mysql -u root $c\n",
+            "printf -v c \"%%s%%s\" - phunter2; mysql -u root \"$c\"\n",
+            "mysql -u root \"${U:--}phunter2\"\n",
+            "set -- -phunter2; mysql -u root \"$1\"\n",
+            "mysql -u root \"$UNSET-phunter2\"\n",
+            "c=-p; mysql -u root $c\"hunter2\"\n",
+            "c=-; mysql -u root \"${c}phunter2\"\n",
+            "f() { mysql \"$@\"; }; f -u root -phunter2\n",
+            "c=p; mysql -u root -\"$c\"hunter2\n",
+            "login() { docker login -u AWS \"$1\"; }\nlogin -phunter2\n",
+            "R=-phunter2; login() { docker login -u AWS \"$1\"; }\nlogin \"$R\"\n",
+            "f() { x=\"}\"; mysql -u root \"$1\"; }; f -phunter2\n",
+            "f() { mysql -u root \"$@\"; }; export -f f; bash -c \"f -phunter2\"\n",
+            "f() { mysql -u root {x,$1}; }; f -phunter2\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(COMMAND_PASSWORD), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn review_27s_flags_made_of_parts_are_refused() {
+        for text in [
+            // F10_braced_dash_var
+            "d=-\nc=\"${d}phunter2\"\nmysql -u root \"$c\" -e \"select 1\"\n",
+            // F1_dash_then_append
+            "c=-\nc+=phunter2\nmysql -u root \"$c\" -e \"select 1\"\n",
+            // F2_strip_prefix
+            "c=x-phunter2\nmysql -u root \"${c#x}\" -e \"select 1\"\n",
+            // F3_dash_outside_quote
+            "c=phunter2\nmysql -u root \"-$c\" -e \"select 1\"\n",
+            // F4_ifs_split
+            "IFS=x\nc=x-phunter2\nmysql -u root $c -e \"select 1\"\n",
+            // F5_pattern_substitution
+            "c=xhunter2\nmysql -u root \"${c/x/-p}\" -e \"select 1\"\n",
+            // F6_concat_two_vars
+            "a=-\nb=phunter2\nmysql -u root \"$a$b\" -e \"select 1\"\n",
+            // F7_printf_v_parts
+            "printf -v c '%s%s' - phunter2\nmysql -u root \"$c\" -e \"select 1\"\n",
+            // F8_default_dash
+            "c=${U:--}phunter2\nmysql -u root \"$c\" -e \"select 1\"\n",
+            // F9_read_from_written_file
+            "echo -phunter2 > /tmp/s27/probe7/run/f\nread -r c < /tmp/s27/probe7/run/f\nmysql -u root \"$c\" -e \"select 1\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(COMMAND_PASSWORD), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn variables_that_hold_no_flag_and_function_calls_that_pass_none_pass() {
+        for text in [
+            // Arguments passed on: the calls that give them are read.
+            "f() { mysql -u root \"$E$1\"; f \"$E$1\"; f x{a,$1}; }; f ehr\n",
+            "read -r c < /etc/x; mysql -u root \"$c\"\n",
+            "BACKUP=/var/backups/ehr; zip -r \"$BACKUP-$(date +%F).zip\" /data\n",
+            "for db in ehr audit; do mysqldump -u root \"$db\" > /tmp/$db.sql; done\n",
+            "URL=https://example.com/a-b; curl -fsS $URL -o /tmp/x\n",
+            "set -euo pipefail; IFS=$'\\n\\t'; URL=https://example.com/a-b; curl -fsS $URL -o /tmp/x\n",
+            "DB_HOST=$(aws rds describe-db-instances --query \"DBInstances[0].Endpoint.Address\" --output text); mysql -h \"$DB_HOST\" -u admin ehr\n",
+            "DIR=/opt/app; DEST=\"$DIR/backup.zip\"; zip -r \"$DEST\" /data\n",
+            "run_sql() { mysql -u admin -p\"$PW\" \"$@\"; }; PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text); run_sql -e \"select 1\"\n",
+            "for f in /etc/app/*.conf; do curl -T \"$f\" https://example.com/up/; done\n",
+            "NAME=web; ssh-keygen -t ed25519 -N \"\" -f \"/root/.ssh/$NAME\"\n",
+            "KEY=/root/.ssh/id; ssh-keygen -t ed25519 -N \"\" -f \"$KEY\"\n",
+            "U=app; useradd -m -s /bin/bash \"$U\"\n",
+            "login() { aws ecr get-login-password | docker login -u AWS --password-stdin \"$1\"; }\nlogin 1.dkr.ecr.us-east-1.amazonaws.com\n",
+            "R=1.dkr.ecr.us-east-1.amazonaws.com; login() { aws ecr get-login-password | docker login -u AWS --password-stdin \"$1\"; }\nlogin \"$R\"\n",
+            "run_sql() { mysql -u admin -p\"$PW\" \"$@\"; }\nPW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nrun_sql ehr\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
+/// Hostile review 28's probe (one helper, report only, every attack run through bash with
+/// logging stand-ins for the tools): flags made of parts that the first version of the rule
+/// missed, flags after a redirection's `&`, clusters of short flags, `xargs` fed written
+/// text, flag values set after the use; and ordinary scripts it refused.
+mod user_data_hostile_review_28_probe {
+    use super::*;
+
+    #[test]
+    fn the_probes_attacks_are_refused() {
+        for text in [
+            // A_empty_ansi_prefix_g03_ansi_empty_then_flag
+            "mysql -u root $''-phunter2\n",
+            // A_empty_ansi_prefix_h01_locale_empty_then_flag
+            "mysql -u root $\"\"-phunter2\n",
+            // A_empty_ansi_prefix_h08_redis_ansi_empty
+            "redis-cli $''-ahunter2 ping\n",
+            // A_empty_ansi_prefix_h09_sshpass_ansi_empty
+            "sshpass $''-phunter2 ssh admin@10.0.0.5 true\n",
+            // A_empty_ansi_prefix_h10_curl_ansi_empty
+            "curl -fsS $''-uadmin:hunter2 https://example.com/\n",
+            // A_empty_ansi_prefix_m01_zip_ansi_empty
+            "zip $''-Phunter2 -r /tmp/s28/probe8/run/o.zip /tmp/s28/probe8/bin\n",
+            // A_empty_ansi_prefix_m03_smb_ansi_empty
+            "smbclient //fs/share $''-Uadmin%hunter2 -c ls\n",
+            // A_empty_ansi_prefix_m05_ipmi_ansi_empty
+            "ipmitool -I lanplus -H 10.0.0.9 -U admin $''-Phunter2 power status\n",
+            // B_brace_expansion_c19_for_brace
+            "for c in {-,}phunter2; do mysql -u root \"$c\"; done\n",
+            // B_brace_expansion_d08_brace_direct
+            "mysql -u root {-phunter2,}\n",
+            // B_brace_expansion_d09_brace_direct2
+            "mysql -u root {-p,}hunter2\n",
+            // B_brace_expansion_e02_sshpass_brace
+            "sshpass {-phunter2,} ssh admin@10.0.0.5 true\n",
+            // B_brace_expansion_e03_redis_brace
+            "redis-cli {-ahunter2,} ping\n",
+            // B_brace_expansion_e04_curl_brace
+            "curl -fsS {-uadmin:hunter2,} https://example.com/\n",
+            // B_brace_expansion_e05_mysql_brace_nested
+            "mysql -u root {{-phunter2,},}\n",
+            // B_brace_expansion_j02_brace_empty_pair
+            "mysql -u root {,}-phunter2\n",
+            // B_brace_expansion_m02_ldap_brace
+            "ldapsearch -x -D cn=admin,dc=example,dc=com {-whunter2,} -b dc=example,dc=com\n",
+            // B_brace_expansion_m04_sqlcmd_brace
+            "sqlcmd -S db -U sa {-Phunter2,} -Q \"select 1\"\n",
+            // C_glob_c04_glob_star
+            "mkdir -p /tmp/s28/probe8/run/g && cd /tmp/s28/probe8/run/g; : > -phunter2; mysql -u root *\n",
+            // C_glob_c05_glob_q
+            "mkdir -p /tmp/s28/probe8/run/g && cd /tmp/s28/probe8/run/g; : > -phunter2; mysql -u root ?phunter2\n",
+            // C_glob_d01_glob_bracket
+            "mkdir -p /tmp/s28/probe8/run/g && cd /tmp/s28/probe8/run/g; : > -phunter2; mysql -u root [-]p*\n",
+            // C_glob_d07_extglob_value
+            "shopt -s extglob; mkdir -p /tmp/s28/probe8/run/g && cd /tmp/s28/probe8/run/g; : > -phunter2; c=\"@(-)phunter2\"; mysql -u root $c\n",
+            // D_newline_value_c13_newline_value
+            "c=\"x\n-phunter2\"; mysql -u root $c\n",
+            // D_newline_value_d02_newline_sq
+            "c='x\n-phunter2'; mysql -u root $c\n",
+            // D_newline_value_e07_curl_newline
+            "c=\"https://example.com/\n-uadmin:hunter2\"; curl -fsS $c\n",
+            // E_ifs_spelling_c10_ifs_append
+            "IFS+=x; c=rootx-phunter2; mysql -u $c\n",
+            // E_ifs_spelling_c11_for_ifs
+            "for IFS in x; do :; done; c=rootx-phunter2; mysql -u $c\n",
+            // E_ifs_spelling_c12_printf_ifs
+            "printf -v IFS x; c=rootx-phunter2; mysql -u $c\n",
+            // E_ifs_spelling_d17_redis_ifs_append
+            "IFS+=x; c=localhostx-ahunter2; redis-cli -h $c ping\n",
+            // E_ifs_spelling_g16_ifs_read
+            "read -r IFS <<< x; c=rootx-phunter2; mysql -u $c\n",
+            // F_heredoc_expansion_c18_read_heredoc_var
+            "D=-; read -r c <<EOF\n${D}phunter2\nEOF\nmysql -u root \"$c\"\n",
+            // F_heredoc_expansion_d13_heredoc_subst
+            "read -r c <<EOF\n$(printf %s -)phunter2\nEOF\nmysql -u root \"$c\"\n",
+            // F_heredoc_expansion_d14_mapfile_heredoc_var
+            "D=-; mapfile -t c <<EOF\n${D}phunter2\nEOF\nmysql -u root \"$c\"\n",
+            // F_heredoc_expansion_d15_while_read_heredoc
+            "D=-; while read -r c; do mysql -u root \"$c\"; done <<EOF\n${D}phunter2\nEOF\n",
+            // G_empty_subst_prefix_k05_empty_subst_dash_var
+            "d=-; c=\"$(true)${d}phunter2\"; mysql -u root \"$c\"\n",
+            // H_subst_written_file_i01_subst_redirect_file
+            "printf %s -phunter2 > /tmp/s28/probe8/run/f; c=$(< /tmp/s28/probe8/run/f); mysql -u root \"$c\"\n",
+            // H_subst_written_file_i02_subst_cat_file
+            "printf %s -phunter2 > /tmp/s28/probe8/run/f; c=$(cat /tmp/s28/probe8/run/f); mysql -u root \"$c\"\n",
+            // H_subst_written_file_l03_subst_file_direct
+            "printf %s -phunter2 > /tmp/s28/probe8/run/f; mysql -u root \"$(< /tmp/s28/probe8/run/f)\"\n",
+            // I_xargs_l01_xargs_echo
+            "echo -phunter2 | xargs mysql -u root\n",
+            // I_xargs_l05_xargs_printf
+            "printf \"%s\\n\" -u root -phunter2 | xargs mysql\n",
+            // J_inside_quotes_ansi_j06_ansi_quote_sql
+            "c=-; c+=phunter2; mysql -u root -e $'select \\'1\\'' \"$c\"\n",
+            // J_inside_quotes_ansi_j07_ansi_quote_fnarg
+            "f() { mysql -u root -e $'select \\'1\\'' \"$1\"; }; f -phunter2\n",
+            // J_inside_quotes_ansi_j08_ansi_quote_dollar1_top
+            "set -- -phunter2; mysql -u root -e $'select \\'1\\'' \"$1\"\n",
+            // K_fn_name_chars_g06_dotted_fn
+            "db.run() { mysql -u root \"$1\"; }; db.run -phunter2\n",
+            // K_fn_name_chars_g08_colon_fn
+            "db:q() { mysql -u root \"$@\"; }; db:q -phunter2\n",
+            // L_call_forms_c07_eval_f
+            "f() { mysql -u root \"$1\"; }; eval f -phunter2\n",
+            // L_call_forms_c08_backslash_f
+            "f() { mysql -u root \"$1\"; }; \\f -phunter2\n",
+            // L_call_forms_g09_case_call
+            "f() { mysql -u root \"$1\"; }; case x in x) f -phunter2;; esac\n",
+            // L_call_forms_g13_coproc_call
+            "f() { mysql -u root \"$1\"; }; coproc f -phunter2; wait\n",
+            // M_wrong_enclosing_fn_d03_fn_wrong_enclosing
+            "f() { echo \"g() {\"; mysql -u root \"$1\"; }; g() { :; }; f -phunter2\n",
+            // M_wrong_enclosing_fn_d04_fn_comment_brace
+            "f() {\n  # like g() {\n  mysql -u root \"$1\"\n}\nf -phunter2\n",
+            // M_wrong_enclosing_fn_e08_fn_wrong_enclosing_curl
+            "fetch() {\n  # see also g() {\n  curl -fsS \"$@\"\n}\nfetch -u admin:hunter2 https://example.com/\n",
+            // M_wrong_enclosing_fn_l04_braces_in_quotes_prior_fn
+            "g() { echo \"{\"; }; f() { echo \"}\"; mysql -u root \"$1\"; }; f -phunter2\n",
+            // N_set_in_fn_h06_set_in_fn
+            "f() { set -- -phunter2; mysql -u root \"$1\"; }; f\n",
+            // N_set_in_fn_h07_set_in_fn_args
+            "f() { set -- -phunter2 \"$@\"; mysql -u root \"$@\"; }; f ehr\n",
+            // R1_redirect_amp_o01_after_dup
+            "mysql -u root 2>&1 -phunter2\n",
+            // R1_redirect_amp_o02_after_amp_redirect
+            "mysql -u root &>/dev/null -phunter2\n",
+            // R1_redirect_amp_o03_after_gt_amp
+            "mysql -u root >&2 -phunter2\n",
+            // R1_redirect_amp_o05_after_lt_amp
+            "mysql -u root <&0 -phunter2\n",
+            // R1_redirect_amp_o07_after_dup_var
+            "d=-; c=\"${d}phunter2\"; mysql -u root 2>&1 \"$c\"\n",
+            // R1_redirect_amp_o08_curl_after_dup
+            "curl -fsS 2>&1 -u admin:hunter2 https://example.com/\n",
+            // R1_redirect_amp_o09_redis_after_dup
+            "redis-cli 2>/dev/null >&2 -a hunter2 ping\n",
+            // R1_redirect_amp_o10_sshpass_after_dup
+            "sshpass 2>&1 -p hunter2 ssh admin@10.0.0.5 true\n",
+            // R1_redirect_amp_o11_docker_after_dup
+            "docker login 2>&1 -u admin -p hunter2 registry.example.com\n",
+            // R1_redirect_amp_o12_docker_after_dup_long
+            "docker login >&2 -u admin --password hunter2 registry.example.com\n",
+            // R1_redirect_amp_o14_fn_call_after_dup
+            "f() { mysql -u root \"$1\"; }; f 2>&1 -phunter2\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(COMMAND_PASSWORD), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn clusters_of_short_flags_and_flag_values_set_later_are_refused() {
+        for text in [
+            "mysql -u root -vphunter2 -e \"select 1\"\n",
+            "zip -rP hunter2 /tmp/out.zip /data\n",
+            "sshpass -vphunter2 ssh admin@10.0.0.5 true\n",
+            "curl -su admin:hunter2 https://example.com\n",
+            "ldapsearch -xwhunter2 -D cn=admin -b dc=x\n",
+            "ssh-keygen -qN hunter2 -t ed25519 -f /root/.ssh/id\n",
+            "useradd -mp \"$(openssl passwd -6 hunter2)\" app\n",
+            "xargs mysql -u root <<< -phunter2\n",
+            "f() { mysql -p\"$X\"; }; X=hunter2; f\n",
+            "mysql -u root -vphunter2\n",
+            "X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nf() { mysql -u root -p\"$X\" -e \"select 1\"; }\nf\nX=hunter2\nf\n",
+            "for i in 1 2; do mysql -u root -p\"$X\" -e \"select 1\"; X=hunter2; done\n",
+            "f() { sshpass -p \"$X\" ssh host true; }; X=hunter2; f\n",
+            "f() { curl -u \"admin:$X\" https://example.com; }; X=hunter2; f\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(COMMAND_PASSWORD), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_scripts_pass() {
+        for text in [
+            // fr01_local_arg
+            "backup() { local db=$1; mysqldump -u root \"$db\" > /tmp/s28/probe8/run/$db.sql; }\nbackup ehr\n",
+            // fr02_unquoted_fetched
+            "DB_HOST=$(aws rds describe-db-instances --query \"DBInstances[0].Endpoint.Address\" --output text)\nmysql -h $DB_HOST -u admin ehr\n",
+            // fr03_array_loop
+            "URLS=(https://example.com/a.tgz https://example.com/b.tgz)\nfor u in \"${URLS[@]}\"; do curl -fsSLO \"$u\"; done\n",
+            // fr05_zip_unquoted
+            "OUT=/tmp/s28/probe8/run/backup-$(date +%F).zip; zip -r $OUT /tmp/s28/probe8/bin\n",
+            // fr06_ifs_prefix
+            "HOST=db-1.example.com; IFS=, read -r a b <<< \"x,y\"; mysql -h $HOST -u admin ehr\n",
+            // fr07_default_copy
+            "HOST=${DB_HOST:-localhost}; mysql -h \"$HOST\" -u admin ehr\n",
+            // fr08_self_default
+            "KEY=${KEY:-/root/.ssh/id}; ssh-keygen -t ed25519 -N \"\" -f \"$KEY\"\n",
+            // fr10_ecr_unquoted
+            "ACCOUNT=$(aws sts get-caller-identity --query Account --output text)\nREGION=$(curl -s http://169.254.169.254/latest/meta-data/placement/region)\naws ecr get-login-password --region $REGION | docker login --username AWS --password-stdin $ACCOUNT.dkr.ecr.$REGION.amazonaws.com\n",
+            // fr11_glob_loop
+            "cd /var/log && for f in *.log; do zip -q /tmp/s28/probe8/run/logs.zip \"$f\"; done\n",
+            // fr21_main_args
+            "main() {\n  local url=${1:-https://example.com/app.tgz}\n  curl -fsSL \"$url\" -o /tmp/s28/probe8/run/app.tgz\n}\nmain \"$@\"\n",
+            // fr24_loop_hosts_var
+            "DB_HOSTS=\"db1.example.com db2.example.com\"\nfor host in $DB_HOSTS; do mysql -h \"$host\" -u monitor -e \"select 1\"; done\n",
+            // fr26_appuser_default
+            "APP_USER=${APP_USER:-app}; useradd -m -s /bin/bash \"$APP_USER\"\n",
+            "mysql -uapp -hdb ehr -e \"select 1\"\n",
+            "mysql -uphil -hpostgres ehr\n",
+            "curl -sSLo /tmp/x https://example.com/x\n",
+            "ldapsearch -x -H ldap://x -b dc=x\n",
+            "zip -rq /tmp/out.zip /data\n",
+            "ssh-keygen -q -t ed25519 -N \"\" -f /root/.ssh/id\n",
+            "curl -fsSL https://example.com/install.sh -o /tmp/i.sh\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text); mysql -uapp -vp\"$PW\" ehr\n",
+            "cat /etc/app/urls.txt | xargs -n1 curl -fsSLO\n",
+            "aws s3 ls s3://bucket/ | awk \"{print \\$4}\" | xargs -I{} curl -fsSLO https://x/{}\n",
+            "X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nmysql -u root -p\"$X\" -e \"select 1\"\nunset X\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
