@@ -6032,7 +6032,8 @@ const fn snmp_tool_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
 
 /// Whether a word (a tool's name, a flag) may start at `i`: the text starts there or the
 /// byte before separates words of a command line (white space, a path's `/`, a quote, a
-/// shell operator, the `{` of a brace expansion such as `{mysql,-phunter2}`).
+/// shell operator, a `case` pattern's `)`, as in `x)mysql …` (hostile review 29), the `{`
+/// of a brace expansion such as `{mysql,-phunter2}`).
 const fn command_word_start(b: &[u8], i: usize) -> bool {
     i == 0
         || matches!(
@@ -6048,6 +6049,7 @@ const fn command_word_start(b: &[u8], i: usize) -> bool {
                 | b'|'
                 | b'&'
                 | b'('
+                | b')'
                 | b'{'
         )
 }
@@ -7830,12 +7832,37 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
     match takes {
         // Written, or a fetched value mixed with written text in one word (`-p"$S
         // hunter2"`; hostile review 23).
-        Takes::Password => written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v)),
+        Takes::Password => {
+            let q = skip_quotes(b, v);
+            if q < b.len() && (b[q] == b'$' || b[q] == b'`') {
+                // [`written_at`] without its [`variable_written`], which
+                // [`word_mixes_text`] asks of every expansion (each traces the variable
+                // back through the text: the budget of const evaluation counts the steps).
+                literal_expansion(b, q)
+                    || substitution_written_at(b, q)
+                    || word_mixes_text(b, v, shell_word_end(b, v))
+                    || expansion_not_fetched(b, v)
+            } else {
+                written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v))
+            }
+        }
         Takes::PassPhrase | Takes::UserAndPassword => {
             let p = password_at(b, v, takes);
-            p < b.len() && written_at(b, p)
+            p < b.len() && (written_at(b, p) || expansion_not_fetched(b, p))
         }
     }
+}
+
+/// Whether the value at `v` expands something the check cannot trace to a fetch at boot
+/// (hostile review 29): a password is given only what [`fed_words_fetched`] traces to a
+/// fetch (`-p"$(aws secretsmanager …)"`, `-p"$PW"` after `PW=$(aws …)`, a file the script
+/// only fetches into, a name from the environment), as a password reader's input is; not
+/// the output of any other command (`-p"$(pw)"` for `pw() { echo hunter2; }`, `$(date
+/// +hunter2)`, `$(basename /x/hunter2)`, `$(awk …)`), a variable `read` from the input of a
+/// function or a group (`f <<< hunter2`), nor a function's argument.
+const fn expansion_not_fetched(b: &[u8], v: usize) -> bool {
+    let q = skip_quotes(b, v);
+    q < b.len() && (b[q] == b'$' || b[q] == b'`') && !fed_words_fetched(b, v, shell_word_end(b, v))
 }
 
 /// Whether the tool at `i` is run by `xargs` fed text the script wrote, which becomes its
@@ -8531,8 +8558,9 @@ const fn dash_files_made(b: &[u8]) -> bool {
 /// ([`set_gives_arguments`]). Every function's calls are read, not only the one whose body
 /// holds the word: which body holds it the check cannot tell for certain (braces in
 /// quotes or comments), and arguments passed on (`g() { f "$@"; }`) come from calls read too.
-/// A call is the command's word, a word after a quote, a backslash or a `)`, or the word
-/// after `eval` or `coproc`.
+/// Every word that names the function, but its definition, is read as a call: bash may
+/// run it from after a redirection (`2>/dev/null f …`), inside `$(…)`, after `time -p`,
+/// `!`, `command`, a quote, a backslash, a `)`, `eval` or `coproc` (hostile review 29).
 const fn arguments_may_flag(b: &[u8], flags: &[Flag]) -> bool {
     if set_gives_arguments(b) {
         return true;
@@ -8555,10 +8583,12 @@ const fn arguments_may_flag(b: &[u8], flags: &[Flag]) -> bool {
                 }
             }
         } else if b[i] == b'f'
-            && at_exactly(b, i, b"function ")
+            && at_exactly(b, i, b"function")
+            && i + 8 < n
+            && matches!(b[i + 8], b' ' | b'\t')
             && (i == 0 || !function_name_byte(b[i - 1]))
         {
-            s = skip_blanks(b, i + 9);
+            s = skip_blanks(b, i + 8);
             e = s;
             while e < n && function_name_byte(b[e]) {
                 e += 1;
@@ -8615,17 +8645,8 @@ const fn function_calls_flag(b: &[u8], s: usize, e: usize, flags: &[Flag]) -> bo
             c += 1;
             continue;
         }
-        let mut p = c;
-        while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
-            p -= 1;
-        }
-        let w = first_word_from(b, command_start(b, c));
-        let call = w == c
-            || (c > 0 && matches!(b[c - 1], b'"' | b'\'' | b'\\'))
-            || (p > 0 && b[p - 1] == b')')
-            || (w < c && (word_at(b, w, b"eval") || word_at(b, w, b"coproc")));
         let mut later = LaterSetters::NONE;
-        if call && flags_written_by(b, c + len, flags, true, &mut later) {
+        if flags_written_by(b, c + len, flags, true, &mut later) {
             return true;
         }
         c += len;
@@ -10640,7 +10661,7 @@ const PRIVATE_KEY: &str = "user data may not hold a private key: it is readable 
 /// Why an access key id is refused.
 const ACCESS_KEY_ID: &str = "user data may not hold an AWS access key id: it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role instead";
 /// Why a password passed on a command line is refused.
-const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written, mixed with written text, or given as an argument of the script or of a shell function, in the shell or PowerShell (`mysql -p…`, `mysql -p\"$S …\"`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `vault login TOKEN`, `rclone config create NAME TYPE pass …`, `expect -c '… send \"…\"'`, `f() { mysql -p\"$1\"; }`), nor a word that may become such a flag at boot, made of parts the script wrote, of a function's arguments or of what `xargs` is fed (`c=-; c+=p…; mysql \"$c\"`, `\"-$c\"`, `\"${c#x}\"`, `$c` split by `IFS`, `f -p…` for `f() { mysql \"$@\"; }`, `echo -p… | xargs mysql`), nor such a flag in a cluster of short flags (`-vp…`) or after a redirection (`2>&1 -p…`), nor a flag's variable given written text after it in a function, a loop or a trap (`f() { mysql -p\"$X\"; }; X=…; f`), or in a Python list (`[\"mysql\", \"-p\" + X]` after `X = \"…\"`, `[\"sshpass\", \"-p\", \"…\"]`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable and pass it alone (`-p\"$DB_PASSWORD\"`, Python `[\"sshpass\", \"-p\", pw]` after `pw = …get_secret_value(…)[\"SecretString\"]`)";
+const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written, mixed with written text, or given as an argument of the script or of a shell function, in the shell or PowerShell (`mysql -p…`, `mysql -p\"$S …\"`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `vault login TOKEN`, `rclone config create NAME TYPE pass …`, `expect -c '… send \"…\"'`, `f() { mysql -p\"$1\"; }`), nor a value the check cannot trace to a fetch at boot: the output of another command (`-p\"$(date +…)\"`, `-p\"$(f)\"` for a function that prints text, `$(cat FILE)` of a file the script wrote) or a variable read from the input of a function or a group (`f <<< …` for `f() { read X; mysql -p\"$X\"; }`), nor a word that may become such a flag at boot, made of parts the script wrote, of a function's arguments or of what `xargs` is fed (`c=-; c+=p…; mysql \"$c\"`, `\"-$c\"`, `\"${c#x}\"`, `$c` split by `IFS`, `f -p…` for `f() { mysql \"$@\"; }`, `echo -p… | xargs mysql`), nor such a flag in a cluster of short flags (`-vp…`) or after a redirection (`2>&1 -p…`), nor a flag's variable given written text after it in a function, a loop or a trap (`f() { mysql -p\"$X\"; }; X=…; f`), or in a Python list (`[\"mysql\", \"-p\" + X]` after `X = \"…\"`, `[\"sshpass\", \"-p\", \"…\"]`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`aws …`, `curl`, `vault`, a function that runs one, or a file only they write) and pass it alone (`-p\"$DB_PASSWORD\"`, Python `[\"sshpass\", \"-p\", pw]` after `pw = …get_secret_value(…)[\"SecretString\"]`)";
 /// Why a URL with a password is refused.
 const URL_PASSWORD: &str = "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN";
 /// Why a variable named at boot and given written text is refused.
@@ -11329,6 +11350,33 @@ const fn pattern_command_at(b: &[u8], i: usize, ws: usize, ps: usize, we: usize)
         t += 1;
     }
     false
+}
+
+/// Whether the `{` at `i` opens a brace expansion (a `,` or `..` before its `}`, in one
+/// word) in the name of a command, which bash expands at boot into names the check does not
+/// read (`{,mysql} -phunter2`, `mysq{l,} …`, `mysql{,} …` run `mysql`; hostile review 29),
+/// given a flag that can pass a password with a written value ([`any_tool_given_password`]).
+const fn brace_command_at(b: &[u8], i: usize) -> bool {
+    let n = b.len();
+    let mut j = i + 1;
+    let mut list = false;
+    while j < n && !matches!(b[j], b'}' | b' ' | b'\t' | b'\n' | b';' | b'|' | b'&') {
+        list = list || b[j] == b',' || (b[j] == b'.' && j + 1 < n && b[j + 1] == b'.');
+        j += 1;
+    }
+    if !(list && j < n && b[j] == b'}') {
+        return false;
+    }
+    let mut ws = i;
+    while ws > 0
+        && !matches!(
+            b[ws - 1],
+            b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'`'
+        )
+    {
+        ws -= 1;
+    }
+    command_position(b, ws) && any_tool_given_password(b, i)
 }
 
 /// The first word of the stage of a pipeline that starts at `k` (after spaces and `sudo`)
@@ -12582,6 +12630,12 @@ const fn fetched_from(b: &[u8], v: usize, limit: usize, depth: u8) -> bool {
                     if at_exactly(b, j, b"< <(") {
                         return substitution_fetches(b, j + 2, k);
                     }
+                    if b[j] == b'<' && !(j + 1 < b.len() && matches!(b[j + 1], b'<' | b'(' | b'&'))
+                    {
+                        // `read PW < FILE`: a file the script only fetches into (hostile
+                        // review 29).
+                        return stage_reads_fetched_files(b, j, k);
+                    }
                     if b[j] == b'-'
                         && blank_before(b, j)
                         && cluster_has(b, j, next_word(b, j).1, b'u')
@@ -12734,7 +12788,17 @@ const fn defines_function_at(b: &[u8], k: usize, len: usize) -> bool {
     (p + 1 < b.len() && b[p] == b'(' && {
         let q = skip_blanks(b, p + 1);
         q < b.len() && b[q] == b')'
-    }) || (k >= 9 && at_exactly(b, k - 9, b"function "))
+    }) || {
+        // `function NAME`, after any blanks (`function<TAB>NAME`; hostile review 29).
+        let mut p = k;
+        while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+            p -= 1;
+        }
+        p < k
+            && p >= 8
+            && at_exactly(b, p - 8, b"function")
+            && (p == 8 || !function_name_byte(b[p - 9]))
+    }
 }
 
 /// The body (from its `{` to its `}`) of the function of the script that the word at `w`
@@ -12924,7 +12988,7 @@ const fn substitution_fetches(b: &[u8], s: usize, limit: usize) -> bool {
         return false;
     }
     let first = skip_blanks(b, open);
-    let fetches = fetching_command(b, first);
+    let fetches = fetching_command(b, first) || stage_reads_fetched_files(b, first, limit);
     let mut j = open;
     let mut traced = false;
     let mut depth = 0;
@@ -12956,6 +13020,77 @@ const fn substitution_fetches(b: &[u8], s: usize, limit: usize) -> bool {
         j += 1;
     }
     (fetches || (traced && transform_stage(b, first))) && jq_stage_fetched(b, first)
+}
+
+/// Whether the stage at `k` (the first of a substitution) prints files that the script
+/// only reads or fetches into ([`file_only_fetched`], before `at`; hostile review 29:
+/// `printf hunter2 > ./p; mysql -p"$(< ./p)"` passed): `< FILE`, `cat FILE`, `head` or
+/// `tail` (not `-v`, which prints the file's name), `jq`, `cut` or `base64` given files,
+/// each named as a path (`/etc/app/pw`, `./pw`), none named by an expansion. A stage that
+/// reads no file reads its input (`$(cat)`, text given to a function or a group): not
+/// fetched. `awk`, `sed`, `grep`, `date` and the like may print text of their own.
+const fn stage_reads_fetched_files(b: &[u8], k: usize, at: usize) -> bool {
+    if k >= b.len() {
+        return false;
+    }
+    // 0: `< FILE`; 1: `cat`; 2: `head`, `tail`; 3: `jq`, `cut`, `base64`.
+    let kind = if b[k] == b'<' {
+        0
+    } else if word_at(b, k, b"cat") {
+        1
+    } else if word_at(b, k, b"head") || word_at(b, k, b"tail") {
+        2
+    } else if word_at(b, k, b"jq") || word_at(b, k, b"cut") || word_at(b, k, b"base64") {
+        3
+    } else {
+        return false;
+    };
+    let mut w = if kind == 0 {
+        k
+    } else {
+        next_shell_word(b, k).1
+    };
+    let mut files = 0;
+    let mut redirected = kind == 0;
+    loop {
+        let (s, e) = next_shell_word(b, w);
+        if s == e || matches!(b[s], b')' | b'`' | b'|' | b'>') {
+            break;
+        }
+        w = e;
+        if b[s] == b'<' {
+            redirected = true;
+            continue;
+        }
+        let mut q = s;
+        while q < e && matches!(b[q], b'"' | b'\'') {
+            q += 1;
+        }
+        let mut last = e;
+        while last > q && matches!(b[last - 1], b'"' | b'\'') {
+            last -= 1;
+        }
+        if q >= last {
+            return false;
+        }
+        let path = b[q] == b'/' || (b[q] == b'.' && q + 1 < last && b[q + 1] == b'/');
+        if redirected || path {
+            if !(path && file_only_fetched(b, q, last, at)) {
+                return false;
+            }
+            redirected = false;
+            files += 1;
+        } else if b[q] == b'-' {
+            let verbose = cluster_has(b, q, last, b'v')
+                || (q + 2 < last && b[q + 1] == b'-' && b[q + 2] == b'v');
+            if kind == 1 || (kind == 2 && verbose) {
+                return false;
+            }
+        } else if kind <= 1 {
+            return false;
+        }
+    }
+    files > 0 && !redirected
 }
 
 /// Whether the stage at `k` only reshapes what it reads or expands: `jq` (not writing text
@@ -13047,10 +13182,28 @@ const fn fetching_command(b: &[u8], k: usize) -> bool {
                 }
                 quote = b[j];
             }
-            if b[j] == b'$' && j + 1 < e && b[j + 1] != b'(' && !variable_fetched(b, j, j) {
+            if b[j] == b'$'
+                && j + 1 < e
+                && !(if b[j + 1] == b'(' {
+                    substitution_fetches(b, j, j)
+                } else {
+                    variable_fetched(b, j, j)
+                })
+            {
                 return false;
             }
             j += 1;
+        }
+        // Nor a server of the instance itself, which the script may start and give its
+        // text (`python3 -m http.server` in a folder it wrote; hostile review 29): the
+        // loopback names and addresses.
+        if range_holds(b, k, e, b"localhost")
+            || range_holds(b, k, e, b"127.")
+            || range_holds(b, k, e, b"0.0.0.0")
+            || range_holds(b, k, e, b"[::")
+            || range_holds(b, k, e, b"[0:")
+        {
+            return false;
         }
         return !command_has_flag(b, k + 4, b'd', b"--data")
             && !command_has_flag(b, k + 4, b'F', b"--form")
@@ -13080,9 +13233,11 @@ const fn fetching_command(b: &[u8], k: usize) -> bool {
         }
         return false;
     }
+    // Not `uuidgen --sha1 -N NAME` nor `pwgen -H FILE`, whose output the text decides
+    // (hostile review 29).
     word_at(b, k, b"vault")
-        || word_at(b, k, b"pwgen")
-        || word_at(b, k, b"uuidgen")
+        || (word_at(b, k, b"pwgen") && !command_has_flag(b, k + 5, b'H', b"--sha1"))
+        || (word_at(b, k, b"uuidgen") && !command_has_flag(b, k + 7, b'N', b"--name"))
         || fetching_function(b, k)
 }
 
@@ -14229,6 +14384,15 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             b'\\' if splits_word(b, i) => return Some(SPLIT_WORD),
             b'\\' if spells(b, i) => return Some(SPELLED),
             b'$' | b'`' if dynamic_command_at(b, i) => return Some(DYNAMIC_COMMAND),
+            b'{' if i + 1 < n
+                && !matches!(b[i + 1], b' ' | b'\t' | b'\n')
+                && (i == 0 || b[i - 1] != b'$')
+                && brace_command_at(b, i)
+                && !quoted_at(b, i)
+                && !in_comment(b, i) =>
+            {
+                return Some(DYNAMIC_COMMAND);
+            }
             b'?' | b'*' | b'[' | b'@' | b'+' | b'!'
                 if !ec2launch
                     && (matches!(b[i], b'?' | b'*' | b'[') || (i + 1 < n && b[i + 1] == b'('))
@@ -14622,6 +14786,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                     | b'|'
                     | b'&'
                     | b'('
+                    | b')'
                     | b'{'
             );
         if (at_word && command_secret_at(b, i, &mut later).is_some())

@@ -907,7 +907,7 @@ mod user_data {
             // take no password.
             "mysql -u admin -p\"$DB_PASSWORD\" ehr\n",
             "mysql -u admin -p ehr\n",
-            "mysql -u admin -p`fetch-secret db` ehr\n",
+            "mysql -u admin -p`vault kv get -field=password secret/db` ehr\n",
             "mysql --password=\"$PW\" ehr\n",
             "mysql-client -phunter2\n",
             "curl -u admin https://example.com\n",
@@ -1280,9 +1280,9 @@ mod user_data_shell_tricks {
             "MKDIR_FLAGS=-p\nmkdir $MKDIR_FLAGS /opt/app\n",
             "SSH_OPTS=\"-p 2222\"\nDOCKER_OPTS=\"-p 443:8443\"\n",
             "COUNT=$(echo 3)\n",
-            "X=$(fetch-secret db)\nmysql -u admin -p\"$X\" ehr\n",
+            "X=$(aws secretsmanager get-secret-value --secret-id db --output text)\nmysql -u admin -p\"$X\" ehr\n",
             "read -r X < /run/pw\nmysql -p\"$X\" ehr\n",
-            "X=\nX=$(fetch)\nmysql -p\"$X\" ehr\n",
+            "X=\nX=$(vault read -field=pw db)\nmysql -p\"$X\" ehr\n",
             "A=$x docker run -p 443:8443 app\n",
             "docker run -p 443:8443 $IMAGE\n",
             "echo \"$HOME\" -p 8080\n",
@@ -6330,6 +6330,144 @@ mod user_data_hostile_review_28_probe {
             "X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nmysql -u root -p\"$X\" -e \"select 1\"\nunset X\n",
         ] {
             assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
+/// Hostile review 29 (ninth probe): function calls the argument rule did not read as calls,
+/// text given to a function's or a group's input, command substitutions the check cannot
+/// trace to a fetch, command names made by brace expansion, a command right after a `case`
+/// pattern's `)`; and the fetches that still pass.
+mod user_data_hostile_review_29_probe {
+    use super::*;
+
+    /// Each was confirmed with bash: the password reaches the tool's flag.
+    #[test]
+    fn probe_attacks_are_refused() {
+        for text in [
+            "# -phunter2 reaches mysql's argv through f's $1: a call starting with a redirection is not read as a call\nf() { mysql -u root \"$1\"; }\n2>/dev/null f -phunter2\n",
+            "# -phunter2 reaches mysql's argv through f's $1: a call inside $(...) is not read as a call\nf() { mysql -u root \"$1\"; }\nx=$(f -phunter2)\n",
+            "# -phunter2 reaches mysql's argv through f's $1: a call after `time -p` is not read as a call\nf() { mysql -u root \"$1\"; }\ntime -p f -phunter2\n",
+            "# -phunter2 reaches mysql's argv through f's $1: `function<TAB>f` is not read as a definition\nfunction\tf { mysql -u root \"$1\"; }\nf -phunter2\n",
+            "# hunter2 reaches mysql's -p flag: read inside a function whose call is given a here-string\nf() { read -r X; mysql -u root -p\"$X\"; }; f <<< hunter2\n",
+            "# hunter2 reaches mysql's -p flag: read inside a function fed by `echo hunter2 |`\nf() { read -r X; mysql -u root -p\"$X\"; }; echo hunter2 | f\n",
+            "# hunter2 reaches mysql's -p flag: read inside a function whose call reads a file the script wrote\necho hunter2 > ./p\nf() { read -r X; mysql -u root -p\"$X\"; }\nf < ./p\n",
+            "# hunter2 reaches mysql's -p flag: read -u3 inside a function called with 3<<< hunter2\nf() { read -r -u3 X; mysql -u root -p\"$X\"; }; f 3<<< hunter2\n",
+            "# hunter2 reaches mysql's -p flag: read inside case...esac redirected from a here-string\ncase 1 in 1) read -r X; mysql -u root -p\"$X\";; esac <<< hunter2\n",
+            "# hunter2 reaches mysql's -p flag: $(cat) inside a { } group redirected from a here-string\n{ mysql -u root -p\"$(cat)\" -e 'select 1'; } <<< hunter2\n",
+            "# hunter2 reaches mysql's -p flag: exec <<< hunter2 then -p\"$(cat)\"\nexec <<< hunter2\nmysql -u root -p\"$(cat)\"\n",
+            "# hunter2 reaches the ssh password tool's p flag: read inside a function given a here-string\nf() { read -r X; sshpass -p \"$X\" ssh admin@10.0.0.5 true; }; f <<< hunter2\n",
+            "# hunter2 reaches mysql's -p flag: $(pw) of a function that echoes written text\npw() { echo hunter2; }\nmysql -u root -p\"$(pw)\"\n",
+            "# admin:hunter2 reaches curl -u: $(pw) of a function that echoes written text\npw() { echo hunter2; }\ncurl -u \"admin:$(pw)\" https://example.com/\n",
+            "# hunter2 reaches mysql's -p flag: $(< FILE) of a file the script wrote\nprintf hunter2 > ./p\nmysql -u root -p\"$(< ./p)\"\n",
+            "# hunter2 reaches mysql's -p flag: X=$(cat FILE) of a file the script wrote\necho hunter2 > ./p\nX=$(cat ./p)\nmysql -u root -p\"$X\"\n",
+            "# admin:hunter2 reaches curl -u: $(cat FILE) of a file the script wrote\necho hunter2 > ./p\ncurl -u \"admin:$(cat ./p)\" https://example.com/\n",
+            "# hunter2 reaches mysql's -p flag: $(tail -n1 FILE) of a file the script wrote\necho hunter2 > ./h\nX=$(tail -n1 ./h)\nmysql -u root -p\"$X\"\n",
+            "# hunter2 reaches mysql's -p flag: $(date +hunter2) prints its written format\nmysql -u root -p\"$(date +hunter2)\"\n",
+            "# hunter2 reaches mysql's -p flag: $(basename /x/hunter2)\nmysql -u root -p\"$(basename /x/hunter2)\"\n",
+            "# hunter2 reaches mysql's -p flag: X=$(awk 'BEGIN{print ...}')\nX=$(awk 'BEGIN{print \"hunter2\"}')\nmysql -u root -p\"$X\"\n",
+            "# hunter2 reaches mysql's -p flag: $(printenv Y) of an exported written value\nexport Y=hunter2\nmysql -u root -p\"$(printenv Y)\"\n",
+            "# hunter2 reaches mysql's -p flag: $(ls) lists a file the script named hunter2\n: > ./hunter2\nmysql -u root -p\"$(ls)\"\n",
+            "# -phunter2 reaches mysql: the command right after a case pattern's ) is not read as a command\ncase x in x)mysql -u root -phunter2;; esac\n",
+            "# hunter2 reaches mysql's p flag: mapfile inside a function given a here-string\nf() { mapfile -t A; mysql -u root -p\"${A[0]}\"; }; f <<< hunter2\n",
+            "f() { mysql -u root \"$1\"; }\n! f -phunter2\n",
+            "f() { mysql -u root \"$1\"; }\nif f -phunter2; then :; fi\n",
+            "f() { mysql -u root \"$1\"; }\nx=1 f -phunter2\n",
+            "f() { mysql -u root \"$1\"; }\ncat <(f -phunter2)\n",
+            "function  f { mysql -u root \"$1\"; }\n{ f -phunter2; }\n",
+            "f() { mysql -u root -p\"$(cat)\"; }\nf <<EOF\nhunter2\nEOF\n",
+            "while read -r X; do mysql -p\"$X\"; done <<< hunter2\n",
+            "mysql -u root -p\"$(env echo hunter2)\"\n",
+            "mkdir -p /tmp/s && echo hunter2 > /tmp/s/x\n(cd /tmp/s && python3 -m http.server 8000 &)\nmysql -p\"$(curl -s http://localhost:8000/x)\"\n",
+            "mysql -p\"$(curl -s \"http://$(hostname -I | cut -d\" \" -f1):8000/x\")\"\n",
+            "curl -u \"admin:$(printenv Y)\" https://x\n",
+            "X=$(basename /x/hunter2)\nsshpass -p \"$X\" ssh host\n",
+            "mysql -p\"$(cat /etc/app/pw; echo hunter2)\"\n",
+            "mysql -p\"$(sed 1ihunter2 /etc/hostname)\"\n",
+            "pw() { printf hunter2; }\nX=$(pw)\nmysql -p\"$X\"\n",
+            "mysql -u root -p\"$(timeout 5 echo hunter2)\"\n",
+            "mysql -u root -p\"$(stat -c hunter2 /)\"\n",
+            "mysql -u root -p\"$(uuidgen --sha1 -n @dns -N hunter2)\"\n",
+            "echo hunter2 > /etc/app/pw\nmysql -u root -p\"$(cat /etc/app/pw)\"\n",
+            "install -m 600 /dev/stdin /etc/app/pw <<< hunter2\nread -r X < /etc/app/pw\nmysql -p\"$X\"\n",
+            "echo hunter2 > p\nread -r X < p\nmysql -p\"$X\"\n",
+            "mysql -u root -p\"$(head -v /etc/hostname)\"\n",
+            "echo \"{\\\"password\\\":\\\"hunter2\\\"}\" > /etc/app/s.json\nmysql -p\"$(jq -r .password /etc/app/s.json)\"\n",
+            "(x)mysql -phunter2\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// A command whose name is a brace expansion may be any tool: refused as a command
+    /// named at boot when it is given a flag that can pass a written password.
+    #[test]
+    fn brace_expanded_command_names_are_refused() {
+        for text in [
+            "/usr/bin/mysq{l,} -u root -phunter2\n",
+            "{m..m}ysql -u root -phunter2\n",
+            "sshpas{s,} -p hunter2 ssh host\n",
+            "# -phunter2 reaches mysql: the command word {,mysql} is brace-expanded to mysql\n{,mysql} -u root -phunter2\n",
+            "# -phunter2 reaches mysql: the command word mysq{l,} is brace-expanded to mysql\nmysq{l,} -u root -phunter2\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(DYNAMIC_COMMAND), "{text}");
+        }
+    }
+
+    /// A helper the check does not know is no fetch it can read (an earlier test passed
+    /// `$(fetch-secret db)`): since this review a password flag is given only what is
+    /// traced to `aws`, `curl`, `wget`, `vault`, `openssl rand`, `pwgen`, `uuidgen`, a
+    /// function of the script that runs one, or a file that only they write, as a password
+    /// reader's input is.
+    #[test]
+    fn unknown_helpers_are_no_fetch() {
+        for text in [
+            "mysql -u admin -p`fetch-secret db` ehr\n",
+            "X=$(fetch-secret db)\nmysql -u admin -p\"$X\" ehr\n",
+            "curl -u \"admin:$(fetch-secret db)\" https://example.com\n",
+            "mysql -p\"$(uuidgen --sha1 --namespace @dns --name hunter2)\"\n",
+            "mysql -p\"$(pwgen -H /etc/hostname#hunter2 1 1)\"\n",
+            "mysql -p\"$(curl -s http://127.0.0.1:8000/x)\"\n",
+            "mysql -p\"$(curl -s http://[::1]:8000/x)\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(COMMAND_PASSWORD), "{text}");
+        }
+    }
+
+    /// Fetches, files only a fetch writes, the environment, the metadata service, and
+    /// brace expansions and `case` patterns that name no tool.
+    #[test]
+    fn ordinary_scripts_pass() {
+        for text in [
+            "PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nmysql -u root -p\"$PW\" -e \"select 1\"\n",
+            "PW=$(head -n 1 /etc/app/pw)\nmysql -u root -p\"$PW\"\n",
+            "read -r PW < /etc/app/pw\nmysql -u root -p\"$PW\"\n",
+            "PW=$(cut -d: -f2 /etc/app/creds)\nsshpass -p \"$PW\" ssh host\n",
+            "PW=$(vault kv get -field=password secret/db)\nmysql -p\"$PW\"\n",
+            "PW=$(openssl rand -base64 24)\nuseradd -m app\necho \"app:$PW\" | chpasswd\nmysql -p\"$PW\"\n",
+            "TOKEN=$(curl -s -X PUT http://169.254.169.254/latest/api/token -H \"X-aws-ec2-metadata-token-ttl-seconds: 60\")\nPW=$(aws ssm get-parameter --name /db/pw --with-decryption --query Parameter.Value --output text)\nmysqldump -u backup -p\"$PW\" ehr > /backup/ehr.sql\n",
+            "PW=$(tr -dc A-Za-z0-9 < /dev/urandom | head -c 32)\nmysql -p\"$PW\"\n",
+            "PW=$(cat /etc/app/pw | tr -d \"\\n\")\nmysql -p\"$PW\"\n",
+            "PW=`aws secretsmanager get-secret-value --secret-id db --query SecretString --output text`\nmysql -p\"$PW\"\n",
+            "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text > /etc/app/pw\nchmod 600 /etc/app/pw\nmysql -u root -p\"$(cat /etc/app/pw)\" -e \"select 1\"\n",
+            "mysql -u root -p\"$(< /run/secrets/db)\" -e \"select 1\"\n",
+            "PW=$(jq -r .password /etc/app/secret.json)\nmysql -u root -p\"$PW\"\n",
+            "get_pw() { aws secretsmanager get-secret-value --secret-id db --query SecretString --output text; }\nmysql -u root -p\"$(get_pw)\"\n",
+            "SECRET=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nPW=$(echo \"$SECRET\" | jq -r .password)\nmysql -u root -p\"$PW\"\n",
+            "SECRET=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nPW=$(jq -r .password <<< \"$SECRET\")\ncurl -u \"admin:$PW\" https://x\n",
+            "mysql -u root -p\"$DB_PASSWORD\"\n",
+            "source /etc/app/env\nmysql -u root -p\"${DB_PASSWORD}\" -e \"select 1\"\n",
+            "mkdir -p /opt/app/{bin,conf,logs}\ncp /etc/app/config.{yml,bak}\nfor f in /etc/{a,b}.conf; do echo \"$f\"; done\n{ echo a; echo b; } > /tmp/f\n",
+            "case \"$1\" in start)systemctl start app;; stop)systemctl stop app;; esac\n",
+            "TOKEN=$(curl -s -X PUT \"http://169.254.169.254/latest/api/token\" -H \"X-aws-ec2-metadata-token-ttl-seconds: 21600\")\nREGION=$(curl -s -H \"X-aws-ec2-metadata-token: $TOKEN\" http://169.254.169.254/latest/meta-data/placement/region)\nPW=$(aws secretsmanager get-secret-value --region \"$REGION\" --secret-id db --query SecretString --output text)\nmysql -u root -p\"$PW\" -e \"select 1\"\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nrun_sql() { mysql -u root -p\"$PW\" \"$@\"; }\nrun_sql -e \"select 1\"\n2>/dev/null run_sql -e \"select 2\"\nX=$(run_sql -N -e \"select 3\")\n",
+            "ID=$(curl -s -H \"X-aws-ec2-metadata-token: $(curl -s -X PUT http://169.254.169.254/latest/api/token -H \"X-aws-ec2-metadata-token-ttl-seconds: 60\")\" http://169.254.169.254/latest/meta-data/instance-id)\nPW=$(aws ssm get-parameter --name \"/app/$ID/pw\" --with-decryption --query Parameter.Value --output text)\nmysql -p\"$PW\"\n",
+            "PW=$(curl -s https://vault.internal:8200/v1/secret/data/db -H \"X-Vault-Token: $(cat /run/vault-token)\" | jq -r .data.data.password)\nmysql -p\"$PW\"\n",
+            "curl -sSL https://example.com/install.sh -o /tmp/i.sh\necho $(date)-backup > /tmp/name\n",
+            "mysql -u root -p\"$(uuidgen)\"\n",
+            "mysql -u root -p\"$(pwgen -s 32 1)\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
         }
     }
 }
