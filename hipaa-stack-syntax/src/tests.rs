@@ -6333,3 +6333,174 @@ mod user_data_hostile_review_28_probe {
         }
     }
 }
+
+/// Hostile review 29: false refusals of the probe (PAM files, sudo tags, credentials loaded
+/// from files, lock markers, `xargs` and `set` arguments), each beside the attacks nearest to it.
+mod user_data_hostile_review_29_ordinary {
+    use super::*;
+
+    /// A file of `/etc/pam.d/` is a PAM service's configuration, not a secret store; a secret's
+    /// file elsewhere, or named otherwise than a service there, stays refused.
+    #[test]
+    fn pam_files_are_configuration() {
+        for text in [
+            // false_refusals/01-pam-system-auth.sh
+            "#!/bin/bash\necho 'password requisite pam_pwquality.so retry=3' >> /etc/pam.d/system-auth\n",
+            // false_refusals/02-pam-common-auth.sh
+            "#!/bin/bash\necho 'auth required pam_tally2.so deny=5' >> /etc/pam.d/common-auth\n",
+            // false_refusals/03-pam-password-auth.sh
+            "#!/bin/bash\necho 'account required pam_faillock.so' >> /etc/pam.d/password-auth\n",
+            "echo 'password sufficient pam_unix.so sha512' >> /etc/pam.d/common-password\n",
+            "sed -i 's/^auth.*pam_faillock/#&/' /etc/pam.d/system-auth-ac\necho 'auth include system-auth' > /etc/pam.d/passwd\n",
+            "cat > /etc/pam.d/sshd <<'EOF'\nauth required pam_env.so\nEOF\ntee -a /etc/pam.d/password-auth <<< 'session optional pam_umask.so'\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "echo hunter2 > /etc/app/db_password\n",
+            "echo hunter2 > /etc/pam.d/db_password\n",
+            "echo hunter2 > /etc/pam.d.bak/system-auth\n",
+            "echo hunter2 > /etc/xpam.d/common-auth\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// `NOPASSWD:` and `PASSWD:` before blanks, more tags and the commands are sudo tags; the same
+    /// names before a word are assignments.
+    #[test]
+    fn sudoers_tags_are_no_assignments() {
+        for text in [
+            // false_refusals/04-sudoers-nopasswd-echo.sh
+            "#!/bin/bash\necho 'app ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/app\nchmod 440 /etc/sudoers.d/app\n",
+            // false_refusals/05-sudoers-nopasswd-heredoc.sh
+            "#!/bin/bash\ncat > /etc/sudoers.d/app <<'EOF'\napp ALL=(ALL) NOPASSWD: /usr/bin/systemctl restart app\nEOF\n",
+            "echo 'deploy ALL=(root) NOPASSWD: SETENV: /usr/bin/systemctl' > /etc/sudoers.d/deploy\n",
+            "echo '%wheel ALL=(ALL) PASSWD: ALL' >> /etc/sudoers.d/wheel\necho 'ops ALL=(ALL) NOPASSWD:   NOEXEC: !/usr/bin/su' > /etc/sudoers.d/ops\n",
+            "cat > /etc/sudoers.d/ci <<EOF\nci ALL=(ALL) SETENV: NOPASSWD: sudoedit /etc/app.conf\nEOF\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "echo 'NOPASSWD: hunter2' > /etc/app.conf\n",
+            "DB_PASSWD: hunter2\n",
+            "echo 'passwd: hunter2' > /etc/app.yml\n",
+            "echo 'NOPASSWD: SETENV: hunter2' > /etc/app.yml\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// A secret's name given a file's absolute path by `LoadCredential=`,
+    /// `LoadCredentialEncrypted=` or `--from-file=`; `SetCredential=`, `--from-literal=`, a device
+    /// or a word stay refused.
+    #[test]
+    fn credentials_loaded_from_files() {
+        for text in [
+            // false_refusals/06-systemd-loadcredential-unit.sh
+            "#!/bin/bash\ncat > /etc/systemd/system/app.service <<'EOF'\n[Service]\nExecStart=/opt/app/bin/app\nLoadCredential=db_password:/etc/app/db_password\nEOF\n",
+            // false_refusals/07-systemd-run-loadcredential.sh
+            "#!/bin/bash\nmkdir -p /etc/credstore\naws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text > /etc/credstore/db_password\nsystemd-run -p LoadCredential=db_password:/etc/credstore/db_password /opt/app/bin/migrate\n",
+            // false_refusals/08-kubectl-from-file.sh
+            "#!/bin/bash\nkubectl create secret generic db --from-file=password=/etc/app/db_password\n",
+            "systemd-run --property=LoadCredentialEncrypted=api_token:/etc/credstore.encrypted/api_token /opt/app/bin/sync\n",
+            "oc create secret generic db --from-file=db_password=/run/secrets/db_password --from-file=api-key=/etc/app/api_key\n",
+            "cat > /etc/systemd/system/app.service.d/creds.conf <<'EOF'\n[Service]\nLoadCredential=secret:/etc/app/secret\nLoadCredential=tls_key:/etc/pki/app.key\nEOF\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "systemd-run -p SetCredential=db_password:hunter2 /opt/app/bin/migrate\n",
+            "kubectl create secret generic db --from-literal=password=hunter2\n",
+            "cat > /etc/systemd/system/app.service <<'EOF'\n[Service]\nSetCredential=db_password:hunter2\nEOF\n",
+            "echo hunter2 | kubectl create secret generic db --from-file=password=/dev/stdin\n",
+            "kubectl create secret generic db --from-file=password=hunter2\n",
+            "LoadCredential=db_password:hunter2\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// `usermod -p '*'`, `'!'`, `'!!'`, `'!*'` lock the account; a hash (locked or not), a password
+    /// or an unquoted pattern stay refused.
+    #[test]
+    fn lock_markers_are_no_hash() {
+        for text in [
+            // false_refusals/18-usermod-lock-star.sh
+            "#!/bin/bash\nusermod -p \"*\" ec2-user\n",
+            "usermod -p '!' ec2-user\n",
+            "usermod -p '!!' app; useradd -M -p '!*' svc\n",
+            "useradd --password '*' -s /sbin/nologin batch\nusermod -p ! ops\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "usermod -p '$6$salt$abcdefghijklmnop' ec2-user\n",
+            "usermod -p '!hunter2' ec2-user\n",
+            "usermod -p * ec2-user\n",
+            "useradd -p hunter2 app\n",
+            "usermod -p '!$6$salt$abcdefghij' ec2-user\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// Plain words fed to `xargs` are operands of a tool that takes no password as one; a flag fed,
+    /// text after a spaced password flag, or anything fed to a tool taking a password as an operand
+    /// stays refused.
+    #[test]
+    fn xargs_operands_and_flags() {
+        for text in [
+            // false_refusals/10-xargs-curl-urls.sh
+            "#!/bin/bash\necho 'https://example.com/a.tgz https://example.com/b.tgz' | xargs -n1 curl -fsSLO\n",
+            // false_refusals/11-xargs-mysqldump-dbs.sh
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nprintf '%s\\n' ehr audit | xargs -n1 mysqldump -u backup -p\"$PW\" --result-file=/backup/db.sql\n",
+            "echo nginx redis | xargs -n1 systemctl enable --now\n",
+            "printf '%s\\n' https://example.com/a.tgz | xargs -n1 wget -q\n",
+            "echo ehr audit | xargs -n1 mysql -u backup -p\"$PW\" -e 'select 1'\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            // final/57-xargs-htpasswd-operand.sh
+            "# hunter2 reaches htpasswd's password operand (batch mode), appended by xargs from echo\necho hunter2 | xargs htpasswd -b /etc/nginx/.htpasswd admin\n",
+            "echo hunter2 | xargs htpasswd -b /etc/nginx/.htpasswd admin\n",
+            "echo -phunter2 | xargs mysql\n",
+            "echo admin:hunter2 | xargs curl -fsSu\n",
+            "echo hunter2 | xargs sshpass -p\n",
+            "printf '%s\\n' -phunter2 | xargs mysql\n",
+            "echo add_user admin hunter2 | xargs rabbitmqctl\n",
+            "echo hunter2 | xargs mkpasswd -m sha-512\n",
+            "echo x '-phunter2' | xargs mysql\n",
+            "echo \"'-p'hunter2\" | xargs mysql\n",
+            "echo hunter2 | xargs docker login -u admin -p\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// `set --` giving words that cannot be flags; words that are or may become flags stay refused.
+    #[test]
+    fn set_arguments_that_are_no_flags() {
+        for text in [
+            // false_refusals/13-set-args-curl.sh
+            "set -- https://example.com/a.tgz\ncurl -fsSL \"$1\" -o /tmp/a.tgz\n",
+            "set -- ehr audit\nfor db in \"$@\"; do mysqldump -u backup -p\"$PW\" \"$db\" > /backup/$db.sql; done\n",
+            "set -euo pipefail\nset -- /opt/app /var/lib/app\ncurl -fsSL \"https://example.com/x\" -o \"$1/x\"\n",
+            "set -x; set -- a.tgz b.tgz; curl -fsSLO \"https://example.com/$1\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "set -- -phunter2; mysql \"$1\"\n",
+            "set -- \"-p\"hunter2; mysql $1\n",
+            "set a -phunter2; mysql \"$2\"\n",
+            "IFS=x; set -- ax-phunter2; mysql $1\n",
+            "set -- hunter2; sshpass -p \"$1\" ssh host\n",
+            "set -- $'\\x2dphunter2'; mysql \"$1\"\n",
+            "set -- {-phunter2,x}; mysql \"$1\"\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+}
