@@ -3336,7 +3336,69 @@ const fn setting_value_written(b: &[u8], k: usize, line: bool) -> bool {
         return word_at(b, skip_blanks(b, command_start(b, v)), b"printf")
             && !printf_conversion_fetched(b, v);
     }
-    v < b.len() && !matches!(b[v], b'$' | b'`' | b'\n' | b'\r' | b';' | b'|' | b'&')
+    v < b.len()
+        && !matches!(b[v], b'$' | b'`' | b'\n' | b'\r' | b';' | b'|' | b'&')
+        && !sed_pattern_wildcard(b, v)
+}
+
+/// Whether the value at `v` is a wildcard only (`.*`, `.+`, `[^ ]*`… without a letter or a
+/// digit) that ends the pattern of a `sed` `s` command: the setting is what the command
+/// matches to replace it (`sed -i "s|^# requirepass .*|requirepass $PW|"`; hostile review
+/// 29), when the replacement gives no written value after a blank.
+const fn sed_pattern_wildcard(b: &[u8], v: usize) -> bool {
+    let n = b.len();
+    let mut j = v;
+    while j < n && matches!(b[j], b'.' | b'*' | b'+' | b'?' | b'[' | b']' | b'^' | b'\\') {
+        j += 1;
+    }
+    if j == v || j >= n {
+        return false;
+    }
+    let d = b[j];
+    if d.is_ascii_alphanumeric() || matches!(d, b' ' | b'\t' | b'\n' | b'\r' | b'\\') {
+        return false;
+    }
+    // The `s` and the delimiter that open the pattern, before `v` on its line, with no
+    // delimiter between.
+    let mut k = v;
+    while k > 0 && b[k - 1] != d && b[k - 1] != b'\n' {
+        k -= 1;
+    }
+    if !(k >= 3
+        && b[k - 1] == d
+        && b[k - 2] == b's'
+        && matches!(b[k - 3], b'\'' | b'"' | b' ' | b';' | b'{' | b'\t')
+        && word_at(b, first_word_from(b, command_start(b, v)), b"sed"))
+    {
+        return false;
+    }
+    // The replacement, up to the next delimiter: a name, then after blanks nothing or a
+    // variable alone that was not given written text nor is an argument (`requirepass
+    // hunter2` or `requirepass $PW-x` there are written).
+    let mut r = j + 1;
+    while r < n && b[r] != d && b[r] != b'\n' && !matches!(b[r], b' ' | b'\t') {
+        r += 1;
+    }
+    if r < n && b[r] == d {
+        return true;
+    }
+    let r = skip_blanks(b, r);
+    if !(r + 1 < n && b[r] == b'$') || argument_at(b, r) || variable_written(b, r) {
+        return false;
+    }
+    let braced = b[r + 1] == b'{';
+    let mut t = if braced { r + 2 } else { r + 1 };
+    let name = t;
+    while t < n && (b[t].is_ascii_alphanumeric() || b[t] == b'_') {
+        t += 1;
+    }
+    if braced {
+        if !(t < n && b[t] == b'}') {
+            return false;
+        }
+        t += 1;
+    }
+    t > name && t < n && b[t] == d
 }
 
 /// Past the group that opens at `j` (`{` or `(`: `${…}`, `$(…)`): the index after its
@@ -5471,6 +5533,40 @@ const fn substitution_written(b: &[u8], start: usize, close: u8) -> bool {
     false
 }
 
+/// Whether the string of a jq program at `p` (its `"`, or `\"` in a double-quoted word)
+/// only joins what jq reads (`.username + " " + .password`, `"\t"`, `":"`; hostile review
+/// 29): one to three blanks or separators (` `, `:`, `,`, `;`, `|`, `=`, `/`, `@`, `-`,
+/// `_`, `.`) or the escapes `\t` and `\n`, closed on the line.
+const fn jq_separator(b: &[u8], p: usize) -> bool {
+    let escaped = b[p] == b'\\';
+    let mut k = if escaped { p + 2 } else { p + 1 };
+    let mut n = 0;
+    while k < b.len() && n <= 3 {
+        let x = b[k];
+        if x == b'"' && !escaped {
+            return n > 0;
+        }
+        if x == b'\\' {
+            if k + 1 < b.len() && b[k + 1] == b'"' && escaped {
+                return n > 0;
+            }
+            if !(k + 1 < b.len() && matches!(b[k + 1], b't' | b'n')) {
+                return false;
+            }
+            k += 2;
+        } else if matches!(
+            x,
+            b' ' | b':' | b',' | b';' | b'|' | b'=' | b'/' | b'@' | b'-' | b'_' | b'.'
+        ) {
+            k += 1;
+        } else {
+            return false;
+        }
+        n += 1;
+    }
+    false
+}
+
 /// Whether the stage at `j` of a substitution gives text written in the script whatever it
 /// reads (hostile review 20: `$(aws secretsmanager get-secret-value … | jq -r '"hunter2"')`
 /// passed): `jq` whose program holds a string or a number of its own (a key, `."db-pw"` or
@@ -5527,7 +5623,7 @@ const fn stage_writes_text(b: &[u8], j: usize) -> bool {
             }
             let key = before > program + 1 && matches!(b[before - 1], b'.' | b'[');
             if x == b'"' || (x == b'\\' && p + 1 < b.len() && b[p + 1] == b'"') {
-                if !key {
+                if !key && !jq_separator(b, p) {
                     return true;
                 }
                 // Past the key.
@@ -10546,8 +10642,44 @@ const fn openssl_passwd_operands(b: &[u8], after: usize) -> bool {
         if !is_flag(b, s, e) && written_at(b, s) {
             return true;
         }
+        // The `)` of a substitution that holds the command ends its operands
+        // (`"$(openssl passwd -6 "$PW")" app`; hostile review 29).
+        if closes_group(b, s, e) {
+            return false;
+        }
         k = e;
     }
+}
+
+/// Whether the word `b[s..e]` holds a `)` outside quotes that no `(` of the word opened:
+/// the end of a substitution or a group that holds the command, where its words end.
+const fn closes_group(b: &[u8], s: usize, e: usize) -> bool {
+    let mut j = s;
+    let mut quote = 0u8;
+    let mut depth = 0usize;
+    while j < e {
+        let x = b[j];
+        if quote != 0 {
+            if x == quote {
+                quote = 0;
+            } else if x == b'\\' && quote == b'"' {
+                j += 1;
+            }
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        } else if x == b'\\' {
+            j += 1;
+        } else if x == b'(' {
+            depth += 1;
+        } else if x == b')' {
+            if depth == 0 {
+                return true;
+            }
+            depth -= 1;
+        }
+        j += 1;
+    }
+    false
 }
 
 /// Whether the `printf` at `i` prints a line `NAME=VALUE` from its arguments (a format
@@ -17574,8 +17706,9 @@ const fn sudoers_tag_name(b: &[u8], s: usize, e: usize) -> bool {
 /// `LoadCredential=NAME:PATH` and `LoadCredentialEncrypted=NAME:PATH` (systemd.exec(5),
 /// "Credentials"; `SetCredential=NAME:VALUE` writes the value) and `kubectl create secret
 /// generic … --from-file=NAME=PATH` (`--from-literal=NAME=VALUE` writes it; hostile review
-/// 29). The path is absolute and not a device or a process's file (`/dev/stdin`,
-/// `/proc/self/fd/0`), which would read text fed to the command.
+/// 29). The path is absolute and plain, not a device or a process's file (`/dev/stdin`,
+/// `/proc/self/fd/0`), which would read text fed to the command, nor a file the script
+/// writes with a name the check does not read as a secret's (`echo … > /tmp/x`).
 const fn credential_file_named(b: &[u8], i: usize, end: usize) -> bool {
     if end >= b.len() {
         return false;
@@ -17596,10 +17729,32 @@ const fn credential_file_named(b: &[u8], i: usize, end: usize) -> bool {
         false
     };
     let v = skip_quotes(b, end + 1);
-    form && v < b.len()
-        && b[v] == b'/'
-        && !at_exactly(b, v, b"/dev/")
-        && !at_exactly(b, v, b"/proc/")
+    if !(form && v < b.len() && b[v] == b'/') {
+        return false;
+    }
+    // The path plain (no expansion, no `..`), its last part from `p`.
+    let mut e = v;
+    let mut p = v;
+    while e < b.len() && (name_byte(b[e]) || matches!(b[e], b'.' | b'/')) {
+        if b[e] == b'/' {
+            p = e + 1;
+        }
+        e += 1;
+    }
+    let pe = skip_quotes(b, e);
+    if !(e > p && (pe == b.len() || blank(b, pe) > 0 || command_end_or_line(b, pe))) {
+        return false;
+    }
+    // Not a file the script writes, unless named like a secret, whose text is read as such
+    // ([`secret_file_written_at`]); not one that may be a device, a pipe or a link to one.
+    !range_holds(b, v, e, b"..")
+        && !range_holds(b, v, e, b"/dev/")
+        && !range_holds(b, v, e, b"/proc/")
+        && !range_holds(b, 0, b.len(), b"/dev/std")
+        && !range_holds(b, 0, b.len(), b"/dev/fd")
+        && !range_holds(b, 0, b.len(), b"/proc/self")
+        && !range_holds(b, 0, b.len(), b"mkfifo")
+        && (secret_file(b, v, e) || !file_written_by_script(b, p, e))
 }
 
 /// Checks user data text with [`user_data_problem`], as a [`Violation`].

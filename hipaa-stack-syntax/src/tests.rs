@@ -6416,6 +6416,10 @@ mod user_data_hostile_review_29_ordinary {
             "echo hunter2 | kubectl create secret generic db --from-file=password=/dev/stdin\n",
             "kubectl create secret generic db --from-file=password=hunter2\n",
             "LoadCredential=db_password:hunter2\n",
+            "echo hunter2 | kubectl create secret generic db --from-file=password=/tmp/../dev/stdin\n",
+            "echo hunter2 > /tmp/pw.txt\nkubectl create secret generic db --from-file=password=/tmp/pw.txt\n",
+            "ln -s /dev/stdin /tmp/in; echo hunter2 | kubectl create secret generic db --from-file=password=/tmp/in\n",
+            "printf hunter2 > /etc/credstore/db\nsystemd-run -p LoadCredential=db_password:/etc/credstore/db /opt/app/bin/migrate\n",
         ] {
             assert!(user_data_problem(text).is_some(), "{text}");
         }
@@ -6499,6 +6503,88 @@ mod user_data_hostile_review_29_ordinary {
             "set -- hunter2; sshpass -p \"$1\" ssh host\n",
             "set -- $'\\x2dphunter2'; mysql \"$1\"\n",
             "set -- {-phunter2,x}; mysql \"$1\"\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// `useradd -p "$(openssl passwd -6 "$PW")" USER`: the operands of `openssl passwd` end at the
+    /// `)` of the substitution that holds it; a written password, a written variable or an argument
+    /// hashed stays refused.
+    #[test]
+    fn hash_made_at_boot_of_a_fetched_value() {
+        for text in [
+            // false_refusals/12-useradd-openssl-passwd-fetched.sh
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW\")\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nusermod -p $(openssl passwd -1 -salt abc \"$PW\") ec2-user\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 ${PW})\" -s /bin/bash app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd --password \"$(openssl passwd -5 \"$PW\")\" app\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "useradd -m -p \"$(openssl passwd -6 hunter2)\" app\n",
+            "PW=hunter2\nuseradd -m -p \"$(openssl passwd -6 \"$PW\")\" app\n",
+            "f() { useradd -m -p \"$(openssl passwd -6 \"$1\")\" app; }; f hunter2\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW\")x\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW\" hunter2)\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW hunter2\")\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 -salt \"$PW\" hunter2)\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW\"; echo hunter2)\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW\")\" app\nPW=hunter2\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// A jq string of one to three separators joins fields read (`.username + " " + .password`); a
+    /// string of letters, digits or more stays written.
+    #[test]
+    fn jq_separators_join_fetched_fields() {
+        for text in [
+            // false_refusals/14-jq-join-secret-fields.sh
+            "#!/bin/bash\nread -r DB_USER DB_PASS < <(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text | jq -r '.username + \" \" + .password')\nmysql -h db -u \"$DB_USER\" -p\"$DB_PASS\" -e 'select 1'\n",
+            "read -r U P < <(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r '.username + \":\" + .password')\ncurl -fsS -u \"$U:$P\" https://example.com/\n",
+            "S=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nDB_PASS=$(echo \"$S\" | jq -r '[.username, .password] | join(\"\\t\")' | cut -f2)\n",
+            "IFS=, read -r DB_USER DB_PASS < <(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r \".username + \\\",\\\" + .password\")\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "read -r DB_USER DB_PASS < <(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r '.username + \" hunter2\"')\n",
+            "S=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nDB_PASS=$(echo \"$S\" | jq -r '\"hunter2\"')\n",
+            "S=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nDB_PASS=$(echo \"$S\" | jq -r '\":\" + \"hunter2\"')\n",
+            "S=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nDB_PASS=$(echo \"$S\" | jq -r '\"@@@@@@@@\"')\n",
+            "S=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nDB_PASS=$(echo \"$S\" | jq -r '.password + \"\\u0068unter2\"')\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// A setting then a wildcard in the pattern of `sed`'s `s` command is matched, not written,
+    /// when the replacement gives a fetched value; written text in the replacement or a wildcard
+    /// written to a file stays refused.
+    #[test]
+    fn sed_pattern_wildcard_is_no_value() {
+        for text in [
+            // false_refusals/09-redis-requirepass-sed-fetched.sh
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i \"s|^# requirepass .*|requirepass ${PW}|\" /etc/redis/redis.conf\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i \"s/^masterauth .*/masterauth $PW/\" /etc/redis/redis.conf\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i -e \"s|^#\\? *requirepass [^ ]*|requirepass ${PW}|\" /etc/valkey/valkey.conf\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -ri \"s#^bindpw .+#bindpw $PW#\" /etc/nslcd.conf\n",
+            // fr/f29_redis_conf_fetched.sh
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i \"s/^# requirepass .*/requirepass $PW/\" /etc/redis/redis.conf\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "sed -i 's|^# requirepass .*|requirepass hunter2|' /etc/redis/redis.conf\n",
+            "echo 'requirepass .*hunter2' >> /etc/redis/redis.conf\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i \"s|^# requirepass .*|requirepass ${PW}x|\" /etc/redis/redis.conf\n",
+            "echo 'requirepass .*|' >> /etc/redis/redis.conf\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i \"s/^# requirepass .*/requirepass $PW-x/\" /etc/redis/redis.conf\n",
+            "sed -i \"s/^# requirepass .*/requirepass $1/\" /etc/redis/redis.conf\n",
+            "PW=hunter2\nsed -i \"s/^# requirepass .*/requirepass $PW/\" /etc/redis/redis.conf\n",
         ] {
             assert!(user_data_problem(text).is_some(), "{text}");
         }
