@@ -8021,9 +8021,29 @@ const fn xargs_fed_text(b: &[u8], i: usize, operands: bool) -> bool {
     // What `echo` or `printf` prints may start a word with `-` unless its words are plain
     // (`printf '%s\n' ehr audit | xargs -n1 mysqldump …`; hostile review 29).
     ((word_at(b, f, b"echo") || word_at(b, f, b"printf"))
-        && (operands || !plain_words(b, f, p - 1)))
+        && (operands || xargs_delimiter(b, w, i) || !plain_words(b, f, p - 1)))
         || word_at(b, f, b"yes")
         || (word_at(b, f, b"cat") && input_written_or_text(b, f))
+}
+
+/// Whether the `xargs` at `w` splits its input at a delimiter of its own (`-d`,
+/// `--delimiter`) among its words before `i`: a word printed plainly may then hold a flag
+/// (`echo a-phunter2 | xargs -d a mysql`).
+const fn xargs_delimiter(b: &[u8], w: usize, i: usize) -> bool {
+    let mut k = w + 5;
+    while k < i {
+        let (s, e) = next_word(b, k);
+        if s == e || s >= i {
+            return false;
+        }
+        if is_flag(b, s, e)
+            && (cluster_has(b, s, e, b'd') || at_exactly(b, skip_quotes(b, s), b"--delim"))
+        {
+            return true;
+        }
+        k = e;
+    }
+    false
 }
 
 /// Whether the words of the command whose name is at `f`, up to `end`, print no word that
@@ -8879,10 +8899,11 @@ const fn set_gives_arguments(b: &[u8]) -> bool {
 
 /// Whether the word `b[s..e]` given to `set` as an argument may be or become a flag: it
 /// starts with `-` (after quotes), or holds an expansion, a pattern, a brace, a tilde or a
-/// backslash, or a `-` anywhere when `split` (`IFS` set to other bytes).
+/// backslash; any word when `split` (`IFS` set to other bytes splits and joins them).
 const fn argument_may_flag(b: &[u8], s: usize, e: usize, split: bool) -> bool {
     let q = skip_quotes(b, s);
-    if q < e && b[q] == b'-' {
+    // `"$*"` joins the arguments with the first byte of `IFS`: any of them may start a flag.
+    if split || (q < e && b[q] == b'-') {
         return true;
     }
     let mut j = s;
@@ -8890,8 +8911,7 @@ const fn argument_may_flag(b: &[u8], s: usize, e: usize, split: bool) -> bool {
         if matches!(
             b[j],
             b'$' | b'`' | b'*' | b'?' | b'[' | b'{' | b'~' | b'\\' | b'(' | b'<'
-        ) || (split && b[j] == b'-')
-            || (b[j] == b'-' && j > s && matches!(b[j - 1], b'"' | b'\''))
+        ) || (b[j] == b'-' && j > s && matches!(b[j - 1], b'"' | b'\''))
         {
             return true;
         }

@@ -6462,6 +6462,7 @@ mod user_data_hostile_review_29_ordinary {
             "echo nginx redis | xargs -n1 systemctl enable --now\n",
             "printf '%s\\n' https://example.com/a.tgz | xargs -n1 wget -q\n",
             "echo ehr audit | xargs -n1 mysql -u backup -p\"$PW\" -e 'select 1'\n",
+            "echo app-a app-b | xargs -n1 systemctl restart\n",
         ] {
             assert_eq!(user_data_problem(text), None, "{text}");
         }
@@ -6478,6 +6479,8 @@ mod user_data_hostile_review_29_ordinary {
             "echo x '-phunter2' | xargs mysql\n",
             "echo \"'-p'hunter2\" | xargs mysql\n",
             "echo hunter2 | xargs docker login -u admin -p\n",
+            "echo a-phunter2 | xargs -d a mysql\n",
+            "echo xa-phunter2 | xargs --delimiter=a mysql -u root\n",
         ] {
             assert!(user_data_problem(text).is_some(), "{text}");
         }
@@ -6503,6 +6506,8 @@ mod user_data_hostile_review_29_ordinary {
             "set -- hunter2; sshpass -p \"$1\" ssh host\n",
             "set -- $'\\x2dphunter2'; mysql \"$1\"\n",
             "set -- {-phunter2,x}; mysql \"$1\"\n",
+            "IFS=-; set -- '' phunter2; mysql \"$*\"\n",
+            "set -- hunter2; mysql -p\"$1\"\n",
         ] {
             assert!(user_data_problem(text).is_some(), "{text}");
         }
