@@ -8001,10 +8001,24 @@ const fn lock_marker(b: &[u8], v: usize) -> bool {
 /// wrote), or a here-string, a here-document or a written file given to `xargs`.
 const fn xargs_fed_text(b: &[u8], i: usize, operands: bool) -> bool {
     let c = command_start(b, i);
-    let w = first_word_from(b, c);
+    // `xargs` first, or after a wrapper (`env xargs`, `nice -n 5 xargs`; hostile review
+    // 29): a word of the command before the tool.
+    let mut w = i;
+    let mut k = c;
+    while k < i {
+        let (s, e) = next_word(b, k);
+        if s == e || s >= i {
+            break;
+        }
+        if b[s] == b'x' && word_at(b, s, b"xargs") {
+            w = s;
+            break;
+        }
+        k = e;
+    }
     // (Text spliced into a word or after a flag is refused as unreadable, by
     // [`xargs_splices_at`].)
-    if !(w < i && word_at(b, w, b"xargs")) || xargs_splices_at(b, w) {
+    if w >= i || xargs_splices_at(b, w) {
         return false;
     }
     if input_written_or_text(b, w) {
@@ -15957,9 +15971,18 @@ const fn decoder_call_at(b: &[u8], i: usize) -> bool {
 /// may take it as its value (`xargs sshpass -p`): the check cannot read the command that
 /// runs (xargs(1), `-I`).
 const fn xargs_splices_at(b: &[u8], k: usize) -> bool {
-    let k = after_sudo(b, skip_blanks(b, k));
-    if !word_at(b, k, b"xargs") {
-        return false;
+    let mut k = after_sudo(b, skip_blanks(b, k));
+    // `xargs` after another wrapper too (`env xargs`, `nice -n 5 xargs`; hostile review
+    // 29): one of the stage's first words.
+    let mut hops = 0;
+    while !word_at(b, k, b"xargs") {
+        let (s, e) = next_word(b, k);
+        let next = skip_blanks(b, e);
+        if s == e || hops == 6 || next >= b.len() || command_end_or_line(b, next) {
+            return false;
+        }
+        k = next;
+        hops += 1;
     }
     // The replace string: `-I R`, `-IR`, `-i` (`{}`), `--replace[=R]`.
     let mut replace: (usize, usize) = (0, 0);

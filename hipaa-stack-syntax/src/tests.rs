@@ -6481,6 +6481,12 @@ mod user_data_hostile_review_29_ordinary {
             "echo hunter2 | xargs docker login -u admin -p\n",
             "echo a-phunter2 | xargs -d a mysql\n",
             "echo xa-phunter2 | xargs --delimiter=a mysql -u root\n",
+            "echo hunter2 | env xargs htpasswd -b f u\n",
+            "echo -phunter2 | env xargs mysql\n",
+            "echo -phunter2 | nice -n5 xargs mysql\n",
+            "echo hunter2 | xargs sudo htpasswd -b f u\n",
+            "echo admin:hunter2 | nice -n 5 xargs curl -u\n",
+            "echo hunter2 | env xargs -I{} mysql -p{}\n",
         ] {
             assert!(user_data_problem(text).is_some(), "{text}");
         }
