@@ -1851,6 +1851,17 @@ const fn secret_file(b: &[u8], s: usize, e: usize) -> bool {
             name[64 - n] = b[k];
         }
     }
+    // A PAM configuration file (`/etc/pam.d/system-auth`, `common-password`, `passwd`): a
+    // service's stack of modules, named by the service (pam.d(5)), which PAM reads as
+    // configuration, never as a secret (hostile review 29). The name as PAM services are
+    // named (letters, digits, `-`, `.`), so `/etc/pam.d/db_password` stays refused.
+    if k > s + 6
+        && b[k - 1] == b'/'
+        && at_exactly(b, k - 7, b"/pam.d")
+        && pam_service_name(&name, 64 - n)
+    {
+        return false;
+    }
     let base = 64 - n;
     let mut end = 64;
     let mut dot = end;
@@ -1861,6 +1872,22 @@ const fn secret_file(b: &[u8], s: usize, e: usize) -> bool {
         end = dot - 1;
     }
     end > base && secret_name_ends(&name, base, end)
+}
+
+/// Whether `name[base..]` is named as a PAM service's configuration file is: lower-case
+/// letters, digits, `-` and `.` only (`system-auth`, `common-password`, `system-auth-ac`).
+const fn pam_service_name(name: &[u8; 64], base: usize) -> bool {
+    let mut j = base;
+    while j < 64 {
+        if !(name[j].is_ascii_lowercase()
+            || name[j].is_ascii_digit()
+            || matches!(name[j], b'-' | b'.'))
+        {
+            return false;
+        }
+        j += 1;
+    }
+    base < 64
 }
 
 /// Whether the variable expanded at `v` (`$F`, `${F}`, PowerShell's `$f`) was last given,
@@ -3309,7 +3336,69 @@ const fn setting_value_written(b: &[u8], k: usize, line: bool) -> bool {
         return word_at(b, skip_blanks(b, command_start(b, v)), b"printf")
             && !printf_conversion_fetched(b, v);
     }
-    v < b.len() && !matches!(b[v], b'$' | b'`' | b'\n' | b'\r' | b';' | b'|' | b'&')
+    v < b.len()
+        && !matches!(b[v], b'$' | b'`' | b'\n' | b'\r' | b';' | b'|' | b'&')
+        && !sed_pattern_wildcard(b, v)
+}
+
+/// Whether the value at `v` is a wildcard only (`.*`, `.+`, `[^ ]*`… without a letter or a
+/// digit) that ends the pattern of a `sed` `s` command: the setting is what the command
+/// matches to replace it (`sed -i "s|^# requirepass .*|requirepass $PW|"`; hostile review
+/// 29), when the replacement gives no written value after a blank.
+const fn sed_pattern_wildcard(b: &[u8], v: usize) -> bool {
+    let n = b.len();
+    let mut j = v;
+    while j < n && matches!(b[j], b'.' | b'*' | b'+' | b'?' | b'[' | b']' | b'^' | b'\\') {
+        j += 1;
+    }
+    if j == v || j >= n {
+        return false;
+    }
+    let d = b[j];
+    if d.is_ascii_alphanumeric() || matches!(d, b' ' | b'\t' | b'\n' | b'\r' | b'\\') {
+        return false;
+    }
+    // The `s` and the delimiter that open the pattern, before `v` on its line, with no
+    // delimiter between.
+    let mut k = v;
+    while k > 0 && b[k - 1] != d && b[k - 1] != b'\n' {
+        k -= 1;
+    }
+    if !(k >= 3
+        && b[k - 1] == d
+        && b[k - 2] == b's'
+        && matches!(b[k - 3], b'\'' | b'"' | b' ' | b';' | b'{' | b'\t')
+        && word_at(b, first_word_from(b, command_start(b, v)), b"sed"))
+    {
+        return false;
+    }
+    // The replacement, up to the next delimiter: a name, then after blanks nothing or a
+    // variable alone that was not given written text nor is an argument (`requirepass
+    // hunter2` or `requirepass $PW-x` there are written).
+    let mut r = j + 1;
+    while r < n && b[r] != d && b[r] != b'\n' && !matches!(b[r], b' ' | b'\t') {
+        r += 1;
+    }
+    if r < n && b[r] == d {
+        return true;
+    }
+    let r = skip_blanks(b, r);
+    if !(r + 1 < n && b[r] == b'$') || argument_at(b, r) || variable_written(b, r) {
+        return false;
+    }
+    let braced = b[r + 1] == b'{';
+    let mut t = if braced { r + 2 } else { r + 1 };
+    let name = t;
+    while t < n && (b[t].is_ascii_alphanumeric() || b[t] == b'_') {
+        t += 1;
+    }
+    if braced {
+        if !(t < n && b[t] == b'}') {
+            return false;
+        }
+        t += 1;
+    }
+    t > name && t < n && b[t] == d
 }
 
 /// Past the group that opens at `j` (`{` or `(`: `${…}`, `$(…)`): the index after its
@@ -5444,6 +5533,40 @@ const fn substitution_written(b: &[u8], start: usize, close: u8) -> bool {
     false
 }
 
+/// Whether the string of a jq program at `p` (its `"`, or `\"` in a double-quoted word)
+/// only joins what jq reads (`.username + " " + .password`, `"\t"`, `":"`; hostile review
+/// 29): one to three blanks or separators (` `, `:`, `,`, `;`, `|`, `=`, `/`, `@`, `-`,
+/// `_`, `.`) or the escapes `\t` and `\n`, closed on the line.
+const fn jq_separator(b: &[u8], p: usize) -> bool {
+    let escaped = b[p] == b'\\';
+    let mut k = if escaped { p + 2 } else { p + 1 };
+    let mut n = 0;
+    while k < b.len() && n <= 3 {
+        let x = b[k];
+        if x == b'"' && !escaped {
+            return n > 0;
+        }
+        if x == b'\\' {
+            if k + 1 < b.len() && b[k + 1] == b'"' && escaped {
+                return n > 0;
+            }
+            if !(k + 1 < b.len() && matches!(b[k + 1], b't' | b'n')) {
+                return false;
+            }
+            k += 2;
+        } else if matches!(
+            x,
+            b' ' | b':' | b',' | b';' | b'|' | b'=' | b'/' | b'@' | b'-' | b'_' | b'.'
+        ) {
+            k += 1;
+        } else {
+            return false;
+        }
+        n += 1;
+    }
+    false
+}
+
 /// Whether the stage at `j` of a substitution gives text written in the script whatever it
 /// reads (hostile review 20: `$(aws secretsmanager get-secret-value … | jq -r '"hunter2"')`
 /// passed): `jq` whose program holds a string or a number of its own (a key, `."db-pw"` or
@@ -5500,7 +5623,7 @@ const fn stage_writes_text(b: &[u8], j: usize) -> bool {
             }
             let key = before > program + 1 && matches!(b[before - 1], b'.' | b'[');
             if x == b'"' || (x == b'\\' && p + 1 < b.len() && b[p + 1] == b'"') {
-                if !key {
+                if !key && !jq_separator(b, p) {
                     return true;
                 }
                 // Past the key.
@@ -5719,6 +5842,9 @@ enum Takes {
     UserAndPassword,
     /// An OpenSSL pass phrase argument: only `pass:VALUE` writes it.
     PassPhrase,
+    /// A password hash (`useradd -p HASH`), written as a password is; a marker that locks
+    /// the account (`'*'`, `'!'`, `'!!'`, `'!*'`) is none (shadow(5); hostile review 29).
+    Hash,
 }
 
 /// A flag of a tool that takes a password on its command line.
@@ -5831,8 +5957,8 @@ const OPENSSL: &[Flag] = &[
 /// encrypted password, a hash that can be cracked offline by anyone who may read it, as
 /// much a credential as the password (rule P1).
 const USERADD: &[Flag] = &[
-    clustered("-p", true, true, Takes::Password, b"bcdefgGkKRPsuZ"),
-    flag("--password", false, true, Takes::Password),
+    clustered("-p", true, true, Takes::Hash, b"bcdefgGkKRPsuZ"),
+    flag("--password", false, true, Takes::Hash),
 ];
 
 /// `ssh-keygen -N PASSPHRASE` (new) and `-P PASSPHRASE` (old): an empty one (`-N ''`) is
@@ -7846,6 +7972,9 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
                 written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v))
             }
         }
+        Takes::Hash => {
+            (written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v))) && !lock_marker(b, v)
+        }
         Takes::PassPhrase | Takes::UserAndPassword => {
             let p = password_at(b, v, takes);
             p < b.len() && (written_at(b, p) || expansion_not_fetched(b, p))
@@ -7865,16 +7994,58 @@ const fn expansion_not_fetched(b: &[u8], v: usize) -> bool {
     q < b.len() && (b[q] == b'$' || b[q] == b'`') && !fed_words_fetched(b, v, shell_word_end(b, v))
 }
 
+/// Whether the word at `v` is only a marker that locks an account in place of its hash
+/// (shadow(5): `*`, `!`, `!!`, `!*`), quoted as one word (`'*'`, `"!"`), or `!` and `!!`
+/// unquoted (an unquoted `*` is a pattern, which names files the script may make).
+const fn lock_marker(b: &[u8], v: usize) -> bool {
+    let quote = if v < b.len() && matches!(b[v], b'"' | b'\'') {
+        b[v]
+    } else {
+        0
+    };
+    let mut k = if quote != 0 { v + 1 } else { v };
+    let start = k;
+    while k < b.len() && (b[k] == b'!' || (quote != 0 && b[k] == b'*')) && k < start + 2 {
+        k += 1;
+    }
+    if k == start {
+        return false;
+    }
+    if quote != 0 {
+        if !(k < b.len() && b[k] == quote) {
+            return false;
+        }
+        k += 1;
+    }
+    k == b.len() || blank(b, k) > 0 || matches!(b[k], b'\n' | b';' | b'&' | b'|' | b')')
+}
+
 /// Whether the tool at `i` is run by `xargs` fed text the script wrote, which becomes its
-/// words (`echo -phunter2 | xargs mysql -u root`; hostile review 28): a stage before it
+/// words (`echo -phunter2 | xargs mysql -u root`; hostile review 28), or with `operands`
+/// its operands too (`echo hunter2 | xargs htpasswd -b FILE USER`; hostile review 29),
+/// whatever the words printed: a stage before it
 /// that prints (`echo`, `printf`, `yes`, `cat` of a here-document or of a file the script
 /// wrote), or a here-string, a here-document or a written file given to `xargs`.
-const fn xargs_fed_text(b: &[u8], i: usize) -> bool {
+const fn xargs_fed_text(b: &[u8], i: usize, operands: bool) -> bool {
     let c = command_start(b, i);
-    let w = first_word_from(b, c);
+    // `xargs` first, or after a wrapper (`env xargs`, `nice -n 5 xargs`; hostile review
+    // 29): a word of the command before the tool.
+    let mut w = i;
+    let mut k = c;
+    while k < i {
+        let (s, e) = next_word(b, k);
+        if s == e || s >= i {
+            break;
+        }
+        if b[s] == b'x' && word_at(b, s, b"xargs") {
+            w = s;
+            break;
+        }
+        k = e;
+    }
     // (Text spliced into a word or after a flag is refused as unreadable, by
     // [`xargs_splices_at`].)
-    if !(w < i && word_at(b, w, b"xargs")) || xargs_splices_at(b, w) {
+    if w >= i || xargs_splices_at(b, w) {
         return false;
     }
     if input_written_or_text(b, w) {
@@ -7888,10 +8059,61 @@ const fn xargs_fed_text(b: &[u8], i: usize) -> bool {
         return false;
     }
     let f = first_word_from(b, command_start(b, p - 1));
-    word_at(b, f, b"echo")
-        || word_at(b, f, b"printf")
+    // What `echo` or `printf` prints may start a word with `-` unless its words are plain
+    // (`printf '%s\n' ehr audit | xargs -n1 mysqldump …`; hostile review 29).
+    ((word_at(b, f, b"echo") || word_at(b, f, b"printf"))
+        && (operands || xargs_delimiter(b, w, i) || !plain_words(b, f, p - 1)))
         || word_at(b, f, b"yes")
         || (word_at(b, f, b"cat") && input_written_or_text(b, f))
+}
+
+/// Whether the `xargs` at `w` splits its input at a delimiter of its own (`-d`,
+/// `--delimiter`) among its words before `i`: a word printed plainly may then hold a flag
+/// (`echo a-phunter2 | xargs -d a mysql`).
+const fn xargs_delimiter(b: &[u8], w: usize, i: usize) -> bool {
+    let mut k = w + 5;
+    while k < i {
+        let (s, e) = next_word(b, k);
+        if s == e || s >= i {
+            return false;
+        }
+        if is_flag(b, s, e)
+            && (cluster_has(b, s, e, b'd') || at_exactly(b, skip_quotes(b, s), b"--delim"))
+        {
+            return true;
+        }
+        k = e;
+    }
+    false
+}
+
+/// Whether the words of the command whose name is at `f`, up to `end`, print no word that
+/// may start with `-`: no `-` at the start of a word or after a quote, a blank or an
+/// escape, no expansion, pattern, brace, tilde or escape but `\n` and `\t` (the words
+/// `xargs` reads of them; xargs(1) reads quotes and backslashes too).
+const fn plain_words(b: &[u8], f: usize, end: usize) -> bool {
+    let mut k = f;
+    while k < end && !matches!(b[k], b' ' | b'\t') {
+        k += 1;
+    }
+    while k < end {
+        let x = b[k];
+        if matches!(x, b'$' | b'`' | b'*' | b'?' | b'[' | b'{' | b'~' | b'\n') {
+            return false;
+        }
+        if x == b'\\' {
+            if !(k + 1 < end && matches!(b[k + 1], b'n' | b't')) {
+                return false;
+            }
+            k += 2;
+            continue;
+        }
+        if x == b'-' && !(b[k - 1].is_ascii_alphanumeric() && !(k >= 2 && b[k - 2] == b'\\')) {
+            return false;
+        }
+        k += 1;
+    }
+    true
 }
 
 /// Whether the command at `w` reads a here-string, a here-document or a file the script
@@ -7972,7 +8194,7 @@ const fn flag_in_cluster(b: &[u8], k: usize, flag: &Flag, later: &mut LaterSette
 /// end of the text when the value holds none.
 const fn password_at(b: &[u8], v: usize, takes: Takes) -> usize {
     match takes {
-        Takes::Password => v,
+        Takes::Password | Takes::Hash => v,
         Takes::PassPhrase => {
             let e = match_word(b, v, b"pass:", false);
             if e == 0 { b.len() } else { e }
@@ -8655,9 +8877,13 @@ const fn function_calls_flag(b: &[u8], s: usize, e: usize, flags: &[Flag]) -> bo
 }
 
 /// Whether a `set` command of the script gives it arguments (`set -- -phunter2`, `set a b`,
-/// `set - …`): a word `--` or `-`, or one that is no option nor the name after `-o`.
+/// `set - …`: the words after `--` or `-`, or from one that is no option nor the name after
+/// `-o`) of which one may be a flag ([`argument_may_flag`]): `set -- https://…; curl "$1"`
+/// passes (hostile review 29).
 const fn set_gives_arguments(b: &[u8]) -> bool {
     let n = b.len();
+    // Words split at other bytes than blanks may start anywhere.
+    let split = ifs_set(b);
     let mut k = 0;
     while k + 3 <= n {
         if !(b[k] == b's' && b[k + 1] == b'e' && b[k + 2] == b't')
@@ -8670,26 +8896,61 @@ const fn set_gives_arguments(b: &[u8]) -> bool {
         }
         let mut w = k + 3;
         let mut skip = false;
+        let mut arguments = false;
         loop {
             let (ws, we) = next_shell_word(b, w);
             if ws == we || matches!(b[ws], b'<' | b'>') {
                 break;
             }
             let q = skip_quotes(b, ws);
-            if skip {
+            if arguments {
+                if argument_may_flag(b, ws, we, split) {
+                    return true;
+                }
+            } else if skip {
                 skip = false;
             } else if q >= we
                 || !matches!(b[q], b'-' | b'+')
                 || we - q == 1
                 || (b[q] == b'-' && q + 1 < we && b[q + 1] == b'-')
             {
-                return true;
+                // The arguments: this word, or those after `--` or `-`.
+                arguments = true;
+                if q < we
+                    && !(b[q] == b'-' && (we - q == 1 || (we - q == 2 && b[q + 1] == b'-')))
+                    && argument_may_flag(b, ws, we, split)
+                {
+                    return true;
+                }
             } else if b[we - 1] == b'o' {
                 skip = true;
             }
             w = we;
         }
         k += 3;
+    }
+    false
+}
+
+/// Whether the word `b[s..e]` given to `set` as an argument may be or become a flag: it
+/// starts with `-` (after quotes), or holds an expansion, a pattern, a brace, a tilde or a
+/// backslash; any word when `split` (`IFS` set to other bytes splits and joins them).
+const fn argument_may_flag(b: &[u8], s: usize, e: usize, split: bool) -> bool {
+    let q = skip_quotes(b, s);
+    // `"$*"` joins the arguments with the first byte of `IFS`: any of them may start a flag.
+    if split || (q < e && b[q] == b'-') {
+        return true;
+    }
+    let mut j = s;
+    while j < e {
+        if matches!(
+            b[j],
+            b'$' | b'`' | b'*' | b'?' | b'[' | b'{' | b'~' | b'\\' | b'(' | b'<'
+        ) || (b[j] == b'-' && j > s && matches!(b[j - 1], b'"' | b'\''))
+        {
+            return true;
+        }
+        j += 1;
     }
     false
 }
@@ -9600,6 +9861,21 @@ const fn command_named(b: &[u8], i: usize, first: u8, name: &[u8]) -> usize {
     }
 }
 
+/// The tools of [`operand_secret_at`] that take a password as an operand.
+const OPERAND_TOOLS: [&str; 7] = [
+    "wpa_passphrase",
+    "htpasswd",
+    "rabbitmqctl",
+    "mysqladmin",
+    "mkpasswd",
+    "openssl",
+    "vault",
+];
+
+/// [`OPERAND_TOOLS`] as bytes, made once, and their number (see [`SECRET_WORD_BYTES`]).
+const OPERAND_TOOL_BYTES: [&[u8]; OPERAND_TOOLS.len()] = byte_strings(OPERAND_TOOLS);
+const OPERAND_TOOL_COUNT: usize = OPERAND_TOOLS.len();
+
 /// The tool whose command at `i` (just after its name) passes a written password as an
 /// operand, if one does: `htpasswd -b FILE USER PASSWORD` (`-nb USER PASSWORD` writes no
 /// file; without `-b` it prompts), `rabbitmqctl add_user USER PASSWORD`
@@ -9613,6 +9889,23 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
         b'h' | b'r' | b'm' | b'o' | b'v' | b'e' | b's' | b'w' | b'k'
     ) {
         return None;
+    }
+    // Text fed to `xargs` that runs one of these tools becomes its operands, where they take
+    // the password (`echo hunter2 | xargs htpasswd -b FILE USER`; hostile review 29).
+    let lead = if first == 0 { first_read(b, i) } else { first };
+    let mut x = 0;
+    while x < OPERAND_TOOL_COUNT {
+        if OPERAND_TOOL_BYTES[x][0] == lead {
+            let e = match_word(b, i, OPERAND_TOOL_BYTES[x], false);
+            let a = skip_quotes(b, e);
+            if e != 0
+                && (a == b.len() || blank(b, a) > 0 || command_end_or_line(b, a))
+                && xargs_fed_text(b, i, true)
+            {
+                return Some(OPERAND_TOOLS[x]);
+            }
+        }
+        x += 1;
     }
     // `wpa_passphrase SSID PASSPHRASE` (wpa_passphrase(8): without the pass phrase it reads
     // it from its input).
@@ -10404,8 +10697,44 @@ const fn openssl_passwd_operands(b: &[u8], after: usize) -> bool {
         if !is_flag(b, s, e) && written_at(b, s) {
             return true;
         }
+        // The `)` of a substitution that holds the command ends its operands
+        // (`"$(openssl passwd -6 "$PW")" app`; hostile review 29).
+        if closes_group(b, s, e) {
+            return false;
+        }
         k = e;
     }
+}
+
+/// Whether the word `b[s..e]` holds a `)` outside quotes that no `(` of the word opened:
+/// the end of a substitution or a group that holds the command, where its words end.
+const fn closes_group(b: &[u8], s: usize, e: usize) -> bool {
+    let mut j = s;
+    let mut quote = 0u8;
+    let mut depth = 0usize;
+    while j < e {
+        let x = b[j];
+        if quote != 0 {
+            if x == quote {
+                quote = 0;
+            } else if x == b'\\' && quote == b'"' {
+                j += 1;
+            }
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        } else if x == b'\\' {
+            j += 1;
+        } else if x == b'(' {
+            depth += 1;
+        } else if x == b')' {
+            if depth == 0 {
+                return true;
+            }
+            depth -= 1;
+        }
+        j += 1;
+    }
+    false
 }
 
 /// Whether the `printf` at `i` prints a line `NAME=VALUE` from its arguments (a format
@@ -10613,7 +10942,7 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
                 after == b.len() || blank(b, after) > 0 || matches!(b[after], b',' | b'<' | b'>');
             if (separated && flags_written_by(b, after, flags, false, later))
                 || ((separated || matches!(b[after], b'\n' | b';' | b'|' | b'&' | b')'))
-                    && xargs_fed_text(b, i))
+                    && xargs_fed_text(b, i, false))
             {
                 return Some(tool);
             }
@@ -14981,6 +15310,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                     || properties_value_at(b, i, end)
                     || next_line_value_at(b, i, end))
                 && !secret_arn_assigned(b, end)
+                && !credential_file_named(b, i, end)
                 && !(c == b'a' && auth_setting(b, end))
                 && !(c == b'p' && nginx_pass_directive(b, i))
                 && !fetched_by_call(b, end)
@@ -15011,13 +15341,14 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                     && !powershell_fetched(b, i, end)
                     && !fetched_by_call(b, end)
                     && !python_field_fetched(b, i, end)
-                    && !cloud_init_setting(b, i, end)
-                    && !sudoers_tag(b, i, end))
+                    && !cloud_init_setting(b, i, end))
                     || powershell_quoted_value(b, i, end) == QUOTED_WRITTEN
                     || assigned_by_command(b, i, end)
                     || properties_value_at(b, i, end)
                     || next_line_value_at(b, i, end))
                 && !secret_arn_assigned(b, end)
+                && !sudoers_tag(b, i, end)
+                && !credential_file_named(b, i, end)
             {
                 return Some(LITERAL_SECRET);
             }
@@ -15805,16 +16136,25 @@ const fn decoder_call_at(b: &[u8], i: usize) -> bool {
 /// may take it as its value (`xargs sshpass -p`): the check cannot read the command that
 /// runs (xargs(1), `-I`).
 const fn xargs_splices_at(b: &[u8], k: usize) -> bool {
-    let k = after_sudo(b, skip_blanks(b, k));
-    if !word_at(b, k, b"xargs") {
-        return false;
+    let mut k = after_sudo(b, skip_blanks(b, k));
+    // `xargs` after another wrapper too (`env xargs`, `nice -n 5 xargs`; hostile review
+    // 29): one of the stage's first words.
+    let mut hops = 0;
+    while !word_at(b, k, b"xargs") {
+        let (s, e) = next_word(b, k);
+        let next = skip_blanks(b, e);
+        if s == e || hops == 6 || next >= b.len() || command_end_or_line(b, next) {
+            return false;
+        }
+        k = next;
+        hops += 1;
     }
     // The replace string: `-I R`, `-IR`, `-i` (`{}`), `--replace[=R]`.
     let mut replace: (usize, usize) = (0, 0);
     let mut e = k + 5;
     let mut last_flag = false;
     let mut command = false;
-    let mut tool = false;
+    let mut tool = TOOL_COUNT;
     loop {
         let (s, we) = next_word(b, e);
         if s == we {
@@ -15852,14 +16192,17 @@ const fn xargs_splices_at(b: &[u8], k: usize) -> bool {
             // A tool that takes a password after a flag (`sshpass`, `mysql`, …).
             let mut t = 0;
             while t < TOOL_COUNT {
-                if word_at(b, skip_quotes(b, s), TOOL_NAMES[t]) {
-                    tool = true;
+                if tool == TOOL_COUNT && word_at(b, skip_quotes(b, s), TOOL_NAMES[t]) {
+                    tool = t;
                 }
                 t += 1;
             }
         }
         command = true;
-        last_flag = tool && is_flag(b, s, we);
+        // The text fed is the value of the last word only when that is a password flag of the
+        // tool that takes its value after a blank (`xargs sshpass -p`, `xargs curl -fsu`),
+        // not any flag (`xargs -n1 curl -fsSLO`; hostile review 29).
+        last_flag = tool < TOOL_COUNT && spaced_password_flag(b, s, we, TOOLS[tool].1);
         // A word that holds the replace string with more text (`-p{}`, `NAME={}`).
         let spliced = replace.1 > replace.0 || replace.0 == usize::MAX;
         let mut j = s;
@@ -15882,6 +16225,32 @@ const fn xargs_splices_at(b: &[u8], k: usize) -> bool {
         }
         e = we;
     }
+}
+
+/// Whether the word `b[s..e]` is one of `flags` that takes its value after a blank, alone
+/// (`-p`, `--user`) or ending a cluster of short flags of a tool that reads them (`-fsu`).
+const fn spaced_password_flag(b: &[u8], s: usize, e: usize, flags: &[Flag]) -> bool {
+    let q = skip_quotes(b, s);
+    let e = skip_quotes_back(b, q, e);
+    if !(e > q + 1 && b[q] == b'-') {
+        return false;
+    }
+    let mut f = 0;
+    while f < flags.len() {
+        let flag = &flags[f];
+        let name = flag.name.as_bytes();
+        if flag.spaced
+            && ((e - q == name.len() && at_exactly(b, q, name))
+                || (!flag.cluster.is_empty()
+                    && name.len() == 2
+                    && b[q + 1] != b'-'
+                    && b[e - 1] == name[1]))
+        {
+            return true;
+        }
+        f += 1;
+    }
+    false
 }
 
 /// The end of a word at `s..e` without the quotes that close it.
@@ -17489,8 +17858,111 @@ const fn sudoers_tag(b: &[u8], i: usize, end: usize) -> bool {
     if s > 0 && name_byte(b[s - 1]) {
         return false;
     }
-    let v = end + 1;
-    v < b.len() && (at_exactly(b, v, b"ALL") || b[v] == b'/')
+    // Blanks may follow the tag's colon, and more tags (`NOPASSWD: SETENV: ALL`; hostile
+    // review 29); a command may be negated (`!/usr/bin/su`) or be `sudoedit`.
+    let mut v = skip_blanks(b, end + 1);
+    loop {
+        let mut t = v;
+        while t < b.len() && (b[t].is_ascii_uppercase() || b[t] == b'_') {
+            t += 1;
+        }
+        if !(t < b.len() && b[t] == b':' && sudoers_tag_name(b, v, t)) {
+            break;
+        }
+        v = skip_blanks(b, t + 1);
+    }
+    if v < b.len() && b[v] == b'!' {
+        v += 1;
+    }
+    v < b.len()
+        && ((at_exactly(b, v, b"ALL") && (v + 3 == b.len() || !name_byte(b[v + 3])))
+            || b[v] == b'/'
+            || at_exactly(b, v, b"sudoedit "))
+}
+
+/// Whether `b[s..e]` is the name of a tag of a sudoers rule (sudoers(5), "Tag_Spec"):
+/// `PASSWD`, `SETENV`, `EXEC`, `FOLLOW`, `LOG_INPUT`, `LOG_OUTPUT`, `MAIL`, `INTERCEPT`,
+/// each perhaps after `NO`.
+const fn sudoers_tag_name(b: &[u8], s: usize, e: usize) -> bool {
+    const TAGS: [&[u8]; 8] = [
+        b"PASSWD",
+        b"SETENV",
+        b"EXEC",
+        b"FOLLOW",
+        b"LOG_INPUT",
+        b"LOG_OUTPUT",
+        b"MAIL",
+        b"INTERCEPT",
+    ];
+    let s = if e >= s + 2 && at_exactly(b, s, b"NO") {
+        s + 2
+    } else {
+        s
+    };
+    let mut t = 0;
+    while t < TAGS.len() {
+        if e - s == TAGS[t].len() && at_exactly(b, s, TAGS[t]) {
+            return true;
+        }
+        t += 1;
+    }
+    false
+}
+
+/// Whether the name whose secret word starts at `i` (its end at `end`) names a credential
+/// loaded from the file after it, not a secret written: systemd's
+/// `LoadCredential=NAME:PATH` and `LoadCredentialEncrypted=NAME:PATH` (systemd.exec(5),
+/// "Credentials"; `SetCredential=NAME:VALUE` writes the value) and `kubectl create secret
+/// generic … --from-file=NAME=PATH` (`--from-literal=NAME=VALUE` writes it; hostile review
+/// 29). The path is absolute and plain, not a device or a process's file (`/dev/stdin`,
+/// `/proc/self/fd/0`), which would read text fed to the command, nor a file the script
+/// writes with a name the check does not read as a secret's (`echo … > /tmp/x`).
+const fn credential_file_named(b: &[u8], i: usize, end: usize) -> bool {
+    if end >= b.len() {
+        return false;
+    }
+    let mut s = i;
+    while s > 0 && (name_byte(b[s - 1]) || b[s - 1] == b'.') {
+        s -= 1;
+    }
+    if s > 0 && matches!(b[s - 1], b'"' | b'\'') {
+        s -= 1;
+    }
+    let form = if b[end] == b':' {
+        (s >= 15 && at_exactly(b, s - 15, b"LoadCredential="))
+            || (s >= 24 && at_exactly(b, s - 24, b"LoadCredentialEncrypted="))
+    } else if b[end] == b'=' {
+        s >= 12 && at_exactly(b, s - 12, b"--from-file=")
+    } else {
+        false
+    };
+    let v = skip_quotes(b, end + 1);
+    if !(form && v < b.len() && b[v] == b'/') {
+        return false;
+    }
+    // The path plain (no expansion, no `..`), its last part from `p`.
+    let mut e = v;
+    let mut p = v;
+    while e < b.len() && (name_byte(b[e]) || matches!(b[e], b'.' | b'/')) {
+        if b[e] == b'/' {
+            p = e + 1;
+        }
+        e += 1;
+    }
+    let pe = skip_quotes(b, e);
+    if !(e > p && (pe == b.len() || blank(b, pe) > 0 || command_end_or_line(b, pe))) {
+        return false;
+    }
+    // Not a file the script writes, unless named like a secret, whose text is read as such
+    // ([`secret_file_written_at`]); not one that may be a device, a pipe or a link to one.
+    !range_holds(b, v, e, b"..")
+        && !range_holds(b, v, e, b"/dev/")
+        && !range_holds(b, v, e, b"/proc/")
+        && !range_holds(b, 0, b.len(), b"/dev/std")
+        && !range_holds(b, 0, b.len(), b"/dev/fd")
+        && !range_holds(b, 0, b.len(), b"/proc/self")
+        && !range_holds(b, 0, b.len(), b"mkfifo")
+        && (secret_file(b, v, e) || !file_written_by_script(b, p, e))
 }
 
 /// Checks user data text with [`user_data_problem`], as a [`Violation`].

@@ -6471,3 +6471,271 @@ mod user_data_hostile_review_29_probe {
         }
     }
 }
+
+/// Hostile review 29: false refusals of the probe (PAM files, sudo tags, credentials loaded
+/// from files, lock markers, `xargs` and `set` arguments), each beside the attacks nearest to it.
+mod user_data_hostile_review_29_ordinary {
+    use super::*;
+
+    /// A file of `/etc/pam.d/` is a PAM service's configuration, not a secret store; a secret's
+    /// file elsewhere, or named otherwise than a service there, stays refused.
+    #[test]
+    fn pam_files_are_configuration() {
+        for text in [
+            // false_refusals/01-pam-system-auth.sh
+            "#!/bin/bash\necho 'password requisite pam_pwquality.so retry=3' >> /etc/pam.d/system-auth\n",
+            // false_refusals/02-pam-common-auth.sh
+            "#!/bin/bash\necho 'auth required pam_tally2.so deny=5' >> /etc/pam.d/common-auth\n",
+            // false_refusals/03-pam-password-auth.sh
+            "#!/bin/bash\necho 'account required pam_faillock.so' >> /etc/pam.d/password-auth\n",
+            "echo 'password sufficient pam_unix.so sha512' >> /etc/pam.d/common-password\n",
+            "sed -i 's/^auth.*pam_faillock/#&/' /etc/pam.d/system-auth-ac\necho 'auth include system-auth' > /etc/pam.d/passwd\n",
+            "cat > /etc/pam.d/sshd <<'EOF'\nauth required pam_env.so\nEOF\ntee -a /etc/pam.d/password-auth <<< 'session optional pam_umask.so'\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "echo hunter2 > /etc/app/db_password\n",
+            "echo hunter2 > /etc/pam.d/db_password\n",
+            "echo hunter2 > /etc/pam.d.bak/system-auth\n",
+            "echo hunter2 > /etc/xpam.d/common-auth\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// `NOPASSWD:` and `PASSWD:` before blanks, more tags and the commands are sudo tags; the same
+    /// names before a word are assignments.
+    #[test]
+    fn sudoers_tags_are_no_assignments() {
+        for text in [
+            // false_refusals/04-sudoers-nopasswd-echo.sh
+            "#!/bin/bash\necho 'app ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/app\nchmod 440 /etc/sudoers.d/app\n",
+            // false_refusals/05-sudoers-nopasswd-heredoc.sh
+            "#!/bin/bash\ncat > /etc/sudoers.d/app <<'EOF'\napp ALL=(ALL) NOPASSWD: /usr/bin/systemctl restart app\nEOF\n",
+            "echo 'deploy ALL=(root) NOPASSWD: SETENV: /usr/bin/systemctl' > /etc/sudoers.d/deploy\n",
+            "echo '%wheel ALL=(ALL) PASSWD: ALL' >> /etc/sudoers.d/wheel\necho 'ops ALL=(ALL) NOPASSWD:   NOEXEC: !/usr/bin/su' > /etc/sudoers.d/ops\n",
+            "cat > /etc/sudoers.d/ci <<EOF\nci ALL=(ALL) SETENV: NOPASSWD: sudoedit /etc/app.conf\nEOF\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "echo 'NOPASSWD: hunter2' > /etc/app.conf\n",
+            "DB_PASSWD: hunter2\n",
+            "echo 'passwd: hunter2' > /etc/app.yml\n",
+            "echo 'NOPASSWD: SETENV: hunter2' > /etc/app.yml\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// A secret's name given a file's absolute path by `LoadCredential=`,
+    /// `LoadCredentialEncrypted=` or `--from-file=`; `SetCredential=`, `--from-literal=`, a device
+    /// or a word stay refused.
+    #[test]
+    fn credentials_loaded_from_files() {
+        for text in [
+            // false_refusals/06-systemd-loadcredential-unit.sh
+            "#!/bin/bash\ncat > /etc/systemd/system/app.service <<'EOF'\n[Service]\nExecStart=/opt/app/bin/app\nLoadCredential=db_password:/etc/app/db_password\nEOF\n",
+            // false_refusals/07-systemd-run-loadcredential.sh
+            "#!/bin/bash\nmkdir -p /etc/credstore\naws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text > /etc/credstore/db_password\nsystemd-run -p LoadCredential=db_password:/etc/credstore/db_password /opt/app/bin/migrate\n",
+            // false_refusals/08-kubectl-from-file.sh
+            "#!/bin/bash\nkubectl create secret generic db --from-file=password=/etc/app/db_password\n",
+            "systemd-run --property=LoadCredentialEncrypted=api_token:/etc/credstore.encrypted/api_token /opt/app/bin/sync\n",
+            "oc create secret generic db --from-file=db_password=/run/secrets/db_password --from-file=api-key=/etc/app/api_key\n",
+            "cat > /etc/systemd/system/app.service.d/creds.conf <<'EOF'\n[Service]\nLoadCredential=secret:/etc/app/secret\nLoadCredential=tls_key:/etc/pki/app.key\nEOF\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "systemd-run -p SetCredential=db_password:hunter2 /opt/app/bin/migrate\n",
+            "kubectl create secret generic db --from-literal=password=hunter2\n",
+            "cat > /etc/systemd/system/app.service <<'EOF'\n[Service]\nSetCredential=db_password:hunter2\nEOF\n",
+            "echo hunter2 | kubectl create secret generic db --from-file=password=/dev/stdin\n",
+            "kubectl create secret generic db --from-file=password=hunter2\n",
+            "LoadCredential=db_password:hunter2\n",
+            "echo hunter2 | kubectl create secret generic db --from-file=password=/tmp/../dev/stdin\n",
+            "echo hunter2 > /tmp/pw.txt\nkubectl create secret generic db --from-file=password=/tmp/pw.txt\n",
+            "ln -s /dev/stdin /tmp/in; echo hunter2 | kubectl create secret generic db --from-file=password=/tmp/in\n",
+            "printf hunter2 > /etc/credstore/db\nsystemd-run -p LoadCredential=db_password:/etc/credstore/db /opt/app/bin/migrate\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// `usermod -p '*'`, `'!'`, `'!!'`, `'!*'` lock the account; a hash (locked or not), a password
+    /// or an unquoted pattern stay refused.
+    #[test]
+    fn lock_markers_are_no_hash() {
+        for text in [
+            // false_refusals/18-usermod-lock-star.sh
+            "#!/bin/bash\nusermod -p \"*\" ec2-user\n",
+            "usermod -p '!' ec2-user\n",
+            "usermod -p '!!' app; useradd -M -p '!*' svc\n",
+            "useradd --password '*' -s /sbin/nologin batch\nusermod -p ! ops\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "usermod -p '$6$salt$abcdefghijklmnop' ec2-user\n",
+            "usermod -p '!hunter2' ec2-user\n",
+            "usermod -p * ec2-user\n",
+            "useradd -p hunter2 app\n",
+            "usermod -p '!$6$salt$abcdefghij' ec2-user\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// Plain words fed to `xargs` are operands of a tool that takes no password as one; a flag fed,
+    /// text after a spaced password flag, or anything fed to a tool taking a password as an operand
+    /// stays refused.
+    #[test]
+    fn xargs_operands_and_flags() {
+        for text in [
+            // false_refusals/10-xargs-curl-urls.sh
+            "#!/bin/bash\necho 'https://example.com/a.tgz https://example.com/b.tgz' | xargs -n1 curl -fsSLO\n",
+            // false_refusals/11-xargs-mysqldump-dbs.sh
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nprintf '%s\\n' ehr audit | xargs -n1 mysqldump -u backup -p\"$PW\" --result-file=/backup/db.sql\n",
+            "echo nginx redis | xargs -n1 systemctl enable --now\n",
+            "printf '%s\\n' https://example.com/a.tgz | xargs -n1 wget -q\n",
+            "echo ehr audit | xargs -n1 mysql -u backup -p\"$PW\" -e 'select 1'\n",
+            "echo app-a app-b | xargs -n1 systemctl restart\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            // final/57-xargs-htpasswd-operand.sh
+            "# hunter2 reaches htpasswd's password operand (batch mode), appended by xargs from echo\necho hunter2 | xargs htpasswd -b /etc/nginx/.htpasswd admin\n",
+            "echo hunter2 | xargs htpasswd -b /etc/nginx/.htpasswd admin\n",
+            "echo -phunter2 | xargs mysql\n",
+            "echo admin:hunter2 | xargs curl -fsSu\n",
+            "echo hunter2 | xargs sshpass -p\n",
+            "printf '%s\\n' -phunter2 | xargs mysql\n",
+            "echo add_user admin hunter2 | xargs rabbitmqctl\n",
+            "echo hunter2 | xargs mkpasswd -m sha-512\n",
+            "echo x '-phunter2' | xargs mysql\n",
+            "echo \"'-p'hunter2\" | xargs mysql\n",
+            "echo hunter2 | xargs docker login -u admin -p\n",
+            "echo a-phunter2 | xargs -d a mysql\n",
+            "echo xa-phunter2 | xargs --delimiter=a mysql -u root\n",
+            "echo hunter2 | env xargs htpasswd -b f u\n",
+            "echo -phunter2 | env xargs mysql\n",
+            "echo -phunter2 | nice -n5 xargs mysql\n",
+            "echo hunter2 | xargs sudo htpasswd -b f u\n",
+            "echo admin:hunter2 | nice -n 5 xargs curl -u\n",
+            "echo hunter2 | env xargs -I{} mysql -p{}\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// `set --` giving words that cannot be flags; words that are or may become flags stay refused.
+    #[test]
+    fn set_arguments_that_are_no_flags() {
+        for text in [
+            // false_refusals/13-set-args-curl.sh
+            "set -- https://example.com/a.tgz\ncurl -fsSL \"$1\" -o /tmp/a.tgz\n",
+            "set -- ehr audit\nfor db in \"$@\"; do mysqldump -u backup -p\"$PW\" \"$db\" > /backup/$db.sql; done\n",
+            "set -euo pipefail\nset -- /opt/app /var/lib/app\ncurl -fsSL \"https://example.com/x\" -o \"$1/x\"\n",
+            "set -x; set -- a.tgz b.tgz; curl -fsSLO \"https://example.com/$1\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "set -- -phunter2; mysql \"$1\"\n",
+            "set -- \"-p\"hunter2; mysql $1\n",
+            "set a -phunter2; mysql \"$2\"\n",
+            "IFS=x; set -- ax-phunter2; mysql $1\n",
+            "set -- hunter2; sshpass -p \"$1\" ssh host\n",
+            "set -- $'\\x2dphunter2'; mysql \"$1\"\n",
+            "set -- {-phunter2,x}; mysql \"$1\"\n",
+            "IFS=-; set -- '' phunter2; mysql \"$*\"\n",
+            "set -- hunter2; mysql -p\"$1\"\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// `useradd -p "$(openssl passwd -6 "$PW")" USER`: the operands of `openssl passwd` end at the
+    /// `)` of the substitution that holds it; a written password, a written variable or an argument
+    /// hashed stays refused.
+    #[test]
+    fn hash_made_at_boot_of_a_fetched_value() {
+        for text in [
+            // false_refusals/12-useradd-openssl-passwd-fetched.sh
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW\")\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nusermod -p $(openssl passwd -1 -salt abc \"$PW\") ec2-user\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 ${PW})\" -s /bin/bash app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd --password \"$(openssl passwd -5 \"$PW\")\" app\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "useradd -m -p \"$(openssl passwd -6 hunter2)\" app\n",
+            "PW=hunter2\nuseradd -m -p \"$(openssl passwd -6 \"$PW\")\" app\n",
+            "f() { useradd -m -p \"$(openssl passwd -6 \"$1\")\" app; }; f hunter2\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW\")x\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW\" hunter2)\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW hunter2\")\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 -salt \"$PW\" hunter2)\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW\"; echo hunter2)\" app\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nuseradd -m -p \"$(openssl passwd -6 \"$PW\")\" app\nPW=hunter2\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// A jq string of one to three separators joins fields read (`.username + " " + .password`); a
+    /// string of letters, digits or more stays written.
+    #[test]
+    fn jq_separators_join_fetched_fields() {
+        for text in [
+            // false_refusals/14-jq-join-secret-fields.sh
+            "#!/bin/bash\nread -r DB_USER DB_PASS < <(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text | jq -r '.username + \" \" + .password')\nmysql -h db -u \"$DB_USER\" -p\"$DB_PASS\" -e 'select 1'\n",
+            "read -r U P < <(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r '.username + \":\" + .password')\ncurl -fsS -u \"$U:$P\" https://example.com/\n",
+            "S=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nDB_PASS=$(echo \"$S\" | jq -r '[.username, .password] | join(\"\\t\")' | cut -f2)\n",
+            "IFS=, read -r DB_USER DB_PASS < <(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r \".username + \\\",\\\" + .password\")\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "read -r DB_USER DB_PASS < <(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r '.username + \" hunter2\"')\n",
+            "S=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nDB_PASS=$(echo \"$S\" | jq -r '\"hunter2\"')\n",
+            "S=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nDB_PASS=$(echo \"$S\" | jq -r '\":\" + \"hunter2\"')\n",
+            "S=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nDB_PASS=$(echo \"$S\" | jq -r '\"@@@@@@@@\"')\n",
+            "S=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nDB_PASS=$(echo \"$S\" | jq -r '.password + \"\\u0068unter2\"')\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// A setting then a wildcard in the pattern of `sed`'s `s` command is matched, not written,
+    /// when the replacement gives a fetched value; written text in the replacement or a wildcard
+    /// written to a file stays refused.
+    #[test]
+    fn sed_pattern_wildcard_is_no_value() {
+        for text in [
+            // false_refusals/09-redis-requirepass-sed-fetched.sh
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i \"s|^# requirepass .*|requirepass ${PW}|\" /etc/redis/redis.conf\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i \"s/^masterauth .*/masterauth $PW/\" /etc/redis/redis.conf\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i -e \"s|^#\\? *requirepass [^ ]*|requirepass ${PW}|\" /etc/valkey/valkey.conf\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -ri \"s#^bindpw .+#bindpw $PW#\" /etc/nslcd.conf\n",
+            // fr/f29_redis_conf_fetched.sh
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i \"s/^# requirepass .*/requirepass $PW/\" /etc/redis/redis.conf\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "sed -i 's|^# requirepass .*|requirepass hunter2|' /etc/redis/redis.conf\n",
+            "echo 'requirepass .*hunter2' >> /etc/redis/redis.conf\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i \"s|^# requirepass .*|requirepass ${PW}x|\" /etc/redis/redis.conf\n",
+            "echo 'requirepass .*|' >> /etc/redis/redis.conf\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id prod/ehr/db --query SecretString --output text)\nsed -i \"s/^# requirepass .*/requirepass $PW-x/\" /etc/redis/redis.conf\n",
+            "sed -i \"s/^# requirepass .*/requirepass $1/\" /etc/redis/redis.conf\n",
+            "PW=hunter2\nsed -i \"s/^# requirepass .*/requirepass $PW/\" /etc/redis/redis.conf\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+}
