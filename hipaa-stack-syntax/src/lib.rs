@@ -5536,7 +5536,8 @@ const fn substitution_written(b: &[u8], start: usize, close: u8) -> bool {
 /// Whether the string of a jq program at `p` (its `"`, or `\"` in a double-quoted word)
 /// only joins what jq reads (`.username + " " + .password`, `"\t"`, `":"`; hostile review
 /// 29): one to three blanks or separators (` `, `:`, `,`, `;`, `|`, `=`, `/`, `@`, `-`,
-/// `_`, `.`) or the escapes `\t` and `\n`, closed on the line.
+/// `_`, `.`) or the escapes `\t` and `\n`, closed on the line, and joined by `+` to a path
+/// on each side (`.u + "-" + "@"` gives written text: not a separator).
 const fn jq_separator(b: &[u8], p: usize) -> bool {
     let escaped = b[p] == b'\\';
     let mut k = if escaped { p + 2 } else { p + 1 };
@@ -5544,11 +5545,11 @@ const fn jq_separator(b: &[u8], p: usize) -> bool {
     while k < b.len() && n <= 3 {
         let x = b[k];
         if x == b'"' && !escaped {
-            return n > 0;
+            return n > 0 && jq_joins_paths(b, p, k + 1);
         }
         if x == b'\\' {
             if k + 1 < b.len() && b[k + 1] == b'"' && escaped {
-                return n > 0;
+                return n > 0 && jq_joins_paths(b, p, k + 2);
             }
             if !(k + 1 < b.len() && matches!(b[k + 1], b't' | b'n')) {
                 return false;
@@ -5565,6 +5566,28 @@ const fn jq_separator(b: &[u8], p: usize) -> bool {
         n += 1;
     }
     false
+}
+
+/// Whether the jq string `b[s..e]` stands between two paths joined by `+` (`.u + " " +
+/// .p`): a name, `]` or `)` before the `+` before it, a `.` after the `+` after it.
+const fn jq_joins_paths(b: &[u8], s: usize, e: usize) -> bool {
+    let mut a = s;
+    while a > 0 && matches!(b[a - 1], b' ' | b'\t') {
+        a -= 1;
+    }
+    if !(a > 0 && b[a - 1] == b'+') {
+        return false;
+    }
+    a -= 1;
+    while a > 0 && matches!(b[a - 1], b' ' | b'\t') {
+        a -= 1;
+    }
+    let mut z = skip_blanks(b, e);
+    if !(z < b.len() && b[z] == b'+') {
+        return false;
+    }
+    z = skip_blanks(b, z + 1);
+    a > 0 && (name_byte(b[a - 1]) || matches!(b[a - 1], b']' | b')')) && z < b.len() && b[z] == b'.'
 }
 
 /// Whether the stage at `j` of a substitution gives text written in the script whatever it

@@ -6739,3 +6739,45 @@ mod user_data_hostile_review_29_ordinary {
         }
     }
 }
+
+/// Hostile review 29: the attacks nearest to the false refusals it fixed (`set --` words,
+/// `xargs` input, jq separators, lock markers, credentials loaded from files, PAM files and
+/// sudo tags), each still refused.
+mod user_data_hostile_review_29_relaxations {
+    use super::*;
+
+    #[test]
+    fn nearest_attacks_stay_refused() {
+        for text in [
+            "PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r '\"hunter2\" + \"\"')\nmysql -p\"$PW\"\n",
+            "read -r U P < <(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r '.username + \" \" + \"2\"')\nmysql -u \"$U\" -p\"$P\"\n",
+            "read -r U P < <(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r '.u + \" \" + \"-\"')\nmysql -u \"$U\" -p\"$P\"\n",
+            "read -r U P < <(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r '.u + \" \" + \"@\" + \"_\" + \"-\"')\nmysql -u \"$U\" -p\"$P\"\n",
+            "echo hunter2 > /etc/app/cred\nsystemd-run -p LoadCredential=db_password:/etc/app/cred /opt/app/bin/migrate\n",
+            "kubectl create secret generic db --from-file=password=/dev/stdin <<< hunter2\n",
+            "ln -s /dev/stdin /tmp/pw\nkubectl create secret generic db --from-file=password=/tmp/pw <<< hunter2\n",
+            "echo hunter2 > /etc/pam.d/common-auth\nchpasswd < /etc/pam.d/common-auth\n",
+            "echo \"root:hunter2\" > /etc/pam.d/x\nchpasswd < /etc/pam.d/x\n",
+            "set -- phunter2\nmysql -u root \"-$1\"\n",
+            "set -- hunter2\nmysql -u root -p\"$1\"\n",
+            "set -- hunter2\necho \"root:$1\" | chpasswd\n",
+            "set -- ./x\nf() { mysql -u root \"$@\"; }\nf -p\"$(cat \"$1\")\"\n",
+            "echo 'app ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/app\nDB_PASSWD: hunter2\n",
+            "NOPASSWD:hunter2\nexport NOPASSWD\n",
+            "usermod -p '!' root; usermod -p '!hunter2' root\n",
+            "useradd -p \"!!\" app; useradd -p \"$(echo \"!\")\" app2\n",
+            "printf \"%s\\n\" -phunter2 | xargs mysql -u root\n",
+            "echo x | xargs -n1 -P2 sshpass -phunter2 ssh\n",
+            "echo hunter2 | xargs sshpass -p\n",
+            "echo hunter2 | xargs -n1 sshpass -p\n",
+            "echo root:hunter2 | xargs -0 echo | chpasswd\n",
+            "echo \"-p hunter2\" | xargs sshpass\n",
+            "echo -e \"-u\\nroot\\n-phunter2\" | xargs mysql\n",
+            "echo \"a -phunter2\" | xargs mysql -u root\n",
+            "echo hunter2 | xargs -I% mysql -u root -p%\n",
+            "echo phunter2 | sed 's/^/-/' | xargs mysql -u root\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+}
