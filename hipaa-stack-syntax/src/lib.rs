@@ -13698,7 +13698,8 @@ const fn file_only_fetched(b: &[u8], q: usize, f: usize, at: usize) -> bool {
                 || word_at(b, c, b"rm")
                 || word_at(b, c, b"shred")
                 || word_at(b, c, b"ls")
-                || word_at(b, c, b"stat");
+                || word_at(b, c, b"stat")
+                || read_there(b, k);
             let mut fetched = harmless || fetching_command(b, c);
             // Or `echo`/`printf` of fetched values alone into it (`echo "app:$PW" > FILE`).
             let mut r = k;
@@ -13725,6 +13726,37 @@ const fn file_only_fetched(b: &[u8], q: usize, f: usize, at: usize) -> bool {
         k += 1;
     }
     true
+}
+
+/// Whether the file named by the word that holds `k` is only read there: after `<` (not
+/// `<<`, `><`) or as the operand right after `cat`, `head` or `tail` (`$(< FILE)`, `$(cat
+/// FILE)`, `read X < FILE`), which write nothing into it (hostile review 29).
+const fn read_there(b: &[u8], k: usize) -> bool {
+    let mut p = k;
+    while p > 0
+        && !matches!(
+            b[p - 1],
+            b' ' | b'\t' | b'\n' | b';' | b'(' | b'`' | b'<' | b'>'
+        )
+    {
+        p -= 1;
+    }
+    let mut q = p;
+    while q > 0 && matches!(b[q - 1], b' ' | b'\t') {
+        q -= 1;
+    }
+    if q == 0 {
+        return false;
+    }
+    if b[q - 1] == b'<' {
+        return !(q > 1 && matches!(b[q - 2], b'<' | b'>'));
+    }
+    let mut s = q;
+    while s > 0 && !matches!(b[s - 1], b' ' | b'\t' | b'\n' | b';' | b'(' | b'`' | b'|') {
+        s -= 1;
+    }
+    q - s == 3 && word_at(b, s, b"cat")
+        || q - s == 4 && (word_at(b, s, b"head") || word_at(b, s, b"tail"))
 }
 
 /// Whether the password reader named at `i` is fed in a way the check reads

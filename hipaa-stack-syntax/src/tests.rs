@@ -6781,3 +6781,27 @@ mod user_data_hostile_review_29_relaxations {
         }
     }
 }
+
+/// Hostile review 29: a file that only a fetch writes may be read back more than once (by
+/// `cat`, `< FILE`, `head`, `tail`); any other command naming it still makes it written.
+mod user_data_hostile_review_29_files_read_back {
+    use super::*;
+
+    #[test]
+    fn files_read_back_twice_pass_and_written_ones_are_refused() {
+        assert_eq!(
+            user_data_problem(
+                "#!/bin/bash\naws secretsmanager get-secret-value --secret-id db --query SecretString --output text > /etc/app/pw\nchmod 600 /etc/app/pw\nmysql -u root -p\"$(cat /etc/app/pw)\" -e 'select 1'\nmysql -u root -p\"$(< /etc/app/pw)\" -e 'select 2'\n"
+            ),
+            None
+        );
+        for text in [
+            "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text > /etc/app/pw\ncat /etc/app/x > /etc/app/pw\nmysql -u root -p\"$(cat /etc/app/pw)\"\n",
+            "echo hunter2 >/etc/app/pw\nmysql -u root -p\"$(cat /etc/app/pw)\"\n",
+            "cat <<< hunter2 >> /etc/app/pw\nmysql -u root -p\"$(< /etc/app/pw)\"\n",
+            "exec 3<>/etc/app/pw; echo hunter2 >&3\nmysql -u root -p\"$(< /etc/app/pw)\"\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+}
