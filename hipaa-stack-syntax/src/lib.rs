@@ -5719,6 +5719,8 @@ enum Takes {
     UserAndPassword,
     /// An OpenSSL pass phrase argument: only `pass:VALUE` writes it.
     PassPhrase,
+    /// `user,password` (lftp's `-u`): only the part after the `,` is secret.
+    UserCommaPassword,
 }
 
 /// A flag of a tool that takes a password on its command line.
@@ -5769,15 +5771,23 @@ const CURL_VALUES: &[u8] = b"AbcCdDeEFHKmoPQrTtuUwxXyYz";
 const SSH_KEYGEN_VALUES: &[u8] = b"CDEFGIJMNOPRSTVWZabfjmnrstwz";
 
 const MYSQL: &[Flag] = &[
-    clustered("-p", true, false, Takes::Password, b"DehPSu"),
+    clustered("-p", true, false, Takes::Password, b"DehPSu#"),
     flag("--password", false, false, Takes::Password),
 ];
 /// curl: `-u user:password`, `--user user:password`, and the same for its proxy.
+/// `--pass PASSPHRASE` (a private key's), `-E`/`--cert CERTIFICATE:PASSPHRASE`, and
+/// `--oauth2-bearer TOKEN` (hostile review 29).
 const CURL: &[Flag] = &[
     clustered("-u", true, true, Takes::UserAndPassword, CURL_VALUES),
     flag("--user", false, true, Takes::UserAndPassword),
     clustered("-U", true, true, Takes::UserAndPassword, CURL_VALUES),
     flag("--proxy-user", false, true, Takes::UserAndPassword),
+    flag("--pass", false, true, Takes::Password),
+    flag("--proxy-pass", false, true, Takes::Password),
+    clustered("-E", true, true, Takes::UserAndPassword, CURL_VALUES),
+    flag("--cert", false, true, Takes::UserAndPassword),
+    flag("--proxy-cert", false, true, Takes::UserAndPassword),
+    flag("--oauth2-bearer", false, true, Takes::Password),
 ];
 /// wget: its password flags take the value after `=` or a space.
 const WGET: &[Flag] = &[
@@ -5787,7 +5797,10 @@ const WGET: &[Flag] = &[
     flag("--proxy-password", false, true, Takes::Password),
 ];
 /// `sshpass -p PASSWORD` (`-e` and `-f` read it from the environment or a file).
-const SSHPASS: &[Flag] = &[clustered("-p", true, true, Takes::Password, b"fdP")];
+const SSHPASS: &[Flag] = &[
+    clustered("-p", true, true, Takes::Password, b"fdP"),
+    flag("--password", false, true, Takes::Password),
+];
 /// `redis-cli -a PASSWORD`, `--pass PASSWORD`.
 const REDIS: &[Flag] = &[
     flag("-a", true, true, Takes::Password),
@@ -5799,7 +5812,10 @@ const MONGO: &[Flag] = &[
     flag("--password", false, true, Takes::Password),
 ];
 /// `sqlcmd -P PASSWORD` (and `bcp`).
-const SQLCMD: &[Flag] = &[flag("-P", true, true, Takes::Password)];
+const SQLCMD: &[Flag] = &[
+    flag("-P", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
 /// The OpenLDAP clients: `-w PASSWORD`.
 const LDAP: &[Flag] = &[clustered(
     "-w",
@@ -5808,10 +5824,12 @@ const LDAP: &[Flag] = &[clustered(
     Takes::Password,
     b"HhpDbsfyeEoORUXYlzP",
 )];
-/// Samba's clients: `-U user%password`, `--user=user%password`.
+/// Samba's clients (and `net ads join`): `-U user%password`, `--user=user%password`,
+/// `--password PASSWORD`.
 const SMB: &[Flag] = &[
     flag("-U", true, true, Takes::UserAndPassword),
     flag("--user", false, true, Takes::UserAndPassword),
+    flag("--password", false, true, Takes::Password),
 ];
 /// Registry logins: `-p PASSWORD`, `--password PASSWORD` (`--password-stdin` reads it).
 const LOGIN: &[Flag] = &[
@@ -5875,6 +5893,55 @@ const NET_SNMP: &[Flag] = &[
 /// InfluxDB 1.x's `influx -password PASSWORD` (an empty `-password ''` prompts).
 const INFLUX: &[Flag] = &[flag("-password", false, true, Takes::Password)];
 
+/// Tools whose `--password` always takes a value (cobra's and argparse's string options,
+/// Subversion's, ClickHouse's, go-sqlcmd's): `--password VALUE` as `--password=VALUE`
+/// (hostile review 29; `mysql --password` and `psql --password` prompt instead).
+const VALUED_PASSWORD: &[Flag] = &[flag("--password", false, true, Takes::Password)];
+/// `7z a -pPASSWORD` (and `7za`, `7zr`, `7zz`): attached only, a bare `-p` prompts.
+const SEVEN_ZIP: &[Flag] = &[flag("-p", true, false, Takes::Password)];
+/// `unzip -P PASSWORD` (unzip(1): "-P password use password to decrypt encrypted zipfile
+/// entries").
+const UNZIP: &[Flag] = &[clustered("-P", true, true, Takes::Password, b"dxP")];
+/// `lftp -u USER,PASSWORD` (lftp(1)) and `--password`.
+const LFTP: &[Flag] = &[
+    flag("-u", true, true, Takes::UserCommaPassword),
+    flag("--user", false, true, Takes::UserCommaPassword),
+    flag("--password", false, true, Takes::Password),
+];
+/// `etcdctl --user USER:PASSWORD`, `--password PASSWORD` (etcdctl v3).
+const ETCDCTL: &[Flag] = &[
+    flag("--user", false, true, Takes::UserAndPassword),
+    flag("--password", false, true, Takes::Password),
+];
+/// FreeRDP's `/p:PASSWORD`, the gateway's `/gp:PASSWORD`, a hash's `/pth:HASH`.
+const FREERDP: &[Flag] = &[
+    flag("/p:", true, false, Takes::Password),
+    flag("/gp:", true, false, Takes::Password),
+    flag("/pth:", true, false, Takes::Password),
+];
+/// `slappasswd -s SECRET` (slappasswd(8): "-s secret  The secret to hash"; `-T FILE` reads
+/// it from a file).
+const SLAPPASSWD: &[Flag] = &[clustered("-s", true, true, Takes::Password, b"shcT")];
+/// `twine upload -p PASSWORD`, `--password PASSWORD` (argparse).
+const TWINE: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// `doveadm pw -p PASSWORD` (doveadm-pw(1)).
+const DOVEADM_PW: &[Flag] = &[clustered("-p", true, true, Takes::Password, b"prsu")];
+/// `kadmin -w PASSWORD` (the administrator's), and the `-pw PASSWORD` of `addprinc`,
+/// `cpw` and `ank` in a query given with `-q` (kadmin(1)).
+const KADMIN: &[Flag] = &[
+    flag("-w", true, true, Takes::Password),
+    flag("-pw", false, true, Takes::Password),
+];
+/// skopeo's `--creds USER:PASSWORD`, `--src-creds`, `--dest-creds` (skopeo-copy(1)).
+const SKOPEO: &[Flag] = &[
+    flag("--creds", false, true, Takes::UserAndPassword),
+    flag("--src-creds", false, true, Takes::UserAndPassword),
+    flag("--dest-creds", false, true, Takes::UserAndPassword),
+];
+
 /// Command-line tools that take a password as a flag, with their flags. Whatever is on a
 /// command line is in the text that holds it (user data, a container's command, a
 /// document's steps) and in the process list of the machine.
@@ -5931,6 +5998,36 @@ const TOOLS: &[(&str, &[Flag])] = &[
     ("influx", INFLUX),
     ("net-snmp-create-v3-user", NET_SNMP),
     ("net-snmp-config", NET_SNMP),
+    // Hostile review 29.
+    ("net", SMB),
+    ("oc login", LOGIN),
+    ("helm", VALUED_PASSWORD),
+    ("az", VALUED_PASSWORD),
+    ("oc", VALUED_PASSWORD),
+    ("kubectl", VALUED_PASSWORD),
+    ("gcloud", VALUED_PASSWORD),
+    ("svn", VALUED_PASSWORD),
+    ("svnsync", VALUED_PASSWORD),
+    ("svnmucc", VALUED_PASSWORD),
+    ("clickhouse-client", VALUED_PASSWORD),
+    ("clickhouse client", VALUED_PASSWORD),
+    ("7z", SEVEN_ZIP),
+    ("7za", SEVEN_ZIP),
+    ("7zr", SEVEN_ZIP),
+    ("7zz", SEVEN_ZIP),
+    ("unzip", UNZIP),
+    ("lftp", LFTP),
+    ("etcdctl", ETCDCTL),
+    ("xfreerdp", FREERDP),
+    ("xfreerdp3", FREERDP),
+    ("wlfreerdp", FREERDP),
+    ("sdl-freerdp", FREERDP),
+    ("slappasswd", SLAPPASSWD),
+    ("twine", TWINE),
+    ("doveadm pw", DOVEADM_PW),
+    ("kadmin", KADMIN),
+    ("kadmin.local", KADMIN),
+    ("skopeo", SKOPEO),
 ];
 
 /// The names of [`TOOLS`] as bytes, made once: `command_secret_at` compares their first
@@ -5943,6 +6040,23 @@ const TOOL_COUNT: usize = TOOLS.len();
 /// Whether the flags of each of [`TOOLS`] are not those of a tool before it (`mysqldump`'s
 /// are `mysql`'s): a value is read once for each list of flags, not once for each tool.
 const FIRST_OF_ITS_FLAGS: [bool; TOOLS.len()] = first_of_its_flags();
+
+/// For each first byte (in lower case), the bits of the [`TOOLS`] whose name starts with it:
+/// `command_secret_at` reads only those (the budget of const evaluation counts steps).
+const TOOLS_BY_FIRST: [u128; 128] = tools_by_first();
+
+/// See [`TOOLS_BY_FIRST`].
+const fn tools_by_first() -> [u128; 128] {
+    assert!(TOOLS.len() <= 128);
+    let mut out = [0u128; 128];
+    let mut t = 0;
+    while t < TOOLS.len() {
+        let c = TOOLS[t].0.as_bytes()[0].to_ascii_lowercase();
+        out[(c & 127) as usize] |= 1 << t;
+        t += 1;
+    }
+    out
+}
 
 /// See [`TOOL_NAMES`].
 const fn tool_names() -> [&'static [u8]; TOOLS.len()] {
@@ -7809,6 +7923,66 @@ const fn match_word(b: &[u8], i: usize, needle: &[u8], ignore_case: bool) -> usi
     k
 }
 
+/// The end of the phrase `needle` (a tool and its subcommands, `helm registry login`) at
+/// `i`, as [`match_word`] reads it, with option words allowed between its words (`docker
+/// --debug login`, `podman --log-level=debug login`, `docker --config /x login`: an
+/// option without `=` may take the word after it; hostile review 29); 0 when it is not
+/// there.
+const fn match_phrase(b: &[u8], i: usize, needle: &[u8]) -> usize {
+    let mut sp = 0;
+    while sp < needle.len() && needle[sp] != b' ' {
+        sp += 1;
+    }
+    if sp == needle.len() {
+        return match_word(b, i, needle, true);
+    }
+    let (head, rest) = needle.split_at(sp);
+    let rest = rest.split_at(1).1;
+    let mut k = match_word(b, i, head, true);
+    if k == 0 {
+        return 0;
+    }
+    // Past the quote that closes the word before (`"az" login`).
+    while k < b.len() && (b[k] == b'"' || b[k] == b'\'') {
+        k += 1;
+    }
+    let mut at = skip_blanks(b, k);
+    if at == k {
+        return 0;
+    }
+    let mut valued = false;
+    let mut words = 0;
+    while words < 8 {
+        let r = match_phrase(b, at, rest);
+        if r != 0 {
+            return r;
+        }
+        let q = skip_quotes(b, at);
+        let we = shell_word_end(b, at);
+        if we == at || q >= we {
+            return 0;
+        }
+        if b[q] == b'-' {
+            let mut j = q;
+            while j < we && b[j] != b'=' {
+                j += 1;
+            }
+            valued = j == we;
+        } else if valued {
+            valued = false;
+        } else {
+            return 0;
+        }
+        let next = skip_blanks(b, we);
+        if next == we {
+            return 0;
+        }
+        at = next;
+        words += 1;
+    }
+    0
+}
+
 /// Whether a written value starts at `v` (after optional quotes, `$'` or `$"`): a byte that
 /// is not the end of the word or of the text, nor `$`, a backquote, `<` or `{` (a variable,
 /// a command fetching the value at boot, a placeholder).
@@ -7831,7 +8005,7 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
         // Written, or a fetched value mixed with written text in one word (`-p"$S
         // hunter2"`; hostile review 23).
         Takes::Password => written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v)),
-        Takes::PassPhrase | Takes::UserAndPassword => {
+        Takes::PassPhrase | Takes::UserAndPassword | Takes::UserCommaPassword => {
             let p = password_at(b, v, takes);
             p < b.len() && written_at(b, p)
         }
@@ -7915,7 +8089,9 @@ const fn flag_in_cluster(b: &[u8], k: usize, flag: &Flag, later: &mut LaterSette
     }
     let letter = flag.name.as_bytes()[1];
     let mut l = k + 1;
-    while l < n && b[l].is_ascii_alphanumeric() && b[l] != letter {
+    // `#` is a flag letter too (curl's `-#`, its progress bar: `-#u USER:PASSWORD`; hostile
+    // review 29).
+    while l < n && (b[l].is_ascii_alphanumeric() || b[l] == b'#') && b[l] != letter {
         let mut t = 0;
         while t < values.len() {
             if values[t] == b[l] {
@@ -7940,6 +8116,30 @@ const fn flag_in_cluster(b: &[u8], k: usize, flag: &Flag, later: &mut LaterSette
         || set_later_written(b, password_at(b, v, flag.takes), &[], later)
 }
 
+/// The end of the word at `k` when it is a prefix of the long option `name` that names a
+/// password (`--password`, `--http-password`) cut no shorter than its `passw` (`--passw`,
+/// `--passwo`, `--passwor`), followed by `=`, a blank or the end: getopt_long reads an
+/// unambiguous prefix of a long option as the option. 0 otherwise.
+const fn long_prefix_end(b: &[u8], k: usize, name: &[u8]) -> usize {
+    let len = name.len();
+    if !(len >= 10 && name[1] == b'-' && ends_with(name, b"password")) {
+        return 0;
+    }
+    let mut m = 0;
+    while m < len && k + m < b.len() && b[k + m] == name[m] {
+        m += 1;
+    }
+    if m + 3 < len || m == len {
+        return 0;
+    }
+    let e = k + m;
+    if e == b.len() || b[e] == b'=' || blank(b, e) > 0 {
+        e
+    } else {
+        0
+    }
+}
+
 /// Where the password starts in the flag's value at `v`: the value itself, after `pass:`
 /// (an OpenSSL pass phrase), or after the separator of `user:password` (`:` or `%`); the
 /// end of the text when the value holds none.
@@ -7950,10 +8150,11 @@ const fn password_at(b: &[u8], v: usize, takes: Takes) -> usize {
             let e = match_word(b, v, b"pass:", false);
             if e == 0 { b.len() } else { e }
         }
-        Takes::UserAndPassword => {
+        Takes::UserAndPassword | Takes::UserCommaPassword => {
+            let comma = matches!(takes, Takes::UserCommaPassword);
             let mut k = v;
             while k < b.len() && blank(b, k) == 0 && !command_end(b, k) {
-                if b[k] == b':' || b[k] == b'%' {
+                if (!comma && (b[k] == b':' || b[k] == b'%')) || (comma && b[k] == b',') {
                     return k + 1;
                 }
                 k += 1;
@@ -8048,6 +8249,14 @@ const fn flags_written_by(
             if e == 0 && !list && !fstring && b[k] == b'-' && flag_in_cluster(b, k, flag, later) {
                 return true;
             }
+            // `--passw=…`: getopt_long (and MariaDB's clients, argparse) read an
+            // unambiguous prefix of a long option as the option (hostile review 29).
+            let e = if e == 0 && !list && !fstring && b[k] == b'-' && k + 1 < n && b[k + 1] == b'-'
+            {
+                long_prefix_end(b, k, flag.name.as_bytes())
+            } else {
+                e
+            };
             if e != 0 {
                 let q = skip_quotes(b, e);
                 // In a list, the flag's element ends at its closing quote.
@@ -9589,9 +9798,60 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     let first = if b[i].is_ascii_alphabetic() { b[i] } else { 0 };
     if !matches!(
         if first == 0 { first_read(b, i) } else { first },
-        b'h' | b'r' | b'm' | b'o' | b'v' | b'e' | b's' | b'w' | b'k'
+        b'h' | b'r' | b'm' | b'o' | b'v' | b'e' | b's' | b'w' | b'k' | b'g'
     ) {
         return None;
+    }
+    // Hostile review 29: `mc alias set ALIAS URL ACCESS_KEY SECRET_KEY` (and the older `mc
+    // config host add`), `grafana-cli admin reset-admin-password PASSWORD` (`grafana cli`),
+    // `mosquitto_passwd -b FILE USER PASSWORD`, `samba-tool user create NAME PASSWORD`
+    // (`user add`).
+    // The second byte before the calls, for a name that starts plainly (the budget of const
+    // evaluation counts calls).
+    let second = if first != 0 && i + 1 < b.len() {
+        b[i + 1]
+    } else {
+        0
+    };
+    let e = if matches!(second, 0 | b'c') {
+        command_named(b, i, first, b"mc")
+    } else {
+        0
+    };
+    if e != 0
+        && (pair_operand(b, e, b"alias", b"set", 3)
+            || pair_operand(b, e, b"host", b"add", 3)
+            || pair_operand(b, e, b"user", b"add", 2))
+    {
+        return Some("mc alias set");
+    }
+    let mut e = 0;
+    if first != b'm' && matches!(second, 0 | b'r') {
+        e = command_named(b, i, first, b"grafana-cli");
+        if e == 0 {
+            e = command_named(b, i, first, b"grafana");
+        }
+    }
+    if e != 0 && subcommand_operand(b, e, b"reset-admin-password", 0) {
+        return Some("grafana-cli");
+    }
+    let e = if matches!(second, 0 | b'o') {
+        command_named(b, i, first, b"mosquitto_passwd")
+    } else {
+        0
+    };
+    if e != 0 && mosquitto_passwd_operands(b, e) {
+        return Some("mosquitto_passwd");
+    }
+    let e = if matches!(second, 0 | b'a') {
+        command_named(b, i, first, b"samba-tool")
+    } else {
+        0
+    };
+    if e != 0
+        && (pair_operand(b, e, b"user", b"create", 1) || pair_operand(b, e, b"user", b"add", 1))
+    {
+        return Some("samba-tool");
     }
     // `wpa_passphrase SSID PASSPHRASE` (wpa_passphrase(8): without the pass phrase it reads
     // it from its input).
@@ -10477,6 +10737,42 @@ const fn htpasswd_operands(b: &[u8], after: usize) -> bool {
     batch && operand_written(b, after, index, b"Cr")
 }
 
+/// Whether the words at `after` hold the words `first` and `second` one after the other,
+/// followed by a written value as the `index`-th operand (`mc alias set ALIAS URL KEY
+/// SECRET`).
+const fn pair_operand(b: &[u8], after: usize, first: &[u8], second: &[u8], index: usize) -> bool {
+    let mut k = after;
+    loop {
+        let (s, w) = next_word(b, k);
+        if s == w {
+            return false;
+        }
+        if word_at(b, s, first) {
+            let (t, x) = next_word(b, w);
+            if t < x && word_at(b, t, second) && operand_written(b, x, index, b"") {
+                return true;
+            }
+        }
+        k = w;
+    }
+}
+
+/// Whether the words at `after` are `mosquitto_passwd`'s in batch mode (`-b`) with a
+/// written password, its third operand (mosquitto_passwd(1)).
+const fn mosquitto_passwd_operands(b: &[u8], after: usize) -> bool {
+    let mut k = after;
+    loop {
+        let (s, w) = next_word(b, k);
+        if s == w {
+            return false;
+        }
+        if cluster_has(b, s, w, b'b') {
+            return operand_written(b, after, 2, b"HI");
+        }
+        k = w;
+    }
+}
+
 /// Whether the words at `after` are `rabbitmqctl`'s `add_user`, `change_password` or
 /// `authenticate_user` with a written password, the operand after the user's name.
 const fn rabbitmq_operands(b: &[u8], after: usize) -> bool {
@@ -10531,6 +10827,7 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
                 | b'c'
                 | b'd'
                 | b'e'
+                | b'g'
                 | b'h'
                 | b'i'
                 | b'k'
@@ -10541,10 +10838,13 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
                 | b'p'
                 | b'r'
                 | b's'
+                | b't'
                 | b'u'
                 | b'v'
                 | b'w'
+                | b'x'
                 | b'z'
+                | b'7'
                 | b'"'
                 | b'\''
                 | b'\\'
@@ -10553,8 +10853,24 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     {
         return None;
     }
-    // The only tools starting with `n` are net-snmp's.
-    if b[i] == b'n' && !at_exactly(b, i, b"net-snmp-") {
+    // The only tools starting with `n` are net-snmp's and Samba's `net`.
+    if b[i] == b'n' && !at_exactly(b, i, b"net-snmp-") && !at_exactly(b, i, b"net ") {
+        return None;
+    }
+    // The only ones starting with `t`, `g`, `x` or `7` are `twine`, `gcloud` and
+    // `grafana-cli`, FreeRDP's and 7-Zip's: the second byte first, unless the shell removes
+    // it (the budget of const evaluation counts steps, and many words start with `t`).
+    if matches!(b[i], b't' | b'g' | b'x' | b'7')
+        && i + 1 < b.len()
+        && !matches!(
+            (b[i], b[i + 1]),
+            (b't', b'w')
+                | (b'g', b'c' | b'r')
+                | (b'x', b'f')
+                | (b'7', b'z')
+                | (_, b'"' | b'\'' | b'\\')
+        )
+    {
         return None;
     }
     if let Some(tool) = operand_secret_at(b, i) {
@@ -10577,15 +10893,17 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     } else {
         0
     };
-    let mut t = 0;
-    while t < TOOL_COUNT {
+    // Only the tools of that first letter, by the bits of [`TOOLS_BY_FIRST`].
+    let mut mask = TOOLS_BY_FIRST[(first & 127) as usize];
+    while mask != 0 {
+        let t = mask.trailing_zeros() as usize;
+        mask &= mask - 1;
         let name = TOOL_NAMES[t];
-        if name[0] != first || (second != 0 && name[1] != second) {
-            t += 1;
+        if second != 0 && name[1] != second {
             continue;
         }
         let (tool, flags) = TOOLS[t];
-        let end = match_word(b, i, name, true);
+        let end = match_phrase(b, i, name);
         if end != 0 {
             let after = skip_quotes(b, end);
             let separated =
@@ -10597,7 +10915,6 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
                 return Some(tool);
             }
         }
-        t += 1;
     }
     None
 }
@@ -14347,7 +14664,8 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     // Every flag of `TOOLS` begins with `-` (a test holds it), as does `htpasswd -b`: text
     // without one passes none, but for `rabbitmqctl add_user USER PASSWORD`, `mkpasswd
     // PASSWORD`, `openssl passwd PASSWORD`, `vault login TOKEN`, `rclone config create
-    // NAME TYPE pass PASSWORD` and `sqlplus USER/PASSWORD@DB`.
+    // NAME TYPE pass PASSWORD`, `sqlplus USER/PASSWORD@DB`, `mc alias set … SECRET` and
+    // FreeRDP's `/p:PASSWORD` (hostile review 29).
     let mut dash = 0;
     while dash < b.len() && b[dash] != b'-' {
         dash += 1;
@@ -14356,12 +14674,14 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     // (Their first letters first: most bytes start none of them.)
     while dash == b.len()
         && r < b.len()
-        && !(matches!(b[r], b'r' | b'p' | b'v' | b's')
+        && !(matches!(b[r], b'r' | b'p' | b'v' | b's' | b'm' | b'f')
             && (at_exactly(b, r, b"rabbitmqctl")
                 || at_exactly(b, r, b"passwd")
                 || at_exactly(b, r, b"vault")
                 || at_exactly(b, r, b"rclone")
-                || at_exactly(b, r, b"sqlplus")))
+                || at_exactly(b, r, b"sqlplus")
+                || at_exactly(b, r, b"mc")
+                || at_exactly(b, r, b"freerdp")))
     {
         r += 1;
     }
