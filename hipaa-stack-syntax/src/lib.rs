@@ -2790,7 +2790,153 @@ const fn secret_process_file_at(b: &[u8], i: usize) -> bool {
     while f > 0 && (b[f - 1].is_ascii_alphanumeric() || matches!(b[f - 1], b'-' | b'_')) {
         f -= 1;
     }
-    f < e && b[f] == b'-' && holds_secret_word(b, f, e)
+    // Or a tool's flag that reads a password file (`ipmitool -f <(echo …)`; hostile review
+    // 29).
+    f < e
+        && b[f] == b'-'
+        && (holds_secret_word(b, f, e)
+            || password_file_flag(
+                b,
+                skip_quotes(b, after_sudo(b, skip_blanks(b, command_start(b, f)))),
+                f,
+                e,
+            ))
+}
+
+/// Whether the `=` at `i` gives a name that tools read as a user and a password a written
+/// password after the separator (hostile review 29): Samba's clients read `USER` as
+/// `user%password`, `etcdctl` reads `ETCDCTL_USER` as `user:password`, and a CIFS mount's
+/// `username=` (or `user=`) option `user%password` (mount.cifs(8)), on a line of a mount of
+/// `cifs` or `smb3` (`mount -t cifs … -o username=…`, a line of `/etc/fstab`).
+const fn user_password_value_at(b: &[u8], i: usize) -> bool {
+    let mut s = i;
+    while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
+        s -= 1;
+    }
+    let name = i - s;
+    let before = if s == 0 { b' ' } else { b[s - 1] };
+    let sep = if !name_byte(before) && before != b'$' && before != b'.' {
+        if name == 4 && at_exactly(b, s, b"USER") {
+            b'%'
+        } else if name == 12 && at_exactly(b, s, b"ETCDCTL_USER") {
+            b':'
+        } else if ((name == 8 && at_exactly(b, s, b"username"))
+            || (name == 4 && at_exactly(b, s, b"user")))
+            && matches!(before, b',' | b' ' | b'\t' | b'"' | b'\'')
+            && cifs_line(b, i)
+        {
+            b'%'
+        } else {
+            return false;
+        }
+    } else if s >= 2 && b[s - 1] == b'o' && b[s - 2] == b'-' {
+        // `-ousername=…`
+        if name == 8 && at_exactly(b, s, b"username") && cifs_line(b, i) {
+            b'%'
+        } else {
+            return false;
+        }
+    } else {
+        return false;
+    };
+    let mut k = i + 1;
+    while k < b.len() && blank(b, k) == 0 && !command_end(b, k) && b[k] != b',' {
+        if b[k] == sep {
+            return written_at(b, k + 1);
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Whether the line that holds `i` mounts a CIFS share (`cifs`, `smb3`).
+const fn cifs_line(b: &[u8], i: usize) -> bool {
+    let mut s = i;
+    while s > 0 && b[s - 1] != b'\n' {
+        s -= 1;
+    }
+    let mut e = i;
+    while e < b.len() && b[e] != b'\n' {
+        e += 1;
+    }
+    range_holds(b, s, e, b"cifs") || range_holds(b, s, e, b"smb3")
+}
+
+/// Whether a line that an FTP client reads as a command starts at `i` with `user NAME
+/// PASSWORD`, the password written (ftp(1), lftp(1)), in a script that runs `ftp` or
+/// `lftp`, which read their commands from their input (`ftp -n HOST <<EOF`; hostile review
+/// 29).
+const fn ftp_user_line_at(b: &[u8], i: usize) -> bool {
+    at_exactly(b, i, b"user")
+        && i + 4 < b.len()
+        && matches!(b[i + 4], b' ' | b'\t')
+        && config_line_start(b, i)
+        && line_operand_written(b, i + 4, 1)
+        && text_holds(b, b"ftp")
+}
+
+/// The flags with which a tool reads its password (or a configuration that may hold one)
+/// from a file, by the tool's name at the start of its command: `ldapsearch -y FILE`,
+/// `ipmitool -f FILE`, `sshpass -f FILE`, `curl -K FILE` (`--config`), `smbclient -A FILE`
+/// (`--authentication-file`), `mysql --defaults-extra-file=FILE` (hostile review 29).
+const fn password_file_flag(b: &[u8], c: usize, f: usize, e: usize) -> bool {
+    if at_exactly(b, c, b"ldap") {
+        span_is(b, f, e, b"-y")
+    } else if word_at(b, c, b"ipmitool") || word_at(b, c, b"sshpass") {
+        span_is(b, f, e, b"-f")
+    } else if word_at(b, c, b"curl") {
+        span_is(b, f, e, b"-K") || span_is(b, f, e, b"--config")
+    } else if word_at(b, c, b"smbclient") || word_at(b, c, b"rpcclient") || word_at(b, c, b"net") {
+        span_is(b, f, e, b"-A") || span_is(b, f, e, b"--authentication-file")
+    } else if at_exactly(b, c, b"mysql") || at_exactly(b, c, b"mariadb") {
+        span_is(b, f, e, b"--defaults-file") || span_is(b, f, e, b"--defaults-extra-file")
+    } else {
+        false
+    }
+}
+
+/// Whether `b[s..e]` is `name`, exactly.
+const fn span_is(b: &[u8], s: usize, e: usize, name: &[u8]) -> bool {
+    e - s == name.len() && at_exactly(b, s, name)
+}
+
+/// Whether the command named at `c` reads its input as a password file
+/// ([`password_file_flag`] given `/dev/stdin`, `/dev/fd/0`, `/proc/self/fd/0`, or `-` for
+/// curl's `-K`): `ldapsearch -y /dev/stdin <<< …`, `echo … | curl -K -`.
+const fn password_file_reads_input(b: &[u8], c: usize) -> bool {
+    let mut j = c;
+    while j < b.len() && !command_end(b, j) {
+        if b[j] == b'-' && blank_before(b, j) {
+            let mut f = j;
+            while f < b.len() && (name_byte(b[f]) || b[f] == b'-') {
+                f += 1;
+            }
+            if password_file_flag(b, c, j, f) {
+                let v = if f < b.len() && b[f] == b'=' {
+                    f + 1
+                } else {
+                    skip_blanks(b, f)
+                };
+                let v = skip_quotes(b, v);
+                let (_, ve) = next_word(b, v);
+                let mut ve = ve;
+                while ve > v && matches!(b[ve - 1], b'"' | b'\'') {
+                    ve -= 1;
+                }
+                if span_is(b, v, ve, b"/dev/stdin")
+                    || span_is(b, v, ve, b"/dev/fd/0")
+                    || span_is(b, v, ve, b"/proc/self/fd/0")
+                    || (span_is(b, v, ve, b"-") && b[c] == b'c')
+                {
+                    return true;
+                }
+            }
+            j = f;
+            continue;
+        }
+        j += 1;
+    }
+    false
 }
 
 /// Whether the `<` at `i` feeds a command that reads a password from its input
@@ -8148,7 +8294,17 @@ const fn password_at(b: &[u8], v: usize, takes: Takes) -> usize {
         Takes::Password => v,
         Takes::PassPhrase => {
             let e = match_word(b, v, b"pass:", false);
-            if e == 0 { b.len() } else { e }
+            if e != 0 {
+                return e;
+            }
+            // `env:NAME`: the variable's value, written when the script gave it written
+            // text (`K=hunter2 openssl … -pass env:K`; hostile review 29).
+            let e = match_word(b, v, b"env:", false);
+            if e != 0 && written_before(b, e - 1, e - 1) {
+                e
+            } else {
+                b.len()
+            }
         }
         Takes::UserAndPassword | Takes::UserCommaPassword => {
             let comma = matches!(takes, Takes::UserCommaPassword);
@@ -11704,6 +11860,23 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
         }
         g += 1;
     }
+    // (The tool's first two bytes before the call: the budget of const evaluation counts
+    // calls.)
+    if c + 1 < b.len()
+        && matches!(
+            (b[c], b[c + 1]),
+            (b'l', b'd')
+                | (b'i', b'p')
+                | (b's', b's' | b'm')
+                | (b'c', b'u')
+                | (b'r', b'p')
+                | (b'n', b'e')
+                | (b'm', b'y' | b'a')
+        )
+        && password_file_reads_input(b, c)
+    {
+        return true;
+    }
     let sudo = word_at(b, k, b"sudo");
     let htpasswd = word_at(b, k, b"htpasswd");
     let mkpasswd = word_at(b, k, b"mkpasswd");
@@ -15038,6 +15211,29 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             return Some(LITERAL_SECRET);
         }
         if c == b'-' && secret_flag_at(b, i) {
+            return Some(COMMAND_PASSWORD);
+        }
+        // `USER=user%password`, `ETCDCTL_USER=user:password`, a CIFS mount's
+        // `username=user%password` (the bytes before the `=` first).
+        if b[i] == b'='
+            && i >= 4
+            && matches!(
+                (b[i - 4], b[i - 3], b[i - 2], b[i - 1]),
+                (b'U', b'S', b'E', b'R') | (b'u', b's', b'e', b'r') | (b'n', b'a', b'm', b'e')
+            )
+            && user_password_value_at(b, i)
+        {
+            return Some(COMMAND_PASSWORD);
+        }
+        // `user NAME PASSWORD` in the commands an FTP client reads (`ftp -n <<EOF`).
+        if b[i] == b'u'
+            && i + 4 < n
+            && b[i + 1] == b's'
+            && b[i + 2] == b'e'
+            && b[i + 3] == b'r'
+            && matches!(b[i + 4], b' ' | b'\t')
+            && ftp_user_line_at(b, i)
+        {
             return Some(COMMAND_PASSWORD);
         }
         if (b[i] == b'>'

@@ -6449,6 +6449,44 @@ mod user_data_hostile_review_29_tools {
         }
     }
 
+    /// I: `USER=user%password`, `ETCDCTL_USER=user:password`, a CIFS mount's `username=user%password`, `openssl -pass env:NAME` of a written variable (probe 49–52).
+    #[test]
+    fn credentials_in_values_not_named_like_a_secret_refused() {
+        for s in [
+            "USER=admin%hunter2 smbclient //fs/share -c ls\n",
+            "mount -t cifs //fs/share /mnt -o username=admin%hunter2\n",
+            "ETCDCTL_USER=root:hunter2 etcdctl get /x\n",
+            "K=hunter2 openssl enc -aes-256-cbc -pass env:K -in /etc/hostname -out /tmp/o\n",
+            "export USER=admin%hunter2; smbclient //fs/share -c ls\n",
+            "mount.cifs //fs/share /mnt -o user=admin%hunter2,vers=3.0\n",
+            "echo \"//fs/share /mnt cifs username=admin%hunter2,uid=0 0 0\" >> /etc/fstab\n",
+            "export ETCDCTL_USER=\"root:hunter2\"; etcdctl get /x\n",
+            "export K=hunter2; openssl rsa -in k.pem -passin env:K -out k2.pem\n",
+        ] {
+            assert!(user_data_problem(s).is_some(), "{s}");
+        }
+    }
+
+    /// J: a password file read from the input or a process substitution (`curl -K -`, `ldapsearch -y /dev/stdin`, `ipmitool -f <(echo …)`), `user NAME PASSWORD` fed to an FTP client (probe 53–56).
+    #[test]
+    fn inputs_readers_and_flags_take_refused() {
+        for s in [
+            "echo 'user = \"admin:hunter2\"' | curl -K - https://example.com/\n",
+            "ftp -n 10.0.0.5 <<EOF\nuser admin hunter2\nls\nbye\nEOF\n",
+            "ldapsearch -x -D cn=admin,dc=x -y /dev/stdin -b dc=x <<< hunter2\n",
+            "ipmitool -I lanplus -H 10.0.0.9 -U admin -f <(echo hunter2) power status\n",
+            "curl -K - https://example.com/ <<< \"user = admin:hunter2\"\n",
+            "lftp 10.0.0.5 <<EOF\nuser admin hunter2\nls\nEOF\n",
+            "echo hunter2 | ldapwhoami -x -D cn=admin,dc=x -y /dev/fd/0\n",
+            "sshpass -f <(echo hunter2) ssh admin@10.0.0.5 true\n",
+            "curl --config <(echo \"user = admin:hunter2\") https://example.com/\n",
+            "printf \"[client]\\npassword=hunter2\\n\" | mysql --defaults-extra-file=/dev/stdin -e \"select 1\"\n",
+            "smbclient //fs/share -A /dev/stdin -c ls <<EOF\nusername = admin\npassword = hunter2\nEOF\n",
+        ] {
+            assert!(user_data_problem(s).is_some(), "{s}");
+        }
+    }
+
     /// F–H: ordinary scripts of the same tools pass (fetched values, no password, prompts).
     #[test]
     fn ordinary_tool_scripts_pass() {
@@ -6495,6 +6533,18 @@ mod user_data_hostile_review_29_tools {
             "slappasswd -T /run/secrets/ldap\n",
             "svn update /opt/repo\n",
             "etcdctl get /x --user root\n",
+            "USER=admin smbclient //fs/share -U \"$USER%$SMB_PW\" -c ls\n",
+            "mount -t cifs //fs/share /mnt -o credentials=/root/.smbcred,uid=0\n",
+            "curl \"https://example.com/search?username=john%20doe\"\n",
+            "export ETCDCTL_USER=\"root:$ETCD_PW\"; etcdctl get /x\n",
+            "openssl enc -aes-256-cbc -pass env:DB_KEY -in /etc/hostname -out /tmp/o\n",
+            "curl -K /etc/app/curlrc https://example.com/\n",
+            "ftp -n 10.0.0.5 <<EOF\nuser \"$FTP_USER\" \"$FTP_PW\"\nls\nEOF\n",
+            "ldapsearch -x -D cn=admin,dc=x -y /run/secrets/ldap -b dc=x\n",
+            "ipmitool -I lanplus -H 10.0.0.9 -U admin -f /run/secrets/ipmi power status\n",
+            "kubectl apply -f /dev/stdin <<EOF\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\nEOF\n",
+            "mount -t cifs //fs/share /mnt -o username=admin,password=\"$SMB_PW\"\n",
+            "echo \"$PW\" | ldapwhoami -x -D cn=admin,dc=x -y /dev/stdin\n",
         ] {
             assert_eq!(user_data_problem(s), None, "{s}");
         }
