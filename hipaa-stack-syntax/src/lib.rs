@@ -125,6 +125,26 @@ macro_rules! reader_trigger {
     }};
 }
 
+/// Whether the word at `k` differs from the flag `name` in its first bytes (up to three),
+/// read where the shell removes nothing (no quote, no backslash): a byte test before
+/// [`match_word`] is called (the budget of const evaluation counts calls; hostile review
+/// 29).
+macro_rules! plain_mismatch {
+    ($b:expr, $k:expr, $name:expr) => {{
+        let (b, k, name): (&[u8], usize, &[u8]) = ($b, $k, $name);
+        k + 2 < b.len() && name.len() >= 2 && {
+            let plain0 = !matches!(b[k], b'"' | b'\'' | b'\\');
+            let plain1 = plain0 && !matches!(b[k + 1], b'"' | b'\'' | b'\\');
+            (plain0 && b[k] != name[0])
+                || (plain1 && b[k + 1] != name[1])
+                || (plain1
+                    && name.len() > 2
+                    && !matches!(b[k + 2], b'"' | b'\'' | b'\\')
+                    && b[k + 2] != name[2])
+        }
+    }};
+}
+
 macro_rules! lower {
     ($c:expr) => {
         match $c {
@@ -2815,30 +2835,35 @@ const fn user_password_value_at(b: &[u8], i: usize) -> bool {
     }
     let name = i - s;
     let before = if s == 0 { b' ' } else { b[s - 1] };
-    let sep = if !name_byte(before) && before != b'$' && before != b'.' {
+    // 1: `USER`, 2: `ETCDCTL_USER`, 3: a mount option.
+    let kind = if !name_byte(before) && before != b'$' && before != b'.' {
         if name == 4 && at_exactly(b, s, b"USER") {
-            b'%'
+            1
         } else if name == 12 && at_exactly(b, s, b"ETCDCTL_USER") {
-            b':'
+            2
         } else if ((name == 8 && at_exactly(b, s, b"username"))
             || (name == 4 && at_exactly(b, s, b"user")))
             && matches!(before, b',' | b' ' | b'\t' | b'"' | b'\'')
-            && cifs_line(b, i)
+            && cifs_line(b, s)
         {
-            b'%'
+            3
         } else {
-            return false;
+            0
         }
-    } else if s >= 2 && b[s - 1] == b'o' && b[s - 2] == b'-' {
+    } else if name == 8 && s >= 2 && b[s - 1] == b'o' && b[s - 2] == b'-' {
         // `-ousername=…`
-        if name == 8 && at_exactly(b, s, b"username") && cifs_line(b, i) {
-            b'%'
+        if at_exactly(b, s, b"username") && cifs_line(b, s) {
+            3
         } else {
-            return false;
+            0
         }
     } else {
-        return false;
+        0
     };
+    if kind == 0 {
+        return false;
+    }
+    let sep = if kind == 2 { b':' } else { b'%' };
     let mut k = i + 1;
     while k < b.len() && blank(b, k) == 0 && !command_end(b, k) && b[k] != b',' {
         if b[k] == sep {
@@ -2849,17 +2874,20 @@ const fn user_password_value_at(b: &[u8], i: usize) -> bool {
     false
 }
 
-/// Whether the line that holds `i` mounts a CIFS share (`cifs`, `smb3`).
+/// Whether the line that holds `i` mounts a CIFS share before `i` (`mount -t cifs`,
+/// `mount.cifs`, the type of an `/etc/fstab` line: `cifs`, `smb3`), read back to the start
+/// of the line with byte tests only.
 const fn cifs_line(b: &[u8], i: usize) -> bool {
-    let mut s = i;
-    while s > 0 && b[s - 1] != b'\n' {
-        s -= 1;
+    let mut j = i;
+    while j >= 4 && b[j - 1] != b'\n' {
+        j -= 1;
+        if (b[j] == b's' && b[j - 1] == b'f' && b[j - 2] == b'i' && b[j - 3] == b'c')
+            || (b[j] == b'3' && b[j - 1] == b'b' && b[j - 2] == b'm' && b[j - 3] == b's')
+        {
+            return true;
+        }
     }
-    let mut e = i;
-    while e < b.len() && b[e] != b'\n' {
-        e += 1;
-    }
-    range_holds(b, s, e, b"cifs") || range_holds(b, s, e, b"smb3")
+    false
 }
 
 /// Whether a line that an FTP client reads as a command starts at `i` with `user NAME
@@ -8389,12 +8417,14 @@ const fn flags_written_by(
         let mut f = 0;
         while token && f < flags.len() {
             let flag = &flags[f];
-            let e = match_word(
-                b,
-                if fstring { k + 1 } else { k },
-                flag.name.as_bytes(),
-                false,
-            );
+            let name = flag.name.as_bytes();
+            // The first bytes of the word against the flag's, when the shell removes none of
+            // them, before the call (the budget of const evaluation counts calls).
+            let e = if !fstring && plain_mismatch!(b, k, name) {
+                0
+            } else {
+                match_word(b, if fstring { k + 1 } else { k }, name, false)
+            };
             if e != 0 && fstring {
                 if (flag.attached || b[e] == b'=') && python_fields_written(b, e, b[k + 1]) {
                     return true;
@@ -12168,7 +12198,12 @@ const fn assigned_flag_at(b: &[u8], i: usize) -> bool {
                 let mut f = 0;
                 while f < flags.len() {
                     let flag = &flags[f];
-                    let e = match_word(b, k, flag.name.as_bytes(), false);
+                    let name = flag.name.as_bytes();
+                    let e = if plain_mismatch!(b, k, name) {
+                        0
+                    } else {
+                        match_word(b, k, name, false)
+                    };
                     if e != 0 {
                         let q = skip_quotes(b, e);
                         let value = if q < b.len() && b[q] == b'=' {
@@ -15213,29 +15248,6 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         if c == b'-' && secret_flag_at(b, i) {
             return Some(COMMAND_PASSWORD);
         }
-        // `USER=user%password`, `ETCDCTL_USER=user:password`, a CIFS mount's
-        // `username=user%password` (the bytes before the `=` first).
-        if b[i] == b'='
-            && i >= 4
-            && matches!(
-                (b[i - 4], b[i - 3], b[i - 2], b[i - 1]),
-                (b'U', b'S', b'E', b'R') | (b'u', b's', b'e', b'r') | (b'n', b'a', b'm', b'e')
-            )
-            && user_password_value_at(b, i)
-        {
-            return Some(COMMAND_PASSWORD);
-        }
-        // `user NAME PASSWORD` in the commands an FTP client reads (`ftp -n <<EOF`).
-        if b[i] == b'u'
-            && i + 4 < n
-            && b[i + 1] == b's'
-            && b[i + 2] == b'e'
-            && b[i + 3] == b'r'
-            && matches!(b[i + 4], b' ' | b'\t')
-            && ftp_user_line_at(b, i)
-        {
-            return Some(COMMAND_PASSWORD);
-        }
         if (b[i] == b'>'
             || (b[i] == b't' && i + 2 < n && b[i + 1] == b'e' && b[i + 2] == b'e')
             || (b[i] == b's' && next == b'p' && at_exactly(b, i, b"sponge")))
@@ -15255,15 +15267,43 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         if c == b'<' && (secret_process_file_at(b, i) || password_file_fed_at(b, i)) {
             return Some(FED_PASSWORD);
         }
-        if matches!(c, b'<' | b'=') && next == b'(' && process_file_copied_at(b, i) {
-            return Some(SECRET_FILE);
+        if matches!(c, b'<' | b'=') {
+            if next == b'(' && process_file_copied_at(b, i) {
+                return Some(SECRET_FILE);
+            }
+            // `USER=user%password`, `ETCDCTL_USER=user:password`, a CIFS mount's
+            // `username=user%password` (the bytes before the `=` first).
+            if c == b'='
+                && i >= 4
+                && matches!(
+                    (b[i - 4], b[i - 3], b[i - 2], b[i - 1]),
+                    (b'U', b'S', b'E', b'R') | (b'u', b's', b'e', b'r') | (b'n', b'a', b'm', b'e')
+                )
+                && user_password_value_at(b, i)
+            {
+                return Some(COMMAND_PASSWORD);
+            }
         }
         // A line of a configuration file starts after a new line, a quote or the escape of
         // a new line (`\n`), then blanks: its directive is read there, once a line.
-        if (i == 0 || matches!(b[i], b'\n' | b'"' | b'\'' | b'\\' | b'{' | b';'))
-            && credential_directive_at(b, i)
-        {
-            return Some(CONFIG_CREDENTIAL);
+        if i == 0 || matches!(b[i], b'\n' | b'"' | b'\'' | b'\\' | b'{' | b';') {
+            if credential_directive_at(b, i) {
+                return Some(CONFIG_CREDENTIAL);
+            }
+            // `user NAME PASSWORD` in the commands an FTP client reads (`ftp -n <<EOF`).
+            let mut u = if b[i] == b'\n' { i + 1 } else { i };
+            while u < n && matches!(b[u], b' ' | b'\t') {
+                u += 1;
+            }
+            if u + 4 < n
+                && b[u] == b'u'
+                && b[u + 1] == b's'
+                && b[u + 2] == b'e'
+                && b[u + 3] == b'r'
+                && ftp_user_line_at(b, u)
+            {
+                return Some(COMMAND_PASSWORD);
+            }
         }
         // HAProxy's `user NAME insecure-password VALUE` (HAProxy configuration manual,
         // "userlist").
