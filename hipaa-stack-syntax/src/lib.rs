@@ -1800,11 +1800,37 @@ const fn secret_flag_at(b: &[u8], i: usize) -> bool {
         }
         w += 1;
     }
+    // The last word of the name cut short (`--passw`, `--passwo`, `--passph`): getopt_long
+    // and argparse read an unambiguous prefix of a long option as the option (hostile
+    // review 29). A prefix of `password` is bare, as `--password` is.
+    let mut prefix_of_password = false;
+    if !named {
+        let mut ws = end;
+        while ws > s && b[ws - 1] != b'-' && b[ws - 1] != b'_' {
+            ws -= 1;
+        }
+        if end >= ws + 5 && lower!(b[ws]) == b'p' && lower!(b[ws + 1]) == b'a' {
+            let (pw, pp): (&[u8], &[u8]) = (b"password", b"passphrase");
+            let mut m = 0;
+            let (mut in_pw, mut in_pp) = (end - ws < pw.len(), end - ws < pp.len());
+            while m < end - ws {
+                let x = lower!(b[ws + m]);
+                in_pw = in_pw && m < pw.len() && x == pw[m];
+                in_pp = in_pp && m < pp.len() && x == pp[m];
+                m += 1;
+            }
+            prefix_of_password = in_pw;
+            named = in_pw || (in_pp && end - ws >= 6);
+        }
+    }
     if !named {
         return false;
     }
     if e < b.len() && b[e] == b'=' {
         return flag_secret_written(b, e + 1);
+    }
+    if prefix_of_password && !aws_command(b, i) {
+        return false;
     }
     // After a blank: not for a bare `--password`, whose value is optional (but for the
     // AWS CLI's, whose options all take one).
@@ -8263,9 +8289,9 @@ const fn flag_in_cluster(b: &[u8], k: usize, flag: &Flag, later: &mut LaterSette
     }
     let letter = flag.name.as_bytes()[1];
     let mut l = k + 1;
-    // `#` is a flag letter too (curl's `-#`, its progress bar: `-#u USER:PASSWORD`; hostile
-    // review 29).
-    while l < n && (b[l].is_ascii_alphanumeric() || b[l] == b'#') && b[l] != letter {
+    // `#` and `:` are flag letters too (curl's `-#`, its progress bar, and `-:`, `--next`:
+    // `-#u USER:PASSWORD`; hostile review 29).
+    while l < n && (b[l].is_ascii_alphanumeric() || matches!(b[l], b'#' | b':')) && b[l] != letter {
         let mut t = 0;
         while t < values.len() {
             if values[t] == b[l] {
@@ -15302,7 +15328,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 && b[u + 3] == b'r'
                 && ftp_user_line_at(b, u)
             {
-                return Some(COMMAND_PASSWORD);
+                return Some(FED_PASSWORD);
             }
         }
         // HAProxy's `user NAME insecure-password VALUE` (HAProxy configuration manual,

@@ -6430,7 +6430,7 @@ mod user_data_hostile_review_29_tools {
         }
     }
 
-    /// H: an unambiguous prefix of a long password option, and `#` in a cluster of curl's flags (probe 48, 58–60).
+    /// H: an unambiguous prefix of a long password or passphrase option (`--passw=`, `--passph`), and `#` or `:` in a cluster of curl's flags (probe 48, 58–60).
     #[test]
     fn option_prefixes_and_flag_clusters_refused() {
         for s in [
@@ -6444,6 +6444,11 @@ mod user_data_hostile_review_29_tools {
             "curl -s#u admin:hunter2 https://example.com/\n",
             "mysqldump -u root --passwor=hunter2 db\n",
             "helm repo add r https://charts.example.com --username admin --passw hunter2\n",
+            "gpg --batch --passph hunter2 -c /etc/hostname\n",
+            "gpg --batch --passphr=hunter2 -c /etc/hostname\n",
+            "curl -:u admin:hunter2 https://example.com/\n",
+            "app-cli --db-passw=hunter2 migrate\n",
+            "app-cli --passwo=hunter2 migrate\n",
         ] {
             assert!(user_data_problem(s).is_some(), "{s}");
         }
@@ -6545,6 +6550,11 @@ mod user_data_hostile_review_29_tools {
             "kubectl apply -f /dev/stdin <<EOF\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\nEOF\n",
             "mount -t cifs //fs/share /mnt -o username=admin,password=\"$SMB_PW\"\n",
             "echo \"$PW\" | ldapwhoami -x -D cn=admin,dc=x -y /dev/stdin\n",
+            "mysql --passw mydb\n",
+            "gpg --batch --pinentry-mode loopback --passphrase \"$GPG_PW\" -c /etc/hostname\n",
+            "app-cli --pass-through --path=/opt/app\n",
+            "curl -: https://a.example.com/ -: https://b.example.com/\n",
+            "app-cli --db-passw=\"$DB_PW\" migrate\n",
         ] {
             assert_eq!(user_data_problem(s), None, "{s}");
         }
