@@ -2932,7 +2932,8 @@ const fn ftp_user_line_at(b: &[u8], i: usize) -> bool {
 /// The flags with which a tool reads its password (or a configuration that may hold one)
 /// from a file, by the tool's name at the start of its command: `ldapsearch -y FILE`,
 /// `ipmitool -f FILE`, `sshpass -f FILE`, `curl -K FILE` (`--config`), `smbclient -A FILE`
-/// (`--authentication-file`), `mysql --defaults-extra-file=FILE` (hostile review 29).
+/// (`--authentication-file`), `mysql --defaults-extra-file=FILE`, a registry client's
+/// `--authfile FILE` (`skopeo`, `podman`, `buildah`; hostile review 29).
 const fn password_file_flag(b: &[u8], c: usize, f: usize, e: usize) -> bool {
     if at_exactly(b, c, b"ldap") {
         span_is(b, f, e, b"-y")
@@ -2942,6 +2943,8 @@ const fn password_file_flag(b: &[u8], c: usize, f: usize, e: usize) -> bool {
         span_is(b, f, e, b"-K") || span_is(b, f, e, b"--config")
     } else if word_at(b, c, b"smbclient") || word_at(b, c, b"rpcclient") || word_at(b, c, b"net") {
         span_is(b, f, e, b"-A") || span_is(b, f, e, b"--authentication-file")
+    } else if word_at(b, c, b"skopeo") || word_at(b, c, b"podman") || word_at(b, c, b"buildah") {
+        span_is(b, f, e, b"--authfile")
     } else if at_exactly(b, c, b"mysql") || at_exactly(b, c, b"mariadb") {
         span_is(b, f, e, b"--defaults-file") || span_is(b, f, e, b"--defaults-extra-file")
     } else {
@@ -6135,6 +6138,15 @@ const KADMIN: &[Flag] = &[
     flag("-w", true, true, Takes::Password),
     flag("-pw", false, true, Takes::Password),
 ];
+/// A TSIG key given as `-y [ALGORITHM:]NAME:SECRET` (`nsupdate`, `dig`; nsupdate(1)): the
+/// part after the first `:` holds the secret.
+const TSIG: &[Flag] = &[clustered(
+    "-y",
+    true,
+    true,
+    Takes::UserAndPassword,
+    b"bcfkpqtxy",
+)];
 /// skopeo's `--creds USER:PASSWORD`, `--src-creds`, `--dest-creds` (skopeo-copy(1)).
 const SKOPEO: &[Flag] = &[
     flag("--creds", false, true, Takes::UserAndPassword),
@@ -6228,6 +6240,8 @@ const TOOLS: &[(&str, &[Flag])] = &[
     ("kadmin", KADMIN),
     ("kadmin.local", KADMIN),
     ("skopeo", SKOPEO),
+    ("nsupdate", TSIG),
+    ("dig", TSIG),
 ];
 
 /// The names of [`TOOLS`] as bytes, made once: `command_secret_at` compares their first
@@ -8355,10 +8369,24 @@ const fn password_at(b: &[u8], v: usize, takes: Takes) -> usize {
             // text (`K=hunter2 openssl … -pass env:K`; hostile review 29).
             let e = match_word(b, v, b"env:", false);
             if e != 0 && written_before(b, e - 1, e - 1) {
-                e
-            } else {
-                b.len()
+                return e;
             }
+            // `file:PATH` of a file the script wrote from text (`echo hunter2 > /tmp/k`).
+            let e = match_word(b, v, b"file:", false);
+            if e != 0 {
+                let mut f = e;
+                while f < b.len()
+                    && blank(b, f) == 0
+                    && !command_end(b, f)
+                    && !matches!(b[f], b'"' | b'\'')
+                {
+                    f += 1;
+                }
+                if f > e && file_written_from_text(b, e, f, command_start(b, v)) {
+                    return e;
+                }
+            }
+            b.len()
         }
         Takes::UserAndPassword | Takes::UserCommaPassword => {
             let comma = matches!(takes, Takes::UserCommaPassword);
@@ -10108,7 +10136,8 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
         return Some("vault login");
     }
     let e = command_named(b, i, first, b"rclone");
-    if e != 0 && rclone_config_secret(b, e) {
+    // `rclone obscure PASSWORD` too (hostile review 29).
+    if e != 0 && (rclone_config_secret(b, e) || subcommand_operand(b, e, b"obscure", 0)) {
         return Some("rclone config");
     }
     let e = command_named(b, i, first, b"expect");
@@ -11065,8 +11094,12 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     {
         return None;
     }
-    // The only tools starting with `n` are net-snmp's and Samba's `net`.
-    if b[i] == b'n' && !at_exactly(b, i, b"net-snmp-") && !at_exactly(b, i, b"net ") {
+    // The only tools starting with `n` are net-snmp's, Samba's `net` and `nsupdate`.
+    if b[i] == b'n'
+        && !at_exactly(b, i, b"net-snmp-")
+        && !at_exactly(b, i, b"net ")
+        && !at_exactly(b, i, b"nsupdate")
+    {
         return None;
     }
     // The only ones starting with `t`, `g`, `x` or `7` are `twine`, `gcloud` and
@@ -11928,6 +11961,9 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
                 | (b'r', b'p')
                 | (b'n', b'e')
                 | (b'm', b'y' | b'a')
+                | (b's', b'k')
+                | (b'p', b'o')
+                | (b'b', b'u')
         )
         && password_file_reads_input(b, c)
     {

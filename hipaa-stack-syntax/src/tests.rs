@@ -6425,6 +6425,9 @@ mod user_data_hostile_review_29_tools {
             "skopeo copy --src-creds admin:hunter2 docker://a docker://b\n",
             "skopeo inspect --creds=admin:hunter2 docker://a\n",
             "curl -vE /etc/c.pem:hunter2 https://example.com/\n",
+            "nsupdate -y hmac-sha256:ddns:aHVudGVyMg== /tmp/u\n",
+            "dig -y hmac-sha256:xfr:aHVudGVyMg== @10.0.0.2 example.com AXFR\n",
+            "rclone obscure hunter2\n",
         ] {
             assert!(user_data_problem(s).is_some(), "{s}");
         }
@@ -6467,6 +6470,7 @@ mod user_data_hostile_review_29_tools {
             "echo \"//fs/share /mnt cifs username=admin%hunter2,uid=0 0 0\" >> /etc/fstab\n",
             "export ETCDCTL_USER=\"root:hunter2\"; etcdctl get /x\n",
             "export K=hunter2; openssl rsa -in k.pem -passin env:K -out k2.pem\n",
+            "echo hunter2 > /tmp/k\nopenssl enc -aes-256-cbc -pass file:/tmp/k -in /etc/hostname -out /tmp/o\n",
         ] {
             assert!(user_data_problem(s).is_some(), "{s}");
         }
@@ -6487,6 +6491,7 @@ mod user_data_hostile_review_29_tools {
             "curl --config <(echo \"user = admin:hunter2\") https://example.com/\n",
             "printf \"[client]\\npassword=hunter2\\n\" | mysql --defaults-extra-file=/dev/stdin -e \"select 1\"\n",
             "smbclient //fs/share -A /dev/stdin -c ls <<EOF\nusername = admin\npassword = hunter2\nEOF\n",
+            "skopeo copy --authfile <(echo \"{\\\"auths\\\":{\\\"r\\\":{\\\"auth\\\":\\\"YWRtaW46aHVudGVyMg==\\\"}}}\") docker://r/a docker://r/b\n",
         ] {
             assert!(user_data_problem(s).is_some(), "{s}");
         }
@@ -6555,6 +6560,11 @@ mod user_data_hostile_review_29_tools {
             "app-cli --pass-through --path=/opt/app\n",
             "curl -: https://a.example.com/ -: https://b.example.com/\n",
             "app-cli --db-passw=\"$DB_PW\" migrate\n",
+            "nsupdate -k /etc/bind/ddns.key /tmp/u\n",
+            "dig +short example.com @10.0.0.2\n",
+            "rclone copy /data s3:bucket/data\n",
+            "skopeo copy --authfile /run/containers/auth.json docker://r/a docker://r/b\n",
+            "openssl enc -aes-256-cbc -pass file:/run/secrets/key -in /etc/hostname -out /tmp/o\n",
         ] {
             assert_eq!(user_data_problem(s), None, "{s}");
         }
