@@ -2926,7 +2926,33 @@ const fn ftp_user_line_at(b: &[u8], i: usize) -> bool {
         && matches!(b[i + 4], b' ' | b'\t')
         && config_line_start(b, i)
         && line_operand_written(b, i + 4, 1)
-        && text_holds(b, b"ftp")
+        && runs_ftp_client(b)
+}
+
+/// Whether the script runs `ftp` or `lftp` as a command: the name as a word of its own, or
+/// the last part of a path (not `sftp`, `vsftpd`, nor `ftp://`).
+const fn runs_ftp_client(b: &[u8]) -> bool {
+    let n = b.len();
+    let mut k = 0;
+    while k + 3 <= n {
+        if b[k] == b'f'
+            && b[k + 1] == b't'
+            && b[k + 2] == b'p'
+            && (k + 3 == n || matches!(b[k + 3], b' ' | b'\t' | b'\n' | b';'))
+        {
+            let s = if k > 0 && b[k - 1] == b'l' { k - 1 } else { k };
+            if s == 0
+                || matches!(
+                    b[s - 1],
+                    b' ' | b'\t' | b'\n' | b'/' | b';' | b'|' | b'&' | b'(' | b'"' | b'\''
+                )
+            {
+                return true;
+            }
+        }
+        k += 1;
+    }
+    false
 }
 
 /// The flags with which a tool reads its password (or a configuration that may hold one)

@@ -6565,6 +6565,7 @@ mod user_data_hostile_review_29_tools {
             "rclone copy /data s3:bucket/data\n",
             "skopeo copy --authfile /run/containers/auth.json docker://r/a docker://r/b\n",
             "openssl enc -aes-256-cbc -pass file:/run/secrets/key -in /etc/hostname -out /tmp/o\n",
+            "apt-get install -y vsftpd\ncurl -fsSL ftp://mirror.example.com/pub/x.tgz -o /tmp/x.tgz\ncat > /etc/app/run.conf <<EOF\nuser app app-group\nEOF\n",
         ] {
             assert_eq!(user_data_problem(s), None, "{s}");
         }
