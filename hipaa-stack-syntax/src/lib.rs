@@ -10062,62 +10062,24 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     // A name starts with its first letter, unless the shell removes something first; then
     // the letter it reads first decides which names may follow.
     let first = if b[i].is_ascii_alphabetic() { b[i] } else { 0 };
+    let lead = if first == 0 { first_read(b, i) } else { first };
+    // Hostile review 29's first, by their first two letters (`grep` goes no further).
+    if matches!(lead, b'm' | b'g' | b's')
+        && (first == 0
+            || (i + 1 < b.len()
+                && matches!(
+                    (first, b[i + 1]),
+                    (b'm', b'c' | b'o') | (b'g', b'r') | (b's', b'a')
+                )))
+        && let Some(tool) = operand_secret_of_review_29(b, i, first)
+    {
+        return Some(tool);
+    }
     if !matches!(
-        if first == 0 { first_read(b, i) } else { first },
-        b'h' | b'r' | b'm' | b'o' | b'v' | b'e' | b's' | b'w' | b'k' | b'g'
+        lead,
+        b'h' | b'r' | b'm' | b'o' | b'v' | b'e' | b's' | b'w' | b'k'
     ) {
         return None;
-    }
-    // Hostile review 29: `mc alias set ALIAS URL ACCESS_KEY SECRET_KEY` (and the older `mc
-    // config host add`), `grafana-cli admin reset-admin-password PASSWORD` (`grafana cli`),
-    // `mosquitto_passwd -b FILE USER PASSWORD`, `samba-tool user create NAME PASSWORD`
-    // (`user add`).
-    // The second byte before the calls, for a name that starts plainly (the budget of const
-    // evaluation counts calls).
-    let second = if first != 0 && i + 1 < b.len() {
-        b[i + 1]
-    } else {
-        0
-    };
-    let e = if matches!(second, 0 | b'c') {
-        command_named(b, i, first, b"mc")
-    } else {
-        0
-    };
-    if e != 0
-        && (pair_operand(b, e, b"alias", b"set", 3)
-            || pair_operand(b, e, b"host", b"add", 3)
-            || pair_operand(b, e, b"user", b"add", 2))
-    {
-        return Some("mc alias set");
-    }
-    let mut e = 0;
-    if first != b'm' && matches!(second, 0 | b'r') {
-        e = command_named(b, i, first, b"grafana-cli");
-        if e == 0 {
-            e = command_named(b, i, first, b"grafana");
-        }
-    }
-    if e != 0 && subcommand_operand(b, e, b"reset-admin-password", 0) {
-        return Some("grafana-cli");
-    }
-    let e = if matches!(second, 0 | b'o') {
-        command_named(b, i, first, b"mosquitto_passwd")
-    } else {
-        0
-    };
-    if e != 0 && mosquitto_passwd_operands(b, e) {
-        return Some("mosquitto_passwd");
-    }
-    let e = if matches!(second, 0 | b'a') {
-        command_named(b, i, first, b"samba-tool")
-    } else {
-        0
-    };
-    if e != 0
-        && (pair_operand(b, e, b"user", b"create", 1) || pair_operand(b, e, b"user", b"add", 1))
-    {
-        return Some("samba-tool");
     }
     // `wpa_passphrase SSID PASSPHRASE` (wpa_passphrase(8): without the pass phrase it reads
     // it from its input).
@@ -11004,6 +10966,67 @@ const fn htpasswd_operands(b: &[u8], after: usize) -> bool {
     batch && operand_written(b, after, index, b"Cr")
 }
 
+/// The tools of hostile review 29 that take a password as an operand, at `i` (see
+/// [`operand_secret_at`]; `first` as there): `mc alias set ALIAS URL ACCESS_KEY SECRET_KEY`
+/// (and the older `mc config host add`, `mc admin user add`), `grafana-cli admin
+/// reset-admin-password PASSWORD` (`grafana cli`), `mosquitto_passwd -b FILE USER
+/// PASSWORD`, `samba-tool user create NAME PASSWORD` (`user add`).
+const fn operand_secret_of_review_29(b: &[u8], i: usize, first: u8) -> Option<&'static str> {
+    // The second byte before the calls, for a name that starts plainly (the budget of const
+    // evaluation counts calls).
+    let second = if first != 0 && i + 1 < b.len() {
+        b[i + 1]
+    } else {
+        0
+    };
+    let (m, g, sa) = (
+        matches!(first, 0 | b'm'),
+        matches!(first, 0 | b'g'),
+        matches!(first, 0 | b's'),
+    );
+    let e = if m && matches!(second, 0 | b'c') {
+        command_named(b, i, first, b"mc")
+    } else {
+        0
+    };
+    if e != 0
+        && (pair_operand(b, e, b"alias", b"set", 3)
+            || pair_operand(b, e, b"host", b"add", 3)
+            || pair_operand(b, e, b"user", b"add", 2))
+    {
+        return Some("mc alias set");
+    }
+    let mut e = 0;
+    if g && matches!(second, 0 | b'r') {
+        e = command_named(b, i, first, b"grafana-cli");
+        if e == 0 {
+            e = command_named(b, i, first, b"grafana");
+        }
+    }
+    if e != 0 && subcommand_operand(b, e, b"reset-admin-password", 0) {
+        return Some("grafana-cli");
+    }
+    let e = if m && matches!(second, 0 | b'o') {
+        command_named(b, i, first, b"mosquitto_passwd")
+    } else {
+        0
+    };
+    if e != 0 && mosquitto_passwd_operands(b, e) {
+        return Some("mosquitto_passwd");
+    }
+    let e = if sa && matches!(second, 0 | b'a') {
+        command_named(b, i, first, b"samba-tool")
+    } else {
+        0
+    };
+    if e != 0
+        && (pair_operand(b, e, b"user", b"create", 1) || pair_operand(b, e, b"user", b"add", 1))
+    {
+        return Some("samba-tool");
+    }
+    None
+}
+
 /// Whether the words at `after` hold the words `first` and `second` one after the other,
 /// followed by a written value as the `index`-th operand (`mc alias set ALIAS URL KEY
 /// SECRET`).
@@ -11131,15 +11154,20 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     // The only ones starting with `t`, `g`, `x` or `7` are `twine`, `gcloud` and
     // `grafana-cli`, FreeRDP's and 7-Zip's: the second byte first, unless the shell removes
     // it (the budget of const evaluation counts steps, and many words start with `t`).
+    // (`grep` is no `grafana-cli`: its third byte too.)
+    if b[i] == b'g'
+        && i + 2 < b.len()
+        && b[i + 1] == b'r'
+        && !matches!(b[i + 2], b'a' | b'"' | b'\'' | b'\\')
+    {
+        return None;
+    }
     if matches!(b[i], b't' | b'g' | b'x' | b'7')
         && i + 1 < b.len()
+        && !(b[i] == b'g' && b[i + 1] == b'r')
         && !matches!(
             (b[i], b[i + 1]),
-            (b't', b'w')
-                | (b'g', b'c' | b'r')
-                | (b'x', b'f')
-                | (b'7', b'z')
-                | (_, b'"' | b'\'' | b'\\')
+            (b't', b'w') | (b'g', b'c') | (b'x', b'f') | (b'7', b'z') | (_, b'"' | b'\'' | b'\\')
         )
     {
         return None;
@@ -15378,12 +15406,14 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             if credential_directive_at(b, i) {
                 return Some(CONFIG_CREDENTIAL);
             }
-            // `user NAME PASSWORD` in the commands an FTP client reads (`ftp -n <<EOF`).
-            let mut u = if b[i] == b'\n' { i + 1 } else { i };
-            while u < n && matches!(b[u], b' ' | b'\t') {
+            // `user NAME PASSWORD` in the commands an FTP client reads (`ftp -n <<EOF`), on
+            // a line of its own (a byte test first: many bytes start a line here).
+            let mut u = i + 1;
+            while b[i] == b'\n' && u < n && matches!(b[u], b' ' | b'\t') {
                 u += 1;
             }
-            if u + 4 < n
+            if b[i] == b'\n'
+                && u + 4 < n
                 && b[u] == b'u'
                 && b[u + 1] == b's'
                 && b[u + 2] == b'e'
