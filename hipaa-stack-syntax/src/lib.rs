@@ -125,6 +125,26 @@ macro_rules! reader_trigger {
     }};
 }
 
+/// Whether the word at `k` differs from the flag `name` in its first bytes (up to three),
+/// read where the shell removes nothing (no quote, no backslash): a byte test before
+/// [`match_word`] is called (the budget of const evaluation counts calls; hostile review
+/// 29).
+macro_rules! plain_mismatch {
+    ($b:expr, $k:expr, $name:expr) => {{
+        let (b, k, name): (&[u8], usize, &[u8]) = ($b, $k, $name);
+        k + 2 < b.len() && name.len() >= 2 && {
+            let plain0 = !matches!(b[k], b'"' | b'\'' | b'\\');
+            let plain1 = plain0 && !matches!(b[k + 1], b'"' | b'\'' | b'\\');
+            (plain0 && b[k] != name[0])
+                || (plain1 && b[k + 1] != name[1])
+                || (plain1
+                    && name.len() > 2
+                    && !matches!(b[k + 2], b'"' | b'\'' | b'\\')
+                    && b[k + 2] != name[2])
+        }
+    }};
+}
+
 macro_rules! lower {
     ($c:expr) => {
         match $c {
@@ -1780,11 +1800,37 @@ const fn secret_flag_at(b: &[u8], i: usize) -> bool {
         }
         w += 1;
     }
+    // The last word of the name cut short (`--passw`, `--passwo`, `--passph`): getopt_long
+    // and argparse read an unambiguous prefix of a long option as the option (hostile
+    // review 29). A prefix of `password` is bare, as `--password` is.
+    let mut prefix_of_password = false;
+    if !named {
+        let mut ws = end;
+        while ws > s && b[ws - 1] != b'-' && b[ws - 1] != b'_' {
+            ws -= 1;
+        }
+        if end >= ws + 5 && lower!(b[ws]) == b'p' && lower!(b[ws + 1]) == b'a' {
+            let (pw, pp): (&[u8], &[u8]) = (b"password", b"passphrase");
+            let mut m = 0;
+            let (mut in_pw, mut in_pp) = (end - ws < pw.len(), end - ws < pp.len());
+            while m < end - ws {
+                let x = lower!(b[ws + m]);
+                in_pw = in_pw && m < pw.len() && x == pw[m];
+                in_pp = in_pp && m < pp.len() && x == pp[m];
+                m += 1;
+            }
+            prefix_of_password = in_pw;
+            named = in_pw || (in_pp && end - ws >= 6);
+        }
+    }
     if !named {
         return false;
     }
     if e < b.len() && b[e] == b'=' {
         return flag_secret_written(b, e + 1);
+    }
+    if prefix_of_password && !aws_command(b, i) {
+        return false;
     }
     // After a blank: not for a bare `--password`, whose value is optional (but for the
     // AWS CLI's, whose options all take one).
@@ -2817,7 +2863,190 @@ const fn secret_process_file_at(b: &[u8], i: usize) -> bool {
     while f > 0 && (b[f - 1].is_ascii_alphanumeric() || matches!(b[f - 1], b'-' | b'_')) {
         f -= 1;
     }
-    f < e && b[f] == b'-' && holds_secret_word(b, f, e)
+    // Or a tool's flag that reads a password file (`ipmitool -f <(echo …)`; hostile review
+    // 29).
+    f < e
+        && b[f] == b'-'
+        && (holds_secret_word(b, f, e)
+            || password_file_flag(
+                b,
+                skip_quotes(b, after_sudo(b, skip_blanks(b, command_start(b, f)))),
+                f,
+                e,
+            ))
+}
+
+/// Whether the `=` at `i` gives a name that tools read as a user and a password a written
+/// password after the separator (hostile review 29): Samba's clients read `USER` as
+/// `user%password`, `etcdctl` reads `ETCDCTL_USER` as `user:password`, and a CIFS mount's
+/// `username=` (or `user=`) option `user%password` (mount.cifs(8)), on a line of a mount of
+/// `cifs` or `smb3` (`mount -t cifs … -o username=…`, a line of `/etc/fstab`).
+const fn user_password_value_at(b: &[u8], i: usize) -> bool {
+    let mut s = i;
+    while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
+        s -= 1;
+    }
+    let name = i - s;
+    let before = if s == 0 { b' ' } else { b[s - 1] };
+    // 1: `USER`, 2: `ETCDCTL_USER`, 3: a mount option.
+    let kind = if !name_byte(before) && before != b'$' && before != b'.' {
+        if name == 4 && at_exactly(b, s, b"USER") {
+            1
+        } else if name == 12 && at_exactly(b, s, b"ETCDCTL_USER") {
+            2
+        } else if ((name == 8 && at_exactly(b, s, b"username"))
+            || (name == 4 && at_exactly(b, s, b"user")))
+            && matches!(before, b',' | b' ' | b'\t' | b'"' | b'\'')
+            && cifs_line(b, s)
+        {
+            3
+        } else {
+            0
+        }
+    } else if name == 8 && s >= 2 && b[s - 1] == b'o' && b[s - 2] == b'-' {
+        // `-ousername=…`
+        if at_exactly(b, s, b"username") && cifs_line(b, s) {
+            3
+        } else {
+            0
+        }
+    } else {
+        0
+    };
+    if kind == 0 {
+        return false;
+    }
+    let sep = if kind == 2 { b':' } else { b'%' };
+    let mut k = i + 1;
+    while k < b.len() && blank(b, k) == 0 && !command_end(b, k) && b[k] != b',' {
+        if b[k] == sep {
+            return written_at(b, k + 1);
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Whether the line that holds `i` mounts a CIFS share before `i` (`mount -t cifs`,
+/// `mount.cifs`, the type of an `/etc/fstab` line: `cifs`, `smb3`), read back to the start
+/// of the line with byte tests only.
+const fn cifs_line(b: &[u8], i: usize) -> bool {
+    let mut j = i;
+    while j >= 4 && b[j - 1] != b'\n' {
+        j -= 1;
+        if (b[j] == b's' && b[j - 1] == b'f' && b[j - 2] == b'i' && b[j - 3] == b'c')
+            || (b[j] == b'3' && b[j - 1] == b'b' && b[j - 2] == b'm' && b[j - 3] == b's')
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a line that an FTP client reads as a command starts at `i` with `user NAME
+/// PASSWORD`, the password written (ftp(1), lftp(1)), in a script that runs `ftp` or
+/// `lftp`, which read their commands from their input (`ftp -n HOST <<EOF`; hostile review
+/// 29).
+const fn ftp_user_line_at(b: &[u8], i: usize) -> bool {
+    at_exactly(b, i, b"user")
+        && i + 4 < b.len()
+        && matches!(b[i + 4], b' ' | b'\t')
+        && config_line_start(b, i)
+        && line_operand_written(b, i + 4, 1)
+        && runs_ftp_client(b)
+}
+
+/// Whether the script runs `ftp` or `lftp` as a command: the name as a word of its own, or
+/// the last part of a path (not `sftp`, `vsftpd`, nor `ftp://`).
+const fn runs_ftp_client(b: &[u8]) -> bool {
+    let n = b.len();
+    let mut k = 0;
+    while k + 3 <= n {
+        if b[k] == b'f'
+            && b[k + 1] == b't'
+            && b[k + 2] == b'p'
+            && (k + 3 == n || matches!(b[k + 3], b' ' | b'\t' | b'\n' | b';'))
+        {
+            let s = if k > 0 && b[k - 1] == b'l' { k - 1 } else { k };
+            if s == 0
+                || matches!(
+                    b[s - 1],
+                    b' ' | b'\t' | b'\n' | b'/' | b';' | b'|' | b'&' | b'(' | b'"' | b'\''
+                )
+            {
+                return true;
+            }
+        }
+        k += 1;
+    }
+    false
+}
+
+/// The flags with which a tool reads its password (or a configuration that may hold one)
+/// from a file, by the tool's name at the start of its command: `ldapsearch -y FILE`,
+/// `ipmitool -f FILE`, `sshpass -f FILE`, `curl -K FILE` (`--config`), `smbclient -A FILE`
+/// (`--authentication-file`), `mysql --defaults-extra-file=FILE`, a registry client's
+/// `--authfile FILE` (`skopeo`, `podman`, `buildah`; hostile review 29).
+const fn password_file_flag(b: &[u8], c: usize, f: usize, e: usize) -> bool {
+    if at_exactly(b, c, b"ldap") {
+        span_is(b, f, e, b"-y")
+    } else if word_at(b, c, b"ipmitool") || word_at(b, c, b"sshpass") {
+        span_is(b, f, e, b"-f")
+    } else if word_at(b, c, b"curl") {
+        span_is(b, f, e, b"-K") || span_is(b, f, e, b"--config")
+    } else if word_at(b, c, b"smbclient") || word_at(b, c, b"rpcclient") || word_at(b, c, b"net") {
+        span_is(b, f, e, b"-A") || span_is(b, f, e, b"--authentication-file")
+    } else if word_at(b, c, b"skopeo") || word_at(b, c, b"podman") || word_at(b, c, b"buildah") {
+        span_is(b, f, e, b"--authfile")
+    } else if at_exactly(b, c, b"mysql") || at_exactly(b, c, b"mariadb") {
+        span_is(b, f, e, b"--defaults-file") || span_is(b, f, e, b"--defaults-extra-file")
+    } else {
+        false
+    }
+}
+
+/// Whether `b[s..e]` is `name`, exactly.
+const fn span_is(b: &[u8], s: usize, e: usize, name: &[u8]) -> bool {
+    e - s == name.len() && at_exactly(b, s, name)
+}
+
+/// Whether the command named at `c` reads its input as a password file
+/// ([`password_file_flag`] given `/dev/stdin`, `/dev/fd/0`, `/proc/self/fd/0`, or `-` for
+/// curl's `-K`): `ldapsearch -y /dev/stdin <<< …`, `echo … | curl -K -`.
+const fn password_file_reads_input(b: &[u8], c: usize) -> bool {
+    let mut j = c;
+    while j < b.len() && !command_end(b, j) {
+        if b[j] == b'-' && blank_before(b, j) {
+            let mut f = j;
+            while f < b.len() && (name_byte(b[f]) || b[f] == b'-') {
+                f += 1;
+            }
+            if password_file_flag(b, c, j, f) {
+                let v = if f < b.len() && b[f] == b'=' {
+                    f + 1
+                } else {
+                    skip_blanks(b, f)
+                };
+                let v = skip_quotes(b, v);
+                let (_, ve) = next_word(b, v);
+                let mut ve = ve;
+                while ve > v && matches!(b[ve - 1], b'"' | b'\'') {
+                    ve -= 1;
+                }
+                if span_is(b, v, ve, b"/dev/stdin")
+                    || span_is(b, v, ve, b"/dev/fd/0")
+                    || span_is(b, v, ve, b"/proc/self/fd/0")
+                    || (span_is(b, v, ve, b"-") && b[c] == b'c')
+                {
+                    return true;
+                }
+            }
+            j = f;
+            continue;
+        }
+        j += 1;
+    }
+    false
 }
 
 /// Whether the `<` at `i` feeds a command that reads a password from its input
@@ -5868,6 +6097,8 @@ enum Takes {
     /// A password hash (`useradd -p HASH`), written as a password is; a marker that locks
     /// the account (`'*'`, `'!'`, `'!!'`, `'!*'`) is none (shadow(5); hostile review 29).
     Hash,
+    /// `user,password` (lftp's `-u`): only the part after the `,` is secret.
+    UserCommaPassword,
 }
 
 /// A flag of a tool that takes a password on its command line.
@@ -5918,15 +6149,23 @@ const CURL_VALUES: &[u8] = b"AbcCdDeEFHKmoPQrTtuUwxXyYz";
 const SSH_KEYGEN_VALUES: &[u8] = b"CDEFGIJMNOPRSTVWZabfjmnrstwz";
 
 const MYSQL: &[Flag] = &[
-    clustered("-p", true, false, Takes::Password, b"DehPSu"),
+    clustered("-p", true, false, Takes::Password, b"DehPSu#"),
     flag("--password", false, false, Takes::Password),
 ];
 /// curl: `-u user:password`, `--user user:password`, and the same for its proxy.
+/// `--pass PASSPHRASE` (a private key's), `-E`/`--cert CERTIFICATE:PASSPHRASE`, and
+/// `--oauth2-bearer TOKEN` (hostile review 29).
 const CURL: &[Flag] = &[
     clustered("-u", true, true, Takes::UserAndPassword, CURL_VALUES),
     flag("--user", false, true, Takes::UserAndPassword),
     clustered("-U", true, true, Takes::UserAndPassword, CURL_VALUES),
     flag("--proxy-user", false, true, Takes::UserAndPassword),
+    flag("--pass", false, true, Takes::Password),
+    flag("--proxy-pass", false, true, Takes::Password),
+    clustered("-E", true, true, Takes::UserAndPassword, CURL_VALUES),
+    flag("--cert", false, true, Takes::UserAndPassword),
+    flag("--proxy-cert", false, true, Takes::UserAndPassword),
+    flag("--oauth2-bearer", false, true, Takes::Password),
 ];
 /// wget: its password flags take the value after `=` or a space.
 const WGET: &[Flag] = &[
@@ -5936,7 +6175,10 @@ const WGET: &[Flag] = &[
     flag("--proxy-password", false, true, Takes::Password),
 ];
 /// `sshpass -p PASSWORD` (`-e` and `-f` read it from the environment or a file).
-const SSHPASS: &[Flag] = &[clustered("-p", true, true, Takes::Password, b"fdP")];
+const SSHPASS: &[Flag] = &[
+    clustered("-p", true, true, Takes::Password, b"fdP"),
+    flag("--password", false, true, Takes::Password),
+];
 /// `redis-cli -a PASSWORD`, `--pass PASSWORD`.
 const REDIS: &[Flag] = &[
     flag("-a", true, true, Takes::Password),
@@ -5948,7 +6190,10 @@ const MONGO: &[Flag] = &[
     flag("--password", false, true, Takes::Password),
 ];
 /// `sqlcmd -P PASSWORD` (and `bcp`).
-const SQLCMD: &[Flag] = &[flag("-P", true, true, Takes::Password)];
+const SQLCMD: &[Flag] = &[
+    flag("-P", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
 /// The OpenLDAP clients: `-w PASSWORD`.
 const LDAP: &[Flag] = &[clustered(
     "-w",
@@ -5957,10 +6202,12 @@ const LDAP: &[Flag] = &[clustered(
     Takes::Password,
     b"HhpDbsfyeEoORUXYlzP",
 )];
-/// Samba's clients: `-U user%password`, `--user=user%password`.
+/// Samba's clients (and `net ads join`): `-U user%password`, `--user=user%password`,
+/// `--password PASSWORD`.
 const SMB: &[Flag] = &[
     flag("-U", true, true, Takes::UserAndPassword),
     flag("--user", false, true, Takes::UserAndPassword),
+    flag("--password", false, true, Takes::Password),
 ];
 /// Registry logins: `-p PASSWORD`, `--password PASSWORD` (`--password-stdin` reads it).
 const LOGIN: &[Flag] = &[
@@ -6024,6 +6271,64 @@ const NET_SNMP: &[Flag] = &[
 /// InfluxDB 1.x's `influx -password PASSWORD` (an empty `-password ''` prompts).
 const INFLUX: &[Flag] = &[flag("-password", false, true, Takes::Password)];
 
+/// Tools whose `--password` always takes a value (cobra's and argparse's string options,
+/// Subversion's, ClickHouse's, go-sqlcmd's): `--password VALUE` as `--password=VALUE`
+/// (hostile review 29; `mysql --password` and `psql --password` prompt instead).
+const VALUED_PASSWORD: &[Flag] = &[flag("--password", false, true, Takes::Password)];
+/// `7z a -pPASSWORD` (and `7za`, `7zr`, `7zz`): attached only, a bare `-p` prompts.
+const SEVEN_ZIP: &[Flag] = &[flag("-p", true, false, Takes::Password)];
+/// `unzip -P PASSWORD` (unzip(1): "-P password use password to decrypt encrypted zipfile
+/// entries").
+const UNZIP: &[Flag] = &[clustered("-P", true, true, Takes::Password, b"dxP")];
+/// `lftp -u USER,PASSWORD` (lftp(1)) and `--password`.
+const LFTP: &[Flag] = &[
+    flag("-u", true, true, Takes::UserCommaPassword),
+    flag("--user", false, true, Takes::UserCommaPassword),
+    flag("--password", false, true, Takes::Password),
+];
+/// `etcdctl --user USER:PASSWORD`, `--password PASSWORD` (etcdctl v3).
+const ETCDCTL: &[Flag] = &[
+    flag("--user", false, true, Takes::UserAndPassword),
+    flag("--password", false, true, Takes::Password),
+];
+/// FreeRDP's `/p:PASSWORD`, the gateway's `/gp:PASSWORD`, a hash's `/pth:HASH`.
+const FREERDP: &[Flag] = &[
+    flag("/p:", true, false, Takes::Password),
+    flag("/gp:", true, false, Takes::Password),
+    flag("/pth:", true, false, Takes::Password),
+];
+/// `slappasswd -s SECRET` (slappasswd(8): "-s secret  The secret to hash"; `-T FILE` reads
+/// it from a file).
+const SLAPPASSWD: &[Flag] = &[clustered("-s", true, true, Takes::Password, b"shcT")];
+/// `twine upload -p PASSWORD`, `--password PASSWORD` (argparse).
+const TWINE: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// `doveadm pw -p PASSWORD` (doveadm-pw(1)).
+const DOVEADM_PW: &[Flag] = &[clustered("-p", true, true, Takes::Password, b"prsu")];
+/// `kadmin -w PASSWORD` (the administrator's), and the `-pw PASSWORD` of `addprinc`,
+/// `cpw` and `ank` in a query given with `-q` (kadmin(1)).
+const KADMIN: &[Flag] = &[
+    flag("-w", true, true, Takes::Password),
+    flag("-pw", false, true, Takes::Password),
+];
+/// A TSIG key given as `-y [ALGORITHM:]NAME:SECRET` (`nsupdate`, `dig`; nsupdate(1)): the
+/// part after the first `:` holds the secret.
+const TSIG: &[Flag] = &[clustered(
+    "-y",
+    true,
+    true,
+    Takes::UserAndPassword,
+    b"bcfkpqtxy",
+)];
+/// skopeo's `--creds USER:PASSWORD`, `--src-creds`, `--dest-creds` (skopeo-copy(1)).
+const SKOPEO: &[Flag] = &[
+    flag("--creds", false, true, Takes::UserAndPassword),
+    flag("--src-creds", false, true, Takes::UserAndPassword),
+    flag("--dest-creds", false, true, Takes::UserAndPassword),
+];
+
 /// Command-line tools that take a password as a flag, with their flags. Whatever is on a
 /// command line is in the text that holds it (user data, a container's command, a
 /// document's steps) and in the process list of the machine.
@@ -6080,6 +6385,38 @@ const TOOLS: &[(&str, &[Flag])] = &[
     ("influx", INFLUX),
     ("net-snmp-create-v3-user", NET_SNMP),
     ("net-snmp-config", NET_SNMP),
+    // Hostile review 29.
+    ("net", SMB),
+    ("oc login", LOGIN),
+    ("helm", VALUED_PASSWORD),
+    ("az", VALUED_PASSWORD),
+    ("oc", VALUED_PASSWORD),
+    ("kubectl", VALUED_PASSWORD),
+    ("gcloud", VALUED_PASSWORD),
+    ("svn", VALUED_PASSWORD),
+    ("svnsync", VALUED_PASSWORD),
+    ("svnmucc", VALUED_PASSWORD),
+    ("clickhouse-client", VALUED_PASSWORD),
+    ("clickhouse client", VALUED_PASSWORD),
+    ("7z", SEVEN_ZIP),
+    ("7za", SEVEN_ZIP),
+    ("7zr", SEVEN_ZIP),
+    ("7zz", SEVEN_ZIP),
+    ("unzip", UNZIP),
+    ("lftp", LFTP),
+    ("etcdctl", ETCDCTL),
+    ("xfreerdp", FREERDP),
+    ("xfreerdp3", FREERDP),
+    ("wlfreerdp", FREERDP),
+    ("sdl-freerdp", FREERDP),
+    ("slappasswd", SLAPPASSWD),
+    ("twine", TWINE),
+    ("doveadm pw", DOVEADM_PW),
+    ("kadmin", KADMIN),
+    ("kadmin.local", KADMIN),
+    ("skopeo", SKOPEO),
+    ("nsupdate", TSIG),
+    ("dig", TSIG),
 ];
 
 /// The names of [`TOOLS`] as bytes, made once: `command_secret_at` compares their first
@@ -6092,6 +6429,23 @@ const TOOL_COUNT: usize = TOOLS.len();
 /// Whether the flags of each of [`TOOLS`] are not those of a tool before it (`mysqldump`'s
 /// are `mysql`'s): a value is read once for each list of flags, not once for each tool.
 const FIRST_OF_ITS_FLAGS: [bool; TOOLS.len()] = first_of_its_flags();
+
+/// For each first byte (in lower case), the bits of the [`TOOLS`] whose name starts with it:
+/// `command_secret_at` reads only those (the budget of const evaluation counts steps).
+const TOOLS_BY_FIRST: [u128; 128] = tools_by_first();
+
+/// See [`TOOLS_BY_FIRST`].
+const fn tools_by_first() -> [u128; 128] {
+    assert!(TOOLS.len() <= 128);
+    let mut out = [0u128; 128];
+    let mut t = 0;
+    while t < TOOLS.len() {
+        let c = TOOLS[t].0.as_bytes()[0].to_ascii_lowercase();
+        out[(c & 127) as usize] |= 1 << t;
+        t += 1;
+    }
+    out
+}
 
 /// See [`TOOL_NAMES`].
 const fn tool_names() -> [&'static [u8]; TOOLS.len()] {
@@ -7960,6 +8314,66 @@ const fn match_word(b: &[u8], i: usize, needle: &[u8], ignore_case: bool) -> usi
     k
 }
 
+/// The end of the phrase `needle` (a tool and its subcommands, `helm registry login`) at
+/// `i`, as [`match_word`] reads it, with option words allowed between its words (`docker
+/// --debug login`, `podman --log-level=debug login`, `docker --config /x login`: an
+/// option without `=` may take the word after it; hostile review 29); 0 when it is not
+/// there.
+const fn match_phrase(b: &[u8], i: usize, needle: &[u8]) -> usize {
+    let mut sp = 0;
+    while sp < needle.len() && needle[sp] != b' ' {
+        sp += 1;
+    }
+    if sp == needle.len() {
+        return match_word(b, i, needle, true);
+    }
+    let (head, rest) = needle.split_at(sp);
+    let rest = rest.split_at(1).1;
+    let mut k = match_word(b, i, head, true);
+    if k == 0 {
+        return 0;
+    }
+    // Past the quote that closes the word before (`"az" login`).
+    while k < b.len() && (b[k] == b'"' || b[k] == b'\'') {
+        k += 1;
+    }
+    let mut at = skip_blanks(b, k);
+    if at == k {
+        return 0;
+    }
+    let mut valued = false;
+    let mut words = 0;
+    while words < 8 {
+        let r = match_phrase(b, at, rest);
+        if r != 0 {
+            return r;
+        }
+        let q = skip_quotes(b, at);
+        let we = shell_word_end(b, at);
+        if we == at || q >= we {
+            return 0;
+        }
+        if b[q] == b'-' {
+            let mut j = q;
+            while j < we && b[j] != b'=' {
+                j += 1;
+            }
+            valued = j == we;
+        } else if valued {
+            valued = false;
+        } else {
+            return 0;
+        }
+        let next = skip_blanks(b, we);
+        if next == we {
+            return 0;
+        }
+        at = next;
+        words += 1;
+    }
+    0
+}
+
 /// Whether a written value starts at `v` (after optional quotes, `$'` or `$"`): a byte that
 /// is not the end of the word or of the text, nor `$`, a backquote, `<` or `{` (a variable,
 /// a command fetching the value at boot, a placeholder).
@@ -7998,7 +8412,7 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
         Takes::Hash => {
             (written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v))) && !lock_marker(b, v)
         }
-        Takes::PassPhrase | Takes::UserAndPassword => {
+        Takes::PassPhrase | Takes::UserAndPassword | Takes::UserCommaPassword => {
             let p = password_at(b, v, takes);
             p < b.len() && (written_at(b, p) || expansion_not_fetched(b, p))
         }
@@ -8187,7 +8601,9 @@ const fn flag_in_cluster(b: &[u8], k: usize, flag: &Flag, later: &mut LaterSette
     }
     let letter = flag.name.as_bytes()[1];
     let mut l = k + 1;
-    while l < n && b[l].is_ascii_alphanumeric() && b[l] != letter {
+    // `#` and `:` are flag letters too (curl's `-#`, its progress bar, and `-:`, `--next`:
+    // `-#u USER:PASSWORD`; hostile review 29).
+    while l < n && (b[l].is_ascii_alphanumeric() || matches!(b[l], b'#' | b':')) && b[l] != letter {
         let mut t = 0;
         while t < values.len() {
             if values[t] == b[l] {
@@ -8212,6 +8628,30 @@ const fn flag_in_cluster(b: &[u8], k: usize, flag: &Flag, later: &mut LaterSette
         || set_later_written(b, password_at(b, v, flag.takes), &[], later)
 }
 
+/// The end of the word at `k` when it is a prefix of the long option `name` that names a
+/// password (`--password`, `--http-password`) cut no shorter than its `passw` (`--passw`,
+/// `--passwo`, `--passwor`), followed by `=`, a blank or the end: getopt_long reads an
+/// unambiguous prefix of a long option as the option. 0 otherwise.
+const fn long_prefix_end(b: &[u8], k: usize, name: &[u8]) -> usize {
+    let len = name.len();
+    if !(len >= 10 && name[1] == b'-' && ends_with(name, b"password")) {
+        return 0;
+    }
+    let mut m = 0;
+    while m < len && k + m < b.len() && b[k + m] == name[m] {
+        m += 1;
+    }
+    if m + 3 < len || m == len {
+        return 0;
+    }
+    let e = k + m;
+    if e == b.len() || b[e] == b'=' || blank(b, e) > 0 {
+        e
+    } else {
+        0
+    }
+}
+
 /// Where the password starts in the flag's value at `v`: the value itself, after `pass:`
 /// (an OpenSSL pass phrase), or after the separator of `user:password` (`:` or `%`); the
 /// end of the text when the value holds none.
@@ -8220,12 +8660,37 @@ const fn password_at(b: &[u8], v: usize, takes: Takes) -> usize {
         Takes::Password | Takes::Hash => v,
         Takes::PassPhrase => {
             let e = match_word(b, v, b"pass:", false);
-            if e == 0 { b.len() } else { e }
+            if e != 0 {
+                return e;
+            }
+            // `env:NAME`: the variable's value, written when the script gave it written
+            // text (`K=hunter2 openssl … -pass env:K`; hostile review 29).
+            let e = match_word(b, v, b"env:", false);
+            if e != 0 && written_before(b, e - 1, e - 1) {
+                return e;
+            }
+            // `file:PATH` of a file the script wrote from text (`echo hunter2 > /tmp/k`).
+            let e = match_word(b, v, b"file:", false);
+            if e != 0 {
+                let mut f = e;
+                while f < b.len()
+                    && blank(b, f) == 0
+                    && !command_end(b, f)
+                    && !matches!(b[f], b'"' | b'\'')
+                {
+                    f += 1;
+                }
+                if f > e && file_written_from_text(b, e, f, command_start(b, v)) {
+                    return e;
+                }
+            }
+            b.len()
         }
-        Takes::UserAndPassword => {
+        Takes::UserAndPassword | Takes::UserCommaPassword => {
+            let comma = matches!(takes, Takes::UserCommaPassword);
             let mut k = v;
             while k < b.len() && blank(b, k) == 0 && !command_end(b, k) {
-                if b[k] == b':' || b[k] == b'%' {
+                if (!comma && (b[k] == b':' || b[k] == b'%')) || (comma && b[k] == b',') {
                     return k + 1;
                 }
                 k += 1;
@@ -8304,12 +8769,14 @@ const fn flags_written_by(
         let mut f = 0;
         while token && f < flags.len() {
             let flag = &flags[f];
-            let e = match_word(
-                b,
-                if fstring { k + 1 } else { k },
-                flag.name.as_bytes(),
-                false,
-            );
+            let name = flag.name.as_bytes();
+            // The first bytes of the word against the flag's, when the shell removes none of
+            // them, before the call (the budget of const evaluation counts calls).
+            let e = if !fstring && plain_mismatch!(b, k, name) {
+                0
+            } else {
+                match_word(b, if fstring { k + 1 } else { k }, name, false)
+            };
             if e != 0 && fstring {
                 if (flag.attached || b[e] == b'=') && python_fields_written(b, e, b[k + 1]) {
                     return true;
@@ -8320,6 +8787,14 @@ const fn flags_written_by(
             if e == 0 && !list && !fstring && b[k] == b'-' && flag_in_cluster(b, k, flag, later) {
                 return true;
             }
+            // `--passw=…`: getopt_long (and MariaDB's clients, argparse) read an
+            // unambiguous prefix of a long option as the option (hostile review 29).
+            let e = if e == 0 && !list && !fstring && b[k] == b'-' && k + 1 < n && b[k + 1] == b'-'
+            {
+                long_prefix_end(b, k, flag.name.as_bytes())
+            } else {
+                e
+            };
             if e != 0 {
                 let q = skip_quotes(b, e);
                 // In a list, the flag's element ends at its closing quote.
@@ -9907,8 +10382,21 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     // A name starts with its first letter, unless the shell removes something first; then
     // the letter it reads first decides which names may follow.
     let first = if b[i].is_ascii_alphabetic() { b[i] } else { 0 };
+    let lead = if first == 0 { first_read(b, i) } else { first };
+    // Hostile review 29's first, by their first two letters (`grep` goes no further).
+    if matches!(lead, b'm' | b'g' | b's')
+        && (first == 0
+            || (i + 1 < b.len()
+                && matches!(
+                    (first, b[i + 1]),
+                    (b'm', b'c' | b'o') | (b'g', b'r') | (b's', b'a')
+                )))
+        && let Some(tool) = operand_secret_of_review_29(b, i, first)
+    {
+        return Some(tool);
+    }
     if !matches!(
-        if first == 0 { first_read(b, i) } else { first },
+        lead,
         b'h' | b'r' | b'm' | b'o' | b'v' | b'e' | b's' | b'w' | b'k'
     ) {
         return None;
@@ -9973,7 +10461,8 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
         return Some("vault login");
     }
     let e = command_named(b, i, first, b"rclone");
-    if e != 0 && rclone_config_secret(b, e) {
+    // `rclone obscure PASSWORD` too (hostile review 29).
+    if e != 0 && (rclone_config_secret(b, e) || subcommand_operand(b, e, b"obscure", 0)) {
         return Some("rclone config");
     }
     let e = command_named(b, i, first, b"expect");
@@ -10850,6 +11339,103 @@ const fn htpasswd_operands(b: &[u8], after: usize) -> bool {
     batch && operand_written(b, after, index, b"Cr")
 }
 
+/// The tools of hostile review 29 that take a password as an operand, at `i` (see
+/// [`operand_secret_at`]; `first` as there): `mc alias set ALIAS URL ACCESS_KEY SECRET_KEY`
+/// (and the older `mc config host add`, `mc admin user add`), `grafana-cli admin
+/// reset-admin-password PASSWORD` (`grafana cli`), `mosquitto_passwd -b FILE USER
+/// PASSWORD`, `samba-tool user create NAME PASSWORD` (`user add`).
+const fn operand_secret_of_review_29(b: &[u8], i: usize, first: u8) -> Option<&'static str> {
+    // The second byte before the calls, for a name that starts plainly (the budget of const
+    // evaluation counts calls).
+    let second = if first != 0 && i + 1 < b.len() {
+        b[i + 1]
+    } else {
+        0
+    };
+    let (m, g, sa) = (
+        matches!(first, 0 | b'm'),
+        matches!(first, 0 | b'g'),
+        matches!(first, 0 | b's'),
+    );
+    let e = if m && matches!(second, 0 | b'c') {
+        command_named(b, i, first, b"mc")
+    } else {
+        0
+    };
+    if e != 0
+        && (pair_operand(b, e, b"alias", b"set", 3)
+            || pair_operand(b, e, b"host", b"add", 3)
+            || pair_operand(b, e, b"user", b"add", 2))
+    {
+        return Some("mc alias set");
+    }
+    let mut e = 0;
+    if g && matches!(second, 0 | b'r') {
+        e = command_named(b, i, first, b"grafana-cli");
+        if e == 0 {
+            e = command_named(b, i, first, b"grafana");
+        }
+    }
+    if e != 0 && subcommand_operand(b, e, b"reset-admin-password", 0) {
+        return Some("grafana-cli");
+    }
+    let e = if m && matches!(second, 0 | b'o') {
+        command_named(b, i, first, b"mosquitto_passwd")
+    } else {
+        0
+    };
+    if e != 0 && mosquitto_passwd_operands(b, e) {
+        return Some("mosquitto_passwd");
+    }
+    let e = if sa && matches!(second, 0 | b'a') {
+        command_named(b, i, first, b"samba-tool")
+    } else {
+        0
+    };
+    if e != 0
+        && (pair_operand(b, e, b"user", b"create", 1) || pair_operand(b, e, b"user", b"add", 1))
+    {
+        return Some("samba-tool");
+    }
+    None
+}
+
+/// Whether the words at `after` hold the words `first` and `second` one after the other,
+/// followed by a written value as the `index`-th operand (`mc alias set ALIAS URL KEY
+/// SECRET`).
+const fn pair_operand(b: &[u8], after: usize, first: &[u8], second: &[u8], index: usize) -> bool {
+    let mut k = after;
+    loop {
+        let (s, w) = next_word(b, k);
+        if s == w {
+            return false;
+        }
+        if word_at(b, s, first) {
+            let (t, x) = next_word(b, w);
+            if t < x && word_at(b, t, second) && operand_written(b, x, index, b"") {
+                return true;
+            }
+        }
+        k = w;
+    }
+}
+
+/// Whether the words at `after` are `mosquitto_passwd`'s in batch mode (`-b`) with a
+/// written password, its third operand (mosquitto_passwd(1)).
+const fn mosquitto_passwd_operands(b: &[u8], after: usize) -> bool {
+    let mut k = after;
+    loop {
+        let (s, w) = next_word(b, k);
+        if s == w {
+            return false;
+        }
+        if cluster_has(b, s, w, b'b') {
+            return operand_written(b, after, 2, b"HI");
+        }
+        k = w;
+    }
+}
+
 /// Whether the words at `after` are `rabbitmqctl`'s `add_user`, `change_password` or
 /// `authenticate_user` with a written password, the operand after the user's name.
 const fn rabbitmq_operands(b: &[u8], after: usize) -> bool {
@@ -10904,6 +11490,7 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
                 | b'c'
                 | b'd'
                 | b'e'
+                | b'g'
                 | b'h'
                 | b'i'
                 | b'k'
@@ -10914,10 +11501,13 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
                 | b'p'
                 | b'r'
                 | b's'
+                | b't'
                 | b'u'
                 | b'v'
                 | b'w'
+                | b'x'
                 | b'z'
+                | b'7'
                 | b'"'
                 | b'\''
                 | b'\\'
@@ -10926,8 +11516,33 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     {
         return None;
     }
-    // The only tools starting with `n` are net-snmp's.
-    if b[i] == b'n' && !at_exactly(b, i, b"net-snmp-") {
+    // The only tools starting with `n` are net-snmp's, Samba's `net` and `nsupdate`.
+    if b[i] == b'n'
+        && !at_exactly(b, i, b"net-snmp-")
+        && !at_exactly(b, i, b"net ")
+        && !at_exactly(b, i, b"nsupdate")
+    {
+        return None;
+    }
+    // The only ones starting with `t`, `g`, `x` or `7` are `twine`, `gcloud` and
+    // `grafana-cli`, FreeRDP's and 7-Zip's: the second byte first, unless the shell removes
+    // it (the budget of const evaluation counts steps, and many words start with `t`).
+    // (`grep` is no `grafana-cli`: its third byte too.)
+    if b[i] == b'g'
+        && i + 2 < b.len()
+        && b[i + 1] == b'r'
+        && !matches!(b[i + 2], b'a' | b'"' | b'\'' | b'\\')
+    {
+        return None;
+    }
+    if matches!(b[i], b't' | b'g' | b'x' | b'7')
+        && i + 1 < b.len()
+        && !(b[i] == b'g' && b[i + 1] == b'r')
+        && !matches!(
+            (b[i], b[i + 1]),
+            (b't', b'w') | (b'g', b'c') | (b'x', b'f') | (b'7', b'z') | (_, b'"' | b'\'' | b'\\')
+        )
+    {
         return None;
     }
     if let Some(tool) = operand_secret_at(b, i) {
@@ -10950,15 +11565,17 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     } else {
         0
     };
-    let mut t = 0;
-    while t < TOOL_COUNT {
+    // Only the tools of that first letter, by the bits of [`TOOLS_BY_FIRST`].
+    let mut mask = TOOLS_BY_FIRST[(first & 127) as usize];
+    while mask != 0 {
+        let t = mask.trailing_zeros() as usize;
+        mask &= mask - 1;
         let name = TOOL_NAMES[t];
-        if name[0] != first || (second != 0 && name[1] != second) {
-            t += 1;
+        if second != 0 && name[1] != second {
             continue;
         }
         let (tool, flags) = TOOLS[t];
-        let end = match_word(b, i, name, true);
+        let end = match_phrase(b, i, name);
         if end != 0 {
             let after = skip_quotes(b, end);
             let separated =
@@ -10970,7 +11587,6 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
                 return Some(tool);
             }
         }
-        t += 1;
     }
     None
 }
@@ -11787,6 +12403,26 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
         }
         g += 1;
     }
+    // (The tool's first two bytes before the call: the budget of const evaluation counts
+    // calls.)
+    if c + 1 < b.len()
+        && matches!(
+            (b[c], b[c + 1]),
+            (b'l', b'd')
+                | (b'i', b'p')
+                | (b's', b's' | b'm')
+                | (b'c', b'u')
+                | (b'r', b'p')
+                | (b'n', b'e')
+                | (b'm', b'y' | b'a')
+                | (b's', b'k')
+                | (b'p', b'o')
+                | (b'b', b'u')
+        )
+        && password_file_reads_input(b, c)
+    {
+        return true;
+    }
     let sudo = word_at(b, k, b"sudo");
     let htpasswd = word_at(b, k, b"htpasswd");
     let mkpasswd = word_at(b, k, b"mkpasswd");
@@ -12078,7 +12714,12 @@ const fn assigned_flag_at(b: &[u8], i: usize) -> bool {
                 let mut f = 0;
                 while f < flags.len() {
                     let flag = &flags[f];
-                    let e = match_word(b, k, flag.name.as_bytes(), false);
+                    let name = flag.name.as_bytes();
+                    let e = if plain_mismatch!(b, k, name) {
+                        0
+                    } else {
+                        match_word(b, k, name, false)
+                    };
                     if e != 0 {
                         let q = skip_quotes(b, e);
                         let value = if q < b.len() && b[q] == b'=' {
@@ -14895,7 +15536,8 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     // Every flag of `TOOLS` begins with `-` (a test holds it), as does `htpasswd -b`: text
     // without one passes none, but for `rabbitmqctl add_user USER PASSWORD`, `mkpasswd
     // PASSWORD`, `openssl passwd PASSWORD`, `vault login TOKEN`, `rclone config create
-    // NAME TYPE pass PASSWORD` and `sqlplus USER/PASSWORD@DB`.
+    // NAME TYPE pass PASSWORD`, `sqlplus USER/PASSWORD@DB`, `mc alias set … SECRET` and
+    // FreeRDP's `/p:PASSWORD` (hostile review 29).
     let mut dash = 0;
     while dash < b.len() && b[dash] != b'-' {
         dash += 1;
@@ -14904,12 +15546,14 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     // (Their first letters first: most bytes start none of them.)
     while dash == b.len()
         && r < b.len()
-        && !(matches!(b[r], b'r' | b'p' | b'v' | b's')
+        && !(matches!(b[r], b'r' | b'p' | b'v' | b's' | b'm' | b'f')
             && (at_exactly(b, r, b"rabbitmqctl")
                 || at_exactly(b, r, b"passwd")
                 || at_exactly(b, r, b"vault")
                 || at_exactly(b, r, b"rclone")
-                || at_exactly(b, r, b"sqlplus")))
+                || at_exactly(b, r, b"sqlplus")
+                || at_exactly(b, r, b"mc")
+                || at_exactly(b, r, b"freerdp")))
     {
         r += 1;
     }
@@ -15288,15 +15932,45 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         if c == b'<' && (secret_process_file_at(b, i) || password_file_fed_at(b, i)) {
             return Some(FED_PASSWORD);
         }
-        if matches!(c, b'<' | b'=') && next == b'(' && process_file_copied_at(b, i) {
-            return Some(SECRET_FILE);
+        if matches!(c, b'<' | b'=') {
+            if next == b'(' && process_file_copied_at(b, i) {
+                return Some(SECRET_FILE);
+            }
+            // `USER=user%password`, `ETCDCTL_USER=user:password`, a CIFS mount's
+            // `username=user%password` (the bytes before the `=` first).
+            if c == b'='
+                && i >= 4
+                && matches!(
+                    (b[i - 4], b[i - 3], b[i - 2], b[i - 1]),
+                    (b'U', b'S', b'E', b'R') | (b'u', b's', b'e', b'r') | (b'n', b'a', b'm', b'e')
+                )
+                && user_password_value_at(b, i)
+            {
+                return Some(COMMAND_PASSWORD);
+            }
         }
         // A line of a configuration file starts after a new line, a quote or the escape of
         // a new line (`\n`), then blanks: its directive is read there, once a line.
-        if (i == 0 || matches!(b[i], b'\n' | b'"' | b'\'' | b'\\' | b'{' | b';'))
-            && credential_directive_at(b, i)
-        {
-            return Some(CONFIG_CREDENTIAL);
+        if i == 0 || matches!(b[i], b'\n' | b'"' | b'\'' | b'\\' | b'{' | b';') {
+            if credential_directive_at(b, i) {
+                return Some(CONFIG_CREDENTIAL);
+            }
+            // `user NAME PASSWORD` in the commands an FTP client reads (`ftp -n <<EOF`), on
+            // a line of its own (a byte test first: many bytes start a line here).
+            let mut u = i + 1;
+            while b[i] == b'\n' && u < n && matches!(b[u], b' ' | b'\t') {
+                u += 1;
+            }
+            if b[i] == b'\n'
+                && u + 4 < n
+                && b[u] == b'u'
+                && b[u + 1] == b's'
+                && b[u + 2] == b'e'
+                && b[u + 3] == b'r'
+                && ftp_user_line_at(b, u)
+            {
+                return Some(FED_PASSWORD);
+            }
         }
         // HAProxy's `user NAME insecure-password VALUE` (HAProxy configuration manual,
         // "userlist").

@@ -1463,10 +1463,15 @@ mod user_data_never_panics {
 
 #[test]
 fn every_flag_of_a_tool_begins_with_a_dash() {
-    // `command_secret` skips text without a `-`, which holds only while this does.
+    // `command_secret` skips text without a `-`, which holds only while this does (but for
+    // FreeRDP's `/p:`, which it looks for by name).
     for (tool, flags) in super::TOOLS {
         for f in *flags {
-            assert!(f.name.starts_with('-'), "{tool} {}", f.name);
+            assert!(
+                f.name.starts_with('-') || tool.contains("freerdp"),
+                "{tool} {}",
+                f.name
+            );
         }
     }
     assert_eq!(command_secret("mysql phunter2"), None);
@@ -6802,6 +6807,239 @@ mod user_data_hostile_review_29_files_read_back {
             "exec 3<>/etc/app/pw; echo hunter2 >&3\nmysql -u root -p\"$(< /etc/app/pw)\"\n",
         ] {
             assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+}
+
+/// Hostile review 29, the tool tables: a global option between a tool and its subcommand,
+/// `--password VALUE` of the tools whose `--password` always takes one, the tools and forms
+/// the tables missed, option prefixes, credentials in values not named like a secret, and
+/// inputs that readers and flags take.
+mod user_data_hostile_review_29_tools {
+    use super::*;
+
+    /// F: option words (with their `=value`, or one value word) between a tool's words (probe 27–29).
+    #[test]
+    fn global_option_before_a_subcommand_refused() {
+        for s in [
+            "docker --debug login -u admin -p hunter2 registry.example.com\n",
+            "az --debug login -u admin@example.com -p hunter2\n",
+            "helm --debug registry login -u admin -p hunter2 r.example.com\n",
+            "docker -D login -u admin -phunter2 r.example.com\n",
+            "podman --log-level=debug login -u admin -p hunter2 r.example.com\n",
+            "docker --config /x login -u admin -p hunter2 r.example.com\n",
+            "helm --kube-context prod registry login -u admin -p hunter2 r.example.com\n",
+            "buildah --debug login --password=hunter2 -u admin r.example.com\n",
+            "oc --insecure-skip-tls-verify login -u admin -p hunter2 https://api:6443\n",
+        ] {
+            assert!(user_data_problem(s).is_some(), "{s}");
+        }
+    }
+
+    /// G: `--password VALUE` of the tools whose `--password` always takes a value (probe 30–33).
+    #[test]
+    fn valued_password_flag_spaced_refused() {
+        for s in [
+            "smbclient //fs/share -U admin --password hunter2 -c ls\n",
+            "helm repo add r https://charts.example.com --username admin --password hunter2\n",
+            "svn checkout --username admin --password hunter2 https://svn.example.com/repo /opt/repo\n",
+            "clickhouse-client --user default --password hunter2 -q 'select 1'\n",
+            "helm pull oci://r/c --username admin --password hunter2\n",
+            "smbclient //fs/share --password hunter2 -U admin\n",
+            "gcloud sql users create app --instance=db --password hunter2\n",
+            "sqlcmd -S db -U sa --password hunter2\n",
+            "sshpass --password hunter2 ssh admin@10.0.0.5\n",
+            "clickhouse client --password hunter2\n",
+            "kubectl config set-credentials admin --password hunter2\n",
+            "svnsync init --username u --password hunter2 file:///r http://x/r\n",
+            "az sql db list --password hunter2\n",
+        ] {
+            assert!(user_data_problem(s).is_some(), "{s}");
+        }
+    }
+
+    /// G: tools and forms the tables did not list (probe 34–47).
+    #[test]
+    fn tools_and_forms_the_tables_missed_refused() {
+        for s in [
+            "7z a -phunter2 /tmp/probe9/o.7z /etc/hostname\n",
+            "unzip -P hunter2 /tmp/x.zip\n",
+            "lftp -u admin,hunter2 sftp://10.0.0.5 -e 'ls; bye'\n",
+            "net ads join -U admin%hunter2\n",
+            "oc login https://api.example.com:6443 -u admin -p hunter2\n",
+            "etcdctl --user root:hunter2 get /x\n",
+            "xfreerdp /v:10.0.0.5 /u:admin /p:hunter2\n",
+            "mc alias set s3 https://minio.example.com admin hunter2\n",
+            "grafana-cli admin reset-admin-password hunter2\n",
+            "mosquitto_passwd -b /etc/mosquitto/passwd app hunter2\n",
+            "slappasswd -s hunter2\n",
+            "kadmin.local -q 'addprinc -pw hunter2 app'\n",
+            "curl --cert /etc/c.pem --key /etc/k.pem --pass hunter2 https://example.com/\n",
+            "curl -E /etc/c.pem:hunter2 https://example.com/\n",
+            "7za x -phunter2 a.7z\n",
+            "unzip -qP hunter2 /tmp/x.zip\n",
+            "lftp --user admin,hunter2 ftp://10.0.0.5\n",
+            "etcdctl --user=root:hunter2 get /x\n",
+            "etcdctl --user root --password hunter2 get /x\n",
+            "xfreerdp3 /v:10.0.0.5 /u:admin /gp:hunter2\n",
+            "mc admin user add s3 app hunter2secret\n",
+            "grafana cli admin reset-admin-password hunter2\n",
+            "mosquitto_passwd -c -b /etc/mosquitto/passwd app hunter2\n",
+            "slappasswd -h {SSHA} -s hunter2\n",
+            "twine upload -u __token__ -p hunter2 dist/*\n",
+            "doveadm pw -s SHA512-CRYPT -p hunter2\n",
+            "samba-tool user create app hunter2\n",
+            "samba-tool user add app hunter2 --given-name=App\n",
+            "kadmin -p admin/admin -w hunter2 -q \"listprincs\"\n",
+            "kadmin.local -q \"cpw -pw hunter2 app\"\n",
+            "curl --cert /etc/c.pem:hunter2 https://example.com/\n",
+            "curl --oauth2-bearer hunter2token https://example.com/\n",
+            "skopeo copy --src-creds admin:hunter2 docker://a docker://b\n",
+            "skopeo inspect --creds=admin:hunter2 docker://a\n",
+            "curl -vE /etc/c.pem:hunter2 https://example.com/\n",
+            "nsupdate -y hmac-sha256:ddns:aHVudGVyMg== /tmp/u\n",
+            "dig -y hmac-sha256:xfr:aHVudGVyMg== @10.0.0.2 example.com AXFR\n",
+            "rclone obscure hunter2\n",
+        ] {
+            assert!(user_data_problem(s).is_some(), "{s}");
+        }
+    }
+
+    /// H: an unambiguous prefix of a long password or passphrase option (`--passw=`, `--passph`), and `#` or `:` in a cluster of curl's flags (probe 48, 58–60).
+    #[test]
+    fn option_prefixes_and_flag_clusters_refused() {
+        for s in [
+            "mysql -u root --passw=hunter2 -e 'select 1'\n",
+            "wget --user=admin --passw=hunter2 https://example.com/f\n",
+            "useradd -m --passw hunter2 app\n",
+            "curl -#u admin:hunter2 https://example.com/\n",
+            "mariadb -u root --passwo=hunter2\n",
+            "wget --http-passw=hunter2 https://example.com/f\n",
+            "usermod --passwor hunter2 app\n",
+            "curl -s#u admin:hunter2 https://example.com/\n",
+            "mysqldump -u root --passwor=hunter2 db\n",
+            "helm repo add r https://charts.example.com --username admin --passw hunter2\n",
+            "gpg --batch --passph hunter2 -c /etc/hostname\n",
+            "gpg --batch --passphr=hunter2 -c /etc/hostname\n",
+            "curl -:u admin:hunter2 https://example.com/\n",
+            "app-cli --db-passw=hunter2 migrate\n",
+            "app-cli --passwo=hunter2 migrate\n",
+        ] {
+            assert!(user_data_problem(s).is_some(), "{s}");
+        }
+    }
+
+    /// I: `USER=user%password`, `ETCDCTL_USER=user:password`, a CIFS mount's `username=user%password`, `openssl -pass env:NAME` of a written variable (probe 49–52).
+    #[test]
+    fn credentials_in_values_not_named_like_a_secret_refused() {
+        for s in [
+            "USER=admin%hunter2 smbclient //fs/share -c ls\n",
+            "mount -t cifs //fs/share /mnt -o username=admin%hunter2\n",
+            "ETCDCTL_USER=root:hunter2 etcdctl get /x\n",
+            "K=hunter2 openssl enc -aes-256-cbc -pass env:K -in /etc/hostname -out /tmp/o\n",
+            "export USER=admin%hunter2; smbclient //fs/share -c ls\n",
+            "mount.cifs //fs/share /mnt -o user=admin%hunter2,vers=3.0\n",
+            "echo \"//fs/share /mnt cifs username=admin%hunter2,uid=0 0 0\" >> /etc/fstab\n",
+            "export ETCDCTL_USER=\"root:hunter2\"; etcdctl get /x\n",
+            "export K=hunter2; openssl rsa -in k.pem -passin env:K -out k2.pem\n",
+            "echo hunter2 > /tmp/k\nopenssl enc -aes-256-cbc -pass file:/tmp/k -in /etc/hostname -out /tmp/o\n",
+        ] {
+            assert!(user_data_problem(s).is_some(), "{s}");
+        }
+    }
+
+    /// J: a password file read from the input or a process substitution (`curl -K -`, `ldapsearch -y /dev/stdin`, `ipmitool -f <(echo …)`), `user NAME PASSWORD` fed to an FTP client (probe 53–56).
+    #[test]
+    fn inputs_readers_and_flags_take_refused() {
+        for s in [
+            "echo 'user = \"admin:hunter2\"' | curl -K - https://example.com/\n",
+            "ftp -n 10.0.0.5 <<EOF\nuser admin hunter2\nls\nbye\nEOF\n",
+            "ldapsearch -x -D cn=admin,dc=x -y /dev/stdin -b dc=x <<< hunter2\n",
+            "ipmitool -I lanplus -H 10.0.0.9 -U admin -f <(echo hunter2) power status\n",
+            "curl -K - https://example.com/ <<< \"user = admin:hunter2\"\n",
+            "lftp 10.0.0.5 <<EOF\nuser admin hunter2\nls\nEOF\n",
+            "echo hunter2 | ldapwhoami -x -D cn=admin,dc=x -y /dev/fd/0\n",
+            "sshpass -f <(echo hunter2) ssh admin@10.0.0.5 true\n",
+            "curl --config <(echo \"user = admin:hunter2\") https://example.com/\n",
+            "printf \"[client]\\npassword=hunter2\\n\" | mysql --defaults-extra-file=/dev/stdin -e \"select 1\"\n",
+            "smbclient //fs/share -A /dev/stdin -c ls <<EOF\nusername = admin\npassword = hunter2\nEOF\n",
+            "skopeo copy --authfile <(echo \"{\\\"auths\\\":{\\\"r\\\":{\\\"auth\\\":\\\"YWRtaW46aHVudGVyMg==\\\"}}}\") docker://r/a docker://r/b\n",
+        ] {
+            assert!(user_data_problem(s).is_some(), "{s}");
+        }
+    }
+
+    /// F–H: ordinary scripts of the same tools pass (fetched values, no password, prompts).
+    #[test]
+    fn ordinary_tool_scripts_pass() {
+        for s in [
+            "docker --config /x login --password-stdin registry.example.com < /run/pw\n",
+            "helm repo add bitnami https://charts.bitnami.com/bitnami\n",
+            "unzip -q a.zip\n",
+            "7z x a.7z\n",
+            "curl -E /etc/pki/client.pem https://example.com/\n",
+            "mount -t nfs 10.0.0.5:/export /mnt\n",
+            "mysql --password mydb\n",
+            "docker --debug login -u admin --password-stdin r.example.com <<< \"$PW\"\n",
+            "helm repo add r https://charts.example.com --username admin --password \"$PW\"\n",
+            "svn checkout --username admin --password \"$SVN_PW\" https://svn.example.com/repo /opt/repo\n",
+            "clickhouse-client --user default --password \"$CH_PW\" -q \"select 1\"\n",
+            "7z a -p\"$ZIP_PW\" /tmp/o.7z /etc/hostname\n",
+            "lftp -u admin,\"$PW\" sftp://10.0.0.5\n",
+            "net ads join -U \"admin%$PW\"\n",
+            "oc login https://api.example.com:6443 -u admin -p \"$OC_PW\"\n",
+            "etcdctl --user \"root:$PW\" get /x\n",
+            "xfreerdp /v:10.0.0.5 /u:admin /p:\"$RDP_PW\"\n",
+            "mc alias set s3 https://minio.example.com admin \"$MINIO_SECRET\"\n",
+            "grafana-cli admin reset-admin-password \"$GF_PW\"\n",
+            "mosquitto_passwd -b /etc/mosquitto/passwd app \"$MQ_PW\"\n",
+            "curl --cert /etc/c.pem --key /etc/k.pem --pass \"$KEY_PW\" https://example.com/\n",
+            "mysql -u root --passw=\"$PW\" -e \"select 1\"\n",
+            "useradd -m --passw \"$HASH\" app\n",
+            "curl -#u \"admin:$PW\" https://example.com/\n",
+            "curl -# -o /tmp/f https://example.com/f\n",
+            "net use\n",
+            "samba-tool dns add dc1 example.com www A 10.0.0.9\n",
+            "mc admin config set s3 notify_webhook:1 endpoint=https://x.example.com\n",
+            "kubectl create secret generic db --from-literal=user=admin\n",
+            "helm upgrade --install app ./chart --set image.tag=1.2\n",
+            "gcloud sql users set-password app --instance=db --prompt-for-password\n",
+            "wget --passive-ftp ftp://example.com/f\n",
+            "skopeo copy docker://a docker://b --dest-creds \"admin:$PW\"\n",
+            "kadmin.local -q \"addprinc -randkey host/x.example.com\"\n",
+            "az --debug login --identity\n",
+            "podman --log-level=debug login -u admin --password-stdin r.example.com < /run/pw\n",
+            "unzip -d /opt/app app.zip\n",
+            "oc get pods -o wide\n",
+            "twine upload dist/*\n",
+            "slappasswd -T /run/secrets/ldap\n",
+            "svn update /opt/repo\n",
+            "etcdctl get /x --user root\n",
+            "USER=admin smbclient //fs/share -U \"$USER%$SMB_PW\" -c ls\n",
+            "mount -t cifs //fs/share /mnt -o credentials=/root/.smbcred,uid=0\n",
+            "curl \"https://example.com/search?username=john%20doe\"\n",
+            "export ETCDCTL_USER=\"root:$ETCD_PW\"; etcdctl get /x\n",
+            "openssl enc -aes-256-cbc -pass env:DB_KEY -in /etc/hostname -out /tmp/o\n",
+            "curl -K /etc/app/curlrc https://example.com/\n",
+            "ftp -n 10.0.0.5 <<EOF\nuser \"$FTP_USER\" \"$FTP_PW\"\nls\nEOF\n",
+            "ldapsearch -x -D cn=admin,dc=x -y /run/secrets/ldap -b dc=x\n",
+            "ipmitool -I lanplus -H 10.0.0.9 -U admin -f /run/secrets/ipmi power status\n",
+            "kubectl apply -f /dev/stdin <<EOF\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\nEOF\n",
+            "mount -t cifs //fs/share /mnt -o username=admin,password=\"$SMB_PW\"\n",
+            "echo \"$PW\" | ldapwhoami -x -D cn=admin,dc=x -y /dev/stdin\n",
+            "mysql --passw mydb\n",
+            "gpg --batch --pinentry-mode loopback --passphrase \"$GPG_PW\" -c /etc/hostname\n",
+            "app-cli --pass-through --path=/opt/app\n",
+            "curl -: https://a.example.com/ -: https://b.example.com/\n",
+            "app-cli --db-passw=\"$DB_PW\" migrate\n",
+            "nsupdate -k /etc/bind/ddns.key /tmp/u\n",
+            "dig +short example.com @10.0.0.2\n",
+            "rclone copy /data s3:bucket/data\n",
+            "skopeo copy --authfile /run/containers/auth.json docker://r/a docker://r/b\n",
+            "openssl enc -aes-256-cbc -pass file:/run/secrets/key -in /etc/hostname -out /tmp/o\n",
+            "apt-get install -y vsftpd\ncurl -fsSL ftp://mirror.example.com/pub/x.tgz -o /tmp/x.tgz\ncat > /etc/app/run.conf <<EOF\nuser app app-group\nEOF\n",
+        ] {
+            assert_eq!(user_data_problem(s), None, "{s}");
         }
     }
 }
