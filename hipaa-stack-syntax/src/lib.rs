@@ -2988,20 +2988,40 @@ const fn runs_ftp_client(b: &[u8]) -> bool {
 /// (`--authentication-file`), `mysql --defaults-extra-file=FILE`, a registry client's
 /// `--authfile FILE` (`skopeo`, `podman`, `buildah`; hostile review 29).
 const fn password_file_flag(b: &[u8], c: usize, f: usize, e: usize) -> bool {
+    password_file_flag_of(password_file_tool(b, c), b, f, e)
+}
+
+/// Which tool of [`password_file_flag`] is named at `c` (0: none), read once for all the
+/// flags of its command.
+const fn password_file_tool(b: &[u8], c: usize) -> u8 {
     if at_exactly(b, c, b"ldap") {
-        span_is(b, f, e, b"-y")
+        1
     } else if word_at(b, c, b"ipmitool") || word_at(b, c, b"sshpass") {
-        span_is(b, f, e, b"-f")
+        2
     } else if word_at(b, c, b"curl") {
-        span_is(b, f, e, b"-K") || span_is(b, f, e, b"--config")
+        3
     } else if word_at(b, c, b"smbclient") || word_at(b, c, b"rpcclient") || word_at(b, c, b"net") {
-        span_is(b, f, e, b"-A") || span_is(b, f, e, b"--authentication-file")
+        4
     } else if word_at(b, c, b"skopeo") || word_at(b, c, b"podman") || word_at(b, c, b"buildah") {
-        span_is(b, f, e, b"--authfile")
+        5
     } else if at_exactly(b, c, b"mysql") || at_exactly(b, c, b"mariadb") {
-        span_is(b, f, e, b"--defaults-file") || span_is(b, f, e, b"--defaults-extra-file")
+        6
     } else {
-        false
+        0
+    }
+}
+
+/// Whether `b[f..e]` is a flag with which the tool `tool` ([`password_file_tool`]) reads a
+/// password file.
+const fn password_file_flag_of(tool: u8, b: &[u8], f: usize, e: usize) -> bool {
+    match tool {
+        1 => span_is(b, f, e, b"-y"),
+        2 => span_is(b, f, e, b"-f"),
+        3 => span_is(b, f, e, b"-K") || span_is(b, f, e, b"--config"),
+        4 => span_is(b, f, e, b"-A") || span_is(b, f, e, b"--authentication-file"),
+        5 => span_is(b, f, e, b"--authfile"),
+        6 => span_is(b, f, e, b"--defaults-file") || span_is(b, f, e, b"--defaults-extra-file"),
+        _ => false,
     }
 }
 
@@ -3014,14 +3034,32 @@ const fn span_is(b: &[u8], s: usize, e: usize, name: &[u8]) -> bool {
 /// ([`password_file_flag`] given `/dev/stdin`, `/dev/fd/0`, `/proc/self/fd/0`, or `-` for
 /// curl's `-K`): `ldapsearch -y /dev/stdin <<< …`, `echo … | curl -K -`.
 const fn password_file_reads_input(b: &[u8], c: usize) -> bool {
+    password_file_given(b, c, false)
+}
+
+/// Whether the command named at `c` is given, by a [`password_file_flag`], a file that
+/// something but a fetch may write (`printf hunter2 > ./pw; ldapsearch -y ./pw`, a copy of
+/// it, a name made by an expansion; [`file_only_fetched`]; hostile review 29).
+const fn password_file_written(b: &[u8], c: usize) -> bool {
+    password_file_given(b, c, true)
+}
+
+/// [`password_file_reads_input`] (`written` false) or [`password_file_written`].
+const fn password_file_given(b: &[u8], c: usize, written: bool) -> bool {
+    let tool = password_file_tool(b, c);
+    if tool == 0 {
+        return false;
+    }
     let mut j = c;
-    while j < b.len() && !command_end(b, j) {
+    // (A call only at an operator's byte or a flag's dash: the budget of const evaluation
+    // counts calls.)
+    while j < b.len() && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j)) {
         if b[j] == b'-' && blank_before(b, j) {
             let mut f = j;
             while f < b.len() && (name_byte(b[f]) || b[f] == b'-') {
                 f += 1;
             }
-            if password_file_flag(b, c, j, f) {
+            if password_file_flag_of(tool, b, j, f) {
                 let v = if f < b.len() && b[f] == b'=' {
                     f + 1
                 } else {
@@ -3033,10 +3071,16 @@ const fn password_file_reads_input(b: &[u8], c: usize) -> bool {
                 while ve > v && matches!(b[ve - 1], b'"' | b'\'') {
                     ve -= 1;
                 }
-                if span_is(b, v, ve, b"/dev/stdin")
+                let input = span_is(b, v, ve, b"/dev/stdin")
                     || span_is(b, v, ve, b"/dev/fd/0")
                     || span_is(b, v, ve, b"/proc/self/fd/0")
-                    || (span_is(b, v, ve, b"-") && b[c] == b'c')
+                    || (span_is(b, v, ve, b"-") && b[c] == b'c');
+                if (!written && input)
+                    || (written
+                        && !input
+                        && ve > v
+                        && b[v] != b'<'
+                        && (b[v] == b'$' || !file_only_fetched(b, v, ve, c)))
                 {
                     return true;
                 }
@@ -3115,6 +3159,19 @@ const fn file_written_from_text(b: &[u8], q: usize, f: usize, before: usize) -> 
                 }
             }
         }
+        // A copy, a move or a link of such a file (`cp ./a ./b`, `ln -s ./a ./b`; hostile
+        // review 29), read by its last word.
+        if k + 3 < before
+            && matches!(
+                (b[k], b[k + 1]),
+                (b'c', b'p') | (b'm', b'v') | (b'l', b'n') | (b'i', b'n')
+            )
+            && (k == 0 || matches!(b[k - 1], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|'))
+            && (matches!(b[k + 2], b' ' | b'\t') || word_at(b, k, b"install"))
+            && copied_from_text(b, k, q, f)
+        {
+            return true;
+        }
         if b[k] == b'>' && (k == 0 || b[k - 1] != b'>') {
             let mut t = k + 1;
             if t < b.len() && b[t] == b'>' {
@@ -3135,6 +3192,49 @@ const fn file_written_from_text(b: &[u8], q: usize, f: usize, before: usize) -> 
             }
         }
         k += 1;
+    }
+    false
+}
+
+/// Whether the `cp`, `mv`, `ln` or `install` at `k` makes the file named `b[q..f]` (its
+/// last word) from a file written with text before it ([`file_written_from_text`]).
+const fn copied_from_text(b: &[u8], k: usize, q: usize, f: usize) -> bool {
+    let mut w = k;
+    let mut last = (0, 0);
+    let mut sources = [(0usize, 0usize); 4];
+    let mut count = 0;
+    loop {
+        let (s, e) = next_word(b, w);
+        if s == e || matches!(b[s], b'>' | b'<' | b'|') {
+            break;
+        }
+        w = e;
+        if w == next_word(b, k).1 || b[s] == b'-' {
+            continue;
+        }
+        if last.1 > last.0 && count < 4 {
+            sources[count] = last;
+            count += 1;
+        }
+        last = (skip_quotes(b, s), e);
+    }
+    let (ds, mut de) = last;
+    while de > ds && matches!(b[de - 1], b'"' | b'\'') {
+        de -= 1;
+    }
+    if !(de > ds && de - ds == f - q && names_equal(b, ds, q, f - q)) {
+        return false;
+    }
+    let mut i = 0;
+    while i < count {
+        let (s, mut e) = sources[i];
+        while e > s && matches!(b[e - 1], b'"' | b'\'') {
+            e -= 1;
+        }
+        if e > s && file_written_from_text(b, s, e, k) {
+            return true;
+        }
+        i += 1;
     }
     false
 }
@@ -8292,7 +8392,11 @@ const fn match_word(b: &[u8], i: usize, needle: &[u8], ignore_case: bool) -> usi
             let c = if b[k] == b'\\' { continuation(b, k) } else { 0 };
             if c > 0 {
                 k += c;
-            } else if b[k] == b'"' || b[k] == b'\'' {
+            } else if b[k] == b'"'
+                || b[k] == b'\''
+                // The `$` of `$'…'` and `$"…"` (`my$''sql`, `cu$'r'l`; hostile review 29).
+                || (b[k] == b'$' && k + 1 < len && (b[k + 1] == b'\'' || b[k + 1] == b'"'))
+            {
                 k += 1;
             } else if b[k] == b'\\' && k + 1 < len && b[k + 1] != b'\n' {
                 k += 1;
@@ -8381,6 +8485,17 @@ const fn written_at(b: &[u8], v: usize) -> bool {
     let v = skip_quotes(b, v);
     if v < b.len() && (b[v] == b'$' || b[v] == b'`') {
         return literal_expansion(b, v) || substitution_written_at(b, v) || variable_written(b, v);
+    }
+    // A brace expansion makes written words (`{h..h}unter2`, `{,}hunter2`; hostile review
+    // 29), a placeholder (`{{password}}`, `{password}`) none.
+    if v + 1 < b.len() && b[v] == b'{' && b[v + 1] != b'{' {
+        let mut j = v + 1;
+        while j < b.len() && !matches!(b[j], b'}' | b' ' | b'\t' | b'\n' | b'"' | b'\'') {
+            if b[j] == b',' || (b[j] == b'.' && j + 1 < b.len() && b[j + 1] == b'.') {
+                return true;
+            }
+            j += 1;
+        }
     }
     v < b.len()
         && blank(b, v) == 0
@@ -9314,6 +9429,11 @@ const fn arguments_may_flag(b: &[u8], flags: &[Flag]) -> bool {
                 e += 1;
             }
         }
+        // bash calls `command_not_found_handle` with the words of any command it does not
+        // find (`run-query -u root -p…`; hostile review 29): any command's words.
+        if s < e && e - s == 24 && at_exactly(b, s, b"command_not_found_handle") {
+            return true;
+        }
         if s < e && function_calls_flag(b, s, e, flags) {
             return true;
         }
@@ -9364,6 +9484,14 @@ const fn function_calls_flag(b: &[u8], s: usize, e: usize, flags: &[Flag]) -> bo
         {
             c += 1;
             continue;
+        }
+        // `mapfile -C NAME` calls it with the lines it reads (hostile review 29).
+        let mut p = c;
+        while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+            p -= 1;
+        }
+        if p >= 2 && b[p - 1] == b'C' && b[p - 2] == b'-' {
+            return true;
         }
         let mut later = LaterSetters::NONE;
         if flags_written_by(b, c + len, flags, true, &mut later) {
@@ -10391,7 +10519,7 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
                     (first, b[i + 1]),
                     (b'm', b'c' | b'o') | (b'g', b'r') | (b's', b'a')
                 )))
-        && let Some(tool) = operand_secret_of_review_29(b, i, first)
+        && let Some(tool) = admin_operand_secret(b, i, first)
     {
         return Some(tool);
     }
@@ -11339,12 +11467,12 @@ const fn htpasswd_operands(b: &[u8], after: usize) -> bool {
     batch && operand_written(b, after, index, b"Cr")
 }
 
-/// The tools of hostile review 29 that take a password as an operand, at `i` (see
+/// Administration tools that take a password as an operand (hostile review 29), at `i` (see
 /// [`operand_secret_at`]; `first` as there): `mc alias set ALIAS URL ACCESS_KEY SECRET_KEY`
 /// (and the older `mc config host add`, `mc admin user add`), `grafana-cli admin
 /// reset-admin-password PASSWORD` (`grafana cli`), `mosquitto_passwd -b FILE USER
 /// PASSWORD`, `samba-tool user create NAME PASSWORD` (`user add`).
-const fn operand_secret_of_review_29(b: &[u8], i: usize, first: u8) -> Option<&'static str> {
+const fn admin_operand_secret(b: &[u8], i: usize, first: u8) -> Option<&'static str> {
     // The second byte before the calls, for a name that starts plainly (the budget of const
     // evaluation counts calls).
     let second = if first != 0 && i + 1 < b.len() {
@@ -11459,7 +11587,12 @@ const fn first_read(b: &[u8], i: usize) -> u8 {
         };
         if c > 0 {
             lead += c;
-        } else if b[lead] == b'"' || b[lead] == b'\'' {
+        } else if b[lead] == b'"'
+            || b[lead] == b'\''
+            || (b[lead] == b'$'
+                && lead + 1 < b.len()
+                && (b[lead + 1] == b'\'' || b[lead + 1] == b'"'))
+        {
             lead += 1;
         } else {
             if b[lead] == b'\\' && lead + 1 < b.len() && b[lead + 1] != b'\n' {
@@ -11551,6 +11684,23 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     if b[i] == b's' && at_exactly(b, i, b"snmp") {
         return snmp_tool_secret_at(b, i + 4);
     }
+    if i + 1 < b.len()
+        && matches!(
+            (b[i], b[i + 1]),
+            (b'l', b'd')
+                | (b'i', b'p')
+                | (b'c', b'u')
+                | (b's', b'm' | b'k')
+                | (b'r', b'p')
+                | (b'n', b'e')
+                | (b'm', b'y' | b'a')
+                | (b'p', b'o')
+                | (b'b', b'u')
+        )
+        && password_file_written(b, i)
+    {
+        return Some("password file");
+    }
     // The first byte `match_word` compares (see `first_read`): a tool of another first
     // letter is not matched at all (the budget of const evaluation counts the steps of
     // `match_word`, and most words are no tool).
@@ -11578,8 +11728,16 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
         let end = match_phrase(b, i, name);
         if end != 0 {
             let after = skip_quotes(b, end);
-            let separated =
-                after == b.len() || blank(b, after) > 0 || matches!(b[after], b',' | b'<' | b'>');
+            // (`)` after an extended pattern's name: `@(mysql) -p…`; hostile review 29.)
+            let separated = after == b.len()
+                || blank(b, after) > 0
+                || matches!(b[after], b',' | b'<' | b'>')
+                || (b[after] == b')'
+                    && after + 1 < b.len()
+                    && blank(b, after + 1) > 0
+                    && i >= 2
+                    && b[i - 1] == b'('
+                    && matches!(b[i - 2], b'@' | b'!' | b'+' | b'?' | b'*'));
             if (separated && flags_written_by(b, after, flags, false, later))
                 || ((separated || matches!(b[after], b'\n' | b';' | b'|' | b'&' | b')'))
                     && xargs_fed_text(b, i, false))
@@ -11613,6 +11771,10 @@ const QUOTED_OPERATOR_IN_PARTS: &str = "user data in cloud-config or MIME parts 
 /// cannot read as script (hostile review 26).
 const RUN_TEXT: &str = "user data may not run text it makes as commands: printed (`echo`, `printf`, `yes`, a here-string, `sed`, a `jq` that writes text) into a shell (`| bash`, `| sh`, `| . /dev/stdin`, `| su`), a here-string given to a shell (`bash <<< …`), a process substitution read as a script (`. <(echo …)`), nor a variable or a substitution holding written text expanded into the script of `eval`, of a shell's `-c` or of a here-document given to a shell (`c=$(echo '…'); eval \"$c\"`, `printf -v c …; bash -c \"$c\"`): the check reads the script as written, not the commands that text becomes, and cannot tell whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the commands themselves, in the script, in `-c '…'` or in a here-document (`bash <<'EOF'`), and give a shell's script values as arguments or exported variables (`bash -c 'git clone \"$1\"' _ \"$REPO\"`)";
 const TEXT_COMMAND_REDEFINED: &str = "user data may not redefine `echo`, `printf`, `sed`, `grep`, `egrep`, `fgrep` or `logger` (a function or an alias of that name, also through `eval` or `BASH_ALIASES`, `enable -n`, `hash -p`, `BASH_CMDS`, or a file of that name that it writes, copies, moves or links), nor turn on `shopt -s expand_aliases`, which lets an alias of any name run anything, nor redefine a command whose output a password reader may be fed (`aws`, `curl`, `wget`, `cat`, `jq`, `head`, `tail`, `tr`, `cut`, `base64`, `sort`, `uniq`, `openssl`, `pwgen`, `uuidgen`, `vault`: a function, an alias, or a file of that name written, or copied, moved, linked or installed from a file of another name), nor run text through `sed`'s `e` command or flag: the check reads what their quotes hold as text, which would then run as commands, and cannot tell whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the script's own commands names of their own";
+/// Why a word spelled by a brace expansion is refused.
+const BRACE_SPELLED: &str = "user data may not spell a command's name or a flag with a brace expansion (`ch{p..p}asswd`, `-{p..p}…`, `--pass{w,}ord=…`, `{x..x}`, `{,}`): the check cannot read the words bash makes of it, nor whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the word itself";
+/// Why a NUL byte is refused.
+const NUL_BYTE: &str = "user data may not hold a NUL byte: bash drops it from the words it reads (`my\\0sql` runs `mysql`, `-\\0p…` is `-p…`), so the check cannot read the words the shell runs, nor whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); remove it";
 /// Why escapes that spell characters are refused.
 const SPELLED: &str = "user data may not spell printable characters with escapes (`\\x6d`, `\\155`, `\\u006d`, `\\x7c` in `$'…'`, `printf` or `echo`): the check cannot read the text they make, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the characters themselves";
 /// Why a command named at boot is refused when it is given a password flag.
@@ -12318,6 +12480,100 @@ const fn pattern_command_at(b: &[u8], i: usize, ws: usize, ps: usize, we: usize)
         t += 1;
     }
     false
+}
+
+/// Whether `i` starts a setting that names a program a tool runs for its password
+/// (hostile review 29), given one the check cannot trace to a fetch: `--password-command`
+/// and `--passcommand` (restic, rclone), `…_PASSWORD_COMMAND=` and `…_PASSCOMMAND=`
+/// (`RESTIC_PASSWORD_COMMAND`, `BORG_PASSCOMMAND`), whose text must run a fetch
+/// ([`fetching_command`]: `'aws secretsmanager get-secret-value …'`, not `'echo …'`); and
+/// `…_ASKPASS=` (`GIT_ASKPASS`, `SSH_ASKPASS`, `SUDO_ASKPASS`), whose program may not be a
+/// file the script writes or a name made at boot ([`file_only_fetched`]).
+const fn password_command_at(b: &[u8], i: usize) -> bool {
+    let (command, len) = if at_exactly(b, i, b"--password-command") {
+        (true, 18)
+    } else if at_exactly(b, i, b"--passcommand") {
+        (true, 13)
+    } else if at_exactly(b, i, b"_PASSWORD_COMMAND=") {
+        (true, 17)
+    } else if at_exactly(b, i, b"_PASSCOMMAND=") {
+        (true, 12)
+    } else if at_exactly(b, i, b"_ASKPASS=") {
+        (false, 8)
+    } else {
+        return false;
+    };
+    let mut v = i + len;
+    if v < b.len() && b[v] == b'=' {
+        v += 1;
+    } else if command && v < b.len() && matches!(b[v], b' ' | b'\t') {
+        v = skip_blanks(b, v);
+    } else {
+        return false;
+    }
+    let q = skip_quotes(b, v);
+    if q >= b.len() || matches!(b[q], b'\n' | b';' | b'&' | b'|') {
+        return false;
+    }
+    if command {
+        return !fetching_command(b, q);
+    }
+    let (_, e) = next_word(b, q);
+    let mut e = e;
+    while e > q && matches!(b[e - 1], b'"' | b'\'') {
+        e -= 1;
+    }
+    e > q && (b[q] == b'$' || b[q] == b'`' || !file_only_fetched(b, q, e, i))
+}
+
+/// Whether the `{` at `i` opens a brace expansion that spells a word bash makes at boot
+/// (hostile review 29): a sequence of one value (`{p..p}`) or a list of empty words (`{,}`),
+/// anywhere; any brace expansion in a flag's name (`-{p..p}…`, `--pass{w,}ord=…`, not
+/// `--exclude={a,b}`), or in a command's name of letters (`ch{p..p}asswd`, `{,mysql}`; not a
+/// path's `/opt/{a,b}/x`, nor JSON's `{"a":1,"b":2}`).
+const fn brace_spells_at(b: &[u8], i: usize) -> bool {
+    let n = b.len();
+    let mut j = i + 1;
+    let mut list = false;
+    let mut plain = true;
+    let mut empty = true;
+    while j < n && !matches!(b[j], b'}' | b' ' | b'\t' | b'\n' | b';' | b'|' | b'&') {
+        let x = b[j];
+        if x == b',' || (x == b'.' && j + 1 < n && b[j + 1] == b'.') {
+            list = true;
+        } else {
+            empty = false;
+        }
+        plain = plain && (x.is_ascii_alphanumeric() || matches!(x, b',' | b'.' | b'-' | b'_'));
+        j += 1;
+    }
+    if !(list && j < n && b[j] == b'}') {
+        return false;
+    }
+    // `{,}`, `{,,}`, and `{X..X}`.
+    if empty || (j == i + 5 && b[i + 2] == b'.' && b[i + 3] == b'.' && b[i + 1] == b[i + 4]) {
+        return true;
+    }
+    // The word that holds it.
+    let mut ws = i;
+    while ws > 0
+        && !matches!(
+            b[ws - 1],
+            b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'`'
+        )
+    {
+        ws -= 1;
+    }
+    let q = skip_quotes(b, ws);
+    if q < i && b[q] == b'-' {
+        // A flag's name: the brace before any `=`.
+        let mut k = q;
+        while k < i && b[k] != b'=' {
+            k += 1;
+        }
+        return k == i;
+    }
+    plain && command_position(b, ws)
 }
 
 /// Whether the `{` at `i` opens a brace expansion (a `,` or `..` before its `}`, in one
@@ -13660,11 +13916,26 @@ const fn fetched_from(b: &[u8], v: usize, limit: usize, depth: u8) -> bool {
             }
         }
         // The name written anywhere else as a word (`for PW in …`, `declare -n r=PW`,
-        // `getopts a PW`): a setter the check does not read. (Not a key, `PW:`.)
+        // `getopts a PW`, `command read -r PW<<<…`, `declare PW\=…`): a setter the check
+        // does not read. (Not a key, `PW:`.)
         if eq >= b.len()
             || matches!(
                 b[eq],
-                b' ' | b'\t' | b'\n' | b'\r' | b';' | b')' | b'}' | b'"' | b'\'' | b'[' | b','
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'\r'
+                    | b';'
+                    | b')'
+                    | b'}'
+                    | b'"'
+                    | b'\''
+                    | b'['
+                    | b','
+                    | b'<'
+                    | b'>'
+                    | b'|'
+                    | b'&'
+                    | b'\\'
             )
         {
             return false;
@@ -14139,7 +14410,17 @@ const fn jq_stage_fetched(b: &[u8], k: usize) -> bool {
 /// `/dev/urandom`, or a function of the script that runs one ([`fetching_function`]).
 const fn fetching_command(b: &[u8], k: usize) -> bool {
     if k < b.len() && b[k] == b'a' && word_at(b, k, b"aws") {
-        return !word_at(b, skip_blanks(b, k + 3), b"configure");
+        let service = skip_blanks(b, k + 3);
+        if word_at(b, service, b"ec2") {
+            // Not the user data itself, which holds the script's own text (`aws ec2
+            // describe-instance-attribute --attribute userData`; hostile review 29).
+            let mut e = service;
+            while e < b.len() && !matches!(b[e], b';' | b'|' | b'&' | b'\n' | b')') {
+                e += 1;
+            }
+            return !range_holds(b, service, e, b"userdata");
+        }
+        return !word_at(b, service, b"configure");
     }
     let mut e = k;
     while e < b.len()
@@ -14156,6 +14437,13 @@ const fn fetching_command(b: &[u8], k: usize) -> bool {
         let mut quote = 0u8;
         while j < e {
             if lower!(b[j]) == b'f' && at_ignore_case(b, j, b"file") {
+                return false;
+            }
+            // Nor the metadata service's `latest/user-data`, the script's own text (hostile
+            // review 29).
+            if b[j] == b'u'
+                && (at_ignore_case(b, j, b"user-data") || at_ignore_case(b, j, b"userdata"))
+            {
                 return false;
             }
             if quote != 0 {
@@ -14280,12 +14568,21 @@ const fn fed_words_fetched(b: &[u8], s: usize, e: usize) -> bool {
 /// the script: its last part is named nowhere else but where a fetching command
 /// ([`fetching_command`]) writes it (`aws … --output text > /root/pw`) or `echo`/`printf`
 /// write fetched values alone into it, before `at`.
+///
+/// Not a file the system writes from what the script gives it (`useradd -c hunter2 …` then
+/// `/etc/passwd`, `hostnamectl set-hostname` then `/etc/hostname`, `logger` then
+/// `/var/log/…`), nor cloud-init's copy of the user data itself (`/var/lib/cloud/`; hostile
+/// review 29): [`system_written_path`].
 const fn file_only_fetched(b: &[u8], q: usize, f: usize, at: usize) -> bool {
     // (Not a file descriptor's path, `/dev/fd/3`, `/dev/stdin`, `/proc/self/fd/…`.)
     if f == q + 9 && at_exactly(b, q, b"/dev/null") {
         return true;
     }
-    if f <= q || range_holds(b, q, f, b"dev/") || range_holds(b, q, f, b"proc/") {
+    if f <= q
+        || range_holds(b, q, f, b"dev/")
+        || range_holds(b, q, f, b"proc/")
+        || system_written_path(b, q, f)
+    {
         return false;
     }
     // A brace expansion anywhere may make any name (`cp /d/{a,p}w`).
@@ -14367,6 +14664,30 @@ const fn file_only_fetched(b: &[u8], q: usize, f: usize, at: usize) -> bool {
         k += 1;
     }
     true
+}
+
+/// Whether the path `b[q..f]` names a file that the system writes from what a script gives
+/// it, or a copy of the user data: the account databases (`/etc/passwd`, `/etc/group`,
+/// `/etc/shadow`, `/etc/gshadow`), `/etc/hostname`, `/etc/hosts`, `/etc/machine-info`,
+/// anything under `/var/log/`, `/run/log/` or `/sys/`, and cloud-init's `/var/lib/cloud/`
+/// (which keeps the user data, `/var/lib/cloud/instance/user-data.txt`).
+const fn system_written_path(b: &[u8], q: usize, f: usize) -> bool {
+    let mut p = q;
+    while p < f && matches!(b[p], b'"' | b'\'') {
+        p += 1;
+    }
+    let len = f - p;
+    (len == 11 && at_exactly(b, p, b"/etc/passwd"))
+        || (len == 10 && at_exactly(b, p, b"/etc/group"))
+        || (len == 11 && at_exactly(b, p, b"/etc/shadow"))
+        || (len == 12 && at_exactly(b, p, b"/etc/gshadow"))
+        || (len == 13 && at_exactly(b, p, b"/etc/hostname"))
+        || (len == 10 && at_exactly(b, p, b"/etc/hosts"))
+        || (len == 17 && at_exactly(b, p, b"/etc/machine-info"))
+        || at_exactly(b, p, b"/var/log/")
+        || at_exactly(b, p, b"/var/lib/cloud/")
+        || at_exactly(b, p, b"/run/log/")
+        || at_exactly(b, p, b"/sys/")
 }
 
 /// Whether the file named by the word that holds `k` is only read there: after `<` (not
@@ -14906,14 +15227,33 @@ const fn sshpass_readable(b: &[u8], w: usize) -> bool {
             return file_only_fetched(b, skip_quotes(b, vs), ve, w);
         }
         if e == s + 2 && b[s + 1] == b'e' {
-            // Each `SSHPASS=` before must assign a fetch.
+            // Each `SSHPASS=` before must assign a fetch, and no other setter may name it
+            // (`read -r SSHPASS <<< …`, `printf -v SSHPASS …`; hostile review 29): only
+            // its expansions and `export`, `readonly`, `unset` of the name alone.
             let mut j = 0;
-            while j + 8 < w {
-                if b[j] == b'S' && at_exactly(b, j, b"SSHPASS=") && (j == 0 || !name_byte(b[j - 1]))
+            while j + 7 < w {
+                if b[j] == b'S' && at_exactly(b, j, b"SSHPASS") && (j == 0 || !name_byte(b[j - 1]))
                 {
-                    let value = skip_quotes(b, j + 8);
-                    if !substitution_fetches(b, value, j) {
-                        return false;
+                    let after = j + 7;
+                    if after < b.len() && b[after] == b'=' {
+                        let value = skip_quotes(b, after + 1);
+                        if !substitution_fetches(b, value, j) {
+                            return false;
+                        }
+                    } else if !(after < b.len() && name_byte(b[after]))
+                        && !(j > 0
+                            && (b[j - 1] == b'$'
+                                || (b[j - 1] == b'{' && j > 1 && b[j - 2] == b'$')))
+                    {
+                        let c = first_word_from(b, command_start(b, j));
+                        if !(c < j
+                            && (word_at(b, c, b"export")
+                                || word_at(b, c, b"readonly")
+                                || word_at(b, c, b"unset"))
+                            && !command_has_flag(b, c, b'n', b""))
+                        {
+                            return false;
+                        }
                     }
                 }
                 j += 1;
@@ -15418,6 +15758,15 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             {
                 return Some(DYNAMIC_COMMAND);
             }
+            b'{' if i + 1 < n
+                && !matches!(b[i + 1], b' ' | b'\t' | b'\n')
+                && (i == 0 || b[i - 1] != b'$')
+                && brace_spells_at(b, i)
+                && !quoted_at(b, i)
+                && !in_comment(b, i) =>
+            {
+                return Some(BRACE_SPELLED);
+            }
             b'?' | b'*' | b'[' | b'@' | b'+' | b'!'
                 if !ec2launch
                     && (matches!(b[i], b'?' | b'*' | b'[') || (i + 1 < n && b[i + 1] == b'('))
@@ -15776,6 +16125,9 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         // The next byte, in lower case (0 at the end), which most checks below look at
         // before they call anything.
         let next = if i + 1 < n { lower!(b[i + 1]) } else { 0 };
+        if c == 0 {
+            return Some(NUL_BYTE);
+        }
         if c == b'{' && at_ignore_case(b, i, b"{{resolve:") {
             return Some(DYNAMIC_REFERENCE);
         }
@@ -15819,6 +16171,16 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             );
         if (at_word && command_secret_at(b, i, &mut later).is_some())
             || (c == b'=' && assigned_flag_at(b, i))
+            || (((c == b'-'
+                && next == b'-'
+                && i + 11 < n
+                && b[i + 2] == b'p'
+                && (b[i + 6] == b'c' || b[i + 11] == b'c'))
+                || (c == b'_'
+                    && i + 10 < n
+                    && ((next == b'p' && (b[i + 5] == b'C' || b[i + 10] == b'C'))
+                        || (next == b'a' && b[i + 8] == b'='))))
+                && password_command_at(b, i))
         {
             return Some(COMMAND_PASSWORD);
         }

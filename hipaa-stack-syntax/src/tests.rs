@@ -7043,3 +7043,143 @@ mod user_data_hostile_review_29_tools {
         }
     }
 }
+
+/// Hostile review 29, tenth probe: values spelled by brace expansion (`{h..h}unter2`),
+/// names and flags spelled by it (`ch{p..p}asswd`, `-{p..p}…`), `$''` inside a name, NUL
+/// bytes, `read` behind `command` with its redirection glued, `command_not_found_handle` and
+/// `mapfile -C`, extended patterns, password files written or copied by the script,
+/// password commands and askpass programs; files the system fills from the script's words
+/// and the user data itself; the ordinary scripts of the probe.
+mod user_data_hostile_review_29_tenth_probe {
+    use super::*;
+
+    /// Each was confirmed with bash (NUL bytes past the second line, as bash reads them).
+    #[test]
+    fn probe_attacks_are_refused() {
+        for text in [
+            "# hunter2 reaches the database client's credential option: a one-letter brace sequence starts the value\nmysql -u root -p{h..h}unter2 -e 'select 1'\n",
+            "# hunter2 reaches the ssh wrapper's credential option: a one-letter brace sequence starts the value\nsshpass -p {h..h}unter2 ssh app@10.0.0.5 true\n",
+            "# hunter2 reaches the http client's user option after the colon: a brace sequence starts that part\ncurl -u admin:{h..h}unter2 https://example.com/\n",
+            "# hunter2 reaches the account tool's hash option: a brace sequence starts the value\nuseradd -p {h..h}unter2 bob\n",
+            "# hunter2 reaches the batch-mode operand of the web auth file tool: a brace sequence starts it\nhtpasswd -b /etc/nginx/.htpasswd admin {h..h}unter2\n",
+            "# hunter2 reaches the registry login option: a brace sequence starts the value\ndocker login -u bob -p {h..h}unter2 registry.example.com\n",
+            "# hunter2 reaches a cloud CLI option named for a master credential: a brace sequence starts the value\naws rds modify-db-instance --db-instance-identifier ehr --master-user-password {h..h}unter2\n",
+            "# hunter2 reaches the file-sharing client's user%secret option: a brace sequence starts the value\nsmbclient //srv/share -U bob%{h..h}unter2\n",
+            "# hunter2 reaches the database client's credential option twice: an empty brace list starts the value\nmysql -u root -p{,}hunter2 -e 'select 1'\n",
+            "# hunter2 reaches the database client's credential option: its letter is a one-letter brace sequence\nmysql -u root -{p..p}hunter2 -e 'select 1'\n",
+            "# hunter2 reaches the http client's user option: the option letter is a brace sequence\ncurl -{u..u} admin:hunter2 https://example.com/\n",
+            "# hunter2 reaches the database client's long credential option: one letter of its name is a brace sequence\nmysql -u root --pass{w..w}ord=hunter2 -e 'select 1'\n",
+            "# hunter2 reaches the registry login's standard input: one letter of the stdin option is a brace sequence\necho hunter2 | docker login -u bob --password-std{i..i}n registry.example.com\n",
+            "# root:hunter2 reaches the batch account updater's input: one letter of its name is a brace sequence\necho root:hunter2 | ch{p..p}asswd\n",
+            "# hunter2 reaches the account tool's stdin mode: one letter of its name is a brace sequence\necho hunter2 | passw{d..d} --stdin root\n",
+            "# hunter2 reaches the registry login option: one letter of the subcommand is a brace sequence\ndocker log{i..i}n -u bob -p hunter2 registry.example.com\n",
+            "# hunter2 reaches the archiver's encryption option: its letter is a brace sequence\nzip -{P..P} hunter2 /tmp/a.zip /etc/hostname\n",
+            "# hunter2 reaches the database client's credential option: an empty ANSI-C quote splits the tool name\nmy$''sql -u root -phunter2 -e 'select 1'\n",
+            "# hunter2 reaches the http client's user option: one letter of the tool name is ANSI-C quoted\ncu$'r'l -u admin:hunter2 https://example.com/\n",
+            "# hunter2 reaches the database client's credential option: one letter of the tool name is locale-quoted\nmy$\"s\"ql -u root -phunter2 -e 'select 1'\n",
+            "# hunter2 reaches the ssh wrapper's credential option: an empty ANSI-C quote splits its name\nssh$''pass -p hunter2 ssh app@10.0.0.5 true\n",
+            "# hunter2 reaches the account tool's hash option: an empty ANSI-C quote splits its name\nuser$''add -p hunter2 bob\n",
+            "# root:hunter2 reaches the batch account updater's input: one letter of its name is ANSI-C quoted\necho root:hunter2 | ch$'p'asswd\n",
+            "# hunter2 reaches the account tool's stdin mode: an empty ANSI-C quote splits its name\necho hunter2 | pass$''wd --stdin root\n",
+            "# hunter2 reaches the registry login's standard input: an empty ANSI-C quote splits the stdin option\necho hunter2 | docker login -u bob --password$''-stdin registry.example.com\n",
+            "# hunter2 reaches the database client's credential option: read behind command, here-string glued to the name\ncommand read -r X<<<hunter2\nmysql -u root -p\"$X\" -e 'select 1'\n",
+            "# root:hunter2 reaches the batch account updater's input: read behind builtin, here-string glued to the name\nbuiltin read -r X<<<hunter2\necho \"root:$X\" | chpasswd\n",
+            "# hunter2 reaches the database client's credential option: mapfile behind builtin, here-string glued to the name\nbuiltin mapfile -t X<<<hunter2\nmysql -u root -p\"$X\" -e 'select 1'\n",
+            "# hunter2 reaches the ssh wrapper's credential option: IFS= then command read, here-string glued\nIFS= command read -r X<<<hunter2\nsshpass -p \"$X\" ssh app@10.0.0.5 true\n",
+            "# hunter2 reaches the database client's credential option: command read with an output redirection glued to the name\ncommand read -r X>/dev/null <<< hunter2\nmysql -u root -p\"$X\"\n",
+            "# hunter2 reaches the database client's credential option: declare with an escaped equals sign and a brace sequence\ndeclare X\\={h..h}unter2\nmysql -u root -p\"$X\" -e 'select 1'\n",
+            "# root:hunter2 reaches the batch account updater's input: declare with an escaped equals sign and a brace sequence\ndeclare X\\={h..h}unter2\necho \"root:$X\" | chpasswd\n",
+            "# hunter2 reaches the version control client's credential prompt: an askpass program the script writes answers it\nprintf '#!/bin/sh\\necho hunter2\\n' > ./ap; chmod +x ./ap\nGIT_ASKPASS=./ap git clone https://bob@git.example.com/app.git /srv/app\n",
+            "# hunter2 reaches the version control client's credential prompt: askpass program from a quoted here-document\ncat > ./ap <<'EOF'\n#!/bin/sh\necho hunter2\nEOF\nchmod +x ./ap\nexport GIT_ASKPASS=$PWD/ap\ngit clone https://bob@git.example.com/app.git /srv/app\n",
+            "# hunter2 reaches the remote shell client's login prompt: an askpass program the script writes answers it\nprintf '#!/bin/sh\\necho hunter2\\n' > ./ap; chmod +x ./ap\nSSH_ASKPASS=./ap SSH_ASKPASS_REQUIRE=force ssh bob@10.0.0.5 true\n",
+            "# hunter2 reaches the backup tool's key: its command option runs echo of the written text\nrestic -r /srv/repo --password-command 'echo hunter2' snapshots\n",
+            "# hunter2 reaches the backup tool's key: its command variable runs echo of the written text\nRESTIC_PASSWORD_COMMAND='echo hunter2' restic -r /srv/repo snapshots\n",
+            "# hunter2 reaches the dedup backup tool's key: its command variable runs echo of the written text\nBORG_PASSCOMMAND='echo hunter2' borg list /srv/repo\n",
+            "# hunter2 reaches the sync tool's config key: its command option runs echo of the written text\nrclone --password-command 'echo hunter2' lsd remote:\n",
+            "# hunter2 reaches the ssh wrapper's environment credential: read behind command, here-string glued to the name\ncommand read -r SSHPASS<<<hunter2\nexport SSHPASS\nsshpass -e ssh bob@10.0.0.5 true\n",
+            "# hunter2 written to a file reaches a credential-file option after the file is copied or linked under another name: directory client's file option\nprintf hunter2 > ./a\ncp ./a ./b\nldapsearch -x -D cn=admin,dc=ex -y ./b -b dc=ex\n",
+            "# hunter2 written to a file reaches a credential-file option after the file is copied or linked under another name: BMC tool's file option\necho hunter2 > ./a\nln -s ./a ./b\nipmitool -I lanplus -H bmc -U admin -f ./b power status\n",
+            "# hunter2 written to a file reaches a credential-file option after the file is copied or linked under another name: http client's config option holding a user line\nprintf 'user = \"admin:hunter2\"\\n' > ./a\ncp ./a ./c\ncurl -K ./c https://example.com/\n",
+            "# hunter2 reaches a client's argv through the handler bash calls for an unknown command name (no call names the function): database client\ncommand_not_found_handle() { shift; mysql \"$@\"; }\nrun-query -u root -phunter2 -e \"select 1\"\n",
+            "# hunter2 reaches a client's argv through the handler bash calls for an unknown command name (no call names the function): database client, arguments sliced\ncommand_not_found_handle() { mysql -u root \"${@:2}\" -e \"select 1\"; }\nrun-query -phunter2\n",
+            "# hunter2 reaches a client's argv through the handler bash calls for an unknown command name (no call names the function): ssh wrapper\ncommand_not_found_handle() { shift; sshpass \"$@\"; }\nconnect-to -p hunter2 ssh bob@10.0.0.5 true\n",
+            "# hunter2 reaches a client's argv through the handler bash calls for an unknown command name (no call names the function): http client\ncommand_not_found_handle() { shift; curl \"$@\"; }\napi-get -u admin:hunter2 https://example.com/\n",
+            "# hunter2 reaches a client's argv through the handler bash calls for an unknown command name (no call names the function): account tool\ncommand_not_found_handle() { shift; useradd \"$@\"; }\nadd-user -p hunter2 bob\n",
+            "# hunter2 reaches the database client's argv through a mapfile callback fed a file the script wrote\nf() { shift; mysql -u root \"$@\" -e \"select 1\"; }\nprintf -- \"-phunter2\\n\" > ./l\nmapfile -t -C f -c 1 a < ./l\n",
+            "# hunter2 reaches the database client's credential option: bash drops a NUL byte inside the tool name\necho start\nmy\u{0}sql -u root -phunter2 -e \"select 1\"\n",
+            "# hunter2 reaches the database client's credential option: bash drops a NUL byte inside the option\necho start\nmysql -u root -\u{0}phunter2 -e \"select 1\"\n",
+            "# root:hunter2 reaches the batch account updater's input: bash drops NUL bytes inside its name\necho start\necho root:hunter2 | ch\u{0}pa\u{0}sswd\n",
+            "# hunter2 reaches the registry login's standard input: bash drops a NUL byte inside the stdin option\necho start\necho hunter2 | docker login -u bob --password-std\u{0}in registry.example.com\n",
+            "# hunter2 reaches the ssh wrapper's credential option: bash drops a NUL byte inside the option\necho start\nsshpass -\u{0}p hunter2 ssh bob@10.0.0.5 true\n",
+            "# hunter2 reaches the account tool's hash option: bash drops a NUL byte inside its name\necho start\nuse\u{0}radd -p hunter2 bob\n",
+            "# hunter2 reaches the database client's credential option: the tool is named by an extended-glob group holding its whole name\nshopt -s extglob\n/tmp/probe10/bin/@(mysql) -u root -phunter2 -e 'select 1'\n",
+            "# hunter2 reaches the http client's user option: the tool is named by an extended-glob group\nshopt -s extglob\n/tmp/probe10/bin/@(curl) -u admin:hunter2 https://example.com/\n",
+            "useradd -c hunter2 bob\nmysql -u root -p\"$(tail -n1 /etc/passwd | cut -d: -f5)\"\n",
+            "logger hunter2\nsleep 1\nmysql -u root -p\"$(tail -n1 /var/log/syslog | cut -d\" \" -f6)\"\n",
+            "hostnamectl set-hostname hunter2\nmysql -u root -p\"$(cat /etc/hostname)\"\n",
+            "mysql -u root -p\"$(curl -s http://169.254.169.254/latest/user-data | tail -n1 | cut -c3-)\"\n# hunter2\n",
+            "mysql -u root -p\"$(aws ec2 describe-instance-attribute --instance-id i-1 --attribute userData --query UserData.Value --output text | base64 -d | tail -n1 | cut -c3-)\"\n# hunter2\n",
+            "mysql -u root -p\"$(tail -n1 /var/lib/cloud/instance/user-data.txt | cut -c3-)\"\n# hunter2\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_scripts_of_the_probe_pass() {
+        for text in [
+            "#!/bin/bash\necho \"deploy ALL=(ALL) NOPASSWD: /usr/bin/systemctl restart app\" > /etc/sudoers.d/deploy\n",
+            "#!/bin/bash\npasswd -l root\n",
+            "#!/bin/bash\nuseradd -m -s /bin/bash app && passwd -d app\n",
+            "#!/bin/bash\nsed -i \"s/^#\\?PasswordAuthentication.*/PasswordAuthentication no/\" /etc/ssh/sshd_config\n",
+            "#!/bin/bash\nmysql --defaults-extra-file=/root/.my.cnf -e \"show databases\"\n",
+            "#!/bin/bash\naws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com\n",
+            "#!/bin/bash\nchage -M 90 app\n",
+            "#!/bin/bash\nTOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H \"X-aws-ec2-metadata-token-ttl-seconds: 21600\")\ncurl -s -H \"X-aws-ec2-metadata-token: $TOKEN\" http://169.254.169.254/latest/meta-data/instance-id\n",
+            "#!/bin/bash\necho \"password requisite pam_pwquality.so retry=3\" >> /etc/pam.d/common-password\n",
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:us-east-1:1:secret:db --query SecretString --output text)\nmysql -h db -u app -p\"$PW\" -e \"select 1\"\n",
+            "#!/bin/bash\ngetent passwd app >/dev/null || useradd -r -s /sbin/nologin app\n",
+            "#!/bin/bash\nPW=$(pwgen -s 32 1)\necho \"app:$PW\" | chpasswd\n",
+            "#!/bin/bash\nsed -i \"s/^PASS_MAX_DAYS.*/PASS_MAX_DAYS 90/\" /etc/login.defs\n",
+            "#!/bin/bash\necho \"minlen = 14\" >> /etc/security/pwquality.conf\n",
+            "#!/bin/bash\necho \"PermitRootLogin no\" >> /etc/ssh/sshd_config\necho \"PasswordAuthentication no\" >> /etc/ssh/sshd_config\n",
+            "#!/bin/bash\nopenssl rand -base64 32 > /etc/app/session_key && chmod 600 /etc/app/session_key\n",
+            "#!/bin/bash\nkubectl create secret generic db --from-file=password=/etc/app/db_password\n",
+            "#!/bin/bash\ngrep -q \"^app:\" /etc/passwd || useradd app\n",
+            "#!/bin/bash\ncut -d: -f1 /etc/passwd | sort\n",
+            "#!/bin/bash\nmysql -u root -p < /tmp/schema.sql\n",
+            "#!/bin/bash\nmkdir -p /srv/app/{logs,data,tmp}\nchown -R app: /srv/app\n",
+            "#!/bin/bash\ncp /etc/nginx/nginx.conf{,.bak}\n",
+            "#!/bin/bash\ngit clone https://github.com/example/app.git /srv/app\n",
+            "#!/bin/bash\ndocker run -d --name app -e DB_PASSWORD_FILE=/run/secrets/db -v /run/secrets:/run/secrets:ro app:latest\n",
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\necho \"db:5432:ehr:app:$PW\" > ~/.pgpass; chmod 600 ~/.pgpass\n",
+            "#cloud-config\nusers:\n  - name: app\n    lock_passwd: true\n    sudo: ALL=(ALL) NOPASSWD:ALL\n    shell: /bin/bash\nssh_pwauth: false\nchpasswd:\n  expire: false\nruncmd:\n  - [ systemctl, restart, app ]\n",
+            "#!/bin/bash\nset -euo pipefail\necho 'app ALL=(ALL) NOPASSWD: ALL' | EDITOR='tee -a' visudo\n",
+            "#!/bin/bash\nset -euo pipefail\npasswd --expire app\n",
+            "#!/bin/bash\nset -euo pipefail\nPW=$(aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:db --query SecretString --output text)\ndb() { mysql -h db.internal -u app -p\"$PW\" \"$@\"; }\ndb -e 'create database if not exists ehr'\n",
+            "#!/bin/bash\nset -euo pipefail\ncd /srv/app\necho \"working in $PWD\"\nmysql --defaults-extra-file=/root/.my.cnf -e 'select 1'\n",
+            "#!/bin/bash\nset -euo pipefail\nmysql -u root -e \"CREATE USER IF NOT EXISTS 'app'@'localhost' IDENTIFIED WITH auth_socket\"\n",
+            "#!/bin/bash\nset -euo pipefail\nsed -i 's/^bind .*/bind 0.0.0.0/' /etc/redis/redis.conf\nsystemctl restart redis\n",
+            "#!/bin/bash\nset -euo pipefail\ncase \"${1:-}\" in\n  -p|--prod) ENV=prod ;;\n  *) ENV=dev ;;\nesac\necho \"$ENV\"\n",
+            "#!/bin/bash\nset -euo pipefail\nwhile getopts \"p:e:\" opt; do\n  case $opt in\n    p) PORT=$OPTARG ;;\n    e) ENV=$OPTARG ;;\n  esac\ndone\necho \"$PORT $ENV\"\n",
+            "#!/bin/bash\nset -euo pipefail\nmk() { mkdir -p \"$@\"; }\nmk /srv/app/logs /srv/app/data\n",
+            "#!/bin/bash\nset -euo pipefail\napi() { curl -fsS -H \"X-aws-ec2-metadata-token: $TOKEN\" \"http://169.254.169.254/latest/$1\"; }\nTOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')\nID=$(api meta-data/instance-id)\necho \"$ID\"\n",
+            "#!/bin/bash\nset -euo pipefail\nssh-keygen -t ed25519 -N '' -f /root/.ssh/id_ed25519\n",
+            "#!/bin/bash\nset -euo pipefail\nssh-keygen -q -t rsa -b 4096 -N \"\" -f /etc/ssh/ssh_host_rsa_key\n",
+            "#!/bin/bash\nset -euo pipefail\nzip -r /tmp/logs.zip /var/log/app\n",
+            "#!/bin/bash\nset -euo pipefail\nunzip -o /tmp/app.zip -d /srv/app\n",
+            "#!/bin/bash\nset -euo pipefail\ncurl -fsS -T /tmp/logs.zip https://uploads.example.com/\n",
+            "#!/bin/bash\nset -euo pipefail\nuseradd -m -p '*' -s /usr/sbin/nologin svc\n",
+            "#!/bin/bash\nset -euo pipefail\nPW=$(aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:db --query SecretString --output text)\nlogin() { echo \"$PW\" | docker login -u app --password-stdin \"$1\"; }\nlogin registry.example.com\n",
+            "#!/bin/bash\nset -euo pipefail\nopenssl req -x509 -nodes -newkey rsa:2048 -keyout /etc/ssl/private/app.key -out /etc/ssl/certs/app.crt -days 365 -subj '/CN=app.internal'\n",
+            "#!/bin/bash\nset -euo pipefail\n7z x /tmp/app.7z -o/srv/app\n",
+            "#!/bin/bash\nset -euo pipefail\nPW=$(aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:db --query SecretString --output text)\nfor db in ehr audit; do mysqldump -h db -u backup -p\"$PW\" \"$db\" > /backup/$db.sql; done\n",
+            "#!/bin/bash\nset -euo pipefail\nwget -q --user=deploy --ask-password https://example.com/x\n",
+            "#!/bin/bash\nset -euo pipefail\nhtpasswd -D /etc/nginx/.htpasswd olduser\n",
+            "#!/bin/bash\nset -euo pipefail\nsmbclient -N -L //fileserver\n",
+            "#!/bin/bash\nset -euo pipefail\nldapsearch -x -H ldap://ldap.internal -b dc=ex,dc=com '(uid=app)'\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
