@@ -11687,13 +11687,33 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     if i + 1 < b.len()
         && matches!(
             (b[i], b[i + 1]),
+            (b'p', b's' | b'g')
+                | (b'c', b'r')
+                | (b'l', b'd')
+                | (b'i', b'p')
+                | (b'h', b't')
+                | (b's', b's')
+        )
+        && prompting_tool_fed_text(b, i)
+    {
+        return Some("a password prompt");
+    }
+    if i + 1 < b.len()
+        && b[i] == b'm'
+        && matches!(b[i + 1], b'y' | b'a')
+        && mysql_client_secret(b, i)
+    {
+        return Some("mysql");
+    }
+    if i + 1 < b.len()
+        && matches!(
+            (b[i], b[i + 1]),
             (b'l', b'd')
                 | (b'i', b'p')
                 | (b'c', b'u')
                 | (b's', b'm' | b'k')
                 | (b'r', b'p')
                 | (b'n', b'e')
-                | (b'm', b'y' | b'a')
                 | (b'p', b'o')
                 | (b'b', b'u')
         )
@@ -11791,7 +11811,7 @@ const PRIVATE_KEY: &str = "user data may not hold a private key: it is readable 
 /// Why an access key id is refused.
 const ACCESS_KEY_ID: &str = "user data may not hold an AWS access key id: it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role instead";
 /// Why a password passed on a command line is refused.
-const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written, mixed with written text, or given as an argument of the script or of a shell function, in the shell or PowerShell (`mysql -p…`, `mysql -p\"$S …\"`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `vault login TOKEN`, `rclone config create NAME TYPE pass …`, `expect -c '… send \"…\"'`, `f() { mysql -p\"$1\"; }`), nor a value the check cannot trace to a fetch at boot: the output of another command (`-p\"$(date +…)\"`, `-p\"$(f)\"` for a function that prints text, `$(cat FILE)` of a file the script wrote) or a variable read from the input of a function or a group (`f <<< …` for `f() { read X; mysql -p\"$X\"; }`), nor a word that may become such a flag at boot, made of parts the script wrote, of a function's arguments or of what `xargs` is fed (`c=-; c+=p…; mysql \"$c\"`, `\"-$c\"`, `\"${c#x}\"`, `$c` split by `IFS`, `f -p…` for `f() { mysql \"$@\"; }`, `echo -p… | xargs mysql`), nor such a flag in a cluster of short flags (`-vp…`) or after a redirection (`2>&1 -p…`), nor a flag's variable given written text after it in a function, a loop or a trap (`f() { mysql -p\"$X\"; }; X=…; f`), or in a Python list (`[\"mysql\", \"-p\" + X]` after `X = \"…\"`, `[\"sshpass\", \"-p\", \"…\"]`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`aws …`, `curl`, `vault`, a function that runs one, or a file only they write) and pass it alone (`-p\"$DB_PASSWORD\"`, Python `[\"sshpass\", \"-p\", pw]` after `pw = …get_secret_value(…)[\"SecretString\"]`)";
+const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written, mixed with written text, or given as an argument of the script or of a shell function, in the shell or PowerShell (`mysql -p…`, `mysql -p\"$S …\"`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `vault login TOKEN`, `rclone config create NAME TYPE pass …`, `expect -c '… send \"…\"'`, `f() { mysql -p\"$1\"; }`), nor a value the check cannot trace to a fetch at boot: the output of another command (`-p\"$(date +…)\"`, `-p\"$(f)\"` for a function that prints text, `$(cat FILE)` of a file the script wrote) or a variable read from the input of a function or a group (`f <<< …` for `f() { read X; mysql -p\"$X\"; }`), nor through a program or a file the tool reads it from (`--password-command 'echo …'`, `GIT_ASKPASS`, `ldapsearch -y FILE` of a file the script writes or copies) or a prompt given written input (`mysql -p <<< …`), nor a word that may become such a flag at boot, made of parts the script wrote, of a function's arguments or of what `xargs` is fed (`c=-; c+=p…; mysql \"$c\"`, `\"-$c\"`, `\"${c#x}\"`, `$c` split by `IFS`, `f -p…` for `f() { mysql \"$@\"; }`, `echo -p… | xargs mysql`), nor such a flag in a cluster of short flags (`-vp…`) or after a redirection (`2>&1 -p…`), nor a flag's variable given written text after it in a function, a loop or a trap (`f() { mysql -p\"$X\"; }; X=…; f`), or in a Python list (`[\"mysql\", \"-p\" + X]` after `X = \"…\"`, `[\"sshpass\", \"-p\", \"…\"]`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`aws …`, `curl`, `vault`, a function that runs one, or a file only they write) and pass it alone (`-p\"$DB_PASSWORD\"`, Python `[\"sshpass\", \"-p\", pw]` after `pw = …get_secret_value(…)[\"SecretString\"]`)";
 /// Why a URL with a password is refused.
 const URL_PASSWORD: &str = "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN";
 /// Why a variable named at boot and given written text is refused.
@@ -13461,6 +13481,81 @@ const fn command_has_flag(b: &[u8], e: usize, letter: u8, long: &[u8]) -> bool {
         words += 1;
     }
     false
+}
+
+/// Whether a tool at `i` that prompts for a password reads it from its input, given text
+/// the script wrote (hostile review 29): with no terminal at boot, the prompt reads the
+/// standard input (`echo hunter2 | psql -W …`; `mysql -u root -p <<< hunter2` is read by
+/// [`mysql_client_secret`]). The tools that prompt: `psql`, `pg_dump`, `createdb` given `-W` or `--password` (without it they
+/// prompt only when the server asks and no `PGPASSWORD` or `.pgpass` answers);
+/// `ldapsearch` and the other LDAP clients given `-W`; `ipmitool -a`; `htpasswd` without `-b`
+/// or `-i`; `ssh-keygen` without `-N`. Their input is a here-string or here-document of
+/// written text ([`input_written`]) or a pipe fed written text ([`piped_text_written`]).
+const fn prompting_tool_fed_text(b: &[u8], i: usize) -> bool {
+    let e = next_word(b, i).1;
+    let prompts =
+        if word_at(b, i, b"psql") || word_at(b, i, b"pg_dump") || word_at(b, i, b"createdb") {
+            command_has_flag(b, e, b'W', b"--password")
+        } else if at_exactly(b, i, b"ldap") {
+            command_has_flag(b, e, b'W', b"--askpass")
+        } else if word_at(b, i, b"ipmitool") {
+            command_has_flag(b, e, b'a', b"")
+        } else if word_at(b, i, b"htpasswd") {
+            !command_has_flag(b, e, b'b', b"") && !command_has_flag(b, e, b'i', b"")
+        } else if word_at(b, i, b"ssh-keygen") {
+            !command_has_flag(b, e, b'N', b"")
+        } else {
+            false
+        };
+    prompts && input_given_text(b, i)
+}
+
+/// Whether the command that holds `i` is given written text on its input: a here-string
+/// or a here-document of written text ([`input_written`]), or a pipe fed written text
+/// ([`piped_text_written`]).
+const fn input_given_text(b: &[u8], i: usize) -> bool {
+    let start = command_start(b, i);
+    if input_written(b, start) == FED_WRITTEN {
+        return true;
+    }
+    match pipe_before(b, skip_blanks(b, start)) {
+        Some(pipe) => piped_text_written(b, pipe),
+        None => false,
+    }
+}
+
+/// Whether the MySQL or MariaDB client at `i` (`mysql`, `mariadb`, `mysqldump`,
+/// `mysqladmin`) prompts for its password (a bare `-p` or `--password`) and is given written
+/// text on its input ([`prompting_tool_fed_text`]), or reads its options from a file that
+/// something but a fetch may write (`--defaults-file`, `--defaults-extra-file`:
+/// [`password_file_written`]). Its words are read byte by byte before any call (the budget
+/// of const evaluation counts calls, and `mysql` is common).
+const fn mysql_client_secret(b: &[u8], i: usize) -> bool {
+    if !(word_at(b, i, b"mysql")
+        || word_at(b, i, b"mariadb")
+        || word_at(b, i, b"mysqldump")
+        || word_at(b, i, b"mysqladmin"))
+    {
+        return false;
+    }
+    let mut k = i + 5;
+    let mut bare = false;
+    let mut defaults = false;
+    while k + 2 < b.len() && !matches!(b[k], b'\n' | b';' | b'|' | b'&') {
+        if b[k] == b'-' && matches!(b[k - 1], b' ' | b'\t') {
+            if b[k + 1] == b'p' && matches!(b[k + 2], b' ' | b'\t' | b'\n' | b';' | b'|' | b'&') {
+                bare = true;
+            } else if b[k + 1] == b'-' && b[k + 2] == b'p' && at_exactly(b, k, b"--password") {
+                bare = bare
+                    || k + 10 == b.len()
+                    || matches!(b[k + 10], b' ' | b'\t' | b'\n' | b';' | b'|' | b'&');
+            } else if b[k + 1] == b'-' && b[k + 2] == b'd' {
+                defaults = true;
+            }
+        }
+        k += 1;
+    }
+    (bare && input_given_text(b, i)) || (defaults && password_file_written(b, i))
 }
 
 /// Whether a command that reads a password from its input (or a file, or a file

@@ -7183,3 +7183,41 @@ mod user_data_hostile_review_29_tenth_probe {
         }
     }
 }
+
+/// Hostile review 29, tenth probe: a tool that prompts for its password reads it from its
+/// input at boot (no terminal), so written text given to a prompting `mysql -p`, `psql -W`,
+/// `ldapsearch -W`, `ipmitool -a`, `htpasswd` or `ssh-keygen` is a written password.
+mod user_data_hostile_review_29_prompts {
+    use super::*;
+
+    #[test]
+    fn prompts_given_written_text_are_refused() {
+        for text in [
+            "# hunter2 reaches a prompting client's stdin, which its prompt reads at boot (no controlling terminal): database shell with its prompt option\necho hunter2 | psql -W -h db -U app -c 'select 1'\n",
+            "# hunter2 reaches a prompting client's stdin, which its prompt reads at boot (no controlling terminal): database shell fed by a quoted here-document\npsql -W -h db -U app -c 'select 1' <<'EOF'\nhunter2\nEOF\n",
+            "# hunter2 reaches a prompting client's stdin, which its prompt reads at boot (no controlling terminal): database client with its bare prompt option\necho hunter2 | mysql -u root -p -e 'select 1'\n",
+            "# hunter2 reaches a prompting client's stdin, which its prompt reads at boot (no controlling terminal): database client with a here-string\nmysql -u root -p -e 'select 1' <<< hunter2\n",
+            "# hunter2 reaches a prompting client's stdin, which its prompt reads at boot (no controlling terminal): database admin client with a here-string\nmysqladmin -u root -p status <<< hunter2\n",
+            "# hunter2 reaches a prompting client's stdin, which its prompt reads at boot (no controlling terminal): directory search client with its prompt option\necho hunter2 | ldapsearch -x -W -D cn=admin,dc=ex -b dc=ex\n",
+            "# hunter2 reaches a prompting client's stdin, which its prompt reads at boot (no controlling terminal): key generator's passphrase prompt (twice)\nprintf 'hunter2\\nhunter2\\n' | ssh-keygen -t ed25519 -f ./k\n",
+            "# hunter2 reaches a prompting client's stdin, which its prompt reads at boot (no controlling terminal): web auth file tool's prompt (twice)\nprintf 'hunter2\\nhunter2\\n' | htpasswd -c ./htpasswd admin\n",
+            "# hunter2 reaches a prompting client's stdin, which its prompt reads at boot (no controlling terminal): BMC tool's prompt option\necho hunter2 | ipmitool -I lanplus -H bmc -U admin -a power status\n",
+            "mysql -u root -p <<'EOF'\nhunter2\nEOF\n",
+            "printf 'hunter2\\n' | mysqladmin -u root --password status\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+
+    /// SQL fed to a client whose password is fetched, and a bare `psql` that only prompts
+    /// when the server asks.
+    #[test]
+    fn clients_given_sql_pass() {
+        assert_eq!(
+            user_data_problem(
+                "export PGPASSWORD=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\npsql -h db -U app ehr <<'EOF'\nCREATE TABLE IF NOT EXISTS audit (id serial);\nEOF\nmysql -u root -p\"$PGPASSWORD\" <<EOF\nselect 1;\nEOF\necho \"select 1\" | mysql -u root\n"
+            ),
+            None
+        );
+    }
+}

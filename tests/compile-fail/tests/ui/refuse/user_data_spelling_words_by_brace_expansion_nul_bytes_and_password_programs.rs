@@ -1,7 +1,7 @@
 //! Words bash makes at boot that the text does not spell (a brace expansion, `$''` inside a
 //! name, a NUL byte), a password given through a program the tool runs or a file the script
-//! copies, a handler bash calls with any command's words, and a system file filled from the
-//! script's words. Each is refused. (Hostile review 29, tenth probe.)
+//! copies, a handler bash calls with any command's words, a system file filled from the
+//! script's words, and a password prompt given written input. Each is refused. (Hostile review 29, tenth probe.)
 
 use hipaa_stack::{UserData, user_data};
 
@@ -33,5 +33,9 @@ fn main() {
     // `useradd -c` writes the text into `/etc/passwd`.
     let _s6 = UserData::script(user_data!(
         "#!/bin/bash\nuseradd -c hunter2 bob\nmysql -u root -p\"$(tail -n1 /etc/passwd | cut -d: -f5)\"\n"
+    ));
+    // With no terminal at boot, the prompt of a bare `-p` reads the here-string.
+    let _s7 = UserData::script(user_data!(
+        "#!/bin/bash\nmysql -u root -p -e 'select 1' <<< hunter2\n"
     ));
 }
