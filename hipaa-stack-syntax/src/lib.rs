@@ -6254,7 +6254,7 @@ const MYSQL: &[Flag] = &[
 ];
 /// curl: `-u user:password`, `--user user:password`, and the same for its proxy.
 /// `--pass PASSPHRASE` (a private key's), `-E`/`--cert CERTIFICATE:PASSPHRASE`, and
-/// `--oauth2-bearer TOKEN` (hostile review 29).
+/// `--oauth2-bearer TOKEN` (hostile review 29), `--variable NAME=VALUE`.
 const CURL: &[Flag] = &[
     clustered("-u", true, true, Takes::UserAndPassword, CURL_VALUES),
     flag("--user", false, true, Takes::UserAndPassword),
@@ -6266,6 +6266,9 @@ const CURL: &[Flag] = &[
     flag("--cert", false, true, Takes::UserAndPassword),
     flag("--proxy-cert", false, true, Takes::UserAndPassword),
     flag("--oauth2-bearer", false, true, Takes::Password),
+    // `--variable NAME=VALUE`, which `--expand-user 'u:{{NAME}}'` and the other `--expand-`
+    // options put in place (curl 8.3; hostile review 29).
+    flag("--variable", false, true, Takes::Password),
 ];
 /// wget: its password flags take the value after `=` or a space.
 const WGET: &[Flag] = &[
@@ -11811,7 +11814,7 @@ const PRIVATE_KEY: &str = "user data may not hold a private key: it is readable 
 /// Why an access key id is refused.
 const ACCESS_KEY_ID: &str = "user data may not hold an AWS access key id: it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role instead";
 /// Why a password passed on a command line is refused.
-const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written, mixed with written text, or given as an argument of the script or of a shell function, in the shell or PowerShell (`mysql -p…`, `mysql -p\"$S …\"`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `vault login TOKEN`, `rclone config create NAME TYPE pass …`, `expect -c '… send \"…\"'`, `f() { mysql -p\"$1\"; }`), nor a value the check cannot trace to a fetch at boot: the output of another command (`-p\"$(date +…)\"`, `-p\"$(f)\"` for a function that prints text, `$(cat FILE)` of a file the script wrote) or a variable read from the input of a function or a group (`f <<< …` for `f() { read X; mysql -p\"$X\"; }`), nor through a program or a file the tool reads it from (`--password-command 'echo …'`, `GIT_ASKPASS`, `ldapsearch -y FILE` of a file the script writes or copies) or a prompt given written input (`mysql -p <<< …`), nor a word that may become such a flag at boot, made of parts the script wrote, of a function's arguments or of what `xargs` is fed (`c=-; c+=p…; mysql \"$c\"`, `\"-$c\"`, `\"${c#x}\"`, `$c` split by `IFS`, `f -p…` for `f() { mysql \"$@\"; }`, `echo -p… | xargs mysql`), nor such a flag in a cluster of short flags (`-vp…`) or after a redirection (`2>&1 -p…`), nor a flag's variable given written text after it in a function, a loop or a trap (`f() { mysql -p\"$X\"; }; X=…; f`), or in a Python list (`[\"mysql\", \"-p\" + X]` after `X = \"…\"`, `[\"sshpass\", \"-p\", \"…\"]`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`aws …`, `curl`, `vault`, a function that runs one, or a file only they write) and pass it alone (`-p\"$DB_PASSWORD\"`, Python `[\"sshpass\", \"-p\", pw]` after `pw = …get_secret_value(…)[\"SecretString\"]`)";
+const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written, mixed with written text, or given as an argument of the script or of a shell function, in the shell or PowerShell (`mysql -p…`, `mysql -p\"$S …\"`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `vault login TOKEN`, `rclone config create NAME TYPE pass …`, `expect -c '… send \"…\"'`, `f() { mysql -p\"$1\"; }`), nor a value the check cannot trace to a fetch at boot: the output of another command (`-p\"$(date +…)\"`, `-p\"$(f)\"` for a function that prints text, `$(cat FILE)` of a file the script wrote) or a variable read from the input of a function or a group (`f <<< …` for `f() { read X; mysql -p\"$X\"; }`), nor through a program or a file the tool reads it from (`--password-command 'echo …'`, `GIT_ASKPASS`, `ldapsearch -y FILE` of a file the script writes or copies) or a prompt given written input (`mysql -p <<< …`), nor to a tool copied or linked under another name or run by `find -exec {}`, nor a word that may become such a flag at boot, made of parts the script wrote, of a function's arguments or of what `xargs` is fed (`c=-; c+=p…; mysql \"$c\"`, `\"-$c\"`, `\"${c#x}\"`, `$c` split by `IFS`, `f -p…` for `f() { mysql \"$@\"; }`, `echo -p… | xargs mysql`), nor such a flag in a cluster of short flags (`-vp…`) or after a redirection (`2>&1 -p…`), nor a flag's variable given written text after it in a function, a loop or a trap (`f() { mysql -p\"$X\"; }; X=…; f`), or in a Python list (`[\"mysql\", \"-p\" + X]` after `X = \"…\"`, `[\"sshpass\", \"-p\", \"…\"]`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`aws …`, `curl`, `vault`, a function that runs one, or a file only they write) and pass it alone (`-p\"$DB_PASSWORD\"`, Python `[\"sshpass\", \"-p\", pw]` after `pw = …get_secret_value(…)[\"SecretString\"]`)";
 /// Why a URL with a password is refused.
 const URL_PASSWORD: &str = "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN";
 /// Why a variable named at boot and given written text is refused.
@@ -12544,6 +12547,104 @@ const fn password_command_at(b: &[u8], i: usize) -> bool {
         e -= 1;
     }
     e > q && (b[q] == b'$' || b[q] == b'`' || !file_only_fetched(b, q, e, i))
+}
+
+/// Whether the `cp`, `ln`, `mv` or `install` at `i` copies a password tool of [`TOOLS`] or a
+/// reader of [`READER_NAMES`] under another name, which the check then cannot follow (`ln
+/// -sf "$(command -v mysql)" ./db; ./db -p…`; hostile review 29): an operand naming the
+/// tool as a word of its own (`/usr/bin/mysql`, `$(command -v mysql)`) and a destination
+/// whose last part is not that name. A copy into a directory (its last part ending with
+/// `/`, or `-t DIR`) keeps the name.
+const fn tool_renamed_at(b: &[u8], i: usize) -> bool {
+    if !(word_at(b, i, b"cp")
+        || word_at(b, i, b"ln")
+        || word_at(b, i, b"mv")
+        || word_at(b, i, b"install"))
+        || first_word_from(b, command_start(b, i)) != i
+    {
+        return false;
+    }
+    let mut k = next_word(b, i).1;
+    let mut tool: &[u8] = b"";
+    let mut last = (0, 0);
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e || matches!(b[s], b'>' | b'<' | b'|') {
+            break;
+        }
+        k = e;
+        if b[s] == b'-' {
+            if e == s + 2 && b[s + 1] == b't' {
+                // `-t DIR`: every operand goes into the directory.
+                return false;
+            }
+            continue;
+        }
+        if last.1 > last.0 && tool.is_empty() {
+            tool = tool_named_in(b, last.0, last.1);
+        }
+        last = (s, e);
+    }
+    if tool.is_empty() {
+        return false;
+    }
+    let (ds, mut de) = last;
+    while de > ds && matches!(b[de - 1], b'"' | b'\'') {
+        de -= 1;
+    }
+    if de == ds || b[de - 1] == b'/' {
+        return false;
+    }
+    let mut p = de;
+    while p > ds && b[p - 1] != b'/' {
+        p -= 1;
+    }
+    while p < de && matches!(b[p], b'"' | b'\'') {
+        p += 1;
+    }
+    !(de - p == tool.len() && at_exactly(b, p, tool))
+}
+
+/// The name of a tool of [`TOOLS`] or a reader of [`READER_NAMES`] that the word `b[s..e]`
+/// holds as a word of its own (at its start, after a blank, a quote or `(`, or after a
+/// `bin/` directory: not `/etc/passwd`), before a byte that ends a name; or an empty name.
+const fn tool_named_in(b: &[u8], s: usize, e: usize) -> &'static [u8] {
+    let mut p = s;
+    while p < e {
+        if (p == s
+            || matches!(b[p - 1], b' ' | b'\t' | b'"' | b'\'' | b'(')
+            || (b[p - 1] == b'/' && p >= 4 && at_exactly(b, p - 4, b"bin/")))
+            && b[p].is_ascii_alphabetic()
+        {
+            let mut mask = TOOLS_BY_FIRST[lower!(b[p]) as usize];
+            while mask != 0 {
+                let t = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                let name = TOOL_NAMES[t];
+                if word_named(b, p, e, name) {
+                    return name;
+                }
+            }
+            let mut r = 0;
+            while r < READER_NAMES.len() {
+                let name = READER_NAMES[r].as_bytes();
+                if name[0] == b[p] && word_named(b, p, e, name) {
+                    return name;
+                }
+                r += 1;
+            }
+        }
+        p += 1;
+    }
+    b""
+}
+
+/// Whether `b[p..]` is `name` then (before `e`) a byte that ends a name, or `e`.
+const fn word_named(b: &[u8], p: usize, e: usize, name: &[u8]) -> bool {
+    let end = p + name.len();
+    end <= e
+        && at_exactly(b, p, name)
+        && (end == e || !(name_byte(b[end]) || matches!(b[end], b'-' | b'.')))
 }
 
 /// Whether the `{` at `i` opens a brace expansion that spells a word bash makes at boot
@@ -15853,6 +15954,19 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             {
                 return Some(DYNAMIC_COMMAND);
             }
+            // `find … -exec {} -p…`: the files `find` finds, run as the command (hostile
+            // review 29).
+            b'{' if i + 2 < n
+                && b[i + 1] == b'}'
+                && matches!(b[i + 2], b' ' | b'\t')
+                && i >= 1
+                && matches!(b[i - 1], b' ' | b'\t')
+                && any_tool_given_password(b, i + 1)
+                && !quoted_at(b, i)
+                && !in_comment(b, i) =>
+            {
+                return Some(DYNAMIC_COMMAND);
+            }
             b'{' if i + 1 < n
                 && !matches!(b[i + 1], b' ' | b'\t' | b'\n')
                 && (i == 0 || b[i - 1] != b'$')
@@ -16266,6 +16380,12 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             );
         if (at_word && command_secret_at(b, i, &mut later).is_some())
             || (c == b'=' && assigned_flag_at(b, i))
+            || (at_word
+                && matches!(
+                    (c, next),
+                    (b'c', b'p') | (b'l', b'n') | (b'm', b'v') | (b'i', b'n')
+                )
+                && tool_renamed_at(b, i))
             || (((c == b'-'
                 && next == b'-'
                 && i + 11 < n

@@ -7221,3 +7221,35 @@ mod user_data_hostile_review_29_prompts {
         );
     }
 }
+
+/// Hostile review 29, tenth probe: a password tool copied or linked under another name, run
+/// by `find -exec {}`, and curl's `--variable` put in place by `--expand-user`.
+mod user_data_hostile_review_29_renamed_tools {
+    use super::*;
+
+    #[test]
+    fn renamed_and_found_tools_are_refused() {
+        for text in [
+            "# hunter2 reaches the database client's credential option: the client is run through a link of another name\nln -sf \"$(command -v mysql)\" ./db\n./db -u root -phunter2 -e 'select 1'\n",
+            "# hunter2 reaches the database client's credential option: the client is run from a copy of another name\ncp \"$(command -v mysql)\" ./db\n./db -u root -phunter2 -e 'select 1'\n",
+            "# hunter2 reaches the database client's credential option: the client is run by find's exec from a name pattern\nfind /tmp/probe10/bin -name 'mysq[l]' -exec {} -u root -phunter2 -e 'select 1' \\;\n",
+            "# hunter2 reaches the ssh wrapper's credential option: the wrapper is run by find's exec from a name pattern\nfind /tmp/probe10/bin -name 'sshpas[s]' -exec {} -p hunter2 ssh app@10.0.0.5 true \\;\n",
+            "# hunter2 reaches the http client's user option through its own variable expansion\ncurl --variable x=hunter2 --expand-user 'admin:{{x}}' https://example.com/\n",
+            "ln -s /usr/sbin/chpasswd /usr/local/bin/setpw\necho root:hunter2 | setpw\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+
+    /// Copies that keep the name, into a directory, or of a file named like a tool
+    /// elsewhere than in a `bin/` directory.
+    #[test]
+    fn copies_that_keep_the_name_pass() {
+        assert_eq!(
+            user_data_problem(
+                "cp /etc/passwd /etc/passwd.bak\ncp -a /usr/bin/mysql /opt/bin/\nln -sf /usr/bin/python3 /usr/bin/python\nmv /tmp/mysql.cnf /etc/mysql/conf.d/app.cnf\n"
+            ),
+            None
+        );
+    }
+}
