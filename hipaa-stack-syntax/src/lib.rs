@@ -2241,6 +2241,12 @@ const fn next_shell_word(b: &[u8], k: usize) -> (usize, usize) {
 /// settings file). A variable last given written text is written
 /// ([`written_before`]). A word without an expansion is read by [`written_at`].
 const fn word_mixes_text(b: &[u8], s: usize, e: usize) -> bool {
+    word_mixes_text_by(b, s, e, true)
+}
+
+/// [`word_mixes_text`]; without `trace`, a variable is not traced to its setter (the
+/// caller has traced every expansion of the word to a fetch: [`expansion_not_fetched`]).
+const fn word_mixes_text_by(b: &[u8], s: usize, e: usize, trace: bool) -> bool {
     let mut e = e;
     let mut j = s;
     let mut expanded = false;
@@ -2283,7 +2289,7 @@ const fn word_mixes_text(b: &[u8], s: usize, e: usize) -> bool {
             continue;
         }
         if x == b'$' && j + 1 < e && !matches!(b[j + 1], b'\'' | b'"') {
-            if written_before(b, j, j) {
+            if trace && written_before(b, j, j) {
                 return true;
             }
             if !expanded {
@@ -8516,13 +8522,15 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
         Takes::Password => {
             let q = skip_quotes(b, v);
             if q < b.len() && (b[q] == b'$' || b[q] == b'`') {
-                // [`written_at`] without its [`variable_written`], which
-                // [`word_mixes_text`] asks of every expansion (each traces the variable
-                // back through the text: the budget of const evaluation counts the steps).
+                // [`written_at`] without its [`variable_written`] (each trace walks back
+                // through the text: the budget of const evaluation counts the steps).
+                // Every expansion traced to a fetch once ([`expansion_not_fetched`]); then
+                // the word is read for text mixed in, without tracing them again, but in a
+                // PowerShell script, whose `$NAME = …` only [`written_before`] reads.
                 literal_expansion(b, q)
                     || substitution_written_at(b, q)
-                    || word_mixes_text(b, v, shell_word_end(b, v))
                     || expansion_not_fetched(b, v)
+                    || word_mixes_text_by(b, v, shell_word_end(b, v), b[0] == b'<')
             } else {
                 written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v))
             }
