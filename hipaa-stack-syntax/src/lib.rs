@@ -2986,7 +2986,11 @@ const fn runs_ftp_client(b: &[u8]) -> bool {
 /// from a file, by the tool's name at the start of its command: `ldapsearch -y FILE`,
 /// `ipmitool -f FILE`, `sshpass -f FILE`, `curl -K FILE` (`--config`), `smbclient -A FILE`
 /// (`--authentication-file`), `mysql --defaults-extra-file=FILE`, a registry client's
-/// `--authfile FILE` (`skopeo`, `podman`, `buildah`; hostile review 29).
+/// `--authfile FILE` (`skopeo`, `podman`, `buildah`; hostile review 29), `ansible-playbook
+/// --vault-password-file FILE`, `--become-password-file`, `--connection-password-file`
+/// (ansible-playbook(1)), `keytool -storepass:file FILE` and its like (keytool(1), "Password
+/// options": `:file`), `x11vnc -passwdfile FILE` (x11vnc(1)) and `slappasswd -T FILE`
+/// (slappasswd(8); hostile review 29, tenth probe).
 const fn password_file_flag(b: &[u8], c: usize, f: usize, e: usize) -> bool {
     password_file_flag_of(password_file_tool(b, c), b, f, e)
 }
@@ -3006,6 +3010,14 @@ const fn password_file_tool(b: &[u8], c: usize) -> u8 {
         5
     } else if at_exactly(b, c, b"mysql") || at_exactly(b, c, b"mariadb") {
         6
+    } else if word_at(b, c, b"ansible-playbook") || word_at(b, c, b"ansible") {
+        7
+    } else if word_at(b, c, b"keytool") {
+        8
+    } else if word_at(b, c, b"x11vnc") {
+        9
+    } else if word_at(b, c, b"slappasswd") {
+        10
     } else {
         0
     }
@@ -3021,6 +3033,16 @@ const fn password_file_flag_of(tool: u8, b: &[u8], f: usize, e: usize) -> bool {
         4 => span_is(b, f, e, b"-A") || span_is(b, f, e, b"--authentication-file"),
         5 => span_is(b, f, e, b"--authfile"),
         6 => span_is(b, f, e, b"--defaults-file") || span_is(b, f, e, b"--defaults-extra-file"),
+        7 => {
+            span_is(b, f, e, b"--vault-password-file")
+                || span_is(b, f, e, b"--vault-pass-file")
+                || span_is(b, f, e, b"--become-password-file")
+                || span_is(b, f, e, b"--connection-password-file")
+        }
+        // (`-storepass:file`, `-keypass:file`, `-srcstorepass:file`, …: the flag's `:file`.)
+        8 => e > f + 5 && at_exactly(b, e - 5, b":file"),
+        9 => span_is(b, f, e, b"-passwdfile"),
+        10 => span_is(b, f, e, b"-T"),
         _ => false,
     }
 }
@@ -3056,7 +3078,7 @@ const fn password_file_given(b: &[u8], c: usize, written: bool) -> bool {
     while j < b.len() && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j)) {
         if b[j] == b'-' && blank_before(b, j) {
             let mut f = j;
-            while f < b.len() && (name_byte(b[f]) || b[f] == b'-') {
+            while f < b.len() && (name_byte(b[f]) || b[f] == b'-' || (tool == 8 && b[f] == b':')) {
                 f += 1;
             }
             if password_file_flag_of(tool, b, j, f) {
@@ -6429,6 +6451,68 @@ const SKOPEO: &[Flag] = &[
     flag("--dest-creds", false, true, Takes::UserAndPassword),
 ];
 
+/// `-p PASSWORD` (spaced or attached) and `--password PASSWORD` (hostile review 29, tenth
+/// probe): `cypher-shell` (Neo4j Operations Manual, "Cypher Shell": `-p, --password`),
+/// `influx setup` (InfluxDB 2 CLI reference: `-p, --password`), `ncftpput` (ncftpput(1):
+/// `-p XX`), `rabbitmqadmin` (RabbitMQ management CLI: `-p PASSWORD, --password`),
+/// `couchbase-cli` (couchbase-cli(1): `-p, --password`), `rdesktop` (rdesktop(1): `-p
+/// <password>`), `mycli` (mycli --help: `-p, --password TEXT`), `mydumper` (mydumper docs:
+/// `-p, --password`), `racadm` (iDRAC RACADM CLI guide: `-p <password>`), `openfortivpn`
+/// (openfortivpn(1): `-p <pass>, --password=<pass>`).
+const DASH_P: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// `db2 connect to DB user USER using PASSWORD` (Db2 command reference, CONNECT: "USING
+/// password").
+const DB2: &[Flag] = &[flag("using", false, true, Takes::Password)];
+/// `java -jar jenkins-cli.jar -auth USER:TOKEN` (Jenkins handbook, "Jenkins CLI": `-auth
+/// [ USER:SECRET | @FILE ]`; `@FILE` reads it from a file).
+const JENKINS_CLI: &[Flag] = &[flag("-auth", false, true, Takes::UserAndPassword)];
+/// `ipa-client-install -w PASSWORD`, `--password PASSWORD` (ipa-client-install(1); `-W`
+/// prompts).
+const IPA_CLIENT_INSTALL: &[Flag] = &[
+    flag("-w", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// Cassandra's `nodetool -pw PASSWORD`, `--password PASSWORD` (nodetool help; `-pwf FILE`
+/// reads it from a file).
+const NODETOOL: &[Flag] = &[
+    flag("-pw", false, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// `wbinfo -a USER%PASSWORD`, `--authenticate=USER%PASSWORD` (wbinfo(1)).
+const WBINFO: &[Flag] = &[
+    flag("-a", true, true, Takes::UserAndPassword),
+    flag("--authenticate", false, true, Takes::UserAndPassword),
+];
+/// FreeIPMI's `ipmi-power -p PASSWORD`, `--password=PASSWORD` (freeipmi(7), ipmi-power(8);
+/// `-P` prompts).
+const FREEIPMI: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// HTTPie's `http -a USER:PASSWORD`, `--auth USER:PASSWORD` (HTTPie docs, "Authentication";
+/// `-a USER` prompts), and `xh`'s (xh(1)).
+const HTTPIE: &[Flag] = &[
+    flag("-a", true, true, Takes::UserAndPassword),
+    flag("--auth", false, true, Takes::UserAndPassword),
+];
+/// PuTTY's `plink`, `pscp` and `psftp` `-pw PASSWORD` (PuTTY user manual, 3.11.3.8 "-pw").
+const PUTTY: &[Flag] = &[flag("-pw", false, true, Takes::Password)];
+/// `rar a -pPASSWORD`, `unrar x -pPASSWORD` (rar.txt, "p[password]"): attached only, a bare
+/// `-p` prompts.
+const RAR: &[Flag] = &[flag("-p", true, false, Takes::Password)];
+/// OpenSC's `pkcs11-tool -p PIN`, `--pin PIN`, `--so-pin`, `--new-pin`, `--puk`
+/// (pkcs11-tool(1)).
+const PKCS11_TOOL: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--pin", false, true, Takes::Password),
+    flag("--so-pin", false, true, Takes::Password),
+    flag("--new-pin", false, true, Takes::Password),
+    flag("--puk", false, true, Takes::Password),
+];
+
 /// Command-line tools that take a password as a flag, with their flags. Whatever is on a
 /// command line is in the text that holds it (user data, a container's command, a
 /// document's steps) and in the process list of the machine.
@@ -6517,6 +6601,59 @@ const TOOLS: &[(&str, &[Flag])] = &[
     ("skopeo", SKOPEO),
     ("nsupdate", TSIG),
     ("dig", TSIG),
+    // Hostile review 29, tenth probe (see each list of flags for its manual).
+    ("cypher-shell", DASH_P),
+    ("influx setup", DASH_P),
+    ("ncftpput", DASH_P),
+    ("rabbitmqadmin", DASH_P),
+    ("couchbase-cli", DASH_P),
+    ("java -jar jenkins-cli.jar", JENKINS_CLI),
+    ("db2", DB2),
+    ("rdesktop", DASH_P),
+    // Sybase's `isql` and `osql`, FreeTDS's `tsql` (tsql(1)) and `sqsh` (sqsh(1)): `-P
+    // PASSWORD`.
+    ("isql", SQLCMD),
+    ("osql", SQLCMD),
+    ("tsql", SQLCMD),
+    ("sqsh", SQLCMD),
+    ("ipa-client-install", IPA_CLIENT_INSTALL),
+    // nerdctl-login(1), crane_auth_login.md, oras login --help, cosign-login(1).
+    ("nerdctl login", LOGIN),
+    ("crane auth login", LOGIN),
+    ("oras login", LOGIN),
+    ("cosign login", LOGIN),
+    // argocd_login.md: `--password string`.
+    ("argocd", VALUED_PASSWORD),
+    ("mycli", DASH_P),
+    ("nodetool", NODETOOL),
+    // redis-benchmark --help: `-a <password>`.
+    ("redis-benchmark", REDIS),
+    // mysqlslap(1), mysqlshow(1), mysqlbinlog(1): the clients' `-pPASSWORD`.
+    ("mysqlslap", MYSQL),
+    ("mysqlshow", MYSQL),
+    ("mysqlbinlog", MYSQL),
+    ("mydumper", DASH_P),
+    // smbget(1), smbcacls(1): `-U USER%PASSWORD`.
+    ("smbget", SMB),
+    ("smbcacls", SMB),
+    ("wbinfo", WBINFO),
+    // ldapmodrdn(1), ldapcompare(1): `-w PASSWORD`.
+    ("ldapmodrdn", LDAP),
+    ("ldapcompare", LDAP),
+    ("ipmi-power", FREEIPMI),
+    ("racadm", DASH_P),
+    ("http", HTTPIE),
+    ("xh", HTTPIE),
+    ("openfortivpn", DASH_P),
+    ("plink", PUTTY),
+    ("pscp", PUTTY),
+    ("psftp", PUTTY),
+    ("rar", RAR),
+    ("unrar", RAR),
+    ("pkcs11-tool", PKCS11_TOOL),
+    // mongostat(1), mongotop(1): the MongoDB tools' `-p PASSWORD`.
+    ("mongostat", MONGO),
+    ("mongotop", MONGO),
 ];
 
 /// The names of [`TOOLS`] as bytes, made once: `command_secret_at` compares their first
@@ -6533,6 +6670,27 @@ const FIRST_OF_ITS_FLAGS: [bool; TOOLS.len()] = first_of_its_flags();
 /// For each first byte (in lower case), the bits of the [`TOOLS`] whose name starts with it:
 /// `command_secret_at` reads only those (the budget of const evaluation counts steps).
 const TOOLS_BY_FIRST: [u128; 128] = tools_by_first();
+
+/// For each first and second letter (`a`–`z`, in lower case), the bits
+/// of the [`TOOLS`] whose name starts with both: `command_secret_at` reads only those when
+/// the word starts with two letters (the budget of const evaluation counts the steps of
+/// each tool of the first letter alone; hostile review 29, tenth probe).
+const TOOLS_BY_FIRST_TWO: [[u128; 26]; 26] = tools_by_first_two();
+
+/// See [`TOOLS_BY_FIRST_TWO`].
+const fn tools_by_first_two() -> [[u128; 26]; 26] {
+    let mut out = [[0u128; 26]; 26];
+    let mut t = 0;
+    while t < TOOLS.len() {
+        let name = TOOLS[t].0.as_bytes();
+        let c = name[0].to_ascii_lowercase();
+        if c.is_ascii_lowercase() && name.len() > 1 && name[1].is_ascii_lowercase() {
+            out[(c - b'a') as usize][(name[1] - b'a') as usize] |= 1 << t;
+        }
+        t += 1;
+    }
+    out
+}
 
 /// See [`TOOLS_BY_FIRST`].
 const fn tools_by_first() -> [u128; 128] {
@@ -11607,14 +11765,17 @@ const fn first_read(b: &[u8], i: usize) -> u8 {
 /// command is read as the shell reads it: quotes inside words (`my"sql"`), backslashes
 /// before ordinary bytes, line continuations, `$IFS` and carriage returns between words.
 const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Option<&'static str> {
-    // The first byte of a tool's name, or what the shell removes before it. The only tool
-    // starting with `a` is the Azure CLI (`az login`), tested first: the budget of const
-    // evaluation counts steps, and many words start with `a`.
+    // The first byte of a tool's name, or what the shell removes before it. The only tools
+    // starting with `a` are the Azure CLI (`az login`), `argocd` and `ansible-playbook`'s
+    // password files, tested first: the budget of const evaluation counts steps, and many
+    // words start with `a`.
     if (matches!(b[i], b'a' | b'A')
         && !(b[i] == b'a'
             && i + 2 < b.len()
             && (b[i + 1] == b'z'
                 && matches!(b[i + 2], b' ' | b'\t' | b'\\' | b'$' | b'"' | b'\'')
+                || (b[i + 1] == b'r' && b[i + 2] == b'g')
+                || (b[i + 1] == b'n' && b[i + 2] == b's')
                 || matches!(b[i + 1], b'"' | b'\'' | b'\\'))))
         || !command_word_start(b, i)
         || !matches!(
@@ -11626,6 +11787,7 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
                 | b'g'
                 | b'h'
                 | b'i'
+                | b'j'
                 | b'k'
                 | b'l'
                 | b'm'
@@ -11649,16 +11811,20 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     {
         return None;
     }
-    // The only tools starting with `n` are net-snmp's, Samba's `net` and `nsupdate`.
+    // The only tools starting with `n` are net-snmp's, Samba's `net`, `nsupdate`,
+    // `nerdctl`, `ncftpput` and `nodetool`.
     if b[i] == b'n'
         && !at_exactly(b, i, b"net-snmp-")
         && !at_exactly(b, i, b"net ")
         && !at_exactly(b, i, b"nsupdate")
+        && !at_exactly(b, i, b"nerdctl")
+        && !at_exactly(b, i, b"ncftpput")
+        && !at_exactly(b, i, b"nodetool")
     {
         return None;
     }
-    // The only ones starting with `t`, `g`, `x` or `7` are `twine`, `gcloud` and
-    // `grafana-cli`, FreeRDP's and 7-Zip's: the second byte first, unless the shell removes
+    // The only ones starting with `t`, `g`, `x` or `7` are `twine`, `tsql`, `gcloud` and
+    // `grafana-cli`, FreeRDP's, `xh`, `x11vnc` and 7-Zip's: the second byte first, unless the shell removes
     // it (the budget of const evaluation counts steps, and many words start with `t`).
     // (`grep` is no `grafana-cli`: its third byte too.)
     if b[i] == b'g'
@@ -11673,7 +11839,11 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
         && !(b[i] == b'g' && b[i + 1] == b'r')
         && !matches!(
             (b[i], b[i + 1]),
-            (b't', b'w') | (b'g', b'c') | (b'x', b'f') | (b'7', b'z') | (_, b'"' | b'\'' | b'\\')
+            (b't', b'w' | b's')
+                | (b'g', b'c')
+                | (b'x', b'f' | b'h' | b'1')
+                | (b'7', b'z')
+                | (_, b'"' | b'\'' | b'\\')
         )
     {
         return None;
@@ -11711,11 +11881,14 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
             (b'l', b'd')
                 | (b'i', b'p')
                 | (b'c', b'u')
-                | (b's', b'm' | b'k')
+                | (b's', b'm' | b'k' | b'l')
                 | (b'r', b'p')
                 | (b'n', b'e')
                 | (b'p', b'o')
                 | (b'b', b'u')
+                | (b'a', b'n')
+                | (b'k', b'e')
+                | (b'x', b'1')
         )
         && password_file_written(b, i)
     {
@@ -11735,8 +11908,13 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     } else {
         0
     };
-    // Only the tools of that first letter, by the bits of [`TOOLS_BY_FIRST`].
-    let mut mask = TOOLS_BY_FIRST[(first & 127) as usize];
+    // Only the tools of that first letter, by the bits of [`TOOLS_BY_FIRST`], and of that
+    // second letter too, by those of [`TOOLS_BY_FIRST_TWO`].
+    let mut mask = if first.is_ascii_lowercase() && second.is_ascii_lowercase() {
+        TOOLS_BY_FIRST_TWO[(first - b'a') as usize][(second - b'a') as usize]
+    } else {
+        TOOLS_BY_FIRST[(first & 127) as usize]
+    };
     while mask != 0 {
         let t = mask.trailing_zeros() as usize;
         mask &= mask - 1;
@@ -12643,8 +12821,13 @@ const fn transform_at(b: &[u8], k: usize) -> bool {
 /// Commands that read a password from their input whatever their flags: `chpasswd` and
 /// `chgpasswd` (`user:password` lines), `passwd` (which reads the new password twice from
 /// an input that is not a terminal, `--stdin` or not), `smbpasswd`, `vncpasswd`, `kinit`,
-/// and `realm join`.
-const PASSWORD_READERS: [&str; 7] = [
+/// and `realm join`; `saslpasswd2` (saslpasswd2(8): `-p` reads it from its input),
+/// `grub-mkpasswd-pbkdf2` (GRUB manual, "Invoking grub-mkpasswd-pbkdf2": reads it twice),
+/// `pure-pw useradd`/`passwd` (pure-pw(8): prompts twice, from its input without a
+/// terminal), `zfs load-key` (zfs-load-key(8): `keylocation=prompt` reads it from its
+/// input), `ipa user-add` and `ipa passwd` (ipa(1): `--password` reads it from its input;
+/// hostile review 29, tenth probe).
+const PASSWORD_READERS: [&str; 14] = [
     "chpasswd",
     "chgpasswd",
     "passwd",
@@ -12652,6 +12835,13 @@ const PASSWORD_READERS: [&str; 7] = [
     "vncpasswd",
     "kinit",
     "realm join",
+    "saslpasswd2",
+    "grub-mkpasswd-pbkdf2",
+    "pure-pw useradd",
+    "pure-pw passwd",
+    "zfs load-key",
+    "ipa user-add",
+    "ipa passwd",
 ];
 
 /// Whether the stage of a pipeline at `k` reads a password from its input: a command of
@@ -12686,7 +12876,7 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
             (b[c], b[c + 1]),
             (b'l', b'd')
                 | (b'i', b'p')
-                | (b's', b's' | b'm')
+                | (b's', b's' | b'm' | b'l')
                 | (b'c', b'u')
                 | (b'r', b'p')
                 | (b'n', b'e')
@@ -12694,6 +12884,9 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
                 | (b's', b'k')
                 | (b'p', b'o')
                 | (b'b', b'u')
+                | (b'a', b'n')
+                | (b'k', b'e')
+                | (b'x', b'1')
         )
         && password_file_reads_input(b, c)
     {
@@ -12721,13 +12914,15 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
                 }
             }
         }
-        if j == k || blank_before(b, j) {
+        // (Only at the start of the stage or after `sudo`, before the loop: the budget of
+        // const evaluation counts its steps.)
+        if j == k || (sudo && blank_before(b, j)) {
             let mut r = 0;
             while r < PASSWORD_READERS.len() {
                 // A reader's name at the start of the stage, or after `sudo` and its flags.
                 // (Its name may end the quoted text of `sh -c '… | chpasswd'`.)
                 let reader = PASSWORD_READERS[r].as_bytes();
-                if (j == k || sudo)
+                if b[j] == reader[0]
                     && (word_at(b, j, reader)
                         || (at_exactly(b, j, reader)
                             && j + reader.len() < b.len()
@@ -12741,6 +12936,7 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
         if blank_before(b, j)
             && (word_at(b, j, b"--password-stdin")
                 || word_at(b, j, b"--stdin-password")
+                || word_at(b, j, b"--passwd-on-stdin")
                 || (sudo && word_at(b, j, b"-S"))
                 || (sudo && word_at(b, j, b"--stdin"))
                 || (htpasswd && b[j] == b'-' && cluster_has(b, j, next_word(b, j).1, b'i'))
@@ -13411,8 +13607,9 @@ const READER_NAMES: [&str; 19] = [
 /// `--password-stdin` (`docker login` and its like), `--stdin-password` (`adcli`),
 /// `--password-from-stdin` (`pdbedit`), `--with-token` (`gh auth login`), `--passphrase-fd`
 /// and `--passphrase-file` (`gpg`), `--password-file` (`kinit`), `--key-file` (`cryptsetup`),
-/// and `--stdin` for `passwd`, `sudo` and `mkpasswd`.
-const READER_FLAGS: [&str; 9] = [
+/// `--passwd-on-stdin` (`openconnect`; openconnect(8); hostile review 29, tenth probe), and
+/// `--stdin` for `passwd`, `sudo` and `mkpasswd` (last: see [`reader_word_at`]).
+const READER_FLAGS: [&str; 10] = [
     "--password-stdin",
     "--stdin-password",
     "--password-from-stdin",
@@ -13421,6 +13618,7 @@ const READER_FLAGS: [&str; 9] = [
     "--passphrase-file",
     "--password-file",
     "--key-file",
+    "--passwd-on-stdin",
     "--stdin",
 ];
 
@@ -13580,7 +13778,10 @@ const fn reader_word_at(b: &[u8], i: usize) -> bool {
         let mut f = 0;
         while f < READER_FLAGS.len() {
             let flag = READER_FLAGS[f].as_bytes();
-            if at_exactly(b, i, flag)
+            // (The third byte before the call: the budget of const evaluation counts calls.)
+            if i + 2 < n
+                && b[i + 2] == flag[2]
+                && at_exactly(b, i, flag)
                 && (i + flag.len() >= n
                     || !(name_byte(b[i + flag.len()]) || b[i + flag.len()] == b'-'))
             {
@@ -15980,8 +16181,9 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     // Every flag of `TOOLS` begins with `-` (a test holds it), as does `htpasswd -b`: text
     // without one passes none, but for `rabbitmqctl add_user USER PASSWORD`, `mkpasswd
     // PASSWORD`, `openssl passwd PASSWORD`, `vault login TOKEN`, `rclone config create
-    // NAME TYPE pass PASSWORD`, `sqlplus USER/PASSWORD@DB`, `mc alias set … SECRET` and
-    // FreeRDP's `/p:PASSWORD` (hostile review 29).
+    // NAME TYPE pass PASSWORD`, `sqlplus USER/PASSWORD@DB`, `mc alias set … SECRET`,
+    // FreeRDP's `/p:PASSWORD` (hostile review 29) and `db2 connect … using PASSWORD` (its
+    // tenth probe).
     let mut dash = 0;
     while dash < b.len() && b[dash] != b'-' {
         dash += 1;
@@ -15990,14 +16192,15 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     // (Their first letters first: most bytes start none of them.)
     while dash == b.len()
         && r < b.len()
-        && !(matches!(b[r], b'r' | b'p' | b'v' | b's' | b'm' | b'f')
+        && !(matches!(b[r], b'r' | b'p' | b'v' | b's' | b'm' | b'f' | b'd')
             && (at_exactly(b, r, b"rabbitmqctl")
                 || at_exactly(b, r, b"passwd")
                 || at_exactly(b, r, b"vault")
                 || at_exactly(b, r, b"rclone")
                 || at_exactly(b, r, b"sqlplus")
                 || at_exactly(b, r, b"mc")
-                || at_exactly(b, r, b"freerdp")))
+                || at_exactly(b, r, b"freerdp")
+                || at_exactly(b, r, b"db2")))
     {
         r += 1;
     }
