@@ -6221,6 +6221,9 @@ enum Takes {
     Hash,
     /// `user,password` (lftp's `-u`): only the part after the `,` is secret.
     UserCommaPassword,
+    /// A RAR password (`rar a -pPASSWORD`): written as a password is, but `-p-` asks for none
+    /// (rar.txt: "p- Do not query password"; hostile review 29, tenth probe).
+    RarPassword,
 }
 
 /// A flag of a tool that takes a password on its command line.
@@ -6502,7 +6505,7 @@ const HTTPIE: &[Flag] = &[
 const PUTTY: &[Flag] = &[flag("-pw", false, true, Takes::Password)];
 /// `rar a -pPASSWORD`, `unrar x -pPASSWORD` (rar.txt, "p[password]"): attached only, a bare
 /// `-p` prompts.
-const RAR: &[Flag] = &[flag("-p", true, false, Takes::Password)];
+const RAR: &[Flag] = &[flag("-p", true, false, Takes::RarPassword)];
 /// OpenSC's `pkcs11-tool -p PIN`, `--pin PIN`, `--so-pin`, `--new-pin`, `--puk`
 /// (pkcs11-tool(1)).
 const PKCS11_TOOL: &[Flag] = &[
@@ -8685,6 +8688,10 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
         Takes::Hash => {
             (written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v))) && !lock_marker(b, v)
         }
+        Takes::RarPassword => {
+            !(b[v] == b'-' && (v + 1 == b.len() || !name_byte(b[v + 1])))
+                && flag_value_written(b, v, Takes::Password)
+        }
         Takes::PassPhrase | Takes::UserAndPassword | Takes::UserCommaPassword => {
             let p = password_at(b, v, takes);
             p < b.len() && (written_at(b, p) || expansion_not_fetched(b, p))
@@ -8930,7 +8937,7 @@ const fn long_prefix_end(b: &[u8], k: usize, name: &[u8]) -> usize {
 /// end of the text when the value holds none.
 const fn password_at(b: &[u8], v: usize, takes: Takes) -> usize {
     match takes {
-        Takes::Password | Takes::Hash => v,
+        Takes::Password | Takes::Hash | Takes::RarPassword => v,
         Takes::PassPhrase => {
             let e = match_word(b, v, b"pass:", false);
             if e != 0 {
@@ -10759,6 +10766,24 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     if e != 0 && oracle_logon_written(b, e) {
         return Some("sqlplus");
     }
+    // Oracle's Data Pump export, `expdp USER/PASSWORD@DB …` (Oracle Database Utilities,
+    // "Starting Data Pump Export": `expdp username/password@connect_identifier`), and
+    // SQLcl, `sql [-s] USER/PASSWORD@DB` (SQLcl User's Guide, "Starting SQLcl"; hostile
+    // review 29, tenth probe).
+    let e = command_named(b, i, first, b"expdp");
+    if e != 0 && oracle_logon_written(b, e) {
+        return Some("expdp");
+    }
+    let e = command_named(b, i, first, b"sql");
+    if e != 0 && oracle_logon_written(b, e) {
+        return Some("sql");
+    }
+    // `rman target USER/PASSWORD@DB` (and `catalog`, `auxiliary`; Oracle Backup and
+    // Recovery Reference, "RMAN": `TARGET connectStringSpec`).
+    let e = command_named(b, i, first, b"rman");
+    if e != 0 && rman_logon_written(b, e) {
+        return Some("rman");
+    }
     let mut c = 0;
     while c < REDIS_CLIENTS.len() {
         let e = command_named(b, i, first, REDIS_CLIENTS[c].as_bytes());
@@ -11286,6 +11311,24 @@ const fn oracle_logon_written(b: &[u8], after: usize) -> bool {
             && b[p] == b'/'
             && b[p + 1] != b'@'
             && written_at(b, p + 1);
+    }
+}
+
+/// Whether a connection of `rman` after `after` writes a password: `target`, `catalog` or
+/// `auxiliary` followed by `USER/PASSWORD[@DB]` ([`oracle_logon_written`]).
+const fn rman_logon_written(b: &[u8], after: usize) -> bool {
+    let mut k = after;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        k = e;
+        if (word_at(b, s, b"target") || word_at(b, s, b"catalog") || word_at(b, s, b"auxiliary"))
+            && oracle_logon_written(b, e)
+        {
+            return true;
+        }
     }
 }
 
@@ -16192,7 +16235,7 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     // (Their first letters first: most bytes start none of them.)
     while dash == b.len()
         && r < b.len()
-        && !(matches!(b[r], b'r' | b'p' | b'v' | b's' | b'm' | b'f' | b'd')
+        && !(matches!(b[r], b'r' | b'p' | b'v' | b's' | b'm' | b'f' | b'd' | b'e')
             && (at_exactly(b, r, b"rabbitmqctl")
                 || at_exactly(b, r, b"passwd")
                 || at_exactly(b, r, b"vault")
@@ -16200,7 +16243,10 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
                 || at_exactly(b, r, b"sqlplus")
                 || at_exactly(b, r, b"mc")
                 || at_exactly(b, r, b"freerdp")
-                || at_exactly(b, r, b"db2")))
+                || at_exactly(b, r, b"db2")
+                || at_exactly(b, r, b"sql")
+                || at_exactly(b, r, b"expdp")
+                || at_exactly(b, r, b"rman")))
     {
         r += 1;
     }

@@ -7312,6 +7312,12 @@ mod user_data_hostile_review_29_tables {
             "# hunter2 reaches the argv of a client missing from the tool table (SQL shell)\nsqsh -S srv -U sa -P hunter2\n",
             // 083-tool-tsql.sh
             "# hunter2 reaches the argv of a client missing from the tool table (TDS shell)\ntsql -S srv -U sa -P hunter2\n",
+            // 048-tool-expdp.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (export tool, user/secret operand)\nexpdp system/hunter2 schemas=APP directory=D dumpfile=app.dmp\n",
+            // 049-tool-rman.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (backup tool, user/secret operand)\nrman target sys/hunter2@ORCL\n",
+            // 050-tool-sqlcl.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (SQL shell, user/secret operand)\nsql -s system/hunter2@db\n",
             // 086-reader-openconnect.sh
             "# hunter2 reaches the input of a reader missing from the reader table (VPN client reading from stdin)\necho hunter2 | openconnect --user=bob --passwd-on-stdin vpn.example.com\n",
             // 087-reader-saslpasswd2.sh
@@ -7393,6 +7399,11 @@ mod user_data_hostile_review_29_tables {
             "java -jar jenkins-cli.jar -s http://localhost:8080 -auth @/run/jenkins-auth who-am-i",
             "sqsh -S srv -U sa",
             "osql -S srv -E",
+            "expdp system/\"$PW\"@db schemas=APP directory=D dumpfile=app.dmp",
+            "rman target /",
+            "sql -s /nolog @setup.sql",
+            "unrar x -p- /tmp/x.rar",
+            "keytool -list -keystore ks.jks -storepass:env PW",
         ]
         .into_iter()
         .map(|line| {
