@@ -10729,6 +10729,12 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
             None
         };
     }
+    // `htdbm -b FILE USER PASSWORD` (htdbm(1): "-b Use batch mode; i.e., get the password
+    // from the command line"; `-nb USER PASSWORD`; hostile review 29, tenth probe).
+    let e = command_named(b, i, first, b"htdbm");
+    if e != 0 && htpasswd_operands(b, e) {
+        return Some("htdbm");
+    }
     let e = command_named(b, i, first, b"rabbitmqctl");
     if e != 0 && rabbitmq_operands(b, e) {
         return Some("rabbitmqctl");

@@ -7318,6 +7318,8 @@ mod user_data_hostile_review_29_tables {
             "# hunter2 reaches the argv of a client missing from the tool table (backup tool, user/secret operand)\nrman target sys/hunter2@ORCL\n",
             // 050-tool-sqlcl.sh
             "# hunter2 reaches the argv of a client missing from the tool table (SQL shell, user/secret operand)\nsql -s system/hunter2@db\n",
+            // 084-tool-htdbm.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (web auth db tool, batch operand)\nhtdbm -bc /etc/h.db admin hunter2\n",
             // 086-reader-openconnect.sh
             "# hunter2 reaches the input of a reader missing from the reader table (VPN client reading from stdin)\necho hunter2 | openconnect --user=bob --passwd-on-stdin vpn.example.com\n",
             // 087-reader-saslpasswd2.sh
@@ -7403,6 +7405,7 @@ mod user_data_hostile_review_29_tables {
             "rman target /",
             "sql -s /nolog @setup.sql",
             "unrar x -p- /tmp/x.rar",
+            "htdbm -c /etc/h.db admin",
             "keytool -list -keystore ks.jks -storepass:env PW",
         ]
         .into_iter()
