@@ -10677,12 +10677,12 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     let first = if b[i].is_ascii_alphabetic() { b[i] } else { 0 };
     let lead = if first == 0 { first_read(b, i) } else { first };
     // Hostile review 29's first, by their first two letters (`grep` goes no further).
-    if matches!(lead, b'm' | b'g' | b's')
+    if matches!(lead, b'm' | b'g' | b's' | b'd')
         && (first == 0
             || (i + 1 < b.len()
                 && matches!(
                     (first, b[i + 1]),
-                    (b'm', b'c' | b'o') | (b'g', b'r') | (b's', b'a')
+                    (b'm', b'c' | b'o') | (b'g', b'r') | (b's', b'a') | (b'd', b'o')
                 )))
         && let Some(tool) = admin_operand_secret(b, i, first)
     {
@@ -11732,6 +11732,16 @@ const fn admin_operand_secret(b: &[u8], i: usize, first: u8) -> Option<&'static 
     {
         return Some("samba-tool");
     }
+    // `doveadm auth test [-a SOCKET] [-x INFO] USER PASSWORD` (doveadm-auth(1); without the
+    // password it prompts; hostile review 29, tenth probe).
+    let e = if matches!(first, 0 | b'd') && matches!(second, 0 | b'o') {
+        command_named(b, i, first, b"doveadm")
+    } else {
+        0
+    };
+    if e != 0 && pair_operand_flags(b, e, b"auth", b"test", 1, b"ax") {
+        return Some("doveadm auth test");
+    }
     None
 }
 
@@ -11739,6 +11749,18 @@ const fn admin_operand_secret(b: &[u8], i: usize, first: u8) -> Option<&'static 
 /// followed by a written value as the `index`-th operand (`mc alias set ALIAS URL KEY
 /// SECRET`).
 const fn pair_operand(b: &[u8], after: usize, first: &[u8], second: &[u8], index: usize) -> bool {
+    pair_operand_flags(b, after, first, second, index, b"")
+}
+
+/// [`pair_operand`], where the short flags `valued` take a value.
+const fn pair_operand_flags(
+    b: &[u8],
+    after: usize,
+    first: &[u8],
+    second: &[u8],
+    index: usize,
+    valued: &[u8],
+) -> bool {
     let mut k = after;
     loop {
         let (s, w) = next_word(b, k);
@@ -11747,7 +11769,7 @@ const fn pair_operand(b: &[u8], after: usize, first: &[u8], second: &[u8], index
         }
         if word_at(b, s, first) {
             let (t, x) = next_word(b, w);
-            if t < x && word_at(b, t, second) && operand_written(b, x, index, b"") {
+            if t < x && word_at(b, t, second) && operand_written(b, x, index, valued) {
                 return true;
             }
         }
@@ -16231,8 +16253,9 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     // without one passes none, but for `rabbitmqctl add_user USER PASSWORD`, `mkpasswd
     // PASSWORD`, `openssl passwd PASSWORD`, `vault login TOKEN`, `rclone config create
     // NAME TYPE pass PASSWORD`, `sqlplus USER/PASSWORD@DB`, `mc alias set … SECRET`,
-    // FreeRDP's `/p:PASSWORD` (hostile review 29) and `db2 connect … using PASSWORD` (its
-    // tenth probe).
+    // FreeRDP's `/p:PASSWORD` (hostile review 29), and `db2 connect … using PASSWORD`,
+    // `expdp`, `sql` and `rman` logons and `doveadm auth test USER PASSWORD` (its tenth
+    // probe).
     let mut dash = 0;
     while dash < b.len() && b[dash] != b'-' {
         dash += 1;
@@ -16252,7 +16275,8 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
                 || at_exactly(b, r, b"db2")
                 || at_exactly(b, r, b"sql")
                 || at_exactly(b, r, b"expdp")
-                || at_exactly(b, r, b"rman")))
+                || at_exactly(b, r, b"rman")
+                || at_exactly(b, r, b"doveadm")))
     {
         r += 1;
     }

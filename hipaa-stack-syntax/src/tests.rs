@@ -7320,6 +7320,8 @@ mod user_data_hostile_review_29_tables {
             "# hunter2 reaches the argv of a client missing from the tool table (SQL shell, user/secret operand)\nsql -s system/hunter2@db\n",
             // 084-tool-htdbm.sh
             "# hunter2 reaches the argv of a client missing from the tool table (web auth db tool, batch operand)\nhtdbm -bc /etc/h.db admin hunter2\n",
+            // 085-tool-doveadm-auth-test.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (mail server auth test operand)\ndoveadm auth test bob hunter2\n",
             // 086-reader-openconnect.sh
             "# hunter2 reaches the input of a reader missing from the reader table (VPN client reading from stdin)\necho hunter2 | openconnect --user=bob --passwd-on-stdin vpn.example.com\n",
             // 087-reader-saslpasswd2.sh
@@ -7357,6 +7359,11 @@ mod user_data_hostile_review_29_tables {
             Some("db2")
         );
         assert_eq!(command_secret("db2 connect to SAMPLE"), None);
+        assert_eq!(
+            command_secret("doveadm auth test bob hunter2"),
+            Some("doveadm auth test")
+        );
+        assert_eq!(command_secret("rman target sys/hunter2@ORCL"), Some("rman"));
     }
 
     /// Ordinary uses of the same tools: no password written in the script.
@@ -7406,6 +7413,7 @@ mod user_data_hostile_review_29_tables {
             "sql -s /nolog @setup.sql",
             "unrar x -p- /tmp/x.rar",
             "htdbm -c /etc/h.db admin",
+            "doveadm auth test -a /run/dovecot/auth-userdb bob",
             "keytool -list -keystore ks.jks -storepass:env PW",
         ]
         .into_iter()
