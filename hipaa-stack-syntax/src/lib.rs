@@ -10772,6 +10772,13 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     if e != 0 && oracle_logon_written(b, e) {
         return Some("sqlplus");
     }
+    // MySQL Shell's connection without a scheme, `mysqlsh USER:PASSWORD@HOST` (MySQL Shell
+    // manual, "Connecting using URI-like connection strings": `[user[:password]@]host`;
+    // hostile review 29, tenth probe).
+    let e = command_named(b, i, first, b"mysqlsh");
+    if e != 0 && uri_password_operand(b, e) {
+        return Some("mysqlsh");
+    }
     // Oracle's Data Pump export, `expdp USER/PASSWORD@DB …` (Oracle Database Utilities,
     // "Starting Data Pump Export": `expdp username/password@connect_identifier`), and
     // SQLcl, `sql [-s] USER/PASSWORD@DB` (SQLcl User's Guide, "Starting SQLcl"; hostile
@@ -11317,6 +11324,33 @@ const fn oracle_logon_written(b: &[u8], after: usize) -> bool {
             && b[p] == b'/'
             && b[p + 1] != b'@'
             && written_at(b, p + 1);
+    }
+}
+
+/// Whether an operand after `after` (not a flag, with no `://`) is `USER:PASSWORD@HOST`
+/// with a written password ([`oracle_logon_written`]'s kin for MySQL Shell).
+const fn uri_password_operand(b: &[u8], after: usize) -> bool {
+    let mut k = after;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        k = e;
+        let q = skip_quotes(b, s);
+        if q < e && b[q] != b'-' {
+            let mut c = q;
+            while c < e && b[c] != b':' && b[c] != b'@' && b[c] != b'/' {
+                c += 1;
+            }
+            let mut a = c + 1;
+            while a < e && b[a] != b'@' && b[a] != b'/' {
+                a += 1;
+            }
+            if c > q && c + 1 < a && a < e && b[c] == b':' && b[a] == b'@' && written_at(b, c + 1) {
+                return true;
+            }
+        }
     }
 }
 

@@ -7322,6 +7322,8 @@ mod user_data_hostile_review_29_tables {
             "# hunter2 reaches the argv of a client missing from the tool table (web auth db tool, batch operand)\nhtdbm -bc /etc/h.db admin hunter2\n",
             // 085-tool-doveadm-auth-test.sh
             "# hunter2 reaches the argv of a client missing from the tool table (mail server auth test operand)\ndoveadm auth test bob hunter2\n",
+            // 051-tool-mysqlsh-uri.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (database shell, user:secret@host operand without a scheme)\nmysqlsh root:hunter2@localhost\n",
             // 086-reader-openconnect.sh
             "# hunter2 reaches the input of a reader missing from the reader table (VPN client reading from stdin)\necho hunter2 | openconnect --user=bob --passwd-on-stdin vpn.example.com\n",
             // 087-reader-saslpasswd2.sh
@@ -7413,6 +7415,8 @@ mod user_data_hostile_review_29_tables {
             "sql -s /nolog @setup.sql",
             "unrar x -p- /tmp/x.rar",
             "htdbm -c /etc/h.db admin",
+            "mysqlsh root@localhost:3306 --sql -e 'select 1'",
+            "mysqlsh --uri root@localhost --password=\"$PW\"",
             "doveadm auth test -a /run/dovecot/auth-userdb bob",
             "keytool -list -keystore ks.jks -storepass:env PW",
         ]
