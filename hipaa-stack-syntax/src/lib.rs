@@ -2992,7 +2992,11 @@ const fn runs_ftp_client(b: &[u8]) -> bool {
 /// from a file, by the tool's name at the start of its command: `ldapsearch -y FILE`,
 /// `ipmitool -f FILE`, `sshpass -f FILE`, `curl -K FILE` (`--config`), `smbclient -A FILE`
 /// (`--authentication-file`), `mysql --defaults-extra-file=FILE`, a registry client's
-/// `--authfile FILE` (`skopeo`, `podman`, `buildah`; hostile review 29).
+/// `--authfile FILE` (`skopeo`, `podman`, `buildah`; hostile review 29), `ansible-playbook
+/// --vault-password-file FILE`, `--become-password-file`, `--connection-password-file`
+/// (ansible-playbook(1)), `keytool -storepass:file FILE` and its like (keytool(1), "Password
+/// options": `:file`), `x11vnc -passwdfile FILE` (x11vnc(1)) and `slappasswd -T FILE`
+/// (slappasswd(8); hostile review 29, tenth probe).
 const fn password_file_flag(b: &[u8], c: usize, f: usize, e: usize) -> bool {
     password_file_flag_of(password_file_tool(b, c), b, f, e)
 }
@@ -3012,6 +3016,14 @@ const fn password_file_tool(b: &[u8], c: usize) -> u8 {
         5
     } else if at_exactly(b, c, b"mysql") || at_exactly(b, c, b"mariadb") {
         6
+    } else if word_at(b, c, b"ansible-playbook") || word_at(b, c, b"ansible") {
+        7
+    } else if word_at(b, c, b"keytool") {
+        8
+    } else if word_at(b, c, b"x11vnc") {
+        9
+    } else if word_at(b, c, b"slappasswd") {
+        10
     } else {
         0
     }
@@ -3027,6 +3039,16 @@ const fn password_file_flag_of(tool: u8, b: &[u8], f: usize, e: usize) -> bool {
         4 => span_is(b, f, e, b"-A") || span_is(b, f, e, b"--authentication-file"),
         5 => span_is(b, f, e, b"--authfile"),
         6 => span_is(b, f, e, b"--defaults-file") || span_is(b, f, e, b"--defaults-extra-file"),
+        7 => {
+            span_is(b, f, e, b"--vault-password-file")
+                || span_is(b, f, e, b"--vault-pass-file")
+                || span_is(b, f, e, b"--become-password-file")
+                || span_is(b, f, e, b"--connection-password-file")
+        }
+        // (`-storepass:file`, `-keypass:file`, `-srcstorepass:file`, …: the flag's `:file`.)
+        8 => e > f + 5 && at_exactly(b, e - 5, b":file"),
+        9 => span_is(b, f, e, b"-passwdfile"),
+        10 => span_is(b, f, e, b"-T"),
         _ => false,
     }
 }
@@ -3062,7 +3084,7 @@ const fn password_file_given(b: &[u8], c: usize, written: bool) -> bool {
     while j < b.len() && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j)) {
         if b[j] == b'-' && blank_before(b, j) {
             let mut f = j;
-            while f < b.len() && (name_byte(b[f]) || b[f] == b'-') {
+            while f < b.len() && (name_byte(b[f]) || b[f] == b'-' || (tool == 8 && b[f] == b':')) {
                 f += 1;
             }
             if password_file_flag_of(tool, b, j, f) {
@@ -6205,6 +6227,9 @@ enum Takes {
     Hash,
     /// `user,password` (lftp's `-u`): only the part after the `,` is secret.
     UserCommaPassword,
+    /// A RAR password (`rar a -pPASSWORD`): written as a password is, but `-p-` asks for none
+    /// (rar.txt: "p- Do not query password"; hostile review 29, tenth probe).
+    RarPassword,
 }
 
 /// A flag of a tool that takes a password on its command line.
@@ -6438,6 +6463,68 @@ const SKOPEO: &[Flag] = &[
     flag("--dest-creds", false, true, Takes::UserAndPassword),
 ];
 
+/// `-p PASSWORD` (spaced or attached) and `--password PASSWORD` (hostile review 29, tenth
+/// probe): `cypher-shell` (Neo4j Operations Manual, "Cypher Shell": `-p, --password`),
+/// `influx setup` (InfluxDB 2 CLI reference: `-p, --password`), `ncftpput` (ncftpput(1):
+/// `-p XX`), `rabbitmqadmin` (RabbitMQ management CLI: `-p PASSWORD, --password`),
+/// `couchbase-cli` (couchbase-cli(1): `-p, --password`), `rdesktop` (rdesktop(1): `-p
+/// <password>`), `mycli` (mycli --help: `-p, --password TEXT`), `mydumper` (mydumper docs:
+/// `-p, --password`), `racadm` (iDRAC RACADM CLI guide: `-p <password>`), `openfortivpn`
+/// (openfortivpn(1): `-p <pass>, --password=<pass>`).
+const DASH_P: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// `db2 connect to DB user USER using PASSWORD` (Db2 command reference, CONNECT: "USING
+/// password").
+const DB2: &[Flag] = &[flag("using", false, true, Takes::Password)];
+/// `java -jar jenkins-cli.jar -auth USER:TOKEN` (Jenkins handbook, "Jenkins CLI": `-auth
+/// [ USER:SECRET | @FILE ]`; `@FILE` reads it from a file).
+const JENKINS_CLI: &[Flag] = &[flag("-auth", false, true, Takes::UserAndPassword)];
+/// `ipa-client-install -w PASSWORD`, `--password PASSWORD` (ipa-client-install(1); `-W`
+/// prompts).
+const IPA_CLIENT_INSTALL: &[Flag] = &[
+    flag("-w", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// Cassandra's `nodetool -pw PASSWORD`, `--password PASSWORD` (nodetool help; `-pwf FILE`
+/// reads it from a file).
+const NODETOOL: &[Flag] = &[
+    flag("-pw", false, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// `wbinfo -a USER%PASSWORD`, `--authenticate=USER%PASSWORD` (wbinfo(1)).
+const WBINFO: &[Flag] = &[
+    flag("-a", true, true, Takes::UserAndPassword),
+    flag("--authenticate", false, true, Takes::UserAndPassword),
+];
+/// FreeIPMI's `ipmi-power -p PASSWORD`, `--password=PASSWORD` (freeipmi(7), ipmi-power(8);
+/// `-P` prompts).
+const FREEIPMI: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// HTTPie's `http -a USER:PASSWORD`, `--auth USER:PASSWORD` (HTTPie docs, "Authentication";
+/// `-a USER` prompts), and `xh`'s (xh(1)).
+const HTTPIE: &[Flag] = &[
+    flag("-a", true, true, Takes::UserAndPassword),
+    flag("--auth", false, true, Takes::UserAndPassword),
+];
+/// PuTTY's `plink`, `pscp` and `psftp` `-pw PASSWORD` (PuTTY user manual, 3.11.3.8 "-pw").
+const PUTTY: &[Flag] = &[flag("-pw", false, true, Takes::Password)];
+/// `rar a -pPASSWORD`, `unrar x -pPASSWORD` (rar.txt, "p[password]"): attached only, a bare
+/// `-p` prompts.
+const RAR: &[Flag] = &[flag("-p", true, false, Takes::RarPassword)];
+/// OpenSC's `pkcs11-tool -p PIN`, `--pin PIN`, `--so-pin`, `--new-pin`, `--puk`
+/// (pkcs11-tool(1)).
+const PKCS11_TOOL: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--pin", false, true, Takes::Password),
+    flag("--so-pin", false, true, Takes::Password),
+    flag("--new-pin", false, true, Takes::Password),
+    flag("--puk", false, true, Takes::Password),
+];
+
 /// Command-line tools that take a password as a flag, with their flags. Whatever is on a
 /// command line is in the text that holds it (user data, a container's command, a
 /// document's steps) and in the process list of the machine.
@@ -6526,6 +6613,59 @@ const TOOLS: &[(&str, &[Flag])] = &[
     ("skopeo", SKOPEO),
     ("nsupdate", TSIG),
     ("dig", TSIG),
+    // Hostile review 29, tenth probe (see each list of flags for its manual).
+    ("cypher-shell", DASH_P),
+    ("influx setup", DASH_P),
+    ("ncftpput", DASH_P),
+    ("rabbitmqadmin", DASH_P),
+    ("couchbase-cli", DASH_P),
+    ("java -jar jenkins-cli.jar", JENKINS_CLI),
+    ("db2", DB2),
+    ("rdesktop", DASH_P),
+    // Sybase's `isql` and `osql`, FreeTDS's `tsql` (tsql(1)) and `sqsh` (sqsh(1)): `-P
+    // PASSWORD`.
+    ("isql", SQLCMD),
+    ("osql", SQLCMD),
+    ("tsql", SQLCMD),
+    ("sqsh", SQLCMD),
+    ("ipa-client-install", IPA_CLIENT_INSTALL),
+    // nerdctl-login(1), crane_auth_login.md, oras login --help, cosign-login(1).
+    ("nerdctl login", LOGIN),
+    ("crane auth login", LOGIN),
+    ("oras login", LOGIN),
+    ("cosign login", LOGIN),
+    // argocd_login.md: `--password string`.
+    ("argocd", VALUED_PASSWORD),
+    ("mycli", DASH_P),
+    ("nodetool", NODETOOL),
+    // redis-benchmark --help: `-a <password>`.
+    ("redis-benchmark", REDIS),
+    // mysqlslap(1), mysqlshow(1), mysqlbinlog(1): the clients' `-pPASSWORD`.
+    ("mysqlslap", MYSQL),
+    ("mysqlshow", MYSQL),
+    ("mysqlbinlog", MYSQL),
+    ("mydumper", DASH_P),
+    // smbget(1), smbcacls(1): `-U USER%PASSWORD`.
+    ("smbget", SMB),
+    ("smbcacls", SMB),
+    ("wbinfo", WBINFO),
+    // ldapmodrdn(1), ldapcompare(1): `-w PASSWORD`.
+    ("ldapmodrdn", LDAP),
+    ("ldapcompare", LDAP),
+    ("ipmi-power", FREEIPMI),
+    ("racadm", DASH_P),
+    ("http", HTTPIE),
+    ("xh", HTTPIE),
+    ("openfortivpn", DASH_P),
+    ("plink", PUTTY),
+    ("pscp", PUTTY),
+    ("psftp", PUTTY),
+    ("rar", RAR),
+    ("unrar", RAR),
+    ("pkcs11-tool", PKCS11_TOOL),
+    // mongostat(1), mongotop(1): the MongoDB tools' `-p PASSWORD`.
+    ("mongostat", MONGO),
+    ("mongotop", MONGO),
 ];
 
 /// The names of [`TOOLS`] as bytes, made once: `command_secret_at` compares their first
@@ -6542,6 +6682,27 @@ const FIRST_OF_ITS_FLAGS: [bool; TOOLS.len()] = first_of_its_flags();
 /// For each first byte (in lower case), the bits of the [`TOOLS`] whose name starts with it:
 /// `command_secret_at` reads only those (the budget of const evaluation counts steps).
 const TOOLS_BY_FIRST: [u128; 128] = tools_by_first();
+
+/// For each first and second letter (`a`–`z`, in lower case), the bits
+/// of the [`TOOLS`] whose name starts with both: `command_secret_at` reads only those when
+/// the word starts with two letters (the budget of const evaluation counts the steps of
+/// each tool of the first letter alone; hostile review 29, tenth probe).
+const TOOLS_BY_FIRST_TWO: [[u128; 26]; 26] = tools_by_first_two();
+
+/// See [`TOOLS_BY_FIRST_TWO`].
+const fn tools_by_first_two() -> [[u128; 26]; 26] {
+    let mut out = [[0u128; 26]; 26];
+    let mut t = 0;
+    while t < TOOLS.len() {
+        let name = TOOLS[t].0.as_bytes();
+        let c = name[0].to_ascii_lowercase();
+        if c.is_ascii_lowercase() && name.len() > 1 && name[1].is_ascii_lowercase() {
+            out[(c - b'a') as usize][(name[1] - b'a') as usize] |= 1 << t;
+        }
+        t += 1;
+    }
+    out
+}
 
 /// See [`TOOLS_BY_FIRST`].
 const fn tools_by_first() -> [u128; 128] {
@@ -8538,6 +8699,10 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
         Takes::Hash => {
             (written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v))) && !lock_marker(b, v)
         }
+        Takes::RarPassword => {
+            !(b[v] == b'-' && (v + 1 == b.len() || !name_byte(b[v + 1])))
+                && flag_value_written(b, v, Takes::Password)
+        }
         Takes::PassPhrase | Takes::UserAndPassword | Takes::UserCommaPassword => {
             let p = password_at(b, v, takes);
             p < b.len() && (written_at(b, p) || expansion_not_fetched(b, p))
@@ -8783,7 +8948,7 @@ const fn long_prefix_end(b: &[u8], k: usize, name: &[u8]) -> usize {
 /// end of the text when the value holds none.
 const fn password_at(b: &[u8], v: usize, takes: Takes) -> usize {
     match takes {
-        Takes::Password | Takes::Hash => v,
+        Takes::Password | Takes::Hash | Takes::RarPassword => v,
         Takes::PassPhrase => {
             let e = match_word(b, v, b"pass:", false);
             if e != 0 {
@@ -10523,12 +10688,12 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     let first = if b[i].is_ascii_alphabetic() { b[i] } else { 0 };
     let lead = if first == 0 { first_read(b, i) } else { first };
     // Hostile review 29's first, by their first two letters (`grep` goes no further).
-    if matches!(lead, b'm' | b'g' | b's')
+    if matches!(lead, b'm' | b'g' | b's' | b'd')
         && (first == 0
             || (i + 1 < b.len()
                 && matches!(
                     (first, b[i + 1]),
-                    (b'm', b'c' | b'o') | (b'g', b'r') | (b's', b'a')
+                    (b'm', b'c' | b'o') | (b'g', b'r') | (b's', b'a') | (b'd', b'o')
                 )))
         && let Some(tool) = admin_operand_secret(b, i, first)
     {
@@ -10575,6 +10740,12 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
             None
         };
     }
+    // `htdbm -b FILE USER PASSWORD` (htdbm(1): "-b Use batch mode; i.e., get the password
+    // from the command line"; `-nb USER PASSWORD`; hostile review 29, tenth probe).
+    let e = command_named(b, i, first, b"htdbm");
+    if e != 0 && htpasswd_operands(b, e) {
+        return Some("htdbm");
+    }
     let e = command_named(b, i, first, b"rabbitmqctl");
     if e != 0 && rabbitmq_operands(b, e) {
         return Some("rabbitmqctl");
@@ -10611,6 +10782,31 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     let e = command_named(b, i, first, b"sqlplus");
     if e != 0 && oracle_logon_written(b, e) {
         return Some("sqlplus");
+    }
+    // MySQL Shell's connection without a scheme, `mysqlsh USER:PASSWORD@HOST` (MySQL Shell
+    // manual, "Connecting using URI-like connection strings": `[user[:password]@]host`;
+    // hostile review 29, tenth probe).
+    let e = command_named(b, i, first, b"mysqlsh");
+    if e != 0 && uri_password_operand(b, e) {
+        return Some("mysqlsh");
+    }
+    // Oracle's Data Pump export, `expdp USER/PASSWORD@DB …` (Oracle Database Utilities,
+    // "Starting Data Pump Export": `expdp username/password@connect_identifier`), and
+    // SQLcl, `sql [-s] USER/PASSWORD@DB` (SQLcl User's Guide, "Starting SQLcl"; hostile
+    // review 29, tenth probe).
+    let e = command_named(b, i, first, b"expdp");
+    if e != 0 && oracle_logon_written(b, e) {
+        return Some("expdp");
+    }
+    let e = command_named(b, i, first, b"sql");
+    if e != 0 && oracle_logon_written(b, e) {
+        return Some("sql");
+    }
+    // `rman target USER/PASSWORD@DB` (and `catalog`, `auxiliary`; Oracle Backup and
+    // Recovery Reference, "RMAN": `TARGET connectStringSpec`).
+    let e = command_named(b, i, first, b"rman");
+    if e != 0 && rman_logon_written(b, e) {
+        return Some("rman");
     }
     let mut c = 0;
     while c < REDIS_CLIENTS.len() {
@@ -11142,6 +11338,51 @@ const fn oracle_logon_written(b: &[u8], after: usize) -> bool {
     }
 }
 
+/// Whether an operand after `after` (not a flag, with no `://`) is `USER:PASSWORD@HOST`
+/// with a written password ([`oracle_logon_written`]'s kin for MySQL Shell).
+const fn uri_password_operand(b: &[u8], after: usize) -> bool {
+    let mut k = after;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        k = e;
+        let q = skip_quotes(b, s);
+        if q < e && b[q] != b'-' {
+            let mut c = q;
+            while c < e && b[c] != b':' && b[c] != b'@' && b[c] != b'/' {
+                c += 1;
+            }
+            let mut a = c + 1;
+            while a < e && b[a] != b'@' && b[a] != b'/' {
+                a += 1;
+            }
+            if c > q && c + 1 < a && a < e && b[c] == b':' && b[a] == b'@' && written_at(b, c + 1) {
+                return true;
+            }
+        }
+    }
+}
+
+/// Whether a connection of `rman` after `after` writes a password: `target`, `catalog` or
+/// `auxiliary` followed by `USER/PASSWORD[@DB]` ([`oracle_logon_written`]).
+const fn rman_logon_written(b: &[u8], after: usize) -> bool {
+    let mut k = after;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        k = e;
+        if (word_at(b, s, b"target") || word_at(b, s, b"catalog") || word_at(b, s, b"auxiliary"))
+            && oracle_logon_written(b, e)
+        {
+            return true;
+        }
+    }
+}
+
 /// Flags of `vault login` that take no value (Vault's CLI documentation, `vault login`,
 /// "Command options" and "Output options"); every other flag written without `=` takes the
 /// next word (`-method userpass`, `-path p`, `-format json`).
@@ -11536,6 +11777,16 @@ const fn admin_operand_secret(b: &[u8], i: usize, first: u8) -> Option<&'static 
     {
         return Some("samba-tool");
     }
+    // `doveadm auth test [-a SOCKET] [-x INFO] USER PASSWORD` (doveadm-auth(1); without the
+    // password it prompts; hostile review 29, tenth probe).
+    let e = if matches!(first, 0 | b'd') && matches!(second, 0 | b'o') {
+        command_named(b, i, first, b"doveadm")
+    } else {
+        0
+    };
+    if e != 0 && pair_operand_flags(b, e, b"auth", b"test", 1, b"ax") {
+        return Some("doveadm auth test");
+    }
     None
 }
 
@@ -11543,6 +11794,18 @@ const fn admin_operand_secret(b: &[u8], i: usize, first: u8) -> Option<&'static 
 /// followed by a written value as the `index`-th operand (`mc alias set ALIAS URL KEY
 /// SECRET`).
 const fn pair_operand(b: &[u8], after: usize, first: &[u8], second: &[u8], index: usize) -> bool {
+    pair_operand_flags(b, after, first, second, index, b"")
+}
+
+/// [`pair_operand`], where the short flags `valued` take a value.
+const fn pair_operand_flags(
+    b: &[u8],
+    after: usize,
+    first: &[u8],
+    second: &[u8],
+    index: usize,
+    valued: &[u8],
+) -> bool {
     let mut k = after;
     loop {
         let (s, w) = next_word(b, k);
@@ -11551,7 +11814,7 @@ const fn pair_operand(b: &[u8], after: usize, first: &[u8], second: &[u8], index
         }
         if word_at(b, s, first) {
             let (t, x) = next_word(b, w);
-            if t < x && word_at(b, t, second) && operand_written(b, x, index, b"") {
+            if t < x && word_at(b, t, second) && operand_written(b, x, index, valued) {
                 return true;
             }
         }
@@ -11618,14 +11881,17 @@ const fn first_read(b: &[u8], i: usize) -> u8 {
 /// command is read as the shell reads it: quotes inside words (`my"sql"`), backslashes
 /// before ordinary bytes, line continuations, `$IFS` and carriage returns between words.
 const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Option<&'static str> {
-    // The first byte of a tool's name, or what the shell removes before it. The only tool
-    // starting with `a` is the Azure CLI (`az login`), tested first: the budget of const
-    // evaluation counts steps, and many words start with `a`.
+    // The first byte of a tool's name, or what the shell removes before it. The only tools
+    // starting with `a` are the Azure CLI (`az login`), `argocd` and `ansible-playbook`'s
+    // password files, tested first: the budget of const evaluation counts steps, and many
+    // words start with `a`.
     if (matches!(b[i], b'a' | b'A')
         && !(b[i] == b'a'
             && i + 2 < b.len()
             && (b[i + 1] == b'z'
                 && matches!(b[i + 2], b' ' | b'\t' | b'\\' | b'$' | b'"' | b'\'')
+                || (b[i + 1] == b'r' && b[i + 2] == b'g')
+                || (b[i + 1] == b'n' && b[i + 2] == b's')
                 || matches!(b[i + 1], b'"' | b'\'' | b'\\'))))
         || !command_word_start(b, i)
         || !matches!(
@@ -11637,6 +11903,7 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
                 | b'g'
                 | b'h'
                 | b'i'
+                | b'j'
                 | b'k'
                 | b'l'
                 | b'm'
@@ -11660,16 +11927,20 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     {
         return None;
     }
-    // The only tools starting with `n` are net-snmp's, Samba's `net` and `nsupdate`.
+    // The only tools starting with `n` are net-snmp's, Samba's `net`, `nsupdate`,
+    // `nerdctl`, `ncftpput` and `nodetool`.
     if b[i] == b'n'
         && !at_exactly(b, i, b"net-snmp-")
         && !at_exactly(b, i, b"net ")
         && !at_exactly(b, i, b"nsupdate")
+        && !at_exactly(b, i, b"nerdctl")
+        && !at_exactly(b, i, b"ncftpput")
+        && !at_exactly(b, i, b"nodetool")
     {
         return None;
     }
-    // The only ones starting with `t`, `g`, `x` or `7` are `twine`, `gcloud` and
-    // `grafana-cli`, FreeRDP's and 7-Zip's: the second byte first, unless the shell removes
+    // The only ones starting with `t`, `g`, `x` or `7` are `twine`, `tsql`, `gcloud` and
+    // `grafana-cli`, FreeRDP's, `xh`, `x11vnc` and 7-Zip's: the second byte first, unless the shell removes
     // it (the budget of const evaluation counts steps, and many words start with `t`).
     // (`grep` is no `grafana-cli`: its third byte too.)
     if b[i] == b'g'
@@ -11684,7 +11955,11 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
         && !(b[i] == b'g' && b[i + 1] == b'r')
         && !matches!(
             (b[i], b[i + 1]),
-            (b't', b'w') | (b'g', b'c') | (b'x', b'f') | (b'7', b'z') | (_, b'"' | b'\'' | b'\\')
+            (b't', b'w' | b's')
+                | (b'g', b'c')
+                | (b'x', b'f' | b'h' | b'1')
+                | (b'7', b'z')
+                | (_, b'"' | b'\'' | b'\\')
         )
     {
         return None;
@@ -11722,11 +11997,14 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
             (b'l', b'd')
                 | (b'i', b'p')
                 | (b'c', b'u')
-                | (b's', b'm' | b'k')
+                | (b's', b'm' | b'k' | b'l')
                 | (b'r', b'p')
                 | (b'n', b'e')
                 | (b'p', b'o')
                 | (b'b', b'u')
+                | (b'a', b'n')
+                | (b'k', b'e')
+                | (b'x', b'1')
         )
         && password_file_written(b, i)
     {
@@ -11746,8 +12024,13 @@ const fn command_secret_at(b: &[u8], i: usize, later: &mut LaterSetters) -> Opti
     } else {
         0
     };
-    // Only the tools of that first letter, by the bits of [`TOOLS_BY_FIRST`].
-    let mut mask = TOOLS_BY_FIRST[(first & 127) as usize];
+    // Only the tools of that first letter, by the bits of [`TOOLS_BY_FIRST`], and of that
+    // second letter too, by those of [`TOOLS_BY_FIRST_TWO`].
+    let mut mask = if first.is_ascii_lowercase() && second.is_ascii_lowercase() {
+        TOOLS_BY_FIRST_TWO[(first - b'a') as usize][(second - b'a') as usize]
+    } else {
+        TOOLS_BY_FIRST[(first & 127) as usize]
+    };
     while mask != 0 {
         let t = mask.trailing_zeros() as usize;
         mask &= mask - 1;
@@ -12752,8 +13035,13 @@ const fn transform_at(b: &[u8], k: usize) -> bool {
 /// Commands that read a password from their input whatever their flags: `chpasswd` and
 /// `chgpasswd` (`user:password` lines), `passwd` (which reads the new password twice from
 /// an input that is not a terminal, `--stdin` or not), `smbpasswd`, `vncpasswd`, `kinit`,
-/// and `realm join`.
-const PASSWORD_READERS: [&str; 7] = [
+/// and `realm join`; `saslpasswd2` (saslpasswd2(8): `-p` reads it from its input),
+/// `grub-mkpasswd-pbkdf2` (GRUB manual, "Invoking grub-mkpasswd-pbkdf2": reads it twice),
+/// `pure-pw useradd`/`passwd` (pure-pw(8): prompts twice, from its input without a
+/// terminal), `zfs load-key` (zfs-load-key(8): `keylocation=prompt` reads it from its
+/// input), `ipa user-add` and `ipa passwd` (ipa(1): `--password` reads it from its input;
+/// hostile review 29, tenth probe).
+const PASSWORD_READERS: [&str; 14] = [
     "chpasswd",
     "chgpasswd",
     "passwd",
@@ -12761,6 +13049,13 @@ const PASSWORD_READERS: [&str; 7] = [
     "vncpasswd",
     "kinit",
     "realm join",
+    "saslpasswd2",
+    "grub-mkpasswd-pbkdf2",
+    "pure-pw useradd",
+    "pure-pw passwd",
+    "zfs load-key",
+    "ipa user-add",
+    "ipa passwd",
 ];
 
 /// Whether the stage of a pipeline at `k` reads a password from its input: a command of
@@ -12795,7 +13090,7 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
             (b[c], b[c + 1]),
             (b'l', b'd')
                 | (b'i', b'p')
-                | (b's', b's' | b'm')
+                | (b's', b's' | b'm' | b'l')
                 | (b'c', b'u')
                 | (b'r', b'p')
                 | (b'n', b'e')
@@ -12803,6 +13098,9 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
                 | (b's', b'k')
                 | (b'p', b'o')
                 | (b'b', b'u')
+                | (b'a', b'n')
+                | (b'k', b'e')
+                | (b'x', b'1')
         )
         && password_file_reads_input(b, c)
     {
@@ -12830,13 +13128,15 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
                 }
             }
         }
-        if j == k || blank_before(b, j) {
+        // (Only at the start of the stage or after `sudo`, before the loop: the budget of
+        // const evaluation counts its steps.)
+        if j == k || (sudo && blank_before(b, j)) {
             let mut r = 0;
             while r < PASSWORD_READERS.len() {
                 // A reader's name at the start of the stage, or after `sudo` and its flags.
                 // (Its name may end the quoted text of `sh -c '… | chpasswd'`.)
                 let reader = PASSWORD_READERS[r].as_bytes();
-                if (j == k || sudo)
+                if b[j] == reader[0]
                     && (word_at(b, j, reader)
                         || (at_exactly(b, j, reader)
                             && j + reader.len() < b.len()
@@ -12850,6 +13150,7 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
         if blank_before(b, j)
             && (word_at(b, j, b"--password-stdin")
                 || word_at(b, j, b"--stdin-password")
+                || word_at(b, j, b"--passwd-on-stdin")
                 || (sudo && word_at(b, j, b"-S"))
                 || (sudo && word_at(b, j, b"--stdin"))
                 || (htpasswd && b[j] == b'-' && cluster_has(b, j, next_word(b, j).1, b'i'))
@@ -13520,8 +13821,9 @@ const READER_NAMES: [&str; 19] = [
 /// `--password-stdin` (`docker login` and its like), `--stdin-password` (`adcli`),
 /// `--password-from-stdin` (`pdbedit`), `--with-token` (`gh auth login`), `--passphrase-fd`
 /// and `--passphrase-file` (`gpg`), `--password-file` (`kinit`), `--key-file` (`cryptsetup`),
-/// and `--stdin` for `passwd`, `sudo` and `mkpasswd`.
-const READER_FLAGS: [&str; 9] = [
+/// `--passwd-on-stdin` (`openconnect`; openconnect(8); hostile review 29, tenth probe), and
+/// `--stdin` for `passwd`, `sudo` and `mkpasswd` (last: see [`reader_word_at`]).
+const READER_FLAGS: [&str; 10] = [
     "--password-stdin",
     "--stdin-password",
     "--password-from-stdin",
@@ -13530,6 +13832,7 @@ const READER_FLAGS: [&str; 9] = [
     "--passphrase-file",
     "--password-file",
     "--key-file",
+    "--passwd-on-stdin",
     "--stdin",
 ];
 
@@ -13689,7 +13992,10 @@ const fn reader_word_at(b: &[u8], i: usize) -> bool {
         let mut f = 0;
         while f < READER_FLAGS.len() {
             let flag = READER_FLAGS[f].as_bytes();
-            if at_exactly(b, i, flag)
+            // (The third byte before the call: the budget of const evaluation counts calls.)
+            if i + 2 < n
+                && b[i + 2] == flag[2]
+                && at_exactly(b, i, flag)
                 && (i + flag.len() >= n
                     || !(name_byte(b[i + flag.len()]) || b[i + flag.len()] == b'-'))
             {
@@ -16102,8 +16408,10 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     // Every flag of `TOOLS` begins with `-` (a test holds it), as does `htpasswd -b`: text
     // without one passes none, but for `rabbitmqctl add_user USER PASSWORD`, `mkpasswd
     // PASSWORD`, `openssl passwd PASSWORD`, `vault login TOKEN`, `rclone config create
-    // NAME TYPE pass PASSWORD`, `sqlplus USER/PASSWORD@DB`, `mc alias set … SECRET` and
-    // FreeRDP's `/p:PASSWORD` (hostile review 29).
+    // NAME TYPE pass PASSWORD`, `sqlplus USER/PASSWORD@DB`, `mc alias set … SECRET`,
+    // FreeRDP's `/p:PASSWORD` (hostile review 29), and `db2 connect … using PASSWORD`,
+    // `expdp`, `sql` and `rman` logons and `doveadm auth test USER PASSWORD` (its tenth
+    // probe).
     let mut dash = 0;
     while dash < b.len() && b[dash] != b'-' {
         dash += 1;
@@ -16112,14 +16420,19 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     // (Their first letters first: most bytes start none of them.)
     while dash == b.len()
         && r < b.len()
-        && !(matches!(b[r], b'r' | b'p' | b'v' | b's' | b'm' | b'f')
+        && !(matches!(b[r], b'r' | b'p' | b'v' | b's' | b'm' | b'f' | b'd' | b'e')
             && (at_exactly(b, r, b"rabbitmqctl")
                 || at_exactly(b, r, b"passwd")
                 || at_exactly(b, r, b"vault")
                 || at_exactly(b, r, b"rclone")
                 || at_exactly(b, r, b"sqlplus")
                 || at_exactly(b, r, b"mc")
-                || at_exactly(b, r, b"freerdp")))
+                || at_exactly(b, r, b"freerdp")
+                || at_exactly(b, r, b"db2")
+                || at_exactly(b, r, b"sql")
+                || at_exactly(b, r, b"expdp")
+                || at_exactly(b, r, b"rman")
+                || at_exactly(b, r, b"doveadm")))
     {
         r += 1;
     }

@@ -1464,11 +1464,11 @@ mod user_data_never_panics {
 #[test]
 fn every_flag_of_a_tool_begins_with_a_dash() {
     // `command_secret` skips text without a `-`, which holds only while this does (but for
-    // FreeRDP's `/p:`, which it looks for by name).
+    // FreeRDP's `/p:` and `db2`'s `using`, which it looks for by name).
     for (tool, flags) in super::TOOLS {
         for f in *flags {
             assert!(
-                f.name.starts_with('-') || tool.contains("freerdp"),
+                f.name.starts_with('-') || tool.contains("freerdp") || *tool == "db2",
                 "{tool} {}",
                 f.name
             );
@@ -7251,5 +7251,215 @@ mod user_data_hostile_review_29_renamed_tools {
             ),
             None
         );
+    }
+}
+
+/// Hostile review 29, tenth probe: password tools, readers and password-file options the
+/// tables missed, each added with the flags its manual names.
+mod user_data_hostile_review_29_tables {
+    use super::*;
+
+    #[test]
+    fn tools_given_written_passwords_are_refused() {
+        let passed = [
+            // 038-tool-cypher-shell.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (graph database shell)\ncypher-shell -u neo4j -p hunter2 'RETURN 1'\n",
+            // 039-tool-influx2-setup.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (time-series database setup)\ninflux setup -u admin -p hunter2 -o org -b metrics -f\n",
+            // 040-tool-ncftpput.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (ftp uploader)\nncftpput -u user -p hunter2 ftp.example.com /up /var/log/app.log\n",
+            // 041-tool-rabbitmqadmin.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (queue admin)\nrabbitmqadmin -u admin -p hunter2 list queues\n",
+            // 042-tool-couchbase-cli.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (document db CLI)\ncouchbase-cli cluster-init -c localhost -u Administrator -p hunter2\n",
+            // 043-tool-jenkins-cli.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (CI client, user:secret)\njava -jar jenkins-cli.jar -s http://localhost:8080 -auth admin:hunter2 who-am-i\n",
+            // 044-tool-db2-using.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (database connect ... using)\ndb2 connect to SAMPLE user db2inst1 using hunter2\n",
+            // 045-tool-rdesktop.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (remote desktop)\nrdesktop -u admin -p hunter2 10.0.0.7\n",
+            // 046-tool-isql.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (ODBC SQL shell)\nisql -U sa -P hunter2 -S dbserver\n",
+            // 047-tool-osql.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (legacy SQL shell)\nosql -U sa -P hunter2 -S dbserver\n",
+            // 053-tool-ipa-client-install.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (identity enrolment)\nipa-client-install -p admin -w hunter2 --unattended\n",
+            // 054-tool-nerdctl-login.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (container registry login, variant 1)\nnerdctl login -u bob -p hunter2 registry.example.com\n",
+            // 055-tool-crane-login.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (container registry login, variant 2)\ncrane auth login registry.example.com -u bob -p hunter2\n",
+            // 056-tool-oras-login.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (container registry login, variant 3)\noras login -u bob -p hunter2 registry.example.com\n",
+            // 057-tool-cosign-login.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (container registry login, variant 4)\ncosign login registry.example.com -u bob -p hunter2\n",
+            // 058-tool-argocd-long.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (long option with a spaced value)\nargocd login argocd.example.com --username admin --password hunter2\n",
+            // 059-tool-mycli.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (database client, spaced short option)\nmycli -u root -p hunter2 ehr\n",
+            // 060-tool-nodetool.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (column store admin client)\nnodetool -u cassandra -pw hunter2 status\n",
+            // 061-tool-redis-benchmark.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (key-value benchmark)\nredis-benchmark -a hunter2 -q\n",
+            // 062-tool-mysqlslap.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (database client family, slap)\nmysqlslap -u root -phunter2 --auto-generate-sql\n",
+            // 063-tool-mysqlshow.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (database client family, show)\nmysqlshow -u root -phunter2\n",
+            // 064-tool-mysqlbinlog.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (database client family, binlog)\nmysqlbinlog -u root -phunter2 --read-from-remote-server binlog.000001\n",
+            // 065-tool-mydumper.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (parallel dump tool)\nmydumper -u root -p hunter2 -o /backup\n",
+            // 066-tool-smbget.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (file-sharing client family, get)\nsmbget -U bob%hunter2 smb://srv/share/file\n",
+            // 067-tool-smbcacls.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (file-sharing client family, cacls)\nsmbcacls //srv/share file -U bob%hunter2\n",
+            // 068-tool-wbinfo.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (winbind authenticate user%secret)\nwbinfo --authenticate=bob%hunter2\n",
+            // 069-tool-ldapmodrdn.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (directory client family, modrdn)\nldapmodrdn -x -D cn=admin,dc=ex -w hunter2 uid=a,dc=ex uid=b\n",
+            // 070-tool-ldapcompare.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (directory client family, compare)\nldapcompare -x -D cn=admin,dc=ex -w hunter2 uid=a,dc=ex cn:a\n",
+            // 071-tool-freeipmi.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (BMC power client)\nipmi-power -h bmc -u admin -p hunter2 --stat\n",
+            // 072-tool-racadm.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (vendor BMC client)\nracadm -r idrac -u root -p hunter2 getsysinfo\n",
+            // 073-tool-httpie.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (http client, user:secret)\nhttp -a admin:hunter2 https://example.com/\n",
+            // 074-tool-xh.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (second http client, user:secret)\nxh -a admin:hunter2 https://example.com/\n",
+            // 075-tool-openfortivpn.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (VPN client)\nopenfortivpn vpn.example.com:443 -u bob -p hunter2\n",
+            // 076-tool-plink.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (ssh client, short credential option)\nplink -ssh -pw hunter2 bob@10.0.0.5 true\n",
+            // 077-tool-pscp.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (copy client, short credential option)\npscp -pw hunter2 /etc/hostname bob@10.0.0.5:/tmp/\n",
+            // 078-tool-rar.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (archiver)\nrar a -phunter2 /tmp/x.rar /etc/hostname\n",
+            // 079-tool-unrar.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (extractor)\nunrar x -phunter2 /tmp/x.rar\n",
+            // 080-tool-pkcs11-pin.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (token PIN option)\npkcs11-tool --login --pin hunter2 --list-objects\n",
+            // 081-tool-mongostat.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (document database stats client)\nmongostat -u admin -p hunter2 --authenticationDatabase admin\n",
+            // 082-tool-sqsh.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (SQL shell)\nsqsh -S srv -U sa -P hunter2\n",
+            // 083-tool-tsql.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (TDS shell)\ntsql -S srv -U sa -P hunter2\n",
+            // 048-tool-expdp.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (export tool, user/secret operand)\nexpdp system/hunter2 schemas=APP directory=D dumpfile=app.dmp\n",
+            // 049-tool-rman.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (backup tool, user/secret operand)\nrman target sys/hunter2@ORCL\n",
+            // 050-tool-sqlcl.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (SQL shell, user/secret operand)\nsql -s system/hunter2@db\n",
+            // 084-tool-htdbm.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (web auth db tool, batch operand)\nhtdbm -bc /etc/h.db admin hunter2\n",
+            // 085-tool-doveadm-auth-test.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (mail server auth test operand)\ndoveadm auth test bob hunter2\n",
+            // 051-tool-mysqlsh-uri.sh
+            "# hunter2 reaches the argv of a client missing from the tool table (database shell, user:secret@host operand without a scheme)\nmysqlsh root:hunter2@localhost\n",
+            // 086-reader-openconnect.sh
+            "# hunter2 reaches the input of a reader missing from the reader table (VPN client reading from stdin)\necho hunter2 | openconnect --user=bob --passwd-on-stdin vpn.example.com\n",
+            // 087-reader-saslpasswd2.sh
+            "# hunter2 reaches the input of a reader missing from the reader table (SASL db tool in pipe mode)\necho hunter2 | saslpasswd2 -p -c bob\n",
+            // 088-reader-zfs-load-key.sh
+            "# hunter2 reaches the input of a reader missing from the reader table (dataset key prompt)\necho hunter2 | zfs load-key tank/secure\n",
+            // 089-reader-grub-mkpasswd.sh
+            "# hunter2 reaches the input of a reader missing from the reader table (boot loader hash maker)\nprintf 'hunter2\\nhunter2\\n' | grub-mkpasswd-pbkdf2\n",
+            // 090-reader-pure-pw.sh
+            "# hunter2 reaches the input of a reader missing from the reader table (ftp virtual users)\nprintf 'hunter2\\nhunter2\\n' | pure-pw useradd bob -u ftp -d /srv/ftp\n",
+            // 091-reader-ipa-user-add.sh
+            "# hunter2 reaches the input of a reader missing from the reader table (identity user add)\necho hunter2 | ipa user-add bob --first=b --last=c --password\n",
+            // 092-file-ansible-vault.sh
+            "# hunter2 written to a file reaches a tool that reads its credential from that file (a file option missing from the table): vault file of the playbook runner\necho hunter2 > ./v\nansible-playbook site.yml --vault-password-file ./v\n",
+            // 093-file-keytool-storepass.sh
+            "# hunter2 written to a file reaches a tool that reads its credential from that file (a file option missing from the table): keystore tool's colon-file form\necho hunter2 > ./k\nkeytool -list -keystore ks.jks -storepass:file ./k\n",
+            // 094-file-x11vnc.sh
+            "# hunter2 written to a file reaches a tool that reads its credential from that file (a file option missing from the table): VNC server\necho hunter2 > ./v\nx11vnc -passwdfile ./v -forever\n",
+            // 095-file-slappasswd-T.sh
+            "# hunter2 written to a file reaches a tool that reads its credential from that file (a file option missing from the table): directory hash maker\necho hunter2 > ./s\nslappasswd -T ./s\n",
+            // 103-file-ansible-become.sh
+            "# hunter2 written to a file reaches the playbook runner's privilege-escalation credential (file option missing from the table)\nprintf 'hunter2\\n' > ./bp\nansible-playbook site.yml --become-password-file ./bp\n",
+        ]
+        .into_iter()
+        .filter(|text| user_data_problem(text).is_none())
+        .collect::<Vec<_>>();
+        assert!(passed.is_empty(), "{passed:#?}");
+    }
+
+    /// `db2`'s `using` takes no dash: `command_secret` reads text without one for it.
+    #[test]
+    fn db2_using_without_a_dash_is_read() {
+        assert_eq!(
+            command_secret("db2 connect to SAMPLE user db2inst1 using hunter2"),
+            Some("db2")
+        );
+        assert_eq!(command_secret("db2 connect to SAMPLE"), None);
+        assert_eq!(
+            command_secret("doveadm auth test bob hunter2"),
+            Some("doveadm auth test")
+        );
+        assert_eq!(command_secret("rman target sys/hunter2@ORCL"), Some("rman"));
+    }
+
+    /// Ordinary uses of the same tools: no password written in the script.
+    #[test]
+    fn ordinary_uses_pass() {
+        let refused = [
+            "nerdctl login --password-stdin -u bob registry.example.com <<< \"$PW\"",
+            "rar x a.rar",
+            "unrar x /tmp/x.rar /srv/",
+            "plink -i key.ppk bob@host true",
+            "pscp -i key.ppk /etc/hostname bob@host:/tmp/",
+            "http GET https://example.com/health",
+            "xh https://example.com/health",
+            "mysqlshow -u app",
+            "mysqlslap -u app -p\"$PW\" --auto-generate-sql",
+            "mysqlbinlog binlog.000001 > /tmp/b.sql",
+            "mydumper -u root -o /backup",
+            "cypher-shell -u neo4j -p \"$NEO4J_PW\" 'RETURN 1'",
+            "influx setup -u admin -o org -b metrics -f",
+            "rabbitmqadmin list queues",
+            "couchbase-cli server-list -c localhost -u Administrator -p \"$CB_PW\"",
+            "db2 connect to SAMPLE",
+            "rdesktop -u admin 10.0.0.7",
+            "isql -U sa -S dbserver -i q.sql",
+            "tsql -S srv -U sa -P \"$PW\"",
+            "ipa-client-install --unattended -p admin -w \"$IPA_PW\"",
+            "crane auth login registry.example.com -u bob --password-stdin <<< \"$PW\"",
+            "oras pull registry.example.com/a:b",
+            "cosign verify --key k.pub registry.example.com/a:b",
+            "argocd app list",
+            "mycli -u root ehr",
+            "nodetool status",
+            "redis-benchmark -q -n 1000",
+            "smbget -U bob smb://srv/share/file",
+            "wbinfo -u",
+            "ldapcompare -x -D cn=admin,dc=ex -y /etc/ldap.secret uid=a,dc=ex cn:a",
+            "ipmi-power -h bmc -u admin --stat",
+            "racadm getsysinfo",
+            "openfortivpn vpn.example.com:443 -u bob",
+            "pkcs11-tool --list-slots",
+            "mongostat -u admin -p \"$PW\" --authenticationDatabase admin",
+            "java -jar jenkins-cli.jar -s http://localhost:8080 -auth @/run/jenkins-auth who-am-i",
+            "sqsh -S srv -U sa",
+            "osql -S srv -E",
+            "expdp system/\"$PW\"@db schemas=APP directory=D dumpfile=app.dmp",
+            "rman target /",
+            "sql -s /nolog @setup.sql",
+            "unrar x -p- /tmp/x.rar",
+            "htdbm -c /etc/h.db admin",
+            "mysqlsh root@localhost:3306 --sql -e 'select 1'",
+            "mysqlsh --uri root@localhost --password=\"$PW\"",
+            "doveadm auth test -a /run/dovecot/auth-userdb bob",
+            "keytool -list -keystore ks.jks -storepass:env PW",
+        ]
+        .into_iter()
+        .map(|line| {
+            format!(
+                "PW=$(aws secretsmanager get-secret-value --secret-id app --query SecretString --output text)\n{line}\n"
+            )
+        })
+        .filter(|text| user_data_problem(text).is_some())
+        .collect::<Vec<_>>();
+        assert!(refused.is_empty(), "{refused:#?}");
     }
 }
