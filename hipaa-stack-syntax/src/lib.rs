@@ -10707,7 +10707,6 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     }
     // Text fed to `xargs` that runs one of these tools becomes its operands, where they take
     // the password (`echo hunter2 | xargs htpasswd -b FILE USER`; hostile review 29).
-    let lead = if first == 0 { first_read(b, i) } else { first };
     let mut x = 0;
     while x < OPERAND_TOOL_COUNT {
         if OPERAND_TOOL_BYTES[x][0] == lead {
@@ -10722,6 +10721,10 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
         }
         x += 1;
     }
+    // The letter the shell reads first, for `command_named`'s test before its call (as in
+    // [`setting_secret_at`]: names start with a lower-case letter and are compared case and
+    // all).
+    let first = lead;
     // `wpa_passphrase SSID PASSPHRASE` (wpa_passphrase(8): without the pass phrase it reads
     // it from its input).
     let e = command_named(b, i, first, b"wpa_passphrase");
@@ -11256,7 +11259,11 @@ const fn setting_secret_at(b: &[u8], i: usize) -> bool {
     ) {
         return false;
     }
-    let first = if plain { b[i] } else { 0 };
+    // The letter the shell reads first, for `command_named`'s test before its call: every
+    // tool's name starts with a lower-case letter, and `match_word` compares case and all,
+    // so a word whose first letter read differs cannot match (the budget of const
+    // evaluation counts calls, and words that start with a quote are many).
+    let first = lead;
     // `redis-cli SET db_password …` ([`redis_command_secret`]).
     if lead == b'r' || lead == b'v' || lead == b'k' {
         let mut c = 0;
