@@ -12095,6 +12095,129 @@ const TEXT_COMMAND_REDEFINED: &str = "user data may not redefine `echo`, `printf
 /// Why a word spelled by a brace expansion is refused.
 const BRACE_SPELLED: &str = "user data may not spell a command's name or a flag with a brace expansion (`ch{p..p}asswd`, `-{p..p}…`, `--pass{w,}ord=…`, `{x..x}`, `{,}`): the check cannot read the words bash makes of it, nor whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the word itself";
 /// Why a NUL byte is refused.
+/// Whether the word at `i` points the AWS CLI or an SDK at a server other than AWS's own, or
+/// takes from it the check of AWS's TLS certificate (hostile review 30: `export
+/// AWS_ENDPOINT_URL=http://127.0.0.1:9000`, then `aws secretsmanager get-secret-value`
+/// printed what a server the script started answered, and passed for a fetch). Read as the
+/// shell reads a word (quotes, backslashes: [`match_word`]), in any case:
+/// - `endpoint_url` or `endpoint-url` (`--endpoint-url`, `AWS_ENDPOINT_URL`, its service's
+///   forms `AWS_ENDPOINT_URL_S3`, a configuration file's or boto3's `endpoint_url`) with a
+///   value that is not `https://HOST…` for a host ending in `.amazonaws.com` or
+///   `.amazonaws.com.cn`, with no `@`, `\\`, `$` or backquote in the URL (AWS CLI User Guide,
+///   "Service-specific endpoints": the option, the variables and the setting). Not
+///   `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`, which turns them off, nor a name given no
+///   value (`unset AWS_ENDPOINT_URL`);
+/// - `ca_bundle` or `ca-bundle` (`--ca-bundle`, `AWS_CA_BUNDLE`, a configuration file's
+///   `ca_bundle`) given any value: a certificate authority the script may make;
+/// - `no-verify-ssl` (`--no-verify-ssl`).
+///
+/// Not in a comment.
+const fn aws_endpoint_at(b: &[u8], i: usize) -> bool {
+    let c = lower!(b[i]);
+    let (mut k, endpoint) = if c == b'e' {
+        let k = match_word(b, i, b"endpoint_url", true);
+        (
+            if k == 0 {
+                match_word(b, i, b"endpoint-url", true)
+            } else {
+                k
+            },
+            true,
+        )
+    } else if c == b'c' {
+        let k = match_word(b, i, b"ca_bundle", true);
+        (
+            if k == 0 {
+                match_word(b, i, b"ca-bundle", true)
+            } else {
+                k
+            },
+            false,
+        )
+    } else {
+        return match_word(b, i, b"no-verify-ssl", true) != 0 && !in_comment(b, i);
+    };
+    let n = b.len();
+    if k == 0 || (endpoint && k < n && lower!(b[k]) == b's' && (k + 1 == n || !name_byte(b[k + 1])))
+    {
+        return false;
+    }
+    // The rest of a service's variable (`AWS_ENDPOINT_URL_SECRETS_MANAGER`), the quote that
+    // closes a key (`"endpoint_url": …`), then `=` or `:`, or the next word.
+    while k < n && name_byte(b[k]) {
+        k += 1;
+    }
+    // Another setter's spelling (`AWS_ENDPOINT_URL+=…`, `AWS_ENDPOINT_URL[0]=…`): a value
+    // the check does not read.
+    if k < n && matches!(b[k], b'+' | b'[') {
+        return !in_comment(b, i);
+    }
+    k = skip_blanks(b, skip_quotes(b, k));
+    if k >= n || matches!(b[k], b'\n' | b';' | b'|' | b'&' | b')' | b'#') {
+        return false;
+    }
+    if in_comment(b, i) {
+        return false;
+    }
+    let flag = i > 0 && matches!(b[i - 1], b'-' | b'.');
+    let set = i >= 4
+        && matches!(b[i - 1], b' ' | b'\t')
+        && at_ignore_case(b, i - 4, b"set")
+        && (i == 4 || matches!(b[i - 5], b' ' | b'\t'));
+    if b[k] == b'=' || b[k] == b':' {
+        k = skip_blanks(b, k + 1);
+    } else if !flag && !set {
+        // The next word is the value only of a flag (`--endpoint-url URL`) or of `aws
+        // configure set [PROFILE.]endpoint_url URL`: not of a name (`unset
+        // AWS_ENDPOINT_URL AWS_CA_BUNDLE`).
+        return false;
+    }
+    if !endpoint {
+        return true;
+    }
+    k = skip_quotes(b, k);
+    if !at_ignore_case(b, k, b"https://") {
+        return true;
+    }
+    let h = k + 8;
+    let mut e = h;
+    while e < n && (b[e].is_ascii_alphanumeric() || b[e] == b'.' || b[e] == b'-') {
+        e += 1;
+    }
+    // The rest of the URL: no user, no expansion, no backslash a parser may read as `/`.
+    let mut r = e;
+    while r < n
+        && !matches!(
+            b[r],
+            b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b';' | b')'
+        )
+    {
+        if matches!(b[r], b'@' | b'\\' | b'$' | b'`') {
+            return true;
+        }
+        r += 1;
+    }
+    if e < n
+        && !matches!(
+            b[e],
+            b'/' | b':' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b';' | b')' | b',' | b'}'
+        )
+    {
+        return true;
+    }
+    !(ends_with_ignore_case(b, h, e, b".amazonaws.com")
+        || ends_with_ignore_case(b, h, e, b".amazonaws.com.cn"))
+}
+
+/// Whether `b[s..e]` ends with `tail` (in lower case), in any case.
+const fn ends_with_ignore_case(b: &[u8], s: usize, e: usize, tail: &[u8]) -> bool {
+    e >= s + tail.len() && at_ignore_case(b, e - tail.len(), tail)
+}
+
+/// The refusal of an AWS CLI (or SDK) pointed at a server that is not AWS's own, or whose
+/// TLS certificate it does not check (hostile review 30): [`aws_endpoint_at`].
+const AWS_ENDPOINT: &str = "user data may point the AWS CLI only at AWS's own endpoints, over TLS it checks: no endpoint but `https://….amazonaws.com` (`--endpoint-url`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, `endpoint_url` in a configuration file or an SDK's call, a value the check cannot read, `$EP`), no other certificate authority (`--ca-bundle`, `AWS_CA_BUNDLE`, `ca_bundle`) and no `--no-verify-ssl`: a server of the script's own, on the instance or elsewhere, could answer `aws secretsmanager get-secret-value` with a password written in the text, which would then pass for a fetched one, and data would leave without checked encryption in transit (HIPAA 45 CFR §164.312(a)(2)(iv), §164.312(d) and §164.312(e)(1), hipaa-stack rule P1); use AWS's names of the service or of its VPC endpoint (`https://vpce-….secretsmanager.REGION.vpce.amazonaws.com`), and the certificate authorities the CLI ships with";
+
 const NUL_BYTE: &str = "user data may not hold a NUL byte: bash drops it from the words it reads (`my\\0sql` runs `mysql`, `-\\0p…` is `-p…`), so the check cannot read the words the shell runs, nor whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); remove it";
 /// Why escapes that spell characters are refused.
 const SPELLED: &str = "user data may not spell printable characters with escapes (`\\x6d`, `\\155`, `\\u006d`, `\\x7c` in `$'…'`, `printf` or `echo`): the check cannot read the text they make, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the characters themselves";
@@ -14926,25 +15049,33 @@ const fn jq_stage_fetched(b: &[u8], k: usize) -> bool {
 /// `--json`, `--post-data`), `vault`, `openssl rand`, `pwgen`, `uuidgen`, `head` or `tr` of
 /// `/dev/urandom`, or a function of the script that runs one ([`fetching_function`]).
 const fn fetching_command(b: &[u8], k: usize) -> bool {
-    if k < b.len() && b[k] == b'a' && word_at(b, k, b"aws") {
-        let service = skip_blanks(b, k + 3);
-        if word_at(b, service, b"ec2") {
-            // Not the user data itself, which holds the script's own text (`aws ec2
-            // describe-instance-attribute --attribute userData`; hostile review 29).
-            let mut e = service;
-            while e < b.len() && !matches!(b[e], b';' | b'|' | b'&' | b'\n' | b')') {
-                e += 1;
-            }
-            return !range_holds(b, service, e, b"userdata");
-        }
-        return !word_at(b, service, b"configure");
-    }
+    // The command's end, where its last `--q…` is, and whether it redirects, in one reading
+    // (the budget of const evaluation counts steps).
     let mut e = k;
+    let mut query = 0;
+    let mut redirected = false;
     while e < b.len()
         && !(matches!(b[e], b';' | b'|' | b'&' | b'\n') && command_end(b, e))
         && b[e] != b')'
     {
+        if b[e] == b'>' {
+            redirected = true;
+        } else if b[e] == b'-' && e + 2 < b.len() && b[e + 1] == b'-' && b[e + 2] == b'q' {
+            query = e;
+        }
         e += 1;
+    }
+    // Nor what it sends to its errors given to the output (`2>/dev/stdout`, `2>/dev/fd/1`,
+    // `2>/proc/self/fd/1`; hostile review 30): an error names what the script asked for
+    // (`--secret-id hunter2`), which `grep -o` may then pick.
+    if redirected && errors_to_output(b, k, e) {
+        return false;
+    }
+    if k < b.len() && b[k] == b'a' && word_at(b, k, b"aws") {
+        return aws_fetches(b, k + 3, e)
+            && !(query != 0
+                && at_exactly(b, query, b"--query")
+                && query_writes_text(b, query + 7, e));
     }
     if word_at(b, k, b"curl") || word_at(b, k, b"wget") {
         // Not a local file in any spelling (`file:`, `"fi"le:`, `--proto-default file`), a
@@ -15037,6 +15168,171 @@ const fn fetching_command(b: &[u8], k: usize) -> bool {
         || (word_at(b, k, b"pwgen") && !command_has_flag(b, k + 5, b'H', b"--sha1"))
         || (word_at(b, k, b"uuidgen") && !command_has_flag(b, k + 7, b'N', b"--name"))
         || fetching_function(b, k)
+}
+
+/// Whether the AWS CLI command whose words are `b[s..e]` (after `aws`) prints a value the
+/// script did not write: an operation of AWS's stores of secrets and of its services that
+/// make credentials (AWS CLI Command Reference):
+/// - `secretsmanager get-secret-value`, `batch-get-secret-value`, `get-random-password`;
+/// - `ssm get-parameter`, `get-parameters`, `get-parameters-by-path`;
+/// - `rds generate-db-auth-token`, `redshift get-cluster-credentials`, `eks get-token`,
+///   `ecr`/`ecr-public get-login-password` or `get-authorization-token`, `codeartifact
+///   get-authorization-token`, any `sts` operation, `kms generate-random`.
+///
+/// Hostile review 30: any `aws` command passed for a fetch, so a value the script stored
+/// passed when read back (`echo hunter2 | aws s3 cp - s3://b/k`, then `aws s3 cp s3://b/k
+/// -`; a queue's message, a tag, `aws configure set`/`get` behind a global option). Nor a
+/// parameter the script may write itself ([`parameter_written_in_script`]). Global options before the service are skipped (`--region R`, `--profile P`,
+/// `--output text`). (Its last `--query` is read by [`fetching_command`]:
+/// [`query_writes_text`].)
+const fn aws_fetches(b: &[u8], s: usize, e: usize) -> bool {
+    let mut j = skip_blanks(b, s);
+    loop {
+        if j >= e {
+            return false;
+        }
+        let q = skip_quotes(b, j);
+        if q >= e || b[q] != b'-' {
+            break;
+        }
+        let (_, we) = next_word(b, j);
+        let valued = (at_exactly(b, q, b"--region")
+            || at_exactly(b, q, b"--profile")
+            || at_exactly(b, q, b"--output")
+            || at_exactly(b, q, b"--query")
+            || at_exactly(b, q, b"--color")
+            || at_exactly(b, q, b"--cli-"))
+            && !range_holds(b, q, we, b"=");
+        j = skip_blanks(b, we);
+        if valued {
+            j = skip_blanks(b, next_word(b, j).1);
+        }
+    }
+    let service = j;
+    let op = skip_blanks(b, next_word(b, service).1);
+    if word_at(b, service, b"secretsmanager") {
+        word_at(b, op, b"get-random-password")
+            || word_at(b, op, b"get-secret-value")
+            || word_at(b, op, b"batch-get-secret-value")
+    } else if word_at(b, service, b"ssm") {
+        (word_at(b, op, b"get-parameter")
+            || word_at(b, op, b"get-parameters")
+            || word_at(b, op, b"get-parameters-by-path"))
+            && !parameter_written_in_script(b)
+    } else if word_at(b, service, b"ecr") || word_at(b, service, b"ecr-public") {
+        word_at(b, op, b"get-login-password") || word_at(b, op, b"get-authorization-token")
+    } else {
+        word_at(b, service, b"sts")
+            || (word_at(b, service, b"rds") && word_at(b, op, b"generate-db-auth-token"))
+            || (word_at(b, service, b"redshift") && word_at(b, op, b"get-cluster-credentials"))
+            || (word_at(b, service, b"eks") && word_at(b, op, b"get-token"))
+            || (word_at(b, service, b"codeartifact") && word_at(b, op, b"get-authorization-token"))
+            || (word_at(b, service, b"kms") && word_at(b, op, b"generate-random"))
+    }
+}
+
+/// Whether the script may write a parameter of Systems Manager, which it may read back with
+/// the AWS CLI, which then passes for a fetch (hostile review 30): `put-parameter` anywhere
+/// (its `--value` may be any text: `--value prod` is an ordinary setting, not refused), or
+/// `--cli-input-json`/`--cli-input-yaml`, which carry any parameter. Read as the shell reads
+/// a word, at each `p` or `c` (or a quote, a backslash) that may start one. (Secrets
+/// Manager's values are written through flags named like a secret, `--secret-string`,
+/// which the password flags read; the text is read here only for `ssm`, whose reads are
+/// few.)
+const fn parameter_written_in_script(b: &[u8]) -> bool {
+    let mut x = 0;
+    let n = b.len();
+    while x + 9 < n {
+        let c = lower!(b[x]);
+        let quote = matches!(c, b'"' | b'\'' | b'\\');
+        if ((c == b'p' || quote) && match_word(b, x, b"put-parameter", true) != 0)
+            || ((c == b'c' || quote) && match_word(b, x, b"cli-input-", true) != 0)
+        {
+            return true;
+        }
+        x += 1;
+    }
+    false
+}
+
+/// Whether the value of `--query` that follows `v` (`=VALUE` or a word) may print text of the
+/// script: a literal of JMESPath, a raw string `'…'` or a JSON value `` `…` `` (JMESPath
+/// Specification, "Raw String Literals" and "Literal Expressions"), as the CLI reads it
+/// after the shell's quotes, outside a filter `[?…]`, where it is only compared.
+const fn query_writes_text(b: &[u8], v: usize, e: usize) -> bool {
+    let mut j = if v < e && b[v] == b'=' {
+        v + 1
+    } else {
+        skip_blanks(b, v)
+    };
+    // 0: no quote of the shell; `'` or `"`: inside one.
+    let mut quote = 0u8;
+    let mut depth = 0u32;
+    let mut last = 0u8;
+    while j < e {
+        let x = b[j];
+        let mut seen = 0u8;
+        if quote == b'\'' {
+            if x == b'\'' {
+                quote = 0;
+            } else {
+                seen = x;
+            }
+        } else if quote == b'"' {
+            if x == b'"' {
+                quote = 0;
+            } else if x == b'\\' && j + 1 < e {
+                j += 1;
+                seen = b[j];
+            } else {
+                seen = x;
+            }
+        } else if x == b'\'' || x == b'"' {
+            quote = x;
+        } else if x == b'\\' && j + 1 < e {
+            j += 1;
+            seen = b[j];
+        } else if matches!(x, b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b')') {
+            return false;
+        } else {
+            seen = x;
+        }
+        if (seen == b'?' && last == b'[') || (seen == b'[' && depth > 0) {
+            depth += 1;
+        } else if seen == b']' && depth > 0 {
+            depth -= 1;
+        } else if (seen == b'\'' || seen == b'`') && depth == 0 {
+            return true;
+        }
+        if seen != 0 {
+            last = seen;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether a redirection in `b[s..e]` may send a command's errors to its output: its error
+/// stream given anything but `/dev/null` (`2>/dev/stdout`, `2>/dev/fd/1`, `2>&1`, `&>FILE`,
+/// a file that may be a link to one of them).
+const fn errors_to_output(b: &[u8], s: usize, e: usize) -> bool {
+    let mut j = s;
+    while j < e {
+        if b[j] == b'>' && j > s && (b[j - 1] == b'2' || b[j - 1] == b'&') {
+            let mut t = j + 1;
+            if t < e && b[t] == b'>' {
+                t += 1;
+            }
+            let t = skip_blanks(b, t);
+            if !(at_exactly(b, t, b"/dev/null")
+                && (t + 9 >= b.len() || !(name_byte(b[t + 9]) || matches!(b[t + 9], b'/' | b'.'))))
+            {
+                return true;
+            }
+        }
+        j += 1;
+    }
+    false
 }
 
 /// Whether the words `b[s..e]` fed to a password reader expand only variables fetched at
@@ -15439,9 +15735,11 @@ const fn input_redirected_by_exec(b: &[u8]) -> bool {
 }
 
 /// Whether the word at `w` names a shell function the script defines before it (`NAME() {
-/// … }`, `function NAME`) whose body is one pipeline that starts with a fetching command
-/// ([`fetching_command`]: `fetch() { aws secretsmanager get-secret-value … --output text;
-/// }`): nothing else it runs prints.
+/// … }`, `function NAME`) whose body prints only what fetching commands print
+/// ([`function_body_fetches`]: `fetch() { aws secretsmanager get-secret-value … --output
+/// text; }`, with `local id=$1`, `|| return 1`, a retry loop or a log line sent to its
+/// errors), and whose errors are not given to the output at the call (`$(fetch 2>&1)`) nor
+/// for the whole function (`fetch() { …; } 2>&1`).
 const fn fetching_function(b: &[u8], w: usize) -> bool {
     let mut e = w;
     while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
@@ -15474,49 +15772,420 @@ const fn fetching_function(b: &[u8], w: usize) -> bool {
                     }
                     again += 1;
                 }
-                // The body, to its closing brace at depth 0.
+                // The body: its statements, to the closing brace ([`function_body_fetches`]).
                 let mut j = p;
                 while j < b.len() && b[j] != b'{' {
                     j += 1;
                 }
-                // One pipeline that starts with a fetching command, to the closing brace
-                // (`{ aws …; }`): nothing else it runs prints.
-                let open = j;
-                let mut first = j + 1;
-                while first < w && matches!(b[first], b' ' | b'\t' | b'\n' | b'\r') {
-                    first += 1;
-                }
-                if first >= w || first == k || !fetching_command(b, first) {
+                if j + 1 >= w || j + 1 == k {
                     return false;
                 }
-                j = first;
-                while j < w && b[j] != b'}' {
-                    // The rest of the body after its one command: blanks, `;` and new lines.
-                    let mut rest = j;
-                    while rest < w && matches!(b[rest], b' ' | b'\t' | b'\n' | b'\r' | b';') {
-                        rest += 1;
-                    }
-                    let ends = matches!(b[j], b';' | b'\n') && rest < w && b[rest] == b'}';
-                    if !ends
-                        && (matches!(b[j], b'&' | b'{' | b'(' | b'`')
-                            || (b[j] == b'\n' && !continued_newline(b, j))
-                            || b[j] == b';'
-                            || (b[j] == b'|' && !transform_stage(b, skip_blanks(b, j + 1))))
+                // Nor what the function sends to its errors given to the output it prints:
+                // at the call (`$(f 2>&1)`, `f |& …`), or for the whole function (`f() { …;
+                // } 2>&1`).
+                let mut c = w + len;
+                while c < b.len() && !matches!(b[c], b')' | b';' | b'\n' | b'`') {
+                    if (b[c] == b'>'
+                        && c + 1 < b.len()
+                        && (b[c + 1] == b'&' || errors_to_output(b, c - 1, c + 1)))
+                        || (b[c] == b'&' && c + 1 < b.len() && b[c + 1] == b'>')
+                        || (b[c] == b'|' && c + 1 < b.len() && b[c + 1] == b'&')
                     {
                         return false;
                     }
-                    if ends {
-                        j = rest;
+                    if b[c] == b'|' {
                         break;
                     }
-                    j += 1;
+                    c += 1;
                 }
-                return j < w && !range_holds(b, open, j, b"<<");
+                return function_body_fetches(b, j + 1, w);
             }
         }
         k += 1;
     }
     false
+}
+
+/// Whether the body of a function, from `j` (after its `{`) to its closing brace before `w`,
+/// prints only what fetching commands print, and prints something (hostile review 30: the
+/// functions engineers write, `local id=$1`, `|| return 1`, retries, a log line to stderr,
+/// were refused; and a `}` in quotes, `--query '}'`, ended the body the check read, so that
+/// `echo hunter2` after it passed). Each statement, between `;`, new lines, `&&` and `||`,
+/// is one of:
+/// - a pipeline that starts with a fetching command ([`fetching_command`]) and goes on
+///   through stages that only reshape what they read ([`transform_stage`]):
+///   [`fetch_statement_end`];
+/// - `jq` given a here-string of a variable fetched before it (`s=$(aws …); jq -r .password
+///   <<< "$s"`);
+/// - a statement that prints nothing: [`silent_statement_end`].
+///
+/// No here-document (whose lines the check does not read here), no group, subshell or
+/// backquote, and the closing brace only where a command may start.
+const fn function_body_fetches(b: &[u8], mut j: usize, w: usize) -> bool {
+    let mut fetches = false;
+    loop {
+        while j < w && matches!(b[j], b' ' | b'\t' | b'\n' | b'\r' | b';') {
+            j += 1;
+        }
+        if j >= w {
+            return false;
+        }
+        if b[j] == b'}' {
+            break;
+        }
+        let end = if fetching_command(b, j) {
+            fetches = true;
+            fetch_statement_end(b, j, w, false)
+        } else if word_at(b, j, b"jq") && jq_stage_fetched(b, j) {
+            fetches = true;
+            fetch_statement_end(b, j, w, true)
+        } else {
+            silent_statement_end(b, j, w)
+        };
+        if end == 0 {
+            return false;
+        }
+        j = end;
+    }
+    // Nothing after the closing brace that redirects the function (`} 2>&1`, `} >&3`).
+    let after = skip_blanks(b, j + 1);
+    fetches
+        && !(after < b.len()
+            && (matches!(b[after], b'>' | b'<' | b'&') || b[after].is_ascii_digit()))
+}
+
+/// The end of the statement at `j` (the byte after it, at `;`, a new line, `&&` or `||`), a
+/// pipeline that prints only what its first command fetches (or, when `fed`, what `jq` reads
+/// from a here-string of a fetched variable): quotes read as the shell reads them, the later
+/// stages only reshaping ([`transform_stage`]), and no `&` alone, `>&`, `(`, `{`, `}`,
+/// backquote, expansion of a command, here-document or other here-string. 0 when it is not
+/// such a statement.
+const fn fetch_statement_end(b: &[u8], mut j: usize, w: usize, fed: bool) -> usize {
+    let mut quote = 0u8;
+    let mut herestring = false;
+    while j < w {
+        let x = b[j];
+        if quote == b'\'' {
+            if x == b'\'' {
+                quote = 0;
+            }
+        } else if x == b'\\' {
+            // Outside single quotes a backslash escapes the next byte (a new line too).
+            j += 1;
+        } else if x == b'`' || (x == b'$' && j + 1 < w && b[j + 1] == b'(') {
+            return 0;
+        } else if quote == b'"' {
+            if x == b'"' {
+                quote = 0;
+            }
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        } else if matches!(x, b';' | b'\n') {
+            return j;
+        } else if x == b'&' {
+            return if j + 1 < w && b[j + 1] == b'&' {
+                j + 2
+            } else {
+                0
+            };
+        } else if x == b'|' {
+            if j + 1 < w && b[j + 1] == b'|' {
+                return j + 2;
+            }
+            if !transform_stage(b, skip_blanks(b, j + 1)) {
+                return 0;
+            }
+        } else if matches!(x, b'(' | b')' | b'{' | b'}') {
+            return 0;
+        } else if x == b'<' && j + 1 < w && b[j + 1] == b'<' {
+            // Only `jq <<< "$s"` of a variable fetched before: one expansion, nothing else.
+            if !fed || herestring || !at_exactly(b, j, b"<<<") {
+                return 0;
+            }
+            herestring = true;
+            let v = skip_blanks(b, j + 3);
+            let d = if v < w && b[v] == b'"' { v + 1 } else { v };
+            if !(d < w && b[d] == b'$' && variable_fetched(b, d, d)) {
+                return 0;
+            }
+            let mut e = d + 1;
+            let braced = e < w && b[e] == b'{';
+            if braced {
+                e += 1;
+            }
+            while e < w && name_byte(b[e]) {
+                e += 1;
+            }
+            if braced {
+                if !(e < w && b[e] == b'}') {
+                    return 0;
+                }
+                e += 1;
+            }
+            if d > v {
+                if !(e < w && b[e] == b'"') {
+                    return 0;
+                }
+                e += 1;
+            }
+            if !(e >= w || matches!(b[e], b' ' | b'\t' | b';' | b'\n' | b'|' | b'&')) {
+                return 0;
+            }
+            j = e;
+            continue;
+        } else if fed && x == b'$' {
+            // What `jq` is given may only be the fetched here-string.
+            return 0;
+        }
+        j += 1;
+    }
+    0
+}
+
+/// The end of the statement at `j` of a fetching function's body (the byte after it, at `;`,
+/// a new line, `&&` or `||`) when it prints nothing to the function's output; 0 otherwise:
+/// - the words of a loop or a test (`until`, `while`, `if`, `do`, `done`, `then`, `else`,
+///   `fi`; the statement after the first three is read as one of its own);
+/// - `return`, `exit`, `sleep`, `true`, `false` or `:` with at most one plain word;
+/// - a test, `[ … ]`, `[[ … ]]` or `test …`, of no expansion of a command;
+/// - `local`, `declare`, `typeset` or `readonly` (flags of `r`, `a`, `A`, `i`, `l`, `u`
+///   only: not `-p`, `-f` or `-F`, which print, nor `-n` or `-x`), or none, then names or
+///   assignments: each name in lower case and not a proxy's (`local -x https_proxy=…` would
+///   send a fetch to a server of the script's), its value a word of no command expansion
+///   other than one that fetches ([`substitution_fetches`]) and arithmetic (`n=$((n+1))`);
+/// - `echo` or `printf` whose output is sent to the errors (`>&2` or `1>&2` last).
+const fn silent_statement_end(b: &[u8], j: usize, w: usize) -> usize {
+    let mut e = j;
+    while e < w && !matches!(b[e], b' ' | b'\t' | b';' | b'\n' | b'&' | b'|' | b'}') {
+        e += 1;
+    }
+    let len = e - j;
+    if (len == 2 && (at_exactly(b, j, b"do") || at_exactly(b, j, b"if") || at_exactly(b, j, b"fi")))
+        || (len == 4
+            && (at_exactly(b, j, b"done")
+                || at_exactly(b, j, b"then")
+                || at_exactly(b, j, b"else")))
+        || (len == 5 && (at_exactly(b, j, b"until") || at_exactly(b, j, b"while")))
+    {
+        return e;
+    }
+    let plain = (len == 6 && at_exactly(b, j, b"return"))
+        || (len == 4 && (at_exactly(b, j, b"exit") || at_exactly(b, j, b"true")))
+        || (len == 5 && (at_exactly(b, j, b"sleep") || at_exactly(b, j, b"false")))
+        || (len == 1 && b[j] == b':');
+    if plain {
+        // At most one word: digits, `$?` or a name's value.
+        let s = skip_blanks(b, e);
+        let mut t = s;
+        while t < w && (b[t].is_ascii_alphanumeric() || matches!(b[t], b'$' | b'?' | b'_' | b'.')) {
+            t += 1;
+        }
+        return statement_end(b, t, w);
+    }
+    if (len == 1 && b[j] == b'[')
+        || (len == 2 && at_exactly(b, j, b"[["))
+        || (len == 4 && at_exactly(b, j, b"test"))
+    {
+        let mut t = e;
+        let mut quote = 0u8;
+        while t < w {
+            let x = b[t];
+            if x == b'`' || (x == b'$' && t + 1 < w && b[t + 1] == b'(') {
+                return 0;
+            }
+            if quote != 0 {
+                if x == quote {
+                    quote = 0;
+                }
+            } else if x == b'"' || x == b'\'' {
+                quote = x;
+            } else if matches!(x, b';' | b'\n' | b'&' | b'|') {
+                break;
+            } else if matches!(x, b'<' | b'>' | b'(' | b')' | b'{' | b'}') {
+                return 0;
+            }
+            t += 1;
+        }
+        return statement_end(b, t, w);
+    }
+    if (len == 4 && at_exactly(b, j, b"echo")) || (len == 6 && at_exactly(b, j, b"printf")) {
+        // To the end, outside quotes, then `>&2` or `1>&2` last and no other redirection.
+        let mut t = e;
+        let mut quote = 0u8;
+        let mut last = 0;
+        while t < w {
+            let x = b[t];
+            if x == b'`' || (x == b'$' && t + 1 < w && b[t + 1] == b'(') {
+                return 0;
+            }
+            if quote != 0 {
+                if x == quote {
+                    quote = 0;
+                } else if x == b'\\' && quote == b'"' {
+                    t += 1;
+                }
+            } else if x == b'\\' {
+                t += 1;
+            } else if x == b'"' || x == b'\'' {
+                quote = x;
+            } else if matches!(x, b';' | b'\n' | b'|' | b'}')
+                || (x == b'&' && !(t > 0 && b[t - 1] == b'>'))
+            {
+                break;
+            } else if matches!(x, b'<' | b'(' | b')' | b'{') {
+                return 0;
+            } else if x == b'>' {
+                if last != 0 {
+                    return 0;
+                }
+                last = t;
+            }
+            t += 1;
+        }
+        let mut r = t;
+        while r > e && matches!(b[r - 1], b' ' | b'\t') {
+            r -= 1;
+        }
+        let to_errors = last != 0
+            && r == last + 3
+            && b[last + 1] == b'&'
+            && b[last + 2] == b'2'
+            && (b[last - 1] == b' ' || (b[last - 1] == b'1' && last >= 2 && b[last - 2] == b' '));
+        return if to_errors { statement_end(b, t, w) } else { 0 };
+    }
+    // Declarations and assignments.
+    let declaration = (len == 5 && at_exactly(b, j, b"local"))
+        || (len == 7 && (at_exactly(b, j, b"declare") || at_exactly(b, j, b"typeset")))
+        || (len == 8 && at_exactly(b, j, b"readonly"));
+    let mut t = j;
+    if declaration {
+        t = skip_blanks(b, e);
+        while t < w && b[t] == b'-' {
+            t += 1;
+            while t < w && matches!(b[t], b'r' | b'a' | b'A' | b'i' | b'l' | b'u') {
+                t += 1;
+            }
+            if !(t < w && matches!(b[t], b' ' | b'\t')) {
+                return 0;
+            }
+            t = skip_blanks(b, t);
+        }
+    }
+    // (`local` alone prints the function's variables: a name at least.)
+    let mut names = 0;
+    loop {
+        t = skip_blanks(b, t);
+        if t >= w || matches!(b[t], b';' | b'\n' | b'&' | b'|' | b'}') {
+            break;
+        }
+        let s = t;
+        while t < w && (b[t].is_ascii_lowercase() || b[t].is_ascii_digit() || b[t] == b'_') {
+            t += 1;
+        }
+        if t == s || b[s].is_ascii_digit() || range_holds(b, s, t, b"proxy") {
+            return 0;
+        }
+        if t < w && b[t] == b'=' {
+            t = assigned_word_end(b, t + 1, w);
+            if t == 0 {
+                return 0;
+            }
+        } else if !declaration || !(t >= w || matches!(b[t], b' ' | b'\t' | b';' | b'\n')) {
+            // A command after an assignment (`n=0 echo …`), or a word that is no name.
+            return 0;
+        }
+        names += 1;
+    }
+    if names == 0 {
+        return 0;
+    }
+    statement_end(b, t, w)
+}
+
+/// The end of an assigned value from `j` (after `=`): a word whose quotes are read as the
+/// shell reads them, of no command expansion but arithmetic (`$((n+1))`) and one that
+/// fetches ([`substitution_fetches`]), and no redirection; 0 when it holds another.
+const fn assigned_word_end(b: &[u8], mut j: usize, w: usize) -> usize {
+    let mut quote = 0u8;
+    while j < w {
+        let x = b[j];
+        if quote == b'\'' {
+            if x == b'\'' {
+                quote = 0;
+            }
+            j += 1;
+            continue;
+        }
+        if x == b'`' {
+            return 0;
+        }
+        if x == b'$' && j + 1 < w && b[j + 1] == b'(' {
+            let arithmetic = j + 2 < w && b[j + 2] == b'(';
+            if !arithmetic && !substitution_fetches(b, j, j) {
+                return 0;
+            }
+            // To the matching `)`.
+            let mut depth = 0;
+            j += 1;
+            while j < w {
+                if b[j] == b'(' {
+                    depth += 1;
+                } else if b[j] == b')' {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                j += 1;
+            }
+            if j >= w {
+                return 0;
+            }
+            j += 1;
+            continue;
+        }
+        if x == b'\\' {
+            j += 2;
+            continue;
+        }
+        if quote == b'"' {
+            if x == b'"' {
+                quote = 0;
+            }
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        } else if matches!(x, b' ' | b'\t' | b';' | b'\n' | b'&' | b'|') {
+            return j;
+        } else if x == b'$' && j + 1 < w && b[j + 1] == b'{' {
+            // A parameter's expansion, to its `}`, of no command in it (`${1}`, `${n:-0}`).
+            j += 2;
+            while j < w && b[j] != b'}' {
+                if matches!(b[j], b'`' | b'(' | b'{' | b'\n') {
+                    return 0;
+                }
+                j += 1;
+            }
+        } else if matches!(x, b'<' | b'>' | b'(' | b')' | b'{' | b'}') {
+            return 0;
+        }
+        j += 1;
+    }
+    0
+}
+
+/// The end of a statement whose words end at `t`: past blanks, at `;` or a new line (the
+/// byte itself), or past `&&` or `||`; 0 when something else follows.
+const fn statement_end(b: &[u8], t: usize, w: usize) -> usize {
+    let t = skip_blanks(b, t);
+    if t < w && matches!(b[t], b';' | b'\n') {
+        t
+    } else if t + 1 < w
+        && ((b[t] == b'&' && b[t + 1] == b'&') || (b[t] == b'|' && b[t + 1] == b'|'))
+    {
+        t + 2
+    } else {
+        0
+    }
 }
 
 /// Where the stage of a pipeline that holds `i` starts, for [`reader_fed_readably`]: after
@@ -16667,6 +17336,25 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         }
         if c == b'{' && at_ignore_case(b, i, b"{{resolve:") {
             return Some(DYNAMIC_REFERENCE);
+        }
+        // The AWS CLI's endpoint and certificate authority (hostile review 30), by the first
+        // letters read, without a call for most bytes.
+        if ((c == b'e'
+            && i + 2 < n
+            && next == b'n'
+            && matches!(lower!(b[i + 2]), b'd' | b'"' | b'\'' | b'\\' | b'$'))
+            || (c == b'c'
+                && i + 2 < n
+                && next == b'a'
+                && matches!(b[i + 2], b'_' | b'-' | b'"' | b'\'' | b'\\' | b'$'))
+            || (c == b'n'
+                && i + 2 < n
+                && next == b'o'
+                && matches!(b[i + 2], b'-' | b'"' | b'\'' | b'\\' | b'$'))
+            || (matches!(c, b'e' | b'c' | b'n') && matches!(next, b'"' | b'\'' | b'\\' | b'$')))
+            && aws_endpoint_at(b, i)
+        {
+            return Some(AWS_ENDPOINT);
         }
         if (c == b'-' && at_ignore_case(b, i, b"-----begin ") && !public_pem_at(b, i + 11))
             || (c == b'p' && at_ignore_case(b, i, b"private key-----"))

@@ -7463,3 +7463,149 @@ mod user_data_hostile_review_29_tables {
         assert!(refused.is_empty(), "{refused:#?}");
     }
 }
+
+/// Hostile review 30: the AWS CLI pointed at a server of the script's own, values the script
+/// stores in AWS and reads back, JMESPath literals in `--query`, a function's errors given to
+/// its output, and a quoted `}` that ended a fetching function's body early; and the fetching
+/// functions engineers write (`local`, `|| return 1`, retries, a log line to stderr), which
+/// were refused.
+mod user_data_hostile_review_30 {
+    use super::*;
+
+    const FETCH: &str =
+        "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text";
+
+    fn with_fetch(setup: &str) -> String {
+        format!("#!/bin/bash\n{setup}\nX=$({FETCH})\nmysql -u app -p\"$X\" -h db\n")
+    }
+
+    #[test]
+    fn the_aws_cli_pointed_elsewhere_is_refused() {
+        for setup in [
+            "export AWS_ENDPOINT_URL=http://127.0.0.1:9000",
+            "export AWS_ENDPOINT_URL_SECRETS_MANAGER=\"http://localhost:9000\"",
+            "aws configure set endpoint_url http://127.0.0.1:9000",
+            "aws configure set default.endpoint_url http://127.0.0.1:9000",
+            "printf '[default]\\nendpoint_url = http://127.0.0.1:9000\\n' > ~/.aws/config",
+            "export AWS_CA_BUNDLE=/root/ca.pem",
+            "aws configure set ca_bundle /root/ca.pem",
+            "alias aws='aws --no-verify-ssl'",
+            "export AWS_\"ENDPOINT\"_URL=http://127.0.0.1:9000",
+            "export AWS_ENDPOINT_URL=https://secretsmanager.us-east-1.amazonaws.com:pw@127.0.0.1",
+            "export AWS_ENDPOINT_URL=https://secretsmanager.us-east-1.amazonaws.com.evil.example",
+            "export AWS_ENDPOINT_URL=https://secretsmanager.us-east-1.amazonaws.com\\@127.0.0.1",
+            "EP=http://127.0.0.1; export AWS_ENDPOINT_URL=$EP",
+            "export AWS_ENDPOINT_URL+=http://127.0.0.1",
+            "AWS_ENDPOINT_URL[0]=http://127.0.0.1; export AWS_ENDPOINT_URL",
+            "python3 -c 'import boto3; boto3.client(\"secretsmanager\", endpoint_url=\"http://127.0.0.1:9000\")'",
+        ] {
+            let text = with_fetch(setup);
+            assert_eq!(user_data_problem(&text), Some(AWS_ENDPOINT), "{text}");
+        }
+        for text in [
+            "#!/bin/bash\nX=$(aws --endpoint-url http://127.0.0.1:9000 secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nmysql -u app -p\"$X\" -h db\n",
+            "#!/bin/bash\nX=$(aws --endpoint-url=http://127.0.0.1:9000 secretsmanager get-secret-value --secret-id db --query SecretString --output text)\n",
+            "#!/bin/bash\naws s3 cp s3://b/k /tmp/k --no-verify-ssl\n",
+            "#!/bin/bash\naws s3 cp s3://b/k /tmp/k --ca-bundle /tmp/ca.pem\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(AWS_ENDPOINT), "{text}");
+        }
+    }
+
+    #[test]
+    fn aws_endpoints_of_aws_and_unset_settings_pass() {
+        for setup in [
+            "export AWS_ENDPOINT_URL_SECRETS_MANAGER=https://vpce-0a1b-x.secretsmanager.us-east-1.vpce.amazonaws.com",
+            "export AWS_ENDPOINT_URL=https://secretsmanager.cn-north-1.amazonaws.com.cn/",
+            "# endpoint_url is not set here; the CLI uses the default",
+            "unset AWS_ENDPOINT_URL AWS_CA_BUNDLE",
+            "export AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true",
+            "echo \"then endpoints and canaries, no noise\" | logger",
+            "aws s3 cp s3://b/app.tar.gz /opt/ --endpoint-url https://s3.us-east-1.amazonaws.com",
+            "export AWS_USE_FIPS_ENDPOINT=true",
+        ] {
+            let text = with_fetch(setup);
+            assert_eq!(user_data_problem(&text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn values_the_script_stores_in_aws_and_reads_back_are_no_fetch() {
+        for text in [
+            "echo hunter2 | aws s3 cp - s3://bucket/x\nX=$(aws s3 cp s3://bucket/x -)\nmysql -u app -p\"$X\" -h db\n",
+            // On purpose: an object of S3 is no fetch, the script may have uploaded it.
+            "aws s3 cp s3://my-bucket/app/db_pw /root/db_pw\nmysql -h db -u app -p\"$(cat /root/db_pw)\" -e 'select 1'\n",
+            "aws ssm put-parameter --name /app/x --value hunter2 --type String --overwrite\nX=$(aws ssm get-parameter --name /app/x --query Parameter.Value --output text)\nmysql -u app -p\"$X\" -h db\n",
+            "aws ssm \"put\"-parameter --cli-input-json file://p.json\nX=$(aws ssm get-parameter --name /app/x --query Parameter.Value --output text)\nmysql -u app -p\"$X\" -h db\n",
+            "aws configure set foo hunter2\nX=$(aws --region us-east-1 configure get foo)\nmysql -u app -p\"$X\" -h db\n",
+            "aws sqs send-message --queue-url https://q --message-body hunter2\nX=$(aws sqs receive-message --queue-url https://q --query \"Messages[0].Body\" --output text)\nmysql -u app -p\"$X\" -h db\n",
+            "aws ec2 create-tags --resources i-1 --tags Key=pw,Value=hunter2\nX=$(aws ec2 describe-tags --filters Name=key,Values=pw --query \"Tags[0].Value\" --output text)\nmysql -u app -p\"$X\" -h db\n",
+            // A JMESPath literal prints itself.
+            "X=$(aws ssm get-parameter --name db --query \\'hunter2\\' --output text)\nmysql -u app -p\"$X\" -h db\n",
+            "X=$(aws secretsmanager get-secret-value --secret-id db --query \"'hunter2'\" --output text)\nmysql -u app -p\"$X\" -h db\n",
+            "X=$(aws ssm get-parameter --name db --query '`\"hunter2\"`' --output text)\nmysql -u app -p\"$X\" -h db\n",
+            "X=$(aws ssm get-parameter --name db --query 'join(`\"\"`, [`\"hunter\"`, `\"2\"`])' --output text)\nmysql -u app -p\"$X\" -h db\n",
+            // An error names what was asked for.
+            "X=$(aws secretsmanager get-secret-value --secret-id hunter2 2>/dev/stdout | grep -o hunter2)\nmysql -u app -p\"$X\" -h db\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+        for text in [
+            "X=$(aws ssm get-parameter --name /app/db --with-decryption --query Parameter.Value --output text)\nmysql -u app -p\"$X\" -h db\n",
+            "X=$(aws ssm get-parameters-by-path --path /app --query \"Parameters[?Name=='/app/db'].Value\" --output text)\nmysql -u app -p\"$X\" -h db\n",
+            "X=$(aws --region us-east-1 rds generate-db-auth-token --hostname db --port 3306 --username app)\nmysql -u app -p\"$X\" -h db --enable-cleartext-plugin\n",
+            "aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com\n",
+            "aws ssm put-parameter --name /app/mode --type String --value prod\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn fetching_functions_that_print_other_text_are_refused() {
+        for text in [
+            // A quoted `}` ended the body the check read.
+            "f() { aws secretsmanager get-secret-value --secret-id none --query '}' --output text 2>/dev/null; echo hunter2; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { aws secretsmanager get-secret-value --secret-id none --query \"x}\" --output text; echo hunter2; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            // Errors given to the output, at the call or for the function.
+            "f() { aws secretsmanager get-secret-value --secret-id db --output text; echo hunter2 >&2; }\nX=$(f 2>/dev/stdout)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { aws secretsmanager get-secret-value --secret-id db --output text; echo hunter2 >&2; }\nX=$(f 2>&1)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { aws secretsmanager get-secret-value --secret-id db --output text; echo hunter2 >&2; } 2>&1\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { until aws secretsmanager get-secret-value --secret-id x --output text 2>/dev/null; do echo hunter2 >&2; return 0; done; }\nX=$(f 2>/dev/fd/1)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { aws secretsmanager get-secret-value --secret-id x --output text 2>/dev/null || echo hunter2 1>&2 ; }\nX=$(f 2>/proc/self/fd/1)\nmysql -u app -p\"$X\" -h db\n",
+            // Statements that print written text.
+            "f() { local s=hunter2; jq -r . <<< \"$s\"; aws secretsmanager get-secret-value --secret-id db --output text >/dev/null; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { aws secretsmanager get-secret-value --secret-id db --output text >/dev/null; jq -rn '\"hunter2\"'; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { n=0 echo hunter2; aws secretsmanager get-secret-value --secret-id db --output text; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { aws secretsmanager get-secret-value --secret-id x --output text 2>/dev/null || printf hunter2; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { local; aws secretsmanager get-secret-value --secret-id db --output text; }\nhunter2=1\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { aws secretsmanager get-secret-value --secret-id db --output text 2>/dev/null || { echo hunter2; }; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { local s; s=hunter2; jq -r . <<< \"$s\"; aws secretsmanager get-secret-value --secret-id db --output text > /dev/null; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { local -x PATH=/tmp/bin; aws secretsmanager get-secret-value --secret-id db --output text; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { local https_proxy=http://127.0.0.1:8080; aws secretsmanager get-secret-value --secret-id db --output text; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { echo hunter2 >&2 >&1; aws secretsmanager get-secret-value --secret-id db --output text; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { local x=$(echo hunter2); aws secretsmanager get-secret-value --secret-id db --output text; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { echo hunter2 >&2; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { until aws secretsmanager get-secret-value --secret-id x --output text; do echo hunter2; done; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// Hostile review 29's tenth probe's false refusals: the fetching functions engineers
+    /// write.
+    #[test]
+    fn ordinary_fetching_functions_pass() {
+        for text in [
+            "#!/bin/bash\nset -euo pipefail\nget_secret() { aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:db --query SecretString --output text 2>/dev/null || return 1; }\nPW=$(get_secret)\nmysql -h db.internal -u app -p\"$PW\" -e 'select 1'\n",
+            "#!/bin/bash\nset -euo pipefail\nget_secret() { local id=$1; aws secretsmanager get-secret-value --secret-id \"$id\" --query SecretString --output text; }\nPW=$(get_secret arn:aws:secretsmanager:us-east-1:123456789012:secret:db)\nmysql -h db.internal -u app -p\"$PW\" -e 'select 1'\n",
+            "#!/bin/bash\nset -euo pipefail\nget_secret() {\n  echo \"fetching $1\" >&2\n  aws secretsmanager get-secret-value --secret-id \"$1\" --query SecretString --output text\n}\nPW=$(get_secret arn:aws:secretsmanager:us-east-1:123456789012:secret:db)\nmysql -h db.internal -u app -p\"$PW\" -e 'select 1'\n",
+            "#!/bin/bash\nset -euo pipefail\nget_secret() {\n  local n=0\n  until aws secretsmanager get-secret-value --secret-id \"$1\" --query SecretString --output text; do\n    n=$((n+1)); [ \"$n\" -ge 5 ] && return 1; sleep 3\n  done\n}\nPW=$(get_secret arn:aws:secretsmanager:us-east-1:123456789012:secret:db)\nmysql -h db.internal -u app -p\"$PW\" -e 'select 1'\n",
+            "#!/bin/bash\nset -euo pipefail\nget_pw() { local s; s=$(aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:db --query SecretString --output text); jq -r .password <<< \"$s\"; }\nPW=$(get_pw)\nmysql -h db.internal -u app -p\"$PW\" -e 'select 1'\n",
+            "#!/bin/bash\nf() { aws secretsmanager get-secret-value --secret-id db --query SecretString --output text 2>/dev/null || return 1; }\nX=$(f 2>/dev/null)\nmysql -u app -p\"$X\" -h db\n",
+            "#!/bin/bash\nf() { local id=${1:-db} region; region=us-east-1; aws --region \"$region\" secretsmanager get-secret-value --secret-id \"$id\" --query SecretString --output text; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+    }
+}
