@@ -6470,7 +6470,8 @@ const SKOPEO: &[Flag] = &[
 /// `couchbase-cli` (couchbase-cli(1): `-p, --password`), `rdesktop` (rdesktop(1): `-p
 /// <password>`), `mycli` (mycli --help: `-p, --password TEXT`), `mydumper` (mydumper docs:
 /// `-p, --password`), `racadm` (iDRAC RACADM CLI guide: `-p <password>`), `openfortivpn`
-/// (openfortivpn(1): `-p <pass>, --password=<pass>`).
+/// (openfortivpn(1): `-p <pass>, --password=<pass>`), and FreeIPMI's `ipmi-power`
+/// (freeipmi(7), ipmi-power(8): `-p PASSWORD`, `--password=PASSWORD`; `-P` prompts).
 const DASH_P: &[Flag] = &[
     flag("-p", true, true, Takes::Password),
     flag("--password", false, true, Takes::Password),
@@ -6497,12 +6498,6 @@ const NODETOOL: &[Flag] = &[
 const WBINFO: &[Flag] = &[
     flag("-a", true, true, Takes::UserAndPassword),
     flag("--authenticate", false, true, Takes::UserAndPassword),
-];
-/// FreeIPMI's `ipmi-power -p PASSWORD`, `--password=PASSWORD` (freeipmi(7), ipmi-power(8);
-/// `-P` prompts).
-const FREEIPMI: &[Flag] = &[
-    flag("-p", true, true, Takes::Password),
-    flag("--password", false, true, Takes::Password),
 ];
 /// HTTPie's `http -a USER:PASSWORD`, `--auth USER:PASSWORD` (HTTPie docs, "Authentication";
 /// `-a USER` prompts), and `xh`'s (xh(1)).
@@ -6652,7 +6647,7 @@ const TOOLS: &[(&str, &[Flag])] = &[
     // ldapmodrdn(1), ldapcompare(1): `-w PASSWORD`.
     ("ldapmodrdn", LDAP),
     ("ldapcompare", LDAP),
-    ("ipmi-power", FREEIPMI),
+    ("ipmi-power", DASH_P),
     ("racadm", DASH_P),
     ("http", HTTPIE),
     ("xh", HTTPIE),
