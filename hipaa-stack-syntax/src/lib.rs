@@ -12933,28 +12933,44 @@ const fn word_named(b: &[u8], p: usize, e: usize, name: &[u8]) -> bool {
         && (end == e || !(name_byte(b[end]) || matches!(b[end], b'-' | b'.')))
 }
 
+/// The brace expansion that the `{` at `i` may open, read up to the first `}`, blank or
+/// operator after it, for both [`brace_spells_at`] and [`brace_command_at`] (a macro: the
+/// budget of const evaluation counts calls): `(closed, j, empty, plain)`, where `closed`
+/// says a `,` or `..` comes before a `}` at `j` (a brace expansion, in one word), `empty`
+/// that it holds nothing else (of a closed one: only `,`, as `{,}` and `{,,}`), and `plain`
+/// that all of it is letters, digits, `,`, `.`, `-` and `_` (tested by byte ranges, which
+/// make no call).
+macro_rules! brace_scan {
+    ($b:expr, $i:expr) => {{
+        let (b, i): (&[u8], usize) = ($b, $i);
+        let n = b.len();
+        let mut j = i + 1;
+        let mut list = false;
+        let mut plain = true;
+        let mut empty = true;
+        while j < n && !matches!(b[j], b'}' | b' ' | b'\t' | b'\n' | b';' | b'|' | b'&') {
+            let x = b[j];
+            if x == b',' || (x == b'.' && j + 1 < n && b[j + 1] == b'.') {
+                list = true;
+            } else {
+                empty = false;
+            }
+            plain = plain
+                && matches!(x, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b',' | b'.' | b'-' | b'_');
+            j += 1;
+        }
+        (list && j < n && b[j] == b'}', j, empty, plain)
+    }};
+}
+
 /// Whether the `{` at `i` opens a brace expansion that spells a word bash makes at boot
 /// (hostile review 29): a sequence of one value (`{p..p}`) or a list of empty words (`{,}`),
 /// anywhere; any brace expansion in a flag's name (`-{p..p}…`, `--pass{w,}ord=…`, not
 /// `--exclude={a,b}`), or in a command's name of letters (`ch{p..p}asswd`, `{,mysql}`; not a
-/// path's `/opt/{a,b}/x`, nor JSON's `{"a":1,"b":2}`).
+/// path's `/opt/{a,b}/x`, nor JSON's `{"a":1,"b":2}`). Its braces are read by `brace_scan!`.
 const fn brace_spells_at(b: &[u8], i: usize) -> bool {
-    let n = b.len();
-    let mut j = i + 1;
-    let mut list = false;
-    let mut plain = true;
-    let mut empty = true;
-    while j < n && !matches!(b[j], b'}' | b' ' | b'\t' | b'\n' | b';' | b'|' | b'&') {
-        let x = b[j];
-        if x == b',' || (x == b'.' && j + 1 < n && b[j + 1] == b'.') {
-            list = true;
-        } else {
-            empty = false;
-        }
-        plain = plain && (x.is_ascii_alphanumeric() || matches!(x, b',' | b'.' | b'-' | b'_'));
-        j += 1;
-    }
-    if !(list && j < n && b[j] == b'}') {
+    let (closed, j, empty, plain) = brace_scan!(b, i);
+    if !closed {
         return false;
     }
     // `{,}`, `{,,}`, and `{X..X}`.
@@ -12984,18 +13000,13 @@ const fn brace_spells_at(b: &[u8], i: usize) -> bool {
 }
 
 /// Whether the `{` at `i` opens a brace expansion (a `,` or `..` before its `}`, in one
-/// word) in the name of a command, which bash expands at boot into names the check does not
-/// read (`{,mysql} -phunter2`, `mysq{l,} …`, `mysql{,} …` run `mysql`; hostile review 29),
-/// given a flag that can pass a password with a written value ([`any_tool_given_password`]).
+/// word, as `brace_scan!` reads it) in the name of a command, which bash expands at boot
+/// into names the check does not read (`{,mysql} -phunter2`, `mysq{l,} …`, `mysql{,} …` run
+/// `mysql`; hostile review 29), given a flag that can pass a password with a written value
+/// ([`any_tool_given_password`]).
 const fn brace_command_at(b: &[u8], i: usize) -> bool {
-    let n = b.len();
-    let mut j = i + 1;
-    let mut list = false;
-    while j < n && !matches!(b[j], b'}' | b' ' | b'\t' | b'\n' | b';' | b'|' | b'&') {
-        list = list || b[j] == b',' || (b[j] == b'.' && j + 1 < n && b[j + 1] == b'.');
-        j += 1;
-    }
-    if !(list && j < n && b[j] == b'}') {
+    let (closed, ..) = brace_scan!(b, i);
+    if !closed {
         return false;
     }
     let mut ws = i;
