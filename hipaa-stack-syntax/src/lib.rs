@@ -3224,28 +3224,65 @@ const fn file_written_from_text(b: &[u8], q: usize, f: usize, before: usize) -> 
     false
 }
 
+/// Walks the words of a `cp`, `ln`, `mv` or `install` from `$from` (the end of its name) to
+/// the end of the command (an empty word, or one that starts with `>`, `<` or `|`), for
+/// both [`copied_from_text`] and [`tool_renamed_at`] (a macro: the budget of const
+/// evaluation counts calls, and each caller acts on every word as the walk reaches it): a
+/// flag (a word that starts with `-`) is bound to `$flag` and the block `$on_flag` run, every
+/// operand before the last is bound to `$source` and the block `$on_source` run, both as
+/// `(start, end)`; its value is the last operand, the destination, or `(0, 0)` when there is
+/// none.
+macro_rules! copy_operands {
+    (
+        $b:expr,
+        $from:expr,
+        |$flag:pat_param| $on_flag:block,
+        |$source:pat_param| $on_source:block
+    ) => {{
+        let (b, mut w): (&[u8], usize) = ($b, $from);
+        let mut last = (0, 0);
+        loop {
+            let (s, e) = next_word(b, w);
+            if s == e || matches!(b[s], b'>' | b'<' | b'|') {
+                break;
+            }
+            w = e;
+            if b[s] == b'-' {
+                let $flag = (s, e);
+                $on_flag
+                continue;
+            }
+            if last.1 > last.0 {
+                let $source = last;
+                $on_source
+            }
+            last = (s, e);
+        }
+        last
+    }};
+}
+
 /// Whether the `cp`, `mv`, `ln` or `install` at `k` makes the file named `b[q..f]` (its
-/// last word) from a file written with text before it ([`file_written_from_text`]).
+/// last word, as `copy_operands!` walks them) from a file written with text before it
+/// ([`file_written_from_text`]). Up to four operands before it are read as its sources,
+/// each after its opening quotes.
 const fn copied_from_text(b: &[u8], k: usize, q: usize, f: usize) -> bool {
-    let mut w = k;
-    let mut last = (0, 0);
     let mut sources = [(0usize, 0usize); 4];
     let mut count = 0;
-    loop {
-        let (s, e) = next_word(b, w);
-        if s == e || matches!(b[s], b'>' | b'<' | b'|') {
-            break;
+    let last = copy_operands!(b, next_word(b, k).1, |_| {}, |(s, e)| {
+        if count < 4 {
+            let s = skip_quotes(b, s);
+            if e > s {
+                sources[count] = (s, e);
+                count += 1;
+            }
         }
-        w = e;
-        if w == next_word(b, k).1 || b[s] == b'-' {
-            continue;
-        }
-        if last.1 > last.0 && count < 4 {
-            sources[count] = last;
-            count += 1;
-        }
-        last = (skip_quotes(b, s), e);
-    }
+    });
+    let last = if last.1 > last.0 {
+        (skip_quotes(b, last.0), last.1)
+    } else {
+        last
+    };
     let (ds, mut de) = last;
     while de > ds && matches!(b[de - 1], b'"' | b'\'') {
         de -= 1;
@@ -12840,7 +12877,7 @@ const fn password_command_at(b: &[u8], i: usize) -> bool {
 /// -sf "$(command -v mysql)" ./db; ./db -p…`; hostile review 29): an operand naming the
 /// tool as a word of its own (`/usr/bin/mysql`, `$(command -v mysql)`) and a destination
 /// whose last part is not that name. A copy into a directory (its last part ending with
-/// `/`, or `-t DIR`) keeps the name.
+/// `/`, or `-t DIR`) keeps the name. Its words are walked by `copy_operands!`.
 const fn tool_renamed_at(b: &[u8], i: usize) -> bool {
     if !(word_at(b, i, b"cp")
         || word_at(b, i, b"ln")
@@ -12850,27 +12887,22 @@ const fn tool_renamed_at(b: &[u8], i: usize) -> bool {
     {
         return false;
     }
-    let mut k = next_word(b, i).1;
     let mut tool: &[u8] = b"";
-    let mut last = (0, 0);
-    loop {
-        let (s, e) = next_word(b, k);
-        if s == e || matches!(b[s], b'>' | b'<' | b'|') {
-            break;
-        }
-        k = e;
-        if b[s] == b'-' {
+    let last = copy_operands!(
+        b,
+        next_word(b, i).1,
+        |(s, e)| {
             if e == s + 2 && b[s + 1] == b't' {
                 // `-t DIR`: every operand goes into the directory.
                 return false;
             }
-            continue;
+        },
+        |(s, e)| {
+            if tool.is_empty() {
+                tool = tool_named_in(b, s, e);
+            }
         }
-        if last.1 > last.0 && tool.is_empty() {
-            tool = tool_named_in(b, last.0, last.1);
-        }
-        last = (s, e);
-    }
+    );
     if tool.is_empty() {
         return false;
     }
