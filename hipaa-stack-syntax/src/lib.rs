@@ -3224,28 +3224,65 @@ const fn file_written_from_text(b: &[u8], q: usize, f: usize, before: usize) -> 
     false
 }
 
+/// Walks the words of a `cp`, `ln`, `mv` or `install` from `$from` (the end of its name) to
+/// the end of the command (an empty word, or one that starts with `>`, `<` or `|`), for
+/// both [`copied_from_text`] and [`tool_renamed_at`] (a macro: the budget of const
+/// evaluation counts calls, and each caller acts on every word as the walk reaches it): a
+/// flag (a word that starts with `-`) is bound to `$flag` and the block `$on_flag` run, every
+/// operand before the last is bound to `$source` and the block `$on_source` run, both as
+/// `(start, end)`; its value is the last operand, the destination, or `(0, 0)` when there is
+/// none.
+macro_rules! copy_operands {
+    (
+        $b:expr,
+        $from:expr,
+        |$flag:pat_param| $on_flag:block,
+        |$source:pat_param| $on_source:block
+    ) => {{
+        let (b, mut w): (&[u8], usize) = ($b, $from);
+        let mut last = (0, 0);
+        loop {
+            let (s, e) = next_word(b, w);
+            if s == e || matches!(b[s], b'>' | b'<' | b'|') {
+                break;
+            }
+            w = e;
+            if b[s] == b'-' {
+                let $flag = (s, e);
+                $on_flag
+                continue;
+            }
+            if last.1 > last.0 {
+                let $source = last;
+                $on_source
+            }
+            last = (s, e);
+        }
+        last
+    }};
+}
+
 /// Whether the `cp`, `mv`, `ln` or `install` at `k` makes the file named `b[q..f]` (its
-/// last word) from a file written with text before it ([`file_written_from_text`]).
+/// last word, as `copy_operands!` walks them) from a file written with text before it
+/// ([`file_written_from_text`]). Up to four operands before it are read as its sources,
+/// each after its opening quotes.
 const fn copied_from_text(b: &[u8], k: usize, q: usize, f: usize) -> bool {
-    let mut w = k;
-    let mut last = (0, 0);
     let mut sources = [(0usize, 0usize); 4];
     let mut count = 0;
-    loop {
-        let (s, e) = next_word(b, w);
-        if s == e || matches!(b[s], b'>' | b'<' | b'|') {
-            break;
+    let last = copy_operands!(b, next_word(b, k).1, |_| {}, |(s, e)| {
+        if count < 4 {
+            let s = skip_quotes(b, s);
+            if e > s {
+                sources[count] = (s, e);
+                count += 1;
+            }
         }
-        w = e;
-        if w == next_word(b, k).1 || b[s] == b'-' {
-            continue;
-        }
-        if last.1 > last.0 && count < 4 {
-            sources[count] = last;
-            count += 1;
-        }
-        last = (skip_quotes(b, s), e);
-    }
+    });
+    let last = if last.1 > last.0 {
+        (skip_quotes(b, last.0), last.1)
+    } else {
+        last
+    };
     let (ds, mut de) = last;
     while de > ds && matches!(b[de - 1], b'"' | b'\'') {
         de -= 1;
@@ -6470,7 +6507,8 @@ const SKOPEO: &[Flag] = &[
 /// `couchbase-cli` (couchbase-cli(1): `-p, --password`), `rdesktop` (rdesktop(1): `-p
 /// <password>`), `mycli` (mycli --help: `-p, --password TEXT`), `mydumper` (mydumper docs:
 /// `-p, --password`), `racadm` (iDRAC RACADM CLI guide: `-p <password>`), `openfortivpn`
-/// (openfortivpn(1): `-p <pass>, --password=<pass>`).
+/// (openfortivpn(1): `-p <pass>, --password=<pass>`), and FreeIPMI's `ipmi-power`
+/// (freeipmi(7), ipmi-power(8): `-p PASSWORD`, `--password=PASSWORD`; `-P` prompts).
 const DASH_P: &[Flag] = &[
     flag("-p", true, true, Takes::Password),
     flag("--password", false, true, Takes::Password),
@@ -6497,12 +6535,6 @@ const NODETOOL: &[Flag] = &[
 const WBINFO: &[Flag] = &[
     flag("-a", true, true, Takes::UserAndPassword),
     flag("--authenticate", false, true, Takes::UserAndPassword),
-];
-/// FreeIPMI's `ipmi-power -p PASSWORD`, `--password=PASSWORD` (freeipmi(7), ipmi-power(8);
-/// `-P` prompts).
-const FREEIPMI: &[Flag] = &[
-    flag("-p", true, true, Takes::Password),
-    flag("--password", false, true, Takes::Password),
 ];
 /// HTTPie's `http -a USER:PASSWORD`, `--auth USER:PASSWORD` (HTTPie docs, "Authentication";
 /// `-a USER` prompts), and `xh`'s (xh(1)).
@@ -6652,7 +6684,7 @@ const TOOLS: &[(&str, &[Flag])] = &[
     // ldapmodrdn(1), ldapcompare(1): `-w PASSWORD`.
     ("ldapmodrdn", LDAP),
     ("ldapcompare", LDAP),
-    ("ipmi-power", FREEIPMI),
+    ("ipmi-power", DASH_P),
     ("racadm", DASH_P),
     ("http", HTTPIE),
     ("xh", HTTPIE),
@@ -12975,7 +13007,7 @@ const fn password_command_at(b: &[u8], i: usize) -> bool {
 /// -sf "$(command -v mysql)" ./db; ./db -p…`; hostile review 29): an operand naming the
 /// tool as a word of its own (`/usr/bin/mysql`, `$(command -v mysql)`) and a destination
 /// whose last part is not that name. A copy into a directory (its last part ending with
-/// `/`, or `-t DIR`) keeps the name.
+/// `/`, or `-t DIR`) keeps the name. Its words are walked by `copy_operands!`.
 const fn tool_renamed_at(b: &[u8], i: usize) -> bool {
     if !(word_at(b, i, b"cp")
         || word_at(b, i, b"ln")
@@ -12985,27 +13017,22 @@ const fn tool_renamed_at(b: &[u8], i: usize) -> bool {
     {
         return false;
     }
-    let mut k = next_word(b, i).1;
     let mut tool: &[u8] = b"";
-    let mut last = (0, 0);
-    loop {
-        let (s, e) = next_word(b, k);
-        if s == e || matches!(b[s], b'>' | b'<' | b'|') {
-            break;
-        }
-        k = e;
-        if b[s] == b'-' {
+    let last = copy_operands!(
+        b,
+        next_word(b, i).1,
+        |(s, e)| {
             if e == s + 2 && b[s + 1] == b't' {
                 // `-t DIR`: every operand goes into the directory.
                 return false;
             }
-            continue;
+        },
+        |(s, e)| {
+            if tool.is_empty() {
+                tool = tool_named_in(b, s, e);
+            }
         }
-        if last.1 > last.0 && tool.is_empty() {
-            tool = tool_named_in(b, last.0, last.1);
-        }
-        last = (s, e);
-    }
+    );
     if tool.is_empty() {
         return false;
     }
@@ -13068,28 +13095,44 @@ const fn word_named(b: &[u8], p: usize, e: usize, name: &[u8]) -> bool {
         && (end == e || !(name_byte(b[end]) || matches!(b[end], b'-' | b'.')))
 }
 
+/// The brace expansion that the `{` at `i` may open, read up to the first `}`, blank or
+/// operator after it, for both [`brace_spells_at`] and [`brace_command_at`] (a macro: the
+/// budget of const evaluation counts calls): `(closed, j, empty, plain)`, where `closed`
+/// says a `,` or `..` comes before a `}` at `j` (a brace expansion, in one word), `empty`
+/// that it holds nothing else (of a closed one: only `,`, as `{,}` and `{,,}`), and `plain`
+/// that all of it is letters, digits, `,`, `.`, `-` and `_` (tested by byte ranges, which
+/// make no call).
+macro_rules! brace_scan {
+    ($b:expr, $i:expr) => {{
+        let (b, i): (&[u8], usize) = ($b, $i);
+        let n = b.len();
+        let mut j = i + 1;
+        let mut list = false;
+        let mut plain = true;
+        let mut empty = true;
+        while j < n && !matches!(b[j], b'}' | b' ' | b'\t' | b'\n' | b';' | b'|' | b'&') {
+            let x = b[j];
+            if x == b',' || (x == b'.' && j + 1 < n && b[j + 1] == b'.') {
+                list = true;
+            } else {
+                empty = false;
+            }
+            plain = plain
+                && matches!(x, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b',' | b'.' | b'-' | b'_');
+            j += 1;
+        }
+        (list && j < n && b[j] == b'}', j, empty, plain)
+    }};
+}
+
 /// Whether the `{` at `i` opens a brace expansion that spells a word bash makes at boot
 /// (hostile review 29): a sequence of one value (`{p..p}`) or a list of empty words (`{,}`),
 /// anywhere; any brace expansion in a flag's name (`-{p..p}…`, `--pass{w,}ord=…`, not
 /// `--exclude={a,b}`), or in a command's name of letters (`ch{p..p}asswd`, `{,mysql}`; not a
-/// path's `/opt/{a,b}/x`, nor JSON's `{"a":1,"b":2}`).
+/// path's `/opt/{a,b}/x`, nor JSON's `{"a":1,"b":2}`). Its braces are read by `brace_scan!`.
 const fn brace_spells_at(b: &[u8], i: usize) -> bool {
-    let n = b.len();
-    let mut j = i + 1;
-    let mut list = false;
-    let mut plain = true;
-    let mut empty = true;
-    while j < n && !matches!(b[j], b'}' | b' ' | b'\t' | b'\n' | b';' | b'|' | b'&') {
-        let x = b[j];
-        if x == b',' || (x == b'.' && j + 1 < n && b[j + 1] == b'.') {
-            list = true;
-        } else {
-            empty = false;
-        }
-        plain = plain && (x.is_ascii_alphanumeric() || matches!(x, b',' | b'.' | b'-' | b'_'));
-        j += 1;
-    }
-    if !(list && j < n && b[j] == b'}') {
+    let (closed, j, empty, plain) = brace_scan!(b, i);
+    if !closed {
         return false;
     }
     // `{,}`, `{,,}`, and `{X..X}`.
@@ -13119,18 +13162,13 @@ const fn brace_spells_at(b: &[u8], i: usize) -> bool {
 }
 
 /// Whether the `{` at `i` opens a brace expansion (a `,` or `..` before its `}`, in one
-/// word) in the name of a command, which bash expands at boot into names the check does not
-/// read (`{,mysql} -phunter2`, `mysq{l,} …`, `mysql{,} …` run `mysql`; hostile review 29),
-/// given a flag that can pass a password with a written value ([`any_tool_given_password`]).
+/// word, as `brace_scan!` reads it) in the name of a command, which bash expands at boot
+/// into names the check does not read (`{,mysql} -phunter2`, `mysq{l,} …`, `mysql{,} …` run
+/// `mysql`; hostile review 29), given a flag that can pass a password with a written value
+/// ([`any_tool_given_password`]).
 const fn brace_command_at(b: &[u8], i: usize) -> bool {
-    let n = b.len();
-    let mut j = i + 1;
-    let mut list = false;
-    while j < n && !matches!(b[j], b'}' | b' ' | b'\t' | b'\n' | b';' | b'|' | b'&') {
-        list = list || b[j] == b',' || (b[j] == b'.' && j + 1 < n && b[j + 1] == b'.');
-        j += 1;
-    }
-    if !(list && j < n && b[j] == b'}') {
+    let (closed, ..) = brace_scan!(b, i);
+    if !closed {
         return false;
     }
     let mut ws = i;
