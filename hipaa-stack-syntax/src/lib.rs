@@ -1632,6 +1632,7 @@ const fn sed_secret_at(b: &[u8], i: usize) -> bool {
             let re = delimiter_after(b, pe + 1, d);
             if re < b.len()
                 && ((holds_secret_word(b, p, pe)
+                    && !keyword_pattern(b, p, pe)
                     && !holds_secret_word(b, pe + 1, re)
                     && replacement_written(b, pe + 1, re))
                     // A replacement that is a configuration line writing a credential
@@ -1645,6 +1646,76 @@ const fn sed_secret_at(b: &[u8], i: usize) -> bool {
             }
         }
         j += 1;
+    }
+    false
+}
+
+/// Whether the pattern `b[p..pe]` of a `sed` names a secret's word only as a keyword
+/// of the file it edits, not a placeholder for a value (hostile review 30: CIS hardening
+/// of PAM and sudoers was refused):
+/// - in a PAM file (`/etc/pam.d/…`, the one file it edits), a line of the module type
+///   `password` (pam.d(5)): the pattern `^password`, perhaps after `#`, `-` or blanks
+///   (spelled ` `, `\s*`, `[[:space:]]*`), then a blank or its escape, and no other
+///   secret's word;
+/// - in a sudoers file (`/etc/sudoers…`, the one file), the tags `PASSWD:` and `NOPASSWD:` (sudoers(5),
+///   "Tag_Spec") and no other secret's word.
+const fn keyword_pattern(b: &[u8], p: usize, pe: usize) -> bool {
+    let mut e = pe;
+    while e < b.len() && (b[e] != b'\n' || continued_newline(b, e)) {
+        e += 1;
+    }
+    while e > pe && matches!(b[e - 1], b' ' | b'\t' | b'\r') {
+        e -= 1;
+    }
+    // The one file it edits, last on its line, right after the script's closing quote (a
+    // file of another kind beside it, `/etc/app.conf /etc/sudoers`, may hold a placeholder).
+    let mut f = e;
+    while f > pe && !matches!(b[f - 1], b' ' | b'\t') {
+        f -= 1;
+    }
+    let mut q = f;
+    while q > pe && matches!(b[q - 1], b' ' | b'\t') {
+        q -= 1;
+    }
+    if !(q > pe && matches!(b[q - 1], b'\'' | b'"')) {
+        return false;
+    }
+    if at_exactly(b, f, b"/etc/pam.d/") {
+        let mut k = p;
+        if k < pe && b[k] == b'^' {
+            k += 1;
+        }
+        loop {
+            if k < pe && matches!(b[k], b'#' | b'-' | b' ' | b'\t' | b'*') {
+                k += 1;
+            } else if k + 1 < pe && b[k] == b'\\' && b[k + 1] == b's' {
+                k += 2;
+            } else if at_exactly(b, k, b"[[:space:]]") {
+                k += 11;
+            } else {
+                break;
+            }
+        }
+        return at_exactly(b, k, b"password")
+            && k + 8 < pe
+            && matches!(b[k + 8], b' ' | b'\t' | b'\\' | b'[')
+            && !holds_secret_word(b, k + 8, pe);
+    }
+    if at_exactly(b, f, b"/etc/sudoers") {
+        let mut k = p;
+        let mut from = p;
+        while k + 7 <= pe {
+            if at_exactly(b, k, b"PASSWD:") {
+                if holds_secret_word(b, from, k) {
+                    return false;
+                }
+                from = k + 7;
+                k += 7;
+                continue;
+            }
+            k += 1;
+        }
+        return from > p && !holds_secret_word(b, from, pe);
     }
     false
 }
@@ -14488,6 +14559,51 @@ const fn substitution_holds(b: &[u8], s: usize, v: usize) -> bool {
     true
 }
 
+/// Whether the operator of a parameter expansion at `o` (after the name) gives nothing of its
+/// own: an empty default, `${NAME:-}` or `${NAME-}`, or a pattern replaced by nothing,
+/// `${NAME/PATTERN/}`, `${NAME//PATTERN/}` (also anchored, `/#`, `/%`), the pattern holding no
+/// command or parameter expansion and no quote but `$'…'` of escapes (Bash Reference Manual,
+/// "Shell Parameter Expansion").
+const fn empty_default_or_removal(b: &[u8], o: usize) -> bool {
+    let n = b.len();
+    if o + 2 < n && b[o] == b':' && b[o + 1] == b'-' && b[o + 2] == b'}' {
+        return true;
+    }
+    if o + 1 < n && b[o] == b'-' && b[o + 1] == b'}' {
+        return true;
+    }
+    if b[o] != b'/' {
+        return false;
+    }
+    let mut j = o + 1;
+    if j < n && matches!(b[j], b'/' | b'#' | b'%') {
+        j += 1;
+    }
+    while j < n && b[j] != b'/' {
+        if b[j] == b'\\' {
+            j += 1;
+        } else if b[j] == b'$' {
+            // Only `$'…'` of escapes (`$'\r\n'`): no expansion.
+            if !(j + 1 < n && b[j + 1] == b'\'') {
+                return false;
+            }
+            j += 2;
+            while j < n && b[j] != b'\'' {
+                if b[j] == b'\\' {
+                    j += 1;
+                } else if !matches!(b[j], b'r' | b'n' | b't') {
+                    return false;
+                }
+                j += 1;
+            }
+        } else if matches!(b[j], b'}' | b'`' | b'"' | b'\'' | b'\n') {
+            return false;
+        }
+        j += 1;
+    }
+    j + 1 < n && b[j] == b'/' && b[j + 1] == b'}'
+}
+
 /// [`variable_fetched`], reading also the setters after the use (and after a copy's
 /// source) when `depth` is more than 0 ([`fed_variables_set_later`]): from a `limit` after
 /// `v` it reads the setter before `limit` alone ([`later_setter`] calls it so).
@@ -14507,8 +14623,10 @@ const fn fetched_from(b: &[u8], v: usize, limit: usize, depth: u8) -> bool {
     }
     if braced && end < b.len() && !matches!(b[end], b'}' | b'[' | b'%' | b'#') {
         // `${PW:-…}` and its like may give text of their own; `${PW%…}` and `${PW#…}` only
-        // remove some of the value.
-        if !(b[end] == b':' && end + 1 < b.len() && b[end + 1] == b'?') {
+        // remove some of the value, and so do an empty default (`${PW:-}`, `${PW-}`, for `set
+        // -u`) and a pattern replaced by nothing (`${PW//[$'\r\n']/}`; hostile review 30).
+        let required = b[end] == b':' && end + 1 < b.len() && b[end + 1] == b'?';
+        if !required && !empty_default_or_removal(b, end) {
             return false;
         }
     }
@@ -15084,6 +15202,11 @@ const fn transform_stage(b: &[u8], k: usize) -> bool {
     if word_at(b, k, b"sed") {
         return !stage_writes_text(b, k);
     }
+    // `xargs` alone runs `echo` on the words it reads (xargs(1)): it trims them.
+    if word_at(b, k, b"xargs") {
+        let t = skip_blanks(b, k + 5);
+        return t >= b.len() || matches!(b[t], b')' | b'|' | b'\n' | b';' | b'`');
+    }
     word_at(b, k, b"tr")
         || word_at(b, k, b"head")
         || word_at(b, k, b"tail")
@@ -15219,7 +15342,9 @@ const fn fetching_command(b: &[u8], k: usize) -> bool {
             && !command_has_flag(b, k + 4, 0, b"--upload-file");
     }
     if word_at(b, k, b"openssl") {
-        return word_at(b, skip_blanks(b, k + 7), b"rand");
+        let sub = skip_blanks(b, k + 7);
+        return word_at(b, sub, b"rand")
+            || (word_at(b, sub, b"passwd") && openssl_passwd_of_fetched(b, sub + 6, e, k));
     }
     if word_at(b, k, b"head") || word_at(b, k, b"tr") {
         // Reading `/dev/urandom` (an operand or `< /dev/urandom`), no other file.
@@ -15410,6 +15535,61 @@ const fn errors_to_output(b: &[u8], s: usize, e: usize) -> bool {
     false
 }
 
+/// Whether `openssl passwd` (its words `b[s..e]`, the command at `k`) hashes only values
+/// fetched before it: each operand one expansion of a fetched variable (`"$PW"`), its flags
+/// an algorithm (`-1`, `-5`, `-6`, `-apr1`, `-aixmd5`, `-crypt`), `-salt SALT` or `-quiet`;
+/// not `-stdin` or `-in FILE`, which read text, nor `-table`, which prints the password
+/// (openssl-passwd(1)). What it prints is a hash of a fetched value (`chpasswd -e`; hostile
+/// review 30).
+const fn openssl_passwd_of_fetched(b: &[u8], s: usize, e: usize, k: usize) -> bool {
+    let mut w = s;
+    let mut operands = 0;
+    loop {
+        let (ws, we) = next_word(b, w);
+        if ws >= e || ws == we {
+            return operands > 0;
+        }
+        // (The word ends at the substitution's `)` at the latest.)
+        let we = if we > e { e } else { we };
+        w = we;
+        let q = skip_quotes(b, ws);
+        if q < we && b[q] == b'-' {
+            if at_exactly(b, q, b"-salt") {
+                w = next_word(b, w).1;
+            } else if !(at_exactly(b, q, b"-1 ")
+                || at_exactly(b, q, b"-5 ")
+                || at_exactly(b, q, b"-6 ")
+                || at_exactly(b, q, b"-apr1")
+                || at_exactly(b, q, b"-aixmd5")
+                || at_exactly(b, q, b"-crypt")
+                || at_exactly(b, q, b"-quiet"))
+            {
+                return false;
+            }
+            continue;
+        }
+        // One expansion, quoted or not: `"$PW"`, `$PW`, `"${PW}"`.
+        if !(q < we && b[q] == b'$' && q + 1 < we && b[q + 1] != b'(' && variable_fetched(b, q, k))
+        {
+            return false;
+        }
+        let mut t = q + 1;
+        if t < we && b[t] == b'{' {
+            t += 1;
+        }
+        while t < we && name_byte(b[t]) {
+            t += 1;
+        }
+        while t < we && matches!(b[t], b'}' | b'"') {
+            t += 1;
+        }
+        if t != we {
+            return false;
+        }
+        operands += 1;
+    }
+}
+
 /// Whether the words `b[s..e]` fed to a password reader expand only variables fetched at
 /// boot ([`variable_fetched`]) and command substitutions that fetch, and hold no `$'…'`
 /// (written text) nor `${…:-…}` (a default written in the script).
@@ -15464,6 +15644,11 @@ const fn fed_words_fetched(b: &[u8], s: usize, e: usize) -> bool {
 const fn file_only_fetched(b: &[u8], q: usize, f: usize, at: usize) -> bool {
     // (Not a file descriptor's path, `/dev/fd/3`, `/dev/stdin`, `/proc/self/fd/…`.)
     if f == q + 9 && at_exactly(b, q, b"/dev/null") {
+        return true;
+    }
+    // The kernel's random UUID, new at each read, which no script writes (proc(5),
+    // `/proc/sys/kernel/random/uuid`; hostile review 30).
+    if f == q + 28 && at_exactly(b, q, b"/proc/sys/kernel/random/uuid") {
         return true;
     }
     if f <= q
@@ -20289,12 +20474,14 @@ const fn sudoers_tag(b: &[u8], i: usize, end: usize) -> bool {
     if !(at_exactly(b, s, b"NOPASSWD:") || at_exactly(b, s, b"PASSWD:")) {
         return false;
     }
-    if s > 0 && name_byte(b[s - 1]) {
+    // (After a blank, or the escape of a tab that `sed` or `printf` writes, `\tNOPASSWD:`;
+    // hostile review 30.)
+    if s > 0 && name_byte(b[s - 1]) && !(b[s - 1] == b't' && s > 1 && b[s - 2] == b'\\') {
         return false;
     }
     // Blanks may follow the tag's colon, and more tags (`NOPASSWD: SETENV: ALL`; hostile
     // review 29); a command may be negated (`!/usr/bin/su`) or be `sudoedit`.
-    let mut v = skip_blanks(b, end + 1);
+    let mut v = sudoers_blanks(b, end + 1);
     loop {
         let mut t = v;
         while t < b.len() && (b[t].is_ascii_uppercase() || b[t] == b'_') {
@@ -20303,7 +20490,7 @@ const fn sudoers_tag(b: &[u8], i: usize, end: usize) -> bool {
         if !(t < b.len() && b[t] == b':' && sudoers_tag_name(b, v, t)) {
             break;
         }
-        v = skip_blanks(b, t + 1);
+        v = sudoers_blanks(b, t + 1);
     }
     if v < b.len() && b[v] == b'!' {
         v += 1;
@@ -20312,6 +20499,29 @@ const fn sudoers_tag(b: &[u8], i: usize, end: usize) -> bool {
         && ((at_exactly(b, v, b"ALL") && (v + 3 == b.len() || !name_byte(b[v + 3])))
             || b[v] == b'/'
             || at_exactly(b, v, b"sudoedit "))
+}
+
+/// Skips blanks at `k`, and the ways a `sed` pattern spells them in a sudoers rule (`\s*`,
+/// `\s\+`, `\t`, `[[:space:]]*`; hostile review 30).
+const fn sudoers_blanks(b: &[u8], mut k: usize) -> usize {
+    loop {
+        let t = skip_blanks(b, k);
+        if t + 1 < b.len() && b[t] == b'\\' && matches!(b[t + 1], b's' | b't') {
+            k = t + 2;
+            if k < b.len() && b[k] == b'*' {
+                k += 1;
+            } else if k + 1 < b.len() && b[k] == b'\\' && b[k + 1] == b'+' {
+                k += 2;
+            }
+        } else if at_exactly(b, t, b"[[:space:]]") {
+            k = t + 11;
+            if k < b.len() && matches!(b[k], b'*' | b'+') {
+                k += 1;
+            }
+        } else {
+            return t;
+        }
+    }
 }
 
 /// Whether `b[s..e]` is the name of a tag of a sudoers rule (sudoers(5), "Tag_Spec"):

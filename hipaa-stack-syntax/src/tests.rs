@@ -7651,6 +7651,62 @@ mod user_data_hostile_review_30 {
         }
     }
 
+    /// Hostile review 29's tenth probe's false refusals of fetched values reshaped: `xargs`
+    /// alone, an empty default under `set -u`, carriage returns removed by a pattern, a hash
+    /// of a fetched value for `chpasswd -e`, the kernel's random UUID.
+    #[test]
+    fn fetched_values_reshaped_pass() {
+        const FETCH_PW: &str = "PW=$(aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:db --query SecretString --output text";
+        for text in [
+            format!("#!/bin/bash\nset -euo pipefail\n{FETCH_PW} | xargs)\nmysql -h db.internal -u app -p\"$PW\" -e 'select 1'\n"),
+            format!("#!/bin/bash\nset -euo pipefail\n{FETCH_PW})\nmysql -h db.internal -u app -p\"${{PW:-}}\" -e 'select 1'\n"),
+            format!("#!/bin/bash\nset -euo pipefail\n{FETCH_PW})\nPW=${{PW//[$'\\r\\n']/}}\nmysql -h db.internal -u app -p\"$PW\" -e 'select 1'\n"),
+            format!("#!/bin/bash\nset -euo pipefail\n{FETCH_PW})\necho \"app:$(openssl passwd -6 \"$PW\")\" | chpasswd -e\n"),
+            "#!/bin/bash\nset -euo pipefail\nPW=$(cat /proc/sys/kernel/random/uuid)\necho \"app:$PW\" | chpasswd\n".to_string(),
+        ] {
+            assert_eq!(user_data_problem(&text), None, "{text}");
+        }
+        for text in [
+            "PW=$(openssl passwd -6 hunter2)\necho \"app:$PW\" | chpasswd -e\n",
+            "X=hunter2\necho \"app:$(openssl passwd -6 \"$X\")\" | chpasswd -e\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nmysql -u app -p\"$(openssl passwd -table \"$PW\")\"\n",
+            "X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nmysql -u app -p\"$(echo hunter2 | xargs)\"\n",
+            "X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | xargs echo hunter2)\nmysql -u app -p\"$X\"\n",
+            "X=hunter2\nmysql -u app -p\"${X:-}\"\n",
+            "X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nmysql -u app -p\"${X//x/hunter2}\"\n",
+            "X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nmysql -u app -p\"${X:-hunter2}\"\n",
+            "X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nmysql -u app -p\"${X//$(echo x)/}\"\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    /// Hostile review 29's tenth probe's false refusals of CIS hardening: `sed` edits of a
+    /// sudoers rule's `NOPASSWD:` tag and of a PAM `password` line, the one file they edit;
+    /// a placeholder beside them stays refused.
+    #[test]
+    fn sed_edits_of_sudoers_tags_and_pam_lines_pass() {
+        for text in [
+            "#!/bin/bash\nsed -i 's/^# %wheel\\tALL=(ALL)\\tNOPASSWD: ALL/%wheel\\tALL=(ALL)\\tNOPASSWD: ALL/' /etc/sudoers\n",
+            "#!/bin/bash\nsed -i 's/^#\\s*\\(%wheel\\s*ALL=(ALL)\\s*NOPASSWD:\\s*ALL\\)/\\1/' /etc/sudoers\n",
+            "#!/bin/bash\nsed -i 's/^# %wheel\tALL=(ALL)\tNOPASSWD: ALL/x/' /etc/sudoers\n",
+            "#!/bin/bash\nsed -i 's/^password\\s\\+sufficient\\s\\+pam_unix.so.*/& remember=5/' /etc/pam.d/system-auth\n",
+            "#!/bin/bash\nsed -i 's/^password sufficient/x/' /etc/pam.d/system-auth\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "sed -i 's/DB_PASSWD:/hunter2/' /etc/app.conf /etc/sudoers\n",
+            "sed -i 's/^password .*/hunter2/' /etc/app.conf /etc/pam.d/x\n",
+            "sed -i 's/DB_PASSWORD_HERE/hunter2/' /etc/pam.d/system-auth\n",
+            "sed -i 's/^password\\s*PLACE_PASSWORD/hunter2/' /etc/pam.d/system-auth\n",
+            "sed -i 's/DB_PASSWORD_HERE/hunter2/' /etc/sudoers\n",
+            "sed -i 's/^password sufficient/hunter2/' /etc/x.conf\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
     /// Hostile review 29's tenth probe's false refusals: the fetching functions engineers
     /// write.
     #[test]
