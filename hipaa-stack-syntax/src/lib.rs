@@ -14535,24 +14535,15 @@ const fn variable_fetched(b: &[u8], v: usize, limit: usize) -> bool {
 }
 
 /// Whether the command substitution at `s` (`$(…)` or backquotes) is still open at `v`: `v`
-/// is inside it. Read to its close or to `v`, whichever comes first.
+/// is inside it ([`closes_group`] reads a `$(…)` to `v`).
 const fn substitution_holds(b: &[u8], s: usize, v: usize) -> bool {
-    let backquote = b[s] == b'`';
-    let mut j = if backquote { s + 1 } else { s + 2 };
-    let mut depth = 0u32;
+    if b[s] != b'`' {
+        return !closes_group(b, s + 2, v);
+    }
+    let mut j = s + 1;
     while j < v {
-        let x = b[j];
-        if backquote {
-            if x == b'`' {
-                return false;
-            }
-        } else if x == b'(' {
-            depth += 1;
-        } else if x == b')' {
-            if depth == 0 {
-                return false;
-            }
-            depth -= 1;
+        if b[j] == b'`' {
+            return false;
         }
         j += 1;
     }

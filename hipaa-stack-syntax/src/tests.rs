@@ -3,6 +3,33 @@
 
 use super::*;
 
+/// Calls `check` on `count` texts made of `pieces` at random (a linear congruential
+/// generator from `seed`, so each run reads the same texts), each of fewer than
+/// `2^(64 - shift)` pieces: the fuzzing of the tests that the check never panics.
+fn each_random_text(
+    pieces: &[&str],
+    seed: u64,
+    shift: u32,
+    count: usize,
+    mut check: impl FnMut(&str),
+) {
+    let mut state = seed;
+    for _ in 0..count {
+        let mut text = String::new();
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        let len = (state >> shift) as usize;
+        for _ in 0..len {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+        }
+        check(&text);
+    }
+}
+
 /// Eight copies of a literal, for the long scripts of the const-evaluation tests:
 /// `eight!(block!())` in a `concat!`.
 macro_rules! eight {
@@ -1230,22 +1257,10 @@ mod user_data_shell_tricks {
             "eval ",
             "(",
         ];
-        let mut state: u64 = 11;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            let len = (state >> 59) as usize;
-            for _ in 0..len {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1);
-                text.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
-            }
-            let _ = user_data_problem(&text);
-            let _ = command_secret(&text);
-        }
+        each_random_text(&PIECES, 11, 59, 20_000, |text| {
+            let _ = user_data_problem(text);
+            let _ = command_secret(text);
+        });
     }
 
     #[test]
@@ -1443,21 +1458,9 @@ mod user_data_never_panics {
             "-----BEGIN ",
             "token",
         ];
-        let mut state: u64 = 7;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            let len = (state >> 60) as usize;
-            for _ in 0..len {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1);
-                text.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
-            }
-            let _ = user_data_problem(&text);
-        }
+        each_random_text(&PIECES, 7, 60, 20_000, |text| {
+            let _ = user_data_problem(text);
+        });
     }
 }
 
@@ -7634,21 +7637,9 @@ mod user_data_hostile_review_30 {
             "}",
             "<<<",
         ];
-        let mut state: u64 = 30;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            let len = (state >> 60) as usize;
-            for _ in 0..len {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1);
-                text.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
-            }
-            let _ = user_data_problem(&text);
-        }
+        each_random_text(&PIECES, 30, 60, 20_000, |text| {
+            let _ = user_data_problem(text);
+        });
     }
 
     /// Hostile review 29's tenth probe's false refusals of fetched values reshaped: `xargs`
