@@ -229,8 +229,8 @@ pub(crate) static RULES: &[RuleSpec] = &[
             EVENT_DATA_STORE,
             "AWS::Backup::BackupVault",
             "AWS::Backup::LogicallyAirGappedBackupVault",
-            // The other stores that hold PHI at rest for good (not queues, streams or
-            // caches, whose data is in transit): removing one from the program deletes it.
+            // The other stores that hold PHI at rest: removing one from the program deletes
+            // it with its data.
             "AWS::DynamoDB::Table",
             "AWS::DynamoDB::GlobalTable",
             "AWS::EFS::FileSystem",
@@ -244,6 +244,27 @@ pub(crate) static RULES: &[RuleSpec] = &[
             // storage): removed from the stack without `Retain`, CloudFormation deletes it
             // with its data, as it deletes a provisioned cluster (hostile review 17).
             "AWS::RedshiftServerless::Namespace",
+            // Queues, streams and secrets hold PHI at rest too, for as long as they keep it:
+            // a queue up to 14 days (`MessageRetentionPeriod`, SQS developer guide), a data
+            // stream up to 365 days (`RetentionPeriodHours`, Kinesis developer guide), an MSK
+            // cluster's topics as long as their `retention.ms` says (forever with `-1`), a
+            // secret the credentials to a store of PHI. A notebook instance keeps its ML
+            // storage volume (`/home/ec2-user/SageMaker`: "data saved on the volume persists
+            // between stops", SageMaker developer guide). Each is deleted with its data when
+            // removed from the stack without `Retain` (CloudFormation, "DeletionPolicy
+            // attribute"; hostile review 11). `SecureQueue` (both of its queues), `Secret` and
+            // a `Function`'s dead-letter queue are retained so. Left out: caches
+            // (`AWS::ElastiCache::*`, whose data the database behind them holds) and Firehose
+            // streams, which hold a record only until it is delivered (at most 24 hours while
+            // the destination fails: Firehose developer guide, "Data delivery failure
+            // handling"), the stores they deliver to being kept here; and FSx file systems,
+            // a type no rule reads yet, which `U1` fails.
+            "AWS::SQS::Queue",
+            "AWS::Kinesis::Stream",
+            "AWS::SecretsManager::Secret",
+            "AWS::MSK::Cluster",
+            "AWS::MSK::ServerlessCluster",
+            "AWS::SageMaker::NotebookInstance",
         ],
         controls: &["164.308(a)(7)(ii)(A)", "164.310(d)(2)(iv)"],
         fix: "set `DeletionPolicy` and `UpdateReplacePolicy` to `Retain` (`Snapshot` keeps only a volume, a Redshift cluster or a DocumentDB or Neptune cluster: CloudFormation takes no snapshot of the other stores)",
@@ -6956,6 +6977,61 @@ mod hostile_review_20 {
                 json!({"rds.force_ssl": "1"}),
             );
             assert!(fails_saying(&found, "RDS Custom"), "{engine}: {found:?}");
+        }
+    }
+}
+
+/// Hostile review 11: D1 keeps queues, streams, secrets, MSK clusters and notebook
+/// instances.
+#[cfg(test)]
+mod hostile_review_11 {
+    use serde_json::json;
+
+    /// Queues, streams, secrets, MSK clusters and notebook instances hold
+    /// PHI at rest: written raw without `Retain`, D1 fails them (hostile review 11, case
+    /// `f3_not_retained`); kept, it holds.
+    #[test]
+    fn d1_asks_queues_streams_secrets_and_clusters_to_be_retained() {
+        use crate::testing::Status;
+        let types = [
+            "AWS::SQS::Queue",
+            "AWS::Kinesis::Stream",
+            "AWS::SecretsManager::Secret",
+            "AWS::MSK::Cluster",
+            "AWS::MSK::ServerlessCluster",
+            "AWS::SageMaker::NotebookInstance",
+        ];
+        for kind in types {
+            let status = |keep: Option<crate::cfn::Keep>| {
+                let mut resource =
+                    crate::cfn::Resource::raw("Store".to_owned(), kind.to_owned(), json!({}));
+                if let Some(keep) = keep {
+                    resource = resource.keep(keep);
+                }
+                let template = crate::cfn::Template {
+                    description: String::new(),
+                    parameters: Vec::new(),
+                    resources: vec![resource],
+                    outputs: Vec::new(),
+                };
+                crate::testing::statuses(&[("s", &template)], "D1", "Store")
+            };
+            let dropped = status(None);
+            assert!(
+                matches!(dropped.as_slice(), [Status::Failed { finding }] if finding.contains("DeletionPolicy")),
+                "{kind}: {dropped:?}"
+            );
+            let kept = status(Some(crate::cfn::Keep::Retain));
+            assert!(
+                matches!(kept.as_slice(), [Status::Enforced { .. }]),
+                "{kind}: {kept:?}"
+            );
+            // CloudFormation takes no snapshot of these: `Snapshot` keeps nothing.
+            let snapshot = status(Some(crate::cfn::Keep::Snapshot));
+            assert!(
+                matches!(snapshot.as_slice(), [Status::Failed { .. }]),
+                "{kind}: {snapshot:?}"
+            );
         }
     }
 }
