@@ -238,6 +238,18 @@ impl AgentPermissions {
         }
     }
 
+    /// Why the policy's writes on `*` are accepted, for checkov's CKV_AWS_111.
+    fn unconstrained_writes(self) -> &'static str {
+        match self {
+            AgentPermissions::SsmAgent => {
+                "the Systems Manager agent's actions as AWS's AmazonSSMManagedInstanceCore grants them on every resource: ssmmessages and ec2messages take no resource, and the ssm writes record the calling instance's own inventory, compliance and association status; rule I2 reads the statements and finds no data action"
+            }
+            AgentPermissions::CloudWatchAgent => {
+                "the CloudWatch agent's actions as AWS's CloudWatchAgentServerPolicy grants them on every resource, without logs:PutRetentionPolicy: metrics, log events and traces the instance writes; rule I2 reads the statements and finds no data action"
+            }
+        }
+    }
+
     fn statements(self) -> Vec<Statement> {
         let every = || vec![Expr::lit("*")];
         match self {
@@ -537,7 +549,17 @@ impl Node for Role {
                 policy_document: PolicyDocument::new(agent.statements()),
                 roles: vec![cx.own_ref("")],
             };
-            out.push(Resource::new(cx.logical(agent.part()), policy)?);
+            let mut resource = Resource::new(cx.logical(agent.part()), policy)?;
+            // checkov asks every write action to name its resources (CKV_AWS_111); the
+            // agents' actions are AWS's own grants on `*`, and I2 reads them.
+            resource.metadata_mut().insert(
+                "checkov".to_owned(),
+                serde_json::json!({ "skip": [{
+                    "id": "CKV_AWS_111",
+                    "comment": agent.unconstrained_writes(),
+                }] }),
+            );
+            out.push(resource);
         }
         Ok(out)
     }
@@ -1100,6 +1122,40 @@ mod tests {
     use crate::prelude::*;
     use crate::testing::{prop, resource, sids, statement, template_of, template_with};
     use crate::{AgentPermissions, Role, ServicePrincipal, Trusted};
+
+    /// Both agents' policies pass every rule (I2 among them: no data action, no control-off
+    /// action on `*`), each a managed policy of the app attached to the role.
+    #[test]
+    fn the_agents_permissions_pass_every_rule() {
+        let t = template_with(|stack, _, _| {
+            stack
+                .add(
+                    Role::new("Server", ServicePrincipal::Ec2)
+                        .agent_permissions(AgentPermissions::CloudWatchAgent)
+                        .agent_permissions(AgentPermissions::SsmAgent)
+                        .agent_permissions(AgentPermissions::SsmAgent),
+                )
+                .unwrap();
+        });
+        for part in ["ServerSsmAgentPolicy", "ServerCloudWatchAgentPolicy"] {
+            assert_eq!(resource(&t, part)["Type"], "AWS::IAM::ManagedPolicy");
+            assert_eq!(prop(&t, part, "/Roles"), &json!([{ "Ref": "Server" }]));
+        }
+        for part in ["ServerSsmAgentPolicy", "ServerCloudWatchAgentPolicy"] {
+            assert_eq!(
+                resource(&t, part)["Metadata"]["checkov"]["skip"][0]["id"],
+                "CKV_AWS_111"
+            );
+        }
+        let cloudwatch = prop(&t, "ServerCloudWatchAgentPolicy", "/PolicyDocument");
+        assert_eq!(sids(cloudwatch), ["CloudWatchAgent", "AgentConfiguration"]);
+        assert!(
+            !statement(cloudwatch, "CloudWatchAgent")["Action"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("logs:PutRetentionPolicy"))
+        );
+    }
 
     #[test]
     fn a_role_has_managed_policies_only_and_names_whom_it_trusts() {
