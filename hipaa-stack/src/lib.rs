@@ -49,10 +49,10 @@ pub use synth::SynthesizedStack;
 pub mod prelude {
     pub use crate::literal::Days;
     pub use crate::{
-        AccessLogBucket, AccountBaseline, AccountId, Alarm, AlarmMetric, AlarmTopic, AllTraffic,
-        Ami, App, AuditTrail, AwsManagedPolicy, BackupPlan, BackupVault, BucketName, Cidr, Date,
-        DbNetwork, EncryptedDatabase, Environment, Handle, Http, Https, Keep, KmsKey, LogGroup,
-        PrefixList, RawResource, Region, ReplicaKey, Result, Role, Secret, SecureBucket,
+        AccessLogBucket, AccountBaseline, AccountId, AgentPermissions, Alarm, AlarmMetric,
+        AlarmTopic, AllTraffic, Ami, App, AuditTrail, BackupPlan, BackupVault, BucketName, Cidr,
+        Date, DbNetwork, EncryptedDatabase, Environment, Handle, Http, Https, Keep, KmsKey,
+        LogGroup, PrefixList, RawResource, Region, ReplicaKey, Result, Role, Secret, SecureBucket,
         SecureInstance, SecureVpc, SecurityGroup, ServicePrincipal, Stack, StackName, Tcp,
         TcpRange, Trusted, Udp, UserData, UserDataText, account, bucket_name, cidr, date, days,
         region, stack_name, user_data,

@@ -69,7 +69,7 @@ fn portal_in(env: Environment<'_>, domain: &str) -> Result<()> {
     )?;
     let role = web.add(
         Role::new("PortalServer", ServicePrincipal::Ec2)
-            .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore)
+            .agent_permissions(AgentPermissions::SsmAgent)
             .description("the application servers of the portal, administered through SSM"),
     )?;
     // Two instances to start, one in each zone, up to four; replaced when the load balancer

@@ -136,7 +136,7 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
     application.add(ehr.allow_from("ServersToEhr", &servers))?;
     let role = application.add(
         Role::new("AppServer", ServicePrincipal::Ec2)
-            .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore)
+            .agent_permissions(AgentPermissions::SsmAgent)
             .description("the telehealth application servers"),
     )?;
     application.add(recordings.grant_read("ServerReadsRecordings", &role))?;

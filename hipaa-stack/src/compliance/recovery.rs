@@ -49,7 +49,10 @@ pub(crate) const STORES_BUT_BUCKETS: &[&str] = &[
 
 /// The types that rule `D1` keeps which are not stores of PHI of the table: keys, the audit
 /// trail's log groups and event data stores, and the vaults that hold the stores' copies
-/// (listed under each store as its copies).
+/// (listed under each store as its copies); and the queues, streams, MSK clusters, secrets
+/// and notebook instances that `D1` keeps since hostile review 11, whose copy in another
+/// region rule `D2` does not ask for (what they hold passes on to, or comes from, the
+/// stores of the table).
 #[cfg(test)]
 const NOT_STORES: &[&str] = &[
     "AWS::KMS::Key",
@@ -58,6 +61,12 @@ const NOT_STORES: &[&str] = &[
     "AWS::CloudTrail::EventDataStore",
     "AWS::Backup::BackupVault",
     "AWS::Backup::LogicallyAirGappedBackupVault",
+    "AWS::SQS::Queue",
+    "AWS::Kinesis::Stream",
+    "AWS::SecretsManager::Secret",
+    "AWS::MSK::Cluster",
+    "AWS::MSK::ServerlessCluster",
+    "AWS::SageMaker::NotebookInstance",
 ];
 
 /// One store of PHI and its copies.

@@ -134,27 +134,141 @@ pub trait TrustedPrincipal: sealed::IntoTrusted {}
 impl TrustedPrincipal for ServicePrincipal {}
 impl TrustedPrincipal for Trusted {}
 
-/// An AWS-managed policy that a role may carry: only policies that name their actions.
+/// The permissions of an AWS agent that runs on a role's instances, which the role carries in
+/// a managed policy of the app (`AWS::IAM::ManagedPolicy`) that hipaa-stack writes: the actions
+/// of AWS's managed policy for that agent, without the grants on every resource that rule I2
+/// refuses. AWS's own policies are not attached: `AmazonSSMManagedInstanceCore` lets every
+/// program of the instances read every SSM parameter of the account, SecureString ones
+/// decrypted, and `CloudWatchAgentServerPolicy` lets them shorten the retention of every log
+/// group (hostile review 11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AwsManagedPolicy {
-    /// `AmazonSSMManagedInstanceCore`: Systems Manager, including Session Manager, so that
-    /// instances are reached without SSH.
-    SsmManagedInstanceCore,
-    /// `CloudWatchAgentServerPolicy`: the CloudWatch agent's metrics and logs.
-    CloudWatchAgentServer,
+pub enum AgentPermissions {
+    /// The Systems Manager agent, so that instances are reached through Session Manager
+    /// without SSH, and take Run Command, State Manager associations, inventory and patching:
+    /// the actions of AWS's `AmazonSSMManagedInstanceCore` (version 2, the default: AWS
+    /// Managed Policy Reference, `AmazonSSMManagedInstanceCore`) on `*`, without
+    /// `ssm:GetParameter` and `ssm:GetParameters`, which read every parameter. The agent's
+    /// own channels (`ssmmessages:*Channel`, `ec2messages:*`) are named one by one (Systems
+    /// Manager user guide, "Reference: ec2messages, ssmmessages, and other API operations").
+    /// A document that reads parameters (`{{ssm:name}}`) needs a grant of those parameters,
+    /// by name.
+    SsmAgent,
+    /// The CloudWatch agent's metrics, logs and traces: the actions of AWS's
+    /// `CloudWatchAgentServerPolicy` (AWS Managed Policy Reference,
+    /// `CloudWatchAgentServerPolicy`, statements `CWACloudWatchServerPermissions` and
+    /// `CWASSMServerPermissions`), without `logs:PutRetentionPolicy` on every log group: the
+    /// agent's `retention_in_days` setting is refused, and a log group's retention is set by
+    /// the [`LogGroup`](crate::LogGroup) it writes to.
+    CloudWatchAgent,
 }
 
-impl AwsManagedPolicy {
-    fn arn(self) -> Expr {
-        Expr::sub_pseudo(match self {
-            AwsManagedPolicy::SsmManagedInstanceCore => {
-                "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
+/// The actions of `AmazonSSMManagedInstanceCore` v2 but `ssm:GetParameter` and
+/// `ssm:GetParameters`, in the order AWS writes them.
+const SSM_AGENT_ACTIONS: &[&str] = &[
+    "ssm:DescribeAssociation",
+    "ssm:GetDeployablePatchSnapshotForInstance",
+    "ssm:GetDocument",
+    "ssm:DescribeDocument",
+    "ssm:GetManifest",
+    "ssm:ListAssociations",
+    "ssm:ListInstanceAssociations",
+    "ssm:PutInventory",
+    "ssm:PutComplianceItems",
+    "ssm:PutConfigurePackageResult",
+    "ssm:UpdateAssociationStatus",
+    "ssm:UpdateInstanceAssociationStatus",
+    "ssm:UpdateInstanceInformation",
+];
+const SSM_MESSAGES_ACTIONS: &[&str] = &[
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+];
+const EC2_MESSAGES_ACTIONS: &[&str] = &[
+    "ec2messages:AcknowledgeMessage",
+    "ec2messages:DeleteMessage",
+    "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply",
+];
+/// The actions of `CloudWatchAgentServerPolicy`'s statement on `*` but
+/// `logs:PutRetentionPolicy`.
+const CLOUDWATCH_AGENT_ACTIONS: &[&str] = &[
+    "cloudwatch:PutMetricData",
+    "ec2:DescribeVolumes",
+    "ec2:DescribeTags",
+    "logs:PutLogEvents",
+    "logs:DescribeLogStreams",
+    "logs:DescribeLogGroups",
+    "logs:CreateLogStream",
+    "logs:CreateLogGroup",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "xray:GetSamplingStatisticSummaries",
+];
+
+/// Every agent, in the order their policies are written.
+const AGENTS: [AgentPermissions; 2] = [
+    AgentPermissions::SsmAgent,
+    AgentPermissions::CloudWatchAgent,
+];
+
+impl AgentPermissions {
+    /// The suffix of the logical id of the policy.
+    fn part(self) -> &'static str {
+        match self {
+            AgentPermissions::SsmAgent => "SsmAgentPolicy",
+            AgentPermissions::CloudWatchAgent => "CloudWatchAgentPolicy",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            AgentPermissions::SsmAgent => {
+                "the Systems Manager agent (AmazonSSMManagedInstanceCore without ssm:GetParameter and ssm:GetParameters)"
             }
-            AwsManagedPolicy::CloudWatchAgentServer => {
-                "arn:${AWS::Partition}:iam::aws:policy/CloudWatchAgentServerPolicy"
+            AgentPermissions::CloudWatchAgent => {
+                "the CloudWatch agent (CloudWatchAgentServerPolicy without logs:PutRetentionPolicy)"
             }
-        })
+        }
+    }
+
+    /// Why the policy's writes on `*` are accepted, for checkov's CKV_AWS_111.
+    fn unconstrained_writes(self) -> &'static str {
+        match self {
+            AgentPermissions::SsmAgent => {
+                "the Systems Manager agent's actions as AWS's AmazonSSMManagedInstanceCore grants them on every resource: ssmmessages and ec2messages take no resource, and the ssm writes record the calling instance's own inventory, compliance and association status; rule I2 reads the statements and finds no data action"
+            }
+            AgentPermissions::CloudWatchAgent => {
+                "the CloudWatch agent's actions as AWS's CloudWatchAgentServerPolicy grants them on every resource, without logs:PutRetentionPolicy: metrics, log events and traces the instance writes; rule I2 reads the statements and finds no data action"
+            }
+        }
+    }
+
+    fn statements(self) -> Vec<Statement> {
+        let every = || vec![Expr::lit("*")];
+        match self {
+            AgentPermissions::SsmAgent => vec![
+                Statement::allow_identity("SsmAgent", SSM_AGENT_ACTIONS, every()),
+                Statement::allow_identity("SessionChannels", SSM_MESSAGES_ACTIONS, every()),
+                Statement::allow_identity("AgentMessages", EC2_MESSAGES_ACTIONS, every()),
+            ],
+            AgentPermissions::CloudWatchAgent => vec![
+                Statement::allow_identity("CloudWatchAgent", CLOUDWATCH_AGENT_ACTIONS, every()),
+                Statement::allow_identity(
+                    "AgentConfiguration",
+                    &["ssm:GetParameter"],
+                    vec![Expr::sub_pseudo(
+                        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/AmazonCloudWatch-*",
+                    )],
+                ),
+            ],
+        }
     }
 }
 
@@ -173,16 +287,18 @@ impl AwsManagedPolicy {
 /// - The trust policy names each principal: services of a closed list, accounts and roles
 ///   by id; there is no way to trust every principal (`*`) (I8). ECS tasks are bound to this
 ///   account by `aws:SourceAccount` and `aws:SourceArn`.
-/// - AWS-managed policies only from a closed list of policies that name their actions.
+/// - No AWS-managed policy: an agent's permissions ([`AgentPermissions`]) are a managed
+///   policy of the app that names its actions, without the grants on every resource that I2
+///   refuses (`ssm:GetParameter` of AWS's `AmazonSSMManagedInstanceCore`).
 ///
 /// # Options
 /// - [`trust`](Role::trust): more principals. Default: only the one given to `new`.
-/// - [`aws_managed_policy`](Role::aws_managed_policy). Default: none.
+/// - [`agent_permissions`](Role::agent_permissions). Default: none.
 /// - [`description`](Role::description). Default: a description naming the construct's path.
 ///
 /// ```
 /// use hipaa_stack::prelude::*;
-/// use hipaa_stack::{AwsManagedPolicy, Role, ServicePrincipal, Trusted};
+/// use hipaa_stack::{AgentPermissions, Role, ServicePrincipal, Trusted};
 /// let app = App::new("clinic");
 /// let stack = app.stack("clinic")?;
 /// let key = stack.add(KmsKey::new("PhiKey"))?;
@@ -191,7 +307,7 @@ impl AwsManagedPolicy {
 /// let role = stack.add(
 ///     Role::new("App", ServicePrincipal::Ec2)
 ///         .trust(Trusted::account("123456789012"))
-///         .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore),
+///         .agent_permissions(AgentPermissions::SsmAgent),
 /// )?;
 /// stack.add(records.grant_read("AppReadsRecords", &role))?;
 /// stack.output("AppRole", role.arn())?;
@@ -216,7 +332,7 @@ pub struct Role {
     id: String,
     trusted: Vec<Trusted>,
     description: Option<String>,
-    managed: Vec<AwsManagedPolicy>,
+    agents: Vec<AgentPermissions>,
 }
 
 impl Role {
@@ -226,7 +342,7 @@ impl Role {
             id: id.into(),
             trusted: vec![principal.into_trusted()],
             description: None,
-            managed: Vec::new(),
+            agents: Vec::new(),
         }
     }
 
@@ -239,10 +355,12 @@ impl Role {
         self
     }
 
-    /// Attaches an AWS-managed policy. Default: none.
-    pub fn aws_managed_policy(mut self, policy: AwsManagedPolicy) -> Self {
-        if !self.managed.contains(&policy) {
-            self.managed.push(policy);
+    /// Gives the role the permissions of an AWS agent that runs on its instances, in a
+    /// managed policy of the app (logical id `<id>SsmAgentPolicy` or
+    /// `<id>CloudWatchAgentPolicy`). Default: none.
+    pub fn agent_permissions(mut self, agent: AgentPermissions) -> Self {
+        if !self.agents.contains(&agent) {
+            self.agents.push(agent);
         }
         self
     }
@@ -312,7 +430,16 @@ impl Node for Role {
     }
 
     fn parts(&self) -> &'static [&'static str] {
-        &[""]
+        let has = |agent| self.agents.contains(&agent);
+        match (
+            has(AgentPermissions::SsmAgent),
+            has(AgentPermissions::CloudWatchAgent),
+        ) {
+            (false, false) => &[""],
+            (true, false) => &["", "SsmAgentPolicy"],
+            (false, true) => &["", "CloudWatchAgentPolicy"],
+            (true, true) => &["", "SsmAgentPolicy", "CloudWatchAgentPolicy"],
+        }
     }
 
     fn uses(&self) -> Vec<Used> {
@@ -413,9 +540,28 @@ impl Node for Role {
                 format!("{}: permissions from its managed policies only", cx.path())
             }),
             assume_role_policy_document: PolicyDocument::new(statements),
-            managed_policy_arns: self.managed.iter().map(|p| p.arn()).collect(),
+            managed_policy_arns: Vec::new(),
         };
-        Ok(vec![Resource::new(cx.logical(""), role)?])
+        let mut out = vec![Resource::new(cx.logical(""), role)?];
+        for agent in AGENTS.into_iter().filter(|a| self.agents.contains(a)) {
+            let policy = ManagedPolicy {
+                description: format!("{}: the permissions of {}", cx.path(), agent.what()),
+                policy_document: PolicyDocument::new(agent.statements()),
+                roles: vec![cx.own_ref("")],
+            };
+            let mut resource = Resource::new(cx.logical(agent.part()), policy)?;
+            // checkov asks every write action to name its resources (CKV_AWS_111); the
+            // agents' actions are AWS's own grants on `*`, and I2 reads them.
+            resource.metadata_mut().insert(
+                "checkov".to_owned(),
+                serde_json::json!({ "skip": [{
+                    "id": "CKV_AWS_111",
+                    "comment": agent.unconstrained_writes(),
+                }] }),
+            );
+            out.push(resource);
+        }
+        Ok(out)
     }
 }
 
@@ -975,7 +1121,41 @@ mod tests {
 
     use crate::prelude::*;
     use crate::testing::{prop, resource, sids, statement, template_of, template_with};
-    use crate::{AwsManagedPolicy, Role, ServicePrincipal, Trusted};
+    use crate::{AgentPermissions, Role, ServicePrincipal, Trusted};
+
+    /// Both agents' policies pass every rule (I2 among them: no data action, no control-off
+    /// action on `*`), each a managed policy of the app attached to the role.
+    #[test]
+    fn the_agents_permissions_pass_every_rule() {
+        let t = template_with(|stack, _, _| {
+            stack
+                .add(
+                    Role::new("Server", ServicePrincipal::Ec2)
+                        .agent_permissions(AgentPermissions::CloudWatchAgent)
+                        .agent_permissions(AgentPermissions::SsmAgent)
+                        .agent_permissions(AgentPermissions::SsmAgent),
+                )
+                .unwrap();
+        });
+        for part in ["ServerSsmAgentPolicy", "ServerCloudWatchAgentPolicy"] {
+            assert_eq!(resource(&t, part)["Type"], "AWS::IAM::ManagedPolicy");
+            assert_eq!(prop(&t, part, "/Roles"), &json!([{ "Ref": "Server" }]));
+        }
+        for part in ["ServerSsmAgentPolicy", "ServerCloudWatchAgentPolicy"] {
+            assert_eq!(
+                resource(&t, part)["Metadata"]["checkov"]["skip"][0]["id"],
+                "CKV_AWS_111"
+            );
+        }
+        let cloudwatch = prop(&t, "ServerCloudWatchAgentPolicy", "/PolicyDocument");
+        assert_eq!(sids(cloudwatch), ["CloudWatchAgent", "AgentConfiguration"]);
+        assert!(
+            !statement(cloudwatch, "CloudWatchAgent")["Action"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("logs:PutRetentionPolicy"))
+        );
+    }
 
     #[test]
     fn a_role_has_managed_policies_only_and_names_whom_it_trusts() {
@@ -990,7 +1170,7 @@ mod tests {
                         "arn:aws:iam::210987654321:role/ci/deployer",
                     ))
                     .trust(ServicePrincipal::Ec2)
-                    .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore),
+                    .agent_permissions(AgentPermissions::SsmAgent),
             )
             .unwrap();
         // Other accounts acting as the role is access granted to another account (X2):
@@ -1017,9 +1197,32 @@ mod tests {
         let role = resource(&t, "App");
         assert_eq!(role["Type"], "AWS::IAM::Role");
         assert!(role["Properties"].get("Policies").is_none());
+        // No AWS-managed policy: the SSM agent's actions in a policy of the app, without
+        // `ssm:GetParameter(s)` on every parameter (hostile review 11).
+        assert!(role["Properties"].get("ManagedPolicyArns").is_none());
+        let agent = resource(&t, "AppSsmAgentPolicy");
+        assert_eq!(agent["Type"], "AWS::IAM::ManagedPolicy");
         assert_eq!(
-            prop(&t, "App", "/ManagedPolicyArns"),
-            &json!([{ "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore" }])
+            prop(&t, "AppSsmAgentPolicy", "/Roles"),
+            &json!([{ "Ref": "App" }])
+        );
+        let document = prop(&t, "AppSsmAgentPolicy", "/PolicyDocument");
+        assert_eq!(
+            sids(document),
+            ["SsmAgent", "SessionChannels", "AgentMessages"]
+        );
+        let actions: Vec<&str> = document["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["Action"].as_array().unwrap())
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert!(actions.contains(&"ssm:UpdateInstanceInformation"));
+        assert!(actions.contains(&"ssmmessages:OpenDataChannel"));
+        assert!(
+            !actions.iter().any(|a| a.starts_with("ssm:GetParameter")),
+            "{actions:?}"
         );
         let trust = prop(&t, "App", "/AssumeRolePolicyDocument");
         assert_eq!(

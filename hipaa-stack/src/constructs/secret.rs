@@ -630,15 +630,20 @@ mod tests {
             let dead_letters = stack
                 .add(crate::SecureQueue::new("RotationDlq").encryption(&key))
                 .unwrap();
+            let logs = stack
+                .add(crate::LogGroup::new("RotatorLogs").encryption(&key))
+                .unwrap();
             let rotator = stack
                 .add(
                     // A rotation function as rule A1 wants it: in a VPC, with reserved
-                    // concurrency and a dead-letter queue of the app (rule X1).
+                    // concurrency and a dead-letter queue of the app (rule X1), logging to a
+                    // log group of the app (rule L4).
                     RawResource::new("Rotator", "AWS::Lambda::Function")
                         .property("/VpcConfig/SubnetIds/0", "subnet-0123456789abcdef0")
                         .property("ReservedConcurrentExecutions", 1)
                         .property("/DeadLetterConfig/TargetArn", dead_letters.arn())
-                        .property("/TracingConfig/Mode", "Active"),
+                        .property("/TracingConfig/Mode", "Active")
+                        .property("/LoggingConfig/LogGroup", logs.name()),
                 )
                 .unwrap();
             stack

@@ -16,7 +16,9 @@ pub const SESSION_PREFERENCES_DOCUMENT: &str = "SSM-SessionManagerRunShell";
 /// The Session Manager preferences of the account and region: every session (the way
 /// administrators reach a `SecureInstance` without SSH) is encrypted end to end with the
 /// customer-managed key, and its input and output are streamed to a log group encrypted with
-/// the key and kept at least a year.
+/// the key and kept at least a year. The instances' Systems Manager agent needs its own
+/// permissions: `Role::agent_permissions(AgentPermissions::SsmAgent)` on their role
+/// ([`AgentPermissions`](crate::AgentPermissions)).
 ///
 /// It needs a customer-managed key ([`encryption`](SessionManagerPreferences::encryption));
 /// without it, [`Stack::add`](crate::Stack::add) does not compile. The instances' role and

@@ -327,6 +327,12 @@ pub fn billing(resource_type: &str) -> Option<&'static str> {
         "AWS::SecretsManager::Secret" => "the secret, monthly",
         "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" => "the table's storage",
         "AWS::SQS::Queue" => "the requests on the messages kept",
+        "AWS::Kinesis::Stream" => "the stream's shards, hourly",
+        "AWS::MSK::Cluster" => "the running brokers and their storage",
+        "AWS::MSK::ServerlessCluster" => "the cluster, hourly, and the data stored",
+        "AWS::SageMaker::NotebookInstance" => {
+            "the notebook's storage volume (and the instance while it runs)"
+        }
         "AWS::S3Express::DirectoryBucket" | "AWS::S3Tables::TableBucket" => "the data stored",
         "AWS::KMS::ReplicaKey" => "the replica key (monthly, until scheduled for deletion)",
         "AWS::CloudTrail::EventDataStore" => "the stored events",

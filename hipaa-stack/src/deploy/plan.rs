@@ -118,6 +118,19 @@ const PHI_STORES: &[(&str, &str)] = &[
         "the messages in the queue (a dead-letter queue keeps failed events whole)",
     ),
     ("AWS::SecretsManager::Secret", "the secret"),
+    ("AWS::Kinesis::Stream", "the records kept in the stream"),
+    (
+        "AWS::MSK::Cluster",
+        "the records of every topic of the cluster",
+    ),
+    (
+        "AWS::MSK::ServerlessCluster",
+        "the records of every topic of the cluster",
+    ),
+    (
+        "AWS::SageMaker::NotebookInstance",
+        "the notebook instance's storage volume",
+    ),
 ];
 
 /// A nested stack: its resources are not in the change set of its parent.

@@ -122,7 +122,7 @@ fn build(shapes: &[StackShape]) -> App {
         let role = stack
             .add(
                 Role::new("App", ServicePrincipal::Ec2)
-                    .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore)
+                    .agent_permissions(AgentPermissions::SsmAgent)
                     .description("application servers"),
             )
             .unwrap();

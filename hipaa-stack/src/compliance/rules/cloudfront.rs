@@ -662,7 +662,8 @@ fn edge_origins(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
 /// `IncludeBody` that cannot be read before deploy may be true; an entry written whole as an
 /// intrinsic function may hold it. A CloudFront function (`FunctionAssociations`) is not
 /// read here: "CloudFront Functions can't access the body of the HTTP request" ("Restrictions
-/// on CloudFront Functions").
+/// on CloudFront Functions"). The log group of the function's own Region,
+/// `/aws/lambda/<FunctionName>`, is rule `L4`'s, as is every Lambda function's.
 fn edge_bodies(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
     let mut behaviors = vec![format!("{CONFIG}/DefaultCacheBehavior")];
     behaviors.extend(entries(cx, &format!("{CONFIG}/CacheBehaviors")).unwrap_or_default());

@@ -150,7 +150,9 @@ mod tests {
     }
 
     /// Every type that D1 keeps is read by D2, by S10 (buckets), or holds no PHI of its own
-    /// to copy (keys, log groups, event data stores, vaults).
+    /// to copy (keys, log groups, event data stores, vaults), or is one of the queues,
+    /// streams, secrets, MSK clusters and notebook instances that D1 keeps since hostile
+    /// review 11 and whose copy in another region D2 does not ask for.
     #[test]
     fn every_store_that_d1_keeps_is_read_by_d2_or_s10() {
         let d1 = crate::compliance::rule_spec("D1").unwrap();
@@ -162,6 +164,12 @@ mod tests {
             "AWS::CloudTrail::EventDataStore",
             "AWS::Backup::BackupVault",
             "AWS::Backup::LogicallyAirGappedBackupVault",
+            "AWS::SQS::Queue",
+            "AWS::Kinesis::Stream",
+            "AWS::SecretsManager::Secret",
+            "AWS::MSK::Cluster",
+            "AWS::MSK::ServerlessCluster",
+            "AWS::SageMaker::NotebookInstance",
         ];
         for t in d1.types {
             assert!(

@@ -126,10 +126,7 @@ fn a_typed_app_with_every_construct_has_no_finding() {
         .unwrap();
     data.add(ehr.allow_from("ServersToEhr", &servers)).unwrap();
     let role = data
-        .add(
-            Role::new("App", ServicePrincipal::Ec2)
-                .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore),
-        )
+        .add(Role::new("App", ServicePrincipal::Ec2).agent_permissions(AgentPermissions::SsmAgent))
         .unwrap();
     data.add(records.grant_read("Read", &role)).unwrap();
     data.add(ehr.grant_connect("Connect", &role, "app"))

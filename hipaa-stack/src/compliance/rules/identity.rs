@@ -1650,22 +1650,23 @@ fn too_broad(statement: &Value) -> Option<String> {
     None
 }
 
-/// The AWS-managed policies an identity may attach: each names its actions and grants no
-/// read of stored data on every resource. AWS has more than a thousand managed policies
-/// and adds more; a list of the broad ones (`AdministratorAccess`, `…FullAccess`) always
-/// lags behind them (`job-function/SystemAdministrator`, `ReadOnlyAccess`, which reads every
-/// bucket and table), so every other AWS-managed policy fails I2 until it is read and added
-/// here, or waived with a reason.
+/// The AWS-managed policies an identity may attach: each names its actions, and a customer
+/// policy of the same statements passes I2 (the test
+/// `each_narrow_managed_policy_written_out_passes_i2` holds them, copied from AWS's managed
+/// policy reference, and judges them with the statement check of a customer policy). AWS has
+/// more than a thousand managed policies and adds more; a list of the broad ones
+/// (`AdministratorAccess`, `…FullAccess`) always lags behind them
+/// (`job-function/SystemAdministrator`, `ReadOnlyAccess`, which reads every bucket and table),
+/// so every other AWS-managed policy fails I2 until it is read and added here, or waived with
+/// a reason.
+///
+/// Not on it, though common: `AmazonSSMManagedInstanceCore` (v2) allows `ssm:GetParameter` and
+/// `ssm:GetParameters` on `*`, every parameter of the account, SecureString ones decrypted,
+/// and `CloudWatchAgentServerPolicy` allows `logs:PutRetentionPolicy` on `*`, which shortens
+/// the retention of every log group (the audit trail's among them); see [`MANAGED_FIXES`]
+/// (hostile review 11).
 const NARROW_MANAGED: &[&str] = &[
-    // The instance role of `SecureInstance`: Systems Manager and the CloudWatch agent.
-    "amazonssmmanagedinstancecore",
-    "cloudwatchagentserverpolicy",
-    // The service roles of AWS Backup, AWS Config and RDS enhanced monitoring.
-    "service-role/awsbackupservicerolepolicyforbackup",
-    "service-role/awsbackupservicerolepolicyforrestores",
-    "awsbackupservicerolepolicyfors3backup",
-    "awsbackupservicerolepolicyfors3restore",
-    "service-role/aws_configrole",
+    // RDS enhanced monitoring: its own `RDS*` log groups.
     "service-role/amazonrdsenhancedmonitoringrole",
     // Lambda's own logs and network interfaces, ECS pulling images and writing logs.
     "service-role/awslambdabasicexecutionrole",
@@ -1674,13 +1675,123 @@ const NARROW_MANAGED: &[&str] = &[
     "awsxraydaemonwriteaccess",
 ];
 
-/// Whether an ARN attaches an AWS-managed policy that is not on [`NARROW_MANAGED`].
-fn broad_managed_policy(arn: &str) -> bool {
+/// The AWS-managed policies of a service role that reach every store of the service on every
+/// resource, by design, each with the one service that may use them. AWS Backup's read every
+/// table, volume, file system and database to back them up and write them back on restore
+/// (`AWSBackupServiceRolePolicyForS3Backup`: "read access to all S3 objects and any decrypt
+/// access for all KMS keys", AWS managed policy reference), AWS Config's reads the
+/// configuration of every resource it records. Attached to a role that only that service may
+/// assume (its trust policy's every Allow names that service alone as `Principal`), only the
+/// service acts with them, on the resources the app selects for it (a backup plan's
+/// selection, the recorder's types); attached to any other identity (a user, a group, a role
+/// that an account or another service assumes), they fail I2 as any broad policy does.
+const SERVICE_MANAGED: &[(&str, &str)] = &[
+    (
+        "service-role/awsbackupservicerolepolicyforbackup",
+        "backup.amazonaws.com",
+    ),
+    (
+        "service-role/awsbackupservicerolepolicyforrestores",
+        "backup.amazonaws.com",
+    ),
+    (
+        "awsbackupservicerolepolicyfors3backup",
+        "backup.amazonaws.com",
+    ),
+    (
+        "awsbackupservicerolepolicyfors3restore",
+        "backup.amazonaws.com",
+    ),
+    ("service-role/aws_configrole", "config.amazonaws.com"),
+];
+
+/// AWS-managed policies that I2 refuses for a grant that hipaa-stack writes without: what
+/// each grants on every resource, and what to use instead.
+const MANAGED_FIXES: &[(&str, &str)] = &[
+    (
+        "amazonssmmanagedinstancecore",
+        "which allows `ssm:GetParameter` and `ssm:GetParameters` on every parameter (`*`), SecureString ones decrypted; give the role `Role::agent_permissions(AgentPermissions::SsmAgent)`, a managed policy of the app with the policy's other actions, and grant the parameters the instances read by name",
+    ),
+    (
+        "cloudwatchagentserverpolicy",
+        "which allows `logs:PutRetentionPolicy` on every log group (`*`), the audit trail's among them; give the role `Role::agent_permissions(AgentPermissions::CloudWatchAgent)`, a managed policy of the app with the policy's other actions",
+    ),
+];
+
+/// The name of the AWS-managed policy an ARN attaches (`service-role/aws_configrole`), in
+/// lower case; `None` for any other ARN.
+fn aws_managed_name(arn: &str) -> Option<String> {
     let lower = arn.trim().to_ascii_lowercase();
-    let Some((_, name)) = lower.split_once(":iam::aws:policy/") else {
+    lower
+        .split_once(":iam::aws:policy/")
+        .map(|(_, name)| name.to_owned())
+}
+
+/// Whether an ARN attaches an AWS-managed policy that is not on [`NARROW_MANAGED`] (nor, on
+/// a role that only its service may assume, on [`SERVICE_MANAGED`]).
+fn broad_managed_policy(arn: &str, only_assumed_by: impl Fn(&str) -> bool) -> bool {
+    aws_managed_name(arn).is_some_and(|name| {
+        !NARROW_MANAGED.contains(&name.as_str())
+            && !SERVICE_MANAGED
+                .iter()
+                .any(|(n, service)| *n == name && only_assumed_by(service))
+    })
+}
+
+/// Why I2 refuses the AWS-managed policy `arn` attached as `at`: what it grants, and the fix.
+fn broad_managed_finding(at: &str, arn: &str) -> String {
+    let name = aws_managed_name(arn).unwrap_or_default();
+    if let Some((_, why)) = MANAGED_FIXES.iter().find(|(n, _)| *n == name) {
+        return format!("{at} attaches the AWS-managed policy {arn}, {why}");
+    }
+    if let Some((_, service)) = SERVICE_MANAGED.iter().find(|(n, _)| *n == name) {
+        return format!(
+            "{at} attaches the AWS-managed policy {arn}, which reaches every store of its service on every resource; attach it only to a role that `{service}` alone may assume (every Allow of `AssumeRolePolicyDocument` naming only `{{\"Service\": \"{service}\"}}`)"
+        );
+    }
+    format!(
+        "{at} attaches the AWS-managed policy {arn}, which is not on hipaa-stack's list of AWS-managed policies that name their actions and read no data on every resource; attach a managed policy of your own that names the actions"
+    )
+}
+
+/// Whether `service` alone may assume the role being checked: its trust policy is written in
+/// the template, and every statement of it that may allow names that service, and nothing
+/// else, as its `Principal` (`{"Service": "backup.amazonaws.com"}`, or a list of that one
+/// name), with no `NotPrincipal`. Any other principal (an account, a role, a second service,
+/// a value known only at deploy) could act with the role's permissions.
+fn only_service_assumes(cx: &Cx<'_>, service: &str) -> bool {
+    if cx.resource.type_name() != "AWS::IAM::Role" {
+        return false;
+    }
+    let Some(document) = policy_document(cx.resource, "/AssumeRolePolicyDocument") else {
         return false;
     };
-    !NARROW_MANAGED.contains(&name)
+    if unreadable_statements(&document, "AssumeRolePolicyDocument").is_some() {
+        return false;
+    }
+    let allowing: Vec<&Value> = statements(&document)
+        .into_iter()
+        .map(|(_, s)| s)
+        .filter(|s| allows(s) && !super::meaning::no_value(s))
+        .collect();
+    let names_only = |principal: &Value| {
+        principal.as_object().is_some_and(|p| {
+            p.len() == 1
+                && p.get("Service").is_some_and(|v| {
+                    let written = match v {
+                        Value::Array(items) => items.len(),
+                        _ => 1,
+                    };
+                    let names = strings(v);
+                    names.len() == written
+                        && names.iter().all(|n| n.trim().eq_ignore_ascii_case(service))
+                })
+        })
+    };
+    !allowing.is_empty()
+        && allowing
+            .iter()
+            .all(|s| s.get("NotPrincipal").is_none() && names_only(&s["Principal"]))
 }
 
 /// Whether an ARN, written as text, attaches a customer managed policy
@@ -1949,10 +2060,8 @@ fn attachments(cx: &Cx<'_>, pointer: &str, name: &str) -> Vec<Result<Proof, Stri
                 Err(format!(
                     "`{name}.{i}` attaches {arn}, a customer managed policy that this template does not hold, so no rule reads what it allows; attach an `AWS::IAM::ManagedPolicy` of the app by its `Ref`"
                 ))
-            } else if broad_managed_policy(&arn) {
-                Err(format!(
-                    "`{name}.{i}` attaches the AWS-managed policy {arn}, which is not on hipaa-stack's list of AWS-managed policies that name their actions and read no data on every resource; attach a managed policy of your own that names the actions"
-                ))
+            } else if broad_managed_policy(&arn, |service| only_service_assumes(cx, service)) {
+                Err(broad_managed_finding(&format!("`{name}.{i}`"), &arn))
             } else {
                 cx.proof(&format!("{pointer}/{i}")).ok_or_default()
             }
@@ -3010,26 +3119,214 @@ mod tests {
 
     #[test]
     fn only_listed_aws_managed_policies_are_narrow() {
+        let nobody = |_: &str| false;
         assert!(!broad_managed_policy(
-            " arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+            " arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            nobody
         ));
-        assert!(!broad_managed_policy(
-            "arn:aws-us-gov:iam::aws:policy/service-role/AWS_ConfigRole"
+        // The agents' policies grant on `*` what I2 refuses a customer policy (hostile
+        // review 11).
+        assert!(broad_managed_policy(
+            " arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            nobody
         ));
         assert!(broad_managed_policy(
-            "arn:aws:iam::aws:policy/ReadOnlyAccess"
+            "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+            nobody
+        ));
+        // A service role's policy, only where that service alone assumes the role.
+        assert!(broad_managed_policy(
+            "arn:aws-us-gov:iam::aws:policy/service-role/AWS_ConfigRole",
+            nobody
+        ));
+        assert!(!broad_managed_policy(
+            "arn:aws-us-gov:iam::aws:policy/service-role/AWS_ConfigRole",
+            |service| service == "config.amazonaws.com"
         ));
         assert!(broad_managed_policy(
-            "arn:aws:iam::aws:policy/job-function/SystemAdministrator"
+            "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
+            |service| service == "config.amazonaws.com"
+        ));
+        assert!(broad_managed_policy(
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            |_| true
+        ));
+        assert!(broad_managed_policy(
+            "arn:aws:iam::aws:policy/job-function/SystemAdministrator",
+            |_| true
         ));
         // `AWS_ConfigRole` under another path is another policy.
         assert!(broad_managed_policy(
-            "arn:aws:iam::aws:policy/AWS_ConfigRole"
+            "arn:aws:iam::aws:policy/AWS_ConfigRole",
+            |_| true
         ));
         // Customer-managed policies are read by their statements instead.
         assert!(!broad_managed_policy(
-            "arn:aws:iam::111122223333:policy/ReadOnlyAccess"
+            "arn:aws:iam::111122223333:policy/ReadOnlyAccess",
+            nobody
         ));
+    }
+
+    /// The statements of each policy of [`NARROW_MANAGED`], as AWS publishes them (AWS
+    /// Managed Policy Reference, `docs.aws.amazon.com/aws-managed-policy/latest/reference/
+    /// <name>.html`, the default version named), written out as a customer policy: each passes
+    /// I2's statement check, so that the list allows no grant that I2 refuses a policy of the
+    /// app. A policy added to the list without its statements here fails the test.
+    #[test]
+    fn each_narrow_managed_policy_written_out_passes_i2() {
+        let published: &[(&str, serde_json::Value)] = &[
+            // v1 (November 11, 2015).
+            (
+                "service-role/amazonrdsenhancedmonitoringrole",
+                json!([
+                    {"Sid": "EnableCreationAndManagementOfRDSCloudwatchLogGroups", "Effect": "Allow",
+                     "Action": ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
+                     "Resource": ["arn:aws:logs:*:*:log-group:RDS*"]},
+                    {"Sid": "EnableCreationAndManagementOfRDSCloudwatchLogStreams", "Effect": "Allow",
+                     "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:GetLogEvents"],
+                     "Resource": ["arn:aws:logs:*:*:log-group:RDS*:log-stream:*"]}
+                ]),
+            ),
+            // v1.
+            (
+                "service-role/awslambdabasicexecutionrole",
+                json!([
+                    {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "*"},
+                    {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}
+                ]),
+            ),
+            // v3 (January 5, 2024).
+            (
+                "service-role/awslambdavpcaccessexecutionrole",
+                json!([
+                    {"Sid": "AWSLambdaVPCAccessExecutionPermissions", "Effect": "Allow",
+                     "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+                                "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+                                "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+                     "Resource": "*"}
+                ]),
+            ),
+            // v1 (the ECS developer guide, "Amazon ECS task execution IAM role").
+            (
+                "service-role/amazonecstaskexecutionrolepolicy",
+                json!([
+                    {"Effect": "Allow",
+                     "Action": ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
+                                "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents"],
+                     "Resource": "*"}
+                ]),
+            ),
+            // v2 (February 13, 2024).
+            (
+                "awsxraydaemonwriteaccess",
+                json!([
+                    {"Sid": "AWSXRayDaemonWriteAccess", "Effect": "Allow",
+                     "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+                                "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
+                     "Resource": ["*"]}
+                ]),
+            ),
+        ];
+        for name in NARROW_MANAGED {
+            let (_, statements) = published
+                .iter()
+                .find(|(n, _)| n == name)
+                .unwrap_or_else(|| panic!("{name}: no published statements in this test"));
+            for statement in statements.as_array().unwrap() {
+                assert_eq!(too_broad(statement), None, "{name}: {statement}");
+            }
+        }
+        // The statements of the two agents' policies that they are not listed for: each is
+        // refused (AWS managed policy reference: `AmazonSSMManagedInstanceCore` v2, its first
+        // statement; `CloudWatchAgentServerPolicy`, `CWACloudWatchServerPermissions`).
+        let ssm_core = json!({"Effect": "Allow", "Action": [
+            "ssm:DescribeAssociation", "ssm:GetDeployablePatchSnapshotForInstance", "ssm:GetDocument",
+            "ssm:DescribeDocument", "ssm:GetManifest", "ssm:GetParameter", "ssm:GetParameters",
+            "ssm:ListAssociations", "ssm:ListInstanceAssociations", "ssm:PutInventory",
+            "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult", "ssm:UpdateAssociationStatus",
+            "ssm:UpdateInstanceAssociationStatus", "ssm:UpdateInstanceInformation"], "Resource": "*"});
+        assert!(too_broad(&ssm_core).is_some_and(|f| f.contains("ssm:GetParameter")));
+        let agent = json!({"Sid": "CWACloudWatchServerPermissions", "Effect": "Allow", "Action": [
+            "cloudwatch:PutMetricData", "ec2:DescribeVolumes", "ec2:DescribeTags", "logs:PutLogEvents",
+            "logs:PutRetentionPolicy", "logs:DescribeLogStreams", "logs:DescribeLogGroups",
+            "logs:CreateLogStream", "logs:CreateLogGroup", "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
+            "xray:GetSamplingStatisticSummaries"], "Resource": "*"});
+        assert!(too_broad(&agent).is_some_and(|f| f.contains("logs:PutRetentionPolicy")));
+    }
+
+    /// A role with `AmazonSSMManagedInstanceCore` fails I2, as a customer policy of the same
+    /// grant does (hostile review 11, case `f1_ssm_core`), and the finding names the fix; a
+    /// service role's policy holds only on a role its service alone assumes.
+    #[test]
+    fn aws_managed_attachments_fail_i2_with_the_fix() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let trust = |principal: serde_json::Value| {
+            json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]})
+        };
+        let i2 = |principal: serde_json::Value, arn: &str| {
+            let app = App::new("managed");
+            let stack = app.stack("s").unwrap();
+            stack
+                .add(
+                    RawResource::new("R", "AWS::IAM::Role")
+                        .property("AssumeRolePolicyDocument", trust(principal))
+                        .property("ManagedPolicyArns", json!([arn])),
+                )
+                .unwrap();
+            let assembly = app.check().unwrap();
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "I2" && &*c.logical_id == "R")
+                .map(|c| c.status.clone())
+        };
+        let ec2 = json!({"Service": "ec2.amazonaws.com"});
+        let core = i2(
+            ec2.clone(),
+            "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        );
+        assert!(
+            matches!(&core, Some(Status::Failed { finding })
+                if finding.contains("ssm:GetParameter") && finding.contains("AgentPermissions::SsmAgent")),
+            "{core:?}"
+        );
+        let agent = i2(
+            ec2.clone(),
+            "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+        );
+        assert!(
+            matches!(&agent, Some(Status::Failed { finding })
+                if finding.contains("logs:PutRetentionPolicy") && finding.contains("AgentPermissions::CloudWatchAgent")),
+            "{agent:?}"
+        );
+        let backup = "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup";
+        let by_backup = i2(json!({"Service": "backup.amazonaws.com"}), backup);
+        assert!(
+            matches!(by_backup, Some(Status::Enforced { .. })),
+            "{by_backup:?}"
+        );
+        let by_list = i2(json!({"Service": ["backup.amazonaws.com"]}), backup);
+        assert!(
+            matches!(by_list, Some(Status::Enforced { .. })),
+            "{by_list:?}"
+        );
+        for other in [
+            ec2,
+            json!({"Service": ["backup.amazonaws.com", "ec2.amazonaws.com"]}),
+            json!({"Service": "backup.amazonaws.com", "AWS": "arn:aws:iam::111122223333:root"}),
+            json!({"AWS": "arn:aws:iam::111122223333:root"}),
+            json!({"Service": "{{resolve:ssm:/svc}}"}),
+        ] {
+            let found = i2(other.clone(), backup);
+            assert!(
+                matches!(&found, Some(Status::Failed { finding }) if finding.contains("backup.amazonaws.com")),
+                "{other}: {found:?}"
+            );
+        }
     }
 
     proptest::proptest! {

@@ -21,16 +21,25 @@ const OBJECT_LAMBDA_ACCESS_POINT: &str = "AWS::S3ObjectLambda::AccessPoint";
 const DB_OR_CLUSTER: &[&str] = &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"];
 /// A Neptune cluster, which rule `R11` holds to IAM authentication.
 const NEPTUNE_CLUSTER: &str = "AWS::Neptune::DBCluster";
-/// The databases that export logs to CloudWatch Logs by `EnableCloudwatchLogsExports`, each
-/// into log groups of its own that it names after itself (rule `L4`).
-const EXPORTING_DB: &[&str] = &[
+/// What writes logs into log groups that the service creates itself and names after the
+/// resource, when none of that name exists (rule `L4`): the databases that export logs to
+/// CloudWatch Logs (`EnableCloudwatchLogsExports`; Redshift's `LoggingProperties` and
+/// `LogExports`), Lambda functions (`/aws/lambda/<FunctionName>`) and REST API stages
+/// (execution logs, `API-Gateway-Execution-Logs_<api id>/<stage>`).
+const LOGGING_INTO_OWN_GROUPS: &[&str] = &[
     "AWS::RDS::DBInstance",
     "AWS::RDS::DBCluster",
     "AWS::DocDB::DBCluster",
     "AWS::Neptune::DBCluster",
     REDSHIFT_CLUSTER,
     REDSHIFT_NAMESPACE,
+    LAMBDA_FUNCTION,
+    REST_STAGE,
 ];
+/// A Lambda function (rule `L4`: its default log group).
+const LAMBDA_FUNCTION: &str = "AWS::Lambda::Function";
+/// A REST API stage (rule `L4`: its execution-log group).
+const REST_STAGE: &str = "AWS::ApiGateway::Stage";
 /// A provisioned Redshift cluster, which exports its audit logs to CloudWatch Logs by
 /// `LoggingProperties` (rule `L4`).
 const REDSHIFT_CLUSTER: &str = "AWS::Redshift::Cluster";
@@ -229,8 +238,8 @@ pub(crate) static RULES: &[RuleSpec] = &[
             EVENT_DATA_STORE,
             "AWS::Backup::BackupVault",
             "AWS::Backup::LogicallyAirGappedBackupVault",
-            // The other stores that hold PHI at rest for good (not queues, streams or
-            // caches, whose data is in transit): removing one from the program deletes it.
+            // The other stores that hold PHI at rest: removing one from the program deletes
+            // it with its data.
             "AWS::DynamoDB::Table",
             "AWS::DynamoDB::GlobalTable",
             "AWS::EFS::FileSystem",
@@ -244,6 +253,27 @@ pub(crate) static RULES: &[RuleSpec] = &[
             // storage): removed from the stack without `Retain`, CloudFormation deletes it
             // with its data, as it deletes a provisioned cluster (hostile review 17).
             "AWS::RedshiftServerless::Namespace",
+            // Queues, streams and secrets hold PHI at rest too, for as long as they keep it:
+            // a queue up to 14 days (`MessageRetentionPeriod`, SQS developer guide), a data
+            // stream up to 365 days (`RetentionPeriodHours`, Kinesis developer guide), an MSK
+            // cluster's topics as long as their `retention.ms` says (forever with `-1`), a
+            // secret the credentials to a store of PHI. A notebook instance keeps its ML
+            // storage volume (`/home/ec2-user/SageMaker`: "data saved on the volume persists
+            // between stops", SageMaker developer guide). Each is deleted with its data when
+            // removed from the stack without `Retain` (CloudFormation, "DeletionPolicy
+            // attribute"; hostile review 11). `SecureQueue` (both of its queues), `Secret` and
+            // a `Function`'s dead-letter queue are retained so. Left out: caches
+            // (`AWS::ElastiCache::*`, whose data the database behind them holds) and Firehose
+            // streams, which hold a record only until it is delivered (at most 24 hours while
+            // the destination fails: Firehose developer guide, "Data delivery failure
+            // handling"), the stores they deliver to being kept here; and FSx file systems,
+            // a type no rule reads yet, which `U1` fails.
+            "AWS::SQS::Queue",
+            "AWS::Kinesis::Stream",
+            "AWS::SecretsManager::Secret",
+            "AWS::MSK::Cluster",
+            "AWS::MSK::ServerlessCluster",
+            "AWS::SageMaker::NotebookInstance",
         ],
         controls: &["164.308(a)(7)(ii)(A)", "164.310(d)(2)(iv)"],
         fix: "set `DeletionPolicy` and `UpdateReplacePolicy` to `Retain` (`Snapshot` keeps only a volume, a Redshift cluster or a DocumentDB or Neptune cluster: CloudFormation takes no snapshot of the other stores)",
@@ -518,10 +548,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "L4",
-        title: "the logs a database exports go to log groups of the app, which L1 and L2 read",
-        types: EXPORTING_DB,
+        title: "the logs a database exports, a function prints and a REST API stage writes go to log groups of the app, which L1 and L2 read",
+        types: LOGGING_INTO_OWN_GROUPS,
         controls: &["164.312(a)(2)(iv)"],
-        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster, `/aws/redshift/cluster/<ClusterIdentifier>/<log>` for each log of a Redshift cluster's `LoggingProperties.LogExports` sent to cloudwatch, `/aws/redshift/<NamespaceName>/<log>` for each log of a Redshift Serverless namespace's `LogExports`) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy",
+        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster, `/aws/redshift/cluster/<ClusterIdentifier>/<log>` for each log of a Redshift cluster's `LoggingProperties.LogExports` sent to cloudwatch, `/aws/redshift/<NamespaceName>/<log>` for each log of a Redshift Serverless namespace's `LogExports`) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy. A Lambda function writes to `/aws/lambda/<FunctionName>` unless `LoggingConfig.LogGroup` names a group: set `LoggingConfig.LogGroup` to a `LogGroup` of the app (the `Function` construct does), or name the function and declare that group in its stack. A REST API stage writes its execution logs to `API-Gateway-Execution-Logs_<api id>/<stage>`: declare that group in the stack of the stage, its name joined from the `Ref` of the `AWS::ApiGateway::RestApi` and the stage's `StageName` (`SecureApi` does)",
         packs: packs(None, None, None),
         check: l4,
     },
@@ -4890,6 +4920,8 @@ fn t6(cx: &Cx<'_>) -> Outcome {
 /// lowercase string").
 fn l4(cx: &Cx<'_>) -> Outcome {
     let (service, kind, property) = match cx.resource.type_name() {
+        LAMBDA_FUNCTION => return l4_function(cx),
+        REST_STAGE => return l4_rest_stage(cx),
         "AWS::RDS::DBCluster" => ("RDS", "rds/cluster", "/DBClusterIdentifier"),
         "AWS::DocDB::DBCluster" => ("DocumentDB", "docdb", "/DBClusterIdentifier"),
         "AWS::Neptune::DBCluster" => ("Neptune", "neptune", "/DBClusterIdentifier"),
@@ -5045,14 +5077,8 @@ fn exported_into_groups(
     let mut checks = vec![cx.present(property)];
     for log in &logs {
         let wanted = format!("/aws/{kind}/{name}/{log}");
-        let group = cx.template.resources().iter().find(|r| {
-            r.type_name() == "AWS::Logs::LogGroup"
-                && super::lookup(r.properties(), "/LogGroupName")
-                    .and_then(text)
-                    .is_some_and(|n| n == wanted)
-        });
         checks.push(
-            group
+            declared_group(cx, &wanted)
                 .and_then(|g| proof_of(g, "/LogGroupName"))
                 .ok_or_else(|| {
                     format!(
@@ -5062,6 +5088,167 @@ fn exported_into_groups(
         );
     }
     all(checks)
+}
+
+/// The log group of the stack whose `LogGroupName` reads `wanted` ([`text`], as AWS receives
+/// it): the group a service writes into, by that name, instead of making one of its own.
+fn declared_group<'t>(cx: &Cx<'t>, wanted: &str) -> Option<&'t Resource> {
+    cx.template.resources().iter().find(|r| {
+        r.type_name() == "AWS::Logs::LogGroup"
+            && super::lookup(r.properties(), "/LogGroupName")
+                .and_then(text)
+                .is_some_and(|n| n == wanted)
+    })
+}
+
+/// Whether a name, as [`text`] reads it, is the same in every template that writes it so:
+/// text with no dynamic reference, and no `${…}` but the stack's own name, region, account,
+/// partition and URL suffix, which read the same in the one template that both the
+/// resource and its log group are of.
+fn read_alike_in_the_template(name: &str) -> bool {
+    let rest = ["StackName", "Region", "AccountId", "Partition", "URLSuffix"]
+        .iter()
+        .fold(name.to_owned(), |t, p| {
+            t.replace(&format!("${{AWS::{p}}}"), "")
+        });
+    !rest.contains("${") && !super::identity::dynamic(name)
+}
+
+/// L4 of a Lambda function: "By default, Lambda functions send logs to a default log group
+/// named /aws/lambda/<function name>" (CloudFormation reference, `AWS::Lambda::Function`
+/// `LoggingConfig.LogGroup`), which Lambda creates when it does not exist, with no customer
+/// key and no expiry, outside any template, as RDS does for a database's exports ([`l4`])
+/// and Lambda@Edge in each Region it runs in (rule `CF1`, `cloudfront::edge_bodies`): whatever
+/// the code prints of the records it handles is kept where L1 and L2 never read it (hostile
+/// review 11, case `f2_lambda_logs`). A function whose `LoggingConfig.LogGroup` names a group
+/// writes there, which `X1` holds to a log group of the app; any other function needs a log
+/// group of its stack named `/aws/lambda/<FunctionName>`, which L1 and L2 read. Without
+/// `FunctionName`, CloudFormation names the function at deploy, so no template can declare
+/// its group: it must name one in `LoggingConfig.LogGroup`.
+fn l4_function(cx: &Cx<'_>) -> Outcome {
+    const GROUP: &str = "/LoggingConfig/LogGroup";
+    let fix =
+        "set `LoggingConfig.LogGroup` to a `LogGroup` of the app (the `Function` construct does)";
+    // A configuration written whole as an intrinsic may name any group: `X1` fails it.
+    if cx
+        .prop("/LoggingConfig")
+        .is_some_and(|v| super::identity::intrinsic(v) && !super::meaning::no_value(v))
+    {
+        return Outcome::NotApplicable;
+    }
+    if cx.prop(GROUP).is_some_and(|v| !super::meaning::no_value(v)) {
+        return all([cx.present(GROUP)]);
+    }
+    let name = match cx
+        .prop("/FunctionName")
+        .filter(|v| !super::meaning::no_value(v))
+    {
+        None => {
+            return Outcome::Fail(format!(
+                "CloudFormation names the function at deploy and no `LoggingConfig.LogGroup` is set, so Lambda writes its logs to `/aws/lambda/<that name>`, a log group it creates itself with no customer key and no expiry, which no template declares; {fix}"
+            ));
+        }
+        Some(value) => match text(value).filter(|t| read_alike_in_the_template(t)) {
+            Some(name) => name.trim().to_owned(),
+            None => {
+                return Outcome::Fail(format!(
+                    "`FunctionName` is {}, which no rule can read before deploy, and no `LoggingConfig.LogGroup` is set, so the log group Lambda writes to (`/aws/lambda/<name>`) cannot be matched with the app's; {fix}",
+                    text_or_json(value)
+                ));
+            }
+        },
+    };
+    let wanted = format!("/aws/lambda/{name}");
+    match declared_group(cx, &wanted) {
+        Some(group) => all([
+            cx.present("/FunctionName"),
+            proof_of(group, "/LogGroupName").ok_or_default(),
+        ]),
+        None => Outcome::Fail(format!(
+            "no `LoggingConfig.LogGroup` is set and no log group of the stack is named `{wanted}`, so Lambda writes the function's logs to that group, which it creates itself with no customer key and no expiry; {fix}, or declare `{wanted}`, encrypted and kept as L1 and L2 ask"
+        )),
+    }
+}
+
+/// Whether a `LoggingLevel` writes execution logs (INFO or ERROR, in any case), or may: a
+/// level no rule can read before deploy is read for the worst.
+fn may_log(level: &Value) -> bool {
+    match text(level).filter(|t| !t.contains("${") && !super::identity::dynamic(t)) {
+        Some(t) => t.trim().eq_ignore_ascii_case("INFO") || t.trim().eq_ignore_ascii_case("ERROR"),
+        None => !level.is_null() && !super::meaning::no_value(level),
+    }
+}
+
+/// L4 of a REST API stage that writes execution logs (a `MethodSettings` entry at ERROR or
+/// INFO, as rule `A4` asks): API Gateway writes them into `API-Gateway-Execution-Logs_{rest
+/// api id}/{stage name}`, a log group it creates itself when none of that name exists
+/// (API Gateway developer guide, "Set up CloudWatch logging for REST APIs in API Gateway"),
+/// with no customer key and no expiry: what the logs hold of the requests is kept where L1
+/// and L2 never read it. The API's id is made at deploy, so a template names the group by
+/// joining the `Ref` of its `AWS::ApiGateway::RestApi` and the stage's name
+/// (`API-Gateway-Execution-Logs_${Api}/prod`), as `SecureApi` does (`<id>ExecutionLogs`).
+///
+/// Not read here yet (open since hostile review 11), each a group its service names and
+/// creates the same way: a WebSocket API's stage (`AWS::ApiGatewayV2::Stage`, whose
+/// execution logs `A4` asks for; HTTP APIs write none), and an AppSync API's
+/// `/aws/appsync/apis/<api id>` (whose logs `AS2` asks for), which a template names only by
+/// the API's `ApiId` attribute.
+fn l4_rest_stage(cx: &Cx<'_>) -> Outcome {
+    let logs = cx
+        .prop("/MethodSettings")
+        .and_then(Value::as_array)
+        .is_some_and(|settings| settings.iter().any(|s| may_log(&s["LoggingLevel"])));
+    if !logs {
+        return Outcome::NotApplicable;
+    }
+    let fix = "declare a log group in this stack named `API-Gateway-Execution-Logs_${Api}/<stage>` (an `Fn::Sub` or `Fn::Join` of the `Ref` of the `AWS::ApiGateway::RestApi` and the stage's name), encrypted and kept as L1 and L2 ask, with the stage depending on it, as `SecureApi` does";
+    let stage = match cx.prop("/StageName").map(|v| (v, text(v))) {
+        Some((_, Some(name))) if !name.contains("${") && !super::identity::dynamic(&name) => name,
+        Some((value, _)) => {
+            return Outcome::Fail(format!(
+                "`StageName` is {}, which no rule can read before deploy, so the log group API Gateway writes the stage's execution logs to cannot be matched with the app's; write the name, and {fix}",
+                text_or_json(value)
+            ));
+        }
+        None => {
+            return Outcome::Fail(format!(
+                "the stage has no `StageName`, so the log group API Gateway writes its execution logs to cannot be matched with the app's; name the stage, and {fix}"
+            ));
+        }
+    };
+    let api_id = &cx.resource.properties()["RestApiId"];
+    let Some(api) = cx
+        .others("AWS::ApiGateway::RestApi")
+        .find(|a| super::meaning::names(api_id, a.logical_id()))
+    else {
+        return Outcome::Fail(format!(
+            "`RestApiId` is {}, no `AWS::ApiGateway::RestApi` of this stack, so the log group API Gateway writes the stage's execution logs to (`API-Gateway-Execution-Logs_<api id>/{stage}`), which it creates itself with no customer key and no expiry, cannot be matched with the app's; deploy the stage in the stack of its API, and {fix}",
+            text_or_json(api_id)
+        ));
+    };
+    const API: &str = "\u{0}api";
+    let own = Own {
+        id: api.logical_id(),
+        reference: API.to_owned(),
+        arn: "\u{0}arn".to_owned(),
+    };
+    let wanted = format!("API-Gateway-Execution-Logs_{API}/{stage}");
+    let group = cx.template.resources().iter().find(|r| {
+        r.type_name() == "AWS::Logs::LogGroup"
+            && super::lookup(r.properties(), "/LogGroupName")
+                .and_then(|n| text_about(n, &own))
+                .is_some_and(|n| n == wanted)
+    });
+    match group {
+        Some(group) => all([
+            cx.present("/StageName"),
+            proof_of(group, "/LogGroupName").ok_or_default(),
+        ]),
+        None => Outcome::Fail(format!(
+            "the stage writes execution logs, and no log group of the stack is named `API-Gateway-Execution-Logs_<id of {}>/{stage}`, so API Gateway writes them to that group, which it creates itself with no customer key and no expiry; {fix}",
+            api.logical_id()
+        )),
+    }
 }
 
 fn l1(cx: &Cx<'_>) -> Outcome {
@@ -6956,6 +7143,193 @@ mod hostile_review_20 {
                 json!({"rds.force_ssl": "1"}),
             );
             assert!(fails_saying(&found, "RDS Custom"), "{engine}: {found:?}");
+        }
+    }
+}
+
+/// Hostile review 11: D1 keeps queues, streams, secrets, MSK clusters and notebook
+/// instances; L4 reads the log groups that a Lambda function and a REST API stage write to
+/// when the template names none.
+#[cfg(test)]
+mod hostile_review_11 {
+    use serde_json::json;
+
+    /// A raw resource: logical id, type, properties.
+    type Raw<'a> = (&'a str, &'a str, serde_json::Value);
+
+    /// The statuses of `rule` on `id` in a one-stack app of these raw resources.
+    fn raw_statuses(resources: &[Raw<'_>], rule: &str, id: &str) -> Vec<crate::testing::Status> {
+        let template = crate::testing::raw_template(resources);
+        crate::testing::statuses(&[("s", &template)], rule, id)
+    }
+
+    fn log_group(id: &'static str, name: &str) -> Raw<'static> {
+        (
+            id,
+            "AWS::Logs::LogGroup",
+            json!({"LogGroupName": name, "RetentionInDays": 365}),
+        )
+    }
+
+    /// Queues, streams, secrets, MSK clusters and notebook instances hold
+    /// PHI at rest: written raw without `Retain`, D1 fails them (hostile review 11, case
+    /// `f3_not_retained`); kept, it holds.
+    #[test]
+    fn d1_asks_queues_streams_secrets_and_clusters_to_be_retained() {
+        use crate::testing::Status;
+        let types = [
+            "AWS::SQS::Queue",
+            "AWS::Kinesis::Stream",
+            "AWS::SecretsManager::Secret",
+            "AWS::MSK::Cluster",
+            "AWS::MSK::ServerlessCluster",
+            "AWS::SageMaker::NotebookInstance",
+        ];
+        for kind in types {
+            let status = |keep: Option<crate::cfn::Keep>| {
+                let mut resource =
+                    crate::cfn::Resource::raw("Store".to_owned(), kind.to_owned(), json!({}));
+                if let Some(keep) = keep {
+                    resource = resource.keep(keep);
+                }
+                let template = crate::cfn::Template {
+                    description: String::new(),
+                    parameters: Vec::new(),
+                    resources: vec![resource],
+                    outputs: Vec::new(),
+                };
+                crate::testing::statuses(&[("s", &template)], "D1", "Store")
+            };
+            let dropped = status(None);
+            assert!(
+                matches!(dropped.as_slice(), [Status::Failed { finding }] if finding.contains("DeletionPolicy")),
+                "{kind}: {dropped:?}"
+            );
+            let kept = status(Some(crate::cfn::Keep::Retain));
+            assert!(
+                matches!(kept.as_slice(), [Status::Enforced { .. }]),
+                "{kind}: {kept:?}"
+            );
+            // CloudFormation takes no snapshot of these: `Snapshot` keeps nothing.
+            let snapshot = status(Some(crate::cfn::Keep::Snapshot));
+            assert!(
+                matches!(snapshot.as_slice(), [Status::Failed { .. }]),
+                "{kind}: {snapshot:?}"
+            );
+        }
+    }
+
+    /// A function without `LoggingConfig.LogGroup` logs to `/aws/lambda/<FunctionName>`,
+    /// which Lambda creates with no key and no expiry: L4 fails it unless the stack declares
+    /// that group (hostile review 11, case `f2_lambda_logs`), and fails an unnamed one,
+    /// whose group no template can declare.
+    #[test]
+    fn a_function_logs_into_a_group_of_the_app() {
+        use crate::testing::Status;
+        let function = |props: serde_json::Value| {
+            let mut p = json!({"Runtime": "provided.al2023", "Handler": "bootstrap",
+                "Role": "arn:aws:iam::111122223333:role/fn", "Code": {"ZipFile": "x"}});
+            p.as_object_mut()
+                .unwrap()
+                .extend(props.as_object().unwrap().clone());
+            ("Fn", "AWS::Lambda::Function", p)
+        };
+        let l4 = |stack: &[Raw<'_>]| raw_statuses(stack, "L4", "Fn");
+        let failed = |found: &[Status], says: &str| matches!(found, [Status::Failed { finding }] if finding.contains(says));
+        // The probe's function: no name, no `LoggingConfig`.
+        let found = l4(&[function(json!({}))]);
+        assert!(failed(&found, "LoggingConfig.LogGroup"), "{found:?}");
+        // Named, but no group of that name.
+        let found = l4(&[function(json!({"FunctionName": "intake"}))]);
+        assert!(failed(&found, "`/aws/lambda/intake`"), "{found:?}");
+        let found = l4(&[
+            function(json!({"FunctionName": "intake"})),
+            log_group("Other", "/aws/lambda/intake-2"),
+        ]);
+        assert!(failed(&found, "`/aws/lambda/intake`"), "{found:?}");
+        // A name no rule reads before deploy.
+        let found = l4(&[function(
+            json!({"FunctionName": {"Fn::GetAtt": ["Custom", "Name"]}}),
+        )]);
+        assert!(failed(&found, "`FunctionName` is"), "{found:?}");
+        // The group declared by the function's name, written or built alike.
+        let enforced = |stack: &[Raw<'_>]| {
+            let found = l4(stack);
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{found:?}"
+            );
+        };
+        enforced(&[
+            function(json!({"FunctionName": "intake"})),
+            log_group("Logs", "/aws/lambda/intake"),
+        ]);
+        enforced(&[
+            function(json!({"FunctionName": {"Fn::Sub": "${AWS::StackName}-intake"}})),
+            (
+                "Logs",
+                "AWS::Logs::LogGroup",
+                json!({"LogGroupName": {"Fn::Sub": "/aws/lambda/${AWS::StackName}-intake"}}),
+            ),
+        ]);
+        // A group named in `LoggingConfig` is X1's to judge.
+        enforced(&[
+            function(json!({"LoggingConfig": {"LogGroup": {"Ref": "Logs"}}})),
+            log_group("Logs", "fn-logs"),
+        ]);
+        // `AWS::NoValue` removes the group: the default one again.
+        let found = l4(&[function(
+            json!({"LoggingConfig": {"LogGroup": {"Ref": "AWS::NoValue"}}}),
+        )]);
+        assert!(failed(&found, "LoggingConfig.LogGroup"), "{found:?}");
+    }
+
+    /// A REST API stage that writes execution logs writes them to
+    /// `API-Gateway-Execution-Logs_<api id>/<stage>`, which API Gateway creates with no key
+    /// and no expiry unless the stack declares it by the API's `Ref`.
+    #[test]
+    fn a_rest_stage_writes_execution_logs_into_a_group_of_the_app() {
+        use crate::testing::Status;
+        let api = ("Api", "AWS::ApiGateway::RestApi", json!({"Name": "docs"}));
+        let stage = |level: &str| {
+            (
+                "Prod",
+                "AWS::ApiGateway::Stage",
+                json!({"RestApiId": {"Ref": "Api"}, "StageName": "prod", "DeploymentId": "d",
+                    "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*", "LoggingLevel": level}]}),
+            )
+        };
+        let l4 = |stack: &[Raw<'_>]| raw_statuses(stack, "L4", "Prod");
+        let found = l4(&[api.clone(), stage("ERROR")]);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("API-Gateway-Execution-Logs_")),
+            "{found:?}"
+        );
+        // A stage that writes no execution logs writes into no group (A4 asks for them).
+        let off = l4(&[api.clone(), stage("OFF")]);
+        assert!(off.is_empty(), "{off:?}");
+        for name in [
+            json!({"Fn::Join": ["", ["API-Gateway-Execution-Logs_", {"Ref": "Api"}, "/prod"]]}),
+            json!({"Fn::Sub": "API-Gateway-Execution-Logs_${Api}/prod"}),
+        ] {
+            let group = ("Exec", "AWS::Logs::LogGroup", json!({"LogGroupName": name}));
+            let found = l4(&[api.clone(), stage("INFO"), group]);
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{found:?}"
+            );
+        }
+        // Another stage's group, or another API's, is not this stage's.
+        for name in [
+            json!({"Fn::Sub": "API-Gateway-Execution-Logs_${Api}/staging"}),
+            json!("API-Gateway-Execution-Logs_abc123/prod"),
+        ] {
+            let group = ("Exec", "AWS::Logs::LogGroup", json!({"LogGroupName": name}));
+            let found = l4(&[api.clone(), stage("INFO"), group]);
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { .. }]),
+                "{found:?}"
+            );
         }
     }
 }
