@@ -15188,26 +15188,121 @@ const fn stage_reads_fetched_files(b: &[u8], k: usize, at: usize) -> bool {
 /// `basename`, `cat` or any other command that may print text of its own (hostile review 26).
 const fn transform_stage(b: &[u8], k: usize) -> bool {
     if word_at(b, k, b"jq") {
-        return jq_stage_fetched(b, k);
+        return jq_stage_fetched(b, k) && stage_reads_input(b, k + 2, 1, b"", b"fL");
     }
     if word_at(b, k, b"sed") {
-        return !stage_writes_text(b, k);
+        return !stage_writes_text(b, k) && stage_reads_input(b, k + 3, 1, b"el", b"f");
     }
     // `xargs` alone runs `echo` on the words it reads (xargs(1)): it trims them.
     if word_at(b, k, b"xargs") {
         let t = skip_blanks(b, k + 5);
         return t >= b.len() || matches!(b[t], b')' | b'|' | b'\n' | b';' | b'`');
     }
-    word_at(b, k, b"tr")
-        || word_at(b, k, b"head")
-        || word_at(b, k, b"tail")
-        || word_at(b, k, b"cut")
-        || word_at(b, k, b"base64")
-        || word_at(b, k, b"grep")
-        || word_at(b, k, b"sort")
-        || word_at(b, k, b"uniq")
-        || word_at(b, k, b"echo")
-        || word_at(b, k, b"printf")
+    // Each reading its input alone, no file (hostile review 30: `| head /tmp/pw`,
+    // `| tr -d x < /tmp/pw`, `| grep -f /tmp/pw`): the operands a tool takes besides
+    // files, and its flags that take a value.
+    if word_at(b, k, b"tr") {
+        return stage_reads_input(b, k + 2, 2, b"", b"");
+    }
+    if word_at(b, k, b"head") || word_at(b, k, b"tail") {
+        return stage_reads_input(b, k + 4, 0, b"nc", b"");
+    }
+    if word_at(b, k, b"cut") {
+        return stage_reads_input(b, k + 3, 0, b"dfcb", b"");
+    }
+    if word_at(b, k, b"base64") {
+        return stage_reads_input(b, k + 6, 0, b"w", b"");
+    }
+    if word_at(b, k, b"grep") {
+        return stage_reads_input(b, k + 4, 1, b"emABC", b"frRd");
+    }
+    if word_at(b, k, b"sort") {
+        return stage_reads_input(b, k + 4, 0, b"ktST", b"");
+    }
+    if word_at(b, k, b"uniq") {
+        return stage_reads_input(b, k + 4, 0, b"fsw", b"");
+    }
+    word_at(b, k, b"echo") || word_at(b, k, b"printf")
+}
+
+/// Whether the stage whose words follow `s` (after the tool's name) reads only its input
+/// (hostile review 30): no redirection of its input but a here-string (`< FILE`, `<(…)`),
+/// none of its short flags in `files` nor a long flag that names a file to read (`grep -f`,
+/// `--file`, `grep -r`, `--recursive`, `--files0-from`), and at most `operands` operands (a
+/// pattern, a script, the sets of `tr`), one fewer for each `-e` (a pattern given by a
+/// flag); `valued` are its short flags that take the word after them (`head -n 1`). Words
+/// are read with their quotes ([`shell_word_end`]).
+const fn stage_reads_input(b: &[u8], s: usize, operands: u8, valued: &[u8], files: &[u8]) -> bool {
+    let mut left = operands;
+    let mut k = s;
+    let mut value = false;
+    loop {
+        let ws = skip_blanks(b, k);
+        if ws >= b.len() || matches!(b[ws], b'|' | b')' | b'`' | b';' | b'&' | b'\n') {
+            return true;
+        }
+        if b[ws] == b'<' || b[ws] == b'>' {
+            if !at_exactly(b, ws, b"<<<") {
+                return false;
+            }
+            // The here-string's word is its input.
+            let t = skip_blanks(b, ws + 3);
+            k = shell_word_end(b, t);
+            if k == t {
+                return false;
+            }
+            continue;
+        }
+        let we = shell_word_end(b, ws);
+        if we == ws {
+            return false;
+        }
+        k = we;
+        if value {
+            value = false;
+            continue;
+        }
+        let q = skip_quotes(b, ws);
+        if q + 1 < we && b[q] == b'-' {
+            let f = b[q + 1];
+            if f == b'-' {
+                if range_holds(b, q, we, b"file") || range_holds(b, q, we, b"recursive") {
+                    return false;
+                }
+                continue;
+            }
+            // Each letter of a cluster.
+            let mut c = q + 1;
+            while c < we {
+                let mut x = 0;
+                while x < files.len() {
+                    if files[x] == b[c] {
+                        return false;
+                    }
+                    x += 1;
+                }
+                c += 1;
+            }
+            if f == b'e' && q + 2 == we && left > 0 {
+                left -= 1;
+            }
+            // A flag alone that takes the next word (`-n 1`).
+            if q + 2 == we {
+                let mut v = 0;
+                while v < valued.len() {
+                    if valued[v] == f {
+                        value = true;
+                    }
+                    v += 1;
+                }
+            }
+            continue;
+        }
+        if left == 0 {
+            return false;
+        }
+        left -= 1;
+    }
 }
 
 /// Whether the stage at `k` prints only what it reads, as far as `jq` goes: not `jq` given
@@ -15261,10 +15356,12 @@ const fn fetching_command(b: &[u8], k: usize) -> bool {
         return false;
     }
     if k < b.len() && b[k] == b'a' && word_at(b, k, b"aws") {
-        return aws_fetches(b, k + 3, e)
-            && !(query != 0
-                && at_exactly(b, query, b"--query")
-                && query_writes_text(b, query + 7, e));
+        let query = if query != 0 && at_exactly(b, query, b"--query") {
+            query + 7
+        } else {
+            0
+        };
+        return aws_fetches(b, k + 3, e, query) && !(query != 0 && query_writes_text(b, query, e));
     }
     if word_at(b, k, b"curl") || word_at(b, k, b"wget") {
         // Not a local file in any spelling (`file:`, `"fi"le:`, `--proto-default file`), a
@@ -15376,7 +15473,7 @@ const fn fetching_command(b: &[u8], k: usize) -> bool {
 /// parameter the script may write itself ([`parameter_written_in_script`]). Global options before the service are skipped (`--region R`, `--profile P`,
 /// `--output text`). (Its last `--query` is read by [`fetching_command`]:
 /// [`query_writes_text`].)
-const fn aws_fetches(b: &[u8], s: usize, e: usize) -> bool {
+const fn aws_fetches(b: &[u8], s: usize, e: usize, query: usize) -> bool {
     let mut j = skip_blanks(b, s);
     loop {
         if j >= e {
@@ -15401,24 +15498,94 @@ const fn aws_fetches(b: &[u8], s: usize, e: usize) -> bool {
     }
     let service = j;
     let op = skip_blanks(b, next_word(b, service).1);
+    // What follows the command: another stage of its pipeline (`| jq …`), or none.
+    let piped = e + 1 < b.len() && b[e] == b'|' && b[e + 1] != b'|';
     if word_at(b, service, b"secretsmanager") {
-        word_at(b, op, b"get-random-password")
-            || word_at(b, op, b"get-secret-value")
-            || word_at(b, op, b"batch-get-secret-value")
+        if word_at(b, op, b"get-random-password") {
+            // Not a password of few characters the script chose (`--password-length 1
+            // --exclude-characters …`).
+            return !range_holds(b, op, e, b"--exclude-char") && !range_holds(b, op, e, b"--password-length");
+        }
+        // The secret's value alone: its other fields name what the script asked for
+        // (`Name`, `ARN`, an error's `SecretId`).
+        word_at(b, op, b"get-secret-value")
+            && selects_field(b, query, e, piped, false)
     } else if word_at(b, service, b"ssm") {
         (word_at(b, op, b"get-parameter")
             || word_at(b, op, b"get-parameters")
             || word_at(b, op, b"get-parameters-by-path"))
+            && selects_field(b, query, e, piped, true)
             && !parameter_written_in_script(b)
     } else if word_at(b, service, b"ecr") || word_at(b, service, b"ecr-public") {
         word_at(b, op, b"get-login-password") || word_at(b, op, b"get-authorization-token")
     } else {
-        word_at(b, service, b"sts")
-            || (word_at(b, service, b"rds") && word_at(b, op, b"generate-db-auth-token"))
-            || (word_at(b, service, b"redshift") && word_at(b, op, b"get-cluster-credentials"))
-            || (word_at(b, service, b"eks") && word_at(b, op, b"get-token"))
+        // A token of RDS is a signed URL that holds the host and the user it was asked for:
+        // used whole only.
+        (word_at(b, service, b"rds") && word_at(b, op, b"generate-db-auth-token") && !piped)
             || (word_at(b, service, b"codeartifact") && word_at(b, op, b"get-authorization-token"))
             || (word_at(b, service, b"kms") && word_at(b, op, b"generate-random"))
+    }
+}
+
+/// Whether the AWS CLI's `--query` (its value at `query`, 0 when none) or the `jq` stage
+/// after it (`piped`) selects the value of a store of secrets alone (hostile review 30:
+/// `--query InvalidParameters[0]` printed the name asked for, and the other fields name it
+/// too): for Secrets Manager (`ssm` false) the query `SecretString` or `SecretBinary`, or a
+/// program that starts `.SecretString` then ends or pipes it on; for Systems Manager a query
+/// that starts `Parameter` and ends `.Value` (`Parameter.Value`, `Parameters[*].Value`), or
+/// a program that starts `.Parameter.Value` then ends or pipes it on. With neither, the
+/// whole output (the value with the other fields) is used as it is.
+const fn selects_field(b: &[u8], query: usize, e: usize, piped: bool, ssm: bool) -> bool {
+    if query != 0 {
+        let v = if query < e && b[query] == b'=' {
+            query + 1
+        } else {
+            skip_blanks(b, query)
+        };
+        let s = skip_quotes(b, v);
+        let mut f = shell_word_end(b, v);
+        while f > s && matches!(b[f - 1], b'"' | b'\'') {
+            f -= 1;
+        }
+        return if ssm {
+            at_exactly(b, s, b"Parameter") && f >= s + 15 && at_exactly(b, f - 6, b".Value")
+        } else {
+            (f == s + 12 && at_exactly(b, s, b"SecretString"))
+                || (f == s + 12 && at_exactly(b, s, b"SecretBinary"))
+        };
+    }
+    // The whole output, fields and all, holds the value too: no stage picks another field.
+    if !piped {
+        return true;
+    }
+    let t = skip_blanks(b, e + 1);
+    if !word_at(b, t, b"jq") {
+        return false;
+    }
+    // The program: the first word after its flags.
+    let mut w = t + 2;
+    loop {
+        let ws = skip_blanks(b, w);
+        if ws >= b.len() || matches!(b[ws], b'|' | b')' | b'\n' | b';') {
+            return false;
+        }
+        let we = shell_word_end(b, ws);
+        if we == ws {
+            return false;
+        }
+        let q = skip_quotes(b, ws);
+        if b[q] != b'-' {
+            let field: &[u8] = if ssm { b".Parameter.Value" } else { b".SecretString" };
+            if !at_exactly(b, q, field) {
+                return false;
+            }
+            let mut r = q + field.len();
+            while r < we && b[r] == b' ' {
+                r += 1;
+            }
+            return r >= we || matches!(b[r], b'|' | b'"' | b'\'');
+        }
+        w = we;
     }
 }
 
@@ -15488,6 +15655,10 @@ const fn query_writes_text(b: &[u8], v: usize, e: usize) -> bool {
         } else {
             seen = x;
         }
+        // An expansion makes the query at boot (`--query "$Q"`): not read.
+        if quote != b'\'' && (x == b'$' || x == b'`') {
+            return true;
+        }
         if (seen == b'?' && last == b'[') || (seen == b'[' && depth > 0) {
             depth += 1;
         } else if seen == b']' && depth > 0 {
@@ -15504,14 +15675,20 @@ const fn query_writes_text(b: &[u8], v: usize, e: usize) -> bool {
 }
 
 /// Whether a redirection in `b[s..e]` may send a command's errors to its output: its error
-/// stream given anything but `/dev/null` (`2>/dev/stdout`, `2>/dev/fd/1`, `2>&1`, `&>FILE`,
-/// a file that may be a link to one of them).
+/// stream given anything but `/dev/null`, in any spelling of the redirection (`2>`, `2>>`,
+/// `2>|`, `2<>`, `&>`, `&>>`; hostile review 30: `2<>/dev/stdout`), to a descriptor
+/// (`2>&1`), a path of one (`/dev/stdout`, `/proc/self/fd/1`) or a file that may be a link
+/// to one.
 const fn errors_to_output(b: &[u8], s: usize, e: usize) -> bool {
     let mut j = s;
-    while j < e {
-        if b[j] == b'>' && j > s && (b[j - 1] == b'2' || b[j - 1] == b'&') {
+    while j + 1 < e {
+        let errors = (b[j] == b'2'
+            && (j == 0 || !name_byte(b[j - 1]))
+            && (b[j + 1] == b'>' || (b[j + 1] == b'<' && j + 2 < e && b[j + 2] == b'>')))
+            || (b[j] == b'&' && b[j + 1] == b'>');
+        if errors {
             let mut t = j + 1;
-            if t < e && b[t] == b'>' {
+            while t < e && matches!(b[t], b'<' | b'>' | b'|') {
                 t += 1;
             }
             let t = skip_blanks(b, t);
@@ -16041,19 +16218,13 @@ const fn fetching_function(b: &[u8], w: usize) -> bool {
                 // at the call (`$(f 2>&1)`, `f |& …`), or for the whole function (`f() { …;
                 // } 2>&1`).
                 let mut c = w + len;
-                while c < b.len() && !matches!(b[c], b')' | b';' | b'\n' | b'`') {
-                    if (b[c] == b'>'
-                        && c + 1 < b.len()
-                        && (b[c + 1] == b'&' || errors_to_output(b, c - 1, c + 1)))
-                        || (b[c] == b'&' && c + 1 < b.len() && b[c + 1] == b'>')
-                        || (b[c] == b'|' && c + 1 < b.len() && b[c + 1] == b'&')
-                    {
-                        return false;
-                    }
-                    if b[c] == b'|' {
-                        break;
-                    }
+                while c < b.len() && !matches!(b[c], b')' | b';' | b'\n' | b'`' | b'|') {
                     c += 1;
+                }
+                if (c + 1 < b.len() && b[c] == b'|' && b[c + 1] == b'&')
+                    || errors_to_output(b, w + len, c)
+                {
+                    return false;
                 }
                 // Nor a use inside the function's own body (a call of itself, which the
                 // trace would follow without end).
@@ -16180,7 +16351,9 @@ const fn fetch_statement_end(b: &[u8], mut j: usize, w: usize, fed: bool) -> usi
             if j + 1 < w && b[j + 1] == b'|' {
                 return j + 2;
             }
-            if !transform_stage(b, skip_blanks(b, j + 1)) {
+            // (Not `echo` or `printf`, which print their words, not what they are fed.)
+            let next = skip_blanks(b, j + 1);
+            if !transform_stage(b, next) || word_at(b, next, b"echo") || word_at(b, next, b"printf") {
                 return 0;
             }
         } else if matches!(x, b'(' | b')' | b'{' | b'}') {
