@@ -12249,6 +12249,15 @@ const fn aws_endpoint_at(b: &[u8], i: usize) -> bool {
     {
         return false;
     }
+    // The AWS CLI's own names: a word of its own (`endpoint_url`, `--endpoint-url`,
+    // `default.ca_bundle`) or after `AWS_`; not another program's (`METRICS_ENDPOINT_URL`,
+    // `REQUESTS_CA_BUNDLE`).
+    if i > 0
+        && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')
+        && !(i >= 4 && at_ignore_case(b, i - 4, b"aws_"))
+    {
+        return false;
+    }
     // The rest of a service's variable (`AWS_ENDPOINT_URL_SECRETS_MANAGER`), the quote that
     // closes a key (`"endpoint_url": …`), then `=` or `:`, or the next word.
     while k < n && name_byte(b[k]) {
@@ -12316,6 +12325,69 @@ const fn aws_endpoint_at(b: &[u8], i: usize) -> bool {
         || ends_with_ignore_case(b, h, e, b".amazonaws.com.cn"))
 }
 
+/// Whether the text at `i` writes the AWS CLI's configuration where the check cannot read
+/// what it sets (hostile review 30: `printf 'endpoint_%s = …' url > ~/.aws/config`, `aws
+/// configure set $K …` with `K=endpoint_url`): a file `.aws/config` (or `.aws/credentials`)
+/// written on its line (`>`, `tee`, `cp`, `mv`, `install`, `ln`, `dd`), `AWS_CONFIG_FILE`
+/// given a value, or `aws configure set` of a name made at boot. (`aws configure set region
+/// …` of a written name is read by [`aws_endpoint_at`].)
+const fn aws_configuration_written_at(b: &[u8], i: usize) -> bool {
+    let n = b.len();
+    if b[i] == b'.' {
+        if !(at_exactly(b, i, b".aws/config") || at_exactly(b, i, b".aws/credentials")) {
+            return false;
+        }
+        let mut p = i;
+        while p > 0 && b[p - 1] != b'\n' {
+            p -= 1;
+        }
+        let mut x = p;
+        while x < i {
+            let start = x == p || matches!(b[x - 1], b' ' | b'\t' | b';' | b'|' | b'&');
+            if b[x] == b'>'
+                || (start
+                    && (at_exactly(b, x, b"tee ")
+                        || at_exactly(b, x, b"cp ")
+                        || at_exactly(b, x, b"mv ")
+                        || at_exactly(b, x, b"install ")
+                        || at_exactly(b, x, b"ln ")
+                        || at_exactly(b, x, b"dd ")))
+            {
+                return !in_comment(b, i);
+            }
+            x += 1;
+        }
+        return false;
+    }
+    if b[i] == b'_' {
+        if !(at_ignore_case(b, i, b"_config_file") && at_ignore_case(b, i - 3, b"aws")) {
+            return false;
+        }
+        let k = i + 12;
+        return k < n && matches!(b[k], b'=' | b'+' | b'[') && !in_comment(b, i);
+    }
+    if !at_exactly(b, i, b"configure set") {
+        return false;
+    }
+    let key = skip_quotes(b, skip_blanks(b, i + 13));
+    key < n && matches!(b[key], b'$' | b'`') && !in_comment(b, i)
+}
+
+/// Whether the flag at `i` gives a Secrets Manager or Systems Manager command its whole input
+/// (`--cli-input-json`, `--cli-input-yaml`; AWS CLI User Guide, "Loading parameters from a
+/// file"): a `SecretString` or a parameter's `Value` the check cannot read, which the script
+/// may then read back as if fetched (hostile review 30).
+const fn cli_input_to_store_at(b: &[u8], i: usize) -> bool {
+    if !at_exactly(b, i, b"--cli-input-") {
+        return false;
+    }
+    let mut p = i;
+    while p > 0 && b[p - 1] != b'\n' {
+        p -= 1;
+    }
+    (range_holds(b, p, i, b"secretsmanager") || range_holds(b, p, i, b"ssm ")) && !in_comment(b, i)
+}
+
 /// Whether `b[s..e]` ends with `tail` (in lower case), in any case.
 const fn ends_with_ignore_case(b: &[u8], s: usize, e: usize, tail: &[u8]) -> bool {
     e >= s + tail.len() && at_ignore_case(b, e - tail.len(), tail)
@@ -12323,7 +12395,7 @@ const fn ends_with_ignore_case(b: &[u8], s: usize, e: usize, tail: &[u8]) -> boo
 
 /// The refusal of an AWS CLI (or SDK) pointed at a server that is not AWS's own, or whose
 /// TLS certificate it does not check (hostile review 30): [`aws_endpoint_at`].
-const AWS_ENDPOINT: &str = "user data may point the AWS CLI only at AWS's own endpoints, over TLS it checks: no endpoint but `https://….amazonaws.com` (`--endpoint-url`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, `endpoint_url` in a configuration file or an SDK's call, a value the check cannot read, `$EP`), no other certificate authority (`--ca-bundle`, `AWS_CA_BUNDLE`, `ca_bundle`) and no `--no-verify-ssl`: a server of the script's own, on the instance or elsewhere, could answer `aws secretsmanager get-secret-value` with a password written in the text, which would then pass for a fetched one, and data would leave without checked encryption in transit (HIPAA 45 CFR §164.312(a)(2)(iv), §164.312(d) and §164.312(e)(1), hipaa-stack rule P1); use AWS's names of the service or of its VPC endpoint (`https://vpce-….secretsmanager.REGION.vpce.amazonaws.com`), and the certificate authorities the CLI ships with";
+const AWS_ENDPOINT: &str = "user data may point the AWS CLI only at AWS's own endpoints, over TLS it checks: no endpoint but `https://….amazonaws.com` (`--endpoint-url`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, `endpoint_url` in a configuration file or an SDK's call, a value the check cannot read, `$EP`), no other certificate authority (`--ca-bundle`, `AWS_CA_BUNDLE`, `ca_bundle`), no `--no-verify-ssl`, and no configuration the check cannot read (a file `~/.aws/config` the script writes, `AWS_CONFIG_FILE`, `aws configure set $NAME …`): a server of the script's own, on the instance or elsewhere, could answer `aws secretsmanager get-secret-value` with a password written in the text, which would then pass for a fetched one, and data would leave without checked encryption in transit (HIPAA 45 CFR §164.312(a)(2)(iv), §164.312(d) and §164.312(e)(1), hipaa-stack rule P1); use AWS's names of the service or of its VPC endpoint (`https://vpce-….secretsmanager.REGION.vpce.amazonaws.com`), and the certificate authorities the CLI ships with";
 
 const NUL_BYTE: &str = "user data may not hold a NUL byte: bash drops it from the words it reads (`my\\0sql` runs `mysql`, `-\\0p…` is `-p…`), so the check cannot read the words the shell runs, nor whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); remove it";
 /// Why escapes that spell characters are refused.
@@ -15427,7 +15499,13 @@ const fn fetching_command(b: &[u8], k: usize) -> bool {
             && !command_has_flag(b, k + 4, b'K', b"--config")
             && !command_has_flag(b, k + 4, 0, b"--post-data")
             && !command_has_flag(b, k + 4, 0, b"--post-file")
-            && !command_has_flag(b, k + 4, 0, b"--upload-file");
+            && !command_has_flag(b, k + 4, 0, b"--upload-file")
+            // Nor its own diagnostics sent to its output, which name the host asked for
+            // (`--trace-ascii -`, `-v --stderr -`, `--libcurl -`; hostile review 30).
+            && !command_has_flag(b, k + 4, 0, b"--trace")
+            && !command_has_flag(b, k + 4, 0, b"--stderr")
+            && !command_has_flag(b, k + 4, 0, b"--libcurl")
+            && !odd_numeric_host(b, k + 4, e);
     }
     if word_at(b, k, b"openssl") {
         let sub = skip_blanks(b, k + 7);
@@ -15452,7 +15530,7 @@ const fn fetching_command(b: &[u8], k: usize) -> bool {
     }
     // Not `uuidgen --sha1 -N NAME` nor `pwgen -H FILE`, whose output the text decides
     // (hostile review 29).
-    word_at(b, k, b"vault")
+    (word_at(b, k, b"vault") && vault_fetches(b, k + 5, e))
         || (word_at(b, k, b"pwgen") && !command_has_flag(b, k + 5, b'H', b"--sha1"))
         || (word_at(b, k, b"uuidgen") && !command_has_flag(b, k + 7, b'N', b"--name"))
         || fetching_function(b, k)
@@ -15504,12 +15582,12 @@ const fn aws_fetches(b: &[u8], s: usize, e: usize, query: usize) -> bool {
         if word_at(b, op, b"get-random-password") {
             // Not a password of few characters the script chose (`--password-length 1
             // --exclude-characters …`).
-            return !range_holds(b, op, e, b"--exclude-char") && !range_holds(b, op, e, b"--password-length");
+            return !range_holds(b, op, e, b"--exclude-char")
+                && !range_holds(b, op, e, b"--password-length");
         }
         // The secret's value alone: its other fields name what the script asked for
         // (`Name`, `ARN`, an error's `SecretId`).
-        word_at(b, op, b"get-secret-value")
-            && selects_field(b, query, e, piped, false)
+        word_at(b, op, b"get-secret-value") && selects_field(b, query, e, piped, false)
     } else if word_at(b, service, b"ssm") {
         (word_at(b, op, b"get-parameter")
             || word_at(b, op, b"get-parameters")
@@ -15550,8 +15628,7 @@ const fn selects_field(b: &[u8], query: usize, e: usize, piped: bool, ssm: bool)
         return if ssm {
             at_exactly(b, s, b"Parameter") && f >= s + 15 && at_exactly(b, f - 6, b".Value")
         } else {
-            (f == s + 12 && at_exactly(b, s, b"SecretString"))
-                || (f == s + 12 && at_exactly(b, s, b"SecretBinary"))
+            f == s + 12 && (at_exactly(b, s, b"SecretString") || at_exactly(b, s, b"SecretBinary"))
         };
     }
     // The whole output, fields and all, holds the value too: no stage picks another field.
@@ -15575,7 +15652,11 @@ const fn selects_field(b: &[u8], query: usize, e: usize, piped: bool, ssm: bool)
         }
         let q = skip_quotes(b, ws);
         if b[q] != b'-' {
-            let field: &[u8] = if ssm { b".Parameter.Value" } else { b".SecretString" };
+            let field: &[u8] = if ssm {
+                b".Parameter.Value"
+            } else {
+                b".SecretString"
+            };
             if !at_exactly(b, q, field) {
                 return false;
             }
@@ -15672,6 +15753,164 @@ const fn query_writes_text(b: &[u8], v: usize, e: usize) -> bool {
         j += 1;
     }
     false
+}
+
+/// Whether a word of the command `b[s..e]` names a host by a number that is not a plain
+/// dotted quad (hostile review 30: `http://0:8000`, `2130706433`, `0177.0.0.1` and
+/// `0x7f000001` all reach the instance itself, which `127.` does not spell): a host, after
+/// a scheme's `://` or at a word's start, that starts with a digit and holds only digits,
+/// dots, `x` and the letters of hexadecimal, but is not four decimal parts of at most 255
+/// without a leading zero; not the number after a flag of curl's or wget's that takes one
+/// (`--retry 3`, `-m 10`, `--tries 5`), nor one inside quoted text (a header).
+const fn odd_numeric_host(b: &[u8], s: usize, e: usize) -> bool {
+    let mut j = s;
+    // The quote open at `j` (0: none), and whether the last word was a flag (whose value a
+    // number may be: `--retry 3`).
+    let mut quote = 0u8;
+    let mut flag = false;
+    while j < e {
+        let x = b[j];
+        let word = j == s || matches!(b[j - 1], b' ' | b'\t');
+        if word && quote == 0 && x != b'"' && x != b'\'' {
+            let was = flag;
+            // A flag of curl's that takes a number (curl(1)).
+            flag = x == b'-'
+                && (at_exactly(b, j, b"-m ")
+                    || at_exactly(b, j, b"-y ")
+                    || at_exactly(b, j, b"-Y ")
+                    || at_exactly(b, j, b"--max-time")
+                    || at_exactly(b, j, b"--retry")
+                    || at_exactly(b, j, b"--connect-timeout")
+                    || at_exactly(b, j, b"--limit-rate")
+                    || at_exactly(b, j, b"--speed-")
+                    || at_exactly(b, j, b"--max-filesize")
+                    || at_exactly(b, j, b"--keepalive-time")
+                    || at_exactly(b, j, b"--expect100-timeout")
+                    || at_exactly(b, j, b"--tries")
+                    || at_exactly(b, j, b"--timeout")
+                    || at_exactly(b, j, b"-T ")
+                    || at_exactly(b, j, b"-t "));
+            if was && x.is_ascii_digit() {
+                j += 1;
+                continue;
+            }
+        }
+        // A quote that opens a word may hold a URL (`"http://0:8000/"`); others hold text.
+        let opens = quote == 0 && (x == b'"' || x == b'\'');
+        if opens {
+            quote = x;
+            j += 1;
+            continue;
+        }
+        if quote != 0 && x == quote {
+            quote = 0;
+            j += 1;
+            continue;
+        }
+        let start = (quote == 0 && word)
+            || (j > s
+                && quote != 0
+                && b[j - 1] == quote
+                && (j - 1 == s || matches!(b[j - 2], b' ' | b'\t')))
+            || (j >= 3 && b[j - 1] == b'/' && b[j - 2] == b'/' && b[j - 3] == b':');
+        if start && b[j].is_ascii_digit() {
+            let mut h = j;
+            let mut numeric = true;
+            while h < e
+                && !matches!(
+                    b[h],
+                    b'/' | b':' | b'?' | b'#' | b'"' | b'\'' | b' ' | b'\t' | b')'
+                )
+            {
+                if !(b[h].is_ascii_hexdigit() || b[h] == b'.' || b[h] == b'x' || b[h] == b'X') {
+                    numeric = false;
+                }
+                h += 1;
+            }
+            if numeric {
+                // Four decimal parts of at most 255, no leading zero.
+                let mut parts = 0;
+                let mut p = j;
+                let mut plain = true;
+                while p <= h && plain {
+                    let mut q = p;
+                    let mut value = 0u32;
+                    while q < h && b[q].is_ascii_digit() && value < 1000 {
+                        value = value * 10 + (b[q] - b'0') as u32;
+                        q += 1;
+                    }
+                    plain = q > p
+                        && q - p <= 3
+                        && value <= 255
+                        && !(b[p] == b'0' && q - p > 1)
+                        && (q == h || b[q] == b'.');
+                    parts += 1;
+                    p = q + 1;
+                }
+                if !(plain && parts == 4) {
+                    return true;
+                }
+            }
+            j = h;
+            continue;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the Vault command whose words are `b[s..e]` (after `vault`) reads a secret the
+/// script did not write (hostile review 30: `vault kv put secret/app v=hunter2` then `vault kv
+/// get`; `VAULT_ADDR=http://127.0.0.1:8200`, a server of the script's own): `vault kv get`
+/// or `vault read`, in a script that writes no secret to Vault (`kv put`, `kv patch`,
+/// `write`) and names its server (`VAULT_ADDR`, `-address`) only over `https://` and not by
+/// a loopback name (Vault CLI documentation, "kv get", "read", "VAULT_ADDR").
+const fn vault_fetches(b: &[u8], s: usize, e: usize) -> bool {
+    let mut j = skip_blanks(b, s);
+    while j < e && b[skip_quotes(b, j)] == b'-' {
+        j = skip_blanks(b, next_word(b, j).1);
+    }
+    if !((word_at(b, j, b"kv") && word_at(b, skip_blanks(b, j + 2), b"get"))
+        || word_at(b, j, b"read"))
+    {
+        return false;
+    }
+    let mut x = 0;
+    let n = b.len();
+    while x + 6 < n {
+        let c = b[x];
+        if (c == b'k' && (at_exactly(b, x, b"kv put") || at_exactly(b, x, b"kv patch")))
+            || (c == b'w'
+                && at_exactly(b, x, b"write")
+                && x > 0
+                && matches!(b[x - 1], b' ' | b'\t'))
+        {
+            return false;
+        }
+        if (c == b'V' && at_exactly(b, x, b"VAULT_ADDR"))
+            || (c == b'-' && at_exactly(b, x, b"-address"))
+        {
+            let mut v = x + if c == b'V' { 10 } else { 8 };
+            while v < n && matches!(b[v], b'=' | b' ' | b'\t' | b'"' | b'\'') {
+                v += 1;
+            }
+            let mut f = v;
+            while f < n && !matches!(b[f], b' ' | b'\t' | b'\n' | b'"' | b'\'' | b';') {
+                f += 1;
+            }
+            if f > v
+                && (!at_ignore_case(b, v, b"https://")
+                    || range_holds(b, v, f, b"localhost")
+                    || range_holds(b, v, f, b"127.")
+                    || range_holds(b, v, f, b"[::")
+                    || odd_numeric_host(b, v + 8, f))
+            {
+                return false;
+            }
+        }
+        x += 1;
+    }
+    true
 }
 
 /// Whether a redirection in `b[s..e]` may send a command's errors to its output: its error
@@ -16227,11 +16466,44 @@ const fn fetching_function(b: &[u8], w: usize) -> bool {
                     return false;
                 }
                 // Nor a use inside the function's own body (a call of itself, which the
-                // trace would follow without end).
-                return !body_holds(b, j + 1, w) && function_body_fetches(b, j + 1, w);
+                // trace would follow without end), nor one after `unset` or a sourced file
+                // that may define it again or leave a command of its name to run.
+                return !body_holds(b, j + 1, w)
+                    && !redefined_between(b, j + 1, w)
+                    && function_body_fetches(b, j + 1, w);
             }
         }
         k += 1;
+    }
+    false
+}
+
+/// Whether a command between `s` and `w` may define a function again or take it away,
+/// other than a definition the text spells (hostile review 30): `unset` (`unset -f f`, after
+/// which a command of that name on the `PATH` runs), or a file sourced (`. FILE`, `source
+/// FILE`), which may define it.
+const fn redefined_between(b: &[u8], s: usize, w: usize) -> bool {
+    let mut x = s;
+    while x + 1 < w {
+        let start = x == 0
+            || matches!(
+                b[x - 1],
+                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b'{'
+            );
+        if start
+            && ((b[x] == b'u'
+                && at_exactly(b, x, b"unset")
+                && x + 5 < w
+                && matches!(b[x + 5], b' ' | b'\t'))
+                || (b[x] == b's'
+                    && at_exactly(b, x, b"source")
+                    && x + 6 < w
+                    && matches!(b[x + 6], b' ' | b'\t'))
+                || (b[x] == b'.' && matches!(b[x + 1], b' ' | b'\t')))
+        {
+            return true;
+        }
+        x += 1;
     }
     false
 }
@@ -16281,6 +16553,7 @@ const fn body_holds(b: &[u8], s: usize, w: usize) -> bool {
 /// No here-document (whose lines the check does not read here), no group, subshell or
 /// backquote, and the closing brace only where a command may start.
 const fn function_body_fetches(b: &[u8], mut j: usize, w: usize) -> bool {
+    let body = j;
     let mut fetches = false;
     loop {
         while j < w && matches!(b[j], b' ' | b'\t' | b'\n' | b'\r' | b';') {
@@ -16292,6 +16565,13 @@ const fn function_body_fetches(b: &[u8], mut j: usize, w: usize) -> bool {
         if b[j] == b'}' {
             break;
         }
+        // A comment, to its line's end.
+        if b[j] == b'#' {
+            while j < w && b[j] != b'\n' {
+                j += 1;
+            }
+            continue;
+        }
         let end = if fetching_command(b, j) {
             fetches = true;
             fetch_statement_end(b, j, w, false)
@@ -16299,7 +16579,7 @@ const fn function_body_fetches(b: &[u8], mut j: usize, w: usize) -> bool {
             fetches = true;
             fetch_statement_end(b, j, w, true)
         } else {
-            silent_statement_end(b, j, w)
+            silent_statement_end(b, j, w, body)
         };
         if end == 0 {
             return false;
@@ -16353,7 +16633,8 @@ const fn fetch_statement_end(b: &[u8], mut j: usize, w: usize, fed: bool) -> usi
             }
             // (Not `echo` or `printf`, which print their words, not what they are fed.)
             let next = skip_blanks(b, j + 1);
-            if !transform_stage(b, next) || word_at(b, next, b"echo") || word_at(b, next, b"printf") {
+            if !transform_stage(b, next) || word_at(b, next, b"echo") || word_at(b, next, b"printf")
+            {
                 return 0;
             }
         } else if matches!(x, b'(' | b')' | b'{' | b'}') {
@@ -16415,7 +16696,7 @@ const fn fetch_statement_end(b: &[u8], mut j: usize, w: usize, fed: bool) -> usi
 ///   send a fetch to a server of the script's), its value a word of no command expansion
 ///   other than one that fetches ([`substitution_fetches`]) and arithmetic (`n=$((n+1))`);
 /// - `echo` or `printf` whose output is sent to the errors (`>&2` or `1>&2` last).
-const fn silent_statement_end(b: &[u8], j: usize, w: usize) -> usize {
+const fn silent_statement_end(b: &[u8], j: usize, w: usize, body: usize) -> usize {
     let mut e = j;
     while e < w && !matches!(b[e], b' ' | b'\t' | b';' | b'\n' | b'&' | b'|' | b'}') {
         e += 1;
@@ -16427,8 +16708,29 @@ const fn silent_statement_end(b: &[u8], j: usize, w: usize) -> usize {
                 || at_exactly(b, j, b"then")
                 || at_exactly(b, j, b"else")))
         || (len == 5 && (at_exactly(b, j, b"until") || at_exactly(b, j, b"while")))
+        || (len == 1 && b[j] == b'!')
     {
         return e;
+    }
+    // `for NAME in WORDS` of a retry loop: a name in lower case given plain words (`for i in
+    // 1 2 3`), which print nothing.
+    if len == 3 && at_exactly(b, j, b"for") {
+        let ns = skip_blanks(b, e);
+        let mut t = ns;
+        while t < w && (b[t].is_ascii_lowercase() || b[t] == b'_') {
+            t += 1;
+        }
+        if t == ns || !word_at(b, skip_blanks(b, t), b"in") {
+            return 0;
+        }
+        t = skip_blanks(b, t) + 2;
+        while t < w && !matches!(b[t], b';' | b'\n') {
+            if !(b[t].is_ascii_alphanumeric() || matches!(b[t], b' ' | b'\t' | b'-' | b'.')) {
+                return 0;
+            }
+            t += 1;
+        }
+        return statement_end(b, t, w);
     }
     let plain = (len == 6 && at_exactly(b, j, b"return"))
         || (len == 4 && (at_exactly(b, j, b"exit") || at_exactly(b, j, b"true")))
@@ -16447,11 +16749,24 @@ const fn silent_statement_end(b: &[u8], j: usize, w: usize) -> usize {
         || (len == 2 && at_exactly(b, j, b"[["))
         || (len == 4 && at_exactly(b, j, b"test"))
     {
+        let double = len == 2;
         let mut t = e;
         let mut quote = 0u8;
         while t < w {
             let x = b[t];
             if x == b'`' || (x == b'$' && t + 1 < w && b[t + 1] == b'(') {
+                return 0;
+            }
+            // `[[`'s arithmetic comparisons evaluate their operands, which may run a command
+            // in a subscript (`[[ $v -eq 0 ]]` for `v='a[$(…)]'`; `[` compares numbers only).
+            if double
+                && quote == 0
+                && x == b'-'
+                && t + 3 <= w
+                && matches!(b[t + 1], b'e' | b'n' | b'l' | b'g')
+                && matches!(b[t + 2], b'q' | b'e' | b't')
+                && matches!(b[t + 3], b' ' | b'\t')
+            {
                 return 0;
             }
             if quote != 0 {
@@ -16463,6 +16778,37 @@ const fn silent_statement_end(b: &[u8], j: usize, w: usize) -> usize {
             } else if matches!(x, b';' | b'\n' | b'&' | b'|') {
                 break;
             } else if matches!(x, b'<' | b'>' | b'(' | b')' | b'{' | b'}') {
+                return 0;
+            }
+            t += 1;
+        }
+        return statement_end(b, t, w);
+    }
+    // The redirection first (`>&2 echo …`): the same as after it.
+    if (at_exactly(b, j, b">&2 ") || at_exactly(b, j, b"1>&2 ")) && {
+        let c = skip_blanks(b, j + if b[j] == b'1' { 4 } else { 3 });
+        word_at(b, c, b"echo") || word_at(b, c, b"printf")
+    } {
+        let mut t = j + 4;
+        let mut quote = 0u8;
+        while t < w {
+            let x = b[t];
+            if x == b'`' || (x == b'$' && t + 1 < w && b[t + 1] == b'(') {
+                return 0;
+            }
+            if quote != 0 {
+                if x == quote {
+                    quote = 0;
+                } else if x == b'\\' && quote == b'"' {
+                    t += 1;
+                }
+            } else if x == b'\\' {
+                t += 1;
+            } else if x == b'"' || x == b'\'' {
+                quote = x;
+            } else if matches!(x, b';' | b'\n' | b'|' | b'&' | b'}') {
+                break;
+            } else if matches!(x, b'<' | b'>' | b'(' | b')' | b'{') {
                 return 0;
             }
             t += 1;
@@ -16507,11 +16853,13 @@ const fn silent_statement_end(b: &[u8], j: usize, w: usize) -> usize {
         while r > e && matches!(b[r - 1], b' ' | b'\t') {
             r -= 1;
         }
-        let to_errors = last != 0
-            && r == last + 3
-            && b[last + 1] == b'&'
-            && b[last + 2] == b'2'
+        let before = last != 0
             && (b[last - 1] == b' ' || (b[last - 1] == b'1' && last >= 2 && b[last - 2] == b' '));
+        let target = skip_blanks(b, last + 1);
+        let to_errors = last != 0
+            && before
+            && ((r == last + 3 && b[last + 1] == b'&' && b[last + 2] == b'2')
+                || (r == target + 11 && at_exactly(b, target, b"/dev/stderr")));
         return if to_errors { statement_end(b, t, w) } else { 0 };
     }
     // Declarations and assignments.
@@ -16523,7 +16871,8 @@ const fn silent_statement_end(b: &[u8], j: usize, w: usize) -> usize {
         t = skip_blanks(b, e);
         while t < w && b[t] == b'-' {
             t += 1;
-            while t < w && matches!(b[t], b'r' | b'a' | b'A' | b'i' | b'l' | b'u') {
+            // (Not `-i`, whose values are arithmetic, which runs `a[$(…)]`.)
+            while t < w && matches!(b[t], b'r' | b'a' | b'A' | b'l' | b'u') {
                 t += 1;
             }
             if !(t < w && matches!(b[t], b' ' | b'\t')) {
@@ -16547,7 +16896,7 @@ const fn silent_statement_end(b: &[u8], j: usize, w: usize) -> usize {
             return 0;
         }
         if t < w && b[t] == b'=' {
-            t = assigned_word_end(b, t + 1, w);
+            t = assigned_word_end(b, t + 1, w, body);
             if t == 0 {
                 return 0;
             }
@@ -16566,13 +16915,16 @@ const fn silent_statement_end(b: &[u8], j: usize, w: usize) -> usize {
 /// The end of an assigned value from `j` (after `=`): a word whose quotes are read as the
 /// shell reads them, of no command expansion but arithmetic (`$((n+1))`) and one that
 /// fetches ([`substitution_fetches`]), and no redirection; 0 when it holds another.
-const fn assigned_word_end(b: &[u8], mut j: usize, w: usize) -> usize {
+const fn assigned_word_end(b: &[u8], mut j: usize, w: usize, body: usize) -> usize {
     let mut quote = 0u8;
     while j < w {
         let x = b[j];
         if quote == b'\'' {
             if x == b'\'' {
                 quote = 0;
+            } else if x == b'`' || (x == b'$' && j + 1 < w && b[j + 1] == b'(') {
+                // A command in quotes, which arithmetic would run later (`'a[$(…)]'`).
+                return 0;
             }
             j += 1;
             continue;
@@ -16583,6 +16935,9 @@ const fn assigned_word_end(b: &[u8], mut j: usize, w: usize) -> usize {
         if x == b'$' && j + 1 < w && b[j + 1] == b'(' {
             let arithmetic = j + 2 < w && b[j + 2] == b'(';
             if !arithmetic && !substitution_fetches(b, j, j) {
+                return 0;
+            }
+            if arithmetic && !arithmetic_of_numbers(b, j + 3, w, body) {
                 return 0;
             }
             // To the matching `)`.
@@ -16632,6 +16987,64 @@ const fn assigned_word_end(b: &[u8], mut j: usize, w: usize) -> usize {
         j += 1;
     }
     0
+}
+
+/// Whether the arithmetic from `s` (after `$((`) to its `))` holds only numbers, operators
+/// and names that the function's body (from `body`, before `w`) gives numbers alone
+/// (`local n=0`, `n=$((n+1))`): a name holding text would be evaluated as an expression,
+/// and an array's subscript in it runs commands (`a[$(…)]`, hostile review 30).
+const fn arithmetic_of_numbers(b: &[u8], s: usize, w: usize, body: usize) -> bool {
+    let mut j = s;
+    while j + 1 < w && !(b[j] == b')' && b[j + 1] == b')') {
+        let x = b[j];
+        if x.is_ascii_alphabetic() || x == b'_' {
+            let ns = j;
+            while j < w && name_byte(b[j]) {
+                j += 1;
+            }
+            if !name_numeric_in_body(b, body, w, ns, j) {
+                return false;
+            }
+            continue;
+        }
+        if !(x.is_ascii_digit() || matches!(x, b' ' | b'+' | b'-' | b'*' | b'/' | b'%')) {
+            return false;
+        }
+        j += 1;
+    }
+    j + 1 < w
+}
+
+/// Whether every assignment of the name `b[ns..ne]` in the body `b[body..w]` gives it a
+/// number or arithmetic (`n=0`, `n=$((n+1))`), and one declares it with a number (`local
+/// n=0`).
+const fn name_numeric_in_body(b: &[u8], body: usize, w: usize, ns: usize, ne: usize) -> bool {
+    let len = ne - ns;
+    let mut declared = false;
+    let mut k = body;
+    while k + len < w {
+        if names_equal(b, k, ns, len) && (k == 0 || !name_byte(b[k - 1])) && b[k + len] == b'=' {
+            let v = k + len + 1;
+            if !(v < w && (b[v].is_ascii_digit() || at_exactly(b, v, b"$(("))) {
+                return false;
+            }
+            // In a declaration of its statement (`local id=$1 n=0`).
+            let mut p = k;
+            while p > body && !matches!(b[p - 1], b';' | b'\n' | b'{' | b'&' | b'|') {
+                p -= 1;
+            }
+            let p = skip_blanks(b, p);
+            if b[v].is_ascii_digit()
+                && (at_exactly(b, p, b"local ")
+                    || at_exactly(b, p, b"declare ")
+                    || at_exactly(b, p, b"typeset "))
+            {
+                declared = true;
+            }
+        }
+        k += 1;
+    }
+    declared
 }
 
 /// The end of a statement whose words end at `t`: past blanks, at `;` or a new line (the
@@ -17797,6 +18210,30 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         }
         if c == b'{' && at_ignore_case(b, i, b"{{resolve:") {
             return Some(DYNAMIC_REFERENCE);
+        }
+        // The AWS CLI's configuration written by the script, or set by a name made at boot,
+        // and a secret's or parameter's whole input given by `--cli-input-json` (hostile
+        // review 30).
+        if ((c == b'.'
+            && next == b'a'
+            && i + 5 < n
+            && b[i + 2] == b'w'
+            && b[i + 3] == b's'
+            && b[i + 4] == b'/')
+            || (c == b'_' && next == b'c' && i >= 3)
+            || (c == b'c' && next == b'o' && i + 13 < n && b[i + 2] == b'n' && b[i + 3] == b'f'))
+            && aws_configuration_written_at(b, i)
+        {
+            return Some(AWS_ENDPOINT);
+        }
+        if c == b'-'
+            && next == b'-'
+            && i + 12 < n
+            && b[i + 2] == b'c'
+            && b[i + 3] == b'l'
+            && cli_input_to_store_at(b, i)
+        {
+            return Some(COMMAND_PASSWORD);
         }
         // The AWS CLI's endpoint and certificate authority (hostile review 30), by the first
         // letters read, without a call for most bytes.

@@ -7715,3 +7715,351 @@ mod user_data_hostile_review_30 {
         }
     }
 }
+
+/// Hostile review 30, the eleventh probe (a report-only helper that ran every attack through
+/// bash with logging stand-ins, and modelled the AWS CLI's and Vault's answers): every
+/// attack it confirmed, each a script bash runs so that a written `hunter2` reaches a password
+/// flag or reader, is refused but two (boto3 writing a parameter or a secret that the AWS CLI
+/// reads back, left open); and the probe's false refusals that this review fixed.
+mod user_data_hostile_review_30_probe {
+    use super::*;
+
+    #[test]
+    fn probe_attacks_are_refused() {
+        for text in [
+            r#"#!/bin/bash
+# ATTACK: rds generate-db-auth-token (a local presign) prints the --hostname it is given: hunter2 reaches mysql -p
+X=$(aws rds generate-db-auth-token --hostname hunter2 --port 3306 --username app --region us-east-1 | cut -d: -f1)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: ssm get-parameters lists unknown names in InvalidParameters: the --names value hunter2 reaches mysql -p
+X=$(aws ssm get-parameters --names hunter2 --query 'InvalidParameters[0]' --output text)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: batch-get-secret-value lists unknown ids in Errors[].SecretId: hunter2 reaches mysql -p
+X=$(aws secretsmanager batch-get-secret-value --secret-id-list hunter2 --query 'Errors[0].SecretId' --output text)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: --query "$Q" with Q holding a JMESPath raw literal 'hunter2': the literal reaches mysql -p
+Q="'hunter2'"
+X=$(aws secretsmanager get-secret-value --secret-id db --query "$Q" --output text)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: rds generate-db-auth-token echoes --username; grep -o picks hunter2, which reaches mysql -p
+X=$(aws rds generate-db-auth-token --hostname db --port 3306 --username hunter2 | grep -o hunter2)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: endpoint_url written by printf %s parts into ~/.aws/config; the script's server answers hunter2 to aws, which reaches mysql -p
+# a server of the script's own that answers the AWS CLI's POST
+cat > /tmp/probe12/sm.py <<'PY'
+import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get('Content-Length', 0)))
+        b = b'{"SecretString": "hunter2"}'
+        self.send_response(200); self.send_header('Content-Length', str(len(b))); self.end_headers(); self.wfile.write(b)
+http.server.HTTPServer(('127.0.0.1', 9000), H).serve_forever()
+PY
+(timeout 15 python3 /tmp/probe12/sm.py >/dev/null 2>&1 &)
+mkdir -p ~/.aws
+printf '[default]\nregion = us-east-1\nendpoint_%s = http://127.0.0.1:9000\n' url > ~/.aws/config
+sleep 1
+X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: aws configure set $K with K=endpoint_url; the script's server answers hunter2, which reaches mysql -p
+cat > /tmp/probe12/sm.py <<'PY'
+import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get('Content-Length', 0)))
+        b = b'{"SecretString": "hunter2"}'
+        self.send_response(200); self.send_header('Content-Length', str(len(b))); self.end_headers(); self.wfile.write(b)
+http.server.HTTPServer(('127.0.0.1', 9000), H).serve_forever()
+PY
+(timeout 15 python3 /tmp/probe12/sm.py >/dev/null 2>&1 &)
+K=endpoint_url
+aws configure set $K http://127.0.0.1:9000
+sleep 1
+X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: curl http://0:8000 (loopback) from the script's own http.server serving hunter2: reaches mysql -p
+mkdir -p /tmp/probe12/www && echo hunter2 > /tmp/probe12/www/a.txt
+cd /tmp/probe12/www && (timeout 15 python3 -m http.server 8000 >/dev/null 2>&1 &)
+sleep 2
+X=$(curl -s http://0:8000/a.txt)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: curl http://2130706433:8000 (127.0.0.1 in decimal) from the script's own server: hunter2 reaches mysql -p
+mkdir -p /tmp/probe12/www && echo hunter2 > /tmp/probe12/www/a.txt
+cd /tmp/probe12/www && (timeout 15 python3 -m http.server 8000 >/dev/null 2>&1 &)
+sleep 2
+X=$(curl -s http://2130706433:8000/a.txt)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: curl http://0177.0.0.1:8000 (127.0.0.1 in octal) from the script's own server: hunter2 reaches mysql -p
+mkdir -p /tmp/probe12/www && echo hunter2 > /tmp/probe12/www/a.txt
+cd /tmp/probe12/www && (timeout 15 python3 -m http.server 8000 >/dev/null 2>&1 &)
+sleep 2
+X=$(curl -s http://0177.0.0.1:8000/a.txt)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetching function whose pipeline ends in an echo stage (| echo hunter2): hunter2 reaches mysql -p
+f() { aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | echo hunter2; }
+X=$(f)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetching function whose pipeline ends in a printf stage (| printf hunter2): hunter2 reaches mysql -p
+f() { aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | printf hunter2; }
+X=$(f)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetch piped to tr whose input is redirected from a file the script wrote: hunter2 reaches mysql -p
+echo hunter2 > /tmp/probe12/w.txt
+X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | tr -d q < /tmp/probe12/w.txt)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetch piped to grep given a file the script wrote: hunter2 reaches mysql -p
+echo hunter2 > /tmp/probe12/w.txt
+X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | grep -h 2 /tmp/probe12/w.txt)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetch piped to head given a file the script wrote: hunter2 reaches mysql -p
+echo hunter2 > /tmp/probe12/w.txt
+X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | head -n1 /tmp/probe12/w.txt)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetch piped to sed -n p given a file the script wrote: hunter2 reaches mysql -p
+echo hunter2 > /tmp/probe12/w.txt
+X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | sed -n p /tmp/probe12/w.txt)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetching function whose sort stage reads a file the script wrote: hunter2 reaches mysql -p
+echo hunter2 > /tmp/probe12/w.txt
+f() { aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | sort /tmp/probe12/w.txt; }
+X=$(f)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetching function ending in | echo hunter2, piped into docker login --password-stdin: hunter2 reaches its input
+f() { aws ecr get-login-password | echo hunter2; }
+f | docker login -u AWS --password-stdin 1.dkr.ecr.us-east-1.amazonaws.com
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetch piped to head given a file the script wrote; the variable it sets is echoed into chpasswd, so the written user line reaches its input
+echo root:hunter2 > /tmp/probe12/w.txt
+T=$(aws sts get-caller-identity | head -n1 /tmp/probe12/w.txt)
+echo "$T" | chpasswd
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetch piped to head given a file the script wrote; the variable it sets is given to sshpass, so the written hunter2 reaches it
+echo hunter2 > /tmp/probe12/w.txt
+T=$(aws secretsmanager get-secret-value --secret-id x --output text | head -n1 /tmp/probe12/w.txt)
+sshpass -p "$T" ssh u@h true
+"#,
+            r#"#!/bin/bash
+# ATTACK: a fetching function whose pipeline ends in a printf stage printing hunter2, used in the user:password of curl: hunter2 reaches curl
+f() { aws secretsmanager get-secret-value --secret-id x --query SecretString --output text | printf hunter2; }
+curl -u "admin:$(f)" https://example.com/api
+"#,
+            r#"#!/bin/bash
+# ATTACK: get-random-password of length 1 with all but one character excluded, seven times: hunter2 reaches mysql -p
+g() { aws secretsmanager get-random-password --password-length 1 --no-require-each-included-type --exclude-punctuation --exclude-uppercase --exclude-characters "$1" --query RandomPassword --output text; }
+A=$(g abcdefgijklmnopqrstuvwxyz0123456789)
+B=$(g abcdefghijklmnopqrstvwxyz0123456789)
+C=$(g abcdefghijklmopqrstuvwxyz0123456789)
+D=$(g abcdefghijklmnopqrsuvwxyz0123456789)
+E=$(g abcdfghijklmnopqrstuvwxyz0123456789)
+F=$(g abcdefghijklmnopqstuvwxyz0123456789)
+G=$(g abcdefghijklmnopqrstuvwxyz013456789)
+mysql -u app -p"$A$B$C$D$E$F$G" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: sts assume-role echoes --role-session-name in AssumedRoleUser.Arn; cut picks hunter2, which reaches mysql -p
+X=$(aws sts assume-role --role-arn arn:aws:iam::123456789012:role/app --role-session-name hunter2 --query AssumedRoleUser.Arn --output text | cut -d/ -f3)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetching function: local x=$(( $(echo hunter2 > /proc/$p/fd/1) )) writes to the function's output: reaches mysql -p
+f() { local p=$BASHPID; local x=$(( $(echo hunter2 > /proc/$p/fd/1; echo 0) )); aws secretsmanager get-secret-value --secret-id none --query SecretString --output text 2>/dev/null; }
+X=$(f)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetching function: local -i x='a[$(echo hunter2 > …)]' runs the substitution on assignment: reaches mysql -p
+f() { local p=$BASHPID; local -i x='a[$(echo hunter2 > /proc/$p/fd/1)]'; aws secretsmanager get-secret-value --secret-id none --query SecretString --output text 2>/dev/null; }
+X=$(f)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetching function: [[ $v -eq 0 ]] evaluates v='a[$(echo hunter2 > …)]': hunter2 reaches mysql -p
+f() { local p=$BASHPID v='a[$(echo hunter2 > /proc/$p/fd/1)]'; [[ $v -eq 0 ]]; aws secretsmanager get-secret-value --secret-id none --query SecretString --output text 2>/dev/null; }
+X=$(f)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: call $(f 2<>/dev/stdout) sends the function's stderr (echo hunter2 >&2) to its output: reaches mysql -p
+f() { aws secretsmanager get-secret-value --secret-id none --query SecretString --output text 2>/dev/null; echo hunter2 >&2; }
+X=$(f 2<>/dev/stdout)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: aws … hunter2 2<>/dev/stdout: the CLI's 'Unknown options: hunter2' error goes to the output; grep -o picks it for mysql -p
+X=$(aws secretsmanager get-secret-value --secret-id db hunter2 2<>/dev/stdout | grep -o hunter2)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: secretsmanager put-secret-value --cli-input-json file://… (SecretString hunter2), then get-secret-value: reaches mysql -p
+echo '{"SecretId": "app", "SecretString": "hunter2"}' > /tmp/probe12/in.json
+aws secretsmanager put-secret-value --cli-input-json file:///tmp/probe12/in.json
+X=$(aws secretsmanager get-secret-value --secret-id app --query SecretString --output text)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: the fetching function is redefined by sourcing a file printf wrote, whose body prints hunter2: hunter2 reaches mysql
+f() { aws secretsmanager get-secret-value --secret-id db --query SecretString --output text; }
+printf '%s() { echo hunter2; }\n' f > /tmp/probe12/lib.sh
+. /tmp/probe12/lib.sh
+X=$(f)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: unset -f f, then $(f) runs a PATH command f the script wrote (echo hunter2): reaches mysql -p
+f() { aws secretsmanager get-secret-value --secret-id db --query SecretString --output text; }
+mkdir -p /tmp/probe12/xbin && printf '#!/bin/sh\necho hunter2\n' > /tmp/probe12/xbin/f && chmod +x /tmp/probe12/xbin/f
+export PATH=/tmp/probe12/xbin:$PATH
+unset -f f
+X=$(f)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: curl --trace-ascii - prints 'Could not resolve host: hunter2.invalid'; grep -o picks hunter2 for mysql -p
+X=$(curl -s --trace-ascii - http://hunter2.invalid/ | grep -o hunter2 | head -n1)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: curl -v --stderr - sends its verbose log (naming the host hunter2.invalid) to the output; grep -o picks it for mysql -p
+X=$(curl -sv --stderr - https://hunter2.invalid/ | grep -o hunter2 | head -n1)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: VAULT_ADDR=http://127.0.0.1:8200, the script's own server answering kv get with hunter2: reaches mysql -p
+mkdir -p /tmp/probe12/www/v1/secret/data /tmp/probe12/www/v1/sys/internal/ui/mounts/secret
+echo '{"data": {"path": "secret/", "type": "kv", "options": {"version": "2"}, "data": {"v": "hunter2"}, "metadata": {"version": 1}}}' | tee /tmp/probe12/www/v1/secret/data/db > /tmp/probe12/www/v1/sys/internal/ui/mounts/secret/db
+cd /tmp/probe12/www && (timeout 15 python3 -m http.server 8200 >/dev/null 2>&1 &)
+sleep 2
+export VAULT_ADDR=http://127.0.0.1:8200
+X=$(vault kv get -field=v secret/db)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: vault kv put secret/app v=hunter2, then vault kv get -field=v: hunter2 reaches mysql -p
+vault kv put secret/app v=hunter2
+X=$(vault kv get -field=v secret/app)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetch piped to jq given a file operand the script wrote: hunter2 reaches mysql -p
+echo '{"v": "hunter2"}' > /tmp/probe12/w.json
+X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r .v /tmp/probe12/w.json)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetch piped to jq -r input_filename of a file named hunter2: the name reaches mysql -p
+mkdir -p /tmp/probe12/d && echo 1 > /tmp/probe12/d/hunter2
+X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r input_filename /tmp/probe12/d/hunter2 | cut -d/ -f5)
+mysql -u app -p"$X" -h db
+"#,
+            r#"#!/bin/bash
+# ATTACK: fetch piped to grep -o -f FILE … FILE of a file the script wrote: hunter2 reaches mysql -p
+echo hunter2 > /tmp/probe12/w.txt
+X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | grep -o -f /tmp/probe12/w.txt -e '' /tmp/probe12/w.txt)
+mysql -u app -p"$X" -h db
+"#,
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn probe_ordinary_scripts_pass() {
+        for text in [
+            r#"#!/bin/bash
+set -euo pipefail
+get_secret() {
+  # the instance role may read prod/*
+  aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text
+}
+DB_PASSWORD=$(get_secret prod/db)
+mysql -h db.internal -u app -p"$DB_PASSWORD" -e 'select 1'
+"#,
+            r#"#!/bin/bash
+set -euo pipefail
+get_secret() {
+  for i in 1 2 3 4 5; do
+    aws secretsmanager get-secret-value --secret-id prod/db --query SecretString --output text && return 0
+    sleep 5
+  done
+  return 1
+}
+DB_PASSWORD=$(get_secret)
+mysql -h db.internal -u app -p"$DB_PASSWORD" -e 'select 1'
+"#,
+            r#"#!/bin/bash
+set -euo pipefail
+get_secret() {
+  if ! aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text; then
+    echo "could not fetch $1" >&2
+    return 1
+  fi
+}
+DB_PASSWORD=$(get_secret prod/db)
+mysql -h db.internal -u app -p"$DB_PASSWORD" -e 'select 1'
+"#,
+            r#"#!/bin/bash
+set -euo pipefail
+get_secret() {
+  echo "fetching secret $1" >/dev/stderr
+  aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text
+}
+DB_PASSWORD=$(get_secret prod/db)
+mysql -h db.internal -u app -p"$DB_PASSWORD" -e 'select 1'
+"#,
+            r#"#!/bin/bash
+set -euo pipefail
+get_secret() {
+  >&2 echo "fetching secret $1"
+  aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text
+}
+DB_PASSWORD=$(get_secret prod/db)
+mysql -h db.internal -u app -p"$DB_PASSWORD" -e 'select 1'
+"#,
+            r#"#!/bin/bash
+set -euo pipefail
+cat >> /etc/myapp/app.env <<'ENV'
+METRICS_ENDPOINT_URL=http://localhost:9090/metrics
+ENV
+systemctl restart myapp
+"#,
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+    }
+}
