@@ -16572,9 +16572,13 @@ const fn function_body_fetches(b: &[u8], mut j: usize, w: usize) -> bool {
             }
             continue;
         }
+        let piped = echo_of_fetched(b, j, w);
         let end = if fetching_command(b, j) {
             fetches = true;
             fetch_statement_end(b, j, w, false)
+        } else if piped != 0 {
+            fetches = true;
+            fetch_statement_end(b, piped, w, false)
         } else if word_at(b, j, b"jq") && jq_stage_fetched(b, j) {
             fetches = true;
             fetch_statement_end(b, j, w, true)
@@ -16591,6 +16595,46 @@ const fn function_body_fetches(b: &[u8], mut j: usize, w: usize) -> bool {
     fetches
         && !(after < b.len()
             && (matches!(b[after], b'>' | b'<' | b'&') || b[after].is_ascii_digit()))
+}
+
+/// Where the pipe is of a statement at `j` that echoes one variable fetched before it into
+/// later stages (`echo "$secret" | jq -r .password`, hostile review 30's false refusal): `echo`,
+/// one expansion alone (`"$s"`, `$s`, `"${s}"`) of a fetched variable, then `|`; 0 otherwise.
+const fn echo_of_fetched(b: &[u8], j: usize, w: usize) -> usize {
+    if !word_at(b, j, b"echo") {
+        return 0;
+    }
+    let v = skip_blanks(b, j + 4);
+    let d = if v < w && b[v] == b'"' { v + 1 } else { v };
+    if !(d + 1 < w && b[d] == b'$' && b[d + 1] != b'(' && variable_fetched(b, d, d)) {
+        return 0;
+    }
+    let mut t = d + 1;
+    let braced = b[t] == b'{';
+    if braced {
+        t += 1;
+    }
+    while t < w && name_byte(b[t]) && b[t] != b'-' {
+        t += 1;
+    }
+    if braced {
+        if !(t < w && b[t] == b'}') {
+            return 0;
+        }
+        t += 1;
+    }
+    if d > v {
+        if !(t < w && b[t] == b'"') {
+            return 0;
+        }
+        t += 1;
+    }
+    let p = skip_blanks(b, t);
+    if p + 1 < w && b[p] == b'|' && b[p + 1] != b'|' {
+        p
+    } else {
+        0
+    }
 }
 
 /// The end of the statement at `j` (the byte after it, at `;`, a new line, `&&` or `||`), a

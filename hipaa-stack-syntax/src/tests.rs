@@ -8062,4 +8062,24 @@ systemctl restart myapp
             assert_eq!(user_data_problem(text), None, "{text}");
         }
     }
+
+    /// A fetched local echoed alone into later stages (the probe's false refusal 02), and the
+    /// nearest attacks: a written local, text mixed in, a stage that prints its own words.
+    #[test]
+    fn echo_of_a_fetched_local_into_jq() {
+        assert_eq!(
+            user_data_problem(
+                "#!/bin/bash\nset -euo pipefail\nget_db_password() {\n  local secret\n  secret=$(aws secretsmanager get-secret-value --secret-id prod/db --query SecretString --output text) || return 1\n  echo \"$secret\" | jq -r .password\n}\nDB_PASSWORD=$(get_db_password)\nmysql -h db.internal -u app -p\"$DB_PASSWORD\" -e 'select 1'\n"
+            ),
+            None
+        );
+        for text in [
+            "f() { local s=hunter2; echo \"$s\" | jq -r .; aws secretsmanager get-secret-value --secret-id x --output text >/dev/null; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { local s; s=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text); echo \"$s hunter2\" | jq -r .; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { local s; s=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text); echo \"$s\" | echo hunter2; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+            "f() { local s; s=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text); echo \"$s\" | jq -rn '\"hunter2\"'; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
 }
