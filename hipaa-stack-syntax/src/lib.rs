@@ -5554,7 +5554,21 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
             }
             let value = skip_quotes(b, eq + 1);
             let end = shell_word_end(b, eq + 1);
-            if value < v && v < end {
+            // (A substitution read by its parentheses too: a `}` inside it, `$(echo } $c)`,
+            // ends the word `shell_word_end` reads.)
+            // Read only when the word does not end at the substitution's close (cheap first:
+            // the budget of const evaluation counts steps).
+            let substitution = value < b.len()
+                && (b[value] == b'`'
+                    || (b[value] == b'$' && value + 1 < b.len() && b[value + 1] == b'('));
+            let closed = end > value
+                && (matches!(b[end - 1], b')' | b'`')
+                    || (end >= 2
+                        && matches!(b[end - 1], b'"' | b'\'')
+                        && matches!(b[end - 2], b')' | b'`')));
+            if value < v
+                && (v < end || (substitution && !closed && substitution_holds(b, value, v)))
+            {
                 // The assignment whose value holds the use (`c=$(echo "$c" | tr a b)`)
                 // reads the value before it: the setter before decides (and reading this
                 // one again would not end).
@@ -12270,16 +12284,31 @@ const fn aws_endpoint_at(b: &[u8], i: usize) -> bool {
     }
     k = skip_blanks(b, skip_quotes(b, k));
     if k >= n || matches!(b[k], b'\n' | b';' | b'|' | b'&' | b')' | b'#') {
-        return false;
+        // No value: only `unset` (`unset AWS_ENDPOINT_URL`); a name given its value by
+        // another setter (`read -r AWS_ENDPOINT_URL < f`, then `export`) is not read.
+        let mut p = i;
+        while p > 0 && !matches!(b[p - 1], b'\n' | b';' | b'|' | b'&') {
+            p -= 1;
+        }
+        return !word_at(b, skip_blanks(b, p), b"unset") && !in_comment(b, i);
     }
     if in_comment(b, i) {
         return false;
     }
     let flag = i > 0 && matches!(b[i - 1], b'-' | b'.');
-    let set = i >= 4
-        && matches!(b[i - 1], b' ' | b'\t')
-        && at_ignore_case(b, i - 4, b"set")
-        && (i == 4 || matches!(b[i - 5], b' ' | b'\t'));
+    // `set`, blanks and perhaps a quote before the name (`configure set  "endpoint_url"`).
+    let mut p = i;
+    while p > 0 && matches!(b[p - 1], b'"' | b'\'') {
+        p -= 1;
+    }
+    let quoted = p;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+        p -= 1;
+    }
+    let set = p < quoted
+        && p >= 3
+        && at_ignore_case(b, p - 3, b"set")
+        && (p == 3 || matches!(b[p - 4], b' ' | b'\t'));
     if b[k] == b'=' || b[k] == b':' {
         k = skip_blanks(b, k + 1);
     } else if !flag && !set {
@@ -12363,8 +12392,12 @@ const fn aws_configuration_written_at(b: &[u8], i: usize) -> bool {
         if !(at_ignore_case(b, i, b"_config_file") && at_ignore_case(b, i - 3, b"aws")) {
             return false;
         }
-        let k = i + 12;
-        return k < n && matches!(b[k], b'=' | b'+' | b'[') && !in_comment(b, i);
+        // Given a value by any setter (`=`, `read`): but `unset`.
+        let mut p = i;
+        while p > 0 && !matches!(b[p - 1], b'\n' | b';' | b'|' | b'&') {
+            p -= 1;
+        }
+        return !word_at(b, skip_blanks(b, p), b"unset") && !in_comment(b, i);
     }
     if !at_exactly(b, i, b"configure set") {
         return false;
@@ -12381,11 +12414,10 @@ const fn cli_input_to_store_at(b: &[u8], i: usize) -> bool {
     if !at_exactly(b, i, b"--cli-input-") {
         return false;
     }
-    let mut p = i;
-    while p > 0 && b[p - 1] != b'\n' {
-        p -= 1;
-    }
-    (range_holds(b, p, i, b"secretsmanager") || range_holds(b, p, i, b"ssm ")) && !in_comment(b, i)
+    // In a script that names either service anywhere (the flag may be on a continued line,
+    // or in an array given to the command).
+    (range_holds(b, 0, b.len(), b"secretsmanager") || range_holds(b, 0, b.len(), b"ssm "))
+        && !in_comment(b, i)
 }
 
 /// Whether `b[s..e]` ends with `tail` (in lower case), in any case.
@@ -14684,12 +14716,20 @@ const fn fetched_from(b: &[u8], v: usize, limit: usize, depth: u8) -> bool {
     {
         return false;
     }
-    if braced && end < b.len() && !matches!(b[end], b'}' | b'[' | b'%' | b'#') {
+    // After an element's subscript (`${PW[0]…}`), the operator that follows it.
+    let mut op = end;
+    if braced && op < b.len() && b[op] == b'[' {
+        while op < b.len() && b[op] != b']' {
+            op += 1;
+        }
+        op += 1;
+    }
+    if braced && op < b.len() && !matches!(b[op], b'}' | b'%' | b'#') {
         // `${PW:-…}` and its like may give text of their own; `${PW%…}` and `${PW#…}` only
         // remove some of the value, and so do an empty default (`${PW:-}`, `${PW-}`, for `set
         // -u`) and a pattern replaced by nothing (`${PW//[$'\r\n']/}`; hostile review 30).
-        let required = b[end] == b':' && end + 1 < b.len() && b[end + 1] == b'?';
-        if !required && !empty_default_or_removal(b, end) {
+        let required = b[op] == b':' && op + 1 < b.len() && b[op + 1] == b'?';
+        if !required && !empty_default_or_removal(b, op) {
             return false;
         }
     }
@@ -15263,7 +15303,9 @@ const fn transform_stage(b: &[u8], k: usize) -> bool {
         return jq_stage_fetched(b, k) && stage_reads_input(b, k + 2, 1, b"", b"fL");
     }
     if word_at(b, k, b"sed") {
-        return !stage_writes_text(b, k) && stage_reads_input(b, k + 3, 1, b"el", b"f");
+        return !stage_writes_text(b, k)
+            && stage_reads_input(b, k + 3, 1, b"el", b"f")
+            && sed_one_substitution(b, k + 3);
     }
     // `xargs` alone runs `echo` on the words it reads (xargs(1)): it trims them.
     if word_at(b, k, b"xargs") {
@@ -15295,6 +15337,39 @@ const fn transform_stage(b: &[u8], k: usize) -> bool {
         return stage_reads_input(b, k + 4, 0, b"fsw", b"");
     }
     word_at(b, k, b"echo") || word_at(b, k, b"printf")
+}
+
+/// Whether the `sed` whose words follow `s` runs one command, `s` or `y` (its script's first
+/// letter after quotes), and no other: no `;`, new line or brace in the script, which may
+/// add `r FILE` (a file read into the output; hostile review 30).
+const fn sed_one_substitution(b: &[u8], s: usize) -> bool {
+    let mut k = s;
+    let mut seen = false;
+    loop {
+        let ws = skip_blanks(b, k);
+        if ws >= b.len() || matches!(b[ws], b'|' | b')' | b'`' | b';' | b'&' | b'\n') {
+            return seen;
+        }
+        let we = shell_word_end(b, ws);
+        if we == ws {
+            return false;
+        }
+        let q = skip_quotes(b, ws);
+        if q < we && b[q] != b'-' {
+            if seen || !matches!(b[q], b's' | b'y') {
+                return false;
+            }
+            let mut j = q;
+            while j < we {
+                if matches!(b[j], b';' | b'\n' | b'}' | b'{') {
+                    return false;
+                }
+                j += 1;
+            }
+            seen = true;
+        }
+        k = we;
+    }
 }
 
 /// Whether the stage whose words follow `s` (after the tool's name) reads only its input
@@ -15341,6 +15416,12 @@ const fn stage_reads_input(b: &[u8], s: usize, operands: u8, valued: &[u8], file
                 if range_holds(b, q, we, b"file") || range_holds(b, q, we, b"recursive") {
                     return false;
                 }
+                // A pattern or a script given by a long flag (`--regexp=…`, `--expression`).
+                if (range_holds(b, q, we, b"regexp") || range_holds(b, q, we, b"expression"))
+                    && left > 0
+                {
+                    left -= 1;
+                }
                 continue;
             }
             // Each letter of a cluster.
@@ -15355,8 +15436,23 @@ const fn stage_reads_input(b: &[u8], s: usize, operands: u8, valued: &[u8], file
                 }
                 c += 1;
             }
-            if f == b'e' && q + 2 == we && left > 0 {
-                left -= 1;
+            // A pattern or a script given by `-e`, alone or in a cluster (`-e.`, `-ne1p`),
+            // for the tools whose `-e` takes one.
+            let mut takes = false;
+            let mut v = 0;
+            while v < valued.len() {
+                if valued[v] == b'e' {
+                    takes = true;
+                }
+                v += 1;
+            }
+            let mut c = q + 1;
+            while takes && c < we {
+                if b[c] == b'e' && left > 0 {
+                    left -= 1;
+                    break;
+                }
+                c += 1;
             }
             // A flag alone that takes the next word (`-n 1`).
             if q + 2 == we {
@@ -15487,8 +15583,7 @@ const fn fetching_command(b: &[u8], k: usize) -> bool {
         if range_holds(b, k, e, b"localhost")
             || range_holds(b, k, e, b"127.")
             || range_holds(b, k, e, b"0.0.0.0")
-            || range_holds(b, k, e, b"[::")
-            || range_holds(b, k, e, b"[0:")
+            || ipv6_literal(b, k, e)
         {
             return false;
         }
@@ -15755,6 +15850,26 @@ const fn query_writes_text(b: &[u8], v: usize, e: usize) -> bool {
     false
 }
 
+/// Whether the command `b[s..e]` names a host by an IPv6 literal (`[::1]`, `[00::1]`,
+/// `[0000:0000::1]`, `[::ffff:127.0.0.1]`: hostile review 30), which may be the instance
+/// itself in more spellings than a list holds: `[` then hexadecimal digits and a `:`.
+const fn ipv6_literal(b: &[u8], s: usize, e: usize) -> bool {
+    let mut j = s;
+    while j + 1 < e {
+        if b[j] == b'[' && (b[j + 1] == b':' || b[j + 1].is_ascii_hexdigit()) {
+            let mut t = j + 1;
+            while t < e && (b[t].is_ascii_hexdigit() || matches!(b[t], b':' | b'.')) {
+                if b[t] == b':' {
+                    return true;
+                }
+                t += 1;
+            }
+        }
+        j += 1;
+    }
+    false
+}
+
 /// Whether a word of the command `b[s..e]` names a host by a number that is not a plain
 /// dotted quad (hostile review 30: `http://0:8000`, `2130706433`, `0177.0.0.1` and
 /// `0x7f000001` all reach the instance itself, which `127.` does not spell): a host, after
@@ -15879,7 +15994,8 @@ const fn vault_fetches(b: &[u8], s: usize, e: usize) -> bool {
     let n = b.len();
     while x + 6 < n {
         let c = b[x];
-        if (c == b'k' && (at_exactly(b, x, b"kv put") || at_exactly(b, x, b"kv patch")))
+        if ((c == b'k' || matches!(c, b'"' | b'\'' | b'\\'))
+            && (match_word(b, x, b"kv put", true) != 0 || match_word(b, x, b"kv patch", true) != 0))
             || (c == b'w'
                 && at_exactly(b, x, b"write")
                 && x > 0
@@ -15897,6 +16013,17 @@ const fn vault_fetches(b: &[u8], s: usize, e: usize) -> bool {
             let mut f = v;
             while f < n && !matches!(b[f], b' ' | b'\t' | b'\n' | b'"' | b'\'' | b';') {
                 f += 1;
+            }
+            // No value but from another setter (`read -r VAULT_ADDR < f`): not read; `unset`
+            // alone gives none.
+            if f == v {
+                let mut p = x;
+                while p > 0 && !matches!(b[p - 1], b'\n' | b';' | b'|' | b'&') {
+                    p -= 1;
+                }
+                if !word_at(b, skip_blanks(b, p), b"unset") {
+                    return false;
+                }
             }
             if f > v
                 && (!at_ignore_case(b, v, b"https://")
@@ -16754,7 +16881,12 @@ const fn silent_statement_end(b: &[u8], j: usize, w: usize, body: usize) -> usiz
         || (len == 5 && (at_exactly(b, j, b"until") || at_exactly(b, j, b"while")))
         || (len == 1 && b[j] == b'!')
     {
-        return e;
+        // A word of its own (`!}` is a command's name, not `!` and the closing brace).
+        return if e < w && matches!(b[e], b' ' | b'\t' | b'\n' | b';') {
+            e
+        } else {
+            0
+        };
     }
     // `for NAME in WORDS` of a retry loop: a name in lower case given plain words (`for i in
     // 1 2 3`), which print nothing.
@@ -17067,9 +17199,25 @@ const fn name_numeric_in_body(b: &[u8], body: usize, w: usize, ns: usize, ne: us
     let mut declared = false;
     let mut k = body;
     while k + len < w {
+        if names_equal(b, k, ns, len)
+            && (k == 0 || !name_byte(b[k - 1]))
+            && !name_byte(b[k + len])
+            && k >= 4
+            && at_exactly(b, k - 4, b"for ")
+        {
+            // A loop's name, given words (`for n in x`).
+            return false;
+        }
         if names_equal(b, k, ns, len) && (k == 0 || !name_byte(b[k - 1])) && b[k + len] == b'=' {
             let v = k + len + 1;
-            if !(v < w && (b[v].is_ascii_digit() || at_exactly(b, v, b"$(("))) {
+            // Digits alone (`0`, not `0+x`), or arithmetic.
+            let mut d = v;
+            while d < w && b[d].is_ascii_digit() {
+                d += 1;
+            }
+            let digits = d > v
+                && (d >= w || matches!(b[d], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'}'));
+            if !(v < w && (digits || at_exactly(b, v, b"$(("))) {
                 return false;
             }
             // In a declaration of its statement (`local id=$1 n=0`).

@@ -7612,6 +7612,7 @@ mod user_data_hostile_review_30 {
             "do /dev/stdout{l,/dev/stdoutaws  'x''x'f() {curl $(f() {<<<ca_bundle/etc/app/pwrar a -pprintf.amazonaws.com",
             "f() { curl \"https://x/$(f)\"; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
             "a\\'b",
+            "chpasswduntil https://|${&)cp =f() {;>p-p\"$X\"chpasswd-p\"$X\"$PW)X&'x'PW=$(echo }Xuntil >pecho $PW.amazonaws.com",
         ] {
             let _ = user_data_problem(text);
         }
@@ -8078,6 +8079,221 @@ systemctl restart myapp
             "f() { local s; s=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text); echo \"$s hunter2\" | jq -r .; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
             "f() { local s; s=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text); echo \"$s\" | echo hunter2; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
             "f() { local s; s=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text); echo \"$s\" | jq -rn '\"hunter2\"'; }\nX=$(f)\nmysql -u app -p\"$X\" -h db\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+}
+
+/// Hostile review 30, the twelfth probe (a report-only helper aimed at this review's own
+/// relaxations, every attack confirmed with bash and logging stand-ins): `!}` read as a
+/// keyword, a loop's or an expression's name in arithmetic, `-e` in a cluster or a long flag
+/// of `grep`/`sed`, `sed`'s `r FILE`, a quoted or spaced `configure set` key, names given
+/// their value by `read`, `--cli-input-json` on a continued line or in an array, `vault kv
+/// put` spaced or quoted, a subscript's operator, and IPv6 loopback spellings. Each is
+/// refused.
+mod user_data_hostile_review_30_twelfth_probe {
+    use super::*;
+
+    #[test]
+    fn probe_attacks_are_refused() {
+        for text in [
+            r#"# hunter2 (echo in the real function body, after a `!}` word the check reads as `!` + closing brace) reaches mysql -p"$PW"
+getpw() {
+  aws secretsmanager get-secret-value --secret-id db --query SecretString --output text >/dev/null; !}
+  echo hunter2
+}
+PW=$(getpw)
+mysql -uroot -p"$PW" -e 'select 1'
+"#,
+            r#"# hunter2 (echo after `do}`; same class via keyword+brace: do}/fi}/then}) reaches mysql -p"$PW"
+getpw() {
+  aws secretsmanager get-secret-value --secret-id db --query SecretString --output text >/dev/null; do}
+  echo hunter2
+}
+PW=$(getpw)
+mysql -uroot -p"$PW" -e 'select 1'
+"#,
+            r#"# hunter2 written to the function stdout by a command run by arithmetic $((n+1)) on n set by `for n in x` (x=a[$(...)]) reaches mysql -p"$PW"
+x='a[$(read -r _ _ _ pp _ </proc/$BASHPID/stat; echo hunter2 >/proc/$pp/fd/1)]'
+getpw() {
+  local n=0
+  for n in x; do
+    n=$((n+1))
+  done
+  aws secretsmanager get-secret-value --secret-id db --query SecretString --output text >/dev/null
+}
+PW=$(getpw)
+mysql -uroot -p"$PW" -e 'select 1'
+"#,
+            r#"# hunter2 written to function stdout by arithmetic on `local n=0+x` (only first char checked numeric) reaches mysql -p"$PW"
+x='a[$(read -r _ _ _ pp _ </proc/$BASHPID/stat; echo hunter2 >/proc/$pp/fd/1)]'
+getpw() {
+  local n=0+x
+  n=$((n+1))
+  aws secretsmanager get-secret-value --secret-id db --query SecretString --output text >/dev/null
+}
+PW=$(getpw)
+mysql -uroot -p"$PW" -e 'select 1'
+"#,
+            r#"# same as 04, self-contained: local n=0+a[\$\(...\)] escaped command run by $((n+1)) prints hunter2 into mysql -p"$PW"
+getpw() {
+  local n=0+a[\$\(read\ -r\ _\ _\ _\ pp\ _\ \</proc/\$BASHPID/stat\;\ echo\ hunter2\ \>/proc/\$pp/fd/1\)]
+  n=$((n+1))
+  aws secretsmanager get-secret-value --secret-id db --query SecretString --output text >/dev/null
+}
+PW=$(getpw)
+mysql -uroot -p"$PW" -e 'select 1'
+"#,
+            r#"# hunter2 from a file the script wrote, read by `grep -e. FILE` (pattern in a -e cluster, file taken for the pattern operand) reaches mysql -p"$PW"
+echo hunter2 > /tmp/probe13/pwfile
+PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | grep -e. /tmp/probe13/pwfile)
+mysql -uroot -p"$PW" -e "select 1"
+"#,
+            r#"# hunter2 from a written file read by `grep --regexp=. FILE` (long pattern flag not counted) reaches mysql -p"$PW"
+echo hunter2 > /tmp/probe13/pwfile
+PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | grep --regexp=. /tmp/probe13/pwfile)
+mysql -uroot -p"$PW" -e "select 1"
+"#,
+            r#"# hunter2 from a written file read by `sed -ne1p FILE` (-e cluster) reaches mysql -p"$PW"
+echo hunter2 > /tmp/probe13/pwfile
+PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | sed -ne1p /tmp/probe13/pwfile)
+mysql -uroot -p"$PW" -e "select 1"
+"#,
+            r#"# hunter2 from a written file appended by sed script `r FILE` reaches mysql -p"$PW"
+echo hunter2 > /tmp/probe13/pwfile
+PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | sed 'r /tmp/probe13/pwfile')
+mysql -uroot -p"$PW" -e "select 1"
+"#,
+            r#"# hunter2 served by a local CGI endpoint set by `aws configure set "endpoint_url" URL` (quoted key) reaches mysql -p"$PW" via aws get-secret-value
+mkdir -p /tmp/probe13/srv/cgi-bin
+cat > /tmp/probe13/srv/cgi-bin/s <<'EOF'
+#!/bin/sh
+echo 'Content-Type: application/json'
+echo
+echo '"hunter2"'
+EOF
+chmod +x /tmp/probe13/srv/cgi-bin/s
+(cd /tmp/probe13/srv && exec python3 -m http.server --cgi 18765 >/dev/null 2>&1) &
+sleep 2
+aws configure set "endpoint_url" http://127.0.0.1:18765/cgi-bin/s
+PW=$(aws secretsmanager get-secret-value --secret-id db --output text)
+mysql -uroot -p"$PW" -e 'select 1'
+kill $!
+"#,
+            r#"# hunter2 served by a local endpoint set by `aws configure set  endpoint_url URL` (two spaces) reaches mysql -p"$PW"
+mkdir -p /tmp/probe13/srv/cgi-bin
+cat > /tmp/probe13/srv/cgi-bin/s <<'EOF'
+#!/bin/sh
+echo 'Content-Type: application/json'
+echo
+echo '"hunter2"'
+EOF
+chmod +x /tmp/probe13/srv/cgi-bin/s
+(cd /tmp/probe13/srv && exec python3 -m http.server --cgi 18765 >/dev/null 2>&1) &
+sleep 2
+aws configure set  endpoint_url http://127.0.0.1:18765/cgi-bin/s
+PW=$(aws secretsmanager get-secret-value --secret-id db --output text)
+mysql -uroot -p"$PW" -e 'select 1'
+kill $!
+"#,
+            r#"# hunter2 stored by vault kv with two spaces before its put verb, then read back by vault kv get, reaches mysql -p"$PW"
+vault kv  put secret/app val=hunter2
+PW=$(vault kv get -field=val secret/app)
+mysql -uroot -p"$PW" -e 'select 1'
+"#,
+            r#"# hunter2 stored by `vault kv "put"` (quoted) and read back by vault kv get reaches mysql -p"$PW"
+vault kv "put" secret/app val=hunter2
+PW=$(vault kv get -field=val secret/app)
+mysql -uroot -p"$PW" -e 'select 1'
+"#,
+            r#"# hunter2 served by a local http server whose address the vault CLI env var gets from `read -r NAME` at line end, reaches mysql -p"$PW" via vault kv get
+mkdir -p /tmp/probe13/srvv/v1/secret/data
+echo '{"data": {"data": {"val": "hunter2"}}}' > /tmp/probe13/srvv/v1/secret/data/app
+(cd /tmp/probe13/srvv && exec python3 -m http.server 18766 >/dev/null 2>&1) &
+sleep 2
+echo http://127.0.0.1:18766 > /tmp/probe13/srvv/addr
+< /tmp/probe13/srvv/addr read -r VAULT_ADDR
+export VAULT_ADDR
+PW=$(vault kv get -field=val secret/app)
+mysql -uroot -p"$PW" -e 'select 1'
+kill $!
+"#,
+            r#"# hunter2 served by a local endpoint, AWS_ENDPOINT_URL set by `read -r AWS_ENDPOINT_URL` at line end, reaches mysql -p"$PW" via aws get-secret-value
+mkdir -p /tmp/probe13/srv/cgi-bin
+cat > /tmp/probe13/srv/cgi-bin/s <<'EOF'
+#!/bin/sh
+echo 'Content-Type: application/json'
+echo
+echo '"hunter2"'
+EOF
+chmod +x /tmp/probe13/srv/cgi-bin/s
+(cd /tmp/probe13/srv && exec python3 -m http.server --cgi 18765 >/dev/null 2>&1) &
+sleep 2
+echo http://127.0.0.1:18765/cgi-bin/s > /tmp/probe13/srv/ep
+< /tmp/probe13/srv/ep read -r AWS_ENDPOINT_URL
+export AWS_ENDPOINT_URL
+PW=$(aws secretsmanager get-secret-value --secret-id db --output text)
+mysql -uroot -p"$PW" -e 'select 1'
+kill $!
+"#,
+            r#"# hunter2 served by a local endpoint named in a config file given by `read -r AWS_CONFIG_FILE` (endpoint%surl via printf) reaches mysql -p"$PW"
+mkdir -p /tmp/probe13/srv/cgi-bin
+cat > /tmp/probe13/srv/cgi-bin/s <<'EOF'
+#!/bin/sh
+echo 'Content-Type: application/json'
+echo
+echo '"hunter2"'
+EOF
+chmod +x /tmp/probe13/srv/cgi-bin/s
+(cd /tmp/probe13/srv && exec python3 -m http.server --cgi 18765 >/dev/null 2>&1) &
+sleep 2
+printf '[default]\nendpoint%surl = http://127.0.0.1:18765/cgi-bin/s\n' _ > /tmp/probe13/srv/cfg
+echo /tmp/probe13/srv/cfg > /tmp/probe13/srv/cfgname
+< /tmp/probe13/srv/cfgname read -r AWS_CONFIG_FILE
+export AWS_CONFIG_FILE
+PW=$(aws secretsmanager get-secret-value --secret-id db --output text)
+mysql -uroot -p"$PW" -e 'select 1'
+kill $!
+"#,
+            r#"# hunter2 stored via --cli-input-json on a continuation line (no "secretsmanager" on its line) then read back by get-secret-value reaches mysql -p"$PW"
+echo '{"SecretId": "db", "SecretString": "hunter2"}' > /tmp/probe13/in.json
+aws secretsmanager put-secret-value \
+  --cli-input-json file:///tmp/probe13/in.json
+PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)
+mysql -uroot -p"$PW" -e 'select 1'
+"#,
+            r#"# hunter2 stored via --cli-input-json given from an array then read back by get-secret-value reaches mysql -p"$PW"
+echo '{"SecretId": "db", "SecretString": "hunter2"}' > /tmp/probe13/in.json
+a=(--cli-input-json file:///tmp/probe13/in.json)
+aws secretsmanager put-secret-value "${a[@]}"
+PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)
+mysql -uroot -p"$PW" -e 'select 1'
+"#,
+            r#"# hunter2 in ${PW[0]/*/hunter2} (a subscript `[` lets any operator through) reaches mysql -p
+PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)
+mysql -uroot -p"${PW[0]/*/hunter2}" -e 'select 1'
+"#,
+            r#"# hunter2 prefixed by ${PW[@]/#/hunter2} reaches mysql -p
+PW=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)
+mysql -uroot -p"${PW[@]/#/hunter2}" -e 'select 1'
+"#,
+            r#"# hunter2 served by a local http.server, fetched by curl from loopback spelled [00::1] (not [:: / [0:), reaches mysql -p"$PW" (confirmed with real curl: /tmp/probe13/w/confirm4.sh)
+mkdir -p /tmp/probe13/srvh && echo hunter2 > /tmp/probe13/srvh/p
+(cd /tmp/probe13/srvh && exec python3 -m http.server --bind :: 18767 >/dev/null 2>&1) &
+sleep 2
+PW=$(curl -fsS http://[00::1]:18767/p)
+mysql -uroot -p"$PW" -e 'select 1'
+kill $!
+"#,
+            r#"# hunter2 served locally, curl from [0000:0000::1] loopback reaches mysql -p"$PW" (confirm4.sh, real curl)
+mkdir -p /tmp/probe13/srvh && echo hunter2 > /tmp/probe13/srvh/p
+(cd /tmp/probe13/srvh && exec python3 -m http.server --bind :: 18767 >/dev/null 2>&1) &
+sleep 2
+PW=$(curl -fsS http://[0000:0000::1]:18767/p)
+mysql -uroot -p"$PW" -e 'select 1'
+kill $!
+"#,
         ] {
             assert!(user_data_problem(text).is_some(), "{text}");
         }
