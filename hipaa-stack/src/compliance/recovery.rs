@@ -54,7 +54,7 @@ pub(crate) const STORES_BUT_BUCKETS: &[&str] = &[
 /// region rule `D2` does not ask for (what they hold passes on to, or comes from, the
 /// stores of the table).
 #[cfg(test)]
-const NOT_STORES: &[&str] = &[
+pub(crate) const NOT_STORES: &[&str] = &[
     "AWS::KMS::Key",
     "AWS::KMS::ReplicaKey",
     "AWS::Logs::LogGroup",

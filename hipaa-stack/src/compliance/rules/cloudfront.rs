@@ -887,6 +887,7 @@ fn distribution_arn(value: &Value, id: &str) -> bool {
         id,
         reference: REF.to_owned(),
         arn: "\u{0}arn".to_owned(),
+        other: None,
     };
     let Some(arn) = super::meaning::text_about(value, &own) else {
         return false;
@@ -1090,6 +1091,7 @@ fn log_bucket_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
             id: b.logical_id(),
             reference: "\u{0}name".to_owned(),
             arn: "\u{0}arn".to_owned(),
+            other: None,
         };
         domain_attribute(value, b.logical_id())
             || super::meaning::text_about(value, &own).is_some_and(|t| {

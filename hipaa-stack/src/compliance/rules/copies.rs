@@ -149,28 +149,18 @@ mod tests {
         );
     }
 
-    /// Every type that D1 keeps is read by D2, by S10 (buckets), or holds no PHI of its own
-    /// to copy (keys, log groups, event data stores, vaults), or is one of the queues,
-    /// streams, secrets, MSK clusters and notebook instances that D1 keeps since hostile
-    /// review 11 and whose copy in another region D2 does not ask for.
+    /// Every type that D1 keeps is read by D2, by S10 (buckets), or is one that the
+    /// recovery table names as no store of its own ([`NOT_STORES`]: keys, log groups, event
+    /// data stores, vaults, and the queues, streams, secrets, MSK clusters and notebook
+    /// instances that D1 keeps since hostile review 11 and whose copy in another region D2
+    /// does not ask for).
+    ///
+    /// [`NOT_STORES`]: crate::compliance::recovery::NOT_STORES
     #[test]
     fn every_store_that_d1_keeps_is_read_by_d2_or_s10() {
         let d1 = crate::compliance::rule_spec("D1").unwrap();
         let s10 = crate::compliance::rule_spec("S10").unwrap();
-        let not_stores = [
-            "AWS::KMS::Key",
-            "AWS::KMS::ReplicaKey",
-            "AWS::Logs::LogGroup",
-            "AWS::CloudTrail::EventDataStore",
-            "AWS::Backup::BackupVault",
-            "AWS::Backup::LogicallyAirGappedBackupVault",
-            "AWS::SQS::Queue",
-            "AWS::Kinesis::Stream",
-            "AWS::SecretsManager::Secret",
-            "AWS::MSK::Cluster",
-            "AWS::MSK::ServerlessCluster",
-            "AWS::SageMaker::NotebookInstance",
-        ];
+        let not_stores = crate::compliance::recovery::NOT_STORES;
         for t in d1.types {
             assert!(
                 STORES.contains(t) || s10.types.contains(t) || not_stores.contains(t),

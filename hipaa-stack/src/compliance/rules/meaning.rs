@@ -301,11 +301,13 @@ pub(crate) fn whole_number(value: &Value) -> Option<i64> {
 }
 
 /// A resource whose references a rule wants to read as text: `Ref` of it as `reference`,
-/// `Fn::GetAtt` of its `Arn` (or `${Id.Arn}` in `Fn::Sub`) as `arn`.
+/// `Fn::GetAtt` of its `Arn` (or `${Id.Arn}` in `Fn::Sub`) as `arn`, and of one other
+/// attribute, when `other` names it, as the text given with it (an AppSync API's `ApiId`).
 pub(crate) struct Own<'a> {
     pub(crate) id: &'a str,
     pub(crate) reference: String,
     pub(crate) arn: String,
+    pub(crate) other: Option<(&'a str, String)>,
 }
 
 /// [`text`], reading references to `own` as its placeholders.
@@ -323,7 +325,11 @@ fn own_text(own: Option<&Own<'_>>, name: &str, attribute: Option<&str>) -> Optio
     match attribute {
         None => Some(own.reference.clone()),
         Some("Arn") => Some(own.arn.clone()),
-        Some(_) => None,
+        Some(attribute) => own
+            .other
+            .as_ref()
+            .filter(|(name, _)| *name == attribute)
+            .map(|(_, text)| text.clone()),
     }
 }
 
@@ -1006,6 +1012,7 @@ mod tests {
             id: "B",
             reference: "name".to_owned(),
             arn: "arn:aws:s3:::name".to_owned(),
+            other: None,
         };
         let about = |v: Value| text_about(&v, &own);
         assert_eq!(about(json!({ "Ref": "B" })).as_deref(), Some("name"));

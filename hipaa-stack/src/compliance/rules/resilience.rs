@@ -1118,6 +1118,7 @@ fn covers_own(
                 String::new()
             },
             arn,
+            other: None,
         };
         let Some(pattern) = super::meaning::text_about(entry, &own) else {
             return false;

@@ -1806,6 +1806,7 @@ pub(super) fn is_log_group_arn(destination: &Value, group: &crate::cfn::Resource
         id: group.logical_id(),
         reference: name,
         arn: format!("{arn}:*"),
+        other: None,
     };
     super::meaning::text_about(destination, &own)
         .is_some_and(|t| t == arn || t == format!("{arn}:*"))
@@ -5146,6 +5147,7 @@ pub(super) fn log_group_outside_the_app(
             id: r.logical_id(),
             reference: "\u{0}ref".to_owned(),
             arn: "\u{0}arn".to_owned(),
+            other: None,
         };
         t != LOG_GROUP
             && t.starts_with("AWS::")
@@ -5175,6 +5177,7 @@ pub(super) fn log_group_outside_the_app(
                     "arn:aws:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{name}:*"
                 ),
                 reference: name,
+                other: None,
             };
             super::meaning::text_about(arn, &own)
         })
@@ -5261,6 +5264,7 @@ pub(super) fn arn_of(value: &Value, id: &str) -> bool {
         id,
         reference: "\u{0}ref".to_owned(),
         arn: "\u{0}arn".to_owned(),
+        other: None,
     };
     super::meaning::text_about(value, &own).is_some_and(|t| t == "\u{0}arn")
 }
@@ -5348,6 +5352,7 @@ pub(super) fn stream_arn_of_the_app(cx: &Cx<'_>, arn: &Value) -> bool {
             id: s.logical_id(),
             reference: name.clone(),
             arn: expected.clone(),
+            other: None,
         };
         let is_arn =
             |v: &Value| super::meaning::text_about(v, &own).is_some_and(|t| t.trim() == expected);

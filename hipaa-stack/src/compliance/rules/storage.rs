@@ -35,7 +35,10 @@ const LOGGING_INTO_OWN_GROUPS: &[&str] = &[
     REDSHIFT_NAMESPACE,
     LAMBDA_FUNCTION,
     REST_STAGE,
+    GRAPHQL_API,
 ];
+/// An AppSync GraphQL API (rule `L4`: the log group AppSync writes its logs to).
+const GRAPHQL_API: &str = "AWS::AppSync::GraphQLApi";
 /// A Lambda function (rule `L4`: its default log group).
 const LAMBDA_FUNCTION: &str = "AWS::Lambda::Function";
 /// A REST API stage (rule `L4`: its execution-log group).
@@ -548,10 +551,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "L4",
-        title: "the logs a database exports, a function prints and a REST API stage writes go to log groups of the app, which L1 and L2 read",
+        title: "the logs a database exports, a function prints and a REST API stage or an AppSync GraphQL API writes go to log groups of the app, which L1 and L2 read",
         types: LOGGING_INTO_OWN_GROUPS,
         controls: &["164.312(a)(2)(iv)"],
-        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster, `/aws/redshift/cluster/<ClusterIdentifier>/<log>` for each log of a Redshift cluster's `LoggingProperties.LogExports` sent to cloudwatch, `/aws/redshift/<NamespaceName>/<log>` for each log of a Redshift Serverless namespace's `LogExports`) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy. A Lambda function writes to `/aws/lambda/<FunctionName>` unless `LoggingConfig.LogGroup` names a group: set `LoggingConfig.LogGroup` to a `LogGroup` of the app (the `Function` construct does), or name the function and declare that group in its stack. A REST API stage writes its execution logs to `API-Gateway-Execution-Logs_<api id>/<stage>`: declare that group in the stack of the stage, its name joined from the `Ref` of the `AWS::ApiGateway::RestApi` and the stage's `StageName` (`SecureApi` does)",
+        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster, `/aws/redshift/cluster/<ClusterIdentifier>/<log>` for each log of a Redshift cluster's `LoggingProperties.LogExports` sent to cloudwatch, `/aws/redshift/<NamespaceName>/<log>` for each log of a Redshift Serverless namespace's `LogExports`) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy. A Lambda function writes to `/aws/lambda/<FunctionName>` unless `LoggingConfig.LogGroup` names a group: set `LoggingConfig.LogGroup` to a `LogGroup` of the app (the `Function` construct does), or name the function and declare that group in its stack. A REST API stage writes its execution logs to `API-Gateway-Execution-Logs_<api id>/<stage>`: declare that group in the stack of the stage, its name joined from the `Ref` of the `AWS::ApiGateway::RestApi` and the stage's `StageName` (`SecureApi` does). An AppSync GraphQL API with `LogConfig.CloudWatchLogsRoleArn` writes to `/aws/appsync/apis/<api id>`: declare that group in the stack of the API, its name an `Fn::Sub` or `Fn::Join` of `/aws/appsync/apis/` and the API's `Fn::GetAtt` `ApiId`",
         packs: packs(None, None, None),
         check: l4,
     },
@@ -1013,6 +1016,7 @@ fn own_bucket<'a>(cx: &Cx<'a>) -> Own<'a> {
         id: cx.id(),
         arn: format!("arn:aws:s3:::{name}"),
         reference: name,
+        other: None,
     }
 }
 
@@ -4922,6 +4926,7 @@ fn l4(cx: &Cx<'_>) -> Outcome {
     let (service, kind, property) = match cx.resource.type_name() {
         LAMBDA_FUNCTION => return l4_function(cx),
         REST_STAGE => return l4_rest_stage(cx),
+        GRAPHQL_API => return l4_graphql_api(cx),
         "AWS::RDS::DBCluster" => ("RDS", "rds/cluster", "/DBClusterIdentifier"),
         "AWS::DocDB::DBCluster" => ("DocumentDB", "docdb", "/DBClusterIdentifier"),
         "AWS::Neptune::DBCluster" => ("Neptune", "neptune", "/DBClusterIdentifier"),
@@ -5188,11 +5193,10 @@ fn may_log(level: &Value) -> bool {
 /// joining the `Ref` of its `AWS::ApiGateway::RestApi` and the stage's name
 /// (`API-Gateway-Execution-Logs_${Api}/prod`), as `SecureApi` does (`<id>ExecutionLogs`).
 ///
-/// Not read here yet (open since hostile review 11), each a group its service names and
-/// creates the same way: a WebSocket API's stage (`AWS::ApiGatewayV2::Stage`, whose
-/// execution logs `A4` asks for; HTTP APIs write none), and an AppSync API's
-/// `/aws/appsync/apis/<api id>` (whose logs `AS2` asks for), which a template names only by
-/// the API's `ApiId` attribute.
+/// Not read here yet (open since hostile review 11), a group its service names and creates
+/// the same way: a WebSocket API stage's (`AWS::ApiGatewayV2::Stage`, whose execution logs
+/// `A4` asks for; HTTP APIs write none), whose name API Gateway's reference does not give.
+/// An AppSync GraphQL API's is read by [`l4_graphql_api`].
 fn l4_rest_stage(cx: &Cx<'_>) -> Outcome {
     let logs = cx
         .prop("/MethodSettings")
@@ -5231,6 +5235,7 @@ fn l4_rest_stage(cx: &Cx<'_>) -> Outcome {
         id: api.logical_id(),
         reference: API.to_owned(),
         arn: "\u{0}arn".to_owned(),
+        other: None,
     };
     let wanted = format!("API-Gateway-Execution-Logs_{API}/{stage}");
     let group = cx.template.resources().iter().find(|r| {
@@ -5247,6 +5252,55 @@ fn l4_rest_stage(cx: &Cx<'_>) -> Outcome {
         None => Outcome::Fail(format!(
             "the stage writes execution logs, and no log group of the stack is named `API-Gateway-Execution-Logs_<id of {}>/{stage}`, so API Gateway writes them to that group, which it creates itself with no customer key and no expiry; {fix}",
             api.logical_id()
+        )),
+    }
+}
+
+/// L4 of an AppSync GraphQL API that logs (`LogConfig.CloudWatchLogsRoleArn` set, as rule
+/// `AS2` asks): AppSync writes its request-level and field-level logs to
+/// `/aws/appsync/apis/<api id>` (AppSync developer guide, "Monitoring and logging": the log
+/// group `/aws/appsync/apis/{graphql_api_id}`), which it creates itself when none of that
+/// name exists, with no customer key and no expiry: the field errors and whatever the
+/// resolvers write of the records they return are kept where L1 and L2 never read them. The
+/// API's id is made at deploy, so a template names the group by the API's `ApiId`
+/// attribute (`Fn::Sub` `/aws/appsync/apis/${Api.ApiId}`, or an `Fn::Join` with its
+/// `Fn::GetAtt`). A configuration written as an intrinsic may set the role, so it is read
+/// for the worst, as a REST stage's logging level is ([`may_log`]).
+fn l4_graphql_api(cx: &Cx<'_>) -> Outcome {
+    let logs = match cx.prop("/LogConfig") {
+        None => false,
+        Some(config) if super::meaning::no_value(config) || config.is_null() => false,
+        Some(config) if super::identity::intrinsic(config) => true,
+        Some(_) => cx
+            .prop("/LogConfig/CloudWatchLogsRoleArn")
+            .is_some_and(|role| !role.is_null() && !super::meaning::no_value(role)),
+    };
+    if !logs {
+        return Outcome::NotApplicable;
+    }
+    const API: &str = "\u{0}api";
+    let own = Own {
+        id: cx.id(),
+        reference: "\u{0}arn".to_owned(),
+        arn: "\u{0}arn".to_owned(),
+        other: Some(("ApiId", API.to_owned())),
+    };
+    let wanted = format!("/aws/appsync/apis/{API}");
+    let group = cx.template.resources().iter().find(|r| {
+        r.type_name() == "AWS::Logs::LogGroup"
+            && super::lookup(r.properties(), "/LogGroupName")
+                .and_then(|n| text_about(n, &own))
+                .is_some_and(|n| n == wanted)
+    });
+    match group {
+        Some(group) => all([
+            cx.present("/LogConfig"),
+            proof_of(group, "/LogGroupName").ok_or_default(),
+        ]),
+        None => Outcome::Fail(format!(
+            "the API writes its logs to CloudWatch Logs, and no log group of the stack is named `/aws/appsync/apis/<ApiId of {}>`, so AppSync writes them to that group, which it creates itself with no customer key and no expiry; declare it in this stack (`Fn::Sub` `/aws/appsync/apis/${{{}.ApiId}}`), encrypted and kept as L1 and L2 ask",
+            cx.id(),
+            cx.id()
         )),
     }
 }
@@ -5934,12 +5988,14 @@ mod tests {
                 id: "Records",
                 reference: "clinic-records".to_owned(),
                 arn: "arn:aws:s3:::clinic-records".to_owned(),
+                other: None,
             },
             // A bucket named by a pseudo parameter: a `Ref` of it names the bucket by text.
             Own {
                 id: "Scratch",
                 reference: "${AWS::StackName}".to_owned(),
                 arn: "arn:aws:s3:::${AWS::StackName}".to_owned(),
+                other: None,
             },
         ];
         let values = [
@@ -7329,6 +7385,79 @@ mod hostile_review_11 {
             assert!(
                 matches!(found.as_slice(), [Status::Failed { .. }]),
                 "{found:?}"
+            );
+        }
+    }
+
+    /// An AppSync GraphQL API with a logging role writes its logs to
+    /// `/aws/appsync/apis/<api id>`, which AppSync creates with no key and no expiry unless
+    /// the stack declares it by the API's `ApiId` (open since hostile review 11).
+    #[test]
+    fn a_graphql_api_writes_its_logs_into_a_group_of_the_app() {
+        use crate::testing::Status;
+        let api = |config: serde_json::Value| {
+            (
+                "Api",
+                "AWS::AppSync::GraphQLApi",
+                json!({"Name": "records", "AuthenticationType": "AWS_IAM", "LogConfig": config}),
+            )
+        };
+        let logging = json!({"CloudWatchLogsRoleArn": "arn:aws:iam::111122223333:role/appsync-logs",
+            "FieldLogLevel": "ERROR", "ExcludeVerboseContent": true});
+        let l4 = |stack: &[Raw<'_>]| raw_statuses(stack, "L4", "Api");
+        let found = l4(&[api(logging.clone())]);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("/aws/appsync/apis/<ApiId of Api>")),
+            "{found:?}"
+        );
+        // A configuration the template does not show may set the role: read for the worst.
+        let unknown = l4(&[api(
+            json!({"Fn::If": ["Logs", logging.clone(), {"Ref": "AWS::NoValue"}]}),
+        )]);
+        assert!(
+            matches!(unknown.as_slice(), [Status::Failed { .. }]),
+            "{unknown:?}"
+        );
+        // No role, no logs: nothing to keep (AS2 asks for them).
+        for config in [
+            json!({"FieldLogLevel": "ERROR"}),
+            json!({"Ref": "AWS::NoValue"}),
+        ] {
+            let found = l4(&[api(config)]);
+            assert!(found.is_empty(), "{found:?}");
+        }
+        for name in [
+            json!({"Fn::Sub": "/aws/appsync/apis/${Api.ApiId}"}),
+            json!({"Fn::Join": ["", ["/aws/appsync/apis/", {"Fn::GetAtt": ["Api", "ApiId"]}]]}),
+            json!({"Fn::Join": ["/", ["/aws/appsync/apis", {"Fn::GetAtt": "Api.ApiId"}]]}),
+        ] {
+            let group = (
+                "ApiLogs",
+                "AWS::Logs::LogGroup",
+                json!({"LogGroupName": name}),
+            );
+            let found = l4(&[api(logging.clone()), group]);
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{found:?}"
+            );
+        }
+        // The API's ARN (its `Ref`), another API's id or a name written out is not its group.
+        for name in [
+            json!({"Fn::Sub": "/aws/appsync/apis/${Api}"}),
+            json!({"Fn::Sub": "/aws/appsync/apis/${Other.ApiId}"}),
+            json!({"Fn::Sub": "/aws/appsync/apis/${Api.ApiId}/extra"}),
+            json!("/aws/appsync/apis/abcdefghijklmnopqrstuvwxyz"),
+        ] {
+            let group = (
+                "ApiLogs",
+                "AWS::Logs::LogGroup",
+                json!({"LogGroupName": name}),
+            );
+            let found = l4(&[api(logging.clone()), group]);
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { .. }]),
+                "{name}: {found:?}"
             );
         }
     }
