@@ -12425,6 +12425,10 @@ const fn ends_with_ignore_case(b: &[u8], s: usize, e: usize, tail: &[u8]) -> boo
     e >= s + tail.len() && at_ignore_case(b, e - tail.len(), tail)
 }
 
+/// The refusal of a secret that a program of the script writes and the AWS CLI reads back
+/// (hostile review 31): [`secret_written_at`].
+const SECRET_READ_BACK: &str = "user data may not write a secret of Secrets Manager with an SDK or another program (`boto3.client('secretsmanager').put_secret_value(…)`, `create_secret`, `PutSecretValueCommand`, `secretsmanager.PutSecretValue`) and read a secret back with the AWS CLI (`aws secretsmanager get-secret-value`): the check cannot read the value the program writes, which may be written in the text and would then pass for a secret fetched at boot (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); create the secret with the stack (`Secret`, which generates its value), give the instance a role that only reads it, and fetch it at boot by ARN";
+
 /// The refusal of an AWS CLI (or SDK) pointed at a server that is not AWS's own, or whose
 /// TLS certificate it does not check (hostile review 30): [`aws_endpoint_at`].
 const AWS_ENDPOINT: &str = "user data may point the AWS CLI only at AWS's own endpoints, over TLS it checks: no endpoint but `https://….amazonaws.com` (`--endpoint-url`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, `endpoint_url` in a configuration file or an SDK's call, a value the check cannot read, `$EP`), no other certificate authority (`--ca-bundle`, `AWS_CA_BUNDLE`, `ca_bundle`), no `--no-verify-ssl`, and no configuration the check cannot read (a file `~/.aws/config` the script writes, `AWS_CONFIG_FILE`, `aws configure set $NAME …`): a server of the script's own, on the instance or elsewhere, could answer `aws secretsmanager get-secret-value` with a password written in the text, which would then pass for a fetched one, and data would leave without checked encryption in transit (HIPAA 45 CFR §164.312(a)(2)(iv), §164.312(d) and §164.312(e)(1), hipaa-stack rule P1); use AWS's names of the service or of its VPC endpoint (`https://vpce-….secretsmanager.REGION.vpce.amazonaws.com`), and the certificate authorities the CLI ships with";
@@ -15766,20 +15770,24 @@ const fn selects_field(b: &[u8], query: usize, e: usize, piped: bool, ssm: bool)
 }
 
 /// Whether the script may write a parameter of Systems Manager, which it may read back with
-/// the AWS CLI, which then passes for a fetch (hostile review 30): `put-parameter` anywhere
-/// (its `--value` may be any text: `--value prod` is an ordinary setting, not refused), or
-/// `--cli-input-json`/`--cli-input-yaml`, which carry any parameter. Read as the shell reads
-/// a word, at each `p` or `c` (or a quote, a backslash) that may start one. (Secrets
-/// Manager's values are written through flags named like a secret, `--secret-string`,
-/// which the password flags read; the text is read here only for `ssm`, whose reads are
-/// few.)
+/// the AWS CLI, which then passes for a fetch (hostile review 30): the operation that writes
+/// one in any spelling (the CLI's `put-parameter`, an SDK's `put_parameter`,
+/// `PutParameterCommand`, `putParameter`, the API's `AmazonSSM.PutParameter`, as
+/// [`operation_at`] reads them; hostile review 31, the twelfth
+/// probe's `boto3` case), or `--cli-input-json`/`--cli-input-yaml`, which carry any
+/// parameter. Its value may be any text (`--value prod` is an ordinary setting, not
+/// refused), so no read of a parameter is a fetch in such a script. Read at each `p` or `c`
+/// (or a quote, a backslash) that may start one. (Secrets Manager's values written by the
+/// CLI go through flags named like a secret, `--secret-string`, which the password flags
+/// read, and written otherwise are refused by [`secret_written_at`]; the text is read here
+/// only for `ssm`, whose reads are few.)
 const fn parameter_written_in_script(b: &[u8]) -> bool {
     let mut x = 0;
     let n = b.len();
     while x + 9 < n {
         let c = lower!(b[x]);
         let quote = matches!(c, b'"' | b'\'' | b'\\');
-        if ((c == b'p' || quote) && match_word(b, x, b"put-parameter", true) != 0)
+        if ((c == b'p' || quote) && operation_at(b, x, b"putparameter"))
             || ((c == b'c' || quote) && match_word(b, x, b"cli-input-", true) != 0)
         {
             return true;
@@ -15787,6 +15795,71 @@ const fn parameter_written_in_script(b: &[u8]) -> bool {
         x += 1;
     }
     false
+}
+
+/// Whether `b[i..]` writes a secret of Secrets Manager otherwise than by the AWS CLI's own
+/// words (an SDK's `put_secret_value`, `PutSecretValueCommand`, `createSecret`,
+/// `update_secret`, the API's `secretsmanager.PutSecretValue`, as [`operation_at`] reads them,
+/// outside a comment), in a script that reads a secret with the
+/// AWS CLI (`get-secret-value`, in any spelling): the check cannot read the value such a
+/// program writes, which the script may read back and pass for a fetched one (hostile
+/// review 31, the twelfth probe's `boto3` case: `put_secret_value(SecretId='app',
+/// SecretString='hunter2')`, then `mysql -p"$(aws secretsmanager get-secret-value …)"`). The
+/// CLI's `put-secret-value`, `create-secret` and `update-secret` give the value by
+/// `--secret-string`, which the password flags read, or `--cli-input-json`
+/// ([`cli_input_to_store_at`]). A name made at run time (Python's `getattr`) is not read:
+/// the instance's role, which should not allow `secretsmanager:PutSecretValue`, stops it.
+const fn secret_written_at(b: &[u8], i: usize) -> bool {
+    if !(operation_at(b, i, b"putsecretvalue")
+        || operation_at(b, i, b"createsecret")
+        || operation_at(b, i, b"updatesecret"))
+        || at_exactly(b, i, b"put-secret-value")
+        || at_exactly(b, i, b"create-secret")
+        || at_exactly(b, i, b"update-secret")
+        || in_comment(b, i)
+    {
+        return false;
+    }
+    let mut x = 0;
+    while x + 14 <= b.len() {
+        if lower!(b[x]) == b'g' && spelled_at(b, x, b"getsecretvalue") != 0 {
+            return true;
+        }
+        x += 1;
+    }
+    false
+}
+
+/// Where the letters of `needle` (lower case, no separator) end when they are spelled at
+/// `i`, in any case, with any of `-`, `_`, the shell's quotes, `$`, backslashes and line ends
+/// between them (`put-parameter`, `put_parameter`, `PutParameter`, `put-"param"eter`): how
+/// the AWS CLI, the SDKs and a shell spell one operation. 0 when they are not.
+const fn spelled_at(b: &[u8], i: usize, needle: &[u8]) -> usize {
+    let mut k = i;
+    let mut n = 0;
+    while n < needle.len() {
+        while k < b.len() && matches!(b[k], b'-' | b'_' | b'"' | b'\'' | b'\\' | b'$' | b'\n') {
+            k += 1;
+        }
+        if k >= b.len() || lower!(b[k]) != needle[n] {
+            return 0;
+        }
+        k += 1;
+        n += 1;
+    }
+    k
+}
+
+/// Whether the operation spelled `needle` ([`spelled_at`]) is named at `i` as a word of its
+/// own: after no letter or digit, and before no lower-case letter, digit or `_` (an SDK's
+/// `PutSecretValueCommand` and `put_secret_value(` are; `create_secret_key` is not).
+const fn operation_at(b: &[u8], i: usize, needle: &[u8]) -> bool {
+    if i > 0 && b[i - 1].is_ascii_alphanumeric() {
+        return false;
+    }
+    let e = spelled_at(b, i, needle);
+    e != 0
+        && (e >= b.len() || !(b[e].is_ascii_lowercase() || b[e].is_ascii_digit() || b[e] == b'_'))
 }
 
 /// Whether the value of `--query` that follows `v` (`=VALUE` or a word) may print text of the
@@ -18426,6 +18499,20 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             && cli_input_to_store_at(b, i)
         {
             return Some(COMMAND_PASSWORD);
+        }
+        // A secret written by a program, read back by the AWS CLI (hostile review 31).
+        if ((c == b'p' && next == b'u')
+            || (c == b'c' && next == b'r')
+            || (c == b'u' && next == b'p'))
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && i + 2 < n
+            && matches!(
+                lower!(b[i + 2]),
+                b't' | b'e' | b'd' | b'"' | b'\'' | b'\\' | b'$' | b'_' | b'-' | b'\n'
+            )
+            && secret_written_at(b, i)
+        {
+            return Some(SECRET_READ_BACK);
         }
         // The AWS CLI's endpoint and certificate authority (hostile review 30), by the first
         // letters read, without a call for most bytes.

@@ -8299,3 +8299,64 @@ kill $!
         }
     }
 }
+
+/// Hostile review 31: a secret or a parameter written by a program the script runs (an SDK's
+/// `put_secret_value`, `PutParameterCommand`, the API's `X-Amz-Target`), then read back with
+/// the AWS CLI, passed for a fetched value (the twelfth probe's files 30 and 31).
+mod user_data_hostile_review_31 {
+    use super::*;
+
+    const READ_SECRET: &str = "X=$(aws secretsmanager get-secret-value --secret-id app --query SecretString --output text)\nmysql -u app -p\"$X\" -h db\n";
+    const READ_PARAMETER: &str = "X=$(aws ssm get-parameter --name /app/x --query Parameter.Value --output text)\nmysql -u app -p\"$X\" -h db\n";
+
+    #[test]
+    fn a_secret_written_by_a_program_and_read_back_is_refused() {
+        for write in [
+            "python3 -c \"import boto3; boto3.client('secretsmanager').put_secret_value(SecretId='app', SecretString='hunter2')\"",
+            "python3 -c \"import boto3; boto3.client('secretsmanager').create_secret(Name='app', SecretString='hunter2')\"",
+            "python3 -c \"import boto3; boto3.client('secretsmanager').update_secret(SecretId='app', SecretString='hunter2')\"",
+            "node -e 'new SecretsManagerClient({}).send(new PutSecretValueCommand({SecretId: \"app\", SecretString: \"hunter2\"}))'",
+            "node -e 'sm.putSecretValue({SecretId: \"app\", SecretString: \"hunter2\"})'",
+            "curl --aws-sigv4 aws:amz:us-east-1:secretsmanager -H 'X-Amz-Target: secretsmanager.PutSecretValue' -d '{\"SecretId\":\"app\",\"SecretString\":\"hunter2\"}' https://secretsmanager.us-east-1.amazonaws.com/",
+            "cat > /opt/w.py <<'PY'\nimport boto3\nboto3.client('secretsmanager').put_\"secret\"_value(SecretId='app', SecretString='hunter2')\nPY\npython3 /opt/w.py",
+            "python3 -c \"import boto3; boto3.client('secretsmanager').Put_Secret_Value(SecretId='app', SecretString='hunter2')\"",
+        ] {
+            let text = format!("#!/bin/bash\n{write}\n{READ_SECRET}");
+            assert_eq!(user_data_problem(&text), Some(SECRET_READ_BACK), "{text}");
+        }
+        // Read back by the SDK, in a spelling of its own, as well.
+        let text = "#!/bin/bash\npython3 -c \"import boto3; c = boto3.client('secretsmanager'); c.put_secret_value(SecretId='app', SecretString='hunter2'); print(c.get_secret_value(SecretId='app')['SecretString'])\"\n";
+        assert_eq!(user_data_problem(text), Some(SECRET_READ_BACK), "{text}");
+    }
+
+    #[test]
+    fn a_parameter_written_by_a_program_is_no_fetch() {
+        for write in [
+            "python3 -c \"import boto3; boto3.client('ssm').put_parameter(Name='/app/x', Value='hunter2', Type='String', Overwrite=True)\"",
+            "node -e 'new SSMClient({}).send(new PutParameterCommand({Name: \"/app/x\", Value: \"hunter2\"}))'",
+            "curl --aws-sigv4 aws:amz:us-east-1:ssm -H 'X-Amz-Target: AmazonSSM.PutParameter' -d '{\"Name\":\"/app/x\",\"Value\":\"hunter2\"}' https://ssm.us-east-1.amazonaws.com/",
+            "aws ssm put-\"param\"eter --name /app/x --value hunter2 --overwrite",
+        ] {
+            let text = format!("#!/bin/bash\n{write}\n{READ_PARAMETER}");
+            assert!(user_data_problem(&text).is_some(), "{text}");
+        }
+    }
+
+    /// The nearest ordinary scripts pass: a read alone, a secret a program creates from a
+    /// value it generates and never reads back, the words in a comment, and other
+    /// operations whose names start the same.
+    #[test]
+    fn the_nearest_ordinary_scripts_pass() {
+        for text in [
+            format!("#!/bin/bash\n{READ_SECRET}"),
+            format!("#!/bin/bash\n{READ_PARAMETER}"),
+            "#!/bin/bash\npython3 -c \"import boto3, secrets; boto3.client('secretsmanager').create_secret(Name='app/session', SecretString=secrets.token_hex(32))\"\n".to_owned(),
+            format!("#!/bin/bash\n# The secret is made by the stack, never put_secret_value() here.\n{READ_SECRET}"),
+            format!("#!/bin/bash\npython3 -c 'from app import create_secret_key; create_secret_key()'\n{READ_SECRET}"),
+            format!("#!/bin/bash\n/opt/app/bin/update-secrets-cache\n{READ_SECRET}"),
+            format!("#!/bin/bash\npython3 -c 'import boto3; boto3.client(\"ssm\").get_parameter(Name=\"/app/x\")'\n{READ_PARAMETER}"),
+        ] {
+            assert_eq!(user_data_problem(&text), None, "{text}");
+        }
+    }
+}
