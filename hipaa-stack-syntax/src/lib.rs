@@ -15692,7 +15692,7 @@ const fn aws_fetches(b: &[u8], s: usize, e: usize, query: usize) -> bool {
             || word_at(b, op, b"get-parameters")
             || word_at(b, op, b"get-parameters-by-path"))
             && selects_field(b, query, e, piped, true)
-            && !parameter_written_in_script(b, op, e)
+            && !parameter_written_in_script(b)
     } else if word_at(b, service, b"ecr") || word_at(b, service, b"ecr-public") {
         word_at(b, op, b"get-login-password") || word_at(b, op, b"get-authorization-token")
     } else {
@@ -15769,156 +15769,32 @@ const fn selects_field(b: &[u8], query: usize, e: usize, piped: bool, ssm: bool)
     }
 }
 
-/// Whether the script may write the parameter of Systems Manager that the read whose words
-/// are `b[op..e]` (`get-parameter …`) reads, which then passes for a fetch (hostile review
-/// 30): the operation that writes one in any spelling (the CLI's `put-parameter`, an SDK's
-/// `put_parameter`, `PutParameterCommand`, `putParameter`, the API's
-/// `AmazonSSM.PutParameter`, as [`operation_at`] reads them; hostile review 31, the twelfth
+/// Whether the script may write a parameter of Systems Manager, which it may read back with
+/// the AWS CLI, which then passes for a fetch (hostile review 30): the operation that writes
+/// one in any spelling (the CLI's `put-parameter`, an SDK's `put_parameter`,
+/// `PutParameterCommand`, `putParameter`, the API's `AmazonSSM.PutParameter`, as
+/// [`operation_at`] reads them; hostile review 31, the twelfth
 /// probe's `boto3` case), or `--cli-input-json`/`--cli-input-yaml`, which carry any
 /// parameter. Its value may be any text (`--value prod` is an ordinary setting, not
-/// refused). Only one write is known not to be the read's: the CLI's `put-parameter` whose
-/// `--name` is written out and differs from the `--name` written out of a `get-parameter`
-/// ([`same_parameter`]; the twelfth probe's false refusal 08, a boot time recorded beside a
-/// password read). Read at each `p` or `c` (or a quote, a backslash) that may start one.
-/// (Secrets Manager's values written by the CLI go through flags named like a secret,
-/// `--secret-string`, which the password flags read, and written otherwise are refused by
-/// [`secret_written_at`]; the text is read here only for `ssm`, whose reads are few.)
-const fn parameter_written_in_script(b: &[u8], op: usize, e: usize) -> bool {
+/// refused), so no read of a parameter is a fetch in such a script. Read at each `p` or `c`
+/// (or a quote, a backslash) that may start one. (Secrets Manager's values written by the
+/// CLI go through flags named like a secret, `--secret-string`, which the password flags
+/// read, and written otherwise are refused by [`secret_written_at`]; the text is read here
+/// only for `ssm`, whose reads are few.)
+const fn parameter_written_in_script(b: &[u8]) -> bool {
     let mut x = 0;
     let n = b.len();
     while x + 9 < n {
         let c = lower!(b[x]);
         let quote = matches!(c, b'"' | b'\'' | b'\\');
-        if (c == b'c' || quote) && match_word(b, x, b"cli-input-", true) != 0 {
-            return true;
-        }
-        if (c == b'p' || quote)
-            && operation_at(b, x, b"putparameter")
-            && !(at_exactly(b, x, b"put-parameter ")
-                && word_at(b, op, b"get-parameter")
-                && !same_parameter(b, x + 14, op + 14, e))
+        if ((c == b'p' || quote) && operation_at(b, x, b"putparameter"))
+            || ((c == b'c' || quote) && match_word(b, x, b"cli-input-", true) != 0)
         {
             return true;
         }
         x += 1;
     }
     false
-}
-
-/// Whether the `put-parameter` whose words follow `w` may write the parameter that the
-/// `get-parameter` whose words are `b[r..e]` reads: unless both give `--name` a value
-/// written out ([`literal_name`]) and the two name different parameters. A name is compared
-/// as Systems Manager resolves it: an ARN's `…:parameter/NAME` is `NAME` or `/NAME`, and a
-/// version or label selector (`NAME:3`, `NAME:prod`) reads the same parameter (AWS Systems
-/// Manager User Guide, "Working with parameter labels"; API reference, `GetParameter`,
-/// `Name`: "the parameter name or ARN … `name:version`, `name:label`").
-const fn same_parameter(b: &[u8], w: usize, r: usize, e: usize) -> bool {
-    let (ws, we) = literal_name(b, w, b.len());
-    let (rs, re) = literal_name(b, r, e);
-    if we == 0 || re == 0 {
-        return true;
-    }
-    let (ws, we) = parameter_name(b, ws, we);
-    let (rs, re) = parameter_name(b, rs, re);
-    if we - ws != re - rs {
-        return false;
-    }
-    let mut k = 0;
-    while ws + k < we {
-        if b[ws + k] != b[rs + k] {
-            return false;
-        }
-        k += 1;
-    }
-    true
-}
-
-/// The value of the `--name` flag (`--name NAME`, `--name=NAME`) of the AWS CLI command whose
-/// words follow `w`, before `e`, when it is written out once (the CLI takes the last of two),
-/// read word by word as the shell splits them ([`shell_word_end`]: a `--name` inside
-/// another flag's quoted value is no flag), with quotes around it at most, and no
-/// expansion, escape or pattern in it. `(0, 0)` otherwise.
-const fn literal_name(b: &[u8], w: usize, e: usize) -> (usize, usize) {
-    let mut k = skip_blanks(b, w);
-    let mut found = (0, 0);
-    let mut value_next = false;
-    while k < e {
-        if matches!(b[k], b';' | b'|' | b'&' | b'\n' | b')') && (b[k] == b')' || command_end(b, k))
-        {
-            break;
-        }
-        let mut we = shell_word_end(b, k);
-        if we <= k {
-            we = k + 1;
-        }
-        if we > e {
-            we = e;
-        }
-        let q = skip_quotes(b, k);
-        let value = if value_next {
-            value_next = false;
-            Some((k, we))
-        } else if at_exactly(b, q, b"--name=") {
-            Some((q + 7, we))
-        } else {
-            if at_exactly(b, q, b"--name") && (q + 6 >= we || matches!(b[q + 6], b'"' | b'\'')) {
-                value_next = true;
-            }
-            None
-        };
-        if let Some((vs, ve)) = value {
-            if found.1 != 0 {
-                return (0, 0);
-            }
-            let mut s = vs;
-            let mut t = ve;
-            while s < t && matches!(b[s], b'"' | b'\'') {
-                s += 1;
-            }
-            while t > s && matches!(b[t - 1], b'"' | b'\'') {
-                t -= 1;
-            }
-            let mut j = s;
-            while j < t {
-                if matches!(
-                    b[j],
-                    b'$' | b'`' | b'\\' | b'"' | b'\'' | b'*' | b'?' | b'[' | b'{' | b'~' | b' '
-                ) {
-                    return (0, 0);
-                }
-                j += 1;
-            }
-            if t <= s {
-                return (0, 0);
-            }
-            found = (s, t);
-        }
-        k = skip_blanks(b, we);
-    }
-    if value_next { (0, 0) } else { found }
-}
-
-/// A parameter's name as Systems Manager resolves it ([`same_parameter`]): after an ARN's
-/// `:parameter`, before a `:` selector, without a leading `/`.
-const fn parameter_name(b: &[u8], s: usize, e: usize) -> (usize, usize) {
-    let mut s = s;
-    if at_exactly(b, s, b"arn:") {
-        let mut k = s;
-        while k + 10 <= e && !at_exactly(b, k, b":parameter") {
-            k += 1;
-        }
-        if k + 10 <= e {
-            s = k + 10;
-        }
-    }
-    while s < e && b[s] == b'/' {
-        s += 1;
-    }
-    let mut t = s;
-    while t < e && b[t] != b':' {
-        t += 1;
-    }
-    (s, t)
 }
 
 /// Whether `b[i..]` writes a secret of Secrets Manager otherwise than by the AWS CLI's own

@@ -8342,44 +8342,6 @@ mod user_data_hostile_review_31 {
         }
     }
 
-    /// A boot time recorded in a parameter of its own no longer makes a password read beside
-    /// it no fetch (the twelfth probe's false refusal 08); a write that may be the read's
-    /// parameter still does.
-    #[test]
-    fn a_parameter_written_under_another_name_leaves_the_read_a_fetch() {
-        let text = |write: &str| {
-            format!(
-                "#!/bin/bash\nDB_PASSWORD=$(aws ssm get-parameter --name /prod/db/password --with-decryption --query 'Parameter.Value' --output text)\n{write}\nmysql -h db.internal -u app -p\"$DB_PASSWORD\" -e 'select 1'\n"
-            )
-        };
-        for write in [
-            "aws ssm put-parameter --name /prod/app/last-boot --type String --value \"$(date -u +%FT%TZ)\" --overwrite",
-            "aws ssm put-parameter --type String --value booted --name=/prod/app/last-boot --overwrite",
-            "aws ssm put-parameter --name '/Prod/DB/password' --value hunter2 --overwrite",
-            "aws ssm put-parameter --name /prod/db/password-rotated-at --value now --overwrite",
-        ] {
-            assert_eq!(user_data_problem(&text(write)), None, "{write}");
-        }
-        for write in [
-            "aws ssm put-parameter --name /prod/db/password --value hunter2 --overwrite",
-            "aws ssm put-parameter --name prod/db/password --value hunter2 --overwrite",
-            "aws ssm put-parameter --name arn:aws:ssm:us-east-1:111122223333:parameter/prod/db/password --value hunter2 --overwrite",
-            "aws ssm put-parameter --name \"/prod/db/password\" --value hunter2 --overwrite",
-            "aws ssm put-parameter --name \"$P\" --value hunter2 --overwrite",
-            "aws ssm put-parameter --name /prod/db/pass* --value hunter2 --overwrite",
-            "aws ssm put-parameter --description \"--name /prod/other\" --name /prod/db/password --value hunter2 --overwrite",
-            "aws ssm put-parameter --name /prod/other --name /prod/db/password --value hunter2 --overwrite",
-            "aws ssm put-parameter --value hunter2 --overwrite --name",
-            "aws ssm put-parameter --cli-input-json file:///tmp/p.json",
-            "python3 -c \"import boto3; boto3.client('ssm').put_parameter(Name='/prod/other', Value='x')\"",
-        ] {
-            assert!(user_data_problem(&text(write)).is_some(), "{write}");
-        }
-        // A read whose name the check cannot read may be of any parameter written.
-        let text = "#!/bin/bash\nP=/prod/db/password\nX=$(aws ssm get-parameter --name \"$P\" --query Parameter.Value --output text)\naws ssm put-parameter --name /prod/app/last-boot --value hunter2 --overwrite\nmysql -u app -p\"$X\" -h db\n";
-        assert!(user_data_problem(text).is_some(), "{text}");
-    }
-
     /// The nearest ordinary scripts pass: a read alone, a secret a program creates from a
     /// value it generates and never reads back, the words in a comment, and other
     /// operations whose names start the same.
