@@ -15770,25 +15770,109 @@ const fn selects_field(b: &[u8], query: usize, e: usize, piped: bool, ssm: bool)
 }
 
 /// Whether the script may write a parameter of Systems Manager, which it may read back with
-/// the AWS CLI, which then passes for a fetch (hostile review 30): the operation that writes
-/// one in any spelling (the CLI's `put-parameter`, an SDK's `put_parameter`,
-/// `PutParameterCommand`, `putParameter`, the API's `AmazonSSM.PutParameter`, as
-/// [`operation_at`] reads them; hostile review 31, the twelfth
-/// probe's `boto3` case), or `--cli-input-json`/`--cli-input-yaml`, which carry any
+/// the AWS CLI, which then passes for a fetch (hostile review 30): outside a comment, the
+/// operation that writes one in any spelling (the CLI's `put-parameter`, an SDK's
+/// `put_parameter`, `PutParameterCommand`, `putParameter`, the API's
+/// `AmazonSSM.PutParameter`, PowerShell's `Write-SSMParameter`, as [`operation_at`] and
+/// [`spelled_at`] read them; hostile review 31, the twelfth probe's `boto3` case), the
+/// resource type that makes one (`AWS::SSM::Parameter` given to `aws cloudcontrol` or to a
+/// template the script deploys, Terraform's `aws_ssm_parameter`), `chamber`, whose store is
+/// Systems Manager, an `aws ssm` operation named by an expansion (`aws ssm $op-parameter`;
+/// the fifteenth probe), or `--cli-input-json`/`--cli-input-yaml`, which carry any
 /// parameter. Its value may be any text (`--value prod` is an ordinary setting, not
-/// refused), so no read of a parameter is a fetch in such a script. Read at each `p` or `c`
-/// (or a quote, a backslash) that may start one. (Secrets Manager's values written by the
-/// CLI go through flags named like a secret, `--secret-string`, which the password flags
-/// read, and written otherwise are refused by [`secret_written_at`]; the text is read here
-/// only for `ssm`, whose reads are few.)
+/// refused), so no read of a parameter is a fetch in such a script. A tool or a name made
+/// at run time that this list does not know (Python's `getattr`) is not read: the
+/// instance's role, which should not allow `ssm:PutParameter` on what the script reads,
+/// stops it. (Secrets Manager's values written by the CLI go through flags named like a
+/// secret, `--secret-string`, which the password flags read, and written otherwise are
+/// refused by [`secret_written_at`]; the text is read here only for `ssm`, whose reads are
+/// few.)
 const fn parameter_written_in_script(b: &[u8]) -> bool {
     let mut x = 0;
     let n = b.len();
     while x + 9 < n {
         let c = lower!(b[x]);
         let quote = matches!(c, b'"' | b'\'' | b'\\');
-        if ((c == b'p' || quote) && operation_at(b, x, b"putparameter"))
-            || ((c == b'c' || quote) && match_word(b, x, b"cli-input-", true) != 0)
+        let written = ((c == b'c' || quote) && match_word(b, x, b"cli-input-", true) != 0)
+            || ((c == b'p' || quote) && operation_at(b, x, b"putparameter"))
+            || (matches!(c, b'a' | b'w' | b'c' | b's')
+                && (x == 0 || !b[x - 1].is_ascii_alphanumeric())
+                && match c {
+                    b'a' => spelled_at(b, x, b"awsssmparameter") != 0,
+                    b'w' => spelled_at(b, x, b"writessmparameter") != 0,
+                    b'c' => word_at(b, x, b"chamber"),
+                    _ => word_at(b, x, b"ssm") && operation_made_at_boot(b, x + 3),
+                });
+        if written && !in_comment(b, x) {
+            return true;
+        }
+        x += 1;
+    }
+    false
+}
+
+/// Whether the word after `w` (the operation of an `aws` service) holds an expansion or a
+/// command substitution, which may name any operation (`aws ssm $op-parameter`).
+const fn operation_made_at_boot(b: &[u8], w: usize) -> bool {
+    let (s, e) = next_word(b, w);
+    let mut k = s;
+    while k < e {
+        if b[k] == b'$' || b[k] == b'`' {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Whether `b[i..]` writes a secret of Secrets Manager otherwise than by the AWS CLI's own
+/// words, outside a comment: an SDK's `put_secret_value`, `PutSecretValueCommand`,
+/// `createSecret`, `update_secret`, the API's `secretsmanager.PutSecretValue`, PowerShell's
+/// `Write-SECSecretValue`, `New-SECSecret`, `Update-SECSecret` (as [`operation_at`] reads
+/// them), or the resource type that makes one (`AWS::SecretsManager::Secret` given to `aws
+/// cloudcontrol` or to a template the script deploys, Terraform's
+/// `aws_secretsmanager_secret_version`; the fifteenth probe), in a script that reads a
+/// secret back ([`secret_read_in_script`]): the check cannot read the value such a program
+/// writes, which the script may read back and pass for a fetched one (hostile review 31,
+/// the twelfth probe's `boto3` case: `put_secret_value(SecretId='app',
+/// SecretString='hunter2')`, then `mysql -p"$(aws secretsmanager get-secret-value …)"`). The
+/// CLI's `put-secret-value`, `create-secret` and `update-secret` give the value by
+/// `--secret-string`, which the password flags read, or `--cli-input-json`
+/// ([`cli_input_to_store_at`]). A tool or a name made at run time that this list does not
+/// know (Python's `getattr`) is not read: the instance's role, which should not allow
+/// `secretsmanager:PutSecretValue` on what the script reads, stops it. Dispatched on the
+/// first letter, as the main loop calls it at many words.
+const fn secret_written_at(b: &[u8], i: usize) -> bool {
+    let written = match lower!(b[i]) {
+        b'p' => operation_at(b, i, b"putsecretvalue") && !at_exactly(b, i, b"put-secret-value"),
+        b'c' => operation_at(b, i, b"createsecret") && !at_exactly(b, i, b"create-secret"),
+        b'u' => {
+            (operation_at(b, i, b"updatesecret") && !at_exactly(b, i, b"update-secret"))
+                || operation_at(b, i, b"updatesecsecret")
+        }
+        b'w' => operation_at(b, i, b"writesecsecretvalue"),
+        b'n' => operation_at(b, i, b"newsecsecret"),
+        _ => {
+            (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+                && spelled_at(b, i, b"awssecretsmanagersecret") != 0
+        }
+    };
+    written && !in_comment(b, i) && secret_read_in_script(b)
+}
+
+/// Whether the script reads a secret of Secrets Manager, outside a comment: `get-secret-value`
+/// in any spelling (the CLI's, an SDK's `get_secret_value`, PowerShell's
+/// `Get-SECSecretValue`), or a parameter of Systems Manager that refers to one
+/// (`/aws/reference/secretsmanager/NAME`; the fifteenth probe).
+const fn secret_read_in_script(b: &[u8]) -> bool {
+    let mut x = 0;
+    while x + 14 <= b.len() {
+        let c = lower!(b[x]);
+        if ((c == b'g'
+            && (spelled_at(b, x, b"getsecretvalue") != 0
+                || spelled_at(b, x, b"getsecsecretvalue") != 0))
+            || (c == b'r' && spelled_at(b, x, b"reference/secretsmanager") != 0))
+            && !in_comment(b, x)
         {
             return true;
         }
@@ -15797,48 +15881,21 @@ const fn parameter_written_in_script(b: &[u8]) -> bool {
     false
 }
 
-/// Whether `b[i..]` writes a secret of Secrets Manager otherwise than by the AWS CLI's own
-/// words (an SDK's `put_secret_value`, `PutSecretValueCommand`, `createSecret`,
-/// `update_secret`, the API's `secretsmanager.PutSecretValue`, as [`operation_at`] reads them,
-/// outside a comment), in a script that reads a secret with the
-/// AWS CLI (`get-secret-value`, in any spelling): the check cannot read the value such a
-/// program writes, which the script may read back and pass for a fetched one (hostile
-/// review 31, the twelfth probe's `boto3` case: `put_secret_value(SecretId='app',
-/// SecretString='hunter2')`, then `mysql -p"$(aws secretsmanager get-secret-value …)"`). The
-/// CLI's `put-secret-value`, `create-secret` and `update-secret` give the value by
-/// `--secret-string`, which the password flags read, or `--cli-input-json`
-/// ([`cli_input_to_store_at`]). A name made at run time (Python's `getattr`) is not read:
-/// the instance's role, which should not allow `secretsmanager:PutSecretValue`, stops it.
-const fn secret_written_at(b: &[u8], i: usize) -> bool {
-    if !(operation_at(b, i, b"putsecretvalue")
-        || operation_at(b, i, b"createsecret")
-        || operation_at(b, i, b"updatesecret"))
-        || at_exactly(b, i, b"put-secret-value")
-        || at_exactly(b, i, b"create-secret")
-        || at_exactly(b, i, b"update-secret")
-        || in_comment(b, i)
-    {
-        return false;
-    }
-    let mut x = 0;
-    while x + 14 <= b.len() {
-        if lower!(b[x]) == b'g' && spelled_at(b, x, b"getsecretvalue") != 0 {
-            return true;
-        }
-        x += 1;
-    }
-    false
-}
-
 /// Where the letters of `needle` (lower case, no separator) end when they are spelled at
-/// `i`, in any case, with any of `-`, `_`, the shell's quotes, `$`, backslashes and line ends
-/// between them (`put-parameter`, `put_parameter`, `PutParameter`, `put-"param"eter`): how
-/// the AWS CLI, the SDKs and a shell spell one operation. 0 when they are not.
+/// `i`, in any case, with any of `-`, `_`, `:`, the shell's quotes, `$`, backslashes and line
+/// ends between them (`put-parameter`, `put_parameter`, `PutParameter`, `put-"param"eter`,
+/// `AWS::SSM::Parameter`): how the AWS CLI, the SDKs, PowerShell, CloudFormation and a shell
+/// spell one operation or type. 0 when they are not.
 const fn spelled_at(b: &[u8], i: usize, needle: &[u8]) -> usize {
     let mut k = i;
     let mut n = 0;
     while n < needle.len() {
-        while k < b.len() && matches!(b[k], b'-' | b'_' | b'"' | b'\'' | b'\\' | b'$' | b'\n') {
+        while k < b.len()
+            && matches!(
+                b[k],
+                b'-' | b'_' | b':' | b'"' | b'\'' | b'\\' | b'$' | b'\n'
+            )
+        {
             k += 1;
         }
         if k >= b.len() || lower!(b[k]) != needle[n] {
@@ -15851,15 +15908,20 @@ const fn spelled_at(b: &[u8], i: usize, needle: &[u8]) -> usize {
 }
 
 /// Whether the operation spelled `needle` ([`spelled_at`]) is named at `i` as a word of its
-/// own: after no letter or digit, and before no lower-case letter, digit or `_` (an SDK's
-/// `PutSecretValueCommand` and `put_secret_value(` are; `create_secret_key` is not).
+/// own: after no letter or digit, and before no lower-case letter, digit, `_` or file
+/// extension (an SDK's `PutSecretValueCommand` and `put_secret_value(` are;
+/// `create_secret_key` and `update_secret.sh` are not).
 const fn operation_at(b: &[u8], i: usize, needle: &[u8]) -> bool {
     if i > 0 && b[i - 1].is_ascii_alphanumeric() {
         return false;
     }
     let e = spelled_at(b, i, needle);
     e != 0
-        && (e >= b.len() || !(b[e].is_ascii_lowercase() || b[e].is_ascii_digit() || b[e] == b'_'))
+        && (e >= b.len()
+            || !(b[e].is_ascii_lowercase()
+                || b[e].is_ascii_digit()
+                || b[e] == b'_'
+                || (b[e] == b'.' && e + 1 < b.len() && b[e + 1].is_ascii_alphabetic())))
 }
 
 /// Whether the value of `--query` that follows `v` (`=VALUE` or a word) may print text of the
@@ -18503,12 +18565,26 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         // A secret written by a program, read back by the AWS CLI (hostile review 31).
         if ((c == b'p' && next == b'u')
             || (c == b'c' && next == b'r')
-            || (c == b'u' && next == b'p'))
+            || (c == b'u' && next == b'p')
+            || (c == b'a' && next == b'w')
+            || (c == b'w' && next == b'r')
+            || (c == b'n' && next == b'e'))
             && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
             && i + 2 < n
             && matches!(
                 lower!(b[i + 2]),
-                b't' | b'e' | b'd' | b'"' | b'\'' | b'\\' | b'$' | b'_' | b'-' | b'\n'
+                b't' | b'e'
+                    | b'd'
+                    | b's'
+                    | b'i'
+                    | b'w'
+                    | b'"'
+                    | b'\''
+                    | b'\\'
+                    | b'$'
+                    | b'_'
+                    | b'-'
+                    | b'\n'
             )
             && secret_written_at(b, i)
         {

@@ -8360,3 +8360,114 @@ mod user_data_hostile_review_31 {
         }
     }
 }
+
+/// The fifteenth probe (hostile review 31) of this review's relaxations: its attacks, each a
+/// file of `/tmp/probe15/final` (all but 08 and 09, whose operation names are made at run
+/// time: not read, the instance's role is the control), and two of its false refusals.
+mod user_data_hostile_review_31_fifteenth_probe {
+    use super::*;
+
+    #[test]
+    fn probe_attacks_are_refused() {
+        for text in [
+            r#"# put writes /app/db; read gives --name /app/boot_time then --n-quote-quote-ame /app/db: bash joins --n-quote-quote-ame into --name, the CLI's argparse keeps the last --name (/app/db) -> mysql gets the literal (run: aws-cli 1.45.11 + fake endpoint). literal_name sees one --name (/app/boot_time).
+aws ssm put-parameter --name /app/db --value hunter2 --type String --overwrite
+mysql -u admin -p"$(aws ssm get-parameter --name /app/boot_time --n""ame /app/db --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+            r#"# read's second name is --na /app/db: aws-cli's CLIArgParser is argparse with allow_abbrev left True, --na = --name, last wins -> GetParameter /app/db = <literal> (run: aws-cli 1.45.11). literal_name only knows --name/--name=.
+aws ssm put-parameter --name /app/db --value hunter2 --type String --overwrite
+mysql -u admin -p"$(aws ssm get-parameter --name /app/boot_time --na /app/db --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+            r#"# ssm write gives --name /app/boot_time --nam /app/db: argparse abbrev (allow_abbrev left True in CLIArgParser) + last-wins -> /app/db written with the literal, read /app/db -> mysql gets it (run: aws-cli 1.45.11). literal_name sees only /app/boot_time.
+aws ssm put-parameter --name /app/boot_time --nam /app/db --value hunter2 --type String --overwrite
+mysql -u admin -p"$(aws ssm get-parameter --name /app/db --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+            r#"# read --name file:///tmp/pname: aws-cli paramfile.py loads file:// for every param not in PARAMFILE_DISABLED, so the name is /app/db (printf wrote it) -> <literal> (run: aws-cli 1.45.11). parameter_name cuts at ':' -> 'file' != 'app/db'.
+printf /app/db > /tmp/pname
+aws ssm put-parameter --name /app/db --value hunter2 --type String --overwrite
+mysql -u admin -p"$(aws ssm get-parameter --name file:///tmp/pname --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+            r#"# read --name""=/app/db --with-decryption: bash makes --name=/app/db; literal_name sees --name followed by a quote, takes the NEXT word (--with-decryption) as the name -> differs from /app/db; CLI reads /app/db -> <literal> (run).
+aws ssm put-parameter --name /app/db --value hunter2 --type String --overwrite
+mysql -u admin -p"$(aws ssm get-parameter --name""=/app/db --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+            r#"# p=put; aws ssm $p-[op]: bash expands the SSM write op (run: /app/db written with the literal, read -> mysql gets it). operation_at/spelled_at start at a p or quote; dollar-p-dash is never read as the write op.
+p=put
+aws ssm $p-parameter --name /app/db --value hunter2 --type String --overwrite
+mysql -u admin -p"$(aws ssm get-parameter --name /app/db --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+            r#"# boto3 SM write of the literal; read via SSM's /aws/reference/secretsmanager/app-db (documented SSM->SM reference) -> mysql gets it (run: boto3 + aws-cli vs fake). secret_written_at needs the SM read op spelled in the text; parameter_written_in_script only knows the SSM write op and the CLI input flags.
+python3 -c "import boto3; boto3.client('secretsmanager').put_secret_value(SecretId='app-db', SecretString='hunter2')"
+mysql -u admin -p"$(aws ssm get-parameter --name /aws/reference/secretsmanager/app-db --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+            r#"# aws cloudcontrol create-resource AWS::SSM::Parameter with the literal Value (run: CreateResource carries it; Cloud Control creates the parameter), then get-parameter -> mysql gets it. No SSM write op spelled anywhere.
+aws cloudcontrol create-resource --type-name AWS::SSM::Parameter --desired-state '{"Name":"/app/db","Type":"String","Value":"hunter2"}'
+mysql -u admin -p"$(aws ssm get-parameter --name /app/db --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+            r#"# aws cloudcontrol create-resource AWS::SecretsManager::Secret SecretString <literal> (run: CreateResource with the literal), then get-secret-value -> mysql gets the literal. secret_written_at only knows put/create/update-secret operation names.
+aws cloudcontrol create-resource --type-name AWS::SecretsManager::Secret --desired-state '{"Name":"app-db","SecretString":"hunter2"}'
+mysql -u admin -p"$(aws secretsmanager get-secret-value --secret-id app-db --query SecretString --output text)" ehr
+"#,
+            r#"# aws cloudformation deploy of a heredoc template AWS::SSM::Parameter Value: <literal> (CFN creates it), then get-parameter. Not run against CFN; request shape checked with --debug for create-stack.
+cat > /tmp/t.yaml <<'T'
+Resources:
+  P:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /app/db
+      Type: String
+      Value: hunter2
+T
+aws cloudformation deploy --template-file /tmp/t.yaml --stack-name boot
+mysql -u admin -p"$(aws ssm get-parameter --name /app/db --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+            r#"# aws cloudformation create-stack --template-body with AWS::SecretsManager::Secret SecretString <literal> (CreateStack request checked with --debug), wait, get-secret-value -> <literal>.
+aws cloudformation create-stack --stack-name boot --template-body '{"Resources":{"S":{"Type":"AWS::SecretsManager::Secret","Properties":{"Name":"app-db","SecretString":"hunter2"}}}}'
+aws cloudformation wait stack-create-complete --stack-name boot
+mysql -u admin -p"$(aws secretsmanager get-secret-value --secret-id app-db --query SecretString --output text)" ehr
+"#,
+            r#"# AWS Tools for PowerShell Write-SSMParameter is the SSM write API; read by aws ssm get-parameter. Not run (no pwsh); its letters are not the SSM write op's.
+pwsh -c "Write-SSMParameter -Name /app/db -Value hunter2 -Type String -Overwrite \$true"
+mysql -u admin -p"$(aws ssm get-parameter --name /app/db --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+            r#"# AWS Tools for PowerShell Write-SECSecretValue = PutSecretValue; read by get-secret-value. Not run (no pwsh).
+pwsh -c "Write-SECSecretValue -SecretId app-db -SecretString hunter2"
+mysql -u admin -p"$(aws secretsmanager get-secret-value --secret-id app-db --query SecretString --output text)" ehr
+"#,
+            r#"# chamber write app db VALUE stores SSM /app/db (chamber's documented path store); read by get-parameter. Not run (no chamber).
+chamber write app db_pw hunter2
+mysql -u admin -p"$(aws ssm get-parameter --name /app/db --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+            r#"# terraform apply of aws_ssm_parameter value <literal>; read by get-parameter. Not run.
+mkdir -p /opt/tf && cd /opt/tf
+cat > main.tf <<'T'
+resource "aws_ssm_parameter" "db" {
+  name  = "/app/db"
+  type  = "String"
+  value = "hunter2"
+}
+T
+terraform init && terraform apply -auto-approve
+mysql -u admin -p"$(aws ssm get-parameter --name /app/db --with-decryption --query Parameter.Value --output text)" ehr
+"#,
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn probe_false_refusals_pass() {
+        for text in [
+            r#"# FALSE REFUSAL: the second comment line names the SSM write op; parameter_written_in_script has no in_comment test (secret_written_at has one), so the read is no fetch. Passes without that comment.
+# /ehr/db is created by the stack; never seed it here with aws ssm put-parameter.
+mysql -u admin -p"$(aws ssm get-parameter --name /ehr/db --with-decryption --query Parameter.Value --output text)" ehr < /opt/ehr/schema.sql
+"#,
+            r#"# FALSE REFUSAL: installs a cron helper (file name in the body) and reads the DB credential from SM; operation_at takes the slash-prefixed helper file name, dot after it, as the SDK op. Passes without the install line.
+install -m 0755 /opt/ehr/bin/update_secret.sh /usr/local/bin/update_secret.sh
+mysql -u admin -p"$(aws secretsmanager get-secret-value --secret-id ehr/db --query SecretString --output text)" ehr < /opt/ehr/schema.sql
+"#,
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+    }
+}
