@@ -5106,6 +5106,18 @@ fn declared_group<'t>(cx: &Cx<'t>, wanted: &str) -> Option<&'t Resource> {
     })
 }
 
+/// The log group of the stack whose `LogGroupName` reads `wanted` when the references to
+/// `own` are read as its placeholders ([`text_about`]): a group named after an id made at
+/// deploy (`API-Gateway-Execution-Logs_${Api}/prod`, `/aws/appsync/apis/${Api.ApiId}`).
+fn declared_group_about<'t>(cx: &Cx<'t>, own: &Own<'_>, wanted: &str) -> Option<&'t Resource> {
+    cx.template.resources().iter().find(|r| {
+        r.type_name() == "AWS::Logs::LogGroup"
+            && super::lookup(r.properties(), "/LogGroupName")
+                .and_then(|n| text_about(n, own))
+                .is_some_and(|n| n == wanted)
+    })
+}
+
 /// Whether a name, as [`text`] reads it, is the same in every template that writes it so:
 /// text with no dynamic reference, and no `${…}` but the stack's own name, region, account,
 /// partition and URL suffix, which read the same in the one template that both the
@@ -5238,12 +5250,7 @@ fn l4_rest_stage(cx: &Cx<'_>) -> Outcome {
         other: None,
     };
     let wanted = format!("API-Gateway-Execution-Logs_{API}/{stage}");
-    let group = cx.template.resources().iter().find(|r| {
-        r.type_name() == "AWS::Logs::LogGroup"
-            && super::lookup(r.properties(), "/LogGroupName")
-                .and_then(|n| text_about(n, &own))
-                .is_some_and(|n| n == wanted)
-    });
+    let group = declared_group_about(cx, &own, &wanted);
     match group {
         Some(group) => all([
             cx.present("/StageName"),
@@ -5286,12 +5293,7 @@ fn l4_graphql_api(cx: &Cx<'_>) -> Outcome {
         other: Some(("ApiId", API.to_owned())),
     };
     let wanted = format!("/aws/appsync/apis/{API}");
-    let group = cx.template.resources().iter().find(|r| {
-        r.type_name() == "AWS::Logs::LogGroup"
-            && super::lookup(r.properties(), "/LogGroupName")
-                .and_then(|n| text_about(n, &own))
-                .is_some_and(|n| n == wanted)
-    });
+    let group = declared_group_about(cx, &own, &wanted);
     match group {
         Some(group) => all([
             cx.present("/LogConfig"),
