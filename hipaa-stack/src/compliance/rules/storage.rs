@@ -4191,16 +4191,16 @@ fn replica_source<'a>(cx: &Cx<'a>) -> Option<&'a Value> {
     cx.prop("/SourceDBInstanceIdentifier").filter(|_| !restore)
 }
 
-/// Whether the database is a read replica of a database of this template: it has its
-/// source's master user and password, which this rule reads on the source.
+/// Whether the database is a read replica of a database of the app, in any stack, as R1
+/// reads its source ([`source_of_the_app`]): it has its source's master user and password,
+/// which this rule reads on the source.
 fn replica_of_the_template(cx: &Cx<'_>) -> bool {
-    replica_source(cx).is_some_and(|source| {
-        DB_OR_CLUSTER.iter().any(|t| {
-            cx.others(t).any(|db| {
-                db.logical_id() != cx.id() && super::meaning::names(source, db.logical_id())
-            })
-        })
-    })
+    let pointer = if cx.resource.type_name() == "AWS::RDS::DBCluster" {
+        "/ReplicationSourceIdentifier"
+    } else {
+        "/SourceDBInstanceIdentifier"
+    };
+    replica_source(cx).is_some_and(|source| source_of_the_app(cx, pointer, source))
 }
 
 /// Why a copy's master password is not shown to be managed, if it is a copy: a restore
@@ -4213,7 +4213,7 @@ fn copied_password(cx: &Cx<'_>) -> Option<String> {
     COPY_SOURCES.iter().find_map(|pointer| {
         let value = cx.prop(pointer)?;
         Some(format!(
-            "`{}` makes the database a copy of {}, whose master password it keeps: RDS applies `ManageMasterUserPassword` to a restore of Oracle only, and a replica has its source's password, so whether the password is managed, with the customer key, is not shown; create the database empty, or replicate a database of this template",
+            "`{}` makes the database a copy of {}, whose master password it keeps: RDS applies `ManageMasterUserPassword` to a restore of Oracle only, and a replica has its source's password, so whether the password is managed, with the customer key, is not shown; create the database empty, or replicate a database of the app",
             &pointer[1..],
             text(value).unwrap_or_else(|| value.to_string())
         ))
@@ -6201,6 +6201,16 @@ mod tests {
             "{:?}",
             status("NoKey")
         );
+        // R13 reads a replica's password on its source, of the app as R1 reads it: the rule
+        // does not apply to the replica; a replica of a database of no stack of the app
+        // keeps a password no rule reads.
+        let r13 = |id: &str| crate::testing::status_of(&assembly, "R13", id);
+        for id in ["ByName", "ByRef", "Literal", "Sub"] {
+            assert_eq!(r13(id), None, "{id}");
+        }
+        for id in ["OtherName", "Foreign", "BareName"] {
+            assert!(r13(id).is_some(), "{id}");
+        }
     }
 
     use super::has_import;
