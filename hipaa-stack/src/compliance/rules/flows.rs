@@ -672,6 +672,17 @@ fn dms_target(
     .any(|p| cx.prop(p).is_some_and(|v| !super::meaning::no_value(v)));
     if !server_written && let Value::Object(settings) = cx.resource.properties() {
         for (key, engine) in settings {
+            // An engine's settings known only at deploy may hold any secret.
+            if key.ends_with("Settings")
+                && super::identity::intrinsic(engine)
+                && !super::meaning::no_value(engine)
+            {
+                checks.push(Err(format!(
+                    "`{key}` is {}, known only at deploy: it may name a secret whose connection details name any server, to which DMS writes every table; write the settings as an object, and the server as `ServerName` naming a database of the app",
+                    super::meaning::sent_or_json(engine)
+                )));
+                continue;
+            }
             let Some(secret) = engine
                 .get("SecretsManagerSecretId")
                 .filter(|v| !super::meaning::no_value(v))
@@ -5579,6 +5590,10 @@ mod hostile_review_19 {
             target(
                 "sqlserver",
                 json!({ "MicrosoftSqlServerSettings": { "SecretsManagerSecretId": "arn:aws:secretsmanager:us-east-1:444455556666:secret:db" } }),
+            ),
+            target(
+                "mysql",
+                json!({ "MySqlSettings": { "Fn::GetAtt": ["Lookup", "Settings"] } }),
             ),
             // A destination in the extra connection attributes, or attributes read at deploy.
             target(
