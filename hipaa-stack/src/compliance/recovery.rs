@@ -422,17 +422,25 @@ impl Lookup {
                 let r = position_of(stacks[at].1, resource);
                 return vec![(at, r, Link::Parameter)];
             }
-            let Some(text) = value.as_str() else {
+            // Text as AWS receives it: an ARN built with pseudo parameters
+            // (`arn:${AWS::Partition}:rds:REGION:${AWS::AccountId}:db:NAME`, the library's
+            // own spelling) reads as one written out; `${AWS::Region}` is the replica's own
+            // region, which says no more than an identifier.
+            let Some(text) = meaning::sent(value) else {
                 return Vec::new();
             };
+            let text = text.replace("${AWS::", "${AWS-");
             let (name, link) = match text.strip_prefix("arn:") {
                 Some(arn) => match arn.splitn(6, ':').collect::<Vec<_>>().as_slice() {
+                    [_, "rds", "${AWS-Region}", _, k, name] if *k == kind => {
+                        ((*name).to_owned(), Link::Text)
+                    }
                     [_, "rds", region, _, k, name] if *k == kind => {
                         ((*name).to_owned(), Link::Arn((*region).to_owned()))
                     }
                     _ => return Vec::new(),
                 },
-                None => (text.to_owned(), Link::Text),
+                None => (text.clone(), Link::Text),
             };
             named
                 .get(&(kind, name.to_ascii_lowercase()))

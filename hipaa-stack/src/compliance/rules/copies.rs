@@ -755,10 +755,32 @@ mod tests {
     /// replica copies of each other in another region before (hostile review 17).
     #[test]
     fn a_replica_that_names_no_database_of_the_source_region_is_no_copy_of_it() {
+        // The ARN in the library's own spelling (probe 14a #5) as written out; the
+        // replica's own region named by `${AWS::Region}` as an identifier alone; the
+        // pseudo parameter written as characters is no ARN.
+        let sub = |arn: &str| json!({ "Fn::Sub": arn });
         for (source, copy) in [
-            ("arn:aws:rds:us-east-1:111122223333:db:ehr-main", true),
-            ("ehr-main", false),
-            ("arn:aws:rds:eu-west-1:111122223333:db:ehr-main", false),
+            (
+                json!("arn:aws:rds:us-east-1:111122223333:db:ehr-main"),
+                true,
+            ),
+            (
+                sub("arn:${AWS::Partition}:rds:us-east-1:${AWS::AccountId}:db:ehr-main"),
+                true,
+            ),
+            (json!("ehr-main"), false),
+            (
+                json!("arn:aws:rds:eu-west-1:111122223333:db:ehr-main"),
+                false,
+            ),
+            (
+                sub("arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:ehr-main"),
+                false,
+            ),
+            (
+                json!("arn:aws:rds:us-east-1:${AWS::AccountId}:db:ehr-main"),
+                false,
+            ),
         ] {
             let app = App::new("replicas");
             let primary = app
@@ -773,7 +795,7 @@ mod tests {
                 .unwrap();
             dr.add(
                 RawResource::new("Replica", "AWS::RDS::DBInstance")
-                    .property("SourceDBInstanceIdentifier", source),
+                    .property("SourceDBInstanceIdentifier", source.clone()),
             )
             .unwrap();
             let status = checked_d2(&app, "primary", "Source");

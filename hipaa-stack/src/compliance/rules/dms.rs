@@ -122,7 +122,8 @@ fn dms1(cx: &Cx<'_>) -> Outcome {
 /// SSE-S3 whatever the settings say (which of the two DMS applies is not documented). A
 /// source endpoint writes nothing; an engine or endpoint type read at deploy may be an S3
 /// target. The other targets (Kinesis, DynamoDB, Kafka, OpenSearch, Neptune, the databases)
-/// are encrypted by the store they write to, read by that store's rules; DMS documents no
+/// are encrypted by the store they write to, read by that store's rules (rule `X1` holds
+/// that store to be one of the app, as it holds an S3 target's bucket); DMS documents no
 /// at-rest setting on their endpoints.
 fn target_at_rest(cx: &Cx<'_>) -> Outcome {
     let engine = cx

@@ -523,7 +523,222 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
         "AWS::ApiGatewayV2::Stage",
         &["/AccessLogSettings/DestinationArn"],
     ),
+    // A DMS target endpoint receives every table its replications copy, in the store its
+    // settings name (CloudFormation reference, `AWS::DMS::Endpoint`): an S3 target's bucket
+    // (`S3Settings.BucketName`, "The name of the S3 bucket"), a Kinesis target's stream
+    // (`KinesisSettings.StreamArn`, "The Amazon Resource Name (ARN) for the Amazon Kinesis
+    // Data Streams endpoint"), a Kafka target's brokers (`KafkaSettings.Broker`, "A
+    // comma-separated list of one or more broker locations in your Kafka cluster that host
+    // your Kafka instance"; CloudFormation gives an MSK cluster no attribute that is its
+    // brokers, so no reference names one), an OpenSearch target's domain
+    // (`ElasticsearchSettings.EndpointUri`), the bucket where a Neptune target stages its
+    // graph data before bulk-loading it ("The name of the Amazon S3 bucket where AWS DMS can
+    // temporarily store migrated graph data in .csv files", DMS API, `NeptuneSettings`), the
+    // bucket where a Redshift target stages its files (`RedshiftSettings.BucketName`), a
+    // Redis target's server (`RedisSettings.ServerName`, "Fully qualified domain name of the
+    // endpoint"), and a database's server (`ServerName`; `MongoDbSettings.ServerName`,
+    // `GcpMySQLSettings.ServerName`). A source endpoint is where the data comes from, read
+    // by [`x1`] as no destination; the rest of a target (a server held in a secret, a
+    // DynamoDB target, extra connection attributes) is read by [`dms_target`].
+    (
+        DMS_ENDPOINT,
+        &[
+            "/ServerName",
+            "/S3Settings/BucketName",
+            "/KinesisSettings/StreamArn",
+            "/KafkaSettings/Broker",
+            "/ElasticsearchSettings/EndpointUri",
+            "/NeptuneSettings/S3BucketName",
+            "/RedshiftSettings/BucketName",
+            "/RedisSettings/ServerName",
+            "/MongoDbSettings/ServerName",
+            "/GcpMySQLSettings/ServerName",
+        ],
+    ),
+    // A DMS replication copies its source's tables to the endpoint of its
+    // `TargetEndpointArn` ("The Amazon Resource Name (ARN) of the target endpoint",
+    // CloudFormation reference, `AWS::DMS::ReplicationConfig` and `AWS::DMS::ReplicationTask`):
+    // an endpoint of no template of the app writes them where no rule reads.
+    ("AWS::DMS::ReplicationConfig", &["/TargetEndpointArn"]),
+    ("AWS::DMS::ReplicationTask", &["/TargetEndpointArn"]),
 ];
+
+/// A DMS endpoint, a source or a target of the data DMS copies.
+const DMS_ENDPOINT: &str = "AWS::DMS::Endpoint";
+
+/// The types whose `SecretTargetAttachment` writes a database's connection details, its host
+/// among them, into a secret (CloudFormation reference,
+/// `AWS::SecretsManager::SecretTargetAttachment` `TargetType`: "AWS::RDS::DBInstance",
+/// "AWS::RDS::DBCluster", "AWS::Redshift::Cluster", "AWS::RedshiftServerless::Namespace",
+/// "AWS::DocDB::DBInstance", "AWS::DocDB::DBCluster", "AWS::DocDBElastic::Cluster"; "completes
+/// the final link between a Secrets Manager secret and the associated database by adding
+/// the database connection information to the secret JSON").
+const ATTACHED_DATABASES: &[&str] = &[
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
+    "AWS::Redshift::Cluster",
+    "AWS::RedshiftServerless::Namespace",
+    "AWS::DocDB::DBInstance",
+    "AWS::DocDB::DBCluster",
+    "AWS::DocDBElastic::Cluster",
+];
+
+/// Whether a DMS endpoint is a source, as written: a source is where DMS reads, no
+/// destination (`EndpointType`: "The type of endpoint. Valid values are source and
+/// target"). A type known only at deploy may be a target.
+fn dms_source(cx: &Cx<'_>) -> bool {
+    cx.prop("/EndpointType")
+        .and_then(text)
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("source"))
+}
+
+/// What a DMS target endpoint writes to beyond its settings' destinations (read through
+/// [`DESTINATIONS`]), as destinations documented at a pointer (proof, pointer, value) and
+/// findings:
+/// - Extra connection attributes that name a destination (`bucketName`, `s3BucketName`,
+///   `broker`, `streamArn`, `endpointUri`, `serverName`, in any case, around `_`, `-` and
+///   spaces): DMS takes its endpoint settings as attributes too ("This encryption type is
+///   part of the endpoint settings or the extra connections attributes", DMS API,
+///   `S3Settings.EncryptionMode`), and which of the two it applies is not documented, so
+///   each is read as a destination; attributes of which a part is known only at deploy may
+///   name any.
+/// - A server held in a secret: an engine's `SecretsManagerSecretId` "contains the …
+///   endpoint connection details", and "You can specify the values for this setting and
+///   SecretsManagerSecretId. Or you can specify clear-text values for UserName, Password,
+///   ServerName, and Port. You can't specify both" (DMS API, `PostgreSQLSettings`,
+///   `SybaseSettings`, …): no `ServerName` is written, and the server is read only where
+///   the secret is one of the template that an `AWS::SecretsManager::SecretTargetAttachment`
+///   attaches to a database of the template ([`ATTACHED_DATABASES`]), which writes that
+///   database's host into it.
+/// - A DynamoDB target, which names no table: DMS writes the tables its task maps, in the
+///   account of its `DynamoDbSettings.ServiceAccessRoleArn`, creating those that do not
+///   exist (AWS DMS user guide, "Using an Amazon DynamoDB database as a target"): a role of
+///   another account (its account written as a number) writes them there, a finding;
+///   otherwise which tables, and how they are encrypted, is not shown (`gap`).
+fn dms_target(
+    cx: &Cx<'_>,
+    checks: &mut Vec<Result<Proof, String>>,
+    gap: &mut Option<String>,
+) -> Vec<(String, String, Value)> {
+    let mut found = Vec::new();
+    if let Some(value) = cx
+        .prop("/ExtraConnectionAttributes")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    {
+        let written = super::meaning::skeleton_sent(value);
+        if written.contains(super::meaning::UNKNOWN) || super::identity::dynamic(&written) {
+            checks.push(Err(format!(
+                "`ExtraConnectionAttributes` is {}, part of which no rule can read before deploy: it may name the bucket, stream, brokers or server the endpoint writes every table to; write the attributes as text, and the destination in the endpoint's settings",
+                super::meaning::sent_or_json(value)
+            )));
+        } else {
+            for (name, setting) in written
+                .split(';')
+                .filter_map(|attribute| attribute.split_once('='))
+            {
+                let key: String = name
+                    .chars()
+                    .filter(|c| !matches!(c, '_' | '-' | ' '))
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                let canonical = match key.as_str() {
+                    "bucketname" => "BucketName",
+                    "s3bucketname" => "S3BucketName",
+                    "broker" => "Broker",
+                    "streamarn" => "StreamArn",
+                    "endpointuri" => "EndpointUri",
+                    "servername" => "ServerName",
+                    _ => continue,
+                };
+                found.push((
+                    "/ExtraConnectionAttributes".to_owned(),
+                    format!("/ExtraConnectionAttributes/{canonical}"),
+                    Value::String(
+                        setting
+                            .trim()
+                            .trim_matches(|c| c == '"' || c == '\'')
+                            .to_owned(),
+                    ),
+                ));
+            }
+        }
+    }
+    let server_written = [
+        "/ServerName",
+        "/MongoDbSettings/ServerName",
+        "/GcpMySQLSettings/ServerName",
+    ]
+    .iter()
+    .any(|p| cx.prop(p).is_some_and(|v| !super::meaning::no_value(v)));
+    if !server_written && let Value::Object(settings) = cx.resource.properties() {
+        for (key, engine) in settings {
+            // An engine's settings known only at deploy may hold any secret.
+            if key.ends_with("Settings")
+                && super::identity::intrinsic(engine)
+                && !super::meaning::no_value(engine)
+            {
+                checks.push(Err(format!(
+                    "`{key}` is {}, known only at deploy: it may name a secret whose connection details name any server, to which DMS writes every table; write the settings as an object, and the server as `ServerName` naming a database of the app",
+                    super::meaning::sent_or_json(engine)
+                )));
+                continue;
+            }
+            let Some(secret) = engine
+                .get("SecretsManagerSecretId")
+                .filter(|v| !super::meaning::no_value(v))
+            else {
+                continue;
+            };
+            if !attached_to_a_database(cx, secret) {
+                checks.push(Err(format!(
+                    "`{key}.SecretsManagerSecretId` is {}, whose connection details name the server DMS writes every table to, which no rule reads; attach the secret to a database of the app (an `AWS::SecretsManager::SecretTargetAttachment` of this template), or write `ServerName` naming one",
+                    super::meaning::sent_or_json(secret)
+                )));
+            }
+        }
+    }
+    let engine = cx
+        .prop("/EngineName")
+        .and_then(text)
+        .map(|e| e.trim().to_ascii_lowercase());
+    if engine.as_deref() == Some("dynamodb") {
+        let role = cx
+            .prop("/DynamoDbSettings/ServiceAccessRoleArn")
+            .filter(|v| !super::meaning::no_value(v));
+        match role {
+            Some(role) if written_account(&super::meaning::skeleton_sent(role)) => {
+                checks.push(Err(format!(
+                    "`DynamoDbSettings.ServiceAccessRoleArn` is {}, a role of another account: DMS writes every table to that account's DynamoDB, which no rule reads",
+                    super::meaning::sent_or_json(role)
+                )));
+            }
+            _ => {
+                *gap = Some(
+                    "a DynamoDB target endpoint names no table: DMS writes the tables its task maps, creating those that do not exist, and which tables they are, and how they are encrypted, is not shown by the template".to_owned(),
+                );
+            }
+        }
+    }
+    found
+}
+
+/// Whether a secret of this template is attached to a database of this template by an
+/// `AWS::SecretsManager::SecretTargetAttachment` (see [`ATTACHED_DATABASES`]).
+fn attached_to_a_database(cx: &Cx<'_>, secret: &Value) -> bool {
+    cx.others("AWS::SecretsManager::Secret")
+        .filter(|s| super::meaning::names(secret, s.logical_id()))
+        .any(|s| {
+            cx.others("AWS::SecretsManager::SecretTargetAttachment")
+                .filter(|a| super::meaning::names(&a.properties()["SecretId"], s.logical_id()))
+                .any(|a| {
+                    ATTACHED_DATABASES.iter().any(|t| {
+                        cx.others(t).any(|db| {
+                            super::meaning::names(&a.properties()["TargetId"], db.logical_id())
+                        })
+                    })
+                })
+        })
+}
 
 /// The DataSync locations that are servers outside AWS (CloudFormation reference:
 /// `AWS::DataSync::LocationObjectStorage`, "an object storage system"'s `ServerHostname`;
@@ -691,6 +906,9 @@ const TYPES: &[&str] = &[
     "AWS::Pinpoint::EventStream",
     "AWS::SES::ConfigurationSetEventDestination",
     "AWS::MSK::Replicator",
+    DMS_ENDPOINT,
+    "AWS::DMS::ReplicationConfig",
+    "AWS::DMS::ReplicationTask",
     TRANSFER_CONNECTOR,
     CONTAINER_LOGS[0].0,
     CONTAINER_LOGS[1].0,
@@ -966,7 +1184,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1499,7 +1717,14 @@ fn bare_name_service(pointer: &str) -> Option<&'static str> {
         ("Options", "delivery_stream") => Some("firehose"),
         ("Options", "stream") => Some("kinesis"),
         (_, "S3BucketName" | "DestinationBucketName" | "S3Bucket" | "IntermediateBucketName")
-        | ("ErrorHandlingConfig" | "S3Config", "BucketName")
+        | (
+            "ErrorHandlingConfig"
+            | "S3Config"
+            | "S3Settings"
+            | "RedshiftSettings"
+            | "ExtraConnectionAttributes",
+            "BucketName",
+        )
         | ("S3", "Bucket")
         | ("S3" | "S3Action", "BucketName") => Some("s3"),
         (_, "LogGroup" | "LogGroupName") => Some("logs"),
@@ -2466,7 +2691,13 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     if matches!(t, "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster") {
         return super::rds_options::x1_database(cx);
     }
+    // A source endpoint is where DMS reads: its server is no destination.
+    if t == DMS_ENDPOINT && dms_source(cx) {
+        return Outcome::NotApplicable;
+    }
     let mut checks: Vec<Result<Proof, String>> = Vec::new();
+    // What the template does not show, reported when every check holds.
+    let mut gap: Option<String> = None;
     // A data capture that `EnableCapture` turns off (a value that reads as false) writes
     // nothing (the SageMaker API's `DataCaptureConfig`: "defaults to enabled").
     let capture_off = t == "AWS::SageMaker::EndpointConfig"
@@ -2687,6 +2918,9 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     if t == "AWS::SNS::Topic" {
         documented.extend(audit_in_text(cx, &mut checks));
     }
+    if t == DMS_ENDPOINT {
+        documented.extend(dms_target(cx, &mut checks, &mut gap));
+    }
     // A subscription's dead-letter queue gets every message it could not deliver (SNS API,
     // `Subscribe` attributes: "RedrivePolicy – When specified, sends undeliverable messages
     // to the specified Amazon SQS dead-letter queue").
@@ -2768,10 +3002,14 @@ fn x1(cx: &Cx<'_>) -> Outcome {
             )));
         }
     }
-    if checks.is_empty() {
-        return Outcome::NotApplicable;
+    match (checks.is_empty(), gap) {
+        (true, gap) => gap.map_or(Outcome::NotApplicable, Outcome::Gap),
+        (false, Some(gap)) => match all(checks) {
+            Outcome::Pass(_) => Outcome::Gap(gap),
+            other => other,
+        },
+        (false, None) => all(checks),
     }
-    all(checks)
 }
 
 /// Why a principal may belong to another account: a literal account id, ARN or unique id
@@ -5194,6 +5432,230 @@ mod hostile_review_19 {
                 ),
             ],
         )
+    }
+
+    /// X1 on a DMS endpoint or replication `R` with `properties`, beside stores of the app:
+    /// a bucket named `records-temp`, a database, a stream, an OpenSearch domain, a cache, a
+    /// secret attached to the database and one attached to nothing, and an endpoint.
+    fn judge_dms(kind: &str, properties: serde_json::Value) -> Outcome {
+        Cx::check_first(
+            super::x1,
+            &[
+                ("R", kind, properties),
+                (
+                    "Bucket",
+                    "AWS::S3::Bucket",
+                    json!({ "BucketName": "records-temp" }),
+                ),
+                (
+                    "Db",
+                    "AWS::RDS::DBInstance",
+                    json!({ "Engine": "postgres" }),
+                ),
+                ("Stream", "AWS::Kinesis::Stream", json!({ "ShardCount": 1 })),
+                ("Domain", "AWS::OpenSearchService::Domain", json!({})),
+                (
+                    "Cache",
+                    "AWS::ElastiCache::ReplicationGroup",
+                    json!({ "ReplicationGroupDescription": "c" }),
+                ),
+                ("Secret", "AWS::SecretsManager::Secret", json!({})),
+                ("Loose", "AWS::SecretsManager::Secret", json!({})),
+                (
+                    "Attachment",
+                    "AWS::SecretsManager::SecretTargetAttachment",
+                    json!({ "SecretId": { "Ref": "Secret" }, "TargetId": { "Ref": "Db" }, "TargetType": "AWS::RDS::DBInstance" }),
+                ),
+                (
+                    "Target",
+                    "AWS::DMS::Endpoint",
+                    json!({ "EndpointType": "target", "EngineName": "s3" }),
+                ),
+            ],
+        )
+    }
+
+    /// Probe 14a #2: a DMS target endpoint writes every table to the store its settings name,
+    /// which must be a store of the app, in each spelling (a reference, text naming it, a
+    /// URL built around it, extra connection attributes); a source endpoint is no
+    /// destination; a replication's target endpoint must be one of the app.
+    #[test]
+    fn dms_targets_and_replications_write_only_to_stores_of_the_app() {
+        let target = |engine: &str, settings: serde_json::Value| {
+            let mut p = json!({ "EndpointType": "target", "EngineName": engine });
+            for (k, v) in settings.as_object().unwrap() {
+                p[k] = v.clone();
+            }
+            p
+        };
+        let passing = [
+            target(
+                "s3",
+                json!({ "S3Settings": { "BucketName": { "Ref": "Bucket" } } }),
+            ),
+            target(
+                "s3",
+                json!({ "S3Settings": { "BucketName": "Records-Temp" } }),
+            ),
+            target(
+                "kinesis",
+                json!({ "KinesisSettings": { "StreamArn": { "Fn::GetAtt": ["Stream", "Arn"] } } }),
+            ),
+            target(
+                "opensearch",
+                json!({ "ElasticsearchSettings": { "EndpointUri": { "Fn::Sub": "https://${Domain.DomainEndpoint}" } } }),
+            ),
+            target(
+                "neptune",
+                json!({ "NeptuneSettings": { "S3BucketName": { "Ref": "Bucket" }, "S3BucketFolder": "g" } }),
+            ),
+            target(
+                "redshift",
+                json!({ "RedshiftSettings": { "BucketName": "records-temp" } }),
+            ),
+            target(
+                "redis",
+                json!({ "RedisSettings": { "ServerName": { "Fn::GetAtt": ["Cache", "PrimaryEndPoint.Address"] } } }),
+            ),
+            target(
+                "postgres",
+                json!({ "ServerName": { "Fn::GetAtt": ["Db", "Endpoint.Address"] } }),
+            ),
+            target(
+                "postgres",
+                json!({ "PostgreSqlSettings": { "SecretsManagerSecretId": { "Ref": "Secret" } } }),
+            ),
+            target(
+                "s3",
+                json!({ "S3Settings": { "BucketName": { "Ref": "Bucket" } }, "ExtraConnectionAttributes": "bucketFolder=ehr;bucket_name=records-temp" }),
+            ),
+            // A source is where DMS reads, whatever its server.
+            json!({ "EndpointType": "source", "EngineName": "postgres", "ServerName": "db.partner.example.com" }),
+            json!({ "EndpointType": "Source", "EngineName": "s3", "S3Settings": { "BucketName": "partner-drop" } }),
+        ];
+        for properties in passing {
+            let found = judge_dms("AWS::DMS::Endpoint", properties.clone());
+            assert!(
+                matches!(found, Outcome::Pass(_) | Outcome::NotApplicable),
+                "{properties}: {found:?}"
+            );
+        }
+        let failing = [
+            target(
+                "s3",
+                json!({ "S3Settings": { "BucketName": "vendor-analytics-dropbox" } }),
+            ),
+            target(
+                "kafka",
+                json!({ "KafkaSettings": { "Broker": "b-1.vendor-kafka.example.net:9094" } }),
+            ),
+            target(
+                "kinesis",
+                json!({ "KinesisSettings": { "StreamArn": "arn:aws:kinesis:us-east-1:444455556666:stream/vendor" } }),
+            ),
+            // A name of the app under another account's ARN.
+            target(
+                "kinesis",
+                json!({ "KinesisSettings": { "StreamArn": { "Fn::Sub": "arn:aws:kinesis:us-east-1:444455556666:stream/${Stream}" } } }),
+            ),
+            target(
+                "opensearch",
+                json!({ "ElasticsearchSettings": { "EndpointUri": "https://search-vendor.us-east-1.es.amazonaws.com" } }),
+            ),
+            target(
+                "neptune",
+                json!({ "NeptuneSettings": { "S3BucketName": "vendor-graph", "S3BucketFolder": "g" } }),
+            ),
+            target(
+                "redshift",
+                json!({ "RedshiftSettings": { "BucketName": { "Fn::Sub": "${Bucket}-copy" } } }),
+            ),
+            target(
+                "redis",
+                json!({ "RedisSettings": { "ServerName": "cache.vendor.example.net" } }),
+            ),
+            target(
+                "mongodb",
+                json!({ "MongoDbSettings": { "ServerName": "mongo.vendor.example.net" } }),
+            ),
+            target(
+                "postgres",
+                json!({ "ServerName": "db.partner.example.com" }),
+            ),
+            // The server in a secret that no attachment fills, or known only at deploy.
+            target(
+                "postgres",
+                json!({ "PostgreSqlSettings": { "SecretsManagerSecretId": { "Ref": "Loose" } } }),
+            ),
+            target(
+                "sqlserver",
+                json!({ "MicrosoftSqlServerSettings": { "SecretsManagerSecretId": "arn:aws:secretsmanager:us-east-1:444455556666:secret:db" } }),
+            ),
+            target(
+                "mysql",
+                json!({ "MySqlSettings": { "Fn::GetAtt": ["Lookup", "Settings"] } }),
+            ),
+            // A destination in the extra connection attributes, or attributes read at deploy.
+            target(
+                "s3",
+                json!({ "S3Settings": { "BucketName": { "Ref": "Bucket" } }, "ExtraConnectionAttributes": "bucketName=vendor-drop" }),
+            ),
+            target(
+                "kafka",
+                json!({ "KafkaSettings": { "Broker": { "Ref": "AWS::NoValue" } }, "ExtraConnectionAttributes": "Broker = b-1.vendor.example.net:9094" }),
+            ),
+            target(
+                "s3",
+                json!({ "S3Settings": { "BucketName": { "Ref": "Bucket" } }, "ExtraConnectionAttributes": { "Fn::GetAtt": ["Lookup", "Attributes"] } }),
+            ),
+            // A type known only at deploy may be a target.
+            json!({ "EndpointType": { "Fn::GetAtt": ["Lookup", "Type"] }, "EngineName": "s3", "S3Settings": { "BucketName": "partner-drop" } }),
+            // Settings known only at deploy may name any destination.
+            target(
+                "s3",
+                json!({ "S3Settings": { "Fn::GetAtt": ["Lookup", "Settings"] } }),
+            ),
+            // A DynamoDB target's role of another account.
+            target(
+                "dynamodb",
+                json!({ "DynamoDbSettings": { "ServiceAccessRoleArn": "arn:aws:iam::444455556666:role/dms" } }),
+            ),
+        ];
+        for properties in failing {
+            let found = judge_dms("AWS::DMS::Endpoint", properties.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{properties}: {found:?}");
+        }
+        // A DynamoDB target of this account names no table: a gap, not a pass.
+        let found = judge_dms(
+            "AWS::DMS::Endpoint",
+            target(
+                "dynamodb",
+                json!({ "DynamoDbSettings": { "ServiceAccessRoleArn": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/dms" } } }),
+            ),
+        );
+        assert!(matches!(found, Outcome::Gap(_)), "{found:?}");
+        let replication = |kind: &str, target: serde_json::Value| {
+            judge_dms(
+                kind,
+                json!({ "ReplicationType": "full-load-and-cdc", "SourceEndpointArn": "s",
+                    "TargetEndpointArn": target, "TableMappings": "{}" }),
+            )
+        };
+        for kind in ["AWS::DMS::ReplicationConfig", "AWS::DMS::ReplicationTask"] {
+            let own = replication(kind, json!({ "Ref": "Target" }));
+            assert!(matches!(own, Outcome::Pass(_)), "{kind}: {own:?}");
+            for foreign in [
+                json!("arn:aws:dms:us-east-1:444455556666:endpoint:VENDOR"),
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:endpoint:OTHER" }),
+                json!({ "Fn::GetAtt": ["Lookup", "Endpoint"] }),
+            ] {
+                let found = replication(kind, foreign.clone());
+                assert!(
+                    matches!(found, Outcome::Fail(_)),
+                    "{kind} {foreign}: {found:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1848,22 +1848,163 @@ const COPY_SOURCES: &[&str] = &[
     "/DBClusterSnapshotIdentifier",
 ];
 
-/// A copy source that is not a database of this template (whose own encryption R1 reads):
-/// the copy is exactly as encrypted as something no rule has read.
+/// A copy source that is not a database of the app (whose own encryption R1 reads, see
+/// [`source_of_the_app`]): the copy is exactly as encrypted as something no rule has read.
 fn unread_copy_source(cx: &Cx<'_>) -> Option<String> {
     COPY_SOURCES.iter().find_map(|pointer| {
         let value = cx.prop(pointer)?;
-        let read = DB_OR_CLUSTER.iter().any(|t| {
-            cx.others(t)
-                .any(|db| db.logical_id() != cx.id() && super::meaning::names(value, db.logical_id()))
-        });
-        (!read).then(|| {
+        (!source_of_the_app(cx, pointer, value)).then(|| {
             format!(
-                "`{}` makes the database a copy of {}, whose encryption it inherits (`StorageEncrypted` and `KmsKeyId` do not apply) and no rule reads; create it empty, or copy a database of this template",
+                "`{}` makes the database a copy of {}, whose encryption it inherits (`StorageEncrypted` and `KmsKeyId` do not apply) and no rule reads; create it empty, or copy a database of the app (its `Ref`, its written identifier in its own region, or its ARN `arn:${{AWS::Partition}}:rds:REGION:${{AWS::AccountId}}:db:IDENTIFIER` from another region)",
                 &pointer[1..],
                 text(value).unwrap_or_else(|| value.to_string())
             )
         })
+    })
+}
+
+/// The copy sources that name a database (not a snapshot or a backup), with the kinds of
+/// database each names: an instance's `SourceDBInstanceIdentifier` ("the identifier of the
+/// DB instance that will act as the source for the read replica"; "If the source DB
+/// instance is in a different AWS Region, you must specify the ARN"), an instance's
+/// `SourceDBClusterIdentifier` (the Multi-AZ cluster it replicates) and a cluster's
+/// (the cluster it restores to a point in time), and a cluster's
+/// `ReplicationSourceIdentifier` ("The Amazon Resource Name (ARN) of the source DB instance
+/// or DB cluster if this DB cluster is created as a read replica") (CloudFormation
+/// reference, `AWS::RDS::DBInstance` and `AWS::RDS::DBCluster`).
+const DATABASE_SOURCES: &[(&str, &[&str])] = &[
+    ("/SourceDBInstanceIdentifier", &["AWS::RDS::DBInstance"]),
+    ("/SourceDBClusterIdentifier", &["AWS::RDS::DBCluster"]),
+    ("/ReplicationSourceIdentifier", DB_OR_CLUSTER),
+];
+
+/// The kind of database an RDS ARN names (`arn:PARTITION:rds:REGION:ACCOUNT:db:NAME`,
+/// `…:cluster:NAME`), by its type, and the property that writes its identifier.
+fn rds_kind(type_name: &str) -> (&'static str, &'static str) {
+    if type_name == "AWS::RDS::DBCluster" {
+        ("cluster", "DBClusterIdentifier")
+    } else {
+        ("db", "DBInstanceIdentifier")
+    }
+}
+
+/// The region of a stack of the app (`None` for this resource's stack): `Some(None)` for a
+/// stack in the environment's region, `None` for no stack of that name.
+fn stack_region<'a>(cx: &Cx<'a>, stack: Option<&str>) -> Option<Option<&'a str>> {
+    let at = match stack {
+        Some(name) => *cx.index.stack_at.get(name)?,
+        None => cx.at,
+    };
+    Some(cx.index.regions.get(at).and_then(Option::as_deref))
+}
+
+/// Whether the copy source at `pointer` is a database of the app, whose own encryption R1
+/// reads: RDS copies it with its encryption ("You can't create an encrypted read replica
+/// from an unencrypted DB instance"; a read replica in another region "must specify a KMS
+/// key identifier for the destination AWS Region", which this rule asks of the copy as of
+/// any database: RDS API reference, `CreateDBInstanceReadReplica` `KmsKeyId`). A database
+/// of the app is named
+/// - by a reference to it (its `Ref` or an attribute, [`super::meaning::names`]);
+/// - by the import of an export of one by a stack of the app;
+/// - by a parameter of hipaa-stack's that carries its `DBInstanceArn` or `DBClusterArn`
+///   from a stack of another region (an identifier carried so would name a database of the
+///   copy's own region);
+/// - by its identifier written as text (`DBInstanceIdentifier`, `DBClusterIdentifier`, in
+///   any case: RDS stores identifiers in lower case), which names a database of the copy's
+///   own account and region: one of a stack of the app in the copy's region;
+/// - by its ARN written as text, `arn:PARTITION:rds:REGION:ACCOUNT:db:IDENTIFIER` (or
+///   `…:cluster:…`), as a replica in another region must name it: its account
+///   `${AWS::AccountId}` or written as a number (RDS makes read replicas within one account;
+///   the app's own account is not known before deploy, so a number is read as it, as the
+///   disaster-recovery table reads it), and its region `${AWS::Region}` (the copy's own) or
+///   the region of the stack of the app that holds the database (a stack in the
+///   environment's region, whose region is not written, is taken at its word).
+///
+/// A snapshot or an automated backup is no database whose encryption a rule reads.
+fn source_of_the_app(cx: &Cx<'_>, pointer: &str, value: &Value) -> bool {
+    let Some(&(_, types)) = DATABASE_SOURCES.iter().find(|(p, _)| *p == pointer) else {
+        return false;
+    };
+    if types.iter().any(|t| {
+        cx.others(t)
+            .any(|db| db.logical_id() != cx.id() && super::meaning::names(value, db.logical_id()))
+    }) {
+        return true;
+    }
+    if super::meaning::imported(value) {
+        return super::services::imports_an_export_of(cx, value, types, |v, id| {
+            super::meaning::names(v, id)
+        });
+    }
+    if let Some((stack, db)) = cx.across_regions(cx.template, value) {
+        let output = value
+            .get("Ref")
+            .and_then(Value::as_str)
+            .and_then(|name| {
+                cx.template_of(Some(stack))
+                    .outputs()
+                    .iter()
+                    .find(|o| o.name() == name)
+            })
+            .and_then(|o| serde_json::to_value(&o.value).ok())
+            .unwrap_or(Value::Null);
+        let arn = if db.type_name() == "AWS::RDS::DBCluster" {
+            "DBClusterArn"
+        } else {
+            "DBInstanceArn"
+        };
+        let attribute = match output.get("Fn::GetAtt") {
+            Some(Value::Array(a)) => a.get(1).and_then(Value::as_str).map(str::to_owned),
+            Some(Value::String(s)) => s.split_once('.').map(|(_, a)| a.to_owned()),
+            _ => None,
+        };
+        return types.contains(&db.type_name()) && attribute.as_deref() == Some(arn);
+    }
+    let Some(written) = text(value).filter(|t| !super::identity::dynamic(t)) else {
+        return false;
+    };
+    let written = written
+        .trim()
+        .replace("${AWS::", "${AWS-")
+        .to_ascii_lowercase();
+    let own_region = stack_region(cx, None);
+    // The kind, the identifier and whether the region fits, as written.
+    let (kind, name, region) = match written.strip_prefix("arn:") {
+        Some(arn) => {
+            let fields: Vec<&str> = arn.splitn(6, ':').collect();
+            let [_, "rds", region, account, kind, name] = fields.as_slice() else {
+                return false;
+            };
+            let account_ok = *account == "${aws-accountid}"
+                || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+            if !account_ok {
+                return false;
+            }
+            (Some(*kind), *name, Some(*region))
+        }
+        None => (None, written.as_str(), None),
+    };
+    if name.is_empty() || name.contains(['$', ':', '/', '{']) {
+        return false;
+    }
+    types.iter().any(|t| {
+        let (arn_kind, property) = rds_kind(t);
+        kind.is_none_or(|k| k == arn_kind)
+            && cx.everywhere(t).any(|(stack, db)| {
+                let own = text(&db.properties()[property])
+                    .is_some_and(|own| own.trim().eq_ignore_ascii_case(name));
+                let there = stack_region(cx, stack);
+                let fits = match region {
+                    // A written region names the region of the stack that holds the
+                    // database (or the environment's, not written).
+                    Some(r) if r != "${aws-region}" => {
+                        there.is_some_and(|there| there.is_none_or(|there| there == r))
+                    }
+                    // The copy's own region: a stack pinned to the same region.
+                    _ => there.is_some() && there == own_region,
+                };
+                (stack.is_some() || db.logical_id() != cx.id()) && own && fits
+            })
     })
 }
 
@@ -4050,16 +4191,16 @@ fn replica_source<'a>(cx: &Cx<'a>) -> Option<&'a Value> {
     cx.prop("/SourceDBInstanceIdentifier").filter(|_| !restore)
 }
 
-/// Whether the database is a read replica of a database of this template: it has its
-/// source's master user and password, which this rule reads on the source.
+/// Whether the database is a read replica of a database of the app, in any stack, as R1
+/// reads its source ([`source_of_the_app`]): it has its source's master user and password,
+/// which this rule reads on the source.
 fn replica_of_the_template(cx: &Cx<'_>) -> bool {
-    replica_source(cx).is_some_and(|source| {
-        DB_OR_CLUSTER.iter().any(|t| {
-            cx.others(t).any(|db| {
-                db.logical_id() != cx.id() && super::meaning::names(source, db.logical_id())
-            })
-        })
-    })
+    let pointer = if cx.resource.type_name() == "AWS::RDS::DBCluster" {
+        "/ReplicationSourceIdentifier"
+    } else {
+        "/SourceDBInstanceIdentifier"
+    };
+    replica_source(cx).is_some_and(|source| source_of_the_app(cx, pointer, source))
 }
 
 /// Why a copy's master password is not shown to be managed, if it is a copy: a restore
@@ -4072,7 +4213,7 @@ fn copied_password(cx: &Cx<'_>) -> Option<String> {
     COPY_SOURCES.iter().find_map(|pointer| {
         let value = cx.prop(pointer)?;
         Some(format!(
-            "`{}` makes the database a copy of {}, whose master password it keeps: RDS applies `ManageMasterUserPassword` to a restore of Oracle only, and a replica has its source's password, so whether the password is managed, with the customer key, is not shown; create the database empty, or replicate a database of this template",
+            "`{}` makes the database a copy of {}, whose master password it keeps: RDS applies `ManageMasterUserPassword` to a restore of Oracle only, and a replica has its source's password, so whether the password is managed, with the customer key, is not shown; create the database empty, or replicate a database of the app",
             &pointer[1..],
             text(value).unwrap_or_else(|| value.to_string())
         ))
@@ -5934,6 +6075,144 @@ mod tests {
             "{evidence:?}"
         );
         every_proof_points_into(&assembly, "clinic-data", &evidence);
+    }
+
+    /// A read replica of a database of the app, in any stack, is read on its source: by its
+    /// `Ref`, by its written identifier in its own region, or by its ARN from another region
+    /// (the account `${AWS::AccountId}` or a number, the region of the source's stack); a
+    /// database of no stack of the app, an identifier of another region's database, an ARN
+    /// of another region, a snapshot, or `${AWS::AccountId}` written as characters is not.
+    /// The replica's own `KmsKeyId` is still asked: across regions, RDS requires one of the
+    /// replica's region.
+    #[test]
+    fn a_replica_of_a_database_of_the_app_in_any_stack_holds_r1() {
+        use crate::compliance::Status;
+        use crate::constructs::{RawResource, RawValue};
+        use crate::prelude::*;
+        let app = App::new("ehr");
+        let primary = app.stack_in("primary", region!("us-east-1")).unwrap();
+        let dr = app.stack_in("dr", region!("us-west-2")).unwrap();
+        let key = primary.add(KmsKey::new("PhiKey")).unwrap();
+        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let ehr = primary
+            .add(
+                RawResource::new("Ehr", "AWS::RDS::DBInstance")
+                    .property("DBInstanceIdentifier", "ehr-main")
+                    .property("Engine", "postgres")
+                    .property("StorageEncrypted", true)
+                    .property("KmsKeyId", key.arn()),
+            )
+            .unwrap();
+        let replica = |id: &str, pointer: &str, source: RawValue, key: Option<&Handle<KmsKey>>| {
+            let mut r = RawResource::new(id, "AWS::RDS::DBInstance")
+                .property(pointer, source)
+                .property("StorageEncrypted", true);
+            if let Some(key) = key {
+                r = r.property("KmsKeyId", key.arn());
+            }
+            r
+        };
+        let source = "SourceDBInstanceIdentifier";
+        let arn = |text: &str| RawValue::from(json!(text));
+        for (id, pointer, value) in [
+            ("ByName", source, arn("EHR-main")),
+            ("ByRef", source, RawValue::from(ehr.reference())),
+            ("OtherName", source, arn("ehr-other")),
+            ("Snapshot", "DBSnapshotIdentifier", arn("ehr-main")),
+        ] {
+            primary
+                .add(replica(id, pointer, value, Some(&key)))
+                .unwrap();
+        }
+        for (id, value, key) in [
+            (
+                "Literal",
+                arn("arn:aws:rds:us-east-1:111122223333:db:ehr-main"),
+                Some(&dr_key),
+            ),
+            (
+                "Sub",
+                RawValue::from(
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:rds:us-east-1:${AWS::AccountId}:db:Ehr-Main" }),
+                ),
+                Some(&dr_key),
+            ),
+            (
+                "NoKey",
+                arn("arn:aws:rds:us-east-1:111122223333:db:ehr-main"),
+                None,
+            ),
+            (
+                "WrongRegion",
+                arn("arn:aws:rds:eu-west-1:111122223333:db:ehr-main"),
+                Some(&dr_key),
+            ),
+            (
+                "OwnRegion",
+                RawValue::from(
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:ehr-main" }),
+                ),
+                Some(&dr_key),
+            ),
+            (
+                "Foreign",
+                arn("arn:aws:rds:us-east-1:111122223333:db:vendor-db"),
+                Some(&dr_key),
+            ),
+            (
+                "Characters",
+                arn("arn:aws:rds:us-east-1:${AWS::AccountId}:db:ehr-main"),
+                Some(&dr_key),
+            ),
+            (
+                "Cluster",
+                arn("arn:aws:rds:us-east-1:111122223333:cluster:ehr-main"),
+                Some(&dr_key),
+            ),
+            ("BareName", arn("ehr-main"), Some(&dr_key)),
+        ] {
+            dr.add(replica(id, source, value, key)).unwrap();
+        }
+        let assembly = app.check().unwrap();
+        let status = |id: &str| crate::testing::status_of(&assembly, "R1", id);
+        for id in ["ByName", "ByRef", "Literal", "Sub"] {
+            assert!(
+                matches!(status(id), Some(Status::Enforced { .. })),
+                "{id}: {:?}",
+                status(id)
+            );
+        }
+        for id in [
+            "OtherName",
+            "Snapshot",
+            "WrongRegion",
+            "OwnRegion",
+            "Foreign",
+            "Characters",
+            "Cluster",
+            "BareName",
+        ] {
+            assert!(
+                matches!(status(id), Some(Status::Failed { ref finding }) if finding.contains("makes the database a copy of")),
+                "{id}: {:?}",
+                status(id)
+            );
+        }
+        assert!(
+            matches!(status("NoKey"), Some(Status::Failed { ref finding }) if finding.contains("KmsKeyId") && !finding.contains("makes the database a copy of")),
+            "{:?}",
+            status("NoKey")
+        );
+        // R13 reads a replica's password on its source, of the app as R1 reads it: the rule
+        // does not apply to the replica; a replica of a database of no stack of the app
+        // keeps a password no rule reads.
+        let r13 = |id: &str| crate::testing::status_of(&assembly, "R13", id);
+        for id in ["ByName", "ByRef", "Literal", "Sub"] {
+            assert_eq!(r13(id), None, "{id}");
+        }
+        for id in ["OtherName", "Foreign", "BareName"] {
+            assert!(r13(id).is_some(), "{id}");
+        }
     }
 
     use super::has_import;
