@@ -2148,13 +2148,111 @@ fn restricted(cx: &Cx<'_>, statement: &Value) -> bool {
                 .any(|(pattern, k, values)| {
                     let k = k.trim().to_ascii_lowercase();
                     KEYS.contains(&k.as_str())
-                        && requires_value(&k, pattern, values)
+                        && requires_value(&k, pattern, &read_for_the_worst(cx, pattern, values))
                         && (k != "aws:sourcearn"
                             || !super::meaning::one_or_many(values)
                                 .iter()
                                 .any(|v| source_names_no_account(cx, v)))
                 })
         })
+}
+
+/// The values of a condition key as [`requires_value`] reads them, for the worst: under a
+/// pattern operator (`StringLike`, `ArnLike`, `ArnEquals`) a value known only at deploy may
+/// be `*` then, as [`pins_the_caller`] reads a Deny's (probe 14b #1: `StringLike`
+/// `aws:PrincipalOrgID` `{{resolve:ssm:/org/pattern}}`, or an SSM parameter's `Value`,
+/// let `*` read a queue). IAM User Guide, "IAM JSON policy elements: Condition operators":
+/// `StringLike` and the ARN operators read `*` and `?` in the value as wildcards, whatever
+/// put it there; CloudFormation User Guide, "Get values stored in other services using
+/// dynamic references": `{{resolve:…}}` is replaced by the parameter's or secret's value
+/// at deploy. So a value that is or holds a dynamic reference is read as `*`, and so is one
+/// that [`known_parts`] cannot read: a template parameter, an import of no resource of the
+/// app, a custom resource's or an SSM parameter's attribute, any other function. A value
+/// that only names resources of the template (an endpoint's `Ref`, a topic's ARN, built
+/// into text or not) holds their identifiers, which AWS writes without wildcards: it is
+/// read as written, each reference as a name (`x`). Values compared as written
+/// (`StringEquals`) are kept: whatever they are, they admit that one value.
+fn read_for_the_worst(cx: &Cx<'_>, pattern: bool, values: &Value) -> Value {
+    if !pattern {
+        return values.clone();
+    }
+    let read = |v: &Value| match super::meaning::text(v) {
+        Some(t) if super::identity::dynamic(&t) => Value::from("*"),
+        Some(_) => v.clone(),
+        None if known_parts(cx, v, 0) => {
+            Value::from(super::meaning::skeleton(v).replace(super::meaning::UNKNOWN, "x"))
+        }
+        None => Value::from("*"),
+    };
+    match values {
+        Value::Array(items) => Value::Array(items.iter().map(read).collect()),
+        v => read(v),
+    }
+}
+
+/// Whether every part of `value` reads before deploy or names a resource of the template
+/// that hands out no value someone else chose ([`super::flows::carries_values`]): text
+/// without a dynamic reference, a pseudo parameter, the `Ref` or an attribute of such a
+/// resource (whole, or `${…}` of an `Fn::Sub`), an import of one
+/// ([`super::flows::imports_a_resource`]), and `Fn::Join` and `Fn::Sub` of these, which
+/// [`super::meaning::skeleton`] reads around the references. Anything else (a template
+/// parameter, `Fn::FindInMap`, `Fn::Split`, an `Fn::If` or `Fn::Select`, whose branch or
+/// entry the skeleton does not show) is read as unknown.
+fn known_parts(cx: &Cx<'_>, value: &Value, depth: usize) -> bool {
+    let resource = |name: &str| {
+        let id = name.split_once('.').map_or(name, |(id, _)| id);
+        cx.template
+            .resources()
+            .iter()
+            .any(|r| r.logical_id() == id && !super::flows::carries_values(r.type_name()))
+    };
+    let named = |name: &str| {
+        matches!(
+            name,
+            "AWS::Partition" | "AWS::URLSuffix" | "AWS::AccountId" | "AWS::Region"
+        ) || resource(name)
+    };
+    let sub = |template: &str, variables: Option<&serde_json::Map<String, Value>>| {
+        !super::identity::dynamic(template)
+            && template.split("${").skip(1).all(|part| {
+                let name = part.split('}').next().unwrap_or_default();
+                name.starts_with('!')
+                    || match variables.and_then(|v| v.get(name)) {
+                        Some(v) => known_parts(cx, v, depth + 1),
+                        None => named(name),
+                    }
+            })
+    };
+    if depth > 8 {
+        return false;
+    }
+    match value {
+        Value::String(s) => !super::identity::dynamic(s),
+        Value::Number(_) | Value::Bool(_) => true,
+        Value::Object(map) if map.len() == 1 => {
+            match map.iter().next().map(|(k, v)| (k.as_str(), v)) {
+                Some(("Ref", Value::String(name))) => named(name),
+                Some(("Fn::GetAtt", Value::Array(a))) => {
+                    a.first().and_then(Value::as_str).is_some_and(resource)
+                }
+                Some(("Fn::GetAtt", Value::String(s))) => resource(s),
+                Some(("Fn::ImportValue", _)) => super::flows::imports_a_resource(cx, value),
+                Some(("Fn::Sub", Value::String(t))) => sub(t, None),
+                Some(("Fn::Sub", Value::Array(a))) => match a.as_slice() {
+                    [Value::String(t), Value::Object(v)] => sub(t, Some(v)),
+                    _ => false,
+                },
+                Some(("Fn::Join", Value::Array(a))) => match a.as_slice() {
+                    [Value::String(_), Value::Array(items)] => {
+                        items.iter().all(|v| known_parts(cx, v, depth + 1))
+                    }
+                    _ => false,
+                },
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// Whether a Deny of the same document confines the Allow `statement` to the callers of an
@@ -8310,5 +8408,96 @@ mod hostile_review_21_os3 {
             matches!(found.as_slice(), [Status::Gap { .. }]),
             "{found:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod probe_14b {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// P2 on a queue policy whose Allow of `*` is held by `condition`, beside a queue, an
+    /// endpoint, an SSM parameter and a custom resource.
+    fn p2_queue(condition: Value) -> Outcome {
+        let policy = json!({"Queues": [{"Ref": "Q"}], "PolicyDocument": {"Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                "Resource": {"Fn::GetAtt": ["Q", "Arn"]}, "Condition": condition}]}});
+        Cx::check_first(
+            p2,
+            &[
+                ("P", "AWS::SQS::QueuePolicy", policy),
+                ("Q", "AWS::SQS::Queue", json!({})),
+                ("Topic", "AWS::SNS::Topic", json!({})),
+                (
+                    "Endpoint",
+                    "AWS::EC2::VPCEndpoint",
+                    json!({"VpcId": "vpc-1", "ServiceName": "com.amazonaws.us-east-1.sqs"}),
+                ),
+                (
+                    "OrgParam",
+                    "AWS::SSM::Parameter",
+                    json!({"Type": "String", "Value": "*"}),
+                ),
+                (
+                    "Org",
+                    "Custom::Org",
+                    json!({"ServiceToken": "arn:aws:lambda:us-east-1:1:function:f"}),
+                ),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_pattern_known_only_at_deploy_restricts_nothing() {
+        let fail = |c: Value| {
+            let outcome = p2_queue(c.clone());
+            assert!(matches!(outcome, Outcome::Fail(_)), "{c}: {outcome:?}");
+        };
+        let pass = |c: Value| {
+            let outcome = p2_queue(c.clone());
+            assert!(matches!(outcome, Outcome::Pass(_)), "{c}: {outcome:?}");
+        };
+        for (operator, key) in [
+            ("StringLike", "aws:PrincipalOrgID"),
+            ("ForAnyValue:StringLike", "aws:PrincipalOrgID"),
+            ("StringLike", "aws:SourceVpce"),
+            ("ArnLike", "aws:SourceArn"),
+            ("ArnEquals", "aws:SourceArn"),
+            ("StringLike", "aws:SourceAccount"),
+        ] {
+            for value in [
+                json!("{{resolve:ssm:/org/pattern}}"),
+                json!({"Fn::Sub": "{{resolve:ssm:/org/pattern}}"}),
+                json!({"Fn::GetAtt": ["OrgParam", "Value"]}),
+                json!({"Fn::Sub": "${OrgParam.Value}"}),
+                json!({"Fn::GetAtt": ["Org", "Id"]}),
+                json!({"Ref": "Org"}),
+                json!({"Ref": "Pattern"}),
+                json!({"Fn::ImportValue": {"Ref": "Pattern"}}),
+                json!({"Fn::If": ["C", "*", {"Ref": "Endpoint"}]}),
+                json!({"Fn::FindInMap": ["M", "k", "v"]}),
+                json!(["o-a1b2c3d4e5", {"Fn::GetAtt": ["OrgParam", "Value"]}]),
+            ] {
+                fail(json!({operator: {key: value}}));
+            }
+        }
+        // The same values compared as written admit that one value, whatever it is.
+        pass(json!({"StringEquals": {"aws:PrincipalOrgID": "{{resolve:ssm:/org/id}}"}}));
+        pass(
+            json!({"StringEquals": {"aws:PrincipalOrgID": {"Fn::GetAtt": ["OrgParam", "Value"]}}}),
+        );
+        // Values that name resources of the template, or are written, still restrict.
+        pass(json!({"StringLike": {"aws:SourceVpce": {"Ref": "Endpoint"}}}));
+        pass(json!({"ArnEquals": {"aws:SourceArn": {"Ref": "Topic"}}}));
+        pass(json!({"ArnLike": {"aws:SourceArn": {"Fn::Sub":
+            "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Topic.TopicName}"}}}));
+        pass(json!({"StringLike": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}));
+        // A written wildcard around a reference is still read.
+        fail(
+            json!({"ArnLike": {"aws:SourceArn": {"Fn::Sub": "arn:aws:sns:us-east-1:*:${Topic.TopicName}"}}}),
+        );
+        fail(json!({"ArnLike": {"aws:SourceArn": {"Fn::Join": [":",
+            ["arn:aws:sns:us-east-1", "*", {"Fn::GetAtt": ["Topic", "TopicName"]}]]}}}));
     }
 }
