@@ -1422,6 +1422,40 @@ const SHARING_ACTIONS: &[&str] = &[
     "aoss:CreateSecurityPolicy",
     "aoss:UpdateSecurityPolicy",
     "es:AcceptInboundConnection",
+    // The writers of the other resource policies `P2` reads in the template (probe 14b #2:
+    // each made `P2`'s guarantee false after deploy), each named as the Service
+    // Authorization Reference names it: a function's permission (Lambda API Reference,
+    // `AddPermission`: "Grants a principal permission to use a function", `Principal` `*`
+    // among them), its URL (`CreateFunctionUrlConfig`, `UpdateFunctionUrlConfig`, whose
+    // `AuthType` `NONE` lets anyone call it) and a layer's (`AddLayerVersionPermission`,
+    // "to all accounts in an organization, or all AWS accounts"); a log group's or the
+    // account's CloudWatch Logs policy (`PutResourcePolicy`), a log destination's
+    // (`PutDestinationPolicy`) and a delivery destination's
+    // (`PutDeliveryDestinationPolicy`); an event bus's (EventBridge `PutPermission`,
+    // `Principal` `*` for every account); a repository's (ECR `SetRepositoryPolicy`); an
+    // OpenSearch or Elasticsearch domain's access policies (`UpdateDomainConfig`,
+    // `UpdateElasticsearchDomainConfig` `AccessPolicies`); a REST API's policy or a private
+    // custom domain name's (API Gateway `UpdateRestApi` and `UpdateDomainName`, patch
+    // operations, authorized as `apigateway:PATCH`; `PutRestApi`, which imports a
+    // definition and its `x-amazon-apigateway-policy`, as `apigateway:PUT`); an MSK
+    // cluster's (`PutClusterPolicy`); and a VPC endpoint service's allowed principals (EC2
+    // `ModifyVpcEndpointServicePermissions`, `*` for every principal). The test
+    // `every_resource_policy_p2_reads_has_its_writer_listed` keeps this closed.
+    "lambda:AddPermission",
+    "lambda:CreateFunctionUrlConfig",
+    "lambda:UpdateFunctionUrlConfig",
+    "lambda:AddLayerVersionPermission",
+    "logs:PutResourcePolicy",
+    "logs:PutDestinationPolicy",
+    "logs:PutDeliveryDestinationPolicy",
+    "events:PutPermission",
+    "ecr:SetRepositoryPolicy",
+    "es:UpdateDomainConfig",
+    "es:UpdateElasticsearchDomainConfig",
+    "apigateway:PATCH",
+    "apigateway:PUT",
+    "kafka:PutClusterPolicy",
+    "ec2:ModifyVpcEndpointServicePermissions",
     // What keeps snapshots and images private account-wide (EC2 API Reference,
     // `DisableSnapshotBlockPublicAccess`, `DisableImageBlockPublicAccess`).
     "ec2:DisableSnapshotBlockPublicAccess",
@@ -1477,7 +1511,14 @@ const SHARING_ACTIONS: &[&str] = &[
 ///   (`DisableLogging`), a file system's automatic backups (EFS `PutBackupPolicy`), a log
 ///   group's masking (`DeleteDataProtectionPolicy`), a load balancer's access logs and
 ///   deletion protection (`elasticloadbalancing:ModifyLoadBalancerAttributes`), a web ACL's
-///   association and logging (WAF `DisassociateWebACL`, `DeleteLoggingConfiguration`).
+///   association and logging (WAF `DisassociateWebACL`, `DeleteLoggingConfiguration`);
+/// - what the network and transport rules check (probe 14b #2): a security group's rules
+///   (EC2 `AuthorizeSecurityGroupIngress`, `ModifySecurityGroupRules`: `0.0.0.0/0` to any
+///   port, `E10`), a listener's protocol, certificate and TLS policy (Elastic Load
+///   Balancing `CreateListener`, `ModifyListener`: `HTTP`, `F1`), a distribution's viewer
+///   and origin protocols (CloudFront `UpdateDistribution`: `allow-all`, `CF1`), a Redshift
+///   cluster's public access and settings (`ModifyCluster`: `PubliclyAccessible`, `RS1`,
+///   `RS2`) and an RDS proxy's TLS (`ModifyDBProxy` `RequireTLS`, `R14`).
 ///
 /// Named resources are judged by the rules of those resources; on every resource, any of
 /// these undoes a control of every resource of its type.
@@ -1550,6 +1591,13 @@ const CONTROL_OFF_ACTIONS: &[&str] = &[
     "elasticloadbalancing:ModifyLoadBalancerAttributes",
     "wafv2:DisassociateWebACL",
     "wafv2:DeleteLoggingConfiguration",
+    "ec2:AuthorizeSecurityGroupIngress",
+    "ec2:ModifySecurityGroupRules",
+    "elasticloadbalancing:CreateListener",
+    "elasticloadbalancing:ModifyListener",
+    "cloudfront:UpdateDistribution",
+    "redshift:ModifyCluster",
+    "rds:ModifyDBProxy",
 ];
 
 /// Whether an action (or action pattern) of a statement grants a data action.
@@ -3427,6 +3475,196 @@ mod tests {
         }
         for a in ["s3:ListBucket", "logs:PutLogEvents", "kms:DescribeKey"] {
             assert!(!is_data_action(a), "{a}");
+        }
+    }
+
+    /// The action that writes each resource policy `P2` reads in the template (Service
+    /// Authorization Reference): a type `P2` reads without a writer here fails, so a
+    /// policy `P2` refuses at deploy cannot be written after it by an identity `I2`
+    /// passes (probe 14b #2).
+    const POLICY_WRITERS: &[(&str, &[&str])] = &[
+        ("AWS::S3::BucketPolicy", &["s3:PutBucketPolicy"]),
+        (
+            "AWS::SNS::TopicPolicy",
+            &["sns:SetTopicAttributes", "sns:AddPermission"],
+        ),
+        (
+            "AWS::SQS::QueuePolicy",
+            &["sqs:SetQueueAttributes", "sqs:AddPermission"],
+        ),
+        ("AWS::SQS::QueueInlinePolicy", &["sqs:SetQueueAttributes"]),
+        ("AWS::SNS::TopicInlinePolicy", &["sns:SetTopicAttributes"]),
+        (
+            "AWS::SecretsManager::ResourcePolicy",
+            &["secretsmanager:PutResourcePolicy"],
+        ),
+        ("AWS::Logs::ResourcePolicy", &["logs:PutResourcePolicy"]),
+        (
+            "AWS::S3::MultiRegionAccessPointPolicy",
+            &["s3:PutMultiRegionAccessPointPolicy"],
+        ),
+        (
+            "AWS::S3ObjectLambda::AccessPointPolicy",
+            &["s3:PutAccessPointPolicyForObjectLambda"],
+        ),
+        (
+            "AWS::Kinesis::ResourcePolicy",
+            &["kinesis:PutResourcePolicy"],
+        ),
+        (
+            "AWS::S3Express::BucketPolicy",
+            &["s3express:PutBucketPolicy"],
+        ),
+        ("AWS::Events::EventBusPolicy", &["events:PutPermission"]),
+        ("AWS::S3::AccessPoint", &["s3:PutAccessPointPolicy"]),
+        ("AWS::DynamoDB::Table", &["dynamodb:PutResourcePolicy"]),
+        (
+            "AWS::EFS::FileSystem",
+            &["elasticfilesystem:PutFileSystemPolicy"],
+        ),
+        (
+            "AWS::Backup::BackupVault",
+            &["backup:PutBackupVaultAccessPolicy"],
+        ),
+        (
+            "AWS::Backup::LogicallyAirGappedBackupVault",
+            &["backup:PutBackupVaultAccessPolicy"],
+        ),
+        ("AWS::OpenSearchService::Domain", &["es:UpdateDomainConfig"]),
+        (
+            "AWS::Elasticsearch::Domain",
+            &["es:UpdateElasticsearchDomainConfig"],
+        ),
+        ("AWS::ECR::Repository", &["ecr:SetRepositoryPolicy"]),
+        ("AWS::Events::EventBus", &["events:PutPermission"]),
+        (
+            "AWS::ApiGateway::RestApi",
+            &["apigateway:PATCH", "apigateway:PUT"],
+        ),
+        ("AWS::Logs::LogGroup", &["logs:PutResourcePolicy"]),
+        ("AWS::Redshift::Cluster", &["redshift:PutResourcePolicy"]),
+        ("AWS::ApiGateway::DomainNameV2", &["apigateway:PATCH"]),
+        (
+            "AWS::S3Tables::TableBucketPolicy",
+            &["s3tables:PutTableBucketPolicy"],
+        ),
+        ("AWS::S3Tables::TablePolicy", &["s3tables:PutTablePolicy"]),
+        ("AWS::MSK::ClusterPolicy", &["kafka:PutClusterPolicy"]),
+        (
+            "AWS::CloudTrail::ResourcePolicy",
+            &["cloudtrail:PutResourcePolicy"],
+        ),
+        (
+            "AWS::DynamoDB::GlobalTable",
+            &["dynamodb:PutResourcePolicy"],
+        ),
+        (
+            "AWS::RedshiftServerless::Namespace",
+            &["redshift-serverless:PutResourcePolicy"],
+        ),
+        ("AWS::Logs::Destination", &["logs:PutDestinationPolicy"]),
+        (
+            "AWS::Logs::DeliveryDestination",
+            &["logs:PutDeliveryDestinationPolicy"],
+        ),
+        ("AWS::Lambda::Permission", &["lambda:AddPermission"]),
+        (
+            "AWS::Lambda::Url",
+            &[
+                "lambda:CreateFunctionUrlConfig",
+                "lambda:UpdateFunctionUrlConfig",
+            ],
+        ),
+        (
+            "AWS::Lambda::LayerVersionPermission",
+            &["lambda:AddLayerVersionPermission"],
+        ),
+        (
+            "AWS::EC2::VPCEndpointServicePermissions",
+            &["ec2:ModifyVpcEndpointServicePermissions"],
+        ),
+    ];
+
+    #[test]
+    fn every_resource_policy_p2_reads_has_its_writer_listed() {
+        let allow = |action: &str| json!({ "Effect": "Allow", "Action": action, "Resource": "*" });
+        for t in super::super::services::P2_TYPES {
+            let writers = POLICY_WRITERS
+                .iter()
+                .find(|(kind, _)| kind == t)
+                .map(|(_, w)| *w);
+            let Some(writers) = writers else {
+                panic!("{t}: P2 reads its policy, but no action that writes it is named here");
+            };
+            for w in writers {
+                let listed = SHARING_ACTIONS
+                    .iter()
+                    .chain(ESCALATION_ACTIONS)
+                    .any(|a| a.eq_ignore_ascii_case(w));
+                assert!(listed, "{t}: `{w}` is not refused on `*`");
+                assert!(too_broad(&allow(w)).is_some(), "{t}: `{w}`");
+            }
+        }
+    }
+
+    #[test]
+    fn the_actions_of_probe_14b_fail_on_every_resource() {
+        let allow = |action: &str, resource: &str| json!({ "Effect": "Allow", "Action": action, "Resource": resource });
+        for action in [
+            "lambda:AddPermission",
+            "lambda:CreateFunctionUrlConfig",
+            "lambda:UpdateFunctionUrlConfig",
+            "lambda:AddLayerVersionPermission",
+            "logs:PutResourcePolicy",
+            "events:PutPermission",
+            "ecr:SetRepositoryPolicy",
+            "es:UpdateDomainConfig",
+            "es:UpdateElasticsearchDomainConfig",
+            "apigateway:PATCH",
+            "apigateway:PUT",
+            "ec2:ModifyVpcEndpointServicePermissions",
+            "LAMBDA:addpermission",
+            "lambda:Add*",
+            "es:Update*Config",
+        ] {
+            let found = too_broad(&allow(action, "*"));
+            assert!(
+                found
+                    .as_deref()
+                    .is_some_and(|f| f.contains("another account")),
+                "{action}: {found:?}"
+            );
+            let named = allow(action, "arn:aws:lambda:us-east-1:111122223333:function:app");
+            assert!(too_broad(&named).is_none(), "{action}");
+        }
+        for action in [
+            "ec2:AuthorizeSecurityGroupIngress",
+            "ec2:ModifySecurityGroupRules",
+            "elasticloadbalancing:ModifyListener",
+            "elasticloadbalancing:CreateListener",
+            "cloudfront:UpdateDistribution",
+            "redshift:ModifyCluster",
+            "rds:ModifyDBProxy",
+            "ec2:Authorize*",
+            "elasticloadbalancing:*Listener",
+        ] {
+            let found = too_broad(&allow(action, "*"));
+            assert!(
+                found.as_deref().is_some_and(|f| f.contains("turns off")),
+                "{action}: {found:?}"
+            );
+            let named = allow(
+                action,
+                "arn:aws:ec2:us-east-1:111122223333:security-group/sg-1",
+            );
+            assert!(too_broad(&named).is_none(), "{action}");
+        }
+        // Reading a listener or a security group stays allowed on every resource.
+        for action in [
+            "elasticloadbalancing:DescribeListeners",
+            "ec2:DescribeSecurityGroups",
+        ] {
+            assert!(too_broad(&allow(action, "*")).is_none(), "{action}");
         }
     }
 

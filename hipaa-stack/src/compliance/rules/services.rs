@@ -2624,7 +2624,7 @@ macro_rules! resource_policies {
         pub(super) const RESOURCE_POLICIES: &[(&str, &[&str])] = &[$(($kind, &[$($pointer),*])),*];
 
         /// The types `P2` reads.
-        const P2_TYPES: &[&str] = &[
+        pub(super) const P2_TYPES: &[&str] = &[
             $($kind,)*
             PRIVATE_DOMAIN,
             P2_OWN[0].0,
