@@ -1929,6 +1929,23 @@ fn http_integration(
     }
 }
 
+/// Whether a private integration's TLS configuration is set: an object (API Gateway
+/// developer guide, `x-amazon-apigateway-integration.tlsConfig` object; CloudFormation
+/// reference, `AWS::ApiGatewayV2::Integration` `TlsConfig`: "If you specify a TLS
+/// configuration, private integration traffic uses the HTTPS protocol"). A key whose value
+/// removes it (`AWS::NoValue`, as everywhere else the rules read it) or sets nothing
+/// (`null`, text, a list) configures no TLS (probe 14b #3), nor does an intrinsic known only
+/// at deploy; an `Fn::If` is read branch by branch.
+fn tls_configured(value: Option<&Value>) -> bool {
+    let Some(value) = value else {
+        return false;
+    };
+    if let Some([yes, no]) = super::meaning::if_branches(value) {
+        return tls_configured(Some(yes)) && tls_configured(Some(no));
+    }
+    value.is_object() && !super::meaning::no_value(value) && !super::identity::intrinsic(value)
+}
+
 fn a4i(cx: &Cx<'_>) -> Outcome {
     let vpc_link = |v: Option<&Value>| {
         v.and_then(text)
@@ -1941,7 +1958,7 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
                 cx.prop("/IntegrationType"),
                 cx.prop("/IntegrationUri"),
                 vpc_link(cx.prop("/ConnectionType")),
-                cx.prop("/TlsConfig").is_some(),
+                tls_configured(cx.prop("/TlsConfig")),
             );
             match checked {
                 Ok(()) => all([cx.present("/IntegrationType")]),
@@ -1977,7 +1994,7 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
                                 i.get("type"),
                                 i.get("uri"),
                                 vpc_link(i.get("connectionType")),
-                                i.get("tlsConfig").is_some(),
+                                tls_configured(i.get("tlsConfig")),
                             )
                             .and_then(|()| cx.proof("/Body").ok_or_default()),
                         );
@@ -8446,6 +8463,63 @@ mod probe_14b {
                 ),
             ],
         )
+    }
+
+    /// A4I on an HTTP API whose one private integration in `Body` has `tls` as its
+    /// `tlsConfig` (none when `None`), and on an `AWS::ApiGatewayV2::Integration` alike.
+    fn a4i_of(tls: Option<Value>) -> [Outcome; 2] {
+        let mut integration = json!({"type": "http_proxy", "httpMethod": "GET",
+            "connectionType": "VPC_LINK", "connectionId": "abc123",
+            "uri": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/ehr/1/2",
+            "payloadFormatVersion": "1.0"});
+        let mut resource = json!({"ApiId": "a", "IntegrationType": "HTTP_PROXY",
+            "ConnectionType": "VPC_LINK", "ConnectionId": "abc123",
+            "IntegrationUri": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/ehr/1/2"});
+        if let Some(tls) = tls {
+            integration["tlsConfig"] = tls.clone();
+            resource["TlsConfig"] = tls;
+        }
+        let body = json!({"openapi": "3.0.1", "info": {"title": "ehr", "version": "1"},
+            "paths": {"/patients": {"get": {"x-amazon-apigateway-integration": integration}}}});
+        [
+            Cx::check_first(
+                a4i,
+                &[("Api", "AWS::ApiGatewayV2::Api", json!({"Body": body}))],
+            ),
+            Cx::check_first(a4i, &[("I", "AWS::ApiGatewayV2::Integration", resource)]),
+        ]
+    }
+
+    #[test]
+    fn a_tls_config_that_sets_nothing_is_no_tls() {
+        for tls in [
+            None,
+            Some(json!({"Ref": "AWS::NoValue"})),
+            Some(Value::Null),
+            Some(json!("true")),
+            Some(json!([])),
+            Some(json!({"Fn::GetAtt": ["P", "Value"]})),
+            Some(
+                json!({"Fn::If": ["C", {"serverNameToVerify": "ehr.example"}, {"Ref": "AWS::NoValue"}]}),
+            ),
+        ] {
+            for outcome in a4i_of(tls.clone()) {
+                assert!(
+                    matches!(&outcome, Outcome::Fail(why) if why.contains("TlsConfig")),
+                    "{tls:?}: {outcome:?}"
+                );
+            }
+        }
+        for tls in [
+            json!({}),
+            json!({"serverNameToVerify": "ehr.example"}),
+            json!({"ServerNameToVerify": "ehr.example"}),
+            json!({"Fn::If": ["C", {"serverNameToVerify": "a.example"}, {}]}),
+        ] {
+            for outcome in a4i_of(Some(tls.clone())) {
+                assert!(matches!(outcome, Outcome::Pass(_)), "{tls}: {outcome:?}");
+            }
+        }
     }
 
     #[test]
