@@ -2417,6 +2417,16 @@ fn bound_certificates(statement: &Value) -> bool {
 ///   is `organization:ORGANIZATION_SLUG:pipeline:PIPELINE_SLUG:ref:REF:commit:…:step:…`
 ///   (Buildkite docs, "OIDC with AWS", the example trust policy binds `…:sub` to it): the
 ///   organization must be written, without a wildcard.
+/// - An EKS cluster's issuer (`oidc.eks.REGION.amazonaws.com/id/ID:…`, probe 14b #4): every
+///   pod of the cluster whose service account is annotated with the role gets a token of
+///   the audience `sts.amazonaws.com` ("the audience is `sts.amazonaws.com`", EKS user
+///   guide, "Assign IAM roles to Kubernetes service accounts"), and any namespace's admin
+///   may annotate one; the guide's trust policy binds `…:sub` to
+///   `system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT` with `StringEquals`, and "If you
+///   want all service accounts in a namespace to be able to use the role" a
+///   `StringLike` of `system:serviceaccount:NAMESPACE:*`: the namespace must be written,
+///   without a wildcard, and a service account's name follow it
+///   ([`service_account_named`]).
 fn shared_issuer(key: &str) -> Option<fn(&str) -> bool> {
     let issuer = key.rsplit_once(':').map_or(key, |(issuer, _)| issuer);
     let host = issuer.split('/').next().unwrap_or_default().trim();
@@ -2426,8 +2436,28 @@ fn shared_issuer(key: &str) -> Option<fn(&str) -> bool> {
         "app.terraform.io" | "agent.buildkite.com" => {
             Some(|t| claim_named(t, "organization:", ':'))
         }
+        h if h.starts_with("oidc.eks.")
+            && (h.ends_with(".amazonaws.com") || h.ends_with(".amazonaws.com.cn")) =>
+        {
+            Some(service_account_named)
+        }
         _ => None,
     }
+}
+
+/// Whether an EKS subject names a service account of one namespace:
+/// `system:serviceaccount:NAMESPACE:NAME`, the namespace written without a wildcard and a
+/// name after it (a pattern of names, `*`, admits every service account of that namespace
+/// alone): `system:serviceaccount:ehr:reader` and `system:serviceaccount:ehr:*` do,
+/// `system:serviceaccount:*:reader`, `system:serviceaccount:e*` and `system:*` do not.
+fn service_account_named(subject: &str) -> bool {
+    let lower = subject.trim().to_ascii_lowercase();
+    lower
+        .strip_prefix("system:serviceaccount:")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(namespace, name)| {
+            !namespace.is_empty() && !namespace.contains(['*', '?']) && !name.is_empty()
+        })
 }
 
 /// Whether a subject starts with `prefix` (in any case) followed by a name, ended by `end`,
@@ -2893,6 +2923,12 @@ mod tests {
             // A self-managed GitLab instance is one customer's own: its audience binds.
             json!({"StringEquals": {"gitlab.clinic.example:aud": "https://gitlab.clinic.example"}}),
             json!({"StringEquals": {"gitlab.company.example:aud": "aws"}}),
+            // An EKS cluster's service account, or every one of a namespace (probe 14b #4).
+            json!({"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:ehr:reader"}}),
+            json!({"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:ehr:*"}}),
+            json!({"StringEquals": {"oidc.eks.${AWS::Region}.amazonaws.com/id/ABC:aud": "sts.amazonaws.com",
+                "oidc.eks.${AWS::Region}.amazonaws.com/id/ABC:sub": ["system:serviceaccount:ehr:reader", "system:serviceaccount:jobs:export"]}}),
+            json!({"StringEquals": {"oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC:sub": "system:serviceaccount:ehr:reader"}}),
         ] {
             assert!(bound_federation(&[], &with(bound.clone())), "{bound}");
         }
@@ -2933,6 +2969,16 @@ mod tests {
             json!({"StringEquals": {"agent.buildkite.com:aud": "sts.amazonaws.com"}}),
             json!({"StringLike": {"agent.buildkite.com:sub": "organization:*:pipeline:deploy:*"}}),
             json!({"StringLike": {"AGENT.BUILDKITE.COM:sub": "pipeline:deploy:*"}}),
+            // Every pod of an EKS cluster gets the audience `sts.amazonaws.com`; a subject
+            // must name the namespace, without a wildcard (probe 14b #4).
+            json!({"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com"}}),
+            json!({"StringEquals": {"OIDC.EKS.us-east-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com"}}),
+            json!({"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:*:reader"}}),
+            json!({"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:e*"}}),
+            json!({"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:*"}}),
+            json!({"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:ehr:"}}),
+            json!({"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": ["system:serviceaccount:ehr:reader", "system:serviceaccount:?:x"]}}),
+            json!({"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": {"Ref": "Subject"}}}),
             // A policy variable is filled from the request, a part read at deploy is
             // unknown: neither names an owner.
             json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository_owner}/*"}}),
