@@ -3257,6 +3257,53 @@ fn classic_tls_policy(cx: &Cx<'_>, i: usize) -> Result<Proof, String> {
         })
 }
 
+/// Whether a listener is a Gateway Load Balancer's, which takes no protocol and no port
+/// (ELB API reference, `CreateListener`: "You cannot specify a protocol for a Gateway Load
+/// Balancer", and of `Port` the same) and forwards to a target group of GENEVE ("For
+/// Gateway Load Balancers, the supported protocol is GENEVE", `CreateTargetGroup`), which
+/// carries each packet to the appliances as it came, TLS and all: it ends no client's
+/// connection, so no protocol of its own can be plain text (probe 14b false refusal: F1
+/// refused every one). The listener must show it: `LoadBalancerArn` names a load balancer of
+/// the template whose `Type` is `gateway`, no `Protocol`, `Port`, `SslPolicy`,
+/// `Certificates`, `AlpnPolicy` or `MutualAuthentication` is written (each removed by
+/// `AWS::NoValue` counts as absent), and every default action is a `forward` (the only
+/// action a Gateway Load Balancer's listener takes). Anything else is read as any other
+/// listener.
+fn gateway_listener(cx: &Cx<'_>) -> bool {
+    if cx.resource.type_name() != "AWS::ElasticLoadBalancingV2::Listener" {
+        return false;
+    }
+    let unset = [
+        "/Protocol",
+        "/Port",
+        "/SslPolicy",
+        "/Certificates",
+        "/AlpnPolicy",
+        "/MutualAuthentication",
+    ]
+    .iter()
+    .all(|p| cx.prop(p).is_none());
+    let gateway = cx.prop("/LoadBalancerArn").is_some_and(|arn| {
+        cx.template.resources().iter().any(|r| {
+            r.type_name() == "AWS::ElasticLoadBalancingV2::LoadBalancer"
+                && super::meaning::names(arn, r.logical_id())
+                && super::lookup(r.properties(), "/Type")
+                    .and_then(text)
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("gateway"))
+        })
+    });
+    let forwards = cx
+        .prop("/DefaultActions")
+        .and_then(Value::as_array)
+        .is_some_and(|actions| {
+            !actions.is_empty()
+                && actions.iter().all(|a| {
+                    text(&a["Type"]).is_some_and(|t| t.trim().eq_ignore_ascii_case("forward"))
+                })
+        });
+    unset && gateway && forwards
+}
+
 fn f1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         "AWS::VpcLattice::Listener" => return lattice_listener(cx),
@@ -3285,6 +3332,12 @@ fn f1(cx: &Cx<'_>) -> Outcome {
                 None => vec![Err(format!("`Listeners.{i}.Protocol` is not set"))],
             }
         }));
+    }
+    if gateway_listener(cx) {
+        return all([
+            cx.present("/LoadBalancerArn"),
+            cx.present("/DefaultActions"),
+        ]);
     }
     let protocol = cx.prop("/Protocol").map(text_or_json).unwrap_or_default();
     match protocol.to_ascii_uppercase().as_str() {
@@ -8519,6 +8572,77 @@ mod probe_14b {
             for outcome in a4i_of(Some(tls.clone())) {
                 assert!(matches!(outcome, Outcome::Pass(_)), "{tls}: {outcome:?}");
             }
+        }
+    }
+
+    /// F1 on a listener of `listener`'s properties beside a load balancer of `kind` and a
+    /// GENEVE target group.
+    fn f1_listener(listener: Value, kind: Value) -> Outcome {
+        Cx::check_first(
+            f1,
+            &[
+                ("L", "AWS::ElasticLoadBalancingV2::Listener", listener),
+                (
+                    "Gwlb",
+                    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                    json!({"Type": kind, "Subnets": ["subnet-1"]}),
+                ),
+                (
+                    "Appliances",
+                    "AWS::ElasticLoadBalancingV2::TargetGroup",
+                    json!({"Protocol": "GENEVE", "Port": 6081, "VpcId": "vpc-1"}),
+                ),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_gateway_load_balancers_listener_takes_no_protocol() {
+        let listener = |extra: Value| {
+            let mut l = json!({"LoadBalancerArn": {"Ref": "Gwlb"},
+                "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "Appliances"}}]});
+            for (k, v) in extra.as_object().into_iter().flatten() {
+                l[k] = v.clone();
+            }
+            l
+        };
+        for extra in [
+            json!({}),
+            json!({"Protocol": {"Ref": "AWS::NoValue"}, "Port": {"Ref": "AWS::NoValue"}}),
+            json!({"LoadBalancerArn": {"Fn::GetAtt": ["Gwlb", "LoadBalancerArn"]}}),
+            json!({"LoadBalancerArn": {"Fn::Sub": "${Gwlb}"}}),
+        ] {
+            let outcome = f1_listener(listener(extra.clone()), json!("gateway"));
+            assert!(matches!(outcome, Outcome::Pass(_)), "{extra}: {outcome:?}");
+        }
+        // Anything that makes it not a Gateway Load Balancer's listener is read as usual.
+        for (extra, kind) in [
+            (json!({}), json!("application")),
+            (json!({}), json!("network")),
+            (json!({}), json!({"Ref": "Kind"})),
+            (json!({}), json!({"Ref": "AWS::NoValue"})),
+            (json!({"Protocol": "HTTP"}), json!("gateway")),
+            (json!({"Protocol": {"Ref": "Protocol"}}), json!("gateway")),
+            (json!({"Port": 80}), json!("gateway")),
+            (
+                json!({"LoadBalancerArn": {"Ref": "Other"}}),
+                json!("gateway"),
+            ),
+            (
+                json!({"LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/gwy/x/1"}),
+                json!("gateway"),
+            ),
+            (
+                json!({"DefaultActions": [{"Type": "fixed-response"}]}),
+                json!("gateway"),
+            ),
+            (json!({"DefaultActions": []}), json!("gateway")),
+        ] {
+            let outcome = f1_listener(listener(extra.clone()), kind.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(_)),
+                "{extra} {kind}: {outcome:?}"
+            );
         }
     }
 
