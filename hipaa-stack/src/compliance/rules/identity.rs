@@ -1422,6 +1422,40 @@ const SHARING_ACTIONS: &[&str] = &[
     "aoss:CreateSecurityPolicy",
     "aoss:UpdateSecurityPolicy",
     "es:AcceptInboundConnection",
+    // The writers of the other resource policies `P2` reads in the template (probe 14b #2:
+    // each made `P2`'s guarantee false after deploy), each named as the Service
+    // Authorization Reference names it: a function's permission (Lambda API Reference,
+    // `AddPermission`: "Grants a principal permission to use a function", `Principal` `*`
+    // among them), its URL (`CreateFunctionUrlConfig`, `UpdateFunctionUrlConfig`, whose
+    // `AuthType` `NONE` lets anyone call it) and a layer's (`AddLayerVersionPermission`,
+    // "to all accounts in an organization, or all AWS accounts"); a log group's or the
+    // account's CloudWatch Logs policy (`PutResourcePolicy`), a log destination's
+    // (`PutDestinationPolicy`) and a delivery destination's
+    // (`PutDeliveryDestinationPolicy`); an event bus's (EventBridge `PutPermission`,
+    // `Principal` `*` for every account); a repository's (ECR `SetRepositoryPolicy`); an
+    // OpenSearch or Elasticsearch domain's access policies (`UpdateDomainConfig`,
+    // `UpdateElasticsearchDomainConfig` `AccessPolicies`); a REST API's policy or a private
+    // custom domain name's (API Gateway `UpdateRestApi` and `UpdateDomainName`, patch
+    // operations, authorized as `apigateway:PATCH`; `PutRestApi`, which imports a
+    // definition and its `x-amazon-apigateway-policy`, as `apigateway:PUT`); an MSK
+    // cluster's (`PutClusterPolicy`); and a VPC endpoint service's allowed principals (EC2
+    // `ModifyVpcEndpointServicePermissions`, `*` for every principal). The test
+    // `every_resource_policy_p2_reads_has_its_writer_listed` keeps this closed.
+    "lambda:AddPermission",
+    "lambda:CreateFunctionUrlConfig",
+    "lambda:UpdateFunctionUrlConfig",
+    "lambda:AddLayerVersionPermission",
+    "logs:PutResourcePolicy",
+    "logs:PutDestinationPolicy",
+    "logs:PutDeliveryDestinationPolicy",
+    "events:PutPermission",
+    "ecr:SetRepositoryPolicy",
+    "es:UpdateDomainConfig",
+    "es:UpdateElasticsearchDomainConfig",
+    "apigateway:PATCH",
+    "apigateway:PUT",
+    "kafka:PutClusterPolicy",
+    "ec2:ModifyVpcEndpointServicePermissions",
     // What keeps snapshots and images private account-wide (EC2 API Reference,
     // `DisableSnapshotBlockPublicAccess`, `DisableImageBlockPublicAccess`).
     "ec2:DisableSnapshotBlockPublicAccess",
@@ -1477,7 +1511,14 @@ const SHARING_ACTIONS: &[&str] = &[
 ///   (`DisableLogging`), a file system's automatic backups (EFS `PutBackupPolicy`), a log
 ///   group's masking (`DeleteDataProtectionPolicy`), a load balancer's access logs and
 ///   deletion protection (`elasticloadbalancing:ModifyLoadBalancerAttributes`), a web ACL's
-///   association and logging (WAF `DisassociateWebACL`, `DeleteLoggingConfiguration`).
+///   association and logging (WAF `DisassociateWebACL`, `DeleteLoggingConfiguration`);
+/// - what the network and transport rules check (probe 14b #2): a security group's rules
+///   (EC2 `AuthorizeSecurityGroupIngress`, `ModifySecurityGroupRules`: `0.0.0.0/0` to any
+///   port, `E10`), a listener's protocol, certificate and TLS policy (Elastic Load
+///   Balancing `CreateListener`, `ModifyListener`: `HTTP`, `F1`), a distribution's viewer
+///   and origin protocols (CloudFront `UpdateDistribution`: `allow-all`, `CF1`), a Redshift
+///   cluster's public access and settings (`ModifyCluster`: `PubliclyAccessible`, `RS1`,
+///   `RS2`) and an RDS proxy's TLS (`ModifyDBProxy` `RequireTLS`, `R14`).
 ///
 /// Named resources are judged by the rules of those resources; on every resource, any of
 /// these undoes a control of every resource of its type.
@@ -1550,6 +1591,13 @@ const CONTROL_OFF_ACTIONS: &[&str] = &[
     "elasticloadbalancing:ModifyLoadBalancerAttributes",
     "wafv2:DisassociateWebACL",
     "wafv2:DeleteLoggingConfiguration",
+    "ec2:AuthorizeSecurityGroupIngress",
+    "ec2:ModifySecurityGroupRules",
+    "elasticloadbalancing:CreateListener",
+    "elasticloadbalancing:ModifyListener",
+    "cloudfront:UpdateDistribution",
+    "redshift:ModifyCluster",
+    "rds:ModifyDBProxy",
 ];
 
 /// Whether an action (or action pattern) of a statement grants a data action.
@@ -2369,6 +2417,16 @@ fn bound_certificates(statement: &Value) -> bool {
 ///   is `organization:ORGANIZATION_SLUG:pipeline:PIPELINE_SLUG:ref:REF:commit:…:step:…`
 ///   (Buildkite docs, "OIDC with AWS", the example trust policy binds `…:sub` to it): the
 ///   organization must be written, without a wildcard.
+/// - An EKS cluster's issuer (`oidc.eks.REGION.amazonaws.com/id/ID:…`, probe 14b #4): every
+///   pod of the cluster whose service account is annotated with the role gets a token of
+///   the audience `sts.amazonaws.com` ("the audience is `sts.amazonaws.com`", EKS user
+///   guide, "Assign IAM roles to Kubernetes service accounts"), and any namespace's admin
+///   may annotate one; the guide's trust policy binds `…:sub` to
+///   `system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT` with `StringEquals`, and "If you
+///   want all service accounts in a namespace to be able to use the role" a
+///   `StringLike` of `system:serviceaccount:NAMESPACE:*`: the namespace must be written,
+///   without a wildcard, and a service account's name follow it
+///   ([`service_account_named`]).
 fn shared_issuer(key: &str) -> Option<fn(&str) -> bool> {
     let issuer = key.rsplit_once(':').map_or(key, |(issuer, _)| issuer);
     let host = issuer.split('/').next().unwrap_or_default().trim();
@@ -2378,8 +2436,28 @@ fn shared_issuer(key: &str) -> Option<fn(&str) -> bool> {
         "app.terraform.io" | "agent.buildkite.com" => {
             Some(|t| claim_named(t, "organization:", ':'))
         }
+        h if h.starts_with("oidc.eks.")
+            && (h.ends_with(".amazonaws.com") || h.ends_with(".amazonaws.com.cn")) =>
+        {
+            Some(service_account_named)
+        }
         _ => None,
     }
+}
+
+/// Whether an EKS subject names a service account of one namespace:
+/// `system:serviceaccount:NAMESPACE:NAME`, the namespace written without a wildcard and a
+/// name after it (a pattern of names, `*`, admits every service account of that namespace
+/// alone): `system:serviceaccount:ehr:reader` and `system:serviceaccount:ehr:*` do,
+/// `system:serviceaccount:*:reader`, `system:serviceaccount:e*` and `system:*` do not.
+fn service_account_named(subject: &str) -> bool {
+    let lower = subject.trim().to_ascii_lowercase();
+    lower
+        .strip_prefix("system:serviceaccount:")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(namespace, name)| {
+            !namespace.is_empty() && !namespace.contains(['*', '?']) && !name.is_empty()
+        })
 }
 
 /// Whether a subject starts with `prefix` (in any case) followed by a name, ended by `end`,
@@ -2845,6 +2923,12 @@ mod tests {
             // A self-managed GitLab instance is one customer's own: its audience binds.
             json!({"StringEquals": {"gitlab.clinic.example:aud": "https://gitlab.clinic.example"}}),
             json!({"StringEquals": {"gitlab.company.example:aud": "aws"}}),
+            // An EKS cluster's service account, or every one of a namespace (probe 14b #4).
+            json!({"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:ehr:reader"}}),
+            json!({"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:ehr:*"}}),
+            json!({"StringEquals": {"oidc.eks.${AWS::Region}.amazonaws.com/id/ABC:aud": "sts.amazonaws.com",
+                "oidc.eks.${AWS::Region}.amazonaws.com/id/ABC:sub": ["system:serviceaccount:ehr:reader", "system:serviceaccount:jobs:export"]}}),
+            json!({"StringEquals": {"oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC:sub": "system:serviceaccount:ehr:reader"}}),
         ] {
             assert!(bound_federation(&[], &with(bound.clone())), "{bound}");
         }
@@ -2885,6 +2969,16 @@ mod tests {
             json!({"StringEquals": {"agent.buildkite.com:aud": "sts.amazonaws.com"}}),
             json!({"StringLike": {"agent.buildkite.com:sub": "organization:*:pipeline:deploy:*"}}),
             json!({"StringLike": {"AGENT.BUILDKITE.COM:sub": "pipeline:deploy:*"}}),
+            // Every pod of an EKS cluster gets the audience `sts.amazonaws.com`; a subject
+            // must name the namespace, without a wildcard (probe 14b #4).
+            json!({"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com"}}),
+            json!({"StringEquals": {"OIDC.EKS.us-east-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com"}}),
+            json!({"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:*:reader"}}),
+            json!({"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:e*"}}),
+            json!({"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:*"}}),
+            json!({"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:ehr:"}}),
+            json!({"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": ["system:serviceaccount:ehr:reader", "system:serviceaccount:?:x"]}}),
+            json!({"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": {"Ref": "Subject"}}}),
             // A policy variable is filled from the request, a part read at deploy is
             // unknown: neither names an owner.
             json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository_owner}/*"}}),
@@ -3427,6 +3521,196 @@ mod tests {
         }
         for a in ["s3:ListBucket", "logs:PutLogEvents", "kms:DescribeKey"] {
             assert!(!is_data_action(a), "{a}");
+        }
+    }
+
+    /// The action that writes each resource policy `P2` reads in the template (Service
+    /// Authorization Reference): a type `P2` reads without a writer here fails, so a
+    /// policy `P2` refuses at deploy cannot be written after it by an identity `I2`
+    /// passes (probe 14b #2).
+    const POLICY_WRITERS: &[(&str, &[&str])] = &[
+        ("AWS::S3::BucketPolicy", &["s3:PutBucketPolicy"]),
+        (
+            "AWS::SNS::TopicPolicy",
+            &["sns:SetTopicAttributes", "sns:AddPermission"],
+        ),
+        (
+            "AWS::SQS::QueuePolicy",
+            &["sqs:SetQueueAttributes", "sqs:AddPermission"],
+        ),
+        ("AWS::SQS::QueueInlinePolicy", &["sqs:SetQueueAttributes"]),
+        ("AWS::SNS::TopicInlinePolicy", &["sns:SetTopicAttributes"]),
+        (
+            "AWS::SecretsManager::ResourcePolicy",
+            &["secretsmanager:PutResourcePolicy"],
+        ),
+        ("AWS::Logs::ResourcePolicy", &["logs:PutResourcePolicy"]),
+        (
+            "AWS::S3::MultiRegionAccessPointPolicy",
+            &["s3:PutMultiRegionAccessPointPolicy"],
+        ),
+        (
+            "AWS::S3ObjectLambda::AccessPointPolicy",
+            &["s3:PutAccessPointPolicyForObjectLambda"],
+        ),
+        (
+            "AWS::Kinesis::ResourcePolicy",
+            &["kinesis:PutResourcePolicy"],
+        ),
+        (
+            "AWS::S3Express::BucketPolicy",
+            &["s3express:PutBucketPolicy"],
+        ),
+        ("AWS::Events::EventBusPolicy", &["events:PutPermission"]),
+        ("AWS::S3::AccessPoint", &["s3:PutAccessPointPolicy"]),
+        ("AWS::DynamoDB::Table", &["dynamodb:PutResourcePolicy"]),
+        (
+            "AWS::EFS::FileSystem",
+            &["elasticfilesystem:PutFileSystemPolicy"],
+        ),
+        (
+            "AWS::Backup::BackupVault",
+            &["backup:PutBackupVaultAccessPolicy"],
+        ),
+        (
+            "AWS::Backup::LogicallyAirGappedBackupVault",
+            &["backup:PutBackupVaultAccessPolicy"],
+        ),
+        ("AWS::OpenSearchService::Domain", &["es:UpdateDomainConfig"]),
+        (
+            "AWS::Elasticsearch::Domain",
+            &["es:UpdateElasticsearchDomainConfig"],
+        ),
+        ("AWS::ECR::Repository", &["ecr:SetRepositoryPolicy"]),
+        ("AWS::Events::EventBus", &["events:PutPermission"]),
+        (
+            "AWS::ApiGateway::RestApi",
+            &["apigateway:PATCH", "apigateway:PUT"],
+        ),
+        ("AWS::Logs::LogGroup", &["logs:PutResourcePolicy"]),
+        ("AWS::Redshift::Cluster", &["redshift:PutResourcePolicy"]),
+        ("AWS::ApiGateway::DomainNameV2", &["apigateway:PATCH"]),
+        (
+            "AWS::S3Tables::TableBucketPolicy",
+            &["s3tables:PutTableBucketPolicy"],
+        ),
+        ("AWS::S3Tables::TablePolicy", &["s3tables:PutTablePolicy"]),
+        ("AWS::MSK::ClusterPolicy", &["kafka:PutClusterPolicy"]),
+        (
+            "AWS::CloudTrail::ResourcePolicy",
+            &["cloudtrail:PutResourcePolicy"],
+        ),
+        (
+            "AWS::DynamoDB::GlobalTable",
+            &["dynamodb:PutResourcePolicy"],
+        ),
+        (
+            "AWS::RedshiftServerless::Namespace",
+            &["redshift-serverless:PutResourcePolicy"],
+        ),
+        ("AWS::Logs::Destination", &["logs:PutDestinationPolicy"]),
+        (
+            "AWS::Logs::DeliveryDestination",
+            &["logs:PutDeliveryDestinationPolicy"],
+        ),
+        ("AWS::Lambda::Permission", &["lambda:AddPermission"]),
+        (
+            "AWS::Lambda::Url",
+            &[
+                "lambda:CreateFunctionUrlConfig",
+                "lambda:UpdateFunctionUrlConfig",
+            ],
+        ),
+        (
+            "AWS::Lambda::LayerVersionPermission",
+            &["lambda:AddLayerVersionPermission"],
+        ),
+        (
+            "AWS::EC2::VPCEndpointServicePermissions",
+            &["ec2:ModifyVpcEndpointServicePermissions"],
+        ),
+    ];
+
+    #[test]
+    fn every_resource_policy_p2_reads_has_its_writer_listed() {
+        let allow = |action: &str| json!({ "Effect": "Allow", "Action": action, "Resource": "*" });
+        for t in super::super::services::P2_TYPES {
+            let writers = POLICY_WRITERS
+                .iter()
+                .find(|(kind, _)| kind == t)
+                .map(|(_, w)| *w);
+            let Some(writers) = writers else {
+                panic!("{t}: P2 reads its policy, but no action that writes it is named here");
+            };
+            for w in writers {
+                let listed = SHARING_ACTIONS
+                    .iter()
+                    .chain(ESCALATION_ACTIONS)
+                    .any(|a| a.eq_ignore_ascii_case(w));
+                assert!(listed, "{t}: `{w}` is not refused on `*`");
+                assert!(too_broad(&allow(w)).is_some(), "{t}: `{w}`");
+            }
+        }
+    }
+
+    #[test]
+    fn the_actions_of_probe_14b_fail_on_every_resource() {
+        let allow = |action: &str, resource: &str| json!({ "Effect": "Allow", "Action": action, "Resource": resource });
+        for action in [
+            "lambda:AddPermission",
+            "lambda:CreateFunctionUrlConfig",
+            "lambda:UpdateFunctionUrlConfig",
+            "lambda:AddLayerVersionPermission",
+            "logs:PutResourcePolicy",
+            "events:PutPermission",
+            "ecr:SetRepositoryPolicy",
+            "es:UpdateDomainConfig",
+            "es:UpdateElasticsearchDomainConfig",
+            "apigateway:PATCH",
+            "apigateway:PUT",
+            "ec2:ModifyVpcEndpointServicePermissions",
+            "LAMBDA:addpermission",
+            "lambda:Add*",
+            "es:Update*Config",
+        ] {
+            let found = too_broad(&allow(action, "*"));
+            assert!(
+                found
+                    .as_deref()
+                    .is_some_and(|f| f.contains("another account")),
+                "{action}: {found:?}"
+            );
+            let named = allow(action, "arn:aws:lambda:us-east-1:111122223333:function:app");
+            assert!(too_broad(&named).is_none(), "{action}");
+        }
+        for action in [
+            "ec2:AuthorizeSecurityGroupIngress",
+            "ec2:ModifySecurityGroupRules",
+            "elasticloadbalancing:ModifyListener",
+            "elasticloadbalancing:CreateListener",
+            "cloudfront:UpdateDistribution",
+            "redshift:ModifyCluster",
+            "rds:ModifyDBProxy",
+            "ec2:Authorize*",
+            "elasticloadbalancing:*Listener",
+        ] {
+            let found = too_broad(&allow(action, "*"));
+            assert!(
+                found.as_deref().is_some_and(|f| f.contains("turns off")),
+                "{action}: {found:?}"
+            );
+            let named = allow(
+                action,
+                "arn:aws:ec2:us-east-1:111122223333:security-group/sg-1",
+            );
+            assert!(too_broad(&named).is_none(), "{action}");
+        }
+        // Reading a listener or a security group stays allowed on every resource.
+        for action in [
+            "elasticloadbalancing:DescribeListeners",
+            "ec2:DescribeSecurityGroups",
+        ] {
+            assert!(too_broad(&allow(action, "*")).is_none(), "{action}");
         }
     }
 

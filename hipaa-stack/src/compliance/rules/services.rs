@@ -1929,6 +1929,23 @@ fn http_integration(
     }
 }
 
+/// Whether a private integration's TLS configuration is set: an object (API Gateway
+/// developer guide, `x-amazon-apigateway-integration.tlsConfig` object; CloudFormation
+/// reference, `AWS::ApiGatewayV2::Integration` `TlsConfig`: "If you specify a TLS
+/// configuration, private integration traffic uses the HTTPS protocol"). A key whose value
+/// removes it (`AWS::NoValue`, as everywhere else the rules read it) or sets nothing
+/// (`null`, text, a list) configures no TLS (probe 14b #3), nor does an intrinsic known only
+/// at deploy; an `Fn::If` is read branch by branch.
+fn tls_configured(value: Option<&Value>) -> bool {
+    let Some(value) = value else {
+        return false;
+    };
+    if let Some([yes, no]) = super::meaning::if_branches(value) {
+        return tls_configured(Some(yes)) && tls_configured(Some(no));
+    }
+    value.is_object() && !super::meaning::no_value(value) && !super::identity::intrinsic(value)
+}
+
 fn a4i(cx: &Cx<'_>) -> Outcome {
     let vpc_link = |v: Option<&Value>| {
         v.and_then(text)
@@ -1941,7 +1958,7 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
                 cx.prop("/IntegrationType"),
                 cx.prop("/IntegrationUri"),
                 vpc_link(cx.prop("/ConnectionType")),
-                cx.prop("/TlsConfig").is_some(),
+                tls_configured(cx.prop("/TlsConfig")),
             );
             match checked {
                 Ok(()) => all([cx.present("/IntegrationType")]),
@@ -1977,7 +1994,7 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
                                 i.get("type"),
                                 i.get("uri"),
                                 vpc_link(i.get("connectionType")),
-                                i.get("tlsConfig").is_some(),
+                                tls_configured(i.get("tlsConfig")),
                             )
                             .and_then(|()| cx.proof("/Body").ok_or_default()),
                         );
@@ -2148,13 +2165,111 @@ fn restricted(cx: &Cx<'_>, statement: &Value) -> bool {
                 .any(|(pattern, k, values)| {
                     let k = k.trim().to_ascii_lowercase();
                     KEYS.contains(&k.as_str())
-                        && requires_value(&k, pattern, values)
+                        && requires_value(&k, pattern, &read_for_the_worst(cx, pattern, values))
                         && (k != "aws:sourcearn"
                             || !super::meaning::one_or_many(values)
                                 .iter()
                                 .any(|v| source_names_no_account(cx, v)))
                 })
         })
+}
+
+/// The values of a condition key as [`requires_value`] reads them, for the worst: under a
+/// pattern operator (`StringLike`, `ArnLike`, `ArnEquals`) a value known only at deploy may
+/// be `*` then, as [`pins_the_caller`] reads a Deny's (probe 14b #1: `StringLike`
+/// `aws:PrincipalOrgID` `{{resolve:ssm:/org/pattern}}`, or an SSM parameter's `Value`,
+/// let `*` read a queue). IAM User Guide, "IAM JSON policy elements: Condition operators":
+/// `StringLike` and the ARN operators read `*` and `?` in the value as wildcards, whatever
+/// put it there; CloudFormation User Guide, "Get values stored in other services using
+/// dynamic references": `{{resolve:…}}` is replaced by the parameter's or secret's value
+/// at deploy. So a value that is or holds a dynamic reference is read as `*`, and so is one
+/// that [`known_parts`] cannot read: a template parameter, an import of no resource of the
+/// app, a custom resource's or an SSM parameter's attribute, any other function. A value
+/// that only names resources of the template (an endpoint's `Ref`, a topic's ARN, built
+/// into text or not) holds their identifiers, which AWS writes without wildcards: it is
+/// read as written, each reference as a name (`x`). Values compared as written
+/// (`StringEquals`) are kept: whatever they are, they admit that one value.
+fn read_for_the_worst(cx: &Cx<'_>, pattern: bool, values: &Value) -> Value {
+    if !pattern {
+        return values.clone();
+    }
+    let read = |v: &Value| match super::meaning::text(v) {
+        Some(t) if super::identity::dynamic(&t) => Value::from("*"),
+        Some(_) => v.clone(),
+        None if known_parts(cx, v, 0) => {
+            Value::from(super::meaning::skeleton(v).replace(super::meaning::UNKNOWN, "x"))
+        }
+        None => Value::from("*"),
+    };
+    match values {
+        Value::Array(items) => Value::Array(items.iter().map(read).collect()),
+        v => read(v),
+    }
+}
+
+/// Whether every part of `value` reads before deploy or names a resource of the template
+/// that hands out no value someone else chose ([`super::flows::carries_values`]): text
+/// without a dynamic reference, a pseudo parameter, the `Ref` or an attribute of such a
+/// resource (whole, or `${…}` of an `Fn::Sub`), an import of one
+/// ([`super::flows::imports_a_resource`]), and `Fn::Join` and `Fn::Sub` of these, which
+/// [`super::meaning::skeleton`] reads around the references. Anything else (a template
+/// parameter, `Fn::FindInMap`, `Fn::Split`, an `Fn::If` or `Fn::Select`, whose branch or
+/// entry the skeleton does not show) is read as unknown.
+fn known_parts(cx: &Cx<'_>, value: &Value, depth: usize) -> bool {
+    let resource = |name: &str| {
+        let id = name.split_once('.').map_or(name, |(id, _)| id);
+        cx.template
+            .resources()
+            .iter()
+            .any(|r| r.logical_id() == id && !super::flows::carries_values(r.type_name()))
+    };
+    let named = |name: &str| {
+        matches!(
+            name,
+            "AWS::Partition" | "AWS::URLSuffix" | "AWS::AccountId" | "AWS::Region"
+        ) || resource(name)
+    };
+    let sub = |template: &str, variables: Option<&serde_json::Map<String, Value>>| {
+        !super::identity::dynamic(template)
+            && template.split("${").skip(1).all(|part| {
+                let name = part.split('}').next().unwrap_or_default();
+                name.starts_with('!')
+                    || match variables.and_then(|v| v.get(name)) {
+                        Some(v) => known_parts(cx, v, depth + 1),
+                        None => named(name),
+                    }
+            })
+    };
+    if depth > 8 {
+        return false;
+    }
+    match value {
+        Value::String(s) => !super::identity::dynamic(s),
+        Value::Number(_) | Value::Bool(_) => true,
+        Value::Object(map) if map.len() == 1 => {
+            match map.iter().next().map(|(k, v)| (k.as_str(), v)) {
+                Some(("Ref", Value::String(name))) => named(name),
+                Some(("Fn::GetAtt", Value::Array(a))) => {
+                    a.first().and_then(Value::as_str).is_some_and(resource)
+                }
+                Some(("Fn::GetAtt", Value::String(s))) => resource(s),
+                Some(("Fn::ImportValue", _)) => super::flows::imports_a_resource(cx, value),
+                Some(("Fn::Sub", Value::String(t))) => sub(t, None),
+                Some(("Fn::Sub", Value::Array(a))) => match a.as_slice() {
+                    [Value::String(t), Value::Object(v)] => sub(t, Some(v)),
+                    _ => false,
+                },
+                Some(("Fn::Join", Value::Array(a))) => match a.as_slice() {
+                    [Value::String(_), Value::Array(items)] => {
+                        items.iter().all(|v| known_parts(cx, v, depth + 1))
+                    }
+                    _ => false,
+                },
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// Whether a Deny of the same document confines the Allow `statement` to the callers of an
@@ -2526,7 +2641,7 @@ macro_rules! resource_policies {
         pub(super) const RESOURCE_POLICIES: &[(&str, &[&str])] = &[$(($kind, &[$($pointer),*])),*];
 
         /// The types `P2` reads.
-        const P2_TYPES: &[&str] = &[
+        pub(super) const P2_TYPES: &[&str] = &[
             $($kind,)*
             PRIVATE_DOMAIN,
             P2_OWN[0].0,
@@ -3142,6 +3257,53 @@ fn classic_tls_policy(cx: &Cx<'_>, i: usize) -> Result<Proof, String> {
         })
 }
 
+/// Whether a listener is a Gateway Load Balancer's, which takes no protocol and no port
+/// (ELB API reference, `CreateListener`: "You cannot specify a protocol for a Gateway Load
+/// Balancer", and of `Port` the same) and forwards to a target group of GENEVE ("For
+/// Gateway Load Balancers, the supported protocol is GENEVE", `CreateTargetGroup`), which
+/// carries each packet to the appliances as it came, TLS and all: it ends no client's
+/// connection, so no protocol of its own can be plain text (probe 14b false refusal: F1
+/// refused every one). The listener must show it: `LoadBalancerArn` names a load balancer of
+/// the template whose `Type` is `gateway`, no `Protocol`, `Port`, `SslPolicy`,
+/// `Certificates`, `AlpnPolicy` or `MutualAuthentication` is written (each removed by
+/// `AWS::NoValue` counts as absent), and every default action is a `forward` (the only
+/// action a Gateway Load Balancer's listener takes). Anything else is read as any other
+/// listener.
+fn gateway_listener(cx: &Cx<'_>) -> bool {
+    if cx.resource.type_name() != "AWS::ElasticLoadBalancingV2::Listener" {
+        return false;
+    }
+    let unset = [
+        "/Protocol",
+        "/Port",
+        "/SslPolicy",
+        "/Certificates",
+        "/AlpnPolicy",
+        "/MutualAuthentication",
+    ]
+    .iter()
+    .all(|p| cx.prop(p).is_none());
+    let gateway = cx.prop("/LoadBalancerArn").is_some_and(|arn| {
+        cx.template.resources().iter().any(|r| {
+            r.type_name() == "AWS::ElasticLoadBalancingV2::LoadBalancer"
+                && super::meaning::names(arn, r.logical_id())
+                && super::lookup(r.properties(), "/Type")
+                    .and_then(text)
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("gateway"))
+        })
+    });
+    let forwards = cx
+        .prop("/DefaultActions")
+        .and_then(Value::as_array)
+        .is_some_and(|actions| {
+            !actions.is_empty()
+                && actions.iter().all(|a| {
+                    text(&a["Type"]).is_some_and(|t| t.trim().eq_ignore_ascii_case("forward"))
+                })
+        });
+    unset && gateway && forwards
+}
+
 fn f1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         "AWS::VpcLattice::Listener" => return lattice_listener(cx),
@@ -3170,6 +3332,12 @@ fn f1(cx: &Cx<'_>) -> Outcome {
                 None => vec![Err(format!("`Listeners.{i}.Protocol` is not set"))],
             }
         }));
+    }
+    if gateway_listener(cx) {
+        return all([
+            cx.present("/LoadBalancerArn"),
+            cx.present("/DefaultActions"),
+        ]);
     }
     let protocol = cx.prop("/Protocol").map(text_or_json).unwrap_or_default();
     match protocol.to_ascii_uppercase().as_str() {
@@ -8310,5 +8478,224 @@ mod hostile_review_21_os3 {
             matches!(found.as_slice(), [Status::Gap { .. }]),
             "{found:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod probe_14b {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// P2 on a queue policy whose Allow of `*` is held by `condition`, beside a queue, an
+    /// endpoint, an SSM parameter and a custom resource.
+    fn p2_queue(condition: Value) -> Outcome {
+        let policy = json!({"Queues": [{"Ref": "Q"}], "PolicyDocument": {"Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                "Resource": {"Fn::GetAtt": ["Q", "Arn"]}, "Condition": condition}]}});
+        Cx::check_first(
+            p2,
+            &[
+                ("P", "AWS::SQS::QueuePolicy", policy),
+                ("Q", "AWS::SQS::Queue", json!({})),
+                ("Topic", "AWS::SNS::Topic", json!({})),
+                (
+                    "Endpoint",
+                    "AWS::EC2::VPCEndpoint",
+                    json!({"VpcId": "vpc-1", "ServiceName": "com.amazonaws.us-east-1.sqs"}),
+                ),
+                (
+                    "OrgParam",
+                    "AWS::SSM::Parameter",
+                    json!({"Type": "String", "Value": "*"}),
+                ),
+                (
+                    "Org",
+                    "Custom::Org",
+                    json!({"ServiceToken": "arn:aws:lambda:us-east-1:1:function:f"}),
+                ),
+            ],
+        )
+    }
+
+    /// A4I on an HTTP API whose one private integration in `Body` has `tls` as its
+    /// `tlsConfig` (none when `None`), and on an `AWS::ApiGatewayV2::Integration` alike.
+    fn a4i_of(tls: Option<Value>) -> [Outcome; 2] {
+        let mut integration = json!({"type": "http_proxy", "httpMethod": "GET",
+            "connectionType": "VPC_LINK", "connectionId": "abc123",
+            "uri": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/ehr/1/2",
+            "payloadFormatVersion": "1.0"});
+        let mut resource = json!({"ApiId": "a", "IntegrationType": "HTTP_PROXY",
+            "ConnectionType": "VPC_LINK", "ConnectionId": "abc123",
+            "IntegrationUri": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/ehr/1/2"});
+        if let Some(tls) = tls {
+            integration["tlsConfig"] = tls.clone();
+            resource["TlsConfig"] = tls;
+        }
+        let body = json!({"openapi": "3.0.1", "info": {"title": "ehr", "version": "1"},
+            "paths": {"/patients": {"get": {"x-amazon-apigateway-integration": integration}}}});
+        [
+            Cx::check_first(
+                a4i,
+                &[("Api", "AWS::ApiGatewayV2::Api", json!({"Body": body}))],
+            ),
+            Cx::check_first(a4i, &[("I", "AWS::ApiGatewayV2::Integration", resource)]),
+        ]
+    }
+
+    #[test]
+    fn a_tls_config_that_sets_nothing_is_no_tls() {
+        for tls in [
+            None,
+            Some(json!({"Ref": "AWS::NoValue"})),
+            Some(Value::Null),
+            Some(json!("true")),
+            Some(json!([])),
+            Some(json!({"Fn::GetAtt": ["P", "Value"]})),
+            Some(
+                json!({"Fn::If": ["C", {"serverNameToVerify": "ehr.example"}, {"Ref": "AWS::NoValue"}]}),
+            ),
+        ] {
+            for outcome in a4i_of(tls.clone()) {
+                assert!(
+                    matches!(&outcome, Outcome::Fail(why) if why.contains("TlsConfig")),
+                    "{tls:?}: {outcome:?}"
+                );
+            }
+        }
+        for tls in [
+            json!({}),
+            json!({"serverNameToVerify": "ehr.example"}),
+            json!({"ServerNameToVerify": "ehr.example"}),
+            json!({"Fn::If": ["C", {"serverNameToVerify": "a.example"}, {}]}),
+        ] {
+            for outcome in a4i_of(Some(tls.clone())) {
+                assert!(matches!(outcome, Outcome::Pass(_)), "{tls}: {outcome:?}");
+            }
+        }
+    }
+
+    /// F1 on a listener of `listener`'s properties beside a load balancer of `kind` and a
+    /// GENEVE target group.
+    fn f1_listener(listener: Value, kind: Value) -> Outcome {
+        Cx::check_first(
+            f1,
+            &[
+                ("L", "AWS::ElasticLoadBalancingV2::Listener", listener),
+                (
+                    "Gwlb",
+                    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                    json!({"Type": kind, "Subnets": ["subnet-1"]}),
+                ),
+                (
+                    "Appliances",
+                    "AWS::ElasticLoadBalancingV2::TargetGroup",
+                    json!({"Protocol": "GENEVE", "Port": 6081, "VpcId": "vpc-1"}),
+                ),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_gateway_load_balancers_listener_takes_no_protocol() {
+        let listener = |extra: Value| {
+            let mut l = json!({"LoadBalancerArn": {"Ref": "Gwlb"},
+                "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "Appliances"}}]});
+            for (k, v) in extra.as_object().into_iter().flatten() {
+                l[k] = v.clone();
+            }
+            l
+        };
+        for extra in [
+            json!({}),
+            json!({"Protocol": {"Ref": "AWS::NoValue"}, "Port": {"Ref": "AWS::NoValue"}}),
+            json!({"LoadBalancerArn": {"Fn::GetAtt": ["Gwlb", "LoadBalancerArn"]}}),
+            json!({"LoadBalancerArn": {"Fn::Sub": "${Gwlb}"}}),
+        ] {
+            let outcome = f1_listener(listener(extra.clone()), json!("gateway"));
+            assert!(matches!(outcome, Outcome::Pass(_)), "{extra}: {outcome:?}");
+        }
+        // Anything that makes it not a Gateway Load Balancer's listener is read as usual.
+        for (extra, kind) in [
+            (json!({}), json!("application")),
+            (json!({}), json!("network")),
+            (json!({}), json!({"Ref": "Kind"})),
+            (json!({}), json!({"Ref": "AWS::NoValue"})),
+            (json!({"Protocol": "HTTP"}), json!("gateway")),
+            (json!({"Protocol": {"Ref": "Protocol"}}), json!("gateway")),
+            (json!({"Port": 80}), json!("gateway")),
+            (
+                json!({"LoadBalancerArn": {"Ref": "Other"}}),
+                json!("gateway"),
+            ),
+            (
+                json!({"LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/gwy/x/1"}),
+                json!("gateway"),
+            ),
+            (
+                json!({"DefaultActions": [{"Type": "fixed-response"}]}),
+                json!("gateway"),
+            ),
+            (json!({"DefaultActions": []}), json!("gateway")),
+        ] {
+            let outcome = f1_listener(listener(extra.clone()), kind.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(_)),
+                "{extra} {kind}: {outcome:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_pattern_known_only_at_deploy_restricts_nothing() {
+        let fail = |c: Value| {
+            let outcome = p2_queue(c.clone());
+            assert!(matches!(outcome, Outcome::Fail(_)), "{c}: {outcome:?}");
+        };
+        let pass = |c: Value| {
+            let outcome = p2_queue(c.clone());
+            assert!(matches!(outcome, Outcome::Pass(_)), "{c}: {outcome:?}");
+        };
+        for (operator, key) in [
+            ("StringLike", "aws:PrincipalOrgID"),
+            ("ForAnyValue:StringLike", "aws:PrincipalOrgID"),
+            ("StringLike", "aws:SourceVpce"),
+            ("ArnLike", "aws:SourceArn"),
+            ("ArnEquals", "aws:SourceArn"),
+            ("StringLike", "aws:SourceAccount"),
+        ] {
+            for value in [
+                json!("{{resolve:ssm:/org/pattern}}"),
+                json!({"Fn::Sub": "{{resolve:ssm:/org/pattern}}"}),
+                json!({"Fn::GetAtt": ["OrgParam", "Value"]}),
+                json!({"Fn::Sub": "${OrgParam.Value}"}),
+                json!({"Fn::GetAtt": ["Org", "Id"]}),
+                json!({"Ref": "Org"}),
+                json!({"Ref": "Pattern"}),
+                json!({"Fn::ImportValue": {"Ref": "Pattern"}}),
+                json!({"Fn::If": ["C", "*", {"Ref": "Endpoint"}]}),
+                json!({"Fn::FindInMap": ["M", "k", "v"]}),
+                json!(["o-a1b2c3d4e5", {"Fn::GetAtt": ["OrgParam", "Value"]}]),
+            ] {
+                fail(json!({operator: {key: value}}));
+            }
+        }
+        // The same values compared as written admit that one value, whatever it is.
+        pass(json!({"StringEquals": {"aws:PrincipalOrgID": "{{resolve:ssm:/org/id}}"}}));
+        pass(
+            json!({"StringEquals": {"aws:PrincipalOrgID": {"Fn::GetAtt": ["OrgParam", "Value"]}}}),
+        );
+        // Values that name resources of the template, or are written, still restrict.
+        pass(json!({"StringLike": {"aws:SourceVpce": {"Ref": "Endpoint"}}}));
+        pass(json!({"ArnEquals": {"aws:SourceArn": {"Ref": "Topic"}}}));
+        pass(json!({"ArnLike": {"aws:SourceArn": {"Fn::Sub":
+            "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Topic.TopicName}"}}}));
+        pass(json!({"StringLike": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}));
+        // A written wildcard around a reference is still read.
+        fail(
+            json!({"ArnLike": {"aws:SourceArn": {"Fn::Sub": "arn:aws:sns:us-east-1:*:${Topic.TopicName}"}}}),
+        );
+        fail(json!({"ArnLike": {"aws:SourceArn": {"Fn::Join": [":",
+            ["arn:aws:sns:us-east-1", "*", {"Fn::GetAtt": ["Topic", "TopicName"]}]]}}}));
     }
 }
