@@ -519,8 +519,6 @@ pub(crate) fn sent_or_json(value: &Value) -> String {
     sent(value).unwrap_or_else(|| value.to_string())
 }
 
-/// Whether a value is `{"Ref": "AWS::NoValue"}`, which removes the property it is written
-/// in.
 /// The two branches of an `Fn::If` written alone (`{"Fn::If": [condition, yes, no]}`),
 /// either of which may be the one deployed.
 pub(crate) fn if_branches(value: &Value) -> Option<[&Value; 2]> {
@@ -536,6 +534,8 @@ pub(crate) fn if_branches(value: &Value) -> Option<[&Value; 2]> {
     }
 }
 
+/// Whether a value is `{"Ref": "AWS::NoValue"}`, which removes the property it is written
+/// in.
 pub(crate) fn no_value(value: &Value) -> bool {
     value
         .get("Ref")
