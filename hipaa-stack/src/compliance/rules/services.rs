@@ -394,7 +394,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::KinesisFirehose::DeliveryStream",
         ],
         controls: ENC,
-        fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`, or, reading an MSK topic (`MSKAsSource`), an `AWS::MSK::Cluster` of the app whose `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` is a customer-managed key",
+        fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`, or, reading an MSK topic (`MSKAsSource`), an `AWS::MSK::Cluster` of the app whose `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` is a customer-managed key; every S3 configuration of a delivery stream that writes `EncryptionConfiguration.KMSEncryptionConfig` names a customer-managed key of the app in `AWSKMSKeyARN` (or leave the objects to the bucket's default with `NoEncryptionConfig`)",
         packs: packs(Some("HIPAA.Security-KinesisStreamSSE"), Some("CKV_AWS_43")),
         check: ks1,
     },
@@ -5438,31 +5438,7 @@ fn publishing(cx: &Cx<'_>) -> Result<Published, String> {
 
 fn ks1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == "AWS::KinesisFirehose::DeliveryStream" {
-        let from_stream = cx
-            .prop("/DeliveryStreamType")
-            .and_then(text)
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("KinesisStreamAsSource"));
-        if from_stream {
-            return stream_source(cx);
-        }
-        let from_msk = cx
-            .prop("/DeliveryStreamType")
-            .and_then(text)
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("MSKAsSource"));
-        if from_msk {
-            return msk_source(cx);
-        }
-        let base = "/DeliveryStreamEncryptionConfigurationInput";
-        return all([
-            match cx.prop(&format!("{base}/KeyType")).map(text_or_json) {
-                Some(t) if t.eq_ignore_ascii_case("CUSTOMER_MANAGED_CMK") => {
-                    cx.proof(&format!("{base}/KeyType")).ok_or_default()
-                }
-                Some(t) => Err(format!("`KeyType` is {t}, not CUSTOMER_MANAGED_CMK")),
-                None => Err(format!("`{}.KeyType` is not set", &base[1..])),
-            },
-            customer_key(cx, &format!("{base}/KeyARN")),
-        ]);
+        return with_object_keys(ks1_records(cx), object_keys(cx));
     }
     all([
         match cx
@@ -5476,6 +5452,115 @@ fn ks1(cx: &Cx<'_>) -> Outcome {
             None => Err("`StreamEncryption` is not set: records are stored unencrypted".to_owned()),
         },
         customer_key(cx, "/StreamEncryption/KeyId"),
+    ])
+}
+
+/// The outcome of what a delivery stream holds (its records, or its source's) with the
+/// keys it writes S3 objects under: a key that fails makes the whole fail.
+fn with_object_keys(records: Outcome, keys: Vec<Result<Proof, String>>) -> Outcome {
+    let problems: Vec<String> = keys.iter().filter_map(|k| k.clone().err()).collect();
+    match records {
+        Outcome::Fail(why) => Outcome::Fail(
+            std::iter::once(why)
+                .chain(problems)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        _ if !problems.is_empty() => Outcome::Fail(problems.join("; ")),
+        Outcome::Pass(mut proofs) => {
+            proofs.extend(keys.into_iter().flatten());
+            Outcome::Pass(proofs)
+        }
+        other => other,
+    }
+}
+
+/// KS1 of the S3 objects a delivery stream writes: each S3 configuration's own
+/// `EncryptionConfiguration.KMSEncryptionConfig.AWSKMSKeyARN` is "the ARN of the AWS KMS
+/// encryption key that Amazon S3 uses to encrypt data delivered by the Firehose stream"
+/// (CloudFormation reference, `AWS::KinesisFirehose::DeliveryStream KMSEncryptionConfig`).
+/// Firehose puts the objects with that key, which overrides the bucket's default encryption
+/// ("the encryption settings that Amazon Kinesis Data Firehose uses when delivering data to
+/// Amazon S3", `EncryptionConfiguration`; S3 applies its default only to a request that
+/// names no encryption: S3 user guide, "Setting default server-side encryption behavior for
+/// Amazon S3 buckets"), so S1, which reads the bucket, does not show it: it must be a
+/// customer-managed key of the app, as DMS's (`DMS1`) and SageMaker's (`ML1`) writers' keys
+/// are. Every S3 configuration is read wherever it is written (`S3DestinationConfiguration`,
+/// `ExtendedS3DestinationConfiguration` and its `S3BackupConfiguration`, the
+/// `S3Configuration` and `S3BackupConfiguration` of the Redshift, Splunk, HTTP endpoint,
+/// OpenSearch, Snowflake and Iceberg destinations, and any later one). `NoEncryptionConfig`
+/// (`NoEncryption`, "Specifically override existing encryption information to ensure that no
+/// encryption is used", Firehose API reference, `EncryptionConfiguration`) sends no
+/// encryption of Firehose's own, so the bucket's default applies (S3 has encrypted every new
+/// object since January 2023, with the bucket's default key where one is set): that bucket
+/// is one of the app (`X1`) whose default is a customer key (`S1`), and it is accepted.
+fn object_keys(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    fn walk(value: &Value, at: String, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    if k == "DeliveryStreamEncryptionConfigurationInput" {
+                        continue;
+                    }
+                    let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    if k == "EncryptionConfiguration"
+                        && child.get("KMSEncryptionConfig").is_some()
+                    {
+                        found.push(format!("{here}/KMSEncryptionConfig/AWSKMSKeyARN"));
+                    }
+                    walk(child, here, found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    walk(child, format!("{at}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(cx.resource.properties(), String::new(), &mut found);
+    found
+        .iter()
+        .filter(|pointer| {
+            // `KMSEncryptionConfig` removed by `AWS::NoValue` is none.
+            cx.prop(pointer.trim_end_matches("/AWSKMSKeyARN")).is_some()
+        })
+        .map(|pointer| {
+            customer_key(cx, pointer).map_err(|why| {
+                format!("{why}: Firehose writes the S3 objects under that key, not the bucket's")
+            })
+        })
+        .collect()
+}
+
+/// KS1 of the records a delivery stream holds: its own key, or its source's.
+fn ks1_records(cx: &Cx<'_>) -> Outcome {
+    let from_stream = cx
+        .prop("/DeliveryStreamType")
+        .and_then(text)
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("KinesisStreamAsSource"));
+    if from_stream {
+        return stream_source(cx);
+    }
+    let from_msk = cx
+        .prop("/DeliveryStreamType")
+        .and_then(text)
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("MSKAsSource"));
+    if from_msk {
+        return msk_source(cx);
+    }
+    let base = "/DeliveryStreamEncryptionConfigurationInput";
+    all([
+        match cx.prop(&format!("{base}/KeyType")).map(text_or_json) {
+            Some(t) if t.eq_ignore_ascii_case("CUSTOMER_MANAGED_CMK") => {
+                cx.proof(&format!("{base}/KeyType")).ok_or_default()
+            }
+            Some(t) => Err(format!("`KeyType` is {t}, not CUSTOMER_MANAGED_CMK")),
+            None => Err(format!("`{}.KeyType` is not set", &base[1..])),
+        },
+        customer_key(cx, &format!("{base}/KeyARN")),
     ])
 }
 
@@ -7403,6 +7488,106 @@ mod review11_tests {
             let found = a4e_across(refused.clone());
             assert!(matches!(found, Outcome::Fail(_)), "{refused}: {found:?}");
         }
+    }
+
+    /// Probe 14a #3: the key of each S3 configuration of a delivery stream is the one S3
+    /// objects are written under, overriding the bucket's default; it must be a
+    /// customer-managed key of the app wherever the configuration is written.
+    #[test]
+    fn ks1_reads_the_key_each_s3_destination_writes_objects_under() {
+        let stream = |properties: Value| {
+            let mut props = json!({
+                "DeliveryStreamType": "DirectPut",
+                "DeliveryStreamEncryptionConfigurationInput": {
+                    "KeyType": "CUSTOMER_MANAGED_CMK",
+                    "KeyARN": { "Fn::GetAtt": ["Key", "Arn"] },
+                },
+            });
+            for (k, v) in properties.as_object().into_iter().flatten() {
+                props[k] = v.clone();
+            }
+            Cx::check_first(
+                ks1,
+                &[
+                    ("Feed", "AWS::KinesisFirehose::DeliveryStream", props),
+                    ("Key", "AWS::KMS::Key", json!({})),
+                    ("Results", "AWS::S3::Bucket", json!({})),
+                ],
+            )
+        };
+        let s3 = |encryption: Value| {
+            json!({
+                "BucketARN": { "Fn::GetAtt": ["Results", "Arn"] },
+                "RoleARN": "arn:aws:iam::111122223333:role/r",
+                "EncryptionConfiguration": encryption,
+            })
+        };
+        let kms = |key: Value| json!({ "KMSEncryptionConfig": { "AWSKMSKeyARN": key } });
+        let foreign = json!("arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+        let managed = json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/s3" });
+        let unread = json!({ "Ref": "KeyParameter" });
+        let ours = json!({ "Fn::GetAtt": ["Key", "Arn"] });
+        let ours_by_text = json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/phi" });
+        // Every place an S3 configuration is written.
+        let places: Vec<Box<dyn Fn(Value) -> Value>> = vec![
+            Box::new(|e| json!({ "ExtendedS3DestinationConfiguration": s3(e) })),
+            Box::new(|e| json!({ "S3DestinationConfiguration": s3(e) })),
+            Box::new(|e| {
+                let mut extended = s3(json!({ "NoEncryptionConfig": "NoEncryption" }));
+                extended["S3BackupMode"] = json!("Enabled");
+                extended["S3BackupConfiguration"] = s3(e);
+                json!({ "ExtendedS3DestinationConfiguration": extended })
+            }),
+            Box::new(|e| json!({ "RedshiftDestinationConfiguration": { "S3Configuration": s3(e) } })),
+            Box::new(|e| json!({ "SplunkDestinationConfiguration": { "S3Configuration": s3(e) } })),
+            Box::new(|e| json!({ "HttpEndpointDestinationConfiguration": { "S3Configuration": s3(e) } })),
+            Box::new(|e| json!({ "AmazonopensearchserviceDestinationConfiguration": { "S3Configuration": s3(e) } })),
+            Box::new(|e| json!({ "SnowflakeDestinationConfiguration": { "S3Configuration": s3(e) } })),
+            Box::new(|e| json!({ "IcebergDestinationConfiguration": { "S3Configuration": s3(e) } })),
+        ];
+        for place in &places {
+            for key in [&foreign, &managed, &unread, &json!("alias/aws/s3"), &json!("")] {
+                let found = stream(place(kms(key.clone())));
+                assert!(
+                    matches!(found, Outcome::Fail(ref why) if why.contains("AWSKMSKeyARN")),
+                    "{}: {found:?}",
+                    place(kms(key.clone()))
+                );
+            }
+            // `KMSEncryptionConfig` without its key.
+            let found = stream(place(json!({ "KMSEncryptionConfig": {} })));
+            assert!(matches!(found, Outcome::Fail(_)), "{found:?}");
+            // The nearest compliant neighbours: a key of the app, by reference or by its
+            // alias's ARN in `${AWS::AccountId}`; `NoEncryption` and no configuration leave
+            // the objects to the bucket's default (S1); `KMSEncryptionConfig` removed by
+            // `AWS::NoValue` is none.
+            for encryption in [
+                kms(ours.clone()),
+                kms(ours_by_text.clone()),
+                json!({ "NoEncryptionConfig": "NoEncryption" }),
+                json!({ "KMSEncryptionConfig": { "Ref": "AWS::NoValue" }, "NoEncryptionConfig": "NoEncryption" }),
+                json!({}),
+            ] {
+                let found = stream(place(encryption.clone()));
+                assert!(matches!(found, Outcome::Pass(_)), "{encryption}: {found:?}");
+            }
+        }
+        // A stream whose own buffer is under no customer key fails for both.
+        let found = Cx::check_first(
+            ks1,
+            &[
+                (
+                    "Feed",
+                    "AWS::KinesisFirehose::DeliveryStream",
+                    json!({ "ExtendedS3DestinationConfiguration": s3(kms(foreign.clone())) }),
+                ),
+                ("Results", "AWS::S3::Bucket", json!({})),
+            ],
+        );
+        assert!(
+            matches!(found, Outcome::Fail(ref why) if why.contains("KeyType") && why.contains("AWSKMSKeyARN")),
+            "{found:?}"
+        );
     }
 
     /// KS1 of a Firehose delivery stream of stack `app` reading `source`, where stack
