@@ -399,6 +399,21 @@ pub(crate) static RULES: &[RuleSpec] = &[
         check: ks1,
     },
     RuleSpec {
+        id: "MSK1",
+        title: "MSK clusters encrypt with a customer-managed key, take clients over TLS with authentication, and are not public",
+        types: &[MSK_CLUSTER, MSK_SERVERLESS],
+        controls: &[
+            "164.312(a)(1)",
+            "164.312(a)(2)(iv)",
+            "164.312(d)",
+            "164.312(e)(1)",
+            "164.312(e)(2)(ii)",
+        ],
+        fix: "use a provisioned `AWS::MSK::Cluster` (an MSK Serverless cluster keeps its topics under a key of AWS's own) with `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` a customer-managed key of the app, `EncryptionInfo.EncryptionInTransit.ClientBroker` TLS (the default) and `InCluster` true (the default), `ClientAuthentication` with SASL/IAM, SASL/SCRAM or TLS enabled and `Unauthenticated.Enabled` false (or unset), and `BrokerNodeGroupInfo.ConnectivityInfo.PublicAccess.Type` DISABLED (the default)",
+        packs: packs(None, Some("CKV_AWS_81")),
+        check: msk1,
+    },
+    RuleSpec {
         id: "ECR1",
         title: "container repositories scan images on push and keep tags immutable",
         types: &["AWS::ECR::Repository"],
@@ -5722,6 +5737,114 @@ fn msk_source(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// MSK1: an MSK cluster keeps its topics' records on its brokers' volumes for as long as
+/// `retention.ms` says, so it is a store of PHI read as the others are (probe 14a #1):
+/// - at rest, `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` is a customer-managed
+///   key of the app: "If you don't specify `EncryptionAtRest`, Amazon MSK still encrypts
+///   your data at rest under the AWS managed key" (`alias/aws/kafka`: Amazon MSK developer
+///   guide, "Get started with Amazon MSK encryption");
+/// - in transit, `EncryptionInTransit.ClientBroker` is TLS ("TLS_PLAINTEXT: ... both
+///   TLS-encrypted, as well as plaintext data"; "The default value is TLS") and `InCluster`
+///   is not false ("When set to false, the communication happens in plaintext. The default
+///   value is true": CloudFormation reference, `AWS::MSK::Cluster EncryptionInTransit`);
+/// - clients authenticate: `ClientAuthentication.Unauthenticated.Enabled` is not true
+///   ("Details for allowing no client authentication", `AWS::MSK::Cluster
+///   Unauthenticated`), and one of `Sasl.Iam`, `Sasl.Scram` or `Tls` is enabled, without
+///   which a cluster has no way to tell one client from another;
+/// - `BrokerNodeGroupInfo.ConnectivityInfo.PublicAccess.Type` is DISABLED (its default;
+///   SERVICE_PROVIDED_EIPS gives the brokers public addresses: `AWS::MSK::Cluster
+///   PublicAccess`).
+///
+/// An `AWS::MSK::ServerlessCluster` fails: it takes no `EncryptionInfo` (CloudFormation
+/// reference, `AWS::MSK::ServerlessCluster`: `ClientAuthentication`, `ClusterName`, `Tags`,
+/// `VpcConfigs`), and MSK Serverless encrypts its data at rest under a key of AWS's own that
+/// no account chooses, disables or audits, as `KS1` already reads it where a delivery stream
+/// reads one. Like every other store of PHI under a key the account does not hold, that
+/// fails rather than leaving a gap: the template chose it, and a provisioned cluster closes
+/// it.
+fn msk1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == MSK_SERVERLESS {
+        return Outcome::Fail(
+            "an MSK Serverless cluster keeps its topics at rest under a key of AWS's own (`AWS::MSK::ServerlessCluster` takes no `EncryptionInfo`): no customer-managed key protects the records it holds; use a provisioned `AWS::MSK::Cluster` with `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` a key of the app".to_owned(),
+        );
+    }
+    let key = "/EncryptionInfo/EncryptionAtRest/DataVolumeKMSKeyId";
+    let at_rest = match cx.prop(key) {
+        None => Err(format!(
+            "`{}` is not set: MSK encrypts the brokers' volumes under the AWS managed key `aws/kafka`",
+            &key[1..].replace('/', ".")
+        )),
+        Some(_) => customer_key(cx, key),
+    };
+    let broker = "/EncryptionInfo/EncryptionInTransit/ClientBroker";
+    let client_broker = match cx.prop(broker) {
+        None => None,
+        Some(v) => Some(match text(v) {
+            Some(t) if t.trim().eq_ignore_ascii_case("TLS") => cx.proof(broker).ok_or_default(),
+            Some(t) => Err(format!(
+                "`EncryptionInfo.EncryptionInTransit.ClientBroker` is {t}: clients may send and read records in plaintext; write TLS"
+            )),
+            None => Err(format!(
+                "`EncryptionInfo.EncryptionInTransit.ClientBroker` is {}, which is not known before deploy; write TLS",
+                text_or_json(v)
+            )),
+        }),
+    };
+    let cluster = "/EncryptionInfo/EncryptionInTransit/InCluster";
+    let in_cluster = match cx.prop(cluster) {
+        None => None,
+        Some(v) if is_true(v) => Some(cx.proof(cluster).ok_or_default()),
+        Some(v) if is_false(v) => Some(Err(
+            "`EncryptionInfo.EncryptionInTransit.InCluster` is false: the brokers replicate records among themselves in plaintext".to_owned(),
+        )),
+        Some(v) => Some(Err(format!(
+            "`EncryptionInfo.EncryptionInTransit.InCluster` is {}, which is not known before deploy; write true",
+            text_or_json(v)
+        ))),
+    };
+    let open = "/ClientAuthentication/Unauthenticated/Enabled";
+    let unauthenticated = match cx.prop(open) {
+        None => None,
+        Some(v) if is_false(v) => None,
+        Some(v) if is_true(v) => Some(Err(
+            "`ClientAuthentication.Unauthenticated.Enabled` is true: any client that reaches the brokers reads and writes every topic".to_owned(),
+        )),
+        Some(v) => Some(Err(format!(
+            "`ClientAuthentication.Unauthenticated.Enabled` is {}, which is not known before deploy; write false",
+            text_or_json(v)
+        ))),
+    };
+    let methods = [
+        "/ClientAuthentication/Sasl/Iam/Enabled",
+        "/ClientAuthentication/Sasl/Scram/Enabled",
+        "/ClientAuthentication/Tls/Enabled",
+    ];
+    let authenticated = methods
+        .iter()
+        .find(|m| cx.prop(m).is_some_and(is_true))
+        .map_or_else(
+            || Err("no client authentication is enabled (`ClientAuthentication.Sasl.Iam`, `Sasl.Scram` or `Tls` with `Enabled` true): the cluster cannot tell who reads its topics".to_owned()),
+            |m| cx.proof(m).ok_or_default(),
+        );
+    let public = "/BrokerNodeGroupInfo/ConnectivityInfo/PublicAccess/Type";
+    let private = cx.prop(public).map(|v| match text(v) {
+        Some(t) if t.trim().eq_ignore_ascii_case("DISABLED") => cx.proof(public).ok_or_default(),
+        Some(t) => Err(format!(
+            "`BrokerNodeGroupInfo.ConnectivityInfo.PublicAccess.Type` is {t}: the brokers take connections from the internet; write DISABLED"
+        )),
+        None => Err(format!(
+            "`BrokerNodeGroupInfo.ConnectivityInfo.PublicAccess.Type` is {}, which is not known before deploy; write DISABLED",
+            text_or_json(v)
+        )),
+    });
+    all(std::iter::once(at_rest)
+        .chain(client_broker)
+        .chain(in_cluster)
+        .chain(unauthenticated)
+        .chain(std::iter::once(authenticated))
+        .chain(private))
+}
+
 const REGISTRY_SCANNING: &str = "AWS::ECR::RegistryScanningConfiguration";
 
 /// Whether a registry scanning filter (`RepositoryFilters[].Filter`, `FilterType` WILDCARD)
@@ -7488,6 +7611,160 @@ mod review11_tests {
             let found = a4e_across(refused.clone());
             assert!(matches!(found, Outcome::Fail(_)), "{refused}: {found:?}");
         }
+    }
+
+    /// Probe 14a #1: an MSK cluster is a store of PHI read for its key, its TLS, its
+    /// clients' authentication and its public access; a serverless cluster, under a key of
+    /// AWS's own, fails.
+    #[test]
+    fn msk1_reads_a_cluster_for_its_key_tls_authentication_and_public_access() {
+        let good = || {
+            json!({
+                "ClusterName": "events",
+                "KafkaVersion": "3.6.0",
+                "NumberOfBrokerNodes": 3,
+                "BrokerNodeGroupInfo": {
+                    "InstanceType": "kafka.m5.large",
+                    "ClientSubnets": ["subnet-1", "subnet-2", "subnet-3"],
+                },
+                "EncryptionInfo": {
+                    "EncryptionAtRest": { "DataVolumeKMSKeyId": { "Fn::GetAtt": ["Key", "Arn"] } },
+                },
+                "ClientAuthentication": { "Sasl": { "Iam": { "Enabled": true } } },
+            })
+        };
+        let run = |props: Value| {
+            Cx::check_first(
+                msk1,
+                &[
+                    ("Kafka", MSK_CLUSTER, props),
+                    ("Key", "AWS::KMS::Key", json!({})),
+                ],
+            )
+        };
+        let with = |pointer: &str, value: Value| {
+            let mut props = good();
+            let mut at = &mut props;
+            let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+            for part in &parts[..parts.len() - 1] {
+                if at.get(*part).is_none() {
+                    at[*part] = json!({});
+                }
+                at = &mut at[*part];
+            }
+            at[parts[parts.len() - 1]] = value;
+            props
+        };
+        let without = |pointer: &str| {
+            let mut props = good();
+            let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+            if let Some(Value::Object(map)) = props.pointer_mut(parent) {
+                map.remove(last);
+            }
+            props
+        };
+        let fails = |props: Value, says: &str| {
+            let out = run(props.clone());
+            assert!(
+                matches!(out, Outcome::Fail(ref why) if why.contains(says)),
+                "{props}: {out:?}"
+            );
+        };
+        // The probe's cluster: plaintext, unauthenticated, under `aws/kafka`.
+        let mut probe = without("/EncryptionInfo/EncryptionAtRest");
+        probe["EncryptionInfo"]["EncryptionInTransit"] =
+            json!({ "ClientBroker": "PLAINTEXT", "InCluster": false });
+        probe["ClientAuthentication"] = json!({ "Unauthenticated": { "Enabled": true } });
+        let out = run(probe);
+        let Outcome::Fail(why) = out else {
+            panic!("{out:?}")
+        };
+        for says in [
+            "DataVolumeKMSKeyId` is not set",
+            "PLAINTEXT",
+            "InCluster` is false",
+            "Unauthenticated.Enabled` is true",
+            "no client authentication",
+        ] {
+            assert!(why.contains(says), "{says}: {why}");
+        }
+        // At rest.
+        let key = "/EncryptionInfo/EncryptionAtRest/DataVolumeKMSKeyId";
+        fails(without(key), "is not set");
+        fails(with(key, json!("alias/aws/kafka")), "AWS-managed");
+        fails(
+            with(key, json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/kafka" })),
+            "AWS-managed",
+        );
+        fails(
+            with(key, json!("arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab")),
+            "DataVolumeKMSKeyId",
+        );
+        fails(with(key, json!({ "Ref": "KeyParameter" })), "DataVolumeKMSKeyId");
+        fails(with(key, json!({ "Ref": "AWS::NoValue" })), "DataVolumeKMSKeyId");
+        // In transit.
+        let broker = "/EncryptionInfo/EncryptionInTransit/ClientBroker";
+        fails(with(broker, json!("TLS_PLAINTEXT")), "TLS_PLAINTEXT");
+        fails(with(broker, json!("plaintext")), "plaintext");
+        fails(with(broker, json!({ "Ref": "Mode" })), "not known before deploy");
+        let cluster = "/EncryptionInfo/EncryptionInTransit/InCluster";
+        fails(with(cluster, json!(false)), "InCluster` is false");
+        fails(with(cluster, json!("False")), "InCluster` is false");
+        fails(with(cluster, json!({ "Ref": "Flag" })), "not known before deploy");
+        // Authentication.
+        fails(
+            with("/ClientAuthentication/Unauthenticated/Enabled", json!("true")),
+            "`ClientAuthentication.Unauthenticated.Enabled` is true",
+        );
+        fails(
+            with("/ClientAuthentication/Unauthenticated/Enabled", json!({ "Ref": "Open" })),
+            "not known before deploy",
+        );
+        fails(without("/ClientAuthentication"), "no client authentication");
+        fails(
+            with("/ClientAuthentication/Sasl/Iam/Enabled", json!(false)),
+            "no client authentication",
+        );
+        fails(
+            with("/ClientAuthentication/Sasl/Iam/Enabled", json!({ "Ref": "AWS::NoValue" })),
+            "no client authentication",
+        );
+        // Public access.
+        let public = "/BrokerNodeGroupInfo/ConnectivityInfo/PublicAccess/Type";
+        fails(with(public, json!("SERVICE_PROVIDED_EIPS")), "SERVICE_PROVIDED_EIPS");
+        fails(with(public, json!({ "Ref": "Access" })), "not known before deploy");
+        // The nearest compliant neighbours: the defaults, and each setting written in its
+        // compliant spellings.
+        for props in [
+            good(),
+            with(broker, json!("TLS")),
+            with(broker, json!({ "Fn::Sub": "TLS" })),
+            with(cluster, json!(true)),
+            with(cluster, json!("true")),
+            with(cluster, json!({ "Ref": "AWS::NoValue" })),
+            with("/ClientAuthentication/Unauthenticated/Enabled", json!(false)),
+            with("/ClientAuthentication/Unauthenticated/Enabled", json!("false")),
+            with("/ClientAuthentication", json!({ "Sasl": { "Scram": { "Enabled": "true" } } })),
+            with("/ClientAuthentication", json!({ "Tls": { "Enabled": true, "CertificateAuthorityArnList": ["arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x"] } })),
+            with(public, json!("DISABLED")),
+            with(key, json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/phi" })),
+        ] {
+            let out = run(props.clone());
+            assert!(matches!(out, Outcome::Pass(_)), "{props}: {out:?}");
+        }
+        // Serverless: AWS's key only.
+        let out = Cx::check_first(
+            msk1,
+            &[(
+                "KafkaSl",
+                MSK_SERVERLESS,
+                json!({ "ClusterName": "s", "ClientAuthentication": { "Sasl": { "Iam": { "Enabled": true } } }, "VpcConfigs": [{ "SubnetIds": ["subnet-1"] }] }),
+            )],
+        );
+        assert!(
+            matches!(out, Outcome::Fail(ref why) if why.contains("Serverless")),
+            "{out:?}"
+        );
     }
 
     /// Probe 14a #3: the key of each S3 configuration of a delivery stream is the one S3
