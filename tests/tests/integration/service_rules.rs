@@ -93,7 +93,10 @@ pub(crate) fn msk1_held(s: &Stack<'_>) {
     add(
         s,
         kafka()
-            .property("/EncryptionInfo/EncryptionAtRest/DataVolumeKMSKeyId", key.arn())
+            .property(
+                "/EncryptionInfo/EncryptionAtRest/DataVolumeKMSKeyId",
+                key.arn(),
+            )
             .property("/ClientAuthentication/Sasl/Iam/Enabled", true),
     );
 }

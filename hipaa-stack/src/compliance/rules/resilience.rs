@@ -1992,9 +1992,15 @@ mod tests {
                 "{windows}: {out:?}"
             );
         };
-        fails(json!({ "CompletionWindowMinutes": 1 }), "`CompletionWindowMinutes` is 1 minutes");
+        fails(
+            json!({ "CompletionWindowMinutes": 1 }),
+            "`CompletionWindowMinutes` is 1 minutes",
+        );
         fails(json!({ "CompletionWindowMinutes": "59" }), "is 59 minutes");
-        fails(json!({ "StartWindowMinutes": 30 }), "`StartWindowMinutes` is 30");
+        fails(
+            json!({ "StartWindowMinutes": 30 }),
+            "`StartWindowMinutes` is 30",
+        );
         fails(
             json!({ "StartWindowMinutes": 60, "CompletionWindowMinutes": 0 }),
             "`CompletionWindowMinutes` is 0",
@@ -2016,7 +2022,10 @@ mod tests {
             json!({ "StartWindowMinutes": "480", "CompletionWindowMinutes": 10080 }),
             json!({ "CompletionWindowMinutes": { "Fn::Sub": "120" } }),
         ] {
-            assert!(matches!(run(windows.clone()), Outcome::Pass(_)), "{windows}");
+            assert!(
+                matches!(run(windows.clone()), Outcome::Pass(_)),
+                "{windows}"
+            );
         }
     }
 

@@ -5518,8 +5518,7 @@ fn object_keys(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
                         continue;
                     }
                     let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
-                    if k == "EncryptionConfiguration"
-                        && child.get("KMSEncryptionConfig").is_some()
+                    if k == "EncryptionConfiguration" && child.get("KMSEncryptionConfig").is_some()
                     {
                         found.push(format!("{here}/KMSEncryptionConfig/AWSKMSKeyARN"));
                     }
@@ -5777,19 +5776,16 @@ fn msk1(cx: &Cx<'_>) -> Outcome {
         Some(_) => customer_key(cx, key),
     };
     let broker = "/EncryptionInfo/EncryptionInTransit/ClientBroker";
-    let client_broker = match cx.prop(broker) {
-        None => None,
-        Some(v) => Some(match text(v) {
-            Some(t) if t.trim().eq_ignore_ascii_case("TLS") => cx.proof(broker).ok_or_default(),
-            Some(t) => Err(format!(
-                "`EncryptionInfo.EncryptionInTransit.ClientBroker` is {t}: clients may send and read records in plaintext; write TLS"
-            )),
-            None => Err(format!(
-                "`EncryptionInfo.EncryptionInTransit.ClientBroker` is {}, which is not known before deploy; write TLS",
-                text_or_json(v)
-            )),
-        }),
-    };
+    let client_broker = cx.prop(broker).map(|v| match text(v) {
+        Some(t) if t.trim().eq_ignore_ascii_case("TLS") => cx.proof(broker).ok_or_default(),
+        Some(t) => Err(format!(
+            "`EncryptionInfo.EncryptionInTransit.ClientBroker` is {t}: clients may send and read records in plaintext; write TLS"
+        )),
+        None => Err(format!(
+            "`EncryptionInfo.EncryptionInTransit.ClientBroker` is {}, which is not known before deploy; write TLS",
+            text_or_json(v)
+        )),
+    });
     let cluster = "/EncryptionInfo/EncryptionInTransit/InCluster";
     let in_cluster = match cx.prop(cluster) {
         None => None,
@@ -7693,31 +7689,57 @@ mod review11_tests {
         fails(without(key), "is not set");
         fails(with(key, json!("alias/aws/kafka")), "AWS-managed");
         fails(
-            with(key, json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/kafka" })),
+            with(
+                key,
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/kafka" }),
+            ),
             "AWS-managed",
         );
         fails(
-            with(key, json!("arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab")),
+            with(
+                key,
+                json!(
+                    "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ),
+            ),
             "DataVolumeKMSKeyId",
         );
-        fails(with(key, json!({ "Ref": "KeyParameter" })), "DataVolumeKMSKeyId");
-        fails(with(key, json!({ "Ref": "AWS::NoValue" })), "DataVolumeKMSKeyId");
+        fails(
+            with(key, json!({ "Ref": "KeyParameter" })),
+            "DataVolumeKMSKeyId",
+        );
+        fails(
+            with(key, json!({ "Ref": "AWS::NoValue" })),
+            "DataVolumeKMSKeyId",
+        );
         // In transit.
         let broker = "/EncryptionInfo/EncryptionInTransit/ClientBroker";
         fails(with(broker, json!("TLS_PLAINTEXT")), "TLS_PLAINTEXT");
         fails(with(broker, json!("plaintext")), "plaintext");
-        fails(with(broker, json!({ "Ref": "Mode" })), "not known before deploy");
+        fails(
+            with(broker, json!({ "Ref": "Mode" })),
+            "not known before deploy",
+        );
         let cluster = "/EncryptionInfo/EncryptionInTransit/InCluster";
         fails(with(cluster, json!(false)), "InCluster` is false");
         fails(with(cluster, json!("False")), "InCluster` is false");
-        fails(with(cluster, json!({ "Ref": "Flag" })), "not known before deploy");
+        fails(
+            with(cluster, json!({ "Ref": "Flag" })),
+            "not known before deploy",
+        );
         // Authentication.
         fails(
-            with("/ClientAuthentication/Unauthenticated/Enabled", json!("true")),
+            with(
+                "/ClientAuthentication/Unauthenticated/Enabled",
+                json!("true"),
+            ),
             "`ClientAuthentication.Unauthenticated.Enabled` is true",
         );
         fails(
-            with("/ClientAuthentication/Unauthenticated/Enabled", json!({ "Ref": "Open" })),
+            with(
+                "/ClientAuthentication/Unauthenticated/Enabled",
+                json!({ "Ref": "Open" }),
+            ),
             "not known before deploy",
         );
         fails(without("/ClientAuthentication"), "no client authentication");
@@ -7726,13 +7748,22 @@ mod review11_tests {
             "no client authentication",
         );
         fails(
-            with("/ClientAuthentication/Sasl/Iam/Enabled", json!({ "Ref": "AWS::NoValue" })),
+            with(
+                "/ClientAuthentication/Sasl/Iam/Enabled",
+                json!({ "Ref": "AWS::NoValue" }),
+            ),
             "no client authentication",
         );
         // Public access.
         let public = "/BrokerNodeGroupInfo/ConnectivityInfo/PublicAccess/Type";
-        fails(with(public, json!("SERVICE_PROVIDED_EIPS")), "SERVICE_PROVIDED_EIPS");
-        fails(with(public, json!({ "Ref": "Access" })), "not known before deploy");
+        fails(
+            with(public, json!("SERVICE_PROVIDED_EIPS")),
+            "SERVICE_PROVIDED_EIPS",
+        );
+        fails(
+            with(public, json!({ "Ref": "Access" })),
+            "not known before deploy",
+        );
         // The nearest compliant neighbours: the defaults, and each setting written in its
         // compliant spellings.
         for props in [
@@ -7742,12 +7773,27 @@ mod review11_tests {
             with(cluster, json!(true)),
             with(cluster, json!("true")),
             with(cluster, json!({ "Ref": "AWS::NoValue" })),
-            with("/ClientAuthentication/Unauthenticated/Enabled", json!(false)),
-            with("/ClientAuthentication/Unauthenticated/Enabled", json!("false")),
-            with("/ClientAuthentication", json!({ "Sasl": { "Scram": { "Enabled": "true" } } })),
-            with("/ClientAuthentication", json!({ "Tls": { "Enabled": true, "CertificateAuthorityArnList": ["arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x"] } })),
+            with(
+                "/ClientAuthentication/Unauthenticated/Enabled",
+                json!(false),
+            ),
+            with(
+                "/ClientAuthentication/Unauthenticated/Enabled",
+                json!("false"),
+            ),
+            with(
+                "/ClientAuthentication",
+                json!({ "Sasl": { "Scram": { "Enabled": "true" } } }),
+            ),
+            with(
+                "/ClientAuthentication",
+                json!({ "Tls": { "Enabled": true, "CertificateAuthorityArnList": ["arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x"] } }),
+            ),
             with(public, json!("DISABLED")),
-            with(key, json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/phi" })),
+            with(
+                key,
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/phi" }),
+            ),
         ] {
             let out = run(props.clone());
             assert!(matches!(out, Outcome::Pass(_)), "{props}: {out:?}");
@@ -7800,7 +7846,8 @@ mod review11_tests {
             })
         };
         let kms = |key: Value| json!({ "KMSEncryptionConfig": { "AWSKMSKeyARN": key } });
-        let foreign = json!("arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+        let foreign =
+            json!("arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab");
         let managed = json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/s3" });
         let unread = json!({ "Ref": "KeyParameter" });
         let ours = json!({ "Fn::GetAtt": ["Key", "Arn"] });
@@ -7815,15 +7862,31 @@ mod review11_tests {
                 extended["S3BackupConfiguration"] = s3(e);
                 json!({ "ExtendedS3DestinationConfiguration": extended })
             }),
-            Box::new(|e| json!({ "RedshiftDestinationConfiguration": { "S3Configuration": s3(e) } })),
+            Box::new(
+                |e| json!({ "RedshiftDestinationConfiguration": { "S3Configuration": s3(e) } }),
+            ),
             Box::new(|e| json!({ "SplunkDestinationConfiguration": { "S3Configuration": s3(e) } })),
-            Box::new(|e| json!({ "HttpEndpointDestinationConfiguration": { "S3Configuration": s3(e) } })),
-            Box::new(|e| json!({ "AmazonopensearchserviceDestinationConfiguration": { "S3Configuration": s3(e) } })),
-            Box::new(|e| json!({ "SnowflakeDestinationConfiguration": { "S3Configuration": s3(e) } })),
-            Box::new(|e| json!({ "IcebergDestinationConfiguration": { "S3Configuration": s3(e) } })),
+            Box::new(
+                |e| json!({ "HttpEndpointDestinationConfiguration": { "S3Configuration": s3(e) } }),
+            ),
+            Box::new(
+                |e| json!({ "AmazonopensearchserviceDestinationConfiguration": { "S3Configuration": s3(e) } }),
+            ),
+            Box::new(
+                |e| json!({ "SnowflakeDestinationConfiguration": { "S3Configuration": s3(e) } }),
+            ),
+            Box::new(
+                |e| json!({ "IcebergDestinationConfiguration": { "S3Configuration": s3(e) } }),
+            ),
         ];
         for place in &places {
-            for key in [&foreign, &managed, &unread, &json!("alias/aws/s3"), &json!("")] {
+            for key in [
+                &foreign,
+                &managed,
+                &unread,
+                &json!("alias/aws/s3"),
+                &json!(""),
+            ] {
                 let found = stream(place(kms(key.clone())));
                 assert!(
                     matches!(found, Outcome::Fail(ref why) if why.contains("AWSKMSKeyARN")),
