@@ -1886,7 +1886,9 @@ fn hours_of_a_day(field: &str) -> bool {
 /// `CompletionWindowMinutes` under 60 (a job "must be completed or it will be canceled by
 /// AWS Backup" within it, and the console asks that it leave "enough time for the backup
 /// to complete"; the defaults are 8 hours and 7 days), or either not known before deploy.
-fn window_refused(rule: &Value) -> Option<String> {
+/// `B1` reads each rule of a plan with it too, so that a plan whose jobs never finish is
+/// not taken for one that backs up daily.
+pub(crate) fn window_refused(rule: &Value) -> Option<String> {
     for name in ["StartWindowMinutes", "CompletionWindowMinutes"] {
         let value = &rule[name];
         if value.is_null() || meaning::no_value(value) {

@@ -2093,6 +2093,7 @@ cases! {
     dd3: "DD3" on "Records", breaks sv::dd3_broken, holds sv::dd_held;
     dd4: "DD4" on "Records", breaks sv::dd4_broken, holds sv::dd_held;
     ml1: "ML1" on "Notebook", breaks sv::ml1_broken, holds sv::ml1_held;
+    msk1: "MSK1" on "Kafka", breaks sv::msk1_broken, holds sv::msk1_held;
     ml2: "ML2" on "Notebook", breaks sv::ml2_broken, holds sv::ml2_held;
     ml3: "ML3" on "Notebook", breaks sv::ml3_broken, holds sv::ml3_held;
     cf1: "CF1" on "Edge", breaks sv::cf1_broken, holds sv::cf_held;

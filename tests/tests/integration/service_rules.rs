@@ -1,5 +1,6 @@
 //! The raw resources of the cases of the rules for the types that only `U1` read before
-//! (DMS1, DMS2, DD1–DD4, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10), which `rules.rs` runs:
+//! (DMS1, DMS2, DD1–DD4, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10), and of MSK1, whose types
+//! only `D1` listed before, which `rules.rs` runs:
 //! one app that breaks each rule and one that holds it.
 
 use hipaa_stack::prelude::*;
@@ -51,6 +52,53 @@ pub(crate) fn dms2_broken(s: &Stack<'_>) {
 
 pub(crate) fn dms2_held(s: &Stack<'_>) {
     add(s, source("verify-full"));
+}
+
+// ---------------------------------------------------------------------------------------
+// MSK.
+// ---------------------------------------------------------------------------------------
+
+fn kafka() -> RawResource {
+    RawResource::new("Kafka", "AWS::MSK::Cluster")
+        .property("ClusterName", "events")
+        .property("KafkaVersion", "3.6.0")
+        .property("NumberOfBrokerNodes", 3)
+        .property(
+            "BrokerNodeGroupInfo",
+            json!({
+                "InstanceType": "kafka.m5.large",
+                "ClientSubnets": ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719", "subnet-0a1b2c3d4e5f60720"],
+            }),
+        )
+}
+
+/// Probe 14a #1: plaintext, unauthenticated, under the AWS managed key.
+pub(crate) fn msk1_broken(s: &Stack<'_>) {
+    add(
+        s,
+        kafka()
+            .property(
+                "EncryptionInfo",
+                json!({ "EncryptionInTransit": { "ClientBroker": "PLAINTEXT", "InCluster": false } }),
+            )
+            .property(
+                "ClientAuthentication",
+                json!({ "Unauthenticated": { "Enabled": true } }),
+            ),
+    );
+}
+
+pub(crate) fn msk1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        kafka()
+            .property(
+                "/EncryptionInfo/EncryptionAtRest/DataVolumeKMSKeyId",
+                key.arn(),
+            )
+            .property("/ClientAuthentication/Sasl/Iam/Enabled", true),
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -183,6 +183,14 @@ const INERT: &[&str] = &[
 /// whose destinations are the app's is still of a type no rule reads otherwise).
 const EVERYWHERE: &[&str] = &["U1", "U2", "H1", "P1", "X1"];
 
+/// The rules that read a store only for whether it lasts, not for how it protects what it
+/// holds: `D1` (kept when removed from the stack) and `D2` (copied to another region). A
+/// type they list is not made verified by them: hostile review 11 added MSK clusters to
+/// `D1`, and `U1` took them as read though no rule read their encryption, authentication
+/// or public access (probe 14a #1). Every type they list has a rule of its own
+/// (`every_type_kept_or_copied_is_read_by_a_rule_of_its_own`).
+const RETENTION_ONLY: &[&str] = &["D1", "D2"];
+
 /// Types that deploy a template of their own, which the rules never read: nested stacks,
 /// stack sets (`TemplateBody`/`TemplateURL` deployed to accounts and regions), and Service
 /// Catalog products provisioned from a template of the catalogue.
@@ -266,7 +274,7 @@ fn u1(cx: &Cx<'_>) -> Outcome {
     static READ: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
         std::sync::LazyLock::new(|| {
             rules()
-                .filter(|r| !EVERYWHERE.contains(&r.id))
+                .filter(|r| !EVERYWHERE.contains(&r.id) && !RETENTION_ONLY.contains(&r.id))
                 .flat_map(|r| r.types.iter().copied())
                 .collect()
         });
@@ -5681,6 +5689,45 @@ mod hostile_review_17 {
         // A service of no list stays refused.
         let outcome = Cx::check_first(h1, &[("R", "AWS::Lightsail::Instance", json!({}))]);
         assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+    }
+
+    /// Probe 14a #1: the rules that read a store only for whether it lasts (`D1`, `D2`) do
+    /// not make its type read; every type they list is read by a rule of its own, so that a
+    /// store added to them alone (as MSK clusters were to `D1`) is still refused by `U1`.
+    #[test]
+    fn every_type_kept_or_copied_is_read_by_a_rule_of_its_own() {
+        for retention in RETENTION_ONLY {
+            let spec = rules()
+                .find(|r| r.id == *retention)
+                .expect("a retention rule of the catalogue");
+            for t in spec.types {
+                let readers: Vec<&str> = rules()
+                    .filter(|r| {
+                        !EVERYWHERE.contains(&r.id)
+                            && !RETENTION_ONLY.contains(&r.id)
+                            && r.types.contains(t)
+                    })
+                    .map(|r| r.id)
+                    .collect();
+                assert!(
+                    !readers.is_empty(),
+                    "`{t}` is listed by {retention} and read by no other rule"
+                );
+                let outcome = Cx::check_first(u1, &[("R", t, json!({}))]);
+                assert!(
+                    matches!(outcome, Outcome::NotApplicable),
+                    "{t}: {outcome:?}"
+                );
+            }
+        }
+        // MSK clusters are read by MSK1 now, not by D1.
+        for t in ["AWS::MSK::Cluster", "AWS::MSK::ServerlessCluster"] {
+            let readers: Vec<&str> = rules()
+                .filter(|r| r.types.contains(&t) && !RETENTION_ONLY.contains(&r.id))
+                .map(|r| r.id)
+                .collect();
+            assert!(readers.contains(&"MSK1"), "{t}: {readers:?}");
+        }
     }
 
     #[test]

@@ -82,7 +82,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "backup plans back up at least daily and keep recovery points at least 35 days",
         types: &["AWS::Backup::BackupPlan"],
         controls: BACKUP,
-        fix: "give every rule of `BackupPlan.BackupPlanRule` a daily (or more frequent) `ScheduleExpression`, or none (AWS Backup's default, `cron(0 5 ? * * *)`, is daily), and `Lifecycle.DeleteAfterDays` of 35 or more",
+        fix: "give every rule of `BackupPlan.BackupPlanRule` a daily (or more frequent) `ScheduleExpression`, or none (AWS Backup's default, `cron(0 5 ? * * *)`, is daily), and `Lifecycle.DeleteAfterDays` of 35 or more; leave `StartWindowMinutes` and `CompletionWindowMinutes` unset (8 hours and 7 days) or write 60 or more, so that its jobs start and complete",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1301,6 +1301,21 @@ fn b1(cx: &Cx<'_>) -> Outcome {
             )),
         });
         checks.extend(copies_kept(cx, i));
+        // A rule whose jobs are refused or canceled before they complete makes no recovery
+        // point, whatever its schedule: "If this value is included, it must be at least 60
+        // minutes to avoid errors" (AWS Backup API, `BackupRuleInput.StartWindowMinutes`),
+        // and a job not done within `CompletionWindowMinutes` "will be canceled by AWS
+        // Backup" (`BackupRuleInput.CompletionWindowMinutes`; its window "begins counting
+        // down from when the backup was scheduled", `StartBackupJob.CompleteWindowMinutes`).
+        // The same reading as `D2`'s ([`crate::compliance::recovery::window_refused`]).
+        if let Some(why) = cx
+            .prop(&format!("/BackupPlan/BackupPlanRule/{i}"))
+            .and_then(crate::compliance::recovery::window_refused)
+        {
+            checks.push(Err(format!(
+                "rule {i} of `BackupPlan.BackupPlanRule` makes no recovery point: {why}; leave `StartWindowMinutes` and `CompletionWindowMinutes` unset (8 hours and 7 days) or write 60 or more"
+            )));
+        }
     }
     all(checks)
 }
@@ -1946,6 +1961,73 @@ fn m2(cx: &Cx<'_>) -> Outcome {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Probe 14a #4: a rule whose jobs are refused or canceled before they complete makes
+    /// no recovery point, however daily its schedule and long its retention.
+    #[test]
+    fn b1_refuses_a_rule_whose_windows_cancel_its_jobs() {
+        let run = |windows: Value| {
+            let mut rule = json!({
+                "RuleName": "r",
+                "TargetBackupVault": "phi",
+                "ScheduleExpression": "cron(0 5 ? * * *)",
+                "Lifecycle": { "DeleteAfterDays": 35 },
+            });
+            for (k, v) in windows.as_object().into_iter().flatten() {
+                rule[k] = v.clone();
+            }
+            Cx::check_first(
+                b1,
+                &[(
+                    "Plan",
+                    "AWS::Backup::BackupPlan",
+                    json!({ "BackupPlan": { "BackupPlanName": "p", "BackupPlanRule": [rule] } }),
+                )],
+            )
+        };
+        let fails = |windows: Value, says: &str| {
+            let out = run(windows.clone());
+            assert!(
+                matches!(out, Outcome::Fail(ref why) if why.contains(says)),
+                "{windows}: {out:?}"
+            );
+        };
+        fails(
+            json!({ "CompletionWindowMinutes": 1 }),
+            "`CompletionWindowMinutes` is 1 minutes",
+        );
+        fails(json!({ "CompletionWindowMinutes": "59" }), "is 59 minutes");
+        fails(
+            json!({ "StartWindowMinutes": 30 }),
+            "`StartWindowMinutes` is 30",
+        );
+        fails(
+            json!({ "StartWindowMinutes": 60, "CompletionWindowMinutes": 0 }),
+            "`CompletionWindowMinutes` is 0",
+        );
+        fails(
+            json!({ "CompletionWindowMinutes": { "Ref": "Window" } }),
+            "not known before deploy",
+        );
+        fails(
+            json!({ "StartWindowMinutes": "{{resolve:ssm:/backup/start}}" }),
+            "not known before deploy",
+        );
+        // The nearest compliant neighbours: the defaults (unset, or removed by
+        // `AWS::NoValue`), the hour itself, and numbers written as text or by intrinsics.
+        for windows in [
+            json!({}),
+            json!({ "StartWindowMinutes": { "Ref": "AWS::NoValue" }, "CompletionWindowMinutes": { "Ref": "AWS::NoValue" } }),
+            json!({ "StartWindowMinutes": 60, "CompletionWindowMinutes": 60 }),
+            json!({ "StartWindowMinutes": "480", "CompletionWindowMinutes": 10080 }),
+            json!({ "CompletionWindowMinutes": { "Fn::Sub": "120" } }),
+        ] {
+            assert!(
+                matches!(run(windows.clone()), Outcome::Pass(_)),
+                "{windows}"
+            );
+        }
+    }
 
     #[test]
     fn a_plan_rule_backs_up_to_an_air_gapped_vault_only_of_the_app_and_within_its_bounds() {

@@ -394,9 +394,24 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::KinesisFirehose::DeliveryStream",
         ],
         controls: ENC,
-        fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`, or, reading an MSK topic (`MSKAsSource`), an `AWS::MSK::Cluster` of the app whose `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` is a customer-managed key",
+        fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`, or, reading an MSK topic (`MSKAsSource`), an `AWS::MSK::Cluster` of the app whose `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` is a customer-managed key; every S3 configuration of a delivery stream that writes `EncryptionConfiguration.KMSEncryptionConfig` names a customer-managed key of the app in `AWSKMSKeyARN` (or leave the objects to the bucket's default with `NoEncryptionConfig`)",
         packs: packs(Some("HIPAA.Security-KinesisStreamSSE"), Some("CKV_AWS_43")),
         check: ks1,
+    },
+    RuleSpec {
+        id: "MSK1",
+        title: "MSK clusters encrypt with a customer-managed key, take clients over TLS with authentication, and are not public",
+        types: &[MSK_CLUSTER, MSK_SERVERLESS],
+        controls: &[
+            "164.312(a)(1)",
+            "164.312(a)(2)(iv)",
+            "164.312(d)",
+            "164.312(e)(1)",
+            "164.312(e)(2)(ii)",
+        ],
+        fix: "use a provisioned `AWS::MSK::Cluster` (an MSK Serverless cluster keeps its topics under a key of AWS's own) with `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` a customer-managed key of the app, `EncryptionInfo.EncryptionInTransit.ClientBroker` TLS (the default) and `InCluster` true (the default), `ClientAuthentication` with SASL/IAM, SASL/SCRAM or TLS enabled and `Unauthenticated.Enabled` false (or unset), and `BrokerNodeGroupInfo.ConnectivityInfo.PublicAccess.Type` DISABLED (the default)",
+        packs: packs(None, Some("CKV_AWS_81")),
+        check: msk1,
     },
     RuleSpec {
         id: "ECR1",
@@ -5606,31 +5621,7 @@ fn publishing(cx: &Cx<'_>) -> Result<Published, String> {
 
 fn ks1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == "AWS::KinesisFirehose::DeliveryStream" {
-        let from_stream = cx
-            .prop("/DeliveryStreamType")
-            .and_then(text)
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("KinesisStreamAsSource"));
-        if from_stream {
-            return stream_source(cx);
-        }
-        let from_msk = cx
-            .prop("/DeliveryStreamType")
-            .and_then(text)
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("MSKAsSource"));
-        if from_msk {
-            return msk_source(cx);
-        }
-        let base = "/DeliveryStreamEncryptionConfigurationInput";
-        return all([
-            match cx.prop(&format!("{base}/KeyType")).map(text_or_json) {
-                Some(t) if t.eq_ignore_ascii_case("CUSTOMER_MANAGED_CMK") => {
-                    cx.proof(&format!("{base}/KeyType")).ok_or_default()
-                }
-                Some(t) => Err(format!("`KeyType` is {t}, not CUSTOMER_MANAGED_CMK")),
-                None => Err(format!("`{}.KeyType` is not set", &base[1..])),
-            },
-            customer_key(cx, &format!("{base}/KeyARN")),
-        ]);
+        return with_object_keys(ks1_records(cx), object_keys(cx));
     }
     all([
         match cx
@@ -5644,6 +5635,114 @@ fn ks1(cx: &Cx<'_>) -> Outcome {
             None => Err("`StreamEncryption` is not set: records are stored unencrypted".to_owned()),
         },
         customer_key(cx, "/StreamEncryption/KeyId"),
+    ])
+}
+
+/// The outcome of what a delivery stream holds (its records, or its source's) with the
+/// keys it writes S3 objects under: a key that fails makes the whole fail.
+fn with_object_keys(records: Outcome, keys: Vec<Result<Proof, String>>) -> Outcome {
+    let problems: Vec<String> = keys.iter().filter_map(|k| k.clone().err()).collect();
+    match records {
+        Outcome::Fail(why) => Outcome::Fail(
+            std::iter::once(why)
+                .chain(problems)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        _ if !problems.is_empty() => Outcome::Fail(problems.join("; ")),
+        Outcome::Pass(mut proofs) => {
+            proofs.extend(keys.into_iter().flatten());
+            Outcome::Pass(proofs)
+        }
+        other => other,
+    }
+}
+
+/// KS1 of the S3 objects a delivery stream writes: each S3 configuration's own
+/// `EncryptionConfiguration.KMSEncryptionConfig.AWSKMSKeyARN` is "the ARN of the AWS KMS
+/// encryption key that Amazon S3 uses to encrypt data delivered by the Firehose stream"
+/// (CloudFormation reference, `AWS::KinesisFirehose::DeliveryStream KMSEncryptionConfig`).
+/// Firehose puts the objects with that key, which overrides the bucket's default encryption
+/// ("the encryption settings that Amazon Kinesis Data Firehose uses when delivering data to
+/// Amazon S3", `EncryptionConfiguration`; S3 applies its default only to a request that
+/// names no encryption: S3 user guide, "Setting default server-side encryption behavior for
+/// Amazon S3 buckets"), so S1, which reads the bucket, does not show it: it must be a
+/// customer-managed key of the app, as DMS's (`DMS1`) and SageMaker's (`ML1`) writers' keys
+/// are. Every S3 configuration is read wherever it is written (`S3DestinationConfiguration`,
+/// `ExtendedS3DestinationConfiguration` and its `S3BackupConfiguration`, the
+/// `S3Configuration` and `S3BackupConfiguration` of the Redshift, Splunk, HTTP endpoint,
+/// OpenSearch, Snowflake and Iceberg destinations, and any later one). `NoEncryptionConfig`
+/// (`NoEncryption`, "Specifically override existing encryption information to ensure that no
+/// encryption is used", Firehose API reference, `EncryptionConfiguration`) sends no
+/// encryption of Firehose's own, so the bucket's default applies (S3 has encrypted every new
+/// object since January 2023, with the bucket's default key where one is set): that bucket
+/// is one of the app (`X1`) whose default is a customer key (`S1`), and it is accepted.
+fn object_keys(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    fn walk(value: &Value, at: String, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    if k == "DeliveryStreamEncryptionConfigurationInput" {
+                        continue;
+                    }
+                    let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    if k == "EncryptionConfiguration" && child.get("KMSEncryptionConfig").is_some()
+                    {
+                        found.push(format!("{here}/KMSEncryptionConfig/AWSKMSKeyARN"));
+                    }
+                    walk(child, here, found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    walk(child, format!("{at}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(cx.resource.properties(), String::new(), &mut found);
+    found
+        .iter()
+        .filter(|pointer| {
+            // `KMSEncryptionConfig` removed by `AWS::NoValue` is none.
+            cx.prop(pointer.trim_end_matches("/AWSKMSKeyARN")).is_some()
+        })
+        .map(|pointer| {
+            customer_key(cx, pointer).map_err(|why| {
+                format!("{why}: Firehose writes the S3 objects under that key, not the bucket's")
+            })
+        })
+        .collect()
+}
+
+/// KS1 of the records a delivery stream holds: its own key, or its source's.
+fn ks1_records(cx: &Cx<'_>) -> Outcome {
+    let from_stream = cx
+        .prop("/DeliveryStreamType")
+        .and_then(text)
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("KinesisStreamAsSource"));
+    if from_stream {
+        return stream_source(cx);
+    }
+    let from_msk = cx
+        .prop("/DeliveryStreamType")
+        .and_then(text)
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("MSKAsSource"));
+    if from_msk {
+        return msk_source(cx);
+    }
+    let base = "/DeliveryStreamEncryptionConfigurationInput";
+    all([
+        match cx.prop(&format!("{base}/KeyType")).map(text_or_json) {
+            Some(t) if t.eq_ignore_ascii_case("CUSTOMER_MANAGED_CMK") => {
+                cx.proof(&format!("{base}/KeyType")).ok_or_default()
+            }
+            Some(t) => Err(format!("`KeyType` is {t}, not CUSTOMER_MANAGED_CMK")),
+            None => Err(format!("`{}.KeyType` is not set", &base[1..])),
+        },
+        customer_key(cx, &format!("{base}/KeyARN")),
     ])
 }
 
@@ -5803,6 +5902,111 @@ fn msk_source(cx: &Cx<'_>) -> Outcome {
             text_or_json(arn)
         )),
     }
+}
+
+/// MSK1: an MSK cluster keeps its topics' records on its brokers' volumes for as long as
+/// `retention.ms` says, so it is a store of PHI read as the others are (probe 14a #1):
+/// - at rest, `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` is a customer-managed
+///   key of the app: "If you don't specify `EncryptionAtRest`, Amazon MSK still encrypts
+///   your data at rest under the AWS managed key" (`alias/aws/kafka`: Amazon MSK developer
+///   guide, "Get started with Amazon MSK encryption");
+/// - in transit, `EncryptionInTransit.ClientBroker` is TLS ("TLS_PLAINTEXT: ... both
+///   TLS-encrypted, as well as plaintext data"; "The default value is TLS") and `InCluster`
+///   is not false ("When set to false, the communication happens in plaintext. The default
+///   value is true": CloudFormation reference, `AWS::MSK::Cluster EncryptionInTransit`);
+/// - clients authenticate: `ClientAuthentication.Unauthenticated.Enabled` is not true
+///   ("Details for allowing no client authentication", `AWS::MSK::Cluster
+///   Unauthenticated`), and one of `Sasl.Iam`, `Sasl.Scram` or `Tls` is enabled, without
+///   which a cluster has no way to tell one client from another;
+/// - `BrokerNodeGroupInfo.ConnectivityInfo.PublicAccess.Type` is DISABLED (its default;
+///   SERVICE_PROVIDED_EIPS gives the brokers public addresses: `AWS::MSK::Cluster
+///   PublicAccess`).
+///
+/// An `AWS::MSK::ServerlessCluster` fails: it takes no `EncryptionInfo` (CloudFormation
+/// reference, `AWS::MSK::ServerlessCluster`: `ClientAuthentication`, `ClusterName`, `Tags`,
+/// `VpcConfigs`), and MSK Serverless encrypts its data at rest under a key of AWS's own that
+/// no account chooses, disables or audits, as `KS1` already reads it where a delivery stream
+/// reads one. Like every other store of PHI under a key the account does not hold, that
+/// fails rather than leaving a gap: the template chose it, and a provisioned cluster closes
+/// it.
+fn msk1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == MSK_SERVERLESS {
+        return Outcome::Fail(
+            "an MSK Serverless cluster keeps its topics at rest under a key of AWS's own (`AWS::MSK::ServerlessCluster` takes no `EncryptionInfo`): no customer-managed key protects the records it holds; use a provisioned `AWS::MSK::Cluster` with `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` a key of the app".to_owned(),
+        );
+    }
+    let key = "/EncryptionInfo/EncryptionAtRest/DataVolumeKMSKeyId";
+    let at_rest = match cx.prop(key) {
+        None => Err(format!(
+            "`{}` is not set: MSK encrypts the brokers' volumes under the AWS managed key `aws/kafka`",
+            &key[1..].replace('/', ".")
+        )),
+        Some(_) => customer_key(cx, key),
+    };
+    let broker = "/EncryptionInfo/EncryptionInTransit/ClientBroker";
+    let client_broker = cx.prop(broker).map(|v| match text(v) {
+        Some(t) if t.trim().eq_ignore_ascii_case("TLS") => cx.proof(broker).ok_or_default(),
+        Some(t) => Err(format!(
+            "`EncryptionInfo.EncryptionInTransit.ClientBroker` is {t}: clients may send and read records in plaintext; write TLS"
+        )),
+        None => Err(format!(
+            "`EncryptionInfo.EncryptionInTransit.ClientBroker` is {}, which is not known before deploy; write TLS",
+            text_or_json(v)
+        )),
+    });
+    let cluster = "/EncryptionInfo/EncryptionInTransit/InCluster";
+    let in_cluster = match cx.prop(cluster) {
+        None => None,
+        Some(v) if is_true(v) => Some(cx.proof(cluster).ok_or_default()),
+        Some(v) if is_false(v) => Some(Err(
+            "`EncryptionInfo.EncryptionInTransit.InCluster` is false: the brokers replicate records among themselves in plaintext".to_owned(),
+        )),
+        Some(v) => Some(Err(format!(
+            "`EncryptionInfo.EncryptionInTransit.InCluster` is {}, which is not known before deploy; write true",
+            text_or_json(v)
+        ))),
+    };
+    let open = "/ClientAuthentication/Unauthenticated/Enabled";
+    let unauthenticated = match cx.prop(open) {
+        None => None,
+        Some(v) if is_false(v) => None,
+        Some(v) if is_true(v) => Some(Err(
+            "`ClientAuthentication.Unauthenticated.Enabled` is true: any client that reaches the brokers reads and writes every topic".to_owned(),
+        )),
+        Some(v) => Some(Err(format!(
+            "`ClientAuthentication.Unauthenticated.Enabled` is {}, which is not known before deploy; write false",
+            text_or_json(v)
+        ))),
+    };
+    let methods = [
+        "/ClientAuthentication/Sasl/Iam/Enabled",
+        "/ClientAuthentication/Sasl/Scram/Enabled",
+        "/ClientAuthentication/Tls/Enabled",
+    ];
+    let authenticated = methods
+        .iter()
+        .find(|m| cx.prop(m).is_some_and(is_true))
+        .map_or_else(
+            || Err("no client authentication is enabled (`ClientAuthentication.Sasl.Iam`, `Sasl.Scram` or `Tls` with `Enabled` true): the cluster cannot tell who reads its topics".to_owned()),
+            |m| cx.proof(m).ok_or_default(),
+        );
+    let public = "/BrokerNodeGroupInfo/ConnectivityInfo/PublicAccess/Type";
+    let private = cx.prop(public).map(|v| match text(v) {
+        Some(t) if t.trim().eq_ignore_ascii_case("DISABLED") => cx.proof(public).ok_or_default(),
+        Some(t) => Err(format!(
+            "`BrokerNodeGroupInfo.ConnectivityInfo.PublicAccess.Type` is {t}: the brokers take connections from the internet; write DISABLED"
+        )),
+        None => Err(format!(
+            "`BrokerNodeGroupInfo.ConnectivityInfo.PublicAccess.Type` is {}, which is not known before deploy; write DISABLED",
+            text_or_json(v)
+        )),
+    });
+    all(std::iter::once(at_rest)
+        .chain(client_broker)
+        .chain(in_cluster)
+        .chain(unauthenticated)
+        .chain(std::iter::once(authenticated))
+        .chain(private))
 }
 
 const REGISTRY_SCANNING: &str = "AWS::ECR::RegistryScanningConfiguration";
@@ -7571,6 +7775,327 @@ mod review11_tests {
             let found = a4e_across(refused.clone());
             assert!(matches!(found, Outcome::Fail(_)), "{refused}: {found:?}");
         }
+    }
+
+    /// Probe 14a #1: an MSK cluster is a store of PHI read for its key, its TLS, its
+    /// clients' authentication and its public access; a serverless cluster, under a key of
+    /// AWS's own, fails.
+    #[test]
+    fn msk1_reads_a_cluster_for_its_key_tls_authentication_and_public_access() {
+        let good = || {
+            json!({
+                "ClusterName": "events",
+                "KafkaVersion": "3.6.0",
+                "NumberOfBrokerNodes": 3,
+                "BrokerNodeGroupInfo": {
+                    "InstanceType": "kafka.m5.large",
+                    "ClientSubnets": ["subnet-1", "subnet-2", "subnet-3"],
+                },
+                "EncryptionInfo": {
+                    "EncryptionAtRest": { "DataVolumeKMSKeyId": { "Fn::GetAtt": ["Key", "Arn"] } },
+                },
+                "ClientAuthentication": { "Sasl": { "Iam": { "Enabled": true } } },
+            })
+        };
+        let run = |props: Value| {
+            Cx::check_first(
+                msk1,
+                &[
+                    ("Kafka", MSK_CLUSTER, props),
+                    ("Key", "AWS::KMS::Key", json!({})),
+                ],
+            )
+        };
+        let with = |pointer: &str, value: Value| {
+            let mut props = good();
+            let mut at = &mut props;
+            let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+            for part in &parts[..parts.len() - 1] {
+                if at.get(*part).is_none() {
+                    at[*part] = json!({});
+                }
+                at = &mut at[*part];
+            }
+            at[parts[parts.len() - 1]] = value;
+            props
+        };
+        let without = |pointer: &str| {
+            let mut props = good();
+            let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+            if let Some(Value::Object(map)) = props.pointer_mut(parent) {
+                map.remove(last);
+            }
+            props
+        };
+        let fails = |props: Value, says: &str| {
+            let out = run(props.clone());
+            assert!(
+                matches!(out, Outcome::Fail(ref why) if why.contains(says)),
+                "{props}: {out:?}"
+            );
+        };
+        // The probe's cluster: plaintext, unauthenticated, under `aws/kafka`.
+        let mut probe = without("/EncryptionInfo/EncryptionAtRest");
+        probe["EncryptionInfo"]["EncryptionInTransit"] =
+            json!({ "ClientBroker": "PLAINTEXT", "InCluster": false });
+        probe["ClientAuthentication"] = json!({ "Unauthenticated": { "Enabled": true } });
+        let out = run(probe);
+        let Outcome::Fail(why) = out else {
+            panic!("{out:?}")
+        };
+        for says in [
+            "DataVolumeKMSKeyId` is not set",
+            "PLAINTEXT",
+            "InCluster` is false",
+            "Unauthenticated.Enabled` is true",
+            "no client authentication",
+        ] {
+            assert!(why.contains(says), "{says}: {why}");
+        }
+        // At rest.
+        let key = "/EncryptionInfo/EncryptionAtRest/DataVolumeKMSKeyId";
+        fails(without(key), "is not set");
+        fails(with(key, json!("alias/aws/kafka")), "AWS-managed");
+        fails(
+            with(
+                key,
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/kafka" }),
+            ),
+            "AWS-managed",
+        );
+        fails(
+            with(
+                key,
+                json!(
+                    "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ),
+            ),
+            "DataVolumeKMSKeyId",
+        );
+        fails(
+            with(key, json!({ "Ref": "KeyParameter" })),
+            "DataVolumeKMSKeyId",
+        );
+        fails(
+            with(key, json!({ "Ref": "AWS::NoValue" })),
+            "DataVolumeKMSKeyId",
+        );
+        // In transit.
+        let broker = "/EncryptionInfo/EncryptionInTransit/ClientBroker";
+        fails(with(broker, json!("TLS_PLAINTEXT")), "TLS_PLAINTEXT");
+        fails(with(broker, json!("plaintext")), "plaintext");
+        fails(
+            with(broker, json!({ "Ref": "Mode" })),
+            "not known before deploy",
+        );
+        let cluster = "/EncryptionInfo/EncryptionInTransit/InCluster";
+        fails(with(cluster, json!(false)), "InCluster` is false");
+        fails(with(cluster, json!("False")), "InCluster` is false");
+        fails(
+            with(cluster, json!({ "Ref": "Flag" })),
+            "not known before deploy",
+        );
+        // Authentication.
+        fails(
+            with(
+                "/ClientAuthentication/Unauthenticated/Enabled",
+                json!("true"),
+            ),
+            "`ClientAuthentication.Unauthenticated.Enabled` is true",
+        );
+        fails(
+            with(
+                "/ClientAuthentication/Unauthenticated/Enabled",
+                json!({ "Ref": "Open" }),
+            ),
+            "not known before deploy",
+        );
+        fails(without("/ClientAuthentication"), "no client authentication");
+        fails(
+            with("/ClientAuthentication/Sasl/Iam/Enabled", json!(false)),
+            "no client authentication",
+        );
+        fails(
+            with(
+                "/ClientAuthentication/Sasl/Iam/Enabled",
+                json!({ "Ref": "AWS::NoValue" }),
+            ),
+            "no client authentication",
+        );
+        // Public access.
+        let public = "/BrokerNodeGroupInfo/ConnectivityInfo/PublicAccess/Type";
+        fails(
+            with(public, json!("SERVICE_PROVIDED_EIPS")),
+            "SERVICE_PROVIDED_EIPS",
+        );
+        fails(
+            with(public, json!({ "Ref": "Access" })),
+            "not known before deploy",
+        );
+        // The nearest compliant neighbours: the defaults, and each setting written in its
+        // compliant spellings.
+        for props in [
+            good(),
+            with(broker, json!("TLS")),
+            with(broker, json!({ "Fn::Sub": "TLS" })),
+            with(cluster, json!(true)),
+            with(cluster, json!("true")),
+            with(cluster, json!({ "Ref": "AWS::NoValue" })),
+            with(
+                "/ClientAuthentication/Unauthenticated/Enabled",
+                json!(false),
+            ),
+            with(
+                "/ClientAuthentication/Unauthenticated/Enabled",
+                json!("false"),
+            ),
+            with(
+                "/ClientAuthentication",
+                json!({ "Sasl": { "Scram": { "Enabled": "true" } } }),
+            ),
+            with(
+                "/ClientAuthentication",
+                json!({ "Tls": { "Enabled": true, "CertificateAuthorityArnList": ["arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x"] } }),
+            ),
+            with(public, json!("DISABLED")),
+            with(
+                key,
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/phi" }),
+            ),
+        ] {
+            let out = run(props.clone());
+            assert!(matches!(out, Outcome::Pass(_)), "{props}: {out:?}");
+        }
+        // Serverless: AWS's key only.
+        let out = Cx::check_first(
+            msk1,
+            &[(
+                "KafkaSl",
+                MSK_SERVERLESS,
+                json!({ "ClusterName": "s", "ClientAuthentication": { "Sasl": { "Iam": { "Enabled": true } } }, "VpcConfigs": [{ "SubnetIds": ["subnet-1"] }] }),
+            )],
+        );
+        assert!(
+            matches!(out, Outcome::Fail(ref why) if why.contains("Serverless")),
+            "{out:?}"
+        );
+    }
+
+    /// Probe 14a #3: the key of each S3 configuration of a delivery stream is the one S3
+    /// objects are written under, overriding the bucket's default; it must be a
+    /// customer-managed key of the app wherever the configuration is written.
+    #[test]
+    fn ks1_reads_the_key_each_s3_destination_writes_objects_under() {
+        let stream = |properties: Value| {
+            let mut props = json!({
+                "DeliveryStreamType": "DirectPut",
+                "DeliveryStreamEncryptionConfigurationInput": {
+                    "KeyType": "CUSTOMER_MANAGED_CMK",
+                    "KeyARN": { "Fn::GetAtt": ["Key", "Arn"] },
+                },
+            });
+            for (k, v) in properties.as_object().into_iter().flatten() {
+                props[k] = v.clone();
+            }
+            Cx::check_first(
+                ks1,
+                &[
+                    ("Feed", "AWS::KinesisFirehose::DeliveryStream", props),
+                    ("Key", "AWS::KMS::Key", json!({})),
+                    ("Results", "AWS::S3::Bucket", json!({})),
+                ],
+            )
+        };
+        let s3 = |encryption: Value| {
+            json!({
+                "BucketARN": { "Fn::GetAtt": ["Results", "Arn"] },
+                "RoleARN": "arn:aws:iam::111122223333:role/r",
+                "EncryptionConfiguration": encryption,
+            })
+        };
+        let kms = |key: Value| json!({ "KMSEncryptionConfig": { "AWSKMSKeyARN": key } });
+        let foreign =
+            json!("arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+        let managed = json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/s3" });
+        let unread = json!({ "Ref": "KeyParameter" });
+        let ours = json!({ "Fn::GetAtt": ["Key", "Arn"] });
+        let ours_by_text = json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/phi" });
+        // Every place an S3 configuration is written.
+        let places: Vec<Box<dyn Fn(Value) -> Value>> = vec![
+            Box::new(|e| json!({ "ExtendedS3DestinationConfiguration": s3(e) })),
+            Box::new(|e| json!({ "S3DestinationConfiguration": s3(e) })),
+            Box::new(|e| {
+                let mut extended = s3(json!({ "NoEncryptionConfig": "NoEncryption" }));
+                extended["S3BackupMode"] = json!("Enabled");
+                extended["S3BackupConfiguration"] = s3(e);
+                json!({ "ExtendedS3DestinationConfiguration": extended })
+            }),
+            Box::new(
+                |e| json!({ "RedshiftDestinationConfiguration": { "S3Configuration": s3(e) } }),
+            ),
+            Box::new(|e| json!({ "SplunkDestinationConfiguration": { "S3Configuration": s3(e) } })),
+            Box::new(
+                |e| json!({ "HttpEndpointDestinationConfiguration": { "S3Configuration": s3(e) } }),
+            ),
+            Box::new(
+                |e| json!({ "AmazonopensearchserviceDestinationConfiguration": { "S3Configuration": s3(e) } }),
+            ),
+            Box::new(
+                |e| json!({ "SnowflakeDestinationConfiguration": { "S3Configuration": s3(e) } }),
+            ),
+            Box::new(
+                |e| json!({ "IcebergDestinationConfiguration": { "S3Configuration": s3(e) } }),
+            ),
+        ];
+        for place in &places {
+            for key in [
+                &foreign,
+                &managed,
+                &unread,
+                &json!("alias/aws/s3"),
+                &json!(""),
+            ] {
+                let found = stream(place(kms(key.clone())));
+                assert!(
+                    matches!(found, Outcome::Fail(ref why) if why.contains("AWSKMSKeyARN")),
+                    "{}: {found:?}",
+                    place(kms(key.clone()))
+                );
+            }
+            // `KMSEncryptionConfig` without its key.
+            let found = stream(place(json!({ "KMSEncryptionConfig": {} })));
+            assert!(matches!(found, Outcome::Fail(_)), "{found:?}");
+            // The nearest compliant neighbours: a key of the app, by reference or by its
+            // alias's ARN in `${AWS::AccountId}`; `NoEncryption` and no configuration leave
+            // the objects to the bucket's default (S1); `KMSEncryptionConfig` removed by
+            // `AWS::NoValue` is none.
+            for encryption in [
+                kms(ours.clone()),
+                kms(ours_by_text.clone()),
+                json!({ "NoEncryptionConfig": "NoEncryption" }),
+                json!({ "KMSEncryptionConfig": { "Ref": "AWS::NoValue" }, "NoEncryptionConfig": "NoEncryption" }),
+                json!({}),
+            ] {
+                let found = stream(place(encryption.clone()));
+                assert!(matches!(found, Outcome::Pass(_)), "{encryption}: {found:?}");
+            }
+        }
+        // A stream whose own buffer is under no customer key fails for both.
+        let found = Cx::check_first(
+            ks1,
+            &[
+                (
+                    "Feed",
+                    "AWS::KinesisFirehose::DeliveryStream",
+                    json!({ "ExtendedS3DestinationConfiguration": s3(kms(foreign.clone())) }),
+                ),
+                ("Results", "AWS::S3::Bucket", json!({})),
+            ],
+        );
+        assert!(
+            matches!(found, Outcome::Fail(ref why) if why.contains("KeyType") && why.contains("AWSKMSKeyARN")),
+            "{found:?}"
+        );
     }
 
     /// KS1 of a Firehose delivery stream of stack `app` reading `source`, where stack
