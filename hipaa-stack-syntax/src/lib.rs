@@ -14855,6 +14855,12 @@ const fn fetched_from(b: &[u8], v: usize, limit: usize, depth: u8) -> bool {
                 continue;
             }
         }
+        // The value of an `--output` flag (`aws … --output json` with a variable named
+        // `json`; the twelfth probe's false refusal 13): no builtin that sets a variable
+        // takes that flag, so the word names a format, not a variable set.
+        if output_flag_value(b, k) {
+            continue;
+        }
         // The name written anywhere else as a word (`for PW in …`, `declare -n r=PW`,
         // `getopts a PW`, `command read -r PW<<<…`, `declare PW\=…`): a setter the check
         // does not read. (Not a key, `PW:`.)
@@ -14884,6 +14890,24 @@ const fn fetched_from(b: &[u8], v: usize, limit: usize, depth: u8) -> bool {
     // Named nowhere before but where it is expanded: from the environment or a file the
     // script sources, fetched at boot.
     true
+}
+
+/// Whether the word at `k` is the value of an `--output` flag (`--output json`,
+/// `--output=json`), as the AWS CLI and other programs take one: a program's option, which
+/// no builtin that sets a variable (`read`, `mapfile`, `printf -v`, `getopts`, `declare`,
+/// `wait -p`) takes.
+const fn output_flag_value(b: &[u8], k: usize) -> bool {
+    if k >= 9 && b[k - 1] == b'=' {
+        return at_exactly(b, k - 9, b"--output=");
+    }
+    let mut p = k;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+        p -= 1;
+    }
+    p < k
+        && p >= 8
+        && at_exactly(b, p - 8, b"--output")
+        && (p == 8 || matches!(b[p - 9], b' ' | b'\t'))
 }
 
 /// Whether a variable that a password reader at `i` is fed (a `$NAME` or `${NAME…}` in the

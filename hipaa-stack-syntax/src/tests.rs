@@ -8342,6 +8342,27 @@ mod user_data_hostile_review_31 {
         }
     }
 
+    /// A variable named like the AWS CLI's output format (`local json`, then `--output
+    /// json`) is not set by that flag (the twelfth probe's false refusal 13); a setter of the
+    /// name elsewhere still counts.
+    #[test]
+    fn a_variable_named_like_the_output_format_stays_fetched() {
+        for text in [
+            "#!/bin/bash\nget_secret() {\n  local json\n  json=\"$(aws secretsmanager get-secret-value --secret-id \"$1\" --output json)\"\n  jq -r '.SecretString | fromjson | .password' <<< \"$json\"\n}\nDB_PASSWORD=$(get_secret prod/db)\nmysql -h db.internal -u app -p\"$DB_PASSWORD\" -e 'select 1'\n",
+            "#!/bin/bash\njson=\"$(aws secretsmanager get-secret-value --secret-id db --output=json)\"\nPW=$(jq -r .SecretString <<< \"$json\")\nmysql -u app -p\"$PW\" -h db\n",
+            "#!/bin/bash\ntext=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nmysql -u app -p\"$text\" -h db\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+        }
+        for text in [
+            "#!/bin/bash\njson=\"$(aws secretsmanager get-secret-value --secret-id db --output json)\"\nfor json in '{\"SecretString\":\"hunter2\"}'; do :; done\nPW=$(jq -r .SecretString <<< \"$json\")\nmysql -u app -p\"$PW\" -h db\n",
+            "#!/bin/bash\njson=\"$(aws secretsmanager get-secret-value --secret-id db --output json)\"\nread -r json <<< '{\"SecretString\":\"hunter2\"}'\nPW=$(jq -r .SecretString <<< \"$json\")\nmysql -u app -p\"$PW\" -h db\n",
+            "#!/bin/bash\njson=\"$(aws secretsmanager get-secret-value --secret-id db --output json)\"\nmapfile -t json < <(echo '{\"SecretString\":\"hunter2\"}')\nPW=$(jq -r .SecretString <<< \"$json\")\nmysql -u app -p\"$PW\" -h db\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+        }
+    }
+
     /// The nearest ordinary scripts pass: a read alone, a secret a program creates from a
     /// value it generates and never reads back, the words in a comment, and other
     /// operations whose names start the same.
