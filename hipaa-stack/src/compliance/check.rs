@@ -82,10 +82,30 @@ struct Rules {
     gathered: Gathered,
     /// The pinned region of each stack of the app, by name ([`Rules::of`]).
     stack_regions: HashMap<String, Option<String>>,
+    /// The account of each stack of the app whose environment names one, by name
+    /// ([`Rules::of`]; rule `R1` reads them).
+    stack_accounts: HashMap<String, Option<String>>,
     /// The program's waivers: `(rule, stack, construct path)`, in the order written.
     waivers: Vec<(&'static str, String, String)>,
     /// Those of `waivers` that no resource of their construct takes, found at the start.
     on_nothing: Vec<(String, String, String)>,
+}
+
+/// The account of each stack of `app` whose environment declares one, by name.
+fn accounts_of(app: &App) -> HashMap<String, Option<String>> {
+    let arena = app.arena();
+    arena
+        .stacks
+        .iter()
+        .enumerate()
+        .map(|(at, s)| {
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            (
+                s.name.to_string(),
+                arena.account_of(at).map(ToString::to_string),
+            )
+        })
+        .collect()
 }
 
 /// The pinned region of each stack of `app`, by name.
@@ -172,6 +192,7 @@ impl Rules {
             lookup: Lookup::default(),
             gathered: Gathered::default(),
             stack_regions: HashMap::new(),
+            stack_accounts: HashMap::new(),
             waivers: Vec::new(),
             on_nothing: Vec::new(),
         }
@@ -183,6 +204,7 @@ impl Rules {
         Rules {
             waivers: waivers_of(app),
             stack_regions: regions_of(app),
+            stack_accounts: accounts_of(app),
             ..self
         }
     }
@@ -233,12 +255,16 @@ impl Check for Rules {
                 .into_iter()
                 .map(Option::unwrap_or_default)
                 .collect();
+            let accounts: Vec<Option<String>> = in_order
+                .iter()
+                .map(|(name, _)| self.stack_accounts.get(*name).cloned().flatten())
+                .collect();
             self.evaluator = Some(Evaluator::keeping(
                 in_order,
                 summaries,
                 self.today,
                 self.results,
-                &self.regions,
+                (&self.regions, &accounts),
             ));
         }
         if self.gather {

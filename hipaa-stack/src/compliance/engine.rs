@@ -431,22 +431,24 @@ impl Evaluator {
             .iter()
             .map(|(_, t)| StackSummary::of(t, &[]))
             .collect();
-        Self::keeping(stacks, summaries, today, Results::Every, &[])
+        Self::keeping(stacks, summaries, today, Results::Every, (&[], &[]))
     }
 
     /// An evaluation of `stacks` (every stack of the app), whose properties `summaries`
     /// read ([`StackSummary::of`], one per stack, in the same order), as if today were
     /// `today`, keeping what `results` says of the rules that hold (`synth` into a folder
     /// reads only the failures, `check` counts, the report and the deploy engine read every
-    /// result). `regions` are the stacks' pinned regions, by position (`None`, or no entry,
-    /// for the environment's region): rule `D2` reads them.
+    /// result). `placement` is the stacks' pinned regions, by position (`None`, or no entry,
+    /// for the environment's region), which rule `D2` reads, and their environments'
+    /// accounts (`None`, or no entry, for the deploy account), which rule `R1` reads.
     pub(crate) fn keeping(
         stacks: &[(&str, &Template)],
         summaries: Vec<StackSummary>,
         today: Date,
         results: Results,
-        regions: &[Option<String>],
+        placement: (&[Option<String>], &[Option<String>]),
     ) -> Self {
+        let (regions, accounts) = placement;
         // One result per rule that reads a resource's type, at most: reserving them avoids
         // doubling the vector (and holding both copies) while a large app is checked. Only
         // when every result is kept (counted at N=50,000, a reading of every resource:
@@ -469,6 +471,7 @@ impl Evaluator {
         let mut index = Index::join(stacks, &parts);
         index.conditions = conditions.len();
         index.regions = regions.to_vec();
+        index.accounts = accounts.to_vec();
         // An app whose resources test conditions (`Fn::If`) is read once per combination of
         // them, every stack resolved alike, so that a branch of a resource that a rule reads
         // beside the one it checks is read too. An app that tests more than
@@ -500,6 +503,7 @@ impl Evaluator {
                 let mut index = Index::join(&view.stacks(stacks), &parts);
                 index.conditions = conditions.len();
                 index.regions = regions.to_vec();
+                index.accounts = accounts.to_vec();
                 index
             })
             .collect();

@@ -199,6 +199,9 @@ pub(crate) struct Index {
     /// The region of each stack of the app, by position: `None` (or no entry) for a stack
     /// in the environment's region (`App::stack`), the region of `App::stack_in`.
     pub(crate) regions: Vec<Option<String>>,
+    /// The account of each stack of the app, by position: `None` (or no entry) for a stack
+    /// of no environment that names one (the deploy account). Rule `R1` reads them.
+    pub(crate) accounts: Vec<Option<String>>,
     /// What the disaster-recovery table looks up across the app, gathered the first time
     /// rule `D2` asks for a store's copies ([`Cx::copies`]).
     recovery: std::sync::OnceLock<crate::compliance::recovery::Lookup>,
@@ -630,6 +633,7 @@ impl Index {
             bucket_arns,
             conditions: 0,
             regions: Vec::new(),
+            accounts: Vec::new(),
             recovery: std::sync::OnceLock::new(),
         }
     }

@@ -1898,6 +1898,16 @@ fn stack_region<'a>(cx: &Cx<'a>, stack: Option<&str>) -> Option<Option<&'a str>>
     Some(cx.index.regions.get(at).and_then(Option::as_deref))
 }
 
+/// The account of the stack named `stack` (`None`: the stack being checked), when its
+/// environment names one; `None` for the deploy account.
+fn stack_account<'a>(cx: &Cx<'a>, stack: Option<&str>) -> Option<&'a str> {
+    let at = match stack {
+        Some(name) => *cx.index.stack_at.get(name)?,
+        None => cx.at,
+    };
+    cx.index.accounts.get(at).and_then(Option::as_deref)
+}
+
 /// Whether the copy source at `pointer` is a database of the app, whose own encryption R1
 /// reads: RDS copies it with its encryption ("You can't create an encrypted read replica
 /// from an unencrypted DB instance"; a read replica in another region "must specify a KMS
@@ -1914,11 +1924,14 @@ fn stack_region<'a>(cx: &Cx<'a>, stack: Option<&str>) -> Option<Option<&'a str>>
 ///   own account and region: one of a stack of the app in the copy's region;
 /// - by its ARN written as text, `arn:PARTITION:rds:REGION:ACCOUNT:db:IDENTIFIER` (or
 ///   `…:cluster:…`), as a replica in another region must name it: its account
-///   `${AWS::AccountId}` or written as a number (RDS makes read replicas within one account;
-///   the app's own account is not known before deploy, so a number is read as it, as the
-///   disaster-recovery table reads it), and its region `${AWS::Region}` (the copy's own) or
-///   the region of the stack of the app that holds the database (a stack in the
-///   environment's region, whose region is not written, is taken at its word).
+///   `${AWS::AccountId}`, the copy's own (a number may be any account's: an Aurora clone
+///   copies a cluster another account shares by AWS RAM; the sixteenth probe), and its
+///   region `${AWS::Region}` (the copy's own) or the region of the stack of the app that
+///   holds the database (a stack in the environment's region, whose region is not written,
+///   is taken at its word).
+///
+/// Named as text, the database is one of a stack of the copy's own account (the account
+/// its environment names, or the deploy account for both).
 ///
 /// A snapshot or an automated backup is no database whose encryption a rule reads.
 fn source_of_the_app(cx: &Cx<'_>, pointer: &str, value: &Value) -> bool {
@@ -1975,9 +1988,11 @@ fn source_of_the_app(cx: &Cx<'_>, pointer: &str, value: &Value) -> bool {
             let [_, "rds", region, account, kind, name] = fields.as_slice() else {
                 return false;
             };
-            let account_ok = *account == "${aws-accountid}"
-                || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
-            if !account_ok {
+            // The copy's own account only: a number may be any account's, and a copy
+            // inherits the encryption of whatever it names (the sixteenth probe: an Aurora
+            // clone of another account's cluster, shared by AWS RAM, under the identifier
+            // of a cluster of the app).
+            if *account != "${aws-accountid}" {
                 return false;
             }
             (Some(*kind), *name, Some(*region))
@@ -2003,7 +2018,10 @@ fn source_of_the_app(cx: &Cx<'_>, pointer: &str, value: &Value) -> bool {
                     // The copy's own region: a stack pinned to the same region.
                     _ => there.is_some() && there == own_region,
                 };
-                (stack.is_some() || db.logical_id() != cx.id()) && own && fits
+                (stack.is_some() || db.logical_id() != cx.id())
+                    && own
+                    && fits
+                    && stack_account(cx, stack) == stack_account(cx, None)
             })
     })
 }
@@ -6139,7 +6157,9 @@ mod tests {
             ),
             (
                 "NoKey",
-                arn("arn:aws:rds:us-east-1:111122223333:db:ehr-main"),
+                RawValue::from(
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:rds:us-east-1:${AWS::AccountId}:db:ehr-main" }),
+                ),
                 None,
             ),
             (
@@ -6175,7 +6195,7 @@ mod tests {
         }
         let assembly = app.check().unwrap();
         let status = |id: &str| crate::testing::status_of(&assembly, "R1", id);
-        for id in ["ByName", "ByRef", "Literal", "Sub"] {
+        for id in ["ByName", "ByRef", "Sub"] {
             assert!(
                 matches!(status(id), Some(Status::Enforced { .. })),
                 "{id}: {:?}",
@@ -6183,6 +6203,7 @@ mod tests {
             );
         }
         for id in [
+            "Literal",
             "OtherName",
             "Snapshot",
             "WrongRegion",
@@ -6207,12 +6228,76 @@ mod tests {
         // does not apply to the replica; a replica of a database of no stack of the app
         // keeps a password no rule reads.
         let r13 = |id: &str| crate::testing::status_of(&assembly, "R13", id);
-        for id in ["ByName", "ByRef", "Literal", "Sub"] {
+        for id in ["ByName", "ByRef", "Sub"] {
             assert_eq!(r13(id), None, "{id}");
         }
         for id in ["OtherName", "Foreign", "BareName"] {
             assert!(r13(id).is_some(), "{id}");
         }
+    }
+
+    /// The sixteenth probe: a copy names, by text, a database of a stack of its own account
+    /// only. A clone in one environment's account of a cluster named like one of another
+    /// environment's account copies whatever that account's cluster of the name is.
+    #[test]
+    fn a_copy_names_by_text_a_database_of_its_own_account_only() {
+        use crate::compliance::Status;
+        use crate::constructs::RawResource;
+        use crate::prelude::*;
+        let app = App::new("ehr");
+        let production = app
+            .environment("production", account!("222222222222"), region!("us-east-1"))
+            .unwrap();
+        let analytics = app
+            .environment("analytics", account!("333333333333"), region!("us-east-1"))
+            .unwrap();
+        let data = production.stack("data").unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        data.add(
+            RawResource::new("Ehr", "AWS::RDS::DBCluster")
+                .property("DBClusterIdentifier", "ehr")
+                .property("Engine", "aurora-postgresql")
+                .property("StorageEncrypted", true)
+                .property("KmsKeyId", key.arn()),
+        )
+        .unwrap();
+        let clone = |stack: &Stack<'_>, key: &Handle<KmsKey>| {
+            stack
+                .add(
+                    RawResource::new("Clone", "AWS::RDS::DBCluster")
+                        .property("SourceDBClusterIdentifier", json!({ "Fn::Sub": "arn:${AWS::Partition}:rds:us-east-1:${AWS::AccountId}:cluster:ehr" }))
+                        .property("RestoreType", "copy-on-write")
+                        .property("Engine", "aurora-postgresql")
+                        .property("StorageEncrypted", true)
+                        .property("KmsKeyId", key.arn()),
+                )
+                .unwrap()
+        };
+        let same = production.stack("reports").unwrap();
+        let same_key = same.add(KmsKey::new("ReportsKey")).unwrap();
+        clone(&same, &same_key);
+        let other = analytics.stack("reports").unwrap();
+        let other_key = other.add(KmsKey::new("ReportsKey")).unwrap();
+        clone(&other, &other_key);
+        let assembly = app.check().unwrap();
+        let statuses: Vec<(String, Status)> = assembly
+            .evaluation()
+            .results
+            .iter()
+            .filter(|c| c.rule == "R1" && &*c.logical_id == "Clone")
+            .map(|c| (c.stack.to_string(), c.status.clone()))
+            .collect();
+        assert!(
+            statuses
+                .iter()
+                .any(|(stack, s)| stack.starts_with("production")
+                    && matches!(s, Status::Enforced { .. })),
+            "{statuses:?}"
+        );
+        assert!(
+            statuses.iter().any(|(stack, s)| stack.starts_with("analytics") && matches!(s, Status::Failed { finding } if finding.contains("makes the database a copy of"))),
+            "{statuses:?}"
+        );
     }
 
     use super::has_import;
