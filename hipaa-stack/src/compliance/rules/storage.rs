@@ -36,9 +36,16 @@ const LOGGING_INTO_OWN_GROUPS: &[&str] = &[
     LAMBDA_FUNCTION,
     REST_STAGE,
     GRAPHQL_API,
+    EVENT_API,
+    V2_STAGE,
 ];
 /// An AppSync GraphQL API (rule `L4`: the log group AppSync writes its logs to).
 const GRAPHQL_API: &str = "AWS::AppSync::GraphQLApi";
+/// An AppSync Event API (rule `L4`: its logs go to a group AppSync names itself).
+const EVENT_API: &str = "AWS::AppSync::Api";
+/// An HTTP or WebSocket API stage (rule `L4`: a WebSocket stage's execution logs go to a
+/// group API Gateway names itself).
+const V2_STAGE: &str = "AWS::ApiGatewayV2::Stage";
 /// A Lambda function (rule `L4`: its default log group).
 const LAMBDA_FUNCTION: &str = "AWS::Lambda::Function";
 /// A REST API stage (rule `L4`: its execution-log group).
@@ -554,7 +561,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the logs a database exports, a function prints and a REST API stage or an AppSync GraphQL API writes go to log groups of the app, which L1 and L2 read",
         types: LOGGING_INTO_OWN_GROUPS,
         controls: &["164.312(a)(2)(iv)"],
-        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster, `/aws/redshift/cluster/<ClusterIdentifier>/<log>` for each log of a Redshift cluster's `LoggingProperties.LogExports` sent to cloudwatch, `/aws/redshift/<NamespaceName>/<log>` for each log of a Redshift Serverless namespace's `LogExports`) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy. A Lambda function writes to `/aws/lambda/<FunctionName>` unless `LoggingConfig.LogGroup` names a group: set `LoggingConfig.LogGroup` to a `LogGroup` of the app (the `Function` construct does), or name the function and declare that group in its stack. A REST API stage writes its execution logs to `API-Gateway-Execution-Logs_<api id>/<stage>`: declare that group in the stack of the stage, its name joined from the `Ref` of the `AWS::ApiGateway::RestApi` and the stage's `StageName` (`SecureApi` does). An AppSync GraphQL API with `LogConfig.CloudWatchLogsRoleArn` writes to `/aws/appsync/apis/<api id>`: declare that group in the stack of the API, its name an `Fn::Sub` or `Fn::Join` of `/aws/appsync/apis/` and the API's `Fn::GetAtt` `ApiId`",
+        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster, `/aws/redshift/cluster/<ClusterIdentifier>/<log>` for each log of a Redshift cluster's `LoggingProperties.LogExports` sent to cloudwatch, `/aws/redshift/<NamespaceName>/<log>` for each log of a Redshift Serverless namespace's `LogExports`) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy. A Lambda function writes to `/aws/lambda/<FunctionName>` unless `LoggingConfig.LogGroup` names a group: set `LoggingConfig.LogGroup` to a `LogGroup` of the app (the `Function` construct does), or name the function and declare that group in its stack. A REST API stage writes its execution logs to `API-Gateway-Execution-Logs_<api id>/<stage>`: declare that group in the stack of the stage, its name joined from the `Ref` of the `AWS::ApiGateway::RestApi` and the stage's `StageName` (`SecureApi` does). An AppSync GraphQL API with `LogConfig.CloudWatchLogsRoleArn` writes to `/aws/appsync/apis/<api id>`: declare that group in the stack of the API, its name an `Fn::Sub` or `Fn::Join` of `/aws/appsync/apis/` and the API's `Fn::GetAtt` `ApiId`. A WebSocket stage's execution logs and an AppSync Event API's logs go to groups their services name themselves, a gap: after deploy, give each a customer key and a retention",
         packs: packs(None, None, None),
         check: l4,
     },
@@ -5086,6 +5093,7 @@ fn l4(cx: &Cx<'_>) -> Outcome {
         LAMBDA_FUNCTION => return l4_function(cx),
         REST_STAGE => return l4_rest_stage(cx),
         GRAPHQL_API => return l4_graphql_api(cx),
+        EVENT_API | V2_STAGE => return l4_named_by_the_service(cx),
         "AWS::RDS::DBCluster" => ("RDS", "rds/cluster", "/DBClusterIdentifier"),
         "AWS::DocDB::DBCluster" => ("DocumentDB", "docdb", "/DBClusterIdentifier"),
         "AWS::Neptune::DBCluster" => ("Neptune", "neptune", "/DBClusterIdentifier"),
@@ -5364,10 +5372,8 @@ fn may_log(level: &Value) -> bool {
 /// joining the `Ref` of its `AWS::ApiGateway::RestApi` and the stage's name
 /// (`API-Gateway-Execution-Logs_${Api}/prod`), as `SecureApi` does (`<id>ExecutionLogs`).
 ///
-/// Not read here yet (open since hostile review 11), a group its service names and creates
-/// the same way: a WebSocket API stage's (`AWS::ApiGatewayV2::Stage`, whose execution logs
-/// `A4` asks for; HTTP APIs write none), whose name API Gateway's reference does not give.
-/// An AppSync GraphQL API's is read by [`l4_graphql_api`].
+/// A WebSocket API stage's group is read by [`l4_named_by_the_service`], an AppSync
+/// GraphQL API's by [`l4_graphql_api`].
 fn l4_rest_stage(cx: &Cx<'_>) -> Outcome {
     let logs = cx
         .prop("/MethodSettings")
@@ -5464,6 +5470,64 @@ fn l4_graphql_api(cx: &Cx<'_>) -> Outcome {
             cx.id()
         )),
     }
+}
+
+/// L4 of what writes logs to a group its service creates and names itself, by a name AWS's
+/// references do not give, so that no template can declare the group first: a WebSocket API
+/// stage that writes execution logs (`DefaultRouteSettings` or a `RouteSettings` entry at
+/// INFO or ERROR, which rule `A4` asks for; API Gateway's "Configure logging for WebSocket
+/// APIs" says only that "API Gateway manages the CloudWatch Logs … creating log groups and
+/// log streams"; an HTTP API writes none), and an AppSync Event API with a logging role
+/// (`EventConfig.EventLogConfig`, which rule `AS2` asks for; the AppSync Events guide,
+/// "Using CloudWatch to monitor and log Event API data", names no group). Such a group holds
+/// what the requests carry, under CloudWatch Logs' own key and kept forever, where L1 and
+/// L2 never read it: a gap (the sixteenth probe; open since hostile review 11), which a
+/// person closes after deploy by giving the group a customer key and a retention, found by
+/// the API's id in the console or with `aws logs describe-log-groups`.
+fn l4_named_by_the_service(cx: &Cx<'_>) -> Outcome {
+    let (logs, what) = if cx.resource.type_name() == EVENT_API {
+        let logs = match cx.prop("/EventConfig/EventLogConfig") {
+            None => false,
+            Some(config) if super::meaning::no_value(config) || config.is_null() => false,
+            Some(config) if super::identity::intrinsic(config) => true,
+            Some(_) => {
+                cx.prop("/EventConfig/EventLogConfig/CloudWatchLogsRoleArn")
+                    .is_some_and(|role| !role.is_null() && !super::meaning::no_value(role))
+                    && !cx
+                        .prop("/EventConfig/EventLogConfig/LogLevel")
+                        .and_then(text)
+                        .is_some_and(|level| level.trim().eq_ignore_ascii_case("NONE"))
+            }
+        };
+        (logs, "AppSync writes the Event API's logs")
+    } else {
+        let websocket = cx
+            .others("AWS::ApiGatewayV2::Api")
+            .filter(|a| {
+                super::compute::mentions(&cx.resource.properties()["ApiId"], a.logical_id())
+            })
+            .any(|a| {
+                text(&a.properties()["ProtocolType"])
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("WEBSOCKET"))
+            });
+        let routes = cx
+            .prop("/RouteSettings")
+            .and_then(Value::as_object)
+            .is_some_and(|routes| routes.values().any(|r| may_log(&r["LoggingLevel"])));
+        let default = cx
+            .prop("/DefaultRouteSettings/LoggingLevel")
+            .is_some_and(may_log);
+        (
+            websocket && (default || routes),
+            "API Gateway writes the WebSocket stage's execution logs",
+        )
+    };
+    if !logs {
+        return Outcome::NotApplicable;
+    }
+    Outcome::Gap(format!(
+        "{what} to a log group it creates and names itself, under CloudWatch Logs' own key and kept forever; AWS's references do not give its name, so no template can declare it: after deploy, find the group by the API's id (`aws logs describe-log-groups`), associate a customer key with it (`aws logs associate-kms-key`) and set its retention"
+    ))
 }
 
 fn l1(cx: &Cx<'_>) -> Outcome {
@@ -7753,6 +7817,80 @@ mod hostile_review_11 {
                 "{found:?}"
             );
         }
+    }
+
+    /// A WebSocket stage that writes execution logs and an AppSync Event API with a logging
+    /// role write into groups their services name themselves: a gap for L4 (the sixteenth
+    /// probe's `p16_l4_appsync`); an HTTP API's stage and an Event API that logs nothing are
+    /// not read.
+    #[test]
+    fn groups_the_service_names_itself_are_gaps() {
+        use crate::testing::Status;
+        let api = |protocol: &str| {
+            (
+                "Api",
+                "AWS::ApiGatewayV2::Api",
+                json!({"Name": "chat", "ProtocolType": protocol}),
+            )
+        };
+        let stage = |settings: serde_json::Value| {
+            (
+                "Prod",
+                "AWS::ApiGatewayV2::Stage",
+                json!({"ApiId": {"Ref": "Api"}, "StageName": "prod", "DefaultRouteSettings": settings}),
+            )
+        };
+        let gap = |found: &[Status]| matches!(found, [Status::Gap { reason }] if reason.contains("names itself"));
+        let found = raw_statuses(
+            &[api("WEBSOCKET"), stage(json!({"LoggingLevel": "INFO"}))],
+            "L4",
+            "Prod",
+        );
+        assert!(gap(&found), "{found:?}");
+        let found = raw_statuses(
+            &[
+                api("WEBSOCKET"),
+                (
+                    "Prod",
+                    "AWS::ApiGatewayV2::Stage",
+                    json!({"ApiId": {"Ref": "Api"}, "StageName": "prod",
+                        "RouteSettings": {"$connect": {"LoggingLevel": "ERROR"}}}),
+                ),
+            ],
+            "L4",
+            "Prod",
+        );
+        assert!(gap(&found), "{found:?}");
+        for (protocol, settings) in [
+            ("WEBSOCKET", json!({"LoggingLevel": "OFF"})),
+            ("HTTP", json!({"LoggingLevel": "INFO"})),
+        ] {
+            let found = raw_statuses(&[api(protocol), stage(settings)], "L4", "Prod");
+            assert!(found.is_empty(), "{protocol}: {found:?}");
+        }
+        let events = |config: serde_json::Value| {
+            (
+                "Events",
+                "AWS::AppSync::Api",
+                json!({"Name": "events", "EventConfig": {"EventLogConfig": config}}),
+            )
+        };
+        let role = "arn:aws:iam::111122223333:role/appsync-logs";
+        for config in [
+            json!({"CloudWatchLogsRoleArn": role, "LogLevel": "INFO"}),
+            json!({"Fn::If": ["Logs", {"CloudWatchLogsRoleArn": role, "LogLevel": "ERROR"}, {"Ref": "AWS::NoValue"}]}),
+        ] {
+            let found = raw_statuses(&[events(config)], "L4", "Events");
+            assert!(gap(&found), "{found:?}");
+        }
+        let found = raw_statuses(
+            &[events(
+                json!({"CloudWatchLogsRoleArn": role, "LogLevel": "NONE"}),
+            )],
+            "L4",
+            "Events",
+        );
+        assert!(found.is_empty(), "{found:?}");
     }
 
     /// An AppSync GraphQL API with a logging role writes its logs to
