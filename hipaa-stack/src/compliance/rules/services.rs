@@ -2516,19 +2516,38 @@ fn pins_the_caller(condition: &Value) -> bool {
 /// it: a value that is empty, only wildcards, or (when `pattern`) a pattern that every value
 /// of the key matches (`o-*`, `vpce-*`, `arn:aws:*`) takes in every request, as the values of
 /// one key are alternatives.
+///
+/// A value that holds an IAM policy variable ([`policy_variable`]) singles out nothing,
+/// under any operator (probe 16 #2).
 fn requires_value(key: &str, pattern: bool, values: &Value) -> bool {
     let values = super::meaning::one_or_many(values);
     !values.is_empty()
         && values.iter().all(|v| {
-            super::meaning::text(v).is_none_or(|t| {
-                let t = t.trim();
-                let every = t.is_empty()
-                    || t.chars().all(|c| c == '*' || c == '?')
-                    || (pattern && matches_every(key, t))
-                    || (pattern && key == "aws:sourcearn" && any_account(t));
-                !every
-            })
+            !policy_variable(v)
+                && super::meaning::text(v).is_none_or(|t| {
+                    let t = t.trim();
+                    let every = t.is_empty()
+                        || t.chars().all(|c| c == '*' || c == '?')
+                        || (pattern && matches_every(key, t))
+                        || (pattern && key == "aws:sourcearn" && any_account(t));
+                    !every
+                })
         })
+}
+
+/// Whether a condition value holds an IAM policy variable (`${aws:PrincipalOrgID}`,
+/// `${aws:PrincipalAccount}`, `${aws:SourceVpce}`, written `${!aws:…}` in an `Fn::Sub`):
+/// IAM replaces it, in the values of the string and ARN operators, with the value the key
+/// has in the request ("IAM policy elements: Variables and tags", IAM User Guide: "You can
+/// use policy variables in the `Resource` element and in string comparisons in the
+/// `Condition` element"), so `"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"` compares each
+/// caller's organization with itself and holds for every caller, and any value built with
+/// one holds what the caller brings. The placeholders [`super::meaning::text`] writes for
+/// CloudFormation's pseudo parameters (`${AWS::AccountId}`, from `{"Ref":
+/// "AWS::AccountId"}`) are filled at deploy and are none
+/// ([`super::identity::holds_policy_variable`]).
+pub(super) fn policy_variable(value: &Value) -> bool {
+    super::identity::holds_policy_variable(&super::meaning::skeleton(value))
 }
 
 /// Whether a condition operator requires its key to hold one of its values: `Some(true)`
@@ -9389,5 +9408,84 @@ mod probe_14b {
             Some("Outputs.Arn")
         ));
         assert!(!restricting_reference("AWS::SSM::Parameter", None));
+    }
+
+    /// Probe 16 #2: a policy variable in a condition value is the caller's own value, which
+    /// matches every caller under any operator; a pseudo parameter is no policy variable.
+    #[test]
+    fn a_policy_variable_in_a_condition_restricts_nothing() {
+        let fail = |c: Value| {
+            let outcome = p2_queue(c.clone());
+            assert!(matches!(outcome, Outcome::Fail(_)), "{c}: {outcome:?}");
+        };
+        let pass = |c: Value| {
+            let outcome = p2_queue(c.clone());
+            assert!(matches!(outcome, Outcome::Pass(_)), "{c}: {outcome:?}");
+        };
+        for operator in [
+            "StringEquals",
+            "StringEqualsIgnoreCase",
+            "ForAnyValue:StringEquals",
+            "StringLike",
+            "ArnEquals",
+            "ArnLike",
+        ] {
+            for (key, value) in [
+                ("aws:PrincipalOrgID", json!("${aws:PrincipalOrgID}")),
+                (
+                    "aws:PrincipalOrgID",
+                    json!({"Fn::Sub": "${!aws:PrincipalOrgID}"}),
+                ),
+                (
+                    "aws:PrincipalOrgID",
+                    json!(["o-a1b2c3d4e5", "${aws:PrincipalOrgID}"]),
+                ),
+                ("aws:PrincipalAccount", json!("${aws:PrincipalAccount}")),
+                ("aws:SourceAccount", json!("${aws:SourceAccount}")),
+                ("aws:SourceVpce", json!("${aws:SourceVpce}")),
+                (
+                    "aws:SourceVpce",
+                    json!({"Fn::Join": ["", ["${aws:SourceVpce}"]]}),
+                ),
+                ("aws:SourceArn", json!("${aws:SourceArn}")),
+                (
+                    "aws:SourceArn",
+                    json!({"Fn::Sub":
+                    "arn:aws:sns:${AWS::Region}:${!aws:PrincipalAccount}:${Topic.TopicName}"}),
+                ),
+                (
+                    "aws:PrincipalOrgID",
+                    json!("${aws:PrincipalTag/org, 'o-a1b2c3d4e5'}"),
+                ),
+            ] {
+                fail(json!({operator: {key: value}}));
+            }
+        }
+        // A Deny that spares a policy variable spares every caller, so it confines nothing.
+        let document = json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                "Resource": {"Fn::GetAtt": ["Q", "Arn"]}},
+            {"Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage",
+                "Resource": {"Fn::GetAtt": ["Q", "Arn"]},
+                "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"}}}]});
+        let statement = &document["Statement"][0];
+        assert!(!denied_outside(&document, statement));
+        // The pseudo parameters stay the stack's own account and restrict.
+        for value in [
+            json!({"Ref": "AWS::AccountId"}),
+            json!({"Fn::Sub": "${AWS::AccountId}"}),
+            json!({"Fn::Join": ["", [{"Ref": "AWS::AccountId"}]]}),
+        ] {
+            pass(json!({"StringEquals": {"aws:SourceAccount": value.clone()}}));
+            pass(json!({"StringEquals": {"aws:PrincipalAccount": value}}));
+        }
+        pass(json!({"ArnLike": {"aws:SourceArn": {"Fn::Sub":
+            "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Topic.TopicName}"}}}));
+        pass(json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}));
+        // `${*}` and `${?}` stand for a character, not for the caller's value.
+        pass(json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2${*}c3d4"}}));
+        assert!(policy_variable(&json!("${aws:PrincipalOrgID}")));
+        assert!(!policy_variable(&json!({"Ref": "AWS::AccountId"})));
+        assert!(!policy_variable(&json!({"Ref": "Topic"})));
     }
 }
