@@ -3241,6 +3241,8 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
                     "aws:sourcearn" | "aws:sourceorgid" | "aws:sourceorgpaths" if source_here => {
                         None
                     }
+                    "aws:sourcevpce" | "aws:sourcevpc" if principal_here => None,
+                    _ if super::services::policy_variable(v) => Some(every_caller(v)),
                     "aws:principalorgid" | "aws:principalorgpaths" => Some(format!(
                         "every account of the organization {}",
                         text(v).unwrap_or_else(|| v.to_string())
@@ -3250,7 +3252,6 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
                         text(v).unwrap_or_else(|| v.to_string())
                     )),
                     "aws:sourcearn" => foreign_resource(v, cx),
-                    "aws:sourcevpce" | "aws:sourcevpc" if principal_here => None,
                     "aws:sourcevpce" => foreign_network(v, cx, ENDPOINT, "VPC endpoint"),
                     "aws:sourcevpc" => foreign_network(v, cx, "AWS::EC2::VPC", "VPC"),
                     _ => foreign(v, cx),
@@ -3259,6 +3260,16 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// Whom a condition value that holds an IAM policy variable admits
+/// ([`super::services::policy_variable`]): every caller, as IAM compares the key with the
+/// caller's own value; no organization, account or endpoint a waiver could name.
+fn every_caller(value: &Value) -> String {
+    format!(
+        "every caller of every account and organization: {} is an IAM policy variable, which IAM replaces with the caller's own value, so the condition compares each caller with itself",
+        super::meaning::sent_or_json(value)
+    )
 }
 
 /// Why an Allow to an AWS service (`"Principal": {"Service": …}`) lets the service act for
@@ -3459,6 +3470,7 @@ fn spared(document: &Value, statement: &Value, cx: &Cx<'_>) -> Vec<String> {
                 }
                 for v in super::meaning::one_or_many(values) {
                     let who = match k.as_str() {
+                        _ if super::services::policy_variable(v) => Some(every_caller(v)),
                         "aws:sourcevpce" => foreign_network(v, cx, ENDPOINT, "VPC endpoint"),
                         "aws:sourcevpc" => foreign_network(v, cx, "AWS::EC2::VPC", "VPC"),
                         "aws:principalaccount" => foreign(v, cx),
@@ -4847,6 +4859,61 @@ mod tests {
                 "{failing}"
             );
         }
+    }
+
+    /// Probe 16 #2: a condition value that is an IAM policy variable admits every caller, and
+    /// X2 says so rather than naming it as one organization, account or endpoint to waive.
+    #[test]
+    fn x2_reads_a_policy_variable_as_every_caller() {
+        use super::super::{Cx, Outcome};
+        let judge = |statements: serde_json::Value| {
+            Cx::check_first(
+                super::x2,
+                &[(
+                    "Api",
+                    "AWS::ApiGateway::RestApi",
+                    json!({ "Name": "a", "EndpointConfiguration": { "Types": ["PRIVATE"] }, "Policy": { "Version": "2012-10-17", "Statement": statements } }),
+                )],
+            )
+        };
+        let with = |condition: serde_json::Value| json!({ "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*", "Condition": condition });
+        let plain = json!({ "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*" });
+        let deny = |condition: serde_json::Value| json!({ "Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*", "Condition": condition });
+        for failing in [
+            json!([with(
+                json!({ "StringEquals": { "aws:PrincipalOrgID": "${aws:PrincipalOrgID}" } })
+            )]),
+            json!([with(
+                json!({ "StringLike": { "aws:PrincipalOrgID": { "Fn::Sub": "${!aws:PrincipalOrgID}" } } })
+            )]),
+            json!([with(
+                json!({ "StringEquals": { "aws:SourceVpce": "${aws:SourceVpce}" } })
+            )]),
+            json!([
+                plain.clone(),
+                deny(
+                    json!({ "StringNotEquals": { "aws:PrincipalOrgID": "${aws:PrincipalOrgID}" } })
+                )
+            ]),
+        ] {
+            match judge(failing.clone()) {
+                Outcome::Fail(why) => assert!(
+                    why.contains("policy variable")
+                        && !why.contains("organization ${")
+                        && !why.contains("endpoint ${"),
+                    "{failing}: {why}"
+                ),
+                other => panic!("{failing}: {other:?}"),
+            }
+        }
+        // Pinned to this account beside it, the statement admits no other account.
+        let pinned = json!([with(
+            json!({ "StringEquals": { "aws:PrincipalOrgID": "${aws:PrincipalOrgID}", "aws:PrincipalAccount": { "Ref": "AWS::AccountId" } } })
+        )]);
+        assert!(
+            matches!(judge(pinned.clone()), Outcome::Pass(_)),
+            "{pinned}"
+        );
     }
 
     /// A principal imported from another stack of the app is this account's; a role of

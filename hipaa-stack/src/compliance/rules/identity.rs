@@ -515,7 +515,7 @@ const LITERAL_QUESTION: char = '\u{FF1F}';
 /// Whether text holds an IAM policy variable (see [`policy_variables_as_wildcards`]):
 /// `${…}` other than a pseudo parameter [`super::meaning::sent`] keeps and the three that
 /// stand for a character.
-fn holds_policy_variable(text: &str) -> bool {
+pub(super) fn holds_policy_variable(text: &str) -> bool {
     text.split("${").skip(1).any(|part| {
         part.find('}').is_some_and(|end| {
             let name = &part[..end];

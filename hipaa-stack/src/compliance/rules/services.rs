@@ -2223,20 +2223,23 @@ fn read_for_the_worst(cx: &Cx<'_>, pattern: bool, values: &Value) -> Value {
 }
 
 /// Whether every part of `value` reads before deploy or names a resource of the template
-/// that hands out no value someone else chose ([`super::flows::carries_values`]): text
-/// without a dynamic reference, a pseudo parameter, the `Ref` or an attribute of such a
-/// resource (whole, or `${…}` of an `Fn::Sub`), an import of one
-/// ([`super::flows::imports_a_resource`]), and `Fn::Join` and `Fn::Sub` of these, which
-/// [`super::meaning::skeleton`] reads around the references. Anything else (a template
-/// parameter, `Fn::FindInMap`, `Fn::Split`, an `Fn::If` or `Fn::Select`, whose branch or
-/// entry the skeleton does not show) is read as unknown.
+/// whose identifier holds no wildcard ([`restricting_reference`]): text without a dynamic
+/// reference, a pseudo parameter, such a `Ref` or attribute (whole, or `${…}` of an
+/// `Fn::Sub`), an import of a resource ([`super::flows::imports_a_resource`]), and
+/// `Fn::Join` and `Fn::Sub` of these, which [`super::meaning::skeleton`] reads around the
+/// references. Anything else (a template parameter, `Fn::FindInMap`, `Fn::Split`, an
+/// `Fn::If` or `Fn::Select`, whose branch or entry the skeleton does not show, the `Ref` of
+/// an alarm whose name is free text) is read as unknown.
 fn known_parts(cx: &Cx<'_>, value: &Value, depth: usize) -> bool {
     let resource = |name: &str| {
-        let id = name.split_once('.').map_or(name, |(id, _)| id);
+        let (id, attribute) = match name.split_once('.') {
+            Some((id, attribute)) => (id, Some(attribute)),
+            None => (name, None),
+        };
         cx.template
             .resources()
             .iter()
-            .any(|r| r.logical_id() == id && !super::flows::carries_values(r.type_name()))
+            .any(|r| r.logical_id() == id && restricting_reference(r.type_name(), attribute))
     };
     let named = |name: &str| {
         matches!(
@@ -2264,10 +2267,13 @@ fn known_parts(cx: &Cx<'_>, value: &Value, depth: usize) -> bool {
         Value::Object(map) if map.len() == 1 => {
             match map.iter().next().map(|(k, v)| (k.as_str(), v)) {
                 Some(("Ref", Value::String(name))) => named(name),
-                Some(("Fn::GetAtt", Value::Array(a))) => {
-                    a.first().and_then(Value::as_str).is_some_and(resource)
-                }
-                Some(("Fn::GetAtt", Value::String(s))) => resource(s),
+                Some(("Fn::GetAtt", Value::Array(a))) => match a.as_slice() {
+                    [Value::String(id), Value::String(attribute)] => {
+                        resource(&format!("{id}.{attribute}"))
+                    }
+                    _ => false,
+                },
+                Some(("Fn::GetAtt", Value::String(s))) => s.contains('.') && resource(s),
                 Some(("Fn::ImportValue", _)) => super::flows::imports_a_resource(cx, value),
                 Some(("Fn::Sub", Value::String(t))) => sub(t, None),
                 Some(("Fn::Sub", Value::Array(a))) => match a.as_slice() {
@@ -2286,6 +2292,68 @@ fn known_parts(cx: &Cx<'_>, value: &Value, depth: usize) -> bool {
         _ => false,
     }
 }
+
+/// Whether the `Ref` (`attribute` `None`) or the attribute `attribute` of a resource of type
+/// `t` holds no `*` or `?` that a pattern operator would read as a wildcard (probe 16 #1: the
+/// `Ref` of an `AWS::CloudWatch::Alarm` is its `AlarmName`, which may be `*`: "Minimum
+/// length of 1. Maximum length of 255", no pattern, CloudWatch API reference,
+/// `PutMetricAlarm`). Only what is known to hold none counts, on a type of AWS that hands
+/// out no value someone else chose ([`super::flows::carries_values`]):
+/// - an attribute that is an ARN (`Arn`, `TopicArn`, `…Arn`): an ARN holds the account of
+///   the resource, so it pins the account whatever its name is;
+/// - a topic's `TopicName` and a queue's `QueueName`: "Topic names must be made up of only
+///   uppercase and lowercase ASCII letters, numbers, underscores, and hyphens" (SNS API
+///   reference, `CreateTopic`), "alphanumeric characters, hyphens (-), and underscores (_)"
+///   (SQS API reference, `CreateQueue`, `QueueName`);
+/// - the `Ref` of the types in [`REF_WITHOUT_WILDCARDS`].
+///
+/// Anything else (a `Ref` that is a free-text name or description, a registry type's
+/// attribute, an attribute that is a name of no documented pattern) may be `*`.
+fn restricting_reference(t: &str, attribute: Option<&str>) -> bool {
+    if !t.starts_with("AWS::") || super::flows::carries_values(t) {
+        return false;
+    }
+    match attribute {
+        None => REF_WITHOUT_WILDCARDS.contains(&t),
+        Some(a) => {
+            a.ends_with("Arn")
+                || matches!(
+                    (t, a),
+                    ("AWS::SNS::Topic", "TopicName") | ("AWS::SQS::Queue", "QueueName")
+                )
+        }
+    }
+}
+
+/// The types whose `Ref` holds no `*` or `?` (CloudFormation Template Reference, each type's
+/// "Return values", `Ref`; the service's naming rules where it is a name):
+/// - an ARN: `AWS::SNS::Topic`, `AWS::SecretsManager::Secret`;
+/// - a URL AWS makes: `AWS::SQS::Queue` (the queue's URL, whose name is letters, digits,
+///   `-` and `_`);
+/// - an id AWS makes: `AWS::EC2::VPCEndpoint` (`vpce-…`), `AWS::EC2::VPC` (`vpc-…`),
+///   `AWS::KMS::Key` (the key id, a UUID), `AWS::ApiGateway::RestApi` (the API id);
+/// - a name of a documented pattern: `AWS::S3::Bucket` ("Bucket names can consist only of
+///   lowercase letters, numbers, periods (.), and hyphens (-)", S3 user guide, "General
+///   purpose bucket naming rules"), `AWS::Lambda::Function` (`[a-zA-Z0-9-_]+`, Lambda API
+///   reference, `CreateFunction`), `AWS::IAM::Role` (`[\w+=,.@-]+`, IAM API reference,
+///   `CreateRole`), `AWS::Logs::LogGroup` (`[\.\-_/#A-Za-z0-9]+`, CloudWatch Logs API
+///   reference, `CreateLogGroup`), `AWS::DynamoDB::Table` and `AWS::Kinesis::Stream`
+///   (`[a-zA-Z0-9_.-]+`, their API references, `CreateTable`, `CreateStream`).
+const REF_WITHOUT_WILDCARDS: &[&str] = &[
+    "AWS::SNS::Topic",
+    "AWS::SecretsManager::Secret",
+    "AWS::SQS::Queue",
+    "AWS::EC2::VPCEndpoint",
+    "AWS::EC2::VPC",
+    "AWS::KMS::Key",
+    "AWS::ApiGateway::RestApi",
+    "AWS::S3::Bucket",
+    "AWS::Lambda::Function",
+    "AWS::IAM::Role",
+    "AWS::Logs::LogGroup",
+    "AWS::DynamoDB::Table",
+    "AWS::Kinesis::Stream",
+];
 
 /// Whether a Deny of the same document confines the Allow `statement` to the callers of an
 /// account, an organization, a network or an endpoint: IAM User Guide, "Policy evaluation
@@ -2448,19 +2516,38 @@ fn pins_the_caller(condition: &Value) -> bool {
 /// it: a value that is empty, only wildcards, or (when `pattern`) a pattern that every value
 /// of the key matches (`o-*`, `vpce-*`, `arn:aws:*`) takes in every request, as the values of
 /// one key are alternatives.
+///
+/// A value that holds an IAM policy variable ([`policy_variable`]) singles out nothing,
+/// under any operator (probe 16 #2).
 fn requires_value(key: &str, pattern: bool, values: &Value) -> bool {
     let values = super::meaning::one_or_many(values);
     !values.is_empty()
         && values.iter().all(|v| {
-            super::meaning::text(v).is_none_or(|t| {
-                let t = t.trim();
-                let every = t.is_empty()
-                    || t.chars().all(|c| c == '*' || c == '?')
-                    || (pattern && matches_every(key, t))
-                    || (pattern && key == "aws:sourcearn" && any_account(t));
-                !every
-            })
+            !policy_variable(v)
+                && super::meaning::text(v).is_none_or(|t| {
+                    let t = t.trim();
+                    let every = t.is_empty()
+                        || t.chars().all(|c| c == '*' || c == '?')
+                        || (pattern && matches_every(key, t))
+                        || (pattern && key == "aws:sourcearn" && any_account(t));
+                    !every
+                })
         })
+}
+
+/// Whether a condition value holds an IAM policy variable (`${aws:PrincipalOrgID}`,
+/// `${aws:PrincipalAccount}`, `${aws:SourceVpce}`, written `${!aws:…}` in an `Fn::Sub`):
+/// IAM replaces it, in the values of the string and ARN operators, with the value the key
+/// has in the request ("IAM policy elements: Variables and tags", IAM User Guide: "You can
+/// use policy variables in the `Resource` element and in string comparisons in the
+/// `Condition` element"), so `"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"` compares each
+/// caller's organization with itself and holds for every caller, and any value built with
+/// one holds what the caller brings. The placeholders [`super::meaning::text`] writes for
+/// CloudFormation's pseudo parameters (`${AWS::AccountId}`, from `{"Ref":
+/// "AWS::AccountId"}`) are filled at deploy and are none
+/// ([`super::identity::holds_policy_variable`]).
+pub(super) fn policy_variable(value: &Value) -> bool {
+    super::identity::holds_policy_variable(&super::meaning::skeleton(value))
 }
 
 /// Whether a condition operator requires its key to hold one of its values: `Some(true)`
@@ -9039,6 +9126,17 @@ mod probe_14b {
                     "Custom::Org",
                     json!({"ServiceToken": "arn:aws:lambda:us-east-1:1:function:f"}),
                 ),
+                (
+                    "OrgAlarm",
+                    "AWS::CloudWatch::Alarm",
+                    json!({"AlarmName": "*", "Namespace": "AWS/SQS", "MetricName": "m",
+                        "Statistic": "Sum", "Period": 60, "EvaluationPeriods": 1,
+                        "Threshold": 1, "ComparisonOperator": "GreaterThanThreshold"}),
+                ),
+                ("Keys", "AWS::EC2::KeyPair", json!({"KeyName": "*"})),
+                ("Bucket", "AWS::S3::Bucket", json!({})),
+                ("Vpc", "AWS::EC2::VPC", json!({"CidrBlock": "10.0.0.0/16"})),
+                ("Secret", "AWS::SecretsManager::Secret", json!({})),
             ],
         )
     }
@@ -9222,5 +9320,172 @@ mod probe_14b {
         );
         fail(json!({"ArnLike": {"aws:SourceArn": {"Fn::Join": [":",
             ["arn:aws:sns:us-east-1", "*", {"Fn::GetAtt": ["Topic", "TopicName"]}]]}}}));
+    }
+
+    /// Probe 16 #1: under a pattern operator, only a reference whose value holds no `*` or
+    /// `?` restricts: an ARN attribute, or the `Ref` of a type whose `Ref` is an ARN, a URL,
+    /// an id AWS makes or a name of a documented pattern. An alarm's `Ref` is its free-text
+    /// name, which may be `*`.
+    #[test]
+    fn a_reference_to_a_free_text_name_restricts_nothing_under_a_pattern() {
+        let fail = |c: Value| {
+            let outcome = p2_queue(c.clone());
+            assert!(matches!(outcome, Outcome::Fail(_)), "{c}: {outcome:?}");
+        };
+        let pass = |c: Value| {
+            let outcome = p2_queue(c.clone());
+            assert!(matches!(outcome, Outcome::Pass(_)), "{c}: {outcome:?}");
+        };
+        for (operator, key) in [
+            ("StringLike", "aws:PrincipalOrgID"),
+            ("ForAnyValue:StringLike", "aws:PrincipalOrgID"),
+            ("StringLike", "aws:SourceVpce"),
+            ("ArnLike", "aws:SourceArn"),
+            ("ArnEquals", "aws:SourceArn"),
+        ] {
+            for value in [
+                json!({"Ref": "OrgAlarm"}),
+                json!({"Fn::Join": ["", ["o-", {"Ref": "OrgAlarm"}]]}),
+                json!({"Fn::Sub": "${OrgAlarm}"}),
+                json!({"Fn::Sub": ["o-${A}", {"A": {"Ref": "OrgAlarm"}}]}),
+                json!({"Ref": "Keys"}),
+                json!({"Fn::GetAtt": ["Keys", "KeyName"]}),
+                json!({"Fn::GetAtt": ["OrgAlarm", "AlarmName"]}),
+                json!({"Fn::GetAtt": "OrgAlarm"}),
+                json!(["o-a1b2c3d4e5", {"Ref": "OrgAlarm"}]),
+            ] {
+                fail(json!({operator: {key: value}}));
+            }
+        }
+        // Compared as written, the alarm's name admits that one value, whatever it is.
+        pass(json!({"StringEquals": {"aws:PrincipalOrgID": {"Ref": "OrgAlarm"}}}));
+        // ARNs, ids, URLs and names of a pattern without wildcards still restrict.
+        for (key, value) in [
+            ("aws:SourceArn", json!({"Ref": "Topic"})),
+            ("aws:SourceArn", json!({"Ref": "Secret"})),
+            ("aws:SourceArn", json!({"Fn::GetAtt": ["OrgAlarm", "Arn"]})),
+            ("aws:SourceArn", json!({"Fn::GetAtt": "Topic.TopicArn"})),
+            ("aws:SourceArn", json!({"Fn::Sub": "${OrgAlarm.Arn}"})),
+            (
+                "aws:SourceArn",
+                json!({"Fn::Sub":
+                "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Topic.TopicName}"}),
+            ),
+            (
+                "aws:SourceArn",
+                json!({"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"},
+                "sqs", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"},
+                {"Fn::GetAtt": ["Q", "QueueName"]}]]}),
+            ),
+            ("aws:SourceVpce", json!({"Ref": "Endpoint"})),
+            ("aws:SourceVpc", json!({"Ref": "Vpc"})),
+        ] {
+            pass(json!({"ArnLike": {key: value.clone()}}));
+            pass(json!({"StringLike": {key: value}}));
+        }
+        // A bucket's name holds no wildcard, but names no account: `aws:SourceAccount` must
+        // go with it (as before).
+        fail(json!({"ArnLike": {"aws:SourceArn": {"Fn::GetAtt": ["Bucket", "Arn"]}}}));
+        pass(
+            json!({"ArnLike": {"aws:SourceArn": {"Fn::GetAtt": ["Bucket", "Arn"]}},
+            "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}),
+        );
+    }
+
+    #[test]
+    fn only_the_listed_types_refs_restrict() {
+        assert!(restricting_reference("AWS::SNS::Topic", None));
+        assert!(restricting_reference("AWS::SQS::Queue", None));
+        assert!(restricting_reference("AWS::CloudWatch::Alarm", Some("Arn")));
+        assert!(restricting_reference("AWS::Lambda::Function", Some("Arn")));
+        assert!(!restricting_reference("AWS::CloudWatch::Alarm", None));
+        assert!(!restricting_reference("AWS::Cognito::UserPoolGroup", None));
+        assert!(!restricting_reference("AWS::EC2::KeyPair", Some("KeyName")));
+        assert!(!restricting_reference("Acme::Org::Id", Some("Arn")));
+        assert!(!restricting_reference("Custom::Org", Some("Arn")));
+        assert!(!restricting_reference(
+            "AWS::CloudFormation::Stack",
+            Some("Outputs.Arn")
+        ));
+        assert!(!restricting_reference("AWS::SSM::Parameter", None));
+    }
+
+    /// Probe 16 #2: a policy variable in a condition value is the caller's own value, which
+    /// matches every caller under any operator; a pseudo parameter is no policy variable.
+    #[test]
+    fn a_policy_variable_in_a_condition_restricts_nothing() {
+        let fail = |c: Value| {
+            let outcome = p2_queue(c.clone());
+            assert!(matches!(outcome, Outcome::Fail(_)), "{c}: {outcome:?}");
+        };
+        let pass = |c: Value| {
+            let outcome = p2_queue(c.clone());
+            assert!(matches!(outcome, Outcome::Pass(_)), "{c}: {outcome:?}");
+        };
+        for operator in [
+            "StringEquals",
+            "StringEqualsIgnoreCase",
+            "ForAnyValue:StringEquals",
+            "StringLike",
+            "ArnEquals",
+            "ArnLike",
+        ] {
+            for (key, value) in [
+                ("aws:PrincipalOrgID", json!("${aws:PrincipalOrgID}")),
+                (
+                    "aws:PrincipalOrgID",
+                    json!({"Fn::Sub": "${!aws:PrincipalOrgID}"}),
+                ),
+                (
+                    "aws:PrincipalOrgID",
+                    json!(["o-a1b2c3d4e5", "${aws:PrincipalOrgID}"]),
+                ),
+                ("aws:PrincipalAccount", json!("${aws:PrincipalAccount}")),
+                ("aws:SourceAccount", json!("${aws:SourceAccount}")),
+                ("aws:SourceVpce", json!("${aws:SourceVpce}")),
+                (
+                    "aws:SourceVpce",
+                    json!({"Fn::Join": ["", ["${aws:SourceVpce}"]]}),
+                ),
+                ("aws:SourceArn", json!("${aws:SourceArn}")),
+                (
+                    "aws:SourceArn",
+                    json!({"Fn::Sub":
+                    "arn:aws:sns:${AWS::Region}:${!aws:PrincipalAccount}:${Topic.TopicName}"}),
+                ),
+                (
+                    "aws:PrincipalOrgID",
+                    json!("${aws:PrincipalTag/org, 'o-a1b2c3d4e5'}"),
+                ),
+            ] {
+                fail(json!({operator: {key: value}}));
+            }
+        }
+        // A Deny that spares a policy variable spares every caller, so it confines nothing.
+        let document = json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                "Resource": {"Fn::GetAtt": ["Q", "Arn"]}},
+            {"Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage",
+                "Resource": {"Fn::GetAtt": ["Q", "Arn"]},
+                "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"}}}]});
+        let statement = &document["Statement"][0];
+        assert!(!denied_outside(&document, statement));
+        // The pseudo parameters stay the stack's own account and restrict.
+        for value in [
+            json!({"Ref": "AWS::AccountId"}),
+            json!({"Fn::Sub": "${AWS::AccountId}"}),
+            json!({"Fn::Join": ["", [{"Ref": "AWS::AccountId"}]]}),
+        ] {
+            pass(json!({"StringEquals": {"aws:SourceAccount": value.clone()}}));
+            pass(json!({"StringEquals": {"aws:PrincipalAccount": value}}));
+        }
+        pass(json!({"ArnLike": {"aws:SourceArn": {"Fn::Sub":
+            "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Topic.TopicName}"}}}));
+        pass(json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}));
+        // `${*}` and `${?}` stand for a character, not for the caller's value.
+        pass(json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2${*}c3d4"}}));
+        assert!(policy_variable(&json!("${aws:PrincipalOrgID}")));
+        assert!(!policy_variable(&json!({"Ref": "AWS::AccountId"})));
+        assert!(!policy_variable(&json!({"Ref": "Topic"})));
     }
 }
