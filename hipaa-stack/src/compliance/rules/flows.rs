@@ -535,11 +535,10 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
     // graph data before bulk-loading it ("The name of the Amazon S3 bucket where AWS DMS can
     // temporarily store migrated graph data in .csv files", DMS API, `NeptuneSettings`), the
     // bucket where a Redshift target stages its files (`RedshiftSettings.BucketName`), a
-    // Redis target's server (`RedisSettings.ServerName`, "Fully qualified domain name of the
-    // endpoint"), and a database's server (`ServerName`; `MongoDbSettings.ServerName`,
-    // `GcpMySQLSettings.ServerName`). A source endpoint is where the data comes from, read
-    // by [`x1`] as no destination; the rest of a target (a server held in a secret, a
-    // DynamoDB target, extra connection attributes) is read by [`dms_target`].
+    // database's server (`ServerName`), and the server of every engine's settings (read by
+    // [`dms_servers`]). A source endpoint is where the data comes from, read by [`x1`] as no
+    // destination; the rest of a target (a server held in a secret, a DynamoDB target, extra
+    // connection attributes) is read by [`dms_target`].
     (
         DMS_ENDPOINT,
         &[
@@ -550,9 +549,6 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
             "/ElasticsearchSettings/EndpointUri",
             "/NeptuneSettings/S3BucketName",
             "/RedshiftSettings/BucketName",
-            "/RedisSettings/ServerName",
-            "/MongoDbSettings/ServerName",
-            "/GcpMySQLSettings/ServerName",
         ],
     ),
     // A DMS replication copies its source's tables to the endpoint of its
@@ -565,6 +561,34 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
 
 /// A DMS endpoint, a source or a target of the data DMS copies.
 const DMS_ENDPOINT: &str = "AWS::DMS::Endpoint";
+
+/// The servers a DMS endpoint's engine settings name, with their pointers: the `ServerName`
+/// of every property `…Settings` written as an object, whatever its engine
+/// (CloudFormation reference, `AWS::DMS::Endpoint`: `RedisSettings`, `MongoDbSettings`,
+/// `GcpMySQLSettings` and `MicrosoftSqlServerSettings` each have a `ServerName`, "Fully
+/// qualified domain name of the endpoint"; the DMS API's `MySQLSettings`,
+/// `PostgreSQLSettings`, `SybaseSettings`, `IBMDb2Settings` and `OracleSettings` have one
+/// too), so that the settings of an engine added later cannot name a server no rule reads.
+/// The reference's other destinations of a target are each in one engine's settings
+/// ([`DESTINATIONS`]); `OracleSettings.AsmServer` ("For an Oracle source endpoint, your ASM
+/// server address") is where a source reads. Settings written whole as an intrinsic are
+/// read by [`dms_target`].
+fn dms_servers<'a>(cx: &Cx<'a>) -> Vec<(String, &'a Value)> {
+    let Value::Object(properties) = cx.resource.properties() else {
+        return Vec::new();
+    };
+    properties
+        .iter()
+        .filter(|(key, _)| key.ends_with("Settings"))
+        .filter_map(|(key, settings)| {
+            settings
+                .as_object()
+                .and_then(|m| crate::cfn::pointer::get(m, "ServerName"))
+                .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+                .map(|v| (format!("/{key}/ServerName"), v))
+        })
+        .collect()
+}
 
 /// The types whose `SecretTargetAttachment` writes a database's connection details, its host
 /// among them, into a secret (CloudFormation reference,
@@ -606,10 +630,13 @@ fn dms_source(cx: &Cx<'_>) -> bool {
 ///   endpoint connection details", and "You can specify the values for this setting and
 ///   SecretsManagerSecretId. Or you can specify clear-text values for UserName, Password,
 ///   ServerName, and Port. You can't specify both" (DMS API, `PostgreSQLSettings`,
-///   `SybaseSettings`, …): no `ServerName` is written, and the server is read only where
-///   the secret is one of the template that an `AWS::SecretsManager::SecretTargetAttachment`
-///   attaches to a database of the template ([`ATTACHED_DATABASES`]), which writes that
-///   database's host into it.
+///   `SybaseSettings`, …): where no `ServerName` is written (beside the settings or in them,
+///   [`dms_servers`]), the server is read only where the secret is one of the template that
+///   an `AWS::SecretsManager::SecretTargetAttachment` attaches to a database of the template
+///   ([`ATTACHED_DATABASES`]), which writes that database's host into it.
+/// - An engine's settings written whole as an intrinsic known only at deploy, which may hold
+///   any server or secret (those of settings that [`DESTINATIONS`] lists are reported by
+///   [`x1`] itself).
 /// - A DynamoDB target, which names no table: DMS writes the tables its task maps, in the
 ///   account of its `DynamoDbSettings.ServiceAccessRoleArn`, creating those that do not
 ///   exist (AWS DMS user guide, "Using an Amazon DynamoDB database as a target"): a role of
@@ -663,24 +690,34 @@ fn dms_target(
             }
         }
     }
-    let server_written = [
-        "/ServerName",
-        "/MongoDbSettings/ServerName",
-        "/GcpMySQLSettings/ServerName",
-    ]
-    .iter()
-    .any(|p| cx.prop(p).is_some_and(|v| !super::meaning::no_value(v)));
-    if !server_written && let Value::Object(settings) = cx.resource.properties() {
+    // The server written in clear text, beside the settings or in them (see
+    // [`dms_servers`]): "You can't specify both" it and a secret.
+    let server_written = cx.prop("/ServerName").is_some() || !dms_servers(cx).is_empty();
+    // The settings whose destinations [`DESTINATIONS`] lists, an intrinsic of which
+    // [`x1`] reports already.
+    let listed = |key: &str| {
+        DESTINATIONS
+            .iter()
+            .filter(|(t, _)| *t == DMS_ENDPOINT)
+            .flat_map(|(_, pointers)| pointers.iter())
+            .any(|p| p.strip_prefix('/').and_then(|p| p.split('/').next()) == Some(key))
+    };
+    if let Value::Object(settings) = cx.resource.properties() {
         for (key, engine) in settings {
-            // An engine's settings known only at deploy may hold any secret.
+            // An engine's settings known only at deploy may hold any server or secret.
             if key.ends_with("Settings")
                 && super::identity::intrinsic(engine)
                 && !super::meaning::no_value(engine)
             {
-                checks.push(Err(format!(
-                    "`{key}` is {}, known only at deploy: it may name a secret whose connection details name any server, to which DMS writes every table; write the settings as an object, and the server as `ServerName` naming a database of the app",
-                    super::meaning::sent_or_json(engine)
-                )));
+                if !listed(key) {
+                    checks.push(Err(format!(
+                        "`{key}` is {}, known only at deploy: it may name any server (its `ServerName`), or a secret whose connection details name one, to which DMS writes every table; write the settings as an object, and the server as `ServerName` naming a database of the app",
+                        super::meaning::sent_or_json(engine)
+                    )));
+                }
+                continue;
+            }
+            if server_written {
                 continue;
             }
             let Some(secret) = engine
@@ -2751,6 +2788,9 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     }
     if t == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
         destinations.extend(load_balancer_logs(cx));
+    }
+    if t == DMS_ENDPOINT {
+        destinations.extend(dms_servers(cx));
     }
     if t == "AWS::KinesisFirehose::DeliveryStream" {
         for outside in THIRD_PARTY.iter().filter(|p| cx.prop(p).is_some()) {
@@ -5540,6 +5580,106 @@ mod hostile_review_19 {
                 ),
             ],
         )
+    }
+
+    /// Probe 16 #3: the server of every engine's settings of a DMS target is a destination,
+    /// `MicrosoftSqlServerSettings.ServerName` and the settings of an engine no list names
+    /// alike; settings written as an intrinsic may hold one, beside a server of the app.
+    #[test]
+    fn dms_targets_read_the_server_of_every_engines_settings() {
+        let target = |engine: &str, settings: serde_json::Value| {
+            let mut p = json!({ "EndpointType": "target", "EngineName": engine });
+            for (k, v) in settings.as_object().unwrap() {
+                p[k] = v.clone();
+            }
+            p
+        };
+        let db = json!({ "Fn::GetAtt": ["Db", "Endpoint.Address"] });
+        let passing = [
+            target(
+                "sqlserver",
+                json!({ "MicrosoftSqlServerSettings": { "ServerName": db, "Port": 1433 } }),
+            ),
+            target("mysql", json!({ "GcpMySQLSettings": { "ServerName": db } })),
+            target("sybase", json!({ "SybaseSettings": { "ServerName": db } })),
+            // A server removed, beside the server of the app or a secret attached to it.
+            target(
+                "sqlserver",
+                json!({ "ServerName": db, "MicrosoftSqlServerSettings": { "ServerName": { "Ref": "AWS::NoValue" } } }),
+            ),
+            target(
+                "sqlserver",
+                json!({ "MicrosoftSqlServerSettings": { "ServerName": { "Ref": "AWS::NoValue" }, "SecretsManagerSecretId": { "Ref": "Secret" } } }),
+            ),
+            // Settings with no server, or removed whole.
+            target(
+                "postgres",
+                json!({ "ServerName": db, "PostgreSqlSettings": { "HeartbeatEnable": true }, "MySqlSettings": { "Ref": "AWS::NoValue" } }),
+            ),
+        ];
+        for properties in passing {
+            let found = judge_dms("AWS::DMS::Endpoint", properties.clone());
+            assert!(
+                matches!(found, Outcome::Pass(_) | Outcome::NotApplicable),
+                "{properties}: {found:?}"
+            );
+        }
+        let vendor = "reporting.vendor-analytics.example.com";
+        let failing = [
+            target(
+                "sqlserver",
+                json!({ "MicrosoftSqlServerSettings": { "ServerName": vendor, "Port": 1433 } }),
+            ),
+            // Beside a server of the app: which one DMS writes to is the engine's.
+            target(
+                "sqlserver",
+                json!({ "ServerName": db, "MicrosoftSqlServerSettings": { "ServerName": vendor } }),
+            ),
+            // The settings of other engines, and of one no list names.
+            target(
+                "postgres",
+                json!({ "PostgreSqlSettings": { "ServerName": vendor } }),
+            ),
+            target("db2", json!({ "IbmDb2Settings": { "ServerName": vendor } })),
+            target(
+                "oracle",
+                json!({ "OracleSettings": { "ServerName": { "Fn::Sub": "${Db.Endpoint.Address}.vendor.example.com" } } }),
+            ),
+            target(
+                "newengine",
+                json!({ "NewEngineSettings": { "ServerName": vendor } }),
+            ),
+            // A server known only at deploy.
+            target(
+                "sqlserver",
+                json!({ "MicrosoftSqlServerSettings": { "ServerName": { "Fn::GetAtt": ["Lookup", "Host"] } } }),
+            ),
+            // Settings known only at deploy, beside a server of the app, may name any server.
+            target(
+                "sqlserver",
+                json!({ "ServerName": db, "MicrosoftSqlServerSettings": { "Fn::GetAtt": ["Lookup", "Settings"] } }),
+            ),
+            target("redis", json!({ "RedisSettings": { "Ref": "Settings" } })),
+        ];
+        for properties in failing {
+            let found = judge_dms("AWS::DMS::Endpoint", properties.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{properties}: {found:?}");
+        }
+        // The finding names the setting and the server.
+        let found = judge_dms(
+            "AWS::DMS::Endpoint",
+            target(
+                "sqlserver",
+                json!({ "MicrosoftSqlServerSettings": { "ServerName": vendor } }),
+            ),
+        );
+        let Outcome::Fail(why) = found else {
+            panic!("{found:?}")
+        };
+        assert!(
+            why.contains("MicrosoftSqlServerSettings.ServerName") && why.contains(vendor),
+            "{why}"
+        );
     }
 
     /// Probe 14a #2: a DMS target endpoint writes every table to the store its settings name,

@@ -1470,7 +1470,8 @@ const SHARING_ACTIONS: &[&str] = &[
 /// their key and retention, a bucket's encryption, access logs, versioning and lifecycle,
 /// keys and their rotation, recovery points, vaults and plans, databases' settings, flow
 /// logs, AWS Config, GuardDuty, Security Hub, IAM Access Analyzer, point-in-time recovery,
-/// alarms and their notification, secret rotation. Each is named as the Service
+/// alarms and their notification, secret rotation, MSK clusters' and AppSync APIs' access
+/// and streams' keys. Each is named as the Service
 /// Authorization Reference names it (the "Actions defined by" table of each service; every
 /// name checked there):
 /// - CloudTrail `StopLogging` ("Suspends the recording of Amazon Web Services API calls and
@@ -1518,7 +1519,31 @@ const SHARING_ACTIONS: &[&str] = &[
 ///   Balancing `CreateListener`, `ModifyListener`: `HTTP`, `F1`), a distribution's viewer
 ///   and origin protocols (CloudFront `UpdateDistribution`: `allow-all`, `CF1`), a Redshift
 ///   cluster's public access and settings (`ModifyCluster`: `PubliclyAccessible`, `RS1`,
-///   `RS2`) and an RDS proxy's TLS (`ModifyDBProxy` `RequireTLS`, `R14`).
+///   `RS2`) and an RDS proxy's TLS (`ModifyDBProxy` `RequireTLS`, `R14`);
+/// - what `MSK1`, `AS1`, `AS2` and `KS1` read (probe 16 #6; the test
+///   `every_setting_msk1_as1_as2_ks1_read_has_its_writer_listed` keeps them closed): an MSK
+///   cluster's client authentication and client-broker encryption (`kafka:UpdateSecurity`,
+///   "Updates the security settings for the cluster. You can use this operation to specify
+///   encryption and authentication on existing clusters", MSK API Reference: unauthenticated
+///   access, `TLS_PLAINTEXT` or `PLAINTEXT`), its public access
+///   (`kafka:UpdateConnectivity`, `ConnectivityInfo.PublicAccess`) and its brokers'
+///   configuration (`kafka:UpdateClusterConfiguration`, which applies a configuration's
+///   server properties, `allow.everyone.if.no.acl.found` among them, that no rule reads:
+///   `U1` refuses `AWS::MSK::Configuration`); an AppSync GraphQL API's authorization modes
+///   and logging (`appsync:UpdateGraphqlApi`: `authenticationType` `API_KEY`,
+///   `logConfig`), an Event API's (`appsync:UpdateApi`, its `eventConfig`) and a channel
+///   namespace's publish and subscribe modes (`appsync:UpdateChannelNamespace`); a stream's
+///   key, which `kinesis:StartStreamEncryption` replaces with any key, `alias/aws/kinesis`
+///   among them ("Enables or updates server-side encryption using an Amazon Web Services
+///   KMS key for a specified stream", Kinesis API Reference), and a delivery stream's
+///   (`firehose:StartDeliveryStreamEncryption`, `KeyType` `AWS_OWNED_CMK`); and the Glue
+///   Data Catalog's encryption of its metadata and of the connection passwords it holds,
+///   account-wide as `ec2:DisableEbsEncryptionByDefault` is
+///   (`glue:PutDataCatalogEncryptionSettings`: "Sets the security configuration for a
+///   specified catalog", Glue API Reference, `EncryptionAtRest` and
+///   `ConnectionPasswordEncryption`). Each name is the Service Authorization Reference's
+///   (Amazon Managed Streaming for Apache Kafka, AWS AppSync, Amazon Kinesis Data Streams,
+///   Amazon Data Firehose, AWS Glue: "Actions defined by").
 ///
 /// Named resources are judged by the rules of those resources; on every resource, any of
 /// these undoes a control of every resource of its type.
@@ -1598,6 +1623,15 @@ const CONTROL_OFF_ACTIONS: &[&str] = &[
     "cloudfront:UpdateDistribution",
     "redshift:ModifyCluster",
     "rds:ModifyDBProxy",
+    "kafka:UpdateSecurity",
+    "kafka:UpdateConnectivity",
+    "kafka:UpdateClusterConfiguration",
+    "appsync:UpdateGraphqlApi",
+    "appsync:UpdateApi",
+    "appsync:UpdateChannelNamespace",
+    "kinesis:StartStreamEncryption",
+    "firehose:StartDeliveryStreamEncryption",
+    "glue:PutDataCatalogEncryptionSettings",
 ];
 
 /// Whether an action (or action pattern) of a statement grants a data action.
@@ -3650,6 +3684,120 @@ mod tests {
                 assert!(listed, "{t}: `{w}` is not refused on `*`");
                 assert!(too_broad(&allow(w)).is_some(), "{t}: `{w}`");
             }
+        }
+    }
+
+    /// The actions that change after deploy the settings `MSK1`, `AS1`, `AS2` and `KS1` read,
+    /// by the type that holds them (Service Authorization Reference; see
+    /// [`CONTROL_OFF_ACTIONS`]): a type one of these rules reads without its writers here
+    /// fails, so a setting the rule refuses at deploy cannot be written after it by an
+    /// identity `I2` passes (probe 16 #6).
+    const SETTING_WRITERS: &[(&str, &[&str])] = &[
+        (
+            "AWS::MSK::Cluster",
+            &[
+                "kafka:UpdateSecurity",
+                "kafka:UpdateConnectivity",
+                "kafka:UpdateClusterConfiguration",
+            ],
+        ),
+        // `MSK1` refuses every serverless cluster (its topics are under a key of AWS's own):
+        // nothing of one passes that an update could undo.
+        ("AWS::MSK::ServerlessCluster", &[]),
+        ("AWS::AppSync::GraphQLApi", &["appsync:UpdateGraphqlApi"]),
+        ("AWS::AppSync::Api", &["appsync:UpdateApi"]),
+        (
+            "AWS::AppSync::ChannelNamespace",
+            &["appsync:UpdateChannelNamespace"],
+        ),
+        // `AS1` reads which API a key belongs to, which no update changes
+        // (`UpdateApiKey` takes its description and expiry); whether the API takes keys at
+        // all is the API's writer's.
+        ("AWS::AppSync::ApiKey", &[]),
+        (
+            "AWS::Kinesis::Stream",
+            &[
+                "kinesis:StartStreamEncryption",
+                "kinesis:StopStreamEncryption",
+            ],
+        ),
+        (
+            "AWS::KinesisFirehose::DeliveryStream",
+            &[
+                "firehose:StartDeliveryStreamEncryption",
+                "firehose:StopDeliveryStreamEncryption",
+                "firehose:UpdateDestination",
+            ],
+        ),
+    ];
+
+    #[test]
+    fn every_setting_msk1_as1_as2_ks1_read_has_its_writer_listed() {
+        let allow = |action: &str, resource: &str| json!({ "Effect": "Allow", "Action": action, "Resource": resource });
+        let rules: Vec<_> = super::super::rules()
+            .filter(|r| ["MSK1", "AS1", "AS2", "KS1"].contains(&r.id))
+            .collect();
+        assert_eq!(rules.len(), 4);
+        for rule in rules {
+            for t in rule.types {
+                let Some((_, writers)) = SETTING_WRITERS.iter().find(|(kind, _)| kind == t) else {
+                    panic!(
+                        "{}: reads {t}, but no action that changes it after deploy is named here",
+                        rule.id
+                    );
+                };
+                for w in *writers {
+                    let listed = CONTROL_OFF_ACTIONS
+                        .iter()
+                        .chain(SHARING_ACTIONS)
+                        .chain(ESCALATION_ACTIONS)
+                        .any(|a| a.eq_ignore_ascii_case(w));
+                    assert!(listed, "{}: `{w}` is not refused on `*`", rule.id);
+                    assert!(too_broad(&allow(w, "*")).is_some(), "{}: `{w}`", rule.id);
+                }
+            }
+        }
+        // Probe 16's actions, in other spellings and as wildcards, fail on `*` as actions
+        // that turn a control off, and pass on a resource the statement names.
+        for action in [
+            "kafka:UpdateSecurity",
+            "kafka:UpdateConnectivity",
+            "kafka:UpdateClusterConfiguration",
+            "appsync:UpdateGraphqlApi",
+            "appsync:UpdateApi",
+            "appsync:UpdateChannelNamespace",
+            "glue:PutDataCatalogEncryptionSettings",
+            "kinesis:StartStreamEncryption",
+            "firehose:StartDeliveryStreamEncryption",
+            "KAFKA:updatesecurity",
+            " kafka:UpdateConnectivity ",
+            "kafka:Update*",
+            "kafka:Update?ecurity",
+            "appsync:Update*Api",
+            "appsync:*GraphqlApi",
+            "glue:Put*EncryptionSettings",
+            "kinesis:Start*",
+        ] {
+            let found = too_broad(&allow(action, "*"));
+            assert!(
+                found
+                    .as_deref()
+                    .is_some_and(|f| f.contains("turns off after deploy")),
+                "{action}: {found:?}"
+            );
+            let named = allow(
+                action,
+                "arn:aws:kafka:us-east-1:111122223333:cluster/app/0f2a7c3e-1b4d-4e8f-9a6b-2c5d8e1f3a7b-1",
+            );
+            assert!(too_broad(&named).is_none(), "{action}");
+        }
+        // The neighbours that change none of those settings still pass on `*`.
+        for action in [
+            "kafka:DescribeCluster",
+            "appsync:GetGraphqlApi",
+            "kafka:ListClusters",
+        ] {
+            assert!(too_broad(&allow(action, "*")).is_none(), "{action}");
         }
     }
 
