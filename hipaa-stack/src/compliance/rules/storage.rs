@@ -5439,15 +5439,7 @@ fn l4_rest_stage(cx: &Cx<'_>) -> Outcome {
 /// `Fn::GetAtt`). A configuration written as an intrinsic may set the role, so it is read
 /// for the worst, as a REST stage's logging level is ([`may_log`]).
 fn l4_graphql_api(cx: &Cx<'_>) -> Outcome {
-    let logs = match cx.prop("/LogConfig") {
-        None => false,
-        Some(config) if super::meaning::no_value(config) || config.is_null() => false,
-        Some(config) if super::identity::intrinsic(config) => true,
-        Some(_) => cx
-            .prop("/LogConfig/CloudWatchLogsRoleArn")
-            .is_some_and(|role| !role.is_null() && !super::meaning::no_value(role)),
-    };
-    if !logs {
+    if !logs_with_role(cx, "/LogConfig") {
         return Outcome::NotApplicable;
     }
     const API: &str = "\u{0}api";
@@ -5472,6 +5464,20 @@ fn l4_graphql_api(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// Whether an AppSync logging configuration at `config` (a GraphQL API's `LogConfig`, an Event
+/// API's `EventConfig.EventLogConfig`) may give AppSync a role to write logs with: its
+/// `CloudWatchLogsRoleArn` set, or the whole configuration an intrinsic, read for the worst.
+fn logs_with_role(cx: &Cx<'_>, config: &str) -> bool {
+    match cx.prop(config) {
+        None => false,
+        Some(value) if super::meaning::no_value(value) || value.is_null() => false,
+        Some(value) if super::identity::intrinsic(value) => true,
+        Some(_) => cx
+            .prop(&format!("{config}/CloudWatchLogsRoleArn"))
+            .is_some_and(|role| !role.is_null() && !super::meaning::no_value(role)),
+    }
+}
+
 /// L4 of what writes logs to a group its service creates and names itself, by a name AWS's
 /// references do not give, so that no template can declare the group first: a WebSocket API
 /// stage that writes execution logs (`DefaultRouteSettings` or a `RouteSettings` entry at
@@ -5486,19 +5492,11 @@ fn l4_graphql_api(cx: &Cx<'_>) -> Outcome {
 /// the API's id in the console or with `aws logs describe-log-groups`.
 fn l4_named_by_the_service(cx: &Cx<'_>) -> Outcome {
     let (logs, what) = if cx.resource.type_name() == EVENT_API {
-        let logs = match cx.prop("/EventConfig/EventLogConfig") {
-            None => false,
-            Some(config) if super::meaning::no_value(config) || config.is_null() => false,
-            Some(config) if super::identity::intrinsic(config) => true,
-            Some(_) => {
-                cx.prop("/EventConfig/EventLogConfig/CloudWatchLogsRoleArn")
-                    .is_some_and(|role| !role.is_null() && !super::meaning::no_value(role))
-                    && !cx
-                        .prop("/EventConfig/EventLogConfig/LogLevel")
-                        .and_then(text)
-                        .is_some_and(|level| level.trim().eq_ignore_ascii_case("NONE"))
-            }
-        };
+        let logs = logs_with_role(cx, "/EventConfig/EventLogConfig")
+            && !cx
+                .prop("/EventConfig/EventLogConfig/LogLevel")
+                .and_then(text)
+                .is_some_and(|level| level.trim().eq_ignore_ascii_case("NONE"));
         (logs, "AppSync writes the Event API's logs")
     } else {
         let websocket = cx
