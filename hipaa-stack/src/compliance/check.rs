@@ -80,43 +80,31 @@ struct Rules {
     positions: Positions,
     lookup: Lookup,
     gathered: Gathered,
-    /// The pinned region of each stack of the app, by name ([`Rules::of`]).
-    stack_regions: HashMap<String, Option<String>>,
-    /// The account of each stack of the app whose environment names one, by name
-    /// ([`Rules::of`]; rule `R1` reads them).
-    stack_accounts: HashMap<String, Option<String>>,
+    /// Where each stack of the app deploys, by name ([`Rules::of`]): its environment's
+    /// account (rule `R1` reads it) and its pinned region (rule `D2` and the
+    /// disaster-recovery table read it), `None` for the deploy account and region.
+    stack_placements: HashMap<String, (Option<String>, Option<String>)>,
     /// The program's waivers: `(rule, stack, construct path)`, in the order written.
     waivers: Vec<(&'static str, String, String)>,
     /// Those of `waivers` that no resource of their construct takes, found at the start.
     on_nothing: Vec<(String, String, String)>,
 }
 
-/// The account of each stack of `app` whose environment declares one, by name.
-fn accounts_of(app: &App) -> HashMap<String, Option<String>> {
+/// Where each stack of `app` deploys ([`crate::app::Arena::placement`]), by name.
+fn placements_of(app: &App) -> HashMap<String, (Option<String>, Option<String>)> {
     let arena = app.arena();
     arena
         .stacks
         .iter()
         .enumerate()
         .map(|(at, s)| {
-            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            let (account, region) = arena.placement(u32::try_from(at).unwrap_or(u32::MAX));
             (
                 s.name.to_string(),
-                arena.account_of(at).map(ToString::to_string),
-            )
-        })
-        .collect()
-}
-
-/// The pinned region of each stack of `app`, by name.
-fn regions_of(app: &App) -> HashMap<String, Option<String>> {
-    app.arena()
-        .stacks
-        .iter()
-        .map(|s| {
-            (
-                s.name.to_string(),
-                s.region.as_ref().map(ToString::to_string),
+                (
+                    account.as_ref().map(ToString::to_string),
+                    region.as_ref().map(ToString::to_string),
+                ),
             )
         })
         .collect()
@@ -191,8 +179,7 @@ impl Rules {
             positions: Positions::default(),
             lookup: Lookup::default(),
             gathered: Gathered::default(),
-            stack_regions: HashMap::new(),
-            stack_accounts: HashMap::new(),
+            stack_placements: HashMap::new(),
             waivers: Vec::new(),
             on_nothing: Vec::new(),
         }
@@ -203,8 +190,7 @@ impl Rules {
     fn of(self, app: &App) -> Self {
         Rules {
             waivers: waivers_of(app),
-            stack_regions: regions_of(app),
-            stack_accounts: accounts_of(app),
+            stack_placements: placements_of(app),
             ..self
         }
     }
@@ -245,19 +231,15 @@ impl Check for Rules {
     }
 
     fn start(&mut self, in_order: &[(&str, &Template)], summaries: Vec<Self::Summary>) {
-        self.regions = in_order
-            .iter()
-            .map(|(name, _)| self.stack_regions.get(*name).cloned().flatten())
-            .collect();
+        let placement = |name: &str| self.stack_placements.get(name).cloned().unwrap_or_default();
+        let accounts: Vec<Option<String>> =
+            in_order.iter().map(|(name, _)| placement(name).0).collect();
+        self.regions = in_order.iter().map(|(name, _)| placement(name).1).collect();
         if self.run {
             self.on_nothing = landing_nowhere(&self.waivers, in_order);
             let summaries = summaries
                 .into_iter()
                 .map(Option::unwrap_or_default)
-                .collect();
-            let accounts: Vec<Option<String>> = in_order
-                .iter()
-                .map(|(name, _)| self.stack_accounts.get(*name).cloned().flatten())
                 .collect();
             self.evaluator = Some(Evaluator::keeping(
                 in_order,
