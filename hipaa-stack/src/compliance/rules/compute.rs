@@ -80,7 +80,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             BATCH,
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the root device name of the image's family where its AWS public parameter names it (`/dev/xvda` for Amazon Linux, and with it the data volume `/dev/xvdb` for Bottlerocket, `/dev/sda1` for Ubuntu, Windows and paravirtual Amazon Linux images; an EKS node group's `AmiType` and a Batch compute environment's image overrides included), and launch no image backed by instance store (Amazon Linux's `-s3` parameters); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key, and so do an EKS managed node group (`LaunchTemplate`) and a managed AWS Batch compute environment (`ComputeResources.LaunchTemplate` and its `Overrides`)",
+        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the root device name of the image's family where its AWS public parameter names it (`/dev/xvda` for Amazon Linux, and with it the data volume `/dev/xvdb` for Bottlerocket, `/dev/sda1` for Ubuntu, Windows and paravirtual Amazon Linux images; an EKS node group's `AmiType` and a Batch compute environment's image overrides included; for an image of no family known here, an id or a value known only at deploy, both `/dev/xvda` and `/dev/sda1`), and launch no image backed by instance store (Amazon Linux's `-s3` parameters); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key, and so do an EKS managed node group (`LaunchTemplate`) and a managed AWS Batch compute environment (`ComputeResources.LaunchTemplate` and its `Overrides`)",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_3"),
@@ -239,10 +239,13 @@ fn encrypted_block_devices_of(cx: &Cx<'_>, pointer: &str, images: &[(&Cx<'_>, &s
 
 /// The root device names of the images EC2 launches: `/dev/xvda` (Amazon Linux) and
 /// `/dev/sda1` (Ubuntu, Red Hat, Windows, …), as the EC2 user guide ("Device names for
-/// volumes on Amazon EC2 instances") lists them, with the short spellings a mapping may
-/// use (`xvda`, `sda1`) and `/dev/sda` of older images: the names taken for the root of an
-/// image whose family is not known ([`Image::Unknown`]).
-const ROOT_DEVICES: &[&str] = &["/dev/xvda", "/dev/sda1", "/dev/sda", "xvda", "sda1"];
+/// volumes on Amazon EC2 instances": "Reserved for root volume: Differs by AMI. /dev/sda1
+/// or /dev/xvda") lists them. The root of an image whose family is not known
+/// ([`Image::Unknown`]) may be either, so a launch of it shows its root encrypted only
+/// where it maps both ([`XVDA`] and [`SDA1`], in either spelling): mapping one alone may add
+/// an extra empty volume and leave the real root as the image's snapshot made it (probe
+/// 17a #2); mapping the one that is not the root adds a small encrypted volume.
+const ROOT_DEVICES: [&[&str]; 2] = [XVDA, SDA1];
 
 /// The root of an HVM Amazon Linux image (EC2 user guide, "Device names for volumes on
 /// Amazon EC2 instances": "Reserved for root volume: Differs by AMI. /dev/sda1 or
@@ -390,8 +393,8 @@ fn image_named(value: &Value) -> Image {
 /// Why the root volume of the instances launched with the mappings at each `(cx, pointer)`
 /// (one launch's lists: a launch template's and a fleet override's) is not shown encrypted:
 /// no EBS entry of them names the root device of the launch's image (its family's,
-/// [`image_named`], read from the `ImageId` beside each list, the last set winning; any
-/// of [`ROOT_DEVICES`] for an image of no known family), or the image's root is instance
+/// [`image_named`], read from the `ImageId` beside each list, the last set winning;
+/// both of [`ROOT_DEVICES`] for an image of no known family), or the image's root is instance
 /// store. EC2 takes every volume of the image's block device mapping, the root volume
 /// among them, from the image's snapshots, and a mapping given at launch overrides the
 /// image's for its own device name only (EC2 user guide, "Block device mappings"); a volume
@@ -413,20 +416,27 @@ fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String>
     }) {
         return None;
     }
-    let (roots, data) = match &image {
+    let (roots, data): (&[&[&str]], _) = match &image {
         Image::InstanceStore(problem) => return Some(problem.clone()),
-        Image::Root(_, roots) => (*roots, None),
-        Image::WithData(_, roots, data) => (*roots, Some(*data)),
-        Image::Unknown => (ROOT_DEVICES, None),
+        Image::Root(_, roots) => (&[*roots], None),
+        Image::WithData(_, roots, data) => (&[*roots], Some(*data)),
+        Image::Unknown => (&ROOT_DEVICES, None),
     };
-    let (mut root_mapped, mut data_mapped) = (false, data.is_none());
+    // Each root device name the launch must map (one for a known family, both for an
+    // unknown image), whether it does.
+    let mut roots_mapped = vec![false; roots.len()];
+    let mut data_mapped = data.is_none();
     for (cx, pointer) in lists {
         let Some(mappings) = cx.prop(pointer).and_then(Value::as_array) else {
             continue;
         };
         for m in mappings.iter().filter(|m| m.get("Ebs").is_some()) {
+            let root = |name: &str| roots.iter().position(|r| r.contains(&name));
             match m.get("DeviceName").and_then(super::meaning::text) {
-                Some(name) if roots.contains(&name.as_str()) => root_mapped = true,
+                Some(name) if let Some(i) = root(&name) => {
+                    roots_mapped[i] = true;
+                    named.push(format!("`{name}`"));
+                }
                 Some(name) if data.is_some_and(|d| d.contains(&name.as_str())) => {
                     data_mapped = true;
                     named.push(format!("`{name}`"));
@@ -439,6 +449,7 @@ fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String>
             }
         }
     }
+    let root_mapped = roots_mapped.iter().all(|m| *m);
     if root_mapped && data_mapped {
         return None;
     }
@@ -454,7 +465,12 @@ fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String>
             roots[0], roots[0]
         ),
         _ => format!(
-            "`{list}` maps {named}, none of them a root device name (`/dev/xvda`, `/dev/sda1`): the root volume, and any other volume the image maps, is made from the image's snapshots, encrypted only if they are or the account's EBS encryption by default is on, which no template shows; map the image's root device name (`/dev/xvda` for Amazon Linux, `/dev/sda1` for Ubuntu and Windows) with `Encrypted` true and a customer-managed `KmsKeyId`"
+            "`{list}` maps {}, not both root device names `/dev/xvda` and `/dev/sda1`, and the image's root device name is not known (an image id, a parameter of no family known here, a value known only at deploy): the root volume, and any other volume the image maps, is made from the image's snapshots, encrypted only if they are or the account's EBS encryption by default is on, which no template shows, and a volume mapped under another name is an extra one; map both `/dev/xvda` and `/dev/sda1` with `Encrypted` true and a customer-managed `KmsKeyId` (the one that is not the root adds a small encrypted volume), or name the image by a public parameter of a known family (Amazon Linux, Ubuntu, Windows)",
+            if named.is_empty() {
+                "no device".to_owned()
+            } else {
+                named
+            }
         ),
     })
 }
@@ -2456,7 +2472,10 @@ mod tests {
             ("WINDOWS_CORE_2022_x86_64", &["/dev/sda1"][..], true),
             ("AL2023_x86_64_STANDARD", &["/dev/xvda"][..], true),
             ("AL2023_x86_64_STANDARD", &["/dev/sda1"][..], false),
-            ("CUSTOM", &["/dev/sda1"][..], true),
+            // probe 17a #2: a custom image's root may be either name: both are mapped.
+            ("CUSTOM", &["/dev/sda1"][..], false),
+            ("CUSTOM", &["/dev/xvda"][..], false),
+            ("CUSTOM", &["/dev/xvda", "/dev/sda1"][..], true),
         ] {
             let outcome = Cx::check_first(e1, &[group(ami), template(devices, None)]);
             assert_eq!(
@@ -2465,6 +2484,87 @@ mod tests {
                 "{ami} {devices:?}: {outcome:?}"
             );
         }
+    }
+
+    /// probe 17a #2: the root device of an image of no known family (an id, a parameter of
+    /// an account, a value known only at deploy, no image at all) may be `/dev/xvda` or
+    /// `/dev/sda1`: a launch shows its root encrypted only where it maps both, in either
+    /// spelling; one alone is a gap that says the image's root is not known.
+    #[test]
+    fn an_image_of_no_known_family_needs_both_root_devices_mapped() {
+        let key = "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        let mapping = |dev: &str| json!({ "DeviceName": dev, "Ebs": { "Encrypted": true, "KmsKeyId": { "Fn::Sub": key } } });
+        let mappings = |devices: &[&str]| devices.iter().map(|d| mapping(d)).collect::<Vec<_>>();
+        let images = [
+            json!("ami-0abcdef1234567890"),
+            json!({ "Ref": "Image" }),
+            json!("{{resolve:ssm:/golden/image}}"),
+            json!({ "Ref": "AWS::NoValue" }),
+        ];
+        let not_known = |o: Outcome| matches!(o, Outcome::Gap(g) if g.contains("root device name is not known"));
+        for image in &images {
+            let instance = |devices: &[&str]| {
+                Cx::check_first(
+                    e1,
+                    &[(
+                        "Vm",
+                        "AWS::EC2::Instance",
+                        json!({ "ImageId": image, "BlockDeviceMappings": mappings(devices) }),
+                    )],
+                )
+            };
+            let configuration = |devices: &[&str]| {
+                Cx::check_first(
+                    e1,
+                    &[(
+                        "Lc",
+                        LAUNCH_CONFIGURATION,
+                        json!({ "ImageId": image, "InstanceType": "m5.large", "BlockDeviceMappings": mappings(devices) }),
+                    )],
+                )
+            };
+            let template = |devices: &[&str]| {
+                Cx::check_first(
+                    e1,
+                    &[(
+                        "Lt",
+                        LAUNCH_TEMPLATE,
+                        json!({ "LaunchTemplateData": { "ImageId": image, "BlockDeviceMappings": mappings(devices) } }),
+                    )],
+                )
+            };
+            for launch in [
+                &instance as &dyn Fn(&[&str]) -> Outcome,
+                &configuration,
+                &template,
+            ] {
+                assert!(not_known(launch(&["/dev/xvda"])), "{image}");
+                assert!(not_known(launch(&["/dev/sda1", "/dev/sdf"])), "{image}");
+                assert!(not_known(launch(&["/dev/sda"])), "{image}");
+                assert!(
+                    matches!(launch(&["/dev/xvda", "/dev/sda1"]), Outcome::Pass(_)),
+                    "{image}"
+                );
+                assert!(
+                    matches!(launch(&["xvda", "sda1", "/dev/sdf"]), Outcome::Pass(_)),
+                    "{image}"
+                );
+            }
+        }
+        // A known family still needs only its own root.
+        let al2023 =
+            "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}";
+        assert!(matches!(
+            Cx::check_first(
+                e1,
+                &[(
+                    "Vm",
+                    "AWS::EC2::Instance",
+                    json!({ "ImageId": al2023, "BlockDeviceMappings": mappings(&["/dev/xvda"]) }),
+                )]
+            ),
+            Outcome::Pass(_)
+        ));
     }
 
     /// hostile review 20: an EMR cluster that names a security configuration of another
