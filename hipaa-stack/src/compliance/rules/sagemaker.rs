@@ -225,13 +225,10 @@ fn local_storage_variants(cx: &Cx<'_>) -> Option<Vec<super::Proof>> {
                 continue;
             }
             let pointer = format!("{variants}/{i}/InstanceType");
-            let written = entry
+            entry
                 .get("InstanceType")
                 .and_then(serde_json::Value::as_str)
-                .filter(|t| has_local_storage(t.trim()));
-            if written.is_none() {
-                return None;
-            }
+                .filter(|t| has_local_storage(t.trim()))?;
             proofs.push(cx.proof(&pointer)?);
         }
     }
@@ -389,6 +386,14 @@ mod tests {
             let found = config(json!([variant(json!(kind))]), json!({}));
             assert!(matches!(found, Outcome::Pass(_)), "{kind}: {found:?}");
         }
+        // A key removed by `AWS::NoValue` is no key, as SageMaker asks there.
+        assert!(matches!(
+            config(
+                json!([variant(json!("ml.g4dn.xlarge"))]),
+                json!({ "KmsKeyId": { "Ref": "AWS::NoValue" } })
+            ),
+            Outcome::Pass(_)
+        ));
         // Its nearest neighbours: types on EBS alone still need the key.
         for kind in [
             json!("ml.g4.xlarge"),
