@@ -1035,26 +1035,21 @@ fn instance_only(s: &Stack<'_>) {
     add(s, instance());
 }
 
-/// A launch template `WebTemplate` that requires IMDSv2 and encrypts its root volume.
+/// A launch template `WebTemplate` that requires IMDSv2 and encrypts its root volume: both
+/// root device names, since the instance's image (an id) is of no known family (probe 17a
+/// #2: its root may be `/dev/xvda` or `/dev/sda1`).
 fn launch_template(s: &Stack<'_>) -> Handle<RawResource> {
     let key = cmk(s);
-    add(
-        s,
-        RawResource::new("WebTemplate", "AWS::EC2::LaunchTemplate")
-            .property("/LaunchTemplateData/MetadataOptions/HttpTokens", "required")
-            .property(
-                "/LaunchTemplateData/BlockDeviceMappings/0/DeviceName",
-                "/dev/xvda",
-            )
-            .property(
-                "/LaunchTemplateData/BlockDeviceMappings/0/Ebs/Encrypted",
-                true,
-            )
-            .property(
-                "/LaunchTemplateData/BlockDeviceMappings/0/Ebs/KmsKeyId",
-                key.arn(),
-            ),
-    )
+    let mut template = RawResource::new("WebTemplate", "AWS::EC2::LaunchTemplate")
+        .property("/LaunchTemplateData/MetadataOptions/HttpTokens", "required");
+    for (i, device) in ["/dev/xvda", "/dev/sda1"].into_iter().enumerate() {
+        let at = format!("/LaunchTemplateData/BlockDeviceMappings/{i}");
+        template = template
+            .property(&format!("{at}/DeviceName"), device)
+            .property(&format!("{at}/Ebs/Encrypted"), true)
+            .property(&format!("{at}/Ebs/KmsKeyId"), key.arn());
+    }
+    add(s, template)
 }
 
 fn launched_from_template(s: &Stack<'_>) {

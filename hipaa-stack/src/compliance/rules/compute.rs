@@ -80,7 +80,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             BATCH,
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the root device name of the image's family where its AWS public parameter names it (`/dev/xvda` for Amazon Linux, and with it the data volume `/dev/xvdb` for Bottlerocket, `/dev/sda1` for Ubuntu, Windows and paravirtual Amazon Linux images; an EKS node group's `AmiType` and a Batch compute environment's image overrides included), and launch no image backed by instance store (Amazon Linux's `-s3` parameters); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key, and so do an EKS managed node group (`LaunchTemplate`) and a managed AWS Batch compute environment (`ComputeResources.LaunchTemplate` and its `Overrides`)",
+        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the root device name of the image's family where its AWS public parameter names it (`/dev/xvda` for Amazon Linux, and with it the data volume `/dev/xvdb` for Bottlerocket, `/dev/sda1` for Ubuntu, Windows and paravirtual Amazon Linux images; an EKS node group's `AmiType` and a Batch compute environment's image overrides included; for an image of no family known here, an id or a value known only at deploy, both `/dev/xvda` and `/dev/sda1`), and launch no image backed by instance store (Amazon Linux's `-s3` parameters); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key, and so do an EKS managed node group (`LaunchTemplate`) and a managed AWS Batch compute environment (`ComputeResources.LaunchTemplate` and its `Overrides`)",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_3"),
@@ -153,7 +153,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             ENDPOINT_GROUP,
         ],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, `VPCZoneIdentifier` of Auto Scaling groups, `Subnets` of EKS managed node groups and `ComputeResources.Subnets` of AWS Batch compute environments, to private subnets; give a node group's `RemoteAccess` its `SourceSecurityGroups` (or none at all); never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`, or a standalone network interface attached to them by `NetworkInterfaceId` or `AWS::EC2::NetworkInterfaceAttachment`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; put behind a Global Accelerator (`AWS::GlobalAccelerator::EndpointGroup` `EndpointConfigurations`) only internet-facing load balancers and Elastic IPs of the app, never an instance, an internal load balancer or an endpoint written as an id or ARN; reach the servers through a load balancer and Session Manager",
+        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, `VPCZoneIdentifier` of Auto Scaling groups, `Subnets` of EKS managed node groups and `ComputeResources.Subnets` of AWS Batch compute environments, to private subnets of a stack of the app (one of another stack, imported from its export, is read there; one outside the app, an id written as text, a parameter or an import of no export of the app, may map public addresses as every default-VPC subnet does, so launch there only with `AssociatePublicIpAddress` false on every network interface of the launch); give a node group's `RemoteAccess` its `SourceSecurityGroups` (or none at all); never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`, or a standalone network interface attached to them by `NetworkInterfaceId` or `AWS::EC2::NetworkInterfaceAttachment`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; put behind a Global Accelerator (`AWS::GlobalAccelerator::EndpointGroup` `EndpointConfigurations`) only internet-facing load balancers and Elastic IPs of the app, never an instance, an internal load balancer or an endpoint written as an id or ARN; reach the servers through a load balancer and Session Manager",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceNoPublicIp"),
             checkov: Some("CKV_AWS_88"),
@@ -239,10 +239,13 @@ fn encrypted_block_devices_of(cx: &Cx<'_>, pointer: &str, images: &[(&Cx<'_>, &s
 
 /// The root device names of the images EC2 launches: `/dev/xvda` (Amazon Linux) and
 /// `/dev/sda1` (Ubuntu, Red Hat, Windows, …), as the EC2 user guide ("Device names for
-/// volumes on Amazon EC2 instances") lists them, with the short spellings a mapping may
-/// use (`xvda`, `sda1`) and `/dev/sda` of older images: the names taken for the root of an
-/// image whose family is not known ([`Image::Unknown`]).
-const ROOT_DEVICES: &[&str] = &["/dev/xvda", "/dev/sda1", "/dev/sda", "xvda", "sda1"];
+/// volumes on Amazon EC2 instances": "Reserved for root volume: Differs by AMI. /dev/sda1
+/// or /dev/xvda") lists them. The root of an image whose family is not known
+/// ([`Image::Unknown`]) may be either, so a launch of it shows its root encrypted only
+/// where it maps both ([`XVDA`] and [`SDA1`], in either spelling): mapping one alone may add
+/// an extra empty volume and leave the real root as the image's snapshot made it (probe
+/// 17a #2); mapping the one that is not the root adds a small encrypted volume.
+const ROOT_DEVICES: [&[&str]; 2] = [XVDA, SDA1];
 
 /// The root of an HVM Amazon Linux image (EC2 user guide, "Device names for volumes on
 /// Amazon EC2 instances": "Reserved for root volume: Differs by AMI. /dev/sda1 or
@@ -390,8 +393,8 @@ fn image_named(value: &Value) -> Image {
 /// Why the root volume of the instances launched with the mappings at each `(cx, pointer)`
 /// (one launch's lists: a launch template's and a fleet override's) is not shown encrypted:
 /// no EBS entry of them names the root device of the launch's image (its family's,
-/// [`image_named`], read from the `ImageId` beside each list, the last set winning; any
-/// of [`ROOT_DEVICES`] for an image of no known family), or the image's root is instance
+/// [`image_named`], read from the `ImageId` beside each list, the last set winning;
+/// both of [`ROOT_DEVICES`] for an image of no known family), or the image's root is instance
 /// store. EC2 takes every volume of the image's block device mapping, the root volume
 /// among them, from the image's snapshots, and a mapping given at launch overrides the
 /// image's for its own device name only (EC2 user guide, "Block device mappings"); a volume
@@ -413,20 +416,27 @@ fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String>
     }) {
         return None;
     }
-    let (roots, data) = match &image {
+    let (roots, data): (&[&[&str]], _) = match &image {
         Image::InstanceStore(problem) => return Some(problem.clone()),
-        Image::Root(_, roots) => (*roots, None),
-        Image::WithData(_, roots, data) => (*roots, Some(*data)),
-        Image::Unknown => (ROOT_DEVICES, None),
+        Image::Root(_, roots) => (&[*roots], None),
+        Image::WithData(_, roots, data) => (&[*roots], Some(*data)),
+        Image::Unknown => (&ROOT_DEVICES, None),
     };
-    let (mut root_mapped, mut data_mapped) = (false, data.is_none());
+    // Each root device name the launch must map (one for a known family, both for an
+    // unknown image), whether it does.
+    let mut roots_mapped = vec![false; roots.len()];
+    let mut data_mapped = data.is_none();
     for (cx, pointer) in lists {
         let Some(mappings) = cx.prop(pointer).and_then(Value::as_array) else {
             continue;
         };
         for m in mappings.iter().filter(|m| m.get("Ebs").is_some()) {
+            let root = |name: &str| roots.iter().position(|r| r.contains(&name));
             match m.get("DeviceName").and_then(super::meaning::text) {
-                Some(name) if roots.contains(&name.as_str()) => root_mapped = true,
+                Some(name) if let Some(i) = root(&name) => {
+                    roots_mapped[i] = true;
+                    named.push(format!("`{name}`"));
+                }
                 Some(name) if data.is_some_and(|d| d.contains(&name.as_str())) => {
                     data_mapped = true;
                     named.push(format!("`{name}`"));
@@ -439,6 +449,7 @@ fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String>
             }
         }
     }
+    let root_mapped = roots_mapped.iter().all(|m| *m);
     if root_mapped && data_mapped {
         return None;
     }
@@ -454,7 +465,12 @@ fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String>
             roots[0], roots[0]
         ),
         _ => format!(
-            "`{list}` maps {named}, none of them a root device name (`/dev/xvda`, `/dev/sda1`): the root volume, and any other volume the image maps, is made from the image's snapshots, encrypted only if they are or the account's EBS encryption by default is on, which no template shows; map the image's root device name (`/dev/xvda` for Amazon Linux, `/dev/sda1` for Ubuntu and Windows) with `Encrypted` true and a customer-managed `KmsKeyId`"
+            "`{list}` maps {}, not both root device names `/dev/xvda` and `/dev/sda1`, and the image's root device name is not known (an image id, a parameter of no family known here, a value known only at deploy): the root volume, and any other volume the image maps, is made from the image's snapshots, encrypted only if they are or the account's EBS encryption by default is on, which no template shows, and a volume mapped under another name is an extra one; map both `/dev/xvda` and `/dev/sda1` with `Encrypted` true and a customer-managed `KmsKeyId` (the one that is not the root adds a small encrypted volume), or name the image by a public parameter of a known family (Amazon Linux, Ubuntu, Windows)",
+            if named.is_empty() {
+                "no device".to_owned()
+            } else {
+                named
+            }
         ),
     })
 }
@@ -1441,7 +1457,7 @@ fn service_subnets(cx: &Cx<'_>) -> Outcome {
         )));
         return all(checks);
     };
-    let public = public_subnets(cx, subnets);
+    let (public, outside) = public_subnets(cx, subnets);
     // The launch templates it launches from, each of this template and declining a public
     // address on every interface it lists.
     let declined = !specs.is_empty()
@@ -1457,16 +1473,23 @@ fn service_subnets(cx: &Cx<'_>) -> Outcome {
                         })
                 })
         });
-    if !public.is_empty() && !declined {
-        checks.push(Err(format!(
-            "`{}` names subnets that map public addresses on launch ({}), so every instance gets one",
-            pointer_name(pointer),
-            public.join(", ")
-        )));
+    if (!public.is_empty() || !outside.is_empty()) && !declined {
+        if !public.is_empty() {
+            checks.push(Err(format!(
+                "`{}` names subnets that map public addresses on launch ({}), so every instance gets one",
+                pointer_name(pointer),
+                public.join("; ")
+            )));
+        }
+        checks.extend(
+            outside
+                .iter()
+                .map(|o| Err(outside_subnet(o, "every instance"))),
+        );
         return all(checks);
     }
     checks.push(cx.proof(pointer).ok_or_default());
-    if public.is_empty() {
+    if public.is_empty() && outside.is_empty() {
         return all(checks);
     }
     // The address is declined by the launch templates' interfaces: of the version launched.
@@ -1614,16 +1637,18 @@ fn group_declines(cx: &Cx<'_>) -> bool {
         })
 }
 
-/// The subnets of the template among `subnets` (as a group or a service names them) that
-/// give instances a public address: each by its logical id, with why where it is not plain.
-fn public_subnets(cx: &Cx<'_>, subnets: &[Value]) -> Vec<String> {
-    cx.others("AWS::EC2::Subnet")
-        .filter(|s| subnets.iter().any(|v| mentions(v, s.logical_id())))
-        .filter_map(|s| match maps_public(s)? {
-            Ok(()) => Some(s.logical_id().to_owned()),
-            Err(why) => Some(format!("{}, which {why}", s.logical_id())),
-        })
-        .collect()
+/// The subnets among `subnets` (as a group or a service names them) that give instances a
+/// public address ([`public_subnet`]): those of the app that map them, each with why, and
+/// those outside the app, which may.
+fn public_subnets(cx: &Cx<'_>, subnets: &[Value]) -> (Vec<String>, Vec<String>) {
+    let (mut declared, mut outside) = (Vec::new(), Vec::new());
+    for public in subnets.iter().filter_map(|v| public_subnet(cx, v)) {
+        match public {
+            PublicSubnet::Declared { what, .. } => declared.push(what),
+            PublicSubnet::Outside(what) => outside.push(what),
+        }
+    }
+    (declared, outside)
 }
 
 /// An Auto Scaling group launches into named subnets that give no public address.
@@ -1647,18 +1672,20 @@ fn group_subnets(cx: &Cx<'_>) -> Outcome {
     });
     let named: Vec<&Value> = subnets.iter().collect();
     let ipv6 = ipv6_exposure(cx, &named, asked.as_deref());
-    let public = public_subnets(cx, subnets);
-    if !public.is_empty() && !declined {
-        return with_ipv6(
-            Outcome::Fail(format!(
+    let (public, outside) = public_subnets(cx, subnets);
+    if (!public.is_empty() || !outside.is_empty()) && !declined {
+        let mut why = Vec::new();
+        if !public.is_empty() {
+            why.push(format!(
                 "`VPCZoneIdentifier` names subnets that map public addresses on launch ({}), so every instance gets one",
-                public.join(", ")
-            )),
-            ipv6,
-        );
+                public.join("; ")
+            ));
+        }
+        why.extend(outside.iter().map(|o| outside_subnet(o, "every instance")));
+        return with_ipv6(Outcome::Fail(why.join("; ")), ipv6);
     }
     let passed = all([cx.proof("/VPCZoneIdentifier").ok_or_default()]);
-    if public.is_empty() {
+    if public.is_empty() && outside.is_empty() {
         return with_ipv6(passed, ipv6);
     }
     // The address is declined by the launch templates' interfaces: of the version launched.
@@ -1770,19 +1797,24 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
         .into_iter()
         .chain(interfaces.iter().filter_map(|n| n.get("SubnetId")))
         .collect();
-    let subnet = cx
-        .others("AWS::EC2::Subnet")
-        .filter(|s| named.iter().any(|v| mentions(v, s.logical_id())))
-        .find_map(|s| Some((s.logical_id(), maps_public(s)?)));
-    if let Some((s, maps)) = subnet
-        && !declined
-    {
-        checks.push(Err(match maps {
-            Ok(()) => {
-                format!("subnet `{s}` maps public addresses on launch, so the instance gets one")
+    // A subnet outside the app may map public addresses: every interface the launch
+    // creates must decline one (an interface launched by its `NetworkInterfaceId` exists
+    // already and gets none, see below).
+    let declined_all = !interfaces.is_empty()
+        && interfaces.iter().all(|n| {
+            is_false(&n["AssociatePublicIpAddress"]) || n.get("NetworkInterfaceId").is_some()
+        });
+    for public in named.iter().filter_map(|v| public_subnet(cx, v)) {
+        match public {
+            PublicSubnet::Declared { what, surely } if !declined => checks.push(Err(format!(
+                "{what}, so the instance {} one",
+                if surely { "gets" } else { "may get" }
+            ))),
+            PublicSubnet::Outside(what) if !declined_all => {
+                checks.push(Err(outside_subnet(&what, "the instance")));
             }
-            Err(why) => format!("subnet `{s}` {why}, so the instance may get one"),
-        }));
+            _ => {}
+        }
     }
     // IPv6 addresses the instance asks for itself, on an interface or in the launch
     // template it launches from; declining an IPv4 public address declines none of them.
@@ -1862,23 +1894,23 @@ fn template_address(cx: &Cx<'_>, template: &Resource) -> Option<Outcome> {
         .iter()
         .filter_map(|n| n.get("SubnetId"))
         .collect();
-    let subnet = cx
-        .others("AWS::EC2::Subnet")
-        .filter(|s| named.iter().any(|v| mentions(v, s.logical_id())))
-        .find_map(|s| Some((s.logical_id(), maps_public(s)?)));
-    if let Some((s, maps)) = subnet
-        && !declined
-    {
-        checks.push(Err(match maps {
-            Ok(()) => format!(
-                "subnet `{s}` (of launch template `{}`) maps public addresses on launch, so the instance gets one",
-                template.logical_id()
-            ),
-            Err(why) => format!(
-                "subnet `{s}` (of launch template `{}`) {why}, so the instance may get one",
-                template.logical_id()
-            ),
-        }));
+    let declined_all = interfaces
+        .iter()
+        .all(|n| is_false(&n["AssociatePublicIpAddress"]));
+    for public in named.iter().filter_map(|v| public_subnet(cx, v)) {
+        match public {
+            PublicSubnet::Declared { what, surely } if !declined => checks.push(Err(format!(
+                "launch template `{}`: {what}, so the instance {} one",
+                template.logical_id(),
+                if surely { "gets" } else { "may get" }
+            ))),
+            PublicSubnet::Outside(what) if !declined_all => checks.push(Err(format!(
+                "launch template `{}`: {}",
+                template.logical_id(),
+                outside_subnet(&what, "the instance")
+            ))),
+            _ => {}
+        }
     }
     let asked = asks_ipv6(cx.resource.properties()).or_else(|| template_asks_ipv6(template));
     let ipv6 = ipv6_exposure(cx, &named, asked.as_deref());
@@ -2046,6 +2078,78 @@ pub(super) fn maps_public(subnet: &Resource) -> Option<Result<(), String>> {
             super::meaning::text_or_json(v)
         ))),
     }
+}
+
+/// A subnet an instance is launched into that gives it, or may give it, a public IPv4
+/// address, as [`public_subnet`] reads it.
+pub(super) enum PublicSubnet {
+    /// A subnet of the app (of this stack, or of another that exports it) that maps public
+    /// addresses ([`maps_public`]): what it is and why, and whether it surely does. A
+    /// launch that declines a public address on its interface gets none.
+    Declared { what: String, surely: bool },
+    /// A subnet no stack of the app declares, which may map public addresses: what names
+    /// it. Only a launch whose every interface declines a public address is safe there.
+    Outside(String),
+}
+
+/// The subnet `value` (a `SubnetId`, an entry of `VPCZoneIdentifier` or `Subnets`) names,
+/// if it may give the instances launched in it a public IPv4 address. A subnet of this
+/// template ([`mentions`] of its logical id), or of another stack of the app: one whose
+/// export it imports whole ([`super::network::app_resource`], as
+/// `acls.rs::association_of` finds a subnet across stacks), or the template parameter
+/// that carries it from a stack of another region ([`Cx::across_regions`]); each is read
+/// by its own `MapPublicIpOnLaunch`. Any other subnet (an id written as text, a template
+/// parameter, an import of no export of the app, an SSM dynamic reference) is outside the
+/// app, and may map public addresses: "If the instance is launched into a default subnet,
+/// the default is to assign a public IPv4 address to the instance. If the instance is
+/// launched into a nondefault subnet, the default is not to assign a public IPv4 address,
+/// unless you enabled the option to assign a public IPv4 address on the subnet" (Amazon
+/// EC2 Auto Scaling API reference, `CreateLaunchConfiguration`
+/// `AssociatePublicIpAddress`; every subnet of a default VPC maps public addresses on
+/// launch).
+pub(super) fn public_subnet(cx: &Cx<'_>, value: &Value) -> Option<PublicSubnet> {
+    if super::meaning::no_value(value) || value.is_null() {
+        return None;
+    }
+    let declared = |label: String, subnet: &Resource| {
+        maps_public(subnet).map(|maps| match maps {
+            Ok(()) => PublicSubnet::Declared {
+                what: format!("subnet `{label}` maps public addresses on launch"),
+                surely: true,
+            },
+            Err(why) => PublicSubnet::Declared {
+                what: format!("subnet `{label}` {why}"),
+                surely: false,
+            },
+        })
+    };
+    if let Some(own) = cx
+        .others("AWS::EC2::Subnet")
+        .find(|s| mentions(value, s.logical_id()))
+    {
+        return declared(own.logical_id().to_owned(), own);
+    }
+    let elsewhere = super::network::app_resource(cx, value, "AWS::EC2::Subnet")
+        .map(|(there, s)| (there.stack, s))
+        .or_else(|| {
+            cx.across_regions(cx.template, value)
+                .filter(|(_, s)| s.type_name() == "AWS::EC2::Subnet")
+        });
+    if let Some((stack, subnet)) = elsewhere {
+        return declared(format!("{stack}/{}", subnet.logical_id()), subnet);
+    }
+    Some(PublicSubnet::Outside(format!(
+        "subnet {} is no subnet of a stack of the app (an id written as text, a parameter, an import of no export of the app), and may map public addresses on launch, as every subnet of a default VPC does",
+        super::meaning::text_or_json(value)
+    )))
+}
+
+/// What a launch that does not decline public addresses on every interface gets in a
+/// subnet outside the app: `outside` as [`PublicSubnet::Outside`] says it.
+fn outside_subnet(outside: &str, who: &str) -> String {
+    format!(
+        "{outside}, so {who} may get a public address; launch into a subnet of a stack of the app, or set `AssociatePublicIpAddress` false on every network interface of the launch"
+    )
 }
 
 /// The instance profile of a launch template's instances.
@@ -2368,7 +2472,10 @@ mod tests {
             ("WINDOWS_CORE_2022_x86_64", &["/dev/sda1"][..], true),
             ("AL2023_x86_64_STANDARD", &["/dev/xvda"][..], true),
             ("AL2023_x86_64_STANDARD", &["/dev/sda1"][..], false),
-            ("CUSTOM", &["/dev/sda1"][..], true),
+            // probe 17a #2: a custom image's root may be either name: both are mapped.
+            ("CUSTOM", &["/dev/sda1"][..], false),
+            ("CUSTOM", &["/dev/xvda"][..], false),
+            ("CUSTOM", &["/dev/xvda", "/dev/sda1"][..], true),
         ] {
             let outcome = Cx::check_first(e1, &[group(ami), template(devices, None)]);
             assert_eq!(
@@ -2377,6 +2484,87 @@ mod tests {
                 "{ami} {devices:?}: {outcome:?}"
             );
         }
+    }
+
+    /// probe 17a #2: the root device of an image of no known family (an id, a parameter of
+    /// an account, a value known only at deploy, no image at all) may be `/dev/xvda` or
+    /// `/dev/sda1`: a launch shows its root encrypted only where it maps both, in either
+    /// spelling; one alone is a gap that says the image's root is not known.
+    #[test]
+    fn an_image_of_no_known_family_needs_both_root_devices_mapped() {
+        let key = "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        let mapping = |dev: &str| json!({ "DeviceName": dev, "Ebs": { "Encrypted": true, "KmsKeyId": { "Fn::Sub": key } } });
+        let mappings = |devices: &[&str]| devices.iter().map(|d| mapping(d)).collect::<Vec<_>>();
+        let images = [
+            json!("ami-0abcdef1234567890"),
+            json!({ "Ref": "Image" }),
+            json!("{{resolve:ssm:/golden/image}}"),
+            json!({ "Ref": "AWS::NoValue" }),
+        ];
+        let not_known = |o: Outcome| matches!(o, Outcome::Gap(g) if g.contains("root device name is not known"));
+        for image in &images {
+            let instance = |devices: &[&str]| {
+                Cx::check_first(
+                    e1,
+                    &[(
+                        "Vm",
+                        "AWS::EC2::Instance",
+                        json!({ "ImageId": image, "BlockDeviceMappings": mappings(devices) }),
+                    )],
+                )
+            };
+            let configuration = |devices: &[&str]| {
+                Cx::check_first(
+                    e1,
+                    &[(
+                        "Lc",
+                        LAUNCH_CONFIGURATION,
+                        json!({ "ImageId": image, "InstanceType": "m5.large", "BlockDeviceMappings": mappings(devices) }),
+                    )],
+                )
+            };
+            let template = |devices: &[&str]| {
+                Cx::check_first(
+                    e1,
+                    &[(
+                        "Lt",
+                        LAUNCH_TEMPLATE,
+                        json!({ "LaunchTemplateData": { "ImageId": image, "BlockDeviceMappings": mappings(devices) } }),
+                    )],
+                )
+            };
+            for launch in [
+                &instance as &dyn Fn(&[&str]) -> Outcome,
+                &configuration,
+                &template,
+            ] {
+                assert!(not_known(launch(&["/dev/xvda"])), "{image}");
+                assert!(not_known(launch(&["/dev/sda1", "/dev/sdf"])), "{image}");
+                assert!(not_known(launch(&["/dev/sda"])), "{image}");
+                assert!(
+                    matches!(launch(&["/dev/xvda", "/dev/sda1"]), Outcome::Pass(_)),
+                    "{image}"
+                );
+                assert!(
+                    matches!(launch(&["xvda", "sda1", "/dev/sdf"]), Outcome::Pass(_)),
+                    "{image}"
+                );
+            }
+        }
+        // A known family still needs only its own root.
+        let al2023 =
+            "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}";
+        assert!(matches!(
+            Cx::check_first(
+                e1,
+                &[(
+                    "Vm",
+                    "AWS::EC2::Instance",
+                    json!({ "ImageId": al2023, "BlockDeviceMappings": mappings(&["/dev/xvda"]) }),
+                )]
+            ),
+            Outcome::Pass(_)
+        ));
     }
 
     /// hostile review 20: an EMR cluster that names a security configuration of another
@@ -2460,6 +2648,328 @@ mod tests {
         assert!(
             matches!(judge(&security(2), &carried, elsewhere), Outcome::Fail(f) if f.contains("another region"))
         );
+    }
+
+    /// probe 17a #1: a launch into a subnet of another stack of the app is judged by that
+    /// subnet's `MapPublicIpOnLaunch` (an import of its export, the parameter that carries
+    /// it across regions); a subnet outside the app (an id as text, a template parameter,
+    /// an import of no export of the app) may map public addresses, as every default-VPC
+    /// subnet does, unless every interface of the launch declines one.
+    #[test]
+    fn a_subnet_of_another_stack_or_outside_the_app_is_read_for_public_addresses() {
+        use crate::cfn::{Expr, Output, Parameter, Template};
+        let network = |maps: Value| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "Public".to_owned(),
+                "AWS::EC2::Subnet".to_owned(),
+                json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.0.0/24", "MapPublicIpOnLaunch": maps }),
+            )],
+            outputs: vec![Output {
+                name: "Public".to_owned(),
+                value: Expr::reference("Public"),
+                description: None,
+                export: Some("net:Public:Ref".to_owned()),
+            }],
+        };
+        let template = |interfaces: Option<Value>| {
+            let mut data = json!({ "ImageId": "ami-0123456789abcdef0" });
+            if let Some(i) = interfaces {
+                data["NetworkInterfaces"] = i;
+            }
+            Resource::raw(
+                "Lt".to_owned(),
+                LAUNCH_TEMPLATE.to_owned(),
+                json!({ "LaunchTemplateData": data }),
+            )
+        };
+        let judge = |net: &Template, launch: Resource, parameters: Vec<Parameter>| {
+            let probe = Template {
+                description: String::new(),
+                parameters,
+                resources: vec![launch, template(None)],
+                outputs: Vec::new(),
+            };
+            let stacks = [("probe", &probe), ("net", net)];
+            let index = super::super::Index::new(&stacks);
+            e5(&Cx::in_first(&stacks, &probe.resources()[0], &index))
+        };
+        let instance = |properties: Value| {
+            Resource::raw("Vm".to_owned(), "AWS::EC2::Instance".to_owned(), properties)
+        };
+        let imported = json!({ "Fn::ImportValue": "net:Public:Ref" });
+        let fails = |o: Outcome, says: &str| matches!(o, Outcome::Fail(f) if f.contains(says));
+        // c2: an instance in the imported public subnet; the same subnet mapping none passes.
+        assert!(fails(
+            judge(
+                &network(json!(true)),
+                instance(json!({ "SubnetId": imported })),
+                Vec::new()
+            ),
+            "subnet `net/Public` maps public addresses"
+        ));
+        assert!(fails(
+            judge(
+                &network(json!("true")),
+                instance(json!({ "SubnetId": imported })),
+                Vec::new()
+            ),
+            "`net/Public`"
+        ));
+        assert!(fails(
+            judge(
+                &network(json!({ "Ref": "Maps" })),
+                instance(json!({ "SubnetId": imported })),
+                Vec::new()
+            ),
+            "may map public addresses"
+        ));
+        for private in [
+            json!(false),
+            json!("false"),
+            json!({ "Ref": "AWS::NoValue" }),
+        ] {
+            assert!(matches!(
+                judge(
+                    &network(private.clone()),
+                    instance(json!({ "SubnetId": imported })),
+                    Vec::new()
+                ),
+                Outcome::Pass(_)
+            ));
+        }
+        // Declined on the interface: the public subnet gives no address.
+        let declining = |subnet: Value, declined: Value| json!({ "NetworkInterfaces": [{ "DeviceIndex": "0", "SubnetId": subnet, "AssociatePublicIpAddress": declined }] });
+        for declined in [json!(false), json!("false")] {
+            assert!(matches!(
+                judge(
+                    &network(json!(true)),
+                    instance(declining(imported.clone(), declined)),
+                    Vec::new()
+                ),
+                Outcome::Pass(_)
+            ));
+        }
+        // The parameter that carries the subnet from a stack of another region.
+        let carried = vec![Parameter {
+            name: "Public".to_owned(),
+            stack: "net".to_owned(),
+            region: Some("us-west-2".to_owned()),
+        }];
+        assert!(fails(
+            judge(
+                &network(json!(true)),
+                instance(json!({ "SubnetId": { "Ref": "Public" } })),
+                carried
+            ),
+            "`net/Public`"
+        ));
+        // c1 and its kin: subnets outside the app, unless every interface declines.
+        let outside = [
+            json!("subnet-0123456789abcdef0"),
+            json!({ "Ref": "SubnetParameter" }),
+            json!({ "Fn::ImportValue": "other-app:Subnet" }),
+            json!("{{resolve:ssm:/app/subnet}}"),
+        ];
+        for subnet in &outside {
+            assert!(
+                fails(
+                    judge(
+                        &network(json!(false)),
+                        instance(json!({ "SubnetId": subnet })),
+                        Vec::new()
+                    ),
+                    "no subnet of a stack of the app"
+                ),
+                "{subnet}"
+            );
+            for declined in [json!(true), json!({ "Ref": "AWS::NoValue" })] {
+                assert!(
+                    matches!(
+                        judge(
+                            &network(json!(false)),
+                            instance(declining(subnet.clone(), declined.clone())),
+                            Vec::new()
+                        ),
+                        Outcome::Fail(_)
+                    ),
+                    "{subnet} {declined}"
+                );
+            }
+            assert!(
+                matches!(
+                    judge(
+                        &network(json!(false)),
+                        instance(declining(subnet.clone(), json!(false))),
+                        Vec::new()
+                    ),
+                    Outcome::Pass(_)
+                ),
+                "{subnet}"
+            );
+        }
+        // An instance that takes its subnet from its launch template.
+        let from_template = |interfaces: Value| {
+            let probe = Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: vec![
+                    instance(
+                        json!({ "LaunchTemplate": { "LaunchTemplateId": { "Ref": "Lt" }, "Version": { "Fn::GetAtt": ["Lt", "LatestVersionNumber"] } } }),
+                    ),
+                    template(Some(interfaces)),
+                ],
+                outputs: Vec::new(),
+            };
+            let net = network(json!(true));
+            let stacks = [("probe", &probe), ("net", &net)];
+            let index = super::super::Index::new(&stacks);
+            e5(&Cx::in_first(&stacks, &probe.resources()[0], &index))
+        };
+        assert!(fails(
+            from_template(json!([{ "DeviceIndex": 0, "SubnetId": imported }])),
+            "launch template `Lt`: subnet `net/Public` maps"
+        ));
+        assert!(fails(
+            from_template(json!([{ "DeviceIndex": 0, "SubnetId": "subnet-0123456789abcdef0" }])),
+            "no subnet of a stack of the app"
+        ));
+        assert!(matches!(
+            from_template(
+                json!([{ "DeviceIndex": 0, "SubnetId": "subnet-0123456789abcdef0", "AssociatePublicIpAddress": false }])
+            ),
+            Outcome::Pass(_)
+        ));
+        // c3: an Auto Scaling group into the imported public subnet, or one outside the app,
+        // from a launch template that does not decline; declined, it holds.
+        let group = |subnet: Value| {
+            Resource::raw(
+                "Asg".to_owned(),
+                GROUP.to_owned(),
+                json!({ "MinSize": "1", "MaxSize": "2", "VPCZoneIdentifier": [subnet], "LaunchTemplate": { "LaunchTemplateId": { "Ref": "Lt" }, "Version": { "Fn::GetAtt": ["Lt", "LatestVersionNumber"] } } }),
+            )
+        };
+        assert!(fails(
+            judge(&network(json!(true)), group(imported.clone()), Vec::new()),
+            "net/Public"
+        ));
+        assert!(matches!(
+            judge(&network(json!(false)), group(imported.clone()), Vec::new()),
+            Outcome::Pass(_)
+        ));
+        for subnet in &outside {
+            assert!(
+                fails(
+                    judge(&network(json!(false)), group(subnet.clone()), Vec::new()),
+                    "no subnet of a stack of the app"
+                ),
+                "{subnet}"
+            );
+        }
+        let declined_group = |subnet: Value| {
+            let probe = Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: vec![
+                    group(subnet),
+                    template(Some(
+                        json!([{ "DeviceIndex": 0, "AssociatePublicIpAddress": false }]),
+                    )),
+                ],
+                outputs: Vec::new(),
+            };
+            let net = network(json!(true));
+            let stacks = [("probe", &probe), ("net", &net)];
+            let index = super::super::Index::new(&stacks);
+            e5(&Cx::in_first(&stacks, &probe.resources()[0], &index))
+        };
+        assert!(matches!(
+            declined_group(json!("subnet-0123456789abcdef0")),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(declined_group(imported.clone()), Outcome::Pass(_)));
+        // A node group and a Batch compute environment in a subnet outside the app.
+        let node_group = |subnet: Value| {
+            Resource::raw(
+                "Ng".to_owned(),
+                NODEGROUP.to_owned(),
+                json!({ "ClusterName": "c", "NodeRole": "r", "Subnets": [subnet] }),
+            )
+        };
+        assert!(fails(
+            judge(
+                &network(json!(false)),
+                node_group(json!("subnet-0a1b2c3d4e5f60718")),
+                Vec::new()
+            ),
+            "no subnet of a stack of the app"
+        ));
+        assert!(fails(
+            judge(
+                &network(json!(true)),
+                node_group(imported.clone()),
+                Vec::new()
+            ),
+            "net/Public"
+        ));
+        assert!(matches!(
+            judge(
+                &network(json!(false)),
+                node_group(imported.clone()),
+                Vec::new()
+            ),
+            Outcome::Pass(_)
+        ));
+        let batch = Resource::raw(
+            "Ce".to_owned(),
+            BATCH.to_owned(),
+            json!({ "Type": "MANAGED", "ComputeResources": { "Type": "EC2", "MaxvCpus": 4, "Subnets": [{ "Ref": "SubnetParameter" }], "InstanceTypes": ["m5.large"] } }),
+        );
+        assert!(fails(
+            judge(&network(json!(false)), batch, Vec::new()),
+            "no subnet of a stack of the app"
+        ));
+        // A Spot Fleet's inline specification.
+        let fleet = |subnet: Value, declined: Option<bool>| {
+            let mut spec = json!({ "ImageId": "ami-0123456789abcdef0", "SubnetId": subnet });
+            if let Some(d) = declined {
+                spec = json!({ "ImageId": "ami-0123456789abcdef0", "NetworkInterfaces": [{ "DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": d }] });
+            }
+            Resource::raw(
+                "Fleet".to_owned(),
+                SPOT_FLEET.to_owned(),
+                json!({ "SpotFleetRequestConfigData": { "IamFleetRole": "arn:aws:iam::111122223333:role/fleet", "TargetCapacity": 1, "LaunchSpecifications": [spec] } }),
+            )
+        };
+        assert!(fails(
+            judge(
+                &network(json!(true)),
+                fleet(imported.clone(), None),
+                Vec::new()
+            ),
+            "net/Public"
+        ));
+        assert!(fails(
+            judge(
+                &network(json!(false)),
+                fleet(json!("subnet-0123456789abcdef0"), None),
+                Vec::new()
+            ),
+            "no subnet of a stack of the app"
+        ));
+        assert!(matches!(
+            judge(
+                &network(json!(true)),
+                fleet(json!("subnet-0123456789abcdef0"), Some(false)),
+                Vec::new()
+            ),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            judge(&network(json!(false)), fleet(imported, None), Vec::new()),
+            Outcome::Pass(_)
+        ));
     }
 
     #[test]

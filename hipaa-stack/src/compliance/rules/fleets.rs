@@ -571,19 +571,23 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
                 let (fails, gaps) = super::compute::ipv6_exposure(cx, &[value], asked.as_deref());
                 ipv6.0.extend(fails);
                 ipv6.1.extend(gaps);
-                let public = cx
-                    .others("AWS::EC2::Subnet")
-                    .filter(|s| super::compute::mentions(value, s.logical_id()))
-                    .find_map(|s| Some((s.logical_id(), super::compute::maps_public(s)?)));
-                if let Some((s, maps)) = public
-                    && !declined
-                {
-                    checks.push(Err(match maps {
-                        Ok(()) => format!(
-                            "subnet `{s}` maps public addresses on launch, so the instances get one"
-                        ),
-                        Err(why) => format!("subnet `{s}` {why}, so the instances may get one"),
-                    }));
+                // A subnet of the app that maps public addresses, or one outside the app,
+                // which may (`compute::public_subnet`): `declined` is every interface.
+                if !declined {
+                    match super::compute::public_subnet(cx, value) {
+                        Some(super::compute::PublicSubnet::Declared { what, surely }) => {
+                            checks.push(Err(format!(
+                                "{what}, so the instances {} one",
+                                if surely { "get" } else { "may get" }
+                            )));
+                        }
+                        Some(super::compute::PublicSubnet::Outside(what)) => {
+                            checks.push(Err(format!(
+                                "{what}, so the instances may get a public address; launch into a subnet of a stack of the app, or set `AssociatePublicIpAddress` false on every network interface of the launch"
+                            )));
+                        }
+                        None => {}
+                    }
                 }
             }
         }

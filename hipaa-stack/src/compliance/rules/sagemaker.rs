@@ -27,7 +27,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "SageMaker notebook instances, Studio domains and endpoint configurations encrypt what they store with a customer-managed key",
         types: &[NOTEBOOK, DOMAIN, ENDPOINT_CONFIG],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `KmsKeyId` to a key of the app on the notebook instance, Studio domain or endpoint configuration; on a domain also `S3KmsKeyId` of its shared notebook output (`SharingSettings`) and of its Canvas artifacts (`CanvasAppSettings.WorkspaceSettings`) where written; on an endpoint configuration also `DataCaptureConfig.KmsKeyId` when it captures requests and `AsyncInferenceConfig.OutputConfig.KmsKeyId` when it answers asynchronously and `CoreDumpConfig.KmsKeyId` on each (shadow) production variant that writes core dumps (instance types with local NVMe storage take no `KmsKeyId`: choose another type)",
+        fix: "set `KmsKeyId` to a key of the app on the notebook instance, Studio domain or endpoint configuration; on a domain also `S3KmsKeyId` of its shared notebook output (`SharingSettings`) and of its Canvas artifacts (`CanvasAppSettings.WorkspaceSettings`) where written; on an endpoint configuration also `DataCaptureConfig.KmsKeyId` when it captures requests and `AsyncInferenceConfig.OutputConfig.KmsKeyId` when it answers asynchronously and `CoreDumpConfig.KmsKeyId` on each (shadow) production variant that writes core dumps (an endpoint configuration whose every production and shadow variant names, as text, an instance type with local NVMe storage, such as `ml.g4dn`, `ml.g5`, `ml.p4d` or `ml.m5d`, takes no `KmsKeyId`: SageMaker refuses one there and the instance's hardware encrypts that storage; a serverless variant or a type known only at deploy still needs it)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-SageMakerNotebookInstanceKMSKeyConfigured"),
             checkov: Some("CKV_AWS_187"),
@@ -87,7 +87,10 @@ fn ml1(cx: &Cx<'_>) -> Outcome {
                 (_, other) => other,
             });
     }
-    let mut checks = vec![customer_key(cx, "/KmsKeyId")];
+    let mut checks = match local_storage_variants(cx) {
+        Some(proofs) if cx.prop("/KmsKeyId").is_none() => proofs.into_iter().map(Ok).collect(),
+        _ => vec![customer_key(cx, "/KmsKeyId")],
+    };
     if cx.resource.type_name() == ENDPOINT_CONFIG {
         // Captured requests and responses, and asynchronous results, are written to S3
         // with the key of their own configuration (the bucket's default key otherwise).
@@ -156,6 +159,80 @@ fn ml1(cx: &Cx<'_>) -> Outcome {
         }
     }
     all(checks)
+}
+
+/// The families of SageMaker instance types with local NVMe instance storage whose name
+/// carries no `d`: "ML instance families with the NVMe-type instance storage include
+/// ml.p4d, ml.g4dn, and ml.g5" (the SageMaker API's `ResourceConfig` `VolumeSizeInGB`);
+/// G6, G6e, P5 (P5e, P5en), Trn1 (Trn1n) and Trn2 have NVMe SSD instance store on every
+/// size (EC2 instance types guide, "Accelerated computing" specifications, instance store).
+const NVME_FAMILIES: &[&str] = &[
+    "g5", "g6", "g6e", "p5", "p5e", "p5en", "trn1", "trn1n", "trn2",
+];
+
+/// Whether a SageMaker instance type written as text (`ml.<family>.<size>`) has local
+/// instance storage: a family whose additional capabilities (the letters after its
+/// generation) include `d`, "d – Instance store volumes" (EC2 instance types guide,
+/// "Amazon EC2 instance type naming conventions": `ml.m5d`, `ml.c5d`, `ml.r5d`, `ml.g4dn`,
+/// `ml.p3dn`, `ml.p4d`, `ml.c6id`), or one of [`NVME_FAMILIES`].
+fn has_local_storage(instance_type: &str) -> bool {
+    let Some(family) = instance_type
+        .strip_prefix("ml.")
+        .and_then(|rest| rest.split_once('.'))
+        .map(|(family, _)| family)
+    else {
+        return false;
+    };
+    if NVME_FAMILIES.contains(&family) {
+        return true;
+    }
+    // The series letters, the generation digits, then the capabilities.
+    let after_series = family.trim_start_matches(|c: char| c.is_ascii_lowercase());
+    let capabilities = after_series.trim_start_matches(|c: char| c.is_ascii_digit());
+    after_series.len() != family.len()
+        && capabilities.len() != after_series.len()
+        && capabilities.chars().all(|c| c.is_ascii_lowercase())
+        && capabilities.contains('d')
+}
+
+/// An endpoint configuration whose every production and shadow variant runs on an instance
+/// type with local instance storage, each written as text ([`has_local_storage`]): the
+/// proofs of those types. SageMaker refuses `KmsKeyId` there, and the hardware encrypts
+/// the storage: "Certain Nitro-based instances include local storage, dependent on the
+/// instance type. Local storage volumes are encrypted using a hardware module on the
+/// instance. You can't request a KmsKeyId when using an instance type with local storage.
+/// If any of the models that you specify in the ProductionVariants parameter use
+/// nitro-based instances with local storage, do not specify a value for the KmsKeyId
+/// parameter" (the SageMaker API's `CreateEndpointConfig` `KmsKeyId`; probe 17b #4). A
+/// serverless variant (`ServerlessConfig`, no `InstanceType`), a type known only at
+/// deploy, a variant or list no rule can read, or one type without local storage among
+/// them (whose EBS volume the configuration's key would encrypt, and which then takes the
+/// AWS-managed key) is `None`: the configuration needs its key.
+fn local_storage_variants(cx: &Cx<'_>) -> Option<Vec<super::Proof>> {
+    if cx.resource.type_name() != ENDPOINT_CONFIG {
+        return None;
+    }
+    let mut proofs = Vec::new();
+    for variants in ["/ProductionVariants", "/ShadowProductionVariants"] {
+        let entries = match cx.prop(variants) {
+            None => continue,
+            Some(v) if super::meaning::no_value(v) => continue,
+            Some(serde_json::Value::Array(items)) => items,
+            Some(_) => return None,
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            if super::meaning::no_value(entry) {
+                continue;
+            }
+            let pointer = format!("{variants}/{i}/InstanceType");
+            entry
+                .get("InstanceType")
+                .and_then(serde_json::Value::as_str)
+                .filter(|t| has_local_storage(t.trim()))?;
+            proofs.push(cx.proof(&pointer)?);
+        }
+    }
+    (!proofs.is_empty()).then_some(proofs)
 }
 
 /// What the domain's shared notebook output says, when it is not shown encrypted with a
@@ -272,6 +349,133 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+
+    /// probe 17b #4: an endpoint configuration whose every variant runs on an instance type
+    /// with local NVMe storage takes no `KmsKeyId` (SageMaker refuses one; the hardware
+    /// encrypts the storage); captured data, asynchronous results and core dumps still
+    /// need a key of the app, and a serverless variant, a type without local storage among
+    /// them or a type known only at deploy still needs the configuration's key.
+    #[test]
+    fn variants_on_local_nvme_storage_need_no_volume_key() {
+        let config = |variants: Value, more: Value| {
+            let mut properties = json!({ "ProductionVariants": variants });
+            if let (Some(p), Some(m)) = (properties.as_object_mut(), more.as_object()) {
+                p.extend(m.clone());
+            }
+            Cx::check_first(
+                ml1,
+                &[
+                    ("Infer", ENDPOINT_CONFIG, properties),
+                    ("Key", "AWS::KMS::Key", json!({ "EnableKeyRotation": true })),
+                ],
+            )
+        };
+        let variant = |kind: Value| json!({ "VariantName": "v", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": kind });
+        for kind in [
+            "ml.g4dn.xlarge",
+            "ml.g5.2xlarge",
+            "ml.p4d.24xlarge",
+            "ml.m5d.large",
+            "ml.c5d.xlarge",
+            "ml.r5d.large",
+            "ml.p3dn.24xlarge",
+            "ml.c6id.large",
+            "ml.g6.xlarge",
+            "ml.p5.48xlarge",
+        ] {
+            let found = config(json!([variant(json!(kind))]), json!({}));
+            assert!(matches!(found, Outcome::Pass(_)), "{kind}: {found:?}");
+        }
+        // A key removed by `AWS::NoValue` is no key, as SageMaker asks there.
+        assert!(matches!(
+            config(
+                json!([variant(json!("ml.g4dn.xlarge"))]),
+                json!({ "KmsKeyId": { "Ref": "AWS::NoValue" } })
+            ),
+            Outcome::Pass(_)
+        ));
+        // Its nearest neighbours: types on EBS alone still need the key.
+        for kind in [
+            json!("ml.g4.xlarge"),
+            json!("ml.m5.large"),
+            json!("ml.c5.xlarge"),
+            json!("ml.inf2.xlarge"),
+            json!("ml.p3.2xlarge"),
+            json!("ml.g4dn"),
+            json!("g4dn.xlarge"),
+            json!({ "Ref": "InstanceType" }),
+            json!("{{resolve:ssm:/ml/type}}"),
+            json!({ "Ref": "AWS::NoValue" }),
+        ] {
+            let found = config(json!([variant(kind.clone())]), json!({}));
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains("KmsKeyId")),
+                "{kind}: {found:?}"
+            );
+            let keyed = config(
+                json!([variant(kind.clone())]),
+                json!({ "KmsKeyId": { "Ref": "Key" } }),
+            );
+            assert!(matches!(keyed, Outcome::Pass(_)), "{kind}: {keyed:?}");
+        }
+        // A serverless variant, and a mix with a type on EBS.
+        let serverless = json!({ "VariantName": "s", "ModelName": "m", "ServerlessConfig": { "MaxConcurrency": 1, "MemorySizeInMB": 2048 } });
+        assert!(matches!(
+            config(json!([serverless]), json!({})),
+            Outcome::Fail(_)
+        ));
+        assert!(matches!(
+            config(
+                json!([
+                    variant(json!("ml.g5.xlarge")),
+                    variant(json!("ml.m5.large"))
+                ]),
+                json!({})
+            ),
+            Outcome::Fail(_)
+        ));
+        assert!(matches!(
+            config(
+                json!([variant(json!("ml.g5.xlarge"))]),
+                json!({ "ShadowProductionVariants": [variant(json!("ml.c5.large"))] })
+            ),
+            Outcome::Fail(_)
+        ));
+        assert!(matches!(
+            config(
+                json!([variant(json!("ml.g5.xlarge"))]),
+                json!({ "ShadowProductionVariants": [variant(json!("ml.g4dn.xlarge"))] })
+            ),
+            Outcome::Pass(_)
+        ));
+        // The other keys are still read.
+        assert!(matches!(
+            config(
+                json!([variant(json!("ml.g4dn.xlarge"))]),
+                json!({ "DataCaptureConfig": { "InitialSamplingPercentage": 100, "DestinationS3Uri": "s3://b/c", "CaptureOptions": [{ "CaptureMode": "Input" }] } })
+            ),
+            Outcome::Fail(ref f) if f.contains("DataCaptureConfig")
+        ));
+        assert!(matches!(
+            config(
+                json!([variant(json!("ml.g4dn.xlarge"))]),
+                json!({ "DataCaptureConfig": { "KmsKeyId": { "Ref": "Key" }, "InitialSamplingPercentage": 100, "DestinationS3Uri": "s3://b/c", "CaptureOptions": [{ "CaptureMode": "Input" }] } })
+            ),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            config(
+                json!([variant(json!("ml.g4dn.xlarge"))]),
+                json!({ "AsyncInferenceConfig": { "OutputConfig": { "S3OutputPath": "s3://b/o" } } })
+            ),
+            Outcome::Fail(_)
+        ));
+        let dumping = json!({ "VariantName": "v", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.g5.xlarge", "CoreDumpConfig": { "DestinationS3Uri": "s3://b/d" } });
+        assert!(matches!(
+            config(json!([dumping]), json!({})),
+            Outcome::Fail(_)
+        ));
+    }
 
     /// ML1 of a Studio domain (with the app's key `Key`) whose shared notebook output is
     /// `sharing`.
