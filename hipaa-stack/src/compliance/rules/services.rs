@@ -260,7 +260,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ElasticBeanstalk::ConfigurationTemplate",
         ],
         controls: TRANSIT,
-        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` written in the template, not read at deploy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01); HTTP listeners and their listener rules only redirect to HTTPS; VPC Lattice listeners use HTTPS; an Elastic Beanstalk environment or configuration template sets `ListenerEnabled` false on `aws:elbv2:listener:default` (classic: `aws:elb:listener`) and gives every other listener `Protocol` HTTPS, `SSLCertificateArns` and a TLS 1.2+ `SSLPolicy` (classic: `ListenerProtocol` HTTPS and `PolicyNames` naming an `aws:elb:policies:name` whose `SSLReferencePolicy` is TLS 1.2+)",
+        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` written in the template, not read at deploy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01); HTTP listeners and their listener rules only redirect to HTTPS (a TCP listener of a Network Load Balancer that passes TLS through to targets, every target group it forwards to TCP or TLS with an HTTPS health check on the traffic port, is a gap: the targets' TLS versions are read by no rule); VPC Lattice listeners use HTTPS; an Elastic Beanstalk environment or configuration template sets `ListenerEnabled` false on `aws:elbv2:listener:default` (classic: `aws:elb:listener`) and gives every other listener `Protocol` HTTPS, `SSLCertificateArns` and a TLS 1.2+ `SSLPolicy` (classic: `ListenerProtocol` HTTPS and `PolicyNames` naming an `aws:elb:policies:name` whose `SSLReferencePolicy` is TLS 1.2+)",
         packs: packs(
             Some("HIPAA.Security-ALBHttpToHttpsRedirection"),
             Some("CKV_AWS_2"),
@@ -3424,6 +3424,86 @@ fn gateway_listener(cx: &Cx<'_>) -> bool {
     unset && gateway && forwards
 }
 
+/// The target groups behind a listener that passes TLS through a Network Load Balancer to
+/// targets that end it, when `listener` is one: "If you must ensure that the targets
+/// decrypt TLS traffic instead of the load balancer, you can create a TCP listener on port
+/// 443 instead of creating a TLS listener. With a TCP listener, the load balancer passes
+/// encrypted traffic through to the targets without decrypting it" (Network Load Balancers
+/// guide, "Listeners for your Network Load Balancers"). A TCP listener passes anything,
+/// so what shows that its targets speak TLS is what the load balancer checks of them: every
+/// target group it forwards to (`TargetGroupArn`, or each of `ForwardConfig.TargetGroups`)
+/// is a group of this template of `Protocol` TCP or TLS whose health check is HTTPS
+/// (`HealthCheckProtocol`, "HTTP, HTTPS, TCP" for such groups) on the port the traffic
+/// takes (`HealthCheckPort` unset or `traffic-port`, its default), and is not turned off
+/// (`HealthCheckEnabled`; CloudFormation reference, `AWS::ElasticLoadBalancingV2::
+/// TargetGroup`). The listener is `Protocol` TCP, on a load balancer of this template whose
+/// `Type` is `network`, and its every default action forwards. Anything else (a port other
+/// than the traffic's, an HTTP or TCP health check, a group or load balancer named as text
+/// or imported, a value known only at deploy) is no passthrough here: plain TCP (probe 17a).
+/// Which TLS versions the targets accept no rule reads, so F1 and F6 make it a gap.
+pub(super) fn tls_passthrough<'a>(
+    cx: &Cx<'a>,
+    listener: &'a super::Resource,
+) -> Option<Vec<&'a super::Resource>> {
+    let at = |pointer: &str| super::lookup(listener.properties(), pointer).filter(|v| !no_value(v));
+    let upper = |v: Option<&Value>| v.and_then(text).map(|t| t.trim().to_ascii_uppercase());
+    if upper(at("/Protocol")).as_deref() != Some("TCP") {
+        return None;
+    }
+    let balancer = at("/LoadBalancerArn")?;
+    let network = cx.template.resources().iter().any(|r| {
+        r.type_name() == "AWS::ElasticLoadBalancingV2::LoadBalancer"
+            && names(balancer, r.logical_id())
+            && upper(super::lookup(r.properties(), "/Type")).as_deref() == Some("NETWORK")
+    });
+    if !network {
+        return None;
+    }
+    let actions = at("/DefaultActions")?
+        .as_array()
+        .filter(|a| !a.is_empty())?;
+    let mut groups = Vec::new();
+    for action in actions {
+        if upper(Some(&action["Type"])).as_deref() != Some("FORWARD") {
+            return None;
+        }
+        let mut named: Vec<&Value> = Vec::new();
+        if let Some(arn) = action.get("TargetGroupArn").filter(|v| !no_value(v)) {
+            named.push(arn);
+        }
+        if let Some(weighted) = action
+            .pointer("/ForwardConfig/TargetGroups")
+            .filter(|v| !no_value(v))
+        {
+            for entry in weighted.as_array()? {
+                named.push(entry.get("TargetGroupArn").filter(|v| !no_value(v))?);
+            }
+        }
+        if named.is_empty() {
+            return None;
+        }
+        for arn in named {
+            let group = cx.template.resources().iter().find(|r| {
+                r.type_name() == "AWS::ElasticLoadBalancingV2::TargetGroup"
+                    && names(arn, r.logical_id())
+            })?;
+            let of =
+                |pointer: &str| super::lookup(group.properties(), pointer).filter(|v| !no_value(v));
+            let protocol = upper(of("/Protocol"));
+            let checked = upper(of("/HealthCheckProtocol")).as_deref() == Some("HTTPS")
+                && of("/HealthCheckPort").is_none_or(|p| {
+                    text(p).is_some_and(|p| p.trim().eq_ignore_ascii_case("traffic-port"))
+                })
+                && !of("/HealthCheckEnabled").is_some_and(is_false);
+            if !matches!(protocol.as_deref(), Some("TCP" | "TLS")) || !checked {
+                return None;
+            }
+            groups.push(group);
+        }
+    }
+    Some(groups)
+}
+
 fn f1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         "AWS::VpcLattice::Listener" => return lattice_listener(cx),
@@ -3501,8 +3581,11 @@ fn f1(cx: &Cx<'_>) -> Outcome {
                 )
             }
         }
+        "TCP" if tls_passthrough(cx, cx.resource).is_some() => Outcome::Gap(
+            "the Network Load Balancer's TCP listener passes TLS through to its targets, whose target groups check them over HTTPS: the targets end TLS in whatever versions they accept, which no rule reads; use a TLS listener with a TLS 1.2+ `SslPolicy`, or hold the targets' TLS configuration as evidence".to_owned(),
+        ),
         other => Outcome::Fail(format!(
-            "`Protocol` is {}: use HTTPS or TLS",
+            "`Protocol` is {}: use HTTPS or TLS (a TCP listener of a Network Load Balancer of this template passes TLS through only when every target group it forwards to is TCP or TLS with an HTTPS health check on the traffic port)",
             if other.is_empty() { "not set" } else { other }
         )),
     }
@@ -9578,5 +9661,161 @@ mod probe_14b {
                 "{carried}: {found:?}"
             );
         }
+    }
+}
+
+/// Probe 17a: a Network Load Balancer's TCP listener that passes TLS through to targets
+/// checked over HTTPS is a gap of F1 (as VPC Lattice's TLS_PASSTHROUGH), and its TCP
+/// target groups a gap of F6; plain TCP anywhere else still fails.
+#[cfg(test)]
+pub(super) mod passthrough_tests {
+    use serde_json::{Value, json};
+
+    use super::super::{Cx, Outcome};
+
+    /// The probe's case (`d1_nlb_tcp_passthrough.json`): `Nlb`, `Tg`, `Lis`, each with the
+    /// extra properties given (a null removes one); `first` is checked.
+    pub(in super::super) fn nlb(
+        check: fn(&Cx<'_>) -> Outcome,
+        first: &str,
+        nlb: Value,
+        group: Value,
+        listener: Value,
+        more: &[(&str, &str, Value)],
+    ) -> Outcome {
+        let merge = |mut base: Value, extra: Value| {
+            for (k, v) in extra.as_object().into_iter().flatten() {
+                if v.is_null() {
+                    base.as_object_mut().map(|o| o.remove(k));
+                } else {
+                    base[k] = v.clone();
+                }
+            }
+            base
+        };
+        let mut resources = vec![
+            (
+                "Nlb",
+                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                merge(
+                    json!({"Type": "network", "Scheme": "internal",
+                        "Subnets": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]}),
+                    nlb,
+                ),
+            ),
+            (
+                "Tg",
+                "AWS::ElasticLoadBalancingV2::TargetGroup",
+                merge(
+                    json!({"Protocol": "TCP", "Port": 443, "VpcId": "vpc-0123456789abcdef0",
+                        "TargetType": "ip", "HealthCheckProtocol": "HTTPS", "HealthCheckPath": "/health"}),
+                    group,
+                ),
+            ),
+            (
+                "Lis",
+                "AWS::ElasticLoadBalancingV2::Listener",
+                merge(
+                    json!({"LoadBalancerArn": {"Ref": "Nlb"}, "Protocol": "TCP", "Port": 443,
+                        "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "Tg"}}]}),
+                    listener,
+                ),
+            ),
+        ];
+        for (id, t, p) in more {
+            resources.push((id, t, p.clone()));
+        }
+        let at = resources
+            .iter()
+            .position(|(id, _, _)| *id == first)
+            .unwrap();
+        let chosen = resources.remove(at);
+        resources.insert(0, chosen);
+        Cx::check_first(check, &resources)
+    }
+
+    fn f1_of(nlb_extra: Value, group: Value, listener: Value) -> Outcome {
+        nlb(super::f1, "Lis", nlb_extra, group, listener, &[])
+    }
+
+    #[test]
+    fn f1_reads_a_network_load_balancers_tls_passthrough_as_a_gap() {
+        // The probe's case, and other spellings of the same passthrough.
+        for (nlb_extra, group, listener) in [
+            (json!({}), json!({}), json!({})),
+            (
+                json!({}),
+                json!({"HealthCheckPort": "traffic-port", "HealthCheckEnabled": "true"}),
+                json!({"LoadBalancerArn": {"Fn::GetAtt": ["Nlb", "LoadBalancerArn"]}}),
+            ),
+            (
+                json!({}),
+                json!({"HealthCheckPort": {"Ref": "AWS::NoValue"}, "Protocol": "TLS"}),
+                json!({"DefaultActions": [{"Type": "forward",
+                    "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": {"Fn::Sub": "${Tg}"}, "Weight": 1}]}}]}),
+            ),
+            (
+                json!({"Scheme": "internet-facing"}),
+                json!({}),
+                json!({"Port": 8443}),
+            ),
+        ] {
+            let outcome = f1_of(nlb_extra.clone(), group.clone(), listener.clone());
+            assert!(
+                matches!(outcome, Outcome::Gap(ref why) if why.contains("passes TLS through")),
+                "{nlb_extra} {group} {listener}: {outcome:?}"
+            );
+        }
+        // Plain TCP: the health check says nothing of TLS on the traffic's port, the group
+        // or the balancer is not read here, or an action does not forward.
+        for (nlb_extra, group, listener) in [
+            (json!({}), json!({"HealthCheckProtocol": "HTTP"}), json!({})),
+            (json!({}), json!({"HealthCheckProtocol": "TCP"}), json!({})),
+            (json!({}), json!({"HealthCheckProtocol": null}), json!({})),
+            (json!({}), json!({"HealthCheckPort": "8080"}), json!({})),
+            (json!({}), json!({"HealthCheckEnabled": false}), json!({})),
+            (json!({}), json!({"Protocol": "TCP_UDP"}), json!({})),
+            (
+                json!({}),
+                json!({"HealthCheckProtocol": {"Fn::ImportValue": "hc"}}),
+                json!({}),
+            ),
+            (json!({"Type": "application"}), json!({}), json!({})),
+            (json!({"Type": null}), json!({}), json!({})),
+            (
+                json!({}),
+                json!({}),
+                json!({"LoadBalancerArn": {"Fn::ImportValue": "nlb"}}),
+            ),
+            (
+                json!({}),
+                json!({}),
+                json!({"DefaultActions": [{"Type": "forward", "TargetGroupArn":
+                    "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/t/1"}]}),
+            ),
+            (
+                json!({}),
+                json!({}),
+                json!({"DefaultActions": [{"Type": "forward", "ForwardConfig": {"TargetGroups": [
+                    {"TargetGroupArn": {"Ref": "Tg"}},
+                    {"TargetGroupArn": {"Ref": "Elsewhere"}}]}}]}),
+            ),
+            (json!({}), json!({}), json!({"DefaultActions": []})),
+            (json!({}), json!({}), json!({"Protocol": "UDP"})),
+        ] {
+            let outcome = f1_of(nlb_extra.clone(), group.clone(), listener.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(ref why) if why.contains("use HTTPS or TLS")),
+                "{nlb_extra} {group} {listener}: {outcome:?}"
+            );
+        }
+        // The nearest compliant neighbour, a TLS listener, still passes.
+        let tls = f1_of(
+            json!({}),
+            json!({"Protocol": "TLS"}),
+            json!({"Protocol": "TLS", "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                "Certificates": [{"CertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/c"}]}),
+        );
+        assert!(matches!(tls, Outcome::Pass(_)), "{tls:?}");
     }
 }
