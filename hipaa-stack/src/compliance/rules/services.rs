@@ -242,7 +242,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies never allow every principal without a condition",
         types: P2_TYPES,
         controls: ACCESS,
-        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent; a source ARN that names no account, as a bucket's, only with `aws:SourceAccount`); give a service's permission to invoke a function a `SourceAccount` or a `SourceArn` naming an account (a bucket's ARN with `SourceAccount`); set a function URL's `AuthType` to `AWS_IAM`; give a layer permission whose `Principal` is `*` an `OrganizationId`; on a REST API's or a private custom domain name's (`DomainNameV2`) `Policy`, allow `*` only from a VPC endpoint (`aws:SourceVpce`), or deny every request whose `aws:SourceVpce` is not the endpoint's (`StringNotEquals`); restrict a service in a log group's `ResourcePolicyDocument` or an `AWS::Logs::ResourcePolicy` by `aws:SourceAccount` or an `aws:SourceArn` naming the account",
+        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent; a source ARN that names no account, as a bucket's, only with `aws:SourceAccount`); give a service's permission to invoke a function a `SourceAccount` or a `SourceArn` naming an account (a bucket's ARN with `SourceAccount`); set a function URL's `AuthType` to `AWS_IAM`; give a layer permission whose `Principal` is `*` an `OrganizationId`; on a REST API's or a private custom domain name's (`DomainNameV2`) `Policy`, allow `*` only from a VPC endpoint (`aws:SourceVpce`), or deny every request whose `aws:SourceVpce` is not the endpoint's (`StringNotEquals`); restrict a service in a log group's `ResourcePolicyDocument` or an `AWS::Logs::ResourcePolicy` by `aws:SourceAccount` or an `aws:SourceArn` naming the account; an OpenSearch or Elasticsearch domain in a VPC (`VPCOptions.SubnetIds`) with fine-grained access control (`AdvancedSecurityOptions.Enabled` true, `AnonymousAuthEnabled` unset or false) and a written `DomainName` may allow `*` only `es:ESHttp*` actions on its own `arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/<DomainName>/*`",
         packs: packs(
             Some("HIPAA.Security-LambdaFunctionPublicAccessProhibited"),
             None,
@@ -3070,7 +3070,10 @@ fn p2(cx: &Cx<'_>) -> Outcome {
         // be `*` then: it is read as `*`, as rule X1 reads a role's trust policy.
         let text_carries = super::identity::text_carries_a_value(cx, pointer);
         let unguarded = |s: &Value| {
-            super::identity::allows(s) && !restricted(cx, s) && !denied_outside(&document, s)
+            super::identity::allows(s)
+                && !restricted(cx, s)
+                && !denied_outside(&document, s)
+                && !fine_grained_http(cx, pointer, s)
         };
         let listed = statements(&document);
         let named = |pick: &dyn Fn(&Value) -> bool| -> Vec<String> {
@@ -3124,6 +3127,65 @@ fn p2(cx: &Cx<'_>) -> Outcome {
         return Outcome::NotApplicable;
     }
     all(checks)
+}
+
+/// Whether `statement` of an OpenSearch (or Elasticsearch) domain's `AccessPolicies` only
+/// lets requests reach the domain's own REST API, where fine-grained access control
+/// authenticates each one: AWS recommends exactly that open policy with it ("Generally, if
+/// you enable fine-grained access control, we recommend using a domain access policy that
+/// doesn't require signed requests", OpenSearch Service developer guide, "Fine-grained
+/// access control in Amazon OpenSearch Service"), since a policy naming IAM principals
+/// needs SigV4-signed requests, which HTTP basic authentication (the internal user
+/// database) and SAML do not send (probe 17b #5). So, and only so:
+/// - the domain is in a VPC (`VPCOptions.SubnetIds` set, as OS2 asks: "you can't use
+///   IP-based access policies" there, and only the VPC reaches the endpoint);
+/// - `AdvancedSecurityOptions.Enabled` is true, and `AnonymousAuthEnabled` unset or false
+///   (anonymous authentication lets requests in without credentials during a migration;
+///   a value read only at deploy may be true);
+/// - the statement names actions only by `Action` (no `NotAction`), each `es:ESHttp…` (the
+///   REST API's verbs, "es:ESHttp*", the guide's own example; the configuration API's
+///   actions, as `es:UpdateDomainConfig`, are not reached); and resources only by `Resource`
+///   (no `NotResource`), each under the domain's own ARN with a path
+///   (`arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/<DomainName>/…`: "the
+///   trailing /* … applies only to the domain's subresources, not to the domain itself",
+///   developer guide, "Identity and Access Management in Amazon OpenSearch Service"),
+///   which needs a `DomainName` written in the template (a generated name no policy can
+///   name before deploy).
+fn fine_grained_http(cx: &Cx<'_>, pointer: &str, statement: &Value) -> bool {
+    let domain = matches!(
+        cx.resource.type_name(),
+        "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain"
+    );
+    if !domain || pointer != "/AccessPolicies" {
+        return false;
+    }
+    let secured = cx.present("/VPCOptions/SubnetIds").is_ok()
+        && cx
+            .prop("/AdvancedSecurityOptions/Enabled")
+            .is_some_and(is_true)
+        && anonymous_access(cx).is_none();
+    let name = cx.prop("/DomainName").and_then(text).filter(|n| {
+        !n.trim().is_empty() && !super::identity::dynamic(n) && !n.contains(['*', '?', '$', '/'])
+    });
+    let (true, Some(name)) = (secured, name) else {
+        return false;
+    };
+    if statement.get("NotAction").is_some() || statement.get("NotResource").is_some() {
+        return false;
+    }
+    let every = |key: &str, holds: &dyn Fn(&str) -> bool| {
+        statement
+            .get(key)
+            .filter(|v| !no_value(v))
+            .is_some_and(|v| {
+                let items = super::meaning::one_or_many(v);
+                !items.is_empty() && items.iter().all(|i| text(i).is_some_and(|t| holds(&t)))
+            })
+    };
+    let own = format!("arn:aws:es:${{AWS::Region}}:${{AWS::AccountId}}:domain/{name}/");
+    every("Action", &|a| {
+        a.to_ascii_lowercase().starts_with("es:eshttp")
+    }) && every("Resource", &|r| r.starts_with(&own))
 }
 
 /// `P2` on the permissions of a VPC endpoint service (see [`ENDPOINT_PERMISSIONS`]): no
@@ -8786,6 +8848,158 @@ mod hostile_review_18 {
     fn public_policy() -> Value {
         json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
             "Action": "*", "Resource": "*"}]})
+    }
+
+    /// Probe 17b #5 (`fr-opensearch-fgac.json`): a VPC domain with fine-grained access
+    /// control and no anonymous authentication may allow `*` the REST API (`es:ESHttp*`) on
+    /// its own subresources, as AWS recommends; anything wider, or without one of these,
+    /// still fails.
+    #[test]
+    fn p2_takes_an_open_rest_policy_only_behind_fine_grained_access_control() {
+        let own = json!({"Fn::Sub": "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/search/*"});
+        let domain = |extra: Value, statement: Value| {
+            let mut d = json!({
+                "DomainName": "search",
+                "EngineVersion": "OpenSearch_2.13",
+                "VPCOptions": {"SubnetIds": ["subnet-0123456789abcdef0"],
+                    "SecurityGroupIds": ["sg-0123456789abcdef0"]},
+                "AdvancedSecurityOptions": {"Enabled": true, "InternalUserDatabaseEnabled": true,
+                    "MasterUserOptions": {"MasterUserName": "admin",
+                        "MasterUserPassword": "{{resolve:secretsmanager:search-master:SecretString:password}}"}},
+                "AccessPolicies": {"Version": "2012-10-17", "Statement": [statement]}
+            });
+            // Each key of `extra` a pointer whose parent is an object: set, or removed by null.
+            for (k, v) in extra.as_object().into_iter().flatten() {
+                let (parent, key) = k.rsplit_once('/').unwrap();
+                let object = d
+                    .pointer_mut(parent)
+                    .and_then(Value::as_object_mut)
+                    .unwrap();
+                if v.is_null() {
+                    object.remove(key);
+                } else {
+                    object.insert(key.to_owned(), v.clone());
+                }
+            }
+            d
+        };
+        let open = |action: Value, resource: Value| json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": action, "Resource": resource});
+        let probe = open(json!("es:ESHttp*"), own.clone());
+        for (t, extra, statement) in [
+            ("AWS::OpenSearchService::Domain", json!({}), probe.clone()),
+            ("AWS::Elasticsearch::Domain", json!({}), probe.clone()),
+            (
+                "AWS::OpenSearchService::Domain",
+                json!({"/AdvancedSecurityOptions/Enabled": "true",
+                    "/AdvancedSecurityOptions/AnonymousAuthEnabled": false}),
+                open(
+                    json!(["es:ESHttpGet", "es:ESHttpPost"]),
+                    json!(["arn:aws:es:${AWS::Region}:${AWS::AccountId}:domain/search/records*"]),
+                ),
+            ),
+            (
+                "AWS::OpenSearchService::Domain",
+                json!({"/AdvancedSecurityOptions/AnonymousAuthEnabled": {"Ref": "AWS::NoValue"}}),
+                json!({"Effect": "Allow", "Principal": "*", "Action": "es:ESHttp*",
+                    "Resource": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":es:",
+                        {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":domain/search/*"]]}}),
+            ),
+        ] {
+            let outcome = p2_of(t, domain(extra.clone(), statement.clone()));
+            assert!(
+                matches!(outcome, Outcome::Pass(_)),
+                "{t} {extra} {statement}: {outcome:?}"
+            );
+        }
+        let fails = [
+            // No VPC, no fine-grained access control, anonymous authentication on or read
+            // at deploy, no written domain name (the probe's own template: CloudFormation
+            // then makes one up), another name.
+            (json!({"/VPCOptions": null}), probe.clone()),
+            (json!({"/VPCOptions/SubnetIds": []}), probe.clone()),
+            (
+                json!({"/AdvancedSecurityOptions/Enabled": false}),
+                probe.clone(),
+            ),
+            (json!({"/AdvancedSecurityOptions": null}), probe.clone()),
+            (
+                json!({"/AdvancedSecurityOptions/Enabled": {"Fn::ImportValue": "fgac"}}),
+                probe.clone(),
+            ),
+            (
+                json!({"/AdvancedSecurityOptions/AnonymousAuthEnabled": true}),
+                probe.clone(),
+            ),
+            (
+                json!({"/AdvancedSecurityOptions/AnonymousAuthEnabled": "True"}),
+                probe.clone(),
+            ),
+            (
+                json!({"/AdvancedSecurityOptions/AnonymousAuthEnabled": {"Fn::ImportValue": "anon"}}),
+                probe.clone(),
+            ),
+            (json!({"/DomainName": null}), probe.clone()),
+            (json!({"/DomainName": "records"}), probe.clone()),
+            (
+                json!({"/DomainName": {"Fn::ImportValue": "name"}}),
+                probe.clone(),
+            ),
+            // Wider actions or resources, or their negations.
+            (json!({}), open(json!("es:*"), own.clone())),
+            (json!({}), open(json!("*"), own.clone())),
+            (
+                json!({}),
+                open(
+                    json!(["es:ESHttpGet", "es:UpdateDomainConfig"]),
+                    own.clone(),
+                ),
+            ),
+            (json!({}), open(json!("es:ESHttp*"), json!("*"))),
+            (
+                json!({}),
+                open(
+                    json!("es:ESHttp*"),
+                    json!("arn:aws:es:${AWS::Region}:${AWS::AccountId}:domain/search"),
+                ),
+            ),
+            (
+                json!({}),
+                open(json!("es:ESHttp*"), json!("arn:aws:es:*:*:domain/search/*")),
+            ),
+            (
+                json!({}),
+                open(
+                    json!("es:ESHttp*"),
+                    json!("arn:aws:es:us-east-1:111122223333:domain/search/*"),
+                ),
+            ),
+            (
+                json!({}),
+                open(json!("es:ESHttp*"), json!({"Fn::ImportValue": "arn"})),
+            ),
+            (
+                json!({}),
+                json!({"Effect": "Allow", "Principal": "*", "NotAction": "es:Delete*", "Resource": own.clone()}),
+            ),
+            (
+                json!({}),
+                json!({"Effect": "Allow", "Principal": "*", "Action": "es:ESHttp*", "NotResource": "arn:aws:es:*:*:domain/x/*"}),
+            ),
+            (
+                json!({}),
+                json!({"Effect": "Allow", "Principal": "*", "Resource": own.clone()}),
+            ),
+        ];
+        for (extra, statement) in fails {
+            let outcome = p2_of(
+                "AWS::OpenSearchService::Domain",
+                domain(extra.clone(), statement.clone()),
+            );
+            assert!(
+                matches!(outcome, Outcome::Fail(ref why) if why.contains("allow every principal")),
+                "{extra} {statement}: {outcome:?}"
+            );
+        }
     }
 
     #[test]
