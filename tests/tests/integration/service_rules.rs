@@ -406,7 +406,7 @@ fn records(s: &Stack<'_>, encrypted: bool, retention: u32, audit_logs: &str, tls
 }
 
 pub(crate) fn dd1_broken(s: &Stack<'_>) {
-    records(s, false, 14, "enabled", "enabled");
+    records(s, false, 14, "enabled", "tls1.2+");
 }
 
 pub(crate) fn dd_held(s: &Stack<'_>) {
@@ -414,11 +414,11 @@ pub(crate) fn dd_held(s: &Stack<'_>) {
 }
 
 pub(crate) fn dd2_broken(s: &Stack<'_>) {
-    records(s, true, 1, "enabled", "enabled");
+    records(s, true, 1, "enabled", "tls1.2+");
 }
 
 pub(crate) fn dd3_broken(s: &Stack<'_>) {
-    records(s, true, 14, "disabled", "enabled");
+    records(s, true, 14, "disabled", "tls1.2+");
 }
 
 pub(crate) fn dd4_broken(s: &Stack<'_>) {

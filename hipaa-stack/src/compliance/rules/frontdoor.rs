@@ -115,7 +115,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             super::lattice::RULE,
         ],
         controls: TRANSIT,
-        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers; `PublicLoadBalancer` does by default; set a VPC Lattice target group's `Config.Protocol` to HTTPS (a TCP group, behind a TLS passthrough listener, is a gap), and let VPC Lattice listeners and rules forward only to target groups of the app (`TargetGroupIdentifier` by `Ref`, `Fn::GetAtt` or the import of its export); register in a target group of application load balancers (`TargetType` alb) only load balancers of the template whose listener on the group's port is HTTPS; listeners and listener rules forward only to target groups of the app (by `Ref`, or an import of a stack that exports one), whose protocol is read there, not to an ARN written as text or passed in a parameter",
+        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers (a TCP group reached only through Network Load Balancer TCP listeners that pass TLS through, checked by an HTTPS health check on the traffic port, is a gap); `PublicLoadBalancer` does by default; set a VPC Lattice target group's `Config.Protocol` to HTTPS (a TCP group, behind a TLS passthrough listener, is a gap), and let VPC Lattice listeners and rules forward only to target groups of the app (`TargetGroupIdentifier` by `Ref`, `Fn::GetAtt` or the import of its export); register in a target group of application load balancers (`TargetType` alb) only load balancers of the template whose listener on the group's port is HTTPS; listeners and listener rules forward only to target groups of the app (by `Ref`, or an import of a stack that exports one), whose protocol is read there, not to an ARN written as text or passed in a parameter",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1405,10 +1405,37 @@ fn f6(cx: &Cx<'_>) -> Outcome {
         "HTTPS" | "TLS" | "QUIC" => all([cx.proof("/Protocol").ok_or_default()]),
         "GENEVE" => Outcome::NotApplicable,
         "" => Outcome::Fail("`Protocol` is not set".to_owned()),
+        "TCP" if behind_passthrough_only(cx) => Outcome::Gap(
+            "`Protocol` is TCP behind TCP listeners of a Network Load Balancer that pass TLS through (the group checks its targets over HTTPS on the traffic port): the targets end TLS in whatever versions they accept, which no rule reads; use a TLS target group, or hold the targets' TLS configuration as evidence".to_owned(),
+        ),
         other => Outcome::Fail(format!(
             "`Protocol` is {other}: the load balancer forwards requests to the targets in plain text"
         )),
     }
+}
+
+/// Whether this TCP target group is reached only through listeners of this template that
+/// pass TLS through to its targets ([`super::services::tls_passthrough`], which reads the
+/// group's own health check): one such listener at least, and none of this template that
+/// forwards to it in another way (a listener rule, or a listener that is no passthrough).
+/// The group of a TCP listener that passes TLS through is TCP ("With a TCP listener, the
+/// load balancer passes encrypted traffic through to the targets without decrypting it",
+/// Network Load Balancers guide, "Listeners for your Network Load Balancers").
+fn behind_passthrough_only(cx: &Cx<'_>) -> bool {
+    let id = cx.id();
+    let mentions = |r: &Resource| super::mentions(r.properties(), id);
+    let mut passthrough = false;
+    for r in cx.template.resources() {
+        match r.type_name() {
+            LISTENER if mentions(r) => match super::services::tls_passthrough(cx, r) {
+                Some(groups) if groups.iter().any(|g| g.logical_id() == id) => passthrough = true,
+                _ => return false,
+            },
+            LISTENER_RULE if mentions(r) => return false,
+            _ => {}
+        }
+    }
+    passthrough
 }
 
 /// F6 on a VPC Lattice target group ([`LATTICE_TARGET_GROUP`]): a function's (`Type`
@@ -2049,6 +2076,71 @@ mod tests {
         for plain in ["TCP_QUIC", "TCP", "UDP", "TCP_UDP"] {
             assert!(matches!(group(plain), Outcome::Fail(_)), "{plain}");
         }
+    }
+
+    /// Probe 17a: a TCP target group reached only through Network Load Balancer listeners
+    /// that pass TLS through (its health check HTTPS on the traffic port) is a gap; one that
+    /// a plain listener or a listener rule also reaches, or that no listener reaches, fails.
+    #[test]
+    fn a_tcp_group_behind_tls_passthrough_only_is_a_gap() {
+        use super::super::Outcome;
+        use super::super::services::passthrough_tests::nlb;
+        let f6 = |group: Value, listener: Value, more: &[(&str, &str, Value)]| {
+            nlb(super::f6, "Tg", json!({}), group, listener, more)
+        };
+        for (group, listener) in [
+            (json!({}), json!({})),
+            (
+                json!({"HealthCheckPort": "traffic-port"}),
+                json!({"DefaultActions": [{"Type": "forward",
+                    "TargetGroupArn": {"Fn::GetAtt": ["Tg", "TargetGroupArn"]}}]}),
+            ),
+        ] {
+            let outcome = f6(group.clone(), listener.clone(), &[]);
+            assert!(
+                matches!(outcome, Outcome::Gap(ref why) if why.contains("pass TLS through")),
+                "{group} {listener}: {outcome:?}"
+            );
+        }
+        // A TLS listener ends TLS at the load balancer and sends the TCP group plain text.
+        let plain = json!({"LoadBalancerArn": {"Ref": "Nlb"}, "Protocol": "TLS", "Port": 8443,
+            "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "Tg"}}]});
+        let fails = [
+            f6(json!({"HealthCheckProtocol": "HTTP"}), json!({}), &[]),
+            f6(json!({"HealthCheckPort": "9000"}), json!({}), &[]),
+            f6(
+                json!({}),
+                json!({"LoadBalancerArn": {"Ref": "AWS::NoValue"}}),
+                &[],
+            ),
+            f6(
+                json!({}),
+                json!({}),
+                &[("Plain", "AWS::ElasticLoadBalancingV2::Listener", plain)],
+            ),
+            // No listener reaches it here.
+            f6(
+                json!({}),
+                json!({"DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "Other"}}]}),
+                &[(
+                    "Other",
+                    "AWS::ElasticLoadBalancingV2::TargetGroup",
+                    json!({"Protocol": "TLS", "Port": 443, "VpcId": "vpc-1"}),
+                )],
+            ),
+        ];
+        for outcome in fails {
+            assert!(
+                matches!(outcome, Outcome::Fail(ref why) if why.contains("plain text")),
+                "{outcome:?}"
+            );
+        }
+        // The nearest compliant neighbour, a TLS group, passes.
+        assert!(matches!(
+            f6(json!({"Protocol": "TLS"}), json!({}), &[]),
+            Outcome::Pass(_)
+        ));
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "DocumentDB and Neptune clusters accept only TLS connections",
         types: IN_TRANSIT,
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "leave the DocumentDB cluster parameter `tls` unset or set it to enabled, tls1.2+, tls1.3+ or fips-140-3, never disabled, in a group of this template (or use a `default.` group); on Neptune, leave `neptune_enforce_ssl` unset or 1 and use an engine version of 1.0.4.0 or later, which accepts only HTTPS; write each parameter's name and value as listed, in lower case without blanks",
+        fix: "set the DocumentDB cluster parameter `tls` to tls1.2+ or tls1.3+ (DocumentDB 4.0 and 5.0) or fips-140-3 in a cluster parameter group of this template that the cluster names: `enabled`, the default and the value of the `default.` groups, accepts TLS 1.0 and 1.1, and disabled plain text; on Neptune, leave `neptune_enforce_ssl` unset or 1 and use an engine version of 1.0.4.0 or later, which accepts only HTTPS; write each parameter's name and value as listed, in lower case without blanks",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_90"),
@@ -587,17 +587,30 @@ fn audit_exported(cx: &Cx<'_>) -> Result<Proof, String> {
     }
 }
 
-/// The values of DocumentDB's `tls` cluster parameter that require TLS: `enabled` (TLS 1.0
-/// to 1.3), `tls1.2+`, `tls1.3+` and `fips-140-3`; `disabled` accepts only plain text
-/// (DocumentDB API reference, `Parameter`; cluster parameters reference: `tls` is
-/// `enabled` by default).
-const DOCDB_TLS: &[&str] = &["enabled", "tls1.2+", "tls1.3+", "fips-140-3"];
+/// The values of DocumentDB's `tls` cluster parameter that require TLS 1.2 or later:
+/// `tls1.2+` ("accepts secure connections using TLS version 1.2 and above") and `tls1.3+`,
+/// both "only supported starting with Amazon DocumentDB 4.0 (engine version 2.0.10980) and
+/// Amazon DocumentDB 5.0 (engine version 3.0.11051)", and `fips-140-3` (FIPS 140-3, which
+/// admits no TLS before 1.2; DocumentDB 5.0 from engine 3.0.3727 in a few regions). Not
+/// `enabled`, the default: "The cluster accepts secure connections using TLS version 1.0
+/// through 1.3"; nor `disabled`, plain text (DocumentDB API reference, `Parameter`,
+/// `ParameterValue`; cluster parameters reference: `tls` is `enabled` by default). As R12,
+/// OS1 and F1 refuse TLS before 1.2, so does DD4 (probe 17b #2).
+const DOCDB_TLS: &[&str] = &["tls1.2+", "tls1.3+", "fips-140-3"];
+
+/// Why a DocumentDB cluster whose group leaves `tls` at its default (`enabled`) fails.
+const DOCDB_TLS_DEFAULT: &str = "so the cluster takes `tls` enabled, its default, which \"accepts secure connections using TLS version 1.0 through 1.3\": set `tls` to tls1.2+ (DocumentDB 4.0 and 5.0), tls1.3+ or fips-140-3 in a cluster parameter group of this template";
 
 /// The first Neptune engine version that accepts only HTTPS: "Beginning with engine
 /// version 1.0.4.0, Amazon Neptune only allows Secure Sockets Layer (SSL) connections
 /// through HTTPS to any instance or cluster endpoint" (Neptune user guide, "Encrypting
 /// connections to your Amazon Neptune database with SSL/HTTPS"); before it,
-/// `neptune_enforce_ssl` 0 allowed plain HTTP.
+/// `neptune_enforce_ssl` 0 allowed plain HTTP. From it, "Neptune requires at least TLS
+/// version 1.2" (same page), so Neptune has no value like DocumentDB's `enabled` that
+/// admits TLS 1.0 (probe 17b #2). A group that sets `neptune_enforce_ssl` 0 fails on any
+/// engine: "a bug in that release has allowed HTTP connections and/or outdated TLS
+/// connections to continue to work for customers who previously set a DB cluster parameter
+/// to prevent enforcement of HTTPS" (Neptune engine releases 1.0.4.0 and 1.0.4.1).
 const NEPTUNE_HTTPS_ONLY: [u32; 4] = [1, 0, 4, 0];
 
 fn dd4(cx: &Cx<'_>) -> Outcome {
@@ -612,6 +625,10 @@ fn dd4(cx: &Cx<'_>) -> Outcome {
         return match group_tls(cx.resource, service) {
             Some(Ok(proof)) => Outcome::Pass(vec![proof]),
             Some(Err(e)) => Outcome::Fail(e),
+            // A DocumentDB group that leaves `tls` alone gives its clusters `enabled`.
+            None if service == Service::DocDb => Outcome::Fail(format!(
+                "the cluster parameter group does not set `tls`, {DOCDB_TLS_DEFAULT}"
+            )),
             None => Outcome::NotApplicable,
         };
     }
@@ -620,13 +637,17 @@ fn dd4(cx: &Cx<'_>) -> Outcome {
             Group::Template(group) => match group_tls(group, service) {
                 Some(Ok(proof)) => Outcome::Pass(vec![proof]),
                 Some(Err(e)) => Outcome::Fail(e),
-                // `tls` unset: enabled, its default.
-                None => all([cx.present("/DBClusterParameterGroupName")]),
+                None => Outcome::Fail(format!(
+                    "the cluster parameter group `{}` does not set `tls`, {DOCDB_TLS_DEFAULT}",
+                    group.logical_id()
+                )),
             },
-            // The default groups keep `tls` enabled and cannot be modified.
-            Group::Default => {
-                Outcome::Pass(vec![default_proof(cx, "/DBClusterParameterGroupName")])
-            }
+            // The default groups keep `tls` enabled (TLS 1.0 to 1.3) and cannot be
+            // modified ("you can't modify the parameters of a default cluster parameter
+            // group", DocumentDB developer guide, "Encrypting data in transit").
+            Group::Default => Outcome::Fail(format!(
+                "`DBClusterParameterGroupName` names no cluster parameter group of this template (unset, or a `default.` group), {DOCDB_TLS_DEFAULT}"
+            )),
             Group::Elsewhere(named) => Outcome::Gap(format!(
                 "`DBClusterParameterGroupName` is {named}, no cluster parameter group of this template, so whether its `tls` is disabled cannot be read before deploy; declare the group in this template"
             )),
@@ -698,7 +719,7 @@ fn group_tls(group: &Resource, service: Service) -> Option<Result<Proof, String>
     if let Some((name, value)) = values.iter().find(|(_, v)| off(v)) {
         let meaning = match service {
             Service::DocDb => {
-                "the cluster accepts only plain-text connections; remove it or set it to enabled, tls1.2+ or tls1.3+"
+                "the cluster accepts only plain-text connections; set it to tls1.2+, tls1.3+ or fips-140-3"
             }
             Service::Neptune => {
                 "it turns HTTPS enforcement off (engines before 1.0.4.0 then accept plain HTTP); remove it or set it to 1"
@@ -718,6 +739,14 @@ fn group_tls(group: &Resource, service: Service) -> Option<Result<Proof, String>
         return Some(Err(why));
     }
     let (name, value) = values.first()?;
+    // `enabled`, in any spelling, is DocumentDB's TLS 1.0 to 1.3 ([`DOCDB_TLS`]).
+    if service == Service::DocDb && read(value).as_deref() == Some("enabled") {
+        return Some(Err(format!(
+            "the cluster parameter group `{}` sets `{name}` to {}, which \"accepts secure connections using TLS version 1.0 through 1.3\" (TLS 1.0 and 1.1 are broken); set it to tls1.2+ (DocumentDB 4.0 and 5.0), tls1.3+ or fips-140-3",
+            group.logical_id(),
+            text_or_json(value)
+        )));
+    }
     let written = text(value);
     let required = match (service, written.as_deref()) {
         (Service::DocDb, Some(v)) => DOCDB_TLS.contains(&v),
@@ -841,14 +870,98 @@ mod tests {
             Outcome::Pass(proofs) => assert_eq!(proofs[0].path, "/Properties/Parameters"),
             other => panic!("{other:?}"),
         }
-        // A group that leaves TLS alone is not what the rule reads.
+        // A group that leaves TLS alone gives its clusters `enabled` (TLS 1.0 to 1.3).
         assert!(matches!(
             outcome_of(
                 dd4,
                 DOCDB_GROUP,
                 json!({ "Family": "docdb5.0", "Parameters": {} })
             ),
-            Outcome::NotApplicable
+            Outcome::Fail(ref why) if why.contains("TLS version 1.0 through 1.3")
+        ));
+    }
+
+    /// Probe 17b #2: `tls` enabled (DocumentDB's default, TLS 1.0 to 1.3), a group that
+    /// leaves `tls` unset, a `default.` group and no group at all fail, on the cluster and
+    /// on the group; tls1.2+, tls1.3+ and fips-140-3 pass, in an object or in JSON text.
+    #[test]
+    fn documentdb_takes_only_tls_1_2_or_later() {
+        // The probe's case: a group of the template with `tls` enabled.
+        let probe = Cx::check_first(
+            dd4,
+            &[
+                (
+                    "Docs",
+                    DOCDB_CLUSTER,
+                    json!({ "EngineVersion": "5.0.0", "StorageEncrypted": true,
+                        "DBClusterParameterGroupName": { "Ref": "DocParams" } }),
+                ),
+                (
+                    "DocParams",
+                    DOCDB_GROUP,
+                    json!({ "Family": "docdb5.0", "Description": "phi docs",
+                        "Parameters": { "tls": "enabled", "audit_logs": "enabled" } }),
+                ),
+            ],
+        );
+        assert!(
+            matches!(probe, Outcome::Fail(ref why) if why.contains("`tls` to enabled") && why.contains("TLS 1.0")),
+            "{probe:?}"
+        );
+        for parameters in [
+            json!({ "tls": "enabled" }),
+            json!("{\"tls\": \"enabled\"}"),
+            json!({ "Fn::Sub": "{\"tls\": \"enabled\"}" }),
+            json!({ "audit_logs": "enabled" }),
+            json!({ "tls": { "Ref": "AWS::NoValue" } }),
+        ] {
+            for outcome in [
+                with_group(dd4, Service::DocDb, json!({}), parameters.clone()),
+                outcome_of(
+                    dd4,
+                    DOCDB_GROUP,
+                    json!({ "Family": "docdb5.0", "Parameters": parameters.clone() }),
+                ),
+            ] {
+                assert!(
+                    matches!(outcome, Outcome::Fail(ref why) if why.contains("1.0")),
+                    "{parameters}: {outcome:?}"
+                );
+            }
+        }
+        for properties in [
+            json!({}),
+            json!({ "DBClusterParameterGroupName": "default.docdb5.0" }),
+            json!({ "DBClusterParameterGroupName": { "Ref": "AWS::NoValue" } }),
+        ] {
+            let outcome = outcome_of(dd4, DOCDB_CLUSTER, properties.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(ref why) if why.contains("TLS version 1.0 through 1.3")),
+                "{properties}: {outcome:?}"
+            );
+        }
+        for parameters in [
+            json!({ "tls": "tls1.2+" }),
+            json!({ "tls": "tls1.3+", "audit_logs": "enabled" }),
+            json!({ "tls": "fips-140-3" }),
+            json!("{\"tls\": \"tls1.2+\"}"),
+        ] {
+            assert!(
+                matches!(
+                    with_group(dd4, Service::DocDb, json!({}), parameters.clone()),
+                    Outcome::Pass(_)
+                ),
+                "{parameters}"
+            );
+        }
+        // A group of another stack stays a gap.
+        assert!(matches!(
+            outcome_of(
+                dd4,
+                DOCDB_CLUSTER,
+                json!({ "DBClusterParameterGroupName": { "Fn::ImportValue": "docs-params" } })
+            ),
+            Outcome::Gap(_)
         ));
     }
 
@@ -899,7 +1012,7 @@ mod tests {
                 json!("{\"Tls\": \"tls1.3+\"}"),
                 "not `tls` as DocumentDB names",
             ),
-            (json!({ "tls": "Enabled" }), "lower case, no blanks"),
+            (json!({ "tls": "Enabled" }), "TLS version 1.0 through 1.3"),
             (json!({ "tls": "TLS1.2+" }), "lower case, no blanks"),
             (json!({ "tls": " disabled" }), "only plain-text connections"),
             (json!({ "Tls": "DISABLED" }), "only plain-text connections"),
@@ -954,7 +1067,7 @@ mod tests {
             (
                 Service::DocDb,
                 json!({}),
-                json!({ "Fn::Sub": "{\"tls\": \"enabled\"}" }),
+                json!({ "Fn::Sub": "{\"tls\": \"tls1.2+\"}" }),
             ),
             (
                 Service::Neptune,

@@ -242,7 +242,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies never allow every principal without a condition",
         types: P2_TYPES,
         controls: ACCESS,
-        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent; a source ARN that names no account, as a bucket's, only with `aws:SourceAccount`); give a service's permission to invoke a function a `SourceAccount` or a `SourceArn` naming an account (a bucket's ARN with `SourceAccount`); set a function URL's `AuthType` to `AWS_IAM`; give a layer permission whose `Principal` is `*` an `OrganizationId`; on a REST API's or a private custom domain name's (`DomainNameV2`) `Policy`, allow `*` only from a VPC endpoint (`aws:SourceVpce`), or deny every request whose `aws:SourceVpce` is not the endpoint's (`StringNotEquals`); restrict a service in a log group's `ResourcePolicyDocument` or an `AWS::Logs::ResourcePolicy` by `aws:SourceAccount` or an `aws:SourceArn` naming the account",
+        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent; a source ARN that names no account, as a bucket's, only with `aws:SourceAccount`); give a service's permission to invoke a function a `SourceAccount` or a `SourceArn` naming an account (a bucket's ARN with `SourceAccount`); set a function URL's `AuthType` to `AWS_IAM`; give a layer permission whose `Principal` is `*` an `OrganizationId`; on a REST API's or a private custom domain name's (`DomainNameV2`) `Policy`, allow `*` only from a VPC endpoint (`aws:SourceVpce`), or deny every request whose `aws:SourceVpce` is not the endpoint's (`StringNotEquals`); restrict a service in a log group's `ResourcePolicyDocument` or an `AWS::Logs::ResourcePolicy` by `aws:SourceAccount` or an `aws:SourceArn` naming the account; an OpenSearch or Elasticsearch domain in a VPC (`VPCOptions.SubnetIds`) with fine-grained access control (`AdvancedSecurityOptions.Enabled` true, `AnonymousAuthEnabled` unset or false) and a written `DomainName` may allow `*` only `es:ESHttp*` actions on its own `arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/<DomainName>/*`",
         packs: packs(
             Some("HIPAA.Security-LambdaFunctionPublicAccessProhibited"),
             None,
@@ -260,7 +260,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ElasticBeanstalk::ConfigurationTemplate",
         ],
         controls: TRANSIT,
-        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` written in the template, not read at deploy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01); HTTP listeners and their listener rules only redirect to HTTPS; VPC Lattice listeners use HTTPS; an Elastic Beanstalk environment or configuration template sets `ListenerEnabled` false on `aws:elbv2:listener:default` (classic: `aws:elb:listener`) and gives every other listener `Protocol` HTTPS, `SSLCertificateArns` and a TLS 1.2+ `SSLPolicy` (classic: `ListenerProtocol` HTTPS and `PolicyNames` naming an `aws:elb:policies:name` whose `SSLReferencePolicy` is TLS 1.2+)",
+        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` written in the template, not read at deploy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01); HTTP listeners and their listener rules only redirect to HTTPS (a TCP listener of a Network Load Balancer that passes TLS through to targets, every target group it forwards to TCP or TLS with an HTTPS health check on the traffic port, is a gap: the targets' TLS versions are read by no rule); VPC Lattice listeners use HTTPS; an Elastic Beanstalk environment or configuration template sets `ListenerEnabled` false on `aws:elbv2:listener:default` (classic: `aws:elb:listener`) and gives every other listener `Protocol` HTTPS, `SSLCertificateArns` and a TLS 1.2+ `SSLPolicy` (classic: `ListenerProtocol` HTTPS and `PolicyNames` naming an `aws:elb:policies:name` whose `SSLReferencePolicy` is TLS 1.2+)",
         packs: packs(
             Some("HIPAA.Security-ALBHttpToHttpsRedirection"),
             Some("CKV_AWS_2"),
@@ -3070,7 +3070,10 @@ fn p2(cx: &Cx<'_>) -> Outcome {
         // be `*` then: it is read as `*`, as rule X1 reads a role's trust policy.
         let text_carries = super::identity::text_carries_a_value(cx, pointer);
         let unguarded = |s: &Value| {
-            super::identity::allows(s) && !restricted(cx, s) && !denied_outside(&document, s)
+            super::identity::allows(s)
+                && !restricted(cx, s)
+                && !denied_outside(&document, s)
+                && !fine_grained_http(cx, pointer, s)
         };
         let listed = statements(&document);
         let named = |pick: &dyn Fn(&Value) -> bool| -> Vec<String> {
@@ -3124,6 +3127,65 @@ fn p2(cx: &Cx<'_>) -> Outcome {
         return Outcome::NotApplicable;
     }
     all(checks)
+}
+
+/// Whether `statement` of an OpenSearch (or Elasticsearch) domain's `AccessPolicies` only
+/// lets requests reach the domain's own REST API, where fine-grained access control
+/// authenticates each one: AWS recommends exactly that open policy with it ("Generally, if
+/// you enable fine-grained access control, we recommend using a domain access policy that
+/// doesn't require signed requests", OpenSearch Service developer guide, "Fine-grained
+/// access control in Amazon OpenSearch Service"), since a policy naming IAM principals
+/// needs SigV4-signed requests, which HTTP basic authentication (the internal user
+/// database) and SAML do not send (probe 17b #5). So, and only so:
+/// - the domain is in a VPC (`VPCOptions.SubnetIds` set, as OS2 asks: "you can't use
+///   IP-based access policies" there, and only the VPC reaches the endpoint);
+/// - `AdvancedSecurityOptions.Enabled` is true, and `AnonymousAuthEnabled` unset or false
+///   (anonymous authentication lets requests in without credentials during a migration;
+///   a value read only at deploy may be true);
+/// - the statement names actions only by `Action` (no `NotAction`), each `es:ESHttp…` (the
+///   REST API's verbs, "es:ESHttp*", the guide's own example; the configuration API's
+///   actions, as `es:UpdateDomainConfig`, are not reached); and resources only by `Resource`
+///   (no `NotResource`), each under the domain's own ARN with a path
+///   (`arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/<DomainName>/…`: "the
+///   trailing /* … applies only to the domain's subresources, not to the domain itself",
+///   developer guide, "Identity and Access Management in Amazon OpenSearch Service"),
+///   which needs a `DomainName` written in the template (a generated name no policy can
+///   name before deploy).
+fn fine_grained_http(cx: &Cx<'_>, pointer: &str, statement: &Value) -> bool {
+    let domain = matches!(
+        cx.resource.type_name(),
+        "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain"
+    );
+    if !domain || pointer != "/AccessPolicies" {
+        return false;
+    }
+    let secured = cx.present("/VPCOptions/SubnetIds").is_ok()
+        && cx
+            .prop("/AdvancedSecurityOptions/Enabled")
+            .is_some_and(is_true)
+        && anonymous_access(cx).is_none();
+    let name = cx.prop("/DomainName").and_then(text).filter(|n| {
+        !n.trim().is_empty() && !super::identity::dynamic(n) && !n.contains(['*', '?', '$', '/'])
+    });
+    let (true, Some(name)) = (secured, name) else {
+        return false;
+    };
+    if statement.get("NotAction").is_some() || statement.get("NotResource").is_some() {
+        return false;
+    }
+    let every = |key: &str, holds: &dyn Fn(&str) -> bool| {
+        statement
+            .get(key)
+            .filter(|v| !no_value(v))
+            .is_some_and(|v| {
+                let items = super::meaning::one_or_many(v);
+                !items.is_empty() && items.iter().all(|i| text(i).is_some_and(|t| holds(&t)))
+            })
+    };
+    let own = format!("arn:aws:es:${{AWS::Region}}:${{AWS::AccountId}}:domain/{name}/");
+    every("Action", &|a| {
+        a.to_ascii_lowercase().starts_with("es:eshttp")
+    }) && every("Resource", &|r| r.starts_with(&own))
 }
 
 /// `P2` on the permissions of a VPC endpoint service (see [`ENDPOINT_PERMISSIONS`]): no
@@ -3424,6 +3486,86 @@ fn gateway_listener(cx: &Cx<'_>) -> bool {
     unset && gateway && forwards
 }
 
+/// The target groups behind a listener that passes TLS through a Network Load Balancer to
+/// targets that end it, when `listener` is one: "If you must ensure that the targets
+/// decrypt TLS traffic instead of the load balancer, you can create a TCP listener on port
+/// 443 instead of creating a TLS listener. With a TCP listener, the load balancer passes
+/// encrypted traffic through to the targets without decrypting it" (Network Load Balancers
+/// guide, "Listeners for your Network Load Balancers"). A TCP listener passes anything,
+/// so what shows that its targets speak TLS is what the load balancer checks of them: every
+/// target group it forwards to (`TargetGroupArn`, or each of `ForwardConfig.TargetGroups`)
+/// is a group of this template of `Protocol` TCP or TLS whose health check is HTTPS
+/// (`HealthCheckProtocol`, "HTTP, HTTPS, TCP" for such groups) on the port the traffic
+/// takes (`HealthCheckPort` unset or `traffic-port`, its default), and is not turned off
+/// (`HealthCheckEnabled`; CloudFormation reference, `AWS::ElasticLoadBalancingV2::
+/// TargetGroup`). The listener is `Protocol` TCP, on a load balancer of this template whose
+/// `Type` is `network`, and its every default action forwards. Anything else (a port other
+/// than the traffic's, an HTTP or TCP health check, a group or load balancer named as text
+/// or imported, a value known only at deploy) is no passthrough here: plain TCP (probe 17a).
+/// Which TLS versions the targets accept no rule reads, so F1 and F6 make it a gap.
+pub(super) fn tls_passthrough<'a>(
+    cx: &Cx<'a>,
+    listener: &'a super::Resource,
+) -> Option<Vec<&'a super::Resource>> {
+    let at = |pointer: &str| super::lookup(listener.properties(), pointer).filter(|v| !no_value(v));
+    let upper = |v: Option<&Value>| v.and_then(text).map(|t| t.trim().to_ascii_uppercase());
+    if upper(at("/Protocol")).as_deref() != Some("TCP") {
+        return None;
+    }
+    let balancer = at("/LoadBalancerArn")?;
+    let network = cx.template.resources().iter().any(|r| {
+        r.type_name() == "AWS::ElasticLoadBalancingV2::LoadBalancer"
+            && names(balancer, r.logical_id())
+            && upper(super::lookup(r.properties(), "/Type")).as_deref() == Some("NETWORK")
+    });
+    if !network {
+        return None;
+    }
+    let actions = at("/DefaultActions")?
+        .as_array()
+        .filter(|a| !a.is_empty())?;
+    let mut groups = Vec::new();
+    for action in actions {
+        if upper(Some(&action["Type"])).as_deref() != Some("FORWARD") {
+            return None;
+        }
+        let mut named: Vec<&Value> = Vec::new();
+        if let Some(arn) = action.get("TargetGroupArn").filter(|v| !no_value(v)) {
+            named.push(arn);
+        }
+        if let Some(weighted) = action
+            .pointer("/ForwardConfig/TargetGroups")
+            .filter(|v| !no_value(v))
+        {
+            for entry in weighted.as_array()? {
+                named.push(entry.get("TargetGroupArn").filter(|v| !no_value(v))?);
+            }
+        }
+        if named.is_empty() {
+            return None;
+        }
+        for arn in named {
+            let group = cx.template.resources().iter().find(|r| {
+                r.type_name() == "AWS::ElasticLoadBalancingV2::TargetGroup"
+                    && names(arn, r.logical_id())
+            })?;
+            let of =
+                |pointer: &str| super::lookup(group.properties(), pointer).filter(|v| !no_value(v));
+            let protocol = upper(of("/Protocol"));
+            let checked = upper(of("/HealthCheckProtocol")).as_deref() == Some("HTTPS")
+                && of("/HealthCheckPort").is_none_or(|p| {
+                    text(p).is_some_and(|p| p.trim().eq_ignore_ascii_case("traffic-port"))
+                })
+                && !of("/HealthCheckEnabled").is_some_and(is_false);
+            if !matches!(protocol.as_deref(), Some("TCP" | "TLS")) || !checked {
+                return None;
+            }
+            groups.push(group);
+        }
+    }
+    Some(groups)
+}
+
 fn f1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         "AWS::VpcLattice::Listener" => return lattice_listener(cx),
@@ -3501,8 +3643,11 @@ fn f1(cx: &Cx<'_>) -> Outcome {
                 )
             }
         }
+        "TCP" if tls_passthrough(cx, cx.resource).is_some() => Outcome::Gap(
+            "the Network Load Balancer's TCP listener passes TLS through to its targets, whose target groups check them over HTTPS: the targets end TLS in whatever versions they accept, which no rule reads; use a TLS listener with a TLS 1.2+ `SslPolicy`, or hold the targets' TLS configuration as evidence".to_owned(),
+        ),
         other => Outcome::Fail(format!(
-            "`Protocol` is {}: use HTTPS or TLS",
+            "`Protocol` is {}: use HTTPS or TLS (a TCP listener of a Network Load Balancer of this template passes TLS through only when every target group it forwards to is TCP or TLS with an HTTPS health check on the traffic port)",
             if other.is_empty() { "not set" } else { other }
         )),
     }
@@ -8705,6 +8850,158 @@ mod hostile_review_18 {
             "Action": "*", "Resource": "*"}]})
     }
 
+    /// Probe 17b #5 (`fr-opensearch-fgac.json`): a VPC domain with fine-grained access
+    /// control and no anonymous authentication may allow `*` the REST API (`es:ESHttp*`) on
+    /// its own subresources, as AWS recommends; anything wider, or without one of these,
+    /// still fails.
+    #[test]
+    fn p2_takes_an_open_rest_policy_only_behind_fine_grained_access_control() {
+        let own = json!({"Fn::Sub": "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/search/*"});
+        let domain = |extra: Value, statement: Value| {
+            let mut d = json!({
+                "DomainName": "search",
+                "EngineVersion": "OpenSearch_2.13",
+                "VPCOptions": {"SubnetIds": ["subnet-0123456789abcdef0"],
+                    "SecurityGroupIds": ["sg-0123456789abcdef0"]},
+                "AdvancedSecurityOptions": {"Enabled": true, "InternalUserDatabaseEnabled": true,
+                    "MasterUserOptions": {"MasterUserName": "admin",
+                        "MasterUserPassword": "{{resolve:secretsmanager:search-master:SecretString:password}}"}},
+                "AccessPolicies": {"Version": "2012-10-17", "Statement": [statement]}
+            });
+            // Each key of `extra` a pointer whose parent is an object: set, or removed by null.
+            for (k, v) in extra.as_object().into_iter().flatten() {
+                let (parent, key) = k.rsplit_once('/').unwrap();
+                let object = d
+                    .pointer_mut(parent)
+                    .and_then(Value::as_object_mut)
+                    .unwrap();
+                if v.is_null() {
+                    object.remove(key);
+                } else {
+                    object.insert(key.to_owned(), v.clone());
+                }
+            }
+            d
+        };
+        let open = |action: Value, resource: Value| json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": action, "Resource": resource});
+        let probe = open(json!("es:ESHttp*"), own.clone());
+        for (t, extra, statement) in [
+            ("AWS::OpenSearchService::Domain", json!({}), probe.clone()),
+            ("AWS::Elasticsearch::Domain", json!({}), probe.clone()),
+            (
+                "AWS::OpenSearchService::Domain",
+                json!({"/AdvancedSecurityOptions/Enabled": "true",
+                    "/AdvancedSecurityOptions/AnonymousAuthEnabled": false}),
+                open(
+                    json!(["es:ESHttpGet", "es:ESHttpPost"]),
+                    json!(["arn:aws:es:${AWS::Region}:${AWS::AccountId}:domain/search/records*"]),
+                ),
+            ),
+            (
+                "AWS::OpenSearchService::Domain",
+                json!({"/AdvancedSecurityOptions/AnonymousAuthEnabled": {"Ref": "AWS::NoValue"}}),
+                json!({"Effect": "Allow", "Principal": "*", "Action": "es:ESHttp*",
+                    "Resource": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":es:",
+                        {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":domain/search/*"]]}}),
+            ),
+        ] {
+            let outcome = p2_of(t, domain(extra.clone(), statement.clone()));
+            assert!(
+                matches!(outcome, Outcome::Pass(_)),
+                "{t} {extra} {statement}: {outcome:?}"
+            );
+        }
+        let fails = [
+            // No VPC, no fine-grained access control, anonymous authentication on or read
+            // at deploy, no written domain name (the probe's own template: CloudFormation
+            // then makes one up), another name.
+            (json!({"/VPCOptions": null}), probe.clone()),
+            (json!({"/VPCOptions/SubnetIds": []}), probe.clone()),
+            (
+                json!({"/AdvancedSecurityOptions/Enabled": false}),
+                probe.clone(),
+            ),
+            (json!({"/AdvancedSecurityOptions": null}), probe.clone()),
+            (
+                json!({"/AdvancedSecurityOptions/Enabled": {"Fn::ImportValue": "fgac"}}),
+                probe.clone(),
+            ),
+            (
+                json!({"/AdvancedSecurityOptions/AnonymousAuthEnabled": true}),
+                probe.clone(),
+            ),
+            (
+                json!({"/AdvancedSecurityOptions/AnonymousAuthEnabled": "True"}),
+                probe.clone(),
+            ),
+            (
+                json!({"/AdvancedSecurityOptions/AnonymousAuthEnabled": {"Fn::ImportValue": "anon"}}),
+                probe.clone(),
+            ),
+            (json!({"/DomainName": null}), probe.clone()),
+            (json!({"/DomainName": "records"}), probe.clone()),
+            (
+                json!({"/DomainName": {"Fn::ImportValue": "name"}}),
+                probe.clone(),
+            ),
+            // Wider actions or resources, or their negations.
+            (json!({}), open(json!("es:*"), own.clone())),
+            (json!({}), open(json!("*"), own.clone())),
+            (
+                json!({}),
+                open(
+                    json!(["es:ESHttpGet", "es:UpdateDomainConfig"]),
+                    own.clone(),
+                ),
+            ),
+            (json!({}), open(json!("es:ESHttp*"), json!("*"))),
+            (
+                json!({}),
+                open(
+                    json!("es:ESHttp*"),
+                    json!("arn:aws:es:${AWS::Region}:${AWS::AccountId}:domain/search"),
+                ),
+            ),
+            (
+                json!({}),
+                open(json!("es:ESHttp*"), json!("arn:aws:es:*:*:domain/search/*")),
+            ),
+            (
+                json!({}),
+                open(
+                    json!("es:ESHttp*"),
+                    json!("arn:aws:es:us-east-1:111122223333:domain/search/*"),
+                ),
+            ),
+            (
+                json!({}),
+                open(json!("es:ESHttp*"), json!({"Fn::ImportValue": "arn"})),
+            ),
+            (
+                json!({}),
+                json!({"Effect": "Allow", "Principal": "*", "NotAction": "es:Delete*", "Resource": own.clone()}),
+            ),
+            (
+                json!({}),
+                json!({"Effect": "Allow", "Principal": "*", "Action": "es:ESHttp*", "NotResource": "arn:aws:es:*:*:domain/x/*"}),
+            ),
+            (
+                json!({}),
+                json!({"Effect": "Allow", "Principal": "*", "Resource": own.clone()}),
+            ),
+        ];
+        for (extra, statement) in fails {
+            let outcome = p2_of(
+                "AWS::OpenSearchService::Domain",
+                domain(extra.clone(), statement.clone()),
+            );
+            assert!(
+                matches!(outcome, Outcome::Fail(ref why) if why.contains("allow every principal")),
+                "{extra} {statement}: {outcome:?}"
+            );
+        }
+    }
+
     #[test]
     fn p2_reads_the_replicas_of_a_global_table_and_the_optional_policies_x2_reads() {
         let replica = |policy: Value| {
@@ -9578,5 +9875,161 @@ mod probe_14b {
                 "{carried}: {found:?}"
             );
         }
+    }
+}
+
+/// Probe 17a: a Network Load Balancer's TCP listener that passes TLS through to targets
+/// checked over HTTPS is a gap of F1 (as VPC Lattice's TLS_PASSTHROUGH), and its TCP
+/// target groups a gap of F6; plain TCP anywhere else still fails.
+#[cfg(test)]
+pub(super) mod passthrough_tests {
+    use serde_json::{Value, json};
+
+    use super::super::{Cx, Outcome};
+
+    /// The probe's case (`d1_nlb_tcp_passthrough.json`): `Nlb`, `Tg`, `Lis`, each with the
+    /// extra properties given (a null removes one); `first` is checked.
+    pub(in super::super) fn nlb(
+        check: fn(&Cx<'_>) -> Outcome,
+        first: &str,
+        nlb: Value,
+        group: Value,
+        listener: Value,
+        more: &[(&str, &str, Value)],
+    ) -> Outcome {
+        let merge = |mut base: Value, extra: Value| {
+            for (k, v) in extra.as_object().into_iter().flatten() {
+                if v.is_null() {
+                    base.as_object_mut().map(|o| o.remove(k));
+                } else {
+                    base[k] = v.clone();
+                }
+            }
+            base
+        };
+        let mut resources = vec![
+            (
+                "Nlb",
+                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                merge(
+                    json!({"Type": "network", "Scheme": "internal",
+                        "Subnets": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]}),
+                    nlb,
+                ),
+            ),
+            (
+                "Tg",
+                "AWS::ElasticLoadBalancingV2::TargetGroup",
+                merge(
+                    json!({"Protocol": "TCP", "Port": 443, "VpcId": "vpc-0123456789abcdef0",
+                        "TargetType": "ip", "HealthCheckProtocol": "HTTPS", "HealthCheckPath": "/health"}),
+                    group,
+                ),
+            ),
+            (
+                "Lis",
+                "AWS::ElasticLoadBalancingV2::Listener",
+                merge(
+                    json!({"LoadBalancerArn": {"Ref": "Nlb"}, "Protocol": "TCP", "Port": 443,
+                        "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "Tg"}}]}),
+                    listener,
+                ),
+            ),
+        ];
+        for (id, t, p) in more {
+            resources.push((id, t, p.clone()));
+        }
+        let at = resources
+            .iter()
+            .position(|(id, _, _)| *id == first)
+            .unwrap();
+        let chosen = resources.remove(at);
+        resources.insert(0, chosen);
+        Cx::check_first(check, &resources)
+    }
+
+    fn f1_of(nlb_extra: Value, group: Value, listener: Value) -> Outcome {
+        nlb(super::f1, "Lis", nlb_extra, group, listener, &[])
+    }
+
+    #[test]
+    fn f1_reads_a_network_load_balancers_tls_passthrough_as_a_gap() {
+        // The probe's case, and other spellings of the same passthrough.
+        for (nlb_extra, group, listener) in [
+            (json!({}), json!({}), json!({})),
+            (
+                json!({}),
+                json!({"HealthCheckPort": "traffic-port", "HealthCheckEnabled": "true"}),
+                json!({"LoadBalancerArn": {"Fn::GetAtt": ["Nlb", "LoadBalancerArn"]}}),
+            ),
+            (
+                json!({}),
+                json!({"HealthCheckPort": {"Ref": "AWS::NoValue"}, "Protocol": "TLS"}),
+                json!({"DefaultActions": [{"Type": "forward",
+                    "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": {"Fn::Sub": "${Tg}"}, "Weight": 1}]}}]}),
+            ),
+            (
+                json!({"Scheme": "internet-facing"}),
+                json!({}),
+                json!({"Port": 8443}),
+            ),
+        ] {
+            let outcome = f1_of(nlb_extra.clone(), group.clone(), listener.clone());
+            assert!(
+                matches!(outcome, Outcome::Gap(ref why) if why.contains("passes TLS through")),
+                "{nlb_extra} {group} {listener}: {outcome:?}"
+            );
+        }
+        // Plain TCP: the health check says nothing of TLS on the traffic's port, the group
+        // or the balancer is not read here, or an action does not forward.
+        for (nlb_extra, group, listener) in [
+            (json!({}), json!({"HealthCheckProtocol": "HTTP"}), json!({})),
+            (json!({}), json!({"HealthCheckProtocol": "TCP"}), json!({})),
+            (json!({}), json!({"HealthCheckProtocol": null}), json!({})),
+            (json!({}), json!({"HealthCheckPort": "8080"}), json!({})),
+            (json!({}), json!({"HealthCheckEnabled": false}), json!({})),
+            (json!({}), json!({"Protocol": "TCP_UDP"}), json!({})),
+            (
+                json!({}),
+                json!({"HealthCheckProtocol": {"Fn::ImportValue": "hc"}}),
+                json!({}),
+            ),
+            (json!({"Type": "application"}), json!({}), json!({})),
+            (json!({"Type": null}), json!({}), json!({})),
+            (
+                json!({}),
+                json!({}),
+                json!({"LoadBalancerArn": {"Fn::ImportValue": "nlb"}}),
+            ),
+            (
+                json!({}),
+                json!({}),
+                json!({"DefaultActions": [{"Type": "forward", "TargetGroupArn":
+                    "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/t/1"}]}),
+            ),
+            (
+                json!({}),
+                json!({}),
+                json!({"DefaultActions": [{"Type": "forward", "ForwardConfig": {"TargetGroups": [
+                    {"TargetGroupArn": {"Ref": "Tg"}},
+                    {"TargetGroupArn": {"Ref": "Elsewhere"}}]}}]}),
+            ),
+            (json!({}), json!({}), json!({"DefaultActions": []})),
+            (json!({}), json!({}), json!({"Protocol": "UDP"})),
+        ] {
+            let outcome = f1_of(nlb_extra.clone(), group.clone(), listener.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(ref why) if why.contains("use HTTPS or TLS")),
+                "{nlb_extra} {group} {listener}: {outcome:?}"
+            );
+        }
+        // The nearest compliant neighbour, a TLS listener, still passes.
+        let tls = f1_of(
+            json!({}),
+            json!({"Protocol": "TLS"}),
+            json!({"Protocol": "TLS", "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                "Certificates": [{"CertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/c"}]}),
+        );
+        assert!(matches!(tls, Outcome::Pass(_)), "{tls:?}");
     }
 }
