@@ -5698,6 +5698,7 @@ mod hostile_review_17 {
         for (t, reader) in [
             ("AWS::ApiGateway::Authorizer", "X2"),
             ("AWS::ApiGatewayV2::Authorizer", "X2"),
+            ("AWS::Cognito::IdentityPool", "I8"),
         ] {
             assert!(
                 rules().any(|r| r.id == reader && r.types.contains(&t)),

@@ -1234,7 +1234,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -3162,7 +3162,11 @@ fn foreign_principals(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
     }
     if let Some(federated) = principal.get("Federated") {
         let providers = super::meaning::one_or_many(federated);
-        if providers.is_empty() || !providers.iter().all(|p| own_provider(p, cx)) {
+        if providers.is_empty()
+            || !providers
+                .iter()
+                .all(|p| own_provider(p, cx) || bound_to_an_identity_pool_of_the_app(p, statement, cx))
+        {
             out.push(format!(
                 "a `Federated` principal ({}) that is no identity provider of this account",
                 super::meaning::sent_or_json(federated)
@@ -3220,6 +3224,55 @@ fn own_provider(provider: &Value, cx: &Cx<'_>) -> bool {
         (Some("arn"), Some("iam"), Some("${AWS-AccountId}"), Some(resource))
             if resource.starts_with("oidc-provider/") || resource.starts_with("saml-provider/")
     )
+}
+
+/// Whether a `Federated` principal `cognito-identity.amazonaws.com` is bound to identity
+/// pools of the app: the statement's `StringEquals` requires
+/// `cognito-identity.amazonaws.com:aud` to be, in every value, the `Ref` of an
+/// `AWS::Cognito::IdentityPool` of the app (its ID) or an import of one. The audience of a
+/// token Cognito issues is the identity pool it was issued for, and the Cognito developer
+/// guide ("Role trust and permissions") writes the trust of a pool's role so:
+/// `"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:12345678-…"}`, the
+/// pool's ID; an identity pool is a resource of the account that creates it, so a pool of
+/// the app admits identities this account's pool vouches for (`I8` reads that its guests are
+/// kept out by `…:amr`). A pattern (`StringLike`), a negation, an `…IfExists` or a pool ID
+/// written as text (whose account no template shows) binds it to no pool of the app.
+fn bound_to_an_identity_pool_of_the_app(provider: &Value, statement: &Value, cx: &Cx<'_>) -> bool {
+    const COGNITO: &str = "cognito-identity.amazonaws.com";
+    if !text(provider).is_some_and(|t| t.trim().eq_ignore_ascii_case(COGNITO)) {
+        return false;
+    }
+    let Some(conditions) = statement["Condition"].as_object() else {
+        return false;
+    };
+    conditions
+        .iter()
+        .filter(|(operator, _)| operator.trim() == "StringEquals")
+        .filter_map(|(_, keys)| keys.as_object())
+        .flat_map(|keys| keys.iter())
+        .filter(|(key, _)| key.trim().eq_ignore_ascii_case(&format!("{COGNITO}:aud")))
+        .any(|(_, values)| {
+            // Each value, each branch of an `Fn::If` and the entry an `Fn::Select` picks.
+            fn each(value: &Value) -> Vec<&Value> {
+                match alternatives(value) {
+                    Some(items) => items
+                        .into_iter()
+                        .filter(|v| !super::meaning::no_value(v))
+                        .flat_map(each)
+                        .collect(),
+                    None => vec![value],
+                }
+            }
+            let values = each(values);
+            !values.is_empty()
+                && values.iter().all(|v| {
+                    if super::meaning::imported(v) {
+                        return imports_a_resource(cx, v);
+                    }
+                    cx.others("AWS::Cognito::IdentityPool")
+                        .any(|pool| super::meaning::names(v, pool.logical_id()))
+                })
+        })
 }
 
 /// The accounts that the conditions of a statement to everyone or to a service admit: a
@@ -4959,6 +5012,66 @@ mod tests {
             judge("AWS::ApiGateway::Authorizer", json!({ "RestApiId": { "Ref": "Api" }, "Name": "n", "Type": "TOKEN" })),
             Outcome::NotApplicable
         ));
+    }
+
+    /// Probe 17b #6: a role trusting `cognito-identity.amazonaws.com` with `StringEquals`
+    /// `…:aud` bound to an identity pool of the app passes X2; bound by a pattern, to a pool
+    /// ID written as text, to another resource, or not at all, it fails.
+    #[test]
+    fn x2_accepts_cognito_identity_bound_to_an_identity_pool_of_the_app() {
+        use super::super::{Cx, Outcome};
+        let judge = |condition: serde_json::Value| {
+            Cx::check_first(
+                super::x2,
+                &[
+                    (
+                        "AppRole",
+                        "AWS::IAM::Role",
+                        json!({ "AssumeRolePolicyDocument": { "Version": "2012-10-17", "Statement": [{
+                            "Effect": "Allow",
+                            "Principal": { "Federated": "cognito-identity.amazonaws.com" },
+                            "Action": "sts:AssumeRoleWithWebIdentity",
+                            "Condition": condition
+                        }] } }),
+                    ),
+                    (
+                        "Pool",
+                        "AWS::Cognito::IdentityPool",
+                        json!({ "AllowUnauthenticatedIdentities": false, "AllowClassicFlow": false }),
+                    ),
+                    ("Other", "AWS::Cognito::IdentityPool", json!({ "AllowUnauthenticatedIdentities": false })),
+                    ("Table", "AWS::DynamoDB::Table", json!({})),
+                ],
+            )
+        };
+        let amr = json!({ "cognito-identity.amazonaws.com:amr": "authenticated" });
+        for aud in [
+            json!({ "Ref": "Pool" }),
+            json!([{ "Ref": "Pool" }]),
+            json!([{ "Ref": "Pool" }, { "Ref": "Other" }]),
+            json!({ "Fn::If": ["C", { "Ref": "Pool" }, { "Ref": "Other" }] }),
+            json!({ "Fn::Sub": "${Pool}" }),
+        ] {
+            let found = judge(json!({
+                "StringEquals": { "cognito-identity.amazonaws.com:aud": aud },
+                "ForAnyValue:StringLike": amr.clone()
+            }));
+            assert!(matches!(found, Outcome::Pass(_)), "{aud}: {found:?}");
+        }
+        for condition in [
+            json!({ "StringLike": { "cognito-identity.amazonaws.com:aud": { "Ref": "Pool" } } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": "us-east-1:12345678-1234-1234-1234-123456789012" } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": [{ "Ref": "Pool" }, "us-east-1:12345678-1234-1234-1234-123456789012"] } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": { "Ref": "Table" } } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": { "Fn::Sub": "${Pool}-x" } } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": [] } }),
+            json!({ "StringEqualsIfExists": { "cognito-identity.amazonaws.com:aud": { "Ref": "Pool" } } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:sub": { "Ref": "Pool" } } }),
+            json!({ "ForAnyValue:StringLike": amr.clone() }),
+        ] {
+            let found = judge(condition.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{condition}: {found:?}");
+        }
     }
 
     /// Probe 17b #1 whole: the raw templates of the probe fail X2 on both authorizers.
