@@ -886,7 +886,10 @@ impl Node for ApiNode {
             }
             let whose = match here {
                 Some(a) => format!("not this stack's account {}", a.as_str()),
-                None => "and this stack names no account (it deploys to the account of the credentials)".to_owned(),
+                None => {
+                    "and this stack names no account (it deploys to the account of the credentials)"
+                        .to_owned()
+                }
             };
             return Err(format!(
                 "a route names the Cognito user pool `{pool}` of the account {account}, {whose}: whoever that account signs up would call the API (rule X2, HIPAA 45 CFR §164.308(b)(1)); name a pool of this stack's account, written `arn:aws:cognito-idp:REGION:${{AWS::AccountId}}:userpool/ID`"
@@ -1554,7 +1557,7 @@ mod tests {
             let findings = assembly.evaluation().findings();
             assert!(findings.is_empty(), "{pool}: {findings:?}");
             let template: serde_json::Value =
-                serde_json::from_str(assembly.stacks()[0].template_json()).unwrap();
+                crate::cfn::tree::from_str(assembly.stacks()[0].template_json()).unwrap();
             assert_eq!(
                 prop(&template, "DocsAuthorizer0", "/ProviderARNs"),
                 &json!([{ "Fn::Sub": own }])

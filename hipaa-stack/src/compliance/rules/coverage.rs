@@ -5706,7 +5706,10 @@ mod hostile_review_17 {
             );
             assert!(!INERT.contains(&t), "{t} is listed INERT and read");
             let outcome = Cx::check_first(u1, &[("R", t, json!({}))]);
-            assert!(matches!(outcome, Outcome::NotApplicable), "{t}: {outcome:?}");
+            assert!(
+                matches!(outcome, Outcome::NotApplicable),
+                "{t}: {outcome:?}"
+            );
         }
     }
 

@@ -1183,7 +1183,10 @@ const LAKE_GRANTS: &[(&str, &str)] = &[
 ///   reads PHI, read as `X2` reads a web identity provider named by its host
 ///   ([`own_provider`]): a finding that a waiver naming the business associate agreement
 ///   with that service answers.
-const AUTHORIZERS: [&str; 2] = ["AWS::ApiGateway::Authorizer", "AWS::ApiGatewayV2::Authorizer"];
+const AUTHORIZERS: [&str; 2] = [
+    "AWS::ApiGateway::Authorizer",
+    "AWS::ApiGatewayV2::Authorizer",
+];
 
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
 const X2_OWN: [&str; 19] = [
@@ -3163,9 +3166,9 @@ fn foreign_principals(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
     if let Some(federated) = principal.get("Federated") {
         let providers = super::meaning::one_or_many(federated);
         if providers.is_empty()
-            || !providers
-                .iter()
-                .all(|p| own_provider(p, cx) || bound_to_an_identity_pool_of_the_app(p, statement, cx))
+            || !providers.iter().all(|p| {
+                own_provider(p, cx) || bound_to_an_identity_pool_of_the_app(p, statement, cx)
+            })
         {
             out.push(format!(
                 "a `Federated` principal ({}) that is no identity provider of this account",
@@ -4332,7 +4335,10 @@ fn invokes_a_function_of_the_app(cx: &Cx<'_>, uri: &Value) -> bool {
             .into_iter()
             .filter(|v| !super::meaning::no_value(v))
             .collect();
-        return !each.is_empty() && each.into_iter().all(|v| invokes_a_function_of_the_app(cx, v));
+        return !each.is_empty()
+            && each
+                .into_iter()
+                .all(|v| invokes_a_function_of_the_app(cx, v));
     }
     let Some(built) = Built::of(uri) else {
         return false;
@@ -4352,7 +4358,9 @@ fn invokes_a_function_of_the_app(cx: &Cx<'_>, uri: &Value) -> bool {
         .filter(|(_, qualifier)| {
             qualifier.is_empty()
                 || qualifier.strip_prefix(':').is_some_and(|q| {
-                    !q.is_empty() && q.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                    !q.is_empty()
+                        && q.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
                 })
         })
         .and_then(|(i, _)| i.parse::<usize>().ok())
@@ -4910,7 +4918,11 @@ mod tests {
         let others = || {
             vec![
                 ("Api", "AWS::ApiGateway::RestApi", json!({ "Name": "a" })),
-                ("Http", "AWS::ApiGatewayV2::Api", json!({ "Name": "h", "ProtocolType": "HTTP" })),
+                (
+                    "Http",
+                    "AWS::ApiGatewayV2::Api",
+                    json!({ "Name": "h", "ProtocolType": "HTTP" }),
+                ),
                 ("Check", "AWS::Lambda::Function", json!({})),
                 ("Live", "AWS::Lambda::Alias", json!({})),
                 ("Pool", "AWS::Cognito::UserPool", json!({})),
@@ -4978,7 +4990,9 @@ mod tests {
             assert!(pass(&v2_lambda(own.clone())), "{own}");
         }
         for other in [
-            json!("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:999999999999:function:allow-everyone/invocations"),
+            json!(
+                "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:999999999999:function:allow-everyone/invocations"
+            ),
             json!({ "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${AWS::Region}:999999999999:function:${Check}/invocations" }),
             json!({ "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:not-declared/invocations" }),
             json!({ "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Table.Arn}/invocations" }),
@@ -5009,7 +5023,10 @@ mod tests {
         }
         // An authorizer that names none of them (a misconfigured one) is not X2's.
         assert!(matches!(
-            judge("AWS::ApiGateway::Authorizer", json!({ "RestApiId": { "Ref": "Api" }, "Name": "n", "Type": "TOKEN" })),
+            judge(
+                "AWS::ApiGateway::Authorizer",
+                json!({ "RestApiId": { "Ref": "Api" }, "Name": "n", "Type": "TOKEN" })
+            ),
             Outcome::NotApplicable
         ));
     }
@@ -5039,7 +5056,11 @@ mod tests {
                         "AWS::Cognito::IdentityPool",
                         json!({ "AllowUnauthenticatedIdentities": false, "AllowClassicFlow": false }),
                     ),
-                    ("Other", "AWS::Cognito::IdentityPool", json!({ "AllowUnauthenticatedIdentities": false })),
+                    (
+                        "Other",
+                        "AWS::Cognito::IdentityPool",
+                        json!({ "AllowUnauthenticatedIdentities": false }),
+                    ),
                     ("Table", "AWS::DynamoDB::Table", json!({})),
                 ],
             )
@@ -5087,7 +5108,11 @@ mod tests {
                 super::x2,
                 &[
                     ("Gate", "AWS::ApiGateway::Authorizer", props),
-                    ("Api", "AWS::ApiGateway::RestApi", json!({ "Name": "records" })),
+                    (
+                        "Api",
+                        "AWS::ApiGateway::RestApi",
+                        json!({ "Name": "records" }),
+                    ),
                 ],
             );
             match outcome {

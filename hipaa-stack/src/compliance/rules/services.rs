@@ -1359,7 +1359,9 @@ fn websocket_route(cx: &Cx<'_>) -> Option<Outcome> {
 /// `AWS_IAM` names none.
 fn unread_authorizer(cx: &Cx<'_>, resource: &crate::cfn::Resource) -> Option<String> {
     let props = resource.properties();
-    let kind = text(&props["AuthorizationType"])?.trim().to_ascii_uppercase();
+    let kind = text(&props["AuthorizationType"])?
+        .trim()
+        .to_ascii_uppercase();
     if !matches!(kind.as_str(), "COGNITO_USER_POOLS" | "CUSTOM" | "JWT") {
         return None;
     }
@@ -7679,7 +7681,11 @@ mod review9_tests {
                 a4m,
                 &[
                     ("M", METHOD, p),
-                    ("Gate", "AWS::ApiGateway::Authorizer", json!({ "Type": "TOKEN" })),
+                    (
+                        "Gate",
+                        "AWS::ApiGateway::Authorizer",
+                        json!({ "Type": "TOKEN" }),
+                    ),
                     ("Other", "AWS::ApiGatewayV2::Authorizer", json!({})),
                 ],
             )
@@ -7704,7 +7710,10 @@ mod review9_tests {
                 json!({ "Fn::If": ["C", { "Ref": "Gate" }, { "Ref": "Gate" }] }),
             ] {
                 let found = rest(kind, Some(held.clone()));
-                assert!(matches!(found, Outcome::Pass(_)), "{kind} {held}: {found:?}");
+                assert!(
+                    matches!(found, Outcome::Pass(_)),
+                    "{kind} {held}: {found:?}"
+                );
             }
             for unread in [
                 None,
@@ -7715,13 +7724,22 @@ mod review9_tests {
                 Some(json!({ "Fn::If": ["C", { "Ref": "Gate" }, "abc123"] })),
             ] {
                 let found = rest(kind, unread.clone());
-                assert!(matches!(found, Outcome::Fail(_)), "{kind} {unread:?}: {found:?}");
+                assert!(
+                    matches!(found, Outcome::Fail(_)),
+                    "{kind} {unread:?}: {found:?}"
+                );
             }
         }
-        for held in [json!({ "Ref": "Jwt" }), json!({ "Fn::GetAtt": ["Jwt", "AuthorizerId"] })] {
+        for held in [
+            json!({ "Ref": "Jwt" }),
+            json!({ "Fn::GetAtt": ["Jwt", "AuthorizerId"] }),
+        ] {
             for kind in ["JWT", "CUSTOM"] {
                 let found = route(kind, Some(held.clone()));
-                assert!(matches!(found, Outcome::Pass(_)), "{kind} {held}: {found:?}");
+                assert!(
+                    matches!(found, Outcome::Pass(_)),
+                    "{kind} {held}: {found:?}"
+                );
             }
         }
         for unread in [None, Some(json!("abc123")), Some(json!({ "Ref": "Gate" }))] {
