@@ -7746,6 +7746,37 @@ mod review9_tests {
             let found = route("JWT", unread.clone());
             assert!(matches!(found, Outcome::Fail(_)), "{unread:?}: {found:?}");
         }
+        // A WebSocket route is judged by its `$connect` route, whose authorizer must be one
+        // of the template too.
+        let socket = |connect_id: Option<Value>| {
+            let mut connect = json!({ "ApiId": { "Ref": "Ws" }, "RouteKey": "$connect", "AuthorizationType": "CUSTOM" });
+            if let Some(id) = connect_id {
+                connect["AuthorizerId"] = id;
+            }
+            outcome(
+                a4m,
+                &[
+                    (
+                        "Send",
+                        ROUTE,
+                        json!({ "ApiId": { "Ref": "Ws" }, "RouteKey": "send" }),
+                    ),
+                    (
+                        "Ws",
+                        "AWS::ApiGatewayV2::Api",
+                        json!({ "ProtocolType": "WEBSOCKET" }),
+                    ),
+                    ("Connect", ROUTE, connect),
+                    ("Jwt", "AWS::ApiGatewayV2::Authorizer", json!({})),
+                ],
+            )
+        };
+        let found = socket(Some(json!({ "Ref": "Jwt" })));
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        for unread in [None, Some(json!("abc123"))] {
+            let found = socket(unread.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{unread:?}: {found:?}");
+        }
         // AWS_IAM names no authorizer.
         assert!(matches!(rest("AWS_IAM", None), Outcome::Pass(_)));
         assert!(matches!(route("AWS_IAM", None), Outcome::Pass(_)));
