@@ -82,7 +82,7 @@ pub(crate) struct Authorizer {
     #[serde(rename = "Type")]
     pub kind: &'static str,
     #[serde(rename = "ProviderARNs")]
-    pub provider_arns: Vec<String>,
+    pub provider_arns: Vec<Expr>,
     pub identity_source: &'static str,
 }
 

@@ -188,7 +188,8 @@ impl HttpMethod {
 /// ```
 /// use hipaa_stack::Auth;
 /// let signed = Auth::iam();
-/// let users = Auth::cognito("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Ab12Cd34E")?;
+/// // A pool of the stack's own account: `${AWS::AccountId}`, or the stack's account id.
+/// let users = Auth::cognito("arn:aws:cognito-idp:us-east-1:${AWS::AccountId}:userpool/us-east-1_Ab12Cd34E")?;
 /// assert!(Auth::cognito("arn:aws:iam::123456789012:role/x").is_err());
 /// # let _ = (signed, users);
 /// # Ok::<(), hipaa_stack::Error>(())
@@ -211,6 +212,14 @@ impl Auth {
 
     /// A Cognito user pool authorizer (`COGNITO_USER_POOLS`) of the pool with this ARN
     /// (`arn:aws:cognito-idp:REGION:ACCOUNT:userpool/REGION_ID`), checked.
+    ///
+    /// The pool must be of the stack's own account: `ACCOUNT` written `${AWS::AccountId}`,
+    /// or the twelve digits of the account of the stack's environment. Whoever a user pool
+    /// signs up calls the routes it authorizes, and API Gateway takes a pool of another
+    /// account ("Configure cross-account Amazon Cognito authorizer for a REST API", API
+    /// Gateway developer guide), which would hand that account the choice of who reads PHI
+    /// (rule X2, 45 CFR §164.308(b)(1)): [`Stack::add`](crate::Stack::add) refuses the API
+    /// whose route names a pool of any other account.
     pub fn cognito(user_pool_arn: &str) -> Result<Self> {
         match user_pool_problem(user_pool_arn) {
             None => Ok(Auth(AuthKind::Cognito(user_pool_arn.to_owned()))),
@@ -224,7 +233,8 @@ impl Auth {
 
 /// Why `arn` is not the ARN of a Cognito user pool, if it is not.
 fn user_pool_problem(arn: &str) -> Option<String> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let fields = arn.replace(OWN_ACCOUNT, OWN_ACCOUNT_FIELD);
+    let parts: Vec<&str> = fields.splitn(6, ':').collect();
     let ok = parts.len() == 6
         && parts[0] == "arn"
         && matches!(parts[1], "aws" | "aws-cn" | "aws-us-gov")
@@ -233,8 +243,8 @@ fn user_pool_problem(arn: &str) -> Option<String> {
         && parts[3]
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && parts[4].len() == 12
-        && parts[4].bytes().all(|b| b.is_ascii_digit())
+        && (parts[4] == OWN_ACCOUNT_FIELD
+            || (parts[4].len() == 12 && parts[4].bytes().all(|b| b.is_ascii_digit())))
         && parts[5]
             .strip_prefix("userpool/")
             .and_then(|id| id.split_once('_'))
@@ -248,6 +258,37 @@ fn user_pool_problem(arn: &str) -> Option<String> {
             "`{arn}` is not the ARN of a Cognito user pool (`arn:aws:cognito-idp:REGION:ACCOUNT:userpool/REGION_ID`)"
         )
     })
+}
+
+/// The stack's own account, as `Fn::Sub` writes it in a user pool's ARN.
+const OWN_ACCOUNT: &str = "${AWS::AccountId}";
+
+/// [`OWN_ACCOUNT`] without the colons that would split an ARN's fields.
+const OWN_ACCOUNT_FIELD: &str = "${AWS-AccountId}";
+
+/// The account a user pool's ARN (checked by [`user_pool_problem`]) names as twelve digits;
+/// `None` for `${AWS::AccountId}`.
+fn literal_account(arn: &str) -> Option<&str> {
+    if arn.contains(OWN_ACCOUNT) {
+        return None;
+    }
+    arn.split(':').nth(4)
+}
+
+/// A user pool's ARN as the template writes it: `Fn::Sub` with the account
+/// `${AWS::AccountId}` (the stack's own, which [`ApiNode::check_in`] made sure a literal
+/// account is), so that the rules read it as a pool of this account.
+fn own_pool_arn(arn: &str) -> Expr {
+    match literal_account(arn) {
+        Some(account) => {
+            let mut fields: Vec<&str> = arn.splitn(6, ':').collect();
+            if fields.len() == 6 && fields[4] == account {
+                fields[4] = OWN_ACCOUNT;
+            }
+            Expr::sub_pseudo(&fields.join(":"))
+        }
+        None => Expr::sub_pseudo(arn),
+    }
 }
 
 /// Something that authorizes the calls of a route: only an [`Auth`].
@@ -832,6 +873,31 @@ impl Node for ApiNode {
         Ok(())
     }
 
+    /// Every Cognito user pool a route names is of the stack's own account: written
+    /// `${AWS::AccountId}`, or the account of the stack's environment.
+    fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> std::result::Result<(), String> {
+        let here = arena.account_of(stack);
+        for pool in self.user_pools() {
+            let Some(account) = literal_account(pool) else {
+                continue;
+            };
+            if here.is_some_and(|a| a.as_str() == account) {
+                continue;
+            }
+            let whose = match here {
+                Some(a) => format!("not this stack's account {}", a.as_str()),
+                None => {
+                    "and this stack names no account (it deploys to the account of the credentials)"
+                        .to_owned()
+                }
+            };
+            return Err(format!(
+                "a route names the Cognito user pool `{pool}` of the account {account}, {whose}: whoever that account signs up would call the API (rule X2, HIPAA 45 CFR §164.308(b)(1)); name a pool of this stack's account, written `arn:aws:cognito-idp:REGION:${{AWS::AccountId}}:userpool/ID`"
+            ));
+        }
+        Ok(())
+    }
+
     fn render(
         &self,
         cx: &mut RenderCx<'_>,
@@ -883,7 +949,7 @@ impl Node for ApiNode {
                     rest_api_id: cx.own_ref(""),
                     name: format!("{}Cognito{i}", self.id),
                     kind: "COGNITO_USER_POOLS",
-                    provider_arns: vec![(*pool).to_owned()],
+                    provider_arns: vec![own_pool_arn(pool)],
                     identity_source: "method.request.header.Authorization",
                 },
             )?);
@@ -1126,7 +1192,8 @@ mod tests {
     use crate::testing::{prop, resource, statement, template_with};
     use crate::{Auth, Code, Function, HttpMethod, SecureApi, Waf};
 
-    const POOL: &str = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Ab12Cd34E";
+    const POOL: &str =
+        "arn:aws:cognito-idp:us-east-1:${AWS::AccountId}:userpool/us-east-1_Ab12Cd34E";
 
     fn docs() -> serde_json::Value {
         template_with(|stack, key, _| {
@@ -1183,7 +1250,10 @@ mod tests {
             prop(&t, "DocsRoute1", "/AuthorizerId"),
             &json!({ "Ref": "DocsAuthorizer0" })
         );
-        assert_eq!(prop(&t, "DocsAuthorizer0", "/ProviderARNs"), &json!([POOL]));
+        assert_eq!(
+            prop(&t, "DocsAuthorizer0", "/ProviderARNs"),
+            &json!([{ "Fn::Sub": POOL }])
+        );
         assert_eq!(prop(&t, "DocsRoute0", "/Integration/Type"), "AWS_PROXY");
         assert_eq!(
             resource(&t, "DocsDeployment")["DependsOn"],
@@ -1434,6 +1504,64 @@ mod tests {
         ] {
             let err = Auth::cognito(bad).unwrap_err().to_string();
             assert!(err.contains("Auth::cognito"), "{err}");
+        }
+    }
+
+    /// Probes 17b #1 and 17c F1: a route's user pool of another account is refused at
+    /// `add`, naming the construct; the stack's own account, as its environment's id or as
+    /// `${AWS::AccountId}`, is written `${AWS::AccountId}` and meets every rule.
+    #[test]
+    fn a_user_pool_of_another_account_is_refused() {
+        const FOREIGN: &str =
+            "arn:aws:cognito-idp:us-east-1:999999999999:userpool/us-east-1_Ab12Cd34E";
+        const HERE: &str =
+            "arn:aws:cognito-idp:us-east-1:111111111111:userpool/us-east-1_Ab12Cd34E";
+        let build = |pool: &str, environment: bool| {
+            let app = App::new("test");
+            let stack = if environment {
+                app.environment("prod", account!("111111111111"), region!("us-east-1"))
+                    .unwrap()
+                    .stack("t")
+                    .unwrap()
+            } else {
+                app.stack("t").unwrap()
+            };
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let net = stack
+                .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+                .unwrap();
+            let f = stack
+                .add(
+                    Function::new("F", Code::zip("f.zip"))
+                        .encryption(&key)
+                        .network(&net),
+                )
+                .unwrap();
+            let added = stack.add(
+                SecureApi::new("Docs")
+                    .encryption(&key)
+                    .waf(Waf::managed_rules())
+                    .route(HttpMethod::Get, "/docs", &f, Auth::cognito(pool).unwrap()),
+            );
+            added.map(|_| app.synth().unwrap())
+        };
+        for (pool, environment) in [(FOREIGN, true), (FOREIGN, false), (HERE, false)] {
+            let err = build(pool, environment).err().unwrap().to_string();
+            assert!(err.contains("t/Docs"), "{err}");
+            assert!(err.contains("Cognito user pool"), "{err}");
+            assert!(err.contains("${AWS::AccountId}"), "{err}");
+        }
+        let own = "arn:aws:cognito-idp:us-east-1:${AWS::AccountId}:userpool/us-east-1_Ab12Cd34E";
+        for (pool, environment) in [(HERE, true), (own, false), (own, true)] {
+            let assembly = build(pool, environment).unwrap();
+            let findings = assembly.evaluation().findings();
+            assert!(findings.is_empty(), "{pool}: {findings:?}");
+            let template: serde_json::Value =
+                crate::cfn::tree::from_str(assembly.stacks()[0].template_json()).unwrap();
+            assert_eq!(
+                prop(&template, "DocsAuthorizer0", "/ProviderARNs"),
+                &json!([{ "Fn::Sub": own }])
+            );
         }
     }
 

@@ -121,9 +121,8 @@ const INERT: &[&str] = &[
     "AWS::SecurityHub::Hub",
     "AWS::SecurityHub::Standard",
     "AWS::ApiGateway::Resource",
-    // An API's authorizer is judged where a method names it (A4M); the account's settings
-    // name the role API Gateway writes execution logs with (read by I1, I2, I8).
-    "AWS::ApiGateway::Authorizer",
+    // The account's settings name the role API Gateway writes execution logs with (read by
+    // I1, I2, I8). (An API's authorizer is read by X2: whose user pool, function or issuer.)
     "AWS::ApiGateway::Account",
     "AWS::ElasticLoadBalancingV2::TargetGroup",
     "AWS::ElasticLoadBalancingV2::ListenerRule",
@@ -5689,6 +5688,29 @@ mod hostile_review_17 {
         // A service of no list stays refused.
         let outcome = Cx::check_first(h1, &[("R", "AWS::Lightsail::Instance", json!({}))]);
         assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+    }
+
+    /// Probe 17b #7 and #1: API authorizers, REST and V2, are read (by X2, whose user pool,
+    /// function or issuer they admit), so U1 passes them; so is a Cognito identity pool
+    /// (probe 17b #6: I8 reads `AllowUnauthenticatedIdentities`).
+    #[test]
+    fn api_authorizers_and_identity_pools_are_read() {
+        for (t, reader) in [
+            ("AWS::ApiGateway::Authorizer", "X2"),
+            ("AWS::ApiGatewayV2::Authorizer", "X2"),
+            ("AWS::Cognito::IdentityPool", "I8"),
+        ] {
+            assert!(
+                rules().any(|r| r.id == reader && r.types.contains(&t)),
+                "{t} is not read by {reader}"
+            );
+            assert!(!INERT.contains(&t), "{t} is listed INERT and read");
+            let outcome = Cx::check_first(u1, &[("R", t, json!({}))]);
+            assert!(
+                matches!(outcome, Outcome::NotApplicable),
+                "{t}: {outcome:?}"
+            );
+        }
     }
 
     /// Probe 14a #1: the rules that read a store only for whether it lasts (`D1`, `D2`) do

@@ -19,7 +19,7 @@ use serde_json::Value;
 // (`meaning::sent`): `${AWS::AccountId}` written outside an `Fn::Sub` is those characters,
 // never the stack's own account.
 use super::meaning::sent as text;
-use super::{Cx, Outcome, Packs, Proof, RuleSpec, all};
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all};
 
 /// Each type that copies data somewhere, with the JSON pointers (below `Properties`) of
 /// the destinations; `*` stands for every entry of a list.
@@ -1161,8 +1161,35 @@ const LAKE_GRANTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The authorizers of API Gateway's REST APIs and of its HTTP and WebSocket APIs, which
+/// decide who calls the methods and routes that name them (`A4M` asks each of those for an
+/// authorizer, and that its `AuthorizerId` name one of the template). `X2` reads whose
+/// identities they admit ([`authorizer`]):
+/// - `ProviderARNs`, "A list of the Amazon Cognito user pool ARNs for the
+///   COGNITO_USER_POOLS authorizer" (CloudFormation reference, `AWS::ApiGateway::Authorizer`):
+///   API Gateway takes a pool of another account (developer guide, "Configure cross-account
+///   Amazon Cognito authorizer for a REST API"), whose owner then signs up the callers;
+/// - `AuthorizerUri`, for a TOKEN or REQUEST authorizer "a well-formed Lambda function URI,
+///   for example, `arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:{account_id}:function:{lambda_function_name}/invocations`"
+///   (the same reference; V2's REQUEST authorizer alike, `AWS::ApiGatewayV2::Authorizer`):
+///   a function of another account ("Configure cross-account API Gateway Lambda authorizer",
+///   developer guide) answers Allow for whoever its owner likes;
+/// - V2's `JwtConfiguration.Issuer`, "The base domain of the identity provider that issues
+///   JSON Web Tokens. For example, an Amazon Cognito user pool has the following format:
+///   `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`" (CloudFormation reference,
+///   `AWS::ApiGatewayV2::Authorizer JWTConfiguration`): a pool ID names no account, so only a
+///   pool of the app (its `Ref`, or its `ProviderURL`) shows whose pool it is. Any other
+///   issuer (Auth0, Okta, Google, …) is an identity service outside AWS that decides who
+///   reads PHI, read as `X2` reads a web identity provider named by its host
+///   ([`own_provider`]): a finding that a waiver naming the business associate agreement
+///   with that service answers.
+const AUTHORIZERS: [&str; 2] = [
+    "AWS::ApiGateway::Authorizer",
+    "AWS::ApiGatewayV2::Authorizer",
+];
+
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 17] = [
+const X2_OWN: [&str; 19] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
@@ -1180,6 +1207,8 @@ const X2_OWN: [&str; 17] = [
     PRIVATE_DOMAIN,
     LAKE_GRANTS[0].0,
     LAKE_GRANTS[1].0,
+    AUTHORIZERS[0],
+    AUTHORIZERS[1],
 ];
 
 /// The types `X2` reads: the resource policies `P2` reads too, and [`X2_OWN`].
@@ -1208,7 +1237,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -3136,7 +3165,11 @@ fn foreign_principals(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
     }
     if let Some(federated) = principal.get("Federated") {
         let providers = super::meaning::one_or_many(federated);
-        if providers.is_empty() || !providers.iter().all(|p| own_provider(p, cx)) {
+        if providers.is_empty()
+            || !providers.iter().all(|p| {
+                own_provider(p, cx) || bound_to_an_identity_pool_of_the_app(p, statement, cx)
+            })
+        {
             out.push(format!(
                 "a `Federated` principal ({}) that is no identity provider of this account",
                 super::meaning::sent_or_json(federated)
@@ -3194,6 +3227,55 @@ fn own_provider(provider: &Value, cx: &Cx<'_>) -> bool {
         (Some("arn"), Some("iam"), Some("${AWS-AccountId}"), Some(resource))
             if resource.starts_with("oidc-provider/") || resource.starts_with("saml-provider/")
     )
+}
+
+/// Whether a `Federated` principal `cognito-identity.amazonaws.com` is bound to identity
+/// pools of the app: the statement's `StringEquals` requires
+/// `cognito-identity.amazonaws.com:aud` to be, in every value, the `Ref` of an
+/// `AWS::Cognito::IdentityPool` of the app (its ID) or an import of one. The audience of a
+/// token Cognito issues is the identity pool it was issued for, and the Cognito developer
+/// guide ("Role trust and permissions") writes the trust of a pool's role so:
+/// `"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:12345678-…"}`, the
+/// pool's ID; an identity pool is a resource of the account that creates it, so a pool of
+/// the app admits identities this account's pool vouches for (`I8` reads that its guests are
+/// kept out by `…:amr`). A pattern (`StringLike`), a negation, an `…IfExists` or a pool ID
+/// written as text (whose account no template shows) binds it to no pool of the app.
+fn bound_to_an_identity_pool_of_the_app(provider: &Value, statement: &Value, cx: &Cx<'_>) -> bool {
+    const COGNITO: &str = "cognito-identity.amazonaws.com";
+    if !text(provider).is_some_and(|t| t.trim().eq_ignore_ascii_case(COGNITO)) {
+        return false;
+    }
+    let Some(conditions) = statement["Condition"].as_object() else {
+        return false;
+    };
+    conditions
+        .iter()
+        .filter(|(operator, _)| operator.trim() == "StringEquals")
+        .filter_map(|(_, keys)| keys.as_object())
+        .flat_map(|keys| keys.iter())
+        .filter(|(key, _)| key.trim().eq_ignore_ascii_case(&format!("{COGNITO}:aud")))
+        .any(|(_, values)| {
+            // Each value, each branch of an `Fn::If` and the entry an `Fn::Select` picks.
+            fn each(value: &Value) -> Vec<&Value> {
+                match alternatives(value) {
+                    Some(items) => items
+                        .into_iter()
+                        .filter(|v| !super::meaning::no_value(v))
+                        .flat_map(each)
+                        .collect(),
+                    None => vec![value],
+                }
+            }
+            let values = each(values);
+            !values.is_empty()
+                && values.iter().all(|v| {
+                    if super::meaning::imported(v) {
+                        return imports_a_resource(cx, v);
+                    }
+                    cx.others("AWS::Cognito::IdentityPool")
+                        .any(|pool| super::meaning::names(v, pool.logical_id()))
+                })
+        })
 }
 
 /// The accounts that the conditions of a statement to everyone or to a service admit: a
@@ -4176,8 +4258,191 @@ fn optional_policy(cx: &Cx<'_>, pointer: &str) -> Outcome {
     own_policy(cx, pointer)
 }
 
+/// `X2` of an API authorizer ([`AUTHORIZERS`]): every user pool it names is of this
+/// account, the function it invokes is a function of the app, and a JWT issuer is a user
+/// pool of the app. An authorizer that writes none of them (`AWS_IAM` is the method's, not
+/// an authorizer's) admits no identity of another account.
+fn authorizer(cx: &Cx<'_>) -> Outcome {
+    let written = |pointer: &str| cx.prop(pointer).filter(|v| !super::meaning::no_value(v));
+    let mut checks = Vec::new();
+    if let Some(pools) = written("/ProviderARNs") {
+        let each: Vec<&Value> = alternatives(pools)
+            .unwrap_or_else(|| super::meaning::one_or_many(pools))
+            .into_iter()
+            .flat_map(super::meaning::one_or_many)
+            .filter(|v| !super::meaning::no_value(v))
+            .collect();
+        if each.is_empty() {
+            checks.push(Err("`ProviderARNs` names no user pool".to_owned()));
+        }
+        for pool in each {
+            checks.push(match foreign(pool, cx) {
+                None => cx.proof("/ProviderARNs").ok_or_default(),
+                Some(why) => Err(format!(
+                    "`ProviderARNs` names the user pool {}, of {why}: that account signs up whoever may call the API; name a user pool of the app (its `Arn`) or of `${{AWS::AccountId}}`",
+                    super::meaning::sent_or_json(pool)
+                )),
+            });
+        }
+    }
+    if let Some(uri) = written("/AuthorizerUri") {
+        checks.push(if invokes_a_function_of_the_app(cx, uri) {
+            cx.proof("/AuthorizerUri").ok_or_default()
+        } else {
+            Err(format!(
+                "`AuthorizerUri` is {}, which invokes no function of the app: whoever owns that function decides who may call the API; invoke a `AWS::Lambda::Function` of the app (`${{Function.Arn}}` in `arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/…/invocations`)",
+                super::meaning::sent_or_json(uri)
+            ))
+        });
+    }
+    if let Some(issuer) = written("/JwtConfiguration/Issuer") {
+        checks.push(if issued_by_a_pool_of_the_app(cx, issuer) {
+            cx.proof("/JwtConfiguration/Issuer").ok_or_default()
+        } else {
+            Err(format!(
+                "`JwtConfiguration.Issuer` is {}, no user pool of the app: whoever runs that identity provider decides who may call the API; name a user pool of the app (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`), or waive X2 with the business associate agreement with the provider named in the reason",
+                super::meaning::sent_or_json(issuer)
+            ))
+        });
+    }
+    if checks.is_empty() {
+        Outcome::NotApplicable
+    } else {
+        all(checks)
+    }
+}
+
+/// Whether a value is, whole, a resource of the app of one of `kinds` (its reference or
+/// attribute, an `Fn::Sub` of it alone), or an import of a resource.
+fn whole_of_kind(cx: &Cx<'_>, value: &Value, kinds: &[&str]) -> bool {
+    if super::meaning::imported(value) {
+        return imports_a_resource(cx, value);
+    }
+    whole_of_the_app(cx, value)
+        && cx
+            .resources_named(&super::compute::Mentioned::of(value))
+            .iter()
+            .any(|r| kinds.contains(&r.type_name()))
+}
+
+/// Whether an authorizer's `AuthorizerUri` invokes a function of the app: the function ARN
+/// between `/functions/` and `/invocations` is a function, alias or version of the app
+/// (`${Fn.Arn}`, its `Fn::GetAtt` in an `Fn::Join`, or an import), with at most a
+/// qualifier (`:live`) after it. Each branch of an `Fn::If` must.
+fn invokes_a_function_of_the_app(cx: &Cx<'_>, uri: &Value) -> bool {
+    if let Some(each) = alternatives(uri) {
+        let each: Vec<&Value> = each
+            .into_iter()
+            .filter(|v| !super::meaning::no_value(v))
+            .collect();
+        return !each.is_empty()
+            && each
+                .into_iter()
+                .all(|v| invokes_a_function_of_the_app(cx, v));
+    }
+    let Some(built) = Built::of(uri) else {
+        return false;
+    };
+    let Some((_, after)) = built.text.split_once("/functions/") else {
+        return false;
+    };
+    let Some((function, rest)) = after.split_once("/invocations") else {
+        return false;
+    };
+    if !rest.is_empty() || !built.text.starts_with("arn:") {
+        return false;
+    }
+    let Some(index) = function
+        .strip_prefix(MARK)
+        .and_then(|f| f.split_once(MARK))
+        .filter(|(_, qualifier)| {
+            qualifier.is_empty()
+                || qualifier.strip_prefix(':').is_some_and(|q| {
+                    !q.is_empty()
+                        && q.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                })
+        })
+        .and_then(|(i, _)| i.parse::<usize>().ok())
+    else {
+        return false;
+    };
+    built.references.get(index).is_some_and(|reference| {
+        whole_of_kind(
+            cx,
+            reference,
+            &[
+                "AWS::Lambda::Function",
+                "AWS::Lambda::Alias",
+                "AWS::Lambda::Version",
+                "AWS::Serverless::Function",
+            ],
+        )
+    })
+}
+
+/// Whether a JWT authorizer's `Issuer` is a user pool of the app:
+/// `https://cognito-idp.REGION.amazonaws.com/` followed by the pool's `Ref` (its ID) or an
+/// import of it, or `https://` followed by the pool's `ProviderURL` ("The provider URL of
+/// the user pool, in the format `cognito-idp.[region].amazonaws.com/[userPoolId]`":
+/// CloudFormation reference, `AWS::Cognito::UserPool` return values). Each branch of an
+/// `Fn::If` must.
+fn issued_by_a_pool_of_the_app(cx: &Cx<'_>, issuer: &Value) -> bool {
+    if let Some(each) = alternatives(issuer) {
+        let each: Vec<&Value> = each
+            .into_iter()
+            .filter(|v| !super::meaning::no_value(v))
+            .collect();
+        return !each.is_empty() && each.into_iter().all(|v| issued_by_a_pool_of_the_app(cx, v));
+    }
+    let Some(built) = Built::of(issuer) else {
+        return false;
+    };
+    let Some(rest) = built
+        .text
+        .trim()
+        .trim_end_matches('/')
+        .strip_prefix("https://")
+    else {
+        return false;
+    };
+    let (before, pool) = match rest.rsplit_once('/') {
+        Some((host, pool)) => (Some(host), pool),
+        None => (None, rest),
+    };
+    let index = |t: &str| {
+        t.strip_prefix(MARK)
+            .and_then(|t| t.strip_suffix(MARK))
+            .and_then(|i| i.parse::<usize>().ok())
+    };
+    let pool_of_the_app = |i: usize, attribute: Option<&str>| {
+        built.references.get(i).is_some_and(|r| {
+            let attribute_ok = match attribute {
+                Some(a) => r["Fn::GetAtt"][1].as_str() == Some(a),
+                None => r.get("Fn::GetAtt").is_none(),
+            };
+            (attribute_ok || super::meaning::imported(r))
+                && whole_of_kind(cx, r, &["AWS::Cognito::UserPool"])
+        })
+    };
+    match before {
+        // `https://cognito-idp.REGION.amazonaws.com/POOLID`
+        Some(host) => {
+            host.starts_with("cognito-idp.")
+                && host.ends_with(".amazonaws.com")
+                && !host.contains(MARK)
+                && index(pool).is_some_and(|i| pool_of_the_app(i, None))
+        }
+        // `https://${Pool.ProviderURL}`
+        None => index(pool).is_some_and(|i| pool_of_the_app(i, Some("ProviderURL"))),
+    }
+}
+
 fn x2(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
+    if AUTHORIZERS.contains(&t) {
+        return authorizer(cx);
+    }
     if let Some((_, pointer)) = OWN_POLICIES.iter().find(|(kind, _)| *kind == t) {
         return own_policy(cx, pointer);
     }
@@ -4644,6 +4909,219 @@ mod tests {
 
     /// A Lake Formation grant to a role of the app passes; one to another account, an
     /// organization, or a principal known only at deploy fails.
+    /// Probes 17b #1 and 17c F1: an API authorizer's user pool, Lambda function or JWT
+    /// issuer of another account (or of no one the template shows) fails X2; the app's own,
+    /// in each spelling, passes.
+    #[test]
+    fn x2_reads_whose_identities_an_api_authorizer_admits() {
+        use super::super::{Cx, Outcome};
+        let others = || {
+            vec![
+                ("Api", "AWS::ApiGateway::RestApi", json!({ "Name": "a" })),
+                (
+                    "Http",
+                    "AWS::ApiGatewayV2::Api",
+                    json!({ "Name": "h", "ProtocolType": "HTTP" }),
+                ),
+                ("Check", "AWS::Lambda::Function", json!({})),
+                ("Live", "AWS::Lambda::Alias", json!({})),
+                ("Pool", "AWS::Cognito::UserPool", json!({})),
+                ("Table", "AWS::DynamoDB::Table", json!({})),
+            ]
+        };
+        let judge = |kind: &'static str, props: serde_json::Value| {
+            let mut resources = vec![("Gate", kind, props)];
+            resources.extend(others());
+            Cx::check_first(super::x2, &resources)
+        };
+        let rest_pool = |arns: serde_json::Value| {
+            judge(
+                "AWS::ApiGateway::Authorizer",
+                json!({ "RestApiId": { "Ref": "Api" }, "Name": "p", "Type": "COGNITO_USER_POOLS", "ProviderARNs": arns }),
+            )
+        };
+        let rest_lambda = |uri: serde_json::Value| {
+            judge(
+                "AWS::ApiGateway::Authorizer",
+                json!({ "RestApiId": { "Ref": "Api" }, "Name": "t", "Type": "TOKEN", "AuthorizerUri": uri }),
+            )
+        };
+        let v2_lambda = |uri: serde_json::Value| {
+            judge(
+                "AWS::ApiGatewayV2::Authorizer",
+                json!({ "ApiId": { "Ref": "Http" }, "Name": "r", "AuthorizerType": "REQUEST", "AuthorizerUri": uri }),
+            )
+        };
+        let jwt = |issuer: serde_json::Value| {
+            judge(
+                "AWS::ApiGatewayV2::Authorizer",
+                json!({ "ApiId": { "Ref": "Http" }, "Name": "j", "AuthorizerType": "JWT", "JwtConfiguration": { "Issuer": issuer, "Audience": ["client"] } }),
+            )
+        };
+        let pass = |o: &Outcome| matches!(o, Outcome::Pass(_));
+        let fail = |o: &Outcome| matches!(o, Outcome::Fail(_));
+        // User pools: the app's (`Arn`, an ARN in `${AWS::AccountId}`), or another account's.
+        for own in [
+            json!([{ "Fn::GetAtt": ["Pool", "Arn"] }]),
+            json!([{ "Fn::Sub": "arn:aws:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/us-east-1_Ab12Cd34E" }]),
+            json!([{ "Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${Pool}" }]),
+            json!([{ "Fn::GetAtt": ["Pool", "Arn"] }, { "Ref": "AWS::NoValue" }]),
+            json!([{ "Fn::If": ["C", { "Fn::GetAtt": ["Pool", "Arn"] }, { "Ref": "AWS::NoValue" }] }]),
+        ] {
+            assert!(pass(&rest_pool(own.clone())), "{own}");
+        }
+        for other in [
+            json!(["arn:aws:cognito-idp:us-east-1:999999999999:userpool/us-east-1_Ab12Cd34E"]),
+            json!([{ "Fn::Sub": "arn:aws:cognito-idp:${AWS::Region}:999999999999:userpool/${Pool}" }]),
+            json!([{ "Fn::GetAtt": ["Pool", "Arn"] }, "arn:aws:cognito-idp:us-east-1:999999999999:userpool/us-east-1_X"]),
+            json!([{ "Fn::If": ["C", { "Fn::GetAtt": ["Pool", "Arn"] }, "arn:aws:cognito-idp:us-east-1:999999999999:userpool/us-east-1_X"] }]),
+            json!(["{{resolve:ssm:/pool}}"]),
+        ] {
+            assert!(fail(&rest_pool(other.clone())), "{other}");
+        }
+        // Lambda authorizers, REST and V2: a function, alias or version of the app.
+        for own in [
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Check.Arn}/invocations" }),
+            json!({ "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Live}/invocations" }),
+            json!({ "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Check.Arn}:live/invocations" }),
+            json!({ "Fn::Join": ["", ["arn:aws:apigateway:", { "Ref": "AWS::Region" }, ":lambda:path/2015-03-31/functions/", { "Fn::GetAtt": ["Check", "Arn"] }, "/invocations"]] }),
+        ] {
+            assert!(pass(&rest_lambda(own.clone())), "{own}");
+            assert!(pass(&v2_lambda(own.clone())), "{own}");
+        }
+        for other in [
+            json!(
+                "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:999999999999:function:allow-everyone/invocations"
+            ),
+            json!({ "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${AWS::Region}:999999999999:function:${Check}/invocations" }),
+            json!({ "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:not-declared/invocations" }),
+            json!({ "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Table.Arn}/invocations" }),
+            json!({ "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Check.Arn}-other/invocations" }),
+            json!({ "Fn::If": ["C", { "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Check.Arn}/invocations" }, "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:999999999999:function:f/invocations"] }),
+        ] {
+            assert!(fail(&rest_lambda(other.clone())), "{other}");
+            assert!(fail(&v2_lambda(other.clone())), "{other}");
+        }
+        // JWT issuers: a user pool of the app, by `Ref` or `ProviderURL`; any other issuer
+        // (a literal pool ID, whose account no one shows; Auth0, Okta) fails, waivable.
+        for own in [
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" }),
+            json!({ "Fn::Join": ["", ["https://cognito-idp.", { "Ref": "AWS::Region" }, ".amazonaws.com/", { "Ref": "Pool" }]] }),
+            json!({ "Fn::Sub": "https://${Pool.ProviderURL}" }),
+        ] {
+            assert!(pass(&jwt(own.clone())), "{own}");
+        }
+        for other in [
+            json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc"),
+            json!("https://example.us.auth0.com/"),
+            json!({ "Fn::Sub": "https://${Pool.Arn}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Table}" }),
+            json!({ "Fn::Sub": "https://evil.example/${Pool}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}-x" }),
+        ] {
+            assert!(fail(&jwt(other.clone())), "{other}");
+        }
+        // An authorizer that names none of them (a misconfigured one) is not X2's.
+        assert!(matches!(
+            judge(
+                "AWS::ApiGateway::Authorizer",
+                json!({ "RestApiId": { "Ref": "Api" }, "Name": "n", "Type": "TOKEN" })
+            ),
+            Outcome::NotApplicable
+        ));
+    }
+
+    /// Probe 17b #6: a role trusting `cognito-identity.amazonaws.com` with `StringEquals`
+    /// `…:aud` bound to an identity pool of the app passes X2; bound by a pattern, to a pool
+    /// ID written as text, to another resource, or not at all, it fails.
+    #[test]
+    fn x2_accepts_cognito_identity_bound_to_an_identity_pool_of_the_app() {
+        use super::super::{Cx, Outcome};
+        let judge = |condition: serde_json::Value| {
+            Cx::check_first(
+                super::x2,
+                &[
+                    (
+                        "AppRole",
+                        "AWS::IAM::Role",
+                        json!({ "AssumeRolePolicyDocument": { "Version": "2012-10-17", "Statement": [{
+                            "Effect": "Allow",
+                            "Principal": { "Federated": "cognito-identity.amazonaws.com" },
+                            "Action": "sts:AssumeRoleWithWebIdentity",
+                            "Condition": condition
+                        }] } }),
+                    ),
+                    (
+                        "Pool",
+                        "AWS::Cognito::IdentityPool",
+                        json!({ "AllowUnauthenticatedIdentities": false, "AllowClassicFlow": false }),
+                    ),
+                    (
+                        "Other",
+                        "AWS::Cognito::IdentityPool",
+                        json!({ "AllowUnauthenticatedIdentities": false }),
+                    ),
+                    ("Table", "AWS::DynamoDB::Table", json!({})),
+                ],
+            )
+        };
+        let amr = json!({ "cognito-identity.amazonaws.com:amr": "authenticated" });
+        for aud in [
+            json!({ "Ref": "Pool" }),
+            json!([{ "Ref": "Pool" }]),
+            json!([{ "Ref": "Pool" }, { "Ref": "Other" }]),
+            json!({ "Fn::If": ["C", { "Ref": "Pool" }, { "Ref": "Other" }] }),
+            json!({ "Fn::Sub": "${Pool}" }),
+        ] {
+            let found = judge(json!({
+                "StringEquals": { "cognito-identity.amazonaws.com:aud": aud },
+                "ForAnyValue:StringLike": amr.clone()
+            }));
+            assert!(matches!(found, Outcome::Pass(_)), "{aud}: {found:?}");
+        }
+        for condition in [
+            json!({ "StringLike": { "cognito-identity.amazonaws.com:aud": { "Ref": "Pool" } } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": "us-east-1:12345678-1234-1234-1234-123456789012" } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": [{ "Ref": "Pool" }, "us-east-1:12345678-1234-1234-1234-123456789012"] } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": { "Ref": "Table" } } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": { "Fn::Sub": "${Pool}-x" } } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": [] } }),
+            json!({ "StringEqualsIfExists": { "cognito-identity.amazonaws.com:aud": { "Ref": "Pool" } } }),
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:sub": { "Ref": "Pool" } } }),
+            json!({ "ForAnyValue:StringLike": amr.clone() }),
+        ] {
+            let found = judge(condition.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{condition}: {found:?}");
+        }
+    }
+
+    /// Probe 17b #1 whole: the raw templates of the probe fail X2 on both authorizers.
+    #[test]
+    fn x2_fails_the_probes_foreign_authorizers() {
+        use super::super::{Cx, Outcome};
+        let gate = json!({ "RestApiId": { "Ref": "Api" }, "Name": "partner", "Type": "TOKEN", "IdentitySource": "method.request.header.Authorization",
+            "AuthorizerUri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:999999999999:function:allow-everyone/invocations" });
+        let pool = json!({ "RestApiId": { "Ref": "Api" }, "Name": "pool", "Type": "COGNITO_USER_POOLS", "IdentitySource": "method.request.header.Authorization",
+            "ProviderARNs": ["arn:aws:cognito-idp:us-east-1:999999999999:userpool/us-east-1_Public"] });
+        for props in [gate, pool] {
+            let outcome = Cx::check_first(
+                super::x2,
+                &[
+                    ("Gate", "AWS::ApiGateway::Authorizer", props),
+                    (
+                        "Api",
+                        "AWS::ApiGateway::RestApi",
+                        json!({ "Name": "records" }),
+                    ),
+                ],
+            );
+            match outcome {
+                Outcome::Fail(why) => assert!(why.contains("999999999999"), "{why}"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn x2_reads_lake_formation_grants() {
         use super::super::{Cx, Outcome};

@@ -9,7 +9,9 @@ use serde_json::Value;
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name, proof_of};
 use crate::cfn::Resource;
 
-const ROLE: &[&str] = &["AWS::IAM::Role"];
+/// The types `I8` reads: roles' trust policies, and the Cognito identity pools they trust
+/// (whether a pool lets guests in).
+const TRUSTS: &[&str] = &["AWS::IAM::Role", IDENTITY_POOL];
 const IDENTITIES: &[&str] = &[
     "AWS::IAM::Role",
     "AWS::IAM::User",
@@ -90,7 +92,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "I8",
         title: "trust policies name the principals that may assume the role, never `*`",
-        types: ROLE,
+        types: TRUSTS,
         controls: &["164.312(a)(1)"],
         fix: "name the service, account or role in the `Principal` of every Allow of `AssumeRolePolicyDocument`; bind a federated provider by `StringEquals` or `StringLike` on its audience or subject (for GitHub, `token.actions.githubusercontent.com:sub` naming the owner: `repo:OWNER/…`), never by an `…IfExists`, `ForAllValues:` or `Null` condition, which holds when the key is absent; never admit a Cognito identity pool's guests (`…:amr` `unauthenticated`); bind IAM Roles Anywhere (`rolesanywhere.amazonaws.com`) by `aws:SourceArn` (`ArnEquals`) to a trust anchor or by `StringEquals` on a certificate attribute (`aws:PrincipalTag/x509Subject/CN`)",
         packs: Packs {
@@ -2166,6 +2168,14 @@ fn i2(cx: &Cx<'_>) -> Outcome {
 }
 
 fn i8(cx: &Cx<'_>) -> Outcome {
+    // A Cognito identity pool gives its identities credentials only through the roles that
+    // trust it (Cognito developer guide, "IAM roles": a role's trust policy names the pool
+    // by `cognito-identity.amazonaws.com:aud`); I8 reads whether the pool lets guests in
+    // (`AllowUnauthenticatedIdentities`) where it judges those roles, and the pool alone
+    // grants nothing.
+    if cx.resource.type_name() == IDENTITY_POOL {
+        return Outcome::NotApplicable;
+    }
     let pointer = "/AssumeRolePolicyDocument";
     let Some(document) = policy_document(cx.resource, pointer) else {
         return Outcome::Fail(

@@ -140,7 +140,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ApiGatewayV2::Api",
         ],
         controls: &["164.312(a)(1)", "164.312(d)"],
-        fix: "set `AuthorizationType` to AWS_IAM, COGNITO_USER_POOLS, CUSTOM or JWT (OPTIONS methods with a MOCK integration excepted; a WebSocket API authorizes at its `$connect` route, which every other route of it relies on); give every operation of an OpenAPI `Body` a `security` requirement of an authorizer scheme (`x-amazon-apigateway-authorizer` or `x-amazon-apigateway-authtype`; an API key is none) and no `x-amazon-apigateway-auth` of type NONE, and define none in `BodyS3Location` or by `CloneFrom`, which no template shows; a quick-created HTTP API (`Target`) needs an `ApiGatewayManagedOverrides` whose `Route.AuthorizationType` is an authorizer",
+        fix: "set `AuthorizationType` to AWS_IAM, COGNITO_USER_POOLS, CUSTOM or JWT, the last three with an `AuthorizerId` that is the `Ref` of an authorizer of the template (X2 reads whose identities it admits) (OPTIONS methods with a MOCK integration excepted; a WebSocket API authorizes at its `$connect` route, which every other route of it relies on); give every operation of an OpenAPI `Body` a `security` requirement of an authorizer scheme (`x-amazon-apigateway-authorizer` or `x-amazon-apigateway-authtype`; an API key is none) and no `x-amazon-apigateway-auth` of type NONE, and define none in `BodyS3Location` or by `CloneFrom`, which no template shows; a quick-created HTTP API (`Target`) needs an `ApiGatewayManagedOverrides` whose `Route.AuthorizationType` is an authorizer",
         packs: packs(None, Some("CKV_AWS_59")),
         check: a4m,
     },
@@ -1327,6 +1327,11 @@ fn websocket_route(cx: &Cx<'_>) -> Option<Outcome> {
         .filter(|r| super::compute::mentions(&r.properties()["ApiId"], api.logical_id()))
         .find(|r| text(&r.properties()["RouteKey"]).is_some_and(|k| k.trim() == "$connect"));
     Some(match connect {
+        Some(c) if unread_authorizer(cx, c).is_some() => Outcome::Fail(format!(
+            "the WebSocket API `{}` authorizes its clients only when they connect, and {}",
+            api.logical_id(),
+            unread_authorizer(cx, c).unwrap_or_default()
+        )),
         Some(c) if text(&c.properties()["AuthorizationType"]).is_some_and(|t| authorizes(&t)) => {
             all([proof_of(c, "/AuthorizationType").ok_or_default()])
         }
@@ -1339,6 +1344,44 @@ fn websocket_route(cx: &Cx<'_>) -> Option<Outcome> {
             "the WebSocket API `{}` authorizes its clients only when they connect, and no `$connect` route of the template gives it an authorizer: anyone may connect and send {key}",
             api.logical_id()
         )),
+    })
+}
+
+/// Why a method's or route's authorizer is not one of the template, if it is not: an
+/// `AuthorizationType` of COGNITO_USER_POOLS, CUSTOM or JWT takes the authorizer its
+/// `AuthorizerId` names ("The identifier of an authorizer to use on this method. The method's
+/// authorization type must be `CUSTOM` or `COGNITO_USER_POOLS`": CloudFormation reference,
+/// `AWS::ApiGateway::Method`; "The identifier of the `Authorizer` resource to be associated
+/// with this route", `AWS::ApiGatewayV2::Route`). `X2` reads whose identities an authorizer
+/// of the template admits (its user pools, function or issuer); one that the template does
+/// not declare (an ID written as text, a parameter) may admit another account's, so the
+/// method names one of the template: its `Ref` (V2: or `AuthorizerId`), in every branch.
+/// `AWS_IAM` names none.
+fn unread_authorizer(cx: &Cx<'_>, resource: &crate::cfn::Resource) -> Option<String> {
+    let props = resource.properties();
+    let kind = text(&props["AuthorizationType"])?
+        .trim()
+        .to_ascii_uppercase();
+    if !matches!(kind.as_str(), "COGNITO_USER_POOLS" | "CUSTOM" | "JWT") {
+        return None;
+    }
+    let authorizer = match resource.type_name() {
+        "AWS::ApiGatewayV2::Route" => "AWS::ApiGatewayV2::Authorizer",
+        _ => "AWS::ApiGateway::Authorizer",
+    };
+    let id = props
+        .get("AuthorizerId")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+    let named = id.is_some_and(|id| {
+        cx.others(authorizer)
+            .any(|a| super::meaning::names(id, a.logical_id()))
+    });
+    (!named).then(|| {
+        format!(
+            "`{}` is {kind} and `AuthorizerId` is {}, no `{authorizer}` of the template: no rule reads whose identities it admits; name the authorizer of the template by its `Ref`",
+            resource.logical_id(),
+            id.map_or_else(|| "not set".to_owned(), text_or_json)
+        )
     })
 }
 
@@ -1372,6 +1415,9 @@ fn a4m(cx: &Cx<'_>) -> Outcome {
     }
     match cx.prop("/AuthorizationType") {
         Some(v) => match text(v) {
+            Some(_) if unread_authorizer(cx, cx.resource).is_some() => {
+                Outcome::Fail(unread_authorizer(cx, cx.resource).unwrap_or_default())
+            }
             Some(t) if authorizes(&t) => all([cx.present("/AuthorizationType")]),
             Some(t) => Outcome::Fail(format!(
                 "`AuthorizationType` is {t:?}, not AWS_IAM, COGNITO_USER_POOLS, CUSTOM or JWT: anyone may call it"
@@ -7762,6 +7808,123 @@ mod review9_tests {
                 "{destinations}: {found:?}"
             );
         }
+    }
+
+    /// Probes 17b #1 and 17c F1: a method or route whose authorizer is COGNITO_USER_POOLS,
+    /// CUSTOM or JWT names, by `AuthorizerId`, an authorizer of the template (which X2
+    /// reads); AWS_IAM names none.
+    #[test]
+    fn a4m_follows_authorizer_id_to_an_authorizer_of_the_template() {
+        const METHOD: &str = "AWS::ApiGateway::Method";
+        const ROUTE: &str = "AWS::ApiGatewayV2::Route";
+        let rest = |kind: &str, id: Option<Value>| {
+            let mut p = json!({ "HttpMethod": "GET", "AuthorizationType": kind, "Integration": { "Type": "AWS_PROXY" } });
+            if let Some(id) = id {
+                p["AuthorizerId"] = id;
+            }
+            outcome(
+                a4m,
+                &[
+                    ("M", METHOD, p),
+                    (
+                        "Gate",
+                        "AWS::ApiGateway::Authorizer",
+                        json!({ "Type": "TOKEN" }),
+                    ),
+                    ("Other", "AWS::ApiGatewayV2::Authorizer", json!({})),
+                ],
+            )
+        };
+        let route = |kind: &str, id: Option<Value>| {
+            let mut p = json!({ "ApiId": "a", "RouteKey": "GET /x", "AuthorizationType": kind });
+            if let Some(id) = id {
+                p["AuthorizerId"] = id;
+            }
+            outcome(
+                a4m,
+                &[
+                    ("R", ROUTE, p),
+                    ("Jwt", "AWS::ApiGatewayV2::Authorizer", json!({})),
+                    ("Gate", "AWS::ApiGateway::Authorizer", json!({})),
+                ],
+            )
+        };
+        for kind in ["CUSTOM", "COGNITO_USER_POOLS", "custom"] {
+            for held in [
+                json!({ "Ref": "Gate" }),
+                json!({ "Fn::If": ["C", { "Ref": "Gate" }, { "Ref": "Gate" }] }),
+            ] {
+                let found = rest(kind, Some(held.clone()));
+                assert!(
+                    matches!(found, Outcome::Pass(_)),
+                    "{kind} {held}: {found:?}"
+                );
+            }
+            for unread in [
+                None,
+                Some(json!("abc123")),
+                Some(json!({ "Ref": "AWS::NoValue" })),
+                Some(json!({ "Ref": "Other" })),
+                Some(json!({ "Ref": "AuthorizerParameter" })),
+                Some(json!({ "Fn::If": ["C", { "Ref": "Gate" }, "abc123"] })),
+            ] {
+                let found = rest(kind, unread.clone());
+                assert!(
+                    matches!(found, Outcome::Fail(_)),
+                    "{kind} {unread:?}: {found:?}"
+                );
+            }
+        }
+        for held in [
+            json!({ "Ref": "Jwt" }),
+            json!({ "Fn::GetAtt": ["Jwt", "AuthorizerId"] }),
+        ] {
+            for kind in ["JWT", "CUSTOM"] {
+                let found = route(kind, Some(held.clone()));
+                assert!(
+                    matches!(found, Outcome::Pass(_)),
+                    "{kind} {held}: {found:?}"
+                );
+            }
+        }
+        for unread in [None, Some(json!("abc123")), Some(json!({ "Ref": "Gate" }))] {
+            let found = route("JWT", unread.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{unread:?}: {found:?}");
+        }
+        // A WebSocket route is judged by its `$connect` route, whose authorizer must be one
+        // of the template too.
+        let socket = |connect_id: Option<Value>| {
+            let mut connect = json!({ "ApiId": { "Ref": "Ws" }, "RouteKey": "$connect", "AuthorizationType": "CUSTOM" });
+            if let Some(id) = connect_id {
+                connect["AuthorizerId"] = id;
+            }
+            outcome(
+                a4m,
+                &[
+                    (
+                        "Send",
+                        ROUTE,
+                        json!({ "ApiId": { "Ref": "Ws" }, "RouteKey": "send" }),
+                    ),
+                    (
+                        "Ws",
+                        "AWS::ApiGatewayV2::Api",
+                        json!({ "ProtocolType": "WEBSOCKET" }),
+                    ),
+                    ("Connect", ROUTE, connect),
+                    ("Jwt", "AWS::ApiGatewayV2::Authorizer", json!({})),
+                ],
+            )
+        };
+        let found = socket(Some(json!({ "Ref": "Jwt" })));
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        for unread in [None, Some(json!("abc123"))] {
+            let found = socket(unread.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{unread:?}: {found:?}");
+        }
+        // AWS_IAM names no authorizer.
+        assert!(matches!(rest("AWS_IAM", None), Outcome::Pass(_)));
+        assert!(matches!(route("AWS_IAM", None), Outcome::Pass(_)));
     }
 
     #[test]
