@@ -47,7 +47,11 @@ pub enum Status {
         evidence: Vec<Proof>,
     },
     /// The rule does not hold (or is a gap no template closes), and a waiver says why that
-    /// is accepted.
+    /// is accepted. A construct's typed exception is one too, built in: a rule that holds
+    /// on a resource only because of what its construct is (an `AccessLogBucket`'s SSE-S3,
+    /// no access logs and no replica; the unreplicated bucket of an `AuditTrail` or an
+    /// `AccountBaseline`) proves no setting, and is reported as a waived gap with the
+    /// reason the construct recorded, which nothing expires.
     Waived {
         /// What does not hold.
         finding: String,
