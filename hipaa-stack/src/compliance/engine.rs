@@ -12,7 +12,7 @@ use crate::compliance::report::Gathered;
 use crate::compliance::rules::branches::{self, MOST_CONDITIONS, Reading};
 use crate::compliance::rules::{Cx, Index, IndexPart, Outcome, Proof, rules_for};
 use crate::compliance::waiver::{invisible, reason_problem, too_far};
-use crate::compliance::{WAIVERS_KEY, rule_spec};
+use crate::compliance::{CONSTRUCT_KIND_PROOF, EXCEPTIONS_KEY, WAIVERS_KEY, rule_spec};
 use crate::error::Finding;
 use crate::literal::Date;
 
@@ -47,7 +47,11 @@ pub enum Status {
         evidence: Vec<Proof>,
     },
     /// The rule does not hold (or is a gap no template closes), and a waiver says why that
-    /// is accepted.
+    /// is accepted. A construct's typed exception is one too, built in: a rule that holds
+    /// on a resource only because of what its construct is (an `AccessLogBucket`'s SSE-S3,
+    /// no access logs and no replica; the unreplicated bucket of an `AuditTrail` or an
+    /// `AccountBaseline`) proves no setting, and is reported as a waived gap with the
+    /// reason the construct recorded, which nothing expires.
     Waived {
         /// What does not hold.
         finding: String,
@@ -133,6 +137,42 @@ impl Evaluation {
             })
             .collect()
     }
+}
+
+/// The status of a rule that holds on `resource` only because of what the construct that
+/// made it is: its evidence names the construct kind ([`CONSTRUCT_KIND_PROOF`]), which
+/// hipaa-stack writes in the metadata and a raw resource cannot, and the construct recorded
+/// an exception of the rule with its reason ([`EXCEPTIONS_KEY`], written by
+/// [`Declare::suppress`](crate::app::node::Declare::suppress)). Such a pass proves no
+/// setting, so the control is not met there: it is reported as a waived gap with the
+/// construct's reason (a built-in waiver, which nothing expires), and a control whose only
+/// rows are such waivers is a gap in the report, not enforced. `None` for a pass that a
+/// setting of the template proves.
+fn excepted(resource: &crate::cfn::Resource, rule: &str, evidence: &[Proof]) -> Option<Status> {
+    let by_kind = evidence
+        .iter()
+        .any(|p| p.path == CONSTRUCT_KIND_PROOF && p.logical_id == resource.logical_id());
+    if !by_kind {
+        return None;
+    }
+    let kind = resource.construct_kind().unwrap_or("construct");
+    let reason = resource
+        .metadata()
+        .get(EXCEPTIONS_KEY)
+        .and_then(Value::as_array)
+        .and_then(|list| {
+            list.iter()
+                .find(|e| e["rule"].as_str() == Some(rule))
+                .and_then(|e| e["reason"].as_str())
+        })?;
+    Some(Status::Waived {
+        finding: format!(
+            "not met here: the rule holds only as a typed exception of hipaa-stack's `{kind}` (the construct kind in the resource's metadata), not by a setting of the template"
+        ),
+        reason: shown(reason).into_owned(),
+        expires: None,
+        gap: true,
+    })
 }
 
 struct WaiverNote {
@@ -590,20 +630,30 @@ impl Evaluator {
                         |v, proof| views[v].original(stacks, at, proof),
                     )
                 };
-                let status = match outcome {
-                    Outcome::NotApplicable => continue,
-                    Outcome::Pass(_) if self.results == Results::Failures => continue,
-                    Outcome::Pass(evidence) if self.results == Results::Counted && verified => {
+                // A pass that holds by what the construct is, not by a setting, is the
+                // construct's typed exception: reported with its reason, never as
+                // enforcement (probe 17c F2).
+                let excepted = match &outcome {
+                    Outcome::Pass(evidence) => excepted(resource, rule.id, evidence),
+                    _ => None,
+                };
+                let status = match (outcome, excepted) {
+                    (Outcome::NotApplicable, _) => continue,
+                    (Outcome::Pass(_), Some(status)) => status,
+                    (Outcome::Pass(_), None) if self.results == Results::Failures => continue,
+                    (Outcome::Pass(evidence), None)
+                        if self.results == Results::Counted && verified =>
+                    {
                         *evaluation.proofs.entry(rule.id).or_default() += evidence.len();
                         continue;
                     }
-                    Outcome::Pass(evidence) => Status::Enforced { evidence },
+                    (Outcome::Pass(evidence), None) => Status::Enforced { evidence },
                     // A gap that the program accepts in writing (a waiver of the rule) is
                     // reported as waived, with the reason; when the waiver has expired (or
                     // its reason is refused) it is a gap again. Gaps never stop synth, so
                     // neither does the expiry. What a rule says is shown with its invisible
                     // characters written out ([`shown`]).
-                    Outcome::Gap(reason) => {
+                    (Outcome::Gap(reason), _) => {
                         let reason = shown_owned(reason);
                         match waivers
                             .iter_mut()
@@ -627,7 +677,7 @@ impl Evaluator {
                             None => Status::Gap { reason },
                         }
                     }
-                    Outcome::Fail(finding) => {
+                    (Outcome::Fail(finding), _) => {
                         let finding = shown_owned(finding);
                         match waivers.iter_mut().find(|w| w.rule == rule.id) {
                             Some(w)
@@ -712,6 +762,121 @@ mod tests {
                 StackSummary::of(&trees, &[])
             );
         }
+    }
+
+    /// probe 17c F2: a construct's recorded exception turns a pass into a waived gap only
+    /// where the pass is proved by the construct kind; where a setting proves the rule (the
+    /// route of a `SecureVpc`'s public tier, whose E15 exception is for the rule packs and
+    /// which E15 reads by the tier's subnets), the rule stays enforced.
+    #[test]
+    fn a_recorded_exception_is_reported_only_where_the_construct_kind_is_the_proof() {
+        use crate::prelude::*;
+        let app = crate::App::new("probe");
+        let stack = app.stack("s").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        stack
+            .add(
+                SecureVpc::new("Net", crate::cidr!("10.20.0.0/16"))
+                    .encryption(&key)
+                    .public_tier(),
+            )
+            .unwrap();
+        stack.add(AccessLogBucket::new("Logs")).unwrap();
+        let assembly = app.check().unwrap();
+        let template = assembly.stack("s").unwrap().template();
+        let recorded = |r: &crate::cfn::Resource, rule: &str| {
+            r.metadata()
+                .get(EXCEPTIONS_KEY)
+                .and_then(Value::as_array)
+                .is_some_and(|l| {
+                    l.iter()
+                        .any(|e| e["rule"] == rule && e["reason"].is_string())
+                })
+        };
+        let mut routes = 0;
+        for c in &assembly.evaluation().results {
+            let r = template
+                .resources()
+                .iter()
+                .find(|r| r.logical_id() == &*c.logical_id)
+                .unwrap();
+            if c.rule == "E15" && recorded(r, "E15") {
+                routes += 1;
+                assert!(matches!(c.status, Status::Enforced { .. }), "{c:?}");
+            }
+            if &*c.logical_id == "Logs" && matches!(c.rule, "S1" | "S7" | "S10") {
+                assert!(recorded(r, c.rule), "{c:?}");
+                assert!(
+                    matches!(
+                        &c.status,
+                        Status::Waived {
+                            gap: true,
+                            expires: None,
+                            ..
+                        }
+                    ),
+                    "{c:?}"
+                );
+            }
+            // No result anywhere is enforced by the construct kind alone.
+            if let Status::Enforced { evidence } = &c.status {
+                assert!(
+                    evidence
+                        .iter()
+                        .all(|p| p.path != CONSTRUCT_KIND_PROOF || !recorded(r, c.rule)),
+                    "{c:?}"
+                );
+            }
+        }
+        assert!(
+            routes > 0,
+            "no route of the public tier carries its exception"
+        );
+    }
+
+    /// A pass proved by the construct kind of a resource that recorded no exception of the
+    /// rule (an `AlarmTopic`'s e-mail subscriptions under X1) has no reason to show, and is
+    /// left as the rule found it; without the construct proof, a recorded exception changes
+    /// nothing.
+    #[test]
+    fn a_pass_is_excepted_only_with_both_the_kind_proof_and_a_recorded_reason() {
+        let mut resource = crate::cfn::Resource::raw(
+            "Logs".to_owned(),
+            "AWS::S3::Bucket".to_owned(),
+            serde_json::json!({}),
+        );
+        let kind = Proof {
+            logical_id: "Logs".to_owned(),
+            path: CONSTRUCT_KIND_PROOF.to_owned(),
+        };
+        let setting = Proof {
+            logical_id: "Logs".to_owned(),
+            path: "/Properties/X".to_owned(),
+        };
+        assert_eq!(
+            excepted(&resource, "S10", std::slice::from_ref(&kind)),
+            None
+        );
+        resource.metadata_mut().insert(
+            EXCEPTIONS_KEY.to_owned(),
+            serde_json::json!([{ "rule": "S10", "reason": "a reason an auditor reads here" }]),
+        );
+        assert_eq!(
+            excepted(&resource, "S10", std::slice::from_ref(&setting)),
+            None
+        );
+        assert_eq!(excepted(&resource, "S7", std::slice::from_ref(&kind)), None);
+        // Another resource's kind proof is no proof of this one's.
+        let other = Proof {
+            logical_id: "Other".to_owned(),
+            path: CONSTRUCT_KIND_PROOF.to_owned(),
+        };
+        assert_eq!(excepted(&resource, "S10", &[other]), None);
+        assert!(matches!(
+            excepted(&resource, "S10", &[setting, kind]),
+            Some(Status::Waived { reason, gap: true, expires: None, .. })
+                if reason == "a reason an auditor reads here"
+        ));
     }
 
     /// A raw resource of a type that no rule reads (a finding of `U1`) with `waiver` written

@@ -51,6 +51,17 @@ use crate::cfn::Resource;
 /// The metadata key under which waivers are written.
 pub(crate) const WAIVERS_KEY: &str = "hipaa-stack:waivers";
 
+/// The metadata key under which a construct's typed exceptions are written: `{rule,
+/// reason}`, the reason an auditor reads in the report. Raw resources cannot write metadata.
+pub(crate) const EXCEPTIONS_KEY: &str = "hipaa-stack:exceptions";
+
+/// The proof a rule gives when it holds on a resource because of what the construct that
+/// made it *is* (the construct kind hipaa-stack writes in its metadata, which a raw
+/// resource cannot write), not because of a setting the template writes. The engine
+/// reports such a pass as the construct's typed exception, with its reason, never as
+/// enforcement ([`Status::Waived`] with `gap: true`): the rule's control is not met there.
+pub(crate) const CONSTRUCT_KIND_PROOF: &str = "/Metadata/hipaa-stack/construct";
+
 /// The compliance layer's side of the node contract's [`Declare`]: waivers and the
 /// constructs' exceptions become metadata in the forms that hipaa-stack and the rule packs
 /// read, and a waiver lands only on the resources its rule reads.
@@ -58,6 +69,12 @@ pub(crate) struct Declarations;
 
 impl Declare for Declarations {
     fn suppress(&self, resource: &mut Resource, rule: &str, reason: &str) {
+        push(
+            resource.metadata_mut(),
+            EXCEPTIONS_KEY,
+            None,
+            json!({ "rule": rule, "reason": reason }),
+        );
         record_pack_suppressions(resource, rule, reason);
     }
 

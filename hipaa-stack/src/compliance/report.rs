@@ -1766,7 +1766,7 @@ impl Report {
             let audit = if stores == self.disaster_recovery.len() {
                 ""
             } else {
-                " The buckets of audit records (the audit trail's log files, AWS Config's history, and their replicas), which hold no PHI (rule S10), are listed too, and not counted."
+                " The buckets of audit records (the audit trail's log files, AWS Config's history, and their replicas), which are kept for audit rather than as copies of PHI (the typed exceptions of rule S10, listed under Waivers), are listed too, and not counted."
             };
             let _ = writeln!(
                 out,
@@ -3140,6 +3140,171 @@ mod tests {
             .find(|c| c.id == "164.308(b)(1)")
             .unwrap();
         assert_eq!(baa.status, ControlStatus::Failed, "{:?}", baa.rules);
+    }
+
+    /// probe 17c F2: an app with one `AccessLogBucket`. S1, S7 and S10 hold on it only as
+    /// the construct's typed exceptions (by its kind, not a setting): each is a waived gap
+    /// with the construct's reason, the controls they alone serve are gaps, not enforced,
+    /// and nothing fails (`check` and `synth` accept the app).
+    #[test]
+    fn a_construct_kinds_exception_is_shown_with_its_reason_and_never_as_enforced() {
+        let app = App::new("probe");
+        let stack = app.stack("probe").unwrap();
+        stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let assembly = app.check().unwrap();
+        let evaluation = assembly.evaluation();
+        assert!(evaluation.findings().is_empty());
+        for (rule, says) in [
+            ("S1", "delivers only to buckets encrypted with SSE-S3"),
+            ("S7", "logging it into itself"),
+            ("S10", "this bucket is not replicated"),
+        ] {
+            let status: Vec<&Status> = evaluation
+                .results
+                .iter()
+                .filter(|c| c.rule == rule && &*c.logical_id == "AccessLogs")
+                .map(|c| &c.status)
+                .collect();
+            assert!(
+                matches!(
+                    status[..],
+                    [Status::Waived { finding, reason, expires: None, gap: true }]
+                        if finding.contains("typed exception of hipaa-stack's `AccessLogBucket`")
+                            && reason.contains(says)
+                            && reason.contains("the customer's responsibility")
+                            && !reason.contains("never PHI")
+                ),
+                "{rule}: {status:?}"
+            );
+        }
+        for report in [
+            Report::full(&assembly),
+            Report::new(&assembly),
+            Report::summary(&assembly),
+            Report::for_check(&assembly),
+        ] {
+            let status = |id: &str| {
+                report
+                    .controls
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| c.status)
+                    .unwrap()
+            };
+            // Nothing replicates and nothing logs: gaps, accepted in writing.
+            assert_eq!(status("164.308(a)(7)(ii)(C)"), ControlStatus::Gap);
+            assert_eq!(status("164.312(b)"), ControlStatus::Gap);
+            assert_eq!(status("164.308(a)(3)(ii)(A)"), ControlStatus::Gap);
+            // S1's exception is listed beside the TLS policy that S8 proves.
+            assert_ne!(status("164.312(a)(2)(iv)"), ControlStatus::Enforced);
+            assert_eq!(report.findings.len(), 0);
+            assert!(
+                report
+                    .waivers
+                    .iter()
+                    .any(|w| w.rule == "S1" && w.waived_gap && w.expires.is_none()),
+                "{:?}",
+                report.waivers
+            );
+        }
+        let md = Report::full(&assembly).to_markdown();
+        assert!(
+            md.contains("delivers only to buckets encrypted with SSE-S3"),
+            "{md}"
+        );
+        assert!(
+            md.lines()
+                .any(|l| l.starts_with("| §164.308(a)(7)(ii)(C) |") && l.contains("| gap |")),
+            "{md}"
+        );
+        assert!(
+            !md.contains("`AccessLogs/Metadata/hipaa-stack/construct`"),
+            "{md}"
+        );
+    }
+
+    /// The compliant neighbour of the exception: a `SecureBucket` with a customer key,
+    /// access logs and a replica proves S1, S7 and S10 by its settings, and stays enforced;
+    /// the audit trail's and the account baseline's buckets without a replica are the
+    /// exceptions of S10, with their own reasons.
+    #[test]
+    fn a_bucket_that_proves_the_rules_by_its_settings_stays_enforced() {
+        let app = App::new("probe");
+        let dr = app.stack_in("dr", crate::region!("us-west-2")).unwrap();
+        let primary = app
+            .stack_in("primary", crate::region!("us-east-1"))
+            .unwrap();
+        let key = primary.add(KmsKey::new("PhiKey")).unwrap();
+        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let logs = primary.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let dr_logs = dr.add(AccessLogBucket::new("DrLogs")).unwrap();
+        let copy = dr
+            .add(
+                SecureBucket::new("Copy")
+                    .encryption(&dr_key)
+                    .access_logs(&dr_logs),
+            )
+            .unwrap();
+        primary
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs)
+                    .replicate_to(&copy),
+            )
+            .unwrap();
+        primary
+            .add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs))
+            .unwrap();
+        primary
+            .add(
+                AccountBaseline::new("Baseline")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        let assembly = app.check().unwrap();
+        let status = |rule: &str, id: &str| -> Vec<Status> {
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .filter(|c| c.rule == rule && &*c.logical_id == id)
+                .map(|c| c.status.clone())
+                .collect()
+        };
+        for rule in ["S1", "S7", "S10"] {
+            assert!(
+                matches!(&status(rule, "Records")[..], [Status::Enforced { evidence }]
+                    if evidence.iter().all(|p| p.path != crate::compliance::CONSTRUCT_KIND_PROOF)),
+                "{rule}: {:?}",
+                status(rule, "Records")
+            );
+        }
+        for (bucket, says) in [
+            ("AuditBucket", "CloudTrail log files only"),
+            ("BaselineBucket", "AWS Config's snapshots"),
+        ] {
+            assert!(
+                matches!(&status("S10", bucket)[..], [Status::Waived { reason, gap: true, .. }]
+                    if reason.contains(says) && reason.contains("not replicated")),
+                "{bucket}: {:?}",
+                status("S10", bucket)
+            );
+        }
+        let report = Report::full(&assembly);
+        let emergency = report
+            .controls
+            .iter()
+            .find(|c| c.id == "164.308(a)(7)(ii)(C)")
+            .unwrap();
+        // Proven on the records, with the exceptions listed beside the proof.
+        assert_eq!(
+            emergency.status,
+            ControlStatus::Waived,
+            "{:?}",
+            emergency.rules
+        );
     }
 
     #[test]

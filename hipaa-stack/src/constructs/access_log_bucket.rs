@@ -13,32 +13,47 @@ use crate::constructs::secure_bucket::{
 };
 use crate::literal::{BucketName, Days};
 
-/// S1 on the bucket that receives S3 server access logs.
+/// S1 on the bucket that receives S3 server access logs (and load balancer access logs).
+///
+/// S3 server access logging delivers only to a destination bucket whose default encryption
+/// is SSE-S3 (Amazon S3 User Guide, "Enabling Amazon S3 server access logging": SSE-KMS is
+/// not supported on the destination), and Elastic Load Balancing only to a bucket encrypted
+/// with SSE-S3 (ELB User Guide, "Enable access logs for your Application Load Balancer",
+/// bucket requirements). Those logs hold object keys, URL paths and query strings, so the
+/// reason does not claim they hold no PHI.
 pub(crate) const ACCESS_LOGS_SSE_S3: Exception = Exception {
     rule: "S1",
     reason: "S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES256), \
-             so this bucket cannot use a customer-managed KMS key; it holds access logs, never PHI",
+             and so do load balancer access logs, so this bucket cannot use a customer-managed \
+             KMS key; it holds access logs only: object keys and URLs (paths, query strings) \
+             must carry no identifiers (the customer's responsibility)",
 };
 
 /// S7 on the bucket that receives S3 server access logs.
 pub(crate) const ACCESS_LOGS_NOT_LOGGED: Exception = Exception {
     rule: "S7",
     reason: "this bucket is the destination of S3 server access logs; logging it into itself \
-             would log every log delivery, without end",
+             would log every log delivery, without end, so its own reads are not logged here \
+             (an AuditTrail's S3 data events record them); it holds access logs only: object \
+             keys and URLs must carry no identifiers (the customer's responsibility)",
 };
 
 /// S10 on the bucket that receives S3 server access logs.
 pub(crate) const ACCESS_LOGS_NO_REPLICA: Exception = Exception {
     rule: "S10",
-    reason: "this bucket holds S3 server access logs (who asked for which object), never PHI; a regional outage loses no PHI with it, and the stores of PHI replicate on their own",
+    reason: "this bucket is not replicated: it holds access logs only (S3 server access logs and \
+             load balancer logs), which a regional outage may lose; object keys and URLs must \
+             carry no identifiers (the customer's responsibility), and the stores of PHI \
+             replicate on their own",
 };
 
 /// The bucket that receives the server access logs of every other bucket.
 ///
 /// S3 delivers access logs only to a bucket encrypted with SSE-S3, so this bucket cannot
 /// use a customer key: rule S1 accepts SSE-S3 on an `AccessLogBucket` and on nothing else
-/// (a typed exception, not a waiver anyone could write), and the bucket must never receive
-/// PHI. It has every other setting of a [`SecureBucket`](crate::SecureBucket).
+/// (a typed exception, not a waiver anyone could write; the report lists it with its
+/// reason as a waived gap, never as enforcement), and the bucket must never receive PHI:
+/// its logs hold object keys and URLs, which must carry no identifiers. It has every other setting of a [`SecureBucket`](crate::SecureBucket).
 /// One bucket serves any number of source buckets: its policy lets the S3 logging service of
 /// this account write, with one statement that does not grow.
 ///

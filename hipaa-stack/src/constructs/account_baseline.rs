@@ -26,8 +26,9 @@ use crate::constructs::{
 /// S10 on the bucket of an `AccountBaseline`, which holds AWS Config's history.
 pub(crate) const CONFIG_HISTORY_NO_REPLICA: Exception = Exception {
     rule: "S10",
-    reason: "this bucket holds AWS Config's snapshots and history of resource settings, never \
-             PHI; §164.308(a)(7)(ii)(B) asks for copies of PHI, and the stores of PHI \
+    reason: "this bucket is not replicated: it holds AWS Config's snapshots and history of \
+             resource settings only, which a regional outage may lose; resource names and tags \
+             must carry no identifiers (the customer's responsibility), and the stores of PHI \
              replicate on their own",
 };
 

@@ -22,9 +22,10 @@ use crate::literal::Days;
 /// S10 on the bucket of an `AuditTrail`, which holds CloudTrail log files.
 pub(crate) const AUDIT_LOGS_NO_REPLICA: Exception = Exception {
     rule: "S10",
-    reason: "this bucket holds the trail's CloudTrail log files (who called which API, when, \
-             from where), never PHI; §164.308(a)(7)(ii)(B) asks for copies of PHI, and the \
-             stores of PHI replicate on their own",
+    reason: "this bucket is not replicated: it holds the trail's CloudTrail log files only (who \
+             called which API, when, from where), which a regional outage may lose; their \
+             request parameters (object keys, resource names) must carry no identifiers (the \
+             customer's responsibility), and the stores of PHI replicate on their own",
 };
 
 /// A multi-region CloudTrail trail that records every management event and every S3 object
@@ -484,7 +485,8 @@ mod tests {
         );
     }
 
-    /// Rule S10 accepts the log bucket as a typed exception; the rule packs read why.
+    /// Rule S10 reports the log bucket as a typed exception (a waived gap, never enforced);
+    /// the rule packs and the report read why, without claiming the logs hold no PHI.
     #[test]
     fn its_bucket_tells_the_rule_packs_why_it_has_no_copy() {
         let t = trail();
@@ -492,7 +494,10 @@ mod tests {
         let nag = &meta["cdk_nag"]["rules_to_suppress"][0];
         assert_eq!(nag["id"], "HIPAA.Security-S3BucketReplicationEnabled");
         assert!(
-            nag["reason"].as_str().unwrap().contains("never PHI"),
+            nag["reason"]
+                .as_str()
+                .unwrap()
+                .contains("must carry no identifiers (the customer's responsibility)"),
             "{nag}"
         );
         assert_eq!(meta["checkov"]["skip"][0]["id"], "CKV_AWS_144");

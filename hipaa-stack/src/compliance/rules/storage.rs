@@ -579,8 +579,13 @@ fn s1(cx: &Cx<'_>) -> Outcome {
     let rule = DEFAULT_ENCRYPTION;
     let algorithm = format!("{rule}/ServerSideEncryptionByDefault/SSEAlgorithm");
     if cx.resource.construct_kind() == Some("AccessLogBucket") {
-        // The typed exception: S3 delivers server access logs only to SSE-S3 buckets, and
-        // an `AccessLogBucket` is only ever the destination of those logs, never of PHI.
+        // The typed exception: S3 delivers server access logs only to a destination whose
+        // default encryption is SSE-S3 (S3 User Guide, "Enabling Amazon S3 server access
+        // logging": SSE-KMS is not supported), and Elastic Load Balancing delivers access
+        // logs only to SSE-S3 buckets (ELB User Guide, "Enable access logs for your
+        // Application Load Balancer", bucket requirements). Only the algorithm is a
+        // setting; that the bucket may go without a customer key is what it is, so the
+        // report shows the construct's reason as a waived gap, not enforcement.
         return all([
             cx.equals(&algorithm, &json!("AES256")),
             access_log_bucket(cx),
@@ -851,11 +856,13 @@ fn inventories_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
 
 /// The proof that a bucket is an [`AccessLogBucket`](crate::AccessLogBucket) (or the log
 /// bucket of another construct of hipaa-stack): the construct kind hipaa-stack writes in its
-/// metadata, which a raw resource cannot write.
+/// metadata, which a raw resource cannot write. It proves what the bucket *is*, no setting:
+/// the engine reports a pass that carries it as the construct's typed exception, with the
+/// reason the construct recorded, and never as enforcement (probe 17c F2).
 fn access_log_bucket(cx: &Cx<'_>) -> Result<Proof, String> {
     Ok(Proof {
         logical_id: cx.id().to_owned(),
-        path: "/Metadata/hipaa-stack/construct".to_owned(),
+        path: crate::compliance::CONSTRUCT_KIND_PROOF.to_owned(),
     })
 }
 
@@ -946,7 +953,8 @@ fn s7(cx: &Cx<'_>) -> Outcome {
     let destination = "/LoggingConfiguration/DestinationBucketName";
     if cx.resource.construct_kind() == Some("AccessLogBucket") {
         // The typed exception: the destination of access logs does not log into itself
-        // (every delivery would log another), and logs nowhere else.
+        // (every delivery would log another), and logs nowhere else. Nothing here logs its
+        // accesses, so the report shows the construct's reason as a waived gap.
         return match cx.prop(destination) {
             Some(_) => Outcome::Fail(
                 "an access-log bucket must not log its own accesses to a bucket".to_owned(),
@@ -1484,7 +1492,8 @@ fn s10(cx: &Cx<'_>) -> Outcome {
             return Outcome::Pass(vec![proof]);
         }
         // The typed exceptions: access logs, CloudTrail log files and AWS Config's history
-        // are no PHI (the constructs write the reasons for the rule packs).
+        // are not replicated. Nothing copies them, so the report shows the reason each
+        // construct records (for hipaa-stack and the rule packs) as a waived gap.
         if matches!(
             cx.resource.construct_kind(),
             Some("AccessLogBucket" | "AuditTrail" | "AccountBaseline")
