@@ -197,7 +197,11 @@ impl Node for AccessLogBucket {
         ] {
             cx.except(&mut bucket, &w);
         }
-        Ok(vec![bucket, Resource::new(cx.logical("Policy"), policy)?])
+        // Kept with the bucket, as every store's policy is ([`bucket_policy`]).
+        Ok(vec![
+            bucket,
+            Resource::new(cx.logical("Policy"), policy)?.keep(Keep::Retain),
+        ])
     }
 }
 

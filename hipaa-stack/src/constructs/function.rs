@@ -691,7 +691,8 @@ impl Node for FunctionNode {
             Resource::new(cx.logical("Role"), role)?,
             encrypted_log_group(cx, "Logs", key, self.log_retention)?,
             Resource::new(cx.logical("DeadLetters"), dead_letters)?.keep(Keep::Retain),
-            Resource::new(cx.logical("DeadLettersPolicy"), dead_letters_policy)?,
+            // Kept with the dead-letter queue it guards (as a `SecureQueue`'s policy).
+            Resource::new(cx.logical("DeadLettersPolicy"), dead_letters_policy)?.keep(Keep::Retain),
             Resource::new(cx.logical("Policy"), policy)?,
             // The role must hold its policy before Lambda checks that it may send to the
             // dead-letter queue and reach the VPC.

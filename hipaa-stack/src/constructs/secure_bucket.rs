@@ -552,7 +552,7 @@ fn phi_bucket_notifying(
         let policy = bucket_policy(cx, part, extra);
         return Ok(vec![
             notified(bucket, cx)?,
-            Resource::new(cx.logical(&format!("{part}Policy")), policy)?,
+            Resource::new(cx.logical(&format!("{part}Policy")), policy)?.keep(Keep::Retain),
         ]);
     };
     let mut bucket = bucket_properties(Sse::Kms(key.clone()), name, Some(logging), noncurrent_days);
@@ -630,7 +630,7 @@ fn phi_bucket_notifying(
     let bucket_policy = bucket_policy(cx, part, extra);
     Ok(vec![
         notified(bucket, cx)?,
-        Resource::new(cx.logical(&format!("{part}Policy")), bucket_policy)?,
+        Resource::new(cx.logical(&format!("{part}Policy")), bucket_policy)?.keep(Keep::Retain),
         Resource::new(cx.logical(&format!("{part}ReplicationRole")), role)?,
         Resource::new(cx.logical(&format!("{part}ReplicationPolicy")), policy)?,
     ])
@@ -656,7 +656,12 @@ pub(crate) fn bucket_properties(
     }
 }
 
-/// The TLS-only bucket policy of the bucket `part`, plus `extra` statements.
+/// The TLS-only bucket policy of the bucket `part`, plus `extra` statements. It is kept with
+/// its bucket (`Keep::Retain`, as the bucket): "If a resource has no `DeletionPolicy`
+/// attribute, CloudFormation deletes the resource by default" (CloudFormation User Guide,
+/// `DeletionPolicy` attribute), and deleting an `AWS::S3::BucketPolicy` removes the bucket's
+/// policy, so `destroy` would leave the bucket it keeps taking requests without TLS (probe
+/// 17d's F3).
 pub(crate) fn bucket_policy(cx: &RenderCx<'_>, part: &str, extra: Vec<Statement>) -> BucketPolicy {
     let mut statements: Vec<Statement> = deny_insecure_transport(&cx.own_att(part, "Arn")).into();
     statements.extend(extra);

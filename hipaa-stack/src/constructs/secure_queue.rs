@@ -286,7 +286,10 @@ impl Node for QueueNode {
         Ok(vec![
             Resource::new(cx.logical("DeadLetters"), dead_letters)?.keep(Keep::Retain),
             Resource::new(cx.logical(""), queue)?.keep(Keep::Retain),
-            Resource::new(cx.logical("Policy"), policy)?,
+            // Kept with the queues it guards (TLS only, the account's own senders): deleted
+            // by `destroy`, it would leave the queues it keeps open to requests without TLS
+            // (probe 17d's F3, as [`super::secure_bucket::bucket_policy`]).
+            Resource::new(cx.logical("Policy"), policy)?.keep(Keep::Retain),
         ])
     }
 }

@@ -65,6 +65,70 @@ fn every_spelling_of_the_corpus_is_caught() {
 
 #[test]
 fn a_typed_app_with_every_construct_has_no_finding() {
+    let app = typed_app();
+    let assembly = app.check().expect("check returns the assembly");
+    let failed: Vec<String> = assembly
+        .evaluation()
+        .results
+        .iter()
+        .filter(|c| matches!(c.status, Status::Failed { .. }))
+        .map(|c| format!("{} on {}: {:?}", c.rule, c.logical_id, c.status))
+        .collect();
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+    let enforced = assembly
+        .evaluation()
+        .results
+        .iter()
+        .filter(|c| matches!(c.status, Status::Enforced { .. }))
+        .count();
+    assert!(enforced > 100, "only {enforced} rules enforced");
+}
+
+/// A policy resource that guards a store the app keeps (a bucket's TLS-only policy, a
+/// queue's) is kept with it: without a `DeletionPolicy` CloudFormation deletes it with the
+/// stack, and `destroy` would leave the store it keeps open to requests without TLS (probe
+/// 17d's F3).
+#[test]
+fn every_policy_of_a_kept_store_is_kept_with_it() {
+    let app = typed_app();
+    let assembly = app.check().expect("check returns the assembly");
+    let mut read = 0;
+    for stack in assembly.stacks() {
+        let template = stack.template();
+        for policy in template.resources() {
+            let guarded = match policy.type_name() {
+                "AWS::S3::BucketPolicy" => vec![&policy.properties()["Bucket"]],
+                "AWS::SQS::QueuePolicy" => policy.properties()["Queues"]
+                    .as_array()
+                    .map(|q| q.iter().collect())
+                    .unwrap_or_default(),
+                _ => continue,
+            };
+            for target in guarded {
+                let kept = target["Ref"]
+                    .as_str()
+                    .and_then(|id| template.resource(id))
+                    .and_then(crate::cfn::Resource::kept);
+                if let Some(keep) = kept {
+                    read += 1;
+                    assert_eq!(
+                        policy.kept(),
+                        Some(keep),
+                        "{}/{} guards a kept store",
+                        stack.name(),
+                        policy.logical_id()
+                    );
+                }
+            }
+        }
+    }
+    // The records, audit, baseline and access-log buckets; the queue and its dead letters;
+    // the function's dead letters.
+    assert!(read >= 7, "{read} kept stores with a policy");
+}
+
+/// An app with every construct, each written as the README shows.
+fn typed_app() -> App {
     let app = App::new("typed");
     let security = app.stack("security").unwrap();
     let key = security.add(KmsKey::new("PhiKey")).unwrap();
@@ -189,22 +253,9 @@ fn a_typed_app_with_every_construct_has_no_finding() {
             ),
     )
     .unwrap();
-    let assembly = app.check().expect("check returns the assembly");
-    let failed: Vec<String> = assembly
-        .evaluation()
-        .results
-        .iter()
-        .filter(|c| matches!(c.status, Status::Failed { .. }))
-        .map(|c| format!("{} on {}: {:?}", c.rule, c.logical_id, c.status))
-        .collect();
-    assert!(failed.is_empty(), "{}", failed.join("\n"));
-    let enforced = assembly
-        .evaluation()
-        .results
-        .iter()
-        .filter(|c| matches!(c.status, Status::Enforced { .. }))
-        .count();
-    assert!(enforced > 100, "only {enforced} rules enforced");
+    data.add(crate::SecureQueue::new("Jobs").encryption(&key))
+        .unwrap();
+    app
 }
 
 /// No case of either corpus is another's again (the same rule, target and resources): a
