@@ -735,10 +735,17 @@ async fn paged_events_and_resources_are_read_to_the_end() {
     let kept: Vec<&str> = destroyed
         .retained
         .iter()
-        .filter(|r| r.logical_id.starts_with("Records"))
+        .filter(|r| r.logical_id.starts_with("Records") && r.resource_type == "AWS::S3::Bucket")
         .map(|r| r.logical_id.as_str())
         .collect();
     assert_eq!(kept.len(), 52, "{kept:?}");
+    // Each with its TLS-only policy (probe 17d F3).
+    let policies = destroyed
+        .retained
+        .iter()
+        .filter(|r| r.resource_type == "AWS::S3::BucketPolicy")
+        .count();
+    assert_eq!(policies, 52);
 }
 
 /// Case 5 (clinic): the database refuses deletion (deletion protection), and its subnet
