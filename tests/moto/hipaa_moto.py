@@ -177,6 +177,11 @@ class HarnessBucketPolicy(CloudFormationModel):
         cls, resource_name, cloudformation_json, account_id, region_name
     ):
         bucket = cloudformation_json.get("Properties", {}).get("Bucket")
+        # The template's `Bucket` is often a `Ref` (unresolved here): the physical id is the
+        # bucket's name. AWS deletes the bucket's policy with the resource (DeleteBucketPolicy),
+        # whatever the bucket's own DeletionPolicy.
+        if not isinstance(bucket, str):
+            bucket = resource_name
         try:
             s3_backends[account_id]["aws"].delete_bucket_policy(bucket)
         except Exception:  # the bucket may be retained or gone already

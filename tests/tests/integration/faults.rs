@@ -103,6 +103,9 @@ pub struct Faults {
     /// reference, DescribeChangeSet, `ExecutionStatus`: "UNAVAILABLE state because
     /// CloudFormation is still creating it"), which moto never answers.
     pub unavailable_executes: u32,
+    /// Refuse every DescribeStackEvents with `AccessDenied` (a role without
+    /// `cloudformation:DescribeStackEvents`), as AWS does; moto grants everything.
+    pub events_denied: bool,
 }
 
 /// A client error that stands for the run being stopped there.
@@ -172,10 +175,19 @@ impl Faulty {
     }
 
     async fn before(&self, operation: &'static str, subject: &str) -> Result<(), ApiError> {
-        let (latency, throttle) = {
+        let (latency, throttle, events_denied) = {
             let f = self.faults.lock().unwrap();
-            (f.latency, f.throttle_first)
+            (f.latency, f.throttle_first, f.events_denied)
         };
+        if events_denied && operation == "DescribeStackEvents" {
+            return Err(ApiError {
+                kind: ApiErrorKind::Denied,
+                code: Some("AccessDenied".to_owned()),
+                message: format!(
+                    "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: cloudformation:DescribeStackEvents on resource: {subject} because no identity-based policy allows the cloudformation:DescribeStackEvents action"
+                ),
+            });
+        }
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
