@@ -425,17 +425,20 @@ impl Lookup {
             // Text as AWS receives it: an ARN built with pseudo parameters
             // (`arn:${AWS::Partition}:rds:REGION:${AWS::AccountId}:db:NAME`, the library's
             // own spelling) reads as one written out; `${AWS::Region}` is the replica's own
-            // region, which says no more than an identifier.
+            // region, which says no more than an identifier. Its account must be
+            // `${AWS::AccountId}`, the replica's own: a number may be any account's, and a
+            // replica of another account's database under the identifier of one of the
+            // app's is no copy of the app's (as R1 reads a copy's source).
             let Some(text) = meaning::sent(value) else {
                 return Vec::new();
             };
             let text = text.replace("${AWS::", "${AWS-");
             let (name, link) = match text.strip_prefix("arn:") {
                 Some(arn) => match arn.splitn(6, ':').collect::<Vec<_>>().as_slice() {
-                    [_, "rds", "${AWS-Region}", _, k, name] if *k == kind => {
+                    [_, "rds", "${AWS-Region}", "${AWS-AccountId}", k, name] if *k == kind => {
                         ((*name).to_owned(), Link::Text)
                     }
-                    [_, "rds", region, _, k, name] if *k == kind => {
+                    [_, "rds", region, "${AWS-AccountId}", k, name] if *k == kind => {
                         ((*name).to_owned(), Link::Arn((*region).to_owned()))
                     }
                     _ => return Vec::new(),

@@ -2104,6 +2104,7 @@ cases! {
     e16: "E16" on "Entry", breaks sv::e16_broken, holds sv::e16_held;
     i9: "I9" on "CiKey", breaks sv::i9_broken, holds sv::i9_held;
     i10: "I10" on "Alice", breaks sv::i10_broken, holds sv::i10_held;
+    i11: "I11" on "Alice", breaks sv::i11_broken, holds sv::i11_held;
 }
 
 /// A rule without cases fails here.

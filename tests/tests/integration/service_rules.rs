@@ -1,5 +1,5 @@
 //! The raw resources of the cases of the rules for the types that only `U1` read before
-//! (DMS1, DMS2, DD1–DD4, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10), and of MSK1, whose types
+//! (DMS1, DMS2, DD1–DD4, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10, I11), and of MSK1, whose types
 //! only `D1` listed before, which `rules.rs` runs:
 //! one app that breaks each rule and one that holds it.
 
@@ -334,6 +334,45 @@ pub(crate) fn i10_broken(s: &Stack<'_>) {
 
 pub(crate) fn i10_held(s: &Stack<'_>) {
     user(s, json!(["readers"]));
+}
+
+/// A person who signs in to the console with a password, in the group `clinicians`, whose
+/// policy denies or not what the person does without MFA.
+fn console_user(s: &Stack<'_>, deny_without_mfa: bool) {
+    let mut statements = vec![json!({"Effect": "Allow", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::records/*"})];
+    if deny_without_mfa {
+        statements.push(json!({"Effect": "Deny",
+            "NotAction": ["iam:EnableMFADevice", "iam:ListMFADevices", "sts:GetSessionToken"],
+            "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}));
+    }
+    let group = add(
+        s,
+        RawResource::new("Clinicians", "AWS::IAM::Group").property(
+            "Policies",
+            json!([{"PolicyName": "records", "PolicyDocument":
+                {"Version": "2012-10-17", "Statement": statements}}]),
+        ),
+    );
+    add(
+        s,
+        RawResource::new("Alice", "AWS::IAM::User")
+            .property("/Groups/0", group.reference())
+            .property(
+                "LoginProfile",
+                json!({"Password": "{{resolve:secretsmanager:alice:SecretString:password}}",
+                    "PasswordResetRequired": true}),
+            ),
+    );
+}
+
+pub(crate) fn i11_broken(s: &Stack<'_>) {
+    console_user(s, false);
+}
+
+pub(crate) fn i11_held(s: &Stack<'_>) {
+    console_user(s, true);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
     title: "every store of PHI has a copy in a second region",
     types: STORES,
     controls: &["164.308(a)(7)(ii)(B)"],
-    fix: "protect the store with a `BackupPlan` whose rule runs at least daily and copies its recovery points, kept two days or more, to a vault of a stack of another region (`BackupPlan::copy_to` a `BackupVault` of `app.stack_in(.., region)`; `CopyActions` of `AWS::Backup::BackupPlan` to the vault's ARN, with the store's stack pinned to another region; AWS Backup copies no Multi-AZ DB cluster across regions, and a DynamoDB table's only with the account's advanced DynamoDB backup features on, which a waiver must state), replicate an RDS instance's automated backups (`AutomaticBackupReplicationRegion` with `AutomaticBackupReplicationKmsKeyId` the ARN of a key of that region, and a `BackupRetentionPeriod` of a day or more), give a DynamoDB global table a replica in another region, an EFS file system a `ReplicationConfiguration` to another region, or a Redshift cluster with automated snapshots a `DestinationRegion` (with `SnapshotCopyGrantName` when encrypted); a read replica naming its source by ARN, or an Aurora global database member, in a stack pinned to another region is the copy too",
+    fix: "protect the store with a `BackupPlan` whose rule runs at least daily and copies its recovery points, kept two days or more, to a vault of a stack of another region (`BackupPlan::copy_to` a `BackupVault` of `app.stack_in(.., region)`; `CopyActions` of `AWS::Backup::BackupPlan` to the vault's ARN, with the store's stack pinned to another region; AWS Backup copies no Multi-AZ DB cluster across regions, and a DynamoDB table's only with the account's advanced DynamoDB backup features on, which a waiver must state), replicate an RDS instance's automated backups (`AutomaticBackupReplicationRegion` with `AutomaticBackupReplicationKmsKeyId` the ARN of a key of that region, and a `BackupRetentionPeriod` of a day or more), give a DynamoDB global table a replica in another region, an EFS file system a `ReplicationConfiguration` to another region, or a Redshift cluster with automated snapshots a `DestinationRegion` (with `SnapshotCopyGrantName` when encrypted); a read replica naming its source by ARN (its account `${AWS::AccountId}`, in an `Fn::Sub`), or an Aurora global database member, in a stack pinned to another region is the copy too",
     packs: Packs {
         cdk_nag: None,
         checkov: None,
@@ -271,7 +271,7 @@ mod tests {
                 .add(
                     RawResource::new("Replica", "AWS::RDS::DBInstance").property(
                         "SourceDBInstanceIdentifier",
-                        "arn:aws:rds:us-east-1:111122223333:db:ehr-main",
+                        json!({ "Fn::Sub": "arn:${AWS::Partition}:rds:us-east-1:${AWS::AccountId}:db:ehr-main" }),
                     ),
                 )
                 .unwrap();
@@ -755,14 +755,16 @@ mod tests {
     /// replica copies of each other in another region before (hostile review 17).
     #[test]
     fn a_replica_that_names_no_database_of_the_source_region_is_no_copy_of_it() {
-        // The ARN in the library's own spelling (probe 14a #5) as written out; the
-        // replica's own region named by `${AWS::Region}` as an identifier alone; the
-        // pseudo parameter written as characters is no ARN.
+        // The ARN in the library's own spelling (probe 14a #5); the replica's own region
+        // named by `${AWS::Region}` as an identifier alone; the pseudo parameter written as
+        // characters is no ARN; an account written as a number may be any account's (a
+        // replica of another account's database under the identifier of one of the app's),
+        // as R1 reads it.
         let sub = |arn: &str| json!({ "Fn::Sub": arn });
         for (source, copy) in [
             (
                 json!("arn:aws:rds:us-east-1:111122223333:db:ehr-main"),
-                true,
+                false,
             ),
             (
                 sub("arn:${AWS::Partition}:rds:us-east-1:${AWS::AccountId}:db:ehr-main"),

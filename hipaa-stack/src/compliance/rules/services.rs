@@ -2211,7 +2211,7 @@ fn read_for_the_worst(cx: &Cx<'_>, pattern: bool, values: &Value) -> Value {
     let read = |v: &Value| match super::meaning::text(v) {
         Some(t) if super::identity::dynamic(&t) => Value::from("*"),
         Some(_) => v.clone(),
-        None if known_parts(cx, v, 0) => {
+        None if known_parts(cx, cx.template, v, 0) => {
             Value::from(super::meaning::skeleton(v).replace(super::meaning::UNKNOWN, "x"))
         }
         None => Value::from("*"),
@@ -2229,14 +2229,19 @@ fn read_for_the_worst(cx: &Cx<'_>, pattern: bool, values: &Value) -> Value {
 /// `Fn::Join` and `Fn::Sub` of these, which [`super::meaning::skeleton`] reads around the
 /// references. Anything else (a template parameter, `Fn::FindInMap`, `Fn::Split`, an
 /// `Fn::If` or `Fn::Select`, whose branch or entry the skeleton does not show, the `Ref` of
-/// an alarm whose name is free text) is read as unknown.
-fn known_parts(cx: &Cx<'_>, value: &Value, depth: usize) -> bool {
+/// an alarm whose name is free text) is read as unknown. `template` holds the value.
+///
+/// An import is read as the value its export carries, in the template that exports it (the
+/// export of a name written out, made by one stack of the app): the `Ref` of an alarm
+/// imported is as free a text as the `Ref` itself (left open by hostile review 31, where
+/// [`super::flows::imports_a_resource`] took any import of a resource but a custom one).
+fn known_parts(cx: &Cx<'_>, template: &crate::cfn::Template, value: &Value, depth: usize) -> bool {
     let resource = |name: &str| {
         let (id, attribute) = match name.split_once('.') {
             Some((id, attribute)) => (id, Some(attribute)),
             None => (name, None),
         };
-        cx.template
+        template
             .resources()
             .iter()
             .any(|r| r.logical_id() == id && restricting_reference(r.type_name(), attribute))
@@ -2247,13 +2252,13 @@ fn known_parts(cx: &Cx<'_>, value: &Value, depth: usize) -> bool {
             "AWS::Partition" | "AWS::URLSuffix" | "AWS::AccountId" | "AWS::Region"
         ) || resource(name)
     };
-    let sub = |template: &str, variables: Option<&serde_json::Map<String, Value>>| {
-        !super::identity::dynamic(template)
-            && template.split("${").skip(1).all(|part| {
+    let sub = |text: &str, variables: Option<&serde_json::Map<String, Value>>| {
+        !super::identity::dynamic(text)
+            && text.split("${").skip(1).all(|part| {
                 let name = part.split('}').next().unwrap_or_default();
                 name.starts_with('!')
                     || match variables.and_then(|v| v.get(name)) {
-                        Some(v) => known_parts(cx, v, depth + 1),
+                        Some(v) => known_parts(cx, template, v, depth + 1),
                         None => named(name),
                     }
             })
@@ -2274,16 +2279,29 @@ fn known_parts(cx: &Cx<'_>, value: &Value, depth: usize) -> bool {
                     _ => false,
                 },
                 Some(("Fn::GetAtt", Value::String(s))) => s.contains('.') && resource(s),
-                Some(("Fn::ImportValue", _)) => super::flows::imports_a_resource(cx, value),
+                Some(("Fn::ImportValue", Value::String(name))) => {
+                    let mut exported = cx.stacks.iter().flat_map(|(_, template)| {
+                        template
+                            .outputs()
+                            .iter()
+                            .filter(|o| o.export_name() == Some(name.as_str()))
+                            .map(move |o| (*template, o))
+                    });
+                    match (exported.next(), exported.next()) {
+                        (Some((there, output)), None) => serde_json::to_value(&output.value)
+                            .is_ok_and(|carried| known_parts(cx, there, &carried, depth + 1)),
+                        _ => false,
+                    }
+                }
                 Some(("Fn::Sub", Value::String(t))) => sub(t, None),
                 Some(("Fn::Sub", Value::Array(a))) => match a.as_slice() {
                     [Value::String(t), Value::Object(v)] => sub(t, Some(v)),
                     _ => false,
                 },
                 Some(("Fn::Join", Value::Array(a))) => match a.as_slice() {
-                    [Value::String(_), Value::Array(items)] => {
-                        items.iter().all(|v| known_parts(cx, v, depth + 1))
-                    }
+                    [Value::String(_), Value::Array(items)] => items
+                        .iter()
+                        .all(|v| known_parts(cx, template, v, depth + 1)),
                     _ => false,
                 },
                 _ => false,
@@ -9487,5 +9505,78 @@ mod probe_14b {
         assert!(policy_variable(&json!("${aws:PrincipalOrgID}")));
         assert!(!policy_variable(&json!({"Ref": "AWS::AccountId"})));
         assert!(!policy_variable(&json!({"Ref": "Topic"})));
+    }
+
+    /// A condition value imported from another stack is read as the value its export
+    /// carries there: the `Ref` of an alarm (free text, `*` here) is as free imported as
+    /// written; an alarm's ARN, a topic's `Ref` and a queue's name restrict; an export no
+    /// stack makes is unknown.
+    #[test]
+    fn an_imported_condition_value_is_read_as_its_export_carries_it() {
+        use crate::RawValue;
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let run = |carried: &str| {
+            let app = App::new("imports");
+            let alarms = app.stack("alarms").unwrap();
+            let alarm = alarms
+                .add(
+                    RawResource::new("OrgAlarm", "AWS::CloudWatch::Alarm")
+                        .property("AlarmName", "*")
+                        .property("Namespace", "AWS/SQS")
+                        .property("MetricName", "m"),
+                )
+                .unwrap();
+            let topic = alarms
+                .add(RawResource::new("Topic", "AWS::SNS::Topic"))
+                .unwrap();
+            let value = match carried {
+                "alarm ref" => RawValue::from(alarm.reference()),
+                "alarm arn" => RawValue::from(alarm.attribute("Arn")),
+                "topic ref" => RawValue::from(topic.reference()),
+                _ => RawValue::from(json!({ "Fn::ImportValue": "nobody-exports-this" })),
+            };
+            let data = app.stack("data").unwrap();
+            let queue = data.add(RawResource::new("Q", "AWS::SQS::Queue")).unwrap();
+            data.add(
+                RawResource::new("P", "AWS::SQS::QueuePolicy")
+                    .property(
+                        "PolicyDocument",
+                        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                            "Principal": "*", "Action": "sqs:SendMessage"}]}),
+                    )
+                    .property("/Queues/0", queue.reference())
+                    .property(
+                        "/PolicyDocument/Statement/0/Resource",
+                        queue.attribute("Arn"),
+                    )
+                    .property(
+                        "/PolicyDocument/Statement/0/Condition/StringLike/aws:PrincipalOrgID",
+                        value,
+                    ),
+            )
+            .unwrap();
+            let assembly = app.check();
+            assembly.map(|a| crate::testing::status_of(&a, "P2", "P"))
+        };
+        for carried in ["alarm ref", "unknown"] {
+            let found = run(carried);
+            assert!(
+                matches!(found, Ok(Some(Status::Failed { .. })) | Err(_)),
+                "{carried}: {found:?}"
+            );
+        }
+        assert!(
+            matches!(run("alarm ref"), Ok(Some(Status::Failed { .. }))),
+            "{:?}",
+            run("alarm ref")
+        );
+        for carried in ["alarm arn", "topic ref"] {
+            let found = run(carried);
+            assert!(
+                matches!(found, Ok(Some(Status::Enforced { .. }))),
+                "{carried}: {found:?}"
+            );
+        }
     }
 }

@@ -299,7 +299,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             GLOBAL_CLUSTER,
         ],
         controls: ENC,
-        fix: "use `EncryptedDatabase` with `.encryption(&key)`, or set `StorageEncrypted` and `KmsKeyId`, and a customer-managed key in `PerformanceInsightsKMSKeyId` (`PerformanceInsightsKmsKeyId` on a cluster) when Performance Insights are on and in `AutomaticBackupReplicationKmsKeyId` when automated backups replicate to another region; make a global database empty with `StorageEncrypted` true, or from a cluster of the app",
+        fix: "use `EncryptedDatabase` with `.encryption(&key)`, or set `StorageEncrypted` and `KmsKeyId` (a read replica or a restore of a database of the app in that database's region takes its key, and may write neither), and a customer-managed key in `PerformanceInsightsKMSKeyId` (`PerformanceInsightsKmsKeyId` on a cluster) when Performance Insights are on and in `AutomaticBackupReplicationKmsKeyId` when automated backups replicate to another region; make a global database empty with `StorageEncrypted` true, or from a cluster of the app",
         packs: packs(
             Some("HIPAA.Security-RDSStorageEncrypted"),
             Some("CKV_AWS_16"),
@@ -1860,7 +1860,7 @@ const COPY_SOURCES: &[&str] = &[
 fn unread_copy_source(cx: &Cx<'_>) -> Option<String> {
     COPY_SOURCES.iter().find_map(|pointer| {
         let value = cx.prop(pointer)?;
-        (!source_of_the_app(cx, pointer, value)).then(|| {
+        source_of_the_app(cx, pointer, value).is_none().then(|| {
             format!(
                 "`{}` makes the database a copy of {}, whose encryption it inherits (`StorageEncrypted` and `KmsKeyId` do not apply) and no rule reads; create it empty, or copy a database of the app (its `Ref`, its written identifier in its own region, or its ARN `arn:${{AWS::Partition}}:rds:REGION:${{AWS::AccountId}}:db:IDENTIFIER` from another region)",
                 &pointer[1..],
@@ -1941,20 +1941,23 @@ fn stack_account<'a>(cx: &Cx<'a>, stack: Option<&str>) -> Option<&'a str> {
 /// its environment names, or the deploy account for both).
 ///
 /// A snapshot or an automated backup is no database whose encryption a rule reads.
-fn source_of_the_app(cx: &Cx<'_>, pointer: &str, value: &Value) -> bool {
-    let Some(&(_, types)) = DATABASE_SOURCES.iter().find(|(p, _)| *p == pointer) else {
-        return false;
-    };
+///
+/// `Some` tells where the database stands against the copy: a reference and an import name
+/// one of the copy's own region (an export is read in its own region only), hipaa-stack's
+/// parameter one of another.
+fn source_of_the_app(cx: &Cx<'_>, pointer: &str, value: &Value) -> Option<SourceAt> {
+    let &(_, types) = DATABASE_SOURCES.iter().find(|(p, _)| *p == pointer)?;
     if types.iter().any(|t| {
         cx.others(t)
             .any(|db| db.logical_id() != cx.id() && super::meaning::names(value, db.logical_id()))
     }) {
-        return true;
+        return Some(SourceAt::SameRegion);
     }
     if super::meaning::imported(value) {
         return super::services::imports_an_export_of(cx, value, types, |v, id| {
             super::meaning::names(v, id)
-        });
+        })
+        .then_some(SourceAt::SameRegion);
     }
     if let Some((stack, db)) = cx.across_regions(cx.template, value) {
         let output = value
@@ -1978,11 +1981,10 @@ fn source_of_the_app(cx: &Cx<'_>, pointer: &str, value: &Value) -> bool {
             Some(Value::String(s)) => s.split_once('.').map(|(_, a)| a.to_owned()),
             _ => None,
         };
-        return types.contains(&db.type_name()) && attribute.as_deref() == Some(arn);
+        return (types.contains(&db.type_name()) && attribute.as_deref() == Some(arn))
+            .then_some(SourceAt::OtherRegion);
     }
-    let Some(written) = text(value).filter(|t| !super::identity::dynamic(t)) else {
-        return false;
-    };
+    let written = text(value).filter(|t| !super::identity::dynamic(t))?;
     let written = written
         .trim()
         .replace("${AWS::", "${AWS-")
@@ -1993,43 +1995,78 @@ fn source_of_the_app(cx: &Cx<'_>, pointer: &str, value: &Value) -> bool {
         Some(arn) => {
             let fields: Vec<&str> = arn.splitn(6, ':').collect();
             let [_, "rds", region, account, kind, name] = fields.as_slice() else {
-                return false;
+                return None;
             };
             // The copy's own account only: a number may be any account's, and a copy
             // inherits the encryption of whatever it names (the sixteenth probe: an Aurora
             // clone of another account's cluster, shared by AWS RAM, under the identifier
             // of a cluster of the app).
             if *account != "${aws-accountid}" {
-                return false;
+                return None;
             }
             (Some(*kind), *name, Some(*region))
         }
         None => (None, written.as_str(), None),
     };
     if name.is_empty() || name.contains(['$', ':', '/', '{']) {
-        return false;
+        return None;
     }
-    types.iter().any(|t| {
+    types.iter().find_map(|t| {
         let (arn_kind, property) = rds_kind(t);
-        kind.is_none_or(|k| k == arn_kind)
-            && cx.everywhere(t).any(|(stack, db)| {
-                let own = text(&db.properties()[property])
-                    .is_some_and(|own| own.trim().eq_ignore_ascii_case(name));
-                let there = stack_region(cx, stack);
-                let fits = match region {
-                    // A written region names the region of the stack that holds the
-                    // database (or the environment's, not written).
-                    Some(r) if r != "${aws-region}" => {
-                        there.is_some_and(|there| there.is_none_or(|there| there == r))
-                    }
-                    // The copy's own region: a stack pinned to the same region.
-                    _ => there.is_some() && there == own_region,
-                };
-                (stack.is_some() || db.logical_id() != cx.id())
-                    && own
-                    && fits
-                    && stack_account(cx, stack) == stack_account(cx, None)
+        if kind.is_some_and(|k| k != arn_kind) {
+            return None;
+        }
+        cx.everywhere(t).find_map(|(stack, db)| {
+            let own = text(&db.properties()[property])
+                .is_some_and(|own| own.trim().eq_ignore_ascii_case(name));
+            let there = stack_region(cx, stack);
+            let fits = match region {
+                // A written region names the region of the stack that holds the
+                // database (or the environment's, not written).
+                Some(r) if r != "${aws-region}" => {
+                    there.is_some_and(|there| there.is_none_or(|there| there == r))
+                }
+                // The copy's own region: a stack pinned to the same region.
+                _ => there.is_some() && there == own_region,
+            };
+            let found = (stack.is_some() || db.logical_id() != cx.id())
+                && own
+                && fits
+                && stack_account(cx, stack) == stack_account(cx, None);
+            found.then_some(if there == own_region {
+                SourceAt::SameRegion
+            } else {
+                SourceAt::OtherRegion
             })
+        })
+    })
+}
+
+/// Where a database of the app that a copy names stands against the copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SourceAt {
+    /// In the copy's own region: the copy is encrypted with its source's key.
+    SameRegion,
+    /// In another region: the copy names a key of its own region.
+    OtherRegion,
+}
+
+/// The copy source that makes this database a copy, in its own region, of a database of
+/// the app, whose key R1 reads: "A read replica in the same Amazon Web Services Region is
+/// always encrypted with the same KMS key as the source DB instance or cluster", and for it
+/// "don't specify a value" of `KmsKeyId` (RDS API reference, `CreateDBInstanceReadReplica`
+/// `KmsKeyId`); a cluster restored to a point in time, or made a replica, without a key is
+/// "encrypted using the KMS key that was used to encrypt the source DB cluster"
+/// (`RestoreDBClusterToPointInTime` and `CreateDBCluster` `KmsKeyId`); and CloudFormation's
+/// `AWS::RDS::DBInstance` `StorageEncrypted` and `KmsKeyId`: with a source, "don't specify
+/// this property. The value is inherited from the source DB instance". Asking the copy for
+/// both was the false refusal the fourteenth probe left open.
+fn same_region_copy_of_the_app(cx: &Cx<'_>) -> Option<Proof> {
+    DATABASE_SOURCES.iter().find_map(|(pointer, _)| {
+        let value = cx.prop(pointer)?;
+        (source_of_the_app(cx, pointer, value)? == SourceAt::SameRegion)
+            .then(|| cx.proof(pointer))
+            .flatten()
     })
 }
 
@@ -2078,13 +2115,24 @@ fn r1(cx: &Cx<'_>) -> Outcome {
             (member, _) => member,
         };
     }
-    let settings = all([
-        cx.equals("/StorageEncrypted", &json!(true)),
-        customer_key(cx, "/KmsKeyId"),
-    ]
-    .into_iter()
-    .chain(replicated_backups_key(cx))
-    .chain(insights));
+    // A copy in its source's region takes the source's key: neither property need be
+    // written, and one that is written is read.
+    let inherited = same_region_copy_of_the_app(cx).filter(|_| {
+        cx.prop("/KmsKeyId").is_none()
+            && (cx.prop("/StorageEncrypted").is_none()
+                || cx.equals("/StorageEncrypted", &json!(true)).is_ok())
+    });
+    let encryption = match inherited {
+        Some(source) => vec![Ok(source)],
+        None => vec![
+            cx.equals("/StorageEncrypted", &json!(true)),
+            customer_key(cx, "/KmsKeyId"),
+        ],
+    };
+    let settings = all(encryption
+        .into_iter()
+        .chain(replicated_backups_key(cx))
+        .chain(insights));
     match (unread_copy_source(cx), settings) {
         (Some(copy), Outcome::Fail(problems)) => Outcome::Fail(format!("{problems}; {copy}")),
         (Some(copy), _) => Outcome::Fail(copy),
@@ -4225,7 +4273,7 @@ fn replica_of_the_template(cx: &Cx<'_>) -> bool {
     } else {
         "/SourceDBInstanceIdentifier"
     };
-    replica_source(cx).is_some_and(|source| source_of_the_app(cx, pointer, source))
+    replica_source(cx).is_some_and(|source| source_of_the_app(cx, pointer, source).is_some())
 }
 
 /// Why a copy's master password is not shown to be managed, if it is a copy: a restore
@@ -6164,6 +6212,104 @@ mod tests {
     /// of another region, a snapshot, or `${AWS::AccountId}` written as characters is not.
     /// The replica's own `KmsKeyId` is still asked: across regions, RDS requires one of the
     /// replica's region.
+    #[test]
+    fn a_copy_in_its_source_s_region_takes_the_source_s_key_without_writing_one() {
+        use crate::compliance::Status;
+        use crate::constructs::{RawResource, RawValue};
+        use crate::prelude::*;
+        let app = App::new("ehr");
+        let primary = app.stack_in("primary", region!("us-east-1")).unwrap();
+        let dr = app.stack_in("dr", region!("us-west-2")).unwrap();
+        let key = primary.add(KmsKey::new("PhiKey")).unwrap();
+        let ehr = primary
+            .add(
+                RawResource::new("Ehr", "AWS::RDS::DBInstance")
+                    .property("DBInstanceIdentifier", "ehr-main")
+                    .property("Engine", "postgres")
+                    .property("StorageEncrypted", true)
+                    .property("KmsKeyId", key.arn()),
+            )
+            .unwrap();
+        let cluster = primary
+            .add(
+                RawResource::new("Aurora", "AWS::RDS::DBCluster")
+                    .property("DBClusterIdentifier", "ehr-aurora")
+                    .property("Engine", "aurora-postgresql")
+                    .property("StorageEncrypted", true)
+                    .property("KmsKeyId", key.arn()),
+            )
+            .unwrap();
+        let copy = |id: &str, kind: &str, pointer: &str, source: RawValue| {
+            RawResource::new(id, kind).property(pointer, source)
+        };
+        let instance = "AWS::RDS::DBInstance";
+        let source = "SourceDBInstanceIdentifier";
+        let name = |text: &str| RawValue::from(json!(text));
+        for raw in [
+            // Same region, nothing written: the source's key.
+            copy("ByRef", instance, source, RawValue::from(ehr.reference())),
+            copy("ByName", instance, source, name("EHR-main")),
+            copy(
+                "OwnRegionArn",
+                instance,
+                source,
+                RawValue::from(
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:ehr-main" }),
+                ),
+            ),
+            copy("Written", instance, source, RawValue::from(ehr.reference()))
+                .property("StorageEncrypted", true),
+            copy(
+                "Restored",
+                "AWS::RDS::DBCluster",
+                "SourceDBClusterIdentifier",
+                RawValue::from(cluster.reference()),
+            )
+            .property("RestoreType", "copy-on-write"),
+            // Written, and so read.
+            copy("Off", instance, source, RawValue::from(ehr.reference()))
+                .property("StorageEncrypted", false),
+            copy("OffText", instance, source, RawValue::from(ehr.reference()))
+                .property("StorageEncrypted", "false"),
+            copy("AwsKey", instance, source, RawValue::from(ehr.reference()))
+                .property("KmsKeyId", "alias/aws/rds"),
+            // No database of the app: a copy of what no rule reads.
+            copy("Foreign", instance, source, name("vendor-db")),
+        ] {
+            primary.add(raw).unwrap();
+        }
+        // Another region: the copy names a key of its own.
+        dr.add(copy(
+            "Elsewhere",
+            instance,
+            source,
+            RawValue::from(json!({ "Fn::Sub": "arn:${AWS::Partition}:rds:us-east-1:${AWS::AccountId}:db:ehr-main" })),
+        ))
+        .unwrap();
+        let assembly = app.check().unwrap();
+        let status = |id: &str| crate::testing::status_of(&assembly, "R1", id);
+        for id in ["ByRef", "ByName", "OwnRegionArn", "Written", "Restored"] {
+            assert!(
+                matches!(status(id), Some(Status::Enforced { .. })),
+                "{id}: {:?}",
+                status(id)
+            );
+        }
+        for (id, says) in [
+            ("Off", "StorageEncrypted"),
+            ("OffText", "StorageEncrypted"),
+            ("AwsKey", "AWS-managed key"),
+            ("Foreign", "makes the database a copy of"),
+            ("Elsewhere", "KmsKeyId"),
+        ] {
+            assert!(
+                matches!(status(id), Some(Status::Failed { ref finding }) if finding.contains(says)),
+                "{id}: {:?}",
+                status(id)
+            );
+        }
+    }
+
     #[test]
     fn a_replica_of_a_database_of_the_app_in_any_stack_holds_r1() {
         use crate::compliance::Status;

@@ -1,7 +1,7 @@
 //! IAM users and their access keys, as the AWS Config HIPAA conformance pack
-//! (`access-keys-rotated`, `iam-user-unused-credentials-check`, `iam-user-no-policies-check`)
-//! and cdk-nag's HIPAA Security pack (`IAMUserNoPolicies`, `IAMUserGroupMembership`) check
-//! them.
+//! (`access-keys-rotated`, `iam-user-unused-credentials-check`, `iam-user-no-policies-check`,
+//! `mfa-enabled-for-iam-console-access`) and cdk-nag's HIPAA Security pack
+//! (`IAMUserNoPolicies`, `IAMUserGroupMembership`) check them.
 //!
 //! An access key declared in a template is a credential that never expires: AWS Config's
 //! pack flags it once it is 90 days old, and nothing in CloudFormation rotates it (only a
@@ -23,6 +23,9 @@ const USER: &str = "AWS::IAM::User";
 const MANAGED_POLICY: &str = "AWS::IAM::ManagedPolicy";
 const POLICY: &str = "AWS::IAM::Policy";
 const USER_POLICY: &str = "AWS::IAM::UserPolicy";
+/// An IAM group, and the resources that attach policies to it alone.
+const GROUP: &str = "AWS::IAM::Group";
+const GROUP_POLICY: &str = "AWS::IAM::GroupPolicy";
 
 const ACCESS: &[&str] = &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"];
 
@@ -52,6 +55,19 @@ pub(crate) static RULES: &[RuleSpec] = &[
             guard: Some("IAM_USER_NO_POLICIES_CHECK"),
         },
         check: i10,
+    },
+    RuleSpec {
+        id: "I11",
+        title: "IAM users who sign in to the console can do nothing without MFA",
+        types: &[USER],
+        controls: &["164.312(d)", "164.308(a)(5)(ii)(D)", "164.312(a)(1)"],
+        fix: "sign people in through IAM Identity Center or an identity provider that asks for MFA, not with a user's `LoginProfile`; or put the user in a group of the template whose policy denies every action (`Action` `*`, or `NotAction` only the `iam:` and `sts:` actions of managing one's own MFA device and password, with no wildcard) on `Resource` `*` under the one condition `BoolIfExists` (or `Bool`) `aws:MultiFactorAuthPresent` false, as AWS's example policy \"allows MFA-authenticated IAM users to manage their own credentials\" does",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: i11,
     },
 ];
 
@@ -156,6 +172,416 @@ fn i10(cx: &Cx<'_>) -> Outcome {
         None => {
             problems.push("the user belongs to no group (`Groups` is not set and no `AWS::IAM::UserToGroupAddition` of the template adds it to one)".to_owned());
             Outcome::Fail(problems.join("; "))
+        }
+    }
+}
+
+/// Whether a value names the group `group` of the template: its `Ref` (its name) in any
+/// spelling [`super::meaning::names`] reads, or text equal to its `GroupName`.
+fn names_group(value: &Value, group: &crate::cfn::Resource) -> bool {
+    super::meaning::names(value, group.logical_id())
+        || super::meaning::text(&group.properties()["GroupName"]).is_some_and(|own| {
+            !own.trim().is_empty()
+                && super::meaning::text(value).is_some_and(|t| t.trim() == own.trim())
+        })
+}
+
+/// The groups of the template the user of `cx` belongs to: named in its `Groups`, or by an
+/// `AWS::IAM::UserToGroupAddition` that adds it ([`adds_user`]) to its `GroupName`.
+fn groups_of<'a>(cx: &Cx<'a>) -> Vec<&'a crate::cfn::Resource> {
+    let mut named: Vec<&Value> = cx
+        .prop("/Groups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    named.extend(
+        cx.others("AWS::IAM::UserToGroupAddition")
+            .filter(|a| adds_user(cx, a))
+            .map(|a| &a.properties()["GroupName"]),
+    );
+    cx.others(GROUP)
+        .filter(|g| named.iter().any(|v| names_group(v, g)))
+        .collect()
+}
+
+/// The policy documents attached to `group`, each with its resource and pointer: its own
+/// `Policies`, the managed policies of the template its `ManagedPolicyArns` names, and the
+/// managed policies, policies and group policies of the template that name it (`Groups`,
+/// `GroupName`).
+fn group_documents<'a>(
+    cx: &Cx<'a>,
+    group: &'a crate::cfn::Resource,
+) -> Vec<(&'a crate::cfn::Resource, String)> {
+    let mut found: Vec<(&crate::cfn::Resource, String)> = group.properties()["Policies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, _)| (group, format!("/Policies/{i}/PolicyDocument")))
+        .collect();
+    let arns: Vec<&Value> = group.properties()["ManagedPolicyArns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    for policy in cx.others(MANAGED_POLICY) {
+        let attached = arns
+            .iter()
+            .any(|arn| super::meaning::names(arn, policy.logical_id()))
+            || policy.properties()["Groups"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|v| names_group(v, group));
+        if attached {
+            found.push((policy, "/PolicyDocument".to_owned()));
+        }
+    }
+    for policy in cx.others(POLICY) {
+        if policy.properties()["Groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|v| names_group(v, group))
+        {
+            found.push((policy, "/PolicyDocument".to_owned()));
+        }
+    }
+    for policy in cx.others(GROUP_POLICY) {
+        if names_group(&policy.properties()["GroupName"], group) {
+            found.push((policy, "/PolicyDocument".to_owned()));
+        }
+    }
+    found
+}
+
+/// Whether a statement denies every action a user may take without MFA: `Effect` `Deny`;
+/// `Action` `*`, or a `NotAction` whose every entry is an `iam:` or `sts:` action written
+/// out (the actions of managing one's own MFA device and password that AWS's example
+/// policy leaves, "AWS: Allows MFA-authenticated IAM users to manage their own
+/// credentials", IAM User Guide; a wildcard or another service's action would be allowed
+/// without MFA); `Resource` `*`; and one condition, `BoolIfExists` or `Bool` on
+/// `aws:MultiFactorAuthPresent` with the value false ("BoolIfExists … evaluates to true if
+/// the key is not present", "aws:MultiFactorAuthPresent", IAM User Guide, global condition
+/// context keys). Any other condition narrows the deny to some requests.
+fn denies_without_mfa(statement: &Value) -> bool {
+    let strings = super::identity::strings;
+    let denies = super::meaning::sent(&statement["Effect"]).is_some_and(|e| e == "Deny");
+    let every_action = if statement.get("NotAction").is_some() {
+        statement.get("Action").is_none() && {
+            let left = strings(&statement["NotAction"]);
+            !left.is_empty()
+                && left.len() == super::meaning::one_or_many(&statement["NotAction"]).len()
+                && left.iter().all(|a| {
+                    let a = a.trim().to_ascii_lowercase();
+                    (a.starts_with("iam:") || a.starts_with("sts:")) && !a.contains(['*', '?'])
+                })
+        }
+    } else {
+        strings(&statement["Action"])
+            .iter()
+            .any(|a| a.trim() == "*")
+    };
+    let every_resource = statement.get("NotResource").is_none()
+        && strings(&statement["Resource"])
+            .iter()
+            .any(|r| r.trim() == "*");
+    let condition = statement["Condition"].as_object().is_some_and(|operators| {
+        let mut keys = operators.iter().flat_map(|(operator, keys)| {
+            let operator = operator.trim().to_ascii_lowercase();
+            keys.as_object()
+                .into_iter()
+                .flatten()
+                .map(move |(key, values)| (operator.clone(), key, values))
+        });
+        match (keys.next(), keys.next()) {
+            (Some((operator, key, values)), None) => {
+                matches!(operator.as_str(), "bool" | "boolifexists")
+                    && key
+                        .trim()
+                        .eq_ignore_ascii_case("aws:MultiFactorAuthPresent")
+                    && super::meaning::one_or_many(values).iter().any(|v| {
+                        v.as_bool() == Some(false)
+                            || super::meaning::sent(v)
+                                .is_some_and(|t| t.trim().eq_ignore_ascii_case("false"))
+                    })
+            }
+            _ => false,
+        }
+    });
+    denies && every_action && every_resource && condition
+}
+
+/// `I11`: a user with a `LoginProfile` signs in to the console with a password. HIPAA asks
+/// that a person seeking access to ePHI be authenticated (§164.312(d)); a password alone is
+/// what AWS Config's `mfa-enabled-for-iam-console-access` (in its HIPAA conformance pack)
+/// flags. No template can show an MFA device enabled for a user (`EnableMFADevice` takes two
+/// codes from the device), so the rule asks for what makes one necessary: a group of the
+/// user whose policy denies everything else while `aws:MultiFactorAuthPresent` is false
+/// ([`denies_without_mfa`]). A user without `LoginProfile` signs in to no console (its keys
+/// are I9's). The seventeenth probe's user `Alice` had a console password and no such deny.
+fn i11(cx: &Cx<'_>) -> Outcome {
+    let Some(profile) = cx
+        .proof("/LoginProfile")
+        .filter(|_| cx.prop("/LoginProfile").is_some_and(|v| !v.is_null()))
+    else {
+        return Outcome::NotApplicable;
+    };
+    for group in groups_of(cx) {
+        for (resource, pointer) in group_documents(cx, group) {
+            let Some(document) = super::identity::policy_document(resource, &pointer) else {
+                continue;
+            };
+            if let Some((suffix, _)) = super::identity::statements(&document)
+                .into_iter()
+                .find(|(_, s)| denies_without_mfa(s))
+                && let Some(proof) = super::identity::statement_proof(resource, &pointer, &suffix)
+            {
+                return Outcome::Pass(vec![profile, proof]);
+            }
+        }
+    }
+    Outcome::Fail(format!(
+        "user {} signs in to the console with a password (`LoginProfile`), and no group of the template it belongs to denies what it does without MFA (`BoolIfExists` `aws:MultiFactorAuthPresent` false): a password alone authenticates a person who reaches PHI",
+        cx.prop("/UserName")
+            .map_or_else(|| format!("`{}`", cx.id()), text_or_json)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// AWS's example statement ("Allows MFA-authenticated IAM users to manage their own
+    /// credentials"), trimmed to its deny.
+    fn deny() -> Value {
+        json!({"Sid": "DenyAllExceptListedIfNoMFA", "Effect": "Deny",
+            "NotAction": ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser",
+                "iam:ListMFADevices", "iam:ListVirtualMFADevices", "iam:ResyncMFADevice",
+                "sts:GetSessionToken"],
+            "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}})
+    }
+
+    fn document(statement: Value) -> Value {
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::records/*"},
+            statement]})
+    }
+
+    fn alice(groups: Value) -> Value {
+        json!({"UserName": "alice", "Groups": groups,
+            "LoginProfile": {"Password": "{{resolve:secretsmanager:alice:SecretString:password}}",
+                "PasswordResetRequired": true}})
+    }
+
+    /// I11 on the user `Alice` (first), beside `others`.
+    fn i11_of(user: Value, others: &[(&str, &str, Value)]) -> Outcome {
+        let mut resources = vec![("Alice", USER, user)];
+        resources.extend(others.iter().cloned());
+        Cx::check_first(i11, &resources)
+    }
+
+    fn group(statement: Value) -> (&'static str, &'static str, Value) {
+        (
+            "Clinicians",
+            GROUP,
+            json!({"GroupName": "clinicians",
+                "Policies": [{"PolicyName": "p", "PolicyDocument": document(statement)}]}),
+        )
+    }
+
+    #[test]
+    fn a_console_user_passes_only_in_a_group_that_denies_everything_without_mfa() {
+        // The probe's user: a password, a group that grants reads and denies nothing.
+        let probe = i11_of(
+            alice(json!([{"Ref": "Clinicians"}])),
+            &[(
+                "Clinicians",
+                GROUP,
+                json!({"Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}]}),
+            )],
+        );
+        assert!(
+            matches!(probe, Outcome::Fail(ref why) if why.contains("LoginProfile")),
+            "{probe:?}"
+        );
+        // No group at all.
+        let alone = i11_of(alice(json!([])), &[]);
+        assert!(matches!(alone, Outcome::Fail(_)), "{alone:?}");
+        // The nearest compliant neighbour, by `Ref` and by the group's name.
+        for groups in [json!([{"Ref": "Clinicians"}]), json!(["clinicians"])] {
+            let held = i11_of(alice(groups.clone()), &[group(deny())]);
+            assert!(
+                matches!(held, Outcome::Pass(ref p) if p.len() == 2),
+                "{groups}: {held:?}"
+            );
+        }
+        // A user with no console password is no person signing in (keys are I9's).
+        for user in [
+            json!({"Groups": ["clinicians"]}),
+            json!({"Groups": ["clinicians"], "LoginProfile": {"Ref": "AWS::NoValue"}}),
+        ] {
+            assert_eq!(i11_of(user, &[]), Outcome::NotApplicable);
+        }
+    }
+
+    #[test]
+    fn a_deny_that_leaves_anything_but_mfa_self_service_holds_nothing() {
+        let with = |key: &str, value: Value| {
+            let mut d = deny();
+            if value.is_null() {
+                d.as_object_mut().unwrap().remove(key);
+            } else {
+                d[key] = value;
+            }
+            d
+        };
+        for (why, statement) in [
+            ("an Allow", with("Effect", json!("Allow"))),
+            (
+                "another service left",
+                with("NotAction", json!(["iam:GetUser", "s3:GetObject"])),
+            ),
+            ("a wildcard left", with("NotAction", json!(["iam:*"]))),
+            (
+                "an action read at deploy",
+                with("NotAction", json!(["iam:GetUser", {"Ref": "Left"}])),
+            ),
+            (
+                "one resource",
+                with("Resource", json!("arn:aws:s3:::records/*")),
+            ),
+            (
+                "true",
+                with(
+                    "Condition",
+                    json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}),
+                ),
+            ),
+            (
+                "another key",
+                with(
+                    "Condition",
+                    json!({"BoolIfExists": {"aws:SecureTransport": "false"}}),
+                ),
+            ),
+            (
+                "a second key narrows",
+                with(
+                    "Condition",
+                    json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"},
+                    "IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}),
+                ),
+            ),
+            (
+                "a string operator",
+                with(
+                    "Condition",
+                    json!({"StringEquals": {"aws:MultiFactorAuthPresent": "false"}}),
+                ),
+            ),
+            ("no condition", with("Condition", Value::Null)),
+        ] {
+            let found = i11_of(alice(json!([{"Ref": "Clinicians"}])), &[group(statement)]);
+            assert!(matches!(found, Outcome::Fail(_)), "{why}: {found:?}");
+        }
+        // Other spellings of the same deny hold.
+        let mut every_action = with("NotAction", Value::Null);
+        every_action["Action"] = json!("*");
+        for (why, statement) in [
+            ("Action *", every_action),
+            (
+                "Bool",
+                with(
+                    "Condition",
+                    json!({"Bool": {"aws:MultiFactorAuthPresent": false}}),
+                ),
+            ),
+            (
+                "case",
+                with(
+                    "Condition",
+                    json!({"boolIfExists": {"AWS:MultiFactorAuthPresent": "False"}}),
+                ),
+            ),
+        ] {
+            let found = i11_of(alice(json!([{"Ref": "Clinicians"}])), &[group(statement)]);
+            assert!(matches!(found, Outcome::Pass(_)), "{why}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn the_deny_is_read_in_every_policy_attached_to_a_group_of_the_user() {
+        let managed = |attach: Value| {
+            (
+                "NoMfa",
+                MANAGED_POLICY,
+                json!({"PolicyDocument": {"Version": "2012-10-17", "Statement": deny()}, "Groups": attach}),
+            )
+        };
+        let plain_group = ("Clinicians", GROUP, json!({"GroupName": "clinicians"}));
+        for (why, user, others) in [
+            (
+                "a managed policy naming the group",
+                alice(json!([{"Ref": "Clinicians"}])),
+                vec![plain_group.clone(), managed(json!([{"Ref": "Clinicians"}]))],
+            ),
+            (
+                "the group's ManagedPolicyArns",
+                alice(json!([{"Ref": "Clinicians"}])),
+                vec![
+                    (
+                        "Clinicians",
+                        GROUP,
+                        json!({"ManagedPolicyArns": [{"Ref": "NoMfa"}]}),
+                    ),
+                    managed(json!([])),
+                ],
+            ),
+            (
+                "a group policy",
+                alice(json!(["clinicians"])),
+                vec![
+                    plain_group.clone(),
+                    (
+                        "Inline",
+                        GROUP_POLICY,
+                        json!({"GroupName": {"Ref": "Clinicians"}, "PolicyName": "p",
+                            "PolicyDocument": {"Version": "2012-10-17", "Statement": [deny()]}}),
+                    ),
+                ],
+            ),
+            (
+                "a user to group addition",
+                json!({"LoginProfile": {"Password": "{{resolve:ssm-secure:alice}}"}}),
+                vec![
+                    group(deny()),
+                    (
+                        "Add",
+                        "AWS::IAM::UserToGroupAddition",
+                        json!({"GroupName": {"Ref": "Clinicians"}, "Users": [{"Ref": "Alice"}]}),
+                    ),
+                ],
+            ),
+        ] {
+            let found = i11_of(user, &others);
+            assert!(matches!(found, Outcome::Pass(_)), "{why}: {found:?}");
+        }
+        // The deny on a group the user is not in, or on the user's group of no template.
+        for (why, groups) in [
+            ("another group", json!([{"Ref": "Readers"}])),
+            ("a group of no template", json!(["outside"])),
+        ] {
+            let found = i11_of(
+                alice(groups),
+                &[group(deny()), ("Readers", GROUP, json!({}))],
+            );
+            assert!(matches!(found, Outcome::Fail(_)), "{why}: {found:?}");
         }
     }
 }
