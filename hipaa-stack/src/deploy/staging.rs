@@ -13,7 +13,8 @@
 //!   old templates. The tool's own bucket is repaired (and each repair said); a bucket named
 //!   with `--staging-bucket` belongs to the organisation that made it and is refused, with
 //!   every reason, rather than changed;
-//! - ARNs and URLs follow the partition of the region (`aws`, `aws-cn`, `aws-us-gov`, …).
+//! - ARNs and URLs follow the partition of the region (`aws`, `aws-cn`, `aws-us-gov`,
+//!   `aws-eusc`, …; the SDK's table in `src/partition.rs`).
 //!
 //! It holds templates, never PHI, and is never deleted by the tool.
 
@@ -35,19 +36,13 @@ use super::retry::{CallCounts, RetryPolicy, with_retry};
 use crate::digest::sha256_hex;
 
 /// The partition of a region and its DNS suffix: `("aws-us-gov", "amazonaws.com")` for
-/// `us-gov-west-1`, `("aws-cn", "amazonaws.com.cn")` for `cn-north-1`.
+/// `us-gov-west-1`, `("aws-cn", "amazonaws.com.cn")` for `cn-north-1`,
+/// `("aws-eusc", "amazonaws.eu")` for `eusc-de-east-1`, from the SDK's partition table
+/// (`src/partition.rs`). A region of no partition reaches here only with a local endpoint
+/// (`AWS_ENDPOINT_URL`, which takes other names; for AWS the connection refuses it first):
+/// it is written as `aws`.
 pub fn partition(region: &str) -> (&'static str, &'static str) {
-    if region.starts_with("cn-") {
-        ("aws-cn", "amazonaws.com.cn")
-    } else if region.starts_with("us-gov-") {
-        ("aws-us-gov", "amazonaws.com")
-    } else if region.starts_with("us-isob-") {
-        ("aws-iso-b", "sc2s.sgov.gov")
-    } else if region.starts_with("us-iso-") {
-        ("aws-iso", "c2s.ic.gov")
-    } else {
-        ("aws", "amazonaws.com")
-    }
+    crate::partition::of(region).map_or(("aws", "amazonaws.com"), |p| (p.id, p.dns_suffix))
 }
 
 /// The ARN of a bucket in `region`'s partition.
