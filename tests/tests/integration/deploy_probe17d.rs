@@ -21,7 +21,11 @@ async fn deploy_staging_uploads_are_under_the_buckets_default_kms_key() {
     let moto = Moto::start();
     let (proxy, seen) = Fake::recording_proxy(&moto.endpoint);
     let first = crate::deploy::big_stack(25);
-    deployer_at(&proxy.endpoint, &first).await.up().await.unwrap();
+    deployer_at(&proxy.endpoint, &first)
+        .await
+        .up()
+        .await
+        .unwrap();
 
     // The organisation sets its own customer managed key as the bucket's default.
     let config = moto.config().await;
@@ -67,7 +71,11 @@ async fn deploy_staging_uploads_are_under_the_buckets_default_kms_key() {
     seen.lock().unwrap().clear();
 
     let second = crate::deploy::big_stack(26);
-    deployer_at(&proxy.endpoint, &second).await.up().await.unwrap();
+    deployer_at(&proxy.endpoint, &second)
+        .await
+        .up()
+        .await
+        .unwrap();
 
     let requests = seen.lock().unwrap().clone();
     let prefix = format!("PUT /{STAGING}/");
@@ -254,7 +262,12 @@ async fn deploy_a_failure_read_without_describe_stack_events_names_the_permissio
             "data".to_owned(),
             vec![
                 event("2", "data", "ROLLBACK_COMPLETE", ""),
-                event("1", "Records", "CREATE_FAILED", "Access Denied for kms:GenerateDataKey"),
+                event(
+                    "1",
+                    "Records",
+                    "CREATE_FAILED",
+                    "Access Denied for kms:GenerateDataKey",
+                ),
             ],
         )]
         .into(),
@@ -308,4 +321,167 @@ async fn deploy_without_describe_stack_events_a_stale_status_is_not_taken_for_th
             );
         }
     }
+}
+
+/// The key each staging object is under, as S3 reports it (HeadObject `SSEKMSKeyId`).
+async fn object_keys(moto: &Moto) -> Vec<(String, Option<String>)> {
+    let s3 = moto.s3().await;
+    let mut out = Vec::new();
+    for key in moto.staging_keys().await {
+        let head = s3
+            .head_object()
+            .bucket(STAGING)
+            .key(&key)
+            .send()
+            .await
+            .unwrap();
+        out.push((key, head.ssekms_key_id().map(str::to_owned)));
+    }
+    out
+}
+
+/// The neighbours of the key id, read back from the endpoint rather than a proxy (the harness
+/// encrypts a request that names `aws:kms` and no key with `aws/s3`, as S3 does): the tool's
+/// own bucket, whose default is the AWS managed key, holds its templates under `aws/s3`; once
+/// the organisation sets its own key as the default, the templates written after are under
+/// that key, the ones before are left as they were, and a template deployed again unchanged is
+/// not written again.
+#[tokio::test]
+async fn deploy_staging_objects_read_back_under_the_key_of_the_bucket_when_written() {
+    let moto = Moto::start();
+    let first = crate::deploy::big_stack(25);
+    deployer(&moto, &first, options()).await.up().await.unwrap();
+    let before = object_keys(&moto).await;
+    let templates_before: Vec<&(String, Option<String>)> = before
+        .iter()
+        .filter(|(k, _)| k.ends_with(".template.json"))
+        .collect();
+    assert!(!templates_before.is_empty(), "{before:?}");
+    assert!(
+        templates_before
+            .iter()
+            .all(|(_, key)| key.as_deref() == Some("alias/aws/s3")),
+        "the tool's own bucket has the AWS managed key as its default: {before:?}"
+    );
+
+    let config = moto.config().await;
+    let kms = aws_sdk_kms::Client::new(&config);
+    let key = kms
+        .create_key()
+        .send()
+        .await
+        .unwrap()
+        .key_metadata()
+        .unwrap()
+        .arn()
+        .unwrap()
+        .to_owned();
+    use aws_sdk_s3::types::{
+        ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+        ServerSideEncryptionRule,
+    };
+    moto.s3()
+        .await
+        .put_bucket_encryption()
+        .bucket(STAGING)
+        .server_side_encryption_configuration(
+            ServerSideEncryptionConfiguration::builder()
+                .rules(
+                    ServerSideEncryptionRule::builder()
+                        .apply_server_side_encryption_by_default(
+                            ServerSideEncryptionByDefault::builder()
+                                .sse_algorithm(ServerSideEncryption::AwsKms)
+                                .kms_master_key_id(&key)
+                                .build()
+                                .unwrap(),
+                        )
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let second = crate::deploy::big_stack(26);
+    deployer(&moto, &second, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let after = object_keys(&moto).await;
+    let new: Vec<&(String, Option<String>)> = after
+        .iter()
+        .filter(|(k, _)| k.ends_with(".template.json") && !before.iter().any(|(b, _)| b == k))
+        .collect();
+    assert!(!new.is_empty(), "no new template: {after:?}");
+    assert!(
+        new.iter().all(|(_, k)| k.as_deref() == Some(key.as_str())),
+        "templates written after the organisation set its key are not under it ({key}): {new:?}"
+    );
+    for (object, was) in &before {
+        let now = after.iter().find(|(k, _)| k == object).map(|(_, k)| k);
+        assert_eq!(now, Some(was), "{object} was written again");
+    }
+}
+
+/// The neighbour of a refused DescribeStackEvents: an endpoint without the call (no event can
+/// be read, and none is refused). The run goes on, and the status read before the execution
+/// (`not_started_polls`) is still not taken for its end: the engine waits until the status or
+/// `LastUpdatedTime` moves past what it read before the execute.
+#[tokio::test]
+async fn deploy_with_no_event_readable_a_stale_status_is_still_not_taken_for_the_end() {
+    use hipaa_stack::deploy::PlanState;
+    let moto = Moto::start();
+    let first = two_stacks(false, &[]);
+    deployer(&moto, &first, options()).await.up().await.unwrap();
+    let second = two_stacks(true, &[]);
+    let faults = crate::faults::Faults {
+        events_unsupported: true,
+        not_started_polls: 3,
+        ..crate::faults::Faults::default()
+    };
+    let d = crate::deploy::faulty(&moto, &second, faults, options()).await;
+    let deployed = d.up().await.unwrap();
+    let data = deployed.iter().find(|d| d.stack == "data").unwrap();
+    assert_eq!(data.state, PlanState::Update, "{deployed:?}");
+    assert!(
+        data.outputs.iter().any(|(k, _)| k == "DataKeyArn"),
+        "`up` reported the update of `data` done from a status read before it ran: outputs {:?}",
+        data.outputs
+    );
+}
+
+/// `destroy` reads the events of a failed deletion to keep what CloudFormation may not delete;
+/// with DescribeStackEvents refused it stops before deleting, naming the permission and the
+/// stack, rather than deleting with no way to tell why a deletion failed.
+#[tokio::test]
+async fn deploy_destroy_without_describe_stack_events_names_the_permission() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let faults = crate::faults::Faults {
+        events_denied: true,
+        ..crate::faults::Faults::default()
+    };
+    let err = crate::deploy::faulty(&moto, &assembly, faults, options())
+        .await
+        .destroy()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("cloudformation:DescribeStackEvents") && err.contains("stack `"),
+        "{err}"
+    );
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let left = cfn.describe_stacks().stack_name("data").send().await;
+    assert!(
+        left.is_ok(),
+        "`data` was deleted with its events unreadable"
+    );
 }
