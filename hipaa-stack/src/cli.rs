@@ -777,7 +777,7 @@ fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
     match err {
         D::Unreachable { .. } | D::NoRegion => exit::UNREACHABLE,
         D::Credentials { .. } | D::WrongAccount { .. } => exit::CREDENTIALS,
-        D::Environment { .. } | D::BadRegion { .. } => exit::USAGE,
+        D::Environment { .. } | D::BadRegion { .. } | D::UnknownPartition { .. } => exit::USAGE,
         // The program built the engine with a client of another region (the command line
         // never does).
         D::ClientInAnotherRegion { .. } => exit::PROGRAM_ERROR,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     // The typed CloudFormation model with JSON-pointer access, content hashes, and work
     // shared between the cores.
-    &["cfn", "digest", "parallel"],
+    &["cfn", "digest", "parallel", "partition"],
     // Checked literals, and the reasons written for an exception to a rule.
     &["literal", "reason"],
     // The error of building, synthesizing and checking an app.

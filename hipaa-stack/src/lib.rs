@@ -21,6 +21,7 @@ pub mod literal;
 mod logging;
 mod outdir;
 mod parallel;
+mod partition;
 mod reason;
 pub mod stack_tags;
 pub mod synth;

@@ -31,7 +31,12 @@ pub const MAX_RESOURCES: usize = 500;
 pub const MAX_OUTPUTS: usize = 200;
 /// CloudFormation's limit on parameters per template.
 pub const MAX_PARAMETERS: usize = 200;
-/// CloudFormation's limit on a template body uploaded through S3, in bytes.
+/// CloudFormation's limit on a template body uploaded through S3, in bytes. AWS writes it as
+/// "1 MB" (AWS CloudFormation User Guide, "Understand CloudFormation quotas": Template body
+/// size in an Amazon S3 object; API reference, CreateChangeSet, `TemplateURL`: "a template
+/// (max size: 1 MB)") without saying whether that is 1,000,000 or 1,048,576 bytes: the
+/// smaller is taken, which is within the limit under either reading. The deploy engine
+/// measures the body it sends again, after adding its own outputs.
 pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 /// CloudFormation's limit on a template's description, in bytes.
 pub const MAX_DESCRIPTION_BYTES: usize = 1024;

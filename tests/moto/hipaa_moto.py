@@ -177,6 +177,11 @@ class HarnessBucketPolicy(CloudFormationModel):
         cls, resource_name, cloudformation_json, account_id, region_name
     ):
         bucket = cloudformation_json.get("Properties", {}).get("Bucket")
+        # The template's `Bucket` is often a `Ref` (unresolved here): the physical id is the
+        # bucket's name. AWS deletes the bucket's policy with the resource (DeleteBucketPolicy),
+        # whatever the bucket's own DeletionPolicy.
+        if not isinstance(bucket, str):
+            bucket = resource_name
         try:
             s3_backends[account_id]["aws"].delete_bucket_policy(bucket)
         except Exception:  # the bucket may be retained or gone already
@@ -1869,12 +1874,28 @@ class KeyTooLong(S3ClientError):
 _put_object = S3Backend.put_object
 
 
+# The key S3 uses for SSE-KMS when a request names `aws:kms` and no key: the AWS managed key
+# of the account for S3, written here by its alias.
+AWS_MANAGED_S3_KEY = "alias/aws/s3"
+
+
 def strict_put_object(self, bucket_name, key_name, value, *args, **kwargs):
     """PutObject as S3 takes it: a key is at most 1,024 bytes of UTF-8 (Amazon S3 User Guide,
     "Naming Amazon S3 objects": "a maximum length of 1,024 bytes"; Amazon S3 API Reference,
-    "Error responses": `KeyTooLongError`, "Your key is too long", 400). moto stores any key."""
+    "Error responses": `KeyTooLongError`, "Your key is too long", 400). moto stores any key.
+
+    A request with `x-amz-server-side-encryption: aws:kms` and no key id is encrypted with the
+    AWS managed key, not the bucket's default key (Amazon S3 API Reference, PutObject,
+    `x-amz-server-side-encryption-aws-kms-key-id`: "If you specify
+    x-amz-server-side-encryption:aws:kms … but do not provide
+    x-amz-server-side-encryption-aws-kms-key-id, Amazon S3 uses the Amazon Web Services managed
+    key (aws/s3) to protect the data"; the bucket's default applies only "If a PUT Object request
+    doesn't specify any server-side encryption", ServerSideEncryptionByDefault). moto fills in
+    the bucket's default key instead; here such an object reads back as `alias/aws/s3`."""
     if len(key_name.encode("utf-8")) > 1024:
         raise KeyTooLong()
+    if kwargs.get("encryption") == "aws:kms" and not kwargs.get("kms_key_id"):
+        kwargs["kms_key_id"] = AWS_MANAGED_S3_KEY
     return _put_object(self, bucket_name, key_name, value, *args, **kwargs)
 
 

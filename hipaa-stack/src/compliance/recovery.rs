@@ -1425,18 +1425,15 @@ fn region_name(text: &str) -> Option<&str> {
     well_formed.then_some(text)
 }
 
-/// The partition of a region: copies, replicas and replication stay within one ("You can
-/// make cross-Region copies only within your AWS partition", FSx API reference,
-/// `CopyBackup`; the same holds of every service here).
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-iso") {
-        "aws-iso"
-    } else {
-        "aws"
+/// Whether two regions are of one partition: copies, replicas and replication stay within
+/// one ("You can make cross-Region copies only within your AWS partition", FSx API
+/// reference, `CopyBackup`; the same holds of every service here). The partitions are the
+/// SDK's (`src/partition.rs`); a region of none of them is of no known partition, so never
+/// of one with another.
+fn one_partition(a: &str, b: &str) -> bool {
+    match (crate::partition::of(a), crate::partition::of(b)) {
+        (Some(a), Some(b)) => a.id == b.id,
+        _ => false,
     }
 }
 
@@ -1444,7 +1441,7 @@ fn partition(region: &str) -> &'static str {
 /// written as well-formed names ([`region_name`]), different, of one partition.
 fn apart(home: Option<&str>, there: Option<&str>) -> bool {
     match (home.and_then(region_name), there.and_then(region_name)) {
-        (Some(home), Some(there)) => home != there && partition(home) == partition(there),
+        (Some(home), Some(there)) => home != there && one_partition(home, there),
         _ => false,
     }
 }
@@ -1666,10 +1663,8 @@ fn global_replicas(
             .collect();
         regions.sort_unstable();
         regions.dedup();
-        let one_partition = regions
-            .windows(2)
-            .all(|w| partition(w[0]) == partition(w[1]));
-        if regions.len() >= 2 && one_partition {
+        let same_partition = regions.windows(2).all(|w| one_partition(w[0], w[1]));
+        if regions.len() >= 2 && same_partition {
             let unread: Vec<Copy> = global_replica_copies(stack, None, table, replicas)
                 .into_iter()
                 .filter(|c| c.region.is_none())

@@ -1337,8 +1337,10 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         // before it (`UPDATE_COMPLETE`, `REVIEW_IN_PROGRESS`, `UPDATE_ROLLBACK_FAILED`,
         // `DELETE_FAILED`), which is stable and must not be taken for the operation's end.
         // Every such operation writes a stack event when it starts (`UPDATE_IN_PROGRESS`,
-        // "User Initiated", …). Without a mark (no event could be read) nothing is checked.
-        let mut started = mark.0.is_none();
+        // "User Initiated", …). Without an event in the mark (none could be read), the
+        // operation has started once the status or `LastUpdatedTime` differs from what the
+        // mark read before it; with neither, nothing is checked.
+        let mut started = mark.event.is_none() && mark.before.is_none();
         let result = loop {
             let info = self.describe_id(name, id).await?;
             let Some(info) = info else {
@@ -1356,7 +1358,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 last_status.clone_from(&info.status);
             }
             if stable(&info.status) && !started {
-                started = !self.events_since(name, id, mark).await.is_empty();
+                started = match &mark.before {
+                    Some((status, updated)) => {
+                        info.status != *status || info.updated_at != *updated
+                    }
+                    None => !self.events_since(name, id, mark).await?.is_empty(),
+                };
                 if !started {
                     if start.elapsed() >= self.options.timeout {
                         break Err(DeployError::Timeout {
@@ -1378,12 +1385,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 // What happened since the last poll (all of it, when the stack was
                 // already stable at the first).
                 if self.options.events.is_some() {
-                    self.read_events(name, id, mark, &mut told).await;
+                    self.read_events(name, id, mark, &mut told).await?;
                 }
                 break Ok(Some(info));
             }
             if self.options.progress || self.options.events.is_some() {
-                let events = self.read_events(name, id, mark, &mut told).await;
+                let events = self.read_events(name, id, mark, &mut told).await?;
                 for e in &events {
                     if e.logical_id != name && e.status.ends_with("_COMPLETE") {
                         done.insert(e.logical_id.clone());
@@ -1414,20 +1421,16 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     /// The stack's events since `mark`, newest first; those of its resources not told yet
-    /// are told to [`Options::events`], oldest first.
+    /// are told to [`Options::events`], oldest first. An error that [`stops`] the run is
+    /// returned; any other leaves the events unread for this poll.
     async fn read_events(
         &self,
         name: &str,
         id: &str,
         mark: &Mark,
         told: &mut BTreeSet<String>,
-    ) -> Vec<StackEvent> {
-        let events = self
-            .call(name, "DescribeStackEvents", || {
-                self.cfn(name).stack_events_since(id, mark.0.as_deref())
-            })
-            .await
-            .unwrap_or_default();
+    ) -> Result<Vec<StackEvent>, DeployError> {
+        let events = self.events_since(name, id, mark).await?;
         if self.options.events.is_some() {
             for e in events.iter().rev() {
                 if e.logical_id != name && told.insert(e.id.clone()) {
@@ -1441,27 +1444,69 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 }
             }
         }
-        events
+        Ok(events)
     }
 
-    /// The stack's newest event now: its later events belong to what the engine does next.
-    async fn mark(&self, stack: &str, id: &str) -> Mark {
-        Mark(
-            self.call(stack, "DescribeStackEvents", || {
+    /// The stack as it is now, before an operation: its newest event, whose later events
+    /// belong to what the engine does next; when there is none, its status and
+    /// `LastUpdatedTime` (one DescribeStacks more), so that a status from before the
+    /// operation is never taken for its end. A refused DescribeStackEvents stops the run
+    /// before the operation ([`stops`]): `DeployError::AccessDenied` names
+    /// `cloudformation:DescribeStackEvents` and the stack.
+    async fn mark(&self, stack: &str, id: &str) -> Result<Mark, DeployError> {
+        let event = match self
+            .call(stack, "DescribeStackEvents", || {
                 self.cfn(stack).latest_event(id)
             })
             .await
-            .unwrap_or_default(),
-        )
+        {
+            Ok(event) => event,
+            Err(e) if stops(&e) => return Err(e),
+            Err(e) => {
+                self.unread(stack, &e);
+                None
+            }
+        };
+        if event.is_some() {
+            return Ok(Mark {
+                event,
+                before: None,
+            });
+        }
+        let before = self
+            .describe_id(stack, id)
+            .await?
+            .map(|i| (i.status, i.updated_at));
+        Ok(Mark { event, before })
     }
 
-    /// The events since `mark`, newest first.
-    async fn events_since(&self, stack: &str, id: &str, mark: &Mark) -> Vec<StackEvent> {
-        self.call(stack, "DescribeStackEvents", || {
-            self.cfn(stack).stack_events_since(id, mark.0.as_deref())
-        })
-        .await
-        .unwrap_or_default()
+    /// The events since `mark`, newest first. An error that [`stops`] the run is returned;
+    /// any other leaves them unread (none).
+    async fn events_since(
+        &self,
+        stack: &str,
+        id: &str,
+        mark: &Mark,
+    ) -> Result<Vec<StackEvent>, DeployError> {
+        match self
+            .call(stack, "DescribeStackEvents", || {
+                self.cfn(stack)
+                    .stack_events_since(id, mark.event.as_deref())
+            })
+            .await
+        {
+            Ok(events) => Ok(events),
+            Err(e) if stops(&e) => Err(e),
+            Err(e) => {
+                self.unread(stack, &e);
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    /// Logs events left unread for an error that does not stop the run.
+    fn unread(&self, stack: &str, e: &DeployError) {
+        tracing::warn!(target: "hipaa_stack::deploy", "{stack}: events left unread: {e}");
     }
 
     /// The error for a stack that ended badly: its root-cause event, the construct, the
@@ -1474,7 +1519,17 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         mark: &Mark,
     ) -> DeployError {
         let name = stack.name();
-        let events = self.events_since(name, id.unwrap_or(name), mark).await;
+        let events = match self.events_since(name, id.unwrap_or(name), mark).await {
+            Ok(events) => events,
+            Err(e) => {
+                return DeployError::StackFailed {
+                    stack: name.to_owned(),
+                    status: status.to_owned(),
+                    cause: format!("its events, which name the cause, could not be read: {e}"),
+                    next: plan::next_step(status),
+                };
+            }
+        };
         let cause = match plan::root_cause(&events, name, &BTreeSet::new()) {
             Some(e) => {
                 let resource = stack.template().resource(&e.logical_id);
@@ -1609,7 +1664,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     "stack `{name}` is UPDATE_ROLLBACK_FAILED; continue the rollback"
                 ))
                 .await?;
-                let mark = self.mark(name, &info.id).await;
+                let mark = self.mark(name, &info.id).await?;
                 // One token for every attempt: a retry after a lost answer is the same request.
                 let token = client_token(&format!("{}-rollback", self.run), name);
                 self.call(name, "ContinueUpdateRollback", || {
@@ -1930,6 +1985,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             result.production = production(i);
             return Ok(result);
         }
+        check_template_size(name, &body, &result.deferred)?;
         self.check_images(stack).await?;
         let waits_on: Vec<&str> = stack
             .dependencies()
@@ -3018,7 +3074,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         arn: &str,
     ) -> Result<Option<StackInfo>, DeployError> {
         let name = stack.name();
-        let mark = self.mark(name, id).await;
+        let mark = self.mark(name, id).await?;
         self.track(name, Some("EXECUTING"));
         let executed = self.execute(name, arn).await;
         if executed.is_ok() {
@@ -3449,7 +3505,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         // retry can reveal the next layer (a kept database keeps its subnet group, which
         // keeps its subnets, which keep their network).
         for attempt in 0..4 {
-            let mark = self.mark(name, &id).await;
+            let mark = self.mark(name, &id).await?;
             if attempt == 0 {
                 self.say(format!("{name}: deleting"));
             } else {
@@ -3474,7 +3530,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             if left.status != "DELETE_FAILED" {
                 return Err(self.failure(stack, Some(&id), &left.status, &mark).await);
             }
-            let events = self.events_since(name, &id, &mark).await;
+            let events = self.events_since(name, &id, &mark).await?;
             let failed: Vec<&StackEvent> = events
                 .iter()
                 .filter(|e| e.status == "DELETE_FAILED" && e.logical_id != name)
@@ -3741,10 +3797,32 @@ fn shown(
         .collect()
 }
 
-/// The newest event of a stack before an operation (`None`: it had none, or they could not
-/// be read); the operation's events are those after it.
+/// A stack as it was before an operation, so that what is read after it can be told from
+/// what was there before.
 #[derive(Debug, Clone, Default)]
-struct Mark(Option<String>);
+struct Mark {
+    /// The newest event (`None`: it had none, or they could not be read); the operation's
+    /// events are those after it.
+    event: Option<String>,
+    /// Without an event: the status and `LastUpdatedTime` read before the operation. The
+    /// operation has started once either differs. `None` with no event either: nothing is
+    /// checked (a stack that did not exist, or a wait that needs no check).
+    before: Option<(String, Option<String>)>,
+}
+
+/// Whether an error of reading a stack's events stops the run: a refusal of the
+/// credentials (a role without `cloudformation:DescribeStackEvents`), credentials that do
+/// not work, an endpoint that cannot be reached. Read without events, a failure would have no
+/// cause and an execution no start, so the run stops there and says why. Any other error
+/// (throttling past its retries, an endpoint without the call) leaves the events unread.
+fn stops(e: &DeployError) -> bool {
+    matches!(
+        e,
+        DeployError::AccessDenied { .. }
+            | DeployError::Credentials { .. }
+            | DeployError::Unreachable { .. }
+    )
+}
 
 /// A log's name as a part of a logical id: `iam-db-auth-error` → `IamDbAuthError`.
 fn pascal(name: &str) -> String {
@@ -3856,6 +3934,35 @@ fn check_outputs(stack: &SynthesizedStack, kept: &[String]) -> Result<(), Deploy
         actual,
         limit: crate::synth::MAX_OUTPUTS,
         fix: "Deploy in two steps: first remove the imports from the stacks that use those exports and run `up`, then make this change; or declare fewer outputs in this stack".to_owned(),
+    })
+}
+
+/// Refuses a template body that the engine's additions (its hash output, the exports it keeps
+/// while other stacks import them) take over CloudFormation's quota on a template read from
+/// S3 ([`crate::synth::MAX_TEMPLATE_BYTES`], "1 MB", taken as 1,000,000 bytes): synthesis
+/// measured the template before them. `body` is what would be sent, so the check is on the
+/// bytes CloudFormation reads; it comes before anything is uploaded or changed.
+fn check_template_size(stack: &str, body: &str, kept: &[String]) -> Result<(), DeployError> {
+    let limit = crate::synth::MAX_TEMPLATE_BYTES;
+    if body.len() <= limit {
+        return Ok(());
+    }
+    Err(DeployError::OverQuota {
+        stack: stack.to_owned(),
+        what: if kept.is_empty() {
+            "bytes of template as deployed (with the template's hash output)".to_owned()
+        } else {
+            format!(
+                "bytes of template as deployed (with the template's hash output and {} export(s) kept while other stacks import them: {})",
+                kept.len(),
+                kept.join(", ")
+            )
+        },
+        actual: body.len(),
+        limit,
+        fix:
+            "Split the stack into several stacks, or move some of its constructs into another stack"
+                .to_owned(),
     })
 }
 
@@ -3995,6 +4102,95 @@ mod tests {
         name.len() <= 128
             && name.chars().next().is_some_and(first)
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    }
+
+    /// A template that synthesis let through at its bound goes over it once the engine adds
+    /// its hash output: the body as sent is measured again, and refused with the stack named
+    /// and what to do; one under the bound with its hash goes through.
+    #[test]
+    fn a_template_at_the_bound_is_refused_once_its_hash_is_added() {
+        let template = |bytes: usize| {
+            let head = r#"{"Resources":{"A":{"Type":"AWS::SNS::Topic","Properties":{"TopicName":""#;
+            let tail = r#""}}}}"#;
+            let fill = "x".repeat(bytes - head.len() - tail.len());
+            format!("{head}{fill}{tail}")
+        };
+        let at_bound = template(crate::synth::MAX_TEMPLATE_BYTES);
+        assert_eq!(at_bound.len(), crate::synth::MAX_TEMPLATE_BYTES);
+        let (sent, _) = plan::with_template_hash(&at_bound).unwrap();
+        let err = check_template_size("data", &sent, &[]).unwrap_err();
+        assert!(
+            matches!(&err, DeployError::OverQuota { stack, actual, limit, .. }
+                if stack == "data" && *actual == sent.len() && *limit == 1_000_000),
+            "{err:?}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.contains("stack `data`")
+                && message.contains("hash")
+                && message.contains("Split the stack"),
+            "{message}"
+        );
+        let kept = ["data-Key (imported by app)".to_owned()];
+        let message = check_template_size("data", &sent, &kept)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("data-Key (imported by app)"), "{message}");
+
+        let (sent, _) =
+            plan::with_template_hash(&template(crate::synth::MAX_TEMPLATE_BYTES - 1_000)).unwrap();
+        assert!(sent.len() <= crate::synth::MAX_TEMPLATE_BYTES);
+        assert!(check_template_size("data", &sent, &[]).is_ok());
+    }
+
+    /// A refusal of the credentials, credentials that do not work and an unreachable endpoint
+    /// stop a run that reads events; throttling past its retries or a call the endpoint lacks
+    /// leave the events unread.
+    #[test]
+    fn a_denied_event_read_stops_the_run_and_throttling_does_not() {
+        let denied = DeployError::api(
+            "data",
+            "DescribeStackEvents",
+            ApiError {
+                kind: ApiErrorKind::Denied,
+                code: Some("AccessDenied".to_owned()),
+                message: "not authorized to perform: cloudformation:DescribeStackEvents".to_owned(),
+            },
+        );
+        assert!(stops(&denied));
+        let message = denied.to_string();
+        assert!(
+            message.contains("stack `data`")
+                && message.contains("cloudformation:DescribeStackEvents")
+                && message.contains("grant"),
+            "{message}"
+        );
+        let credentials = DeployError::api(
+            "data",
+            "DescribeStackEvents",
+            ApiError {
+                kind: ApiErrorKind::Credentials,
+                code: Some("ExpiredToken".to_owned()),
+                message: "expired".to_owned(),
+            },
+        );
+        assert!(stops(&credentials));
+        for kind in [
+            ApiErrorKind::Throttled,
+            ApiErrorKind::Transient,
+            ApiErrorKind::Unsupported,
+        ] {
+            let e = DeployError::api(
+                "data",
+                "DescribeStackEvents",
+                ApiError {
+                    kind,
+                    code: None,
+                    message: "x".to_owned(),
+                },
+            );
+            assert!(!stops(&e), "{e}");
+        }
     }
 
     #[test]

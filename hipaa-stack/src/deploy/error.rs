@@ -199,6 +199,20 @@ pub enum DeployError {
         region: String,
     },
 
+    /// The configured region is named like a region but belongs to no AWS partition that
+    /// this version knows (the SDK's partition table in `src/partition.rs`): its ARNs and
+    /// its endpoints' DNS suffix would be guessed, and a guess of `aws` makes ARNs that the
+    /// region's services refuse.
+    #[error(
+        "the configured AWS region `{region}` belongs to no AWS partition that hipaa-stack knows ({known}); nothing was sent. Check AWS_REGION or the region of your profile; a region of a partition added since needs a newer hipaa-stack"
+    )]
+    UnknownPartition {
+        /// The region as configured.
+        region: String,
+        /// The partitions known, comma-separated.
+        known: String,
+    },
+
     /// A client given to the engine for one region sends its calls to another: the stacks
     /// of that region would be made (or the staging bucket, the default groups, the log
     /// groups read) in the other.

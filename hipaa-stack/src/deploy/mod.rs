@@ -175,6 +175,16 @@ fn connection(config: &aws_config::SdkConfig) -> Result<Connection, DeployError>
     if !region_can_be_sent(&region, config.endpoint_url().is_some()) {
         return Err(DeployError::BadRegion { region });
     }
+    if config.endpoint_url().is_none() && crate::partition::of(&region).is_none() {
+        return Err(DeployError::UnknownPartition {
+            region,
+            known: crate::partition::PARTITIONS
+                .iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
     let endpoint = config
         .endpoint_url()
         .map_or_else(|| format!("AWS in {region}"), str::to_owned);
@@ -267,6 +277,53 @@ mod tests {
             ("local", true),
         ] {
             assert!(region_can_be_sent(region, local), "{region}");
+        }
+    }
+
+    /// A region named like AWS's but of no partition of the SDK's table is refused for AWS
+    /// (its ARNs and URLs would be guessed), and taken on a local endpoint; every region of
+    /// a known partition, the newer ones included, is taken.
+    #[test]
+    fn a_region_of_no_known_partition_is_refused_for_aws() {
+        let config = |region: &str, endpoint: Option<&str>| {
+            let mut b = aws_config::SdkConfig::builder()
+                .region(aws_config::Region::new(region.to_owned()))
+                .behavior_version(BehaviorVersion::latest());
+            if let Some(e) = endpoint {
+                b = b.endpoint_url(e);
+            }
+            b.build()
+        };
+        for region in ["xx-east-1", "eusc-fr-east-1", "us-isoz-east-1"] {
+            let err = Connection::from_config(&config(region, None))
+                .err()
+                .unwrap_or_else(|| panic!("{region:?} was accepted"));
+            assert!(
+                matches!(&err, DeployError::UnknownPartition { region: r, .. } if r == region),
+                "{err}"
+            );
+            let message = err.to_string();
+            assert!(message.contains(&format!("`{region}`")), "{message}");
+            assert!(
+                message.contains("aws-eusc") && message.contains("AWS_REGION"),
+                "{message}"
+            );
+            assert!(
+                Connection::from_config(&config(region, Some("http://127.0.0.1:5000"))).is_ok(),
+                "{region} refused on a local endpoint"
+            );
+        }
+        for region in [
+            "eusc-de-east-1",
+            "eu-isoe-west-1",
+            "us-isof-south-1",
+            "us-gov-west-1",
+            "cn-north-1",
+        ] {
+            assert!(
+                Connection::from_config(&config(region, None)).is_ok(),
+                "{region} refused"
+            );
         }
     }
 }

@@ -13,7 +13,10 @@
 //!   old templates. The tool's own bucket is repaired (and each repair said); a bucket named
 //!   with `--staging-bucket` belongs to the organisation that made it and is refused, with
 //!   every reason, rather than changed;
-//! - ARNs and URLs follow the partition of the region (`aws`, `aws-cn`, `aws-us-gov`, …).
+//! - ARNs and URLs follow the partition of the region (`aws`, `aws-cn`, `aws-us-gov`,
+//!   `aws-eusc`, …; the SDK's table in `src/partition.rs`);
+//! - every object is written under the bucket's own default KMS key, named in the request
+//!   (see `Ready::put`).
 //!
 //! It holds templates, never PHI, and is never deleted by the tool.
 
@@ -35,19 +38,13 @@ use super::retry::{CallCounts, RetryPolicy, with_retry};
 use crate::digest::sha256_hex;
 
 /// The partition of a region and its DNS suffix: `("aws-us-gov", "amazonaws.com")` for
-/// `us-gov-west-1`, `("aws-cn", "amazonaws.com.cn")` for `cn-north-1`.
+/// `us-gov-west-1`, `("aws-cn", "amazonaws.com.cn")` for `cn-north-1`,
+/// `("aws-eusc", "amazonaws.eu")` for `eusc-de-east-1`, from the SDK's partition table
+/// (`src/partition.rs`). A region of no partition reaches here only with a local endpoint
+/// (`AWS_ENDPOINT_URL`, which takes other names; for AWS the connection refuses it first):
+/// it is written as `aws`.
 pub fn partition(region: &str) -> (&'static str, &'static str) {
-    if region.starts_with("cn-") {
-        ("aws-cn", "amazonaws.com.cn")
-    } else if region.starts_with("us-gov-") {
-        ("aws-us-gov", "amazonaws.com")
-    } else if region.starts_with("us-isob-") {
-        ("aws-iso-b", "sc2s.sgov.gov")
-    } else if region.starts_with("us-iso-") {
-        ("aws-iso", "c2s.ic.gov")
-    } else {
-        ("aws", "amazonaws.com")
-    }
+    crate::partition::of(region).map_or(("aws", "amazonaws.com"), |p| (p.id, p.dns_suffix))
 }
 
 /// The ARN of a bucket in `region`'s partition.
@@ -172,6 +169,36 @@ pub fn default_bucket_name(account: &str, region: &str) -> String {
 struct Ready {
     bucket: String,
     account: String,
+    /// The KMS key of the bucket's default encryption, as `GetBucketEncryption` gives it
+    /// (`None`: the AWS managed key `aws/s3`), which every PutObject names (see
+    /// [`Ready::put`]).
+    key: Option<String>,
+}
+
+impl Ready {
+    /// A PutObject into the bucket, with its owner expected and under the bucket's own KMS
+    /// key. A request that names `aws:kms` and no key id is encrypted with the AWS managed key
+    /// `aws/s3`, whatever the bucket's default (S3 API reference, PutObject, `SSEKMSKeyId`:
+    /// "If you specify x-amz-server-side-encryption:aws:kms … but do not provide
+    /// x-amz-server-side-encryption-aws-kms-key-id, Amazon S3 uses the Amazon Web Services
+    /// managed key (aws/s3) to protect the data"): so the key read from the bucket is named,
+    /// with the `aws:kms` header, which a bucket policy that requires that header also takes.
+    fn put(
+        &self,
+        s3: &aws_sdk_s3::Client,
+        key: &str,
+    ) -> aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder {
+        let put = s3
+            .put_object()
+            .bucket(&self.bucket)
+            .expected_bucket_owner(&self.account)
+            .key(key)
+            .server_side_encryption(ServerSideEncryption::AwsKms);
+        match &self.key {
+            Some(k) => put.ssekms_key_id(k),
+            None => put,
+        }
+    }
 }
 
 /// Uploads templates to the staging bucket, and holds the run lock of an app.
@@ -513,6 +540,7 @@ impl Staging {
             account: &account,
             retry,
             counts,
+            key: std::sync::Mutex::new(None),
         };
         for check in CHECKS {
             let found = (check.read)(&ctx).await?;
@@ -532,7 +560,12 @@ impl Staging {
         if !wrong.is_empty() {
             return Err(refuse(wrong));
         }
-        Ok(Ready { bucket, account })
+        let key = ctx.key.lock().ok().and_then(|k| k.clone());
+        Ok(Ready {
+            bucket,
+            account,
+            key,
+        })
     }
 
     fn error(&self, bucket: &str, operation: &'static str, e: ApiError) -> DeployError {
@@ -569,12 +602,8 @@ impl Staging {
         let key = template_key(app, stack, template);
         let endpoint = self.endpoint.clone();
         with_retry(retry, counts, "PutObject", || async {
-            self.s3
-                .put_object()
-                .bucket(&ready.bucket)
-                .expected_bucket_owner(&ready.account)
-                .key(&key)
-                .server_side_encryption(ServerSideEncryption::AwsKms)
+            ready
+                .put(&self.s3, &key)
                 .body(ByteStream::from(template.as_bytes().to_vec()))
                 .content_type("application/json")
                 .send()
@@ -615,12 +644,8 @@ impl Staging {
             Err(e) => return Err(self.error(&ready.bucket, "HeadObject", e)),
         }
         with_retry(retry, counts, "PutObject", || async {
-            self.s3
-                .put_object()
-                .bucket(&ready.bucket)
-                .expected_bucket_owner(&ready.account)
-                .key(key)
-                .server_side_encryption(ServerSideEncryption::AwsKms)
+            ready
+                .put(&self.s3, key)
                 .body(ByteStream::from(bytes.to_vec()))
                 .content_type("application/zip")
                 .send()
@@ -685,18 +710,12 @@ impl Staging {
             let text = serde_json::to_string(&body).unwrap_or_default();
             let condition = expired.as_ref().map(|(etag, _)| etag.clone());
             let put = with_retry(retry, counts, "PutObject", || async {
-                let put = self
-                    .s3
-                    .put_object()
-                    .bucket(&ready.bucket)
-                    .expected_bucket_owner(&ready.account)
-                    .key(&key);
+                let put = ready.put(&self.s3, &key);
                 let put = match &condition {
                     None => put.if_none_match("*"),
                     Some(etag) => put.if_match(etag),
                 };
-                put.server_side_encryption(ServerSideEncryption::AwsKms)
-                    .body(ByteStream::from(text.clone().into_bytes()))
+                put.body(ByteStream::from(text.clone().into_bytes()))
                     .content_type("application/json")
                     .send()
                     .await
@@ -841,13 +860,9 @@ impl Staging {
         let text = serde_json::to_string(&body).unwrap_or_default();
         let endpoint = self.endpoint.clone();
         let put = with_retry(retry, counts, "PutObject", || async {
-            self.s3
-                .put_object()
-                .bucket(&ready.bucket)
-                .expected_bucket_owner(&ready.account)
-                .key(&lock.key)
+            ready
+                .put(&self.s3, &lock.key)
                 .if_match(&etag)
-                .server_side_encryption(ServerSideEncryption::AwsKms)
                 .body(ByteStream::from(text.clone().into_bytes()))
                 .content_type("application/json")
                 .send()
@@ -1104,6 +1119,9 @@ struct Ctx<'a> {
     account: &'a str,
     retry: RetryPolicy,
     counts: &'a CallCounts,
+    /// The KMS key of the bucket's default encryption, as [`read_encryption`] found it
+    /// accepted (`None` after a repair, which sets the AWS managed key).
+    key: std::sync::Mutex<Option<String>>,
 }
 
 type Found<'a> =
@@ -1341,7 +1359,12 @@ async fn read_encryption(c: &Ctx<'_>) -> Result<Option<String>, DeployError> {
             "it is encrypted with a KMS key of another account ({})",
             d.kms_master_key_id().unwrap_or_default()
         )),
-        Some(_) => None,
+        Some(d) => {
+            if let Ok(mut key) = c.key.lock() {
+                *key = d.kms_master_key_id().map(str::to_owned);
+            }
+            None
+        }
     })
 }
 

@@ -103,6 +103,12 @@ pub struct Faults {
     /// reference, DescribeChangeSet, `ExecutionStatus`: "UNAVAILABLE state because
     /// CloudFormation is still creating it"), which moto never answers.
     pub unavailable_executes: u32,
+    /// Refuse every DescribeStackEvents with `AccessDenied` (a role without
+    /// `cloudformation:DescribeStackEvents`), as AWS does; moto grants everything.
+    pub events_denied: bool,
+    /// Answer every DescribeStackEvents as an endpoint without the call does (HTTP 501,
+    /// `ApiErrorKind::Unsupported`): the engine reads no event at all.
+    pub events_unsupported: bool,
 }
 
 /// A client error that stands for the run being stopped there.
@@ -172,10 +178,31 @@ impl Faulty {
     }
 
     async fn before(&self, operation: &'static str, subject: &str) -> Result<(), ApiError> {
-        let (latency, throttle) = {
+        let (latency, throttle, events_denied, events_unsupported) = {
             let f = self.faults.lock().unwrap();
-            (f.latency, f.throttle_first)
+            (
+                f.latency,
+                f.throttle_first,
+                f.events_denied,
+                f.events_unsupported,
+            )
         };
+        if events_unsupported && operation == "DescribeStackEvents" {
+            return Err(ApiError {
+                kind: ApiErrorKind::Unsupported,
+                code: Some("NotImplemented".to_owned()),
+                message: "DescribeStackEvents is not implemented (injected)".to_owned(),
+            });
+        }
+        if events_denied && operation == "DescribeStackEvents" {
+            return Err(ApiError {
+                kind: ApiErrorKind::Denied,
+                code: Some("AccessDenied".to_owned()),
+                message: format!(
+                    "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: cloudformation:DescribeStackEvents on resource: {subject} because no identity-based policy allows the cloudformation:DescribeStackEvents action"
+                ),
+            });
+        }
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }

@@ -12,6 +12,7 @@ mod database_logs;
 mod default_groups;
 mod deploy;
 mod deploy_names;
+mod deploy_probe17d;
 mod docproc;
 mod environments;
 mod examples;
