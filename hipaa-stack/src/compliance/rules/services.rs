@@ -2326,11 +2326,26 @@ fn known_parts(cx: &Cx<'_>, template: &crate::cfn::Template, value: &Value, dept
                 },
                 Some(("Fn::GetAtt", Value::String(s))) => s.contains('.') && resource(s),
                 Some(("Fn::ImportValue", Value::String(name))) => {
-                    let mut exported = cx.stacks.iter().flat_map(|(_, template)| {
+                    // Only a stack of this one's region and account: CloudFormation reads an
+                    // import among the exports of the importing stack's own account and
+                    // region ("You can't create cross-stack references across Regions",
+                    // CloudFormation User Guide, `Fn::ImportValue`), so an export of that
+                    // name elsewhere in the app is not what it reads (the eighteenth probe).
+                    let placed = |at: Option<&usize>| {
+                        at.map(|&at| {
+                            (
+                                cx.index.regions.get(at).cloned().flatten(),
+                                cx.index.accounts.get(at).cloned().flatten(),
+                            )
+                        })
+                    };
+                    let here = placed(Some(&cx.at));
+                    let mut exported = cx.stacks.iter().flat_map(|(stack, template)| {
+                        let beside = placed(cx.index.stack_at.get(*stack)) == here;
                         template
                             .outputs()
                             .iter()
-                            .filter(|o| o.export_name() == Some(name.as_str()))
+                            .filter(move |o| beside && o.export_name() == Some(name.as_str()))
                             .map(move |o| (*template, o))
                     });
                     match (exported.next(), exported.next()) {
@@ -9965,6 +9980,63 @@ mod probe_14b {
         assert!(policy_variable(&json!("${aws:PrincipalOrgID}")));
         assert!(!policy_variable(&json!({"Ref": "AWS::AccountId"})));
         assert!(!policy_variable(&json!({"Ref": "Topic"})));
+    }
+
+    /// An export of a stack of another region is no value an import reads (CloudFormation
+    /// resolves `Fn::ImportValue` in the importing stack's own region and account): the
+    /// condition is unknown, read as `*`, though the export of that name carries a topic's
+    /// `Ref` (the eighteenth probe); the same export in the same region restricts.
+    #[test]
+    fn an_import_of_another_region_s_export_reads_as_unknown() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let run = |alarms_region: crate::Region| {
+            let app = App::new("imports");
+            let alarms = app.stack_in("alarms", alarms_region.clone()).unwrap();
+            let topic = alarms
+                .add(RawResource::new("Topic", "AWS::SNS::Topic"))
+                .unwrap();
+            // A stack of the topic's region that imports it, so that it is exported.
+            let users = app.stack_in("users", alarms_region).unwrap();
+            users
+                .add(
+                    RawResource::new("Sub", "AWS::SNS::Subscription")
+                        .property("TopicArn", topic.reference())
+                        .property("Protocol", "sqs")
+                        .property("Endpoint", "arn:aws:sqs:us-east-1:111122223333:x"),
+                )
+                .unwrap();
+            let data = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+            let queue = data.add(RawResource::new("Q", "AWS::SQS::Queue")).unwrap();
+            data.add(
+                RawResource::new("P", "AWS::SQS::QueuePolicy")
+                    .property(
+                        "PolicyDocument",
+                        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                            "Principal": "*", "Action": "sqs:SendMessage",
+                            "Condition": {"ArnEquals": {"aws:SourceArn":
+                                {"Fn::ImportValue": "alarms:Topic:Ref"}}}}]}),
+                    )
+                    .property("/Queues/0", queue.reference())
+                    .property(
+                        "/PolicyDocument/Statement/0/Resource",
+                        queue.attribute("Arn"),
+                    ),
+            )
+            .unwrap();
+            let assembly = app.check().unwrap();
+            crate::testing::status_of(&assembly, "P2", "P")
+        };
+        let elsewhere = run(crate::region!("us-west-2"));
+        assert!(
+            matches!(elsewhere, Some(Status::Failed { .. })),
+            "{elsewhere:?}"
+        );
+        let beside = run(crate::region!("us-east-1"));
+        assert!(
+            matches!(beside, Some(Status::Enforced { .. })),
+            "{beside:?}"
+        );
     }
 
     /// A condition value imported from another stack is read as the value its export

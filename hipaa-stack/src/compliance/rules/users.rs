@@ -61,7 +61,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "IAM users who sign in to the console can do nothing without MFA",
         types: &[USER],
         controls: &["164.312(d)", "164.308(a)(5)(ii)(D)", "164.312(a)(1)"],
-        fix: "sign people in through IAM Identity Center or an identity provider that asks for MFA, not with a user's `LoginProfile`; or put the user in a group of the template whose policy denies every action (`Action` `*`, or `NotAction` only the `iam:` and `sts:` actions of managing one's own MFA device and password, with no wildcard) on `Resource` `*` under the one condition `BoolIfExists` (or `Bool`) `aws:MultiFactorAuthPresent` false, as AWS's example policy \"allows MFA-authenticated IAM users to manage their own credentials\" does",
+        fix: "sign people in through IAM Identity Center or an identity provider that asks for MFA, not with a user's `LoginProfile`; or put the user in a group of the template whose policy denies every action (`Action` `*`, or a `NotAction` of only the actions AWS's example policies leave to set up MFA and change a password: `iam:CreateVirtualMFADevice`, `iam:EnableMFADevice`, `iam:GetMFADevice`, `iam:GetUser`, `iam:ListMFADevices`, `iam:ListUsers`, `iam:ListVirtualMFADevices`, `iam:ResyncMFADevice`, `iam:ChangePassword`, `iam:GetAccountPasswordPolicy`, `sts:GetSessionToken`) on `Resource` `*` under the one condition `BoolIfExists` (or `Bool`) `aws:MultiFactorAuthPresent` false, as AWS's example policy \"IAM: Allows IAM users to self-manage an MFA device\" does",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -256,12 +256,30 @@ fn group_documents<'a>(
     found
 }
 
+/// The actions AWS's example policies leave out of their deny without MFA, which a user
+/// needs to set up MFA and change a password: "IAM: Allows IAM users to self-manage an MFA
+/// device" and "AWS: Allows MFA-authenticated IAM users to manage their own MFA device on
+/// the Security credentials page" (IAM User Guide, example policies, their
+/// `BlockMostAccessUnlessSignedInWithMFA` and `DenyAllExceptListedIfNoMFA` statements). Any
+/// other action left out is allowed without MFA: `iam:RemoveUserFromGroup` drops the deny
+/// with the group, `sts:AssumeRole` steps around it (the eighteenth probe).
+const MFA_SELF_SERVICE: &[&str] = &[
+    "iam:changepassword",
+    "iam:createvirtualmfadevice",
+    "iam:enablemfadevice",
+    "iam:getaccountpasswordpolicy",
+    "iam:getmfadevice",
+    "iam:getuser",
+    "iam:listmfadevices",
+    "iam:listusers",
+    "iam:listvirtualmfadevices",
+    "iam:resyncmfadevice",
+    "sts:getsessiontoken",
+];
+
 /// Whether a statement denies every action a user may take without MFA: `Effect` `Deny`;
-/// `Action` `*`, or a `NotAction` whose every entry is an `iam:` or `sts:` action written
-/// out (the actions of managing one's own MFA device and password that AWS's example
-/// policy leaves, "AWS: Allows MFA-authenticated IAM users to manage their own
-/// credentials", IAM User Guide; a wildcard or another service's action would be allowed
-/// without MFA); `Resource` `*`; and one condition, `BoolIfExists` or `Bool` on
+/// `Action` `*`, or a `NotAction` whose every entry is one of [`MFA_SELF_SERVICE`], written
+/// out; `Resource` `*`; and one condition, `BoolIfExists` or `Bool` on
 /// `aws:MultiFactorAuthPresent` with the value false ("BoolIfExists … evaluates to true if
 /// the key is not present", "aws:MultiFactorAuthPresent", IAM User Guide, global condition
 /// context keys). Any other condition narrows the deny to some requests.
@@ -273,10 +291,9 @@ fn denies_without_mfa(statement: &Value) -> bool {
             let left = strings(&statement["NotAction"]);
             !left.is_empty()
                 && left.len() == super::meaning::one_or_many(&statement["NotAction"]).len()
-                && left.iter().all(|a| {
-                    let a = a.trim().to_ascii_lowercase();
-                    (a.starts_with("iam:") || a.starts_with("sts:")) && !a.contains(['*', '?'])
-                })
+                && left
+                    .iter()
+                    .all(|a| MFA_SELF_SERVICE.contains(&a.trim().to_ascii_lowercase().as_str()))
         }
     } else {
         strings(&statement["Action"])
@@ -343,7 +360,7 @@ fn i11(cx: &Cx<'_>) -> Outcome {
         }
     }
     Outcome::Fail(format!(
-        "user {} signs in to the console with a password (`LoginProfile`), and no group of the template it belongs to denies what it does without MFA (`BoolIfExists` `aws:MultiFactorAuthPresent` false): a password alone authenticates a person who reaches PHI",
+        "user {} signs in to the console with a password (`LoginProfile`), and no group of the template it belongs to denies what it does without MFA (`BoolIfExists` `aws:MultiFactorAuthPresent` false, leaving out only the actions of setting up MFA and changing a password): a password alone authenticates a person who reaches PHI",
         cx.prop("/UserName")
             .map_or_else(|| format!("`{}`", cx.id()), text_or_json)
     ))
@@ -448,6 +465,21 @@ mod tests {
                 with("NotAction", json!(["iam:GetUser", "s3:GetObject"])),
             ),
             ("a wildcard left", with("NotAction", json!(["iam:*"]))),
+            (
+                "leaving the group",
+                with(
+                    "NotAction",
+                    json!(["iam:GetUser", "iam:RemoveUserFromGroup"]),
+                ),
+            ),
+            (
+                "a role",
+                with("NotAction", json!(["iam:GetUser", "sts:AssumeRole"])),
+            ),
+            (
+                "mfa off",
+                with("NotAction", json!(["iam:DeactivateMFADevice"])),
+            ),
             (
                 "an action read at deploy",
                 with("NotAction", json!(["iam:GetUser", {"Ref": "Left"}])),
