@@ -2100,6 +2100,7 @@ cases! {
     i9: "I9" on "CiKey", breaks sv::i9_broken, holds sv::i9_held;
     i10: "I10" on "Alice", breaks sv::i10_broken, holds sv::i10_held;
     i11: "I11" on "Alice", breaks sv::i11_broken, holds sv::i11_held;
+    cg1: "CG1" on "Patients", breaks sv::cg1_broken, holds sv::cg1_held;
 }
 
 /// A rule without cases fails here.

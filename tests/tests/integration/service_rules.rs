@@ -1,5 +1,5 @@
 //! The raw resources of the cases of the rules for the types that only `U1` read before
-//! (DMS1, DMS2, DD1–DD4, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10, I11), and of MSK1, whose types
+//! (DMS1, DMS2, DD1–DD4, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10, I11, CG1), and of MSK1, whose types
 //! only `D1` listed before, which `rules.rs` runs:
 //! one app that breaks each rule and one that holds it.
 
@@ -373,6 +373,24 @@ pub(crate) fn i11_broken(s: &Stack<'_>) {
 
 pub(crate) fn i11_held(s: &Stack<'_>) {
     console_user(s, true);
+}
+
+fn user_pool(s: &Stack<'_>, mfa: &str) {
+    add(
+        s,
+        RawResource::new("Patients", "AWS::Cognito::UserPool")
+            .property("UserPoolName", "patients")
+            .property("MfaConfiguration", mfa)
+            .property("EnabledMfas", json!(["SOFTWARE_TOKEN_MFA"])),
+    );
+}
+
+pub(crate) fn cg1_broken(s: &Stack<'_>) {
+    user_pool(s, "OPTIONAL");
+}
+
+pub(crate) fn cg1_held(s: &Stack<'_>) {
+    user_pool(s, "ON");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ const USER_POLICY: &str = "AWS::IAM::UserPolicy";
 /// An IAM group, and the resources that attach policies to it alone.
 const GROUP: &str = "AWS::IAM::Group";
 const GROUP_POLICY: &str = "AWS::IAM::GroupPolicy";
+/// A Cognito user pool: the directory of an application's people (patients, staff).
+const USER_POOL: &str = "AWS::Cognito::UserPool";
 
 const ACCESS: &[&str] = &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"];
 
@@ -68,6 +70,19 @@ pub(crate) static RULES: &[RuleSpec] = &[
             guard: None,
         },
         check: i11,
+    },
+    RuleSpec {
+        id: "CG1",
+        title: "Cognito user pools ask every user for MFA",
+        types: &[USER_POOL],
+        controls: &["164.312(d)", "164.308(a)(5)(ii)(D)"],
+        fix: "set `MfaConfiguration` to `ON` (`OFF` is the default, and `OPTIONAL` lets each user decline), with `EnabledMfas` naming `SOFTWARE_TOKEN_MFA` (or `SMS_MFA`, `EMAIL_OTP` with their configurations); Cognito applies no MFA to users who sign in through a federated identity provider, whose own MFA a waiver must state",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: cg1,
     },
 ];
 
@@ -366,6 +381,40 @@ fn i11(cx: &Cx<'_>) -> Outcome {
     ))
 }
 
+/// `CG1`: a Cognito user pool authenticates the people of an application (a patient portal's
+/// patients, its staff) who reach PHI through it (§164.312(d)). `MfaConfiguration` "OFF"
+/// (the default: "Users are not required to use MFA", CloudFormation reference,
+/// `AWS::Cognito::UserPool` `MfaConfiguration`, "Default: OFF"), or "OPTIONAL" ("Users have
+/// the option when registering to create an MFA token"), lets a password alone sign a
+/// person in; only "ON" ("Users are required to use MFA as an authentication factor") does
+/// not. A value read only at deploy may be any of them.
+fn cg1(cx: &Cx<'_>) -> Outcome {
+    let pointer = "/MfaConfiguration";
+    let said = match cx.prop(pointer) {
+        None => "not set, and Cognito's default is OFF".to_owned(),
+        Some(v) => match super::meaning::text(v) {
+            Some(t) if t.trim().eq_ignore_ascii_case("ON") => {
+                return cx
+                    .proof(pointer)
+                    .map_or(Outcome::NotApplicable, |p| Outcome::Pass(vec![p]));
+            }
+            Some(t) if t.trim().eq_ignore_ascii_case("OPTIONAL") => {
+                "OPTIONAL: each user may decline MFA".to_owned()
+            }
+            Some(t) => format!(
+                "{}: no user is asked for MFA",
+                text_or_json(&Value::from(t))
+            ),
+            None => format!("{}, which is not known before deploy", text_or_json(v)),
+        },
+    };
+    Outcome::Fail(format!(
+        "user pool {}: `MfaConfiguration` is {said}; a password alone signs a person in to what the pool guards: write ON",
+        cx.prop("/UserPoolName")
+            .map_or_else(|| format!("`{}`", cx.id()), text_or_json)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
@@ -614,6 +663,56 @@ mod tests {
                 &[group(deny()), ("Readers", GROUP, json!({}))],
             );
             assert!(matches!(found, Outcome::Fail(_)), "{why}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_user_pool_passes_only_when_every_user_is_asked_for_mfa() {
+        let of = |props: Value| Cx::check_first(cg1, &[("Patients", USER_POOL, props)]);
+        let on = of(json!({"MfaConfiguration": "ON", "EnabledMfas": ["SOFTWARE_TOKEN_MFA"]}));
+        assert!(matches!(on, Outcome::Pass(ref p) if p.len() == 1), "{on:?}");
+        for (why, props, says) in [
+            (
+                "the default",
+                json!({"UserPoolName": "patients"}),
+                "default is OFF",
+            ),
+            (
+                "off",
+                json!({"MfaConfiguration": "OFF"}),
+                "no user is asked",
+            ),
+            (
+                "optional",
+                json!({"MfaConfiguration": "OPTIONAL"}),
+                "may decline",
+            ),
+            (
+                "no value",
+                json!({"MfaConfiguration": {"Ref": "AWS::NoValue"}}),
+                "default is OFF",
+            ),
+            (
+                "a parameter",
+                json!({"MfaConfiguration": {"Ref": "Mfa"}}),
+                "not known before deploy",
+            ),
+            (
+                "built off",
+                json!({"MfaConfiguration": {"Fn::Join": ["", ["OF", "F"]]}}),
+                "no user is asked",
+            ),
+        ] {
+            let found = of(props);
+            assert!(
+                matches!(found, Outcome::Fail(ref why) if why.contains(says)),
+                "{why}: {found:?}"
+            );
+        }
+        // Other spellings of ON.
+        for on in [json!(" ON"), json!({"Fn::Sub": "ON"}), json!("on")] {
+            let found = of(json!({"MfaConfiguration": on}));
+            assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
         }
     }
 }
