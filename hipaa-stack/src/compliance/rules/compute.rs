@@ -80,7 +80,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             BATCH,
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the root device name of the image's family where its AWS public parameter names it (`/dev/xvda` for Amazon Linux, and with it the data volume `/dev/xvdb` for Bottlerocket, `/dev/sda1` for Ubuntu, Windows and paravirtual Amazon Linux images; an EKS node group's `AmiType` and a Batch compute environment's image overrides included; for an image of no family known here, an id or a value known only at deploy, both `/dev/xvda` and `/dev/sda1`), and launch no image backed by instance store (Amazon Linux's `-s3` parameters); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key, and so do an EKS managed node group (`LaunchTemplate`) and a managed AWS Batch compute environment (`ComputeResources.LaunchTemplate` and its `Overrides`)",
+        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the root device name of the image's family where its AWS public parameter names it (`/dev/xvda` for Amazon Linux, and with it the data volume `/dev/xvdb` for Bottlerocket, `/dev/sda1` for Ubuntu, Windows and paravirtual Amazon Linux images; an EKS node group's `AmiType` and a Batch compute environment's image overrides included; for an image of no family known here, an id or a value known only at deploy, both `/dev/xvda` and `/dev/sda1`, and name it by a known family's public parameter instead, since the other volumes such an image maps are not shown), and launch no image backed by instance store (Amazon Linux's `-s3` parameters); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key, and so do an EKS managed node group (`LaunchTemplate`) and a managed AWS Batch compute environment (`ComputeResources.LaunchTemplate` and its `Overrides`)",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_3"),
@@ -244,7 +244,9 @@ fn encrypted_block_devices_of(cx: &Cx<'_>, pointer: &str, images: &[(&Cx<'_>, &s
 /// ([`Image::Unknown`]) may be either, so a launch of it shows its root encrypted only
 /// where it maps both ([`XVDA`] and [`SDA1`], in either spelling): mapping one alone may add
 /// an extra empty volume and leave the real root as the image's snapshot made it (probe
-/// 17a #2); mapping the one that is not the root adds a small encrypted volume.
+/// 17a #2); mapping the one that is not the root adds a small encrypted volume. Even then
+/// such an image is a gap, never enforced: its other volumes are not shown (probe 18b F5,
+/// [`root_unmapped_with`]).
 const ROOT_DEVICES: [&[&str]; 2] = [XVDA, SDA1];
 
 /// The root of an HVM Amazon Linux image (EC2 user guide, "Device names for volumes on
@@ -450,11 +452,22 @@ fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String>
         }
     }
     let root_mapped = roots_mapped.iter().all(|m| *m);
-    if root_mapped && data_mapped {
-        return None;
-    }
     let list = pointer_name(lists.first().map_or("/BlockDeviceMappings", |(_, p)| p));
     let named = named.join(", ");
+    if root_mapped && data_mapped {
+        // Probe 18b F5: mapping both root names shows the root encrypted, but an image of
+        // no known family may map more volumes from its own snapshots (a Bottlerocket
+        // image named by id maps its data volume `/dev/xvdb`, a vendor appliance its
+        // own), and its root device name may be another (`RootDeviceName` of
+        // `RegisterImage` is any name the image's owner chose). Every volume "included in
+        // the AMI's block device mapping" is attached unless the launch maps or suppresses
+        // its device name (EC2 API reference, `BlockDeviceMapping` `NoDevice`; EC2 user
+        // guide, "Block device mappings"). Those volumes are not shown before deploy, so
+        // an unknown image is at best a gap.
+        return matches!(image, Image::Unknown).then(|| format!(
+            "`{list}` maps both root device names `/dev/xvda` and `/dev/sda1` encrypted, but the image is of no family known here (an image id, a parameter of no family known here, a value known only at deploy): its root device name, and the other volumes it maps from its own snapshots (a data volume, a vendor appliance's), are not shown before deploy, and each is encrypted only if its snapshot is or the account's EBS encryption by default is on, which no template shows; name the image by a public parameter of a known family (Amazon Linux, Bottlerocket, Ubuntu, Windows), or map every device the image maps with `Encrypted` true and a customer-managed `KmsKeyId` and waive this with the image named"
+        ));
+    }
     Some(match image {
         Image::WithData(family, _, data) if root_mapped => format!(
             "`{list}` does not map `{}`, the data volume of the images of {family}, which holds the containers' images and storage: it is made from the image's snapshot, encrypted only if it is or the account's EBS encryption by default is on, which no template shows; map `{}` with `Encrypted` true and a customer-managed `KmsKeyId`",
@@ -2472,10 +2485,11 @@ mod tests {
             ("WINDOWS_CORE_2022_x86_64", &["/dev/sda1"][..], true),
             ("AL2023_x86_64_STANDARD", &["/dev/xvda"][..], true),
             ("AL2023_x86_64_STANDARD", &["/dev/sda1"][..], false),
-            // probe 17a #2: a custom image's root may be either name: both are mapped.
+            // probe 17a #2: a custom image's root may be either name; probe 18b F5: even
+            // with both mapped, its other volumes and root name are not shown: a gap.
             ("CUSTOM", &["/dev/sda1"][..], false),
             ("CUSTOM", &["/dev/xvda"][..], false),
-            ("CUSTOM", &["/dev/xvda", "/dev/sda1"][..], true),
+            ("CUSTOM", &["/dev/xvda", "/dev/sda1"][..], false),
         ] {
             let outcome = Cx::check_first(e1, &[group(ami), template(devices, None)]);
             assert_eq!(
@@ -2502,6 +2516,7 @@ mod tests {
             json!({ "Ref": "AWS::NoValue" }),
         ];
         let not_known = |o: Outcome| matches!(o, Outcome::Gap(g) if g.contains("root device name is not known"));
+        let unshown = |o: Outcome| matches!(&o, Outcome::Gap(g) if g.contains("other volumes it maps") && g.contains("public parameter of a known family"));
         for image in &images {
             let instance = |devices: &[&str]| {
                 Cx::check_first(
@@ -2541,16 +2556,48 @@ mod tests {
                 assert!(not_known(launch(&["/dev/xvda"])), "{image}");
                 assert!(not_known(launch(&["/dev/sda1", "/dev/sdf"])), "{image}");
                 assert!(not_known(launch(&["/dev/sda"])), "{image}");
+                // probe 18b F5: both roots mapped shows the root, not the image's other
+                // volumes nor its root device name: a gap saying so, never a pass.
+                assert!(unshown(launch(&["/dev/xvda", "/dev/sda1"])), "{image}");
+                assert!(unshown(launch(&["xvda", "sda1", "/dev/sdf"])), "{image}");
                 assert!(
-                    matches!(launch(&["/dev/xvda", "/dev/sda1"]), Outcome::Pass(_)),
-                    "{image}"
-                );
-                assert!(
-                    matches!(launch(&["xvda", "sda1", "/dev/sdf"]), Outcome::Pass(_)),
+                    unshown(launch(&["/dev/xvda", "/dev/sda1", "/dev/xvdb"])),
                     "{image}"
                 );
             }
         }
+        // A known family with both names mapped holds (its root is one of them).
+        let ubuntu = "{{resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id}}";
+        assert!(matches!(
+            Cx::check_first(
+                e1,
+                &[(
+                    "Vm",
+                    "AWS::EC2::Instance",
+                    json!({ "ImageId": ubuntu, "BlockDeviceMappings": mappings(&["/dev/xvda", "/dev/sda1"]) }),
+                )]
+            ),
+            Outcome::Pass(_)
+        ));
+        // Probe 18b F5's case: an image id, both roots mapped with the key of the app.
+        assert!(unshown(Cx::check_first(
+            e1,
+            &[
+                (
+                    "Box",
+                    "AWS::EC2::Instance",
+                    json!({ "ImageId": "ami-0abcdef1234567890", "InstanceType": "t3.micro", "BlockDeviceMappings": [
+                        { "DeviceName": "/dev/xvda", "Ebs": { "Encrypted": true, "KmsKeyId": { "Ref": "PhiKey" } } },
+                        { "DeviceName": "/dev/sda1", "Ebs": { "Encrypted": "true", "KmsKeyId": { "Ref": "PhiKey" } } }
+                    ] }),
+                ),
+                (
+                    "PhiKey",
+                    "AWS::KMS::Key",
+                    json!({ "EnableKeyRotation": true })
+                ),
+            ]
+        )));
         // A known family still needs only its own root.
         let al2023 =
             "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}";
