@@ -1655,7 +1655,7 @@ fn group_declines(cx: &Cx<'_>) -> bool {
 /// those outside the app, which may.
 fn public_subnets(cx: &Cx<'_>, subnets: &[Value]) -> (Vec<String>, Vec<String>) {
     let (mut declared, mut outside) = (Vec::new(), Vec::new());
-    for public in subnets.iter().filter_map(|v| public_subnet(cx, v)) {
+    for public in subnets.iter().flat_map(|v| public_subnet(cx, v)) {
         match public {
             PublicSubnet::Declared { what, .. } => declared.push(what),
             PublicSubnet::Outside(what) => outside.push(what),
@@ -1817,7 +1817,7 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
         && interfaces.iter().all(|n| {
             is_false(&n["AssociatePublicIpAddress"]) || n.get("NetworkInterfaceId").is_some()
         });
-    for public in named.iter().filter_map(|v| public_subnet(cx, v)) {
+    for public in named.iter().flat_map(|v| public_subnet(cx, v)) {
         match public {
             PublicSubnet::Declared { what, surely } if !declined => checks.push(Err(format!(
                 "{what}, so the instance {} one",
@@ -1910,7 +1910,7 @@ fn template_address(cx: &Cx<'_>, template: &Resource) -> Option<Outcome> {
     let declined_all = interfaces
         .iter()
         .all(|n| is_false(&n["AssociatePublicIpAddress"]));
-    for public in named.iter().filter_map(|v| public_subnet(cx, v)) {
+    for public in named.iter().flat_map(|v| public_subnet(cx, v)) {
         match public {
             PublicSubnet::Declared { what, surely } if !declined => checks.push(Err(format!(
                 "launch template `{}`: {what}, so the instance {} one",
@@ -2120,7 +2120,192 @@ pub(super) enum PublicSubnet {
 /// EC2 Auto Scaling API reference, `CreateLaunchConfiguration`
 /// `AssociatePublicIpAddress`; every subnet of a default VPC maps public addresses on
 /// launch).
-pub(super) fn public_subnet(cx: &Cx<'_>, value: &Value) -> Option<PublicSubnet> {
+///
+/// Probe 18b F2: a value may name more than one subnet (the branches of an `Fn::If`, the
+/// entries of an `Fn::Select`, the pieces of text split at commas), and each is judged
+/// ([`subnet_alternatives`]): one subnet of the app beside an id written as text hides
+/// nothing.
+pub(super) fn public_subnet(cx: &Cx<'_>, value: &Value) -> Vec<PublicSubnet> {
+    let mut alternatives = Vec::new();
+    subnet_alternatives(value, &mut alternatives);
+    alternatives
+        .into_iter()
+        .filter_map(|alternative| match alternative {
+            Ok(one) => one_subnet(cx, &one),
+            Err(unread) => Some(PublicSubnet::Outside(format!(
+                "subnet {}, picked from a list read only at deploy (`Fn::Select` or `Fn::Split` of a parameter, an import, a dynamic reference), may be any subnet, none of a stack of the app",
+                super::meaning::text_or_json(&unread)
+            ))),
+        })
+        .collect()
+}
+
+/// The subnets a value may name, each to be judged alone: `Ok` with one subnet's value, or
+/// `Err` with a value that picks from a list no template shows. "`Fn::If`: Returns one
+/// value if the specified condition evaluates to true and another value if the specified
+/// condition evaluates to false"; "`Fn::Select`: Returns a single object from a list of
+/// objects by index", where "The list of objects can be … a function that returns a list"
+/// (CloudFormation user guide, intrinsic function reference): of a written list, the entry
+/// its index picks (every entry where the index is not written); of `Fn::Split` ("Splits a
+/// string into a list of string values"), every piece of text written in the template (a
+/// reference inside it may hold the delimiter, so the index is not trusted), and of text
+/// read only at deploy, anything. An `Fn::Sub` or `Fn::Join` text that holds commas is
+/// split at them too, since an Auto Scaling group's `VPCZoneIdentifier` is sent to EC2 Auto
+/// Scaling as "A comma-separated list of subnet IDs" (`CreateAutoScalingGroup`), and an
+/// `Fn::Sub` of one variable alone is that variable's value. A branch `AWS::NoValue`
+/// removes names no subnet.
+fn subnet_alternatives(value: &Value, out: &mut Vec<Result<Value, Value>>) {
+    if super::meaning::no_value(value) || value.is_null() {
+        return;
+    }
+    if let Value::Array(items) = value {
+        items.iter().for_each(|v| subnet_alternatives(v, out));
+        return;
+    }
+    if let Some(Value::Array(branches)) = value.get("Fn::If")
+        && branches.len() == 3
+    {
+        subnet_alternatives(&branches[1], out);
+        subnet_alternatives(&branches[2], out);
+        return;
+    }
+    if let Some(Value::Array(select)) = value.get("Fn::Select") {
+        let (index, list) = match select.as_slice() {
+            [index, list] => (index, list),
+            _ => {
+                out.push(Err(value.clone()));
+                return;
+            }
+        };
+        match list {
+            Value::Array(entries) => {
+                let picked = super::meaning::whole_number(index)
+                    .and_then(|i| usize::try_from(i).ok())
+                    .map(|i| entries.get(i));
+                match picked {
+                    // An index past the list fails the deploy: no subnet.
+                    Some(entry) => entry.into_iter().for_each(|v| subnet_alternatives(v, out)),
+                    None => entries.iter().for_each(|v| subnet_alternatives(v, out)),
+                }
+            }
+            _ => match split_pieces(list) {
+                Some(pieces) => pieces.iter().for_each(|v| subnet_alternatives(v, out)),
+                None => out.push(Err(value.clone())),
+            },
+        }
+        return;
+    }
+    if value.get("Fn::Split").is_some() {
+        match split_pieces(value) {
+            Some(pieces) => pieces.iter().for_each(|v| subnet_alternatives(v, out)),
+            None => out.push(Err(value.clone())),
+        }
+        return;
+    }
+    // Text that holds commas names a subnet per piece.
+    if let Some(pieces) = comma_pieces(value) {
+        pieces.iter().for_each(|v| subnet_alternatives(v, out));
+        return;
+    }
+    out.push(Ok(value.clone()));
+}
+
+/// The pieces of an `Fn::Split` (`[delimiter, text]`) of text written in the template: a
+/// literal, an `Fn::Sub` (each piece an `Fn::Sub` of its part, with the same variables),
+/// or an `Fn::Join` by the same delimiter (its entries). `None` for text read only at
+/// deploy (a parameter, an import, an attribute, a dynamic reference).
+fn split_pieces(split: &Value) -> Option<Vec<Value>> {
+    let Some(Value::Array(args)) = split.get("Fn::Split") else {
+        return None;
+    };
+    let [Value::String(delimiter), text] = args.as_slice() else {
+        return None;
+    };
+    if delimiter.is_empty() {
+        return None;
+    }
+    pieces_of(text, delimiter)
+}
+
+/// [`split_pieces`] of `text` at `delimiter`.
+fn pieces_of(text: &Value, delimiter: &str) -> Option<Vec<Value>> {
+    if let Value::String(s) = text {
+        if s.contains("{{resolve:") {
+            return None;
+        }
+        return Some(s.split(delimiter).map(|p| json!(p)).collect());
+    }
+    if let Some(sub) = text.get("Fn::Sub") {
+        let (body, variables) = match sub {
+            Value::String(body) => (body, None),
+            Value::Array(a) => match a.as_slice() {
+                [Value::String(body)] => (body, None),
+                [Value::String(body), variables] => (body, Some(variables)),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if body.contains("{{resolve:") {
+            return None;
+        }
+        return Some(
+            body.split(delimiter)
+                .map(|piece| match variables {
+                    Some(v) => json!({ "Fn::Sub": [piece, v] }),
+                    None => json!({ "Fn::Sub": piece }),
+                })
+                .collect(),
+        );
+    }
+    if let Some(Value::Array(join)) = text.get("Fn::Join")
+        && let [Value::String(by), Value::Array(items)] = join.as_slice()
+        && by == delimiter
+    {
+        return Some(items.clone());
+    }
+    None
+}
+
+/// The pieces of an `Fn::Sub` or `Fn::Join` text that holds a comma, or of an `Fn::Sub` of
+/// one variable alone (`${X}` with `X` among its variables: the variable's value); `None`
+/// for any other value (judged whole).
+fn comma_pieces(value: &Value) -> Option<Vec<Value>> {
+    if let Some(Value::Array(sub)) = value.get("Fn::Sub")
+        && let [Value::String(body), Value::Object(variables)] = sub.as_slice()
+        && let Some(name) = body
+            .trim()
+            .strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+        && let Some(v) = variables.get(name)
+    {
+        return Some(vec![v.clone()]);
+    }
+    let holds_comma = match (value.get("Fn::Sub"), value.get("Fn::Join")) {
+        (Some(Value::String(body)), _) => body.contains(','),
+        (Some(Value::Array(a)), _) => a
+            .first()
+            .and_then(Value::as_str)
+            .is_some_and(|b| b.contains(',')),
+        (_, Some(Value::Array(join))) => join
+            .first()
+            .and_then(Value::as_str)
+            .is_some_and(|d| d.contains(',')),
+        _ => false,
+    };
+    if !holds_comma {
+        return None;
+    }
+    // A join by a delimiter that holds a comma: each entry is a subnet of its own.
+    if let Some(Value::Array(join)) = value.get("Fn::Join")
+        && let [_, Value::Array(items)] = join.as_slice()
+    {
+        return Some(items.clone());
+    }
+    pieces_of(value, ",")
+}
+
+/// [`public_subnet`] of one subnet's value.
+fn one_subnet(cx: &Cx<'_>, value: &Value) -> Option<PublicSubnet> {
     if super::meaning::no_value(value) || value.is_null() {
         return None;
     }
@@ -2695,6 +2880,209 @@ mod tests {
         assert!(
             matches!(judge(&security(2), &carried, elsewhere), Outcome::Fail(f) if f.contains("another region"))
         );
+    }
+
+    /// probe 18b F2: a value that may name more than one subnet (`Fn::Select` of a written
+    /// list or of `Fn::Split`, an `Fn::If`, text with commas, an `Fn::Sub` variable) is
+    /// judged by every subnet it may name: a private subnet of the app beside an id written
+    /// as text hides nothing, and a list read only at deploy may name any subnet.
+    #[test]
+    fn every_subnet_a_value_may_name_is_judged() {
+        const OUTSIDE: &str = "no subnet of a stack of the app";
+        const DEPLOY: &str = "read only at deploy";
+        let subnets = [
+            (
+                "Private",
+                "AWS::EC2::Subnet",
+                json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24", "MapPublicIpOnLaunch": false }),
+            ),
+            (
+                "Private2",
+                "AWS::EC2::Subnet",
+                json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.2.0/24" }),
+            ),
+            (
+                "Public",
+                "AWS::EC2::Subnet",
+                json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.3.0/24", "MapPublicIpOnLaunch": "true" }),
+            ),
+            (
+                "Lt",
+                LAUNCH_TEMPLATE,
+                json!({ "LaunchTemplateData": { "ImageId": "ami-0123456789abcdef0", "MetadataOptions": { "HttpTokens": "required" } } }),
+            ),
+        ];
+        let judge = |first: (&str, &str, Value)| {
+            let mut resources = vec![first];
+            resources.extend(subnets.iter().cloned());
+            Cx::check_first(e5, &resources)
+        };
+        let instance = |subnet: Value| {
+            judge((
+                "Box",
+                "AWS::EC2::Instance",
+                json!({ "ImageId": "ami-0123456789abcdef0", "InstanceType": "t3.micro", "SubnetId": subnet }),
+            ))
+        };
+        let fails = |o: Outcome, says: &str| matches!(&o, Outcome::Fail(f) if f.contains(says));
+        let literal = "subnet-0default0000000001";
+        // The probe's cases and their neighbours.
+        assert!(fails(
+            instance(json!({ "Fn::Select": [1, [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(fails(
+            instance(json!({ "Fn::Select": ["1", [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(matches!(
+            instance(json!({ "Fn::Select": [0, [{ "Ref": "Private" }, literal]] })),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            instance(
+                json!({ "Fn::Select": [1, [literal, { "Fn::GetAtt": ["Private", "SubnetId"] }]] })
+            ),
+            Outcome::Pass(_)
+        ));
+        // An index not written may pick any entry.
+        assert!(fails(
+            instance(json!({ "Fn::Select": [{ "Ref": "Pick" }, [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(matches!(
+            instance(
+                json!({ "Fn::Select": [{ "Ref": "Pick" }, [{ "Ref": "Private" }, { "Ref": "Private2" }]] })
+            ),
+            Outcome::Pass(_)
+        ));
+        assert!(fails(
+            instance(
+                json!({ "Fn::Select": [{ "Ref": "Pick" }, [{ "Ref": "Private" }, { "Ref": "Public" }]] })
+            ),
+            "subnet `Public` maps public addresses"
+        ));
+        // `Fn::Split` of text written in the template: every piece.
+        assert!(fails(
+            instance(
+                json!({ "Fn::Select": [1, { "Fn::Split": [",", { "Fn::Sub": format!("${{Private}},{literal}") }] }] })
+            ),
+            OUTSIDE
+        ));
+        assert!(fails(
+            instance(
+                json!({ "Fn::Select": [0, { "Fn::Split": [",", { "Fn::Join": [",", [{ "Ref": "Private" }, literal]] }] }] })
+            ),
+            OUTSIDE
+        ));
+        assert!(matches!(
+            instance(
+                json!({ "Fn::Select": [1, { "Fn::Split": [",", { "Fn::Sub": "${Private},${Private2}" }] }] })
+            ),
+            Outcome::Pass(_)
+        ));
+        // Of text read only at deploy: any subnet.
+        for read in [
+            json!({ "Ref": "Subnets" }),
+            json!({ "Fn::ImportValue": "net:Subnets" }),
+            json!("{{resolve:ssm:/net/subnets}}"),
+        ] {
+            assert!(fails(
+                instance(json!({ "Fn::Select": [0, { "Fn::Split": [",", read] }] })),
+                DEPLOY
+            ));
+        }
+        assert!(fails(
+            instance(json!({ "Fn::Select": [0, { "Ref": "SubnetList" }] })),
+            DEPLOY
+        ));
+        // Each branch of an `Fn::If`; a branch `AWS::NoValue` names no subnet.
+        assert!(fails(
+            instance(json!({ "Fn::If": ["Prod", { "Ref": "Private" }, literal] })),
+            OUTSIDE
+        ));
+        assert!(fails(
+            instance(json!({ "Fn::If": ["Prod", { "Ref": "Public" }, { "Ref": "Private" }] })),
+            "`Public`"
+        ));
+        assert!(matches!(
+            instance(json!({ "Fn::If": ["Prod", { "Ref": "Private" }, { "Ref": "Private2" }] })),
+            Outcome::Pass(_)
+        ));
+        // An `Fn::Sub` of one variable is the variable's value.
+        assert!(fails(
+            instance(
+                json!({ "Fn::Sub": ["${S}", { "S": { "Fn::If": ["Prod", { "Ref": "Private" }, literal] } }] })
+            ),
+            OUTSIDE
+        ));
+        assert!(matches!(
+            instance(json!({ "Fn::Sub": ["${S}", { "S": { "Ref": "Private" } }] })),
+            Outcome::Pass(_)
+        ));
+        // Every interface declines a public address: a subnet outside the app is safe.
+        for declined in [json!(false), json!("false")] {
+            assert!(matches!(
+                judge((
+                    "Box",
+                    "AWS::EC2::Instance",
+                    json!({ "ImageId": "ami-0123456789abcdef0", "NetworkInterfaces": [{ "DeviceIndex": "0", "AssociatePublicIpAddress": declined, "SubnetId": { "Fn::Select": [1, [{ "Ref": "Private" }, literal]] } }] }),
+                )),
+                Outcome::Pass(_)
+            ));
+        }
+        // An Auto Scaling group's `VPCZoneIdentifier`, entries being comma-separated ids.
+        let group = |entry: Value| {
+            judge((
+                "Group",
+                GROUP,
+                json!({ "MinSize": "1", "MaxSize": "2", "LaunchTemplate": { "LaunchTemplateId": { "Ref": "Lt" }, "Version": { "Fn::GetAtt": ["Lt", "LatestVersionNumber"] } }, "VPCZoneIdentifier": [entry] }),
+            ))
+        };
+        assert!(fails(
+            group(json!({ "Fn::Select": [1, [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(fails(
+            group(json!({ "Fn::Sub": format!("${{Private}},{literal}") })),
+            OUTSIDE
+        ));
+        assert!(fails(
+            group(json!({ "Fn::Join": [",", [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(matches!(
+            group(json!({ "Fn::Select": [0, [{ "Ref": "Private" }, literal]] })),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            group(json!({ "Fn::Sub": "${Private},${Private2}" })),
+            Outcome::Pass(_)
+        ));
+        // A fleet override's `SubnetId` (`fleets::e5`).
+        let fleet = |subnet: Value| {
+            judge((
+                "Fleet",
+                EC2_FLEET,
+                json!({
+                    "TargetCapacitySpecification": { "TotalTargetCapacity": 1 },
+                    "LaunchTemplateConfigs": [{
+                        "LaunchTemplateSpecification": { "LaunchTemplateId": { "Ref": "Lt" }, "Version": { "Fn::GetAtt": ["Lt", "LatestVersionNumber"] } },
+                        "Overrides": [{ "InstanceType": "m5.large", "SubnetId": subnet }],
+                    }],
+                }),
+            ))
+        };
+        assert!(fails(
+            fleet(json!({ "Fn::Select": [1, [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(fails(
+            fleet(json!({ "Fn::If": ["Prod", { "Ref": "Private" }, { "Ref": "Public" }] })),
+            "`Public`"
+        ));
+        let neighbour = fleet(json!({ "Fn::Select": [0, [{ "Ref": "Private" }, literal]] }));
+        assert!(matches!(neighbour, Outcome::Pass(_)), "{neighbour:?}");
     }
 
     /// probe 17a #1: a launch into a subnet of another stack of the app is judged by that
