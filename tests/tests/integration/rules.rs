@@ -1035,9 +1035,10 @@ fn instance_only(s: &Stack<'_>) {
     add(s, instance());
 }
 
-/// A launch template `WebTemplate` that requires IMDSv2 and encrypts its root volume: both
-/// root device names, since the instance's image (an id) is of no known family (probe 17a
-/// #2: its root may be `/dev/xvda` or `/dev/sda1`).
+/// A launch template `WebTemplate` that requires IMDSv2 and encrypts its root volume under
+/// both root device names (probe 17a #2: `/dev/xvda` or `/dev/sda1`); the instance names
+/// Ubuntu's public parameter, since an image id of no known family is a gap however many
+/// devices are mapped (probe 18b F5).
 fn launch_template(s: &Stack<'_>) -> Handle<RawResource> {
     let key = cmk(s);
     let mut template = RawResource::new("WebTemplate", "AWS::EC2::LaunchTemplate")
@@ -1057,6 +1058,7 @@ fn launched_from_template(s: &Stack<'_>) {
     add(
         s,
         instance()
+            .property("ImageId", "{{resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id}}")
             .property("/LaunchTemplate/LaunchTemplateId", template.reference())
             .property(
                 "/LaunchTemplate/Version",

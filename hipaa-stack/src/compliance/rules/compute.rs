@@ -80,7 +80,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             BATCH,
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the root device name of the image's family where its AWS public parameter names it (`/dev/xvda` for Amazon Linux, and with it the data volume `/dev/xvdb` for Bottlerocket, `/dev/sda1` for Ubuntu, Windows and paravirtual Amazon Linux images; an EKS node group's `AmiType` and a Batch compute environment's image overrides included; for an image of no family known here, an id or a value known only at deploy, both `/dev/xvda` and `/dev/sda1`), and launch no image backed by instance store (Amazon Linux's `-s3` parameters); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key, and so do an EKS managed node group (`LaunchTemplate`) and a managed AWS Batch compute environment (`ComputeResources.LaunchTemplate` and its `Overrides`)",
+        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the root device name of the image's family where its AWS public parameter names it (`/dev/xvda` for Amazon Linux, and with it the data volume `/dev/xvdb` for Bottlerocket, `/dev/sda1` for Ubuntu, Windows and paravirtual Amazon Linux images; an EKS node group's `AmiType` and a Batch compute environment's image overrides included; for an image of no family known here, an id or a value known only at deploy, both `/dev/xvda` and `/dev/sda1`, and name it by a known family's public parameter instead, since the other volumes such an image maps are not shown), and launch no image backed by instance store (Amazon Linux's `-s3` parameters); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key, and so do an EKS managed node group (`LaunchTemplate`) and a managed AWS Batch compute environment (`ComputeResources.LaunchTemplate` and its `Overrides`)",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_3"),
@@ -244,7 +244,9 @@ fn encrypted_block_devices_of(cx: &Cx<'_>, pointer: &str, images: &[(&Cx<'_>, &s
 /// ([`Image::Unknown`]) may be either, so a launch of it shows its root encrypted only
 /// where it maps both ([`XVDA`] and [`SDA1`], in either spelling): mapping one alone may add
 /// an extra empty volume and leave the real root as the image's snapshot made it (probe
-/// 17a #2); mapping the one that is not the root adds a small encrypted volume.
+/// 17a #2); mapping the one that is not the root adds a small encrypted volume. Even then
+/// such an image is a gap, never enforced: its other volumes are not shown (probe 18b F5,
+/// [`root_unmapped_with`]).
 const ROOT_DEVICES: [&[&str]; 2] = [XVDA, SDA1];
 
 /// The root of an HVM Amazon Linux image (EC2 user guide, "Device names for volumes on
@@ -450,11 +452,22 @@ fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String>
         }
     }
     let root_mapped = roots_mapped.iter().all(|m| *m);
-    if root_mapped && data_mapped {
-        return None;
-    }
     let list = pointer_name(lists.first().map_or("/BlockDeviceMappings", |(_, p)| p));
     let named = named.join(", ");
+    if root_mapped && data_mapped {
+        // Probe 18b F5: mapping both root names shows the root encrypted, but an image of
+        // no known family may map more volumes from its own snapshots (a Bottlerocket
+        // image named by id maps its data volume `/dev/xvdb`, a vendor appliance its
+        // own), and its root device name may be another (`RootDeviceName` of
+        // `RegisterImage` is any name the image's owner chose). Every volume "included in
+        // the AMI's block device mapping" is attached unless the launch maps or suppresses
+        // its device name (EC2 API reference, `BlockDeviceMapping` `NoDevice`; EC2 user
+        // guide, "Block device mappings"). Those volumes are not shown before deploy, so
+        // an unknown image is at best a gap.
+        return matches!(image, Image::Unknown).then(|| format!(
+            "`{list}` maps both root device names `/dev/xvda` and `/dev/sda1` encrypted, but the image is of no family known here (an image id, a parameter of no family known here, a value known only at deploy): its root device name, and the other volumes it maps from its own snapshots (a data volume, a vendor appliance's), are not shown before deploy, and each is encrypted only if its snapshot is or the account's EBS encryption by default is on, which no template shows; name the image by a public parameter of a known family (Amazon Linux, Bottlerocket, Ubuntu, Windows), or map every device the image maps with `Encrypted` true and a customer-managed `KmsKeyId` and waive this with the image named"
+        ));
+    }
     Some(match image {
         Image::WithData(family, _, data) if root_mapped => format!(
             "`{list}` does not map `{}`, the data volume of the images of {family}, which holds the containers' images and storage: it is made from the image's snapshot, encrypted only if it is or the account's EBS encryption by default is on, which no template shows; map `{}` with `Encrypted` true and a customer-managed `KmsKeyId`",
@@ -1642,7 +1655,7 @@ fn group_declines(cx: &Cx<'_>) -> bool {
 /// those outside the app, which may.
 fn public_subnets(cx: &Cx<'_>, subnets: &[Value]) -> (Vec<String>, Vec<String>) {
     let (mut declared, mut outside) = (Vec::new(), Vec::new());
-    for public in subnets.iter().filter_map(|v| public_subnet(cx, v)) {
+    for public in subnets.iter().flat_map(|v| public_subnet(cx, v)) {
         match public {
             PublicSubnet::Declared { what, .. } => declared.push(what),
             PublicSubnet::Outside(what) => outside.push(what),
@@ -1804,7 +1817,7 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
         && interfaces.iter().all(|n| {
             is_false(&n["AssociatePublicIpAddress"]) || n.get("NetworkInterfaceId").is_some()
         });
-    for public in named.iter().filter_map(|v| public_subnet(cx, v)) {
+    for public in named.iter().flat_map(|v| public_subnet(cx, v)) {
         match public {
             PublicSubnet::Declared { what, surely } if !declined => checks.push(Err(format!(
                 "{what}, so the instance {} one",
@@ -1897,7 +1910,7 @@ fn template_address(cx: &Cx<'_>, template: &Resource) -> Option<Outcome> {
     let declined_all = interfaces
         .iter()
         .all(|n| is_false(&n["AssociatePublicIpAddress"]));
-    for public in named.iter().filter_map(|v| public_subnet(cx, v)) {
+    for public in named.iter().flat_map(|v| public_subnet(cx, v)) {
         match public {
             PublicSubnet::Declared { what, surely } if !declined => checks.push(Err(format!(
                 "launch template `{}`: {what}, so the instance {} one",
@@ -2107,7 +2120,192 @@ pub(super) enum PublicSubnet {
 /// EC2 Auto Scaling API reference, `CreateLaunchConfiguration`
 /// `AssociatePublicIpAddress`; every subnet of a default VPC maps public addresses on
 /// launch).
-pub(super) fn public_subnet(cx: &Cx<'_>, value: &Value) -> Option<PublicSubnet> {
+///
+/// Probe 18b F2: a value may name more than one subnet (the branches of an `Fn::If`, the
+/// entries of an `Fn::Select`, the pieces of text split at commas), and each is judged
+/// ([`subnet_alternatives`]): one subnet of the app beside an id written as text hides
+/// nothing.
+pub(super) fn public_subnet(cx: &Cx<'_>, value: &Value) -> Vec<PublicSubnet> {
+    let mut alternatives = Vec::new();
+    subnet_alternatives(value, &mut alternatives);
+    alternatives
+        .into_iter()
+        .filter_map(|alternative| match alternative {
+            Ok(one) => one_subnet(cx, &one),
+            Err(unread) => Some(PublicSubnet::Outside(format!(
+                "subnet {}, picked from a list read only at deploy (`Fn::Select` or `Fn::Split` of a parameter, an import, a dynamic reference), may be any subnet, none of a stack of the app",
+                super::meaning::text_or_json(&unread)
+            ))),
+        })
+        .collect()
+}
+
+/// The subnets a value may name, each to be judged alone: `Ok` with one subnet's value, or
+/// `Err` with a value that picks from a list no template shows. "`Fn::If`: Returns one
+/// value if the specified condition evaluates to true and another value if the specified
+/// condition evaluates to false"; "`Fn::Select`: Returns a single object from a list of
+/// objects by index", where "The list of objects can be … a function that returns a list"
+/// (CloudFormation user guide, intrinsic function reference): of a written list, the entry
+/// its index picks (every entry where the index is not written); of `Fn::Split` ("Splits a
+/// string into a list of string values"), every piece of text written in the template (a
+/// reference inside it may hold the delimiter, so the index is not trusted), and of text
+/// read only at deploy, anything. An `Fn::Sub` or `Fn::Join` text that holds commas is
+/// split at them too, since an Auto Scaling group's `VPCZoneIdentifier` is sent to EC2 Auto
+/// Scaling as "A comma-separated list of subnet IDs" (`CreateAutoScalingGroup`), and an
+/// `Fn::Sub` of one variable alone is that variable's value. A branch `AWS::NoValue`
+/// removes names no subnet.
+fn subnet_alternatives(value: &Value, out: &mut Vec<Result<Value, Value>>) {
+    if super::meaning::no_value(value) || value.is_null() {
+        return;
+    }
+    if let Value::Array(items) = value {
+        items.iter().for_each(|v| subnet_alternatives(v, out));
+        return;
+    }
+    if let Some(Value::Array(branches)) = value.get("Fn::If")
+        && branches.len() == 3
+    {
+        subnet_alternatives(&branches[1], out);
+        subnet_alternatives(&branches[2], out);
+        return;
+    }
+    if let Some(Value::Array(select)) = value.get("Fn::Select") {
+        let (index, list) = match select.as_slice() {
+            [index, list] => (index, list),
+            _ => {
+                out.push(Err(value.clone()));
+                return;
+            }
+        };
+        match list {
+            Value::Array(entries) => {
+                let picked = super::meaning::whole_number(index)
+                    .and_then(|i| usize::try_from(i).ok())
+                    .map(|i| entries.get(i));
+                match picked {
+                    // An index past the list fails the deploy: no subnet.
+                    Some(entry) => entry.into_iter().for_each(|v| subnet_alternatives(v, out)),
+                    None => entries.iter().for_each(|v| subnet_alternatives(v, out)),
+                }
+            }
+            _ => match split_pieces(list) {
+                Some(pieces) => pieces.iter().for_each(|v| subnet_alternatives(v, out)),
+                None => out.push(Err(value.clone())),
+            },
+        }
+        return;
+    }
+    if value.get("Fn::Split").is_some() {
+        match split_pieces(value) {
+            Some(pieces) => pieces.iter().for_each(|v| subnet_alternatives(v, out)),
+            None => out.push(Err(value.clone())),
+        }
+        return;
+    }
+    // Text that holds commas names a subnet per piece.
+    if let Some(pieces) = comma_pieces(value) {
+        pieces.iter().for_each(|v| subnet_alternatives(v, out));
+        return;
+    }
+    out.push(Ok(value.clone()));
+}
+
+/// The pieces of an `Fn::Split` (`[delimiter, text]`) of text written in the template: a
+/// literal, an `Fn::Sub` (each piece an `Fn::Sub` of its part, with the same variables),
+/// or an `Fn::Join` by the same delimiter (its entries). `None` for text read only at
+/// deploy (a parameter, an import, an attribute, a dynamic reference).
+fn split_pieces(split: &Value) -> Option<Vec<Value>> {
+    let Some(Value::Array(args)) = split.get("Fn::Split") else {
+        return None;
+    };
+    let [Value::String(delimiter), text] = args.as_slice() else {
+        return None;
+    };
+    if delimiter.is_empty() {
+        return None;
+    }
+    pieces_of(text, delimiter)
+}
+
+/// [`split_pieces`] of `text` at `delimiter`.
+fn pieces_of(text: &Value, delimiter: &str) -> Option<Vec<Value>> {
+    if let Value::String(s) = text {
+        if s.contains("{{resolve:") {
+            return None;
+        }
+        return Some(s.split(delimiter).map(|p| json!(p)).collect());
+    }
+    if let Some(sub) = text.get("Fn::Sub") {
+        let (body, variables) = match sub {
+            Value::String(body) => (body, None),
+            Value::Array(a) => match a.as_slice() {
+                [Value::String(body)] => (body, None),
+                [Value::String(body), variables] => (body, Some(variables)),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if body.contains("{{resolve:") {
+            return None;
+        }
+        return Some(
+            body.split(delimiter)
+                .map(|piece| match variables {
+                    Some(v) => json!({ "Fn::Sub": [piece, v] }),
+                    None => json!({ "Fn::Sub": piece }),
+                })
+                .collect(),
+        );
+    }
+    if let Some(Value::Array(join)) = text.get("Fn::Join")
+        && let [Value::String(by), Value::Array(items)] = join.as_slice()
+        && by == delimiter
+    {
+        return Some(items.clone());
+    }
+    None
+}
+
+/// The pieces of an `Fn::Sub` or `Fn::Join` text that holds a comma, or of an `Fn::Sub` of
+/// one variable alone (`${X}` with `X` among its variables: the variable's value); `None`
+/// for any other value (judged whole).
+fn comma_pieces(value: &Value) -> Option<Vec<Value>> {
+    if let Some(Value::Array(sub)) = value.get("Fn::Sub")
+        && let [Value::String(body), Value::Object(variables)] = sub.as_slice()
+        && let Some(name) = body
+            .trim()
+            .strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+        && let Some(v) = variables.get(name)
+    {
+        return Some(vec![v.clone()]);
+    }
+    let holds_comma = match (value.get("Fn::Sub"), value.get("Fn::Join")) {
+        (Some(Value::String(body)), _) => body.contains(','),
+        (Some(Value::Array(a)), _) => a
+            .first()
+            .and_then(Value::as_str)
+            .is_some_and(|b| b.contains(',')),
+        (_, Some(Value::Array(join))) => join
+            .first()
+            .and_then(Value::as_str)
+            .is_some_and(|d| d.contains(',')),
+        _ => false,
+    };
+    if !holds_comma {
+        return None;
+    }
+    // A join by a delimiter that holds a comma: each entry is a subnet of its own.
+    if let Some(Value::Array(join)) = value.get("Fn::Join")
+        && let [_, Value::Array(items)] = join.as_slice()
+    {
+        return Some(items.clone());
+    }
+    pieces_of(value, ",")
+}
+
+/// [`public_subnet`] of one subnet's value.
+fn one_subnet(cx: &Cx<'_>, value: &Value) -> Option<PublicSubnet> {
     if super::meaning::no_value(value) || value.is_null() {
         return None;
     }
@@ -2472,10 +2670,11 @@ mod tests {
             ("WINDOWS_CORE_2022_x86_64", &["/dev/sda1"][..], true),
             ("AL2023_x86_64_STANDARD", &["/dev/xvda"][..], true),
             ("AL2023_x86_64_STANDARD", &["/dev/sda1"][..], false),
-            // probe 17a #2: a custom image's root may be either name: both are mapped.
+            // probe 17a #2: a custom image's root may be either name; probe 18b F5: even
+            // with both mapped, its other volumes and root name are not shown: a gap.
             ("CUSTOM", &["/dev/sda1"][..], false),
             ("CUSTOM", &["/dev/xvda"][..], false),
-            ("CUSTOM", &["/dev/xvda", "/dev/sda1"][..], true),
+            ("CUSTOM", &["/dev/xvda", "/dev/sda1"][..], false),
         ] {
             let outcome = Cx::check_first(e1, &[group(ami), template(devices, None)]);
             assert_eq!(
@@ -2502,6 +2701,7 @@ mod tests {
             json!({ "Ref": "AWS::NoValue" }),
         ];
         let not_known = |o: Outcome| matches!(o, Outcome::Gap(g) if g.contains("root device name is not known"));
+        let unshown = |o: Outcome| matches!(&o, Outcome::Gap(g) if g.contains("other volumes it maps") && g.contains("public parameter of a known family"));
         for image in &images {
             let instance = |devices: &[&str]| {
                 Cx::check_first(
@@ -2541,16 +2741,48 @@ mod tests {
                 assert!(not_known(launch(&["/dev/xvda"])), "{image}");
                 assert!(not_known(launch(&["/dev/sda1", "/dev/sdf"])), "{image}");
                 assert!(not_known(launch(&["/dev/sda"])), "{image}");
+                // probe 18b F5: both roots mapped shows the root, not the image's other
+                // volumes nor its root device name: a gap saying so, never a pass.
+                assert!(unshown(launch(&["/dev/xvda", "/dev/sda1"])), "{image}");
+                assert!(unshown(launch(&["xvda", "sda1", "/dev/sdf"])), "{image}");
                 assert!(
-                    matches!(launch(&["/dev/xvda", "/dev/sda1"]), Outcome::Pass(_)),
-                    "{image}"
-                );
-                assert!(
-                    matches!(launch(&["xvda", "sda1", "/dev/sdf"]), Outcome::Pass(_)),
+                    unshown(launch(&["/dev/xvda", "/dev/sda1", "/dev/xvdb"])),
                     "{image}"
                 );
             }
         }
+        // A known family with both names mapped holds (its root is one of them).
+        let ubuntu = "{{resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id}}";
+        assert!(matches!(
+            Cx::check_first(
+                e1,
+                &[(
+                    "Vm",
+                    "AWS::EC2::Instance",
+                    json!({ "ImageId": ubuntu, "BlockDeviceMappings": mappings(&["/dev/xvda", "/dev/sda1"]) }),
+                )]
+            ),
+            Outcome::Pass(_)
+        ));
+        // Probe 18b F5's case: an image id, both roots mapped with the key of the app.
+        assert!(unshown(Cx::check_first(
+            e1,
+            &[
+                (
+                    "Box",
+                    "AWS::EC2::Instance",
+                    json!({ "ImageId": "ami-0abcdef1234567890", "InstanceType": "t3.micro", "BlockDeviceMappings": [
+                        { "DeviceName": "/dev/xvda", "Ebs": { "Encrypted": true, "KmsKeyId": { "Ref": "PhiKey" } } },
+                        { "DeviceName": "/dev/sda1", "Ebs": { "Encrypted": "true", "KmsKeyId": { "Ref": "PhiKey" } } }
+                    ] }),
+                ),
+                (
+                    "PhiKey",
+                    "AWS::KMS::Key",
+                    json!({ "EnableKeyRotation": true })
+                ),
+            ]
+        )));
         // A known family still needs only its own root.
         let al2023 =
             "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}";
@@ -2648,6 +2880,209 @@ mod tests {
         assert!(
             matches!(judge(&security(2), &carried, elsewhere), Outcome::Fail(f) if f.contains("another region"))
         );
+    }
+
+    /// probe 18b F2: a value that may name more than one subnet (`Fn::Select` of a written
+    /// list or of `Fn::Split`, an `Fn::If`, text with commas, an `Fn::Sub` variable) is
+    /// judged by every subnet it may name: a private subnet of the app beside an id written
+    /// as text hides nothing, and a list read only at deploy may name any subnet.
+    #[test]
+    fn every_subnet_a_value_may_name_is_judged() {
+        const OUTSIDE: &str = "no subnet of a stack of the app";
+        const DEPLOY: &str = "read only at deploy";
+        let subnets = [
+            (
+                "Private",
+                "AWS::EC2::Subnet",
+                json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24", "MapPublicIpOnLaunch": false }),
+            ),
+            (
+                "Private2",
+                "AWS::EC2::Subnet",
+                json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.2.0/24" }),
+            ),
+            (
+                "Public",
+                "AWS::EC2::Subnet",
+                json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.3.0/24", "MapPublicIpOnLaunch": "true" }),
+            ),
+            (
+                "Lt",
+                LAUNCH_TEMPLATE,
+                json!({ "LaunchTemplateData": { "ImageId": "ami-0123456789abcdef0", "MetadataOptions": { "HttpTokens": "required" } } }),
+            ),
+        ];
+        let judge = |first: (&str, &str, Value)| {
+            let mut resources = vec![first];
+            resources.extend(subnets.iter().cloned());
+            Cx::check_first(e5, &resources)
+        };
+        let instance = |subnet: Value| {
+            judge((
+                "Box",
+                "AWS::EC2::Instance",
+                json!({ "ImageId": "ami-0123456789abcdef0", "InstanceType": "t3.micro", "SubnetId": subnet }),
+            ))
+        };
+        let fails = |o: Outcome, says: &str| matches!(&o, Outcome::Fail(f) if f.contains(says));
+        let literal = "subnet-0default0000000001";
+        // The probe's cases and their neighbours.
+        assert!(fails(
+            instance(json!({ "Fn::Select": [1, [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(fails(
+            instance(json!({ "Fn::Select": ["1", [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(matches!(
+            instance(json!({ "Fn::Select": [0, [{ "Ref": "Private" }, literal]] })),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            instance(
+                json!({ "Fn::Select": [1, [literal, { "Fn::GetAtt": ["Private", "SubnetId"] }]] })
+            ),
+            Outcome::Pass(_)
+        ));
+        // An index not written may pick any entry.
+        assert!(fails(
+            instance(json!({ "Fn::Select": [{ "Ref": "Pick" }, [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(matches!(
+            instance(
+                json!({ "Fn::Select": [{ "Ref": "Pick" }, [{ "Ref": "Private" }, { "Ref": "Private2" }]] })
+            ),
+            Outcome::Pass(_)
+        ));
+        assert!(fails(
+            instance(
+                json!({ "Fn::Select": [{ "Ref": "Pick" }, [{ "Ref": "Private" }, { "Ref": "Public" }]] })
+            ),
+            "subnet `Public` maps public addresses"
+        ));
+        // `Fn::Split` of text written in the template: every piece.
+        assert!(fails(
+            instance(
+                json!({ "Fn::Select": [1, { "Fn::Split": [",", { "Fn::Sub": format!("${{Private}},{literal}") }] }] })
+            ),
+            OUTSIDE
+        ));
+        assert!(fails(
+            instance(
+                json!({ "Fn::Select": [0, { "Fn::Split": [",", { "Fn::Join": [",", [{ "Ref": "Private" }, literal]] }] }] })
+            ),
+            OUTSIDE
+        ));
+        assert!(matches!(
+            instance(
+                json!({ "Fn::Select": [1, { "Fn::Split": [",", { "Fn::Sub": "${Private},${Private2}" }] }] })
+            ),
+            Outcome::Pass(_)
+        ));
+        // Of text read only at deploy: any subnet.
+        for read in [
+            json!({ "Ref": "Subnets" }),
+            json!({ "Fn::ImportValue": "net:Subnets" }),
+            json!("{{resolve:ssm:/net/subnets}}"),
+        ] {
+            assert!(fails(
+                instance(json!({ "Fn::Select": [0, { "Fn::Split": [",", read] }] })),
+                DEPLOY
+            ));
+        }
+        assert!(fails(
+            instance(json!({ "Fn::Select": [0, { "Ref": "SubnetList" }] })),
+            DEPLOY
+        ));
+        // Each branch of an `Fn::If`; a branch `AWS::NoValue` names no subnet.
+        assert!(fails(
+            instance(json!({ "Fn::If": ["Prod", { "Ref": "Private" }, literal] })),
+            OUTSIDE
+        ));
+        assert!(fails(
+            instance(json!({ "Fn::If": ["Prod", { "Ref": "Public" }, { "Ref": "Private" }] })),
+            "`Public`"
+        ));
+        assert!(matches!(
+            instance(json!({ "Fn::If": ["Prod", { "Ref": "Private" }, { "Ref": "Private2" }] })),
+            Outcome::Pass(_)
+        ));
+        // An `Fn::Sub` of one variable is the variable's value.
+        assert!(fails(
+            instance(
+                json!({ "Fn::Sub": ["${S}", { "S": { "Fn::If": ["Prod", { "Ref": "Private" }, literal] } }] })
+            ),
+            OUTSIDE
+        ));
+        assert!(matches!(
+            instance(json!({ "Fn::Sub": ["${S}", { "S": { "Ref": "Private" } }] })),
+            Outcome::Pass(_)
+        ));
+        // Every interface declines a public address: a subnet outside the app is safe.
+        for declined in [json!(false), json!("false")] {
+            assert!(matches!(
+                judge((
+                    "Box",
+                    "AWS::EC2::Instance",
+                    json!({ "ImageId": "ami-0123456789abcdef0", "NetworkInterfaces": [{ "DeviceIndex": "0", "AssociatePublicIpAddress": declined, "SubnetId": { "Fn::Select": [1, [{ "Ref": "Private" }, literal]] } }] }),
+                )),
+                Outcome::Pass(_)
+            ));
+        }
+        // An Auto Scaling group's `VPCZoneIdentifier`, entries being comma-separated ids.
+        let group = |entry: Value| {
+            judge((
+                "Group",
+                GROUP,
+                json!({ "MinSize": "1", "MaxSize": "2", "LaunchTemplate": { "LaunchTemplateId": { "Ref": "Lt" }, "Version": { "Fn::GetAtt": ["Lt", "LatestVersionNumber"] } }, "VPCZoneIdentifier": [entry] }),
+            ))
+        };
+        assert!(fails(
+            group(json!({ "Fn::Select": [1, [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(fails(
+            group(json!({ "Fn::Sub": format!("${{Private}},{literal}") })),
+            OUTSIDE
+        ));
+        assert!(fails(
+            group(json!({ "Fn::Join": [",", [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(matches!(
+            group(json!({ "Fn::Select": [0, [{ "Ref": "Private" }, literal]] })),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            group(json!({ "Fn::Sub": "${Private},${Private2}" })),
+            Outcome::Pass(_)
+        ));
+        // A fleet override's `SubnetId` (`fleets::e5`).
+        let fleet = |subnet: Value| {
+            judge((
+                "Fleet",
+                EC2_FLEET,
+                json!({
+                    "TargetCapacitySpecification": { "TotalTargetCapacity": 1 },
+                    "LaunchTemplateConfigs": [{
+                        "LaunchTemplateSpecification": { "LaunchTemplateId": { "Ref": "Lt" }, "Version": { "Fn::GetAtt": ["Lt", "LatestVersionNumber"] } },
+                        "Overrides": [{ "InstanceType": "m5.large", "SubnetId": subnet }],
+                    }],
+                }),
+            ))
+        };
+        assert!(fails(
+            fleet(json!({ "Fn::Select": [1, [{ "Ref": "Private" }, literal]] })),
+            OUTSIDE
+        ));
+        assert!(fails(
+            fleet(json!({ "Fn::If": ["Prod", { "Ref": "Private" }, { "Ref": "Public" }] })),
+            "`Public`"
+        ));
+        let neighbour = fleet(json!({ "Fn::Select": [0, [{ "Ref": "Private" }, literal]] }));
+        assert!(matches!(neighbour, Outcome::Pass(_)), "{neighbour:?}");
     }
 
     /// probe 17a #1: a launch into a subnet of another stack of the app is judged by that

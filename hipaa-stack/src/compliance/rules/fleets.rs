@@ -573,20 +573,22 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
                 ipv6.1.extend(gaps);
                 // A subnet of the app that maps public addresses, or one outside the app,
                 // which may (`compute::public_subnet`): `declined` is every interface.
+                // Probe 18b F2: every subnet the value may name.
                 if !declined {
-                    match super::compute::public_subnet(cx, value) {
-                        Some(super::compute::PublicSubnet::Declared { what, surely }) => {
-                            checks.push(Err(format!(
-                                "{what}, so the instances {} one",
-                                if surely { "get" } else { "may get" }
-                            )));
+                    for public in super::compute::public_subnet(cx, value) {
+                        match public {
+                            super::compute::PublicSubnet::Declared { what, surely } => {
+                                checks.push(Err(format!(
+                                    "{what}, so the instances {} one",
+                                    if surely { "get" } else { "may get" }
+                                )));
+                            }
+                            super::compute::PublicSubnet::Outside(what) => {
+                                checks.push(Err(format!(
+                                    "{what}, so the instances may get a public address; launch into a subnet of a stack of the app, or set `AssociatePublicIpAddress` false on every network interface of the launch"
+                                )));
+                            }
                         }
-                        Some(super::compute::PublicSubnet::Outside(what)) => {
-                            checks.push(Err(format!(
-                                "{what}, so the instances may get a public address; launch into a subnet of a stack of the app, or set `AssociatePublicIpAddress` false on every network interface of the launch"
-                            )));
-                        }
-                        None => {}
                     }
                 }
             }
