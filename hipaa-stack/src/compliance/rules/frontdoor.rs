@@ -1414,25 +1414,47 @@ fn f6(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-/// Whether this TCP target group is reached only through listeners of this template that
-/// pass TLS through to its targets ([`super::services::tls_passthrough`], which reads the
-/// group's own health check): one such listener at least, and none of this template that
-/// forwards to it in another way (a listener rule, or a listener that is no passthrough).
-/// The group of a TCP listener that passes TLS through is TCP ("With a TCP listener, the
-/// load balancer passes encrypted traffic through to the targets without decrypting it",
-/// Network Load Balancers guide, "Listeners for your Network Load Balancers").
+/// Whether this TCP target group is reached only through listeners that pass TLS through
+/// to its targets ([`super::services::tls_passthrough`], which reads the group's own health
+/// check): one such listener at least, and none of any stack of the app that forwards to it
+/// in another way (a listener rule, or a listener that is no passthrough, such as a TLS
+/// listener, which ends TLS and sends the group plain text). A listener of this template
+/// reaches the group when it mentions it; one of another stack in the same region and
+/// account when it imports an export of the group (CloudFormation resolves an import only
+/// among the exports of its own account and region, `Fn::ImportValue`): probe 18a #1, where
+/// a TLS listener of another stack was not seen. The group of a TCP listener that passes
+/// TLS through is TCP ("With a TCP listener, the load balancer passes encrypted traffic
+/// through to the targets without decrypting it", Network Load Balancers guide, "Listeners
+/// for your Network Load Balancers").
 fn behind_passthrough_only(cx: &Cx<'_>) -> bool {
     let id = cx.id();
-    let mentions = |r: &Resource| super::mentions(r.properties(), id);
+    let exports = cx.own_exports();
     let mut passthrough = false;
-    for r in cx.template.resources() {
-        match r.type_name() {
-            LISTENER if mentions(r) => match super::services::tls_passthrough(cx, r) {
-                Some(groups) if groups.iter().any(|g| g.logical_id() == id) => passthrough = true,
-                _ => return false,
-            },
-            LISTENER_RULE if mentions(r) => return false,
-            _ => {}
+    for (at, (_, template)) in cx.stacks.iter().enumerate() {
+        let home = at == cx.at;
+        if !home && (exports.is_empty() || !super::services::same_region_and_account(cx, at, cx.at))
+        {
+            continue;
+        }
+        let reaches = |r: &Resource| {
+            (home && super::mentions(r.properties(), id))
+                || super::imports_any(r.properties(), &exports)
+        };
+        for r in template.resources() {
+            match r.type_name() {
+                LISTENER if reaches(r) => match super::services::tls_passthrough(cx, at, r) {
+                    Some(groups)
+                        if groups
+                            .iter()
+                            .any(|(s, g)| *s == cx.at && g.logical_id() == id) =>
+                    {
+                        passthrough = true;
+                    }
+                    _ => return false,
+                },
+                LISTENER_RULE if reaches(r) => return false,
+                _ => {}
+            }
         }
     }
     passthrough
