@@ -260,7 +260,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ElasticBeanstalk::ConfigurationTemplate",
         ],
         controls: TRANSIT,
-        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` written in the template, not read at deploy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01); HTTP listeners and their listener rules only redirect to HTTPS (a TCP listener of a Network Load Balancer that passes TLS through to targets, every target group it forwards to TCP or TLS with an HTTPS health check on the traffic port, is a gap: the targets' TLS versions are read by no rule); VPC Lattice listeners use HTTPS; an Elastic Beanstalk environment or configuration template sets `ListenerEnabled` false on `aws:elbv2:listener:default` (classic: `aws:elb:listener`) and gives every other listener `Protocol` HTTPS, `SSLCertificateArns` and a TLS 1.2+ `SSLPolicy` (classic: `ListenerProtocol` HTTPS and `PolicyNames` naming an `aws:elb:policies:name` whose `SSLReferencePolicy` is TLS 1.2+)",
+        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` written in the template, not read at deploy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01), forwarding to TLS target groups, not TCP (a TLS listener ends TLS and sends a TCP group plain text, in whatever stack the group is); HTTP listeners and their listener rules only redirect to HTTPS (a TCP listener of a Network Load Balancer that passes TLS through to targets, every target group it forwards to (of its stack, or imported from a stack of the same region and account) TCP or TLS with an HTTPS health check on the traffic port, is a gap: the targets' TLS versions are read by no rule); VPC Lattice listeners use HTTPS; an Elastic Beanstalk environment or configuration template sets `ListenerEnabled` false on `aws:elbv2:listener:default` (classic: `aws:elb:listener`) and gives every other listener `Protocol` HTTPS, `SSLCertificateArns` and a TLS 1.2+ `SSLPolicy` (classic: `ListenerProtocol` HTTPS and `PolicyNames` naming an `aws:elb:policies:name` whose `SSLReferencePolicy` is TLS 1.2+)",
         packs: packs(
             Some("HIPAA.Security-ALBHttpToHttpsRedirection"),
             Some("CKV_AWS_2"),
@@ -3564,8 +3564,12 @@ pub(super) fn tls_passthrough<'a>(
         return None;
     }
     let balancer = at("/LoadBalancerArn")?;
-    let (_, balancer) =
-        resource_named_from(cx, home, balancer, "AWS::ElasticLoadBalancingV2::LoadBalancer")?;
+    let (_, balancer) = resource_named_from(
+        cx,
+        home,
+        balancer,
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    )?;
     if upper(super::lookup(balancer.properties(), "/Type")).as_deref() != Some("NETWORK") {
         return None;
     }
@@ -10581,97 +10585,5 @@ pub(super) mod passthrough_tests {
             HOME,
         );
         assert!(matches!(outcome, Outcome::Gap(_)), "{outcome:?}");
-    }
-
-    /// The probe's cases as an app of two stacks (`probe`, `net`) joined by references.
-    #[test]
-    fn the_probes_two_stack_layouts_are_read_across_stacks() {
-        use crate::compliance::Status;
-        use crate::prelude::*;
-        // Each resource: its stack (0 `probe`, 1 `net`) and whether `Term` is added.
-        let run = |nlb_at: usize, tg_at: usize, pass_at: usize, term_at: Option<usize>, tls_group: bool| {
-            let app = App::new("edge");
-            let stacks = [app.stack("probe").unwrap(), app.stack("net").unwrap()];
-            let names = ["probe", "net"];
-            let mut order = vec![("Nlb", nlb_at), ("Tg", tg_at)];
-            order.sort_by_key(|(_, at)| *at);
-            let [nlb_parts, tg_parts, _] = probe_parts(json!(null), json!(null));
-            let raw = |(id, t, props): &(&str, &str, Value)| {
-                let mut r = RawResource::new(*id, *t);
-                for (k, v) in props.as_object().into_iter().flatten() {
-                    r = r.property(k, v.clone());
-                }
-                r
-            };
-            let mut tg_raw = raw(&tg_parts);
-            if tls_group {
-                tg_raw = tg_raw.property("Protocol", "TLS");
-            }
-            let nlb = stacks[nlb_at].add(raw(&nlb_parts)).unwrap();
-            let tg = stacks[tg_at].add(tg_raw).unwrap();
-            stacks[pass_at]
-                .add(
-                    RawResource::new("Pass", "AWS::ElasticLoadBalancingV2::Listener")
-                        .property("LoadBalancerArn", nlb.reference())
-                        .property("Protocol", "TCP")
-                        .property("Port", 443)
-                        .property("/DefaultActions/0/Type", "forward")
-                        .property("/DefaultActions/0/TargetGroupArn", tg.reference()),
-                )
-                .unwrap();
-            if let Some(at) = term_at {
-                stacks[at]
-                    .add(
-                        RawResource::new("Term", "AWS::ElasticLoadBalancingV2::Listener")
-                            .property("LoadBalancerArn", nlb.reference())
-                            .property("Protocol", "TLS")
-                            .property("Port", 8443)
-                            .property("SslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06")
-                            .property(
-                                "/Certificates/0/CertificateArn",
-                                "arn:aws:acm:us-east-1:111122223333:certificate/c",
-                            )
-                            .property("/DefaultActions/0/Type", "forward")
-                            .property("/DefaultActions/0/TargetGroupArn", tg.reference()),
-                    )
-                    .unwrap();
-            }
-            let assembly = app.check().unwrap();
-            let at = |rule: &str, id: &str, stack: usize| {
-                assembly
-                    .evaluation()
-                    .results
-                    .iter()
-                    .find(|c| c.rule == rule && &*c.logical_id == id && &*c.stack == names[stack])
-                    .map(|c| c.status.clone())
-                    .unwrap()
-            };
-            let pass_f1 = at("F1", "Pass", pass_at);
-            let tg_f6 = at("F6", "Tg", tg_at);
-            let term_f1 = term_at.map(|s| at("F1", "Term", s));
-            (pass_f1, tg_f6, term_f1)
-        };
-        let gap = |s: &Status| matches!(s, Status::Gap { .. });
-        let failed = |s: &Status| matches!(s, Status::Failed { finding } if finding.contains("plain text"));
-        // f6_tls_other_stack and f6_tls_same_stack: the TLS listener fails, so does the group.
-        for term_at in [1, 0] {
-            let (pass, tg, term) = run(0, 0, 0, Some(term_at), false);
-            assert!(gap(&pass), "{pass:?}");
-            assert!(failed(&tg), "{term_at}: {tg:?}");
-            assert!(failed(term.as_ref().unwrap()), "{term_at}: {term:?}");
-        }
-        // Their neighbours: no TLS listener (a gap), or a TLS group (passes).
-        let (pass, tg, _) = run(0, 0, 0, None, false);
-        assert!(gap(&pass) && gap(&tg), "{pass:?} {tg:?}");
-        let (_, tg, term) = run(0, 0, 0, Some(1), true);
-        assert!(matches!(tg, Status::Enforced { .. }), "{tg:?}");
-        assert!(matches!(term, Some(Status::Enforced { .. })), "{term:?}");
-        // f6_tg_other_stack: the group in `probe`, balancer and listener in `net`: a gap.
-        let (pass, tg, _) = run(1, 0, 1, None, false);
-        assert!(gap(&pass) && gap(&tg), "{pass:?} {tg:?}");
-        // And with a TLS listener in `net` too, both fail.
-        let (pass, tg, term) = run(1, 0, 1, Some(1), false);
-        assert!(gap(&pass), "{pass:?}");
-        assert!(failed(&tg) && failed(term.as_ref().unwrap()), "{tg:?} {term:?}");
     }
 }
