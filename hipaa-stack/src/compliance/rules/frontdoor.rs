@@ -115,7 +115,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             super::lattice::RULE,
         ],
         controls: TRANSIT,
-        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers (a TCP group reached only through Network Load Balancer TCP listeners that pass TLS through, checked by an HTTPS health check on the traffic port, is a gap); `PublicLoadBalancer` does by default; set a VPC Lattice target group's `Config.Protocol` to HTTPS (a TCP group, behind a TLS passthrough listener, is a gap), and let VPC Lattice listeners and rules forward only to target groups of the app (`TargetGroupIdentifier` by `Ref`, `Fn::GetAtt` or the import of its export); register in a target group of application load balancers (`TargetType` alb) only load balancers of the template whose listener on the group's port is HTTPS; listeners and listener rules forward only to target groups of the app (by `Ref`, or an import of a stack that exports one), whose protocol is read there, not to an ARN written as text or passed in a parameter",
+        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers (a TCP group reached only through Network Load Balancer TCP listeners that pass TLS through, checked by an HTTPS health check on the traffic port, is a gap; a TLS listener or a listener rule of any stack that forwards to it, by reference or by importing its export, makes it fail); `PublicLoadBalancer` does by default; set a VPC Lattice target group's `Config.Protocol` to HTTPS (a TCP group, behind a TLS passthrough listener, is a gap), and let VPC Lattice listeners and rules forward only to target groups of the app (`TargetGroupIdentifier` by `Ref`, `Fn::GetAtt` or the import of its export); register in a target group of application load balancers (`TargetType` alb) only load balancers of the template whose listener on the group's port is HTTPS; listeners and listener rules forward only to target groups of the app (by `Ref`, or an import of a stack that exports one), whose protocol is read there, not to an ARN written as text or passed in a parameter",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1414,25 +1414,47 @@ fn f6(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-/// Whether this TCP target group is reached only through listeners of this template that
-/// pass TLS through to its targets ([`super::services::tls_passthrough`], which reads the
-/// group's own health check): one such listener at least, and none of this template that
-/// forwards to it in another way (a listener rule, or a listener that is no passthrough).
-/// The group of a TCP listener that passes TLS through is TCP ("With a TCP listener, the
-/// load balancer passes encrypted traffic through to the targets without decrypting it",
-/// Network Load Balancers guide, "Listeners for your Network Load Balancers").
+/// Whether this TCP target group is reached only through listeners that pass TLS through
+/// to its targets ([`super::services::tls_passthrough`], which reads the group's own health
+/// check): one such listener at least, and none of any stack of the app that forwards to it
+/// in another way (a listener rule, or a listener that is no passthrough, such as a TLS
+/// listener, which ends TLS and sends the group plain text). A listener of this template
+/// reaches the group when it mentions it; one of another stack in the same region and
+/// account when it imports an export of the group (CloudFormation resolves an import only
+/// among the exports of its own account and region, `Fn::ImportValue`): probe 18a #1, where
+/// a TLS listener of another stack was not seen. The group of a TCP listener that passes
+/// TLS through is TCP ("With a TCP listener, the load balancer passes encrypted traffic
+/// through to the targets without decrypting it", Network Load Balancers guide, "Listeners
+/// for your Network Load Balancers").
 fn behind_passthrough_only(cx: &Cx<'_>) -> bool {
     let id = cx.id();
-    let mentions = |r: &Resource| super::mentions(r.properties(), id);
+    let exports = cx.own_exports();
     let mut passthrough = false;
-    for r in cx.template.resources() {
-        match r.type_name() {
-            LISTENER if mentions(r) => match super::services::tls_passthrough(cx, r) {
-                Some(groups) if groups.iter().any(|g| g.logical_id() == id) => passthrough = true,
-                _ => return false,
-            },
-            LISTENER_RULE if mentions(r) => return false,
-            _ => {}
+    for (at, (_, template)) in cx.stacks.iter().enumerate() {
+        let home = at == cx.at;
+        if !home && (exports.is_empty() || !super::services::same_region_and_account(cx, at, cx.at))
+        {
+            continue;
+        }
+        let reaches = |r: &Resource| {
+            (home && super::mentions(r.properties(), id))
+                || super::imports_any(r.properties(), &exports)
+        };
+        for r in template.resources() {
+            match r.type_name() {
+                LISTENER if reaches(r) => match super::services::tls_passthrough(cx, at, r) {
+                    Some(groups)
+                        if groups
+                            .iter()
+                            .any(|(s, g)| *s == cx.at && g.logical_id() == id) =>
+                    {
+                        passthrough = true;
+                    }
+                    _ => return false,
+                },
+                LISTENER_RULE if reaches(r) => return false,
+                _ => {}
+            }
         }
     }
     passthrough
@@ -2141,6 +2163,204 @@ mod tests {
             f6(json!({"Protocol": "TLS"}), json!({}), &[]),
             Outcome::Pass(_)
         ));
+    }
+
+    /// Probe 18a #1 and #4: F6 of a TCP group reads the listeners and listener rules of
+    /// every stack that import it: a TLS listener or a rule of another stack makes it fail, a
+    /// passthrough listener of another stack makes it a gap; an import in another region or
+    /// account reaches another stack's export, not this group.
+    #[test]
+    fn a_tcp_group_reads_the_listeners_of_every_stack_that_import_it() {
+        use super::super::Outcome;
+        use super::super::services::passthrough_tests::{Hand, apart, probe_parts, tls_listener};
+        let import = |n: &str| json!({"Fn::ImportValue": n});
+        let exports = || {
+            vec![
+                ("probe:Tg", Expr::reference("Tg")),
+                ("probe:Nlb", Expr::reference("Nlb")),
+            ]
+        };
+        // `probe` holds the balancer, the group and the passthrough listener; `net` holds
+        // `more`.
+        let f6 = |more: Vec<(&'static str, &'static str, Value)>, places| {
+            let probe: Hand<'_> = (
+                probe_parts(json!({"Ref": "Nlb"}), json!({"Ref": "Tg"})).to_vec(),
+                exports(),
+            );
+            apart(super::f6, 0, "Tg", [probe, (more, vec![])], places)
+        };
+        let home = [(None, None), (None, None)];
+        let term = |group: Value| {
+            (
+                "Term",
+                super::LISTENER,
+                tls_listener(import("probe:Nlb"), group),
+            )
+        };
+        // The probe's case, and other spellings of a TLS listener or rule that reaches it.
+        for more in [
+            vec![term(import("probe:Tg"))],
+            vec![term(
+                json!({"Fn::If": ["Blue", import("probe:Tg"), {"Ref": "AWS::NoValue"}]}),
+            )],
+            vec![(
+                "Rule",
+                super::LISTENER_RULE,
+                json!({"ListenerArn": import("probe:L"), "Priority": 1,
+                    "Actions": [{"Type": "forward", "ForwardConfig": {"TargetGroups": [
+                        {"TargetGroupArn": import("probe:Tg")}]}}]}),
+            )],
+        ] {
+            let outcome = f6(more.clone(), home);
+            assert!(
+                matches!(outcome, Outcome::Fail(ref why) if why.contains("plain text")),
+                "{more:?}: {outcome:?}"
+            );
+        }
+        // Nearest neighbours: nothing in `net`, a TLS listener there forwarding elsewhere,
+        // a second passthrough listener there, or the TLS listener in another region or
+        // account (its import is of another stack's export).
+        let passthrough = (
+            "Pass2",
+            super::LISTENER,
+            json!({"LoadBalancerArn": import("probe:Nlb"), "Protocol": "TCP", "Port": 993,
+                "DefaultActions": [{"Type": "forward", "TargetGroupArn": import("probe:Tg")}]}),
+        );
+        for (more, places) in [
+            (vec![], home),
+            (vec![term(import("probe:Other"))], home),
+            (vec![passthrough], home),
+            (
+                vec![term(import("probe:Tg"))],
+                [(None, None), (Some("us-west-2"), None)],
+            ),
+            (
+                vec![term(import("probe:Tg"))],
+                [(None, None), (None, Some("444455556666"))],
+            ),
+        ] {
+            let outcome = f6(more.clone(), places);
+            assert!(
+                matches!(outcome, Outcome::Gap(ref why) if why.contains("pass TLS through")),
+                "{more:?} {places:?}: {outcome:?}"
+            );
+        }
+        // Probe 18a #4: the group alone in `probe`, the balancer and listener in `net`.
+        let apart_group = |places| {
+            let [nlb, tg, pass] = probe_parts(json!({"Ref": "Nlb"}), import("probe:Tg"));
+            apart(
+                super::f6,
+                0,
+                "Tg",
+                [
+                    (vec![tg], vec![("probe:Tg", Expr::reference("Tg"))]),
+                    (vec![nlb, pass], vec![]),
+                ],
+                places,
+            )
+        };
+        assert!(matches!(apart_group(home), Outcome::Gap(_)));
+        let elsewhere = [(None, None), (Some("eu-west-1"), None)];
+        assert!(matches!(apart_group(elsewhere), Outcome::Fail(_)));
+    }
+
+    /// The probe's cases as an app of two stacks (`probe`, `net`) joined by references.
+    #[test]
+    fn the_probes_two_stack_layouts_are_read_across_stacks() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        // Each resource: its stack (0 `probe`, 1 `net`) and whether `Term` is added.
+        let run = |nlb_at: usize,
+                   tg_at: usize,
+                   pass_at: usize,
+                   term_at: Option<usize>,
+                   tls_group: bool| {
+            let app = App::new("edge");
+            let stacks = [app.stack("probe").unwrap(), app.stack("net").unwrap()];
+            let names = ["probe", "net"];
+            let [nlb_parts, tg_parts, _] =
+                super::super::services::passthrough_tests::probe_parts(json!(null), json!(null));
+            let raw = |(id, t, props): &(&str, &str, Value)| {
+                let mut r = RawResource::new(*id, *t);
+                for (k, v) in props.as_object().into_iter().flatten() {
+                    r = r.property(k, v.clone());
+                }
+                r
+            };
+            let mut tg_raw = raw(&tg_parts);
+            if tls_group {
+                tg_raw = tg_raw.property("Protocol", "TLS");
+            }
+            let nlb = stacks[nlb_at].add(raw(&nlb_parts)).unwrap();
+            let tg = stacks[tg_at].add(tg_raw).unwrap();
+            stacks[pass_at]
+                .add(
+                    RawResource::new("Pass", "AWS::ElasticLoadBalancingV2::Listener")
+                        .property("LoadBalancerArn", nlb.reference())
+                        .property("Protocol", "TCP")
+                        .property("Port", 443)
+                        .property("/DefaultActions/0/Type", "forward")
+                        .property("/DefaultActions/0/TargetGroupArn", tg.reference()),
+                )
+                .unwrap();
+            if let Some(at) = term_at {
+                stacks[at]
+                    .add(
+                        RawResource::new("Term", "AWS::ElasticLoadBalancingV2::Listener")
+                            .property("LoadBalancerArn", nlb.reference())
+                            .property("Protocol", "TLS")
+                            .property("Port", 8443)
+                            .property("SslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06")
+                            .property(
+                                "/Certificates/0/CertificateArn",
+                                "arn:aws:acm:us-east-1:111122223333:certificate/c",
+                            )
+                            .property("/DefaultActions/0/Type", "forward")
+                            .property("/DefaultActions/0/TargetGroupArn", tg.reference()),
+                    )
+                    .unwrap();
+            }
+            let assembly = app.check().unwrap();
+            let at = |rule: &str, id: &str, stack: usize| {
+                assembly
+                    .evaluation()
+                    .results
+                    .iter()
+                    .find(|c| c.rule == rule && &*c.logical_id == id && &*c.stack == names[stack])
+                    .map(|c| c.status.clone())
+                    .unwrap()
+            };
+            let pass_f1 = at("F1", "Pass", pass_at);
+            let tg_f6 = at("F6", "Tg", tg_at);
+            let term_f1 = term_at.map(|s| at("F1", "Term", s));
+            (pass_f1, tg_f6, term_f1)
+        };
+        let gap = |s: &Status| matches!(s, Status::Gap { .. });
+        let failed =
+            |s: &Status| matches!(s, Status::Failed { finding } if finding.contains("plain text"));
+        // f6_tls_other_stack and f6_tls_same_stack: the TLS listener fails, so does the group.
+        for term_at in [1, 0] {
+            let (pass, tg, term) = run(0, 0, 0, Some(term_at), false);
+            assert!(gap(&pass), "{pass:?}");
+            assert!(failed(&tg), "{term_at}: {tg:?}");
+            assert!(failed(term.as_ref().unwrap()), "{term_at}: {term:?}");
+        }
+        // Their neighbours: no TLS listener (a gap), or a TLS group (passes).
+        let (pass, tg, _) = run(0, 0, 0, None, false);
+        assert!(gap(&pass) && gap(&tg), "{pass:?} {tg:?}");
+        let (_, tg, term) = run(0, 0, 0, Some(1), true);
+        assert!(matches!(tg, Status::Enforced { .. }), "{tg:?}");
+        assert!(matches!(term, Some(Status::Enforced { .. })), "{term:?}");
+        // f6_tg_other_stack: the group in `probe`, balancer and listener in `net`: a gap.
+        let (pass, tg, _) = run(1, 0, 1, None, false);
+        assert!(gap(&pass) && gap(&tg), "{pass:?} {tg:?}");
+        // And with a TLS listener in `net` too, both fail.
+        let (pass, tg, term) = run(1, 0, 1, Some(1), false);
+        assert!(gap(&pass), "{pass:?}");
+        assert!(
+            failed(&tg) && failed(term.as_ref().unwrap()),
+            "{tg:?} {term:?}"
+        );
     }
 
     #[test]

@@ -260,7 +260,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ElasticBeanstalk::ConfigurationTemplate",
         ],
         controls: TRANSIT,
-        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` written in the template, not read at deploy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01); HTTP listeners and their listener rules only redirect to HTTPS (a TCP listener of a Network Load Balancer that passes TLS through to targets, every target group it forwards to TCP or TLS with an HTTPS health check on the traffic port, is a gap: the targets' TLS versions are read by no rule); VPC Lattice listeners use HTTPS; an Elastic Beanstalk environment or configuration template sets `ListenerEnabled` false on `aws:elbv2:listener:default` (classic: `aws:elb:listener`) and gives every other listener `Protocol` HTTPS, `SSLCertificateArns` and a TLS 1.2+ `SSLPolicy` (classic: `ListenerProtocol` HTTPS and `PolicyNames` naming an `aws:elb:policies:name` whose `SSLReferencePolicy` is TLS 1.2+)",
+        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` written in the template, not read at deploy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01), forwarding to TLS target groups, not TCP (a TLS listener ends TLS and sends a TCP group plain text, in whatever stack the group is); HTTP listeners and their listener rules only redirect to HTTPS (a TCP listener of a Network Load Balancer that passes TLS through to targets, every target group it forwards to (of its stack, or imported from a stack of the same region and account) TCP or TLS with an HTTPS health check on the traffic port, is a gap: the targets' TLS versions are read by no rule); VPC Lattice listeners use HTTPS; an Elastic Beanstalk environment or configuration template sets `ListenerEnabled` false on `aws:elbv2:listener:default` (classic: `aws:elb:listener`) and gives every other listener `Protocol` HTTPS, `SSLCertificateArns` and a TLS 1.2+ `SSLPolicy` (classic: `ListenerProtocol` HTTPS and `PolicyNames` naming an `aws:elb:policies:name` whose `SSLReferencePolicy` is TLS 1.2+)",
         packs: packs(
             Some("HIPAA.Security-ALBHttpToHttpsRedirection"),
             Some("CKV_AWS_2"),
@@ -3561,25 +3561,31 @@ fn gateway_listener(cx: &Cx<'_>) -> bool {
 /// (`HealthCheckEnabled`; CloudFormation reference, `AWS::ElasticLoadBalancingV2::
 /// TargetGroup`). The listener is `Protocol` TCP, on a load balancer of this template whose
 /// `Type` is `network`, and its every default action forwards. Anything else (a port other
-/// than the traffic's, an HTTP or TCP health check, a group or load balancer named as text
-/// or imported, a value known only at deploy) is no passthrough here: plain TCP (probe 17a).
+/// than the traffic's, an HTTP or TCP health check, a group or load balancer named as text,
+/// a value known only at deploy) is no passthrough here: plain TCP (probe 17a).
 /// Which TLS versions the targets accept no rule reads, so F1 and F6 make it a gap.
+///
+/// `home` is the position of the listener's stack in `cx.stacks`; the load balancer and
+/// the groups are read in that stack, or, imported, in the stack of the app that exports
+/// them ([`resource_named_from`], probe 18a #4). Each group comes with its stack's position.
 pub(super) fn tls_passthrough<'a>(
     cx: &Cx<'a>,
+    home: usize,
     listener: &'a super::Resource,
-) -> Option<Vec<&'a super::Resource>> {
+) -> Option<Vec<(usize, &'a super::Resource)>> {
     let at = |pointer: &str| super::lookup(listener.properties(), pointer).filter(|v| !no_value(v));
     let upper = |v: Option<&Value>| v.and_then(text).map(|t| t.trim().to_ascii_uppercase());
     if upper(at("/Protocol")).as_deref() != Some("TCP") {
         return None;
     }
     let balancer = at("/LoadBalancerArn")?;
-    let network = cx.template.resources().iter().any(|r| {
-        r.type_name() == "AWS::ElasticLoadBalancingV2::LoadBalancer"
-            && names(balancer, r.logical_id())
-            && upper(super::lookup(r.properties(), "/Type")).as_deref() == Some("NETWORK")
-    });
-    if !network {
+    let (_, balancer) = resource_named_from(
+        cx,
+        home,
+        balancer,
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    )?;
+    if upper(super::lookup(balancer.properties(), "/Type")).as_deref() != Some("NETWORK") {
         return None;
     }
     let actions = at("/DefaultActions")?
@@ -3606,10 +3612,8 @@ pub(super) fn tls_passthrough<'a>(
             return None;
         }
         for arn in named {
-            let group = cx.template.resources().iter().find(|r| {
-                r.type_name() == "AWS::ElasticLoadBalancingV2::TargetGroup"
-                    && names(arn, r.logical_id())
-            })?;
+            let (there, group) =
+                resource_named_from(cx, home, arn, "AWS::ElasticLoadBalancingV2::TargetGroup")?;
             let of =
                 |pointer: &str| super::lookup(group.properties(), pointer).filter(|v| !no_value(v));
             let protocol = upper(of("/Protocol"));
@@ -3621,10 +3625,126 @@ pub(super) fn tls_passthrough<'a>(
             if !matches!(protocol.as_deref(), Some("TCP" | "TLS")) || !checked {
                 return None;
             }
-            groups.push(group);
+            groups.push((there, group));
         }
     }
     Some(groups)
+}
+
+/// F1 of a TLS or HTTPS listener: no target group it forwards to (`TargetGroupArn` of a
+/// default action or of `ForwardConfig.TargetGroups`, each branch of an `Fn::If`), read in
+/// its template or, imported, in the stack of the app that exports it
+/// ([`resource_named_from`]), is of `Protocol` TCP, UDP or TCP_UDP. The listener ends TLS:
+/// "The load balancer uses the certificate to terminate the connection and decrypt requests
+/// from clients before routing them to targets" (Network Load Balancers guide, "Create a
+/// listener"), and only a TLS group takes it on to the targets encrypted ("If a target group
+/// is configured with the TLS protocol, the load balancer establishes TLS connections with
+/// the targets", "Target groups for your Network Load Balancers"): a TCP group gets plain
+/// text, whatever other listener passes TLS through to it (probe 18a #1). Groups this does
+/// not find are read by F6 on the listener.
+fn no_tcp_group_behind(cx: &Cx<'_>) -> Result<Proof, String> {
+    /// The branches of each `Fn::If` in `value`, or `value`.
+    fn chosen<'v>(value: &'v Value, out: &mut Vec<&'v Value>) {
+        match value.get("Fn::If") {
+            Some(Value::Array(a)) if value.as_object().is_some_and(|m| m.len() == 1) => {
+                a.iter().skip(1).for_each(|b| chosen(b, out));
+            }
+            _ => out.push(value),
+        }
+    }
+    /// Every `TargetGroupArn` in `value`, at any depth.
+    fn named<'v>(value: &'v Value, out: &mut Vec<&'v Value>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if k == "TargetGroupArn" {
+                        chosen(v, out);
+                    } else {
+                        named(v, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| named(v, out)),
+            _ => {}
+        }
+    }
+    let mut groups = Vec::new();
+    if let Some(actions) = cx.prop("/DefaultActions") {
+        named(actions, &mut groups);
+    }
+    for group in groups {
+        let Some((_, found)) =
+            resource_named_from(cx, cx.at, group, "AWS::ElasticLoadBalancingV2::TargetGroup")
+        else {
+            continue;
+        };
+        let protocol = super::lookup(found.properties(), "/Protocol")
+            .filter(|v| !no_value(v))
+            .and_then(text)
+            .map(|t| t.trim().to_ascii_uppercase());
+        if let Some(p @ ("TCP" | "UDP" | "TCP_UDP")) = protocol.as_deref() {
+            return Err(format!(
+                "the listener ends TLS and forwards to target group `{}`, whose `Protocol` is {p}: the load balancer sends its targets plain text; make the group TLS",
+                found.logical_id()
+            ));
+        }
+    }
+    cx.proof("/Protocol").ok_or_default()
+}
+
+/// The resource of `type_name` that `value`, written in the template of the stack at
+/// `home` (its position in `cx.stacks`), names, with its stack's position: one of that
+/// template ([`names`]: its `Ref`, an attribute, `${Id}`), or, for `Fn::ImportValue` of a
+/// name written as text, the resource of that type whose `Ref` or attribute is wholly the
+/// value of the export of that name by a stack of the app in the same region and account as
+/// `home`. CloudFormation resolves an import only there: "For each AWS account, Export
+/// names must be unique within a Region" and "You can't create cross-stack references
+/// across Regions" (CloudFormation user guide, `Fn::ImportValue`); an import of a name the
+/// app exports only elsewhere is some other stack's value. Anything else is `None`.
+pub(super) fn resource_named_from<'a>(
+    cx: &Cx<'a>,
+    home: usize,
+    value: &Value,
+    type_name: &str,
+) -> Option<(usize, &'a super::Resource)> {
+    let (_, template) = cx.stacks.get(home)?;
+    if let Some(found) = template
+        .resources()
+        .iter()
+        .find(|r| r.type_name() == type_name && names(value, r.logical_id()))
+    {
+        return Some((home, found));
+    }
+    let name = value
+        .as_object()
+        .filter(|m| m.len() == 1)?
+        .get("Fn::ImportValue")
+        .and_then(text)?;
+    cx.stacks
+        .iter()
+        .enumerate()
+        .filter(|(at, _)| *at != home && same_region_and_account(cx, *at, home))
+        .find_map(|(at, (_, template))| {
+            template
+                .resources()
+                .iter()
+                .filter(|r| r.type_name() == type_name)
+                .find(|r| {
+                    super::arn::exports_of(template, r.logical_id())
+                        .iter()
+                        .any(|(export, v)| *export == name && names(v, r.logical_id()))
+                })
+                .map(|r| (at, r))
+        })
+}
+
+/// Whether the stacks at positions `a` and `b` of `cx.stacks` deploy to the same region and
+/// account, as their environments name them (a stack whose environment names neither
+/// deploys to the app's region and the deploy account).
+pub(super) fn same_region_and_account(cx: &Cx<'_>, a: usize, b: usize) -> bool {
+    let region = |at: usize| cx.index.regions.get(at).and_then(Option::as_deref);
+    let account = |at: usize| cx.index.accounts.get(at).and_then(Option::as_deref);
+    region(a) == region(b) && account(a) == account(b)
 }
 
 fn f1(cx: &Cx<'_>) -> Outcome {
@@ -3687,7 +3807,7 @@ fn f1(cx: &Cx<'_>) -> Outcome {
                 )),
                 None => Err("`SslPolicy` is not set; the default allows TLS 1.0".to_owned()),
             };
-            all([policy, cx.present("/Certificates")])
+            all([policy, cx.present("/Certificates"), no_tcp_group_behind(cx)])
         }
         "HTTP" => {
             let actions = cx.prop("/DefaultActions").and_then(Value::as_array);
@@ -3704,7 +3824,7 @@ fn f1(cx: &Cx<'_>) -> Outcome {
                 )
             }
         }
-        "TCP" if tls_passthrough(cx, cx.resource).is_some() => Outcome::Gap(
+        "TCP" if tls_passthrough(cx, cx.at, cx.resource).is_some() => Outcome::Gap(
             "the Network Load Balancer's TCP listener passes TLS through to its targets, whose target groups check them over HTTPS: the targets end TLS in whatever versions they accept, which no rule reads; use a TLS listener with a TLS 1.2+ `SslPolicy`, or hold the targets' TLS configuration as evidence".to_owned(),
         ),
         other => Outcome::Fail(format!(
@@ -10120,7 +10240,8 @@ mod probe_14b {
 pub(super) mod passthrough_tests {
     use serde_json::{Value, json};
 
-    use super::super::{Cx, Outcome};
+    use super::super::{Cx, Index, Outcome};
+    use crate::cfn::{Expr, Output, Resource, Template};
 
     /// The probe's case (`d1_nlb_tcp_passthrough.json`): `Nlb`, `Tg`, `Lis`, each with the
     /// extra properties given (a null removes one); `first` is checked.
@@ -10266,5 +10387,275 @@ pub(super) mod passthrough_tests {
                 "Certificates": [{"CertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/c"}]}),
         );
         assert!(matches!(tls, Outcome::Pass(_)), "{tls:?}");
+    }
+
+    /// A TLS listener's properties on `Nlb`, forwarding to `group`.
+    pub(in super::super) fn tls_listener(balancer: Value, group: Value) -> Value {
+        json!({"LoadBalancerArn": balancer, "Protocol": "TLS", "Port": 8443,
+            "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            "Certificates": [{"CertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/c"}],
+            "DefaultActions": [{"Type": "forward", "TargetGroupArn": group}]})
+    }
+
+    /// The probe's NLB, TCP group (HTTPS health check) and TCP passthrough listener.
+    pub(in super::super) fn probe_parts(
+        balancer: Value,
+        group: Value,
+    ) -> [(&'static str, &'static str, Value); 3] {
+        [
+            (
+                "Nlb",
+                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                json!({"Type": "network", "Scheme": "internal",
+                    "Subnets": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]}),
+            ),
+            (
+                "Tg",
+                "AWS::ElasticLoadBalancingV2::TargetGroup",
+                json!({"Protocol": "TCP", "Port": 443, "VpcId": "vpc-0123456789abcdef0",
+                    "TargetType": "ip", "HealthCheckProtocol": "HTTPS", "HealthCheckPath": "/health"}),
+            ),
+            (
+                "Pass",
+                "AWS::ElasticLoadBalancingV2::Listener",
+                json!({"LoadBalancerArn": balancer, "Protocol": "TCP", "Port": 443,
+                    "DefaultActions": [{"Type": "forward", "TargetGroupArn": group}]}),
+            ),
+        ]
+    }
+
+    /// A stack built by hand: its resources and its exports (name, value).
+    pub(in super::super) type Hand<'s> = (Vec<(&'s str, &'s str, Value)>, Vec<(&'s str, Expr)>);
+
+    /// `check` on resource `id` of stack `at` of an app of stacks `probe` and `net` built by
+    /// hand, each deployed to the region and account given (`None`: the environment's).
+    pub(in super::super) fn apart(
+        check: fn(&Cx<'_>) -> Outcome,
+        at: usize,
+        id: &str,
+        stacks: [Hand<'_>; 2],
+        places: [(Option<&str>, Option<&str>); 2],
+    ) -> Outcome {
+        let templates: Vec<Template> = stacks
+            .into_iter()
+            .map(|(resources, exports)| Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: resources
+                    .into_iter()
+                    .map(|(id, t, p)| Resource::raw(id.to_owned(), t.to_owned(), p))
+                    .collect(),
+                outputs: exports
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (name, value))| Output {
+                        name: format!("Out{i}"),
+                        value,
+                        description: None,
+                        export: Some(name.to_owned()),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let stacks = [("probe", &templates[0]), ("net", &templates[1])];
+        let mut index = Index::new(&stacks);
+        index.regions = places.iter().map(|p| p.0.map(str::to_owned)).collect();
+        index.accounts = places.iter().map(|p| p.1.map(str::to_owned)).collect();
+        let (stack, template) = stacks[at];
+        let resource = template
+            .resources()
+            .iter()
+            .find(|r| r.logical_id() == id)
+            .unwrap();
+        check(&Cx {
+            template,
+            resource,
+            stack,
+            stacks: &stacks,
+            at,
+            index: &index,
+        })
+    }
+
+    const HOME: [(Option<&str>, Option<&str>); 2] = [(None, None), (None, None)];
+
+    /// Probe 18a #1: a TLS listener ends TLS and sends a TCP group plain text, wherever the
+    /// group is; F1 fails it (F6 fails the group).
+    #[test]
+    fn f1_fails_a_tls_listener_that_forwards_to_a_tcp_group_of_any_stack() {
+        let import = |n: &str| json!({"Fn::ImportValue": n});
+        let exports = || {
+            vec![
+                ("probe:Tg", Expr::reference("Tg")),
+                ("probe:Nlb", Expr::reference("Nlb")),
+            ]
+        };
+        let term = |group: Value| {
+            let probe = probe_parts(json!({"Ref": "Nlb"}), json!({"Ref": "Tg"})).to_vec();
+            let term = tls_listener(import("probe:Nlb"), group);
+            apart(
+                super::f1,
+                1,
+                "Term",
+                [
+                    (probe, exports()),
+                    (
+                        vec![("Term", "AWS::ElasticLoadBalancingV2::Listener", term)],
+                        vec![],
+                    ),
+                ],
+                HOME,
+            )
+        };
+        for group in [
+            import("probe:Tg"),
+            json!({"Fn::If": ["Blue", {"Ref": "AWS::NoValue"}, import("probe:Tg")]}),
+        ] {
+            let outcome = term(group.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(ref why) if why.contains("plain text") && why.contains("`Tg`")),
+                "{group}: {outcome:?}"
+            );
+        }
+        // Weighted, in one stack, and the protocol in other cases.
+        for (protocol, listener) in [
+            ("TCP", json!({})),
+            ("tcp", json!({})),
+            (" Tcp ", json!({})),
+            (
+                "TCP",
+                json!({"DefaultActions": [{"Type": "forward", "ForwardConfig": {"TargetGroups": [
+                    {"TargetGroupArn": {"Fn::GetAtt": ["Tg", "TargetGroupArn"]}, "Weight": 1}]}}]}),
+            ),
+        ] {
+            let mut props = tls_listener(json!({"Ref": "Nlb"}), json!({"Ref": "Tg"}));
+            for (k, v) in listener.as_object().into_iter().flatten() {
+                props[k] = v.clone();
+            }
+            let outcome = nlb(
+                super::f1,
+                "Lis",
+                json!({}),
+                json!({"Protocol": protocol}),
+                props.clone(),
+                &[],
+            );
+            assert!(
+                matches!(outcome, Outcome::Fail(ref why) if why.contains("plain text")),
+                "{protocol} {props}: {outcome:?}"
+            );
+        }
+        // The nearest compliant neighbours: the group is TLS, or the import names no group
+        // of the app, which F6 on the listener reads.
+        let tls = apart(
+            super::f1,
+            1,
+            "Term",
+            [
+                (
+                    {
+                        let mut p = probe_parts(json!({"Ref": "Nlb"}), json!({"Ref": "Tg"}));
+                        p[1].2["Protocol"] = json!("TLS");
+                        p.to_vec()
+                    },
+                    exports(),
+                ),
+                (
+                    vec![(
+                        "Term",
+                        "AWS::ElasticLoadBalancingV2::Listener",
+                        tls_listener(import("probe:Nlb"), import("probe:Tg")),
+                    )],
+                    vec![],
+                ),
+            ],
+            HOME,
+        );
+        assert!(matches!(tls, Outcome::Pass(_)), "{tls:?}");
+        assert!(matches!(term(import("probe:Other")), Outcome::Pass(_)));
+    }
+
+    /// Probe 18a #4: a passthrough listener whose TCP group (or load balancer) is in another
+    /// stack of the same region and account, joined by an import, is a gap as in one stack;
+    /// in another region or account, or by an export that only mentions the group, it is
+    /// plain TCP.
+    #[test]
+    fn f1_follows_an_imported_group_into_the_stack_that_exports_it() {
+        let import = |n: &str| json!({"Fn::ImportValue": n});
+        // `probe` holds the group (exported), `net` the balancer and the listener.
+        let layout = |exported: Expr, group: Value, places| {
+            let [nlb, tg, pass] = probe_parts(json!({"Ref": "Nlb"}), group);
+            apart(
+                super::f1,
+                1,
+                "Pass",
+                [
+                    (vec![tg], vec![("probe:Tg", exported)]),
+                    (vec![nlb, pass], vec![]),
+                ],
+                places,
+            )
+        };
+        for (exported, group) in [
+            (Expr::reference("Tg"), import("probe:Tg")),
+            (Expr::get_att("Tg", "TargetGroupArn"), import("probe:Tg")),
+        ] {
+            let outcome = layout(exported.clone(), group.clone(), HOME);
+            assert!(
+                matches!(outcome, Outcome::Gap(ref why) if why.contains("passes TLS through")),
+                "{group}: {outcome:?}"
+            );
+        }
+        let same = [(Some("us-east-1"), Some("111122223333")); 2];
+        assert!(matches!(
+            layout(Expr::reference("Tg"), import("probe:Tg"), same),
+            Outcome::Gap(_)
+        ));
+        for (exported, group, places) in [
+            // Another region, or another account: the import is another stack's export.
+            (
+                Expr::reference("Tg"),
+                import("probe:Tg"),
+                [(None, None), (Some("us-west-2"), None)],
+            ),
+            (
+                Expr::reference("Tg"),
+                import("probe:Tg"),
+                [(None, Some("111122223333")), (None, Some("444455556666"))],
+            ),
+            // An export that only mentions the group, an import of a name not exported.
+            (Expr::sub_pseudo("${Tg}-copy"), import("probe:Tg"), HOME),
+            (Expr::reference("Tg"), import("probe:Other"), HOME),
+            (
+                Expr::reference("Tg"),
+                json!({"Fn::ImportValue": {"Fn::Sub": "probe:Tg"}, "Extra": 1}),
+                HOME,
+            ),
+        ] {
+            let outcome = layout(exported, group.clone(), places);
+            assert!(
+                matches!(outcome, Outcome::Fail(ref why) if why.contains("use HTTPS or TLS")),
+                "{group} {places:?}: {outcome:?}"
+            );
+        }
+        // The load balancer imported from the group's stack: a gap too.
+        let [nlb, tg, pass] = probe_parts(import("probe:Nlb"), import("probe:Tg"));
+        let outcome = apart(
+            super::f1,
+            1,
+            "Pass",
+            [
+                (
+                    vec![nlb, tg],
+                    vec![
+                        ("probe:Tg", Expr::reference("Tg")),
+                        ("probe:Nlb", Expr::reference("Nlb")),
+                    ],
+                ),
+                (vec![pass], vec![]),
+            ],
+            HOME,
+        );
+        assert!(matches!(outcome, Outcome::Gap(_)), "{outcome:?}");
     }
 }
