@@ -3227,17 +3227,14 @@ fn own_provider(provider: &Value, cx: &Cx<'_>) -> bool {
             .filter(|v| !super::meaning::no_value(v))
             .all(|v| own_provider(v, cx));
     }
+    const PROVIDERS: [&str; 2] = ["AWS::IAM::OIDCProvider", "AWS::IAM::SAMLProvider"];
     let of_the_app = cx
         .resources_named(&super::compute::Mentioned::of(provider))
         .iter()
-        .any(|r| {
-            matches!(
-                r.type_name(),
-                "AWS::IAM::OIDCProvider" | "AWS::IAM::SAMLProvider"
-            )
-        });
+        .any(|r| PROVIDERS.contains(&r.type_name()));
     let skeleton = super::meaning::skeleton_sent(provider);
-    let imported = super::meaning::imported(provider) && imports_a_resource(cx, provider);
+    // An import of another kind of resource (a table's name) is no provider (probe 18b R1).
+    let imported = super::meaning::imported(provider) && imports_of_kind(cx, provider, &PROVIDERS);
     if (of_the_app || imported) && !written_account(&skeleton) {
         return true;
     }
@@ -6810,6 +6807,62 @@ mod probe_18b {
 
     fn failed(found: &[Status], because: &str) -> bool {
         matches!(found, [Status::Failed { finding }] if finding.contains(because))
+    }
+
+    /// The statuses of X2 on `id` (of `kind`, `properties`) in stack `probe`, beside a stack
+    /// `net` exporting `net:Export:Ref`, the `Ref` of a resource of `exported` kind.
+    fn beside_export(exported: &str, id: &str, kind: &str, properties: Value) -> Vec<Status> {
+        let mut net = crate::testing::raw_template(&[("Export", exported, json!({}))]);
+        net.outputs = vec![Output {
+            name: "ExportRef".into(),
+            value: Expr::reference("Export"),
+            description: None,
+            export: Some("net:Export:Ref".into()),
+        }];
+        let probe = crate::testing::raw_template(&[(id, kind, properties)]);
+        crate::testing::statuses(&[("net", &net), ("probe", &probe)], "X2", id)
+    }
+
+    /// R1's class: an import stands for a user pool, client or function only when the
+    /// export is one (a table's is not), in a JWT issuer, an authorizer's function and an
+    /// identity pool's providers.
+    #[test]
+    fn x2_takes_an_import_only_for_the_kind_it_must_be() {
+        let import = json!({ "Fn::ImportValue": "net:Export:Ref" });
+        let issuer = json!({ "ApiId": "a", "Name": "j", "AuthorizerType": "JWT", "JwtConfiguration": {
+            "Issuer": { "Fn::Sub": ["https://cognito-idp.${AWS::Region}.amazonaws.com/${P}", { "P": import }] },
+            "Audience": ["c"] } });
+        let function = json!({ "ApiId": "a", "Name": "f", "AuthorizerType": "REQUEST",
+            "AuthorizerUri": { "Fn::Sub": ["arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${F}/invocations", { "F": import }] } });
+        let provider = json!({ "AllowUnauthenticatedIdentities": false, "OpenIdConnectProviderARNs": [import] });
+        for (exported, id, kind, properties) in [
+            (
+                "AWS::Cognito::UserPool",
+                "Jwt",
+                "AWS::ApiGatewayV2::Authorizer",
+                issuer.clone(),
+            ),
+            (
+                "AWS::Lambda::Function",
+                "Fn",
+                "AWS::ApiGatewayV2::Authorizer",
+                function.clone(),
+            ),
+            (
+                "AWS::IAM::OIDCProvider",
+                "Pool",
+                "AWS::Cognito::IdentityPool",
+                provider.clone(),
+            ),
+        ] {
+            let found = beside_export(exported, id, kind, properties.clone());
+            assert!(enforced(&found), "{exported} {properties}: {found:?}");
+            let found = beside_export("AWS::DynamoDB::Table", id, kind, properties.clone());
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { .. }]),
+                "{properties}: {found:?}"
+            );
+        }
     }
 
     /// R1: an audience imported from another stack binds the role to a pool only when the

@@ -4268,3 +4268,84 @@ mod tests {
         }
     }
 }
+
+/// Probe 18b R1: the audience of a role that trusts an identity pool, in every spelling X2
+/// reads: `Ref`, `Fn::Sub` of `${Pool}` alone, each branch of an `Fn::If`.
+#[cfg(test)]
+mod probe_18b {
+    use serde_json::{Value, json};
+
+    use super::super::{Cx, Outcome};
+
+    fn judge(aud: Value, amr: bool) -> Outcome {
+        let mut condition =
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": aud } });
+        if amr {
+            condition["ForAnyValue:StringLike"] =
+                json!({ "cognito-identity.amazonaws.com:amr": "authenticated" });
+        }
+        Cx::check_first(
+            super::i8,
+            &[
+                (
+                    "R",
+                    "AWS::IAM::Role",
+                    json!({ "AssumeRolePolicyDocument": { "Version": "2012-10-17", "Statement": [{
+                        "Effect": "Allow",
+                        "Principal": { "Federated": "cognito-identity.amazonaws.com" },
+                        "Action": "sts:AssumeRoleWithWebIdentity",
+                        "Condition": condition
+                    }] } }),
+                ),
+                (
+                    "Closed",
+                    "AWS::Cognito::IdentityPool",
+                    json!({ "AllowUnauthenticatedIdentities": false }),
+                ),
+                (
+                    "Open",
+                    "AWS::Cognito::IdentityPool",
+                    json!({ "AllowUnauthenticatedIdentities": true }),
+                ),
+                ("Table", "AWS::DynamoDB::Table", json!({})),
+            ],
+        )
+    }
+
+    #[test]
+    fn i8_reads_the_pool_an_audience_names_in_every_spelling() {
+        for aud in [
+            json!({ "Ref": "Closed" }),
+            json!({ "Fn::Sub": "${Closed}" }),
+            json!({ "Fn::If": ["C", { "Ref": "Closed" }, { "Fn::Sub": "${Closed}" }] }),
+        ] {
+            let found = judge(aud.clone(), false);
+            assert!(matches!(found, Outcome::Pass(_)), "{aud}: {found:?}");
+        }
+        // An open pool, in any branch, needs `amr`.
+        for aud in [
+            json!({ "Ref": "Open" }),
+            json!({ "Fn::Sub": "${Open}" }),
+            json!({ "Fn::If": ["C", { "Ref": "Closed" }, { "Ref": "Open" }] }),
+        ] {
+            match judge(aud.clone(), false) {
+                Outcome::Fail(why) => assert!(why.contains("guest"), "{aud}: {why}"),
+                other => panic!("{aud}: {other:?}"),
+            }
+            let found = judge(aud.clone(), true);
+            assert!(matches!(found, Outcome::Pass(_)), "{aud}: {found:?}");
+        }
+        // No pool: another resource, text around a pool, a branch that names no pool.
+        for aud in [
+            json!({ "Ref": "Table" }),
+            json!({ "Fn::Sub": "${Closed}-x" }),
+            json!({ "Fn::Sub": "${Closed.Name}" }),
+            json!({ "Fn::If": ["C", { "Ref": "Closed" }, { "Ref": "Table" }] }),
+        ] {
+            match judge(aud.clone(), true) {
+                Outcome::Fail(why) => assert!(why.contains("audience"), "{aud}: {why}"),
+                other => panic!("{aud}: {other:?}"),
+            }
+        }
+    }
+}
