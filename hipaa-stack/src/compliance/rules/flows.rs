@@ -6770,6 +6770,33 @@ mod probe_18b {
         }
     }
 
+    /// F6: a region written out must be of the partition of the stack's pinned region.
+    #[test]
+    fn x2_takes_a_written_issuer_region_only_in_the_stacks_partition() {
+        let template = crate::testing::raw_template(&[
+            (
+                "Jwt",
+                "AWS::ApiGatewayV2::Authorizer",
+                json!({ "ApiId": "a", "Name": "j", "AuthorizerType": "JWT", "JwtConfiguration": {
+                    "Issuer": { "Fn::Sub": "https://cognito-idp.cn-north-1.amazonaws.com.cn/${Users}" },
+                    "Audience": ["c"] } }),
+            ),
+            ("Users", "AWS::Cognito::UserPool", json!({})),
+        ]);
+        let stacks = [("s", &template)];
+        let mut index = super::super::Index::new(&stacks);
+        for (pinned, passes) in [("cn-northwest-1", true), ("us-east-1", false)] {
+            index.regions = vec![Some(pinned.to_owned())];
+            let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
+            let found = super::x2(&cx);
+            assert_eq!(
+                matches!(found, Outcome::Pass(_)),
+                passes,
+                "{pinned}: {found:?}"
+            );
+        }
+    }
+
     /// A stack `net` exporting `net:Export:Ref` (the `Ref` of `kind` with `properties`),
     /// and a stack `probe` with a role whose trust names the import as audience, with or
     /// without the `amr` condition: the statuses of `rule` on the role.
