@@ -1188,8 +1188,11 @@ const AUTHORIZERS: [&str; 2] = [
     "AWS::ApiGatewayV2::Authorizer",
 ];
 
+/// A Cognito identity pool, whose providers `X2` reads ([`identity_pool`]).
+const IDENTITY_POOL: &str = "AWS::Cognito::IdentityPool";
+
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 19] = [
+const X2_OWN: [&str; 20] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
@@ -1209,6 +1212,7 @@ const X2_OWN: [&str; 19] = [
     LAKE_GRANTS[1].0,
     AUTHORIZERS[0],
     AUTHORIZERS[1],
+    IDENTITY_POOL,
 ];
 
 /// The types `X2` reads: the resource policies `P2` reads too, and [`X2_OWN`].
@@ -1237,7 +1241,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}`, with no `SupportedLoginProviders` or `DeveloperProviderName`; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1296,6 +1300,25 @@ pub(super) fn carries_values(t: &str) -> bool {
 /// import whose name is known only at deploy may be any export. An export that no stack of
 /// the app holds is refused by synth, and read as it is named.
 pub(super) fn imports_a_resource(cx: &Cx<'_>, value: &Value) -> bool {
+    imports_where(cx, value, &|r| !carries_values(r.type_name()))
+}
+
+/// Whether every import in `value` carries a resource of the app of one of `kinds` (read
+/// as [`imports_a_resource`] reads it): an import of an `AWS::SSM::Document` is no identity
+/// pool, nor an import of a queue a function (probe 18b R1).
+pub(super) fn imports_of_kind(cx: &Cx<'_>, value: &Value, kinds: &[&str]) -> bool {
+    imports_where(cx, value, &|r| kinds.contains(&r.type_name()))
+}
+
+/// Whether every import in `value` carries a resource of the app for which `holds`: the
+/// export of that name, in a stack of the app, is the `Ref` or an attribute of such a
+/// resource of its template. An import whose name is known only at deploy does not; an
+/// export that no stack of the app holds (synth refuses it) does, read as it is named.
+pub(super) fn imports_where(
+    cx: &Cx<'_>,
+    value: &Value,
+    holds: &dyn Fn(&crate::cfn::Resource) -> bool,
+) -> bool {
     fn each<'v>(value: &'v Value, names: &mut Vec<Option<&'v str>>) {
         match value {
             Value::Object(map) => match map.get("Fn::ImportValue") {
@@ -1326,9 +1349,10 @@ pub(super) fn imports_a_resource(cx: &Cx<'_>, value: &Value) -> bool {
             return false;
         };
         exported.next().is_none()
-            && template.resources().iter().any(|r| {
-                !carries_values(r.type_name()) && super::meaning::names(&carried, r.logical_id())
-            })
+            && template
+                .resources()
+                .iter()
+                .any(|r| holds(r) && super::meaning::names(&carried, r.logical_id()))
     })
 }
 
@@ -3203,17 +3227,14 @@ fn own_provider(provider: &Value, cx: &Cx<'_>) -> bool {
             .filter(|v| !super::meaning::no_value(v))
             .all(|v| own_provider(v, cx));
     }
+    const PROVIDERS: [&str; 2] = ["AWS::IAM::OIDCProvider", "AWS::IAM::SAMLProvider"];
     let of_the_app = cx
         .resources_named(&super::compute::Mentioned::of(provider))
         .iter()
-        .any(|r| {
-            matches!(
-                r.type_name(),
-                "AWS::IAM::OIDCProvider" | "AWS::IAM::SAMLProvider"
-            )
-        });
+        .any(|r| PROVIDERS.contains(&r.type_name()));
     let skeleton = super::meaning::skeleton_sent(provider);
-    let imported = super::meaning::imported(provider) && imports_a_resource(cx, provider);
+    // An import of another kind of resource (a table's name) is no provider (probe 18b R1).
+    let imported = super::meaning::imported(provider) && imports_of_kind(cx, provider, &PROVIDERS);
     if (of_the_app || imported) && !written_account(&skeleton) {
         return true;
     }
@@ -3239,7 +3260,10 @@ fn own_provider(provider: &Value, cx: &Cx<'_>) -> bool {
 /// pool's ID; an identity pool is a resource of the account that creates it, so a pool of
 /// the app admits identities this account's pool vouches for (`I8` reads that its guests are
 /// kept out by `…:amr`). A pattern (`StringLike`), a negation, an `…IfExists` or a pool ID
-/// written as text (whose account no template shows) binds it to no pool of the app.
+/// written as text (whose account no template shows) binds it to no pool of the app, and an
+/// import binds it only to an export of an identity pool ([`imports_of_kind`]: the ID of an
+/// `AWS::SSM::Document` is no pool's). Whom the pool lets sign in is `X2`'s on the pool
+/// ([`identity_pool`]).
 fn bound_to_an_identity_pool_of_the_app(provider: &Value, statement: &Value, cx: &Cx<'_>) -> bool {
     const COGNITO: &str = "cognito-identity.amazonaws.com";
     if !text(provider).is_some_and(|t| t.trim().eq_ignore_ascii_case(COGNITO)) {
@@ -3270,9 +3294,9 @@ fn bound_to_an_identity_pool_of_the_app(provider: &Value, statement: &Value, cx:
             !values.is_empty()
                 && values.iter().all(|v| {
                     if super::meaning::imported(v) {
-                        return imports_a_resource(cx, v);
+                        return imports_of_kind(cx, v, &[IDENTITY_POOL]);
                     }
-                    cx.others("AWS::Cognito::IdentityPool")
+                    cx.others(IDENTITY_POOL)
                         .any(|pool| super::meaning::names(v, pool.logical_id()))
                 })
         })
@@ -4313,10 +4337,11 @@ fn authorizer(cx: &Cx<'_>) -> Outcome {
 }
 
 /// Whether a value is, whole, a resource of the app of one of `kinds` (its reference or
-/// attribute, an `Fn::Sub` of it alone), or an import of a resource.
+/// attribute, an `Fn::Sub` of it alone), or an import of a resource of one of `kinds`
+/// ([`imports_of_kind`]).
 fn whole_of_kind(cx: &Cx<'_>, value: &Value, kinds: &[&str]) -> bool {
     if super::meaning::imported(value) {
-        return imports_a_resource(cx, value);
+        return imports_of_kind(cx, value, kinds);
     }
     whole_of_the_app(cx, value)
         && cx
@@ -4406,6 +4431,15 @@ fn issued_by_a_pool_of_the_app(cx: &Cx<'_>, issuer: &Value) -> bool {
     else {
         return false;
     };
+    user_pool_at(cx, &built, rest, &["ProviderURL"])
+}
+
+/// Whether `rest`, text of `built`, names a user pool of the app:
+/// `cognito-idp.REGION.amazonaws.com/` ([`cognito_idp_host`]) followed by the pool's `Ref`
+/// or an import of one, or, whole, one of the pool's `attributes` (`ProviderURL`,
+/// `ProviderName`: both "in the format `cognito-idp.[region].amazonaws.com/[userPoolId]`",
+/// CloudFormation reference, `AWS::Cognito::UserPool` return values) or an import of one.
+fn user_pool_at(cx: &Cx<'_>, built: &Built, rest: &str, attributes: &[&str]) -> bool {
     let (before, pool) = match rest.rsplit_once('/') {
         Some((host, pool)) => (Some(host), pool),
         None => (None, rest),
@@ -4415,11 +4449,13 @@ fn issued_by_a_pool_of_the_app(cx: &Cx<'_>, issuer: &Value) -> bool {
             .and_then(|t| t.strip_suffix(MARK))
             .and_then(|i| i.parse::<usize>().ok())
     };
-    let pool_of_the_app = |i: usize, attribute: Option<&str>| {
+    let pool_of_the_app = |i: usize, whole: bool| {
         built.references.get(i).is_some_and(|r| {
-            let attribute_ok = match attribute {
-                Some(a) => r["Fn::GetAtt"][1].as_str() == Some(a),
-                None => r.get("Fn::GetAtt").is_none(),
+            let attribute_ok = match whole {
+                true => r["Fn::GetAtt"][1]
+                    .as_str()
+                    .is_some_and(|a| attributes.contains(&a)),
+                false => r.get("Fn::GetAtt").is_none(),
             };
             (attribute_ok || super::meaning::imported(r))
                 && whole_of_kind(cx, r, &["AWS::Cognito::UserPool"])
@@ -4428,13 +4464,160 @@ fn issued_by_a_pool_of_the_app(cx: &Cx<'_>, issuer: &Value) -> bool {
     match before {
         // `https://cognito-idp.REGION.amazonaws.com/POOLID`
         Some(host) => {
-            host.starts_with("cognito-idp.")
-                && host.ends_with(".amazonaws.com")
-                && !host.contains(MARK)
-                && index(pool).is_some_and(|i| pool_of_the_app(i, None))
+            cognito_idp_host(cx, host) && index(pool).is_some_and(|i| pool_of_the_app(i, false))
         }
         // `https://${Pool.ProviderURL}`
-        None => index(pool).is_some_and(|i| pool_of_the_app(i, Some("ProviderURL"))),
+        None => index(pool).is_some_and(|i| pool_of_the_app(i, true)),
+    }
+}
+
+/// Whether `host` is the endpoint of Cognito user pools, which issues their tokens:
+/// `cognito-idp.REGION.SUFFIX` ("`https://cognito-idp.{region}.amazonaws.com/{userPoolId}`",
+/// CloudFormation reference, `AWS::ApiGatewayV2::Authorizer JWTConfiguration`), where REGION
+/// is `${AWS::Region}` or a region written out of a known partition ([`crate::partition`]),
+/// of the stack's own partition when its region is pinned, and SUFFIX `${AWS::URLSuffix}`
+/// or the DNS suffix of that partition (of any partition for `${AWS::Region}`). Any other
+/// host under `amazonaws.com` is another service's, and may serve anyone's content:
+/// `cognito-idp.s3.amazonaws.com` is the S3 bucket `cognito-idp`, whose owner then serves the
+/// discovery document and keys and so mints the tokens (probe 18b F6).
+fn cognito_idp_host(cx: &Cx<'_>, host: &str) -> bool {
+    const URL_SUFFIX: &str = "${AWS::URLSuffix}";
+    let Some(rest) = host.strip_prefix("cognito-idp.") else {
+        return false;
+    };
+    let Some((region, suffix)) = rest.split_once('.') else {
+        return false;
+    };
+    if host.contains(MARK) {
+        return false;
+    }
+    let any_suffix = |suffix: &str| {
+        suffix == URL_SUFFIX
+            || crate::partition::PARTITIONS
+                .iter()
+                .any(|p| p.dns_suffix == suffix)
+    };
+    if region == "${AWS::Region}" {
+        return any_suffix(suffix);
+    }
+    let Some(partition) = crate::partition::of(region) else {
+        return false;
+    };
+    let own = cx.index.regions.get(cx.at).and_then(Option::as_deref);
+    (suffix == URL_SUFFIX || suffix == partition.dns_suffix)
+        && own
+            .and_then(crate::partition::of)
+            .is_none_or(|p| p.id == partition.id)
+}
+
+/// `X2` of a Cognito identity pool ([`IDENTITY_POOL`]): whom it lets sign in, and so who
+/// assumes the roles bound to it ([`bound_to_an_identity_pool_of_the_app`]). Read as an API
+/// authorizer's pools and issuers are ([`authorizer`]), on the pool, which writes them, so
+/// that every role of the pool, in any stack, is judged once and a waiver names the pool
+/// (probe 18b F1). Its properties (CloudFormation reference, `AWS::Cognito::IdentityPool`):
+/// - `CognitoIdentityProviders`, "The Amazon Cognito user pools and their client IDs": each
+///   `ProviderName` must be a user pool of the app ([`user_pool_at`]: its `ProviderName`, or
+///   `cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`) and each `ClientId` a
+///   `AWS::Cognito::UserPoolClient` of the app; a pool ID written as text names no account;
+/// - `OpenIdConnectProviderARNs` and `SamlProviderARNs`, IAM identity providers: of the app
+///   or of `${AWS::AccountId}` ([`own_provider`]);
+/// - `SupportedLoginProviders`, "key:value pairs mapping provider names to provider app
+///   IDs" (`accounts.google.com`, `graph.facebook.com`, `www.amazon.com`,
+///   `appleid.apple.com`: Cognito API reference, `CreateIdentityPool`): whoever has an
+///   account with that service signs in;
+/// - `DeveloperProviderName`, "The \"domain\" by which Cognito will refer to your users"
+///   (developer-authenticated identities): whatever backend holds the account's developer
+///   credentials vouches for them, which no template shows.
+///
+/// The last two are a finding that a waiver naming the business associate agreement (or the
+/// consumer portal's own sign-in) answers. Each entry, each branch of an `Fn::If`, is read.
+fn identity_pool(cx: &Cx<'_>) -> Outcome {
+    let written = |pointer: &str| cx.prop(pointer).filter(|v| !super::meaning::no_value(v));
+    let entries = |value: &'_ Value| -> Vec<Value> {
+        alternatives(value)
+            .unwrap_or_else(|| super::meaning::one_or_many(value))
+            .into_iter()
+            .flat_map(|v| match alternatives(v) {
+                Some(each) => each
+                    .into_iter()
+                    .flat_map(super::meaning::one_or_many)
+                    .collect(),
+                None => super::meaning::one_or_many(v),
+            })
+            .filter(|v| !super::meaning::no_value(v))
+            .cloned()
+            .collect()
+    };
+    let mut checks = Vec::new();
+    let waive = "or waive X2 on the pool with the business associate agreement with that provider named in the reason";
+    if let Some(providers) = written("/CognitoIdentityProviders") {
+        for provider in entries(providers) {
+            let name = &provider["ProviderName"];
+            let client = &provider["ClientId"];
+            let pool_ok = !name.is_null()
+                && alternatives(name)
+                    .unwrap_or_else(|| vec![name])
+                    .into_iter()
+                    .filter(|v| !super::meaning::no_value(v))
+                    .all(|v| {
+                        Built::of(v).is_some_and(|built| {
+                            let rest = built.text.trim().trim_end_matches('/').to_owned();
+                            user_pool_at(cx, &built, &rest, &["ProviderName", "ProviderURL"])
+                        })
+                    });
+            let client_ok = alternatives(client)
+                .unwrap_or_else(|| vec![client])
+                .into_iter()
+                .filter(|v| !super::meaning::no_value(v))
+                .all(|v| whole_of_kind(cx, v, &["AWS::Cognito::UserPoolClient"]));
+            checks.push(if pool_ok && client_ok {
+                cx.proof("/CognitoIdentityProviders").ok_or_default()
+            } else {
+                Err(format!(
+                    "`CognitoIdentityProviders` names the user pool {} with the client {}, no user pool and client of the app: whoever runs that pool signs up who assumes the pool's roles; name a user pool of the app (`${{Pool.ProviderName}}`) and a client of it (its `Ref`), {waive}",
+                    super::meaning::sent_or_json(name),
+                    super::meaning::sent_or_json(client)
+                ))
+            });
+        }
+    }
+    for (pointer, what) in [
+        ("/OpenIdConnectProviderARNs", "OpenID Connect"),
+        ("/SamlProviderARNs", "SAML"),
+    ] {
+        if let Some(arns) = written(pointer) {
+            for arn in entries(arns) {
+                checks.push(if own_provider(&arn, cx) {
+                    cx.proof(pointer).ok_or_default()
+                } else {
+                    Err(format!(
+                        "`{}` names the {what} provider {}, no IAM identity provider of the app or of `${{AWS::AccountId}}`: whoever runs it decides who assumes the pool's roles; name a provider of the app (its `Ref`), {waive}",
+                        &pointer[1..],
+                        super::meaning::sent_or_json(&arn)
+                    ))
+                });
+            }
+        }
+    }
+    if let Some(social) = written("/SupportedLoginProviders") {
+        let empty = social.as_object().is_some_and(serde_json::Map::is_empty);
+        if !empty {
+            checks.push(Err(format!(
+                "`SupportedLoginProviders` is {}: anyone with an account of that public identity provider (Google, Facebook, Amazon, Apple, …) signs in and assumes the pool's roles; sign users in through a user pool of the app, {waive}",
+                super::meaning::sent_or_json(social)
+            )));
+        }
+    }
+    if let Some(developer) = written("/DeveloperProviderName") {
+        checks.push(Err(format!(
+            "`DeveloperProviderName` is {}: a backend that holds developer credentials vouches for developer-authenticated identities, which no template shows; sign users in through a user pool of the app, {waive}",
+            super::meaning::sent_or_json(developer)
+        )));
+    }
+    if checks.is_empty() {
+        Outcome::NotApplicable
+    } else {
+        all(checks)
     }
 }
 
@@ -4442,6 +4625,9 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
     if AUTHORIZERS.contains(&t) {
         return authorizer(cx);
+    }
+    if t == IDENTITY_POOL {
+        return identity_pool(cx);
     }
     if let Some((_, pointer)) = OWN_POLICIES.iter().find(|(kind, _)| *kind == t) {
         return own_policy(cx, pointer);
@@ -6403,5 +6589,342 @@ mod hostile_review_19 {
                 "{kind} {properties}: {found:?}"
             );
         }
+    }
+}
+
+/// Probe 18b: identity pools and JWT issuers of the app (F1, F6, R1).
+#[cfg(test)]
+mod probe_18b {
+    use serde_json::{Value, json};
+
+    use super::super::{Cx, Outcome};
+    use crate::cfn::{Expr, Output};
+    use crate::compliance::Status;
+
+    fn pool(properties: Value) -> Outcome {
+        Cx::check_first(
+            super::x2,
+            &[
+                ("Portal", "AWS::Cognito::IdentityPool", properties),
+                ("Users", "AWS::Cognito::UserPool", json!({})),
+                (
+                    "Client",
+                    "AWS::Cognito::UserPoolClient",
+                    json!({ "UserPoolId": { "Ref": "Users" } }),
+                ),
+                ("Oidc", "AWS::IAM::OIDCProvider", json!({})),
+                ("Saml", "AWS::IAM::SAMLProvider", json!({})),
+                ("Table", "AWS::DynamoDB::Table", json!({})),
+            ],
+        )
+    }
+
+    fn with(extra: Value) -> Value {
+        let mut properties = json!({ "AllowUnauthenticatedIdentities": false });
+        for (k, v) in extra.as_object().into_iter().flatten() {
+            properties[k] = v.clone();
+        }
+        properties
+    }
+
+    /// F1: the probe's pool, whose providers are a pool ID written as text, Google and
+    /// another account's OpenID Connect provider, fails X2, naming each.
+    #[test]
+    fn x2_fails_an_identity_pool_of_foreign_providers() {
+        let found = pool(json!({
+            "AllowUnauthenticatedIdentities": false,
+            "AllowClassicFlow": false,
+            "CognitoIdentityProviders": [{
+                "ProviderName": "cognito-idp.us-east-1.amazonaws.com/us-east-1_PartnerPl",
+                "ClientId": "3n4b5urk1ft4fl3mg5e62d9ado",
+                "ServerSideTokenCheck": true
+            }],
+            "SupportedLoginProviders": { "accounts.google.com": "123456789012-abc.apps.googleusercontent.com" },
+            "OpenIdConnectProviderARNs": ["arn:aws:iam::999999999999:oidc-provider/login.partner.example"]
+        }));
+        let Outcome::Fail(why) = found else {
+            panic!("{found:?}")
+        };
+        for named in [
+            "us-east-1_PartnerPl",
+            "accounts.google.com",
+            "999999999999",
+            "business associate agreement",
+        ] {
+            assert!(why.contains(named), "{named}: {why}");
+        }
+    }
+
+    /// F1: the pools and providers of the app pass, in every spelling; each foreign one
+    /// fails, alone or in one branch of an `Fn::If`.
+    #[test]
+    fn x2_reads_every_provider_of_an_identity_pool() {
+        let own_user_pools = [
+            json!({ "Fn::GetAtt": ["Users", "ProviderName"] }),
+            json!({ "Fn::Sub": "${Users.ProviderName}" }),
+            json!({ "Fn::Sub": "cognito-idp.${AWS::Region}.amazonaws.com/${Users}" }),
+            json!({ "Fn::Join": ["", ["cognito-idp.", { "Ref": "AWS::Region" }, ".amazonaws.com/", { "Ref": "Users" }]] }),
+            json!({ "Fn::Sub": "cognito-idp.us-east-1.amazonaws.com/${Users}" }),
+        ];
+        for name in own_user_pools {
+            let found = pool(with(json!({ "CognitoIdentityProviders": [
+                { "ProviderName": name, "ClientId": { "Ref": "Client" }, "ServerSideTokenCheck": true }
+            ] })));
+            assert!(matches!(found, Outcome::Pass(_)), "{name}: {found:?}");
+        }
+        for passing in [
+            json!({ "OpenIdConnectProviderARNs": [{ "Ref": "Oidc" }] }),
+            json!({ "OpenIdConnectProviderARNs": [{ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/login.example" }] }),
+            json!({ "SamlProviderARNs": [{ "Ref": "Saml" }, { "Ref": "AWS::NoValue" }] }),
+            json!({ "OpenIdConnectProviderARNs": { "Fn::If": ["C", [{ "Ref": "Oidc" }], { "Ref": "AWS::NoValue" }] } }),
+        ] {
+            let found = pool(with(passing.clone()));
+            assert!(matches!(found, Outcome::Pass(_)), "{passing}: {found:?}");
+        }
+        // A pool with no provider written (or removed by `AWS::NoValue`) admits no one's
+        // identities but guests (I8's).
+        for none in [
+            json!({}),
+            json!({ "SupportedLoginProviders": { "Ref": "AWS::NoValue" }, "DeveloperProviderName": { "Ref": "AWS::NoValue" } }),
+            json!({ "SupportedLoginProviders": {} }),
+        ] {
+            let found = pool(with(none.clone()));
+            assert!(matches!(found, Outcome::NotApplicable), "{none}: {found:?}");
+        }
+        let client = json!({ "Ref": "Client" });
+        for failing in [
+            json!({ "CognitoIdentityProviders": [{ "ProviderName": "cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc", "ClientId": client }] }),
+            json!({ "CognitoIdentityProviders": [{ "ProviderName": { "Fn::GetAtt": ["Users", "ProviderName"] }, "ClientId": "3n4b5urk1ft4fl3mg5e62d9ado" }] }),
+            json!({ "CognitoIdentityProviders": [{ "ProviderName": { "Fn::GetAtt": ["Users", "Arn"] }, "ClientId": client }] }),
+            json!({ "CognitoIdentityProviders": [{ "ProviderName": { "Fn::Sub": "cognito-idp.s3.amazonaws.com/${Users}" }, "ClientId": client }] }),
+            json!({ "CognitoIdentityProviders": [{ "ProviderName": { "Fn::If": ["C", { "Fn::GetAtt": ["Users", "ProviderName"] }, "cognito-idp.us-east-1.amazonaws.com/us-east-1_X"] }, "ClientId": client }] }),
+            json!({ "CognitoIdentityProviders": { "Fn::If": ["C", [], [{ "ProviderName": "cognito-idp.us-east-1.amazonaws.com/us-east-1_X", "ClientId": "c" }]] } }),
+            json!({ "CognitoIdentityProviders": [{ "ProviderName": { "Fn::GetAtt": ["Users", "ProviderName"] }, "ClientId": { "Ref": "Table" } }] }),
+            json!({ "SupportedLoginProviders": { "graph.facebook.com": "7346241598935552" } }),
+            json!({ "SupportedLoginProviders": { "Fn::If": ["C", { "accounts.google.com": "x" }, { "Ref": "AWS::NoValue" }] } }),
+            json!({ "SupportedLoginProviders": { "Ref": "Providers" } }),
+            json!({ "DeveloperProviderName": "login.clinic" }),
+            json!({ "OpenIdConnectProviderARNs": ["arn:aws:iam::999999999999:oidc-provider/login.partner.example"] }),
+            json!({ "OpenIdConnectProviderARNs": [{ "Ref": "Oidc" }, "arn:aws:iam::999999999999:oidc-provider/x"] }),
+            json!({ "SamlProviderARNs": [{ "Fn::Sub": "arn:aws:iam::999999999999:saml-provider/${Saml}" }] }),
+            json!({ "SamlProviderARNs": [{ "Fn::If": ["C", { "Ref": "Saml" }, "arn:aws:iam::999999999999:saml-provider/p"] }] }),
+            json!({ "OpenIdConnectProviderARNs": [{ "Ref": "Table" }] }),
+        ] {
+            let found = pool(with(failing.clone()));
+            assert!(matches!(found, Outcome::Fail(_)), "{failing}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn x2_reads_identity_pools() {
+        let x2 = super::RULES.iter().find(|r| r.id == "X2").unwrap();
+        assert!(x2.types.contains(&super::IDENTITY_POOL));
+    }
+
+    fn jwt(issuer: Value) -> Outcome {
+        Cx::check_first(
+            super::x2,
+            &[
+                (
+                    "Jwt",
+                    "AWS::ApiGatewayV2::Authorizer",
+                    json!({ "ApiId": { "Ref": "Http" }, "Name": "j", "AuthorizerType": "JWT",
+                        "IdentitySource": ["$request.header.Authorization"],
+                        "JwtConfiguration": { "Issuer": issuer, "Audience": ["client"] } }),
+                ),
+                ("Users", "AWS::Cognito::UserPool", json!({})),
+                ("Http", "AWS::ApiGatewayV2::Api", json!({})),
+            ],
+        )
+    }
+
+    /// F6: only Cognito's user pool endpoint issues a pool's tokens: an S3 bucket named
+    /// `cognito-idp`, another service, or a region of no partition does not.
+    #[test]
+    fn x2_accepts_only_cognitos_own_issuer_host() {
+        for own in [
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.us-east-1.amazonaws.com/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.cn-north-1.amazonaws.com.cn/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.us-gov-west-1.amazonaws.com/${Users}" }),
+            json!({ "Fn::Sub": "https://${Users.ProviderURL}" }),
+        ] {
+            let found = jwt(own.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{own}: {found:?}");
+        }
+        for other in [
+            json!({ "Fn::Sub": "https://cognito-idp.s3.amazonaws.com/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.s3.us-east-1.amazonaws.com/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.execute-api.amazonaws.com/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.US-EAST-1.amazonaws.com/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.xx-east-1.amazonaws.com/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.cn-north-1.amazonaws.com/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.us-east-1.amazonaws.com.cn/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.example.com/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.${Users}.amazonaws.com/${Users}" }),
+            json!({ "Fn::Sub": "https://cognito-idp.amazonaws.com/${Users}" }),
+        ] {
+            let found = jwt(other.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{other}: {found:?}");
+        }
+    }
+
+    /// F6: a region written out must be of the partition of the stack's pinned region.
+    #[test]
+    fn x2_takes_a_written_issuer_region_only_in_the_stacks_partition() {
+        let template = crate::testing::raw_template(&[
+            (
+                "Jwt",
+                "AWS::ApiGatewayV2::Authorizer",
+                json!({ "ApiId": "a", "Name": "j", "AuthorizerType": "JWT", "JwtConfiguration": {
+                    "Issuer": { "Fn::Sub": "https://cognito-idp.cn-north-1.amazonaws.com.cn/${Users}" },
+                    "Audience": ["c"] } }),
+            ),
+            ("Users", "AWS::Cognito::UserPool", json!({})),
+        ]);
+        let stacks = [("s", &template)];
+        let mut index = super::super::Index::new(&stacks);
+        for (pinned, passes) in [("cn-northwest-1", true), ("us-east-1", false)] {
+            index.regions = vec![Some(pinned.to_owned())];
+            let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
+            let found = super::x2(&cx);
+            assert_eq!(
+                matches!(found, Outcome::Pass(_)),
+                passes,
+                "{pinned}: {found:?}"
+            );
+        }
+    }
+
+    /// A stack `net` exporting `net:Export:Ref` (the `Ref` of `kind` with `properties`),
+    /// and a stack `probe` with a role whose trust names the import as audience, with or
+    /// without the `amr` condition: the statuses of `rule` on the role.
+    fn imported(kind: &str, properties: Value, amr: bool, rule: &str) -> Vec<Status> {
+        let mut net = crate::testing::raw_template(&[("Export", kind, properties)]);
+        net.outputs = vec![Output {
+            name: "ExportRef".into(),
+            value: Expr::reference("Export"),
+            description: None,
+            export: Some("net:Export:Ref".into()),
+        }];
+        let mut condition = json!({ "StringEquals": {
+            "cognito-identity.amazonaws.com:aud": { "Fn::ImportValue": "net:Export:Ref" }
+        } });
+        if amr {
+            condition["ForAnyValue:StringLike"] =
+                json!({ "cognito-identity.amazonaws.com:amr": "authenticated" });
+        }
+        let probe = crate::testing::raw_template(&[(
+            "GuestRole",
+            "AWS::IAM::Role",
+            json!({ "AssumeRolePolicyDocument": { "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": { "Federated": "cognito-identity.amazonaws.com" },
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": condition
+            }] } }),
+        )]);
+        crate::testing::statuses(&[("net", &net), ("probe", &probe)], rule, "GuestRole")
+    }
+
+    fn enforced(found: &[Status]) -> bool {
+        matches!(found, [Status::Enforced { .. }])
+    }
+
+    fn failed(found: &[Status], because: &str) -> bool {
+        matches!(found, [Status::Failed { finding }] if finding.contains(because))
+    }
+
+    /// The statuses of X2 on `id` (of `kind`, `properties`) in stack `probe`, beside a stack
+    /// `net` exporting `net:Export:Ref`, the `Ref` of a resource of `exported` kind.
+    fn beside_export(exported: &str, id: &str, kind: &str, properties: Value) -> Vec<Status> {
+        let mut net = crate::testing::raw_template(&[("Export", exported, json!({}))]);
+        net.outputs = vec![Output {
+            name: "ExportRef".into(),
+            value: Expr::reference("Export"),
+            description: None,
+            export: Some("net:Export:Ref".into()),
+        }];
+        let probe = crate::testing::raw_template(&[(id, kind, properties)]);
+        crate::testing::statuses(&[("net", &net), ("probe", &probe)], "X2", id)
+    }
+
+    /// R1's class: an import stands for a user pool, client or function only when the
+    /// export is one (a table's is not), in a JWT issuer, an authorizer's function and an
+    /// identity pool's providers.
+    #[test]
+    fn x2_takes_an_import_only_for_the_kind_it_must_be() {
+        let import = json!({ "Fn::ImportValue": "net:Export:Ref" });
+        let issuer = json!({ "ApiId": "a", "Name": "j", "AuthorizerType": "JWT", "JwtConfiguration": {
+            "Issuer": { "Fn::Sub": ["https://cognito-idp.${AWS::Region}.amazonaws.com/${P}", { "P": import }] },
+            "Audience": ["c"] } });
+        let function = json!({ "ApiId": "a", "Name": "f", "AuthorizerType": "REQUEST",
+            "AuthorizerUri": { "Fn::Sub": ["arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${F}/invocations", { "F": import }] } });
+        let provider = json!({ "AllowUnauthenticatedIdentities": false, "OpenIdConnectProviderARNs": [import] });
+        for (exported, id, kind, properties) in [
+            (
+                "AWS::Cognito::UserPool",
+                "Jwt",
+                "AWS::ApiGatewayV2::Authorizer",
+                issuer.clone(),
+            ),
+            (
+                "AWS::Lambda::Function",
+                "Fn",
+                "AWS::ApiGatewayV2::Authorizer",
+                function.clone(),
+            ),
+            (
+                "AWS::IAM::OIDCProvider",
+                "Pool",
+                "AWS::Cognito::IdentityPool",
+                provider.clone(),
+            ),
+        ] {
+            let found = beside_export(exported, id, kind, properties.clone());
+            assert!(enforced(&found), "{exported} {properties}: {found:?}");
+            let found = beside_export("AWS::DynamoDB::Table", id, kind, properties.clone());
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { .. }]),
+                "{properties}: {found:?}"
+            );
+        }
+    }
+
+    /// R1: an audience imported from another stack binds the role to a pool only when the
+    /// export is an identity pool's: an SSM document's is none.
+    #[test]
+    fn x2_binds_an_imported_audience_only_to_an_identity_pool() {
+        let closed = json!({ "AllowUnauthenticatedIdentities": false, "AllowClassicFlow": false });
+        let found = imported("AWS::Cognito::IdentityPool", closed, true, "X2");
+        assert!(enforced(&found), "{found:?}");
+        let document = json!({ "Name": "us-east-1:0f0e0d0c-1111-2222-3333-444455556666", "DocumentType": "Command",
+            "Content": { "schemaVersion": "2.2", "mainSteps": [] } });
+        let found = imported("AWS::SSM::Document", document, true, "X2");
+        assert!(failed(&found, "Federated"), "{found:?}");
+    }
+
+    /// R1: I8 reads an imported pool as X2 does: closed to guests, it passes; open to
+    /// guests, it fails for the guests unless `amr` keeps them out; an import of no pool
+    /// binds nothing.
+    #[test]
+    fn i8_reads_an_identity_pool_of_another_stack() {
+        let closed = json!({ "AllowUnauthenticatedIdentities": false, "AllowClassicFlow": false });
+        let open = json!({ "AllowUnauthenticatedIdentities": true, "AllowClassicFlow": false });
+        let found = imported("AWS::Cognito::IdentityPool", closed.clone(), true, "I8");
+        assert!(enforced(&found), "{found:?}");
+        let found = imported("AWS::Cognito::IdentityPool", closed, false, "I8");
+        assert!(enforced(&found), "{found:?}");
+        let found = imported("AWS::Cognito::IdentityPool", open.clone(), false, "I8");
+        assert!(failed(&found, "guest"), "{found:?}");
+        let found = imported("AWS::Cognito::IdentityPool", open, true, "I8");
+        assert!(enforced(&found), "{found:?}");
+        let document = json!({ "Name": "d", "DocumentType": "Command", "Content": {} });
+        let found = imported("AWS::SSM::Document", document, true, "I8");
+        assert!(
+            failed(&found, "no condition names the audience"),
+            "{found:?}"
+        );
     }
 }

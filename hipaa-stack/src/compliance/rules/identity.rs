@@ -2246,9 +2246,9 @@ fn i8(cx: &Cx<'_>) -> Outcome {
             carried.join(", ")
         ));
     }
-    let pools: Vec<&str> = cx.others(IDENTITY_POOL).map(|p| p.logical_id()).collect();
+    let pool = |v: &Value| pool_named(cx, v, false);
     let federated =
-        allowing(&|s| !s["Principal"]["Federated"].is_null() && !bound_federation(&pools, s));
+        allowing(&|s| !s["Principal"]["Federated"].is_null() && !bound_federation(&pool, s));
     if !federated.is_empty() {
         return Outcome::Fail(format!(
             "{} let every identity of a federated provider assume the role: no condition names the audience or subject (`…:aud`, `…:sub`, `SAML:aud`) it must be",
@@ -2263,15 +2263,12 @@ fn i8(cx: &Cx<'_>) -> Outcome {
             anywhere.join(", ")
         ));
     }
-    // The identity pools of the template that let guests in: their guest tokens carry the
-    // pool's id as audience too, so only a condition on `amr` keeps the guests out.
-    let open_pools: Vec<&str> = cx
-        .others(IDENTITY_POOL)
-        .filter(|p| !super::is_false(&p.properties()["AllowUnauthenticatedIdentities"]))
-        .map(|p| p.logical_id())
-        .collect();
+    // The identity pools of the app that let guests in (of this template or imported):
+    // their guest tokens carry the pool's id as audience too, so only a condition on `amr`
+    // keeps the guests out.
+    let open_pool = |v: &Value| pool_named(cx, v, true);
     let guests =
-        allowing(&|s| admits_guests(s) || (audience_of(s, &open_pools) && !signed_in_only(s)));
+        allowing(&|s| admits_guests(s) || (audience_of(s, &open_pool) && !signed_in_only(s)));
     if !guests.is_empty() {
         return Outcome::Fail(format!(
             "{} let unauthenticated (guest) identities of a Cognito identity pool assume the role: anyone on the internet who has the pool's id",
@@ -2336,17 +2333,17 @@ fn unreadable_principal(cx: &Cx<'_>, principal: &Value) -> bool {
 /// customer of a CI service shares ([`shared_issuer`]: GitLab.com, HCP Terraform), whose
 /// subject must name the customer.
 ///
-/// A Cognito audience may also be the `Ref` of an `AWS::Cognito::IdentityPool` of the
-/// template (one of `pools`), whose value is the pool's id (`AWS::Cognito::IdentityPool`
-/// return values: `Ref` returns the `IdentityPoolId`).
-fn bound_federation(pools: &[&str], statement: &Value) -> bool {
+/// A Cognito audience may also be an `AWS::Cognito::IdentityPool` of the app (`pool`,
+/// [`pool_named`]), whose `Ref` is the pool's id (`AWS::Cognito::IdentityPool` return
+/// values: `Ref` returns the `IdentityPoolId`).
+fn bound_federation(pool: &dyn Fn(&Value) -> bool, statement: &Value) -> bool {
     required(&statement["Condition"]).any(|r| {
         let audience = r.key.ends_with(":aud");
         let shared = shared_issuer(&r.key);
         ((audience && shared.is_none()) || r.key.ends_with(":sub"))
             && !r.values.is_empty()
             && r.values.iter().all(|v| {
-                (audience && pool_named(v, pools))
+                (audience && pool(v))
                     || super::meaning::sent(v).is_some_and(|t| {
                         let t = t.trim();
                         // A subject may be a pattern (`repo:OWNER/*`), read by
@@ -2519,18 +2516,47 @@ fn claim_named(subject: &str, prefix: &str, end: char) -> bool {
 /// An identity pool of Amazon Cognito.
 const IDENTITY_POOL: &str = "AWS::Cognito::IdentityPool";
 
-/// Whether `value` is the `Ref` of one of `pools` (logical ids).
-fn pool_named(value: &Value, pools: &[&str]) -> bool {
-    value
-        .get("Ref")
-        .and_then(Value::as_str)
-        .is_some_and(|id| pools.contains(&id))
+/// Whether `value` is the ID of an identity pool of the app (that lets guests in, if
+/// `open`): the `Ref` of one of the template, or `Fn::Sub` of `${Pool}` alone, or an import
+/// of an export that is one (read as `X2` reads it, [`super::flows::imports_of_kind`]: an
+/// import of another kind of resource is no pool, probe 18b R1). Every branch of an
+/// `Fn::If` must be a pool; for `open`, one branch that is an open pool is enough.
+fn pool_named(cx: &Cx<'_>, value: &Value, open: bool) -> bool {
+    if let Some(each) = super::flows::alternatives(value) {
+        let mut each = each
+            .into_iter()
+            .filter(|v| !super::meaning::no_value(v))
+            .peekable();
+        return if open {
+            each.any(|v| pool_named(cx, v, open))
+        } else {
+            each.peek().is_some() && each.all(|v| pool_named(cx, v, open))
+        };
+    }
+    let admits = |p: &crate::cfn::Resource| {
+        p.type_name() == IDENTITY_POOL
+            && (!open || !super::is_false(&p.properties()["AllowUnauthenticatedIdentities"]))
+    };
+    if super::meaning::imported(value) {
+        return super::flows::imports_where(cx, value, &admits);
+    }
+    let id = value.get("Ref").and_then(Value::as_str).or_else(|| {
+        value
+            .get("Fn::Sub")
+            .and_then(Value::as_str)
+            .and_then(|t| t.trim().strip_prefix("${")?.strip_suffix('}'))
+            .filter(|id| !id.contains(['.', '$', '{', '}', '!']))
+    });
+    id.is_some_and(|id| {
+        cx.others(IDENTITY_POOL)
+            .any(|p| p.logical_id() == id && admits(p))
+    })
 }
 
-/// Whether a statement trusts the identities of one of `pools` (by a condition that
-/// requires its `…:aud` to be the pool's `Ref`).
-fn audience_of(statement: &Value, pools: &[&str]) -> bool {
-    required_values(statement, ":aud").any(|values| values.iter().any(|v| pool_named(v, pools)))
+/// Whether a statement trusts the identities of a pool for which `pool` holds (by a
+/// condition that requires its `…:aud` to be the pool's ID).
+fn audience_of(statement: &Value, pool: &dyn Fn(&Value) -> bool) -> bool {
+    required_values(statement, ":aud").any(|values| values.iter().any(|v| pool(v)))
 }
 
 /// The values of each key of a statement's conditions that ends with `suffix` (`:aud`,
@@ -2935,27 +2961,27 @@ mod tests {
     fn federation_is_bound_only_by_a_required_audience_or_subject() {
         let with = |condition: Value| json!({ "Condition": condition });
         assert!(bound_federation(
-            &[],
+            &|_| false,
             &with(json!({"StringEquals": {"x:aud": "a"}}))
         ));
         assert!(bound_federation(
-            &[],
+            &|_| false,
             &with(json!({"StringLike": {"X:SUB": ["repo:o/r:*"]}}))
         ));
         assert!(bound_federation(
-            &[],
+            &|_| false,
             &with(
                 json!({"StringEquals": {"SAML:aud": {"Fn::Sub": "https://signin.aws.amazon.com/saml"}}})
             )
         ));
         assert!(bound_federation(
-            &[],
+            &|_| false,
             &with(
                 json!({"ForAnyValue:StringLike": {"token.actions.githubusercontent.com:sub": "repo:clinic/*"}})
             )
         ));
         assert!(bound_federation(
-            &[],
+            &|_| false,
             &with(
                 json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repository_owner_id:123456:environment:prod"}})
             )
@@ -2974,7 +3000,10 @@ mod tests {
                 "oidc.eks.${AWS::Region}.amazonaws.com/id/ABC:sub": ["system:serviceaccount:ehr:reader", "system:serviceaccount:jobs:export"]}}),
             json!({"StringEquals": {"oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC:sub": "system:serviceaccount:ehr:reader"}}),
         ] {
-            assert!(bound_federation(&[], &with(bound.clone())), "{bound}");
+            assert!(
+                bound_federation(&|_| false, &with(bound.clone())),
+                "{bound}"
+            );
         }
         for unbound in [
             json!({"StringEquals": {"x:aud": []}}),
@@ -3029,9 +3058,12 @@ mod tests {
             json!({"StringEquals": {"x:aud": {"Fn::Sub": "a${!x:aud}"}}}),
             json!({"StringLike": {"x:sub": {"Fn::Sub": ["repo:${O}/*", {"O": {"Ref": "Owner"}}]}}}),
         ] {
-            assert!(!bound_federation(&[], &with(unbound.clone())), "{unbound}");
+            assert!(
+                !bound_federation(&|_| false, &with(unbound.clone())),
+                "{unbound}"
+            );
         }
-        assert!(!bound_federation(&[], &json!({})));
+        assert!(!bound_federation(&|_| false, &json!({})));
     }
 
     #[test]
@@ -4233,6 +4265,87 @@ mod tests {
             "arn:aws:s3:::records.fifo/*",
         ] {
             assert!(!every_resource(one), "{one}");
+        }
+    }
+}
+
+/// Probe 18b R1: the audience of a role that trusts an identity pool, in every spelling X2
+/// reads: `Ref`, `Fn::Sub` of `${Pool}` alone, each branch of an `Fn::If`.
+#[cfg(test)]
+mod probe_18b {
+    use serde_json::{Value, json};
+
+    use super::super::{Cx, Outcome};
+
+    fn judge(aud: Value, amr: bool) -> Outcome {
+        let mut condition =
+            json!({ "StringEquals": { "cognito-identity.amazonaws.com:aud": aud } });
+        if amr {
+            condition["ForAnyValue:StringLike"] =
+                json!({ "cognito-identity.amazonaws.com:amr": "authenticated" });
+        }
+        Cx::check_first(
+            super::i8,
+            &[
+                (
+                    "R",
+                    "AWS::IAM::Role",
+                    json!({ "AssumeRolePolicyDocument": { "Version": "2012-10-17", "Statement": [{
+                        "Effect": "Allow",
+                        "Principal": { "Federated": "cognito-identity.amazonaws.com" },
+                        "Action": "sts:AssumeRoleWithWebIdentity",
+                        "Condition": condition
+                    }] } }),
+                ),
+                (
+                    "Closed",
+                    "AWS::Cognito::IdentityPool",
+                    json!({ "AllowUnauthenticatedIdentities": false }),
+                ),
+                (
+                    "Open",
+                    "AWS::Cognito::IdentityPool",
+                    json!({ "AllowUnauthenticatedIdentities": true }),
+                ),
+                ("Table", "AWS::DynamoDB::Table", json!({})),
+            ],
+        )
+    }
+
+    #[test]
+    fn i8_reads_the_pool_an_audience_names_in_every_spelling() {
+        for aud in [
+            json!({ "Ref": "Closed" }),
+            json!({ "Fn::Sub": "${Closed}" }),
+            json!({ "Fn::If": ["C", { "Ref": "Closed" }, { "Fn::Sub": "${Closed}" }] }),
+        ] {
+            let found = judge(aud.clone(), false);
+            assert!(matches!(found, Outcome::Pass(_)), "{aud}: {found:?}");
+        }
+        // An open pool, in any branch, needs `amr`.
+        for aud in [
+            json!({ "Ref": "Open" }),
+            json!({ "Fn::Sub": "${Open}" }),
+            json!({ "Fn::If": ["C", { "Ref": "Closed" }, { "Ref": "Open" }] }),
+        ] {
+            match judge(aud.clone(), false) {
+                Outcome::Fail(why) => assert!(why.contains("guest"), "{aud}: {why}"),
+                other => panic!("{aud}: {other:?}"),
+            }
+            let found = judge(aud.clone(), true);
+            assert!(matches!(found, Outcome::Pass(_)), "{aud}: {found:?}");
+        }
+        // No pool: another resource, text around a pool, a branch that names no pool.
+        for aud in [
+            json!({ "Ref": "Table" }),
+            json!({ "Fn::Sub": "${Closed}-x" }),
+            json!({ "Fn::Sub": "${Closed.Name}" }),
+            json!({ "Fn::If": ["C", { "Ref": "Closed" }, { "Ref": "Table" }] }),
+        ] {
+            match judge(aud.clone(), true) {
+                Outcome::Fail(why) => assert!(why.contains("audience"), "{aud}: {why}"),
+                other => panic!("{aud}: {other:?}"),
+            }
         }
     }
 }
