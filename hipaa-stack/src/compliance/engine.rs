@@ -139,37 +139,59 @@ impl Evaluation {
     }
 }
 
-/// The status of a rule that holds on `resource` only because of what the construct that
-/// made it is: its evidence names the construct kind ([`CONSTRUCT_KIND_PROOF`]), which
-/// hipaa-stack writes in the metadata and a raw resource cannot, and the construct recorded
-/// an exception of the rule with its reason ([`EXCEPTIONS_KEY`], written by
-/// [`Declare::suppress`](crate::app::node::Declare::suppress)). Such a pass proves no
-/// setting, so the control is not met there: it is reported as a waived gap with the
-/// construct's reason (a built-in waiver, which nothing expires), and a control whose only
-/// rows are such waivers is a gap in the report, not enforced. `None` for a pass that a
-/// setting of the template proves.
-fn excepted(resource: &crate::cfn::Resource, rule: &str, evidence: &[Proof]) -> Option<Status> {
-    let by_kind = evidence
-        .iter()
-        .any(|p| p.path == CONSTRUCT_KIND_PROOF && p.logical_id == resource.logical_id());
-    if !by_kind {
-        return None;
-    }
-    let kind = resource.construct_kind().unwrap_or("construct");
-    let reason = resource
-        .metadata()
-        .get(EXCEPTIONS_KEY)
-        .and_then(Value::as_array)
-        .and_then(|list| {
-            list.iter()
-                .find(|e| e["rule"].as_str() == Some(rule))
-                .and_then(|e| e["reason"].as_str())
-        })?;
+/// The status of a rule that holds on `resource` only because of what a construct *is*:
+/// its evidence names a construct kind ([`CONSTRUCT_KIND_PROOF`]), which hipaa-stack writes
+/// in the metadata and a raw resource cannot: the resource's own, or that of the resource
+/// the proof names in `template` (an `AWS::SNS::Subscription` to an `AlarmTopic` passes
+/// `A5` by the topic's kind). Such a pass proves no setting, so the control is not met
+/// there: it is reported as a waived gap (a built-in waiver, which nothing expires) with
+/// the reason the construct recorded for the rule ([`EXCEPTIONS_KEY`], written by
+/// [`Declare::suppress`](crate::app::node::Declare::suppress)), and a control whose only
+/// rows are such waivers is a gap in the report, not enforced. Without a recorded reason
+/// the pass is still never enforcement (probe 18b F4): it is a waived gap whose reason
+/// says that no reason was recorded. `None` only for a pass with no kind proof, which the
+/// template's settings prove.
+fn excepted(
+    template: &Template,
+    resource: &crate::cfn::Resource,
+    rule: &str,
+    evidence: &[Proof],
+) -> Option<Status> {
+    let proof = evidence.iter().find(|p| p.path == CONSTRUCT_KIND_PROOF)?;
+    let holder = if proof.logical_id == resource.logical_id() {
+        Some(resource)
+    } else {
+        template
+            .resources()
+            .iter()
+            .find(|r| r.logical_id() == proof.logical_id)
+    };
+    let kind = holder
+        .and_then(crate::cfn::Resource::construct_kind)
+        .unwrap_or("construct");
+    let recorded = holder.and_then(|holder| {
+        holder
+            .metadata()
+            .get(EXCEPTIONS_KEY)
+            .and_then(Value::as_array)
+            .and_then(|list| {
+                list.iter()
+                    .find(|e| e["rule"].as_str() == Some(rule))
+                    .and_then(|e| e["reason"].as_str())
+            })
+    });
+    let reason = match recorded {
+        Some(reason) => shown(reason).into_owned(),
+        None => format!(
+            "hipaa-stack's `{kind}` recorded no reason for this exception of {rule}: the rule holds here only by what the construct is, which proves no setting of the template, so the control is not shown as met here"
+        ),
+    };
     Some(Status::Waived {
         finding: format!(
-            "not met here: the rule holds only as a typed exception of hipaa-stack's `{kind}` (the construct kind in the resource's metadata), not by a setting of the template"
+            "not met here: the rule holds only as a typed exception of hipaa-stack's `{kind}` (the construct kind in the metadata of `{}`), not by a setting of the template",
+            shown(&proof.logical_id)
         ),
-        reason: shown(reason).into_owned(),
+        reason,
         expires: None,
         gap: true,
     })
@@ -634,7 +656,7 @@ impl Evaluator {
                 // construct's typed exception: reported with its reason, never as
                 // enforcement (probe 17c F2).
                 let excepted = match &outcome {
-                    Outcome::Pass(evidence) => excepted(resource, rule.id, evidence),
+                    Outcome::Pass(evidence) => excepted(template, resource, rule.id, evidence),
                     _ => None,
                 };
                 let status = match (outcome, excepted) {
@@ -818,12 +840,11 @@ mod tests {
                     "{c:?}"
                 );
             }
-            // No result anywhere is enforced by the construct kind alone.
+            // No result anywhere is enforced by a construct kind, recorded or not (probe
+            // 18b F4).
             if let Status::Enforced { evidence } = &c.status {
                 assert!(
-                    evidence
-                        .iter()
-                        .all(|p| p.path != CONSTRUCT_KIND_PROOF || !recorded(r, c.rule)),
+                    evidence.iter().all(|p| p.path != CONSTRUCT_KIND_PROOF),
                     "{c:?}"
                 );
             }
@@ -834,49 +855,207 @@ mod tests {
         );
     }
 
-    /// A pass proved by the construct kind of a resource that recorded no exception of the
-    /// rule (an `AlarmTopic`'s e-mail subscriptions under X1) has no reason to show, and is
-    /// left as the rule found it; without the construct proof, a recorded exception changes
-    /// nothing.
+    /// probe 18b F4 (`t18_alarm_kind.rs`): an `AlarmTopic` mailing its rota passes A5, N2
+    /// and X1 only by what it is. Each is a waived gap with the reason the topic records (it
+    /// records one for each, and only when it mails), and so is A5 on a raw e-mail
+    /// subscription to it; the same topic without e-mail enforces N2 by its policy, and a
+    /// raw topic's e-mail still fails.
     #[test]
-    fn a_pass_is_excepted_only_with_both_the_kind_proof_and_a_recorded_reason() {
-        let mut resource = crate::cfn::Resource::raw(
-            "Logs".to_owned(),
-            "AWS::S3::Bucket".to_owned(),
-            serde_json::json!({}),
-        );
-        let kind = Proof {
-            logical_id: "Logs".to_owned(),
-            path: CONSTRUCT_KIND_PROOF.to_owned(),
+    fn a_recorded_exception_of_an_alarm_topics_mail_is_a_waived_gap_of_a5_n2_and_x1() {
+        use crate::prelude::*;
+        let run = |emails: &[&str], extra: bool| {
+            let app = crate::App::new("probe");
+            let stack = app.stack("probe").unwrap();
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let mut topic = crate::AlarmTopic::new("Oncall").encryption(&key);
+            for e in emails {
+                topic = topic.email(*e);
+            }
+            let topic = stack.add(topic).unwrap();
+            if extra {
+                stack
+                    .add(
+                        RawResource::new("Extra", "AWS::SNS::Subscription")
+                            .property("Protocol", "email")
+                            .property("Endpoint", "second@clinic.example")
+                            .property("TopicArn", topic.arn()),
+                    )
+                    .unwrap();
+            }
+            stack
+                .add(RawResource::new("Plain", "AWS::SNS::Topic").property(
+                    "Subscription",
+                    serde_json::json!([{"Protocol": "email", "Endpoint": "x@clinic.example"}]),
+                ))
+                .unwrap();
+            let assembly = app.check().unwrap();
+            let recorded = assembly
+                .stack("probe")
+                .unwrap()
+                .template()
+                .resource("Oncall")
+                .unwrap()
+                .metadata()
+                .get(EXCEPTIONS_KEY)
+                .cloned();
+            (assembly.evaluation().results.clone(), recorded)
         };
-        let setting = Proof {
-            logical_id: "Logs".to_owned(),
-            path: "/Properties/X".to_owned(),
+        let status = |results: &[Checked], rule: &str, id: &str| {
+            results
+                .iter()
+                .find(|c| c.rule == rule && &*c.logical_id == id)
+                .map(|c| c.status.clone())
         };
-        assert_eq!(
-            excepted(&resource, "S10", std::slice::from_ref(&kind)),
-            None
+        let (results, recorded) = run(&["oncall@example.com"], true);
+        let rules: Vec<_> = recorded
+            .as_ref()
+            .and_then(Value::as_array)
+            .unwrap()
+            .iter()
+            .map(|e| e["rule"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(rules, ["A5", "N2", "X1"]);
+        for (rule, id) in [
+            ("A5", "Oncall"),
+            ("N2", "Oncall"),
+            ("X1", "Oncall"),
+            ("A5", "Extra"),
+        ] {
+            match status(&results, rule, id) {
+                Some(Status::Waived {
+                    reason,
+                    gap: true,
+                    expires: None,
+                    ..
+                }) => {
+                    assert!(reason.contains("SMTP"), "{rule} {id}: {reason}");
+                    assert!(reason.contains("no record"), "{rule} {id}: {reason}");
+                    assert!(!reason.contains("recorded no reason"), "{reason}");
+                }
+                other => panic!("{rule} {id}: {other:?}"),
+            }
+        }
+        assert!(
+            matches!(status(&results, "A5", "Plain"), Some(Status::Failed { .. })),
+            "{:?}",
+            status(&results, "A5", "Plain")
         );
-        resource.metadata_mut().insert(
+        for c in &results {
+            if let Status::Enforced { evidence } = &c.status {
+                assert!(
+                    evidence.iter().all(|p| p.path != CONSTRUCT_KIND_PROOF),
+                    "{c:?}"
+                );
+            }
+        }
+        // Without e-mail, the topic records nothing and its policy enforces N2.
+        let (results, recorded) = run(&[], false);
+        assert_eq!(recorded, None);
+        assert!(
+            matches!(
+                status(&results, "N2", "Oncall"),
+                Some(Status::Enforced { .. })
+            ),
+            "{:?}",
+            status(&results, "N2", "Oncall")
+        );
+        // A raw e-mail subscription to it passes A5 and N2 by the topic's kind, for which the
+        // topic recorded no reason: waived gaps that say so, never enforcement.
+        let (results, recorded) = run(&[], true);
+        assert_eq!(recorded, None);
+        for (rule, id) in [("A5", "Extra"), ("N2", "Oncall")] {
+            assert!(
+                matches!(
+                    status(&results, rule, id),
+                    Some(Status::Waived { ref reason, gap: true, .. }) if reason.contains("recorded no reason")
+                ),
+                "{rule} {id}: {:?}",
+                status(&results, rule, id)
+            );
+        }
+    }
+
+    /// probe 18b F4: a pass proved by a construct kind is never enforcement. With the
+    /// reason the construct recorded for the rule it is a waived gap with that reason; with
+    /// none (a construct that forgot to record it, a kind proof of a resource the template
+    /// does not hold) it is a waived gap whose reason says so; without the kind proof, a
+    /// recorded exception changes nothing.
+    #[test]
+    fn a_recorded_exception_or_none_makes_a_kind_proof_a_waived_gap_never_enforcement() {
+        let mut template = crate::testing::raw_template(&[
+            ("Logs", "AWS::S3::Bucket", serde_json::json!({})),
+            ("Sub", "AWS::SNS::Subscription", serde_json::json!({})),
+        ]);
+        let proof = |id: &str, path: &str| Proof {
+            logical_id: id.to_owned(),
+            path: path.to_owned(),
+        };
+        let kind = proof("Logs", CONSTRUCT_KIND_PROOF);
+        let setting = proof("Logs", "/Properties/X");
+        let generic = |status: Option<Status>, rule: &str| match status {
+            Some(Status::Waived {
+                reason,
+                finding,
+                gap: true,
+                expires: None,
+            }) => {
+                assert!(reason.contains("recorded no reason"), "{reason}");
+                assert!(reason.contains(rule), "{reason}");
+                assert!(finding.contains("typed exception"), "{finding}");
+            }
+            other => panic!("{other:?}"),
+        };
+        // No reason recorded: still a waived gap, never `None` (which means enforced).
+        let logs = template.resources[0].clone();
+        generic(
+            excepted(&template, &logs, "S10", std::slice::from_ref(&kind)),
+            "S10",
+        );
+        template.resources[0].metadata_mut().insert(
             EXCEPTIONS_KEY.to_owned(),
             serde_json::json!([{ "rule": "S10", "reason": "a reason an auditor reads here" }]),
         );
+        let logs = template.resources[0].clone();
+        // A setting proves the rule: the recorded exception changes nothing.
         assert_eq!(
-            excepted(&resource, "S10", std::slice::from_ref(&setting)),
+            excepted(&template, &logs, "S10", std::slice::from_ref(&setting)),
             None
         );
-        assert_eq!(excepted(&resource, "S7", std::slice::from_ref(&kind)), None);
-        // Another resource's kind proof is no proof of this one's.
-        let other = Proof {
-            logical_id: "Other".to_owned(),
-            path: CONSTRUCT_KIND_PROOF.to_owned(),
+        // The reason of another rule is no reason of this one.
+        generic(
+            excepted(&template, &logs, "S7", std::slice::from_ref(&kind)),
+            "S7",
+        );
+        let with_reason = |status: Option<Status>| {
+            matches!(status, Some(Status::Waived { reason, gap: true, expires: None, .. })
+                if reason == "a reason an auditor reads here")
         };
-        assert_eq!(excepted(&resource, "S10", &[other]), None);
-        assert!(matches!(
-            excepted(&resource, "S10", &[setting, kind]),
-            Some(Status::Waived { reason, gap: true, expires: None, .. })
-                if reason == "a reason an auditor reads here"
-        ));
+        assert!(with_reason(excepted(
+            &template,
+            &logs,
+            "S10",
+            &[setting.clone(), kind.clone()]
+        )));
+        // Another resource's kind proof (a subscription passing by its topic's kind) takes
+        // that resource's recorded reason.
+        let sub = template.resources[1].clone();
+        assert!(with_reason(excepted(
+            &template,
+            &sub,
+            "S10",
+            std::slice::from_ref(&kind)
+        )));
+        // A kind proof of a resource the template does not hold: still a waived gap.
+        generic(
+            excepted(
+                &template,
+                &sub,
+                "A5",
+                &[proof("other/Topic", CONSTRUCT_KIND_PROOF)],
+            ),
+            "A5",
+        );
+        assert_eq!(excepted(&template, &sub, "A5", &[]), None);
     }
 
     /// A raw resource of a type that no rule reads (a finding of `U1`) with `waiver` written

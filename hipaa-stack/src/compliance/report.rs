@@ -3223,6 +3223,57 @@ mod tests {
         );
     }
 
+    /// probe 18b F4 (`t18_alarm_kind.rs`): an `AlarmTopic` mailing its rota holds A5, N2
+    /// and X1 only by its kind. The report lists each as a waived gap with the topic's
+    /// reason; §164.312(e)(1), which only they serve here, is a gap, not enforced by e-mail;
+    /// nothing fails.
+    #[test]
+    fn an_alarm_topics_mail_is_listed_as_its_exception_never_as_transmission_security() {
+        let app = App::new("probe");
+        let stack = app.stack("probe").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        stack
+            .add(
+                crate::AlarmTopic::new("Oncall")
+                    .encryption(&key)
+                    .email("oncall@example.com"),
+            )
+            .unwrap();
+        let assembly = app.check().unwrap();
+        assert!(assembly.evaluation().findings().is_empty());
+        for report in [Report::full(&assembly), Report::for_check(&assembly)] {
+            let status = |id: &str| {
+                report
+                    .controls
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| c.status)
+                    .unwrap()
+            };
+            assert_eq!(status("164.312(e)(1)"), ControlStatus::Gap);
+            for rule in ["A5", "N2", "X1"] {
+                assert!(
+                    report.waivers.iter().any(|w| w.rule == rule
+                        && w.waived_gap
+                        && w.expires.is_none()
+                        && w.reason.as_deref().is_some_and(|r| r.contains("SMTP"))),
+                    "{rule}: {:?}",
+                    report.waivers
+                );
+            }
+        }
+        let md = Report::full(&assembly).to_markdown();
+        assert!(
+            md.lines()
+                .any(|l| l.starts_with("| §164.312(e)(1) |") && l.contains("| gap |")),
+            "{md}"
+        );
+        assert!(
+            !md.contains("`Oncall/Properties/Subscription/0/Protocol`"),
+            "{md}"
+        );
+    }
+
     /// The compliant neighbour of the exception: a `SecureBucket` with a customer key,
     /// access logs and a replica proves S1, S7 and S10 by its settings, and stays enforced;
     /// the audit trail's and the account baseline's buckets without a replica are the

@@ -65,6 +65,20 @@ pub struct Proof {
     pub path: String,
 }
 
+impl Proof {
+    /// The proof that a rule holds on `logical_id` because of what the construct that made it
+    /// *is* ([`CONSTRUCT_KIND_PROOF`](crate::compliance::CONSTRUCT_KIND_PROOF)), not because
+    /// of a setting: every pass that holds by the construct kind carries it, so that the
+    /// engine reports it as the construct's typed exception, never as enforcement (probe 18b
+    /// F4).
+    pub(crate) fn construct_kind(logical_id: &str) -> Proof {
+        Proof {
+            logical_id: logical_id.to_owned(),
+            path: crate::compliance::CONSTRUCT_KIND_PROOF.to_owned(),
+        }
+    }
+}
+
 /// What a rule found on a resource.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {

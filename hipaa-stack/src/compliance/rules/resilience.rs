@@ -69,7 +69,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "a topic policy denies every publish not made over TLS",
         types: TOPIC,
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "add an `AWS::SNS::TopicPolicy` naming the topic in `Topics` (or an `AWS::SNS::TopicInlinePolicy` naming it in `TopicArn`), with a Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false; every policy of the topic needs it, since the last one applied replaces the others; subscribe no `http`, `sms`, `email` or `email-json` endpoint to it (the topic's `Subscription` or an `AWS::SNS::Subscription` of the app), which deliver the messages outside TLS (an `AlarmTopic`'s own e-mail subscriptions excepted, as `A5` excepts them)",
+        fix: "add an `AWS::SNS::TopicPolicy` naming the topic in `Topics` (or an `AWS::SNS::TopicInlinePolicy` naming it in `TopicArn`), with a Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false; every policy of the topic needs it, since the last one applied replaces the others; subscribe no `http`, `sms`, `email` or `email-json` endpoint to it (the topic's `Subscription` or an `AWS::SNS::Subscription` of the app), which deliver the messages outside TLS (an `AlarmTopic`'s own e-mail subscriptions are its typed exception, as for `A5`: reported as a waived gap with the topic's reason, never as enforced)",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -654,9 +654,18 @@ fn denies_insecure(statement: &Value, action: &str) -> bool {
 
 fn n2(cx: &Cx<'_>) -> Outcome {
     let policy = tls_only_policy(cx, &TLS_TOPIC);
-    let plain = plain_deliveries(cx);
+    let (plain, mails_alarms) = plain_deliveries(cx);
     if plain.is_empty() {
-        return policy;
+        // A topic that mails by the `AlarmTopic` exception holds N2 by what the construct
+        // is, not by a setting: the construct kind joins the proofs, so the engine reports
+        // the pass as the topic's recorded exception, a waived gap (probe 18b F4).
+        return match policy {
+            Outcome::Pass(mut evidence) if mails_alarms => {
+                evidence.push(super::Proof::construct_kind(cx.id()));
+                Outcome::Pass(evidence)
+            }
+            other => other,
+        };
     }
     let why = format!(
         "{}: the topic delivers its messages outside TLS (in plain text over HTTP, as text messages over the carriers' networks, or as mail relayed by SMTP, which a server on the way may relay without TLS), or may where no rule can read the subscription, whatever its policy asks of publishers; subscribe an `https` endpoint, a queue, a function or a delivery stream instead",
@@ -687,8 +696,9 @@ fn n2(cx: &Cx<'_>) -> Outcome {
 /// `TopicArn` is the template parameter of hipaa-stack's that this stack's output fills
 /// (`AWS::SNS::Subscription` `Region`: "The region in which the topic resides"). A protocol
 /// that cannot be read before deploy (a dynamic reference, another resource's value) may be
-/// `http`.
-fn plain_deliveries(cx: &Cx<'_>) -> Vec<String> {
+/// `http`. The second value: whether an `AlarmTopic`'s e-mail was let through by that
+/// exception.
+fn plain_deliveries(cx: &Cx<'_>) -> (Vec<String>, bool) {
     let plain = |protocol: &Value| match super::meaning::text(protocol) {
         Some(t) if super::identity::dynamic(&t) => true,
         Some(t) => ["http", "sms", "email", "email-json"]
@@ -698,6 +708,7 @@ fn plain_deliveries(cx: &Cx<'_>) -> Vec<String> {
     };
     let alarms = cx.resource.construct_kind() == Some("AlarmTopic");
     let mut found = Vec::new();
+    let mut excepted = false;
     // hostile review 20: a list, or an entry of it, written whole as an intrinsic function
     // (`Fn::Select` of lists of entries, a custom resource's attribute) subscribes endpoints
     // no rule reads before deploy, which may be `http` or `sms` ones.
@@ -712,7 +723,9 @@ fn plain_deliveries(cx: &Cx<'_>) -> Vec<String> {
                         "`Subscription.{i}` is {}, a subscription no rule can read before deploy",
                         super::meaning::text_or_json(entry)
                     ));
-                } else if plain(&entry["Protocol"]) && !alarm_mail(&entry["Protocol"], alarms) {
+                } else if alarm_mail(&entry["Protocol"], alarms) {
+                    excepted = true;
+                } else if plain(&entry["Protocol"]) {
                     found.push(format!(
                         "`Subscription.{i}.Protocol` is {}",
                         super::meaning::text_or_json(&entry["Protocol"])
@@ -743,6 +756,7 @@ fn plain_deliveries(cx: &Cx<'_>) -> Vec<String> {
             && home.is_none()
             && arn.get("Ref").and_then(Value::as_str) == Some(cx.id())
             && alarm_mail(&p["Protocol"], true);
+        excepted |= of_topic && own_alarm_mail;
         if of_topic && plain(&p["Protocol"]) && !own_alarm_mail {
             let name = home.map_or_else(
                 || subscription.logical_id().to_owned(),
@@ -754,7 +768,7 @@ fn plain_deliveries(cx: &Cx<'_>) -> Vec<String> {
             ));
         }
     }
-    found
+    (found, excepted)
 }
 
 /// Whether `protocol` is the `email` an `AlarmTopic` writes for its on-call rota, on a topic

@@ -233,7 +233,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "SNS subscriptions deliver over TLS (HTTPS or to an AWS service), never by HTTP, e-mail or SMS",
         types: &["AWS::SNS::Subscription", "AWS::SNS::Topic"],
         controls: TRANSIT,
-        fix: "subscribe with the `https`, `sqs`, `lambda`, `firehose` or `application` protocol, in `AWS::SNS::Subscription` and in a topic's `Subscription` list alike, written in the template (not read at deploy); never `http`, `email`, `email-json` or `sms`, which carry the message in plain text (an `AlarmTopic`'s e-mail subscriptions excepted: they carry CloudWatch alarm notices, not records)",
+        fix: "subscribe with the `https`, `sqs`, `lambda`, `firehose` or `application` protocol, in `AWS::SNS::Subscription` and in a topic's `Subscription` list alike, written in the template (not read at deploy); never `http`, `email`, `email-json` or `sms`, which carry the message in plain text (an `AlarmTopic`'s e-mail subscriptions, which carry CloudWatch alarm notices, are its typed exception: reported as a waived gap with the topic's reason, never as enforced)",
         packs: packs(None, None),
         check: a5,
     },
@@ -2092,8 +2092,13 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
 
 fn a5(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() != "AWS::SNS::Topic" {
-        if alarm_mail(cx.prop("/Protocol"), alarm_topic_named(cx)) {
-            return all([cx.present("/Protocol")]);
+        // The construct kind of the alarm topic is the proof, not the `Protocol` (which
+        // says e-mail): the engine reports the pass as the topic's recorded exception, a
+        // waived gap, never as TLS enforcement (probe 18b F4).
+        if let Some(topic) = alarm_topic_named(cx)
+            && alarm_mail(cx.prop("/Protocol"), true)
+        {
+            return Outcome::Pass(vec![Proof::construct_kind(topic)]);
         }
         return all([delivery_protocol(cx, "/Protocol")]);
     }
@@ -2115,7 +2120,8 @@ fn a5(cx: &Cx<'_>) -> Outcome {
         .map(|i| {
             let pointer = format!("/Subscription/{i}/Protocol");
             if alarm_mail(cx.prop(&pointer), alarms) {
-                cx.present(&pointer)
+                // The construct kind, not the e-mail `Protocol`, is the proof (probe 18b F4).
+                Ok(Proof::construct_kind(cx.id()))
             } else {
                 delivery_protocol(cx, &pointer)
             }
@@ -2130,22 +2136,25 @@ fn a5(cx: &Cx<'_>) -> Outcome {
 /// The typed exception of `A5`, as `X1` makes it (`flows.rs`, `subscription`): an
 /// `AlarmTopic` mails its on-call rota the alarms of CloudWatch, the only service its
 /// policy lets publish, never records; the construct kind comes from the typed construct,
-/// which a raw resource cannot claim. Only the `email` protocol that the construct writes
+/// which a raw resource cannot claim. SMTP may carry the mail without TLS, so the pass is
+/// proved by the construct kind ([`Proof::construct_kind`]), not by the `Protocol`: the
+/// engine reports it as the topic's recorded exception, a waived gap (probe 18b F4). Only the `email` protocol that the construct writes
 /// is excepted, on the topic itself or on an `AWS::SNS::Subscription` whose `TopicArn` is
 /// such a topic of this template (its `Ref`).
 fn alarm_mail(protocol: Option<&Value>, alarm_topic: bool) -> bool {
     alarm_topic && protocol.and_then(text).as_deref() == Some("email")
 }
 
-/// Whether an `AWS::SNS::Subscription`'s `TopicArn` is the `Ref` of an `AlarmTopic` of its
-/// template.
-fn alarm_topic_named(cx: &Cx<'_>) -> bool {
-    cx.prop("/TopicArn").is_some_and(|arn| {
-        cx.others("AWS::SNS::Topic").any(|t| {
+/// The logical id of the `AlarmTopic` of its template whose `Ref` an
+/// `AWS::SNS::Subscription`'s `TopicArn` is, if it is one.
+fn alarm_topic_named<'a>(cx: &Cx<'a>) -> Option<&'a str> {
+    let arn = cx.prop("/TopicArn")?;
+    cx.others("AWS::SNS::Topic")
+        .find(|t| {
             t.construct_kind() == Some("AlarmTopic")
                 && arn.get("Ref").and_then(Value::as_str) == Some(t.logical_id())
         })
-    })
+        .map(|t| t.logical_id())
 }
 
 /// The protocols whose deliveries travel over TLS: `https` ("delivery of JSON-encoded
@@ -9124,7 +9133,9 @@ mod hostile_review_18 {
 
     #[test]
     fn an_alarm_topic_mails_its_rota_and_any_other_topic_does_not() {
-        let passed = |s: &Option<Status>| matches!(s, Some(Status::Enforced { .. }));
+        // probe 18b F4: the rota's mail passes by the construct kind, which the report shows
+        // as the topic's typed exception (a waived gap with its reason), never as TLS.
+        let passed = |s: &Option<Status>| matches!(s, Some(Status::Waived { gap: true, reason, .. }) if reason.contains("SMTP"));
         let failed = |s: &Option<Status>| matches!(s, Some(Status::Failed { .. }));
         let status = alarm_app("A5", "Alarms", None);
         assert!(passed(&status), "{status:?}");
@@ -9137,6 +9148,54 @@ mod hostile_review_18 {
         assert!(failed(&status), "{status:?}");
         let status = alarm_app("A5", "Extra", Some(json!("arn:aws:sns:us-east-1:1:t")));
         assert!(failed(&status), "{status:?}");
+    }
+
+    /// probe 18b F4: A5's pass of an `AlarmTopic`'s mail is proved by the construct kind of
+    /// the topic (never by the `Protocol`, which says e-mail), on the topic and on a raw
+    /// subscription to it; another spelling of mail (`email-json`, `EMAIL`) is no exception and fails.
+    #[test]
+    fn a5_proves_an_alarm_topics_mail_by_its_kind_not_by_the_protocol() {
+        let app = App::new("alarms");
+        let stack = app.stack("alarms").unwrap();
+        let key = stack.add(KmsKey::new("Key")).unwrap();
+        let alarms = stack
+            .add(
+                crate::AlarmTopic::new("Alarms")
+                    .encryption(&key)
+                    .email("oncall@clinic.example"),
+            )
+            .unwrap();
+        for (id, protocol) in [
+            ("Extra", "email"),
+            ("Json", "email-json"),
+            ("Upper", "EMAIL"),
+        ] {
+            stack
+                .add(
+                    RawResource::new(id, "AWS::SNS::Subscription")
+                        .property("Protocol", protocol)
+                        .property("Endpoint", "second@clinic.example")
+                        .property("TopicArn", alarms.arn()),
+                )
+                .unwrap();
+        }
+        let assembly = app.check().unwrap();
+        let template = assembly.stack("alarms").unwrap().template();
+        let stacks = [("alarms", template)];
+        let index = crate::compliance::rules::Index::new(&stacks);
+        let run = |rule: fn(&Cx<'_>) -> Outcome, id: &str| {
+            rule(&Cx::in_first(
+                &stacks,
+                template.resource(id).unwrap(),
+                &index,
+            ))
+        };
+        let kind = Proof::construct_kind("Alarms");
+        assert_eq!(run(a5, "Alarms"), Outcome::Pass(vec![kind.clone()]));
+        assert_eq!(run(a5, "Extra"), Outcome::Pass(vec![kind.clone()]));
+        for id in ["Json", "Upper"] {
+            assert!(matches!(run(a5, id), Outcome::Fail(_)), "{id}");
+        }
     }
 
     fn p2_of(t: &str, properties: Value) -> Outcome {

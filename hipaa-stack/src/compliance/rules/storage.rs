@@ -860,10 +860,7 @@ fn inventories_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
 /// the engine reports a pass that carries it as the construct's typed exception, with the
 /// reason the construct recorded, and never as enforcement (probe 17c F2).
 fn access_log_bucket(cx: &Cx<'_>) -> Result<Proof, String> {
-    Ok(Proof {
-        logical_id: cx.id().to_owned(),
-        path: crate::compliance::CONSTRUCT_KIND_PROOF.to_owned(),
-    })
+    Ok(Proof::construct_kind(cx.id()))
 }
 
 fn s3(cx: &Cx<'_>) -> Outcome {
