@@ -1011,6 +1011,17 @@ mod tests {
         logs: Handle<AccessLogBucket>,
         change: impl FnOnce(SecureInstance) -> SecureInstance,
     ) {
+        server_of(stack, key, logs, Ami::ssm_parameter(AL2023), change);
+    }
+
+    /// [`server`] launching `image`.
+    fn server_of(
+        stack: &Stack<'_>,
+        key: Handle<KmsKey>,
+        logs: Handle<AccessLogBucket>,
+        image: Ami,
+        change: impl FnOnce(SecureInstance) -> SecureInstance,
+    ) {
         let net = stack
             .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
             .unwrap();
@@ -1025,7 +1036,7 @@ mod tests {
         let role = stack
             .add(Role::new("AppRole", ServicePrincipal::Ec2))
             .unwrap();
-        let instance = SecureInstance::new("App", Ami::ssm_parameter(AL2023))
+        let instance = SecureInstance::new("App", image)
             .encryption(&key)
             .network(&net)
             .role(&role)
@@ -1341,6 +1352,46 @@ export KEY_ARN_PASSWORD="
                 matches!(status, Some(Status::Enforced { .. })),
                 "{id}: {status:?}"
             );
+        }
+    }
+
+    /// The nineteenth probe: an image whose root and other volumes the template cannot show
+    /// (Bottlerocket's data volume `/dev/xvdb`, an image by id, an account's own parameter)
+    /// is a gap of E1 for the construct as for a raw launch, never enforced; only `preview`
+    /// and `up` read the image.
+    #[test]
+    fn an_image_the_template_cannot_show_is_a_gap_of_e1() {
+        use crate::testing::Status;
+        for (image, enforced) in [
+            (Ami::ssm_parameter(AL2023), true),
+            (
+                Ami::ssm_parameter("/aws/service/bottlerocket/aws-ecs-2/x86_64/latest/image_id"),
+                false,
+            ),
+            (Ami::id("ami-0abcdef1234567890"), false),
+            (Ami::ssm_parameter("/golden/ehr-appliance/latest"), false),
+        ] {
+            let app = App::new("test");
+            let stack = app.stack("t").unwrap();
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+            let shown = format!("{image:?}");
+            server_of(&stack, key, logs, image, |i| i);
+            let assembly = app.synth().unwrap();
+            for id in ["App", "AppLaunchTemplate"] {
+                let status = crate::testing::status_of(&assembly, "E1", id);
+                if enforced {
+                    assert!(
+                        matches!(status, Some(Status::Enforced { .. })),
+                        "{shown} {id}: {status:?}"
+                    );
+                } else {
+                    assert!(
+                        matches!(status, Some(Status::Gap { .. })),
+                        "{shown} {id}: {status:?}"
+                    );
+                }
+            }
         }
     }
 

@@ -413,9 +413,16 @@ fn root_unmapped_of(lists: &[(&Cx<'_>, &str)], images: &[(&Cx<'_>, &str)]) -> Op
 /// [`root_unmapped_of`] of a launch of `image`.
 fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String> {
     let mut named = Vec::new();
-    if lists.iter().any(|(cx, _)| {
-        ROOT_MAPPING_CONSTRUCTS.contains(&cx.resource.construct_kind().unwrap_or_default())
-    }) {
+    // A construct that maps the root device by the image's root device name maps it for an
+    // image of a known family with no other volume; a Bottlerocket image's data volume, an
+    // image of no known family (checked only by `preview` and `up`, which read the image),
+    // are read as for any launch: the construct's pass was reported as enforced without
+    // the template showing it (the nineteenth probe).
+    if matches!(image, Image::Root(..))
+        && lists.iter().any(|(cx, _)| {
+            ROOT_MAPPING_CONSTRUCTS.contains(&cx.resource.construct_kind().unwrap_or_default())
+        })
+    {
         return None;
     }
     let (roots, data): (&[&[&str]], _) = match &image {

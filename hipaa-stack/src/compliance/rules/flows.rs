@@ -1311,9 +1311,13 @@ pub(super) fn imports_of_kind(cx: &Cx<'_>, value: &Value, kinds: &[&str]) -> boo
 }
 
 /// Whether every import in `value` carries a resource of the app for which `holds`: the
-/// export of that name, in a stack of the app, is the `Ref` or an attribute of such a
-/// resource of its template. An import whose name is known only at deploy does not; an
-/// export that no stack of the app holds (synth refuses it) does, read as it is named.
+/// export of that name, in a stack of the app of this stack's own region and account, is
+/// the `Ref` or an attribute of such a resource of its template. An import whose name is
+/// known only at deploy does not; an export that no stack of the app holds (synth refuses
+/// it) does, read as it is named. An export of that name made only by stacks of other
+/// regions or accounts does not: CloudFormation resolves `Fn::ImportValue` among the
+/// exports of the importing stack's own region and account, where the name may be anyone's
+/// (the nineteenth probe: an identity pool of us-west-2, imported in us-east-1).
 pub(super) fn imports_where(
     cx: &Cx<'_>,
     value: &Value,
@@ -1335,15 +1339,23 @@ pub(super) fn imports_where(
         let Some(name) = name else {
             return false;
         };
-        let mut exported = cx.stacks.iter().flat_map(|(_, template)| {
-            template
-                .outputs()
-                .iter()
-                .filter(move |o| o.export_name() == Some(name))
-                .map(move |o| (*template, o))
-        });
+        let mut anywhere = false;
+        let mut exported = cx
+            .stacks
+            .iter()
+            .enumerate()
+            .flat_map(|(at, (_, template))| {
+                template
+                    .outputs()
+                    .iter()
+                    .filter(move |o| o.export_name() == Some(name))
+                    .map(move |o| (at, *template, o))
+            })
+            .inspect(|_| anywhere = true)
+            .filter(|(at, ..)| super::services::same_region_and_account(cx, *at, cx.at))
+            .map(|(_, template, o)| (template, o));
         let Some((template, output)) = exported.next() else {
-            return true;
+            return !anywhere;
         };
         let Ok(carried) = serde_json::to_value(&output.value) else {
             return false;
@@ -6925,5 +6937,56 @@ mod probe_18b {
             failed(&found, "no condition names the audience"),
             "{found:?}"
         );
+    }
+
+    /// An identity pool exported by a stack of another region is not what an import of its
+    /// name reads: CloudFormation resolves `Fn::ImportValue` in the importing stack's own
+    /// region and account, where that name may be anyone's export (probe 19b F3). X2 and I8
+    /// fail the role; the same layout in one region holds.
+    #[test]
+    fn an_identity_pool_of_another_region_is_no_pool_an_import_names() {
+        use crate::prelude::*;
+        let run = |region: crate::Region| {
+            let app = App::new("idp");
+            let west = app.stack_in("idwest", crate::region!("us-west-2")).unwrap();
+            let pool = west
+                .add(
+                    RawResource::new("Portal", "AWS::Cognito::IdentityPool")
+                        .property("AllowUnauthenticatedIdentities", false)
+                        .property("AllowClassicFlow", false),
+                )
+                .unwrap();
+            // A consumer in the pool's region, so that the pool is exported.
+            app.stack_in("idwestuse", crate::region!("us-west-2"))
+                .unwrap()
+                .add(
+                    RawResource::new("Param", "AWS::SSM::Parameter")
+                        .property("Type", "String")
+                        .property("Value", pool.reference()),
+                )
+                .unwrap();
+            app.stack_in("ideast", region)
+                .unwrap()
+                .add(RawResource::new("PortalRole", "AWS::IAM::Role").property(
+                    "AssumeRolePolicyDocument",
+                    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                        "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                        "Action": "sts:AssumeRoleWithWebIdentity",
+                        "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud":
+                            {"Fn::ImportValue": "idwest:Portal:Ref"}}}}]}),
+                ))
+                .unwrap();
+            let assembly = app.check().unwrap();
+            (
+                crate::testing::status_of(&assembly, "X2", "PortalRole"),
+                crate::testing::status_of(&assembly, "I8", "PortalRole"),
+            )
+        };
+        let (x2, i8) = run(crate::region!("us-east-1"));
+        assert!(matches!(x2, Some(Status::Failed { .. })), "{x2:?}");
+        assert!(matches!(i8, Some(Status::Failed { .. })), "{i8:?}");
+        let (x2, i8) = run(crate::region!("us-west-2"));
+        assert!(matches!(x2, Some(Status::Enforced { .. })), "{x2:?}");
+        assert!(matches!(i8, Some(Status::Enforced { .. })), "{i8:?}");
     }
 }

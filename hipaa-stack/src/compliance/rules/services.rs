@@ -2340,23 +2340,20 @@ fn known_parts(cx: &Cx<'_>, template: &crate::cfn::Template, value: &Value, dept
                     // region ("You can't create cross-stack references across Regions",
                     // CloudFormation User Guide, `Fn::ImportValue`), so an export of that
                     // name elsewhere in the app is not what it reads (the eighteenth probe).
-                    let placed = |at: Option<&usize>| {
-                        at.map(|&at| {
-                            (
-                                cx.index.regions.get(at).cloned().flatten(),
-                                cx.index.accounts.get(at).cloned().flatten(),
-                            )
-                        })
-                    };
-                    let here = placed(Some(&cx.at));
-                    let mut exported = cx.stacks.iter().flat_map(|(stack, template)| {
-                        let beside = placed(cx.index.stack_at.get(*stack)) == here;
-                        template
-                            .outputs()
+                    let mut exported =
+                        cx.stacks
                             .iter()
-                            .filter(move |o| beside && o.export_name() == Some(name.as_str()))
-                            .map(move |o| (*template, o))
-                    });
+                            .enumerate()
+                            .flat_map(|(at, (_, template))| {
+                                let beside = same_region_and_account(cx, at, cx.at);
+                                template
+                                    .outputs()
+                                    .iter()
+                                    .filter(move |o| {
+                                        beside && o.export_name() == Some(name.as_str())
+                                    })
+                                    .map(move |o| (*template, o))
+                            });
                     match (exported.next(), exported.next()) {
                         (Some((there, output)), None) => serde_json::to_value(&output.value)
                             .is_ok_and(|carried| known_parts(cx, there, &carried, depth + 1)),
