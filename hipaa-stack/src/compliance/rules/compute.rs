@@ -2027,10 +2027,19 @@ pub(super) fn ipv6_exposure(
     use super::network::{Ipv6Reach, assigns_ipv6, ipv6_reach};
     let (mut fails, mut gaps) = (Vec::new(), Vec::new());
     for value in named {
-        let subnets: Vec<&Resource> = cx
+        // The subnet the value names whole ([`super::meaning::names`]: text built around a
+        // subnet's `Ref` names another subnet, the nineteenth probe), in this template or,
+        // imported, in its own stack, whose routes are read there.
+        let mut subnets: Vec<(Cx<'_>, &Resource)> = cx
             .others("AWS::EC2::Subnet")
-            .filter(|s| mentions(value, s.logical_id()))
+            .filter(|s| super::meaning::names(value, s.logical_id()))
+            .map(|s| (*cx, s))
             .collect();
+        if subnets.is_empty()
+            && let Some(there) = super::network::app_resource(cx, value, "AWS::EC2::Subnet")
+        {
+            subnets.push(there);
+        }
         if subnets.is_empty() {
             if let Some(asked) = asked {
                 gaps.push(format!(
@@ -2040,15 +2049,19 @@ pub(super) fn ipv6_exposure(
             }
             continue;
         }
-        for subnet in subnets {
-            let s = subnet.logical_id();
+        for (there, subnet) in subnets {
+            let s = if there.at == cx.at {
+                subnet.logical_id().to_owned()
+            } else {
+                format!("{}/{}", there.stack, subnet.logical_id())
+            };
             let Some(gives) = asked
                 .map(str::to_owned)
                 .or_else(|| assigns_ipv6(subnet).map(|w| format!("subnet `{s}`: {w}")))
             else {
                 continue;
             };
-            match ipv6_reach(cx, subnet) {
+            match ipv6_reach(&there, subnet) {
                 Ipv6Reach::Closed(_) => {}
                 Ipv6Reach::Internet(route) => fails.push(format!(
                     "the instances get IPv6 addresses ({gives}), which are public, and route `{route}` sends the IPv6 traffic of subnet `{s}` to an internet gateway, so the internet can reach them; route ::/0 through an egress-only internet gateway"
@@ -2328,9 +2341,12 @@ fn one_subnet(cx: &Cx<'_>, value: &Value) -> Option<PublicSubnet> {
             },
         })
     };
+    // A subnet of this template that the value names whole: text built around a subnet's
+    // `Ref` (an `Fn::Join` onto a literal id, an `Fn::Sub` whose unused variable names it)
+    // names another subnet (the nineteenth probe), read below as outside the app.
     if let Some(own) = cx
         .others("AWS::EC2::Subnet")
-        .find(|s| mentions(value, s.logical_id()))
+        .find(|s| super::meaning::names(value, s.logical_id()))
     {
         return declared(own.logical_id().to_owned(), own);
     }
@@ -2893,6 +2909,75 @@ mod tests {
     /// list or of `Fn::Split`, an `Fn::If`, text with commas, an `Fn::Sub` variable) is
     /// judged by every subnet it may name: a private subnet of the app beside an id written
     /// as text hides nothing, and a list read only at deploy may name any subnet.
+    /// The nineteenth probe: IPv6 addresses that a subnet of another stack assigns, routed
+    /// there to an internet gateway, are read in that stack, as in the instance's own.
+    #[test]
+    fn a_subnet_of_another_stack_is_read_for_ipv6_there() {
+        use crate::compliance::Status;
+        use crate::constructs::{RawResource, RawValue};
+        use crate::prelude::*;
+        let run = |egress_only: bool| {
+            let app = App::new("v6");
+            let net = app.stack("net").unwrap();
+            let add = |raw: RawResource| net.add(raw).unwrap();
+            let vpc =
+                add(RawResource::new("Vpc", "AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"));
+            let gateway = if egress_only {
+                add(
+                    RawResource::new("Gw", "AWS::EC2::EgressOnlyInternetGateway")
+                        .property("VpcId", vpc.reference()),
+                )
+            } else {
+                add(RawResource::new("Gw", "AWS::EC2::InternetGateway"))
+            };
+            let subnet = add(RawResource::new("App6", "AWS::EC2::Subnet")
+                .property("VpcId", vpc.reference())
+                .property("CidrBlock", "10.0.1.0/24")
+                .property("AssignIpv6AddressOnCreation", true)
+                .property("Ipv6CidrBlock", "2600:1f18:abcd:100::/64"));
+            let table =
+                add(RawResource::new("Rt", "AWS::EC2::RouteTable")
+                    .property("VpcId", vpc.reference()));
+            let route = RawResource::new("Default6", "AWS::EC2::Route")
+                .property("RouteTableId", table.reference())
+                .property("DestinationIpv6CidrBlock", "::/0");
+            add(if egress_only {
+                route.property("EgressOnlyInternetGatewayId", gateway.reference())
+            } else {
+                route.property("GatewayId", gateway.reference())
+            });
+            add(
+                RawResource::new("Assoc", "AWS::EC2::SubnetRouteTableAssociation")
+                    .property("SubnetId", subnet.reference())
+                    .property("RouteTableId", table.reference()),
+            );
+            app.stack("probe")
+                .unwrap()
+                .add(
+                    RawResource::new("Box", "AWS::EC2::Instance")
+                        .property("ImageId", "ami-0123456789abcdef0")
+                        .property(
+                            "NetworkInterfaces",
+                            json!([{ "DeviceIndex": "0", "AssociatePublicIpAddress": false }]),
+                        )
+                        .property(
+                            "/NetworkInterfaces/0/SubnetId",
+                            RawValue::from(subnet.reference()),
+                        ),
+                )
+                .unwrap();
+            let assembly = app.check().unwrap();
+            crate::testing::status_of(&assembly, "E5", "Box")
+        };
+        let open = run(false);
+        assert!(
+            matches!(open, Some(Status::Failed { ref finding }) if finding.contains("net/App6")),
+            "{open:?}"
+        );
+        let closed = run(true);
+        assert!(!matches!(closed, Some(Status::Failed { .. })), "{closed:?}");
+    }
+
     #[test]
     fn every_subnet_a_value_may_name_is_judged() {
         const OUTSIDE: &str = "no subnet of a stack of the app";
@@ -3090,6 +3175,24 @@ mod tests {
         ));
         let neighbour = fleet(json!({ "Fn::Select": [0, [{ "Ref": "Private" }, literal]] }));
         assert!(matches!(neighbour, Outcome::Pass(_)), "{neighbour:?}");
+        // The nineteenth probe: text built around a private subnet's `Ref` is another subnet
+        // (an `Fn::Join` onto a literal id, an `Fn::Sub` whose unused variable names it).
+        for hidden in [
+            json!({ "Fn::Join": ["", [literal, { "Fn::Select": [1, [{ "Ref": "Private" }, ""]] }]] }),
+            json!({ "Fn::Sub": [literal, { "Unused": { "Ref": "Private" } }] }),
+            json!({ "Fn::Sub": ["subnet-${Tail}", { "Tail": "0default0000000001", "Unused": { "Ref": "Private" } }] }),
+        ] {
+            let found = instance(hidden.clone());
+            assert!(fails(found.clone(), OUTSIDE), "{hidden}: {found:?}");
+        }
+        // A value that is wholly the subnet's `Ref` still names it.
+        for whole in [
+            json!({ "Fn::Sub": "${Private}" }),
+            json!({ "Fn::Join": ["", [{ "Ref": "Private" }]] }),
+        ] {
+            let found = instance(whole.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{whole}: {found:?}");
+        }
     }
 
     /// probe 17a #1: a launch into a subnet of another stack of the app is judged by that
