@@ -63,7 +63,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "IAM users who sign in to the console can do nothing without MFA",
         types: &[USER],
         controls: &["164.312(d)", "164.308(a)(5)(ii)(D)", "164.312(a)(1)"],
-        fix: "sign people in through IAM Identity Center or an identity provider that asks for MFA, not with a user's `LoginProfile`; or put the user in a group of the template whose policy denies every action (`Action` `*`, or a `NotAction` of only the actions AWS's example policies leave to set up MFA and change a password: `iam:CreateVirtualMFADevice`, `iam:EnableMFADevice`, `iam:GetMFADevice`, `iam:GetUser`, `iam:ListMFADevices`, `iam:ListUsers`, `iam:ListVirtualMFADevices`, `iam:ResyncMFADevice`, `iam:ChangePassword`, `iam:GetAccountPasswordPolicy`, `sts:GetSessionToken`) on `Resource` `*` under the one condition `BoolIfExists` (or `Bool`) `aws:MultiFactorAuthPresent` false, as AWS's example policy \"IAM: Allows IAM users to self-manage an MFA device\" does",
+        fix: "sign people in through IAM Identity Center or an identity provider that asks for MFA, not with a user's `LoginProfile`; or put the user in a group of the template whose policy denies every action (`Action` `*`, or a `NotAction` of only the actions AWS's example policies leave to set up MFA and change a password: `iam:CreateVirtualMFADevice`, `iam:EnableMFADevice`, `iam:ResyncMFADevice`, `iam:DeleteVirtualMFADevice`, `iam:ChangePassword`, `sts:GetSessionToken`, and IAM's `Get…` and `List…` actions written out) on `Resource` `*` under the one condition `BoolIfExists` (or `Bool`) `aws:MultiFactorAuthPresent` false, as AWS's example policy \"IAM: Allows IAM users to self-manage an MFA device\" does",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -76,7 +76,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "Cognito user pools ask every user for MFA",
         types: &[USER_POOL],
         controls: &["164.312(d)", "164.308(a)(5)(ii)(D)"],
-        fix: "set `MfaConfiguration` to `ON` (`OFF` is the default, and `OPTIONAL` lets each user decline), with `EnabledMfas` naming `SOFTWARE_TOKEN_MFA` (or `SMS_MFA`, `EMAIL_OTP` with their configurations); Cognito applies no MFA to users who sign in through a federated identity provider, whose own MFA a waiver must state",
+        fix: "set `MfaConfiguration` to `ON` (`OFF` is the default, and `OPTIONAL` lets each user decline), with `EnabledMfas` naming `SOFTWARE_TOKEN_MFA` (or `SMS_MFA`, `EMAIL_OTP` with their configurations); Cognito applies no MFA to users who sign in through a federated identity provider (an `AWS::Cognito::UserPoolIdentityProvider` of the pool, or a client whose `SupportedIdentityProviders` names any but `COGNITO`), which fails unless a waiver states the provider's MFA",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -292,6 +292,21 @@ const MFA_SELF_SERVICE: &[&str] = &[
     "sts:getsessiontoken",
 ];
 
+/// Whether `action` (in lower case) only reads IAM, or deletes a virtual MFA device no user
+/// holds: an `iam:Get…` or `iam:List…` action written out, or `iam:DeleteVirtualMFADevice`
+/// (which fails on a device assigned to a user), as AWS's earlier example policy
+/// `BlockMostAccessUnlessSignedInWithMFA` leaves them (`iam:ListAccountAliases`,
+/// `iam:ListAccessKeys`, `iam:GetAccountSummary`, …; the nineteenth probe's false refusal).
+/// None changes a group, a policy, a login profile or a key, nor reaches PHI.
+fn read_only_iam(action: &str) -> bool {
+    action == "iam:deletevirtualmfadevice"
+        || action.strip_prefix("iam:").is_some_and(|a| {
+            (a.starts_with("get") || a.starts_with("list"))
+                && a.len() > 4
+                && a.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
 /// Whether a statement denies every action a user may take without MFA: `Effect` `Deny`;
 /// `Action` `*`, or a `NotAction` whose every entry is one of [`MFA_SELF_SERVICE`], written
 /// out; `Resource` `*`; and one condition, `BoolIfExists` or `Bool` on
@@ -306,9 +321,10 @@ fn denies_without_mfa(statement: &Value) -> bool {
             let left = strings(&statement["NotAction"]);
             !left.is_empty()
                 && left.len() == super::meaning::one_or_many(&statement["NotAction"]).len()
-                && left
-                    .iter()
-                    .all(|a| MFA_SELF_SERVICE.contains(&a.trim().to_ascii_lowercase().as_str()))
+                && left.iter().all(|a| {
+                    let a = a.trim().to_ascii_lowercase();
+                    MFA_SELF_SERVICE.contains(&a.as_str()) || read_only_iam(&a)
+                })
         }
     } else {
         strings(&statement["Action"])
@@ -381,6 +397,54 @@ fn i11(cx: &Cx<'_>) -> Outcome {
     ))
 }
 
+/// Whether the user pool of `cx` signs users in through a federated identity provider, in
+/// any stack of the app: an `AWS::Cognito::UserPoolIdentityProvider` of the pool, or a
+/// client of the pool whose `SupportedIdentityProviders` names any provider but `COGNITO`
+/// (the nineteenth probe). The pool is named by its `Ref`, or by an import of an export of
+/// it. What it says, or `None`.
+fn federated_sign_in(cx: &Cx<'_>) -> Option<String> {
+    let exported: Vec<String> = super::arn::exports_of(cx.template, cx.id())
+        .into_iter()
+        .filter(|(_, v)| super::meaning::names(v, cx.id()))
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    let of_the_pool = |stack: Option<&str>, pool: &Value| match stack {
+        None => super::meaning::names(pool, cx.id()),
+        Some(_) => pool
+            .get("Fn::ImportValue")
+            .and_then(super::meaning::text)
+            .is_some_and(|name| exported.contains(&name)),
+    };
+    let at = |stack: Option<&str>, id: &str| {
+        stack.map_or_else(|| format!("`{id}`"), |s| format!("`{s}/{id}`"))
+    };
+    if let Some((stack, provider)) = cx
+        .everywhere("AWS::Cognito::UserPoolIdentityProvider")
+        .find(|(stack, p)| of_the_pool(*stack, &p.properties()["UserPoolId"]))
+    {
+        return Some(format!(
+            "{} signs its users in through the identity provider {}",
+            at(None, cx.id()),
+            at(stack, provider.logical_id())
+        ));
+    }
+    cx.everywhere("AWS::Cognito::UserPoolClient")
+        .filter(|(stack, c)| of_the_pool(*stack, &c.properties()["UserPoolId"]))
+        .find_map(|(stack, client)| {
+            let listed = &client.properties()["SupportedIdentityProviders"];
+            let named = super::meaning::one_or_many(listed);
+            let other = named.iter().find(|v| {
+                !super::meaning::no_value(v)
+                    && super::meaning::text(v).is_none_or(|t| t.trim() != "COGNITO")
+            })?;
+            Some(format!(
+                "its client {} signs users in through {}",
+                at(stack, client.logical_id()),
+                text_or_json(other)
+            ))
+        })
+}
+
 /// `CG1`: a Cognito user pool authenticates the people of an application (a patient portal's
 /// patients, its staff) who reach PHI through it (§164.312(d)). `MfaConfiguration` "OFF"
 /// (the default: "Users are not required to use MFA", CloudFormation reference,
@@ -389,6 +453,13 @@ fn i11(cx: &Cx<'_>) -> Outcome {
 /// person in; only "ON" ("Users are required to use MFA as an authentication factor") does
 /// not. A value read only at deploy may be any of them.
 fn cg1(cx: &Cx<'_>) -> Outcome {
+    if let Some(federated) = federated_sign_in(cx) {
+        return Outcome::Fail(format!(
+            "user pool {}: {federated}, and \"in the case of federated users, Amazon Cognito delegates all authentication processes to the IdP and doesn't offer them additional authentication factors\" (Cognito developer guide, \"Adding MFA to a user pool\"): whatever `MfaConfiguration` says, those users sign in with what that provider asks; state the provider's MFA in a waiver, or sign users in with the pool's own accounts only",
+            cx.prop("/UserPoolName")
+                .map_or_else(|| format!("`{}`", cx.id()), text_or_json)
+        ));
+    }
     let pointer = "/MfaConfiguration";
     let said = match cx.prop(pointer) {
         None => "not set, and Cognito's default is OFF".to_owned(),
@@ -529,6 +600,11 @@ mod tests {
                 "mfa off",
                 with("NotAction", json!(["iam:DeactivateMFADevice"])),
             ),
+            ("a read wildcard", with("NotAction", json!(["iam:Get*"]))),
+            (
+                "a login profile",
+                with("NotAction", json!(["iam:UpdateLoginProfile"])),
+            ),
             (
                 "an action read at deploy",
                 with("NotAction", json!(["iam:GetUser", {"Ref": "Left"}])),
@@ -574,7 +650,27 @@ mod tests {
         // Other spellings of the same deny hold.
         let mut every_action = with("NotAction", Value::Null);
         every_action["Action"] = json!("*");
+        // AWS's earlier example list, with its read-only IAM actions.
+        let earlier = with(
+            "NotAction",
+            json!([
+                "iam:CreateVirtualMFADevice",
+                "iam:DeleteVirtualMFADevice",
+                "iam:EnableMFADevice",
+                "iam:GetUser",
+                "iam:ListMFADevices",
+                "iam:ListVirtualMFADevices",
+                "iam:ResyncMFADevice",
+                "iam:ListAccountAliases",
+                "iam:ListSSHPublicKeys",
+                "iam:ListAccessKeys",
+                "iam:ListServiceSpecificCredentials",
+                "iam:GetAccountSummary",
+                "sts:GetSessionToken"
+            ]),
+        );
         for (why, statement) in [
+            ("AWS's earlier list", earlier),
             ("Action *", every_action),
             (
                 "Bool",
@@ -713,6 +809,73 @@ mod tests {
         for on in [json!(" ON"), json!({"Fn::Sub": "ON"}), json!("on")] {
             let found = of(json!({"MfaConfiguration": on}));
             assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        }
+    }
+
+    /// The nineteenth probe: MFA ON says nothing of users a federated provider signs in.
+    #[test]
+    fn a_user_pool_that_federates_sign_in_fails_whatever_its_mfa() {
+        let on = json!({"MfaConfiguration": "ON", "EnabledMfas": ["SOFTWARE_TOKEN_MFA"]});
+        let with = |other: (&str, &str, Value)| {
+            Cx::check_first(cg1, &[("Patients", USER_POOL, on.clone()), other])
+        };
+        for (why, other) in [
+            (
+                "a Google provider",
+                (
+                    "Google",
+                    "AWS::Cognito::UserPoolIdentityProvider",
+                    json!({"UserPoolId": {"Ref": "Patients"}, "ProviderName": "Google",
+                        "ProviderType": "Google"}),
+                ),
+            ),
+            (
+                "a client of Google",
+                (
+                    "Web",
+                    "AWS::Cognito::UserPoolClient",
+                    json!({"UserPoolId": {"Ref": "Patients"},
+                        "SupportedIdentityProviders": ["COGNITO", "Google"]}),
+                ),
+            ),
+            (
+                "a client of a provider read at deploy",
+                (
+                    "Web",
+                    "AWS::Cognito::UserPoolClient",
+                    json!({"UserPoolId": {"Ref": "Patients"},
+                        "SupportedIdentityProviders": [{"Ref": "Provider"}]}),
+                ),
+            ),
+        ] {
+            let found = with(other);
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains("federated")),
+                "{why}: {found:?}"
+            );
+        }
+        for (why, other) in [
+            (
+                "a client of the pool's own accounts",
+                (
+                    "Web",
+                    "AWS::Cognito::UserPoolClient",
+                    json!({"UserPoolId": {"Ref": "Patients"},
+                        "SupportedIdentityProviders": ["COGNITO"]}),
+                ),
+            ),
+            (
+                "a provider of another pool",
+                (
+                    "Google",
+                    "AWS::Cognito::UserPoolIdentityProvider",
+                    json!({"UserPoolId": {"Ref": "Staff"}, "ProviderName": "Google",
+                        "ProviderType": "Google"}),
+                ),
+            ),
+        ] {
+            let found = with(other);
+            assert!(matches!(found, Outcome::Pass(_)), "{why}: {found:?}");
         }
     }
 }
