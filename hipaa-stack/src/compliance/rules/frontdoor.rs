@@ -1225,10 +1225,25 @@ pub(super) fn exported_by_the_app(cx: &Cx<'_>, value: &Value, type_name: &'stati
     if !super::meaning::imported(value) {
         return false;
     }
+    // Each import's name as CloudFormation reads it: text, or built by intrinsics that read
+    // before deploy (an `Fn::Sub` without variables; the nineteenth probe's false refusal).
+    fn names_of(value: &Value, names: &mut Vec<Option<String>>) {
+        match value {
+            Value::Object(map) => match map.get("Fn::ImportValue") {
+                Some(name) => names.push(super::meaning::text(name)),
+                None => map.values().for_each(|v| names_of(v, names)),
+            },
+            Value::Array(items) => items.iter().for_each(|v| names_of(v, names)),
+            _ => {}
+        }
+    }
     let mut names = Vec::new();
-    super::imported_names(value, &mut names);
+    names_of(value, &mut names);
     !names.is_empty()
         && names.iter().all(|name| {
+            let Some(name) = name else {
+                return false;
+            };
             cx.everywhere(type_name).any(|(stack, r)| {
                 super::arn::exports_of(cx.template_of(stack), r.logical_id())
                     .iter()

@@ -1197,13 +1197,15 @@ pub(crate) fn imported_names<'v>(value: &'v Value, names: &mut Vec<&'v str>) {
     }
 }
 
-/// Whether a value imports one of `exports` (`Fn::ImportValue` of the name), anywhere
-/// inside it (`Fn::Sub` variables, `Fn::Join`, …).
+/// Whether a value imports one of `exports` (`Fn::ImportValue` of the name, written as text
+/// or built by intrinsics that read before deploy, [`meaning::text`]: an `Fn::Sub` without
+/// variables, an `Fn::Join`; the nineteenth probe), anywhere inside it (`Fn::Sub`
+/// variables, `Fn::Join`, …).
 pub(crate) fn imports_any(value: &Value, exports: &[&str]) -> bool {
     match value {
         Value::Object(map) => {
-            let imported = map.get("Fn::ImportValue").and_then(Value::as_str);
-            imported.is_some_and(|name| exports.contains(&name))
+            let imported = map.get("Fn::ImportValue").and_then(meaning::text);
+            imported.is_some_and(|name| exports.contains(&name.as_str()))
                 || map.values().any(|v| imports_any(v, exports))
         }
         Value::Array(items) => items.iter().any(|v| imports_any(v, exports)),
@@ -2181,6 +2183,18 @@ mod tests {
         ));
         assert!(!imports_any(
             &serde_json::json!("data:Worker:Ref"),
+            &exports
+        ));
+        // The name built by intrinsics that read before deploy is the name imported (the
+        // nineteenth probe); one read at deploy is none of them.
+        for built in [
+            serde_json::json!({ "Fn::ImportValue": { "Fn::Sub": "data:Worker:Ref" } }),
+            serde_json::json!({ "Fn::ImportValue": { "Fn::Join": [":", ["data", "Worker", "Ref"]] } }),
+        ] {
+            assert!(imports_any(&built, &exports), "{built}");
+        }
+        assert!(!imports_any(
+            &serde_json::json!({ "Fn::ImportValue": { "Ref": "Name" } }),
             &exports
         ));
     }
