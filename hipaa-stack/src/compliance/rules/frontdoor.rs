@@ -2604,19 +2604,25 @@ mod tests {
             ]
         };
         let group = json!({ "Fn::ImportValue": "one:Tg" });
-        // The listener of stack `one`, imported: F1 reads it, and this rule with it.
-        assert!(matches!(
-            imported_rule(
-                json!({ "Fn::ImportValue": "one:L" }),
-                group.clone(),
-                exports()
-            ),
-            Outcome::Pass(_)
-        ));
+        // The listener of stack `one`, imported (by its name written out, or built by an
+        // `Fn::Sub` without variables, which is the same name: the nineteenth probe): F1
+        // reads it, and this rule with it.
+        for listener in [
+            json!({ "Fn::ImportValue": "one:L" }),
+            json!({ "Fn::ImportValue": { "Fn::Sub": "one:L" } }),
+        ] {
+            assert!(
+                matches!(
+                    imported_rule(listener.clone(), group.clone(), exports()),
+                    Outcome::Pass(_)
+                ),
+                "{listener}"
+            );
+        }
         // A listener the app does not hold, or an export that is not wholly one: a gap.
         for listener in [
             json!({ "Fn::ImportValue": "one:L:copy" }),
-            json!({ "Fn::ImportValue": { "Fn::Sub": "one:L" } }),
+            json!({ "Fn::ImportValue": { "Ref": "ListenerExport" } }),
             json!(
                 "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2"
             ),
