@@ -5699,6 +5699,12 @@ mod hostile_review_17 {
             ("AWS::ApiGateway::Authorizer", "X2"),
             ("AWS::ApiGatewayV2::Authorizer", "X2"),
             ("AWS::Cognito::IdentityPool", "I8"),
+            // Probe 19b R1: the user pool's clients and federated providers, and IAM's
+            // identity providers, whose issuers X2 reads.
+            ("AWS::Cognito::UserPoolClient", "X2"),
+            ("AWS::Cognito::UserPoolIdentityProvider", "X2"),
+            ("AWS::IAM::OIDCProvider", "X2"),
+            ("AWS::IAM::SAMLProvider", "X2"),
         ] {
             assert!(
                 rules().any(|r| r.id == reader && r.types.contains(&t)),

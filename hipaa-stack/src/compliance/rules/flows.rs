@@ -20,6 +20,7 @@ use serde_json::Value;
 // never the stack's own account.
 use super::meaning::sent as text;
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all};
+use crate::cfn::Resource;
 
 /// Each type that copies data somewhere, with the JSON pointers (below `Properties`) of
 /// the destinations; `*` stands for every entry of a list.
@@ -1192,7 +1193,7 @@ const AUTHORIZERS: [&str; 2] = [
 const IDENTITY_POOL: &str = "AWS::Cognito::IdentityPool";
 
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 20] = [
+const X2_OWN: [&str; 24] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
@@ -1213,6 +1214,10 @@ const X2_OWN: [&str; 20] = [
     AUTHORIZERS[0],
     AUTHORIZERS[1],
     IDENTITY_POOL,
+    USER_POOL_CLIENT,
+    USER_POOL_PROVIDER,
+    IAM_PROVIDERS[0],
+    IAM_PROVIDERS[1],
 ];
 
 /// The types `X2` reads: the resource policies `P2` reads too, and [`X2_OWN`].
@@ -1241,7 +1246,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}`, with no `SupportedLoginProviders` or `DeveloperProviderName`; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -3209,6 +3214,16 @@ fn foreign_principals(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
                 "a `Federated` principal ({}) that is no identity provider of this account",
                 super::meaning::sent_or_json(federated)
             ));
+        } else {
+            // A provider of this account still admits whomever its issuer vouches for
+            // (probe 19b F1).
+            out.extend(
+                providers
+                    .iter()
+                    .filter(|p| own_provider(p, cx))
+                    .filter_map(|p| outside_issuer(p, cx, Bound::BySubject))
+                    .map(|why| format!("a `Federated` principal whose issuer is {why}")),
+            );
         }
     }
     let aws = match principal.get("AWS") {
@@ -3238,7 +3253,7 @@ fn own_provider(provider: &Value, cx: &Cx<'_>) -> bool {
             .filter(|v| !super::meaning::no_value(v))
             .all(|v| own_provider(v, cx));
     }
-    const PROVIDERS: [&str; 2] = ["AWS::IAM::OIDCProvider", "AWS::IAM::SAMLProvider"];
+    const PROVIDERS: [&str; 2] = IAM_PROVIDERS;
     let of_the_app = cx
         .resources_named(&super::compute::Mentioned::of(provider))
         .iter()
@@ -3259,6 +3274,359 @@ fn own_provider(provider: &Value, cx: &Cx<'_>) -> bool {
         (Some("arn"), Some("iam"), Some("${AWS-AccountId}"), Some(resource))
             if resource.starts_with("oidc-provider/") || resource.starts_with("saml-provider/")
     )
+}
+
+/// The CI services' shared issuers whose subject `I8` binds to one owner (its repository,
+/// project or organization, `super::identity::shared_issuer`): a role that trusts one is
+/// assumed by the app's own pipelines, so a role's `Federated` trust of them (and the IAM
+/// provider of them, which admits no one but through such roles) is not an outside
+/// provider; an identity pool's is (no condition binds who signs in to it).
+const CI_ISSUERS: [&str; 4] = [
+    "token.actions.githubusercontent.com",
+    "gitlab.com",
+    "app.terraform.io",
+    "agent.buildkite.com",
+];
+
+/// Whether whoever an issuer vouches for is then bound by a subject `I8` reads: in a
+/// role's trust (and so on the IAM provider itself, which grants nothing but through the
+/// roles that trust it) a [`CI_ISSUERS`] subject names one owner; in an identity pool or a
+/// user pool nothing does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    BySubject,
+    Not,
+}
+
+/// A host without a trailing dot, in lower case, as [`CI_ISSUERS`] lists hosts.
+fn bound_host(host: &str) -> &str {
+    host.trim_end_matches('.')
+}
+
+/// The IAM identity provider types whose issuer [`outside_issuer`] reads.
+const IAM_PROVIDERS: [&str; 2] = ["AWS::IAM::OIDCProvider", "AWS::IAM::SAMLProvider"];
+
+/// A user pool's federated identity provider ([`pool_provider`]) and its app client
+/// ([`pool_client`]), which [`identity_pool`] reads beside the user pool.
+const USER_POOL_PROVIDER: &str = "AWS::Cognito::UserPoolIdentityProvider";
+const USER_POOL_CLIENT: &str = "AWS::Cognito::UserPoolClient";
+
+/// Consumer identity providers whose accounts anyone on the internet may open: the
+/// identity pool's `SupportedLoginProviders` hosts (`accounts.google.com`,
+/// `graph.facebook.com`, `www.amazon.com`, `appleid.apple.com`: Cognito API reference,
+/// `CreateIdentityPool`), Login with Amazon's `api.amazon.com`, Microsoft personal
+/// accounts (`login.live.com`) and X (`api.twitter.com`).
+const PUBLIC_ISSUERS: [&str; 9] = [
+    "accounts.google.com",
+    "graph.facebook.com",
+    "www.facebook.com",
+    "facebook.com",
+    "www.amazon.com",
+    "api.amazon.com",
+    "appleid.apple.com",
+    "login.live.com",
+    "api.twitter.com",
+];
+
+/// Microsoft Entra ID's tenants that are no one organization's: "`common`: users with both
+/// a personal Microsoft account and a work or school account", "`organizations`: … from
+/// any Microsoft Entra tenant", "`consumers`: personal Microsoft accounts" (Microsoft
+/// identity platform, "OpenID Connect on the Microsoft identity platform"), and the
+/// consumer tenant's ID.
+const PUBLIC_TENANTS: [&str; 4] = [
+    "common",
+    "organizations",
+    "consumers",
+    "9188040d-6c67-4c5b-b112-36a304b66dad",
+];
+
+/// Why an OpenID Connect issuer (`Url` of an `AWS::IAM::OIDCProvider`, the path of an
+/// `…:oidc-provider/HOST/PATH` ARN, a user pool's `oidc_issuer`) lets someone outside the
+/// app decide who signs in, or `None` for the app's own issuers: an EKS cluster's
+/// (`oidc.eks.REGION.amazonaws.com/id/ID`, read as `I8` reads it,
+/// `super::identity::shared_issuer`). A public consumer provider ([`PUBLIC_ISSUERS`],
+/// [`PUBLIC_TENANTS`]) admits anyone with an account of it, as `SupportedLoginProviders`
+/// does; any other issuer (Okta, Auth0, a partner's) is an identity service outside AWS,
+/// a finding a waiver naming the business associate agreement answers. IAM names an OIDC
+/// provider by its URL without the scheme: "the URL of the OIDC identity provider … the
+/// host name and optional path" (IAM User Guide, "Create an OpenID Connect (OIDC) identity
+/// provider in IAM"), so the ARN's path is the issuer.
+fn issuer_outside(issuer: &str, bound: Bound) -> Option<String> {
+    let issuer = issuer.trim();
+    let bare = issuer
+        .strip_prefix("https://")
+        .unwrap_or(issuer)
+        .trim_end_matches('/');
+    let lower = bare.to_ascii_lowercase();
+    let (host, path) = lower.split_once('/').unwrap_or((&lower, ""));
+    if host.starts_with("oidc.eks.")
+        && (host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn"))
+        && path.starts_with("id/")
+        && !lower.contains(['*', '?'])
+    {
+        return None;
+    }
+    if bound == Bound::BySubject && CI_ISSUERS.contains(&bound_host(host)) {
+        return None;
+    }
+    let tenant = path.split('/').next().unwrap_or_default();
+    if PUBLIC_ISSUERS.contains(&host)
+        || (host == "login.microsoftonline.com" && PUBLIC_TENANTS.contains(&tenant))
+    {
+        return Some(format!(
+            "`{bare}`, a public identity provider: anyone with an account of it (Google, Facebook, Amazon, Apple, Microsoft, …) signs in"
+        ));
+    }
+    Some(format!(
+        "`{bare}`, an identity provider outside the app: whoever runs it decides who signs in"
+    ))
+}
+
+/// Why an IAM identity provider that [`own_provider`] takes as this account's lets someone
+/// outside the app decide who signs in (probe 19b F1): the issuer an
+/// `AWS::IAM::OIDCProvider` of the app names by its `Url` ("The URL that the IAM OIDC
+/// provider resource object is associated with", CloudFormation reference), a user pool
+/// of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`,
+/// [`issued_by_a_pool_of_the_app`]) or an EKS cluster being the app's own
+/// ([`issuer_outside`]); the path of an `…:oidc-provider/…` ARN; a SAML provider, whose
+/// identity provider is whoever signed its `SamlMetadataDocument`, is always outside AWS;
+/// an import, whose issuer the importing stack does not show, too. Each branch of an
+/// `Fn::If` is read.
+fn outside_issuer(provider: &Value, cx: &Cx<'_>, bound: Bound) -> Option<String> {
+    if let Some(each) = alternatives(provider) {
+        return each
+            .into_iter()
+            .filter(|v| !super::meaning::no_value(v))
+            .find_map(|v| outside_issuer(v, cx, bound));
+    }
+    let named = cx.resources_named(&super::compute::Mentioned::of(provider));
+    if let Some(r) = named
+        .iter()
+        .find(|r| IAM_PROVIDERS.contains(&r.type_name()))
+    {
+        return provider_resource_outside(r.type_name(), r.logical_id(), r.properties(), cx, bound);
+    }
+    if super::meaning::imported(provider) {
+        // The exported provider's issuer, read in its own template.
+        let own = imports_where(cx, provider, &|r| {
+            IAM_PROVIDERS.contains(&r.type_name())
+                && provider_resource_outside(
+                    r.type_name(),
+                    r.logical_id(),
+                    r.properties(),
+                    cx,
+                    bound,
+                )
+                .is_none()
+        });
+        return (!own).then(|| {
+            format!(
+                "{}, an imported identity provider whose issuer is not the app's own (a user pool of the app, an EKS cluster)",
+                super::meaning::sent_or_json(provider)
+            )
+        });
+    }
+    let skeleton = super::meaning::skeleton_sent(provider);
+    if let Some((_, path)) = skeleton.split_once(":oidc-provider/") {
+        return issuer_outside(path, bound);
+    }
+    skeleton.contains(":saml-provider/").then(|| {
+        format!(
+            "the SAML provider {}, an identity provider outside AWS: whoever runs it decides who signs in",
+            super::meaning::sent_or_json(provider)
+        )
+    })
+}
+
+/// [`outside_issuer`] of an `AWS::IAM::OIDCProvider` or `AWS::IAM::SAMLProvider` resource.
+fn provider_resource_outside(
+    kind: &str,
+    id: &str,
+    properties: &Value,
+    cx: &Cx<'_>,
+    bound: Bound,
+) -> Option<String> {
+    if kind == IAM_PROVIDERS[1] {
+        return Some(format!(
+            "the SAML provider `{id}`, an identity provider outside AWS (whoever signed its `SamlMetadataDocument`): whoever runs it decides who signs in"
+        ));
+    }
+    let Some(url) = properties
+        .get("Url")
+        .filter(|v| !super::meaning::no_value(v))
+    else {
+        return Some(format!(
+            "the OpenID Connect provider `{id}`, whose `Url` (its issuer) is not written"
+        ));
+    };
+    if issued_by_a_pool_of_the_app(cx, url) {
+        return None;
+    }
+    let each: Vec<&Value> = alternatives(url)
+        .unwrap_or_else(|| vec![url])
+        .into_iter()
+        .filter(|v| !super::meaning::no_value(v))
+        .collect();
+    each.into_iter().find_map(|v| {
+        if issued_by_a_pool_of_the_app(cx, v) {
+            return None;
+        }
+        let text = super::meaning::skeleton_sent(v);
+        issuer_outside(&text, bound)
+            .map(|why| format!("the OpenID Connect provider `{id}` of {why}"))
+    })
+}
+
+/// The identity providers other than `COGNITO` that a user pool client lets sign in
+/// (`SupportedIdentityProviders`: "`COGNITO`, `Facebook`, `Google`, `SignInWithApple`, and
+/// `LoginWithAmazon` … the names that you configured for the SAML and OIDC IdPs in your
+/// user pool", Cognito API reference, `CreateUserPoolClient`): whoever a federated
+/// provider admits becomes a user of the pool. Each entry, each branch of an `Fn::If`; an
+/// entry an intrinsic makes is named as written.
+fn client_federates(client: &Resource) -> Vec<String> {
+    let Some(listed) = client
+        .properties()
+        .get("SupportedIdentityProviders")
+        .filter(|v| !super::meaning::no_value(v))
+    else {
+        return Vec::new();
+    };
+    fn each(value: &Value) -> Vec<&Value> {
+        match alternatives(value) {
+            Some(items) => items
+                .into_iter()
+                .filter(|v| !super::meaning::no_value(v))
+                .flat_map(each)
+                .collect(),
+            None => super::meaning::one_or_many(value)
+                .into_iter()
+                .filter(|v| !super::meaning::no_value(v))
+                .flat_map(|v| match alternatives(v) {
+                    Some(_) => each(v),
+                    None => vec![v],
+                })
+                .collect(),
+        }
+    }
+    each(listed)
+        .into_iter()
+        .filter(|v| text(v).is_none_or(|t| t.trim() != "COGNITO"))
+        .map(super::meaning::sent_or_json)
+        .collect()
+}
+
+/// Why a user pool lets someone outside the app become its user (probe 19b F2): it lets
+/// anyone sign up unless `AdminCreateUserConfig.AllowAdminCreateUserOnly` is true ("When
+/// `false`, users can register themselves and create a new user profile with the `SignUp`
+/// operation", CloudFormation reference, `AWS::Cognito::UserPool AdminCreateUserConfig`;
+/// not written, it is false), and "A user pool that accepts sign-up and has an app client
+/// … creates a user profile for anyone on the internet who knows your
+/// publicly-discoverable app client ID" (Cognito developer guide, "Configuring policies
+/// for user creation").
+fn pool_open_to_sign_up(pool: &Resource) -> Option<String> {
+    let only_admins = pool
+        .properties()
+        .pointer("/AdminCreateUserConfig/AllowAdminCreateUserOnly")
+        .is_some_and(super::is_true);
+    (!only_admins).then(|| {
+        format!(
+            "the user pool `{}` lets anyone sign up (`AdminCreateUserConfig.AllowAdminCreateUserOnly` is not `true`): whoever calls `SignUp` with the client's public ID becomes a user",
+            pool.logical_id()
+        )
+    })
+}
+
+/// Why the user pools and clients of the app an identity pool entry names
+/// (`ProviderName`, `ClientId`) admit users the app does not choose: a pool open to sign-up
+/// ([`pool_open_to_sign_up`]) or a client that federates another identity provider
+/// ([`client_federates`]), named with the pool's `AWS::Cognito::UserPoolIdentityProvider`
+/// of that name. An import is read by its kind alone ([`whole_of_kind`]).
+fn user_pool_admits(cx: &Cx<'_>, name: &Value, client: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for pool in cx.resources_named(&super::compute::Mentioned::of(name)) {
+        if pool.type_name() == "AWS::Cognito::UserPool" {
+            out.extend(pool_open_to_sign_up(pool));
+        }
+    }
+    for c in cx.resources_named(&super::compute::Mentioned::of(client)) {
+        if c.type_name() != USER_POOL_CLIENT {
+            continue;
+        }
+        let federated = client_federates(c);
+        if !federated.is_empty() {
+            out.push(format!(
+                "the client `{}` lists {} in `SupportedIdentityProviders`: whoever that identity provider admits signs in as a user of the pool",
+                c.logical_id(),
+                federated.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+/// `X2` of a user pool client of the app ([`USER_POOL_CLIENT`], probe 19b R1): it lets
+/// only the pool's own users sign in ([`client_federates`]).
+fn pool_client(cx: &Cx<'_>) -> Outcome {
+    let federated = client_federates(cx.resource);
+    if federated.is_empty() {
+        return all([cx
+            .proof("/UserPoolId")
+            .ok_or_else(|| "the client names no user pool".to_owned())]);
+    }
+    Outcome::Fail(format!(
+        "`SupportedIdentityProviders` lists {}: whoever that identity provider admits signs in as a user of the pool (Cognito applies no MFA to federated users); list only `COGNITO`, or waive X2 on the client with the business associate agreement with that provider named in the reason",
+        federated.join(", ")
+    ))
+}
+
+/// `X2` of a user pool's federated identity provider ([`USER_POOL_PROVIDER`], probe 19b
+/// R1): its `ProviderType` ("`SAML`, `Facebook`, `Google`, `LoginWithAmazon`,
+/// `SignInWithApple`, `OIDC`", CloudFormation reference,
+/// `AWS::Cognito::UserPoolIdentityProvider`): the social ones are public consumer
+/// providers; an `OIDC` one is read by its `ProviderDetails.oidc_issuer`
+/// ([`issuer_outside`]); a `SAML` one is outside AWS.
+fn pool_provider(cx: &Cx<'_>) -> Outcome {
+    let kind = cx.prop("/ProviderType").and_then(text);
+    let why = match kind.as_deref().map(str::trim) {
+        Some("Google" | "Facebook" | "LoginWithAmazon" | "SignInWithApple") => Some(format!(
+            "`ProviderType` is {}, a public identity provider: anyone with an account of it signs in as a user of the pool",
+            kind.as_deref().unwrap_or_default()
+        )),
+        Some("OIDC") => match cx.prop("/ProviderDetails/oidc_issuer") {
+            Some(issuer) if issued_by_a_pool_of_the_app(cx, issuer) => None,
+            Some(issuer) => issuer_outside(&super::meaning::skeleton_sent(issuer), Bound::Not)
+                .map(|why| format!("`ProviderDetails.oidc_issuer` is {why}")),
+            None => Some("an `OIDC` provider names no `ProviderDetails.oidc_issuer`".to_owned()),
+        },
+        _ => Some(format!(
+            "`ProviderType` is {}, an identity provider outside AWS: whoever runs it decides who signs in as a user of the pool",
+            cx.prop("/ProviderType")
+                .map_or_else(|| "not written".to_owned(), super::meaning::sent_or_json)
+        )),
+    };
+    match why {
+        None => all([cx.proof("/ProviderDetails/oidc_issuer").ok_or_default()]),
+        Some(why) => Outcome::Fail(format!(
+            "{why}; sign users in as the pool's own (`COGNITO`), or waive X2 on the provider with the business associate agreement with it (or the patient self-registration portal it serves) named in the reason"
+        )),
+    }
+}
+
+/// `X2` of an IAM identity provider of the app ([`IAM_PROVIDERS`], probe 19b R1): its
+/// issuer ([`provider_resource_outside`]).
+fn iam_provider(cx: &Cx<'_>) -> Outcome {
+    match provider_resource_outside(
+        cx.resource.type_name(),
+        cx.id(),
+        cx.resource.properties(),
+        cx,
+        Bound::BySubject,
+    ) {
+        None => all([cx.proof("/Url").ok_or_default()]),
+        Some(why) => Outcome::Fail(format!(
+            "{why}; trust an issuer of the app (a user pool's `https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`, an EKS cluster's `oidc.eks.…`), or waive X2 on the provider with the business associate agreement with it named in the reason"
+        )),
+    }
 }
 
 /// Whether a `Federated` principal `cognito-identity.amazonaws.com` is bound to identity
@@ -4530,8 +4898,11 @@ fn cognito_idp_host(cx: &Cx<'_>, host: &str) -> bool {
 ///   `ProviderName` must be a user pool of the app ([`user_pool_at`]: its `ProviderName`, or
 ///   `cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`) and each `ClientId` a
 ///   `AWS::Cognito::UserPoolClient` of the app; a pool ID written as text names no account;
+///   and that pool must admit no one by itself ([`user_pool_admits`], probe 19b F2: open to
+///   sign-up, or a client that federates another identity provider);
 /// - `OpenIdConnectProviderARNs` and `SamlProviderARNs`, IAM identity providers: of the app
-///   or of `${AWS::AccountId}` ([`own_provider`]);
+///   or of `${AWS::AccountId}` ([`own_provider`]), whose issuer is the app's own
+///   ([`outside_issuer`], probe 19b F1);
 /// - `SupportedLoginProviders`, "key:value pairs mapping provider names to provider app
 ///   IDs" (`accounts.google.com`, `graph.facebook.com`, `www.amazon.com`,
 ///   `appleid.apple.com`: Cognito API reference, `CreateIdentityPool`): whoever has an
@@ -4581,8 +4952,18 @@ fn identity_pool(cx: &Cx<'_>) -> Outcome {
                 .into_iter()
                 .filter(|v| !super::meaning::no_value(v))
                 .all(|v| whole_of_kind(cx, v, &["AWS::Cognito::UserPoolClient"]));
-            checks.push(if pool_ok && client_ok {
+            let admits: Vec<String> = if pool_ok && client_ok {
+                user_pool_admits(cx, name, client)
+            } else {
+                Vec::new()
+            };
+            checks.push(if pool_ok && client_ok && admits.is_empty() {
                 cx.proof("/CognitoIdentityProviders").ok_or_default()
+            } else if !admits.is_empty() {
+                Err(format!(
+                    "`CognitoIdentityProviders` names a user pool of the app that admits whoever the public or another party vouches for: {}; so they assume the pool's roles; set `AdminCreateUserConfig.AllowAdminCreateUserOnly` to `true` and let the client list only `COGNITO` in `SupportedIdentityProviders`, or waive X2 on the pool with the reason named (a patient self-registration portal, or the business associate agreement with that provider)",
+                    admits.join("; ")
+                ))
             } else {
                 Err(format!(
                     "`CognitoIdentityProviders` names the user pool {} with the client {}, no user pool and client of the app: whoever runs that pool signs up who assumes the pool's roles; name a user pool of the app (`${{Pool.ProviderName}}`) and a client of it (its `Ref`), {waive}",
@@ -4599,7 +4980,13 @@ fn identity_pool(cx: &Cx<'_>) -> Outcome {
         if let Some(arns) = written(pointer) {
             for arn in entries(arns) {
                 checks.push(if own_provider(&arn, cx) {
-                    cx.proof(pointer).ok_or_default()
+                    match outside_issuer(&arn, cx, Bound::Not) {
+                        None => cx.proof(pointer).ok_or_default(),
+                        Some(why) => Err(format!(
+                            "`{}` names {why}, and so who assumes the pool's roles; trust an issuer of the app (a user pool of the app through `CognitoIdentityProviders`), {waive}",
+                            &pointer[1..]
+                        )),
+                    }
                 } else {
                     Err(format!(
                         "`{}` names the {what} provider {}, no IAM identity provider of the app or of `${{AWS::AccountId}}`: whoever runs it decides who assumes the pool's roles; name a provider of the app (its `Ref`), {waive}",
@@ -4639,6 +5026,15 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     }
     if t == IDENTITY_POOL {
         return identity_pool(cx);
+    }
+    if t == USER_POOL_CLIENT {
+        return pool_client(cx);
+    }
+    if t == USER_POOL_PROVIDER {
+        return pool_provider(cx);
+    }
+    if IAM_PROVIDERS.contains(&t) {
+        return iam_provider(cx);
     }
     if let Some((_, pointer)) = OWN_POLICIES.iter().find(|(kind, _)| *kind == t) {
         return own_policy(cx, pointer);
@@ -6617,13 +7013,21 @@ mod probe_18b {
             super::x2,
             &[
                 ("Portal", "AWS::Cognito::IdentityPool", properties),
-                ("Users", "AWS::Cognito::UserPool", json!({})),
+                (
+                    "Users",
+                    "AWS::Cognito::UserPool",
+                    json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
+                ),
                 (
                     "Client",
                     "AWS::Cognito::UserPoolClient",
                     json!({ "UserPoolId": { "Ref": "Users" } }),
                 ),
-                ("Oidc", "AWS::IAM::OIDCProvider", json!({})),
+                (
+                    "Oidc",
+                    "AWS::IAM::OIDCProvider",
+                    json!({ "Url": "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE" }),
+                ),
                 ("Saml", "AWS::IAM::SAMLProvider", json!({})),
                 ("Table", "AWS::DynamoDB::Table", json!({})),
             ],
@@ -6685,8 +7089,7 @@ mod probe_18b {
         }
         for passing in [
             json!({ "OpenIdConnectProviderARNs": [{ "Ref": "Oidc" }] }),
-            json!({ "OpenIdConnectProviderARNs": [{ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/login.example" }] }),
-            json!({ "SamlProviderARNs": [{ "Ref": "Saml" }, { "Ref": "AWS::NoValue" }] }),
+            json!({ "OpenIdConnectProviderARNs": [{ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/oidc.eks.${AWS::Region}.amazonaws.com/id/ABC" }] }),
             json!({ "OpenIdConnectProviderARNs": { "Fn::If": ["C", [{ "Ref": "Oidc" }], { "Ref": "AWS::NoValue" }] } }),
         ] {
             let found = pool(with(passing.clone()));
@@ -6720,6 +7123,9 @@ mod probe_18b {
             json!({ "SamlProviderARNs": [{ "Fn::Sub": "arn:aws:iam::999999999999:saml-provider/${Saml}" }] }),
             json!({ "SamlProviderARNs": [{ "Fn::If": ["C", { "Ref": "Saml" }, "arn:aws:iam::999999999999:saml-provider/p"] }] }),
             json!({ "OpenIdConnectProviderARNs": [{ "Ref": "Table" }] }),
+            // Probe 19b F1: a provider of this account whose issuer is outside the app.
+            json!({ "OpenIdConnectProviderARNs": [{ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/login.example" }] }),
+            json!({ "SamlProviderARNs": [{ "Ref": "Saml" }, { "Ref": "AWS::NoValue" }] }),
         ] {
             let found = pool(with(failing.clone()));
             assert!(matches!(found, Outcome::Fail(_)), "{failing}: {found:?}");
@@ -6850,7 +7256,13 @@ mod probe_18b {
     /// The statuses of X2 on `id` (of `kind`, `properties`) in stack `probe`, beside a stack
     /// `net` exporting `net:Export:Ref`, the `Ref` of a resource of `exported` kind.
     fn beside_export(exported: &str, id: &str, kind: &str, properties: Value) -> Vec<Status> {
-        let mut net = crate::testing::raw_template(&[("Export", exported, json!({}))]);
+        // An OpenID Connect provider of the app's own issuer, an EKS cluster's (probe 19b F1).
+        let own = if exported == "AWS::IAM::OIDCProvider" {
+            json!({ "Url": "https://oidc.eks.us-east-1.amazonaws.com/id/ABC" })
+        } else {
+            json!({})
+        };
+        let mut net = crate::testing::raw_template(&[("Export", exported, own)]);
         net.outputs = vec![Output {
             name: "ExportRef".into(),
             value: Expr::reference("Export"),
@@ -6988,5 +7400,422 @@ mod probe_18b {
         let (x2, i8) = run(crate::region!("us-west-2"));
         assert!(matches!(x2, Some(Status::Enforced { .. })), "{x2:?}");
         assert!(matches!(i8, Some(Status::Enforced { .. })), "{i8:?}");
+    }
+}
+
+#[cfg(test)]
+mod probe_19b {
+    use serde_json::{Value, json};
+
+    use super::super::{Cx, Outcome};
+    use crate::compliance::Status;
+
+    const EKS: &str =
+        "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+
+    /// The user pool `Users` (closed to sign-up unless `pool` says), its client `Client`
+    /// (with `client`'s properties) and the identity pool `Portal` (with `portal`'s), and
+    /// any `extra` resources: X2 on the first of `first`.
+    fn x2_of(first: (&str, &str, Value), extra: &[(&str, &str, Value)]) -> Outcome {
+        let mut resources = vec![first];
+        resources.extend(extra.iter().cloned());
+        if !resources.iter().any(|(id, _, _)| *id == "Users") {
+            resources.push((
+                "Users",
+                "AWS::Cognito::UserPool",
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
+            ));
+        }
+        if !resources.iter().any(|(id, _, _)| *id == "Client") {
+            resources.push((
+                "Client",
+                "AWS::Cognito::UserPoolClient",
+                json!({ "UserPoolId": { "Ref": "Users" } }),
+            ));
+        }
+        Cx::check_first(super::x2, &resources)
+    }
+
+    fn identity_pool(properties: Value, extra: &[(&str, &str, Value)]) -> Outcome {
+        let mut p = json!({ "AllowUnauthenticatedIdentities": false });
+        for (k, v) in properties.as_object().into_iter().flatten() {
+            p[k] = v.clone();
+        }
+        x2_of(("Portal", "AWS::Cognito::IdentityPool", p), extra)
+    }
+
+    fn oidc(url: Value) -> (&'static str, &'static str, Value) {
+        (
+            "Idp",
+            "AWS::IAM::OIDCProvider",
+            json!({ "Url": url, "ClientIdList": ["c"] }),
+        )
+    }
+
+    fn fails_with(found: &Outcome, words: &[&str]) -> bool {
+        matches!(found, Outcome::Fail(why) if words.iter().all(|w| why.contains(w)))
+    }
+
+    /// F1: an OpenID Connect provider ARN of `${AWS::AccountId}` (or a provider of the app)
+    /// is read by its issuer: Google, Facebook, Microsoft's shared tenants fail as public;
+    /// another issuer fails as an outside provider to waive; an EKS cluster's, or a user
+    /// pool of the app, passes.
+    #[test]
+    fn x2_reads_the_issuer_of_an_identity_pools_providers() {
+        let arn = |path: &str| json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:oidc-provider/{path}") });
+        for public in [
+            arn("accounts.google.com"),
+            arn("graph.facebook.com"),
+            arn("login.microsoftonline.com/common/v2.0"),
+            arn("login.microsoftonline.com/consumers/v2.0"),
+            json!({ "Fn::Join": ["", ["arn:", { "Ref": "AWS::Partition" }, ":iam::", { "Ref": "AWS::AccountId" }, ":oidc-provider/accounts.google.com"]] }),
+            json!({ "Fn::If": ["C", arn("accounts.google.com"), { "Ref": "AWS::NoValue" }] }),
+        ] {
+            let found = identity_pool(json!({ "OpenIdConnectProviderARNs": [public] }), &[]);
+            assert!(
+                fails_with(&found, &["public identity provider"]),
+                "{public}: {found:?}"
+            );
+        }
+        for outside in [
+            arn("login.okta.example"),
+            arn("login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0"),
+            arn("${Issuer}"),
+            // A CI service's issuer: no condition of an identity pool binds its subject.
+            arn("token.actions.githubusercontent.com"),
+        ] {
+            let found = identity_pool(json!({ "OpenIdConnectProviderARNs": [outside] }), &[]);
+            assert!(
+                fails_with(&found, &["business associate agreement"]),
+                "{outside}: {found:?}"
+            );
+        }
+        let found = identity_pool(
+            json!({ "OpenIdConnectProviderARNs": [arn("oidc.eks.${AWS::Region}.amazonaws.com/id/ABC")] }),
+            &[],
+        );
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        // The probe's `x2_app_oidc_google.json`: a provider of the app, read by its `Url`.
+        let by_ref = json!({ "OpenIdConnectProviderARNs": [{ "Ref": "Idp" }] });
+        for (url, passes) in [
+            (json!("https://accounts.google.com"), false),
+            (json!("https://appleid.apple.com/"), false),
+            (json!("https://login.partner.example"), false),
+            (json!({ "Ref": "IssuerUrl" }), false),
+            (json!(EKS), true),
+            (
+                json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Users}" }),
+                true,
+            ),
+            (json!({ "Fn::Sub": "https://${Users.ProviderURL}" }), true),
+            (
+                json!({ "Fn::Join": ["", ["https://", { "Fn::GetAtt": ["Users", "ProviderURL"] }]] }),
+                true,
+            ),
+            // `ProviderURL` alone has no scheme: IAM takes no such issuer, and X2 no pool.
+            (json!({ "Fn::GetAtt": ["Users", "ProviderURL"] }), false),
+        ] {
+            let found = identity_pool(by_ref.clone(), &[oidc(url.clone())]);
+            assert_eq!(
+                matches!(found, Outcome::Pass(_)),
+                passes,
+                "{url}: {found:?}"
+            );
+        }
+        // A SAML provider, of the app or by ARN, is an identity provider outside AWS.
+        let saml = (
+            "Saml",
+            "AWS::IAM::SAMLProvider",
+            json!({ "SamlMetadataDocument": "<x/>" }),
+        );
+        for arns in [
+            json!([{ "Ref": "Saml" }]),
+            json!([{ "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:saml-provider/Okta" }]),
+        ] {
+            let found = identity_pool(
+                json!({ "SamlProviderARNs": arns }),
+                std::slice::from_ref(&saml),
+            );
+            assert!(
+                fails_with(&found, &["SAML", "business associate agreement"]),
+                "{found:?}"
+            );
+        }
+    }
+
+    /// F1 on a role's trust (`x2_role_google_arn.json`): a `Federated` provider of this
+    /// account whose issuer is Google fails as the literal `accounts.google.com` does; an
+    /// EKS cluster's, and a CI service's whose subject `I8` binds, pass.
+    #[test]
+    fn x2_reads_the_issuer_of_a_roles_federated_provider() {
+        let role = |provider: Value, extra: &[(&str, &str, Value)]| {
+            let trust = json!({ "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": { "Federated": provider },
+                "Action": "sts:AssumeRoleWithWebIdentity" }] });
+            x2_of(
+                (
+                    "Role",
+                    "AWS::IAM::Role",
+                    json!({ "AssumeRolePolicyDocument": trust }),
+                ),
+                extra,
+            )
+        };
+        let arn = |path: &str| json!({ "Fn::Sub": format!("arn:aws:iam::${{AWS::AccountId}}:oidc-provider/{path}") });
+        let found = role(arn("accounts.google.com"), &[]);
+        assert!(
+            fails_with(&found, &["accounts.google.com", "public identity provider"]),
+            "{found:?}"
+        );
+        let found = role(
+            json!({ "Ref": "Idp" }),
+            &[oidc(json!("https://accounts.google.com"))],
+        );
+        assert!(fails_with(&found, &["accounts.google.com"]), "{found:?}");
+        let found = role(
+            json!({ "Fn::GetAtt": ["Idp", "Arn"] }),
+            &[oidc(json!("https://login.okta.example"))],
+        );
+        assert!(fails_with(&found, &["outside the app"]), "{found:?}");
+        for own in [
+            arn("oidc.eks.us-east-1.amazonaws.com/id/ABC"),
+            arn("token.actions.githubusercontent.com"),
+        ] {
+            let found = role(own.clone(), &[]);
+            assert!(matches!(found, Outcome::Pass(_)), "{own}: {found:?}");
+        }
+        for url in [EKS, "https://token.actions.githubusercontent.com"] {
+            let found = role(json!({ "Ref": "Idp" }), &[oidc(json!(url))]);
+            assert!(matches!(found, Outcome::Pass(_)), "{url}: {found:?}");
+        }
+    }
+
+    /// F2: a user pool of the app open to sign-up (`AllowAdminCreateUserOnly` not written,
+    /// false, or known only at deploy), or a client that federates Google or another
+    /// provider, fails X2 on the identity pool; closed and `COGNITO` alone pass.
+    #[test]
+    fn x2_fails_an_identity_pool_whose_user_pool_admits_the_public() {
+        let providers = json!({ "CognitoIdentityProviders": [{
+            "ProviderName": { "Fn::GetAtt": ["Users", "ProviderName"] },
+            "ClientId": { "Ref": "Client" }, "ServerSideTokenCheck": true }] });
+        let users = |config: Value| ("Users", "AWS::Cognito::UserPool", config);
+        for (config, passes) in [
+            (json!({ "MfaConfiguration": "ON" }), false),
+            (
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": false } }),
+                false,
+            ),
+            (
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": "false" } }),
+                false,
+            ),
+            (
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": { "Ref": "Only" } } }),
+                false,
+            ),
+            (
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": { "Ref": "AWS::NoValue" } } }),
+                false,
+            ),
+            (
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
+                true,
+            ),
+            (
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": "true" } }),
+                true,
+            ),
+        ] {
+            let found = identity_pool(providers.clone(), &[users(config.clone())]);
+            assert_eq!(
+                matches!(found, Outcome::Pass(_)),
+                passes,
+                "{config}: {found:?}"
+            );
+            if !passes {
+                assert!(
+                    fails_with(&found, &["sign up", "self-registration"]),
+                    "{found:?}"
+                );
+            }
+        }
+        let client = |listed: Value| {
+            (
+                "Client",
+                "AWS::Cognito::UserPoolClient",
+                json!({ "UserPoolId": { "Ref": "Users" }, "SupportedIdentityProviders": listed }),
+            )
+        };
+        for (listed, passes) in [
+            (json!(["Google"]), false),
+            (json!(["COGNITO", "Okta"]), false),
+            (
+                json!({ "Fn::If": ["C", ["COGNITO"], ["COGNITO", "Facebook"]] }),
+                false,
+            ),
+            (json!([{ "Ref": "UsersGoogle" }]), false),
+            (json!(["COGNITO"]), true),
+            (json!(["COGNITO", { "Ref": "AWS::NoValue" }]), true),
+            (json!({ "Ref": "AWS::NoValue" }), true),
+        ] {
+            let found = identity_pool(providers.clone(), &[client(listed.clone())]);
+            assert_eq!(
+                matches!(found, Outcome::Pass(_)),
+                passes,
+                "{listed}: {found:?}"
+            );
+        }
+    }
+
+    /// R1: the client, the user pool's identity provider and IAM's identity providers are
+    /// X2's, judged where they are.
+    #[test]
+    fn x2_reads_clients_and_identity_providers_where_they_are() {
+        let x2 = super::RULES.iter().find(|r| r.id == "X2").unwrap();
+        for kind in [
+            "AWS::Cognito::UserPoolClient",
+            "AWS::Cognito::UserPoolIdentityProvider",
+            "AWS::IAM::OIDCProvider",
+            "AWS::IAM::SAMLProvider",
+        ] {
+            assert!(x2.types.contains(&kind), "{kind}");
+        }
+        let client = |listed: Option<Value>| {
+            let mut p = json!({ "UserPoolId": { "Ref": "Users" } });
+            if let Some(listed) = listed {
+                p["SupportedIdentityProviders"] = listed;
+            }
+            x2_of(("Web", "AWS::Cognito::UserPoolClient", p), &[])
+        };
+        assert!(matches!(client(None), Outcome::Pass(_)));
+        assert!(matches!(client(Some(json!(["COGNITO"]))), Outcome::Pass(_)));
+        assert!(fails_with(
+            &client(Some(json!(["Google"]))),
+            &["Google", "business associate agreement"]
+        ));
+        let provider = |kind: &str, details: Value| {
+            x2_of(
+                (
+                    "Up",
+                    "AWS::Cognito::UserPoolIdentityProvider",
+                    json!({
+                    "UserPoolId": { "Ref": "Users" }, "ProviderName": "P",
+                    "ProviderType": kind, "ProviderDetails": details }),
+                ),
+                &[],
+            )
+        };
+        for kind in ["Google", "Facebook", "LoginWithAmazon", "SignInWithApple"] {
+            let found = provider(kind, json!({ "client_id": "c" }));
+            assert!(
+                fails_with(&found, &[kind, "public identity provider"]),
+                "{found:?}"
+            );
+        }
+        for (kind, details) in [
+            (
+                "OIDC",
+                json!({ "oidc_issuer": "https://accounts.google.com" }),
+            ),
+            (
+                "OIDC",
+                json!({ "oidc_issuer": "https://login.okta.example" }),
+            ),
+            ("OIDC", json!({})),
+            (
+                "SAML",
+                json!({ "MetadataURL": "https://idp.example/metadata" }),
+            ),
+        ] {
+            let found = provider(kind, details.clone());
+            assert!(
+                fails_with(&found, &["waive X2"]),
+                "{kind} {details}: {found:?}"
+            );
+        }
+        let found = provider(
+            "OIDC",
+            json!({ "oidc_issuer": { "Fn::Sub": "https://${Users.ProviderURL}" } }),
+        );
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        for (url, passes) in [
+            (json!("https://accounts.google.com"), false),
+            (json!("https://login.okta.example"), false),
+            (json!({ "Ref": "AWS::NoValue" }), false),
+            (json!(EKS), true),
+            // Whom a CI service's token admits is bound on each role that trusts it (I8).
+            (json!("https://token.actions.githubusercontent.com"), true),
+        ] {
+            let found = x2_of(oidc(url.clone()), &[]);
+            assert_eq!(
+                matches!(found, Outcome::Pass(_)),
+                passes,
+                "{url}: {found:?}"
+            );
+        }
+        let found = x2_of(
+            (
+                "Saml",
+                "AWS::IAM::SAMLProvider",
+                json!({ "SamlMetadataDocument": "<x/>" }),
+            ),
+            &[],
+        );
+        assert!(
+            fails_with(&found, &["SAML", "business associate agreement"]),
+            "{found:?}"
+        );
+    }
+
+    /// R1 whole (`fr_u1_userpool_client.json`): a closed user pool, its client and an
+    /// identity pool of them end with no finding of U1 or X2.
+    #[test]
+    fn a_compliant_user_pool_client_passes_u1_and_x2() {
+        let template = crate::testing::raw_template(&[
+            (
+                "Users",
+                "AWS::Cognito::UserPool",
+                json!({ "UserPoolName": "patients",
+                "MfaConfiguration": "ON", "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
+                "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
+            ),
+            (
+                "Client",
+                "AWS::Cognito::UserPoolClient",
+                json!({ "UserPoolId": { "Ref": "Users" },
+                "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }),
+            ),
+            (
+                "Portal",
+                "AWS::Cognito::IdentityPool",
+                json!({ "AllowUnauthenticatedIdentities": false,
+                "AllowClassicFlow": false, "CognitoIdentityProviders": [{
+                    "ProviderName": { "Fn::GetAtt": ["Users", "ProviderURL"] },
+                    "ClientId": { "Ref": "Client" }, "ServerSideTokenCheck": true }] }),
+            ),
+            (
+                "Eks",
+                "AWS::IAM::OIDCProvider",
+                json!({ "Url": EKS, "ClientIdList": ["sts.amazonaws.com"] }),
+            ),
+        ]);
+        let evaluation = crate::testing::evaluate(&[("s", &template)]);
+        let failed: Vec<_> = evaluation
+            .results
+            .iter()
+            .filter(|c| {
+                (c.rule == "U1" || c.rule == "X2") && matches!(c.status, Status::Failed { .. })
+            })
+            .collect();
+        assert!(failed.is_empty(), "{failed:?}");
+        for id in ["Client", "Portal", "Eks"] {
+            assert!(
+                evaluation
+                    .results
+                    .iter()
+                    .any(|c| c.rule == "X2" && &*c.logical_id == id),
+                "{id}"
+            );
+        }
     }
 }
