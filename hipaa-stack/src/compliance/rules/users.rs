@@ -403,17 +403,13 @@ fn i11(cx: &Cx<'_>) -> Outcome {
 /// (the nineteenth probe). The pool is named by its `Ref`, or by an import of an export of
 /// it. What it says, or `None`.
 fn federated_sign_in(cx: &Cx<'_>) -> Option<String> {
-    let exported: Vec<String> = super::arn::exports_of(cx.template, cx.id())
-        .into_iter()
-        .filter(|(_, v)| super::meaning::names(v, cx.id()))
-        .map(|(name, _)| name.to_owned())
-        .collect();
-    let of_the_pool = |stack: Option<&str>, pool: &Value| match stack {
-        None => super::meaning::names(pool, cx.id()),
-        Some(_) => pool
-            .get("Fn::ImportValue")
-            .and_then(super::meaning::text)
-            .is_some_and(|name| exported.contains(&name)),
+    // The pool, as `resource_named_from` reads a value of the stack `stack` (its own
+    // template's `Ref`, or an import of its export from a stack of the same region and
+    // account).
+    let of_the_pool = |stack: Option<&str>, pool: &Value| {
+        let home = stack.map_or(Some(cx.at), |name| cx.index.stack_at.get(name).copied());
+        home.and_then(|home| super::services::resource_named_from(cx, home, pool, USER_POOL))
+            .is_some_and(|(at, found)| at == cx.at && found.logical_id() == cx.id())
     };
     let at = |stack: Option<&str>, id: &str| {
         stack.map_or_else(|| format!("`{id}`"), |s| format!("`{s}/{id}`"))
@@ -877,5 +873,41 @@ mod tests {
             let found = with(other);
             assert!(matches!(found, Outcome::Pass(_)), "{why}: {found:?}");
         }
+    }
+
+    /// A client of another stack that imports the pool is read as the pool's own.
+    #[test]
+    fn a_client_of_another_stack_federates_the_pool_it_imports() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let run = |providers: Value| {
+            let app = App::new("portal");
+            let pool = app
+                .stack("id")
+                .unwrap()
+                .add(
+                    RawResource::new("Patients", USER_POOL)
+                        .property("MfaConfiguration", "ON")
+                        .property("EnabledMfas", json!(["SOFTWARE_TOKEN_MFA"])),
+                )
+                .unwrap();
+            app.stack("web")
+                .unwrap()
+                .add(
+                    RawResource::new("Web", "AWS::Cognito::UserPoolClient")
+                        .property("UserPoolId", pool.reference())
+                        .property("SupportedIdentityProviders", providers),
+                )
+                .unwrap();
+            let assembly = app.check().unwrap();
+            crate::testing::status_of(&assembly, "CG1", "Patients")
+        };
+        let google = run(json!(["COGNITO", "Google"]));
+        assert!(
+            matches!(google, Some(Status::Failed { ref finding }) if finding.contains("web/Web")),
+            "{google:?}"
+        );
+        let own = run(json!(["COGNITO"]));
+        assert!(matches!(own, Some(Status::Enforced { .. })), "{own:?}");
     }
 }
