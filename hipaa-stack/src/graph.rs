@@ -7,6 +7,7 @@
 //! stack order, the waves of stacks that can deploy at the same time, and the errors for
 //! cycles and dangling references.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -227,7 +228,7 @@ impl Named {
 
 /// Every resource a value mentions through `Ref`, `Fn::GetAtt`, `Fn::Sub` or
 /// `Fn::ImportValue` (pseudo parameters excluded).
-fn mentions<'a>(value: &'a Value, out: &mut Vec<Mention<&'a str>>) {
+fn mentions<'a>(value: &'a Value, out: &mut Vec<Mention<Cow<'a, str>>>) {
     match value {
         Value::Object(map) if map.len() == 1 => {
             if let Some((key, inner)) = map.iter().next() {
@@ -241,22 +242,31 @@ fn mentions<'a>(value: &'a Value, out: &mut Vec<Mention<&'a str>>) {
 }
 
 /// Every resource that the object `{key: inner}` (of that one key) mentions.
-fn only_key_mentions<'a>(key: &str, inner: &'a Value, out: &mut Vec<Mention<&'a str>>) {
+fn only_key_mentions<'a>(key: &str, inner: &'a Value, out: &mut Vec<Mention<Cow<'a, str>>>) {
     match (key, inner) {
         ("Ref", Value::String(id)) => {
             if !id.starts_with("AWS::") {
-                out.push(Mention::Local(id));
+                out.push(Mention::Local(Cow::Borrowed(id)));
             }
         }
         ("Fn::GetAtt", Value::Array(args)) => {
             if let Some(Value::String(id)) = args.first() {
-                out.push(Mention::Local(id));
+                out.push(Mention::Local(Cow::Borrowed(id)));
             }
         }
         ("Fn::GetAtt", Value::String(dotted)) => {
-            out.push(Mention::Local(dotted.split('.').next().unwrap_or(dotted)));
+            out.push(Mention::Local(Cow::Borrowed(
+                dotted.split('.').next().unwrap_or(dotted),
+            )));
         }
-        ("Fn::ImportValue", Value::String(name)) => out.push(Mention::Import(name)),
+        ("Fn::ImportValue", Value::String(name)) => out.push(Mention::Import(Cow::Borrowed(name))),
+        // A name built before deploy (an `Fn::Sub` without variables, an `Fn::Join` of
+        // text) is the export of that name, as the rules read it; one that holds a pseudo
+        // parameter (`${AWS::StackName}-Vpc`) is known only at deploy.
+        ("Fn::ImportValue", built) => match crate::cfn::text::text(built) {
+            Some(name) if !name.contains("${") => out.push(Mention::Import(Cow::Owned(name))),
+            _ => mentions(inner, out),
+        },
         ("Fn::Sub", Value::String(text)) => sub_mentions(text, &[], out),
         ("Fn::Sub", Value::Array(args)) => {
             let vars: Vec<&str> = match args.get(1) {
@@ -276,7 +286,7 @@ fn only_key_mentions<'a>(key: &str, inner: &'a Value, out: &mut Vec<Mention<&'a 
 
 /// The resources a `Fn::Sub` text names: `${Id}` and `${Id.Attr}`, not `${AWS::…}`, not the
 /// literal `${!…}`, not the variables the `Sub` defines itself.
-fn sub_mentions<'a>(text: &'a str, vars: &[&str], out: &mut Vec<Mention<&'a str>>) {
+fn sub_mentions<'a>(text: &'a str, vars: &[&str], out: &mut Vec<Mention<Cow<'a, str>>>) {
     let mut rest = text;
     while let Some(start) = rest.find("${") {
         let after = &rest[start + 2..];
@@ -284,7 +294,7 @@ fn sub_mentions<'a>(text: &'a str, vars: &[&str], out: &mut Vec<Mention<&'a str>
         let name = &after[..end];
         let id = name.split('.').next().unwrap_or(name);
         if !name.starts_with('!') && !id.starts_with("AWS::") && !vars.contains(&id) {
-            out.push(Mention::Local(id));
+            out.push(Mention::Local(Cow::Borrowed(id)));
         }
         rest = &after[end + 1..];
     }
@@ -316,15 +326,66 @@ fn dangling(stack: &str, template: &Template, r: &crate::cfn::Resource, target: 
     }
 }
 
+/// Where a stack deploys: the name of its environment and its region (`None`: the deploy
+/// region, or no environment).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Place<'a> {
+    /// The name of the stack's environment.
+    pub(crate) environment: Option<&'a str>,
+    /// The stack's region, if pinned.
+    pub(crate) region: Option<&'a str>,
+}
+
+/// The error of an import, by `r` (at `consumer`), of the export of `used` (at
+/// `producer`), a stack of another region or environment.
+fn imported_from_elsewhere(
+    r: &crate::cfn::Resource,
+    used: &ResourceNode,
+    consumer: Place<'_>,
+    producer: Place<'_>,
+) -> Error {
+    let user = r.construct_path().unwrap_or(r.logical_id()).to_owned();
+    let producer_path = if used.construct.is_empty() {
+        used.logical_id.clone()
+    } else {
+        used.construct.clone()
+    };
+    if consumer.environment != producer.environment {
+        return Error::Environment {
+            subject: format!("construct `{user}`"),
+            reason: format!(
+                "it imports `{producer_path}` of environment `{}` from environment `{}`; an environment deploys with the credentials of its own account and cannot read another's stacks: declare what both need in each environment",
+                producer.environment.unwrap_or("(none)"),
+                consumer.environment.unwrap_or("(none)"),
+            ),
+        };
+    }
+    let region = |p: Place<'_>| p.region.unwrap_or("the deploy region").to_owned();
+    Error::CrossRegion {
+        consumer: user,
+        consumer_region: region(consumer),
+        producer: producer_path,
+        producer_region: region(producer),
+    }
+}
+
 /// Builds the resource graph of the templates (given in deploy order), checks that every
 /// reference names a resource that exists, and that resources do not wait for each other in
 /// a cycle. Each stack's resources by id, and then its edges, are read on every core
 /// ([`crate::parallel`]): a stack's references are looked up among its own resources and
 /// the app's exports, which are found first. The first error in deploy order is the error,
 /// as one reading of the stacks in turn finds it.
+///
+/// `places` holds each stack's environment and region (as `stacks` orders them; a stack
+/// past its end is placed as every other): CloudFormation resolves `Fn::ImportValue` among
+/// the exports of the importing stack's own account and region ("You can't create
+/// cross-stack references across regions", AWS CloudFormation User Guide, `Fn::ImportValue`),
+/// so an escape-hatch import of an export that only a stack of another region or
+/// environment makes is refused here, not by a failed change set on AWS.
 pub(crate) fn resource_graph(
     stacks: &[(&str, &Template)],
     named: &[Named],
+    places: &[Place<'_>],
 ) -> Result<ResourcesAndEdges> {
     // The nodes, on this thread: they are kept with the graph, and made on the threads of
     // the work below they held the memory of those threads' allocators (10 MiB more of
@@ -369,11 +430,11 @@ pub(crate) fn resource_graph(
                     // A value of another region's stack, filled in by `up`.
                     continue;
                 }
-                let Some(&target) = index.get(id) else {
+                let Some(&target) = index.get(&*id) else {
                     return Err(Error::DanglingReference {
                         stack: (*name).to_owned(),
                         place: format!("output {}", output.name()),
-                        target: id.to_owned(),
+                        target: id.into_owned(),
                     });
                 };
                 if let Some(export) = output.export_name() {
@@ -415,7 +476,19 @@ pub(crate) fn resource_graph(
                                 .ok_or_else(|| dangling(name, template, r, id.to_owned()))?,
                         },
                         Mention::Import(export) => match exports.get(export) {
-                            Some(&used) => used,
+                            Some(&used) => {
+                                let producer = nodes[used].stack;
+                                let place = |s: usize| places.get(s).copied().unwrap_or_default();
+                                if place(producer) != place(s) {
+                                    return Err(imported_from_elsewhere(
+                                        r,
+                                        &nodes[used],
+                                        place(s),
+                                        place(producer),
+                                    ));
+                                }
+                                used
+                            }
                             None => {
                                 return Err(dangling(
                                     name,
@@ -667,6 +740,7 @@ mod tests {
     fn resource_graph_in_turn(
         stacks: &[(&str, &Template)],
         named: &[Named],
+        places: &[Place<'_>],
     ) -> Result<ResourcesAndEdges> {
         let mut nodes: Vec<ResourceNode> = Vec::new();
         // Looked up for every reference of the app: hashed with foldhash, not SipHash.
@@ -698,11 +772,11 @@ mod tests {
                         // A value of another region's stack, filled in by `up`.
                         continue;
                     }
-                    let Some(&target) = index.get(&(s, id)) else {
+                    let Some(&target) = index.get(&(s, &*id)) else {
                         return Err(Error::DanglingReference {
                             stack: (*name).to_owned(),
                             place: format!("output {}", output.name()),
-                            target: id.to_owned(),
+                            target: id.into_owned(),
                         });
                     };
                     if let Some(export) = output.export_name() {
@@ -737,7 +811,19 @@ mod tests {
                                 .ok_or_else(|| dangling(name, template, r, id.to_owned()))?,
                         },
                         Mention::Import(export) => match exports.get(export) {
-                            Some(&used) => used,
+                            Some(&used) => {
+                                let producer = nodes[used].stack;
+                                let place = |s: usize| places.get(s).copied().unwrap_or_default();
+                                if place(producer) != place(s) {
+                                    return Err(imported_from_elsewhere(
+                                        r,
+                                        &nodes[used],
+                                        place(s),
+                                        place(producer),
+                                    ));
+                                }
+                                used
+                            }
                             None => {
                                 return Err(dangling(
                                     name,
@@ -836,10 +922,91 @@ mod tests {
             let names = ["s0", "s1", "s2", "s3"];
             let stacks: Vec<(&str, &Template)> = names.iter().copied().zip(&templates).collect();
             let named: Vec<Named> = templates.iter().map(|t| Named::of(t, &[])).collect();
-            let found = resource_graph(&stacks, &named).map_err(|e| e.to_string());
-            let read = resource_graph_in_turn(&stacks, &named).map_err(|e| e.to_string());
+            let found = resource_graph(&stacks, &named, &[]).map_err(|e| e.to_string());
+            let read = resource_graph_in_turn(&stacks, &named, &[]).map_err(|e| e.to_string());
             proptest::prop_assert_eq!(found, read);
         }
+    }
+
+    /// An app of environment `prod` (account 111111111111, us-east-1) whose stack `keys`
+    /// holds a topic that another stack of its own uses (so that it is exported as
+    /// `prod-keys:Topic:Ref`), and a stack `user` of environment `environment` (`prod`, or
+    /// another of the same account) in `region` whose escape-hatch parameter imports `name`:
+    /// what `check` says.
+    fn import_from(
+        environment: &str,
+        region: crate::Region,
+        name: &Value,
+    ) -> std::result::Result<(), String> {
+        use crate::prelude::*;
+        let app = App::new("imports");
+        let prod = app
+            .environment("prod", account!("111111111111"), region!("us-east-1"))
+            .unwrap();
+        let keys = prod.stack(stack_name!("keys")).unwrap();
+        let topic = keys
+            .add(RawResource::new("Topic", "AWS::SNS::Topic"))
+            .unwrap();
+        prod.stack(stack_name!("topicuse"))
+            .unwrap()
+            .add(
+                RawResource::new("Param", "AWS::SSM::Parameter")
+                    .property("Type", "String")
+                    .property("Value", topic.reference()),
+            )
+            .unwrap();
+        let user = if environment == "prod" {
+            prod.stack_in(stack_name!("user"), region).unwrap()
+        } else {
+            app.environment(environment, account!("111111111111"), region)
+                .unwrap()
+                .stack(stack_name!("user"))
+                .unwrap()
+        };
+        user.add(
+            RawResource::new("Imported", "AWS::SSM::Parameter")
+                .property("Type", "String")
+                .property("Value", serde_json::json!({ "Fn::ImportValue": name })),
+        )
+        .unwrap();
+        app.check().map(drop).map_err(|e| e.to_string())
+    }
+
+    /// CloudFormation resolves `Fn::ImportValue` among the exports of the importing stack's
+    /// own account and region ("You can't create cross-stack references across regions",
+    /// AWS CloudFormation User Guide, `Fn::ImportValue`): an escape-hatch import of an
+    /// export of another region or environment is refused at synth, its name written as
+    /// text or built before deploy (`Fn::Sub`, `Fn::Join`), as is a built name that no
+    /// stack exports; a name known only at deploy is not read here.
+    #[test]
+    fn an_escape_hatch_import_of_another_region_or_environment_is_refused() {
+        use serde_json::json;
+        let east = || crate::region!("us-east-1");
+        for name in [
+            json!("prod-keys:Topic:Ref"),
+            json!({ "Fn::Sub": "prod-keys:Topic:Ref" }),
+            json!({ "Fn::Join": ["-", ["prod", "keys:Topic:Ref"]] }),
+        ] {
+            import_from("prod", east(), &name).unwrap();
+            let err = import_from("prod", crate::region!("us-west-2"), &name).unwrap_err();
+            assert_eq!(
+                err,
+                "`prod-user/Imported` (us-west-2) uses `prod-keys/Topic` (us-east-1), but CloudFormation cannot import across regions; keep both in one region with `app.stack_in(.., region)`, or give the resource a fixed name and refer to it by that name"
+            );
+            let err = import_from("staging", east(), &name).unwrap_err();
+            assert!(
+                err.starts_with("construct `staging-user/Imported`: it imports `prod-keys/Topic` of environment `prod` from environment `staging`"),
+                "{err}"
+            );
+        }
+        let missing = json!({ "Fn::Sub": "prod-keys:Nothing:Ref" });
+        let err = import_from("prod", east(), &missing).unwrap_err();
+        assert!(
+            err.starts_with("the escape-hatch resource `prod-user/Imported` refers to `export prod-keys:Nothing:Ref`"),
+            "{err}"
+        );
+        let at_deploy = json!({ "Fn::Sub": "${AWS::StackName}-Topic" });
+        import_from("prod", east(), &at_deploy).unwrap();
     }
 
     #[test]
@@ -853,7 +1020,7 @@ mod tests {
         let ids: Vec<&str> = out
             .iter()
             .map(|m| match m {
-                Mention::Local(id) | Mention::Import(id) => *id,
+                Mention::Local(id) | Mention::Import(id) => &**id,
             })
             .collect();
         assert_eq!(ids, ["Bucket", "Key"]);
@@ -889,7 +1056,7 @@ mod tests {
             group("B", Expr::reference("C")),
             group("C", Expr::lit("k")).depends_on("A"),
         ]);
-        let err = resource_graph(&[("s", &t)], &[Named::of(&t, &[])])
+        let err = resource_graph(&[("s", &t)], &[Named::of(&t, &[])], &[])
             .unwrap_err()
             .to_string();
         assert!(
@@ -905,7 +1072,7 @@ mod tests {
     fn a_reference_to_a_missing_resource_is_an_error() {
         let t = template(vec![group("A", Expr::sub_pseudo("${Missing.Arn}"))]);
         assert_eq!(
-            resource_graph(&[("s", &t)], &[Named::of(&t, &[])])
+            resource_graph(&[("s", &t)], &[Named::of(&t, &[])], &[])
                 .unwrap_err()
                 .to_string(),
             "`A` refers to `Missing`, which stack `s` does not contain; this is a bug in hipaa-stack, please report it"

@@ -760,6 +760,18 @@ pub(crate) fn synthesize_on<C: Check>(
         .iter()
         .map(|&s| (names[s as usize].as_str(), &templates[s as usize]))
         .collect();
+    // Where each stack deploys, for the escape hatch's imports (`resource_graph`).
+    let places: Vec<crate::graph::Place<'_>> = order
+        .order
+        .iter()
+        .map(|&s| crate::graph::Place {
+            environment: arena.environment_of(s),
+            region: arena.stacks[s as usize]
+                .region
+                .as_ref()
+                .map(crate::literal::Region::as_str),
+        })
+        .collect();
     let named = in_deploy_order(named, &position);
     let summaries = in_deploy_order(summaries, &position);
     // The resource graph is built (and what it read dropped) on a thread of its own while
@@ -769,7 +781,7 @@ pub(crate) fn synthesize_on<C: Check>(
     // With low memory, one after the other: the graph's work and the checks' index, held
     // at once, raised the peak of `synth --low-memory` at N=50,000 by 4 to 10 MiB.
     let build_graph = || {
-        let graph = resource_graph(&in_order, &named);
+        let graph = resource_graph(&in_order, &named, &places);
         drop(named);
         graph
     };

@@ -26,8 +26,27 @@ pub(crate) fn status_of(
 
 /// The evaluation of hand-written templates, one per stack, on 2026-12-01.
 pub(crate) fn evaluate(stacks: &[(&str, &crate::cfn::Template)]) -> crate::compliance::Evaluation {
+    evaluate_in(stacks, &[])
+}
+
+/// [`evaluate`] of stacks pinned to `regions` (by position; `None`, or no entry, for the
+/// deploy region): layouts that synth refuses, for the rules that read them all the same.
+pub(crate) fn evaluate_in(
+    stacks: &[(&str, &crate::cfn::Template)],
+    regions: &[Option<String>],
+) -> crate::compliance::Evaluation {
     let today = crate::literal::Date::parse("2026-12-01").expect("a date");
-    let mut evaluator = crate::compliance::Evaluator::new(stacks, today);
+    let summaries = stacks
+        .iter()
+        .map(|(_, t)| crate::compliance::StackSummary::of(t, &[]))
+        .collect();
+    let mut evaluator = crate::compliance::Evaluator::keeping(
+        stacks,
+        summaries,
+        today,
+        crate::compliance::Results::Every,
+        (regions, &[]),
+    );
     for at in 0..stacks.len() {
         let found = evaluator.stack(stacks, at);
         evaluator.merge(found);
@@ -42,7 +61,17 @@ pub(crate) fn statuses(
     rule: &str,
     logical_id: &str,
 ) -> Vec<Status> {
-    evaluate(stacks)
+    statuses_in(stacks, &[], rule, logical_id)
+}
+
+/// [`statuses`] of stacks pinned to `regions` ([`evaluate_in`]).
+pub(crate) fn statuses_in(
+    stacks: &[(&str, &crate::cfn::Template)],
+    regions: &[Option<String>],
+    rule: &str,
+    logical_id: &str,
+) -> Vec<Status> {
+    evaluate_in(stacks, regions)
         .results
         .into_iter()
         .filter(|c| c.rule == rule && &*c.logical_id == logical_id)

@@ -31,6 +31,7 @@ pub(crate) mod securityhub;
 pub(crate) mod sns;
 pub(crate) mod sqs;
 pub(crate) mod ssm;
+pub(crate) mod text;
 pub(crate) mod tree;
 
 use std::borrow::Cow;

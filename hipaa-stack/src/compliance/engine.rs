@@ -486,16 +486,6 @@ pub(crate) struct Evaluator {
 }
 
 impl Evaluator {
-    /// An evaluation of `stacks` (every stack of the app), as if today were `today`.
-    #[cfg(test)]
-    pub(crate) fn new(stacks: &[(&str, &Template)], today: Date) -> Self {
-        let summaries = stacks
-            .iter()
-            .map(|(_, t)| StackSummary::of(t, &[]))
-            .collect();
-        Self::keeping(stacks, summaries, today, Results::Every, (&[], &[]))
-    }
-
     /// An evaluation of `stacks` (every stack of the app), whose properties `summaries`
     /// read ([`StackSummary::of`], one per stack, in the same order), as if today were
     /// `today`, keeping what `results` says of the rules that hold (`synth` into a folder

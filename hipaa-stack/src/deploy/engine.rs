@@ -1624,12 +1624,15 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     "{name}: REVIEW_IN_PROGRESS, left by a run that did not execute its change set; deleting the empty stack"
                 ));
                 self.discard_stale(name, &info.id).await?;
+                // Marked before the call: CloudFormation deletes asynchronously, and a
+                // DescribeStacks right after DeleteStack may still say REVIEW_IN_PROGRESS.
+                let mark = self.mark(name, &info.id).await?;
                 let token = self.deletion_token(name);
                 self.call(name, "DeleteStack", || {
                     self.cfn(name).delete_stack(&info.id, &[], &token)
                 })
                 .await?;
-                if let Some(left) = self.wait(stack, Some(&info.id), &Mark::default()).await? {
+                if let Some(left) = self.wait(stack, Some(&info.id), &mark).await? {
                     return Err(DeployError::StackState {
                         stack: name.to_owned(),
                         status: left.status,
@@ -1645,12 +1648,14 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 ))
                 .await?;
                 self.say(format!("{name}: deleting the failed first create"));
+                // Marked before the call, as above: a stale ROLLBACK_COMPLETE is no end.
+                let mark = self.mark(name, &info.id).await?;
                 let token = self.deletion_token(name);
                 self.call(name, "DeleteStack", || {
                     self.cfn(name).delete_stack(&info.id, &[], &token)
                 })
                 .await?;
-                if let Some(left) = self.wait(stack, Some(&info.id), &Mark::default()).await? {
+                if let Some(left) = self.wait(stack, Some(&info.id), &mark).await? {
                     return Err(DeployError::StackState {
                         stack: name.to_owned(),
                         status: left.status,

@@ -1229,3 +1229,73 @@ fn assert_relaxed_only_around_the_execution(log: &[String]) {
         "{log:?}"
     );
 }
+
+/// CloudFormation deletes a stack asynchronously (API reference, DeleteStack), so the first
+/// DescribeStacks after the call may still give the status from before it: the
+/// `ROLLBACK_COMPLETE` of a failed first create, the `REVIEW_IN_PROGRESS` of a stack an
+/// interrupted run left under review. Neither is the deletion's end: `up` waits until the
+/// deletion shows (its status, its events, or the stack gone) and creates the stack anew,
+/// where it took the stale answer for a deletion that failed ("could not be deleted").
+#[tokio::test]
+async fn a_status_from_before_a_deletion_is_not_taken_for_its_end() {
+    let moto = Moto::start();
+    let client = cfn(&moto).await;
+    let assembly = crate::deploy::two_stacks(false, &[]);
+    let late = |stuck: Option<&str>| Faults {
+        stuck: stuck
+            .map(|s| [("shared".to_owned(), s.to_owned())].into())
+            .unwrap_or_default(),
+        not_deleted_polls: 3,
+        ..Faults::default()
+    };
+
+    // A failed first create (made up: moto never rolls a create back).
+    let d = faulty(&moto, &assembly, late(Some("ROLLBACK_COMPLETE")), options()).await;
+    let deployed = d.up().await.unwrap();
+    assert_eq!(deployed.len(), 2);
+    let log = d.api().log();
+    let deleted = log.iter().position(|l| l == "DeleteStack shared").unwrap();
+    let stale = log[deleted..]
+        .iter()
+        .take_while(|l| *l != "CreateChangeSet shared")
+        .filter(|l| *l == "DescribeStacks shared")
+        .count();
+    assert!(
+        stale > 3,
+        "the engine polled past the stale answers: {log:?}"
+    );
+    assert_eq!(
+        status(&client, "shared").await.as_deref(),
+        Some("CREATE_COMPLETE")
+    );
+
+    // An empty stack under review, left by a run stopped between create and execute.
+    let cleared = crate::deploy::two_stacks(false, &["Extra"]);
+    let fresh = Moto::start();
+    let client = cfn(&fresh).await;
+    let stopped = Faults {
+        stop_after_creates: Some(0),
+        ..Faults::default()
+    };
+    faulty(&fresh, &cleared, stopped, options())
+        .await
+        .up()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        status(&client, "shared").await.as_deref(),
+        Some("REVIEW_IN_PROGRESS")
+    );
+    let d = faulty(&fresh, &cleared, late(None), options()).await;
+    let deployed = d.up().await.unwrap();
+    assert_eq!(deployed.len(), 2);
+    assert!(
+        d.api().log().iter().any(|l| l == "DeleteStack shared"),
+        "{:?}",
+        d.api().log()
+    );
+    assert_eq!(
+        status(&client, "shared").await.as_deref(),
+        Some("CREATE_COMPLETE")
+    );
+}

@@ -93,6 +93,11 @@ pub struct Faults {
     /// (API reference, ExecuteChangeSet: "After the call successfully completes,
     /// CloudFormation starts updating the stack"), moto at once.
     pub not_started_polls: u32,
+    /// After each DeleteStack, answer this many DescribeStacks of the stack as before the
+    /// deletion, with the events as they were: CloudFormation deletes asynchronously (API
+    /// reference, DeleteStack: the call returns while "the stack is being deleted", and
+    /// DescribeStacks shows `DELETE_IN_PROGRESS` once it runs), moto at once.
+    pub not_deleted_polls: u32,
     /// Called with `Operation stack` before every call that reaches the endpoint (after the
     /// engine's checks for the call, such as the run lock before a write): what happens
     /// meanwhile elsewhere (another run, time at a prompt).
@@ -128,7 +133,8 @@ pub struct Faulty {
     obsolete: Mutex<Vec<String>>,
     /// Change sets that say UNAVAILABLE (see `Faults::unavailable_executes`).
     unavailable: Mutex<Vec<String>>,
-    /// Per stack: polls left, and the stack and its events from before the execution.
+    /// Per stack: polls left, and the stack and its events from before the execution (or
+    /// the deletion).
     before_execute: Mutex<BTreeMap<String, BeforeExecute>>,
 }
 
@@ -228,6 +234,17 @@ impl Faulty {
     }
 }
 
+/// A made-up stack of the tests' app (`e2e`), so that the engine takes it as its own.
+fn made_up(name: &str, status: String) -> StackInfo {
+    StackInfo {
+        name: name.to_owned(),
+        id: format!("arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/x"),
+        status,
+        tags: [("hipaa-stack:app".to_owned(), "e2e".to_owned())].into(),
+        ..StackInfo::default()
+    }
+}
+
 fn server_error() -> ApiError {
     ApiError {
         kind: ApiErrorKind::Transient,
@@ -242,14 +259,7 @@ impl CloudFormationApi for Faulty {
         self.before("DescribeStacks", name).await?;
         let stuck = self.faults.lock().unwrap().stuck.get(name).cloned();
         if let Some(status) = stuck {
-            // A made-up stack of the tests' app (`e2e`), so that the engine takes it as its own.
-            return Ok(Some(StackInfo {
-                name: name.to_owned(),
-                id: format!("arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/x"),
-                status,
-                tags: [("hipaa-stack:app".to_owned(), "e2e".to_owned())].into(),
-                ..StackInfo::default()
-            }));
+            return Ok(Some(made_up(name, status)));
         }
         let hung = {
             let f = self.faults.lock().unwrap();
@@ -479,6 +489,25 @@ impl CloudFormationApi for Faulty {
     async fn delete_stack(&self, id: &str, retain: &[String], token: &str) -> Result<(), ApiError> {
         let name = name_of(id);
         self.before("DeleteStack", name).await?;
+        let polls = self.faults.lock().unwrap().not_deleted_polls;
+        if polls > 0 {
+            let stuck = self.faults.lock().unwrap().stuck.get(name).cloned();
+            let (info, events) = match stuck {
+                Some(status) => (Some(made_up(name, status)), Vec::new()),
+                None => {
+                    let info = self.inner.describe_stack(id).await?;
+                    let events = match &info {
+                        Some(i) => self.inner.stack_events(&i.id).await?,
+                        None => Vec::new(),
+                    };
+                    (info, events)
+                }
+            };
+            self.before_execute
+                .lock()
+                .unwrap()
+                .insert(name.to_owned(), (polls, info, events));
+        }
         let was_stuck = {
             let mut f = self.faults.lock().unwrap();
             f.deleted_with.push(token.to_owned());

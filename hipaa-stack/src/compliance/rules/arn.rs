@@ -336,8 +336,14 @@ impl<'a> ArnOf<'a> {
                 }
                 _ => out.push(Piece::Unknown),
             },
-            ("Fn::ImportValue", Value::String(name)) if reading.imports => {
-                match self.exports.iter().find(|(export, _)| export == name) {
+            ("Fn::ImportValue", name) if reading.imports => {
+                // The name written, or built before deploy (as synth reads it).
+                let name = super::meaning::text(name);
+                match self
+                    .exports
+                    .iter()
+                    .find(|(export, _)| name.as_deref() == Some(&**export))
+                {
                     // The export's value is read in the store's template, where it is.
                     Some((_, value)) => {
                         let there = Reading {

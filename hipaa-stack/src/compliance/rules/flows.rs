@@ -1318,8 +1318,10 @@ pub(super) fn imports_of_kind(cx: &Cx<'_>, value: &Value, kinds: &[&str]) -> boo
 /// Whether every import in `value` carries a resource of the app for which `holds`: the
 /// export of that name, in a stack of the app of this stack's own region and account, is
 /// the `Ref` or an attribute of such a resource of its template. An import whose name is
-/// known only at deploy does not; an export that no stack of the app holds (synth refuses
-/// it) does, read as it is named. An export of that name made only by stacks of other
+/// known only at deploy does not (a name built before deploy, an `Fn::Sub` without
+/// variables or an `Fn::Join` of text, is known); an export written as text that no stack
+/// of the app holds (synth refuses it) does, read as it is named, and one built by
+/// intrinsics (which synth does not read) does not. An export of that name made only by stacks of other
 /// regions or accounts does not: CloudFormation resolves `Fn::ImportValue` among the
 /// exports of the importing stack's own region and account, where the name may be anyone's
 /// (the nineteenth probe: an identity pool of us-west-2, imported in us-east-1).
@@ -1328,10 +1330,12 @@ pub(super) fn imports_where(
     value: &Value,
     holds: &dyn Fn(&crate::cfn::Resource) -> bool,
 ) -> bool {
-    fn each<'v>(value: &'v Value, names: &mut Vec<Option<&'v str>>) {
+    // The name as [`super::imports_any`] reads it: text, or built before deploy; and
+    // whether it was written as text (synth refuses such a name that no stack exports).
+    fn each(value: &Value, names: &mut Vec<(Option<String>, bool)>) {
         match value {
             Value::Object(map) => match map.get("Fn::ImportValue") {
-                Some(name) => names.push(name.as_str()),
+                Some(name) => names.push((super::meaning::text(name), name.is_string())),
                 None => map.values().for_each(|v| each(v, names)),
             },
             Value::Array(items) => items.iter().for_each(|v| each(v, names)),
@@ -1340,8 +1344,8 @@ pub(super) fn imports_where(
     }
     let mut names = Vec::new();
     each(value, &mut names);
-    names.into_iter().all(|name| {
-        let Some(name) = name else {
+    names.into_iter().all(|(name, written)| {
+        let Some(name) = name.as_deref() else {
             return false;
         };
         let mut anywhere = false;
@@ -1360,7 +1364,9 @@ pub(super) fn imports_where(
             .filter(|(at, ..)| super::services::same_region_and_account(cx, *at, cx.at))
             .map(|(_, template, o)| (template, o));
         let Some((template, output)) = exported.next() else {
-            return !anywhere;
+            // A name built by intrinsics is not checked by synth: one that no stack of the
+            // app exports may be anyone's export.
+            return !anywhere && written;
         };
         let Ok(carried) = serde_json::to_value(&output.value) else {
             return false;
@@ -7353,11 +7359,19 @@ mod probe_18b {
 
     /// An identity pool exported by a stack of another region is not what an import of its
     /// name reads: CloudFormation resolves `Fn::ImportValue` in the importing stack's own
-    /// region and account, where that name may be anyone's export (probe 19b F3). X2 and I8
-    /// fail the role; the same layout in one region holds.
+    /// region and account, where that name may be anyone's export (probe 19b F3). Synth
+    /// refuses the import; the rules, given the layout all the same, fail the role (X2 and
+    /// I8); the same layout in one region holds.
     #[test]
     fn an_identity_pool_of_another_region_is_no_pool_an_import_names() {
         use crate::prelude::*;
+        let role = || {
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud":
+                    {"Fn::ImportValue": "idwest:Portal:Ref"}}}}]})
+        };
         let run = |region: crate::Region| {
             let app = App::new("idp");
             let west = app.stack_in("idwest", crate::region!("us-west-2")).unwrap();
@@ -7379,27 +7393,60 @@ mod probe_18b {
                 .unwrap();
             app.stack_in("ideast", region)
                 .unwrap()
-                .add(RawResource::new("PortalRole", "AWS::IAM::Role").property(
-                    "AssumeRolePolicyDocument",
-                    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-                        "Principal": {"Federated": "cognito-identity.amazonaws.com"},
-                        "Action": "sts:AssumeRoleWithWebIdentity",
-                        "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud":
-                            {"Fn::ImportValue": "idwest:Portal:Ref"}}}}]}),
-                ))
+                .add(
+                    RawResource::new("PortalRole", "AWS::IAM::Role")
+                        .property("AssumeRolePolicyDocument", role()),
+                )
                 .unwrap();
-            let assembly = app.check().unwrap();
-            (
-                crate::testing::status_of(&assembly, "X2", "PortalRole"),
-                crate::testing::status_of(&assembly, "I8", "PortalRole"),
-            )
+            app.check().map_err(|e| e.to_string()).map(|assembly| {
+                (
+                    crate::testing::status_of(&assembly, "X2", "PortalRole"),
+                    crate::testing::status_of(&assembly, "I8", "PortalRole"),
+                )
+            })
         };
-        let (x2, i8) = run(crate::region!("us-east-1"));
-        assert!(matches!(x2, Some(Status::Failed { .. })), "{x2:?}");
-        assert!(matches!(i8, Some(Status::Failed { .. })), "{i8:?}");
-        let (x2, i8) = run(crate::region!("us-west-2"));
+        let refused = run(crate::region!("us-east-1")).unwrap_err();
+        assert!(
+            refused.starts_with("`ideast/PortalRole` (us-east-1) uses `idwest/Portal` (us-west-2)"),
+            "{refused}"
+        );
+        let (x2, i8) = run(crate::region!("us-west-2")).unwrap();
         assert!(matches!(x2, Some(Status::Enforced { .. })), "{x2:?}");
         assert!(matches!(i8, Some(Status::Enforced { .. })), "{i8:?}");
+        // The layout synth refuses, read by the rules.
+        let mut west = crate::testing::raw_template(&[(
+            "Portal",
+            "AWS::Cognito::IdentityPool",
+            json!({"AllowUnauthenticatedIdentities": false, "AllowClassicFlow": false}),
+        )]);
+        west.outputs = vec![Output {
+            name: "PortalRef".into(),
+            value: Expr::reference("Portal"),
+            description: None,
+            export: Some("idwest:Portal:Ref".into()),
+        }];
+        let east = crate::testing::raw_template(&[(
+            "PortalRole",
+            "AWS::IAM::Role",
+            json!({ "AssumeRolePolicyDocument": role() }),
+        )]);
+        let stacks = [("idwest", &west), ("ideast", &east)];
+        for rule in ["X2", "I8"] {
+            let read = |east: &str| {
+                let regions = [Some("us-west-2".to_owned()), Some(east.to_owned())];
+                crate::testing::statuses_in(&stacks, &regions, rule, "PortalRole")
+            };
+            assert!(
+                matches!(read("us-east-1")[..], [Status::Failed { .. }]),
+                "{rule}: {:?}",
+                read("us-east-1")
+            );
+            assert!(
+                matches!(read("us-west-2")[..], [Status::Enforced { .. }]),
+                "{rule}: {:?}",
+                read("us-west-2")
+            );
+        }
     }
 }
 

@@ -446,7 +446,7 @@ impl Named {
         mentioned.dedup();
         Named {
             mentioned: mentioned.into_iter().map(str::to_owned).collect(),
-            imports: imports.into_iter().map(str::to_owned).collect(),
+            imports,
         }
     }
 }

@@ -9,8 +9,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde_json::Value;
 
-/// The deepest nesting of intrinsics that is resolved; deeper values are unknown.
-const DEPTH: usize = 16;
+pub(crate) use crate::cfn::text::{DEPTH, Own, literal, sent, sent_about, text, text_about};
 
 /// The text of `key` in `entry`, one object of a list (an option of an option group, one of
 /// its settings): `None` when the entry is an intrinsic function rather than an object, or
@@ -21,30 +20,6 @@ pub(crate) fn entry_text(entry: &Value, key: &str) -> Option<String> {
         .then(|| text(&entry[key]))
         .flatten()
         .filter(|n| !super::identity::dynamic(n))
-}
-
-/// The text a value stands for, where it can be known before deploy: a string; `Fn::Sub`
-/// (its variables resolved, pseudo parameters as below); `Fn::Join`; `Fn::Select` of a
-/// list; `Fn::Base64` (the text before encoding); `Ref` of a pseudo parameter. hipaa-stack
-/// templates declare no parameters, so a `Ref` to anything else is a resource (unknown).
-///
-/// `AWS::Partition` is `aws` (the strictest reading: a key under `aws` is the same key in
-/// every partition); `AWS::URLSuffix` is `amazonaws.com`; the account, region and stack are
-/// kept as `${AWS::AccountId}`, `${AWS::Region}`, … so that a rule can tell the stack's own
-/// account from a written one. A pseudo parameter written as characters outside `Fn::Sub`
-/// (`"${AWS::AccountId}"`) reads the same here, though CloudFormation passes the characters;
-/// [`sent`] reads it as AWS receives it.
-pub(crate) fn text(value: &Value) -> Option<String> {
-    text_at(value, 0, None, false)
-}
-
-/// [`text`] as AWS receives it: a pseudo parameter written as characters (a string, an
-/// `Fn::Join` of strings, a variable of an `Fn::Sub`'s map, `${!AWS::AccountId}` in an
-/// `Fn::Sub`) is those characters, read as [`literal`] gives them (`${!AWS::AccountId}`),
-/// never as the placeholder of the stack's own account, region or name. The rules of
-/// identity, keys and storage read with it; [`text`] reads the two alike.
-pub(crate) fn sent(value: &Value) -> Option<String> {
-    text_at(value, 0, None, true)
 }
 
 /// The values of a setting that takes one value or a list of them (a statement's `Action`,
@@ -74,7 +49,7 @@ pub(crate) fn skeleton_sent(value: &Value) -> String {
 
 /// [`skeleton`] at a depth of intrinsics, read up to eight deep.
 fn skeleton_at(value: &Value, depth: usize, strict: bool) -> String {
-    if let Some(t) = text_at(value, 0, None, strict) {
+    if let Some(t) = if strict { sent(value) } else { text(value) } {
         return t;
     }
     if depth > 8 {
@@ -300,67 +275,6 @@ pub(crate) fn whole_number(value: &Value) -> Option<i64> {
     }
 }
 
-/// A resource whose references a rule wants to read as text: `Ref` of it as `reference`,
-/// `Fn::GetAtt` of its `Arn` (or `${Id.Arn}` in `Fn::Sub`) as `arn`, and of one other
-/// attribute, when `other` names it, as the text given with it (an AppSync API's `ApiId`).
-pub(crate) struct Own<'a> {
-    pub(crate) id: &'a str,
-    pub(crate) reference: String,
-    pub(crate) arn: String,
-    pub(crate) other: Option<(&'a str, String)>,
-}
-
-/// [`text`], reading references to `own` as its placeholders.
-pub(crate) fn text_about(value: &Value, own: &Own<'_>) -> Option<String> {
-    text_at(value, 0, Some(own), false)
-}
-
-/// [`text_about`] as AWS receives it ([`sent`]).
-pub(crate) fn sent_about(value: &Value, own: &Own<'_>) -> Option<String> {
-    text_at(value, 0, Some(own), true)
-}
-
-fn own_text(own: Option<&Own<'_>>, name: &str, attribute: Option<&str>) -> Option<String> {
-    let own = own.filter(|o| o.id == name)?;
-    match attribute {
-        None => Some(own.reference.clone()),
-        Some("Arn") => Some(own.arn.clone()),
-        Some(attribute) => own
-            .other
-            .as_ref()
-            .filter(|(name, _)| *name == attribute)
-            .map(|(_, text)| text.clone()),
-    }
-}
-
-fn pseudo(name: &str) -> Option<String> {
-    match name {
-        "AWS::Partition" => Some("aws".to_owned()),
-        "AWS::URLSuffix" => Some("amazonaws.com".to_owned()),
-        "AWS::AccountId"
-        | "AWS::Region"
-        | "AWS::StackName"
-        | "AWS::StackId"
-        | "AWS::NotificationARNs"
-        | "AWS::NoValue" => Some(format!("${{{name}}}")),
-        _ => None,
-    }
-}
-
-/// The text that CloudFormation passes for characters written as they are (a string, or
-/// `${!Literal}` in an `Fn::Sub`): a pseudo parameter written so (`"${AWS::AccountId}"`
-/// outside `Fn::Sub`, in an `Fn::Join` or a variable of an `Fn::Sub`'s map) is those
-/// characters, not the stack's account, region or name ("Fn::Sub": only its `String` is
-/// substituted). IAM then reads `${…}` as a policy variable ("IAM policy elements: Variables
-/// and tags", IAM User Guide: variables are replaced in `Resource` and in condition values,
-/// and "if AWS cannot resolve a variable this might cause the entire statement to be
-/// invalid"), so it never stands for the account: it is read as `${!AWS::AccountId}`, which
-/// no rule takes for the placeholder `${AWS::AccountId}` of the stack's own account that
-/// [`text`] gives a pseudo parameter.
-pub(crate) fn literal(s: &str) -> String {
-    s.replace("${AWS::", "${!AWS::")
-}
-
 /// The placeholder a resolved pseudo parameter leaves in text, as [`text`] gives it: what a
 /// parsed JSON text holds where its `Fn::Sub` resolved one ([`resolved_json`]).
 const RESOLVED: &str = "${AWS::";
@@ -402,110 +316,6 @@ fn resubstitute(value: &mut Value) {
         Value::Object(map) => map.values_mut().for_each(resubstitute),
         _ => {}
     }
-}
-
-fn text_at(value: &Value, depth: usize, own: Option<&Own<'_>>, strict: bool) -> Option<String> {
-    if depth > DEPTH {
-        return None;
-    }
-    match value {
-        Value::String(s) if strict => Some(literal(s)),
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Object(map) if map.len() == 1 => {
-            let (name, arg) = map.iter().next()?;
-            match name.as_str() {
-                "Ref" => {
-                    let name = arg.as_str()?;
-                    pseudo(name).or_else(|| own_text(own, name, None))
-                }
-                "Fn::GetAtt" => match arg {
-                    Value::Array(a) => own_text(own, a.first()?.as_str()?, a.get(1)?.as_str()),
-                    Value::String(s) => {
-                        let (id, attribute) = s.split_once('.')?;
-                        own_text(own, id, Some(attribute))
-                    }
-                    _ => None,
-                },
-                "Fn::Base64" => text_at(arg, depth + 1, own, strict),
-                "Fn::Join" => {
-                    let [sep, Value::Array(items)] = arg.as_array()?.as_slice() else {
-                        return None;
-                    };
-                    let sep = sep.as_str()?;
-                    let parts: Option<Vec<String>> = items
-                        .iter()
-                        .map(|v| text_at(v, depth + 1, own, strict))
-                        .collect();
-                    Some(parts?.join(sep))
-                }
-                "Fn::Select" => {
-                    let [index, Value::Array(items)] = arg.as_array()?.as_slice() else {
-                        return None;
-                    };
-                    let i: usize = text_at(index, depth + 1, own, strict)?
-                        .trim()
-                        .parse()
-                        .ok()?;
-                    text_at(items.get(i)?, depth + 1, own, strict)
-                }
-                "Fn::Sub" => match arg {
-                    Value::String(s) => substitute(s, &serde_json::Map::new(), depth, own, strict),
-                    Value::Array(a) => {
-                        let s = a.first()?.as_str()?;
-                        let vars = a.get(1).and_then(Value::as_object);
-                        substitute(
-                            s,
-                            vars.unwrap_or(&serde_json::Map::new()),
-                            depth,
-                            own,
-                            strict,
-                        )
-                    }
-                    _ => None,
-                },
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
-
-/// `Fn::Sub`: `${Name}` from `vars` or a pseudo parameter, `${!Literal}` as `${Literal}`;
-/// a `${Resource}` or `${Resource.Attr}` stays unknown (the whole text is unknown).
-fn substitute(
-    s: &str,
-    vars: &serde_json::Map<String, Value>,
-    depth: usize,
-    own: Option<&Own<'_>>,
-    strict: bool,
-) -> Option<String> {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find('}')?;
-        let name = &after[..end];
-        if let Some(written) = name.strip_prefix('!') {
-            let written = format!("${{{written}}}");
-            out.push_str(&if strict { literal(&written) } else { written });
-        } else if let Some(v) = vars.get(name) {
-            out.push_str(&text_at(v, depth + 1, own, strict)?);
-        } else if let Some(p) = pseudo(name) {
-            out.push_str(&p);
-        } else {
-            let (id, attribute) = match name.split_once('.') {
-                Some((id, attribute)) => (id, Some(attribute)),
-                None => (name, None),
-            };
-            out.push_str(&own_text(own, id, attribute)?);
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
 }
 
 /// The text of a value, or where it cannot be known, its JSON (so that a search for a

@@ -1184,12 +1184,13 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// Every name a value imports (`Fn::ImportValue` of text), anywhere inside it: those that
+/// Every name a value imports (`Fn::ImportValue` of text, or of a name built before
+/// deploy, as synth reads it: [`meaning::text`]), anywhere inside it: those that
 /// [`imports_any`] reads.
-pub(crate) fn imported_names<'v>(value: &'v Value, names: &mut Vec<&'v str>) {
+pub(crate) fn imported_names(value: &Value, names: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            names.extend(map.get("Fn::ImportValue").and_then(Value::as_str));
+            names.extend(map.get("Fn::ImportValue").and_then(meaning::text));
             map.values().for_each(|v| imported_names(v, names));
         }
         Value::Array(items) => items.iter().for_each(|v| imported_names(v, names)),

@@ -2364,7 +2364,9 @@ fn route_gateway(cx: &Cx<'_>) -> Gateway {
     super::imported_names(value, &mut imported);
     for (_, template) in cx.stacks {
         for output in template.outputs() {
-            if output.export_name().is_some_and(|n| imported.contains(&n))
+            if output
+                .export_name()
+                .is_some_and(|n| imported.iter().any(|i| i == n))
                 && let Ok(exported) = serde_json::to_value(&output.value)
             {
                 let named = super::compute::Mentioned::of(&exported);

@@ -878,7 +878,7 @@ impl PolicyNames {
             }
         };
         let mut mentions: Vec<&str> = Vec::new();
-        let mut imports: Vec<&str> = Vec::new();
+        let mut imports: Vec<String> = Vec::new();
         for t in items {
             mentions.extend_from_slice(super::compute::Mentioned::of(t).plain_names());
             mentions.extend(
@@ -890,15 +890,15 @@ impl PolicyNames {
             );
             super::imported_names(t, &mut imports);
         }
-        for names in [&mut mentions, &mut imports] {
-            names.sort_unstable();
-            names.dedup();
-        }
+        mentions.sort_unstable();
+        mentions.dedup();
+        imports.sort_unstable();
+        imports.dedup();
         PolicyNames {
             every: items.iter().any(dynamic),
             own_stack: items.iter().any(other_type),
             mentions: mentions.into_iter().map(str::to_owned).collect(),
-            imports: imports.into_iter().map(str::to_owned).collect(),
+            imports,
         }
     }
 }

@@ -2334,7 +2334,12 @@ fn known_parts(cx: &Cx<'_>, template: &crate::cfn::Template, value: &Value, dept
                     _ => false,
                 },
                 Some(("Fn::GetAtt", Value::String(s))) => s.contains('.') && resource(s),
-                Some(("Fn::ImportValue", Value::String(name))) => {
+                Some(("Fn::ImportValue", name)) => {
+                    // The name written, or built before deploy (as synth reads it).
+                    let Some(name) = text(name) else {
+                        return false;
+                    };
+                    let name = name.as_str();
                     // Only a stack of this one's region and account: CloudFormation reads an
                     // import among the exports of the importing stack's own account and
                     // region ("You can't create cross-stack references across Regions",
@@ -2349,9 +2354,7 @@ fn known_parts(cx: &Cx<'_>, template: &crate::cfn::Template, value: &Value, dept
                                 template
                                     .outputs()
                                     .iter()
-                                    .filter(move |o| {
-                                        beside && o.export_name() == Some(name.as_str())
-                                    })
+                                    .filter(move |o| beside && o.export_name() == Some(name))
                                     .map(move |o| (*template, o))
                             });
                     match (exported.next(), exported.next()) {
@@ -6958,7 +6961,7 @@ fn rs2(cx: &Cx<'_>) -> Outcome {
                                 .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
                     }) || super::arn::exports_of(cx.template_of(*stack), g.logical_id())
                         .iter()
-                        .any(|(export, _)| imported.contains(export)))
+                        .any(|(export, _)| imported.iter().any(|i| i == export)))
             });
             let off = elsewhere.and_then(|(stack, group)| {
                 let place = format!("{}/{}", stack.unwrap_or_default(), group.logical_id());
@@ -10159,14 +10162,21 @@ mod probe_14b {
     }
 
     /// An export of a stack of another region is no value an import reads (CloudFormation
-    /// resolves `Fn::ImportValue` in the importing stack's own region and account): the
-    /// condition is unknown, read as `*`, though the export of that name carries a topic's
-    /// `Ref` (the eighteenth probe); the same export in the same region restricts.
+    /// resolves `Fn::ImportValue` in the importing stack's own region and account): synth
+    /// refuses such an import, its name written or built; and the rules, given the layout
+    /// all the same, read the condition as unknown (`*`), though the export of that name
+    /// carries a topic's `Ref` (the eighteenth probe). The same export in the same region
+    /// restricts.
     #[test]
     fn an_import_of_another_region_s_export_reads_as_unknown() {
         use crate::compliance::Status;
         use crate::prelude::*;
-        let run = |alarms_region: crate::Region| {
+        let policy = |name: Value| {
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": "*", "Action": "sqs:SendMessage",
+                "Condition": {"ArnEquals": {"aws:SourceArn": {"Fn::ImportValue": name}}}}]})
+        };
+        let run = |alarms_region: crate::Region, name: Value| {
             let app = App::new("imports");
             let alarms = app.stack_in("alarms", alarms_region.clone()).unwrap();
             let topic = alarms
@@ -10186,13 +10196,7 @@ mod probe_14b {
             let queue = data.add(RawResource::new("Q", "AWS::SQS::Queue")).unwrap();
             data.add(
                 RawResource::new("P", "AWS::SQS::QueuePolicy")
-                    .property(
-                        "PolicyDocument",
-                        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-                            "Principal": "*", "Action": "sqs:SendMessage",
-                            "Condition": {"ArnEquals": {"aws:SourceArn":
-                                {"Fn::ImportValue": "alarms:Topic:Ref"}}}}]}),
-                    )
+                    .property("PolicyDocument", policy(name))
                     .property("/Queues/0", queue.reference())
                     .property(
                         "/PolicyDocument/Statement/0/Resource",
@@ -10200,18 +10204,58 @@ mod probe_14b {
                     ),
             )
             .unwrap();
-            let assembly = app.check().unwrap();
-            crate::testing::status_of(&assembly, "P2", "P")
+            app.check()
+                .map(|assembly| crate::testing::status_of(&assembly, "P2", "P"))
+                .map_err(|e| e.to_string())
         };
-        let elsewhere = run(crate::region!("us-west-2"));
+        for name in [
+            json!("alarms:Topic:Ref"),
+            json!({"Fn::Sub": "alarms:Topic:Ref"}),
+            json!({"Fn::Join": [":", ["alarms", "Topic", "Ref"]]}),
+        ] {
+            let elsewhere = run(crate::region!("us-west-2"), name.clone()).unwrap_err();
+            assert!(
+                elsewhere.starts_with("`data/P` (us-east-1) uses `alarms/Topic` (us-west-2), but CloudFormation cannot import across regions"),
+                "{elsewhere}"
+            );
+            let beside = run(crate::region!("us-east-1"), name.clone()).unwrap();
+            assert!(
+                matches!(beside, Some(Status::Enforced { .. })),
+                "{name}: {beside:?}"
+            );
+        }
+        // The layout synth refuses, read by the rules: the import is unknown.
+        let mut alarms = crate::testing::raw_template(&[("Topic", "AWS::SNS::Topic", json!({}))]);
+        alarms.outputs = vec![crate::cfn::Output {
+            name: "TopicRef".into(),
+            value: crate::cfn::Expr::reference("Topic"),
+            description: None,
+            export: Some("alarms:Topic:Ref".into()),
+        }];
+        let mut policy = policy(json!("alarms:Topic:Ref"));
+        policy["Statement"][0]["Resource"] = json!({"Fn::GetAtt": ["Q", "Arn"]});
+        let data = crate::testing::raw_template(&[
+            ("Q", "AWS::SQS::Queue", json!({})),
+            (
+                "P",
+                "AWS::SQS::QueuePolicy",
+                json!({"Queues": [{"Ref": "Q"}], "PolicyDocument": policy}),
+            ),
+        ]);
+        let stacks = [("alarms", &alarms), ("data", &data)];
+        let p2 = |alarms_region: &str| {
+            let regions = [Some(alarms_region.to_owned()), Some("us-east-1".to_owned())];
+            crate::testing::statuses_in(&stacks, &regions, "P2", "P")
+        };
         assert!(
-            matches!(elsewhere, Some(Status::Failed { .. })),
-            "{elsewhere:?}"
+            matches!(p2("us-west-2")[..], [Status::Failed { .. }]),
+            "{:?}",
+            p2("us-west-2")
         );
-        let beside = run(crate::region!("us-east-1"));
         assert!(
-            matches!(beside, Some(Status::Enforced { .. })),
-            "{beside:?}"
+            matches!(p2("us-east-1")[..], [Status::Enforced { .. }]),
+            "{:?}",
+            p2("us-east-1")
         );
     }
 
