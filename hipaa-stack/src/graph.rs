@@ -260,13 +260,7 @@ fn only_key_mentions<'a>(key: &str, inner: &'a Value, out: &mut Vec<Mention<Cow<
             )));
         }
         ("Fn::ImportValue", Value::String(name)) => out.push(Mention::Import(Cow::Borrowed(name))),
-        // A name built before deploy (an `Fn::Sub` without variables, an `Fn::Join` of
-        // text) is the export of that name, as the rules read it; one that holds a pseudo
-        // parameter (`${AWS::StackName}-Vpc`) is known only at deploy.
-        ("Fn::ImportValue", built) => match crate::cfn::text::text(built) {
-            Some(name) if !name.contains("${") => out.push(Mention::Import(Cow::Owned(name))),
-            _ => mentions(inner, out),
-        },
+        ("Fn::ImportValue", built) => built_imports(built, out),
         ("Fn::Sub", Value::String(text)) => sub_mentions(text, &[], out),
         ("Fn::Sub", Value::Array(args)) => {
             let vars: Vec<&str> = match args.get(1) {
@@ -281,6 +275,31 @@ fn only_key_mentions<'a>(key: &str, inner: &'a Value, out: &mut Vec<Mention<Cow<
             }
         }
         _ => mentions(inner, out),
+    }
+}
+
+/// The exports that an `Fn::ImportValue` of a name built by intrinsics imports: the name,
+/// where it is known before deploy as the rules read it (an `Fn::Sub` without variables,
+/// an `Fn::Join` of text: [`crate::cfn::text::import_name`]); for an `Fn::If`, the names of
+/// both branches (CloudFormation imports the one its condition picks). A name known only at
+/// deploy (one that holds a pseudo parameter, `${AWS::StackName}-Vpc`) is no export read
+/// here: only the references inside it are.
+fn built_imports<'a>(built: &'a Value, out: &mut Vec<Mention<Cow<'a, str>>>) {
+    if let Some(Value::Array(branches)) = built.get("Fn::If")
+        && built.as_object().is_some_and(|map| map.len() == 1)
+        && branches.len() == 3
+    {
+        for branch in &branches[1..] {
+            match branch {
+                Value::String(name) => out.push(Mention::Import(Cow::Borrowed(name))),
+                other => built_imports(other, out),
+            }
+        }
+        return;
+    }
+    match crate::cfn::text::import_name(built) {
+        Some(name) if !name.contains("${") => out.push(Mention::Import(Cow::Owned(name))),
+        _ => mentions(built, out),
     }
 }
 
@@ -334,6 +353,23 @@ pub(crate) struct Place<'a> {
     pub(crate) environment: Option<&'a str>,
     /// The stack's region, if pinned.
     pub(crate) region: Option<&'a str>,
+}
+
+/// Whether `r`, a resource of the stack at `s`, may import the export of `used`: the two
+/// stacks deploy to one place (`places`, by position); else the error that says where each
+/// is.
+fn imported_beside(
+    r: &crate::cfn::Resource,
+    s: usize,
+    used: &ResourceNode,
+    places: &[Place<'_>],
+) -> Result<()> {
+    let place = |s: usize| places.get(s).copied().unwrap_or_default();
+    let (consumer, producer) = (place(s), place(used.stack));
+    if consumer == producer {
+        return Ok(());
+    }
+    Err(imported_from_elsewhere(r, used, consumer, producer))
 }
 
 /// The error of an import, by `r` (at `consumer`), of the export of `used` (at
@@ -477,17 +513,7 @@ pub(crate) fn resource_graph(
                         },
                         Mention::Import(export) => match exports.get(export) {
                             Some(&used) => {
-                                let producer = nodes[used].stack;
-                                let place = |s: usize| places.get(s).copied().unwrap_or_default();
-                                if place(producer) != place(s) {
-                                    return Err(imported_from_elsewhere(
-                                        r,
-                                        &nodes[used],
-                                        place(s),
-                                        place(producer),
-                                    ));
-                                }
-                                used
+                                imported_beside(r, s, &nodes[used], places).map(|()| used)?
                             }
                             None => {
                                 return Err(dangling(
@@ -812,17 +838,7 @@ mod tests {
                         },
                         Mention::Import(export) => match exports.get(export) {
                             Some(&used) => {
-                                let producer = nodes[used].stack;
-                                let place = |s: usize| places.get(s).copied().unwrap_or_default();
-                                if place(producer) != place(s) {
-                                    return Err(imported_from_elsewhere(
-                                        r,
-                                        &nodes[used],
-                                        place(s),
-                                        place(producer),
-                                    ));
-                                }
-                                used
+                                imported_beside(r, s, &nodes[used], places).map(|()| used)?
                             }
                             None => {
                                 return Err(dangling(
@@ -976,8 +992,9 @@ mod tests {
     /// own account and region ("You can't create cross-stack references across regions",
     /// AWS CloudFormation User Guide, `Fn::ImportValue`): an escape-hatch import of an
     /// export of another region or environment is refused at synth, its name written as
-    /// text or built before deploy (`Fn::Sub`, `Fn::Join`), as is a built name that no
-    /// stack exports; a name known only at deploy is not read here.
+    /// text or built before deploy (`Fn::Sub`, `Fn::Join`, either branch of an `Fn::If`),
+    /// as is a built name that no stack exports; a name known only at deploy is not read
+    /// here.
     #[test]
     fn an_escape_hatch_import_of_another_region_or_environment_is_refused() {
         use serde_json::json;
@@ -1000,11 +1017,19 @@ mod tests {
             );
         }
         let missing = json!({ "Fn::Sub": "prod-keys:Nothing:Ref" });
-        let err = import_from("prod", east(), &missing).unwrap_err();
-        assert!(
-            err.starts_with("the escape-hatch resource `prod-user/Imported` refers to `export prod-keys:Nothing:Ref`"),
-            "{err}"
-        );
+        // Either branch of an `Fn::If` may be the name imported.
+        let either = json!({ "Fn::If": ["Big", "prod-keys:Topic:Ref", missing.clone()] });
+        for name in [missing, either] {
+            let err = import_from("prod", east(), &name).unwrap_err();
+            assert!(
+                err.starts_with("the escape-hatch resource `prod-user/Imported` refers to `export prod-keys:Nothing:Ref`"),
+                "{err}"
+            );
+        }
+        let west = json!({ "Fn::If": ["Big", { "Fn::Sub": "prod-keys:Topic:Ref" }, "prod-keys:Topic:Ref"] });
+        import_from("prod", east(), &west).unwrap();
+        let err = import_from("prod", crate::region!("us-west-2"), &west).unwrap_err();
+        assert!(err.contains("cannot import across regions"), "{err}");
         let at_deploy = json!({ "Fn::Sub": "${AWS::StackName}-Topic" });
         import_from("prod", east(), &at_deploy).unwrap();
     }

@@ -197,3 +197,52 @@ fn substitute(
     out.push_str(rest);
     Some(out)
 }
+
+/// The name an `Fn::ImportValue` of `value` imports, where it is known before deploy:
+/// [`text`] of it, but never through `Fn::Base64`, which [`text`] reads as the text before
+/// encoding (what user data says) while an import of it names the encoded text, an export
+/// the app does not make. Synth, which refuses an import of a name no stack of the app
+/// exports, and the rules, which read an import as the resource its export carries, read
+/// every import name with it, so that both take one name for the same export.
+pub(crate) fn import_name(value: &Value) -> Option<String> {
+    fn encodes(value: &Value) -> bool {
+        match value {
+            Value::Object(map) => map.contains_key("Fn::Base64") || map.values().any(encodes),
+            Value::Array(items) => items.iter().any(encodes),
+            _ => false,
+        }
+    }
+    (!encodes(value)).then(|| text(value)).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{import_name, text};
+
+    /// An import's name is read as the rules read text, an `Fn::Sub` or `Fn::Join` built
+    /// before deploy, but never through `Fn::Base64`: CloudFormation imports the encoded
+    /// text, which `text` would read as the name before encoding.
+    #[test]
+    fn an_import_name_is_text_but_never_an_encoding() {
+        let name = "data:Records:Arn";
+        for built in [
+            json!(name),
+            json!({ "Fn::Sub": name }),
+            json!({ "Fn::Join": [":", ["data", "Records", "Arn"]] }),
+            json!({ "Fn::Select": [1, ["x", name]] }),
+        ] {
+            assert_eq!(import_name(&built).as_deref(), Some(name), "{built}");
+        }
+        for encoded in [
+            json!({ "Fn::Base64": name }),
+            json!({ "Fn::Join": ["", [{ "Fn::Base64": "data" }, ":Records:Arn"]] }),
+            json!({ "Fn::Sub": ["${N}", { "N": { "Fn::Base64": name } }] }),
+        ] {
+            assert!(text(&encoded).is_some(), "{encoded}");
+            assert_eq!(import_name(&encoded), None, "{encoded}");
+        }
+        assert_eq!(import_name(&json!({ "Ref": "Records" })), None);
+    }
+}

@@ -338,7 +338,7 @@ impl<'a> ArnOf<'a> {
             },
             ("Fn::ImportValue", name) if reading.imports => {
                 // The name written, or built before deploy (as synth reads it).
-                let name = super::meaning::text(name);
+                let name = super::meaning::import_name(name);
                 match self
                     .exports
                     .iter()

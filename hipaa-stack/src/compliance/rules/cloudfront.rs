@@ -454,7 +454,10 @@ fn names_another_vpc_origin(cx: &Cx<'_>, dcx: &Cx<'_>, id: &Value) -> bool {
     {
         return !this(dcx.stack, o.logical_id());
     }
-    if let Some(name) = id.get("Fn::ImportValue").and_then(text) {
+    if let Some(name) = id
+        .get("Fn::ImportValue")
+        .and_then(super::meaning::import_name)
+    {
         return cx.everywhere(VPC_ORIGIN).any(|(stack, o)| {
             super::arn::exports_of(cx.template_of(stack), o.logical_id())
                 .iter()

@@ -1335,7 +1335,7 @@ pub(super) fn imports_where(
     fn each(value: &Value, names: &mut Vec<(Option<String>, bool)>) {
         match value {
             Value::Object(map) => match map.get("Fn::ImportValue") {
-                Some(name) => names.push((super::meaning::text(name), name.is_string())),
+                Some(name) => names.push((super::meaning::import_name(name), name.is_string())),
                 None => map.values().for_each(|v| each(v, names)),
             },
             Value::Array(items) => items.iter().for_each(|v| each(v, names)),
@@ -7355,6 +7355,58 @@ mod probe_18b {
             failed(&found, "no condition names the audience"),
             "{found:?}"
         );
+    }
+
+    /// An import names its export however the name is built before deploy (an `Fn::Sub`, an
+    /// `Fn::Join`): the identity pool's role holds as with the name written. Through
+    /// `Fn::Base64` it names the encoded text, an export the app does not make (any
+    /// stack's of the account): the role fails, as with a name read only at deploy.
+    #[test]
+    fn an_import_is_of_the_export_its_built_name_names() {
+        let mut net = crate::testing::raw_template(&[(
+            "Portal",
+            "AWS::Cognito::IdentityPool",
+            json!({"AllowUnauthenticatedIdentities": false, "AllowClassicFlow": false}),
+        )]);
+        net.outputs = vec![Output {
+            name: "PortalRef".into(),
+            value: Expr::reference("Portal"),
+            description: None,
+            export: Some("net:Portal:Ref".into()),
+        }];
+        let role = |name: Value| {
+            crate::testing::raw_template(&[(
+                "PortalRole",
+                "AWS::IAM::Role",
+                json!({ "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud":
+                        {"Fn::ImportValue": name}}}}]}}),
+            )])
+        };
+        for (name, holds) in [
+            (json!("net:Portal:Ref"), true),
+            (json!({"Fn::Sub": "net:Portal:Ref"}), true),
+            (json!({"Fn::Join": [":", ["net", "Portal", "Ref"]]}), true),
+            (json!({"Fn::Base64": "net:Portal:Ref"}), false),
+            (json!({"Fn::Sub": "${AWS::StackName}:Portal:Ref"}), false),
+        ] {
+            let probe = role(name.clone());
+            for rule in ["X2", "I8"] {
+                let found = crate::testing::statuses(
+                    &[("net", &net), ("probe", &probe)],
+                    rule,
+                    "PortalRole",
+                );
+                assert_eq!(
+                    matches!(found[..], [Status::Enforced { .. }]),
+                    holds,
+                    "{rule} {name}: {found:?}"
+                );
+            }
+        }
     }
 
     /// An identity pool exported by a stack of another region is not what an import of its

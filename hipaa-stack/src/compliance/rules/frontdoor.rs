@@ -360,7 +360,7 @@ fn acm_certificate(cx: &Cx<'_>, pointer: &str) -> Result<Certified, String> {
     // under that name; an export of anything else, or of no stack of the app, does not.
     let imported = value
         .get("Fn::ImportValue")
-        .and_then(text)
+        .and_then(super::meaning::import_name)
         .is_some_and(|name| {
             cx.everywhere(ACM_CERTIFICATE).any(|(stack, certificate)| {
                 super::arn::exports_of(cx.template_of(stack), certificate.logical_id())

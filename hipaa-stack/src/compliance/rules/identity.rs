@@ -1465,6 +1465,23 @@ const SHARING_ACTIONS: &[&str] = &[
     // A delivery stream's destination, which may be a bucket, cluster or endpoint of
     // another account (Firehose API Reference, `UpdateDestination`).
     "firehose:UpdateDestination",
+    // The other exports of a store, or of a copy of it, to a bucket the request names,
+    // which may be another account's where its policy lets the writer in: a snapshot's or
+    // cluster's data ("Starts an export of DB snapshot or DB cluster data to Amazon S3",
+    // RDS API Reference, `StartExportTask`, its `S3BucketName`); an image and an instance
+    // with their volumes (EC2 API Reference, `ExportImage`, `CreateInstanceExportTask`,
+    // and `CreateStoreImageTask`, which "Stores an AMI as a single object in an Amazon S3
+    // bucket"); a ledger's journal (QLDB API Reference, `ExportJournalToS3`); and a FHIR
+    // data store's records, by the API and by the FHIR `$export` operation, which "have
+    // separate IAM actions" (HealthLake developer guide, "Setting up permissions for
+    // export jobs": `StartFHIRExportJob`, `StartFHIRExportJobWithPost`).
+    "rds:StartExportTask",
+    "ec2:ExportImage",
+    "ec2:CreateInstanceExportTask",
+    "ec2:CreateStoreImageTask",
+    "qldb:ExportJournalToS3",
+    "healthlake:StartFHIRExportJob",
+    "healthlake:StartFHIRExportJobWithPost",
 ];
 
 /// Actions that, on every resource, turn off after deploy a HIPAA control that the other
@@ -3930,6 +3947,14 @@ mod tests {
             "aoss:UpdateSecurityPolicy",
             "ec2:DisableSnapshotBlockPublicAccess",
             "firehose:UpdateDestination",
+            "rds:StartExportTask",
+            "ec2:Export*",
+            "ec2:CreateInstanceExportTask",
+            "ec2:CreateStoreImageTask",
+            "qldb:ExportJournalToS3",
+            "healthlake:StartFHIRExportJob",
+            "healthlake:StartFHIRExportJob*",
+            "HealthLake:startfhirexportjobwithpost",
         ] {
             let found = too_broad(&allow(sharing, "*"));
             assert!(

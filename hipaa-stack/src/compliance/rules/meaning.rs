@@ -9,7 +9,9 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde_json::Value;
 
-pub(crate) use crate::cfn::text::{DEPTH, Own, literal, sent, sent_about, text, text_about};
+pub(crate) use crate::cfn::text::{
+    DEPTH, Own, import_name, literal, sent, sent_about, text, text_about,
+};
 
 /// The text of `key` in `entry`, one object of a list (an option of an option group, one of
 /// its settings): `None` when the entry is an intrinsic function rather than an object, or

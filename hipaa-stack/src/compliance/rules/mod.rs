@@ -1185,12 +1185,12 @@ impl<'a> Cx<'a> {
 }
 
 /// Every name a value imports (`Fn::ImportValue` of text, or of a name built before
-/// deploy, as synth reads it: [`meaning::text`]), anywhere inside it: those that
+/// deploy, as synth reads it: [`meaning::import_name`]), anywhere inside it: those that
 /// [`imports_any`] reads.
 pub(crate) fn imported_names(value: &Value, names: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            names.extend(map.get("Fn::ImportValue").and_then(meaning::text));
+            names.extend(map.get("Fn::ImportValue").and_then(meaning::import_name));
             map.values().for_each(|v| imported_names(v, names));
         }
         Value::Array(items) => items.iter().for_each(|v| imported_names(v, names)),
@@ -1199,13 +1199,13 @@ pub(crate) fn imported_names(value: &Value, names: &mut Vec<String>) {
 }
 
 /// Whether a value imports one of `exports` (`Fn::ImportValue` of the name, written as text
-/// or built by intrinsics that read before deploy, [`meaning::text`]: an `Fn::Sub` without
-/// variables, an `Fn::Join`; the nineteenth probe), anywhere inside it (`Fn::Sub`
+/// or built by intrinsics that read before deploy, [`meaning::import_name`]: an `Fn::Sub`
+/// without variables, an `Fn::Join`; the nineteenth probe), anywhere inside it (`Fn::Sub`
 /// variables, `Fn::Join`, …).
 pub(crate) fn imports_any(value: &Value, exports: &[&str]) -> bool {
     match value {
         Value::Object(map) => {
-            let imported = map.get("Fn::ImportValue").and_then(meaning::text);
+            let imported = map.get("Fn::ImportValue").and_then(meaning::import_name);
             imported.is_some_and(|name| exports.contains(&name.as_str()))
                 || map.values().any(|v| imports_any(v, exports))
         }

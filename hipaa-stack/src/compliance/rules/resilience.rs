@@ -582,8 +582,8 @@ fn may_be_named_topic(value: &Value, topic: &Resource) -> bool {
 fn is_import_of(value: &Value, exports: &[&str]) -> bool {
     value
         .get("Fn::ImportValue")
-        .and_then(Value::as_str)
-        .is_some_and(|name| exports.contains(&name))
+        .and_then(super::meaning::import_name)
+        .is_some_and(|name| exports.contains(&name.as_str()))
 }
 
 /// The list of actions at `pointer` holds one that notifies someone ([`notifies`]).

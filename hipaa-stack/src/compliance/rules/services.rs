@@ -565,7 +565,7 @@ fn edge_associations(cx: &Cx<'_>) -> Vec<String> {
         Some(other) => {
             let imported = arn
                 .get("Fn::ImportValue")
-                .and_then(text)
+                .and_then(super::meaning::import_name)
                 .is_some_and(|name| {
                     std::iter::once(own)
                         .chain(versions.iter().copied())
@@ -2336,7 +2336,7 @@ fn known_parts(cx: &Cx<'_>, template: &crate::cfn::Template, value: &Value, dept
                 Some(("Fn::GetAtt", Value::String(s))) => s.contains('.') && resource(s),
                 Some(("Fn::ImportValue", name)) => {
                     // The name written, or built before deploy (as synth reads it).
-                    let Some(name) = text(name) else {
+                    let Some(name) = super::meaning::import_name(name) else {
                         return false;
                     };
                     let name = name.as_str();
@@ -3728,7 +3728,7 @@ pub(super) fn resource_named_from<'a>(
         .as_object()
         .filter(|m| m.len() == 1)?
         .get("Fn::ImportValue")
-        .and_then(text)?;
+        .and_then(super::meaning::import_name)?;
     cx.stacks
         .iter()
         .enumerate()
@@ -5047,7 +5047,10 @@ fn names_an_app_resource(cx: &Cx<'_>, value: &Value, type_name: &str, field: &st
         return true;
     }
     // An import of what a stack of the app exports of one of them: its `Ref` (its id).
-    if let Some(import) = value.get("Fn::ImportValue").and_then(text) {
+    if let Some(import) = value
+        .get("Fn::ImportValue")
+        .and_then(super::meaning::import_name)
+    {
         return cx.everywhere(type_name).any(|(stack, r)| {
             super::arn::exports_of(cx.template_of(stack), r.logical_id())
                 .iter()
@@ -5903,7 +5906,10 @@ pub(super) fn imports_an_export_of(
     types: &[&'static str],
     exported: impl Fn(&Value, &str) -> bool,
 ) -> bool {
-    let Some(name) = value.get("Fn::ImportValue").and_then(text) else {
+    let Some(name) = value
+        .get("Fn::ImportValue")
+        .and_then(super::meaning::import_name)
+    else {
         return false;
     };
     types.iter().any(|t| {
@@ -5963,7 +5969,9 @@ pub(super) fn bucket_arn_of_the_app(cx: &Cx<'_>, arn: &Value) -> bool {
 /// destination is read by the rules of its own type, where it is.
 pub(super) fn stream_arn_of_the_app(cx: &Cx<'_>, arn: &Value) -> bool {
     const STREAM: &str = "AWS::KinesisFirehose::DeliveryStream";
-    let imported = arn.get("Fn::ImportValue").and_then(text);
+    let imported = arn
+        .get("Fn::ImportValue")
+        .and_then(super::meaning::import_name);
     cx.everywhere(STREAM).any(|(stack, s)| {
         let written = text(&s.properties()["DeliveryStreamName"]);
         let name = written
@@ -6273,7 +6281,9 @@ fn msk_cluster_of<'a>(
     {
         return Some((None, r));
     }
-    let name = arn.get("Fn::ImportValue").and_then(text)?;
+    let name = arn
+        .get("Fn::ImportValue")
+        .and_then(super::meaning::import_name)?;
     types.iter().find_map(|t| {
         cx.everywhere(t).find(|(stack, r)| {
             super::arn::exports_of(cx.template_of(*stack), r.logical_id())

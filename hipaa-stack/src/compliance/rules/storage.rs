@@ -2360,8 +2360,8 @@ fn cluster_members<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
             (stack.is_none() && super::meaning::names(joins, cx.id()))
                 || joins
                     .get("Fn::ImportValue")
-                    .and_then(Value::as_str)
-                    .is_some_and(|import| exports.contains(&import))
+                    .and_then(super::meaning::import_name)
+                    .is_some_and(|import| exports.contains(&import.as_str()))
                 || name.as_deref().is_some_and(|name| {
                     text(joins).is_some_and(|joins| joins.eq_ignore_ascii_case(name))
                 })
@@ -4464,7 +4464,9 @@ fn primary_key<'a>(cx: &Cx<'a>, arn: &Value) -> Option<Cx<'a>> {
         .across_regions(cx.template, arn)
         .filter(|(_, r)| key(r))
         .or_else(|| {
-            let import = arn.get("Fn::ImportValue").and_then(text)?;
+            let import = arn
+                .get("Fn::ImportValue")
+                .and_then(super::meaning::import_name)?;
             cx.everywhere("AWS::KMS::Key").find_map(|(stack, r)| {
                 super::arn::exports_of(cx.template_of(stack), r.logical_id())
                     .iter()
