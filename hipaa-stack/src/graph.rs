@@ -181,6 +181,9 @@ pub struct AppGraph {
 enum Mention<S> {
     Local(S),
     Import(S),
+    /// A logical id that the name of an `Fn::ImportValue` is built from (`${Bucket}-x`):
+    /// a template parameter's may be, a resource's may not ([`built_imports`]).
+    InImportName(S),
 }
 
 /// What each resource of a template names (in the order of its resources): read as the
@@ -218,6 +221,7 @@ impl Named {
                         .map(|m| match m {
                             Mention::Local(id) => Mention::Local(Box::from(id)),
                             Mention::Import(name) => Mention::Import(Box::from(name)),
+                            Mention::InImportName(id) => Mention::InImportName(Box::from(id)),
                         })
                         .collect()
                 })
@@ -283,7 +287,9 @@ fn only_key_mentions<'a>(key: &str, inner: &'a Value, out: &mut Vec<Mention<Cow<
 /// an `Fn::Join` of text: [`crate::cfn::text::import_name`]); for an `Fn::If`, the names of
 /// both branches (CloudFormation imports the one its condition picks). A name known only at
 /// deploy (one that holds a pseudo parameter, `${AWS::StackName}-Vpc`) is no export read
-/// here: only the references inside it are.
+/// here: only the references inside it are, each an [`Mention::InImportName`], since "the
+/// ImportValue function can't include Ref or GetAtt functions that depend on a resource"
+/// (AWS CloudFormation User Guide, `Fn::ImportValue`).
 fn built_imports<'a>(built: &'a Value, out: &mut Vec<Mention<Cow<'a, str>>>) {
     if let Some(Value::Array(branches)) = built.get("Fn::If")
         && built.as_object().is_some_and(|map| map.len() == 1)
@@ -299,7 +305,15 @@ fn built_imports<'a>(built: &'a Value, out: &mut Vec<Mention<Cow<'a, str>>>) {
     }
     match crate::cfn::text::import_name(built) {
         Some(name) if !name.contains("${") => out.push(Mention::Import(Cow::Owned(name))),
-        _ => mentions(built, out),
+        _ => {
+            let start = out.len();
+            mentions(built, out);
+            for m in &mut out[start..] {
+                if let Mention::Local(id) = m {
+                    *m = Mention::InImportName(std::mem::take(id));
+                }
+            }
+        }
     }
 }
 
@@ -342,6 +356,17 @@ fn dangling(stack: &str, template: &Template, r: &crate::cfn::Resource, target: 
         stack: stack.to_owned(),
         place: r.logical_id().to_owned(),
         target,
+    }
+}
+
+/// The error of an import by `r` whose name is built from the resource `id`, which
+/// CloudFormation refuses.
+fn import_built_from_a_resource(r: &crate::cfn::Resource, id: &str) -> Error {
+    Error::InvalidConstruct {
+        path: r.construct_path().unwrap_or(r.logical_id()).to_owned(),
+        reason: format!(
+            "the name of its `Fn::ImportValue` is built from `{id}`, a resource of its stack, and CloudFormation refuses an import whose name includes a `Ref` or `Fn::GetAtt` of a resource; write the export's name as text (`stack:Construct:Attribute`), or refer to the resource itself"
+        ),
     }
 }
 
@@ -413,7 +438,7 @@ fn imported_from_elsewhere(
 /// as one reading of the stacks in turn finds it.
 ///
 /// `places` holds each stack's environment and region (as `stacks` orders them; a stack
-/// past its end is placed as every other): CloudFormation resolves `Fn::ImportValue` among
+/// past its end has no environment and the deploy region): CloudFormation resolves `Fn::ImportValue` among
 /// the exports of the importing stack's own account and region ("You can't create
 /// cross-stack references across regions", AWS CloudFormation User Guide, `Fn::ImportValue`),
 /// so an escape-hatch import of an export that only a stack of another region or
@@ -495,6 +520,7 @@ pub(crate) fn resource_graph(
                 let found = found.iter().map(|m| match m {
                     Mention::Local(id) => Mention::Local(&**id),
                     Mention::Import(name) => Mention::Import(&**name),
+                    Mention::InImportName(id) => Mention::InImportName(&**id),
                 });
                 let waits = r
                     .depends_on_ids()
@@ -502,7 +528,10 @@ pub(crate) fn resource_graph(
                     .map(|d| Mention::Local(d.as_str()));
                 for m in found.chain(waits) {
                     let used = match m {
-                        Mention::Local(id) => match index.get(id) {
+                        Mention::InImportName(id) if index.contains_key(id) => {
+                            return Err(import_built_from_a_resource(r, id));
+                        }
+                        Mention::Local(id) | Mention::InImportName(id) => match index.get(id) {
                             Some(&used) => used,
                             None => template
                                 .parameters()
@@ -708,6 +737,7 @@ mod tests {
             .map(|m| match m {
                 Mention::Local(id) => id.to_string(),
                 Mention::Import(name) => format!("import {name}"),
+                Mention::InImportName(id) => format!("in an import's name {id}"),
             })
             .collect();
         // `Two` is the value of a key `Ref` beside another key: no reference.
@@ -820,6 +850,7 @@ mod tests {
                 let found = found.iter().map(|m| match m {
                     Mention::Local(id) => Mention::Local(&**id),
                     Mention::Import(name) => Mention::Import(&**name),
+                    Mention::InImportName(id) => Mention::InImportName(&**id),
                 });
                 let waits = r
                     .depends_on_ids()
@@ -827,7 +858,11 @@ mod tests {
                     .map(|d| Mention::Local(d.as_str()));
                 for m in found.chain(waits) {
                     let used = match m {
-                        Mention::Local(id) => match index.get(&(s, id)) {
+                        Mention::InImportName(id) if index.contains_key(&(s, id)) => {
+                            return Err(import_built_from_a_resource(r, id));
+                        }
+                        Mention::Local(id) | Mention::InImportName(id) => match index.get(&(s, id))
+                        {
                             Some(&used) => used,
                             None => template
                                 .parameters()
@@ -934,12 +969,18 @@ mod tests {
         #[test]
         fn the_graph_read_on_every_core_is_the_graph_read_in_turn(
             templates in proptest::collection::vec(any_template(), 1..5),
+            regions in proptest::collection::vec(proptest::option::weighted(0.2, "us-west-2"), 0..5),
         ) {
             let names = ["s0", "s1", "s2", "s3"];
             let stacks: Vec<(&str, &Template)> = names.iter().copied().zip(&templates).collect();
             let named: Vec<Named> = templates.iter().map(|t| Named::of(t, &[])).collect();
-            let found = resource_graph(&stacks, &named, &[]).map_err(|e| e.to_string());
-            let read = resource_graph_in_turn(&stacks, &named, &[]).map_err(|e| e.to_string());
+            // Now and then a stack of another region, whose exports the others cannot import.
+            let places: Vec<Place<'_>> = regions
+                .iter()
+                .map(|r| Place { environment: None, region: r.as_deref() })
+                .collect();
+            let found = resource_graph(&stacks, &named, &places).map_err(|e| e.to_string());
+            let read = resource_graph_in_turn(&stacks, &named, &places).map_err(|e| e.to_string());
             proptest::prop_assert_eq!(found, read);
         }
     }
@@ -1034,6 +1075,39 @@ mod tests {
         import_from("prod", east(), &at_deploy).unwrap();
     }
 
+    /// "The ImportValue function can't include Ref or GetAtt functions that depend on a
+    /// resource" (AWS CloudFormation User Guide, `Fn::ImportValue`): an escape-hatch import
+    /// whose name is built from a resource of its stack is refused at synth, with what to
+    /// write instead, not by a failed change set.
+    #[test]
+    fn an_import_named_from_a_resource_is_refused() {
+        use crate::prelude::*;
+        use serde_json::json;
+        for name in [
+            json!({ "Fn::Sub": "${Queue}-name" }),
+            json!({ "Fn::Join": ["", [{ "Fn::GetAtt": ["Queue", "Arn"] }, ":x"]] }),
+            json!({ "Fn::If": ["Big", { "Fn::Sub": "${AWS::StackName}-x" }, { "Fn::Sub": "${Queue.QueueName}" }] }),
+        ] {
+            let app = App::new("imports");
+            let stack = app.stack("user").unwrap();
+            stack
+                .add(RawResource::new("Queue", "AWS::SQS::Queue"))
+                .unwrap();
+            stack
+                .add(
+                    RawResource::new("Imported", "AWS::SSM::Parameter")
+                        .property("Type", "String")
+                        .property("Value", json!({ "Fn::ImportValue": name })),
+                )
+                .unwrap();
+            let err = app.check().map(drop).unwrap_err().to_string();
+            assert!(
+                err.starts_with("construct `user/Imported` is invalid: the name of its `Fn::ImportValue` is built from `Queue`, a resource of its stack"),
+                "{name}: {err}"
+            );
+        }
+    }
+
     #[test]
     fn sub_mentions_skip_pseudo_parameters_literals_and_variables() {
         let mut out = Vec::new();
@@ -1045,7 +1119,7 @@ mod tests {
         let ids: Vec<&str> = out
             .iter()
             .map(|m| match m {
-                Mention::Local(id) | Mention::Import(id) => &**id,
+                Mention::Local(id) | Mention::Import(id) | Mention::InImportName(id) => &**id,
             })
             .collect();
         assert_eq!(ids, ["Bucket", "Key"]);
