@@ -28,46 +28,7 @@ async fn deploy_staging_uploads_are_under_the_buckets_default_kms_key() {
         .unwrap();
 
     // The organisation sets its own customer managed key as the bucket's default.
-    let config = moto.config().await;
-    let kms = aws_sdk_kms::Client::new(&config);
-    let key = kms
-        .create_key()
-        .send()
-        .await
-        .unwrap()
-        .key_metadata()
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_owned();
-    use aws_sdk_s3::types::{
-        ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
-        ServerSideEncryptionRule,
-    };
-    moto.s3()
-        .await
-        .put_bucket_encryption()
-        .bucket(STAGING)
-        .server_side_encryption_configuration(
-            ServerSideEncryptionConfiguration::builder()
-                .rules(
-                    ServerSideEncryptionRule::builder()
-                        .apply_server_side_encryption_by_default(
-                            ServerSideEncryptionByDefault::builder()
-                                .sse_algorithm(ServerSideEncryption::AwsKms)
-                                .kms_master_key_id(&key)
-                                .build()
-                                .unwrap(),
-                        )
-                        .bucket_key_enabled(true)
-                        .build(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let key = staging_default_key(&moto, true).await;
     seen.lock().unwrap().clear();
 
     let second = crate::deploy::big_stack(26);
@@ -323,6 +284,52 @@ async fn deploy_without_describe_stack_events_a_stale_status_is_not_taken_for_th
     }
 }
 
+/// Creates a customer managed key and makes it the staging bucket's default encryption
+/// (SSE-KMS, with an S3 Bucket Key when `bucket_key`, else no Bucket Key setting), as an
+/// organisation may after the tool made the bucket; the key's ARN.
+async fn staging_default_key(moto: &Moto, bucket_key: bool) -> String {
+    use aws_sdk_s3::types::{
+        ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+        ServerSideEncryptionRule,
+    };
+    let config = moto.config().await;
+    let key = aws_sdk_kms::Client::new(&config)
+        .create_key()
+        .send()
+        .await
+        .unwrap()
+        .key_metadata()
+        .unwrap()
+        .arn()
+        .unwrap()
+        .to_owned();
+    moto.s3()
+        .await
+        .put_bucket_encryption()
+        .bucket(STAGING)
+        .server_side_encryption_configuration(
+            ServerSideEncryptionConfiguration::builder()
+                .rules(
+                    ServerSideEncryptionRule::builder()
+                        .apply_server_side_encryption_by_default(
+                            ServerSideEncryptionByDefault::builder()
+                                .sse_algorithm(ServerSideEncryption::AwsKms)
+                                .kms_master_key_id(&key)
+                                .build()
+                                .unwrap(),
+                        )
+                        .set_bucket_key_enabled(bucket_key.then_some(true))
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    key
+}
+
 /// The key each staging object is under, as S3 reports it (HeadObject `SSEKMSKeyId`).
 async fn object_keys(moto: &Moto) -> Vec<(String, Option<String>)> {
     let s3 = moto.s3().await;
@@ -364,45 +371,7 @@ async fn deploy_staging_objects_read_back_under_the_key_of_the_bucket_when_writt
         "the tool's own bucket has the AWS managed key as its default: {before:?}"
     );
 
-    let config = moto.config().await;
-    let kms = aws_sdk_kms::Client::new(&config);
-    let key = kms
-        .create_key()
-        .send()
-        .await
-        .unwrap()
-        .key_metadata()
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_owned();
-    use aws_sdk_s3::types::{
-        ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
-        ServerSideEncryptionRule,
-    };
-    moto.s3()
-        .await
-        .put_bucket_encryption()
-        .bucket(STAGING)
-        .server_side_encryption_configuration(
-            ServerSideEncryptionConfiguration::builder()
-                .rules(
-                    ServerSideEncryptionRule::builder()
-                        .apply_server_side_encryption_by_default(
-                            ServerSideEncryptionByDefault::builder()
-                                .sse_algorithm(ServerSideEncryption::AwsKms)
-                                .kms_master_key_id(&key)
-                                .build()
-                                .unwrap(),
-                        )
-                        .build(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let key = staging_default_key(&moto, false).await;
     let second = crate::deploy::big_stack(26);
     deployer(&moto, &second, options())
         .await
