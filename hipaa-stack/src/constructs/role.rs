@@ -87,12 +87,17 @@ impl Trusted {
 
     /// Every IAM principal of the account `account_id` (12 digits) whose own policies allow
     /// `sts:AssumeRole` on the role. Another account's access fails rule `X2` unless waived
-    /// with the agreement named in the reason.
+    /// with the agreement named in the reason. The account of the stack's
+    /// [environment](crate::App::environment) is the stack's own (the deploy engine deploys
+    /// it with that account's credentials only): the trust policy writes it
+    /// `${AWS::AccountId}`, which `X2` holds.
     pub fn account(account_id: impl Into<String>) -> Self {
         Trusted(TrustedKind::Account(account_id.into()))
     }
 
-    /// One IAM role, by ARN (`arn:aws:iam::123456789012:role/name`).
+    /// One IAM role, by ARN (`arn:aws:iam::123456789012:role/name`): a role of another
+    /// account fails rule `X2` unless waived; a role of the account of the stack's
+    /// environment is written with `${AWS::AccountId}`, as [`Trusted::account`] is.
     pub fn role_arn(arn: impl Into<String>) -> Self {
         Trusted(TrustedKind::RoleArn(arn.into()))
     }
@@ -397,6 +402,23 @@ fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The stack's own account, as `Fn::Sub` writes it.
+const OWN_ACCOUNT: &str = "${AWS::AccountId}";
+
+/// A role's ARN (checked by [`is_role_arn`]) as a trust policy names it: with the account
+/// `${AWS::AccountId}` in an `Fn::Sub` when it is `own`, the account of the stack's
+/// environment; as written otherwise.
+fn role_arn_in(arn: &str, own: Option<&str>) -> Expr {
+    let mut fields: Vec<&str> = arn.splitn(6, ':').collect();
+    match fields.get(4) {
+        Some(account) if own == Some(*account) => {
+            fields[4] = OWN_ACCOUNT;
+            Expr::sub_pseudo(&fields.join(":"))
+        }
+        _ => Expr::lit(arn),
+    }
+}
+
 /// `arn:<partition>:iam::<account>:role/<path/><name>` with IAM's characters.
 fn is_role_arn(text: &str) -> bool {
     let mut pieces = text.splitn(6, ':');
@@ -493,6 +515,11 @@ impl Node for Role {
 
     fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
         let account = || Expr::pseudo(Pseudo::AccountId);
+        // The account of the stack's environment is the stack's own: the deploy engine
+        // deploys the stack with credentials of that account only (`DeployError::
+        // WrongAccount`), so it is written `${AWS::AccountId}`, which the rules and the peers
+        // read as this account's, not another's.
+        let own = cx.arena.account_of(cx.stack).map(|a| a.as_str());
         let mut named = PRINCIPAL_SIDS.iter();
         let mut statements = Vec::with_capacity(self.trusted.len());
         for trusted in &self.trusted {
@@ -518,17 +545,24 @@ impl Node for Role {
                         statement
                     }
                 }
-                TrustedKind::Account(id) => Statement::allow(
-                    named.next().copied().unwrap_or("TrustPrincipal"),
-                    Principal::Aws(Expr::sub_pseudo(&format!(
-                        "arn:${{AWS::Partition}}:iam::{id}:root"
-                    ))),
-                    &["sts:AssumeRole"],
-                    Vec::new(),
-                ),
+                TrustedKind::Account(id) => {
+                    let id = if own == Some(id.as_str()) {
+                        OWN_ACCOUNT
+                    } else {
+                        id.as_str()
+                    };
+                    Statement::allow(
+                        named.next().copied().unwrap_or("TrustPrincipal"),
+                        Principal::Aws(Expr::sub_pseudo(&format!(
+                            "arn:${{AWS::Partition}}:iam::{id}:root"
+                        ))),
+                        &["sts:AssumeRole"],
+                        Vec::new(),
+                    )
+                }
                 TrustedKind::RoleArn(arn) => Statement::allow(
                     named.next().copied().unwrap_or("TrustPrincipal"),
-                    Principal::Aws(Expr::lit(arn.as_str())),
+                    Principal::Aws(role_arn_in(arn, own)),
                     &["sts:AssumeRole"],
                     Vec::new(),
                 ),
@@ -1155,6 +1189,77 @@ mod tests {
                 .unwrap()
                 .contains(&json!("logs:PutRetentionPolicy"))
         );
+    }
+
+    #[test]
+    fn the_account_of_the_stacks_environment_is_trusted_as_its_own() {
+        let app = App::new("test");
+        let staging = app
+            .environment("staging", account!("123456789012"), region!("us-east-1"))
+            .unwrap();
+        let stack = staging.stack("t").unwrap();
+        let role = stack
+            .add(
+                Role::new("App", ServicePrincipal::Ec2)
+                    .trust(Trusted::account("123456789012"))
+                    .trust(Trusted::role_arn(
+                        "arn:aws:iam::123456789012:role/ci/deployer",
+                    ))
+                    .trust(Trusted::role_arn(
+                        "arn:aws:iam::210987654321:role/123456789012",
+                    )),
+            )
+            .unwrap();
+        // The environment's account is the stack's own, written as CloudFormation names
+        // it; another account stays a finding of X2, even where its role's name holds the
+        // digits of this one.
+        let findings = match app.synth() {
+            Err(crate::Error::Noncompliant { findings }) => findings,
+            other => panic!("the role of another account is refused: {other:?}"),
+        };
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!((findings[0].rule, &*findings[0].logical_id), ("X2", "App"));
+        assert!(
+            findings[0].what.contains("210987654321")
+                && !findings[0].what.contains("the account 123456789012"),
+            "{}",
+            findings[0].what
+        );
+        app.waive(crate::testing::Waiver::new(
+            crate::testing::rule::X2,
+            &role,
+            "the CI account deploys under the agreement BAA-2026-07",
+        ))
+        .unwrap();
+        let t = template_of(&app, "staging-t");
+        let trust = prop(&t, "App", "/AssumeRolePolicyDocument");
+        let principals: Vec<&serde_json::Value> = trust["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| &s["Principal"]["AWS"])
+            .filter(|p| !p.is_null())
+            .collect();
+        assert_eq!(
+            principals,
+            [
+                &json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}),
+                &json!({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/ci/deployer"}),
+                &json!("arn:aws:iam::210987654321:role/123456789012"),
+            ]
+        );
+        // A stack of no environment deploys to whatever account its credentials are of:
+        // the same account written as digits may be another.
+        let unpinned = App::new("test");
+        unpinned
+            .stack("t")
+            .unwrap()
+            .add(Role::new("App", ServicePrincipal::Ec2).trust(Trusted::account("123456789012")))
+            .unwrap();
+        assert!(matches!(
+            unpinned.synth(),
+            Err(crate::Error::Noncompliant { findings }) if findings[0].rule == "X2"
+        ));
     }
 
     #[test]
