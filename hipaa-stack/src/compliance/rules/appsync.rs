@@ -48,7 +48,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "AppSync APIs authenticate callers by identity, not by an API key",
         types: &[API, API_KEY, EVENT_API, NAMESPACE],
         controls: &["164.312(a)(1)", "164.312(d)"],
-        fix: "set the API's `AuthenticationType` to AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT (with `OpenIDConnectConfig.ClientId` naming the app's own clients: their ids written out, as `^(id-one|id-two)$`, with no class, `.*`, unbounded repetition or flag, or the `ClientId` of a Cognito user pool client of the template) or AWS_LAMBDA; an API key may stay only as an additional provider, for the fields that name `@aws_api_key`, on an API of the app; an Event API and its channel namespaces list only those modes (never API_KEY) to connect, publish and subscribe",
+        fix: "set the API's `AuthenticationType` to AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT (with `OpenIDConnectConfig.ClientId` naming the app's own clients: their ids written out, as `^(id-one|id-two)$`, with no class, `.*`, unbounded repetition or flag, or the `ClientId` of a Cognito user pool client of the template) or AWS_LAMBDA (with `LambdaAuthorizerConfig.AuthorizerUri` a function of the app: its `Arn`, an alias's or version's `Ref`, or an import of one); an API key may stay only as an additional provider, for the fields that name `@aws_api_key`, on an API of the app; an Event API and its channel namespaces list only those modes (never API_KEY) to connect, publish and subscribe",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -433,11 +433,69 @@ fn additional_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         .collect()
 }
 
+/// The Lambda function kinds that may authorize an AppSync call: "a standard Lambda ARN, a
+/// version ARN (`.../v3`), or an alias ARN" (CloudFormation reference,
+/// `AWS::AppSync::GraphQLApi LambdaAuthorizerConfig` `AuthorizerUri`).
+const AUTHORIZER_FUNCTIONS: &[&str] = &[
+    "AWS::Lambda::Function",
+    "AWS::Lambda::Alias",
+    "AWS::Lambda::Version",
+    "AWS::Serverless::Function",
+];
+
+/// Every `LambdaAuthorizerConfig.AuthorizerUri` of the API (of its default mode, of each
+/// additional provider, of each of an Event API's `EventConfig.AuthProviders`) names a
+/// function of the app: its `Arn` (or an alias's or version's `Ref`), or an import of one.
+/// The function decides who calls the API ("AWS AppSync invokes the Lambda function …
+/// the function returns whether the request is authorized", AppSync developer guide,
+/// `AWS_LAMBDA` authorization); one the app does not hold, of this account or another's,
+/// decides it where no rule reads it, as `X2` refuses an API Gateway authorizer's
+/// `AuthorizerUri` that invokes no function of the app.
+fn lambda_authorizers(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let count = |pointer: &str| {
+        cx.prop(pointer)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len)
+    };
+    let mut pointers = vec!["/LambdaAuthorizerConfig".to_owned()];
+    for at in 0..count("/AdditionalAuthenticationProviders") {
+        pointers.push(format!(
+            "/AdditionalAuthenticationProviders/{at}/LambdaAuthorizerConfig"
+        ));
+    }
+    for at in 0..count("/EventConfig/AuthProviders") {
+        pointers.push(format!(
+            "/EventConfig/AuthProviders/{at}/LambdaAuthorizerConfig"
+        ));
+    }
+    pointers
+        .into_iter()
+        .filter(|config| {
+            cx.prop(config)
+                .is_some_and(|c| !c.is_null() && !super::meaning::no_value(c))
+        })
+        .map(|config| {
+            let pointer = format!("{config}/AuthorizerUri");
+            let name = pointer.trim_start_matches('/').replace('/', ".");
+            match cx.prop(&pointer) {
+                Some(uri) if super::flows::whole_of_kind(cx, uri, AUTHORIZER_FUNCTIONS) => {
+                    proof_of(cx.resource, &pointer).ok_or_default()
+                }
+                uri => Err(format!(
+                    "`{name}` is {}, no Lambda function of the app: whoever holds that function decides who calls the API; name a function of the app (its `Arn`, an alias's or version's `Ref`, or an import of one)",
+                    uri.map_or_else(|| "not set".to_owned(), text_or_json)
+                )),
+            }
+        })
+        .collect()
+}
+
 fn as1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         EVENT_API => {
             let mut checks = event_modes(cx, EVENT_MODES, true);
             checks.extend(event_oidc_clients(cx));
+            checks.extend(lambda_authorizers(cx));
             return all(checks);
         }
         NAMESPACE => {
@@ -486,6 +544,7 @@ fn as1(cx: &Cx<'_>) -> Outcome {
             checks.push(oidc_clients(cx));
         }
         checks.extend(additional_oidc_clients(cx));
+        checks.extend(lambda_authorizers(cx));
         return all(checks);
     }
     let apis = apis_of(cx);
@@ -623,6 +682,74 @@ mod tests {
         // Without an `OpenIDConnectConfig`, a provider is no OpenID Connect provider.
         let found = api(json!({ "Fn::GetAtt": ["Lookup", "AuthType"] }), Value::Null);
         assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+    }
+
+    /// The hostile review of session 34: an API whose Lambda authorizer is a function the
+    /// app does not hold lets that function's owner decide who calls it.
+    #[test]
+    fn a_lambda_authorizer_is_a_function_of_the_app() {
+        let function = (
+            "Authorize",
+            "AWS::Lambda::Function",
+            json!({ "Runtime": "provided.al2023", "Handler": "bootstrap" }),
+        );
+        let graphql = |uri: Value, additional: bool| {
+            let config = json!({ "AuthorizerUri": uri });
+            let props = if additional {
+                json!({ "Name": "g", "AuthenticationType": "AWS_IAM",
+                    "AdditionalAuthenticationProviders": [
+                        { "AuthenticationType": "AWS_LAMBDA", "LambdaAuthorizerConfig": config }
+                    ] })
+            } else {
+                json!({ "Name": "g", "AuthenticationType": "AWS_LAMBDA",
+                    "LambdaAuthorizerConfig": config })
+            };
+            Cx::check_first(
+                as1,
+                &[("G", "AWS::AppSync::GraphQLApi", props), function.clone()],
+            )
+        };
+        let events = |uri: Value| {
+            Cx::check_first(
+                as1,
+                &[
+                    (
+                        "E",
+                        EVENT_API,
+                        json!({ "Name": "events", "EventConfig": {
+                            "AuthProviders": [{ "AuthType": "AWS_LAMBDA",
+                                "LambdaAuthorizerConfig": { "AuthorizerUri": uri } }],
+                            "ConnectionAuthModes": [{ "AuthType": "AWS_LAMBDA" }],
+                            "DefaultPublishAuthModes": [{ "AuthType": "AWS_LAMBDA" }],
+                            "DefaultSubscribeAuthModes": [{ "AuthType": "AWS_LAMBDA" }],
+                        } }),
+                    ),
+                    function.clone(),
+                ],
+            )
+        };
+        let own = json!({ "Fn::GetAtt": ["Authorize", "Arn"] });
+        let elsewhere = [
+            json!("arn:aws:lambda:us-east-1:999999999999:function:allow-everyone"),
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:not-of-the-app" }),
+            json!({ "Fn::Join": ["", [{ "Fn::GetAtt": ["Authorize", "Arn"] }, "-other"]] }),
+        ];
+        for additional in [false, true] {
+            let found = graphql(own.clone(), additional);
+            assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+            for uri in &elsewhere {
+                let found = graphql(uri.clone(), additional);
+                assert!(
+                    matches!(&found, Outcome::Fail(why) if why.contains("no Lambda function of the app")),
+                    "{uri}: {found:?}"
+                );
+            }
+        }
+        assert!(matches!(events(own), Outcome::Pass(_)));
+        for uri in elsewhere {
+            let found = events(uri.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{uri}: {found:?}");
+        }
     }
 
     #[test]

@@ -4724,7 +4724,7 @@ fn authorizer(cx: &Cx<'_>) -> Outcome {
 /// Whether a value is, whole, a resource of the app of one of `kinds` (its reference or
 /// attribute, an `Fn::Sub` of it alone), or an import of a resource of one of `kinds`
 /// ([`imports_of_kind`]).
-fn whole_of_kind(cx: &Cx<'_>, value: &Value, kinds: &[&str]) -> bool {
+pub(super) fn whole_of_kind(cx: &Cx<'_>, value: &Value, kinds: &[&str]) -> bool {
     if super::meaning::imported(value) {
         return imports_of_kind(cx, value, kinds);
     }

@@ -1173,6 +1173,39 @@ const DATA_ACTIONS: &[&str] = &[
     "rds:DownloadCompleteDBLogFile",
     "lakeformation:GetDataAccess",
     "backup:StartRestoreJob",
+    // The hostile review of session 34, each named as the Service Authorization Reference
+    // names it: the records of every topic of every MSK cluster that takes IAM access control
+    // (Apache Kafka APIs for Amazon MSK clusters, `kafka-cluster:ReadData`, `WriteData`);
+    // every route of every API that authorizes by IAM (`execute-api:Invoke`, which `A4M`
+    // takes as a route's authorization) and every field of every GraphQL API that does
+    // (`appsync:GraphQL`); what every function returns, which reads with its own role
+    // (`lambda:InvokeFunction`); the users of every user pool and their attributes
+    // (Cognito user pools, `ListUsers`, `AdminGetUser`); the images of a HealthImaging data
+    // store (`medical-imaging:GetImageFrame`, `GetImageSetMetadata`) and the read sets of
+    // HealthOmics (`omics:GetReadSet`); the input and output of every state machine's runs
+    // (Step Functions `DescribeExecution`, `GetExecutionHistory`); a Glacier archive
+    // retrieved (`glacier:GetJobOutput`); and a snapshot or a point in time of every
+    // database restored into a database of the caller's choosing, publicly accessible
+    // among them, as `backup:StartRestoreJob` restores a recovery point (RDS API
+    // Reference, `RestoreDBInstanceFromDBSnapshot`, `RestoreDBClusterFromSnapshot`,
+    // `RestoreDBInstanceToPointInTime`, `RestoreDBClusterToPointInTime`).
+    "kafka-cluster:ReadData",
+    "kafka-cluster:WriteData",
+    "execute-api:Invoke",
+    "appsync:GraphQL",
+    "lambda:InvokeFunction",
+    "cognito-idp:ListUsers",
+    "cognito-idp:AdminGetUser",
+    "medical-imaging:GetImageFrame",
+    "medical-imaging:GetImageSetMetadata",
+    "omics:GetReadSet",
+    "states:DescribeExecution",
+    "states:GetExecutionHistory",
+    "glacier:GetJobOutput",
+    "rds:RestoreDBInstanceFromDBSnapshot",
+    "rds:RestoreDBClusterFromSnapshot",
+    "rds:RestoreDBInstanceToPointInTime",
+    "rds:RestoreDBClusterToPointInTime",
 ];
 
 /// Actions that, on every resource, let an identity give itself (or a role it passes or
@@ -1261,6 +1294,25 @@ const ESCALATION_ACTIONS: &[&str] = &[
     "codebuild:StartBuildBatch",
     "lambda:UpdateFunctionConfiguration",
     "ec2:ModifyInstanceAttribute",
+    // The hostile review of session 34: a way in as any user of the app's sign-in, or as
+    // any person of the organization. Cognito user pools' `AdminSetUserPassword` sets any
+    // user's password, `AdminUpdateUserAttributes` their e-mail or phone (where the reset
+    // code goes), `AdminAddUserToGroup` gives them a group's role, `AdminCreateUser` makes
+    // a user who passes every authorizer of the pool; IAM Identity Center's
+    // `sso:CreateAccountAssignment` gives a user or group a permission set in any account,
+    // and `PutInlinePolicyToPermissionSet`, `AttachManagedPolicyToPermissionSet` and
+    // `AttachCustomerManagedPolicyReferenceToPermissionSet` give a permission set any
+    // permission; the identity store's `CreateGroupMembership` puts a user into any group,
+    // and with it the group's assignments.
+    "cognito-idp:AdminSetUserPassword",
+    "cognito-idp:AdminUpdateUserAttributes",
+    "cognito-idp:AdminAddUserToGroup",
+    "cognito-idp:AdminCreateUser",
+    "sso:CreateAccountAssignment",
+    "sso:PutInlinePolicyToPermissionSet",
+    "sso:AttachManagedPolicyToPermissionSet",
+    "sso:AttachCustomerManagedPolicyReferenceToPermissionSet",
+    "identitystore:CreateGroupMembership",
 ];
 
 /// EC2 Instance Connect's tunnel to an instance through an endpoint (see
@@ -3919,6 +3971,45 @@ mod tests {
         ] {
             assert!(too_broad(&allow(action, "*")).is_none(), "{action}");
         }
+    }
+
+    /// The hostile review of session 34: reads of every stream, API, function, user pool,
+    /// image, read set, run and archive, restores of every database, and the ways in as any
+    /// user of a pool or person of an organization fail on every resource, in any spelling
+    /// that matches them; named resources leave them to the rules of those resources.
+    #[test]
+    fn data_and_takeover_actions_of_other_services_fail_on_every_resource() {
+        let allow = |action: &str, resource: &str| json!({ "Effect": "Allow", "Action": action, "Resource": resource });
+        for action in [
+            "kafka-cluster:ReadData",
+            "kafka-cluster:*Data",
+            "execute-api:Invoke",
+            "appsync:GraphQL",
+            "lambda:InvokeFunction",
+            "lambda:Invoke*",
+            "cognito-idp:ListUsers",
+            "cognito-idp:AdminGetUser",
+            "medical-imaging:GetImageFrame",
+            "omics:GetReadSet",
+            "states:DescribeExecution",
+            "glacier:GetJobOutput",
+            "rds:RestoreDBInstanceFromDBSnapshot",
+            "rds:Restore*",
+            "cognito-idp:AdminSetUserPassword",
+            "cognito-idp:Admin*",
+            "sso:CreateAccountAssignment",
+            "sso:PutInlinePolicyToPermissionSet",
+            "identitystore:CreateGroupMembership",
+        ] {
+            assert!(too_broad(&allow(action, "*")).is_some(), "{action}");
+        }
+        assert!(
+            too_broad(&allow(
+                "lambda:InvokeFunction",
+                "arn:aws:lambda:us-east-1:123456789012:function:reader"
+            ))
+            .is_none()
+        );
     }
 
     #[test]

@@ -202,10 +202,18 @@ const PROFILE_RESOURCE_ASSOCIATION: &str = "AWS::Route53Profiles::ProfileResourc
 /// the Docker Engine API (2375 plain, 2376 over TLS), and Kubernetes' API server (6443),
 /// etcd (2379 and 2380) and kubelet API (10250), the control plane ports of Kubernetes'
 /// "Ports and Protocols" reference (Amazon EKS user guide, "View Amazon EKS security group
-/// requirements for clusters", asks 10250 only of the cluster's own group).
-const ADMIN_PORTS: [i64; 22] = [
+/// requirements for clusters", asks 10250 only of the cluster's own group), with the
+/// kubelet's read-only port (10255, which answers without authentication) and the
+/// controller manager's and scheduler's (10257, 10259). VNC's second display (5901, the
+/// first a server started by a user takes) and its HTTP viewer (5800). And the consoles of
+/// the notebooks and clusters that analyse data on a host, each of which runs code or jobs
+/// for whoever reaches it: Jupyter's notebook server (8888), Hadoop YARN's resource manager
+/// (8088, whose REST API submits applications) and Apache Livy (8998, which runs Spark
+/// code), the web ports of Amazon EMR's applications (Amazon EMR management guide, "View
+/// web interfaces hosted on Amazon EMR clusters").
+const ADMIN_PORTS: [i64; 30] = [
     22, 3389, 20, 21, 3306, 3309, 4333, 23, 5985, 5986, 5900, 512, 513, 514, 135, 139, 2375, 2376,
-    6443, 2379, 2380, 10250,
+    6443, 2379, 2380, 10250, 10255, 10257, 10259, 5901, 5800, 8888, 8088, 8998,
 ];
 
 pub(crate) static RULES: &[RuleSpec] = &[
@@ -214,7 +222,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no security group opens administration or database ports, or every port, to the internet",
         types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
         controls: FIREWALL,
-        fix: "replace `CidrIp` 0.0.0.0/0 or `CidrIpv6` ::/0 with the address range or security group that needs the port, and never open ports 22, 3389, 20, 21, 3306, 3309, 4333, the other remote shells, desktops and container or cluster APIs (such as 23, 5900, 2375, 6443, 10250), the database, cache, file-share and message-broker ports (such as 5432, 6379, 2049, 9092, 5671) or `IpProtocol` -1 to the internet; write `SecurityGroupIngress` and each of its rules as literals, which the rule reads",
+        fix: "replace `CidrIp` 0.0.0.0/0 or `CidrIpv6` ::/0 with the address range or security group that needs the port, and never open ports 22, 3389, 20, 21, 3306, 3309, 4333, the other remote shells, desktops and container or cluster APIs and notebook or analytics consoles (such as 23, 5900, 2375, 6443, 10250, 8888, 8088), the database, cache, file-share and message-broker ports (such as 5432, 6379, 2049, 9092, 5671) or `IpProtocol` -1 to the internet; write `SecurityGroupIngress` and each of its rules as literals, which the rule reads",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2RestrictedSSH"),
             checkov: Some("CKV_AWS_24"),
@@ -500,10 +508,19 @@ fn own_range_here(cx: &Cx<'_>, value: &Value) -> Option<Value> {
 /// guide, "Port information": 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM, 9098 IAM, and
 /// 9194, 9196 and 9198 "for public access"; ZooKeeper 2181, and 2182 over TLS), AMQP (5671
 /// over TLS, 5672) and ActiveMQ's OpenWire (61616, 61617 over TLS) of Amazon MQ's and other
-/// brokers, and InfluxDB (8086, Timestream for InfluxDB's default).
-const ENGINE_PORTS: [i64; 29] = [
+/// brokers, and InfluxDB (8086, Timestream for InfluxDB's default). The other ports of the
+/// same engines: MongoDB's shard and config servers (27018, 27019), Redis over TLS (6380),
+/// SQL Server's browser service (1434), Oracle over TLS (2484), Cassandra's internode
+/// (7000, 7001 over TLS), native over TLS (9142) and Thrift (9160) ports, and OpenSearch
+/// Dashboards or Kibana (5601); CouchDB (5984), Db2 (50000), Neo4j (7474 HTTP, 7687 Bolt)
+/// and CockroachDB (26257); HDFS's NameNode (8020 RPC, 9870 web: a cluster's files); and
+/// the services NFSv3 needs beside 2049, rpcbind (111) and mountd (20048), and rsync (873),
+/// which serve a host's files.
+const ENGINE_PORTS: [i64; 49] = [
     5432, 3306, 1433, 1521, 5439, 27017, 6379, 11211, 8182, 9042, 9200, 9300, 2049, 445, 988, 9092,
-    9094, 9096, 9098, 9194, 9196, 9198, 2181, 2182, 5671, 5672, 61616, 61617, 8086,
+    9094, 9096, 9098, 9194, 9196, 9198, 2181, 2182, 5671, 5672, 61616, 61617, 8086, 27018, 27019,
+    6380, 1434, 2484, 7000, 7001, 9142, 9160, 5601, 5984, 50000, 7474, 7687, 26257, 8020, 9870,
+    111, 20048, 873,
 ];
 
 /// What an entry opens that must stay closed to the internet: every port, or one of the
@@ -3714,6 +3731,15 @@ mod tests {
         for port in [
             2375, 2376, 6443, 2379, 2380, 10250, 512, 513, 514, 135, 139, 9092, 9094, 9096, 9098,
             9194, 9196, 9198, 2181, 2182, 5671, 5672, 61616, 61617, 8086,
+        ] {
+            assert!(forbidden_ports(&tcp(port, port), &[]).is_some(), "{port}");
+        }
+        // The hostile review of session 34: the other ports of the same engines, remote
+        // desktops, notebooks and analytics consoles, and the services that share a host's
+        // files.
+        for port in [
+            5901, 5800, 10255, 10257, 10259, 8888, 8088, 8998, 111, 873, 20048, 27018, 27019, 6380,
+            1434, 2484, 5601, 7000, 7001, 9142, 9160, 5984, 50000, 7474, 7687, 26257, 8020, 9870,
         ] {
             assert!(forbidden_ports(&tcp(port, port), &[]).is_some(), "{port}");
         }
