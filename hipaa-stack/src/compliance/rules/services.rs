@@ -113,6 +113,15 @@ pub(crate) static RULES: &[RuleSpec] = &[
         check: a3b,
     },
     RuleSpec {
+        id: "A3D",
+        title: "DynamoDB tables have deletion protection",
+        types: &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"],
+        controls: BACKUP,
+        fix: "set `DeletionProtectionEnabled` to true (per replica for global tables): without it a `DeleteTable` call, or a stack update that replaces the table, deletes every item",
+        packs: packs(None, None),
+        check: a3d,
+    },
+    RuleSpec {
         id: "A4",
         title: "API Gateway stages write access logs and execution logs; every API has such a stage",
         types: &[
@@ -341,6 +350,22 @@ pub(crate) static RULES: &[RuleSpec] = &[
             Some("CKV_AWS_29"),
         ),
         check: ec1,
+    },
+    RuleSpec {
+        id: "EC2",
+        title: "ElastiCache keeps automatic snapshots for at least 15 days",
+        types: &[
+            "AWS::ElastiCache::ReplicationGroup",
+            "AWS::ElastiCache::CacheCluster",
+            "AWS::ElastiCache::ServerlessCache",
+        ],
+        controls: BACKUP,
+        fix: "set `SnapshotRetentionLimit` to 15 or more (0, the default of a replication group and a cache cluster, takes no automatic snapshot; a serverless cache keeps them at most 35 days); Memcached keeps no snapshots, so keep PHI in Redis OSS or Valkey",
+        packs: packs(
+            Some("HIPAA.Security-ElastiCacheRedisClusterAutomaticBackup"),
+            Some("CKV_AWS_134"),
+        ),
+        check: ec2,
     },
     RuleSpec {
         id: "OS1",
@@ -926,6 +951,67 @@ fn a3(cx: &Cx<'_>) -> Outcome {
 /// written; CloudFormation's `PointInTimeRecoverySpecification`): recovery that is on may
 /// still reach back only a day.
 const RECOVERY_DAYS: i64 = 7;
+
+/// `A3D`: deletion protection of the table, or of each replica of a global table
+/// (`DeletionProtectionEnabled`: "Determines if a table is protected from deletion. When
+/// enabled, the table cannot be deleted by any user or process", CloudFormation reference,
+/// `AWS::DynamoDB::Table`; `ReplicaSpecification` of `AWS::DynamoDB::GlobalTable` alike).
+/// `D1` keeps the table when the stack drops it; this keeps it from a `DeleteTable` call
+/// and from an update that replaces it, which `Retain` does not.
+fn a3d(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::DynamoDB::GlobalTable" {
+        let replicas = cx
+            .prop("/Replicas")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if replicas == 0 {
+            return Outcome::Fail("`Replicas` is not set".to_owned());
+        }
+        return all((0..replicas)
+            .map(|i| cx.equals_true(&format!("/Replicas/{i}/DeletionProtectionEnabled"))));
+    }
+    all([cx.equals_true("/DeletionProtectionEnabled")])
+}
+
+/// The fewest days of automatic snapshots `EC2` asks of a cache, as AWS Config's
+/// `elasticache-redis-cluster-automatic-backup-check` (in the HIPAA conformance pack) and
+/// cdk-nag's `HIPAA.Security-ElastiCacheRedisClusterAutomaticBackup` ask by default.
+const SNAPSHOT_DAYS: i64 = 15;
+
+/// `EC2`: `SnapshotRetentionLimit` of 15 days or more ("The number of days for which
+/// ElastiCache retains automatic snapshots before deleting them … If the value of
+/// SnapshotRetentionLimit is set to zero (0), backups are turned off", CloudFormation
+/// reference, `AWS::ElastiCache::ReplicationGroup` and `AWS::ElastiCache::CacheCluster`;
+/// `AWS::ElastiCache::ServerlessCache` alike). A Memcached cluster takes none ("This
+/// parameter is only valid if the Engine parameter is redis").
+fn ec2(cx: &Cx<'_>) -> Outcome {
+    let engine = cx.prop("/Engine").and_then(text);
+    if engine
+        .as_deref()
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case("memcached"))
+    {
+        return Outcome::Fail(
+            "the cache runs Memcached, which keeps no snapshot: nothing restores what it held; use Redis OSS or Valkey with `SnapshotRetentionLimit` 15 or more".to_owned(),
+        );
+    }
+    let pointer = "/SnapshotRetentionLimit";
+    let check = match cx.prop(pointer) {
+        None | Some(Value::Null) => Err(format!(
+            "`SnapshotRetentionLimit` is not set: the cache takes no automatic snapshot; set it to {SNAPSHOT_DAYS} or more"
+        )),
+        Some(v) => match super::meaning::whole_number(v) {
+            Some(days) if days >= SNAPSHOT_DAYS => cx.present(pointer),
+            Some(days) => Err(format!(
+                "`SnapshotRetentionLimit` is {days}: automatic snapshots are kept {days} days at most; set it to {SNAPSHOT_DAYS} or more"
+            )),
+            None => Err(format!(
+                "`SnapshotRetentionLimit` is {}, which no rule can read as a number of days; write {SNAPSHOT_DAYS} or more",
+                text_or_json(v)
+            )),
+        },
+    };
+    all([check])
+}
 
 fn a3b(cx: &Cx<'_>) -> Outcome {
     // Point-in-time recovery of the table, or of one replica, at `at`.
@@ -10767,5 +10853,108 @@ pub(super) mod passthrough_tests {
             HOME,
         );
         assert!(matches!(outcome, Outcome::Gap(_)), "{outcome:?}");
+    }
+}
+
+/// Rules `A3D` and `EC2` (the hostile review of session 34): controls that
+/// `HIPAA-CONTROLS.md` lists for DynamoDB and ElastiCache and that no rule read.
+#[cfg(test)]
+mod review34_tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn table(kind: &str, properties: Value) -> Outcome {
+        Cx::check_first(a3d, &[("T", kind, properties)])
+    }
+
+    #[test]
+    fn a_table_without_deletion_protection_fails_a3d() {
+        let base = json!({ "KeySchema": [{ "AttributeName": "id", "KeyType": "HASH" }] });
+        let with = |flag: Value| {
+            let mut p = base.clone();
+            p["DeletionProtectionEnabled"] = flag;
+            p
+        };
+        for held in [json!(true), json!("true"), json!("True")] {
+            let found = table("AWS::DynamoDB::Table", with(held.clone()));
+            assert!(matches!(found, Outcome::Pass(_)), "{held}: {found:?}");
+        }
+        for not in [
+            json!(false),
+            json!("false"),
+            json!({ "Ref": "AWS::NoValue" }),
+        ] {
+            let found = table("AWS::DynamoDB::Table", with(not.clone()));
+            assert!(matches!(found, Outcome::Fail(_)), "{not}: {found:?}");
+        }
+        assert!(matches!(
+            table("AWS::DynamoDB::Table", base.clone()),
+            Outcome::Fail(why) if why.contains("DeletionProtectionEnabled")
+        ));
+        // A global table protects each replica on its own: one unprotected replica fails.
+        let replicas = |second: Value| {
+            json!({ "Replicas": [
+                { "Region": "us-east-1", "DeletionProtectionEnabled": true },
+                { "Region": "us-west-2", "DeletionProtectionEnabled": second },
+            ] })
+        };
+        assert!(matches!(
+            table("AWS::DynamoDB::GlobalTable", replicas(json!(true))),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            table("AWS::DynamoDB::GlobalTable", replicas(json!(false))),
+            Outcome::Fail(why) if why.contains("Replicas.1")
+        ));
+        assert!(matches!(
+            table("AWS::DynamoDB::GlobalTable", json!({})),
+            Outcome::Fail(_)
+        ));
+    }
+
+    #[test]
+    fn a_cache_keeps_automatic_snapshots_fifteen_days_or_fails_ec2() {
+        let cache =
+            |kind: &str, properties: Value| Cx::check_first(ec2, &[("C", kind, properties)]);
+        for kind in [
+            "AWS::ElastiCache::ReplicationGroup",
+            "AWS::ElastiCache::CacheCluster",
+            "AWS::ElastiCache::ServerlessCache",
+        ] {
+            for held in [json!(15), json!(35), json!("20")] {
+                let found = cache(
+                    kind,
+                    json!({ "Engine": "valkey", "SnapshotRetentionLimit": held }),
+                );
+                assert!(
+                    matches!(found, Outcome::Pass(_)),
+                    "{kind} {held}: {found:?}"
+                );
+            }
+            for short in [json!(0), json!(14), json!("1"), json!({ "Ref": "Days" })] {
+                let found = cache(
+                    kind,
+                    json!({ "Engine": "redis", "SnapshotRetentionLimit": short }),
+                );
+                assert!(
+                    matches!(found, Outcome::Fail(_)),
+                    "{kind} {short}: {found:?}"
+                );
+            }
+            let found = cache(kind, json!({ "Engine": "redis" }));
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains("not set")),
+                "{kind}: {found:?}"
+            );
+        }
+        let found = cache(
+            "AWS::ElastiCache::CacheCluster",
+            json!({ "Engine": "Memcached", "SnapshotRetentionLimit": 35 }),
+        );
+        assert!(
+            matches!(&found, Outcome::Fail(why) if why.contains("Memcached")),
+            "{found:?}"
+        );
     }
 }
