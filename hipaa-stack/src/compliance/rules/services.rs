@@ -233,7 +233,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ApiGatewayV2::Api",
         ],
         controls: TRANSIT,
-        fix: "integrate with Lambda (`AWS_PROXY`) or with an `https://` endpoint, in `AWS::ApiGateway::Method`, `AWS::ApiGatewayV2::Integration`, a quick-create `Target` and every `x-amazon-apigateway-integration` of an OpenAPI `Body` alike (not `BodyS3Location` or `CloneFrom`, which no template shows); never `http://`; give an HTTP API's private integration (`VPC_LINK` to a listener ARN) a `TlsConfig`",
+        fix: "integrate with Lambda (`AWS_PROXY`) or with an `https://` endpoint, in `AWS::ApiGateway::Method`, `AWS::ApiGatewayV2::Integration`, a quick-create `Target` and every `x-amazon-apigateway-integration` of an OpenAPI `Body` alike (not `BodyS3Location` or `CloneFrom`, which no template shows); never `http://`; give an HTTP API's private integration (`VPC_LINK` to a listener ARN, or to an HTTPS or TLS listener of the app by its `Ref`) a `TlsConfig`; a quick-create `Target` may also name a Lambda function of the app (its `Arn`, an alias's or version's `Ref`)",
         packs: packs(Some("HIPAA.Security-APIGWSSLEnabled"), None),
         check: a4i,
     },
@@ -2042,8 +2042,13 @@ fn https(uri: &str) -> bool {
 /// configuration, as the template writes them. An HTTP API's private integration names a
 /// listener or service by ARN and speaks HTTPS only with a `TlsConfig` (CloudFormation
 /// reference, `AWS::ApiGatewayV2::Integration TlsConfig`); any other reaches a URL, which
-/// must be `https://`.
+/// must be `https://`. A URI that names a listener of the app ([`listener_named`]) is read
+/// as that listener: "By default, private integration traffic uses the HTTP protocol. You
+/// can specify a tlsConfig if you require private integration traffic to use HTTPS" (API
+/// Gateway developer guide, "Create private integrations for HTTP APIs"), and a listener
+/// that is not HTTPS or TLS takes the request in plain HTTP whatever the integration asks.
 fn http_integration(
+    cx: &Cx<'_>,
     what: &str,
     kind: Option<&Value>,
     uri: Option<&Value>,
@@ -2058,7 +2063,30 @@ fn http_integration(
     if !http {
         return Ok(());
     }
+    let listener = uri.and_then(|u| listener_named(cx, u));
     let uri = uri.map(text_or_json).unwrap_or_default();
+    if let Some((id, protocol)) = listener {
+        let written = if protocol.is_empty() {
+            "not set".to_owned()
+        } else {
+            protocol.clone()
+        };
+        return if !matches!(protocol.as_str(), "HTTPS" | "TLS") {
+            Err(format!(
+                "{what} sends the request, PHI and all, to the listener `{id}`, whose `Protocol` is {written}: it takes the request in plain text; integrate with an HTTPS or TLS listener"
+            ))
+        } else if !vpc_link {
+            Err(format!(
+                "{what} names the listener `{id}` without `ConnectionType` VPC_LINK: it reaches no URL over TLS"
+            ))
+        } else if !tls {
+            Err(format!(
+                "{what} is a private integration without `TlsConfig`: API Gateway sends the request, PHI and all, to the listener `{id}` in plain HTTP"
+            ))
+        } else {
+            Ok(())
+        };
+    }
     if https(&uri) {
         Ok(())
     } else if vpc_link && uri.trim().starts_with("arn:") {
@@ -2075,6 +2103,34 @@ fn http_integration(
         ))
     }
 }
+
+/// The load balancer listener of the app that an integration URI names (its `Ref` or
+/// `ListenerArn`, which are its ARN, in this template or imported from a stack of the app
+/// in the same region and account: [`resource_named_from`]), with its `Protocol` as F1
+/// reads it (trimmed, in capitals; empty when it is not set).
+fn listener_named(cx: &Cx<'_>, uri: &Value) -> Option<(String, String)> {
+    let (_, listener) =
+        resource_named_from(cx, cx.at, uri, "AWS::ElasticLoadBalancingV2::Listener")?;
+    let protocol = super::lookup(listener.properties(), "/Protocol")
+        .filter(|v| !no_value(v))
+        .map(text_or_json)
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_uppercase();
+    Some((listener.logical_id().to_owned(), protocol))
+}
+
+/// What a quick-create `Target` may name besides a URL: a Lambda function of the app ("For
+/// Lambda integrations, specify a function ARN. The type of the integration will be
+/// HTTP_PROXY or AWS_PROXY, respectively", CloudFormation reference,
+/// `AWS::ApiGatewayV2::Api` `Target`), which API Gateway invokes through the Lambda API, not
+/// over HTTP.
+const QUICK_CREATE_FUNCTIONS: &[&str] = &[
+    "AWS::Lambda::Function",
+    "AWS::Lambda::Alias",
+    "AWS::Lambda::Version",
+    "AWS::Serverless::Function",
+];
 
 /// Whether a private integration's TLS configuration is set: an object (API Gateway
 /// developer guide, `x-amazon-apigateway-integration.tlsConfig` object; CloudFormation
@@ -2101,6 +2157,7 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         "AWS::ApiGatewayV2::Integration" => {
             let checked = http_integration(
+                cx,
                 "the integration",
                 cx.prop("/IntegrationType"),
                 cx.prop("/IntegrationUri"),
@@ -2117,7 +2174,8 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
             if let Some(target) = cx.prop("/Target") {
                 // Quick create: an HTTP_PROXY integration to a URL, or a Lambda function.
                 let t = text_or_json(target);
-                checks.push(if t.trim().starts_with("arn:") || https(&t) {
+                let function = super::flows::whole_of_kind(cx, target, QUICK_CREATE_FUNCTIONS);
+                checks.push(if function || t.trim().starts_with("arn:") || https(&t) {
                     cx.proof("/Target").ok_or_default()
                 } else {
                     Err(format!(
@@ -2137,6 +2195,7 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
                         );
                         checks.push(
                             http_integration(
+                                cx,
                                 &what,
                                 i.get("type"),
                                 i.get("uri"),
@@ -2163,6 +2222,7 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
                 return all([cx.proof("/Integration/Type").ok_or_default()]);
             }
             match http_integration(
+                cx,
                 "`Integration`",
                 Some(kind),
                 cx.prop("/Integration/Uri"),
@@ -9963,6 +10023,132 @@ mod probe_14b {
             for outcome in a4i_of(Some(tls.clone())) {
                 assert!(matches!(outcome, Outcome::Pass(_)), "{tls}: {outcome:?}");
             }
+        }
+    }
+
+    /// A4I on an HTTP API's private integration (`VPC_LINK`, with `TlsConfig` when `tls`) whose
+    /// `IntegrationUri` is `uri`, beside a listener `Listener` of `protocol`.
+    fn a4i_to_listener(uri: Value, protocol: &str, tls: bool) -> Outcome {
+        let mut integration = json!({"ApiId": {"Ref": "Api"}, "IntegrationType": "HTTP_PROXY",
+            "IntegrationMethod": "ANY", "ConnectionType": "VPC_LINK", "ConnectionId": "abc123",
+            "PayloadFormatVersion": "1.0", "IntegrationUri": uri});
+        if tls {
+            integration["TlsConfig"] = json!({"ServerNameToVerify": "ehr.internal.example"});
+        }
+        Cx::check_first(
+            a4i,
+            &[
+                ("I", "AWS::ApiGatewayV2::Integration", integration),
+                (
+                    "Listener",
+                    "AWS::ElasticLoadBalancingV2::Listener",
+                    json!({"LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/a/1",
+                        "Protocol": protocol, "Port": 443,
+                        "DefaultActions": [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}]}),
+                ),
+                ("Other", "AWS::SNS::Topic", json!({})),
+            ],
+        )
+    }
+
+    /// The hostile review p2: a private integration whose `IntegrationUri` is the `Ref` of a
+    /// listener of the template (its ARN) was read as JSON text, neither `https://` nor an
+    /// ARN, and refused. It is read as the listener: an HTTPS or TLS one with `TlsConfig`
+    /// passes; an HTTP one takes the request in plain text, `TlsConfig` or not.
+    #[test]
+    fn a_private_integration_names_a_listener_of_the_app_by_reference() {
+        let named = [
+            json!({"Ref": "Listener"}),
+            json!({"Fn::GetAtt": ["Listener", "ListenerArn"]}),
+            json!({"Fn::Sub": "${Listener}"}),
+        ];
+        for uri in &named {
+            for protocol in ["HTTPS", "TLS", "https"] {
+                let found = a4i_to_listener(uri.clone(), protocol, true);
+                assert!(
+                    matches!(found, Outcome::Pass(_)),
+                    "{uri} {protocol}: {found:?}"
+                );
+                let found = a4i_to_listener(uri.clone(), protocol, false);
+                assert!(
+                    matches!(&found, Outcome::Fail(why) if why.contains("TlsConfig")),
+                    "{uri} {protocol}: {found:?}"
+                );
+            }
+            for protocol in ["HTTP", "TCP", ""] {
+                for tls in [true, false] {
+                    let found = a4i_to_listener(uri.clone(), protocol, tls);
+                    assert!(
+                        matches!(&found, Outcome::Fail(why) if why.contains("plain text")),
+                        "{uri} {protocol} {tls}: {found:?}"
+                    );
+                }
+            }
+        }
+        // What names no listener stays refused: another resource, text joined onto the
+        // listener's ARN, an `Fn::If` of two values.
+        for uri in [
+            json!({"Ref": "Other"}),
+            json!({"Fn::Join": ["", [{"Ref": "Listener"}, "/x"]]}),
+            json!({"Fn::If": ["C", {"Ref": "Listener"}, {"Ref": "Other"}]}),
+        ] {
+            let found = a4i_to_listener(uri.clone(), "HTTPS", true);
+            assert!(matches!(found, Outcome::Fail(_)), "{uri}: {found:?}");
+        }
+    }
+
+    /// The hostile review p2: a quick-create `Target` that is the `Arn` of a Lambda function
+    /// of the template was read as JSON text and refused; it invokes the function, with no
+    /// HTTP. A reference to anything else is still refused.
+    #[test]
+    fn a_quick_create_target_names_a_function_of_the_app() {
+        let api = |target: Value| {
+            Cx::check_first(
+                a4i,
+                &[
+                    (
+                        "Api",
+                        "AWS::ApiGatewayV2::Api",
+                        json!({"Name": "phi", "ProtocolType": "HTTP", "Target": target}),
+                    ),
+                    (
+                        "Fn",
+                        "AWS::Lambda::Function",
+                        json!({"Runtime": "python3.12", "Handler": "i.h"}),
+                    ),
+                    (
+                        "Live",
+                        "AWS::Lambda::Alias",
+                        json!({"FunctionName": {"Ref": "Fn"}, "FunctionVersion": "1", "Name": "live"}),
+                    ),
+                    (
+                        "Param",
+                        "AWS::SSM::Parameter",
+                        json!({"Type": "String", "Value": "http://ehr.example"}),
+                    ),
+                    ("Topic", "AWS::SNS::Topic", json!({})),
+                ],
+            )
+        };
+        for target in [
+            json!({"Fn::GetAtt": ["Fn", "Arn"]}),
+            json!({"Fn::Sub": "${Fn.Arn}"}),
+            json!({"Ref": "Live"}),
+        ] {
+            let found = api(target.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{target}: {found:?}");
+        }
+        for target in [
+            json!({"Fn::GetAtt": ["Param", "Value"]}),
+            json!({"Ref": "Topic"}),
+            json!({"Fn::Join": ["", ["http://", {"Fn::GetAtt": ["Fn", "Arn"]}]]}),
+            json!("http://ehr.example"),
+        ] {
+            let found = api(target.clone());
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains("without TLS")),
+                "{target}: {found:?}"
+            );
         }
     }
 
