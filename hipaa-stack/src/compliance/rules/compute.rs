@@ -137,6 +137,19 @@ pub(crate) static RULES: &[RuleSpec] = &[
         check: e4,
     },
     RuleSpec {
+        id: "EMR1",
+        title: "EMR clusters encrypt their disks and what EMRFS writes to S3 with keys of the app, and the traffic between their nodes",
+        types: &[EMR_CLUSTER],
+        controls: &["164.312(a)(2)(iv)", "164.312(e)(1)"],
+        fix: "name in the cluster's `SecurityConfiguration` an `AWS::EMR::SecurityConfiguration` of the app (by `Ref` in its template, or by `Fn::ImportValue` of an export of a stack of the app in the cluster's region whose value is that `Ref`) whose document sets, in `EncryptionConfiguration`, `EnableAtRestEncryption` and `EnableInTransitEncryption` true, `AtRestEncryptionConfiguration.S3EncryptionConfiguration` `EncryptionMode` SSE-KMS or CSE-KMS with `AwsKmsKey` a customer-managed key of the app, and `AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration` `EncryptionKeyProviderType` AwsKms with `AwsKmsKey` a customer-managed key of the app and `EnableEbsEncryption` true; write each key of a document given as JSON text once",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: emr1,
+    },
+    RuleSpec {
         id: "E5",
         title: "instances run in a named subnet without a public address, however they are launched",
         types: &[
@@ -151,9 +164,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
             NODEGROUP,
             BATCH,
             ENDPOINT_GROUP,
+            EMR_CLUSTER,
         ],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, `VPCZoneIdentifier` of Auto Scaling groups, `Subnets` of EKS managed node groups and `ComputeResources.Subnets` of AWS Batch compute environments, to private subnets of a stack of the app (one of another stack, imported from its export, is read there; one outside the app, an id written as text, a parameter or an import of no export of the app, may map public addresses as every default-VPC subnet does, so launch there only with `AssociatePublicIpAddress` false on every network interface of the launch); give a node group's `RemoteAccess` its `SourceSecurityGroups` (or none at all); never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`, or a standalone network interface attached to them by `NetworkInterfaceId` or `AWS::EC2::NetworkInterfaceAttachment`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; put behind a Global Accelerator (`AWS::GlobalAccelerator::EndpointGroup` `EndpointConfigurations`) only internet-facing load balancers and Elastic IPs of the app, never an instance, an internal load balancer or an endpoint written as an id or ARN; reach the servers through a load balancer and Session Manager",
+        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, `VPCZoneIdentifier` of Auto Scaling groups, `Subnets` of EKS managed node groups, `ComputeResources.Subnets` of AWS Batch compute environments and `Instances.Ec2SubnetId` (or `Ec2SubnetIds`) of EMR clusters, to private subnets of a stack of the app (one of another stack, imported from its export, is read there; one outside the app, an id written as text, a parameter or an import of no export of the app, may map public addresses as every default-VPC subnet does, so launch there only with `AssociatePublicIpAddress` false on every network interface of the launch); give a node group's `RemoteAccess` its `SourceSecurityGroups` (or none at all); an EMR cluster launches into subnets of the app only, since no setting of it declines public addresses; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`, or a standalone network interface attached to them by `NetworkInterfaceId` or `AWS::EC2::NetworkInterfaceAttachment`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; put behind a Global Accelerator (`AWS::GlobalAccelerator::EndpointGroup` `EndpointConfigurations`) only internet-facing load balancers and Elastic IPs of the app, never an instance, an internal load balancer or an endpoint written as an id or ARN; reach the servers through a load balancer and Session Manager",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceNoPublicIp"),
             checkov: Some("CKV_AWS_88"),
@@ -966,22 +980,10 @@ fn emr_imds(cx: &Cx<'_>) -> Outcome {
                 .to_owned(),
         );
     };
-    let ours = named
-        .get("Ref")
-        .and_then(Value::as_str)
-        .filter(|_| named.as_object().is_some_and(|m| m.len() == 1))
-        .and_then(|id| {
-            cx.others(EMR_SECURITY_CONFIGURATION)
-                .find(|c| c.logical_id() == id)
-        });
-    let (stack, configuration) = match ours {
-        Some(c) => (None, c),
-        None => match emr_configuration_elsewhere(cx, named) {
-            Ok((stack, c)) => (Some(stack), c),
-            Err(e) => return Outcome::Fail(e),
-        },
+    let (on, shown) = match emr_configuration(cx, named, "the cluster's instances require IMDSv2") {
+        Ok(found) => found,
+        Err(e) => return Outcome::Fail(e),
     };
-    let on = cx.on(configuration);
     let found = match on.prop("/SecurityConfiguration") {
         // The document written as its JSON text.
         Some(Value::String(text)) => match crate::cfn::tree::from_str(text) {
@@ -1011,10 +1013,6 @@ fn emr_imds(cx: &Cx<'_>) -> Outcome {
         },
         _ => minimum_imds_two(&on, "/SecurityConfiguration"),
     };
-    let shown = match stack {
-        Some(stack) => format!("{stack}/{}", configuration.logical_id()),
-        None => configuration.logical_id().to_owned(),
-    };
     match found {
         Ok(mut p) => {
             p.logical_id.clone_from(&shown);
@@ -1022,6 +1020,194 @@ fn emr_imds(cx: &Cx<'_>) -> Outcome {
         }
         Err(e) => Outcome::Fail(format!("security configuration `{shown}`: {e}")),
     }
+}
+
+/// EMR1 over an EMR cluster: the security configuration of the app it names
+/// ([`emr_configuration`]) turns on encryption at rest and in transit with keys of the app.
+/// A security configuration is where a cluster's encryption is set: "you can use a security
+/// configuration to specify settings for encrypting data at rest, data in transit, or both.
+/// When you enable at-rest data encryption, you can choose to encrypt EMRFS data in Amazon
+/// S3, data in local disks, or both" (Amazon EMR Management Guide, "Encryption options");
+/// without one, or with one that leaves them off, nothing shows them on. The document
+/// (`SecurityConfiguration` of `AWS::EMR::SecurityConfiguration`, "The security
+/// configuration details in JSON format", CloudFormation reference) is read as the guide's
+/// "Create a security configuration" describes it:
+///
+/// - `EncryptionConfiguration.EnableAtRestEncryption` true, with
+///   `AtRestEncryptionConfiguration.S3EncryptionConfiguration` `EncryptionMode` SSE-KMS or
+///   CSE-KMS and its `AwsKmsKey` (what EMRFS writes to S3; SSE-S3 and CSE-Custom use no
+///   key of the app), and `LocalDiskEncryptionConfiguration` `EncryptionKeyProviderType`
+///   AwsKms with its `AwsKmsKey` (the instance store and EBS storage volumes, by LUKS) and
+///   `EnableEbsEncryption` true, which also encrypts the EBS root device volumes ("you can
+///   use a security configuration option to encrypt EBS root device and storage volumes
+///   when you specify AWS KMS as your key provider", "Encryption options"), as `E1` asks of
+///   every root device;
+/// - `EncryptionConfiguration.EnableInTransitEncryption` true (TLS between the nodes'
+///   open-source applications).
+///
+/// Each key must be a customer-managed key of the app ([`customer_key`]'s reading: a key of
+/// the configuration's template, an import, or a key's ARN or alias in this account), read
+/// in the configuration's own stack. A document given as JSON text must write each key once
+/// ([`super::frontdoor::repeated_key`]): which of two EMR reads is not documented.
+fn emr1(cx: &Cx<'_>) -> Outcome {
+    const AT_REST: &str = "/EncryptionConfiguration/AtRestEncryptionConfiguration";
+    let shows = "the cluster encrypts its data at rest and in transit";
+    let Some(named) = cx
+        .prop("/SecurityConfiguration")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::Fail(
+            "the cluster names no `SecurityConfiguration`: EMR encrypts neither its disks nor what EMRFS writes to S3 nor the traffic between its nodes; name an `AWS::EMR::SecurityConfiguration` of the app that turns on encryption at rest (SSE-KMS or CSE-KMS for S3, AwsKms with `EnableEbsEncryption` for local disks, each with a customer-managed key of the app) and in transit"
+                .to_owned(),
+        );
+    };
+    let (on, shown) = match emr_configuration(cx, named, shows) {
+        Ok(found) => found,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let document = match on.prop("/SecurityConfiguration") {
+        Some(Value::String(text)) => match crate::cfn::tree::from_str(text) {
+            Ok(_) if super::frontdoor::repeated_key(text).is_some() => {
+                return Outcome::Fail(format!(
+                    "security configuration `{shown}`: `SecurityConfiguration` writes a key more than once or with escapes, so which value EMR reads is not shown; write each key once"
+                ));
+            }
+            Ok(document) => document,
+            Err(_) => {
+                return Outcome::Fail(format!(
+                    "security configuration `{shown}`: `SecurityConfiguration` is text that is not a JSON document, so nothing shows that {shows}"
+                ));
+            }
+        },
+        Some(v @ Value::Object(_)) if !super::identity::intrinsic(v) => v.clone(),
+        other => {
+            return Outcome::Fail(format!(
+                "security configuration `{shown}`: `SecurityConfiguration` is {}, no document a rule can read before deploy, so nothing shows that {shows}",
+                other.map_or_else(|| "not set".to_owned(), super::meaning::text_or_json)
+            ));
+        }
+    };
+    let at = |pointer: &str| {
+        document
+            .pointer(pointer)
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    };
+    let upper = |pointer: &str| {
+        at(pointer)
+            .and_then(super::meaning::text)
+            .map(|t| t.trim().to_ascii_uppercase())
+    };
+    let name = |pointer: &str| format!("`{}`", pointer_name(pointer));
+    // A key of the app, read in the configuration's stack.
+    let key = |pointer: &str| -> Option<String> {
+        match at(pointer) {
+            None => Some(format!("{} is not set", name(pointer))),
+            Some(v) if super::meaning::aws_managed_key(v) => Some(format!(
+                "{} is the AWS-managed key {}, not a customer-managed key",
+                name(pointer),
+                super::meaning::text_or_json(v)
+            )),
+            Some(v) => super::resilience::not_a_key(&on, v).map(|why| {
+                format!(
+                    "{} is {}, {why}",
+                    name(pointer),
+                    super::meaning::text_or_json(v)
+                )
+            }),
+        }
+    };
+    let mut wrong = Vec::new();
+    for flag in [
+        "/EncryptionConfiguration/EnableAtRestEncryption",
+        "/EncryptionConfiguration/EnableInTransitEncryption",
+    ] {
+        if !at(flag).is_some_and(is_true) {
+            wrong.push(format!("{} is not true", name(flag)));
+        }
+    }
+    let s3 = format!("{AT_REST}/S3EncryptionConfiguration");
+    match upper(&format!("{s3}/EncryptionMode")).as_deref() {
+        Some("SSE-KMS" | "CSE-KMS") => wrong.extend(key(&format!("{s3}/AwsKmsKey"))),
+        Some(mode) => wrong.push(format!(
+            "{} is {mode}, not SSE-KMS or CSE-KMS: what EMRFS writes to S3 is encrypted with no key of the app",
+            name(&format!("{s3}/EncryptionMode"))
+        )),
+        None => wrong.push(format!(
+            "{} is not set to SSE-KMS or CSE-KMS",
+            name(&format!("{s3}/EncryptionMode"))
+        )),
+    }
+    let disk = format!("{AT_REST}/LocalDiskEncryptionConfiguration");
+    match upper(&format!("{disk}/EncryptionKeyProviderType")).as_deref() {
+        Some("AWSKMS") => wrong.extend(key(&format!("{disk}/AwsKmsKey"))),
+        Some(provider) => wrong.push(format!(
+            "{} is {provider}, not AwsKms: the local disks are encrypted with no key of the app",
+            name(&format!("{disk}/EncryptionKeyProviderType"))
+        )),
+        None => wrong.push(format!(
+            "{} is not set to AwsKms",
+            name(&format!("{disk}/EncryptionKeyProviderType"))
+        )),
+    }
+    if !at(&format!("{disk}/EnableEbsEncryption")).is_some_and(is_true) {
+        wrong.push(format!(
+            "{} is not true, so the EBS root device volumes are not encrypted",
+            name(&format!("{disk}/EnableEbsEncryption"))
+        ));
+    }
+    if !wrong.is_empty() {
+        return Outcome::Fail(format!(
+            "security configuration `{shown}`: {}, so the cluster does not encrypt all it holds and sends with keys of the app",
+            wrong.join("; ")
+        ));
+    }
+    all([
+        cx.proof("/SecurityConfiguration").ok_or_default(),
+        on.proof("/SecurityConfiguration")
+            .map(|mut p| {
+                p.logical_id.clone_from(&shown);
+                p
+            })
+            .ok_or_default(),
+    ])
+}
+
+/// The `AWS::EMR::SecurityConfiguration` of the app that an EMR cluster's
+/// `SecurityConfiguration` (`named`) names, as the context of its own stack, with its name
+/// as a proof shows it (`stack/LogicalId` for one of another stack): one of this template
+/// by `Ref`, or one of another stack of the app ([`emr_configuration_elsewhere`]). Where it
+/// names none, the finding says that nothing `shows` what the configuration would.
+fn emr_configuration<'a>(
+    cx: &Cx<'a>,
+    named: &Value,
+    shows: &str,
+) -> Result<(Cx<'a>, String), String> {
+    let ours = named
+        .get("Ref")
+        .and_then(Value::as_str)
+        .filter(|_| named.as_object().is_some_and(|m| m.len() == 1))
+        .and_then(|id| {
+            cx.others(EMR_SECURITY_CONFIGURATION)
+                .find(|c| c.logical_id() == id)
+        });
+    if let Some(configuration) = ours {
+        return Ok((cx.on(configuration), configuration.logical_id().to_owned()));
+    }
+    let (stack, configuration) = emr_configuration_elsewhere(cx, named, shows)?;
+    let shown = format!("{stack}/{}", configuration.logical_id());
+    // Read in its own stack, so that what its document names (a key by `Ref`) is looked
+    // up in its template, not in the cluster's.
+    let on = match cx.stacks.iter().position(|(s, _)| *s == stack) {
+        Some(at) => Cx {
+            template: cx.stacks[at].1,
+            resource: configuration,
+            stack,
+            at,
+            ..*cx
+        },
+        None => cx.on(configuration),
+    };
+    Ok((on, shown))
 }
 
 /// The `AWS::EMR::SecurityConfiguration` of another stack of the app that an EMR cluster's
@@ -1043,8 +1229,11 @@ fn emr_imds(cx: &Cx<'_>) -> Outcome {
 fn emr_configuration_elsewhere<'a>(
     cx: &Cx<'a>,
     named: &Value,
+    shows: &str,
 ) -> Result<(&'a str, &'a Resource), String> {
-    let outside = "`SecurityConfiguration` names no `AWS::EMR::SecurityConfiguration` of the app (by `Ref` in this template, or by `Fn::ImportValue` of an export of a stack of the app in the cluster's region whose value is its `Ref`), so nothing shows that the cluster's instances require IMDSv2";
+    let outside = format!(
+        "`SecurityConfiguration` names no `AWS::EMR::SecurityConfiguration` of the app (by `Ref` in this template, or by `Fn::ImportValue` of an export of a stack of the app in the cluster's region whose value is its `Ref`), so nothing shows that {shows}"
+    );
     let region_of = |at: usize| cx.index.regions.get(at).cloned().flatten();
     let here = region_of(cx.at);
     let of_stack = |at: usize, value: &Value| {
@@ -1090,7 +1279,7 @@ fn emr_configuration_elsewhere<'a>(
                 }
             }
         }
-        return Err(outside.to_owned());
+        return Err(outside);
     }
     // The parameter's output must be the configuration's name (its `Ref`), not text that
     // only mentions it.
@@ -1122,7 +1311,7 @@ fn emr_configuration_elsewhere<'a>(
             configuration.logical_id()
         ));
     }
-    Err(outside.to_owned())
+    Err(outside)
 }
 
 fn e4(cx: &Cx<'_>) -> Outcome {
@@ -1347,6 +1536,7 @@ fn e5(cx: &Cx<'_>) -> Outcome {
         SPOT_FLEET | EC2_FLEET => fleets::e5(cx),
         NODEGROUP | BATCH => service_subnets(cx),
         ENDPOINT_GROUP => accelerated(cx),
+        EMR_CLUSTER => emr_subnets(cx),
         _ => instance_address(cx),
     }
 }
@@ -1521,6 +1711,66 @@ fn service_subnets(cx: &Cx<'_>) -> Outcome {
         })
         .collect();
     fleets::unless_pinned(all(checks), pinned)
+}
+
+/// E5 over an EMR cluster: the subnets it launches its instances into
+/// (`Instances.Ec2SubnetId`, or `Instances.Ec2SubnetIds` of an instance fleet cluster:
+/// CloudFormation reference, `AWS::EMR::Cluster JobFlowInstancesConfig`) are private
+/// subnets of the app ([`public_subnets`]). Without a subnet the cluster launches where
+/// the account's default network is (EC2-Classic once, the default VPC now, whose subnets
+/// map public addresses: `Ec2SubnetId`, same reference); no setting
+/// of the cluster declines a public address, so a subnet no stack of the app declares (an
+/// id written as text) may give every instance one, as it may an instance's ([`e5`] on
+/// instances).
+fn emr_subnets(cx: &Cx<'_>) -> Outcome {
+    let written = |pointer: &str| {
+        cx.prop(pointer)
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    };
+    let mut subnets = Vec::new();
+    let mut pointers = Vec::new();
+    if let Some(one) = written("/Instances/Ec2SubnetId") {
+        subnets.push(one.clone());
+        pointers.push("/Instances/Ec2SubnetId");
+    }
+    match written("/Instances/Ec2SubnetIds") {
+        Some(Value::Array(many)) => {
+            subnets.extend(
+                many.iter()
+                    .filter(|v| !super::meaning::no_value(v))
+                    .cloned(),
+            );
+            pointers.push("/Instances/Ec2SubnetIds");
+        }
+        Some(v) => {
+            return Outcome::Fail(format!(
+                "`Instances.Ec2SubnetIds` is {}, a list known only at deploy, so where the instances run, and whether they get public addresses, is not shown; list subnets of the app",
+                super::meaning::text_or_json(v)
+            ));
+        }
+        None => {}
+    }
+    if subnets.is_empty() {
+        return Outcome::Fail(
+            "`Instances.Ec2SubnetId` names no subnet: EMR launches the cluster in the default VPC, whose subnets give every instance a public address; launch it into a private subnet of the app"
+                .to_owned(),
+        );
+    }
+    let (public, outside) = public_subnets(cx, &subnets);
+    if public.is_empty() && outside.is_empty() {
+        return all(pointers.iter().map(|p| cx.proof(p).ok_or_default()));
+    }
+    let mut why = Vec::new();
+    if !public.is_empty() {
+        why.push(format!(
+            "the cluster launches into subnets that map public addresses on launch ({}), so every instance gets one",
+            public.join("; ")
+        ));
+    }
+    why.extend(outside.iter().map(|o| {
+        format!("{o}, so every instance of the cluster may get a public address; launch it into a private subnet of a stack of the app")
+    }));
+    Outcome::Fail(why.join("; "))
 }
 
 /// A launch configuration's `AssociatePublicIpAddress`: true gives every instance a public
@@ -3657,5 +3907,215 @@ mod tests {
             &json!("arn:aws:ec2:us-east-1:123456789012:volume/Data"),
             id
         ));
+    }
+
+    /// A security configuration whose document (an object) sets `encryption`, keyed by
+    /// `Key` of the template.
+    fn emr_encryption() -> Value {
+        json!({
+            "EnableAtRestEncryption": true,
+            "EnableInTransitEncryption": true,
+            "InTransitEncryptionConfiguration": {"TLSCertificateConfiguration": {
+                "CertificateProviderType": "PEM", "S3Object": "s3://certs/certs.zip"}},
+            "AtRestEncryptionConfiguration": {
+                "S3EncryptionConfiguration": {"EncryptionMode": "SSE-KMS",
+                    "AwsKmsKey": {"Fn::GetAtt": ["Key", "Arn"]}},
+                "LocalDiskEncryptionConfiguration": {"EncryptionKeyProviderType": "AwsKms",
+                    "AwsKmsKey": {"Fn::GetAtt": ["Key", "Arn"]}, "EnableEbsEncryption": true}
+            }
+        })
+    }
+
+    /// EMR1 on a cluster whose `SecurityConfiguration` is `named`, beside a security
+    /// configuration `Sec` whose document is `document` and a KMS key `Key`.
+    fn emr1_of(named: Option<Value>, document: Value) -> Outcome {
+        let mut cluster = json!({"Name": "etl", "ReleaseLabel": "emr-7.1.0",
+            "JobFlowRole": "r", "ServiceRole": "s", "Instances": {}});
+        if let Some(named) = named {
+            cluster["SecurityConfiguration"] = named;
+        }
+        Cx::check_first(
+            emr1,
+            &[
+                ("Emr", EMR_CLUSTER, cluster),
+                (
+                    "Sec",
+                    EMR_SECURITY_CONFIGURATION,
+                    json!({"SecurityConfiguration": document}),
+                ),
+                ("Key", "AWS::KMS::Key", json!({"EnableKeyRotation": true})),
+                ("Topic", "AWS::SNS::Topic", json!({})),
+            ],
+        )
+    }
+
+    /// The hostile review p2: an EMR cluster was read only for IMDSv2 (E4), so one whose
+    /// security configuration turns on no encryption passed every rule. EMR1 asks its
+    /// security configuration of the app to encrypt S3 data and local disks (root volumes
+    /// included) with keys of the app, and traffic in transit.
+    #[test]
+    fn an_emr_cluster_encrypts_at_rest_and_in_transit_with_keys_of_the_app() {
+        let sec = || Some(json!({"Ref": "Sec"}));
+        let passes = |o: Outcome| matches!(o, Outcome::Pass(_));
+        let fails = |o: &Outcome, says: &str| matches!(o, Outcome::Fail(f) if f.contains(says));
+        let whole = json!({"EncryptionConfiguration": emr_encryption()});
+        assert!(passes(emr1_of(sec(), whole.clone())));
+        // CSE-KMS, and a document written as JSON text naming the key by alias.
+        let mut cse = whole.clone();
+        cse["EncryptionConfiguration"]["AtRestEncryptionConfiguration"]["S3EncryptionConfiguration"]
+            ["EncryptionMode"] = json!("CSE-KMS");
+        assert!(passes(emr1_of(sec(), cse)));
+        let mut text = whole.clone();
+        for at in [
+            "S3EncryptionConfiguration",
+            "LocalDiskEncryptionConfiguration",
+        ] {
+            text["EncryptionConfiguration"]["AtRestEncryptionConfiguration"][at]["AwsKmsKey"] =
+                json!("alias/phi");
+        }
+        let written = text.to_string();
+        assert!(passes(emr1_of(sec(), json!(written.clone()))));
+        // The same text with a key written twice is not shown to be what EMR reads.
+        let twice = written.replacen(
+            "\"EnableAtRestEncryption\":true",
+            "\"EnableAtRestEncryption\":true,\"EnableAtRestEncryption\":false",
+            1,
+        );
+        assert_ne!(twice, written);
+        assert!(fails(&emr1_of(sec(), json!(twice)), "more than once"));
+        // The probe: a configuration for IMDSv2 alone.
+        let imds = json!({"InstanceMetadataServiceConfiguration": {
+            "MinimumInstanceMetadataServiceVersion": 2, "HttpPutResponseHopLimit": 1}});
+        let found = emr1_of(sec(), imds);
+        assert!(fails(&found, "EnableAtRestEncryption"), "{found:?}");
+        assert!(fails(&found, "EnableInTransitEncryption"), "{found:?}");
+        // No configuration, one named as text (no configuration of the app), another resource.
+        for named in [
+            None,
+            Some(json!("emr-default")),
+            Some(json!({"Ref": "Topic"})),
+        ] {
+            let found = emr1_of(named.clone(), whole.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{named:?}: {found:?}");
+        }
+        // Each setting that falls short.
+        let at_rest = "/EncryptionConfiguration/AtRestEncryptionConfiguration";
+        for (pointer, value, says) in [
+            (
+                "/EncryptionConfiguration/EnableAtRestEncryption",
+                json!(false),
+                "EnableAtRestEncryption",
+            ),
+            (
+                "/EncryptionConfiguration/EnableInTransitEncryption",
+                json!("false"),
+                "EnableInTransitEncryption",
+            ),
+            (
+                &format!("{at_rest}/S3EncryptionConfiguration/EncryptionMode") as &str,
+                json!("SSE-S3"),
+                "SSE-S3",
+            ),
+            (
+                &format!("{at_rest}/S3EncryptionConfiguration/EncryptionMode"),
+                json!("CSE-Custom"),
+                "CSE-CUSTOM",
+            ),
+            (
+                &format!("{at_rest}/S3EncryptionConfiguration/AwsKmsKey"),
+                json!("alias/aws/s3"),
+                "AWS-managed",
+            ),
+            (
+                &format!("{at_rest}/S3EncryptionConfiguration/AwsKmsKey"),
+                json!({"Ref": "Topic"}),
+                "AwsKmsKey",
+            ),
+            (
+                &format!("{at_rest}/LocalDiskEncryptionConfiguration/EncryptionKeyProviderType"),
+                json!("Custom"),
+                "not AwsKms",
+            ),
+            (
+                &format!("{at_rest}/LocalDiskEncryptionConfiguration/AwsKmsKey"),
+                json!(null),
+                "AwsKmsKey` is not set",
+            ),
+            (
+                &format!("{at_rest}/LocalDiskEncryptionConfiguration/EnableEbsEncryption"),
+                json!(false),
+                "root device",
+            ),
+        ] {
+            let mut document = whole.clone();
+            *document
+                .pointer_mut(pointer)
+                .expect("a setting of the document") = value.clone();
+            let found = emr1_of(sec(), document);
+            assert!(fails(&found, says), "{pointer} = {value}: {found:?}");
+        }
+    }
+
+    /// The hostile review p2: E5 reads where an EMR cluster launches its instances, as it
+    /// reads an instance's subnet: a private subnet of the app passes; a subnet no stack of
+    /// the app declares (an id written as text), one that maps public addresses, or none
+    /// (the default VPC) fails.
+    #[test]
+    fn an_emr_cluster_launches_into_private_subnets_of_the_app() {
+        let judge = |instances: Value| {
+            Cx::check_first(
+                e5,
+                &[
+                    (
+                        "Emr",
+                        EMR_CLUSTER,
+                        json!({"Name": "etl", "ReleaseLabel": "emr-7.1.0", "JobFlowRole": "r",
+                            "ServiceRole": "s", "Instances": instances}),
+                    ),
+                    (
+                        "Private",
+                        "AWS::EC2::Subnet",
+                        json!({"VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24", "MapPublicIpOnLaunch": false}),
+                    ),
+                    (
+                        "Public",
+                        "AWS::EC2::Subnet",
+                        json!({"VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24", "MapPublicIpOnLaunch": true}),
+                    ),
+                ],
+            )
+        };
+        for passes in [
+            json!({"Ec2SubnetId": {"Ref": "Private"}}),
+            json!({"Ec2SubnetIds": [{"Ref": "Private"}]}),
+        ] {
+            let found = judge(passes.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{passes}: {found:?}");
+        }
+        for (instances, says) in [
+            (
+                json!({"Ec2SubnetId": "subnet-0123456789abcdef0"}),
+                "subnet-0123456789abcdef0",
+            ),
+            (
+                json!({"Ec2SubnetIds": [{"Ref": "Private"}, "subnet-0123456789abcdef0"]}),
+                "subnet-0123456789abcdef0",
+            ),
+            (
+                json!({"Ec2SubnetId": {"Ref": "Public"}}),
+                "map public addresses",
+            ),
+            (json!({}), "default VPC"),
+            (
+                json!({"Ec2SubnetIds": {"Ref": "Subnets"}}),
+                "known only at deploy",
+            ),
+        ] {
+            let found = judge(instances.clone());
+            assert!(
+                matches!(&found, Outcome::Fail(f) if f.contains(says)),
+                "{instances}: {found:?}"
+            );
+        }
     }
 }

@@ -85,6 +85,12 @@ const INERT: &[&str] = &[
     "AWS::RDS::DBParameterGroup",
     "AWS::RDS::DBClusterParameterGroup",
     "AWS::RDS::OptionGroup",
+    // An EMR security configuration is read where a cluster names it (`E4` its metadata
+    // service, `EMR1` its encryption): "Each security configuration that you create is
+    // stored in Amazon EMR rather than in the cluster configuration, so you can easily
+    // reuse a configuration" (Amazon EMR Management Guide, "Encryption options"); one no
+    // cluster names configures nothing.
+    "AWS::EMR::SecurityConfiguration",
     // DocumentDB's and Neptune's subnet groups, Neptune's instance parameter groups (query
     // timeouts and caches, none of the settings of security, which are the cluster's), and
     // DocumentDB's event subscriptions (notices of cluster events, no data, to a topic
@@ -5688,6 +5694,20 @@ mod hostile_review_17 {
         // A service of no list stays refused.
         let outcome = Cx::check_first(h1, &[("R", "AWS::Lightsail::Instance", json!({}))]);
         assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+    }
+
+    /// The hostile review p2: an EMR security configuration is read through the clusters
+    /// that name it (E4, EMR1), so U1 passes it, as it passes an RDS parameter group.
+    #[test]
+    fn an_emr_security_configuration_is_read_through_its_clusters() {
+        let t = "AWS::EMR::SecurityConfiguration";
+        assert!(INERT.contains(&t));
+        assert!(
+            rules().all(|r| !r.types.contains(&t)),
+            "{t} is listed INERT and read"
+        );
+        let outcome = Cx::check_first(u1, &[("Sec", t, json!({"SecurityConfiguration": {}}))]);
+        assert!(matches!(outcome, Outcome::NotApplicable), "{outcome:?}");
     }
 
     /// Probe 17b #7 and #1: API authorizers, REST and V2, are read (by X2, whose user pool,

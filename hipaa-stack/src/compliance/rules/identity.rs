@@ -59,7 +59,11 @@ const I2_READS: &[&str] = &[
     INSTANCE_PROFILE,
     USER_TO_GROUP,
     ASSIGNMENT,
+    EMR_CLUSTER,
 ];
+/// An EMR cluster, whose instances get the permissions of its `JobFlowRole` and whose
+/// service acts with those of its `ServiceRole` ([`emr_roles`]).
+const EMR_CLUSTER: &str = "AWS::EMR::Cluster";
 const ACCESS: &[&str] = &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"];
 
 pub(crate) static RULES: &[RuleSpec] = &[
@@ -81,7 +85,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no policy allows every action of a service, or on every resource a data action, a sharing action or an action that turns a HIPAA control off",
         types: I2_READS,
         controls: ACCESS,
-        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions, for actions that share a store with another account, and for actions that turn a control off after deploy (`cloudtrail:StopLogging`, `logs:DisassociateKmsKey`, `logs:PutRetentionPolicy`, `s3:PutEncryptionConfiguration`, `kms:ScheduleKeyDeletion`, `backup:DeleteRecoveryPoint`, `rds:ModifyDBInstance`, `guardduty:DeleteDetector`, `cloudwatch:DisableAlarmActions`, …), never every one of a type, as `table/*` or `secret:*`; attach customer managed policies of the app by the `Ref` of their `AWS::IAM::ManagedPolicy`, never one the app does not hold by its ARN; add a user (`Groups`, or an `AWS::IAM::UserToGroupAddition`'s `GroupName`) only to an `AWS::IAM::Group` of the app, by its `Ref`; give an instance profile (`Roles`) only an `AWS::IAM::Role` of the app, by its `Ref`; give a permission set its permissions in `InlinePolicy`, not by `CustomerManagedPolicyReferences`, and assign (`AWS::SSO::Assignment`) only a permission set of the app, by the `Fn::GetAtt` of its `PermissionSetArn`",
+        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions, for actions that share a store with another account, and for actions that turn a control off after deploy (`cloudtrail:StopLogging`, `logs:DisassociateKmsKey`, `logs:PutRetentionPolicy`, `s3:PutEncryptionConfiguration`, `kms:ScheduleKeyDeletion`, `backup:DeleteRecoveryPoint`, `rds:ModifyDBInstance`, `guardduty:DeleteDetector`, `cloudwatch:DisableAlarmActions`, …), never every one of a type, as `table/*` or `secret:*`; attach customer managed policies of the app by the `Ref` of their `AWS::IAM::ManagedPolicy`, never one the app does not hold by its ARN; add a user (`Groups`, or an `AWS::IAM::UserToGroupAddition`'s `GroupName`) only to an `AWS::IAM::Group` of the app, by its `Ref`; give an instance profile (`Roles`) only an `AWS::IAM::Role` of the app, by its `Ref`; give an EMR cluster a `JobFlowRole` that is an `AWS::IAM::InstanceProfile` of the app and a `ServiceRole` that is an `AWS::IAM::Role` of the app, by their `Ref`; give a permission set its permissions in `InlinePolicy`, not by `CustomerManagedPolicyReferences`, and assign (`AWS::SSO::Assignment`) only a permission set of the app, by the `Fn::GetAtt` of its `PermissionSetArn`",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-IAMPolicyNoStatementsWithFullAccess"),
             checkov: Some("CKV_AWS_63"),
@@ -2021,6 +2025,51 @@ fn roles_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     )
 }
 
+/// The roles an EMR cluster acts with, each of the app ([`named_in_the_app`]), as an
+/// instance's profile and an instance profile's roles are: `JobFlowRole`, "Also called
+/// instance profile and Amazon EC2 role. An IAM role for an Amazon EMR cluster. The Amazon
+/// EC2 instances of the cluster assume this role", and `ServiceRole`, "The IAM role that
+/// Amazon EMR assumes in order to access AWS resources on your behalf" (CloudFormation
+/// reference, `AWS::EMR::Cluster`). One that no template of the app holds (the account's
+/// `EMR_EC2_DefaultRole`, whose managed policy reads and writes every bucket) gives every
+/// program of the cluster, or EMR, permissions that no rule reads.
+fn emr_roles(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    [
+        (
+            "JobFlowRole",
+            (INSTANCE_PROFILE, "InstanceProfileName"),
+            "the instances of the cluster",
+            "`AWS::IAM::InstanceProfile`",
+        ),
+        (
+            "ServiceRole",
+            ("AWS::IAM::Role", "RoleName"),
+            "EMR",
+            "`AWS::IAM::Role`",
+        ),
+    ]
+    .into_iter()
+    .map(|(property, (type_name, name_property), who, kind)| {
+        let pointer = format!("/{property}");
+        match cx
+            .prop(&pointer)
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+        {
+            Some(v) if named_in_the_app(cx, v, type_name, name_property) => {
+                cx.proof(&pointer).ok_or_default()
+            }
+            Some(v) => Err(format!(
+                "`{property}` gives {who} {}, which no template of the app holds, whose policies no rule reads; name an {kind} of the app by its `Ref`",
+                super::meaning::sent_or_json(v)
+            )),
+            None => Err(format!(
+                "`{property}` is not set, so {who} act with a role no rule reads; name an {kind} of the app by its `Ref`"
+            )),
+        }
+    })
+    .collect()
+}
+
 /// Each name of the list property `property` (of IAM roles or groups, `of` their type and
 /// the property that names one) that is not one of the app ([`named_in_the_app`]), as a
 /// finding that the name `does` what follows it, `elsewhere`; a list made at deploy may
@@ -2223,6 +2272,9 @@ fn attachments(cx: &Cx<'_>, pointer: &str, name: &str) -> Vec<Result<Proof, Stri
 }
 
 fn i2(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == EMR_CLUSTER {
+        return all(emr_roles(cx));
+    }
     let attached = broad_attachments(cx);
     match (every_statement(cx, too_broad), attached.is_empty()) {
         (outcome, true) => outcome,
@@ -2903,6 +2955,80 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// The hostile review p2: an EMR cluster's `JobFlowRole` (the instance profile of its
+    /// instances) and `ServiceRole` were read by no rule; I2 asks them of the app, as it asks
+    /// an instance profile's `Roles`.
+    #[test]
+    fn an_emr_cluster_acts_with_roles_of_the_app() {
+        let judge = |job_flow: Value, service: Value| {
+            Cx::check_first(
+                i2,
+                &[
+                    (
+                        "Emr",
+                        EMR_CLUSTER,
+                        json!({"Name": "etl", "ReleaseLabel": "emr-7.1.0", "Instances": {},
+                            "JobFlowRole": job_flow, "ServiceRole": service}),
+                    ),
+                    (
+                        "Profile",
+                        INSTANCE_PROFILE,
+                        json!({"Roles": [{"Ref": "Nodes"}],
+                        "InstanceProfileName": "etl-nodes"}),
+                    ),
+                    ("Nodes", "AWS::IAM::Role", json!({})),
+                    (
+                        "Service",
+                        "AWS::IAM::Role",
+                        json!({"RoleName": "etl-service"}),
+                    ),
+                ],
+            )
+        };
+        for (job_flow, service) in [
+            (json!({"Ref": "Profile"}), json!({"Ref": "Service"})),
+            (
+                json!("etl-nodes"),
+                json!({"Fn::GetAtt": ["Service", "Arn"]}),
+            ),
+            (json!({"Ref": "Profile"}), json!("etl-service")),
+        ] {
+            let found = judge(job_flow.clone(), service.clone());
+            assert!(
+                matches!(found, Outcome::Pass(_)),
+                "{job_flow} {service}: {found:?}"
+            );
+        }
+        for (job_flow, service, says) in [
+            (
+                json!("EMR_EC2_DefaultRole"),
+                json!({"Ref": "Service"}),
+                "JobFlowRole",
+            ),
+            (
+                json!({"Ref": "Nodes"}),
+                json!({"Ref": "Service"}),
+                "JobFlowRole",
+            ),
+            (
+                json!({"Ref": "Profile"}),
+                json!("EMR_DefaultRole"),
+                "ServiceRole",
+            ),
+            (
+                json!({"Ref": "Profile"}),
+                json!({"Ref": "AWS::NoValue"}),
+                "ServiceRole` is not set",
+            ),
+        ] {
+            let found = judge(job_flow.clone(), service.clone());
+            assert!(
+                matches!(&found, Outcome::Fail(f) if f.contains(says)),
+                "{job_flow} {service}: {found:?}"
+            );
+        }
+    }
 
     /// `Groups` and `Roles` removed by `AWS::NoValue` name nothing (a user's `Groups` was
     /// read as a list known only at deploy, unlike a profile's `Roles`); a list made at
