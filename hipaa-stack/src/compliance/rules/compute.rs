@@ -167,7 +167,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             EMR_CLUSTER,
         ],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, `VPCZoneIdentifier` of Auto Scaling groups, `Subnets` of EKS managed node groups, `ComputeResources.Subnets` of AWS Batch compute environments and `Instances.Ec2SubnetId` (or `Ec2SubnetIds`) of EMR clusters, to private subnets of a stack of the app (one of another stack, imported from its export, is read there; one outside the app, an id written as text, a parameter or an import of no export of the app, may map public addresses as every default-VPC subnet does, so launch there only with `AssociatePublicIpAddress` false on every network interface of the launch); give a node group's `RemoteAccess` its `SourceSecurityGroups` (or none at all); an EMR cluster launches into subnets of the app only, since no setting of it declines public addresses; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`, or a standalone network interface attached to them by `NetworkInterfaceId` or `AWS::EC2::NetworkInterfaceAttachment`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; put behind a Global Accelerator (`AWS::GlobalAccelerator::EndpointGroup` `EndpointConfigurations`) only internet-facing load balancers and Elastic IPs of the app, never an instance, an internal load balancer or an endpoint written as an id or ARN; reach the servers through a load balancer and Session Manager",
+        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, `VPCZoneIdentifier` of Auto Scaling groups, `Subnets` of EKS managed node groups, `ComputeResources.Subnets` of AWS Batch compute environments and `Instances.Ec2SubnetId` (or `Ec2SubnetIds`) of EMR clusters, to private subnets of a stack of the app (one of another stack, imported from its export, is read there; one outside the app, an id written as text, a parameter or an import of no export of the app, may map public addresses as every default-VPC subnet does, so launch there only with `AssociatePublicIpAddress` false on every network interface of the launch); give a node group's `RemoteAccess` its `SourceSecurityGroups`, security groups of the app by `Ref` or `GroupId` (or no `RemoteAccess` at all), and join it to an `AWS::EKS::Cluster` of the app (`ClusterName` its `Ref`, the `Name` it writes, or an import of one); an EMR cluster launches into subnets of the app only, since no setting of it declines public addresses; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`, or a standalone network interface attached to them by `NetworkInterfaceId` or `AWS::EC2::NetworkInterfaceAttachment`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; put behind a Global Accelerator (`AWS::GlobalAccelerator::EndpointGroup` `EndpointConfigurations`) only internet-facing load balancers and Elastic IPs of the app, never an instance, an internal load balancer or an endpoint written as an id or ARN; reach the servers through a load balancer and Session Manager",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceNoPublicIp"),
             checkov: Some("CKV_AWS_88"),
@@ -1632,24 +1632,41 @@ fn service_subnets(cx: &Cx<'_>) -> Outcome {
         return Outcome::NotApplicable;
     };
     let mut checks = Vec::new();
+    if cx.resource.type_name() == NODEGROUP {
+        checks.push(nodegroup_cluster(cx));
+    }
     if cx.resource.type_name() == NODEGROUP
         && let Some(access) = cx
             .prop("/RemoteAccess")
             .filter(|v| !(v.is_null() || super::meaning::no_value(v)))
     {
-        let admitted = access
+        let groups: Vec<(usize, &Value)> = access
             .get("SourceSecurityGroups")
             .and_then(Value::as_array)
-            .is_some_and(|groups| {
+            .map(|groups| {
                 groups
                     .iter()
-                    .any(|g| !(g.is_null() || super::meaning::no_value(g)))
-            });
-        checks.push(if admitted {
-            cx.proof("/RemoteAccess/SourceSecurityGroups").ok_or_default()
-        } else {
-            Err("`RemoteAccess` lets SSH in without `SourceSecurityGroups` that can be read as a list of security groups: EKS opens port 22 on every node to the internet (0.0.0.0/0); remove `RemoteAccess` (reach the nodes with Session Manager) or name the security groups it admits".to_owned())
-        });
+                    .enumerate()
+                    .filter(|(_, g)| !(g.is_null() || super::meaning::no_value(g)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if groups.is_empty() {
+            checks.push(Err("`RemoteAccess` lets SSH in without `SourceSecurityGroups` that can be read as a list of security groups: EKS opens port 22 on every node to the internet (0.0.0.0/0); remove `RemoteAccess` (reach the nodes with Session Manager) or name the security groups it admits".to_owned()));
+        }
+        // Each group admitted is one of the app, whose rules `E10` reads: SSH is open to
+        // whatever a group no stack of the app declares lets in, which no rule reads.
+        checks.extend(groups.into_iter().map(|(i, group)| {
+            let pointer = format!("/RemoteAccess/SourceSecurityGroups/{i}");
+            if super::network::app_resource(cx, group, "AWS::EC2::SecurityGroup").is_some() {
+                cx.proof(&pointer).ok_or_default()
+            } else {
+                Err(format!(
+                    "`RemoteAccess.SourceSecurityGroups.{i}` is {}, no security group of the app: EKS opens SSH (22) on every node to whatever that group admits, which no rule reads (E10 reads the app's groups); name a security group of the app by its `Ref` or `GroupId`, or remove `RemoteAccess` (reach the nodes with Session Manager)",
+                    super::meaning::text_or_json(group)
+                ))
+            }
+        }));
     }
     let pointer = if cx.resource.type_name() == NODEGROUP {
         "/Subnets"
@@ -1771,6 +1788,37 @@ fn emr_subnets(cx: &Cx<'_>) -> Outcome {
         format!("{o}, so every instance of the cluster may get a public address; launch it into a private subnet of a stack of the app")
     }));
     Outcome::Fail(why.join("; "))
+}
+
+/// The EKS cluster a managed node group joins (`ClusterName`, "The name of your cluster":
+/// CloudFormation reference, `AWS::EKS::Nodegroup`) is one of the app: an
+/// `AWS::EKS::Cluster` of this template by its `Ref` (its name) or the `Name` it writes, or
+/// one of another stack of the app by the import of its export
+/// ([`super::network::app_resource`]). The cluster's control plane schedules what runs on
+/// the nodes and hands the pods the node role's credentials; a cluster no stack of the app
+/// declares (a name written as text) has an endpoint, authentication and logs that no rule
+/// reads, as a subnet outside the app may map public addresses ([`outside_subnet`]).
+fn nodegroup_cluster(cx: &Cx<'_>) -> Result<Proof, String> {
+    const CLUSTER: &str = "AWS::EKS::Cluster";
+    let Some(named) = cx
+        .prop("/ClusterName")
+        .filter(|v| !(v.is_null() || super::meaning::no_value(v)))
+    else {
+        return Err("`ClusterName` is not set, so which cluster the nodes join is not shown; name an `AWS::EKS::Cluster` of the app".to_owned());
+    };
+    let written = super::meaning::text(named).filter(|t| !super::identity::dynamic(t));
+    let by_name = written.as_deref().is_some_and(|name| {
+        cx.others(CLUSTER).any(|c| {
+            super::meaning::text(&c.properties()["Name"]).is_some_and(|n| n.trim() == name.trim())
+        })
+    });
+    if by_name || super::network::app_resource(cx, named, CLUSTER).is_some() {
+        return cx.proof("/ClusterName").ok_or_default();
+    }
+    Err(format!(
+        "`ClusterName` is {}, no cluster of the app: the nodes join a cluster whose endpoint, authentication and logs no rule reads, which schedules what runs on them with the node role's permissions; join an `AWS::EKS::Cluster` of the app (its `Ref`)",
+        super::meaning::text_or_json(named)
+    ))
 }
 
 /// A launch configuration's `AssociatePublicIpAddress`: true gives every instance a public
@@ -3480,10 +3528,16 @@ mod tests {
             )
         };
         let judge = |net: &Template, launch: Resource, parameters: Vec<Parameter>| {
+            // The EKS cluster `c` that the node groups below join (E5 asks it of the app).
+            let cluster = Resource::raw(
+                "Eks".to_owned(),
+                "AWS::EKS::Cluster".to_owned(),
+                json!({ "Name": "c", "RoleArn": "r", "ResourcesVpcConfig": {} }),
+            );
             let probe = Template {
                 description: String::new(),
                 parameters,
-                resources: vec![launch, template(None)],
+                resources: vec![launch, template(None), cluster],
                 outputs: Vec::new(),
             };
             let stacks = [("probe", &probe), ("net", net)];
@@ -4115,6 +4169,84 @@ mod tests {
             assert!(
                 matches!(&found, Outcome::Fail(f) if f.contains(says)),
                 "{instances}: {found:?}"
+            );
+        }
+    }
+
+    /// The hostile review p2: an EKS managed node group whose `ClusterName` is text naming
+    /// no cluster of the app, or whose `RemoteAccess` admits SSH from a security group
+    /// written as an id, passed every rule. E5 asks both of the app, as it asks subnets.
+    #[test]
+    fn a_node_group_joins_a_cluster_and_admits_ssh_from_groups_of_the_app() {
+        let judge = |cluster: Value, groups: Option<Value>| {
+            let mut group = json!({"ClusterName": cluster, "NodeRole": "r",
+                "Subnets": [{"Ref": "Private"}]});
+            if let Some(groups) = groups {
+                group["RemoteAccess"] = json!({"Ec2SshKey": "ops", "SourceSecurityGroups": groups});
+            }
+            Cx::check_first(
+                e5,
+                &[
+                    ("Ng", NODEGROUP, group),
+                    (
+                        "Private",
+                        "AWS::EC2::Subnet",
+                        json!({"VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24", "MapPublicIpOnLaunch": false}),
+                    ),
+                    (
+                        "Records",
+                        "AWS::EKS::Cluster",
+                        json!({"Name": "records", "RoleArn": "r", "ResourcesVpcConfig": {}}),
+                    ),
+                    (
+                        "Bastion",
+                        "AWS::EC2::SecurityGroup",
+                        json!({"GroupDescription": "bastion", "VpcId": "vpc-1"}),
+                    ),
+                    ("Topic", "AWS::SNS::Topic", json!({})),
+                ],
+            )
+        };
+        let own = json!({"Ref": "Records"});
+        for (cluster, groups) in [
+            (own.clone(), None),
+            (json!("records"), None),
+            (own.clone(), Some(json!([{"Ref": "Bastion"}]))),
+            (
+                own.clone(),
+                Some(json!([{"Fn::GetAtt": ["Bastion", "GroupId"]}])),
+            ),
+        ] {
+            let found = judge(cluster.clone(), groups.clone());
+            assert!(
+                matches!(found, Outcome::Pass(_)),
+                "{cluster} {groups:?}: {found:?}"
+            );
+        }
+        for (cluster, groups, says) in [
+            (json!("legacy-prod"), None, "ClusterName"),
+            (json!({"Ref": "Topic"}), None, "ClusterName"),
+            (json!({"Fn::Sub": "${Records}-old"}), None, "ClusterName"),
+            (
+                own.clone(),
+                Some(json!(["sg-0123456789abcdef0"])),
+                "no security group of the app",
+            ),
+            (
+                own.clone(),
+                Some(json!([{"Ref": "Bastion"}, {"Ref": "Topic"}])),
+                "SourceSecurityGroups.1",
+            ),
+            (
+                own.clone(),
+                Some(json!([])),
+                "without `SourceSecurityGroups`",
+            ),
+        ] {
+            let found = judge(cluster.clone(), groups.clone());
+            assert!(
+                matches!(&found, Outcome::Fail(f) if f.contains(says)),
+                "{cluster} {groups:?}: {found:?}"
             );
         }
     }
