@@ -1348,35 +1348,78 @@ pub(super) fn imports_where(
         let Some(name) = name.as_deref() else {
             return false;
         };
-        let mut anywhere = false;
-        let mut exported = cx
-            .stacks
-            .iter()
-            .enumerate()
-            .flat_map(|(at, (_, template))| {
-                template
-                    .outputs()
-                    .iter()
-                    .filter(move |o| o.export_name() == Some(name))
-                    .map(move |o| (at, *template, o))
-            })
-            .inspect(|_| anywhere = true)
-            .filter(|(at, ..)| super::services::same_region_and_account(cx, *at, cx.at))
-            .map(|(_, template, o)| (template, o));
-        let Some((template, output)) = exported.next() else {
-            // A name built by intrinsics is not checked by synth: one that no stack of the
-            // app exports may be anyone's export.
-            return !anywhere && written;
-        };
-        let Ok(carried) = serde_json::to_value(&output.value) else {
-            return false;
-        };
-        exported.next().is_none()
-            && template
+        match export_named(cx, name) {
+            Export::Made(there, carried) => there
+                .template
                 .resources()
                 .iter()
-                .any(|r| holds(r) && super::meaning::names(&carried, r.logical_id()))
+                .any(|r| holds(r) && super::meaning::names(&carried, r.logical_id())),
+            // A name built by intrinsics is not checked by synth: one that no stack of the
+            // app exports may be anyone's export.
+            Export::Unmade => written,
+            Export::Unread => false,
+        }
     })
+}
+
+/// What an import of the name `name` carries, read among the exports of the app's stacks
+/// as CloudFormation resolves it: among the exports of the importing stack's own region
+/// and account only ("You can't create cross-stack references across Regions",
+/// CloudFormation User Guide, `Fn::ImportValue`; "For each AWS account, Export names must
+/// be unique within a Region", CloudFormation User Guide, "Outputs").
+pub(super) enum Export<'a> {
+    /// The one output of a stack of the app, of this stack's region and account, that
+    /// exports the name: the context of that stack (this resource read there) and the
+    /// value it exports.
+    Made(Cx<'a>, Value),
+    /// No stack of the app exports the name (synth refuses an import of it written as
+    /// text).
+    Unmade,
+    /// Only stacks of other regions or accounts export it (here the name may be anyone's
+    /// export), or more than one output does, or its value cannot be read.
+    Unread,
+}
+
+/// [`Export`] of the name `name`, imported by the stack of `cx`: the one reading of an
+/// import's export, for [`imports_where`] and for every rule that reads the value an
+/// import carries (a key, a log bucket, a key policy's principal).
+pub(super) fn export_named<'a>(cx: &Cx<'a>, name: &str) -> Export<'a> {
+    let mut anywhere = false;
+    let mut exported = cx
+        .stacks
+        .iter()
+        .enumerate()
+        .flat_map(|(at, (stack, template))| {
+            template
+                .outputs()
+                .iter()
+                .filter(move |o| o.export_name() == Some(name))
+                .map(move |o| (at, *stack, *template, o))
+        })
+        .inspect(|_| anywhere = true)
+        .filter(|(at, ..)| super::services::same_region_and_account(cx, *at, cx.at));
+    let Some((at, stack, template, output)) = exported.next() else {
+        return if anywhere {
+            Export::Unread
+        } else {
+            Export::Unmade
+        };
+    };
+    if exported.next().is_some() {
+        return Export::Unread;
+    }
+    match serde_json::to_value(&output.value) {
+        Ok(carried) => Export::Made(
+            Cx {
+                template,
+                stack,
+                at,
+                ..*cx
+            },
+            carried,
+        ),
+        Err(_) => Export::Unread,
+    }
 }
 
 /// Whether a destination is a resource of the app: a reference to a resource of this

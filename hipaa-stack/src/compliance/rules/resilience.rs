@@ -176,14 +176,20 @@ pub(super) fn customer_key(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> 
 }
 
 /// Why a value does not name a KMS key of the stack's own account, if it does not. It does
-/// by reference to a key (or alias) of the template, by import from another stack (checked
-/// where it is made), by the template parameter that carries a key of the app from another
-/// region, or as text that is a key's ARN or alias (`alias/…`, `arn:…:kms:…:key/…`; a bare
-/// key id, `mrk-…` or a UUID, may be an AWS-managed key's). A key ARN that writes its account as a number is another
+/// by reference to a key (or alias) of the template, by the import of an export that is
+/// itself such a key of the stack that makes it ([`imported_key`]), by the template
+/// parameter that carries a key of the app from another region, or as text that is a
+/// key's ARN or alias (`alias/…`, `arn:…:kms:…:key/…`; a bare key id, `mrk-…` or a UUID,
+/// may be an AWS-managed key's). A key ARN that writes its account as a number is another
 /// account's: the stack's own account is `${AWS::AccountId}`, never written as a number in
 /// a template of the app, and a key of another account is used and disabled at that
 /// account's will.
 pub(super) fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
+    key_read(cx, value, 0)
+}
+
+/// [`not_a_key`], `depth` imports deep.
+fn key_read(cx: &Cx<'_>, value: &Value, depth: usize) -> Option<&'static str> {
     const KEYS: &[&str] = &["AWS::KMS::Key", "AWS::KMS::Alias", "AWS::KMS::ReplicaKey"];
     // Text that resolves is what the service reads, whatever else the value mentions: the
     // entries of a `Fn::Select` list that it does not select name nothing.
@@ -202,10 +208,52 @@ pub(super) fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
     if let Some((_, r)) = cx.across_regions(cx.template, value) {
         return (!KEYS.contains(&r.type_name())).then_some(NOT_A_KEY);
     }
-    // An import from another stack, whose export hipaa-stack checks where it is made;
-    // anything else that cannot be read may be any key.
-    (value.get("Fn::ImportValue").is_none())
-        .then_some("which no rule can read as a key of the app: refer to a `KmsKey` of the app or write the key's ARN")
+    if let Some(name) = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ImportValue"))
+    {
+        return imported_key(cx, name, depth);
+    }
+    // Anything else that cannot be read may be any key.
+    Some(
+        "which no rule can read as a key of the app: refer to a `KmsKey` of the app or write the key's ARN",
+    )
+}
+
+/// Why the import of the export named `name` carries no key of the app, if it does not.
+/// `Fn::ImportValue` "returns the value of an output exported by another stack"
+/// (CloudFormation User Guide, `Fn::ImportValue`), and a stack may export anything: an
+/// AWS-managed key's alias (`alias/aws/s3`), another account's key ARN, the name of a log
+/// group. The service reads the value exported, so it is read as [`not_a_key`] reads a key
+/// in the stack that exports it ([`super::flows::export_named`]): the export must be made
+/// by a stack of the app of this stack's own region and account (the only exports an import
+/// reads), and be a key of that stack (the `Ref` or `Arn` of its `AWS::KMS::Key` or
+/// `AWS::KMS::ReplicaKey`, an alias of it, its ARN in `${AWS::AccountId}`), never
+/// `alias/aws/…`. An export of no stack of the app, of another region or account, or named
+/// only at deploy may be any key.
+fn imported_key(cx: &Cx<'_>, name: &Value, depth: usize) -> Option<&'static str> {
+    use super::flows::{Export, export_named};
+    const NO_EXPORT: &str = "an import that carries no key of the app: no stack of the app in this stack's region and account exports that name (an export made elsewhere, or a name known only at deploy, may be any key); import the export of a `KmsKey` of the app";
+    let Some(name) = super::meaning::import_name(name) else {
+        return Some(NO_EXPORT);
+    };
+    match export_named(cx, &name) {
+        // An export that is itself an import is read where that one is made, a few
+        // stacks deep at most.
+        Export::Made(there, carried) if depth < 4 => {
+            if super::meaning::aws_managed_key(&carried) {
+                Some(
+                    "an import that carries no key of the app: its export is an AWS-managed key (`alias/aws/…`), not a customer-managed key; export a `KmsKey` of the app (its `Arn`) and import that",
+                )
+            } else {
+                key_read(&there, &carried, depth + 1).map(|_| {
+                    "an import that carries no key of the app: its export is not a customer-managed key of the stack that makes it (another account's key, a key id written bare, or no key at all); export a `KmsKey` of the app (its `Arn`) and import that"
+                })
+            }
+        }
+        _ => Some(NO_EXPORT),
+    }
 }
 
 const NOT_A_KEY: &str = "which is not a KMS key (a key of the app, its ARN, id or alias)";
@@ -2395,5 +2443,174 @@ mod tests {
                 "{target} {copy}: {found:?}"
             );
         }
+    }
+
+    /// A stack `keys` of one key that exports `value` as `keys:PhiKey:Arn`.
+    fn key_export(value: crate::cfn::Expr) -> crate::cfn::Template {
+        let mut keys = crate::testing::raw_template(&[(
+            "Key",
+            "AWS::KMS::Key",
+            json!({ "EnableKeyRotation": true }),
+        )]);
+        keys.outputs = vec![crate::cfn::Output {
+            name: "PhiKey".into(),
+            value,
+            description: None,
+            export: Some("keys:PhiKey:Arn".into()),
+        }];
+        keys
+    }
+
+    /// The stores whose key `customer_key` reads, each with the rule that reads it; `{K}`
+    /// stands for the key.
+    fn keyed_stores() -> Vec<(&'static str, &'static str, Value)> {
+        vec![
+            (
+                "AWS::S3::Bucket",
+                "S1",
+                json!({"BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "{K}"}, "BucketKeyEnabled": true}]}}),
+            ),
+            ("AWS::SQS::Queue", "A2", json!({"KmsMasterKeyId": "{K}"})),
+            (
+                "AWS::Logs::LogGroup",
+                "L1",
+                json!({"RetentionInDays": 400, "KmsKeyId": "{K}"}),
+            ),
+            (
+                "AWS::DynamoDB::Table",
+                "A3",
+                json!({"SSESpecification": {"SSEEnabled": true, "SSEType": "KMS", "KMSMasterKeyId": "{K}"}}),
+            ),
+            (
+                "AWS::RDS::DBInstance",
+                "R1",
+                json!({"Engine": "postgres", "DBInstanceClass": "db.r6g.large", "StorageEncrypted": true, "KmsKeyId": "{K}"}),
+            ),
+            (
+                "AWS::EFS::FileSystem",
+                "EF1",
+                json!({"Encrypted": true, "KmsKeyId": "{K}"}),
+            ),
+        ]
+    }
+
+    /// `template` with every string `{K}` replaced by `key`.
+    fn keyed(template: &Value, key: &Value) -> Value {
+        match template {
+            Value::String(s) if s == "{K}" => key.clone(),
+            Value::Object(m) => {
+                Value::Object(m.iter().map(|(k, v)| (k.clone(), keyed(v, key))).collect())
+            }
+            Value::Array(a) => Value::Array(a.iter().map(|v| keyed(v, key)).collect()),
+            v => v.clone(),
+        }
+    }
+
+    /// The statuses of each store's key rule, its key the import `name`, with the stack
+    /// `keys` in `regions`.
+    fn imported_key_statuses(
+        keys: &crate::cfn::Template,
+        name: &str,
+        regions: &[Option<String>],
+    ) -> Vec<(&'static str, Vec<crate::testing::Status>)> {
+        keyed_stores()
+            .into_iter()
+            .map(|(ty, rule, props)| {
+                let props = keyed(&props, &json!({ "Fn::ImportValue": name }));
+                let t = crate::testing::raw_template(&[("Store", ty, props)]);
+                let stacks = [("keys", keys), ("s", &t)];
+                (
+                    rule,
+                    crate::testing::statuses_in(&stacks, regions, rule, "Store"),
+                )
+            })
+            .collect()
+    }
+
+    /// Probe p1: a key imported from another stack was taken on trust ("checked where it is
+    /// made"), but no rule reads an export: an export of `alias/aws/s3`, of another
+    /// account's key, or of a log group's name passed as the key of every store. An import
+    /// is the key its export carries, read in the stack that makes it.
+    #[test]
+    fn an_imported_key_is_the_key_its_export_carries() {
+        use crate::cfn::Expr;
+        use crate::testing::Status;
+        let held = |found: &[(&str, Vec<Status>)]| {
+            found.iter().all(|(_, st)| {
+                !st.is_empty() && st.iter().all(|s| matches!(s, Status::Enforced { .. }))
+            })
+        };
+        let refused = |found: &[(&str, Vec<Status>)], why: &str| {
+            found.iter().all(|(_, st)| {
+                st.iter()
+                    .any(|s| matches!(s, Status::Failed { finding } if finding.contains(why)))
+            })
+        };
+        for key in [
+            Expr::get_att("Key", "Arn"),
+            Expr::reference("Key"),
+            Expr::sub_pseudo(
+                "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+        ] {
+            let found = imported_key_statuses(&key_export(key.clone()), "keys:PhiKey:Arn", &[]);
+            assert!(held(&found), "{key:?}: {found:?}");
+        }
+        for key in [
+            Expr::lit("alias/aws/s3"),
+            Expr::lit(
+                "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+            Expr::lit("1234abcd-12ab-34cd-56ef-1234567890ab"),
+        ] {
+            let found = imported_key_statuses(&key_export(key.clone()), "keys:PhiKey:Arn", &[]);
+            assert!(
+                refused(&found, "an import that carries no key of the app"),
+                "{key:?}: {found:?}"
+            );
+        }
+        // An export of no stack of the app, and one of a stack of another region (an import
+        // reads the exports of its own region only), may be any key.
+        let keys = key_export(Expr::get_att("Key", "Arn"));
+        let found = imported_key_statuses(&keys, "keys:Other:Arn", &[]);
+        assert!(refused(&found, "no stack of the app"), "{found:?}");
+        let found =
+            imported_key_statuses(&keys, "keys:PhiKey:Arn", &[Some("us-west-2".to_owned())]);
+        assert!(refused(&found, "no stack of the app"), "{found:?}");
+    }
+
+    /// Probe p1, through the public API: a raw log group named `alias/aws/sqs`, whose `Ref`
+    /// (its name) hipaa-stack exports and imports as the key of a queue of another stack.
+    /// SQS reads the import as the AWS-managed key `alias/aws/sqs`.
+    #[test]
+    fn a_queue_keyed_by_an_exported_name_that_is_an_aws_managed_alias_fails() {
+        use crate::app::App;
+        use crate::constructs::RawResource;
+        let app = App::new("raw");
+        let keys = app.stack("keys").expect("stack");
+        let name = keys
+            .add(
+                RawResource::new("PhiKeyName", "AWS::Logs::LogGroup")
+                    .property("LogGroupName", json!("alias/aws/sqs")),
+            )
+            .expect("added");
+        let s = app.stack("s").expect("stack");
+        s.add(
+            RawResource::new("Store", "AWS::SQS::Queue")
+                .property("KmsMasterKeyId", name.reference()),
+        )
+        .expect("added");
+        let checked = app.check().expect("checked");
+        let found: Vec<_> = checked
+            .evaluation()
+            .results
+            .iter()
+            .filter(|c| &*c.logical_id == "Store" && c.rule == "A2")
+            .map(|c| c.status.clone())
+            .collect();
+        assert!(
+            found.iter().any(|s| matches!(s, crate::compliance::Status::Failed { finding } if finding.contains("carries no key of the app"))),
+            "{found:?}"
+        );
     }
 }

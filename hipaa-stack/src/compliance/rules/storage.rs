@@ -4564,6 +4564,9 @@ fn key_policy_problem(cx: &Cx<'_>, statement: &Value) -> Option<String> {
         ));
     }
     let accounts = entries("AWS");
+    if let Some(problem) = accounts.iter().find_map(|v| imported_principal(cx, v, 0)) {
+        return Some(problem);
+    }
     if let Some(unread) = accounts.iter().find(|v| unreadable_principal(cx, v)) {
         return Some(format!(
             "names the principal {}, which no rule can read before deploy (another resource's attribute may be any account, or `*`); write the ARN of a role or user of the app, or one of `${{AWS::AccountId}}`",
@@ -4684,6 +4687,56 @@ fn through_a_service_of_the_account(statement: &Value) -> bool {
 /// The kinds of principal a policy's `Principal` object names (IAM user guide, "AWS JSON
 /// policy elements: Principal").
 pub(super) const PRINCIPAL_KINDS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
+
+/// What an `AWS` principal of a key policy that is an import lets in that it must not, read
+/// as X2 reads an imported principal of a bucket policy: the import of an export of a
+/// resource of the app (a role's `Arn`) is that resource
+/// ([`super::flows::imports_a_resource`]); any other export is the principal it carries
+/// ("returns the value of an output exported by another stack", CloudFormation User Guide,
+/// `Fn::ImportValue`), read in the stack that makes it ([`super::flows::export_named`]):
+/// another account written as text (`arn:aws:iam::999999999999:root`) is that account's,
+/// and a value no rule can read is read for the worst. An export of no stack of the app in
+/// this stack's region and account (or a name known only at deploy) may carry any account.
+fn imported_principal(cx: &Cx<'_>, value: &Value, depth: usize) -> Option<String> {
+    use super::flows::{Export, export_named};
+    if !super::meaning::imported(value) || super::flows::imports_a_resource(cx, value) {
+        return None;
+    }
+    let made = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ImportValue"))
+        .and_then(super::meaning::import_name)
+        .map(|name| export_named(cx, &name));
+    let Some(Export::Made(there, carried)) = made.filter(|_| depth < 4) else {
+        return Some(format!(
+            "names the principal {}, the import of an export that no stack of the app in this stack's region and account makes as a principal it can read: it may be any account; import the `Arn` of a role of the app, or write one of `${{AWS::AccountId}}`",
+            text_or_json(value)
+        ));
+    };
+    if let Some(problem) = imported_principal(&there, &carried, depth + 1) {
+        return Some(problem);
+    }
+    if let Some(wild) = text(&carried).filter(|t| t.contains('*')) {
+        return Some(format!(
+            "names the wildcard principal `{wild}`, carried by the import {}",
+            text_or_json(value)
+        ));
+    }
+    if let Some(account) = foreign_account(&carried) {
+        return Some(format!(
+            "allows the principal `{account}` of another account, carried by the import {}",
+            text_or_json(value)
+        ));
+    }
+    unreadable_principal(&there, &carried).then(|| {
+        format!(
+            "names the principal {}, whose export {} no rule can read before deploy (another resource's attribute may be any account, or `*`); export the ARN of a role or user of the app, or one of `${{AWS::AccountId}}`",
+            text_or_json(value),
+            text_or_json(&carried)
+        )
+    })
+}
 
 /// Whether an `AWS` principal of a key policy cannot be read before deploy: not text, not
 /// an ARN of the stack's own account (`arn:…:iam::${AWS::AccountId}:…`, whatever its name),
@@ -8114,6 +8167,66 @@ mod hostile_review_11 {
             assert!(
                 matches!(found.as_slice(), [Status::Failed { .. }]),
                 "{name}: {found:?}"
+            );
+        }
+    }
+
+    /// A template of `resources` whose output `name` exports `value` as `export`.
+    fn exporting(
+        resources: &[Raw<'_>],
+        name: &str,
+        value: crate::cfn::Expr,
+        export: &str,
+    ) -> crate::cfn::Template {
+        let mut t = crate::testing::raw_template(resources);
+        t.outputs = vec![crate::cfn::Output {
+            name: name.into(),
+            value,
+            description: None,
+            export: Some(export.into()),
+        }];
+        t
+    }
+
+    /// Probe p1: a key policy's principal imported from an export that carries another
+    /// account's root passed K3, which took every import as readable. The import is the
+    /// principal its export carries, read as X2 reads an imported principal.
+    #[test]
+    fn k3_reads_an_imported_principal_as_the_principal_its_export_carries() {
+        use crate::cfn::Expr;
+        let key = || {
+            json!({ "EnableKeyRotation": true, "KeyPolicy": { "Version": "2012-10-17", "Statement": [
+                { "Effect": "Allow", "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } }, "Action": "kms:*", "Resource": "*" },
+                { "Effect": "Allow", "Principal": { "AWS": { "Fn::ImportValue": "ids:Partner" } }, "Action": ["kms:Decrypt"], "Resource": "*" }
+            ] } })
+        };
+        let run = |carried: Expr| {
+            let ids = exporting(
+                &[("Role", "AWS::IAM::Role", json!({}))],
+                "Partner",
+                carried,
+                "ids:Partner",
+            );
+            let t = crate::testing::raw_template(&[("Key", "AWS::KMS::Key", key())]);
+            crate::testing::statuses(&[("ids", &ids), ("s", &t)], "K3", "Key")
+        };
+        let failed = |st: &[crate::testing::Status], why: &str| {
+            st.iter().any(|s| {
+                matches!(s, crate::testing::Status::Failed { finding } if finding.contains(why))
+            })
+        };
+        let st = run(Expr::lit("arn:aws:iam::999999999999:root"));
+        assert!(failed(&st, "999999999999"), "{st:?}");
+        let st = run(Expr::lit("*"));
+        assert!(failed(&st, "wildcard"), "{st:?}");
+        for own in [
+            Expr::get_att("Role", "Arn"),
+            Expr::sub_pseudo("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"),
+        ] {
+            let st = run(own.clone());
+            assert!(
+                matches!(st.as_slice(), [crate::testing::Status::Enforced { .. }]),
+                "{own:?}: {st:?}"
             );
         }
     }
