@@ -140,7 +140,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "buckets log every access to an access-log bucket",
         types: BUCKET,
         controls: AUDIT,
-        fix: "call `.access_logs(&log_bucket)`, or set `LoggingConfiguration.DestinationBucketName`",
+        fix: "call `.access_logs(&log_bucket)`, or set `LoggingConfiguration.DestinationBucketName` to a bucket of the app (its `Ref`, or the import of its export) without Object Lock or SSE-KMS, whose bucket policy allows `logging.s3.amazonaws.com` `s3:PutObject` on its objects; a bucket named as text that no template of the app declares leaves a gap",
         packs: packs(
             Some("HIPAA.Security-S3BucketLoggingEnabled"),
             Some("CKV_AWS_18"),
@@ -959,63 +959,261 @@ fn s7(cx: &Cx<'_>) -> Outcome {
             None => all([access_log_bucket(cx)]),
         };
     }
-    match (cx.present(destination), unusable_log_destination(cx)) {
-        (Ok(p), None) => Outcome::Pass(vec![p]),
-        (Ok(_), Some(why)) => Outcome::Fail(why),
-        (Err(e), _) => Outcome::Fail(e),
+    let proof = match cx.present(destination) {
+        Ok(p) => p,
+        Err(e) => return Outcome::Fail(e),
+    };
+    match cx
+        .prop(destination)
+        .and_then(|value| unusable_log_destination(cx, value))
+    {
+        None => Outcome::Pass(vec![proof]),
+        Some(outcome) => outcome,
     }
 }
 
-/// The bucket of the template that a bucket's server access logs go to: the `Ref` of it,
-/// or its `BucketName` as text.
-fn log_destination<'a>(cx: &Cx<'a>) -> Option<&'a Resource> {
-    let value = cx.prop("/LoggingConfiguration/DestinationBucketName")?;
-    let by_ref = value
-        .as_object()
-        .filter(|m| m.len() == 1)
-        .and_then(|m| m.get("Ref"))
-        .and_then(Value::as_str);
-    let by_name = text(value).map(|t| t.trim().to_owned());
-    cx.others("AWS::S3::Bucket").find(|b| {
-        by_ref == Some(b.logical_id())
-            || by_name.as_deref().is_some_and(|name| {
-                cx.on(b)
-                    .prop("/BucketName")
-                    .and_then(text)
-                    .is_some_and(|own| own.trim().eq_ignore_ascii_case(name))
-            })
-    })
+/// The bucket that a bucket's server access logs go to, as `DestinationBucketName` names
+/// it.
+enum LogTarget<'a> {
+    /// A bucket of the app, read in its own stack.
+    Bucket(Cx<'a>),
+    /// A bucket named as text that no template of the app declares.
+    Outside(String),
+    /// Why no rule can read which bucket it is.
+    Unread(String),
 }
 
-/// Why the bucket of the template that receives this bucket's access logs cannot receive
-/// them, if it cannot: S3 delivers server access logs to no bucket with Object Lock (S3
-/// user guide, "Configuring S3 Object Lock": "S3 buckets with Object Lock can't be used as
-/// destination buckets for server access logs") nor with SSE-KMS or DSSE-KMS default
-/// encryption (S3 API reference, `LoggingEnabled`: the target "can't use SSE-KMS or DSSE-KMS
-/// default encryption, can't have S3 Object Lock enabled"). The configuration is accepted;
-/// the logs are never written.
-fn unusable_log_destination(cx: &Cx<'_>) -> Option<String> {
-    let target = log_destination(cx)?;
-    let on = cx.on(target);
-    let name = target.logical_id();
+/// The bucket `value` (a `DestinationBucketName`) names, in every spelling the other rules
+/// read a resource in: a bucket of the template wholly named ([`super::meaning::names`]:
+/// its `Ref`, `${Logs}` alone in an `Fn::Sub`, an `Fn::Join` or `Fn::Select` of it alone);
+/// the import of an export, read in the stack that makes it
+/// ([`super::flows::export_named`]); or its name as text, the `BucketName` of a bucket of
+/// the template, or of a bucket of another stack of the app in the same region and account
+/// written the same in every stack (bucket names are global). S3 delivers server access
+/// logs only to a bucket of the source bucket's own region and account ("The source and
+/// destination buckets must be in the same AWS Region and owned by the same account", S3
+/// user guide, "Enabling Amazon S3 server access logging"), so a bucket that hipaa-stack's
+/// template parameter carries from another region receives none.
+fn log_target<'a>(cx: &Cx<'a>, value: &Value, depth: usize) -> LogTarget<'a> {
+    const BUCKET: &str = "AWS::S3::Bucket";
+    if let Some(b) = cx
+        .others(BUCKET)
+        .find(|b| super::meaning::names(value, b.logical_id()))
+    {
+        return LogTarget::Bucket(cx.on(b));
+    }
+    if let Some(name) = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ImportValue"))
+    {
+        use super::flows::{Export, export_named};
+        return match super::meaning::import_name(name).map(|n| export_named(cx, &n)) {
+            Some(Export::Made(there, carried)) if depth < 4 => {
+                log_target(&there, &carried, depth + 1)
+            }
+            _ => LogTarget::Unread(format!(
+                "the import of {}, which no stack of the app in this stack's region and account exports",
+                text_or_json(name)
+            )),
+        };
+    }
+    if let Some((stack, b)) = cx.across_regions(cx.template, value) {
+        return LogTarget::Unread(format!(
+            "`{stack}/{}`, a resource of another region: S3 delivers server access logs only to a bucket of the source bucket's own region and account",
+            b.logical_id()
+        ));
+    }
+    let unread = || {
+        LogTarget::Unread(format!(
+            "{}, which no rule can read before deploy",
+            text_or_json(value)
+        ))
+    };
+    let Some(name) = text(value)
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty() && !super::identity::dynamic(t))
+    else {
+        return unread();
+    };
+    let named = |r: &Resource| {
+        cx.on(r)
+            .prop("/BucketName")
+            .and_then(text)
+            .is_some_and(|own| own.trim().eq_ignore_ascii_case(&name))
+    };
+    if let Some(b) = cx.others(BUCKET).find(|b| named(b)) {
+        return LogTarget::Bucket(cx.on(b));
+    }
+    // The stack's own account and region name the same in every stack of the same
+    // account and region; anything else built on the stack (its name) does not.
+    let fixed = name
+        .replace("${AWS::AccountId}", "")
+        .replace("${AWS::Region}", "");
+    if fixed.contains("${") {
+        return unread();
+    }
+    let elsewhere = cx
+        .stacks
+        .iter()
+        .enumerate()
+        .find_map(|(at, (stack, template))| {
+            (at != cx.at && super::services::same_region_and_account(cx, at, cx.at))
+                .then(|| {
+                    template
+                        .resources()
+                        .iter()
+                        .find(|b| b.type_name() == BUCKET && named(b))
+                        .map(|b| Cx {
+                            template,
+                            stack,
+                            at,
+                            resource: b,
+                            ..*cx
+                        })
+                })
+                .flatten()
+        });
+    match elsewhere {
+        Some(b) => LogTarget::Bucket(b),
+        None => LogTarget::Outside(name),
+    }
+}
+
+/// Why the bucket that receives this bucket's access logs (`value`, its
+/// `DestinationBucketName`) is not shown to receive them, as a gap or a failure, or `None`
+/// when it is a bucket of the app that does. Each branch of an `Fn::If` may be deployed:
+/// each is read, a failure before a gap. S3 delivers server access logs to no bucket with
+/// Object Lock (S3 user guide, "Configuring S3 Object Lock": "S3 buckets with Object Lock
+/// can't be used as destination buckets for server access logs") nor with SSE-KMS or
+/// DSSE-KMS default encryption (S3 API reference, `LoggingEnabled`: the target "can't use
+/// SSE-KMS or DSSE-KMS default encryption, can't have S3 Object Lock enabled"), and only
+/// where the logging service may write ([`log_delivery_allowed`]). The configuration is
+/// accepted; the logs are never written. A bucket named as text that no template of the
+/// app declares (another account's, one made by hand) is a gap, as T1 and OS2 hold a log
+/// group of no template: nothing shows it receives the logs; a value no rule can read
+/// before deploy fails, since it may be any bucket.
+fn unusable_log_destination(cx: &Cx<'_>, value: &Value) -> Option<Outcome> {
+    if let Some(branches) = super::meaning::if_branches(value) {
+        return super::worst(
+            branches
+                .into_iter()
+                .filter_map(|branch| unusable_log_destination(cx, branch)),
+        );
+    }
+    if super::meaning::no_value(value) {
+        return Some(Outcome::Fail(
+            "`LoggingConfiguration.DestinationBucketName` is removed by `AWS::NoValue`: S3 logs the bucket's accesses nowhere".to_owned(),
+        ));
+    }
+    let on = match log_target(cx, value, 0) {
+        LogTarget::Bucket(on) => on,
+        LogTarget::Outside(name) => {
+            return Some(Outcome::Gap(format!(
+                "bucket `{}` sends its access logs to the bucket `{name}`, which is no bucket of the app: whether S3 can deliver them there (its encryption, Object Lock and policy) and whether they are kept is not shown; log to an `AccessLogBucket` of the app (its `Ref`, or the import of its export)",
+                cx.id()
+            )));
+        }
+        LogTarget::Unread(why) => {
+            return Some(Outcome::Fail(format!(
+                "`LoggingConfiguration.DestinationBucketName` is {why}: S3 may deliver the access logs to any bucket, or to none; name an `AccessLogBucket` of the app (its `Ref`, or the import of its export)"
+            )));
+        }
+    };
+    let name = if on.stack == cx.stack {
+        on.id().to_owned()
+    } else {
+        format!("{}/{}", on.stack, on.id())
+    };
     if on.prop("/ObjectLockEnabled").is_some_and(super::is_true) {
-        return Some(format!(
+        return Some(Outcome::Fail(format!(
             "bucket `{}` sends its access logs to bucket `{name}`, which has Object Lock: S3 delivers no server access logs to it; log to a bucket without Object Lock (an `AccessLogBucket`)",
             cx.id()
-        ));
+        )));
     }
     let algorithm = on
         .prop(&format!(
             "{DEFAULT_ENCRYPTION}/ServerSideEncryptionByDefault/SSEAlgorithm"
         ))
-        .map(text_or_json)?;
-    let algorithm = algorithm.trim().to_ascii_lowercase();
-    (algorithm == "aws:kms" || algorithm == "aws:kms:dsse").then(|| {
-        format!(
+        .map(text_or_json)
+        .map(|a| a.trim().to_ascii_lowercase());
+    if let Some(algorithm) = algorithm.filter(|a| a == "aws:kms" || a == "aws:kms:dsse") {
+        return Some(Outcome::Fail(format!(
             "bucket `{}` sends its access logs to bucket `{name}`, encrypted with {algorithm}: S3 delivers server access logs only to a bucket encrypted with SSE-S3 (AES256); log to an `AccessLogBucket`",
             cx.id()
-        )
+        )));
+    }
+    let prefix = cx
+        .prop("/LoggingConfiguration/LogFilePrefix")
+        .and_then(text)
+        .unwrap_or_default();
+    (!log_delivery_allowed(&on, &prefix)).then(|| {
+        Outcome::Fail(format!(
+            "bucket `{}` sends its access logs to bucket `{name}`, which no bucket policy of the app lets the logging service write: S3 writes server access logs as `logging.s3.amazonaws.com`, and with ACLs disabled (`BucketOwnerEnforced`, the default of a new bucket) \"Permissions can only be granted using policies\" (S3 API reference, `PutBucketLogging`); give the log bucket a policy that allows `logging.s3.amazonaws.com` `s3:PutObject` on its objects (`${{Logs.Arn}}/*`) with `aws:SourceAccount` `${{AWS::AccountId}}`, or log to an `AccessLogBucket`",
+            cx.id()
+        ))
     })
+}
+
+/// Whether the logging service may write server access logs (under `prefix`) into the
+/// bucket of `on`. S3 writes them as the service principal `logging.s3.amazonaws.com`,
+/// which a bucket policy of the destination must allow `s3:PutObject` ("Permissions for
+/// log delivery", S3 user guide, "Enabling Amazon S3 server access logging"); where the
+/// bucket owner enforced setting disables ACLs, "Permissions can only be granted using
+/// policies" (S3 API reference, `PutBucketLogging`), and it is the default of a bucket
+/// that writes no `OwnershipControls` ("By default, Object Ownership is set to the Bucket
+/// owner enforced setting", S3 user guide, "Controlling ownership of objects"). With ACLs
+/// enabled (`ObjectWriter`, `BucketOwnerPreferred`) the canned ACL `LogDeliveryWrite`
+/// grants the S3 log delivery group instead. Every bucket policy of the app that names the
+/// bucket must allow it: a bucket has one policy, whichever is applied last replacing the
+/// others (read as S8 reads them, [`policies_naming`]).
+fn log_delivery_allowed(on: &Cx<'_>, prefix: &str) -> bool {
+    let owner = on
+        .prop("/OwnershipControls/Rules")
+        .and_then(Value::as_array)
+        .and_then(|rules| rules.iter().find(|r| !super::meaning::no_value(r)))
+        .and_then(|r| r.get("ObjectOwnership"))
+        .and_then(text);
+    let acls = owner
+        .as_deref()
+        .is_some_and(|o| matches!(o.trim(), "ObjectWriter" | "BucketOwnerPreferred"));
+    if acls
+        && on
+            .prop("/AccessControl")
+            .and_then(text)
+            .is_some_and(|a| a.trim() == "LogDeliveryWrite")
+    {
+        return true;
+    }
+    let own = own_bucket(on);
+    let objects = format!("{}/{prefix}*", own.arn);
+    let policies: Vec<&Resource> = policies_naming(on, &own)
+        .into_iter()
+        .filter(|(.., unknown)| !unknown)
+        .map(|(_, policy, _)| policy)
+        .collect();
+    !policies.is_empty()
+        && policies.iter().all(|policy| {
+            policy_document(policy, "/PolicyDocument").is_some_and(|document| {
+                statements(&document)
+                    .iter()
+                    .any(|(_, s)| lets_the_logging_service_write(s, &own, &objects))
+            })
+        })
+}
+
+/// Whether a bucket policy statement allows the S3 logging service `s3:PutObject` on
+/// `objects`.
+fn lets_the_logging_service_write(statement: &Value, own: &Own<'_>, objects: &str) -> bool {
+    text(&statement["Effect"]).is_some_and(|e| e.trim() == "Allow")
+        && super::meaning::one_or_many(&statement["Principal"]["Service"])
+            .into_iter()
+            .filter_map(text)
+            .any(|s| s.trim().eq_ignore_ascii_case("logging.s3.amazonaws.com"))
+        && strings(&statement["Action"])
+            .iter()
+            .any(|a| glob(a.trim(), "s3:PutObject"))
+        && covers(statement, own, &[objects])
 }
 
 /// The bucket's own ARN and name as text placeholders, for reading policy resources.
@@ -1143,29 +1341,39 @@ fn own_policy_names_bucket<'v>(
     }
 }
 
+/// Every bucket policy of the app that names the bucket of `cx` (`own`): in its own stack
+/// by reference or name, in another stack by import or name; each with its stack (`None`
+/// for the bucket's own) and whether its bucket is known only at deploy (a dynamic
+/// reference, another resource's attribute), which may be this bucket's.
+fn policies_naming<'a>(cx: &Cx<'a>, own: &Own<'_>) -> Vec<(Option<&'a str>, &'a Resource, bool)> {
+    let exports = cx.own_exports();
+    let resources = cx.template.resources();
+    cx.bucket_policies()
+        .filter(|(stack, p, unknown, refers)| {
+            static ABSENT: Value = Value::Null;
+            let bucket =
+                || crate::cfn::pointer::lookup(p.properties(), "/Bucket").unwrap_or(&ABSENT);
+            *unknown
+                || match stack {
+                    None => own_policy_names_bucket(*refers, resources, bucket, own),
+                    Some(_) => {
+                        let bucket = bucket();
+                        super::imports_any(bucket, &exports)
+                            || text(bucket).is_some_and(|t| t == own.reference)
+                    }
+                }
+        })
+        .map(|(stack, policy, unknown, _)| (stack, policy, unknown))
+        .collect()
+}
+
 fn s8(cx: &Cx<'_>) -> Outcome {
     let own = own_bucket(cx);
-    let exports = cx.own_exports();
     let mut proofs = Vec::new();
     let mut problems = Vec::new();
-    // Every bucket policy of the app that names the bucket: in its own stack by reference
-    // or name, in another stack by import or name.
-    // A policy whose bucket is known only at deploy (a dynamic reference, another resource's
-    // attribute) may be this bucket's: it is read as if it named it.
-    let resources = cx.template.resources();
-    for (stack, policy, ..) in cx.bucket_policies().filter(|(stack, p, unknown, refers)| {
-        static ABSENT: Value = Value::Null;
-        let bucket = || crate::cfn::pointer::lookup(p.properties(), "/Bucket").unwrap_or(&ABSENT);
-        *unknown
-            || match stack {
-                None => own_policy_names_bucket(*refers, resources, bucket, &own),
-                Some(_) => {
-                    let bucket = bucket();
-                    super::imports_any(bucket, &exports)
-                        || text(bucket).is_some_and(|t| t == own.reference)
-                }
-            }
-    }) {
+    // Every bucket policy of the app that names the bucket. A policy whose bucket is known
+    // only at deploy may be this bucket's: it is read as if it named it.
+    for (stack, policy, _) in policies_naming(cx, &own) {
         let name = match stack {
             Some(stack) => format!("{stack}/{}", policy.logical_id()),
             None => policy.logical_id().to_owned(),
@@ -8229,5 +8437,149 @@ mod hostile_review_11 {
                 "{own:?}: {st:?}"
             );
         }
+    }
+
+    /// The statuses of S7 on `Bucket` in one stack of `resources`.
+    fn s7_on(resources: &[Raw<'_>]) -> Vec<crate::testing::Status> {
+        raw_statuses(resources, "S7", "Bucket")
+    }
+
+    /// A bucket that logs to `destination`, under the prefix `b/`.
+    fn logging_to(destination: serde_json::Value) -> Raw<'static> {
+        (
+            "Bucket",
+            "AWS::S3::Bucket",
+            json!({ "LoggingConfiguration": { "DestinationBucketName": destination, "LogFilePrefix": "b/" } }),
+        )
+    }
+
+    /// A log bucket `Logs` with these properties, and a policy that lets the logging
+    /// service write into it, as `AccessLogBucket` writes it.
+    fn logs_with_policy(properties: serde_json::Value) -> [Raw<'static>; 2] {
+        [
+            ("Logs", "AWS::S3::Bucket", properties),
+            (
+                "LogsPolicy",
+                "AWS::S3::BucketPolicy",
+                json!({ "Bucket": { "Ref": "Logs" }, "PolicyDocument": { "Version": "2012-10-17", "Statement": [{
+                    "Sid": "AllowS3ServerAccessLogs", "Effect": "Allow",
+                    "Principal": { "Service": "logging.s3.amazonaws.com" }, "Action": ["s3:PutObject"],
+                    "Resource": { "Fn::Join": ["", [{ "Fn::GetAtt": ["Logs", "Arn"] }, "/*"]] },
+                    "Condition": { "StringEquals": { "aws:SourceAccount": { "Ref": "AWS::AccountId" } } }
+                }] } }),
+            ),
+        ]
+    }
+
+    fn sse_kms() -> serde_json::Value {
+        json!({ "BucketEncryption": { "ServerSideEncryptionConfiguration": [{
+            "ServerSideEncryptionByDefault": { "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": { "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab" } },
+            "BucketKeyEnabled": true }] } })
+    }
+
+    fn enforced(st: &[crate::testing::Status]) -> bool {
+        matches!(st, [crate::testing::Status::Enforced { .. }])
+    }
+
+    fn failed(st: &[crate::testing::Status]) -> bool {
+        st.iter()
+            .any(|s| matches!(s, crate::testing::Status::Failed { .. }))
+    }
+
+    /// Probe p1: S7 read the destination only as a bare `Ref`, so an SSE-KMS log bucket
+    /// (S3 delivers no server access logs to it) named by `Fn::Sub`, `Fn::Join` or
+    /// `Fn::Select`, or imported from another stack, passed. Every spelling is read.
+    #[test]
+    fn s7_reads_the_log_bucket_in_every_spelling() {
+        let spellings = [
+            json!({ "Ref": "Logs" }),
+            json!({ "Fn::Sub": "${Logs}" }),
+            json!({ "Fn::Join": ["", [{ "Ref": "Logs" }]] }),
+            json!({ "Fn::Select": [0, [{ "Ref": "Logs" }]] }),
+            json!({ "Fn::Select": ["0", [{ "Ref": "Logs" }, "other"]] }),
+        ];
+        for dest in &spellings {
+            let [logs, policy] = logs_with_policy(sse_kms());
+            let st = s7_on(&[logs, policy, logging_to(dest.clone())]);
+            assert!(failed(&st), "SSE-KMS by {dest}: {st:?}");
+            let [logs, policy] = logs_with_policy(json!({}));
+            let st = s7_on(&[logs, policy, logging_to(dest.clone())]);
+            assert!(enforced(&st), "SSE-S3 by {dest}: {st:?}");
+        }
+        // Another stack's log bucket, imported: read in the stack that makes it.
+        for (properties, holds) in [(sse_kms(), false), (json!({}), true)] {
+            let [logs, policy] = logs_with_policy(properties);
+            let made = exporting(
+                &[logs, policy],
+                "LogsRef",
+                crate::cfn::Expr::reference("Logs"),
+                "logs:Logs:Ref",
+            );
+            let data = crate::testing::raw_template(&[logging_to(
+                json!({ "Fn::ImportValue": "logs:Logs:Ref" }),
+            )]);
+            let st = crate::testing::statuses(&[("logs", &made), ("data", &data)], "S7", "Bucket");
+            assert_eq!(enforced(&st), holds, "{st:?}");
+            assert_eq!(failed(&st), !holds, "{st:?}");
+        }
+        // An import of no export of the app may be any bucket.
+        let st = s7_on(&[logging_to(json!({ "Fn::ImportValue": "logs:Other:Ref" }))]);
+        assert!(failed(&st), "{st:?}");
+    }
+
+    /// Probe p1: a log bucket with ACLs disabled (`BucketOwnerEnforced`, the default of a
+    /// new bucket) and no bucket policy that lets `logging.s3.amazonaws.com` write receives
+    /// no server access logs ("Permissions can only be granted using policies", S3 API
+    /// reference, `PutBucketLogging`), yet S7 passed.
+    #[test]
+    fn s7_asks_the_log_bucket_to_let_the_logging_service_write() {
+        let enforced_owner = json!({ "OwnershipControls": { "Rules": [{ "ObjectOwnership": "BucketOwnerEnforced" }] } });
+        let dest = json!({ "Ref": "Logs" });
+        let bare = ("Logs", "AWS::S3::Bucket", enforced_owner.clone());
+        let st = s7_on(&[bare, logging_to(dest.clone())]);
+        assert!(
+            st.iter().any(|s| matches!(s, crate::testing::Status::Failed { finding } if finding.contains("logging.s3.amazonaws.com"))),
+            "{st:?}"
+        );
+        let [logs, policy] = logs_with_policy(enforced_owner.clone());
+        let st = s7_on(&[logs, policy, logging_to(dest.clone())]);
+        assert!(enforced(&st), "{st:?}");
+        // A policy that lets the service write elsewhere only (another prefix) is none.
+        let [logs, (id, ty, mut p)] = logs_with_policy(enforced_owner);
+        p["PolicyDocument"]["Statement"][0]["Resource"] =
+            json!({ "Fn::Sub": "${Logs.Arn}/other/*" });
+        let st = s7_on(&[logs, (id, ty, p), logging_to(dest.clone())]);
+        assert!(failed(&st), "{st:?}");
+        // With ACLs enabled, the canned ACL `LogDeliveryWrite` grants the log delivery group.
+        let acl = (
+            "Logs",
+            "AWS::S3::Bucket",
+            json!({ "AccessControl": "LogDeliveryWrite", "OwnershipControls": { "Rules": [{ "ObjectOwnership": "BucketOwnerPreferred" }] } }),
+        );
+        let st = s7_on(&[acl, logging_to(dest)]);
+        assert!(enforced(&st), "{st:?}");
+    }
+
+    /// Probe p1: access logs sent to a bucket named as text that no template of the app
+    /// declares passed S7; nothing shows that S3 delivers them there, or that they are
+    /// kept: a gap, as T1 and OS2 hold a log group of no template. A name no rule can read
+    /// before deploy fails.
+    #[test]
+    fn s7_holds_a_log_bucket_of_no_template_as_a_gap() {
+        let st = s7_on(&[logging_to(json!("legacy-access-logs"))]);
+        assert!(
+            matches!(st.as_slice(), [crate::testing::Status::Gap { .. }]),
+            "{st:?}"
+        );
+        let st = s7_on(&[logging_to(
+            json!({ "Fn::Sub": "{{resolve:ssm:/logs/bucket}}" }),
+        )]);
+        assert!(failed(&st), "{st:?}");
+        // Named as text, a bucket of another stack of the app is that bucket.
+        let [logs, policy] = logs_with_policy(json!({ "BucketName": "clinic-access-logs" }));
+        let logs = crate::testing::raw_template(&[logs, policy]);
+        let data = crate::testing::raw_template(&[logging_to(json!("clinic-access-logs"))]);
+        let st = crate::testing::statuses(&[("logs", &logs), ("data", &data)], "S7", "Bucket");
+        assert!(enforced(&st), "{st:?}");
     }
 }
