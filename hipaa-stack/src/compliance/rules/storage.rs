@@ -531,6 +531,15 @@ pub(crate) static RULES: &[RuleSpec] = &[
         check: t6,
     },
     RuleSpec {
+        id: "T7",
+        title: "audit logs are kept at least a year: the trail's bucket expires none of its log files sooner, and a CloudTrail Lake event data store keeps its events a year, takes them in and cannot be deleted",
+        types: &["AWS::CloudTrail::Trail", EVENT_DATA_STORE],
+        controls: &["164.312(b)", "164.316(b)(2)(i)"],
+        fix: "name as the trail's `S3BucketName` a bucket of the app (its `Ref`, the import of its export, or its written `BucketName`) none of whose enabled lifecycle rules that reach the trail's keys (`S3KeyPrefix`/AWSLogs/…) expires current objects (`ExpirationInDays` under 365, or an `ExpirationDate`); give an event data store `RetentionPeriod` 365 or more (2557 is the default), and leave `IngestionEnabled` and `TerminationProtectionEnabled` unset or true",
+        packs: packs(None, None, None),
+        check: t7,
+    },
+    RuleSpec {
         id: "L1",
         title: "log groups are encrypted with a customer-managed key",
         types: LOG_GROUP,
@@ -5385,6 +5394,189 @@ fn t6(cx: &Cx<'_>) -> Outcome {
     all([cx.equals("/IsLogging", &json!(true))])
 }
 
+/// The fewest days `T7` asks audit records to be kept: the year `L2` asks of log groups.
+const AUDIT_DAYS: i64 = 365;
+
+/// `T7`: the audit records outlive a year where they are kept. HIPAA asks that the
+/// documentation of the security rule's actions and assessments be kept six years
+/// (§164.316(b)(2)(i)); the audit controls (§164.312(b)) are only as good as the records
+/// they keep. `T1` and `L2` keep a trail's events a year in its log group; this keeps the
+/// trail's own log files (whose digests `T3` validates) as long in its bucket, and a
+/// CloudTrail Lake event data store's events in the store.
+fn t7(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == EVENT_DATA_STORE {
+        return t7_event_data_store(cx);
+    }
+    let Some(named) = cx
+        .prop("/S3BucketName")
+        .filter(|v| !super::meaning::no_value(v))
+    else {
+        return Outcome::Fail("`S3BucketName` is not set".to_owned());
+    };
+    let Some((stack, bucket)) = trail_bucket(cx, named) else {
+        return Outcome::Gap(format!(
+            "`S3BucketName` is {}, no bucket of the app: how long it keeps the trail's log files is not read; name a bucket of the app",
+            text_or_json(named)
+        ));
+    };
+    let prefix = cx
+        .prop("/S3KeyPrefix")
+        .filter(|v| !super::meaning::no_value(v))
+        .map_or(Some(String::new()), |p| {
+            text(p).map(|p| format!("{}/", p.trim_end_matches('/')))
+        });
+    let keys = prefix.map(|p| format!("{p}AWSLogs/"));
+    let on = cx.on(bucket);
+    let rules = on
+        .prop("/LifecycleConfiguration/Rules")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let mut checks = vec![cx.proof("/S3BucketName").ok_or_default()];
+    for (i, rule) in rules.iter().enumerate() {
+        let off = text(&rule["Status"]).is_some_and(|s| s.trim() == "Disabled");
+        if off || !reaches_the_trail(rule, keys.as_deref()) {
+            continue;
+        }
+        let whose = match stack {
+            Some(stack) => format!("bucket `{}` of stack `{stack}`", bucket.logical_id()),
+            None => format!("bucket `{}`", bucket.logical_id()),
+        };
+        if let Some(date) = rule
+            .get("ExpirationDate")
+            .filter(|v| !super::meaning::no_value(v))
+        {
+            checks.push(Err(format!(
+                "lifecycle rule {i} of the trail's {whose} expires every log file on {}: the audit records go then; remove the `ExpirationDate`",
+                text_or_json(date)
+            )));
+        }
+        if let Some(days) = rule
+            .get("ExpirationInDays")
+            .filter(|v| !super::meaning::no_value(v))
+        {
+            match super::meaning::whole_number(days) {
+                Some(d) if d >= AUDIT_DAYS => {}
+                Some(d) => checks.push(Err(format!(
+                    "lifecycle rule {i} of the trail's {whose} deletes log files after {d} days: keep them {AUDIT_DAYS} days or more"
+                ))),
+                None => checks.push(Err(format!(
+                    "lifecycle rule {i} of the trail's {whose} expires log files after {}, which no rule can read as a number of days: write {AUDIT_DAYS} or more",
+                    text_or_json(days)
+                ))),
+            }
+        }
+    }
+    all(checks)
+}
+
+/// The bucket a trail's `S3BucketName` names, with its stack (`None` for the trail's own):
+/// a bucket of the template by any reference to it alone, the import of an export of a
+/// bucket's name by a stack of the app in the trail's region and account, or the written
+/// `BucketName` of a bucket of the app (bucket names are global; a name built on the
+/// stack's name or region only in its own template).
+fn trail_bucket<'a>(cx: &Cx<'a>, named: &Value) -> Option<(Option<&'a str>, &'a Resource)> {
+    const BUCKET: &str = "AWS::S3::Bucket";
+    if let Some(name) = named
+        .get("Fn::ImportValue")
+        .and_then(super::meaning::import_name)
+    {
+        return cx.everywhere(BUCKET).find(|(stack, b)| {
+            let exported = super::arn::exports_of(cx.template_of(*stack), b.logical_id());
+            exported.iter().any(|(export, value)| {
+                *export == name && super::meaning::names(value, b.logical_id())
+            }) && stack.is_none_or(|s| {
+                cx.index
+                    .stack_at
+                    .get(s)
+                    .is_some_and(|&at| super::services::same_region_and_account(cx, cx.at, at))
+            })
+        });
+    }
+    if let Some(b) = cx
+        .resources_named(&super::compute::Mentioned::of(named))
+        .into_iter()
+        .find(|r| r.type_name() == BUCKET && super::meaning::names(named, r.logical_id()))
+    {
+        return Some((None, b));
+    }
+    let written = text(named).filter(|t| !super::identity::dynamic(t) && !t.trim().is_empty())?;
+    cx.everywhere(BUCKET).find(|(stack, b)| {
+        text(&b.properties()["BucketName"])
+            .is_some_and(|n| n == written.trim() && (stack.is_none() || !n.contains("${")))
+    })
+}
+
+/// Whether a lifecycle rule may reach the keys a trail writes (`keys`: `PREFIX/AWSLogs/`,
+/// `None` when the prefix is known only at deploy). CloudTrail writes its log files
+/// untagged under `AWSLogs/` after the trail's `S3KeyPrefix` (CloudTrail user guide,
+/// "Finding your CloudTrail log files"), so a rule filtered by tags reaches none of them,
+/// and one filtered by a written prefix reaches them only when that prefix and the trail's
+/// keys overlap (one starts with the other). Every other rule (no filter, a size filter, a
+/// prefix known only at deploy) may reach them.
+fn reaches_the_trail(rule: &Value, keys: Option<&str>) -> bool {
+    let filter = &rule["Filter"];
+    let and = &filter["And"];
+    let tagged = |v: &Value| {
+        !v.is_null() && !super::meaning::no_value(v) && v.as_array().is_none_or(|a| !a.is_empty())
+    };
+    if tagged(&rule["TagFilters"]) || tagged(&filter["Tag"]) || tagged(&and["Tags"]) {
+        return false;
+    }
+    let prefix = [&rule["Prefix"], &filter["Prefix"], &and["Prefix"]]
+        .into_iter()
+        .find(|v| !v.is_null() && !super::meaning::no_value(v));
+    match (prefix.map(text), keys) {
+        (Some(Some(p)), Some(keys)) => keys.starts_with(p.as_str()) || p.starts_with(keys),
+        _ => true,
+    }
+}
+
+/// `T7` of a CloudTrail Lake event data store: `RetentionPeriod` ("The retention period of
+/// the event data store, in days … 7 to 2557 for the default pricing option",
+/// CloudFormation reference, `AWS::CloudTrail::EventDataStore`; 2557 when not written) of
+/// a year or more, `IngestionEnabled` not false (a store that takes in no events records
+/// nothing, as a trail that is not logging), and `TerminationProtectionEnabled` not false
+/// (true by default: without it, `DeleteEventDataStore` deletes the records).
+fn t7_event_data_store(cx: &Cx<'_>) -> Outcome {
+    let written = |pointer: &str| {
+        cx.prop(pointer)
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    };
+    let mut checks = vec![proof_of(cx.resource, "").ok_or_default()];
+    if let Some(days) = written("/RetentionPeriod") {
+        checks.push(match super::meaning::whole_number(days) {
+            Some(d) if d >= AUDIT_DAYS => cx.present("/RetentionPeriod"),
+            Some(d) => Err(format!(
+                "`RetentionPeriod` is {d}: the store keeps events {d} days; keep them {AUDIT_DAYS} days or more"
+            )),
+            None => Err(format!(
+                "`RetentionPeriod` is {}, which no rule can read as a number of days; write {AUDIT_DAYS} or more",
+                text_or_json(days)
+            )),
+        });
+    }
+    for (pointer, what) in [
+        ("/IngestionEnabled", "the store takes in no events"),
+        (
+            "/TerminationProtectionEnabled",
+            "`DeleteEventDataStore` deletes the store and its events",
+        ),
+    ] {
+        if let Some(v) = written(pointer) {
+            checks.push(if super::is_true(v) {
+                cx.present(pointer)
+            } else {
+                Err(format!(
+                    "`{}` is {}: {what}; leave it unset or true",
+                    super::pointer_name(pointer),
+                    text_or_json(v)
+                ))
+            });
+        }
+    }
+    all(checks)
+}
+
 /// L4: RDS publishes each exported log "as a separate database stream in the log group"
 /// `/aws/rds/instance/<instance>/<log>` (RDS user guide, "Publishing MySQL logs to Amazon
 /// CloudWatch Logs"; `/aws/rds/cluster/<cluster>/<log>` for a DB cluster), a group it
@@ -8581,5 +8773,132 @@ mod hostile_review_11 {
         let data = crate::testing::raw_template(&[logging_to(json!("clinic-access-logs"))]);
         let st = crate::testing::statuses(&[("logs", &logs), ("data", &data)], "S7", "Bucket");
         assert!(enforced(&st), "{st:?}");
+    }
+}
+
+/// Rule `T7` (the hostile review of session 34): a trail whose bucket deletes its log files
+/// after a day, and an event data store that keeps a week, ingests nothing or can be
+/// deleted, passed every rule.
+#[cfg(test)]
+mod t7_tests {
+    use serde_json::{Value, json};
+
+    use crate::cfn::{Expr, Output};
+    use crate::compliance::Status;
+
+    fn trail(bucket: Value, prefix: Option<&str>) -> (&'static str, &'static str, Value) {
+        let mut p = json!({ "IsLogging": true, "S3BucketName": bucket });
+        if let Some(prefix) = prefix {
+            p["S3KeyPrefix"] = json!(prefix);
+        }
+        ("Trail", "AWS::CloudTrail::Trail", p)
+    }
+
+    fn bucket(rules: Value) -> (&'static str, &'static str, Value) {
+        (
+            "Logs",
+            "AWS::S3::Bucket",
+            json!({ "BucketName": "audit-logs-of-the-app",
+                "LifecycleConfiguration": { "Rules": rules } }),
+        )
+    }
+
+    fn t7(resources: &[(&str, &str, Value)]) -> Vec<Status> {
+        let template = crate::testing::raw_template(resources);
+        crate::testing::statuses(&[("audit", &template)], "T7", resources[0].0)
+    }
+
+    fn fails(found: &[Status]) -> bool {
+        matches!(found, [Status::Failed { .. }])
+    }
+
+    fn holds(found: &[Status]) -> bool {
+        matches!(found, [Status::Enforced { .. }])
+    }
+
+    #[test]
+    fn a_trail_bucket_that_deletes_log_files_within_a_year_fails_t7() {
+        let by_ref = json!({ "Ref": "Logs" });
+        let expire = |days: Value| json!([{ "Status": "Enabled", "ExpirationInDays": days }]);
+        for short in [json!(1), json!("364"), json!({ "Ref": "Days" })] {
+            let found = t7(&[trail(by_ref.clone(), None), bucket(expire(short.clone()))]);
+            assert!(fails(&found), "{short}: {found:?}");
+        }
+        let dated = json!([{ "Status": "Enabled", "ExpirationDate": "2027-01-01T00:00:00Z" }]);
+        assert!(fails(&t7(&[trail(by_ref.clone(), None), bucket(dated)])));
+        // The same rule written by name, or the bucket named by its written name.
+        let found = t7(&[
+            trail(json!("audit-logs-of-the-app"), None),
+            bucket(expire(json!(1))),
+        ]);
+        assert!(fails(&found), "{found:?}");
+        for kept in [
+            expire(json!(365)),
+            expire(json!(2192)),
+            json!([{ "Status": "Disabled", "ExpirationInDays": 1 }]),
+            // Rules that reach none of the trail's keys: another prefix, tags (CloudTrail
+            // writes untagged objects), noncurrent versions only.
+            json!([{ "Status": "Enabled", "Prefix": "tmp/", "ExpirationInDays": 1 }]),
+            json!([{ "Status": "Enabled", "Filter": { "Prefix": "tmp/" }, "ExpirationInDays": 1 }]),
+            json!([{ "Status": "Enabled", "TagFilters": [{ "Key": "k", "Value": "v" }], "ExpirationInDays": 1 }]),
+            json!([{ "Status": "Enabled", "NoncurrentVersionExpiration": { "NoncurrentDays": 30 } }]),
+            json!([]),
+        ] {
+            let found = t7(&[trail(by_ref.clone(), None), bucket(kept.clone())]);
+            assert!(holds(&found), "{kept}: {found:?}");
+        }
+        // A prefix that reaches the trail's keys, under its `S3KeyPrefix` or above it.
+        for prefix in ["audit/", "audit/AWSLogs/", ""] {
+            let rules = json!([{ "Status": "Enabled", "Prefix": prefix, "ExpirationInDays": 30 }]);
+            let found = t7(&[trail(by_ref.clone(), Some("audit")), bucket(rules)]);
+            assert!(fails(&found), "{prefix}: {found:?}");
+        }
+        let other = json!([{ "Status": "Enabled", "Prefix": "other/", "ExpirationInDays": 30 }]);
+        assert!(holds(&t7(&[trail(by_ref, Some("audit")), bucket(other)])));
+        // A bucket of no template: its lifecycle is not read.
+        let found = t7(&[trail(json!("someone-elses-bucket"), None)]);
+        assert!(matches!(found[..], [Status::Gap { .. }]), "{found:?}");
+    }
+
+    #[test]
+    fn a_trail_bucket_of_another_stack_is_read_through_its_export() {
+        let mut logs = crate::testing::raw_template(&[bucket(
+            json!([{ "Status": "Enabled", "ExpirationInDays": 7 }]),
+        )]);
+        logs.outputs = vec![Output {
+            name: "LogsName".into(),
+            value: Expr::reference("Logs"),
+            description: None,
+            export: Some("logs:Logs:Ref".into()),
+        }];
+        let audit = crate::testing::raw_template(&[trail(
+            json!({ "Fn::ImportValue": "logs:Logs:Ref" }),
+            None,
+        )]);
+        let found = crate::testing::statuses(&[("logs", &logs), ("audit", &audit)], "T7", "Trail");
+        assert!(
+            matches!(&found[..], [Status::Failed { finding }] if finding.contains("7 days")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn an_event_data_store_keeps_a_year_takes_events_in_and_cannot_be_deleted() {
+        let store = |p: Value| t7(&[("Lake", "AWS::CloudTrail::EventDataStore", p)]);
+        for held in [
+            json!({}),
+            json!({ "RetentionPeriod": 365 }),
+            json!({ "RetentionPeriod": "2557", "IngestionEnabled": true, "TerminationProtectionEnabled": "true" }),
+        ] {
+            assert!(holds(&store(held.clone())), "{held}");
+        }
+        for broken in [
+            json!({ "RetentionPeriod": 7 }),
+            json!({ "IngestionEnabled": false }),
+            json!({ "TerminationProtectionEnabled": "false" }),
+            json!({ "RetentionPeriod": { "Ref": "Days" } }),
+        ] {
+            assert!(fails(&store(broken.clone())), "{broken}");
+        }
     }
 }
