@@ -680,8 +680,9 @@ impl<'app> Stack<'app> {
     /// A construct that holds PHI can only be added once it is complete: a bucket without
     /// its key or its access-log destination does not compile. At run time this checks the
     /// construct's id (a letter, then letters and digits), that the id is new in this stack,
-    /// that the logical ids it produces collide with no other construct's, and that every
-    /// handle it uses belongs to this app.
+    /// that the logical ids it produces collide with no other construct's, that every
+    /// handle it uses belongs to this app, and that what it names in its own account by a
+    /// fixed name (a backup plan's vault in another region) is of its own environment.
     ///
     /// ```
     /// use hipaa_stack::prelude::*;
@@ -714,6 +715,27 @@ impl<'app> Stack<'app> {
             place: format!("{stack_name}/{} ({})", shown(node.id()), node.kind()),
             violation,
         })?;
+        // What it names by a fixed name is written in its own account: no reference tells
+        // synth's check of environments, so it is checked here.
+        let here = arena.environment_of(self.index);
+        for (named, does) in node.named() {
+            let Some(entry) = arena.constructs.get(named as usize) else {
+                continue;
+            };
+            let there = arena.environment_of(entry.stack);
+            if there != here {
+                return Err(Error::Environment {
+                    subject: format!("construct `{path}`"),
+                    reason: format!(
+                        "it {does} `{}` of environment `{}` from environment `{}`, and names it in its own account, where it does not exist; an environment deploys with the credentials of its own account and reaches only its own constructs: declare one in environment `{}` and use that",
+                        arena.path(named),
+                        there.unwrap_or("(none)"),
+                        here.unwrap_or("(none)"),
+                        here.unwrap_or("(none)"),
+                    ),
+                });
+            }
+        }
         node.check()
             .and_then(|()| node.check_in(&arena, self.index))
             .map_err(|reason| Error::InvalidConstruct {

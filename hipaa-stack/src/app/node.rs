@@ -83,6 +83,14 @@ pub trait Node: std::any::Any {
     fn check(&self) -> Result<(), String> {
         Ok(())
     }
+    /// The constructs of other stacks that this construct names without a reference (by a
+    /// fixed name it builds into an ARN, so no cross-stack reference records the use), each
+    /// with what it does with it ("copies its recovery points to"). When the construct is
+    /// added, each must be of its own environment: the name is written in the stack's own
+    /// account.
+    fn named(&self) -> Vec<(u32, &'static str)> {
+        Vec::new()
+    }
     /// Checks that need the rest of the app (the constructs added before this one), when
     /// this construct is added to the stack `stack`.
     fn check_in(&self, arena: &Arena, stack: u32) -> Result<(), String> {

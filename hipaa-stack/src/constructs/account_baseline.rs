@@ -673,7 +673,8 @@ impl<K, L> AccountBaseline<K, L> {
     /// Replicates the configuration bucket to `copy`, a bucket of a stack in another region,
     /// encrypted there with its own key (as
     /// [`SecureBucket::replicate_to`](crate::SecureBucket::replicate_to)). Adding the baseline
-    /// fails when `copy` is in its region.
+    /// fails when `copy` is in its region, in a stack pinned to no region while the
+    /// baseline's is pinned, or in a region of another AWS partition.
     pub fn replicate_to(mut self, copy: &Handle<SecureBucket>) -> Self {
         self.replica = Some(*copy);
         self

@@ -126,7 +126,9 @@ impl<K, L> AuditTrail<K, L> {
     /// Replicates the trail's log files to `copy`, a bucket of a stack in another region,
     /// encrypted there with its own key (S3 cross-region replication, as
     /// [`SecureBucket::replicate_to`](crate::SecureBucket::replicate_to)): the audit records
-    /// outlive a regional outage. Adding the trail fails when `copy` is in its region.
+    /// outlive a regional outage. Adding the trail fails when `copy` is in its region, in a
+    /// stack pinned to no region while the trail's is pinned, or in a region of another AWS
+    /// partition.
     ///
     /// ```
     /// use hipaa_stack::prelude::*;

@@ -2,7 +2,7 @@
 
 use crate::app::node::IntoNode;
 use crate::app::node::{Node, RenderCx, Used, resolve_target};
-use crate::app::{Arn, Attr, Handle, Id, Name, Reference};
+use crate::app::{Arena, Arn, Attr, Handle, Id, Name, Reference};
 use crate::cfn::backup::{
     BackupPlan as CfnBackupPlan, BackupSelection, BackupVault as CfnBackupVault, CopyAction,
     Lifecycle, PlanBody, PlanRule, SelectionBody,
@@ -10,6 +10,7 @@ use crate::cfn::backup::{
 use crate::cfn::iam::Role;
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Keep, Resource};
+use crate::constructs::copy_place::check_copy_place;
 use crate::constructs::{
     Construct, EncryptedDatabase, EncryptionKey, KeyChosen, KmsKey, NoKey, SecureBucket,
     SecureInstance, SecureTable,
@@ -482,8 +483,13 @@ impl<K> BackupPlan<K> {
     ///
     /// A vault of a stack pinned to another region (`app.stack_in`) is named by its fixed
     /// name and region, with no reference between the stacks; a vault in the plan's own
-    /// region is referenced (imported from another stack). A vault of an unpinned stack
-    /// while the plan's stack is pinned, or the reverse, is an error at synth.
+    /// region is referenced (imported from another stack). A plan of a stack pinned to no
+    /// region reads a pinned vault's ARN through a template parameter, and `up` refuses a run
+    /// that would deploy the two into one region. Adding the plan fails when the vault is in a
+    /// stack pinned to no region while the plan's is pinned (the vault would deploy to the
+    /// region of the credentials, which may be the plan's), in a region of another AWS
+    /// partition (AWS Backup copies within a partition only), or in a stack of another
+    /// environment (the ARN names the plan's own account, where that vault is not).
     ///
     /// A [`SecureTable`]'s recovery points are copied to another region only with AWS
     /// Backup's advanced DynamoDB backup features turned on in the account and region
@@ -651,6 +657,21 @@ impl Node for PlanNode {
 
     fn encryption_key(&self) -> Option<u32> {
         Some(self.key.index)
+    }
+
+    /// The copy's vault, named by its fixed name in another region ([`PlanNode::destination`]).
+    fn named(&self) -> Vec<(u32, &'static str)> {
+        self.copy_to
+            .iter()
+            .map(|vault| (vault.index, "copies its recovery points to"))
+            .collect()
+    }
+
+    /// The copy's vault is of a region known apart from the plan's, in its partition.
+    fn check_in(&self, arena: &Arena, stack: u32) -> Result<(), String> {
+        self.copy_to.map_or(Ok(()), |vault| {
+            check_copy_place(arena, stack, vault.index, "the vault it copies to")
+        })
     }
 
     fn check(&self) -> Result<(), String> {
@@ -1003,6 +1024,81 @@ mod tests {
             assembly.stack("data").unwrap().dependencies(),
             ["clinic-dr"]
         );
+    }
+
+    /// A plan of `data` (us-west-2, or of environment `prod` there) protecting a bucket
+    /// and copying to a vault of `dr`, made by `dr_stack`: what adding the plan says.
+    fn copy_to_vault_of(dr_stack: impl Fn(&App) -> crate::Stack<'_>) -> Result<()> {
+        let app = App::new("test");
+        let dr = dr_stack(&app);
+        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let vault = dr
+            .add(BackupVault::new("DrVault").encryption(&dr_key))
+            .unwrap();
+        let data = if dr.name().starts_with("staging-") {
+            app.environment("prod", account!("222222222222"), region!("us-west-2"))
+                .unwrap()
+                .stack("data")
+                .unwrap()
+        } else {
+            app.stack_in("data", region!("us-west-2")).unwrap()
+        };
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = data.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let records = data
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        data.add(
+            BackupPlan::new("Daily")
+                .encryption(&key)
+                .copy_to(&vault)
+                .protect(&records),
+        )
+        .map(drop)
+    }
+
+    #[test]
+    fn a_copy_to_a_vault_of_another_environment_is_refused() {
+        // Its ARN was built with the plan's own account: a vault that does not exist, which
+        // rule D2 read as the staging vault.
+        let err = copy_to_vault_of(|app| {
+            app.environment("staging", account!("111111111111"), region!("us-east-1"))
+                .unwrap()
+                .stack("dr")
+                .unwrap()
+        })
+        .unwrap_err();
+        assert!(matches!(err, crate::Error::Environment { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "construct `prod-data/Daily`: it copies its recovery points to `staging-dr/DrVault` of environment `staging` from environment `prod`, and names it in its own account, where it does not exist; an environment deploys with the credentials of its own account and reaches only its own constructs: declare one in environment `prod` and use that"
+        );
+    }
+
+    #[test]
+    fn a_copy_to_a_vault_of_an_unpinned_stack_or_another_partition_is_refused() {
+        let err = copy_to_vault_of(|app| app.stack("clinic-dr").unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("construct `data/Daily` is invalid: `clinic-dr/DrVault`, the vault it copies to, is in stack `clinic-dr`, which is pinned to no region and deploys to the region of the credentials, us-west-2 as much as any"),
+            "{err}"
+        );
+        let err = copy_to_vault_of(|app| {
+            app.stack_in("clinic-dr", Region::new("cn-north-1").unwrap())
+                .unwrap()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("construct `data/Daily` is invalid: `clinic-dr/DrVault`, the vault it copies to, is in cn-north-1, of the AWS partition `aws-cn`, and this construct in us-west-2, of `aws`: AWS copies nothing across partitions"),
+            "{err}"
+        );
+        copy_to_vault_of(|app| app.stack_in("clinic-dr", region!("us-east-1")).unwrap()).unwrap();
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::cfn::rds::{
     OptionConfiguration, OptionGroup, OptionSetting,
 };
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
+use crate::constructs::copy_place::check_copy_place;
 use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, SecureVpc, VpcTier};
 use crate::error::{Error, Result, shown};
 use crate::literal::Days;
@@ -527,7 +528,12 @@ impl Node for DatabaseNode {
             Some(region) if Some(region) == here_region.as_ref() => Err(format!(
                 "its backups replicate to {region}, the database's own region; a copy for disaster recovery lives in another region: use a key of a stack pinned there (HIPAA 45 CFR §164.308(a)(7)(ii)(B))"
             )),
-            Some(_) => Ok(()),
+            Some(_) => check_copy_place(
+                arena,
+                stack,
+                copy_key.index,
+                "the key its replicated backups are encrypted with",
+            ),
         }
     }
 
@@ -833,6 +839,17 @@ mod tests {
             .to_string();
         assert!(
             err.contains("a key of a stack pinned to no region"),
+            "{err}"
+        );
+        // RDS replicates backups within a partition only.
+        let err = replicated(
+            Some(region!("us-east-1")),
+            Some(Region::new("cn-north-1").unwrap()),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("construct `clinic-data/Ehr` is invalid: `clinic-dr/DrKey`, the key its replicated backups are encrypted with, is in cn-north-1, of the AWS partition `aws-cn`, and this construct in us-east-1, of `aws`: AWS copies nothing across partitions"),
             "{err}"
         );
     }

@@ -11,6 +11,7 @@ mod alarm_topic;
 mod audit_trail;
 mod backup_plan;
 mod certificate;
+mod copy_place;
 mod encrypted_database;
 pub(crate) mod function;
 mod kms_key;

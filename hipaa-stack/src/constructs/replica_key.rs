@@ -5,6 +5,7 @@ use crate::app::node::{Node, RenderCx, Used};
 use crate::app::{Arena, Arn, Attr, Handle, Id, Reference};
 use crate::cfn::kms::ReplicaKey as ReplicaKeyResource;
 use crate::cfn::{Keep, Resource};
+use crate::constructs::copy_place::check_partition;
 use crate::constructs::kms_key::key_policy;
 use crate::constructs::{Construct, KmsKey};
 
@@ -119,7 +120,8 @@ impl Node for ReplicaKey {
                 "it is in {region}, the region of its primary `{}`; a replica lives in another region",
                 arena.path(self.primary.index)
             )),
-            Some(_) => Ok(()),
+            // A primary of the deploy region is the usual layout: only the partition is read.
+            Some(_) => check_partition(arena, stack, self.primary.index, "its primary key"),
         }
     }
 
@@ -132,5 +134,31 @@ impl Node for ReplicaKey {
             key_policy: key_policy(cx),
         };
         Ok(vec![Resource::new(cx.logical(""), key)?.keep(Keep::Retain)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::prelude::*;
+
+    #[test]
+    fn a_replica_in_another_partition_than_its_primary_is_refused() {
+        let app = App::new("a");
+        let security = app.stack_in("security", region!("us-east-1")).unwrap();
+        let key = security.add(KmsKey::new("PhiKey").multi_region()).unwrap();
+        let china = app
+            .stack_in("china", crate::Region::new("cn-north-1").unwrap())
+            .unwrap();
+        let err = china
+            .add(crate::ReplicaKey::new("PhiKeyChina", &key))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("construct `china/PhiKeyChina` is invalid: `security/PhiKey`, its primary key, is in us-east-1, of the AWS partition `aws`, and this construct in cn-north-1, of `aws-cn`: AWS copies nothing across partitions"),
+            "{err}"
+        );
+        let west = app.stack_in("west", region!("us-west-2")).unwrap();
+        west.add(crate::ReplicaKey::new("PhiKeyWest", &key))
+            .unwrap();
     }
 }

@@ -10,6 +10,7 @@ use crate::cfn::s3::{
     OwnershipControls, PublicAccessBlock, QueueNotification, Replication, Sse, Versioning,
 };
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
+use crate::constructs::copy_place::check_copy_place;
 use crate::constructs::{
     AccessLogBucket, AccessLogDestination, AccessLogsChosen, Construct, EncryptionKey, Function,
     KeyChosen, KmsKey, NoAccessLogs, NoKey, SecureQueue,
@@ -247,7 +248,11 @@ impl<K, L> SecureBucket<K, L> {
 
     /// Replicates every object to `copy`, a bucket of a stack in another region, encrypted
     /// there with its own key (S3 cross-region replication; rule S10 of `docs/CONTROLS.md`). Adding the
-    /// bucket fails when `copy` is in the same region as this bucket. Default: no copy.
+    /// bucket fails when `copy` is in the same region as this bucket, in a stack pinned to no
+    /// region while this bucket's is pinned (`app.stack_in`: the copy would deploy to the
+    /// region of the credentials, which may be this one), or in a region of another AWS
+    /// partition (`cn-north-1` from `us-east-1`: S3 replicates within a partition only).
+    /// Default: no copy.
     pub fn replicate_to(mut self, copy: &Handle<SecureBucket>) -> Self {
         self.replica = Some(*copy);
         self
@@ -473,7 +478,8 @@ pub(crate) struct Replica {
 }
 
 /// The copy of a bucket of `stack` lives in another region: a regional outage must not take
-/// both (§164.308(a)(7)(ii)(B)).
+/// both (§164.308(a)(7)(ii)(B)); a region known apart from the bucket's at synth, of the
+/// same partition ([`check_copy_place`]).
 pub(crate) fn check_replica_region(
     arena: &Arena,
     stack: u32,
@@ -491,7 +497,7 @@ pub(crate) fn check_replica_region(
             arena.path(replica.index)
         ));
     }
-    Ok(())
+    check_copy_place(arena, stack, replica.index, "the bucket it replicates to")
 }
 
 /// The bucket and bucket policy of a PHI bucket (`part` and `part + "Policy"`), with
