@@ -791,6 +791,11 @@ impl<'app> Stack<'app> {
     /// Declares a stack output: a value that `outputs` prints after deploy and other tools
     /// can read.
     ///
+    /// Synth adds outputs of its own: `Export…` for a value another stack of the region
+    /// imports, `Xr…` for one a stack of another region reads. A program output with the
+    /// name synth gives one of those is refused at synth, since the consumer would read the
+    /// program's value.
+    ///
     /// ```
     /// use hipaa_stack::prelude::*;
     /// # let app = App::new("clinic");

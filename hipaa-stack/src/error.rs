@@ -183,6 +183,41 @@ pub enum Error {
         output: String,
     },
 
+    /// A program's stack output has the name of an output that hipaa-stack adds to the
+    /// stack itself: an automatic export (`Export…`) or a value that a stack of another
+    /// region reads (`Xr…`). Either would replace the other, and the consumer would read the
+    /// program's value.
+    #[error(
+        "output `{output}` of stack `{stack}` has the name that hipaa-stack gives the output carrying `{used}` to `{user}`; give the program's output another name"
+    )]
+    ReservedOutput {
+        /// The stack.
+        stack: String,
+        /// The program's output name.
+        output: String,
+        /// The construct whose value hipaa-stack's output carries (`stack/Construct`).
+        used: String,
+        /// The construct that reads it (`stack/Construct`).
+        user: String,
+    },
+
+    /// Two values that one stack reads from stacks of other regions would be carried under
+    /// one name (`Xr…`, made of the producing stack's name without its hyphens, the
+    /// construct's logical id and the attribute): one would silently take the other's place.
+    #[error(
+        "`{first}` and `{second}` would both reach stack `{stack}` as the value `{name}`, since hipaa-stack names a value read across regions after its stack's name without hyphens, its logical id and its attribute; rename one of their stacks (or one of the constructs) so that the names differ by more than hyphens"
+    )]
+    CrossRegionNameCollision {
+        /// The stack that reads both values (or, for its outputs, the stack that makes them).
+        stack: String,
+        /// The parameter and output name both would have.
+        name: String,
+        /// The first construct read (`stack/Construct`).
+        first: String,
+        /// The second construct read (`stack/Construct`).
+        second: String,
+    },
+
     /// Environments declared in a way that cannot be deployed: a stack outside every
     /// environment, a reference between environments, two account baselines for one
     /// account and region.

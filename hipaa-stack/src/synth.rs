@@ -1235,6 +1235,8 @@ fn add_exports(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) 
             .or_insert(c);
     }
     let mut unused = Vec::new();
+    // The outputs added here, to tell them from the program's own.
+    let mut ours: BTreeSet<(u32, String)> = BTreeSet::new();
     for ((producer, export_name), c) in exports {
         // An export is an output, readable by anyone who may describe the stack.
         if c.target.attr.may_hold_a_secret() {
@@ -1255,11 +1257,23 @@ fn add_exports(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) 
         );
         let template = &mut templates[producer as usize];
         if template.outputs.iter().any(|o| o.name == name) {
-            return Err(Error::DuplicateOutput {
-                stack: arena.stacks[producer as usize].name.to_string(),
-                output: name,
+            let stack = arena.stacks[producer as usize].name.to_string();
+            // Only the program's outputs are there before this one: its name is taken.
+            return Err(if ours.contains(&(producer, name.clone())) {
+                Error::DuplicateOutput {
+                    stack,
+                    output: name,
+                }
+            } else {
+                Error::ReservedOutput {
+                    stack,
+                    output: name,
+                    used: c.used(arena),
+                    user: c.user(arena),
+                }
             });
         }
+        ours.insert((producer, name.clone()));
         let value = resolve_target(arena, producer, c.target, u32::MAX, &mut unused);
         template.outputs.push(Output {
             name,
@@ -1273,16 +1287,28 @@ fn add_exports(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) 
 
 /// For each value used across regions: an output of the producing stack and a parameter of
 /// the consuming stack, of one name, which `up` copies from the one to the other.
+///
+/// A name made for two different values (stacks whose names differ only by hyphens, `dr-a`
+/// and `dra`) is refused rather than given to the first: the second consumer would read
+/// the first's value, a copy sent to the wrong bucket. So is a program output that already
+/// has the name: `up` would read the program's value.
 fn add_cross_region(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) -> Result<()> {
-    let mut seen: BTreeSet<(u32, u32, &str)> = BTreeSet::new();
+    // The value each name carries: per consumer (its parameters) and per producer (its
+    // outputs).
+    let mut read: BTreeMap<(u32, &str), &CrossStack> = BTreeMap::new();
+    let mut made: BTreeMap<(u32, &str), &CrossStack> = BTreeMap::new();
     let mut unused = Vec::new();
     for c in cross {
         let Some(name) = c.parameter.as_deref() else {
             continue;
         };
-        if !seen.insert((c.producer, c.consumer, name)) {
+        if let Some(first) = read.get(&(c.consumer, name)) {
+            if first.producer != c.producer || first.target != c.target {
+                return Err(name_collision(arena, c.consumer, name, first, c));
+            }
             continue;
         }
+        read.insert((c.consumer, name), c);
         if c.target.attr.may_hold_a_secret() {
             return Err(Error::InvalidConstruct {
                 path: c.user(arena),
@@ -1294,29 +1320,56 @@ fn add_cross_region(arena: &Arena, cross: &[CrossStack], templates: &mut [Templa
             });
         }
         let producer = &arena.stacks[c.producer as usize];
-        let output_exists = templates[c.producer as usize]
-            .outputs
-            .iter()
-            .any(|o| o.name == name);
-        if !output_exists {
-            let value = resolve_target(arena, c.producer, c.target, u32::MAX, &mut unused);
-            templates[c.producer as usize].outputs.push(Output {
-                name: name.to_owned(),
-                value,
-                description: Some(format!("read by hipaa-stack's up for {}", c.user(arena))),
-                export: None,
-            });
+        match made.get(&(c.producer, name)) {
+            Some(first) if first.target != c.target => {
+                return Err(name_collision(arena, c.producer, name, first, c));
+            }
+            Some(_) => {}
+            None => {
+                let outputs = &mut templates[c.producer as usize].outputs;
+                // Only the program's outputs and automatic exports are there yet.
+                if outputs.iter().any(|o| o.name == name) {
+                    return Err(Error::ReservedOutput {
+                        stack: producer.name.to_string(),
+                        output: name.to_owned(),
+                        used: c.used(arena),
+                        user: c.user(arena),
+                    });
+                }
+                let value = resolve_target(arena, c.producer, c.target, u32::MAX, &mut unused);
+                outputs.push(Output {
+                    name: name.to_owned(),
+                    value,
+                    description: Some(format!("read by hipaa-stack's up for {}", c.user(arena))),
+                    export: None,
+                });
+                made.insert((c.producer, name), c);
+            }
         }
-        let consumer = &mut templates[c.consumer as usize];
-        if !consumer.parameters.iter().any(|p| p.name == name) {
-            consumer.parameters.push(Parameter {
-                name: name.to_owned(),
-                stack: producer.name.to_string(),
-                region: producer.region.as_ref().map(ToString::to_string),
-            });
-        }
+        templates[c.consumer as usize].parameters.push(Parameter {
+            name: name.to_owned(),
+            stack: producer.name.to_string(),
+            region: producer.region.as_ref().map(ToString::to_string),
+        });
     }
     Ok(())
+}
+
+/// The error of two values, `first` and `second`, that would cross regions under one
+/// `name` in the stack `stack`.
+fn name_collision(
+    arena: &Arena,
+    stack: u32,
+    name: &str,
+    first: &CrossStack,
+    second: &CrossStack,
+) -> Error {
+    Error::CrossRegionNameCollision {
+        stack: arena.stacks[stack as usize].name.to_string(),
+        name: name.to_owned(),
+        first: first.used(arena),
+        second: second.used(arena),
+    }
 }
 
 pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Result<()> {
@@ -1769,6 +1822,111 @@ mod tests {
         assert_eq!(
             main_entry["parameters"],
             serde_json::json!([{ "name": name, "fromStack": "dr", "fromRegion": "us-west-2", "fromOutput": name }])
+        );
+    }
+
+    /// A bucket of us-east-1 replicating into `Copy` of each of two DR stacks, `dr-a` and
+    /// `dra`, whose keys have the given ids: the names of the values read across regions
+    /// drop the stacks' hyphens, so both copies would be read as `Xrdra4CopyArn`.
+    fn copies_in_stacks_named_alike(key_ids: [&str; 2]) -> App {
+        let app = App::new("a");
+        let data = app.stack_in("data", region!("us-east-1")).unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
+        for ((name, region), key_id) in [
+            ("dr-a", region!("us-west-2")),
+            ("dra", region!("eu-west-1")),
+        ]
+        .into_iter()
+        .zip(key_ids)
+        {
+            let dr = app.stack_in(name, region).unwrap();
+            let k = dr.add(KmsKey::new(key_id)).unwrap();
+            let l = dr.add(AccessLogBucket::new("Logs")).unwrap();
+            let copy = dr
+                .add(SecureBucket::new("Copy").encryption(&k).access_logs(&l))
+                .unwrap();
+            let id = if name == "dr-a" {
+                "Records1"
+            } else {
+                "Records2"
+            };
+            data.add(
+                SecureBucket::new(id)
+                    .encryption(&key)
+                    .access_logs(&logs)
+                    .replicate_to(&copy),
+            )
+            .unwrap();
+        }
+        app
+    }
+
+    #[test]
+    fn values_of_stacks_named_alike_are_never_read_under_one_name() {
+        // Before, the second copy was written as the first's parameter: `Records2` replicated
+        // into `dr-a/Copy`, with `dra`'s key when the keys' ids differed.
+        for key_ids in [["DrKey", "DrKey"], ["DrKey", "DrKey2"]] {
+            let err = copies_in_stacks_named_alike(key_ids).synth().unwrap_err();
+            assert!(
+                matches!(err, Error::CrossRegionNameCollision { .. }),
+                "{err:?}"
+            );
+            assert_eq!(
+                err.to_string(),
+                "`dr-a/Copy` and `dra/Copy` would both reach stack `data` as the value `Xrdra4CopyArn`, since hipaa-stack names a value read across regions after its stack's name without hyphens, its logical id and its attribute; rename one of their stacks (or one of the constructs) so that the names differ by more than hyphens"
+            );
+        }
+    }
+
+    #[test]
+    fn a_program_output_never_takes_the_name_of_an_output_synth_adds() {
+        // A value read across regions: before, synth kept the program's output, and the
+        // bucket replicated into the access-log bucket it named.
+        let app = App::new("a");
+        let data = app.stack_in("data", region!("us-east-1")).unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
+        let dr = app.stack_in("dr", region!("us-west-2")).unwrap();
+        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let dr_logs = dr.add(AccessLogBucket::new("Logs")).unwrap();
+        let copy = dr
+            .add(
+                SecureBucket::new("Copy")
+                    .encryption(&dr_key)
+                    .access_logs(&dr_logs),
+            )
+            .unwrap();
+        dr.output("Xrdr4CopyArn", dr_logs.arn()).unwrap();
+        data.add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs)
+                .replicate_to(&copy),
+        )
+        .unwrap();
+        let err = app.synth().unwrap_err();
+        assert!(matches!(err, Error::ReservedOutput { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "output `Xrdr4CopyArn` of stack `dr` has the name that hipaa-stack gives the output carrying `dr/Copy` to `data/Records`; give the program's output another name"
+        );
+        // An automatic export, likewise.
+        let app = App::new("a");
+        let security = app.stack("security").unwrap();
+        let key = security.add(KmsKey::new("PhiKey")).unwrap();
+        let other = security.add(KmsKey::new("Other")).unwrap();
+        security.output("Export6PhiKeyArn", other.arn()).unwrap();
+        app.stack("data")
+            .unwrap()
+            .add(crate::LogGroup::new("Logs").encryption(&key))
+            .unwrap();
+        let err = app.synth().unwrap_err();
+        assert!(matches!(err, Error::ReservedOutput { .. }), "{err:?}");
+        assert!(
+            err.to_string()
+                .starts_with("output `Export6PhiKeyArn` of stack `security` has the name that hipaa-stack gives the output carrying `security/PhiKey` to `data/Logs`"),
+            "{err}"
         );
     }
 
