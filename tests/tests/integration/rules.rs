@@ -821,6 +821,32 @@ fn t6_held(s: &Stack<'_>) {
     add(s, trail().property("IsLogging", true));
 }
 
+/// The trail's bucket, named as `trail()` names it, with `rules` as its lifecycle.
+fn trail_bucket(s: &Stack<'_>, rules: Value) {
+    add(
+        s,
+        RawResource::new("AuditBucket", "AWS::S3::Bucket")
+            .property("BucketName", "audit-trail-bucket")
+            .property("/LifecycleConfiguration/Rules", rules),
+    );
+}
+
+fn t7_broken(s: &Stack<'_>) {
+    add(s, trail());
+    trail_bucket(
+        s,
+        json!([{ "Id": "short", "Status": "Enabled", "ExpirationInDays": 30 }]),
+    );
+}
+
+fn t7_held(s: &Stack<'_>) {
+    add(s, trail());
+    trail_bucket(
+        s,
+        json!([{ "Id": "years", "Status": "Enabled", "ExpirationInDays": 2192 }]),
+    );
+}
+
 fn l1_held(s: &Stack<'_>) {
     let key = cmk(s);
     add(s, log_group().property("KmsKeyId", key.arn()));
@@ -1392,6 +1418,10 @@ fn a3b_held(s: &Stack<'_>) {
     );
 }
 
+fn a3d_held(s: &Stack<'_>) {
+    add(s, table().property("DeletionProtectionEnabled", true));
+}
+
 fn stage() -> RawResource {
     RawResource::new("Stage", "AWS::ApiGateway::Stage")
 }
@@ -1792,6 +1822,71 @@ fn ec1_held(s: &Stack<'_>) {
     );
 }
 
+fn ec2_held(s: &Stack<'_>) {
+    add(s, cache().property("SnapshotRetentionLimit", 15));
+}
+
+/// An EMR cluster `Analytics` whose security configuration `AnalyticsSecurity` writes
+/// `encryption` as its `EncryptionConfiguration`, with `key`'s ARN as the key of its S3
+/// data and local disks when given.
+fn emr(s: &Stack<'_>, encryption: Value, key: Option<&Handle<KmsKey>>) {
+    let at_rest = "/SecurityConfiguration/EncryptionConfiguration/AtRestEncryptionConfiguration";
+    let mut security = RawResource::new("AnalyticsSecurity", "AWS::EMR::SecurityConfiguration")
+        .property("/SecurityConfiguration/EncryptionConfiguration", encryption);
+    if let Some(key) = key {
+        security = security
+            .property(
+                &format!("{at_rest}/S3EncryptionConfiguration/AwsKmsKey"),
+                key.arn(),
+            )
+            .property(
+                &format!("{at_rest}/LocalDiskEncryptionConfiguration/AwsKmsKey"),
+                key.arn(),
+            );
+    }
+    add(s, security);
+    add(
+        s,
+        RawResource::new("Analytics", "AWS::EMR::Cluster")
+            .property("Name", "analytics")
+            .property("ReleaseLabel", "emr-7.1.0")
+            .property("JobFlowRole", "analytics-instances")
+            .property("ServiceRole", "analytics-service")
+            .property("Instances", json!({}))
+            .property(
+                "SecurityConfiguration",
+                json!({ "Ref": "AnalyticsSecurity" }),
+            ),
+    );
+}
+
+fn emr1_broken(s: &Stack<'_>) {
+    emr(
+        s,
+        json!({ "EnableAtRestEncryption": false, "EnableInTransitEncryption": false }),
+        None,
+    );
+}
+
+fn emr1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    emr(
+        s,
+        json!({
+            "EnableAtRestEncryption": true,
+            "EnableInTransitEncryption": true,
+            "InTransitEncryptionConfiguration": { "TLSCertificateConfiguration": {
+                "CertificateProviderType": "PEM", "S3Object": "s3://certs/certs.zip" } },
+            "AtRestEncryptionConfiguration": {
+                "S3EncryptionConfiguration": { "EncryptionMode": "SSE-KMS" },
+                "LocalDiskEncryptionConfiguration": { "EncryptionKeyProviderType": "AwsKms",
+                    "EnableEbsEncryption": true }
+            }
+        }),
+        Some(&key),
+    );
+}
+
 fn search_domain() -> RawResource {
     RawResource::new("Search", "AWS::OpenSearchService::Domain")
 }
@@ -2008,6 +2103,7 @@ cases! {
     t4: "T4" on "Trail", breaks t4_broken, holds t4_held;
     t5: "T5" on "Trail", breaks t5_broken, holds t5_held;
     t6: "T6" on "Trail", breaks t6_broken, holds t6_held;
+    t7: "T7" on "Trail", breaks t7_broken, holds t7_held;
     l1: "L1" on "Logs", breaks d1_broken, holds l1_held;
     l2: "L2" on "Logs", breaks l2_broken, holds l2_held;
     l4: "L4" on "Db", breaks l4_broken, holds l4_held;
@@ -2044,6 +2140,7 @@ cases! {
     a2t: "A2T" on "Queue", breaks a2_broken, holds a2t_held;
     a3: "A3" on "Table", breaks a3_broken, holds a3_held;
     a3b: "A3B" on "Table", breaks a3_broken, holds a3b_held;
+    a3d: "A3D" on "Table", breaks a3_broken, holds a3d_held;
     a4: "A4" on "Stage", breaks a4_broken, holds a4_held;
     a4m: "A4M" on "Method", breaks a4m_broken, holds a4m_held;
     a4t: "A4T" on "Domain", breaks a4t_broken, holds a4t_held;
@@ -2067,6 +2164,8 @@ cases! {
     ef2: "EF2" on "Files", breaks ef1_held, holds ef2_held;
     r14: "R14" on "Proxy", breaks r14_broken, holds r14_held;
     ec1: "EC1" on "Cache", breaks ec1_broken, holds ec1_held;
+    ec2: "EC2" on "Cache", breaks ec1_broken, holds ec2_held;
+    emr1: "EMR1" on "Analytics", breaks emr1_broken, holds emr1_held;
     os1: "OS1" on "Search", breaks os1_broken, holds os1_held;
     os2: "OS2" on "Search", breaks os1_broken, holds os2_held;
     os3: "OS3" on "Search", breaks os1_broken, holds os2_held;
