@@ -367,7 +367,7 @@ pub(crate) fn resolve_target_in(
 }
 
 /// Something that can be added to a [`Stack`](crate::Stack); `Kind` is what the returned
-/// [`Handle`] points to.
+/// [`Handle`](crate::Handle) points to.
 ///
 /// Sealed: only hipaa-stack's constructs implement it, and only once they are complete.
 /// (`Kind` is a parameter rather than an associated type so that rustc puts the caret of a

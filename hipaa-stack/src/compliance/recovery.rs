@@ -90,7 +90,7 @@ pub struct RecoveryEntry {
     /// Whether one of the copies is in another region than the store.
     pub in_another_region: bool,
     /// Whether it holds audit records, not PHI: a bucket of the audit trail or of the
-    /// account baseline, or a replica of one ([`holds_no_phi`]). Listed, as its copies
+    /// account baseline, or a replica of one). Listed, as its copies
     /// matter to an audit, but not counted among the stores of PHI.
     pub audit_records: bool,
 }
@@ -124,8 +124,7 @@ pub struct Copy {
     /// regions (a template parameter filled from another region's stack), an ARN whose
     /// region differs from the store's pinned region, or one of a global table's replicas
     /// in two regions; and whether it will be there (a copy action for a store whose
-    /// recovery points AWS Backup does not copy across regions is not:
-    /// [`not_copied_across_regions`]).
+    /// recovery points AWS Backup does not copy across regions is not).
     pub another_region: bool,
     /// The property that says so: `stack/LogicalId` and a JSON pointer.
     pub evidence: String,

@@ -112,8 +112,8 @@ impl Waiver {
 
 impl App {
     /// Records a waiver. Refused when the construct belongs to another app, when the reason
-    /// is not a sentence an auditor can read (see [`reason_problem`]), when its last day
-    /// ([`Waiver::until`]) is more than a year after today ([`last_allowed_day`]), or when the
+    /// is not a sentence an auditor can read, when its last day ([`Waiver::until`]) is more
+    /// than a year after today, or when the
     /// same rule is already waived on the construct.
     pub fn waive(&self, waiver: Waiver) -> Result<()> {
         let mut arena = self.arena_mut();

@@ -54,7 +54,7 @@ const BACKDATED_DAYS: i64 = 14;
 /// The retention that a group which never expired is given without deleting any of its
 /// events: the shortest of the allowed retentions of a year or more that keeps an event as
 /// old as the group (created at `created_ms`, milliseconds since the epoch, as
-/// `DescribeLogGroups` says, and read at `now_ms`) and dated [`BACKDATED_DAYS`] before it.
+/// `DescribeLogGroups` says, and read at `now_ms`) and dated `BACKDATED_DAYS` before it.
 /// `None` when no allowed retention is that long, or the group's age is not known: then
 /// the group is left to keep every event.
 ///

@@ -1045,7 +1045,7 @@ impl Staging {
     }
 
     /// Releases a lock this run holds (only if it is still this run's): the delete is
-    /// conditional on the ETag of the lock read ([`Staging::delete_lock_if`]), so a lock
+    /// conditional on the ETag of the lock read (`Staging::delete_lock_if`), so a lock
     /// another run took after the read stays. A lock found to be another run's is left, and
     /// said (a note): this run outlived its lock.
     pub async fn unlock(
