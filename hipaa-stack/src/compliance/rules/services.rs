@@ -117,7 +117,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "DynamoDB tables have deletion protection",
         types: &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"],
         controls: BACKUP,
-        fix: "set `DeletionProtectionEnabled` to true (per replica for global tables): without it a `DeleteTable` call, or a stack update that replaces the table, deletes every item",
+        fix: "set `DeletionProtectionEnabled` to true (per replica for global tables): without it any `DeleteTable` call (the console, a script, a role allowed `dynamodb:DeleteTable`) deletes the table and every item in it",
         packs: packs(None, None),
         check: a3d,
     },
@@ -360,7 +360,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ElastiCache::ServerlessCache",
         ],
         controls: BACKUP,
-        fix: "set `SnapshotRetentionLimit` to 15 or more (0, the default of a replication group and a cache cluster, takes no automatic snapshot; a serverless cache keeps them at most 35 days); Memcached keeps no snapshots, so keep PHI in Redis OSS or Valkey",
+        fix: "set `SnapshotRetentionLimit` to 15 or more (0, the default of a replication group and a cache cluster, takes no automatic snapshot; a serverless cache keeps them at most 35 days); a Memcached cache cluster keeps no snapshots, so keep PHI in Redis OSS, Valkey or a serverless cache",
         packs: packs(
             Some("HIPAA.Security-ElastiCacheRedisClusterAutomaticBackup"),
             Some("CKV_AWS_134"),
@@ -956,8 +956,8 @@ const RECOVERY_DAYS: i64 = 7;
 /// (`DeletionProtectionEnabled`: "Determines if a table is protected from deletion. When
 /// enabled, the table cannot be deleted by any user or process", CloudFormation reference,
 /// `AWS::DynamoDB::Table`; `ReplicaSpecification` of `AWS::DynamoDB::GlobalTable` alike).
-/// `D1` keeps the table when the stack drops it; this keeps it from a `DeleteTable` call
-/// and from an update that replaces it, which `Retain` does not.
+/// `D1` keeps the table when the stack drops or replaces it; this keeps it from a
+/// `DeleteTable` call made outside the stack, which no `DeletionPolicy` stops.
 fn a3d(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == "AWS::DynamoDB::GlobalTable" {
         let replicas = cx
@@ -982,16 +982,19 @@ const SNAPSHOT_DAYS: i64 = 15;
 /// ElastiCache retains automatic snapshots before deleting them … If the value of
 /// SnapshotRetentionLimit is set to zero (0), backups are turned off", CloudFormation
 /// reference, `AWS::ElastiCache::ReplicationGroup` and `AWS::ElastiCache::CacheCluster`;
-/// `AWS::ElastiCache::ServerlessCache` alike). A Memcached cluster takes none ("This
-/// parameter is only valid if the Engine parameter is redis").
+/// `AWS::ElastiCache::ServerlessCache` alike). A Memcached cache cluster takes none ("This
+/// parameter is only valid if the Engine parameter is redis", `CreateCacheCluster`); a
+/// serverless cache keeps snapshots of Memcached too ("Available for Valkey, Redis OSS and
+/// Serverless Memcached only", `CreateServerlessCache`), and is read as the others are.
 fn ec2(cx: &Cx<'_>) -> Outcome {
     let engine = cx.prop("/Engine").and_then(text);
-    if engine
-        .as_deref()
-        .is_some_and(|e| e.trim().eq_ignore_ascii_case("memcached"))
+    if cx.resource.type_name() == "AWS::ElastiCache::CacheCluster"
+        && engine
+            .as_deref()
+            .is_some_and(|e| e.trim().eq_ignore_ascii_case("memcached"))
     {
         return Outcome::Fail(
-            "the cache runs Memcached, which keeps no snapshot: nothing restores what it held; use Redis OSS or Valkey with `SnapshotRetentionLimit` 15 or more".to_owned(),
+            "the cache cluster runs Memcached, which keeps no snapshot: nothing restores what it held; use Redis OSS or Valkey (or a serverless cache) with `SnapshotRetentionLimit` 15 or more".to_owned(),
         );
     }
     let pointer = "/SnapshotRetentionLimit";
@@ -11142,5 +11145,14 @@ mod review34_tests {
             matches!(&found, Outcome::Fail(why) if why.contains("Memcached")),
             "{found:?}"
         );
+        // Serverless Memcached keeps snapshots, read as the others' are.
+        let serverless = |days: Value| {
+            cache(
+                "AWS::ElastiCache::ServerlessCache",
+                json!({ "Engine": "memcached", "SnapshotRetentionLimit": days }),
+            )
+        };
+        assert!(matches!(serverless(json!(20)), Outcome::Pass(_)));
+        assert!(matches!(serverless(json!(1)), Outcome::Fail(_)));
     }
 }

@@ -5532,9 +5532,9 @@ fn reaches_the_trail(rule: &Value, keys: Option<&str>) -> bool {
 }
 
 /// `T7` of a CloudTrail Lake event data store: `RetentionPeriod` ("The retention period of
-/// the event data store, in days … 7 to 2557 for the default pricing option",
-/// CloudFormation reference, `AWS::CloudTrail::EventDataStore`; 2557 when not written) of
-/// a year or more, `IngestionEnabled` not false (a store that takes in no events records
+/// the event data store, in days", CloudFormation reference,
+/// `AWS::CloudTrail::EventDataStore`; seven years, 2557 days, when not written) of a year
+/// or more, `IngestionEnabled` not false (a store that takes in no events records
 /// nothing, as a trail that is not logging), and `TerminationProtectionEnabled` not false
 /// (true by default: without it, `DeleteEventDataStore` deletes the records).
 fn t7_event_data_store(cx: &Cx<'_>) -> Outcome {
