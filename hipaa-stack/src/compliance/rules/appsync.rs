@@ -433,16 +433,6 @@ fn additional_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         .collect()
 }
 
-/// The Lambda function kinds that may authorize an AppSync call: "a standard Lambda ARN, a
-/// version ARN (`.../v3`), or an alias ARN" (CloudFormation reference,
-/// `AWS::AppSync::GraphQLApi LambdaAuthorizerConfig` `AuthorizerUri`).
-const AUTHORIZER_FUNCTIONS: &[&str] = &[
-    "AWS::Lambda::Function",
-    "AWS::Lambda::Alias",
-    "AWS::Lambda::Version",
-    "AWS::Serverless::Function",
-];
-
 /// Every `LambdaAuthorizerConfig.AuthorizerUri` of the API (of its default mode, of each
 /// additional provider, of each of an Event API's `EventConfig.AuthProviders`) names a
 /// function of the app: its `Arn` (or an alias's or version's `Ref`), or an import of one.
@@ -478,7 +468,7 @@ fn lambda_authorizers(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             let pointer = format!("{config}/AuthorizerUri");
             let name = pointer.trim_start_matches('/').replace('/', ".");
             match cx.prop(&pointer) {
-                Some(uri) if super::flows::whole_of_kind(cx, uri, AUTHORIZER_FUNCTIONS) => {
+                Some(uri) if super::flows::whole_of_kind(cx, uri, super::flows::LAMBDA_FUNCTIONS) => {
                     proof_of(cx.resource, &pointer).ok_or_default()
                 }
                 uri => Err(format!(

@@ -4764,6 +4764,21 @@ fn authorizer(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// The resources that name a Lambda function to invoke: a function, one of its aliases or
+/// versions, or a SAM function ([`whole_of_kind`] reads a value as one of the app's). An
+/// API Gateway authorizer's `AuthorizerUri` invokes one; so does an AppSync Lambda
+/// authorizer's ("a standard Lambda ARN, a version ARN (`.../v3`), or an alias ARN",
+/// CloudFormation reference, `AWS::AppSync::GraphQLApi LambdaAuthorizerConfig`
+/// `AuthorizerUri`), and an HTTP API's quick-create `Target` ("For Lambda integrations,
+/// specify a function ARN", `AWS::ApiGatewayV2::Api` `Target`), which API Gateway invokes
+/// through the Lambda API, not over HTTP.
+pub(super) const LAMBDA_FUNCTIONS: &[&str] = &[
+    "AWS::Lambda::Function",
+    "AWS::Lambda::Alias",
+    "AWS::Lambda::Version",
+    "AWS::Serverless::Function",
+];
+
 /// Whether a value is, whole, a resource of the app of one of `kinds` (its reference or
 /// attribute, an `Fn::Sub` of it alone), or an import of a resource of one of `kinds`
 /// ([`imports_of_kind`]).
@@ -4820,18 +4835,10 @@ fn invokes_a_function_of_the_app(cx: &Cx<'_>, uri: &Value) -> bool {
     else {
         return false;
     };
-    built.references.get(index).is_some_and(|reference| {
-        whole_of_kind(
-            cx,
-            reference,
-            &[
-                "AWS::Lambda::Function",
-                "AWS::Lambda::Alias",
-                "AWS::Lambda::Version",
-                "AWS::Serverless::Function",
-            ],
-        )
-    })
+    built
+        .references
+        .get(index)
+        .is_some_and(|reference| whole_of_kind(cx, reference, LAMBDA_FUNCTIONS))
 }
 
 /// Whether a JWT authorizer's `Issuer` is a user pool of the app:

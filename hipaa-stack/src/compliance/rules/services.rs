@@ -2123,18 +2123,6 @@ fn listener_named(cx: &Cx<'_>, uri: &Value) -> Option<(String, String)> {
     Some((listener.logical_id().to_owned(), protocol))
 }
 
-/// What a quick-create `Target` may name besides a URL: a Lambda function of the app ("For
-/// Lambda integrations, specify a function ARN. The type of the integration will be
-/// HTTP_PROXY or AWS_PROXY, respectively", CloudFormation reference,
-/// `AWS::ApiGatewayV2::Api` `Target`), which API Gateway invokes through the Lambda API, not
-/// over HTTP.
-const QUICK_CREATE_FUNCTIONS: &[&str] = &[
-    "AWS::Lambda::Function",
-    "AWS::Lambda::Alias",
-    "AWS::Lambda::Version",
-    "AWS::Serverless::Function",
-];
-
 /// Whether a private integration's TLS configuration is set: an object (API Gateway
 /// developer guide, `x-amazon-apigateway-integration.tlsConfig` object; CloudFormation
 /// reference, `AWS::ApiGatewayV2::Integration` `TlsConfig`: "If you specify a TLS
@@ -2177,7 +2165,8 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
             if let Some(target) = cx.prop("/Target") {
                 // Quick create: an HTTP_PROXY integration to a URL, or a Lambda function.
                 let t = text_or_json(target);
-                let function = super::flows::whole_of_kind(cx, target, QUICK_CREATE_FUNCTIONS);
+                let function =
+                    super::flows::whole_of_kind(cx, target, super::flows::LAMBDA_FUNCTIONS);
                 checks.push(if function || t.trim().starts_with("arn:") || https(&t) {
                     cx.proof("/Target").ok_or_default()
                 } else {
