@@ -1860,6 +1860,57 @@ fn emr(s: &Stack<'_>, encryption: Value, key: Option<&Handle<KmsKey>>) {
     );
 }
 
+/// An EKS cluster `Kube`, private, its secrets under `key` when given, sending the
+/// control-plane logs `logs`.
+fn eks(s: &Stack<'_>, key: Option<&Handle<KmsKey>>, logs: &[&str]) {
+    let mut cluster = RawResource::new("Kube", "AWS::EKS::Cluster")
+        .property(
+            "RoleArn",
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/eks-cluster" }),
+        )
+        .property(
+            "ResourcesVpcConfig",
+            json!({ "SubnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+                "EndpointPublicAccess": false, "EndpointPrivateAccess": true }),
+        )
+        .property(
+            "/Logging/ClusterLogging/EnabledTypes",
+            logs.iter().map(|t| json!({ "Type": t })).collect::<Value>(),
+        );
+    if let Some(key) = key {
+        cluster = cluster
+            .property("/EncryptionConfig/0/Resources", json!(["secrets"]))
+            .property("/EncryptionConfig/0/Provider/KeyArn", key.arn());
+    }
+    add(s, cluster);
+}
+
+/// Every control-plane log of EKS.
+const EKS_LOGS: &[&str] = &[
+    "api",
+    "audit",
+    "authenticator",
+    "controllerManager",
+    "scheduler",
+];
+
+fn eks1_broken(s: &Stack<'_>) {
+    eks(s, None, EKS_LOGS);
+}
+
+fn eks1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    eks(s, Some(&key), EKS_LOGS);
+}
+
+fn eks2_broken(s: &Stack<'_>) {
+    eks(s, None, &["api", "authenticator"]);
+}
+
+fn eks2_held(s: &Stack<'_>) {
+    eks(s, None, EKS_LOGS);
+}
+
 fn emr1_broken(s: &Stack<'_>) {
     emr(
         s,
@@ -2166,6 +2217,8 @@ cases! {
     ec1: "EC1" on "Cache", breaks ec1_broken, holds ec1_held;
     ec2: "EC2" on "Cache", breaks ec1_broken, holds ec2_held;
     emr1: "EMR1" on "Analytics", breaks emr1_broken, holds emr1_held;
+    eks1: "EKS1" on "Kube", breaks eks1_broken, holds eks1_held;
+    eks2: "EKS2" on "Kube", breaks eks2_broken, holds eks2_held;
     os1: "OS1" on "Search", breaks os1_broken, holds os1_held;
     os2: "OS2" on "Search", breaks os1_broken, holds os2_held;
     os3: "OS3" on "Search", breaks os1_broken, holds os2_held;

@@ -38,6 +38,7 @@ const LOGGING_INTO_OWN_GROUPS: &[&str] = &[
     GRAPHQL_API,
     EVENT_API,
     V2_STAGE,
+    super::eks::EKS_CLUSTER,
 ];
 /// An AppSync GraphQL API (rule `L4`: the log group AppSync writes its logs to).
 const GRAPHQL_API: &str = "AWS::AppSync::GraphQLApi";
@@ -567,10 +568,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "L4",
-        title: "the logs a database exports, a function prints and a REST API stage or an AppSync GraphQL API writes go to log groups of the app, which L1 and L2 read",
+        title: "the logs a database exports, a function prints, a REST API stage or an AppSync GraphQL API writes and an EKS control plane sends go to log groups of the app, which L1 and L2 read",
         types: LOGGING_INTO_OWN_GROUPS,
         controls: &["164.312(a)(2)(iv)"],
-        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster, `/aws/redshift/cluster/<ClusterIdentifier>/<log>` for each log of a Redshift cluster's `LoggingProperties.LogExports` sent to cloudwatch, `/aws/redshift/<NamespaceName>/<log>` for each log of a Redshift Serverless namespace's `LogExports`) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy. A Lambda function writes to `/aws/lambda/<FunctionName>` unless `LoggingConfig.LogGroup` names a group: set `LoggingConfig.LogGroup` to a `LogGroup` of the app (the `Function` construct does), or name the function and declare that group in its stack. A REST API stage writes its execution logs to `API-Gateway-Execution-Logs_<api id>/<stage>`: declare that group in the stack of the stage, its name joined from the `Ref` of the `AWS::ApiGateway::RestApi` and the stage's `StageName` (`SecureApi` does). An AppSync GraphQL API with `LogConfig.CloudWatchLogsRoleArn` writes to `/aws/appsync/apis/<api id>`: declare that group in the stack of the API, its name an `Fn::Sub` or `Fn::Join` of `/aws/appsync/apis/` and the API's `Fn::GetAtt` `ApiId`. A WebSocket stage's execution logs and an AppSync Event API's logs go to groups their services name themselves, a gap: after deploy, give each a customer key and a retention",
+        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster, `/aws/redshift/cluster/<ClusterIdentifier>/<log>` for each log of a Redshift cluster's `LoggingProperties.LogExports` sent to cloudwatch, `/aws/redshift/<NamespaceName>/<log>` for each log of a Redshift Serverless namespace's `LogExports`) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy. A Lambda function writes to `/aws/lambda/<FunctionName>` unless `LoggingConfig.LogGroup` names a group: set `LoggingConfig.LogGroup` to a `LogGroup` of the app (the `Function` construct does), or name the function and declare that group in its stack. A REST API stage writes its execution logs to `API-Gateway-Execution-Logs_<api id>/<stage>`: declare that group in the stack of the stage, its name joined from the `Ref` of the `AWS::ApiGateway::RestApi` and the stage's `StageName` (`SecureApi` does). An AppSync GraphQL API with `LogConfig.CloudWatchLogsRoleArn` writes to `/aws/appsync/apis/<api id>`: declare that group in the stack of the API, its name an `Fn::Sub` or `Fn::Join` of `/aws/appsync/apis/` and the API's `Fn::GetAtt` `ApiId`. An EKS cluster that sends control-plane logs writes them to `/aws/eks/<Name>/cluster`: write the cluster's `Name` and declare that group in its stack. A WebSocket stage's execution logs and an AppSync Event API's logs go to groups their services name themselves, a gap: after deploy, give each a customer key and a retention",
         packs: packs(None, None, None),
         check: l4,
     },
@@ -5603,6 +5604,7 @@ fn l4(cx: &Cx<'_>) -> Outcome {
         REST_STAGE => return l4_rest_stage(cx),
         GRAPHQL_API => return l4_graphql_api(cx),
         EVENT_API | V2_STAGE => return l4_named_by_the_service(cx),
+        super::eks::EKS_CLUSTER => return l4_eks_cluster(cx),
         "AWS::RDS::DBCluster" => ("RDS", "rds/cluster", "/DBClusterIdentifier"),
         "AWS::DocDB::DBCluster" => ("DocumentDB", "docdb", "/DBClusterIdentifier"),
         "AWS::Neptune::DBCluster" => ("Neptune", "neptune", "/DBClusterIdentifier"),
@@ -5859,6 +5861,56 @@ fn l4_function(cx: &Cx<'_>) -> Outcome {
         ]),
         None => Outcome::Fail(format!(
             "no `LoggingConfig.LogGroup` is set and no log group of the stack is named `{wanted}`, so Lambda writes the function's logs to that group, which it creates itself with no customer key and no expiry; {fix}, or declare `{wanted}`, encrypted and kept as L1 and L2 ask"
+        )),
+    }
+}
+
+/// L4 of an EKS cluster that sends control-plane logs (`Logging.ClusterLogging.EnabledTypes`,
+/// rule `EKS2`): "Cluster control plane logs are sent to a log group named
+/// `/aws/eks/<cluster-name>/cluster`" (Amazon EKS user guide, "Send control plane logs to
+/// CloudWatch Logs"), which EKS creates when none of that name exists, with no customer key
+/// and no expiry ("By default, your cluster control plane logs are stored indefinitely" in
+/// it, same page): the audit log of who read the cluster's secrets would be kept where L1 and
+/// L2 never read it. A cluster with a `Name` and a group of that name in its stack writes
+/// into the group the app declares, as a named Lambda function does ([`l4_function`]).
+/// Without `Name`, CloudFormation names the cluster at deploy, so no template can declare
+/// its group.
+fn l4_eks_cluster(cx: &Cx<'_>) -> Outcome {
+    let sends = cx
+        .prop("/Logging/ClusterLogging/EnabledTypes")
+        .filter(|v| !super::meaning::no_value(v))
+        .is_some_and(|v| {
+            v.as_array()
+                .is_none_or(|types| types.iter().any(|t| !super::meaning::no_value(t)))
+        });
+    if !sends {
+        return Outcome::NotApplicable;
+    }
+    let fix = "write the cluster's `Name` and declare a log group of its stack named `/aws/eks/<Name>/cluster`, encrypted and kept as L1 and L2 ask, with the cluster depending on it";
+    let name = match cx.prop("/Name").filter(|v| !super::meaning::no_value(v)) {
+        None => {
+            return Outcome::Fail(format!(
+                "CloudFormation names the cluster at deploy, so EKS sends its control-plane logs to `/aws/eks/<that name>/cluster`, a log group it creates itself with no customer key and no expiry, which no template declares; {fix}"
+            ));
+        }
+        Some(value) => match text(value).filter(|t| read_alike_in_the_template(t)) {
+            Some(name) => name.trim().to_owned(),
+            None => {
+                return Outcome::Fail(format!(
+                    "`Name` is {}, which no rule can read before deploy, so the log group EKS sends the control-plane logs to (`/aws/eks/<name>/cluster`) cannot be matched with the app's; {fix}",
+                    text_or_json(value)
+                ));
+            }
+        },
+    };
+    let wanted = format!("/aws/eks/{name}/cluster");
+    match declared_group(cx, &wanted) {
+        Some(group) => all([
+            cx.present("/Name"),
+            proof_of(group, "/LogGroupName").ok_or_default(),
+        ]),
+        None => Outcome::Fail(format!(
+            "no log group of the stack is named `{wanted}`, so EKS sends the control-plane logs to that group, which it creates itself with no customer key and no expiry; declare `{wanted}`, encrypted and kept as L1 and L2 ask, with the cluster depending on it"
         )),
     }
 }
