@@ -880,10 +880,12 @@ fn vpc_exports<'a>(cx: &Cx<'a>) -> Vec<&'a str> {
 /// those of its template whose `ResourceId` names it however it is written (`Ref`,
 /// `Fn::GetAtt`, `${Vpc}` alone in an `Fn::Sub`, a one-item `Fn::Join`, an `Fn::If` whose
 /// every branch does), and those of another stack whose `ResourceId` is wholly an import
-/// (`Fn::ImportValue` of written text) of an export of [`vpc_exports`]. An export is read
-/// in the region of the stack that made it ("You can't create cross-stack references
-/// across Regions", CloudFormation user guide, `Fn::ImportValue`), where the flow log then
-/// is, as the VPC.
+/// (`Fn::ImportValue` of written text) of an export of [`vpc_exports`], made in a stack of
+/// the VPC's stack's region and account: CloudFormation resolves an import among the
+/// exports of the importing stack's own region and account ("You can't create cross-stack
+/// references across Regions", CloudFormation user guide, `Fn::ImportValue`), so a flow log
+/// of another region that imports the same name records that region's export, not this
+/// VPC ([`exported_value`]).
 fn flow_logs_of<'a>(cx: &Cx<'a>) -> Vec<(Cx<'a>, &'a Resource)> {
     let exports = vpc_exports(cx);
     let imports_this_vpc = |v: &Value| {
@@ -899,16 +901,10 @@ fn flow_logs_of<'a>(cx: &Cx<'a>) -> Vec<(Cx<'a>, &'a Resource)> {
             match other {
                 None => names_vpc_id(resource_id, cx.id()).then(|| (cx.on(f), f)),
                 Some(stack) if !exports.is_empty() && imports_this_vpc(resource_id) => {
-                    let at = *cx.index.stack_at.get(stack)?;
-                    let (stack, template) = *cx.stacks.get(at)?;
-                    let home = Cx {
-                        template,
-                        resource: f,
-                        stack,
-                        at,
-                        ..*cx
-                    };
-                    Some((home, f))
+                    let home = in_stack(cx, stack, f)?;
+                    exported_value(&home, resource_id)
+                        .is_some_and(|(there, _)| there.at == cx.at)
+                        .then_some((home, f))
                 }
                 Some(_) => None,
             }
@@ -1306,7 +1302,8 @@ fn e14(cx: &Cx<'_>) -> Outcome {
         let group = &r.properties()["GroupId"];
         match other {
             None => names_default_group(group, cx.id()).then(|| format!("`{}`", r.logical_id())),
-            Some(stack) => exported_value(cx, group)
+            Some(stack) => in_stack(cx, stack, r)
+                .and_then(|home| exported_value(&home, group))
                 .filter(|(there, exported)| {
                     there.at == cx.at && names_default_group(exported, cx.id())
                 })
@@ -1578,9 +1575,11 @@ fn tunnel_reach(cx: &Cx<'_>, group: &Resource) -> Vec<String> {
         let named = &standalone.properties()["GroupId"];
         let adds = match other {
             None => referred(named) == Some(group.logical_id()),
-            Some(_) => exported_value(cx, named).is_some_and(|(there, exported)| {
-                there.at == cx.at && super::meaning::names(&exported, group.logical_id())
-            }),
+            Some(stack) => in_stack(cx, stack, standalone)
+                .and_then(|home| exported_value(&home, named))
+                .is_some_and(|(there, exported)| {
+                    there.at == cx.at && super::meaning::names(&exported, group.logical_id())
+                }),
         };
         if adds {
             let shown = match other {
@@ -2061,34 +2060,39 @@ fn endpoint_reaches(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     checks
 }
 
-/// The value an import (`Fn::ImportValue` of written text) takes from the one output of the
-/// app's stacks that exports it, with the context of that stack.
+/// The value an import (`Fn::ImportValue` of written text) takes from the one output that
+/// exports it, with the context of that stack: read as [`super::flows::export_named`]
+/// reads it, among the exports of the stacks of the app of the importing stack's own region
+/// and account ("You can't create cross-stack references across Regions", CloudFormation
+/// user guide, `Fn::ImportValue`). `cx` is the importing stack's. `None` when no such
+/// stack makes the export (one of another region or account is someone else's value
+/// here), or when it cannot be read.
 fn exported_value<'a>(cx: &Cx<'a>, value: &Value) -> Option<(Cx<'a>, Value)> {
+    use super::flows::{Export, export_named};
     let name = value
         .as_object()
         .filter(|m| m.len() == 1)
         .and_then(|m| m.get("Fn::ImportValue"))
         .and_then(super::meaning::text)?;
-    let mut carriers = cx.stacks.iter().enumerate().flat_map(|(at, (stack, t))| {
-        t.outputs()
-            .iter()
-            .filter(|o| o.export_name() == Some(name.as_str()))
-            .map(move |o| (at, *stack, *t, o))
-    });
-    let (at, stack, template, output) = carriers.next()?;
-    if carriers.next().is_some() {
-        return None;
+    match export_named(cx, &name) {
+        Export::Made(there, exported) => Some((there, exported)),
+        Export::Unmade | Export::Unread => None,
     }
-    let exported = serde_json::to_value(&output.value).ok()?;
-    Some((
-        Cx {
-            template,
-            stack,
-            at,
-            ..*cx
-        },
-        exported,
-    ))
+}
+
+/// The context of `resource` of the stack of the app named `stack` (as [`Cx::everywhere`]
+/// names another stack), for reading a value of that resource where it is: an import it
+/// makes resolves among the exports of its own stack's region and account.
+fn in_stack<'a>(cx: &Cx<'a>, stack: &str, resource: &'a Resource) -> Option<Cx<'a>> {
+    let at = *cx.index.stack_at.get(stack)?;
+    let (stack, template) = *cx.stacks.get(at)?;
+    Some(Cx {
+        template,
+        resource,
+        stack,
+        at,
+        ..*cx
+    })
 }
 
 /// A VPC endpoint's `ServiceName` reaches an AWS service or an endpoint service of the app.
@@ -3861,5 +3865,214 @@ mod tests {
             &json!({ "Fn::Sub": ["arn:aws:s3:::${I}-x", { "I": { "Fn::ImportValue": "net:B:Ref" } }] }),
             None
         ));
+    }
+
+    /// The regions of an app of two stacks: the first in `first`, the second in us-east-1.
+    fn regions(first: &str) -> [Option<String>; 2] {
+        [Some(first.to_owned()), Some("us-east-1".to_owned())]
+    }
+
+    /// A template of these resources and exports, for the tests of imports across regions.
+    fn template_of(
+        resources: Vec<crate::cfn::Resource>,
+        outputs: Vec<crate::cfn::Output>,
+    ) -> crate::cfn::Template {
+        crate::cfn::Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources,
+            outputs,
+        }
+    }
+
+    /// An import resolves only among the exports of the importing stack's region and
+    /// account ("You can't create cross-stack references across Regions", CloudFormation
+    /// user guide, `Fn::ImportValue`): the same-named export of a VPC's range by a stack of
+    /// another region is not the range a group of us-east-1 opens to, which is then read
+    /// as unknown (the address space of anyone's export); in the same region it is the
+    /// VPC's.
+    #[test]
+    fn e10_reads_no_range_exported_by_a_stack_of_another_region() {
+        use crate::cfn::{Expr, Output};
+        use crate::compliance::Status;
+        let network = template_of(
+            vec![raw(
+                "Vpc",
+                "AWS::EC2::VPC",
+                json!({ "CidrBlock": "10.0.0.0/16" }),
+            )],
+            vec![Output {
+                name: "Cidr".to_owned(),
+                value: Expr::get_att("Vpc", "CidrBlock"),
+                description: None,
+                export: Some("net:Vpc:Cidr".to_owned()),
+            }],
+        );
+        let app = template_of(
+            vec![raw(
+                "Sg",
+                "AWS::EC2::SecurityGroup",
+                json!({
+                    "GroupDescription": "db",
+                    "SecurityGroupIngress": [{ "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIp": { "Fn::ImportValue": "net:Vpc:Cidr" }, "Description": "d" }],
+                    "SecurityGroupEgress": []
+                }),
+            )],
+            Vec::new(),
+        );
+        let stacks = [("net", &network), ("app", &app)];
+        let e10 = |net: &str| crate::testing::statuses_in(&stacks, &regions(net), "E10", "Sg");
+        let beside = e10("us-east-1");
+        assert!(
+            matches!(beside.as_slice(), [Status::Enforced { .. }]),
+            "{beside:?}"
+        );
+        let elsewhere = e10("us-west-2");
+        assert!(
+            matches!(elsewhere.as_slice(), [Status::Failed { .. }]),
+            "{elsewhere:?}"
+        );
+    }
+
+    /// A standalone rule of a stack of another region that imports the name under which
+    /// the VPC's stack exports its default group adds to that region's export, not to this
+    /// VPC's default group: `E14` stays the gap `up` closes; in the VPC's region it fails.
+    #[test]
+    fn e14_reads_no_rule_of_another_region_that_imports_the_default_group_s_name() {
+        use crate::cfn::{Expr, Output};
+        use crate::compliance::Status;
+        let network = template_of(
+            vec![raw(
+                "Vpc",
+                "AWS::EC2::VPC",
+                json!({ "CidrBlock": "10.0.0.0/16" }),
+            )],
+            vec![Output {
+                name: "Group".to_owned(),
+                value: Expr::get_att("Vpc", "DefaultSecurityGroup"),
+                description: None,
+                export: Some("net:Group".to_owned()),
+            }],
+        );
+        let other = template_of(
+            vec![raw(
+                "In",
+                "AWS::EC2::SecurityGroupIngress",
+                json!({ "GroupId": { "Fn::ImportValue": "net:Group" }, "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/16", "Description": "d" }),
+            )],
+            Vec::new(),
+        );
+        let stacks = [("net", &network), ("app", &other)];
+        let e14 = |net: &str| crate::testing::statuses_in(&stacks, &regions(net), "E14", "Vpc");
+        let beside = e14("us-east-1");
+        assert!(
+            matches!(beside.as_slice(), [Status::Failed { finding }] if finding.contains("`app/In`")),
+            "{beside:?}"
+        );
+        let elsewhere = e14("us-west-2");
+        assert!(
+            matches!(elsewhere.as_slice(), [Status::Gap { .. }]),
+            "{elsewhere:?}"
+        );
+    }
+
+    /// A standalone egress rule of a stack of another region whose `GroupId` imports the
+    /// name under which the endpoint's stack exports its group widens that region's export,
+    /// not the endpoint's group: `E17` holds; in the endpoint's region it fails.
+    #[test]
+    fn an_egress_rule_of_another_region_widens_no_instance_connect_group() {
+        use crate::compliance::Status;
+        let network = template_of(
+            vec![
+                raw(
+                    "Eic",
+                    INSTANCE_CONNECT,
+                    json!({ "SubnetId": "subnet-1", "SecurityGroupIds": [{ "Ref": "EicSg" }] }),
+                ),
+                raw(
+                    "EicSg",
+                    "AWS::EC2::SecurityGroup",
+                    json!({
+                        "GroupDescription": "eic",
+                        "VpcId": "vpc-1",
+                        "SecurityGroupEgress": [{ "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/16", "Description": "ssh" }]
+                    }),
+                ),
+            ],
+            vec![ref_export("network", "EicSg")],
+        );
+        let other = template_of(
+            vec![raw(
+                "Out",
+                "AWS::EC2::SecurityGroupEgress",
+                json!({
+                    "GroupId": { "Fn::ImportValue": "network:EicSg:Ref" },
+                    "IpProtocol": "-1",
+                    "CidrIp": "0.0.0.0/0",
+                    "Description": "all"
+                }),
+            )],
+            Vec::new(),
+        );
+        let stacks = [("network", &network), ("other", &other)];
+        let e17 = |net: &str| crate::testing::statuses_in(&stacks, &regions(net), "E17", "Eic");
+        let beside = e17("us-east-1");
+        assert!(
+            matches!(beside.as_slice(), [Status::Failed { finding }] if finding.contains("`other/Out`")),
+            "{beside:?}"
+        );
+        let elsewhere = e17("us-west-2");
+        assert!(
+            matches!(elsewhere.as_slice(), [Status::Enforced { .. }]),
+            "{elsewhere:?}"
+        );
+    }
+
+    /// A flow log of a stack of another region that imports the name under which the VPC's
+    /// stack exports its id records that region's export, not this VPC: `E13` finds no flow
+    /// log of the VPC; in the VPC's region the flow log records it.
+    #[test]
+    fn a_flow_log_of_another_region_that_imports_the_vpc_s_export_name_records_another_vpc() {
+        use crate::compliance::Status;
+        let network = template_of(
+            vec![raw(
+                "V",
+                "AWS::EC2::VPC",
+                json!({ "CidrBlock": "10.0.0.0/16" }),
+            )],
+            vec![ref_export("net", "V")],
+        );
+        let logs = template_of(
+            vec![
+                raw(
+                    "G",
+                    "AWS::Logs::LogGroup",
+                    json!({ "LogGroupName": "flow", "RetentionInDays": 365 }),
+                ),
+                raw(
+                    "F",
+                    "AWS::EC2::FlowLog",
+                    json!({
+                        "ResourceId": { "Fn::ImportValue": "net:V:Ref" },
+                        "ResourceType": "VPC",
+                        "TrafficType": "ALL",
+                        "LogGroupName": { "Ref": "G" }
+                    }),
+                ),
+            ],
+            Vec::new(),
+        );
+        let stacks = [("net", &network), ("logs", &logs)];
+        let e13 = |net: &str| crate::testing::statuses_in(&stacks, &regions(net), "E13", "V");
+        let beside = e13("us-east-1");
+        assert!(
+            matches!(beside.as_slice(), [Status::Enforced { .. }]),
+            "{beside:?}"
+        );
+        let elsewhere = e13("us-west-2");
+        assert!(
+            matches!(elsewhere.as_slice(), [Status::Failed { finding }] if finding.contains("no `AWS::EC2::FlowLog` of the app")),
+            "{elsewhere:?}"
+        );
     }
 }

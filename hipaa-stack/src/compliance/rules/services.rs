@@ -2404,7 +2404,7 @@ fn read_for_the_worst(cx: &Cx<'_>, pattern: bool, values: &Value) -> Value {
     let read = |v: &Value| match super::meaning::text(v) {
         Some(t) if super::identity::dynamic(&t) => Value::from("*"),
         Some(_) => v.clone(),
-        None if known_parts(cx, cx.template, v, 0) => {
+        None if known_parts(cx, v, 0) => {
             Value::from(super::meaning::skeleton(v).replace(super::meaning::UNKNOWN, "x"))
         }
         None => Value::from("*"),
@@ -2422,13 +2422,16 @@ fn read_for_the_worst(cx: &Cx<'_>, pattern: bool, values: &Value) -> Value {
 /// `Fn::Join` and `Fn::Sub` of these, which [`super::meaning::skeleton`] reads around the
 /// references. Anything else (a template parameter, `Fn::FindInMap`, `Fn::Split`, an
 /// `Fn::If` or `Fn::Select`, whose branch or entry the skeleton does not show, the `Ref` of
-/// an alarm whose name is free text) is read as unknown. `template` holds the value.
+/// an alarm whose name is free text) is read as unknown. The template of `cx` holds the
+/// value.
 ///
 /// An import is read as the value its export carries, in the template that exports it (the
-/// export of a name written out, made by one stack of the app): the `Ref` of an alarm
+/// export of a name written out, made by one stack of the app of the importing stack's
+/// region and account, [`super::flows::export_named`]): the `Ref` of an alarm
 /// imported is as free a text as the `Ref` itself (left open by hostile review 31, where
 /// [`super::flows::imports_a_resource`] took any import of a resource but a custom one).
-fn known_parts(cx: &Cx<'_>, template: &crate::cfn::Template, value: &Value, depth: usize) -> bool {
+fn known_parts(cx: &Cx<'_>, value: &Value, depth: usize) -> bool {
+    let template = cx.template;
     let resource = |name: &str| {
         let (id, attribute) = match name.split_once('.') {
             Some((id, attribute)) => (id, Some(attribute)),
@@ -2451,7 +2454,7 @@ fn known_parts(cx: &Cx<'_>, template: &crate::cfn::Template, value: &Value, dept
                 let name = part.split('}').next().unwrap_or_default();
                 name.starts_with('!')
                     || match variables.and_then(|v| v.get(name)) {
-                        Some(v) => known_parts(cx, template, v, depth + 1),
+                        Some(v) => known_parts(cx, v, depth + 1),
                         None => named(name),
                     }
             })
@@ -2477,28 +2480,17 @@ fn known_parts(cx: &Cx<'_>, template: &crate::cfn::Template, value: &Value, dept
                     let Some(name) = super::meaning::import_name(name) else {
                         return false;
                     };
-                    let name = name.as_str();
-                    // Only a stack of this one's region and account: CloudFormation reads an
-                    // import among the exports of the importing stack's own account and
-                    // region ("You can't create cross-stack references across Regions",
-                    // CloudFormation User Guide, `Fn::ImportValue`), so an export of that
-                    // name elsewhere in the app is not what it reads (the eighteenth probe).
-                    let mut exported =
-                        cx.stacks
-                            .iter()
-                            .enumerate()
-                            .flat_map(|(at, (_, template))| {
-                                let beside = same_region_and_account(cx, at, cx.at);
-                                template
-                                    .outputs()
-                                    .iter()
-                                    .filter(move |o| beside && o.export_name() == Some(name))
-                                    .map(move |o| (*template, o))
-                            });
-                    match (exported.next(), exported.next()) {
-                        (Some((there, output)), None) => serde_json::to_value(&output.value)
-                            .is_ok_and(|carried| known_parts(cx, there, &carried, depth + 1)),
-                        _ => false,
+                    // Read as [`super::flows::export_named`] reads it: only a stack of this
+                    // one's region and account, since CloudFormation reads an import among the
+                    // exports of the importing stack's own account and region ("You can't
+                    // create cross-stack references across Regions", CloudFormation User
+                    // Guide, `Fn::ImportValue`), so an export of that name elsewhere in the
+                    // app is not what it reads (the eighteenth probe); the value it carries
+                    // is read in the exporting stack.
+                    use super::flows::{Export, export_named};
+                    match export_named(cx, &name) {
+                        Export::Made(there, carried) => known_parts(&there, &carried, depth + 1),
+                        Export::Unmade | Export::Unread => false,
                     }
                 }
                 Some(("Fn::Sub", Value::String(t))) => sub(t, None),
@@ -2507,9 +2499,9 @@ fn known_parts(cx: &Cx<'_>, template: &crate::cfn::Template, value: &Value, dept
                     _ => false,
                 },
                 Some(("Fn::Join", Value::Array(a))) => match a.as_slice() {
-                    [Value::String(_), Value::Array(items)] => items
-                        .iter()
-                        .all(|v| known_parts(cx, template, v, depth + 1)),
+                    [Value::String(_), Value::Array(items)] => {
+                        items.iter().all(|v| known_parts(cx, v, depth + 1))
+                    }
                     _ => false,
                 },
                 _ => false,

@@ -982,9 +982,23 @@ fn s7(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-/// The bucket that a bucket's server access logs go to, as `DestinationBucketName` names
-/// it.
-enum LogTarget<'a> {
+/// Where a service delivers into a bucket, as [`bucket_named`] reads a bucket's name for
+/// it. S3 delivers server access logs only to a bucket of the source bucket's own region
+/// and account ("The source and destination buckets must be in the same AWS Region and
+/// owned by the same account", S3 user guide, "Enabling Amazon S3 server access
+/// logging"); CloudTrail delivers a trail's log files to a bucket of any region, or of
+/// another account whose bucket policy lets it write (CloudTrail user guide, "Amazon S3
+/// bucket policy for CloudTrail").
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Delivery {
+    /// Only to a bucket of the stack's own region and account (`S7`'s access logs).
+    SameRegion,
+    /// To a bucket of any region or account (`T7`'s trail).
+    AnyRegion,
+}
+
+/// The bucket a value names, as [`bucket_named`] reads it.
+enum NamedBucket<'a> {
     /// A bucket of the app, read in its own stack.
     Bucket(Cx<'a>),
     /// A bucket named as text that no template of the app declares.
@@ -993,24 +1007,33 @@ enum LogTarget<'a> {
     Unread(String),
 }
 
-/// The bucket `value` (a `DestinationBucketName`) names, in every spelling the other rules
-/// read a resource in: a bucket of the template wholly named ([`super::meaning::names`]:
-/// its `Ref`, `${Logs}` alone in an `Fn::Sub`, an `Fn::Join` or `Fn::Select` of it alone);
-/// the import of an export, read in the stack that makes it
-/// ([`super::flows::export_named`]); or its name as text, the `BucketName` of a bucket of
-/// the template, or of a bucket of another stack of the app in the same region and account
-/// written the same in every stack (bucket names are global). S3 delivers server access
-/// logs only to a bucket of the source bucket's own region and account ("The source and
-/// destination buckets must be in the same AWS Region and owned by the same account", S3
-/// user guide, "Enabling Amazon S3 server access logging"), so a bucket that hipaa-stack's
-/// template parameter carries from another region receives none.
-fn log_target<'a>(cx: &Cx<'a>, value: &Value, depth: usize) -> LogTarget<'a> {
+/// The bucket `value` (a `DestinationBucketName`, a trail's `S3BucketName`) names, in every
+/// spelling the other rules read a resource in: a bucket of the template wholly named
+/// ([`super::meaning::names`]: its `Ref`, `${Logs}` alone in an `Fn::Sub`, an `Fn::Join` or
+/// `Fn::Select` of it alone); the import of an export, read in the stack that makes it
+/// ([`super::flows::export_named`]: a stack of the importing stack's region and account,
+/// whatever `delivery` says, since imports resolve only there); or its name as text, the
+/// `BucketName` of a bucket of the template, or of a bucket of another stack of the app
+/// (bucket names are global) written the same in every stack: in a stack of the same region
+/// and account a name may hold `${AWS::AccountId}` and `${AWS::Region}`, which name the
+/// same there; elsewhere, where only [`Delivery::AnyRegion`] reaches, it must hold no
+/// `${`. Under [`Delivery::SameRegion`] a bucket of another region is none the service
+/// delivers to: a bucket of another region or account named as text is read as no bucket
+/// of the app, and one that hipaa-stack's template parameter carries from another region
+/// is refused.
+fn bucket_named<'a>(
+    cx: &Cx<'a>,
+    value: &Value,
+    delivery: Delivery,
+    depth: usize,
+) -> NamedBucket<'a> {
     const BUCKET: &str = "AWS::S3::Bucket";
     if let Some(b) = cx
-        .others(BUCKET)
-        .find(|b| super::meaning::names(value, b.logical_id()))
+        .resources_named(&super::compute::Mentioned::of(value))
+        .into_iter()
+        .find(|b| b.type_name() == BUCKET && super::meaning::names(value, b.logical_id()))
     {
-        return LogTarget::Bucket(cx.on(b));
+        return NamedBucket::Bucket(cx.on(b));
     }
     if let Some(name) = value
         .as_object()
@@ -1020,22 +1043,24 @@ fn log_target<'a>(cx: &Cx<'a>, value: &Value, depth: usize) -> LogTarget<'a> {
         use super::flows::{Export, export_named};
         return match super::meaning::import_name(name).map(|n| export_named(cx, &n)) {
             Some(Export::Made(there, carried)) if depth < 4 => {
-                log_target(&there, &carried, depth + 1)
+                bucket_named(&there, &carried, delivery, depth + 1)
             }
-            _ => LogTarget::Unread(format!(
+            _ => NamedBucket::Unread(format!(
                 "the import of {}, which no stack of the app in this stack's region and account exports",
                 text_or_json(name)
             )),
         };
     }
-    if let Some((stack, b)) = cx.across_regions(cx.template, value) {
-        return LogTarget::Unread(format!(
+    if delivery == Delivery::SameRegion
+        && let Some((stack, b)) = cx.across_regions(cx.template, value)
+    {
+        return NamedBucket::Unread(format!(
             "`{stack}/{}`, a resource of another region: S3 delivers server access logs only to a bucket of the source bucket's own region and account",
             b.logical_id()
         ));
     }
     let unread = || {
-        LogTarget::Unread(format!(
+        NamedBucket::Unread(format!(
             "{}, which no rule can read before deploy",
             text_or_json(value)
         ))
@@ -1053,7 +1078,7 @@ fn log_target<'a>(cx: &Cx<'a>, value: &Value, depth: usize) -> LogTarget<'a> {
             .is_some_and(|own| own.trim().eq_ignore_ascii_case(&name))
     };
     if let Some(b) = cx.others(BUCKET).find(|b| named(b)) {
-        return LogTarget::Bucket(cx.on(b));
+        return NamedBucket::Bucket(cx.on(b));
     }
     // The stack's own account and region name the same in every stack of the same
     // account and region; anything else built on the stack (its name) does not.
@@ -1063,12 +1088,19 @@ fn log_target<'a>(cx: &Cx<'a>, value: &Value, depth: usize) -> LogTarget<'a> {
     if fixed.contains("${") {
         return unread();
     }
+    // A stack the service delivers to whose bucket of that name is the one named: one of
+    // the same region and account, or (for a service that delivers anywhere) one of any
+    // region or account when the name is the same text there.
+    let reached = |at: usize| {
+        super::services::same_region_and_account(cx, at, cx.at)
+            || (delivery == Delivery::AnyRegion && !name.contains("${"))
+    };
     let elsewhere = cx
         .stacks
         .iter()
         .enumerate()
         .find_map(|(at, (stack, template))| {
-            (at != cx.at && super::services::same_region_and_account(cx, at, cx.at))
+            (at != cx.at && reached(at))
                 .then(|| {
                     template
                         .resources()
@@ -1085,8 +1117,8 @@ fn log_target<'a>(cx: &Cx<'a>, value: &Value, depth: usize) -> LogTarget<'a> {
                 .flatten()
         });
     match elsewhere {
-        Some(b) => LogTarget::Bucket(b),
-        None => LogTarget::Outside(name),
+        Some(b) => NamedBucket::Bucket(b),
+        None => NamedBucket::Outside(name),
     }
 }
 
@@ -1116,15 +1148,15 @@ fn unusable_log_destination(cx: &Cx<'_>, value: &Value) -> Option<Outcome> {
             "`LoggingConfiguration.DestinationBucketName` is removed by `AWS::NoValue`: S3 logs the bucket's accesses nowhere".to_owned(),
         ));
     }
-    let on = match log_target(cx, value, 0) {
-        LogTarget::Bucket(on) => on,
-        LogTarget::Outside(name) => {
+    let on = match bucket_named(cx, value, Delivery::SameRegion, 0) {
+        NamedBucket::Bucket(on) => on,
+        NamedBucket::Outside(name) => {
             return Some(Outcome::Gap(format!(
                 "bucket `{}` sends its access logs to the bucket `{name}`, which is no bucket of the app: whether S3 can deliver them there (its encryption, Object Lock and policy) and whether they are kept is not shown; log to an `AccessLogBucket` of the app (its `Ref`, or the import of its export)",
                 cx.id()
             )));
         }
-        LogTarget::Unread(why) => {
+        NamedBucket::Unread(why) => {
             return Some(Outcome::Fail(format!(
                 "`LoggingConfiguration.DestinationBucketName` is {why}: S3 may deliver the access logs to any bucket, or to none; name an `AccessLogBucket` of the app (its `Ref`, or the import of its export)"
             )));
@@ -5414,12 +5446,17 @@ fn t7(cx: &Cx<'_>) -> Outcome {
     else {
         return Outcome::Fail("`S3BucketName` is not set".to_owned());
     };
-    let Some((stack, bucket)) = trail_bucket(cx, named) else {
+    // CloudTrail delivers to a bucket of any region: a bucket of the app named by its
+    // written name is read whatever its stack's region (an import still resolves only in
+    // the trail's region and account).
+    let NamedBucket::Bucket(on) = bucket_named(cx, named, Delivery::AnyRegion, 0) else {
         return Outcome::Gap(format!(
             "`S3BucketName` is {}, no bucket of the app: how long it keeps the trail's log files is not read; name a bucket of the app",
             text_or_json(named)
         ));
     };
+    let stack = (on.stack != cx.stack).then_some(on.stack);
+    let bucket = on.resource;
     let prefix = cx
         .prop("/S3KeyPrefix")
         .filter(|v| !super::meaning::no_value(v))
@@ -5427,7 +5464,6 @@ fn t7(cx: &Cx<'_>) -> Outcome {
             text(p).map(|p| format!("{}/", p.trim_end_matches('/')))
         });
     let keys = prefix.map(|p| format!("{p}AWSLogs/"));
-    let on = cx.on(bucket);
     let rules = on
         .prop("/LifecycleConfiguration/Rules")
         .and_then(Value::as_array)
@@ -5468,43 +5504,6 @@ fn t7(cx: &Cx<'_>) -> Outcome {
         }
     }
     all(checks)
-}
-
-/// The bucket a trail's `S3BucketName` names, with its stack (`None` for the trail's own):
-/// a bucket of the template by any reference to it alone, the import of an export of a
-/// bucket's name by a stack of the app in the trail's region and account, or the written
-/// `BucketName` of a bucket of the app (bucket names are global; a name built on the
-/// stack's name or region only in its own template).
-fn trail_bucket<'a>(cx: &Cx<'a>, named: &Value) -> Option<(Option<&'a str>, &'a Resource)> {
-    const BUCKET: &str = "AWS::S3::Bucket";
-    if let Some(name) = named
-        .get("Fn::ImportValue")
-        .and_then(super::meaning::import_name)
-    {
-        return cx.everywhere(BUCKET).find(|(stack, b)| {
-            let exported = super::arn::exports_of(cx.template_of(*stack), b.logical_id());
-            exported.iter().any(|(export, value)| {
-                *export == name && super::meaning::names(value, b.logical_id())
-            }) && stack.is_none_or(|s| {
-                cx.index
-                    .stack_at
-                    .get(s)
-                    .is_some_and(|&at| super::services::same_region_and_account(cx, cx.at, at))
-            })
-        });
-    }
-    if let Some(b) = cx
-        .resources_named(&super::compute::Mentioned::of(named))
-        .into_iter()
-        .find(|r| r.type_name() == BUCKET && super::meaning::names(named, r.logical_id()))
-    {
-        return Some((None, b));
-    }
-    let written = text(named).filter(|t| !super::identity::dynamic(t) && !t.trim().is_empty())?;
-    cx.everywhere(BUCKET).find(|(stack, b)| {
-        text(&b.properties()["BucketName"])
-            .is_some_and(|n| n == written.trim() && (stack.is_none() || !n.contains("${")))
-    })
 }
 
 /// Whether a lifecycle rule may reach the keys a trail writes (`keys`: `PREFIX/AWSLogs/`,
@@ -8826,6 +8825,29 @@ mod hostile_review_11 {
         let st = crate::testing::statuses(&[("logs", &logs), ("data", &data)], "S7", "Bucket");
         assert!(enforced(&st), "{st:?}");
     }
+
+    /// S3 delivers server access logs only to a bucket of the source bucket's own region
+    /// and account (`Delivery::SameRegion`): the bucket of a stack of another region,
+    /// named by its written name, is no bucket S7 reads (a gap, as a bucket of no
+    /// template), though the same bucket in the source bucket's region is read and holds.
+    #[test]
+    fn s7_reads_no_log_bucket_of_a_stack_of_another_region() {
+        let [logs, policy] = logs_with_policy(json!({ "BucketName": "clinic-access-logs" }));
+        let logs = crate::testing::raw_template(&[logs, policy]);
+        let data = crate::testing::raw_template(&[logging_to(json!("clinic-access-logs"))]);
+        let stacks = [("logs", &logs), ("data", &data)];
+        let s7 = |region: &str| {
+            let regions = [Some(region.to_owned()), Some("us-east-1".to_owned())];
+            crate::testing::statuses_in(&stacks, &regions, "S7", "Bucket")
+        };
+        let beside = s7("us-east-1");
+        assert!(enforced(&beside), "{beside:?}");
+        let elsewhere = s7("us-west-2");
+        assert!(
+            matches!(elsewhere.as_slice(), [crate::testing::Status::Gap { reason }] if reason.contains("`clinic-access-logs`")),
+            "{elsewhere:?}"
+        );
+    }
 }
 
 /// Rule `T7` (the hostile review of session 34): a trail whose bucket deletes its log files
@@ -8932,6 +8954,47 @@ mod t7_tests {
             matches!(&found[..], [Status::Failed { finding }] if finding.contains("7 days")),
             "{found:?}"
         );
+    }
+
+    /// CloudTrail delivers a trail's log files to a bucket of any region
+    /// (`Delivery::AnyRegion`): T7 reads the lifecycle of the bucket of a stack of another
+    /// region, named by its written name, as one of the trail's region. An import resolves
+    /// only among the exports of the trail's region: the same-named export of a stack of
+    /// another region is no bucket T7 reads (a gap).
+    #[test]
+    fn a_trail_bucket_of_another_region_is_read_by_its_name_not_by_an_import() {
+        let mut logs = crate::testing::raw_template(&[bucket(
+            json!([{ "Status": "Enabled", "ExpirationInDays": 7 }]),
+        )]);
+        logs.outputs = vec![Output {
+            name: "LogsName".into(),
+            value: Expr::reference("Logs"),
+            description: None,
+            export: Some("logs:Logs:Ref".into()),
+        }];
+        let short = |found: &[Status]| matches!(found, [Status::Failed { finding }] if finding.contains("7 days"));
+        for (named, read_elsewhere) in [
+            (json!("audit-logs-of-the-app"), true),
+            (json!({ "Fn::ImportValue": "logs:Logs:Ref" }), false),
+        ] {
+            let audit = crate::testing::raw_template(&[trail(named.clone(), None)]);
+            let stacks = [("logs", &logs), ("audit", &audit)];
+            let t7 = |region: &str| {
+                let regions = [Some(region.to_owned()), Some("us-east-1".to_owned())];
+                crate::testing::statuses_in(&stacks, &regions, "T7", "Trail")
+            };
+            let beside = t7("us-east-1");
+            assert!(short(&beside), "{named}: {beside:?}");
+            let elsewhere = t7("us-west-2");
+            if read_elsewhere {
+                assert!(short(&elsewhere), "{named}: {elsewhere:?}");
+            } else {
+                assert!(
+                    matches!(elsewhere[..], [Status::Gap { .. }]),
+                    "{named}: {elsewhere:?}"
+                );
+            }
+        }
     }
 
     #[test]
