@@ -328,6 +328,11 @@ mod tests {
                 "`ResourcesVpcConfig.EndpointPrivateAccess` is not set, so it is false",
             ),
             ("EndpointPrivateAccess", Some(json!(false)), "is false"),
+            (
+                "EndpointPublicAccess",
+                Some(json!({ "Fn::If": ["Private", false, true] })),
+                "not known before deploy",
+            ),
         ];
         for (setting, value, says) in cases {
             let found = outcome(
