@@ -34,6 +34,8 @@ mod lattice;
 pub(crate) mod meaning;
 mod network;
 mod rds_options;
+#[cfg(test)]
+mod region_tests;
 mod resilience;
 mod sagemaker;
 mod services;
