@@ -305,3 +305,161 @@ fn f4_reads_no_web_acl_association_of_another_region() {
         "{elsewhere:?}"
     );
 }
+
+/// R5: an Aurora instance of another region that imports the cluster's export name joins
+/// that region's cluster: this one keeps a single instance.
+#[test]
+fn r5_counts_no_instance_of_another_region_in_the_cluster() {
+    let data = template(
+        vec![
+            raw(
+                "C",
+                "AWS::RDS::DBCluster",
+                json!({ "Engine": "aurora-postgresql", "StorageEncrypted": true }),
+            ),
+            raw(
+                "First",
+                "AWS::RDS::DBInstance",
+                json!({ "Engine": "aurora-postgresql", "DBClusterIdentifier": { "Ref": "C" } }),
+            ),
+        ],
+        vec![export("data:C:Ref", Expr::reference("C"))],
+    );
+    let readers = template(
+        vec![raw(
+            "Second",
+            "AWS::RDS::DBInstance",
+            json!({
+                "Engine": "aurora-postgresql",
+                "DBClusterIdentifier": { "Fn::ImportValue": "data:C:Ref" }
+            }),
+        )],
+        Vec::new(),
+    );
+    let (beside, elsewhere) =
+        beside_and_elsewhere(("data", &data), ("readers", &readers), "R5", "C");
+    assert!(enforced(&beside), "{beside:?}");
+    assert!(
+        matches!(elsewhere.as_slice(), [Status::Failed { finding }] if finding.contains("one instance")),
+        "{elsewhere:?}"
+    );
+}
+
+/// L3: a subscription of another region that imports the alarm topic's export name
+/// subscribes to that region's topic: no one reads this one.
+#[test]
+fn l3_reads_no_subscription_of_another_region() {
+    let data = template(
+        vec![
+            raw("T", "AWS::SNS::Topic", json!({})),
+            raw(
+                "Alarm",
+                "AWS::CloudWatch::Alarm",
+                json!({
+                    "AlarmActions": [{ "Ref": "T" }],
+                    "InsufficientDataActions": [{ "Ref": "T" }],
+                    "MetricName": "Errors",
+                    "Namespace": "AWS/Lambda",
+                    "Statistic": "Sum",
+                    "Period": 60,
+                    "EvaluationPeriods": 1,
+                    "Threshold": 1,
+                    "ComparisonOperator": "GreaterThanOrEqualToThreshold"
+                }),
+            ),
+        ],
+        vec![export("data:T:Ref", Expr::reference("T"))],
+    );
+    let oncall = template(
+        vec![raw(
+            "Mail",
+            "AWS::SNS::Subscription",
+            json!({
+                "TopicArn": { "Fn::ImportValue": "data:T:Ref" },
+                "Protocol": "email",
+                "Endpoint": "oncall@example.com"
+            }),
+        )],
+        Vec::new(),
+    );
+    let (beside, elsewhere) =
+        beside_and_elsewhere(("data", &data), ("oncall", &oncall), "L3", "Alarm");
+    assert!(enforced(&beside), "{beside:?}");
+    assert!(
+        matches!(elsewhere.as_slice(), [Status::Gap { reason, .. }] if reason.contains("no subscription")),
+        "{elsewhere:?}"
+    );
+}
+
+/// CF3: a distribution whose `WebACLId` imports the name under which a stack of another
+/// region exports its web ACL's ARN takes the same-named export of its own region: no web
+/// ACL of the app filters its requests.
+#[test]
+fn cf3_reads_no_web_acl_exported_in_another_region() {
+    let security = template(
+        vec![raw(
+            "Acl",
+            "AWS::WAFv2::WebACL",
+            json!({
+                "Scope": "CLOUDFRONT",
+                "DefaultAction": { "Allow": {} },
+                "Rules": [{
+                    "Name": "block", "Priority": 0, "Action": { "Block": {} },
+                    "Statement": { "GeoMatchStatement": { "CountryCodes": ["KP"] } }
+                }]
+            }),
+        )],
+        vec![export("security:Acl", Expr::get_att("Acl", "Arn"))],
+    );
+    let edge = template(
+        vec![raw(
+            "D",
+            "AWS::CloudFront::Distribution",
+            json!({ "DistributionConfig": { "WebACLId": { "Fn::ImportValue": "security:Acl" } } }),
+        )],
+        Vec::new(),
+    );
+    let (beside, elsewhere) =
+        beside_and_elsewhere(("security", &security), ("edge", &edge), "CF3", "D");
+    assert!(enforced(&beside), "{beside:?}");
+    assert!(
+        matches!(elsewhere.as_slice(), [Status::Failed { .. }]),
+        "{elsewhere:?}"
+    );
+}
+
+/// A4E: a stage whose access logs go to the import of the name under which a stack of
+/// another region exports its log group's ARN sends them to the same-named export of its
+/// own region, which is no log group of the app.
+#[test]
+fn a4e_reads_no_log_group_exported_in_another_region() {
+    let logs = template(
+        vec![raw(
+            "L",
+            "AWS::Logs::LogGroup",
+            json!({ "RetentionInDays": 365, "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/k" }),
+        )],
+        vec![export("logs:L:Arn", Expr::get_att("L", "Arn"))],
+    );
+    let api = template(
+        vec![raw(
+            "Stage",
+            "AWS::ApiGatewayV2::Stage",
+            json!({
+                "ApiId": "a1b2c3",
+                "StageName": "prod",
+                "AccessLogSettings": {
+                    "DestinationArn": { "Fn::ImportValue": "logs:L:Arn" },
+                    "Format": "$context.requestId"
+                }
+            }),
+        )],
+        Vec::new(),
+    );
+    let (beside, elsewhere) = beside_and_elsewhere(("logs", &logs), ("api", &api), "A4E", "Stage");
+    assert!(enforced(&beside), "{beside:?}");
+    assert!(
+        matches!(elsewhere.as_slice(), [Status::Failed { .. }]),
+        "{elsewhere:?}"
+    );
+}
