@@ -463,3 +463,80 @@ fn a4e_reads_no_log_group_exported_in_another_region() {
         "{elsewhere:?}"
     );
 }
+
+/// CF2: a distribution whose access logs go to the import of the name under which a stack
+/// of another region exports its bucket's domain name writes them to the same-named export
+/// of its own region, which may be any bucket.
+#[test]
+fn cf2_reads_no_log_bucket_exported_in_another_region() {
+    let logs = template(
+        vec![raw("Logs", "AWS::S3::Bucket", json!({}))],
+        vec![export(
+            "logs:Logs:Domain",
+            Expr::get_att("Logs", "RegionalDomainName"),
+        )],
+    );
+    let edge = template(
+        vec![raw(
+            "D",
+            "AWS::CloudFront::Distribution",
+            json!({ "DistributionConfig": {
+                "Logging": { "Bucket": { "Fn::ImportValue": "logs:Logs:Domain" } }
+            } }),
+        )],
+        Vec::new(),
+    );
+    let (beside, elsewhere) = beside_and_elsewhere(("logs", &logs), ("edge", &edge), "CF2", "D");
+    assert!(enforced(&beside), "{beside:?}");
+    assert!(
+        matches!(elsewhere.as_slice(), [Status::Failed { .. }]),
+        "{elsewhere:?}"
+    );
+}
+
+/// DMS2: a DMS Serverless replication whose endpoints are imported by names that only a
+/// stack of another region exports connects through that region's exports, which are no
+/// endpoints of the app.
+#[test]
+fn dms2_reads_no_endpoint_exported_in_another_region() {
+    let endpoints = template(
+        vec![
+            raw(
+                "Source",
+                "AWS::DMS::Endpoint",
+                json!({ "EndpointType": "source", "EngineName": "postgres", "SslMode": "verify-full" }),
+            ),
+            raw(
+                "Target",
+                "AWS::DMS::Endpoint",
+                json!({ "EndpointType": "target", "EngineName": "postgres", "SslMode": "verify-full" }),
+            ),
+        ],
+        vec![
+            export("dms:Source", Expr::reference("Source")),
+            export("dms:Target", Expr::reference("Target")),
+        ],
+    );
+    let replication = template(
+        vec![raw(
+            "Replication",
+            "AWS::DMS::ReplicationConfig",
+            json!({
+                "ReplicationConfigIdentifier": "r",
+                "ReplicationType": "full-load",
+                "SourceEndpointArn": { "Fn::ImportValue": "dms:Source" },
+                "TargetEndpointArn": { "Fn::ImportValue": "dms:Target" },
+                "TableMappings": {}
+            }),
+        )],
+        Vec::new(),
+    );
+    let (beside, elsewhere) = beside_and_elsewhere(
+        ("dms", &endpoints),
+        ("replication", &replication),
+        "DMS2",
+        "Replication",
+    );
+    assert!(enforced(&beside), "{beside:?}");
+    assert!(!enforced(&elsewhere), "{elsewhere:?}");
+}
