@@ -174,7 +174,92 @@ fn imports_any(value: &Value, exports: &[&str]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::imports_any;
+    use crate::cfn::{Expr, Output, Resource, Template};
+    use crate::compliance::rules::arn::Reader;
+    use crate::compliance::rules::{Cx, Index};
+
+    /// An import made by a stack reads the exports of a stack of its own region and
+    /// account, never those of another region or account, whatever their name: every
+    /// reading of [`super::Exports`], [`Cx::importable`] and [`Reader::of`] agrees.
+    #[test]
+    fn an_import_reads_the_exports_of_its_own_region_and_account_only() {
+        let data = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "B".to_owned(),
+                "AWS::S3::Bucket".to_owned(),
+                json!({}),
+            )],
+            outputs: vec![Output {
+                name: "B".to_owned(),
+                value: Expr::reference("B"),
+                description: None,
+                export: Some("data:B:Ref".to_owned()),
+            }],
+        };
+        let other = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: Vec::new(),
+            outputs: Vec::new(),
+        };
+        let stacks = [("data", &data), ("other", &other)];
+        let nested = json!({ "Fn::Sub": ["${V}/*", { "V": { "Fn::ImportValue": "data:B:Ref" } }] });
+        let whole = json!({ "Fn::ImportValue": "data:B:Ref" });
+        let east = Some("us-east-1".to_owned());
+        for (region, account, readable) in [
+            (east.clone(), None, true),
+            (Some("us-west-2".to_owned()), None, false),
+            (east.clone(), Some("111111111111".to_owned()), false),
+        ] {
+            let mut index = Index::new(&stacks);
+            index.regions = vec![region.clone(), east.clone()];
+            index.accounts = vec![account.clone(), None];
+            let cx = Cx::in_first(&stacks, &data.resources()[0], &index);
+            let exports = cx.own_exports();
+            let case = format!("{region:?} {account:?}");
+            assert_eq!(exports.imported_by(&cx, 1, &nested), readable, "{case}");
+            assert_eq!(
+                exports.imported_in(&cx, Some("other"), &whole),
+                readable,
+                "{case}"
+            );
+            assert_eq!(exports.named_from(&cx, 1, "data:B:Ref"), readable, "{case}");
+            assert!(!exports.named_from(&cx, 1, "data:C:Ref"), "{case}");
+            // Its own stack's values read them wherever it is.
+            assert!(exports.imported_in(&cx, None, &whole), "{case}");
+            let by_name = std::collections::HashMap::from([(
+                "data:B:Ref".to_owned(),
+                vec![(0usize, 7usize), (1, 3)],
+            )]);
+            let found = exports.looked_up(&cx, |n| by_name.get(n), |(at, _)| *at);
+            let expected = if readable {
+                vec![(0, 7), (1, 3)]
+            } else {
+                vec![(0, 7)]
+            };
+            assert_eq!(found, expected, "{case}");
+            assert_eq!(
+                cx.importable(1, "AWS::S3::Bucket").count(),
+                usize::from(readable),
+                "{case}"
+            );
+            assert_eq!(
+                Reader::of(&cx, 0, 1),
+                if readable {
+                    Reader::Importer
+                } else {
+                    Reader::Foreign
+                },
+                "{case}"
+            );
+            assert_eq!(Reader::of(&cx, 0, 0), Reader::Home);
+        }
+    }
 
     #[test]
     fn imports_are_found_inside_intrinsics() {
