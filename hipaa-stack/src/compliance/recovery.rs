@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
-use crate::compliance::rules::arn::ArnOf;
+use crate::compliance::rules::arn::{ArnOf, Reader};
 use crate::compliance::rules::meaning;
 use crate::compliance::rules::{Mentioned, across_regions, imported_names, merged};
 
@@ -2124,7 +2124,17 @@ fn backups(
         let Some(selection) = t.resources().get(r) else {
             continue;
         };
-        if listed_store.listed_by(selection, index == at).is_none() {
+        // A selection of another region imports that region's exports, never this store's
+        // stack's ("You can't create cross-stack references across Regions",
+        // CloudFormation User Guide, `Fn::ImportValue`).
+        let reader = if index == at {
+            Reader::Home
+        } else if app.region(index) == app.region(at) {
+            Reader::Importer
+        } else {
+            Reader::Foreign
+        };
+        if listed_store.listed_by(selection, reader).is_none() {
             continue;
         }
         let plan_id = &selection.properties()["BackupPlanId"];
@@ -2415,7 +2425,12 @@ mod tests {
                 .iter()
                 .enumerate()
                 .filter(|&(_, &(stack, r))| {
-                    store.listed_by(&templates[stack].resources()[r], stack == at).is_some()
+                    let reader = if stack == at {
+                        Reader::Home
+                    } else {
+                        Reader::Importer
+                    };
+                    store.listed_by(&templates[stack].resources()[r], reader).is_some()
                 })
                 .map(|(i, _)| i)
                 .collect();

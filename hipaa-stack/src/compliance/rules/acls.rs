@@ -165,8 +165,9 @@ fn associated(cx: &Cx<'_>) -> Outcome {
 /// template) to an ACL, if one does, with its stack when it is another: one of the template
 /// whose `SubnetId` names the subnet whatever the stack's conditions
 /// ([`super::meaning::names`]: its `Ref`, which is its id), or one of another stack of the
-/// app whose `SubnetId` is the subnet carried across: the import (`Fn::ImportValue`) of an
-/// export of this stack whose value names the subnet, or the `Ref` of a template parameter
+/// app whose `SubnetId` is the subnet carried across: the import (`Fn::ImportValue`), by a
+/// stack of this stack's region and account, of an export of this stack whose value names
+/// the subnet (another region's import of that name is of its own region's export), or the `Ref` of a template parameter
 /// of hipaa-stack's filled by an output of this stack that names it (hostile review 19: an
 /// association kept with the ACLs in a stack of their own left the subnet a false gap). What
 /// ACL it names is judged on the association, where it is declared ([`associated`]).
@@ -185,11 +186,7 @@ fn association_of<'a>(
     {
         return Some((None, a));
     }
-    let exports: Vec<&str> = super::arn::exports_of(cx.template, subnet)
-        .into_iter()
-        .filter(|(_, v)| super::meaning::names(v, subnet))
-        .map(|(name, _)| name)
-        .collect();
+    let exports = super::Exports::such(cx, cx.at, subnet, |v| super::meaning::names(v, subnet));
     cx.everywhere(ASSOCIATION).find(|(stack, a)| {
         let Some(stack) = *stack else {
             return false;
@@ -200,7 +197,10 @@ fn association_of<'a>(
             .filter(|m| m.len() == 1)
             .and_then(|m| m.get("Fn::ImportValue"))
             .and_then(text)
-            .is_some_and(|name| exports.contains(&name.as_str()));
+            .is_some_and(|name| {
+                cx.position(Some(stack))
+                    .is_some_and(|at| exports.named_from(cx, at, &name))
+            });
         let carried = || {
             cx.across_regions(cx.template_of(Some(stack)), named)
                 .is_some_and(|(from, r)| from == cx.stack && r.logical_id() == subnet)

@@ -207,6 +207,35 @@ enum Piece<'v> {
     Unknown,
 }
 
+/// Where a value that may name a store is written, as its stack stands to the store's: what
+/// its references and its imports can name. CloudFormation resolves `Fn::ImportValue` among
+/// the exports of the importing stack's own region and account only ("You can't create
+/// cross-stack references across Regions", CloudFormation User Guide, `Fn::ImportValue`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reader {
+    /// The store's own template: its references name the store's template's resources.
+    Home,
+    /// Another stack of the store's stack's region and account: its imports may name the
+    /// exports of the store's stack.
+    Importer,
+    /// A stack of another region or account: the import of a name that the store's stack
+    /// exports is the same-named export of its own region or account, never the store.
+    Foreign,
+}
+
+impl Reader {
+    /// Where the stack at `reader` of the app stands to the store's stack at `store`.
+    pub(crate) fn of(cx: &super::Cx<'_>, store: usize, reader: usize) -> Self {
+        if reader == store {
+            Reader::Home
+        } else if super::services::same_region_and_account(cx, store, reader) {
+            Reader::Importer
+        } else {
+            Reader::Foreign
+        }
+    }
+}
+
 /// Where a value is read: whether its references name the resources of the store's
 /// template, and whether its imports are read (not in an export's own value).
 #[derive(Debug, Clone, Copy)]
@@ -242,39 +271,40 @@ impl<'a> ArnOf<'a> {
     }
 
     /// The names of the exports of its stack that refer to it, which another stack's
-    /// selection imports: what a lookup of the selections that may list it reads.
+    /// selection imports: what a lookup of the selections that may list it reads, by name
+    /// only; each selection found is read again with [`ArnOf::listed_by`], whose
+    /// [`Reader`] says whether its stack's imports can read these exports at all.
     pub(crate) fn export_names(&self) -> Vec<&'a str> {
         self.exports.iter().map(|(name, _)| *name).collect()
     }
 
     /// The first entry of `selection`'s `BackupSelection.Resources` that is the store's
-    /// ARN, unless the selection may take it out again; `home` when `selection` is of the
-    /// store's own template.
-    pub(crate) fn listed_by(&self, selection: &Resource, home: bool) -> Option<usize> {
+    /// ARN, unless the selection may take it out again; `reader`: where `selection` is.
+    pub(crate) fn listed_by(&self, selection: &Resource, reader: Reader) -> Option<usize> {
         let body = selects_what_it_lists(selection)?;
         let entries = body.get("Resources")?.as_array()?;
-        entries.iter().position(|v| self.is_arn(v, home))
+        entries.iter().position(|v| self.is_arn(v, reader))
     }
 
     /// Whether entry `entry` of `selection`'s `BackupSelection.Resources` lists the store,
     /// as [`ArnOf::listed_by`] reads it: for a lookup that found the entry by a name it
     /// mentions.
-    pub(crate) fn lists_entry(&self, selection: &Resource, entry: usize, home: bool) -> bool {
+    pub(crate) fn lists_entry(&self, selection: &Resource, entry: usize, reader: Reader) -> bool {
         selects_what_it_lists(selection)
             .and_then(|body| body.get("Resources")?.as_array()?.get(entry))
-            .is_some_and(|v| self.is_arn(v, home))
+            .is_some_and(|v| self.is_arn(v, reader))
     }
 
-    /// Whether `value`, read in a template that is the store's own when `home`, is the
-    /// store's ARN.
-    pub(crate) fn is_arn(&self, value: &Value, home: bool) -> bool {
+    /// Whether `value`, read where `reader` says (the store's own template, or another
+    /// stack that can or cannot import its stack's exports), is the store's ARN.
+    pub(crate) fn is_arn(&self, value: &Value, reader: Reader) -> bool {
         let Some(shape) = self.shape else {
             return false;
         };
         let mut pieces = Vec::new();
         let reading = Reading {
-            home,
-            imports: true,
+            home: reader == Reader::Home,
+            imports: reader != Reader::Foreign,
         };
         self.read(value, reading, &mut pieces);
         let pieces = joined(pieces);
@@ -490,7 +520,7 @@ fn selects_what_it_lists(selection: &Resource) -> Option<&Map<String, Value>> {
 mod tests {
     use serde_json::{Value, json};
 
-    use super::ArnOf;
+    use super::{ArnOf, Reader};
     use crate::cfn::Resource;
 
     const DB: &str = "AWS::RDS::DBInstance";
@@ -537,9 +567,12 @@ mod tests {
             ]] }),
             json!({ "Fn::Join": ["", [{ "Fn::Sub": prefix }, { "Ref": "D" }]] }),
         ] {
-            assert!(store.is_arn(&entry, true), "{entry}");
+            assert!(store.is_arn(&entry, Reader::Home), "{entry}");
             // In another stack, the same references name another template's resources.
-            assert!(!store.is_arn(&entry, false), "{entry} in another stack");
+            assert!(
+                !store.is_arn(&entry, Reader::Importer),
+                "{entry} in another stack"
+            );
         }
     }
 
@@ -557,9 +590,9 @@ mod tests {
                 json!({ "Fn::Join": ["", [{ "Fn::Sub": prefix }, { "Ref": "D" }]] }),
                 json!({ "Fn::Sub": "arn:aws:rds:${AWS::Region}:${AWS::AccountId}:cluster:${D}" }),
             ] {
-                assert!(store.is_arn(&entry, true), "{type_name}: {entry}");
+                assert!(store.is_arn(&entry, Reader::Home), "{type_name}: {entry}");
                 assert!(
-                    !store.is_arn(&entry, false),
+                    !store.is_arn(&entry, Reader::Importer),
                     "{type_name}: {entry} elsewhere"
                 );
             }
@@ -571,7 +604,7 @@ mod tests {
                 json!({ "Fn::Sub": "arn:${AWS::Partition}:docdb:${AWS::Region}:${AWS::AccountId}:cluster:${D}" }),
                 json!({ "Fn::Sub": "arn:aws:rds:us-east-1:123456789012:cluster:${D}" }),
             ] {
-                assert!(!store.is_arn(&entry, true), "{type_name}: {entry}");
+                assert!(!store.is_arn(&entry, Reader::Home), "{type_name}: {entry}");
             }
         }
     }
@@ -620,8 +653,11 @@ mod tests {
             json!({ "Fn::ImportValue": "t:D:DBInstanceArn" }),
             json!({ "Fn::Join": ["", ["arn:aws:rds:us-east-1:123456789012:db:", { "Fn::ImportValue": "s:D:DBInstanceArn" }]] }),
         ] {
-            assert!(!store.is_arn(&entry, true), "{entry}");
-            assert!(!store.is_arn(&entry, false), "{entry} in another stack");
+            assert!(!store.is_arn(&entry, Reader::Home), "{entry}");
+            assert!(
+                !store.is_arn(&entry, Reader::Importer),
+                "{entry} in another stack"
+            );
         }
     }
 
@@ -636,36 +672,42 @@ mod tests {
                 { "Fn::ImportValue": "s:D:Ref" }
             ]] }),
         ] {
-            assert!(store.is_arn(&entry, false), "{entry}");
+            assert!(store.is_arn(&entry, Reader::Importer), "{entry}");
         }
         // A volume, by its id in its ARN: no attribute of a volume is its ARN.
         let volume = ArnOf::new("AWS::EC2::Volume", "V", exports());
         let arn = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/";
-        assert!(volume.is_arn(&json!({ "Fn::Sub": format!("{arn}${{V}}") }), true));
-        assert!(volume.is_arn(&json!({ "Fn::Sub": format!("{arn}${{V.VolumeId}}") }), true));
+        assert!(volume.is_arn(&json!({ "Fn::Sub": format!("{arn}${{V}}") }), Reader::Home));
+        assert!(volume.is_arn(
+            &json!({ "Fn::Sub": format!("{arn}${{V.VolumeId}}") }),
+            Reader::Home
+        ));
         let imported =
             json!({ "Fn::Join": ["", [{ "Fn::Sub": arn }, { "Fn::ImportValue": "s:V:Ref" }]] });
-        assert!(volume.is_arn(&imported, false));
+        assert!(volume.is_arn(&imported, Reader::Importer));
         for entry in [
             json!({ "Ref": "V" }),
             json!({ "Fn::GetAtt": ["V", "Arn"] }),
             json!({ "Fn::ImportValue": "s:V:Ref" }),
             json!({ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/${V}" }),
         ] {
-            assert!(!volume.is_arn(&entry, true), "{entry}");
+            assert!(!volume.is_arn(&entry, Reader::Home), "{entry}");
         }
         // A bucket's ARN names no region and no account.
         let bucket = ArnOf::new("AWS::S3::Bucket", "B", Vec::new());
-        assert!(bucket.is_arn(&json!({ "Fn::GetAtt": ["B", "Arn"] }), true));
+        assert!(bucket.is_arn(&json!({ "Fn::GetAtt": ["B", "Arn"] }), Reader::Home));
         assert!(bucket.is_arn(
             &json!({ "Fn::Sub": "arn:${AWS::Partition}:s3:::${B}" }),
-            true
+            Reader::Home
         ));
-        assert!(!bucket.is_arn(&json!({ "Fn::Sub": "arn:aws:s3:us-east-1::${B}" }), true));
-        assert!(!bucket.is_arn(&json!({ "Ref": "B" }), true));
+        assert!(!bucket.is_arn(
+            &json!({ "Fn::Sub": "arn:aws:s3:us-east-1::${B}" }),
+            Reader::Home
+        ));
+        assert!(!bucket.is_arn(&json!({ "Ref": "B" }), Reader::Home));
         // A type this module does not read is listed by nothing.
         let queue = ArnOf::new("AWS::SQS::Queue", "Q", Vec::new());
-        assert!(!queue.is_arn(&json!({ "Fn::GetAtt": ["Q", "Arn"] }), true));
+        assert!(!queue.is_arn(&json!({ "Fn::GetAtt": ["Q", "Arn"] }), Reader::Home));
     }
 
     #[test]
@@ -678,7 +720,7 @@ mod tests {
             json!({ "Fn::GetAtt": ["X", "LoadBalancerArn"] }),
             json!({ "Fn::Sub": format!("{prefix}${{X.LoadBalancerFullName}}") }),
         ] {
-            assert!(balancer.is_arn(&entry, true), "{entry}");
+            assert!(balancer.is_arn(&entry, Reader::Home), "{entry}");
         }
         for entry in [
             json!({ "Fn::GetAtt": ["X", "DNSName"] }),
@@ -687,17 +729,17 @@ mod tests {
             // Its `Ref` is already the ARN: written after the prefix, it is none.
             json!({ "Fn::Sub": format!("{prefix}${{X}}") }),
         ] {
-            assert!(!balancer.is_arn(&entry, true), "{entry}");
+            assert!(!balancer.is_arn(&entry, Reader::Home), "{entry}");
         }
         let acl = ArnOf::new("AWS::WAFv2::WebACL", "Acl", Vec::new());
-        assert!(acl.is_arn(&json!({ "Fn::GetAtt": ["Acl", "Arn"] }), true));
-        assert!(acl.is_arn(&json!({ "Fn::GetAtt": "Acl.Arn" }), true));
+        assert!(acl.is_arn(&json!({ "Fn::GetAtt": ["Acl", "Arn"] }), Reader::Home));
+        assert!(acl.is_arn(&json!({ "Fn::GetAtt": "Acl.Arn" }), Reader::Home));
         for entry in [
             json!({ "Ref": "Acl" }),
             json!({ "Fn::GetAtt": ["Acl", "Id"] }),
             json!({ "Fn::Sub": "arn:${AWS::Partition}:wafv2:${AWS::Region}:${AWS::AccountId}:regional/webacl/${Acl}" }),
         ] {
-            assert!(!acl.is_arn(&entry, true), "{entry}");
+            assert!(!acl.is_arn(&entry, Reader::Home), "{entry}");
         }
     }
 
@@ -706,14 +748,14 @@ mod tests {
         let store = ArnOf::new(DB, "D", exports());
         let listed = json!([{ "Ref": "D" }, { "Fn::GetAtt": ["D", "DBInstanceArn"] }]);
         let plain = selection(json!({ "Resources": listed }));
-        assert_eq!(store.listed_by(&plain, true), Some(1));
-        assert!(store.lists_entry(&plain, 1, true));
-        assert!(!store.lists_entry(&plain, 0, true));
-        assert!(!store.lists_entry(&plain, 2, true));
+        assert_eq!(store.listed_by(&plain, Reader::Home), Some(1));
+        assert!(store.lists_entry(&plain, 1, Reader::Home));
+        assert!(!store.lists_entry(&plain, 0, Reader::Home));
+        assert!(!store.lists_entry(&plain, 2, Reader::Home));
         let empty = selection(json!({
             "Resources": listed, "NotResources": [], "Conditions": { "StringEquals": [] }
         }));
-        assert_eq!(store.listed_by(&empty, true), Some(1));
+        assert_eq!(store.listed_by(&empty, Reader::Home), Some(1));
         for narrowed in [
             json!({ "Resources": listed, "NotResources": ["arn:aws:rds:*:*:db:*"] }),
             json!({ "Resources": listed, "NotResources": { "Ref": "Excluded" } }),
@@ -724,8 +766,12 @@ mod tests {
             json!({ "Resources": { "Fn::If": ["C", listed, []] } }),
         ] {
             let narrowed = selection(narrowed);
-            assert_eq!(store.listed_by(&narrowed, true), None, "{narrowed:?}");
-            assert!(!store.lists_entry(&narrowed, 1, true));
+            assert_eq!(
+                store.listed_by(&narrowed, Reader::Home),
+                None,
+                "{narrowed:?}"
+            );
+            assert!(!store.lists_entry(&narrowed, 1, Reader::Home));
         }
     }
 
@@ -1009,7 +1055,8 @@ mod tests {
             .run(&strategy, |((fragments, sub), store, home)| {
                 let entry = written(&fragments, sub);
                 let reader = ArnOf::new(STORES[store].0, "D", store_exports(store));
-                if reader.is_arn(&entry, home) {
+                let place = if home { Reader::Home } else { Reader::Importer };
+                if reader.is_arn(&entry, place) {
                     listed.set(listed.get() + 1);
                     let value = deployed(&entry, home, store, true);
                     proptest::prop_assert_eq!(

@@ -458,7 +458,7 @@ fn names_another_vpc_origin(cx: &Cx<'_>, dcx: &Cx<'_>, id: &Value) -> bool {
         .get("Fn::ImportValue")
         .and_then(super::meaning::import_name)
     {
-        return cx.everywhere(VPC_ORIGIN).any(|(stack, o)| {
+        return cx.importable(dcx.at, VPC_ORIGIN).any(|(stack, o)| {
             super::arn::exports_of(cx.template_of(stack), o.logical_id())
                 .iter()
                 .any(|(export, v)| *export == name && super::meaning::names(v, o.logical_id()))
@@ -481,7 +481,7 @@ fn vpc_origin_carried(cx: &Cx<'_>, id: &Value) -> bool {
         .and_then(|m| m.get("Fn::ImportValue"))
         .and_then(text);
     if let Some(name) = imported {
-        return cx.everywhere(VPC_ORIGIN).any(|(stack, o)| {
+        return cx.importable(cx.at, VPC_ORIGIN).any(|(stack, o)| {
             super::arn::exports_of(cx.template_of(stack), o.logical_id())
                 .iter()
                 .any(|(export, v)| *export == name && super::meaning::names(v, o.logical_id()))
@@ -738,7 +738,7 @@ fn tenants<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a crate::cfn::Resource)> 
     cx.everywhere(TENANT)
         .filter(|(other, tenant)| {
             let id = &tenant.properties()["DistributionId"];
-            (other.is_none() && super::mentions(id, cx.id())) || super::imports_any(id, &exports)
+            (other.is_none() && super::mentions(id, cx.id())) || exports.imported_in(cx, *other, id)
         })
         .collect()
 }
@@ -958,7 +958,7 @@ fn destination_of_the_app(cx: &Cx<'_>, delivery: &crate::cfn::Resource) -> Resul
     let arn = &delivery.properties()["DeliveryDestinationArn"];
     if let Some(import) = arn.get("Fn::ImportValue") {
         let name = text(import);
-        let exported = cx.everywhere(DESTINATION).find_map(|(stack, d)| {
+        let exported = cx.importable(cx.at, DESTINATION).find_map(|(stack, d)| {
             let there = cx.template_of(stack);
             super::arn::exports_of(there, d.logical_id())
                 .iter()
@@ -1079,7 +1079,7 @@ fn domain_attribute(value: &Value, id: &str) -> bool {
 fn log_bucket_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     if let Some(import) = value.get("Fn::ImportValue") {
         let name = text(import);
-        return cx.everywhere("AWS::S3::Bucket").any(|(stack, b)| {
+        return cx.importable(cx.at, "AWS::S3::Bucket").any(|(stack, b)| {
             super::arn::exports_of(cx.template_of(stack), b.logical_id())
                 .iter()
                 .any(|(export, v)| {
@@ -1189,7 +1189,10 @@ fn web_acl_at(cx: &Cx<'_>, pointer: &str) -> Outcome {
         cx.everywhere("AWS::WAFv2::WebACL")
             .filter(|(stack, _)| stack.is_some())
             .find(|(stack, acl)| {
-                super::arn::ArnOf::of(cx.template_of(*stack), acl).is_arn(acl_value, false)
+                cx.position(*stack).is_some_and(|at| {
+                    super::arn::ArnOf::of(cx.template_of(*stack), acl)
+                        .is_arn(acl_value, super::arn::Reader::of(cx, at, cx.at))
+                })
             })
     });
     let Some((stack, acl)) = found else {

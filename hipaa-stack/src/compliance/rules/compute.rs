@@ -1256,6 +1256,9 @@ fn emr_configuration_elsewhere<'a>(
                 super::meaning::text_or_json(import)
             ));
         };
+        // The export of a stack of the cluster's region and account is the one the import
+        // reads, wherever the same name is exported elsewhere in the app.
+        let mut elsewhere = None;
         for (at, (_, template)) in cx.stacks.iter().enumerate() {
             if at == cx.at {
                 continue;
@@ -1268,18 +1271,21 @@ fn emr_configuration_elsewhere<'a>(
                     continue;
                 };
                 if let Some(found) = of_stack(at, &value) {
-                    if region_of(at) == here {
+                    if super::services::same_region_and_account(cx, at, cx.at) {
                         return Ok(found);
                     }
-                    return Err(format!(
-                        "`SecurityConfiguration` imports `{name}`, the security configuration `{}/{}` of another region: an import reads only exports of the cluster's region, and EMR looks the name up there; declare the security configuration in the cluster's region",
-                        found.0,
-                        found.1.logical_id()
-                    ));
+                    elsewhere.get_or_insert(found);
                 }
             }
         }
-        return Err(outside);
+        return Err(match elsewhere {
+            Some(found) => format!(
+                "`SecurityConfiguration` imports `{name}`, the security configuration `{}/{}` of another region or account: an import reads only exports of the cluster's region and account, and EMR looks the name up there; declare the security configuration in the cluster's region and account",
+                found.0,
+                found.1.logical_id()
+            ),
+            None => outside,
+        });
     }
     // The parameter's output must be the configuration's name (its `Ref`), not text that
     // only mentions it.
@@ -3183,6 +3189,13 @@ mod tests {
         let elsewhere = vec![None, Some("us-west-2".to_owned())];
         assert!(
             matches!(judge(&security(2), &imported, elsewhere.clone()), Outcome::Fail(f) if f.contains("another region"))
+        );
+        // In the cluster's region, of another account: the import reads this account's.
+        let stacks = [("emr", &imported), ("sec", &security(2))];
+        let mut index = super::super::Index::new(&stacks);
+        index.accounts = vec![None, Some("111111111111".to_owned())];
+        assert!(
+            matches!(e4(&Cx::in_first(&stacks, &imported.resources()[0], &index)), Outcome::Fail(f) if f.contains("another region or account"))
         );
         // An export whose value is text, not the configuration's `Ref`.
         let text = cluster(json!({ "Fn::ImportValue": "sec:Text" }), Vec::new());

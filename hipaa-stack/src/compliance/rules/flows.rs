@@ -1330,7 +1330,7 @@ pub(super) fn imports_where(
     value: &Value,
     holds: &dyn Fn(&crate::cfn::Resource) -> bool,
 ) -> bool {
-    // The name as [`super::imports_any`] reads it: text, or built before deploy; and
+    // The name as [`super::meaning::import_name`] reads it: text, or built before deploy; and
     // whether it was written as text (synth refuses such a name that no stack exports).
     fn each(value: &Value, names: &mut Vec<(Option<String>, bool)>) {
         match value {

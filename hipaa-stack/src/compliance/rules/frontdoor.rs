@@ -356,19 +356,21 @@ fn acm_certificate(cx: &Cx<'_>, pointer: &str) -> Result<Certified, String> {
             && fields.next() == Some("arn")
             && fields.nth(1) == Some("acm")
     });
-    // An import proves an ACM certificate only when a stack of the app exports one
-    // under that name; an export of anything else, or of no stack of the app, does not.
+    // An import proves an ACM certificate only when a stack of the app of this stack's
+    // region and account exports one under that name; an export of anything else, or of
+    // no such stack of the app, does not.
     let imported = value
         .get("Fn::ImportValue")
         .and_then(super::meaning::import_name)
         .is_some_and(|name| {
-            cx.everywhere(ACM_CERTIFICATE).any(|(stack, certificate)| {
-                super::arn::exports_of(cx.template_of(stack), certificate.logical_id())
-                    .iter()
-                    .any(|(export, v)| {
-                        *export == name && referred(v) == Some(certificate.logical_id())
-                    })
-            })
+            cx.importable(cx.at, ACM_CERTIFICATE)
+                .any(|(stack, certificate)| {
+                    super::arn::exports_of(cx.template_of(stack), certificate.logical_id())
+                        .iter()
+                        .any(|(export, v)| {
+                            *export == name && referred(v) == Some(certificate.logical_id())
+                        })
+                })
         });
     if issued_here || imported {
         cx.proof(pointer).ok_or_default().map(Certified::OfTheApp)
@@ -457,9 +459,16 @@ impl Named {
 /// refuses an association that names anything else (its DNS name, another attribute).
 fn associations<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
     let arn = ArnOf::of(cx.template, cx.resource);
-    naming(cx, &arn.export_names())
+    naming(cx, &cx.own_exports())
         .into_iter()
-        .filter(|(other, r)| arn.is_arn(&r.properties()["ResourceArn"], other.is_none()))
+        .filter(|(other, r)| {
+            cx.position(*other).is_some_and(|at| {
+                arn.is_arn(
+                    &r.properties()["ResourceArn"],
+                    super::arn::Reader::of(cx, cx.at, at),
+                )
+            })
+        })
         .collect()
 }
 
@@ -659,22 +668,28 @@ pub(super) fn web_acl<'a>(
         .resources()
         .iter()
         .filter(|r| r.type_name() == WEB_ACL)
-        .find(|acl| ArnOf::new(WEB_ACL, acl.logical_id(), Vec::new()).is_arn(value, true))
+        .find(|acl| {
+            ArnOf::new(WEB_ACL, acl.logical_id(), Vec::new())
+                .is_arn(value, super::arn::Reader::Home)
+        })
 }
 
 /// The associations of the app that may name this resource, in the order of the app: those
-/// of its stack that mention it, and those of any stack that import one of `exports` (its
-/// stack's exports of it), looked up in the index.
-fn naming<'a>(cx: &Cx<'a>, exports: &[&str]) -> Vec<(Option<&'a str>, &'a Resource)> {
+/// of its stack that mention it, and those of any stack of its stack's region and account
+/// that import one of `exports` (its stack's exports of it), looked up in the index: an
+/// association of another region that imports the same name names that region's export.
+fn naming<'a>(cx: &Cx<'a>, exports: &super::Exports<'_>) -> Vec<(Option<&'a str>, &'a Resource)> {
     if !cx.id().bytes().all(|b| b.is_ascii_alphanumeric()) {
         // An id that is not letters and digits: no lookup by name finds it.
         return naming_read(cx, exports);
     }
     let home = cx.index.associations.get(&(cx.at, cx.id().to_owned()));
-    let imported = exports
-        .iter()
-        .filter_map(|name| cx.index.associations_by_import.get(*name));
-    super::merged(home.into_iter().chain(imported))
+    let imported = exports.looked_up(
+        cx,
+        |name| cx.index.associations_by_import.get(name),
+        |(at, _)| *at,
+    );
+    super::merged(home.into_iter().chain([&imported]))
         .into_iter()
         .filter_map(|position| {
             let (stack, r) = super::resource_at(cx.stacks, position)?;
@@ -684,11 +699,15 @@ fn naming<'a>(cx: &Cx<'a>, exports: &[&str]) -> Vec<(Option<&'a str>, &'a Resour
 }
 
 /// [`naming`] read from every association of the app.
-fn naming_read<'a>(cx: &Cx<'a>, exports: &[&str]) -> Vec<(Option<&'a str>, &'a Resource)> {
+fn naming_read<'a>(
+    cx: &Cx<'a>,
+    exports: &super::Exports<'_>,
+) -> Vec<(Option<&'a str>, &'a Resource)> {
     cx.everywhere(ASSOCIATION)
         .filter(|(other, r)| {
             let arn = &r.properties()["ResourceArn"];
-            (other.is_none() && super::mentions(arn, cx.id())) || super::imports_any(arn, exports)
+            (other.is_none() && super::mentions(arn, cx.id()))
+                || exports.imported_in(cx, *other, arn)
         })
         .collect()
 }
@@ -1216,8 +1235,9 @@ fn listener_read(cx: &Cx<'_>, listener: Option<&Value>, pointer: &str) -> Result
     ))
 }
 
-/// Whether `value` is wholly an import ([`super::meaning::imported`]) whose every name is
-/// exported by a stack of the app with a value that is wholly a resource of `type_name` of
+/// Whether `value` (of the stack of `cx`) is wholly an import ([`super::meaning::imported`])
+/// whose every name is exported by a stack of the app of its region and account
+/// ([`Cx::importable`]) with a value that is wholly a resource of `type_name` of
 /// that stack ([`super::meaning::names`] of its logical id): an export whose value only
 /// mentions one (an `Fn::If` whose other branch is an ARN written as text, text joined onto
 /// its `Ref`) may hand out another resource, which no rule reads.
@@ -1244,7 +1264,7 @@ pub(super) fn exported_by_the_app(cx: &Cx<'_>, value: &Value, type_name: &'stati
             let Some(name) = name else {
                 return false;
             };
-            cx.everywhere(type_name).any(|(stack, r)| {
+            cx.importable(cx.at, type_name).any(|(stack, r)| {
                 super::arn::exports_of(cx.template_of(stack), r.logical_id())
                     .iter()
                     .any(|(export, exported)| {
@@ -1447,13 +1467,12 @@ fn behind_passthrough_only(cx: &Cx<'_>) -> bool {
     let mut passthrough = false;
     for (at, (_, template)) in cx.stacks.iter().enumerate() {
         let home = at == cx.at;
-        if !home && (exports.is_empty() || !super::services::same_region_and_account(cx, at, cx.at))
-        {
+        if !home && (exports.is_empty() || !exports.readable_from(cx, at)) {
             continue;
         }
         let reaches = |r: &Resource| {
             (home && super::mentions(r.properties(), id))
-                || super::imports_any(r.properties(), &exports)
+                || exports.imported_by(cx, at, r.properties())
         };
         for r in template.resources() {
             match r.type_name() {
@@ -2739,15 +2758,23 @@ mod tests {
                     .map(|(s, r)| (s.map(str::to_owned), r.logical_id().to_owned()))
                     .collect::<Vec<_>>()
             };
+            let own = cx.own_exports();
             proptest::prop_assert_eq!(
-                named(super::naming(&cx, &exports)),
-                named(super::naming_read(&cx, &exports))
+                named(super::naming(&cx, &own)),
+                named(super::naming_read(&cx, &own))
             );
             // Of those, the ones whose `ResourceArn` is its ARN: as reading every one says.
             let arn = ArnOf::of(cx.template, cx.resource);
             let read: Vec<_> = cx
                 .everywhere(super::ASSOCIATION)
-                .filter(|(other, r)| arn.is_arn(&r.properties()["ResourceArn"], other.is_none()))
+                        .filter(|(other, r)| {
+                    cx.position(*other).is_some_and(|at| {
+                        arn.is_arn(
+                            &r.properties()["ResourceArn"],
+                            crate::compliance::rules::arn::Reader::of(&cx, cx.at, at),
+                        )
+                    })
+                })
                 .collect();
             proptest::prop_assert_eq!(named(super::associations(&cx)), named(read));
         }

@@ -116,28 +116,29 @@ pub(super) fn access_logged(cx: &Cx<'_>) -> Outcome {
 /// The exports of this template that identify the service network, service or resource
 /// configuration being judged (hostile review 22: an export of its `Name`, or of text joined
 /// onto its ARN, names none).
-fn own_exports<'a>(cx: &Cx<'a>) -> Vec<&'a str> {
-    super::arn::exports_of(cx.template, cx.id())
-        .into_iter()
-        .filter(|(_, value)| identifies(value, cx.id()))
-        .map(|(name, _)| name)
-        .collect()
+fn own_exports<'a>(cx: &Cx<'a>) -> super::Exports<'a> {
+    super::Exports::such(cx, cx.at, cx.id(), |value| identifies(value, cx.id()))
 }
 
 /// Whether `value`, written in the stack `home` (`None`: this one), names the resource being
 /// judged: its identifier in its own template ([`identifies`]), or the import of an export of
-/// it in another ([`import_name`]); or why an import cannot be read exactly.
+/// it in another ([`import_name`]) of its region and account, where CloudFormation
+/// resolves the import ([`super::Exports::named_from`]); or why an import cannot be read
+/// exactly.
 fn names_judged(
     cx: &Cx<'_>,
     home: Option<&str>,
     value: &Value,
-    exports: &[&str],
+    exports: &super::Exports<'_>,
 ) -> Result<bool, String> {
     match home {
         None => Ok(identifies(value, cx.id())),
         Some(stack) => match value.get("Fn::ImportValue") {
             None => Ok(false),
-            Some(name) => import_name(cx, stack, name).map(|n| exports.contains(&n.as_str())),
+            Some(name) => import_name(cx, stack, name).map(|n| {
+                cx.position(home)
+                    .is_some_and(|at| exports.named_from(cx, at, &n))
+            }),
         },
     }
 }
@@ -333,11 +334,15 @@ fn configuration_logged(cx: &Cx<'_>) -> Outcome {
         let imported = match network.get("Fn::ImportValue") {
             Some(import) if !in_its_template => {
                 match import_name(cx, home.unwrap_or(cx.stack), import) {
-                    Ok(export) => cx.everywhere(SERVICE_NETWORK).any(|(stack, n)| {
-                        super::arn::exports_of(cx.template_of(stack), n.logical_id())
-                            .iter()
-                            .any(|(e, value)| *e == export && identifies(value, n.logical_id()))
-                    }),
+                    Ok(export) => cx
+                        .position(home)
+                        .into_iter()
+                        .flat_map(|at| cx.importable(at, SERVICE_NETWORK))
+                        .any(|(stack, n)| {
+                            super::arn::exports_of(cx.template_of(stack), n.logical_id())
+                                .iter()
+                                .any(|(e, value)| *e == export && identifies(value, n.logical_id()))
+                        }),
                     Err(why) => {
                         problems.push(format!("the resource association `{name}` {why}"));
                         continue;

@@ -29,10 +29,13 @@ mod graphdocs;
 #[cfg(test)]
 mod hostile_tests;
 mod identity;
+mod imports;
 mod lattice;
 pub(crate) mod meaning;
 mod network;
 mod rds_options;
+#[cfg(test)]
+mod region_tests;
 mod resilience;
 mod sagemaker;
 mod services;
@@ -42,6 +45,7 @@ mod users;
 pub use coverage::ELIGIBLE;
 
 pub(crate) use compute::{Mentioned, mentions};
+pub(crate) use imports::Exports;
 #[cfg(feature = "deploy")]
 pub(crate) use storage::LOG_RETENTIONS;
 
@@ -656,17 +660,18 @@ impl Index {
 
 impl Index {
     /// The policies of type `policy_type` (one of [`resilience::TLS_POLICIES`]) that may
-    /// name the resource `id` of stack `at` (whose stack exports it as `exports`), as
-    /// (stack, policy) positions in order: those whose entries are known only at deploy,
-    /// those of its stack that refer to another type of its template or mention it, and
-    /// those of other stacks that import one of `exports`.
+    /// name the resource of `cx` (whose stack exports it as `exports`), as (stack, policy)
+    /// positions in order: those whose entries are known only at deploy, those of its
+    /// stack that refer to another type of its template or mention it, and those of other
+    /// stacks of its region and account that import one of `exports`
+    /// ([`Exports::looked_up`]).
     pub(crate) fn policies_naming(
         &self,
+        cx: &Cx<'_>,
         policy_type: &'static str,
-        at: usize,
-        id: &str,
-        exports: &[&str],
+        exports: &Exports<'_>,
     ) -> Vec<(usize, usize)> {
+        let (at, id) = (cx.at, cx.id());
         let named = &self.policies_named;
         let mut found: Vec<(usize, usize)> = Vec::new();
         found.extend(named.every.get(policy_type).into_iter().flatten());
@@ -679,10 +684,12 @@ impl Index {
         );
         let mentions = named.mentions.get(&(policy_type, at, id.to_owned()));
         found.extend(mentions.into_iter().flatten());
-        for export in exports {
-            let imports = named.imports.get(&(policy_type, (*export).to_owned()));
-            found.extend(imports.into_iter().flatten().filter(|(s, _)| *s != at));
-        }
+        let imports = exports.looked_up(
+            cx,
+            |export| named.imports.get(&(policy_type, export.to_owned())),
+            |(s, _)| *s,
+        );
+        found.extend(imports.into_iter().filter(|(s, _)| *s != at));
         found.sort_unstable();
         found.dedup();
         found
@@ -855,21 +862,24 @@ impl<'a> Cx<'a> {
         // The entries that name this resource in its own template or import one of its
         // exports, in the order of stacks, selections and entries: the first that lists it.
         let home = self.index.selected.get(&(self.at, self.id().to_owned()));
-        let names = store.export_names();
-        let imported = names
-            .iter()
-            .filter_map(|name| self.index.selected_by_import.get(*name));
+        // Only a selection of a stack of this stack's region and account imports its
+        // exports: another region's import of the same name is that region's export.
+        let imported = self.own_exports().looked_up(
+            self,
+            |name| self.index.selected_by_import.get(name),
+            |(at, _, _)| *at,
+        );
         let mut found: Vec<Place> = home
             .into_iter()
-            .chain(imported)
             .flatten()
             .copied()
+            .chain(imported)
             .collect();
         found.sort_unstable();
         found.dedup();
         found.into_iter().find_map(|(at, selection, entry)| {
             let (stack, selection) = resource_at(self.stacks, (at, selection))?;
-            if !store.lists_entry(selection, entry, at == self.at)
+            if !store.lists_entry(selection, entry, arn::Reader::of(self, self.at, at))
                 || !plan_of_template(self.stacks.get(at)?.1, selection)
             {
                 return None;
@@ -885,17 +895,14 @@ impl<'a> Cx<'a> {
     /// [`Cx::backup_selection`] read from every selection of the app.
     fn backup_selection_read(&self, store: &arn::ArnOf<'_>) -> Option<Proof> {
         for (other, selection) in self.everywhere("AWS::Backup::BackupSelection") {
-            let template = match other {
-                None => self.template,
-                Some(name) => match self.stacks.iter().find(|(n, _)| *n == name) {
-                    Some((_, t)) => t,
-                    None => continue,
-                },
+            let Some(at) = self.position(other) else {
+                continue;
             };
+            let template = self.stacks[at].1;
             if !plan_of_template(template, selection) {
                 continue;
             }
-            let found = store.listed_by(selection, other.is_none());
+            let found = store.listed_by(selection, arn::Reader::of(self, self.at, at));
             if let Some(mut proof) =
                 found.and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
             {
@@ -1000,14 +1007,6 @@ impl<'a> Cx<'a> {
             self.resource,
             self.resource.properties(),
         )
-    }
-
-    /// The names of the exports of this resource's stack whose values refer to it.
-    pub(crate) fn own_exports(&self) -> Vec<&'a str> {
-        arn::exports_of(self.template, self.id())
-            .into_iter()
-            .map(|(name, _)| name)
-            .collect()
     }
 
     /// The template of the stack named `stack` (as [`Cx::everywhere`] names another stack),
@@ -1186,8 +1185,9 @@ impl<'a> Cx<'a> {
 }
 
 /// Every name a value imports (`Fn::ImportValue` of text, or of a name built before
-/// deploy, as synth reads it: [`meaning::import_name`]), anywhere inside it: those that
-/// [`imports_any`] reads.
+/// deploy, as synth reads it: [`meaning::import_name`]), anywhere inside it: names only,
+/// which say nothing of whose export they are; match them against a stack's exports with
+/// [`Exports::named_from`], which reads the importing stack's region and account.
 pub(crate) fn imported_names(value: &Value, names: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
@@ -1196,22 +1196,6 @@ pub(crate) fn imported_names(value: &Value, names: &mut Vec<String>) {
         }
         Value::Array(items) => items.iter().for_each(|v| imported_names(v, names)),
         _ => {}
-    }
-}
-
-/// Whether a value imports one of `exports` (`Fn::ImportValue` of the name, written as text
-/// or built by intrinsics that read before deploy, [`meaning::import_name`]: an `Fn::Sub`
-/// without variables, an `Fn::Join`; the nineteenth probe), anywhere inside it (`Fn::Sub`
-/// variables, `Fn::Join`, …).
-pub(crate) fn imports_any(value: &Value, exports: &[&str]) -> bool {
-    match value {
-        Value::Object(map) => {
-            let imported = map.get("Fn::ImportValue").and_then(meaning::import_name);
-            imported.is_some_and(|name| exports.contains(&name.as_str()))
-                || map.values().any(|v| imports_any(v, exports))
-        }
-        Value::Array(items) => items.iter().any(|v| imports_any(v, exports)),
-        _ => false,
     }
 }
 
@@ -2171,34 +2155,5 @@ mod tests {
             .map(|(id, _, _)| *id)
             .collect();
         assert_eq!(kept, expected);
-    }
-
-    #[test]
-    fn imports_are_found_inside_intrinsics() {
-        let exports = ["data:Worker:Ref"];
-        assert!(imports_any(
-            &serde_json::json!({ "Fn::Sub": ["arn:aws:ec2:::instance/${V0}", { "V0": { "Fn::ImportValue": "data:Worker:Ref" } }] }),
-            &exports
-        ));
-        assert!(!imports_any(
-            &serde_json::json!({ "Fn::ImportValue": "data:WorkerTwo:Ref" }),
-            &exports
-        ));
-        assert!(!imports_any(
-            &serde_json::json!("data:Worker:Ref"),
-            &exports
-        ));
-        // The name built by intrinsics that read before deploy is the name imported (the
-        // nineteenth probe); one read at deploy is none of them.
-        for built in [
-            serde_json::json!({ "Fn::ImportValue": { "Fn::Sub": "data:Worker:Ref" } }),
-            serde_json::json!({ "Fn::ImportValue": { "Fn::Join": [":", ["data", "Worker", "Ref"]] } }),
-        ] {
-            assert!(imports_any(&built, &exports), "{built}");
-        }
-        assert!(!imports_any(
-            &serde_json::json!({ "Fn::ImportValue": { "Ref": "Name" } }),
-            &exports
-        ));
     }
 }

@@ -2181,18 +2181,15 @@ const ON_AN_ATTACHMENT: &[&str] = &[
 
 /// The resources of the app whose properties name `target` (a resource of the template at
 /// `home` of the app's stacks): in that template by reference ([`super::mentions`]),
-/// elsewhere by an import of an export of that template that refers to it; each with the
+/// elsewhere by an import of an export of that template that refers to it, made in a stack
+/// of its region and account ([`super::Exports::imported_by`]); each with the
 /// position, name and template of its stack.
 fn namers<'a>(
     cx: &Cx<'a>,
     home: usize,
-    template: &'a crate::cfn::Template,
     target: &'a Resource,
 ) -> Vec<(usize, &'a str, &'a crate::cfn::Template, &'a Resource)> {
-    let exports: Vec<&str> = super::arn::exports_of(template, target.logical_id())
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
+    let exports = super::Exports::of(cx, home, target.logical_id());
     cx.stacks
         .iter()
         .enumerate()
@@ -2202,7 +2199,7 @@ fn namers<'a>(
                 && if *at == home {
                     super::mentions(r.properties(), target.logical_id())
                 } else {
-                    super::imports_any(r.properties(), &exports)
+                    exports.imported_by(cx, *at, r.properties())
                 }
         })
         .collect()
@@ -2248,7 +2245,7 @@ fn transit_gateway_of_the_app(cx: &Cx<'_>, key: &str) -> Vec<Result<Proof, Strin
             format!("{stack}/{}", r.logical_id())
         }
     };
-    for (at, stack, template, other) in namers(cx, home.at, home.template, gateway) {
+    for (at, stack, _, other) in namers(cx, home.at, gateway) {
         let other_name = named(other, at, stack);
         let kind = other.type_name();
         if kind == "AWS::EC2::TransitGatewayPeeringAttachment" {
@@ -2272,7 +2269,7 @@ fn transit_gateway_of_the_app(cx: &Cx<'_>, key: &str) -> Vec<Result<Proof, Strin
         if !BUILT_ON.contains(&kind) {
             continue;
         }
-        for (at, stack, _, built) in namers(cx, at, template, other) {
+        for (at, stack, _, built) in namers(cx, at, other) {
             if !ON_AN_ATTACHMENT.contains(&built.type_name()) {
                 checks.push(Err(format!(
                     "`{other_name}` of transit gateway `{name}` is named by `{}` ({}), which may connect it to networks beyond the account that no rule reads",
@@ -2504,16 +2501,13 @@ fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str, gateway: &st
     let mut checks = vec![cx.proof("/RouteTableId").ok_or_default()];
     // Its associations in any stack: a reference to it in its own template, an import of an
     // export of its stack that refers to it elsewhere.
-    let exports: Vec<&str> = super::arn::exports_of(cx.template, route_table.logical_id())
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
+    let exports = cx.exports_of(None, route_table.logical_id());
     for (other, association) in cx
         .everywhere("AWS::EC2::SubnetRouteTableAssociation")
         .filter(|(other, a)| {
             let named = &a.properties()["RouteTableId"];
             (other.is_none() && super::mentions(named, route_table.logical_id()))
-                || super::imports_any(named, &exports)
+                || exports.imported_in(cx, *other, named)
         })
     {
         let home = cx.template_of(other);

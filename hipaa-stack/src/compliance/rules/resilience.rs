@@ -397,23 +397,16 @@ fn notifying_actions<'a>(cx: &Cx<'a>, pointer: &str) -> Vec<&'a Value> {
 /// plan, a topic named by text), whose readers the template does not show either way.
 fn unsubscribed<'a>(cx: &Cx<'a>, pointer: &str) -> Option<&'a str> {
     let actions = notifying_actions(cx, pointer);
-    let topics: Vec<(Option<&str>, &Resource, Vec<&str>)> = cx
+    let topics: Vec<(Option<&str>, &Resource, super::Exports<'_>)> = cx
         .everywhere("AWS::SNS::Topic")
-        .map(|(stack, topic)| {
-            let exports = super::arn::exports_of(cx.template_of(stack), topic.logical_id());
-            (
-                stack,
-                topic,
-                exports.into_iter().map(|(name, _)| name).collect(),
-            )
-        })
+        .map(|(stack, topic)| (stack, topic, cx.exports_of(stack, topic.logical_id())))
         .collect();
     // The topic each action names: by a `Ref` of its own stack, or an import of an export.
     let named = |action: &Value| {
         topics.iter().find(|(stack, topic, exports)| {
             (stack.is_none()
                 && (is_topic_arn(action, topic.logical_id()) || is_named_topic(action, topic)))
-                || is_import_of(action, exports)
+                || is_import_of(cx, None, action, exports)
         })
     };
     let mut first = None;
@@ -437,7 +430,7 @@ fn unsubscribed<'a>(cx: &Cx<'a>, pointer: &str) -> Option<&'a str> {
                         && !super::meaning::no_value(&p["FilterPolicy"]);
                     !filtered
                         && ((home == *stack && is_topic_arn(arn, topic.logical_id()))
-                            || is_import_of(arn, exports))
+                            || is_import_of(cx, home, arn, exports))
                 });
         if subscribed {
             return None;
@@ -626,12 +619,23 @@ fn may_be_named_topic(value: &Value, topic: &Resource) -> bool {
     !name.is_empty() && matches!(parts.as_slice(), ["arn", _, "sns", _, _, last] if *last == name)
 }
 
-/// Whether `value` is an `Fn::ImportValue` of one of `exports`.
-fn is_import_of(value: &Value, exports: &[&str]) -> bool {
+/// Whether `value`, of the stack named `home` (`None`: the stack of `cx`), is an
+/// `Fn::ImportValue` of one of `exports` where CloudFormation resolves it: from a stack of
+/// the exporting stack's region and account ([`super::Exports::named_from`]); the import of
+/// the same name in another region is that region's export.
+fn is_import_of(
+    cx: &Cx<'_>,
+    home: Option<&str>,
+    value: &Value,
+    exports: &super::Exports<'_>,
+) -> bool {
     value
         .get("Fn::ImportValue")
         .and_then(super::meaning::import_name)
-        .is_some_and(|name| exports.contains(&name.as_str()))
+        .is_some_and(|name| {
+            cx.position(home)
+                .is_some_and(|at| exports.named_from(cx, at, &name))
+        })
 }
 
 /// The list of actions at `pointer` holds one that notifies someone ([`notifies`]).
@@ -795,7 +799,7 @@ fn plain_deliveries(cx: &Cx<'_>) -> (Vec<String>, bool) {
             && (super::mentions(arn, cx.id())
                 || is_named_topic(arn, cx.resource)
                 || may_be_named_topic(arn, cx.resource)))
-            || is_import_of(arn, &exports)
+            || is_import_of(cx, home, arn, &exports)
             || home.is_some_and(|stack| {
                 cx.across_regions(cx.template_of(Some(stack)), arn)
                     .is_some_and(|(from, r)| from == cx.stack && r.logical_id() == cx.id())
@@ -985,7 +989,7 @@ fn naming_policies<'a>(cx: &Cx<'a>, kind: &TlsPolicy) -> Vec<(Option<&'a str>, &
     if cx.id().bytes().all(|b| b.is_ascii_alphanumeric()) {
         return cx
             .index
-            .policies_naming(kind.policy_type, cx.at, cx.id(), &exports)
+            .policies_naming(cx, kind.policy_type, &exports)
             .into_iter()
             .filter_map(|position| {
                 let (stack, policy) = super::resource_at(cx.stacks, position)?;
@@ -1001,7 +1005,7 @@ fn naming_policies<'a>(cx: &Cx<'a>, kind: &TlsPolicy) -> Vec<(Option<&'a str>, &
 fn naming_policies_read<'a>(
     cx: &Cx<'a>,
     kind: &TlsPolicy,
-    exports: &[&str],
+    exports: &super::Exports<'_>,
 ) -> Vec<(Option<&'a str>, &'a Resource)> {
     cx.everywhere(kind.policy_type)
         .filter(|(stack, policy)| {
@@ -1022,7 +1026,7 @@ fn naming_policies_read<'a>(
                                 super::compute::mentions(t, cx.id())
                                     || named_by_arn(kind, cx.resource, t)
                             }
-                            Some(_) => super::imports_any(t, exports),
+                            Some(_) => exports.imported_in(cx, *stack, t),
                         }
                 }),
                 other => unknown(other),
@@ -1051,8 +1055,7 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
                 let mut found: Vec<Proof> = Vec::new();
                 for action in kind.actions {
                     let (suffix, _) = statements.iter().find(|(_, s)| {
-                        denies_insecure(s, action)
-                            && covers_own(cx, kind, s, &exports, stack.is_none())
+                        denies_insecure(s, action) && covers_own(cx, kind, s, &exports, stack)
                     })?;
                     let proof = statement_proof(policy, "/PolicyDocument", suffix)?;
                     if !found.contains(&proof) {
@@ -1105,7 +1108,7 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
 fn naming_inline_policies<'a>(
     cx: &Cx<'a>,
     kind: &TlsPolicy,
-    exports: &[&str],
+    exports: &super::Exports<'_>,
 ) -> Vec<(Option<&'a str>, &'a Resource)> {
     let (inline_type, property) = kind.inline;
     cx.everywhere(inline_type)
@@ -1121,7 +1124,7 @@ fn naming_inline_policies<'a>(
                                     && super::compute::mentions(named, r.logical_id())
                             })
                     }
-                    Some(_) => super::imports_any(named, exports),
+                    Some(_) => exports.imported_in(cx, *stack, named),
                 }
         })
         .collect()
@@ -1133,14 +1136,16 @@ fn naming_inline_policies<'a>(
 /// stack), or an ARN pattern of its service whose name matches its name. `NotResource`
 /// applies to it unless such an entry names it. A policy may list several queues or topics
 /// (`Queues`, `Topics`) and a statement name only one of them: a Deny of another leaves this
-/// one on plain HTTP. `home`: the policy is of the resource's own stack.
+/// one on plain HTTP. `stack`: the policy's stack (`None`: the resource's own), whose
+/// imports read the exports of its own region and account only.
 fn covers_own(
     cx: &Cx<'_>,
     kind: &TlsPolicy,
     statement: &Value,
-    exports: &[&str],
-    home: bool,
+    exports: &super::Exports<'_>,
+    stack: Option<&str>,
 ) -> bool {
+    let home = stack.is_none();
     let id = cx.id();
     let name = cx
         .prop(&format!("/{}", kind.name_property))
@@ -1163,7 +1168,7 @@ fn covers_own(
             {
                 return true;
             }
-        } else if super::imports_any(entry, exports) {
+        } else if exports.imported_in(cx, stack, entry) {
             return true;
         }
         let arn = format!(

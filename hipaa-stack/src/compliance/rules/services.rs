@@ -592,13 +592,11 @@ fn edge_associations(cx: &Cx<'_>) -> Vec<String> {
                 .get("Fn::ImportValue")
                 .and_then(super::meaning::import_name)
                 .is_some_and(|name| {
-                    std::iter::once(own)
-                        .chain(versions.iter().copied())
-                        .any(|id| {
-                            super::arn::exports_of(cx.template, id)
-                                .iter()
-                                .any(|(export, _)| *export == name)
-                        })
+                    cx.position(Some(other)).is_some_and(|at| {
+                        std::iter::once(own)
+                            .chain(versions.iter().copied())
+                            .any(|id| cx.exports_of(None, id).named_from(cx, at, &name))
+                    })
                 });
             imported
                 || cx
@@ -3570,7 +3568,7 @@ fn plain_rules(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         .filter(|(other, rule)| {
             let listener = &rule.properties()["ListenerArn"];
             (other.is_none() && super::mentions(listener, cx.id()))
-                || super::imports_any(listener, &exports)
+                || exports.imported_in(cx, *other, listener)
         })
         .filter_map(|(other, rule)| {
             let actions = rule.properties()["Actions"].as_array();
@@ -5181,7 +5179,7 @@ fn names_an_app_resource(cx: &Cx<'_>, value: &Value, type_name: &str, field: &st
         .get("Fn::ImportValue")
         .and_then(super::meaning::import_name)
     {
-        return cx.everywhere(type_name).any(|(stack, r)| {
+        return cx.importable(cx.at, type_name).any(|(stack, r)| {
             super::arn::exports_of(cx.template_of(stack), r.logical_id())
                 .iter()
                 .any(|(export, v)| {
@@ -6005,11 +6003,12 @@ fn group_of_another_stack(cx: &Cx<'_>, t: &str, own_account_only: bool) -> bool 
 /// of the ARN of one of its log groups.
 pub(super) fn imports_an_app_log_group(cx: &Cx<'_>, name: &Value) -> bool {
     text(name).is_some_and(|name| {
-        cx.everywhere("AWS::Logs::LogGroup").any(|(stack, g)| {
-            super::arn::exports_of(cx.template_of(stack), g.logical_id())
-                .iter()
-                .any(|(export, value)| *export == name && is_log_group_arn(value, g))
-        })
+        cx.importable(cx.at, "AWS::Logs::LogGroup")
+            .any(|(stack, g)| {
+                super::arn::exports_of(cx.template_of(stack), g.logical_id())
+                    .iter()
+                    .any(|(export, value)| *export == name && is_log_group_arn(value, g))
+            })
     })
 }
 
@@ -6043,7 +6042,7 @@ pub(super) fn imports_an_export_of(
         return false;
     };
     types.iter().any(|t| {
-        cx.everywhere(t).any(|(stack, r)| {
+        cx.importable(cx.at, t).any(|(stack, r)| {
             super::arn::exports_of(cx.template_of(stack), r.logical_id())
                 .iter()
                 .any(|(export, v)| *export == name && exported(v, r.logical_id()))
@@ -6071,7 +6070,10 @@ fn per_stack(n: &str) -> bool {
 pub(super) fn bucket_arn_of_the_app(cx: &Cx<'_>, arn: &Value) -> bool {
     const BUCKET: &str = "AWS::S3::Bucket";
     let by_reference = cx.everywhere(BUCKET).any(|(stack, b)| {
-        super::arn::ArnOf::of(cx.template_of(stack), b).is_arn(arn, stack.is_none())
+        cx.position(stack).is_some_and(|at| {
+            super::arn::ArnOf::of(cx.template_of(stack), b)
+                .is_arn(arn, super::arn::Reader::of(cx, at, cx.at))
+        })
     });
     by_reference
         || text(arn).is_some_and(|t| {
@@ -6119,9 +6121,13 @@ pub(super) fn stream_arn_of_the_app(cx: &Cx<'_>, arn: &Value) -> bool {
             |v: &Value| super::meaning::text_about(v, &own).is_some_and(|t| t.trim() == expected);
         match (stack, &imported) {
             (None, None) => is_arn(arn),
-            (_, Some(import)) => super::arn::exports_of(cx.template_of(stack), s.logical_id())
-                .iter()
-                .any(|(export, value)| export == import && is_arn(value)),
+            (_, Some(import)) => {
+                cx.position(stack)
+                    .is_some_and(|at| same_region_and_account(cx, at, cx.at))
+                    && super::arn::exports_of(cx.template_of(stack), s.logical_id())
+                        .iter()
+                        .any(|(export, value)| export == import && is_arn(value))
+            }
             (Some(_), None) => {
                 written.is_some_and(|n| !per_stack(&n))
                     && text(arn).is_some_and(|t| t.trim() == expected)
@@ -6415,7 +6421,7 @@ fn msk_cluster_of<'a>(
         .get("Fn::ImportValue")
         .and_then(super::meaning::import_name)?;
     types.iter().find_map(|t| {
-        cx.everywhere(t).find(|(stack, r)| {
+        cx.importable(cx.at, t).find(|(stack, r)| {
             super::arn::exports_of(cx.template_of(*stack), r.logical_id())
                 .iter()
                 .any(|(export, v)| *export == name && names(v, r.logical_id()))
@@ -7099,9 +7105,11 @@ fn rs2(cx: &Cx<'_>) -> Outcome {
                         !name.contains("${")
                             && text(&g.properties()["ParameterGroupName"])
                                 .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
-                    }) || super::arn::exports_of(cx.template_of(*stack), g.logical_id())
+                    }) || cx
+                        .exports_of(*stack, g.logical_id())
+                        .names_from(cx, cx.at)
                         .iter()
-                        .any(|(export, _)| imported.iter().any(|i| i == export)))
+                        .any(|export| imported.iter().any(|i| i == export)))
             });
             let off = elsewhere.and_then(|(stack, group)| {
                 let place = format!("{}/{}", stack.unwrap_or_default(), group.logical_id());

@@ -1400,7 +1400,7 @@ fn policies_naming<'a>(cx: &Cx<'a>, own: &Own<'_>) -> Vec<(Option<&'a str>, &'a 
                     None => own_policy_names_bucket(*refers, resources, bucket, own),
                     Some(_) => {
                         let bucket = bucket();
-                        super::imports_any(bucket, &exports)
+                        exports.imported_in(cx, *stack, bucket)
                             || text(bucket).is_some_and(|t| t == own.reference)
                     }
                 }
@@ -2596,13 +2596,11 @@ fn r5(cx: &Cx<'_>) -> Outcome {
 }
 
 /// The instances of the app that join this cluster, each with its stack when it is
-/// another: by `Ref` in its own template, by an import of an export of the cluster, or by
-/// the cluster's name.
+/// another: by `Ref` in its own template, by an import of an export of the cluster made in
+/// a stack of its region and account (another region's import of that name is its own
+/// region's export), or by the cluster's name.
 fn cluster_members<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
-    let exports: Vec<&str> = super::arn::exports_of(cx.template, cx.id())
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
+    let exports = cx.own_exports();
     let name = cx.prop("/DBClusterIdentifier").and_then(text);
     cx.everywhere("AWS::RDS::DBInstance")
         .filter(|(stack, db)| {
@@ -2611,7 +2609,10 @@ fn cluster_members<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
                 || joins
                     .get("Fn::ImportValue")
                     .and_then(super::meaning::import_name)
-                    .is_some_and(|import| exports.contains(&import.as_str()))
+                    .is_some_and(|import| {
+                        cx.position(*stack)
+                            .is_some_and(|at| exports.named_from(cx, at, &import))
+                    })
                 || name.as_deref().is_some_and(|name| {
                     text(joins).is_some_and(|joins| joins.eq_ignore_ascii_case(name))
                 })
@@ -4717,14 +4718,15 @@ fn primary_key<'a>(cx: &Cx<'a>, arn: &Value) -> Option<Cx<'a>> {
             let import = arn
                 .get("Fn::ImportValue")
                 .and_then(super::meaning::import_name)?;
-            cx.everywhere("AWS::KMS::Key").find_map(|(stack, r)| {
-                super::arn::exports_of(cx.template_of(stack), r.logical_id())
-                    .iter()
-                    .any(|(name, value)| {
-                        *name == import && super::meaning::names(value, r.logical_id())
-                    })
-                    .then(|| (stack.unwrap_or(cx.stack), r))
-            })
+            cx.importable(cx.at, "AWS::KMS::Key")
+                .find_map(|(stack, r)| {
+                    super::arn::exports_of(cx.template_of(stack), r.logical_id())
+                        .iter()
+                        .any(|(name, value)| {
+                            *name == import && super::meaning::names(value, r.logical_id())
+                        })
+                        .then(|| (stack.unwrap_or(cx.stack), r))
+                })
         })?;
     let at = cx.stacks.iter().position(|(name, _)| *name == stack)?;
     Some(Cx {

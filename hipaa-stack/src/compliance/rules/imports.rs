@@ -1,0 +1,292 @@
+//! Imports of a stack's exports, read as CloudFormation resolves them: `Fn::ImportValue`
+//! reads only the exports of the importing stack's own region and account ("You can't
+//! create cross-stack references across Regions", CloudFormation User Guide,
+//! `Fn::ImportValue`; "For each AWS account, Export names must be unique within a Region",
+//! CloudFormation User Guide, "Outputs"). An app may have stacks in several regions or
+//! accounts whose exports share a name: the import of that name by a stack of one region
+//! is the export of its own region, never the same-named export of another.
+//!
+//! The one reading of "does this value import an export of that stack": [`Exports`] keeps
+//! the position of the exporting stack with its export names, so that no caller can match
+//! an import by its name alone (the name matcher is private to this module).
+
+use serde_json::Value;
+
+use super::Cx;
+use crate::cfn::Resource;
+
+/// The names under which one stack of the app exports a resource, with the position of
+/// that stack in the app's stacks: what an import made by a stack of the same region and
+/// account names the resource by ([`Exports::imported_by`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Exports<'a> {
+    at: usize,
+    names: Vec<&'a str>,
+}
+
+impl<'a> Exports<'a> {
+    /// The exports of the stack at `at` of the app whose values refer to its resource
+    /// `id` ([`super::arn::exports_of`]).
+    pub(crate) fn of(cx: &Cx<'a>, at: usize, id: &str) -> Self {
+        Self::such(cx, at, id, |_| true)
+    }
+
+    /// [`Exports::of`], only the exports whose value `keep` accepts.
+    pub(crate) fn such(cx: &Cx<'a>, at: usize, id: &str, keep: impl Fn(&Value) -> bool) -> Self {
+        let names = cx
+            .stacks
+            .get(at)
+            .map(|(_, template)| {
+                super::arn::exports_of(template, id)
+                    .into_iter()
+                    .filter(|(_, value)| keep(value))
+                    .map(|(name, _)| name)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Exports { at, names }
+    }
+
+    /// Whether the stack makes no such export.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Whether an import made by the stack at `importer` reads the exports of this stack:
+    /// the two stacks are of one region and one account.
+    pub(crate) fn readable_from(&self, cx: &Cx<'_>, importer: usize) -> bool {
+        super::services::same_region_and_account(cx, importer, self.at)
+    }
+
+    /// The export names an import made by the stack at `importer` may name the resource
+    /// by: all of them from a stack of its region and account, none from another (for a
+    /// lookup by name in an index).
+    pub(crate) fn names_from(&self, cx: &Cx<'_>, importer: usize) -> &[&'a str] {
+        if self.readable_from(cx, importer) {
+            &self.names
+        } else {
+            &[]
+        }
+    }
+
+    /// Whether `value`, written in the stack at `importer`, imports one of these exports
+    /// anywhere inside it (`Fn::ImportValue` of the name, written as text or built by
+    /// intrinsics that read before deploy, [`super::meaning::import_name`]: an `Fn::Sub`
+    /// without variables, an `Fn::Join`; inside `Fn::Sub` variables, `Fn::Join`, …), where
+    /// CloudFormation resolves it: only from a stack of this stack's region and account.
+    pub(crate) fn imported_by(&self, cx: &Cx<'_>, importer: usize, value: &Value) -> bool {
+        !self.names.is_empty()
+            && self.readable_from(cx, importer)
+            && imports_any(value, &self.names)
+    }
+
+    /// The entries of an index of imports by export name (`by_name`) that import one of
+    /// these exports where CloudFormation resolves them: those of the stacks (`stack_of`
+    /// an entry) of this stack's region and account, in no particular order.
+    pub(crate) fn looked_up<'l, T: Copy + 'l>(
+        &self,
+        cx: &Cx<'_>,
+        by_name: impl Fn(&str) -> Option<&'l Vec<T>>,
+        stack_of: impl Fn(&T) -> usize,
+    ) -> Vec<T> {
+        self.names
+            .iter()
+            .filter_map(|name| by_name(name))
+            .flatten()
+            .filter(|entry| self.readable_from(cx, stack_of(entry)))
+            .copied()
+            .collect()
+    }
+
+    /// [`Exports::imported_by`] of a value of the stack named `stack` (`None`: the stack of
+    /// `cx`), as [`Cx::everywhere`] names stacks.
+    pub(crate) fn imported_in(&self, cx: &Cx<'_>, stack: Option<&str>, value: &Value) -> bool {
+        cx.position(stack)
+            .is_some_and(|at| self.imported_by(cx, at, value))
+    }
+
+    /// Whether the export name `name`, imported by the stack at `importer`, is one of these
+    /// exports there.
+    pub(crate) fn named_from(&self, cx: &Cx<'_>, importer: usize, name: &str) -> bool {
+        self.names_from(cx, importer).contains(&name)
+    }
+}
+
+impl<'a> Cx<'a> {
+    /// The position in the app's stacks of the stack named `stack` (`None`: this one, as
+    /// [`Cx::everywhere`] names stacks).
+    pub(crate) fn position(&self, stack: Option<&str>) -> Option<usize> {
+        match stack {
+            None => Some(self.at),
+            Some(name) => self.index.stack_at.get(name).copied(),
+        }
+    }
+
+    /// The exports of this resource's stack whose values refer to it ([`Exports::of`]).
+    pub(crate) fn own_exports(&self) -> Exports<'a> {
+        Exports::of(self, self.at, self.id())
+    }
+
+    /// The exports of the resource `id` of the stack named `stack` (`None`: this one).
+    pub(crate) fn exports_of(&self, stack: Option<&str>, id: &str) -> Exports<'a> {
+        match self.position(stack) {
+            Some(at) => Exports::of(self, at, id),
+            None => Exports {
+                at: self.at,
+                names: Vec::new(),
+            },
+        }
+    }
+
+    /// Every resource of type `type_name` of the stacks whose exports an import made by
+    /// the stack at `importer` reads (those of its region and account), with the name of
+    /// its stack when it is another than this resource's, as [`Cx::everywhere`] gives them:
+    /// the resources such an import may name.
+    pub(crate) fn importable(
+        &self,
+        importer: usize,
+        type_name: &'a str,
+    ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource)> + 'a {
+        let cx = *self;
+        self.everywhere(type_name).filter(move |(stack, _)| {
+            cx.position(*stack)
+                .is_some_and(|at| super::services::same_region_and_account(&cx, importer, at))
+        })
+    }
+}
+
+/// Whether a value imports one of `exports` by name anywhere inside it, whichever stack
+/// made them: private, read only through [`Exports::imported_by`], which asks first
+/// whether the import can read that stack's exports at all.
+fn imports_any(value: &Value, exports: &[&str]) -> bool {
+    match value {
+        Value::Object(map) => {
+            let imported = map
+                .get("Fn::ImportValue")
+                .and_then(super::meaning::import_name);
+            imported.is_some_and(|name| exports.contains(&name.as_str()))
+                || map.values().any(|v| imports_any(v, exports))
+        }
+        Value::Array(items) => items.iter().any(|v| imports_any(v, exports)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::imports_any;
+    use crate::cfn::{Expr, Output, Resource, Template};
+    use crate::compliance::rules::arn::Reader;
+    use crate::compliance::rules::{Cx, Index};
+
+    /// An import made by a stack reads the exports of a stack of its own region and
+    /// account, never those of another region or account, whatever their name: every
+    /// reading of [`super::Exports`], [`Cx::importable`] and [`Reader::of`] agrees.
+    #[test]
+    fn an_import_reads_the_exports_of_its_own_region_and_account_only() {
+        let data = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "B".to_owned(),
+                "AWS::S3::Bucket".to_owned(),
+                json!({}),
+            )],
+            outputs: vec![Output {
+                name: "B".to_owned(),
+                value: Expr::reference("B"),
+                description: None,
+                export: Some("data:B:Ref".to_owned()),
+            }],
+        };
+        let other = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: Vec::new(),
+            outputs: Vec::new(),
+        };
+        let stacks = [("data", &data), ("other", &other)];
+        let nested = json!({ "Fn::Sub": ["${V}/*", { "V": { "Fn::ImportValue": "data:B:Ref" } }] });
+        let whole = json!({ "Fn::ImportValue": "data:B:Ref" });
+        let east = Some("us-east-1".to_owned());
+        for (region, account, readable) in [
+            (east.clone(), None, true),
+            (Some("us-west-2".to_owned()), None, false),
+            (east.clone(), Some("111111111111".to_owned()), false),
+        ] {
+            let mut index = Index::new(&stacks);
+            index.regions = vec![region.clone(), east.clone()];
+            index.accounts = vec![account.clone(), None];
+            let cx = Cx::in_first(&stacks, &data.resources()[0], &index);
+            let exports = cx.own_exports();
+            let case = format!("{region:?} {account:?}");
+            assert_eq!(exports.imported_by(&cx, 1, &nested), readable, "{case}");
+            assert_eq!(
+                exports.imported_in(&cx, Some("other"), &whole),
+                readable,
+                "{case}"
+            );
+            assert_eq!(exports.named_from(&cx, 1, "data:B:Ref"), readable, "{case}");
+            assert!(!exports.named_from(&cx, 1, "data:C:Ref"), "{case}");
+            // Its own stack's values read them wherever it is.
+            assert!(exports.imported_in(&cx, None, &whole), "{case}");
+            let by_name = std::collections::HashMap::from([(
+                "data:B:Ref".to_owned(),
+                vec![(0usize, 7usize), (1, 3)],
+            )]);
+            let found = exports.looked_up(&cx, |n| by_name.get(n), |(at, _)| *at);
+            let expected = if readable {
+                vec![(0, 7), (1, 3)]
+            } else {
+                vec![(0, 7)]
+            };
+            assert_eq!(found, expected, "{case}");
+            assert_eq!(
+                cx.importable(1, "AWS::S3::Bucket").count(),
+                usize::from(readable),
+                "{case}"
+            );
+            assert_eq!(
+                Reader::of(&cx, 0, 1),
+                if readable {
+                    Reader::Importer
+                } else {
+                    Reader::Foreign
+                },
+                "{case}"
+            );
+            assert_eq!(Reader::of(&cx, 0, 0), Reader::Home);
+        }
+    }
+
+    #[test]
+    fn imports_are_found_inside_intrinsics() {
+        let exports = ["data:Worker:Ref"];
+        assert!(imports_any(
+            &serde_json::json!({ "Fn::Sub": ["arn:aws:ec2:::instance/${V0}", { "V0": { "Fn::ImportValue": "data:Worker:Ref" } }] }),
+            &exports
+        ));
+        assert!(!imports_any(
+            &serde_json::json!({ "Fn::ImportValue": "data:WorkerTwo:Ref" }),
+            &exports
+        ));
+        assert!(!imports_any(
+            &serde_json::json!("data:Worker:Ref"),
+            &exports
+        ));
+        // The name built by intrinsics that read before deploy is the name imported (the
+        // nineteenth probe); one read at deploy is none of them.
+        for built in [
+            serde_json::json!({ "Fn::ImportValue": { "Fn::Sub": "data:Worker:Ref" } }),
+            serde_json::json!({ "Fn::ImportValue": { "Fn::Join": [":", ["data", "Worker", "Ref"]] } }),
+        ] {
+            assert!(imports_any(&built, &exports), "{built}");
+        }
+        assert!(!imports_any(
+            &serde_json::json!({ "Fn::ImportValue": { "Ref": "Name" } }),
+            &exports
+        ));
+    }
+}
