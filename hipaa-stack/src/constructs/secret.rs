@@ -471,7 +471,7 @@ impl Node for SecretNode {
             && let Some(account) = literal_account(arn)
         {
             let here = arena.account_of(stack);
-            if !here.is_some_and(|a| a.as_str() == account) {
+            if here.is_none_or(|a| a.as_str() != account) {
                 let whose = match here {
                     Some(a) => format!("not this stack's account {}", a.as_str()),
                     None => "and this stack names no account (it deploys to the account of the credentials)".to_owned(),
