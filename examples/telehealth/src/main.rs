@@ -166,7 +166,7 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
             .encryption(&key)
             .description("credentials of the reporting service")
             .rotation(
-                "arn:aws:lambda:us-east-1:123456789012:function:telehealth-rotate-reporting",
+                "arn:aws:lambda:us-east-1:${AWS::AccountId}:function:telehealth-rotate-reporting",
                 days!(30),
             ),
     )?;

@@ -46,9 +46,10 @@ fn password_bits(length: u16, excluded: &str) -> (f64, usize) {
     (bits, left)
 }
 
-/// The function that rotates a [`Secret`]: an existing Lambda function, by ARN
-/// (`"arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres"`, checked when the
-/// secret is added), or a typed reference to a function of this app.
+/// The function that rotates a [`Secret`]: an existing Lambda function of the stack's own
+/// account, by ARN (`"arn:aws:lambda:us-east-1:${AWS::AccountId}:function:rotate-postgres"`,
+/// or the twelve digits of the account of the stack's environment; checked when the secret
+/// is added), or a typed reference to a function of this app.
 #[derive(Debug, Clone)]
 pub struct RotationFunction(RotationSource);
 
@@ -104,10 +105,44 @@ impl Handle<RawResource> {
     }
 }
 
+/// The stack's own account, as `Fn::Sub` writes it in a rotation function's ARN.
+const OWN_ACCOUNT: &str = "${AWS::AccountId}";
+
+/// [`OWN_ACCOUNT`] without the colons that would split an ARN's fields.
+const OWN_ACCOUNT_FIELD: &str = "${AWS-AccountId}";
+
+/// The account a rotation function's ARN (checked by [`lambda_arn`]) names as twelve
+/// digits; `None` for `${AWS::AccountId}`, the stack's own.
+fn literal_account(arn: &str) -> Option<&str> {
+    if arn.contains(OWN_ACCOUNT) {
+        return None;
+    }
+    arn.split(':').nth(4)
+}
+
+/// A rotation function's ARN (checked by [`lambda_arn`], of the stack's own account by
+/// [`SecretNode::check_in`]) as the template writes it: `Fn::Sub` with the account
+/// `${AWS::AccountId}`, so that the stack's own account fills it and the rules read a
+/// function of this account.
+fn own_function_arn(arn: &str) -> Expr {
+    match literal_account(arn) {
+        Some(account) => {
+            let mut fields: Vec<&str> = arn.splitn(6, ':').collect();
+            if fields.len() == 6 && fields[4] == account {
+                fields[4] = OWN_ACCOUNT;
+            }
+            Expr::sub_pseudo(&fields.join(":"))
+        }
+        None => Expr::sub_pseudo(arn),
+    }
+}
+
 /// Whether `arn` is the ARN of a Lambda function (optionally with a version or alias):
-/// `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`.
+/// `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`, `ACCOUNT` twelve digits
+/// or `${AWS::AccountId}`.
 fn lambda_arn(arn: &str) -> bool {
-    let parts: Vec<&str> = arn.split(':').collect();
+    let fields = arn.replace(OWN_ACCOUNT, OWN_ACCOUNT_FIELD);
+    let parts: Vec<&str> = fields.split(':').collect();
     let name_ok = |n: &str| {
         (1..=64).contains(&n.len())
             && n.bytes()
@@ -124,7 +159,9 @@ fn lambda_arn(arn: &str) -> bool {
             && r.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     };
-    let account_ok = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
+    let account_ok = |a: &str| {
+        a == OWN_ACCOUNT_FIELD || (a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+    };
     match parts.as_slice() {
         ["arn", p, "lambda", r, a, "function", name, rest @ ..] => {
             partition_ok(p)
@@ -206,7 +243,9 @@ rotation_intervals!(
 /// `days!(1)` to `days!(90)`; without either, [`Stack::add`](crate::Stack::add) does not
 /// compile. The function is yours (for databases, one of the Secrets Manager rotation
 /// functions): it needs permission for Secrets Manager to invoke it, and `kms:Decrypt` and
-/// `kms:GenerateDataKey` on the key.
+/// `kms:GenerateDataKey` on the key. It reads the secret's value, so it is of the stack's
+/// own account: an ARN whose account is neither `${AWS::AccountId}` nor the account of the
+/// stack's [environment](crate::App::environment) is refused when the secret is added.
 ///
 /// What it creates (logical ids after the construct id `ReportingDb`): `ReportingDb` (the
 /// secret) and `ReportingDbRotation` (its rotation schedule).
@@ -247,7 +286,7 @@ rotation_intervals!(
 /// let secret = stack.add(
 ///     Secret::new("ReportingDb")
 ///         .encryption(&key)
-///         .rotation("arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres", days!(30))
+///         .rotation("arn:aws:lambda:us-east-1:${AWS::AccountId}:function:rotate-postgres", days!(30))
 ///         .username("reporting")
 ///         .description("credentials of the reporting user of the EHR database"),
 /// )?;
@@ -423,7 +462,25 @@ impl Node for SecretNode {
         Some(self.key.index)
     }
 
-    fn check_in(&self, arena: &crate::app::Arena, _stack: u32) -> Result<(), String> {
+    /// A rotation function named by text is of the stack's own account: Secrets Manager
+    /// hands it the secret's value (it reads the current version and puts the next), so a
+    /// function of another account would read every password the secret holds (rule X2,
+    /// 45 CFR §164.308(b)(1); hostile review 35, as `Auth::cognito`'s user pool).
+    fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> Result<(), String> {
+        if let RotationSource::Arn(arn) = &self.rotation.function.0
+            && let Some(account) = literal_account(arn)
+        {
+            let here = arena.account_of(stack);
+            if here.is_none_or(|a| a.as_str() != account) {
+                let whose = match here {
+                    Some(a) => format!("not this stack's account {}", a.as_str()),
+                    None => "and this stack names no account (it deploys to the account of the credentials)".to_owned(),
+                };
+                return Err(format!(
+                    "the rotation function `{arn}` is of the account {account}, {whose}: Secrets Manager hands the function the secret's value, so that account would read it (rule X2, HIPAA 45 CFR §164.308(b)(1)); name a function of this stack's account, written `arn:aws:lambda:REGION:${{AWS::AccountId}}:function:NAME`"
+                ));
+            }
+        }
         if let RotationSource::Reference(target) = self.rotation.function.0 {
             let raw_type = arena
                 .constructs
@@ -523,7 +580,7 @@ impl Node for SecretNode {
             },
         };
         let function = match &self.rotation.function.0 {
-            RotationSource::Arn(arn) => Expr::lit(arn.as_str()),
+            RotationSource::Arn(arn) => own_function_arn(arn),
             RotationSource::Reference(target) => {
                 resolve_target(cx.arena, cx.stack, *target, cx.construct, cx.cross)
             }
@@ -551,7 +608,81 @@ mod tests {
     use crate::prelude::*;
     use crate::testing::{assert_kept, prop, resource, template_with};
 
-    const ROTATE: &str = "arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres";
+    const ROTATE: &str = "arn:aws:lambda:us-east-1:${AWS::AccountId}:function:rotate-postgres";
+
+    /// Hostile review 35: Secrets Manager hands the rotation function the secret's value (it
+    /// reads the current version and puts the next), and a function named by text of another
+    /// account was taken when the secret was added and at synth: that account would read
+    /// every password the secret holds. As `Auth::cognito`'s user pool, the function is of
+    /// the stack's own account: `${AWS::AccountId}`, or the account of its environment.
+    #[test]
+    fn a_rotation_function_of_another_account_is_refused() {
+        let rotation =
+            |account: &str| format!("arn:aws:lambda:us-east-1:{account}:function:rotate");
+        // No environment: twelve digits may be any account's.
+        let app = App::new("a");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let err = stack
+            .add(
+                Secret::new("Theirs")
+                    .encryption(&key)
+                    .rotation(rotation("999999999999"), days!(30)),
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "construct `t/Theirs` is invalid: the rotation function `arn:aws:lambda:us-east-1:999999999999:function:rotate` is of the account 999999999999, and this stack names no account"
+            ),
+            "{err}"
+        );
+        assert!(
+            err.contains("`arn:aws:lambda:REGION:${AWS::AccountId}:function:NAME`"),
+            "{err}"
+        );
+        stack
+            .add(
+                Secret::new("Ours")
+                    .encryption(&key)
+                    .rotation(rotation("${AWS::AccountId}"), days!(30)),
+            )
+            .unwrap();
+        app.synth().unwrap();
+
+        // An environment's stack: its own account, written `${AWS::AccountId}`.
+        let app = App::new("b");
+        let prod = app
+            .environment("prod", account!("222222222222"), region!("us-east-1"))
+            .unwrap();
+        let stack = prod.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let err = stack
+            .add(
+                Secret::new("Theirs")
+                    .encryption(&key)
+                    .rotation(rotation("111111111111"), days!(30)),
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("is of the account 111111111111, not this stack's account 222222222222"),
+            "{err}"
+        );
+        stack
+            .add(
+                Secret::new("Ours")
+                    .encryption(&key)
+                    .rotation(rotation("222222222222"), days!(30)),
+            )
+            .unwrap();
+        let t = crate::testing::template_of(&app, "prod-t");
+        assert_eq!(
+            prop(&t, "OursRotation", "/RotationLambdaARN"),
+            &json!({ "Fn::Sub": "arn:aws:lambda:us-east-1:${AWS::AccountId}:function:rotate" })
+        );
+        app.synth().unwrap();
+    }
 
     #[test]
     fn the_secret_is_generated_encrypted_and_rotated() {
@@ -594,7 +725,7 @@ mod tests {
         );
         assert_eq!(
             prop(&t, "ReportingDbRotation", "/RotationLambdaARN"),
-            ROTATE
+            &json!({ "Fn::Sub": ROTATE })
         );
         assert_eq!(
             prop(&t, "ReportingDbRotation", "/RotationRules"),
@@ -688,6 +819,7 @@ mod tests {
     fn lambda_arns_are_checked() {
         for good in [
             ROTATE,
+            "arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres",
             "arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres:live",
             "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:rotate_1:$LATEST",
         ] {

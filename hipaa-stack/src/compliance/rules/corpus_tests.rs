@@ -546,7 +546,7 @@ fn typed_descriptions_that_carry_a_secret_fail_p1() {
             Secret::new("Db")
                 .encryption(&key)
                 .rotation(
-                    "arn:aws:lambda:us-east-1:123456789012:function:rotate",
+                    "arn:aws:lambda:us-east-1:${AWS::AccountId}:function:rotate",
                     days!(30),
                 )
                 .description("rotated monthly; old api_key=abc123"),

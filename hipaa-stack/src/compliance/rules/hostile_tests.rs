@@ -718,7 +718,7 @@ fn the_serverless_constructs_carry_no_secret_and_no_handle_of_another_app() {
                     crate::Secret::new("S")
                         .encryption(&o.key)
                         .rotation(
-                            "arn:aws:lambda:us-east-1:111122223333:function:rotate",
+                            "arn:aws:lambda:us-east-1:${AWS::AccountId}:function:rotate",
                             days!(30),
                         )
                         .password_length(4),
@@ -733,7 +733,7 @@ fn the_serverless_constructs_carry_no_secret_and_no_handle_of_another_app() {
                     crate::Secret::new("S")
                         .encryption(&o.key)
                         .rotation(
-                            "arn:aws:lambda:us-east-1:111122223333:function:rotate",
+                            "arn:aws:lambda:us-east-1:${AWS::AccountId}:function:rotate",
                             days!(30),
                         )
                         .username("admin:password=hunter2hunter2"),
