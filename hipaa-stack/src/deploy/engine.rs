@@ -3641,7 +3641,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     guard::check_owner(self.assembly.app(), info, &self.options.adopt)?;
                 }
                 match info {
-                    Some(info) if info.status != "REVIEW_IN_PROGRESS" => {
+                    Some(info) if holds_a_deploy(&info.status) => {
                         out.push((
                             s.name().to_owned(),
                             shown(s, info.outputs, self.options.internal_outputs),
@@ -3677,16 +3677,31 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     async fn drift_inner(&self) -> Result<Vec<StackDrift>, DeployError> {
         self.check_regions()?;
         let mut missing = Vec::new();
+        let mut refused = Vec::new();
         for s in self.waves().into_iter().flatten() {
             match self.describe(s.name()).await? {
-                Some(info) if info.status != "REVIEW_IN_PROGRESS" => {
+                Some(info) if holds_a_deploy(&info.status) => {
                     guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
+                    if let Some(hint) = drift_refused(s.name(), &info.status) {
+                        refused.push(DeployError::StackState {
+                            stack: s.name().to_owned(),
+                            status: info.status,
+                            hint,
+                        });
+                    }
                 }
-                _ => missing.push(s.name().to_owned()),
+                Some(info) => {
+                    guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
+                    missing.push(s.name().to_owned());
+                }
+                None => missing.push(s.name().to_owned()),
             }
         }
         if !missing.is_empty() {
             return Err(DeployError::NotDeployed { stacks: missing });
+        }
+        if let Some(e) = DeployError::combine(refused) {
+            return Err(e);
         }
         let mut out = Vec::new();
         for s in self.waves().into_iter().flatten() {
@@ -3800,6 +3815,55 @@ fn shown(
         })
         .map(|(k, v, _)| (k, v))
         .collect()
+}
+
+/// Whether a stack of this status holds what a deploy made, for `outputs` and `drift`: not one
+/// left `REVIEW_IN_PROGRESS` (a change set never executed: no template, no resources), nor a
+/// failed first create, `ROLLBACK_COMPLETE` or `ROLLBACK_FAILED` (AWS CloudFormation User
+/// Guide, stack status codes: "This status exists only after a failed stack creation. It
+/// signifies that all operations from the partially created stack have been appropriately
+/// cleaned up. When in this state, only a delete operation can be performed"; `up` deletes it
+/// and creates the stack anew).
+fn holds_a_deploy(status: &str) -> bool {
+    !matches!(
+        status,
+        "REVIEW_IN_PROGRESS" | "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED"
+    )
+}
+
+/// Why `drift` cannot run on a deployed stack of this status, as what to do; `None` when it
+/// can. CloudFormation detects drift only on a stack in one of four statuses (AWS
+/// CloudFormation User Guide, "Detecting unmanaged configuration changes to stacks and
+/// resources": "You can perform drift detection on stacks with the following statuses:
+/// CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE, and UPDATE_ROLLBACK_FAILED");
+/// any other is refused before a detection starts on any stack.
+fn drift_refused(stack: &str, status: &str) -> Option<String> {
+    if matches!(
+        status,
+        "CREATE_COMPLETE"
+            | "UPDATE_COMPLETE"
+            | "UPDATE_ROLLBACK_COMPLETE"
+            | "UPDATE_ROLLBACK_FAILED"
+    ) {
+        return None;
+    }
+    let what = if status.ends_with("_IN_PROGRESS") {
+        "an operation is changing it; wait for it to finish (`up` waits for it), then run `drift` again".to_owned()
+    } else {
+        match status {
+            "DELETE_FAILED" => {
+                "it was partly deleted; run `destroy` to finish deleting it, or `up` after that"
+                    .to_owned()
+            }
+            "CREATE_FAILED" | "UPDATE_FAILED" => format!(
+                "it was left failed with rollback disabled; roll it back (`aws cloudformation rollback-stack --stack-name {stack}`) and wait for it, then run `drift` again"
+            ),
+            _ => "run `up`, then `drift` again".to_owned(),
+        }
+    };
+    Some(format!(
+        "CloudFormation detects drift only on a stack that is CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE or UPDATE_ROLLBACK_FAILED, so no stack was checked: {what}"
+    ))
 }
 
 /// A stack as it was before an operation, so that what is read after it can be told from
