@@ -1139,6 +1139,10 @@ def _require_quotas(template):
             )
 
 
+STACK_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]{0,127}")
+
+
+
 def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs):
     """CreateChangeSet as AWS does it (API reference, CreateChangeSet):
 
@@ -1149,7 +1153,12 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
     * a CREATE change set for a stack in `REVIEW_IN_PROGRESS` adds to that stack; for any
       other existing stack it fails with `AlreadyExistsException`;
     * `DescribeChangeSet` reports `Replacement: True` for modifications that replace;
-    * `StackName` may be the stack's id as well as its name.
+    * `StackName` may be the stack's id as well as its name; an id names that stack only
+      while it exists: a change set for a stack deleted (or being deleted) is refused, and a
+      new stack is never named after an id (CreateStack and CreateChangeSet, `StackName`: "A
+      stack name can contain only alphanumeric characters (case sensitive) and hyphens. It
+      must start with an alphabetical character and can't be longer than 128 characters").
+      moto made a new stack whose name was the id. The refusal's words are the harness's.
     """
     token = _strict_token["value"]
     change_set_type = kwargs.get("change_set_type", "CREATE")
@@ -1160,6 +1169,10 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
     # StackName is "the name or the unique ID of the stack" (moto matches names only).
     if stack_name in self.stacks:
         stack_name = self.stacks[stack_name].name
+    elif not STACK_NAME.fullmatch(stack_name or ""):
+        raise ValidationError(
+            message=f"Stack [{stack_name}] does not exist, and a new stack cannot take it as its name"
+        )
     existing = [s for s in self.stacks.values() if s.name == stack_name]
     for cs in list(self.change_sets.values()):
         live = cs.stack_id in self.stacks

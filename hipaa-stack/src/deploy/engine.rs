@@ -2259,19 +2259,46 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     /// Deletes the empty `REVIEW_IN_PROGRESS` stack that a CREATE change set made, once
-    /// that change set is gone (deleting a change set leaves its stack behind).
+    /// that change set is gone (deleting a change set leaves its stack behind), and waits
+    /// until it is gone. CloudFormation deletes asynchronously (API reference, DeleteStack:
+    /// "Once the call completes successfully, stack deletion starts"): a plan made right
+    /// after (`up` plans a stack again once the stacks it reads have deployed) would
+    /// otherwise find the stack still `REVIEW_IN_PROGRESS`, and make its new change set for
+    /// a stack about to be deleted, or find it `DELETE_IN_PROGRESS` and stop.
     async fn drop_review_stack(&self, p: &StackPlan) {
         let Some(id) = &p.stack_id else { return };
         let name = p.stack.as_str();
-        if let Ok(Some(info)) = self.describe_id(name, id).await
-            && info.status == "REVIEW_IN_PROGRESS"
+        let Ok(Some(info)) = self.describe_id(name, id).await else {
+            return;
+        };
+        if info.status != "REVIEW_IN_PROGRESS" {
+            return;
+        }
+        let token = self.deletion_token(name);
+        if self
+            .call(name, "DeleteStack", || {
+                self.cfn(name).delete_stack(id, &[], &token)
+            })
+            .await
+            .is_err()
         {
-            let token = self.deletion_token(name);
-            let _ = self
-                .call(name, "DeleteStack", || {
-                    self.cfn(name).delete_stack(id, &[], &token)
-                })
-                .await;
+            return;
+        }
+        // Best effort, as the deletion: a stack that stays (or cannot be read) is found by
+        // the next plan, which waits for it or says what it is. Quiet: nothing of the app
+        // changes.
+        let start = Instant::now();
+        let mut interval = self.options.poll;
+        while let Ok(Some(left)) = self.describe_id(name, id).await {
+            let deleting = matches!(
+                left.status.as_str(),
+                "REVIEW_IN_PROGRESS" | "DELETE_IN_PROGRESS"
+            );
+            if !deleting || start.elapsed() >= self.options.timeout {
+                break;
+            }
+            tokio::time::sleep(interval).await;
+            interval = interval.mul_f64(1.5).min(self.options.max_poll);
         }
     }
 

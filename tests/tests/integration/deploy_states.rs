@@ -119,3 +119,67 @@ async fn drift_of_a_stack_an_operation_is_changing_is_refused_before_any_detecti
     assert_eq!(drifts.len(), 2);
     assert!(drifts.iter().all(|d| d.status == "IN_SYNC"), "{drifts:?}");
 }
+
+/// Every stack of the endpoint that is not deleted: name and status.
+async fn live_stacks(moto: &Moto) -> Vec<(String, String)> {
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let listed = cfn.list_stacks().send().await.unwrap();
+    listed
+        .stack_summaries()
+        .iter()
+        .map(|s| {
+            (
+                s.stack_name().unwrap_or_default().to_owned(),
+                s.stack_status()
+                    .map(|st| st.as_str().to_owned())
+                    .unwrap_or_default(),
+            )
+        })
+        .filter(|(_, status)| status != "DELETE_COMPLETE")
+        .collect()
+}
+
+#[tokio::test]
+async fn a_first_deploy_plans_a_stack_again_only_once_its_empty_stack_is_gone() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    // `data` imports from `shared`: its first change set cannot be made before `shared`
+    // exists, so the empty stack that change set made is deleted and `data` planned again
+    // once `shared` is deployed. CloudFormation deletes asynchronously: for a few reads the
+    // deleted stack still shows as it was (`REVIEW_IN_PROGRESS`).
+    let faults = Faults {
+        not_deleted_polls: 3,
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let deployed = d
+        .up()
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{:?}", d.api().log()));
+    let names: Vec<&str> = deployed.iter().map(|p| p.stack.as_str()).collect();
+    assert_eq!(names, ["shared", "data"]);
+    let mut live = live_stacks(&moto).await;
+    live.sort();
+    assert_eq!(
+        live,
+        [
+            ("data".to_owned(), "CREATE_COMPLETE".to_owned()),
+            ("shared".to_owned(), "CREATE_COMPLETE".to_owned())
+        ]
+    );
+    // One deletion of the empty stack, and `data` planned again by its name after it.
+    let log = d.api().log();
+    let deleted = log.iter().position(|l| l == "DeleteStack data");
+    let planned = log.iter().rposition(|l| l == "CreateChangeSet data");
+    assert!(
+        matches!((deleted, planned), (Some(a), Some(b)) if a < b),
+        "{log:?}"
+    );
+    // Its last change set creates a stack by its name, not one for the deleted stack's id.
+    let requests = d.api().requests();
+    let last = requests
+        .iter()
+        .rfind(|r| r.stack == "data" || r.stack.contains(":stack/data/"))
+        .expect("a change set of `data`");
+    assert_eq!((last.stack.as_str(), last.create), ("data", true));
+}
