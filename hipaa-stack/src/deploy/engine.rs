@@ -1072,7 +1072,17 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
         with_retry(self.options.retry, &self.calls, operation, f)
             .await
-            .map_err(|e| DeployError::api(stack, operation, e))
+            .map_err(|e| match e.code.as_deref() {
+                // A quota of the account and region (CreateChangeSet, "Errors":
+                // `LimitExceededException`, "The quota for the resource has already been
+                // reached"): waiting does not lift it, and the error says what does.
+                Some("LimitExceededException") => DeployError::QuotaReached {
+                    stack: stack.to_owned(),
+                    operation,
+                    message: e.message,
+                },
+                _ => DeployError::api(stack, operation, e),
+            })
     }
 
     /// The selected stacks, grouped by wave, in deploy order.
@@ -2039,7 +2049,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 self.pending.created(name, &created.id, info.is_none());
                 created
             }
-            Err(e) if !waits_on.is_empty() => {
+            // A quota reached is no matter of order: deploying what the stack waits on
+            // would not lift it, so it stops the run before anything is executed.
+            Err(e) if !waits_on.is_empty() && !matches!(e, DeployError::QuotaReached { .. }) => {
                 result.state = PlanState::Pending(format!(
                     "planned after {} deploy(s) ({e})",
                     waits_on.join(", ")

@@ -183,3 +183,27 @@ async fn a_first_deploy_plans_a_stack_again_only_once_its_empty_stack_is_gone() 
         .expect("a change set of `data`");
     assert_eq!((last.stack.as_str(), last.create), ("data", true));
 }
+
+#[tokio::test]
+async fn a_stack_quota_reached_stops_the_run_before_anything_changes_saying_what_to_do() {
+    // An account and region that hold their quota of stacks once `shared` is planned (its
+    // change set makes an empty stack, which counts).
+    let moto = Moto::start_with(&[("HIPAA_MOTO_STACK_QUOTA", "1")]);
+    let assembly = two_stacks(false, &[]);
+    let d = deployer(&moto, &assembly, options()).await;
+    let err = d.up().await.unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, DeployError::QuotaReached { .. }), "{message}");
+    assert!(
+        message.starts_with("stack `data`: CreateChangeSet was refused: a CloudFormation quota of the account and region is reached ("),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("or ask for a higher quota (Service Quotas, AWS CloudFormation), then run the command again"),
+        "{message}"
+    );
+    // Refused while planning: `shared` was not deployed, and its empty stack is gone.
+    assert_eq!(live_stacks(&moto).await, Vec::<(String, String)>::new());
+    // Not retried: waiting does not lift a quota.
+    assert_eq!(d.calls().by_operation().get("CreateChangeSet"), Some(&2));
+}
