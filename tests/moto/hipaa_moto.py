@@ -1139,6 +1139,31 @@ def _require_quotas(template):
             )
 
 
+STACK_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]{0,127}")
+
+
+class LimitExceeded(CloudFormationError):
+    code = "LimitExceededException"
+
+
+def _require_stack_quota(backend):
+    """A new stack is refused once the account and region hold as many stacks as their quota
+    (AWS CloudFormation User Guide, "Understand CloudFormation quotas": Stacks, "Maximum
+    number of CloudFormation stacks that you can create", 2,000, adjustable; stack status
+    codes, `REVIEW_IN_PROGRESS`: "A stack with this status code counts against the maximum
+    possible number of stacks"), with `LimitExceededException` (API reference,
+    CreateChangeSet, "Errors": "The quota for the resource has already been reached"). moto
+    has no quota. `HIPAA_MOTO_STACK_QUOTA` sets it (2,000 when unset); the refusal's words
+    are the harness's."""
+    value = os.environ.get("HIPAA_MOTO_STACK_QUOTA")
+    quota = int(value) if value and int(value) > 0 else 2000
+    live = [s for s in backend.stacks.values() if s.status != "DELETE_COMPLETE"]
+    if len(live) >= quota:
+        raise LimitExceeded(
+            f"The account and region hold {len(live)} stacks, their quota of {quota}; no stack can be created"
+        )
+
+
 def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs):
     """CreateChangeSet as AWS does it (API reference, CreateChangeSet):
 
@@ -1149,7 +1174,12 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
     * a CREATE change set for a stack in `REVIEW_IN_PROGRESS` adds to that stack; for any
       other existing stack it fails with `AlreadyExistsException`;
     * `DescribeChangeSet` reports `Replacement: True` for modifications that replace;
-    * `StackName` may be the stack's id as well as its name.
+    * `StackName` may be the stack's id as well as its name; an id names that stack only
+      while it exists: a change set for a stack deleted (or being deleted) is refused, and a
+      new stack is never named after an id (CreateStack and CreateChangeSet, `StackName`: "A
+      stack name can contain only alphanumeric characters (case sensitive) and hyphens. It
+      must start with an alphabetical character and can't be longer than 128 characters").
+      moto made a new stack whose name was the id. The refusal's words are the harness's.
     """
     token = _strict_token["value"]
     change_set_type = kwargs.get("change_set_type", "CREATE")
@@ -1160,6 +1190,10 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
     # StackName is "the name or the unique ID of the stack" (moto matches names only).
     if stack_name in self.stacks:
         stack_name = self.stacks[stack_name].name
+    elif not STACK_NAME.fullmatch(stack_name or ""):
+        raise ValidationError(
+            message=f"Stack [{stack_name}] does not exist, and a new stack cannot take it as its name"
+        )
     existing = [s for s in self.stacks.values() if s.name == stack_name]
     for cs in list(self.change_sets.values()):
         live = cs.stack_id in self.stacks
@@ -1167,6 +1201,8 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
             if token is not None and getattr(cs, "client_token", None) == token:
                 return cs.change_set_id, cs.stack_id
             raise AlreadyExistsException(f"ChangeSet {change_set_name} already exists")
+    if change_set_type == "CREATE" and not existing:
+        _require_stack_quota(self)
     reuse = None
     if change_set_type == "CREATE" and existing:
         if existing[0].status != "REVIEW_IN_PROGRESS":

@@ -1086,7 +1086,17 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
         with_retry(self.options.retry, &self.calls, operation, f)
             .await
-            .map_err(|e| DeployError::api(stack, operation, e))
+            .map_err(|e| match e.code.as_deref() {
+                // A quota of the account and region (CreateChangeSet, "Errors":
+                // `LimitExceededException`, "The quota for the resource has already been
+                // reached"): waiting does not lift it, and the error says what does.
+                Some("LimitExceededException") => DeployError::QuotaReached {
+                    stack: stack.to_owned(),
+                    operation,
+                    message: e.message,
+                },
+                _ => DeployError::api(stack, operation, e),
+            })
     }
 
     /// The selected stacks, grouped by wave, in deploy order.
@@ -2053,7 +2063,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 self.pending.created(name, &created.id, info.is_none());
                 created
             }
-            Err(e) if !waits_on.is_empty() => {
+            // A quota reached is no matter of order: deploying what the stack waits on
+            // would not lift it, so it stops the run before anything is executed.
+            Err(e) if !waits_on.is_empty() && !matches!(e, DeployError::QuotaReached { .. }) => {
                 result.state = PlanState::Pending(format!(
                     "planned after {} deploy(s) ({e})",
                     waits_on.join(", ")
@@ -2273,19 +2285,46 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     /// Deletes the empty `REVIEW_IN_PROGRESS` stack that a CREATE change set made, once
-    /// that change set is gone (deleting a change set leaves its stack behind).
+    /// that change set is gone (deleting a change set leaves its stack behind), and waits
+    /// until it is gone. CloudFormation deletes asynchronously (API reference, DeleteStack:
+    /// "Once the call completes successfully, stack deletion starts"): a plan made right
+    /// after (`up` plans a stack again once the stacks it reads have deployed) would
+    /// otherwise find the stack still `REVIEW_IN_PROGRESS`, and make its new change set for
+    /// a stack about to be deleted, or find it `DELETE_IN_PROGRESS` and stop.
     async fn drop_review_stack(&self, p: &StackPlan) {
         let Some(id) = &p.stack_id else { return };
         let name = p.stack.as_str();
-        if let Ok(Some(info)) = self.describe_id(name, id).await
-            && info.status == "REVIEW_IN_PROGRESS"
+        let Ok(Some(info)) = self.describe_id(name, id).await else {
+            return;
+        };
+        if info.status != "REVIEW_IN_PROGRESS" {
+            return;
+        }
+        let token = self.deletion_token(name);
+        if self
+            .call(name, "DeleteStack", || {
+                self.cfn(name).delete_stack(id, &[], &token)
+            })
+            .await
+            .is_err()
         {
-            let token = self.deletion_token(name);
-            let _ = self
-                .call(name, "DeleteStack", || {
-                    self.cfn(name).delete_stack(id, &[], &token)
-                })
-                .await;
+            return;
+        }
+        // Best effort, as the deletion: a stack that stays (or cannot be read) is found by
+        // the next plan, which waits for it or says what it is. Quiet: nothing of the app
+        // changes.
+        let start = Instant::now();
+        let mut interval = self.options.poll;
+        while let Ok(Some(left)) = self.describe_id(name, id).await {
+            let deleting = matches!(
+                left.status.as_str(),
+                "REVIEW_IN_PROGRESS" | "DELETE_IN_PROGRESS"
+            );
+            if !deleting || start.elapsed() >= self.options.timeout {
+                break;
+            }
+            tokio::time::sleep(interval).await;
+            interval = interval.mul_f64(1.5).min(self.options.max_poll);
         }
     }
 
@@ -3656,7 +3695,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     guard::check_owner(self.assembly.app(), info, &self.options.adopt)?;
                 }
                 match info {
-                    Some(info) if info.status != "REVIEW_IN_PROGRESS" => {
+                    Some(info) if holds_a_deploy(&info.status) => {
                         out.push((
                             s.name().to_owned(),
                             shown(s, info.outputs, self.options.internal_outputs),
@@ -3692,16 +3731,31 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     async fn drift_inner(&self) -> Result<Vec<StackDrift>, DeployError> {
         self.check_regions()?;
         let mut missing = Vec::new();
+        let mut refused = Vec::new();
         for s in self.waves().into_iter().flatten() {
             match self.describe(s.name()).await? {
-                Some(info) if info.status != "REVIEW_IN_PROGRESS" => {
+                Some(info) if holds_a_deploy(&info.status) => {
                     guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
+                    if let Some(hint) = drift_refused(s.name(), &info.status) {
+                        refused.push(DeployError::StackState {
+                            stack: s.name().to_owned(),
+                            status: info.status,
+                            hint,
+                        });
+                    }
                 }
-                _ => missing.push(s.name().to_owned()),
+                Some(info) => {
+                    guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
+                    missing.push(s.name().to_owned());
+                }
+                None => missing.push(s.name().to_owned()),
             }
         }
         if !missing.is_empty() {
             return Err(DeployError::NotDeployed { stacks: missing });
+        }
+        if let Some(e) = DeployError::combine(refused) {
+            return Err(e);
         }
         let mut out = Vec::new();
         for s in self.waves().into_iter().flatten() {
@@ -3815,6 +3869,55 @@ fn shown(
         })
         .map(|(k, v, _)| (k, v))
         .collect()
+}
+
+/// Whether a stack of this status holds what a deploy made, for `outputs` and `drift`: not one
+/// left `REVIEW_IN_PROGRESS` (a change set never executed: no template, no resources), nor a
+/// failed first create, `ROLLBACK_COMPLETE` or `ROLLBACK_FAILED` (AWS CloudFormation User
+/// Guide, stack status codes: "This status exists only after a failed stack creation. It
+/// signifies that all operations from the partially created stack have been appropriately
+/// cleaned up. When in this state, only a delete operation can be performed"; `up` deletes it
+/// and creates the stack anew).
+fn holds_a_deploy(status: &str) -> bool {
+    !matches!(
+        status,
+        "REVIEW_IN_PROGRESS" | "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED"
+    )
+}
+
+/// Why `drift` cannot run on a deployed stack of this status, as what to do; `None` when it
+/// can. CloudFormation detects drift only on a stack in one of four statuses (AWS
+/// CloudFormation User Guide, "Detecting unmanaged configuration changes to stacks and
+/// resources": "You can perform drift detection on stacks with the following statuses:
+/// CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE, and UPDATE_ROLLBACK_FAILED");
+/// any other is refused before a detection starts on any stack.
+fn drift_refused(stack: &str, status: &str) -> Option<String> {
+    if matches!(
+        status,
+        "CREATE_COMPLETE"
+            | "UPDATE_COMPLETE"
+            | "UPDATE_ROLLBACK_COMPLETE"
+            | "UPDATE_ROLLBACK_FAILED"
+    ) {
+        return None;
+    }
+    let what = if status.ends_with("_IN_PROGRESS") {
+        "an operation is changing it; wait for it to finish (`up` waits for it), then run `drift` again".to_owned()
+    } else {
+        match status {
+            "DELETE_FAILED" => {
+                "it was partly deleted; run `destroy` to finish deleting it, or `up` after that"
+                    .to_owned()
+            }
+            "CREATE_FAILED" | "UPDATE_FAILED" => format!(
+                "it was left failed with rollback disabled; roll it back (`aws cloudformation rollback-stack --stack-name {stack}`) and wait for it, then run `drift` again"
+            ),
+            _ => "run `up`, then `drift` again".to_owned(),
+        }
+    };
+    Some(format!(
+        "CloudFormation detects drift only on a stack that is CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE or UPDATE_ROLLBACK_FAILED, so no stack was checked: {what}"
+    ))
 }
 
 /// A stack as it was before an operation, so that what is read after it can be told from

@@ -428,6 +428,23 @@ pub enum DeployError {
         importers: Vec<String>,
     },
 
+    /// CloudFormation refused a call because a quota of the account and region is reached
+    /// (`LimitExceededException`: "The quota for the resource has already been reached";
+    /// API reference, CreateChangeSet, "Errors"), such as the number of stacks (User Guide,
+    /// "Understand CloudFormation quotas", which counts a stack left `REVIEW_IN_PROGRESS`).
+    /// Waiting does not lift it, so the call is not retried.
+    #[error(
+        "stack `{stack}`: {operation} was refused: a CloudFormation quota of the account and region is reached ({message}); the call changed nothing. Delete the stacks no longer used (a stack left REVIEW_IN_PROGRESS counts too: `aws cloudformation list-stacks --stack-status-filter REVIEW_IN_PROGRESS`), or ask for a higher quota (Service Quotas, AWS CloudFormation), then run the command again"
+    )]
+    QuotaReached {
+        /// The stack.
+        stack: String,
+        /// The API operation.
+        operation: &'static str,
+        /// What CloudFormation said.
+        message: String,
+    },
+
     /// A production stack cannot be destroyed until its termination protection is removed.
     #[error(
         "stack `{stack}` has termination protection (a production stack); turn it off deliberately, e.g. `aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name {stack}`, before destroying it"
@@ -561,6 +578,7 @@ impl DeployError {
             | DeployError::NotExecuted { stack, .. }
             | DeployError::Timeout { stack, .. }
             | DeployError::StillImported { stack, .. }
+            | DeployError::QuotaReached { stack, .. }
             | DeployError::TerminationProtected { stack } => Some(stack),
             _ => None,
         }

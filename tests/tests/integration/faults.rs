@@ -639,10 +639,34 @@ impl CloudFormationApi for Faulty {
         self.inner.list_exports().await
     }
 
+    /// With `drifts`, a detection starts only on a stack whose status allows one, as on AWS
+    /// (User Guide, "Detecting unmanaged configuration changes to stacks and resources": "You
+    /// can perform drift detection on stacks with the following statuses: CREATE_COMPLETE,
+    /// UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE, and UPDATE_ROLLBACK_FAILED"); any other is
+    /// refused with a `ValidationError` (its words here are the seam's).
     async fn detect_drift(&self, name: &str) -> Result<String, ApiError> {
         self.before("DetectStackDrift", name).await?;
         if self.faults.lock().unwrap().drifts.is_some() {
-            return Ok(format!("detection-{name}"));
+            let stuck = self.faults.lock().unwrap().stuck.get(name).cloned();
+            let status = match stuck {
+                Some(status) => Some(status),
+                None => self.inner.describe_stack(name).await?.map(|i| i.status),
+            };
+            return match status.as_deref() {
+                Some(
+                    "CREATE_COMPLETE"
+                    | "UPDATE_COMPLETE"
+                    | "UPDATE_ROLLBACK_COMPLETE"
+                    | "UPDATE_ROLLBACK_FAILED",
+                ) => Ok(format!("detection-{name}")),
+                other => Err(ApiError::client(
+                    "ValidationError",
+                    format!(
+                        "Stack [{name}] is {}: drift detection runs on a stack that is CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE or UPDATE_ROLLBACK_FAILED (injected)",
+                        other.unwrap_or("missing")
+                    ),
+                )),
+            };
         }
         self.inner.detect_drift(name).await
     }

@@ -13,6 +13,7 @@ mod default_groups;
 mod deploy;
 mod deploy_names;
 mod deploy_probe17d;
+mod deploy_states;
 mod docproc;
 mod environments;
 mod examples;

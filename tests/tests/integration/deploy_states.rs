@@ -1,0 +1,209 @@
+//! Stacks in statuses that CloudFormation treats apart, against a real local endpoint (moto
+//! server, one per test): what each command does with them. The fault seam stands in only
+//! for what moto cannot do (drift detection, a stack that stays in progress).
+
+use hipaa_stack::deploy::{CloudFormationApi, DeployError, ResourceDrift};
+use hipaa_stack::prelude::*;
+
+use crate::deploy::{deployer, faulty, options, two_stacks};
+use crate::faults::Faults;
+use crate::moto::Moto;
+
+/// Faults that answer drift detection (which moto lacks) with no drift.
+fn detecting() -> Faults {
+    Faults {
+        drifts: Some(Vec::<ResourceDrift>::new()),
+        ..Faults::default()
+    }
+}
+
+/// A stack whose first create rolls back: its log group takes the name of one kept outside
+/// any stack (an earlier stack's, retained when that stack was deleted), which CloudFormation
+/// does not create again.
+async fn failing_first_create(moto: &Moto) -> hipaa_stack::Assembly {
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let earlier = serde_json::json!({
+        "Resources": { "Legacy": {
+            "Type": "AWS::Logs::LogGroup",
+            "DeletionPolicy": "Retain",
+            "Properties": { "LogGroupName": "e2e-legacy-audit" }
+        } }
+    });
+    cfn.create_stack()
+        .stack_name("old")
+        .template_body(earlier.to_string())
+        .send()
+        .await
+        .unwrap();
+    cfn.delete_stack().stack_name("old").send().await.unwrap();
+    let app = App::new("e2e");
+    let logs = app.stack("logs").unwrap();
+    let key = logs.add(KmsKey::new("PhiKey")).unwrap();
+    logs.add(
+        RawResource::new("Legacy", "AWS::Logs::LogGroup")
+            .property("LogGroupName", "e2e-legacy-audit")
+            .property("RetentionInDays", 731)
+            .property("KmsKeyId", key.arn())
+            .keep(Keep::Retain),
+    )
+    .unwrap();
+    logs.output("KeyArn", key.arn()).unwrap();
+    app.synth().unwrap()
+}
+
+#[tokio::test]
+async fn a_failed_first_create_has_no_outputs_and_no_drift_to_detect() {
+    let moto = Moto::start();
+    let assembly = failing_first_create(&moto).await;
+    let d = deployer(&moto, &assembly, options()).await;
+    let err = d.up().await.unwrap_err();
+    assert!(matches!(err, DeployError::AlreadyExists { .. }), "{err}");
+    let left = d.api().describe_stack("logs").await.unwrap().unwrap();
+    assert_eq!(left.status, "ROLLBACK_COMPLETE");
+
+    // It holds nothing that a deploy made (only a deletion can be done on it): `outputs`
+    // does not show it as deployed.
+    let err = d.outputs().await.unwrap_err();
+    assert!(matches!(err, DeployError::NotDeployed { .. }), "{err}");
+    assert_eq!(err.to_string(), "`logs` is not deployed; run `up` first");
+
+    // Nor does `drift` start a detection on it, which CloudFormation would refuse.
+    let d = faulty(&moto, &assembly, detecting(), options()).await;
+    let err = d.drift().await.unwrap_err();
+    assert_eq!(err.to_string(), "`logs` is not deployed; run `up` first");
+    let log = d.api().log();
+    assert!(
+        !log.iter().any(|l| l.starts_with("DetectStackDrift")),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
+async fn drift_of_a_stack_an_operation_is_changing_is_refused_before_any_detection() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let faults = Faults {
+        stuck: [("data".to_owned(), "UPDATE_IN_PROGRESS".to_owned())].into(),
+        ..detecting()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let err = d.drift().await.unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, DeployError::StackState { .. }), "{message}");
+    assert!(
+        message.starts_with("stack `data` is UPDATE_IN_PROGRESS; CloudFormation detects drift only on a stack that is CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE or UPDATE_ROLLBACK_FAILED"),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("wait for it to finish (`up` waits for it), then run `drift` again"),
+        "{message}"
+    );
+    // No detection started, not even on `shared`, which could have had one.
+    let log = d.api().log();
+    assert!(
+        !log.iter().any(|l| l.starts_with("DetectStackDrift")),
+        "{log:?}"
+    );
+
+    // Once the operation is over, the detection runs on both.
+    let drifts = faulty(&moto, &assembly, detecting(), options())
+        .await
+        .drift()
+        .await
+        .unwrap();
+    assert_eq!(drifts.len(), 2);
+    assert!(drifts.iter().all(|d| d.status == "IN_SYNC"), "{drifts:?}");
+}
+
+/// Every stack of the endpoint that is not deleted: name and status.
+async fn live_stacks(moto: &Moto) -> Vec<(String, String)> {
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let listed = cfn.list_stacks().send().await.unwrap();
+    listed
+        .stack_summaries()
+        .iter()
+        .map(|s| {
+            (
+                s.stack_name().unwrap_or_default().to_owned(),
+                s.stack_status()
+                    .map(|st| st.as_str().to_owned())
+                    .unwrap_or_default(),
+            )
+        })
+        .filter(|(_, status)| status != "DELETE_COMPLETE")
+        .collect()
+}
+
+#[tokio::test]
+async fn a_first_deploy_plans_a_stack_again_only_once_its_empty_stack_is_gone() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    // `data` imports from `shared`: its first change set cannot be made before `shared`
+    // exists, so the empty stack that change set made is deleted and `data` planned again
+    // once `shared` is deployed. CloudFormation deletes asynchronously: for a few reads the
+    // deleted stack still shows as it was (`REVIEW_IN_PROGRESS`).
+    let faults = Faults {
+        not_deleted_polls: 3,
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let deployed = d
+        .up()
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{:?}", d.api().log()));
+    let names: Vec<&str> = deployed.iter().map(|p| p.stack.as_str()).collect();
+    assert_eq!(names, ["shared", "data"]);
+    let mut live = live_stacks(&moto).await;
+    live.sort();
+    assert_eq!(
+        live,
+        [
+            ("data".to_owned(), "CREATE_COMPLETE".to_owned()),
+            ("shared".to_owned(), "CREATE_COMPLETE".to_owned())
+        ]
+    );
+    // One deletion of the empty stack, and `data` planned again by its name after it.
+    let log = d.api().log();
+    let deleted = log.iter().position(|l| l == "DeleteStack data");
+    let planned = log.iter().rposition(|l| l == "CreateChangeSet data");
+    assert!(
+        matches!((deleted, planned), (Some(a), Some(b)) if a < b),
+        "{log:?}"
+    );
+    // Its last change set creates a stack by its name, not one for the deleted stack's id.
+    let requests = d.api().requests();
+    let last = requests
+        .iter()
+        .rfind(|r| r.stack == "data" || r.stack.contains(":stack/data/"))
+        .expect("a change set of `data`");
+    assert_eq!((last.stack.as_str(), last.create), ("data", true));
+}
+
+#[tokio::test]
+async fn a_stack_quota_reached_stops_the_run_before_anything_changes_saying_what_to_do() {
+    // An account and region that hold their quota of stacks once `shared` is planned (its
+    // change set makes an empty stack, which counts).
+    let moto = Moto::start_with(&[("HIPAA_MOTO_STACK_QUOTA", "1")]);
+    let assembly = two_stacks(false, &[]);
+    let d = deployer(&moto, &assembly, options()).await;
+    let err = d.up().await.unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, DeployError::QuotaReached { .. }), "{message}");
+    assert!(
+        message.starts_with("stack `data`: CreateChangeSet was refused: a CloudFormation quota of the account and region is reached ("),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("or ask for a higher quota (Service Quotas, AWS CloudFormation), then run the command again"),
+        "{message}"
+    );
+    // Refused while planning: `shared` was not deployed, and its empty stack is gone.
+    assert_eq!(live_stacks(&moto).await, Vec::<(String, String)>::new());
+    // Not retried: waiting does not lift a quota.
+    assert_eq!(d.calls().by_operation().get("CreateChangeSet"), Some(&2));
+}
