@@ -16,6 +16,7 @@ mod encrypted_database;
 pub(crate) mod function;
 mod kms_key;
 mod log_group;
+mod own_account;
 mod public_load_balancer;
 mod raw_resource;
 mod replica_key;

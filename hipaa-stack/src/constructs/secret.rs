@@ -6,7 +6,10 @@ use crate::app::{Arn, Attr, Handle, Reference, Target};
 use crate::cfn::secretsmanager::{
     GenerateSecretString, RotationRules, RotationSchedule, Secret as CfnSecret,
 };
-use crate::cfn::{Expr, Keep, Resource};
+use crate::cfn::{Keep, Resource};
+use crate::constructs::own_account::{
+    OWN_ACCOUNT, OWN_ACCOUNT_FIELD, another_account, own_account_arn,
+};
 use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, RawResource};
 use crate::literal::Days;
 
@@ -102,38 +105,6 @@ impl Handle<RawResource> {
     /// refused when the secret is added.
     pub fn function_arn(&self) -> Reference<FunctionArn> {
         self.attr_ref("", Attr::Get("Arn"))
-    }
-}
-
-/// The stack's own account, as `Fn::Sub` writes it in a rotation function's ARN.
-const OWN_ACCOUNT: &str = "${AWS::AccountId}";
-
-/// [`OWN_ACCOUNT`] without the colons that would split an ARN's fields.
-const OWN_ACCOUNT_FIELD: &str = "${AWS-AccountId}";
-
-/// The account a rotation function's ARN (checked by [`lambda_arn`]) names as twelve
-/// digits; `None` for `${AWS::AccountId}`, the stack's own.
-fn literal_account(arn: &str) -> Option<&str> {
-    if arn.contains(OWN_ACCOUNT) {
-        return None;
-    }
-    arn.split(':').nth(4)
-}
-
-/// A rotation function's ARN (checked by [`lambda_arn`], of the stack's own account by
-/// [`SecretNode::check_in`]) as the template writes it: `Fn::Sub` with the account
-/// `${AWS::AccountId}`, so that the stack's own account fills it and the rules read a
-/// function of this account.
-fn own_function_arn(arn: &str) -> Expr {
-    match literal_account(arn) {
-        Some(account) => {
-            let mut fields: Vec<&str> = arn.splitn(6, ':').collect();
-            if fields.len() == 6 && fields[4] == account {
-                fields[4] = OWN_ACCOUNT;
-            }
-            Expr::sub_pseudo(&fields.join(":"))
-        }
-        None => Expr::sub_pseudo(arn),
     }
 }
 
@@ -468,18 +439,11 @@ impl Node for SecretNode {
     /// 45 CFR §164.308(b)(1); hostile review 35, as `Auth::cognito`'s user pool).
     fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> Result<(), String> {
         if let RotationSource::Arn(arn) = &self.rotation.function.0
-            && let Some(account) = literal_account(arn)
+            && let Some((account, whose)) = another_account(arena, stack, arn)
         {
-            let here = arena.account_of(stack);
-            if here.is_none_or(|a| a.as_str() != account) {
-                let whose = match here {
-                    Some(a) => format!("not this stack's account {}", a.as_str()),
-                    None => "and this stack names no account (it deploys to the account of the credentials)".to_owned(),
-                };
-                return Err(format!(
-                    "the rotation function `{arn}` is of the account {account}, {whose}: Secrets Manager hands the function the secret's value, so that account would read it (rule X2, HIPAA 45 CFR §164.308(b)(1)); name a function of this stack's account, written `arn:aws:lambda:REGION:${{AWS::AccountId}}:function:NAME`"
-                ));
-            }
+            return Err(format!(
+                "the rotation function `{arn}` is of the account {account}, {whose}: Secrets Manager hands the function the secret's value, so that account would read it (rule X2, HIPAA 45 CFR §164.308(b)(1)); name a function of this stack's account, written `arn:aws:lambda:REGION:${{AWS::AccountId}}:function:NAME`"
+            ));
         }
         if let RotationSource::Reference(target) = self.rotation.function.0 {
             let raw_type = arena
@@ -580,7 +544,7 @@ impl Node for SecretNode {
             },
         };
         let function = match &self.rotation.function.0 {
-            RotationSource::Arn(arn) => own_function_arn(arn),
+            RotationSource::Arn(arn) => own_account_arn(arn),
             RotationSource::Reference(target) => {
                 resolve_target(cx.arena, cx.stack, *target, cx.construct, cx.cross)
             }

@@ -16,6 +16,9 @@ use crate::cfn::lambda::Permission;
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
+use crate::constructs::own_account::{
+    OWN_ACCOUNT, OWN_ACCOUNT_FIELD, another_account, own_account_arn,
+};
 use crate::constructs::public_load_balancer::web_acl;
 use crate::constructs::{Construct, EncryptionKey, Function, KeyChosen, KmsKey, NoKey};
 use crate::error::{Error, Result};
@@ -258,37 +261,6 @@ fn user_pool_problem(arn: &str) -> Option<String> {
             "`{arn}` is not the ARN of a Cognito user pool (`arn:aws:cognito-idp:REGION:ACCOUNT:userpool/REGION_ID`)"
         )
     })
-}
-
-/// The stack's own account, as `Fn::Sub` writes it in a user pool's ARN.
-const OWN_ACCOUNT: &str = "${AWS::AccountId}";
-
-/// [`OWN_ACCOUNT`] without the colons that would split an ARN's fields.
-const OWN_ACCOUNT_FIELD: &str = "${AWS-AccountId}";
-
-/// The account a user pool's ARN (checked by [`user_pool_problem`]) names as twelve digits;
-/// `None` for `${AWS::AccountId}`.
-fn literal_account(arn: &str) -> Option<&str> {
-    if arn.contains(OWN_ACCOUNT) {
-        return None;
-    }
-    arn.split(':').nth(4)
-}
-
-/// A user pool's ARN as the template writes it: `Fn::Sub` with the account
-/// `${AWS::AccountId}` (the stack's own, which [`ApiNode::check_in`] made sure a literal
-/// account is), so that the rules read it as a pool of this account.
-fn own_pool_arn(arn: &str) -> Expr {
-    match literal_account(arn) {
-        Some(account) => {
-            let mut fields: Vec<&str> = arn.splitn(6, ':').collect();
-            if fields.len() == 6 && fields[4] == account {
-                fields[4] = OWN_ACCOUNT;
-            }
-            Expr::sub_pseudo(&fields.join(":"))
-        }
-        None => Expr::sub_pseudo(arn),
-    }
 }
 
 /// Something that authorizes the calls of a route: only an [`Auth`].
@@ -876,24 +848,12 @@ impl Node for ApiNode {
     /// Every Cognito user pool a route names is of the stack's own account: written
     /// `${AWS::AccountId}`, or the account of the stack's environment.
     fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> std::result::Result<(), String> {
-        let here = arena.account_of(stack);
         for pool in self.user_pools() {
-            let Some(account) = literal_account(pool) else {
-                continue;
-            };
-            if here.is_some_and(|a| a.as_str() == account) {
-                continue;
+            if let Some((account, whose)) = another_account(arena, stack, pool) {
+                return Err(format!(
+                    "a route names the Cognito user pool `{pool}` of the account {account}, {whose}: whoever that account signs up would call the API (rule X2, HIPAA 45 CFR §164.308(b)(1)); name a pool of this stack's account, written `arn:aws:cognito-idp:REGION:${{AWS::AccountId}}:userpool/ID`"
+                ));
             }
-            let whose = match here {
-                Some(a) => format!("not this stack's account {}", a.as_str()),
-                None => {
-                    "and this stack names no account (it deploys to the account of the credentials)"
-                        .to_owned()
-                }
-            };
-            return Err(format!(
-                "a route names the Cognito user pool `{pool}` of the account {account}, {whose}: whoever that account signs up would call the API (rule X2, HIPAA 45 CFR §164.308(b)(1)); name a pool of this stack's account, written `arn:aws:cognito-idp:REGION:${{AWS::AccountId}}:userpool/ID`"
-            ));
         }
         Ok(())
     }
@@ -949,7 +909,7 @@ impl Node for ApiNode {
                     rest_api_id: cx.own_ref(""),
                     name: format!("{}Cognito{i}", self.id),
                     kind: "COGNITO_USER_POOLS",
-                    provider_arns: vec![own_pool_arn(pool)],
+                    provider_arns: vec![own_account_arn(pool)],
                     identity_source: "method.request.header.Authorization",
                 },
             )?);
