@@ -5835,35 +5835,24 @@ fn l4_function(cx: &Cx<'_>) -> Outcome {
     if cx.prop(GROUP).is_some_and(|v| !super::meaning::no_value(v)) {
         return all([cx.present(GROUP)]);
     }
-    let name = match cx
-        .prop("/FunctionName")
-        .filter(|v| !super::meaning::no_value(v))
-    {
-        None => {
-            return Outcome::Fail(format!(
-                "CloudFormation names the function at deploy and no `LoggingConfig.LogGroup` is set, so Lambda writes its logs to `/aws/lambda/<that name>`, a log group it creates itself with no customer key and no expiry, which no template declares; {fix}"
-            ));
-        }
-        Some(value) => match text(value).filter(|t| read_alike_in_the_template(t)) {
-            Some(name) => name.trim().to_owned(),
-            None => {
-                return Outcome::Fail(format!(
-                    "`FunctionName` is {}, which no rule can read before deploy, and no `LoggingConfig.LogGroup` is set, so the log group Lambda writes to (`/aws/lambda/<name>`) cannot be matched with the app's; {fix}",
-                    text_or_json(value)
-                ));
-            }
+    group_named_after(
+        cx,
+        "/FunctionName",
+        |name| format!("/aws/lambda/{name}"),
+        &format!(
+            "CloudFormation names the function at deploy and no `LoggingConfig.LogGroup` is set, so Lambda writes its logs to `/aws/lambda/<that name>`, a log group it creates itself with no customer key and no expiry, which no template declares; {fix}"
+        ),
+        &|value| {
+            format!(
+                "`FunctionName` is {value}, which no rule can read before deploy, and no `LoggingConfig.LogGroup` is set, so the log group Lambda writes to (`/aws/lambda/<name>`) cannot be matched with the app's; {fix}"
+            )
         },
-    };
-    let wanted = format!("/aws/lambda/{name}");
-    match declared_group(cx, &wanted) {
-        Some(group) => all([
-            cx.present("/FunctionName"),
-            proof_of(group, "/LogGroupName").ok_or_default(),
-        ]),
-        None => Outcome::Fail(format!(
-            "no `LoggingConfig.LogGroup` is set and no log group of the stack is named `{wanted}`, so Lambda writes the function's logs to that group, which it creates itself with no customer key and no expiry; {fix}, or declare `{wanted}`, encrypted and kept as L1 and L2 ask"
-        )),
-    }
+        &|wanted| {
+            format!(
+                "no `LoggingConfig.LogGroup` is set and no log group of the stack is named `{wanted}`, so Lambda writes the function's logs to that group, which it creates itself with no customer key and no expiry; {fix}, or declare `{wanted}`, encrypted and kept as L1 and L2 ask"
+            )
+        },
+    )
 }
 
 /// L4 of an EKS cluster that sends control-plane logs (`Logging.ClusterLogging.EnabledTypes`,
@@ -5888,31 +5877,56 @@ fn l4_eks_cluster(cx: &Cx<'_>) -> Outcome {
         return Outcome::NotApplicable;
     }
     let fix = "write the cluster's `Name` and declare a log group of its stack named `/aws/eks/<Name>/cluster`, encrypted and kept as L1 and L2 ask, with the cluster depending on it";
-    let name = match cx.prop("/Name").filter(|v| !super::meaning::no_value(v)) {
-        None => {
-            return Outcome::Fail(format!(
-                "CloudFormation names the cluster at deploy, so EKS sends its control-plane logs to `/aws/eks/<that name>/cluster`, a log group it creates itself with no customer key and no expiry, which no template declares; {fix}"
-            ));
-        }
+    group_named_after(
+        cx,
+        "/Name",
+        |name| format!("/aws/eks/{name}/cluster"),
+        &format!(
+            "CloudFormation names the cluster at deploy, so EKS sends its control-plane logs to `/aws/eks/<that name>/cluster`, a log group it creates itself with no customer key and no expiry, which no template declares; {fix}"
+        ),
+        &|value| {
+            format!(
+                "`Name` is {value}, which no rule can read before deploy, so the log group EKS sends the control-plane logs to (`/aws/eks/<name>/cluster`) cannot be matched with the app's; {fix}"
+            )
+        },
+        &|wanted| {
+            format!(
+                "no log group of the stack is named `{wanted}`, so EKS sends the control-plane logs to that group, which it creates itself with no customer key and no expiry; declare `{wanted}`, encrypted and kept as L1 and L2 ask, with the cluster depending on it"
+            )
+        },
+    )
+}
+
+/// L4 of a resource that writes its logs to a log group named after the name its
+/// `property` writes (`group` of that name: `/aws/lambda/<FunctionName>`,
+/// `/aws/eks/<Name>/cluster`), which its service creates, with no customer key and no
+/// expiry, unless its stack declares one of that name: the name must be written, read
+/// alike wherever the template is deployed ([`read_alike_in_the_template`]), and the group
+/// declared. The findings say why not: `unnamed` when CloudFormation names the resource,
+/// `unread(value)` when the name is read only at deploy, `undeclared(group)` when no group
+/// of the stack has that name.
+fn group_named_after(
+    cx: &Cx<'_>,
+    property: &str,
+    group: impl Fn(&str) -> String,
+    unnamed: &str,
+    unread: &dyn Fn(String) -> String,
+    undeclared: &dyn Fn(&str) -> String,
+) -> Outcome {
+    let name = match cx.prop(property).filter(|v| !super::meaning::no_value(v)) {
+        None => return Outcome::Fail(unnamed.to_owned()),
         Some(value) => match text(value).filter(|t| read_alike_in_the_template(t)) {
             Some(name) => name.trim().to_owned(),
-            None => {
-                return Outcome::Fail(format!(
-                    "`Name` is {}, which no rule can read before deploy, so the log group EKS sends the control-plane logs to (`/aws/eks/<name>/cluster`) cannot be matched with the app's; {fix}",
-                    text_or_json(value)
-                ));
-            }
+            None => return Outcome::Fail(unread(text_or_json(value))),
         },
     };
-    let wanted = format!("/aws/eks/{name}/cluster");
+    let wanted = group(&name);
     match declared_group(cx, &wanted) {
-        Some(group) => all([
-            cx.present("/Name"),
-            proof_of(group, "/LogGroupName").ok_or_default(),
+        Some(declared) => all([
+            cx.present(property),
+            proof_of(declared, "/LogGroupName").ok_or_default(),
         ]),
-        None => Outcome::Fail(format!(
-            "no log group of the stack is named `{wanted}`, so EKS sends the control-plane logs to that group, which it creates itself with no customer key and no expiry; declare `{wanted}`, encrypted and kept as L1 and L2 ask, with the cluster depending on it"
-        )),
+        None => Outcome::Fail(undeclared(&wanted)),
     }
 }
 
