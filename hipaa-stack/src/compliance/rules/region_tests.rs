@@ -540,3 +540,78 @@ fn dms2_reads_no_endpoint_exported_in_another_region() {
     assert!(enforced(&beside), "{beside:?}");
     assert!(!enforced(&elsewhere), "{elsewhere:?}");
 }
+
+/// A4W: a stage's web ACL association that imports the web ACL of another stack reads that
+/// ACL's rules there, in the stage's region; an import of an export that is no web ACL, or
+/// of another region's (here, the same-named export of the stage's region, which names
+/// something else), filters nothing a rule reads (hostile review 35: any import passed).
+#[test]
+fn a4w_reads_the_rules_of_an_imported_web_acl_of_the_stage_s_region_only() {
+    let acl = |rules: Value| {
+        raw(
+            "Acl",
+            "AWS::WAFv2::WebACL",
+            json!({
+                "Scope": "REGIONAL", "DefaultAction": { "Allow": {} },
+                "VisibilityConfig": { "SampledRequestsEnabled": true,
+                    "CloudWatchMetricsEnabled": true, "MetricName": "acl" },
+                "Rules": rules
+            }),
+        )
+    };
+    let managed = json!([{
+        "Name": "Common", "Priority": 0, "OverrideAction": { "None": {} },
+        "Statement": { "ManagedRuleGroupStatement": {
+            "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet" } },
+        "VisibilityConfig": { "SampledRequestsEnabled": true,
+            "CloudWatchMetricsEnabled": true, "MetricName": "c" }
+    }]);
+    let api = template(
+        vec![
+            raw("Api", "AWS::ApiGateway::RestApi", json!({ "Name": "api" })),
+            raw(
+                "Stage",
+                "AWS::ApiGateway::Stage",
+                json!({ "RestApiId": { "Ref": "Api" }, "DeploymentId": "d1", "StageName": "v1" }),
+            ),
+            raw(
+                "Assoc",
+                "AWS::WAFv2::WebACLAssociation",
+                json!({
+                    "ResourceArn": { "Fn::Sub":
+                        "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}" },
+                    "WebACLArn": { "Fn::ImportValue": "edge:Acl:Arn" }
+                }),
+            ),
+        ],
+        Vec::new(),
+    );
+    let acl_arn = || Expr::get_att("Acl", "Arn");
+    let edge = template(vec![acl(managed)], vec![export("edge:Acl:Arn", acl_arn())]);
+    let (beside, elsewhere) = beside_and_elsewhere(("edge", &edge), ("api", &api), "A4W", "Stage");
+    assert!(enforced(&beside), "{beside:?}");
+    assert!(
+        matches!(elsewhere.as_slice(), [Status::Failed { finding }] if finding.contains("in this stack's region and account")),
+        "{elsewhere:?}"
+    );
+    // A web ACL of the app whose rules filter nothing fails as one of the stage's stack.
+    let empty = template(
+        vec![acl(json!([]))],
+        vec![export("edge:Acl:Arn", acl_arn())],
+    );
+    let (beside, _) = beside_and_elsewhere(("edge", &empty), ("api", &api), "A4W", "Stage");
+    assert!(
+        matches!(beside.as_slice(), [Status::Failed { .. }]),
+        "{beside:?}"
+    );
+    // An export of something else of the app.
+    let bucket = template(
+        vec![raw("Acl", "AWS::S3::Bucket", json!({}))],
+        vec![export("edge:Acl:Arn", acl_arn())],
+    );
+    let (beside, _) = beside_and_elsewhere(("edge", &bucket), ("api", &api), "A4W", "Stage");
+    assert!(
+        matches!(beside.as_slice(), [Status::Failed { finding }] if finding.contains("no web ACL of the stack that exports it")),
+        "{beside:?}"
+    );
+}

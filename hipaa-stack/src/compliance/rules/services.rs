@@ -181,7 +181,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "API Gateway REST stages are behind a WAF web ACL with rules",
         types: &[REST_STAGE],
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "associate a WAFv2 web ACL with rules with the stage: an `AWS::WAFv2::WebACLAssociation` whose `ResourceArn` is `arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}`; `SecureApi` does",
+        fix: "associate a WAFv2 web ACL with rules with the stage: an `AWS::WAFv2::WebACLAssociation` whose `ResourceArn` is `arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}`; `SecureApi` does. A web ACL of another stack of the app is named by the import of its export, made in the stage's region and account, and its rules are read there",
         packs: packs(None, Some("CKV2_AWS_29")),
         check: a4w,
     },
@@ -1677,10 +1677,25 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
                 );
             }
         },
-        // A web ACL of another stack or of the account's firewall manager, by ARN.
-        None if acl_value.get("Fn::ImportValue").is_some()
-            || text(acl_value).is_some_and(|t| t.contains(":wafv2:")) =>
-        {
+        // A web ACL of another stack of the app, by the import of its export: read there,
+        // as one of this template is.
+        None if acl_value.get("Fn::ImportValue").is_some() => {
+            match imported_web_acl(cx, acl_value) {
+                Ok((there, acl)) => match super::frontdoor::filtering(there.template, acl) {
+                    Ok(at) => proof_of(acl, at).ok_or_default(),
+                    Err(super::frontdoor::Unfiltered::Nothing(why)) => Err(why),
+                    Err(super::frontdoor::Unfiltered::Unknown(why)) => {
+                        return super::frontdoor::Unfiltered::gap_unless_failed(
+                            why,
+                            all([proof_of(association, "/ResourceArn").ok_or_default()]),
+                        );
+                    }
+                },
+                Err(why) => Err(format!("`{}`: {why}", association.logical_id())),
+            }
+        }
+        // The account's web ACL (one its firewall manager keeps), by ARN.
+        None if text(acl_value).is_some_and(|t| t.contains(":wafv2:")) => {
             proof_of(association, "/WebACLArn").ok_or_default()
         }
         None => Err(format!(
@@ -1689,6 +1704,45 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
         )),
     };
     all([proof_of(association, "/ResourceArn").ok_or_default(), rules])
+}
+
+/// The web ACL an association's `WebACLArn` imports: the `AWS::WAFv2::WebACL` that the
+/// export's value names in the exporting stack, which must be a stack of the app in the
+/// importing stack's region and account ([`super::flows::export_named`]: "You can't create
+/// cross-stack references across Regions", CloudFormation user guide, `Fn::ImportValue`).
+/// An import of anything else (another export of the app, one of another region) named no
+/// web ACL whose rules a rule reads, and passed A4W before hostile review 35.
+fn imported_web_acl<'a>(
+    cx: &Cx<'a>,
+    value: &Value,
+) -> Result<(Cx<'a>, &'a crate::cfn::Resource), String> {
+    use super::flows::{Export, export_named};
+    let Some(name) = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ImportValue"))
+        .and_then(text)
+    else {
+        return Err(format!(
+            "`WebACLArn` imports {}, a name no rule can read before deploy, so which web ACL filters the stage is not shown; import the export of a web ACL of the app by its name",
+            text_or_json(value)
+        ));
+    };
+    match export_named(cx, &name) {
+        Export::Made(there, exported) => there
+            .others("AWS::WAFv2::WebACL")
+            .find(|acl| super::compute::mentions(&exported, acl.logical_id()))
+            .map(|acl| (there, acl))
+            .ok_or_else(|| {
+                format!(
+                    "`WebACLArn` imports `{name}`, whose value is {}, no web ACL of the stack that exports it, so no rule reads the rules that filter the stage; export the web ACL's `Arn`",
+                    text_or_json(&exported)
+                )
+            }),
+        Export::Unmade | Export::Unread => Err(format!(
+            "`WebACLArn` imports `{name}`, which no single stack of the app in this stack's region and account exports, so no rule reads the rules that filter the stage; import the export of a web ACL of the app in this region"
+        )),
+    }
 }
 
 /// A4R of an HTTP or WebSocket API stage: `DefaultRouteSettings` throttles every route,
