@@ -25,19 +25,19 @@ pub(crate) fn literal_account(arn: &str) -> Option<&str> {
     arn.split(':').nth(4)
 }
 
-/// The ARN as the template writes it: `Fn::Sub` with its account `${AWS::AccountId}` (the
-/// stack's own, which [`another_account`] made sure a literal account is).
+/// The ARN as the template writes it: `Fn::Sub` with its partition `${AWS::Partition}` and
+/// its account `${AWS::AccountId}`, the stack's own (which [`another_account`] made sure a
+/// literal account is, and a resource of the stack's account is of its partition too).
+/// cfn-lint reports a partition written as text in an ARN (I3042).
 pub(crate) fn own_account_arn(arn: &str) -> Expr {
-    match literal_account(arn) {
-        Some(account) => {
-            let mut fields: Vec<&str> = arn.splitn(6, ':').collect();
-            if fields.len() == 6 && fields[4] == account {
-                fields[4] = OWN_ACCOUNT;
-            }
-            Expr::sub_pseudo(&fields.join(":"))
+    let mut fields: Vec<&str> = arn.splitn(6, ':').collect();
+    if fields.len() == 6 {
+        fields[1] = "${AWS::Partition}";
+        if literal_account(arn).is_some_and(|account| fields[4] == account) {
+            fields[4] = OWN_ACCOUNT;
         }
-        None => Expr::sub_pseudo(arn),
     }
+    Expr::sub_pseudo(&fields.join(":"))
 }
 
 /// When `arn` names an account as twelve digits that is not the account of the
@@ -72,9 +72,11 @@ mod tests {
         assert_eq!(literal_account(own), None);
         let literal = "arn:aws:lambda:us-east-1:111122223333:function:rotate";
         assert_eq!(literal_account(literal), Some("111122223333"));
+        let written = serde_json::to_value(own_account_arn(literal)).unwrap();
+        assert_eq!(written, serde_json::to_value(own_account_arn(own)).unwrap());
         assert_eq!(
-            serde_json::to_value(own_account_arn(literal)).unwrap(),
-            serde_json::to_value(own_account_arn(own)).unwrap()
+            written,
+            serde_json::json!({ "Fn::Sub": "arn:${AWS::Partition}:lambda:us-east-1:${AWS::AccountId}:function:rotate" })
         );
     }
 }

@@ -643,7 +643,7 @@ mod tests {
         let t = crate::testing::template_of(&app, "prod-t");
         assert_eq!(
             prop(&t, "OursRotation", "/RotationLambdaARN"),
-            &json!({ "Fn::Sub": "arn:aws:lambda:us-east-1:${AWS::AccountId}:function:rotate" })
+            &json!({ "Fn::Sub": "arn:${AWS::Partition}:lambda:us-east-1:${AWS::AccountId}:function:rotate" })
         );
         app.synth().unwrap();
     }
@@ -689,7 +689,7 @@ mod tests {
         );
         assert_eq!(
             prop(&t, "ReportingDbRotation", "/RotationLambdaARN"),
-            &json!({ "Fn::Sub": ROTATE })
+            &json!({ "Fn::Sub": ROTATE.replace("arn:aws:", "arn:${AWS::Partition}:") })
         );
         assert_eq!(
             prop(&t, "ReportingDbRotation", "/RotationRules"),

@@ -1212,7 +1212,7 @@ mod tests {
         );
         assert_eq!(
             prop(&t, "DocsAuthorizer0", "/ProviderARNs"),
-            &json!([{ "Fn::Sub": POOL }])
+            &json!([{ "Fn::Sub": POOL.replace("arn:aws:", "arn:${AWS::Partition}:") }])
         );
         assert_eq!(prop(&t, "DocsRoute0", "/Integration/Type"), "AWS_PROXY");
         assert_eq!(
@@ -1520,7 +1520,7 @@ mod tests {
                 crate::cfn::tree::from_str(assembly.stacks()[0].template_json()).unwrap();
             assert_eq!(
                 prop(&template, "DocsAuthorizer0", "/ProviderARNs"),
-                &json!([{ "Fn::Sub": own }])
+                &json!([{ "Fn::Sub": own.replace("arn:aws:", "arn:${AWS::Partition}:") }])
             );
         }
     }
