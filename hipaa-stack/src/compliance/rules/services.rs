@@ -1663,11 +1663,23 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
         );
     };
     let acl_value = &association.properties()["WebACLArn"];
-    let acl = cx
+    // The web ACL and the template it is of: this stack's, or (by the import of its
+    // export) another stack's of the app, read there as one of this template is.
+    let acl = match cx
         .others("AWS::WAFv2::WebACL")
-        .find(|acl| super::compute::mentions(acl_value, acl.logical_id()));
+        .find(|acl| super::compute::mentions(acl_value, acl.logical_id()))
+    {
+        Some(acl) => Ok(Some((cx.template, acl))),
+        None if acl_value.get("Fn::ImportValue").is_some() => {
+            match imported_web_acl(cx, acl_value) {
+                Ok((there, acl)) => Ok(Some((there.template, acl))),
+                Err(why) => Err(format!("`{}`: {why}", association.logical_id())),
+            }
+        }
+        None => Ok(None),
+    };
     let rules = match acl {
-        Some(acl) => match super::frontdoor::filtering(cx.template, acl) {
+        Ok(Some((template, acl))) => match super::frontdoor::filtering(template, acl) {
             Ok(at) => proof_of(acl, at).ok_or_default(),
             Err(super::frontdoor::Unfiltered::Nothing(why)) => Err(why),
             Err(super::frontdoor::Unfiltered::Unknown(why)) => {
@@ -1677,28 +1689,12 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
                 );
             }
         },
-        // A web ACL of another stack of the app, by the import of its export: read there,
-        // as one of this template is.
-        None if acl_value.get("Fn::ImportValue").is_some() => {
-            match imported_web_acl(cx, acl_value) {
-                Ok((there, acl)) => match super::frontdoor::filtering(there.template, acl) {
-                    Ok(at) => proof_of(acl, at).ok_or_default(),
-                    Err(super::frontdoor::Unfiltered::Nothing(why)) => Err(why),
-                    Err(super::frontdoor::Unfiltered::Unknown(why)) => {
-                        return super::frontdoor::Unfiltered::gap_unless_failed(
-                            why,
-                            all([proof_of(association, "/ResourceArn").ok_or_default()]),
-                        );
-                    }
-                },
-                Err(why) => Err(format!("`{}`: {why}", association.logical_id())),
-            }
-        }
+        Err(why) => Err(why),
         // The account's web ACL (one its firewall manager keeps), by ARN.
-        None if text(acl_value).is_some_and(|t| t.contains(":wafv2:")) => {
+        Ok(None) if text(acl_value).is_some_and(|t| t.contains(":wafv2:")) => {
             proof_of(association, "/WebACLArn").ok_or_default()
         }
-        None => Err(format!(
+        Ok(None) => Err(format!(
             "`{}` names no web ACL in `WebACLArn`",
             association.logical_id()
         )),
