@@ -2058,12 +2058,10 @@ async fn kept_exports_that_take_a_stack_over_200_outputs_are_refused_before_any_
     assert_eq!(deployed.stacks()[0].outputs().len(), 200);
 }
 
-/// A named store kept (`DeletionPolicy: Retain`) when an earlier stack was deleted keeps its
-/// name: CloudFormation's create of the same name fails "already exists", and `up` says
-/// which resource, why it does not adopt it, and what to do.
-#[tokio::test]
-async fn a_kept_store_of_the_same_name_is_named_with_how_to_adopt_it() {
-    let moto = Moto::start();
+/// A stack whose first create rolls back: its log group takes the name of one kept outside
+/// any stack (an earlier stack's, retained when that stack was deleted), which CloudFormation
+/// does not create again.
+pub(crate) async fn failing_first_create(moto: &Moto) -> hipaa_stack::Assembly {
     let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
     let earlier = serde_json::json!({
         "Resources": { "Legacy": {
@@ -2079,7 +2077,6 @@ async fn a_kept_store_of_the_same_name_is_named_with_how_to_adopt_it() {
         .await
         .unwrap();
     cfn.delete_stack().stack_name("old").send().await.unwrap();
-
     let app = App::new("e2e");
     let logs = app.stack("logs").unwrap();
     let key = logs.add(KmsKey::new("PhiKey")).unwrap();
@@ -2091,7 +2088,17 @@ async fn a_kept_store_of_the_same_name_is_named_with_how_to_adopt_it() {
             .keep(Keep::Retain),
     )
     .unwrap();
-    let assembly = app.synth().unwrap();
+    logs.output("KeyArn", key.arn()).unwrap();
+    app.synth().unwrap()
+}
+
+/// A named store kept (`DeletionPolicy: Retain`) when an earlier stack was deleted keeps its
+/// name: CloudFormation's create of the same name fails "already exists", and `up` says
+/// which resource, why it does not adopt it, and what to do.
+#[tokio::test]
+async fn a_kept_store_of_the_same_name_is_named_with_how_to_adopt_it() {
+    let moto = Moto::start();
+    let assembly = failing_first_create(&moto).await;
     let err = deployer(&moto, &assembly, options())
         .await
         .up()

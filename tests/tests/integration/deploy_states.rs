@@ -3,9 +3,8 @@
 //! for what moto cannot do (drift detection, a stack that stays in progress).
 
 use hipaa_stack::deploy::{CloudFormationApi, DeployError, ResourceDrift};
-use hipaa_stack::prelude::*;
 
-use crate::deploy::{deployer, faulty, options, two_stacks};
+use crate::deploy::{deployer, failing_first_create, faulty, options, two_stacks};
 use crate::faults::Faults;
 use crate::moto::Moto;
 
@@ -15,40 +14,6 @@ fn detecting() -> Faults {
         drifts: Some(Vec::<ResourceDrift>::new()),
         ..Faults::default()
     }
-}
-
-/// A stack whose first create rolls back: its log group takes the name of one kept outside
-/// any stack (an earlier stack's, retained when that stack was deleted), which CloudFormation
-/// does not create again.
-async fn failing_first_create(moto: &Moto) -> hipaa_stack::Assembly {
-    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
-    let earlier = serde_json::json!({
-        "Resources": { "Legacy": {
-            "Type": "AWS::Logs::LogGroup",
-            "DeletionPolicy": "Retain",
-            "Properties": { "LogGroupName": "e2e-legacy-audit" }
-        } }
-    });
-    cfn.create_stack()
-        .stack_name("old")
-        .template_body(earlier.to_string())
-        .send()
-        .await
-        .unwrap();
-    cfn.delete_stack().stack_name("old").send().await.unwrap();
-    let app = App::new("e2e");
-    let logs = app.stack("logs").unwrap();
-    let key = logs.add(KmsKey::new("PhiKey")).unwrap();
-    logs.add(
-        RawResource::new("Legacy", "AWS::Logs::LogGroup")
-            .property("LogGroupName", "e2e-legacy-audit")
-            .property("RetentionInDays", 731)
-            .property("KmsKeyId", key.arn())
-            .keep(Keep::Retain),
-    )
-    .unwrap();
-    logs.output("KeyArn", key.arn()).unwrap();
-    app.synth().unwrap()
 }
 
 #[tokio::test]
