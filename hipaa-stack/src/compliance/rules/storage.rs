@@ -8950,8 +8950,9 @@ mod t7_tests {
         assert!(matches!(found[..], [Status::Gap { .. }]), "{found:?}");
     }
 
-    #[test]
-    fn a_trail_bucket_of_another_stack_is_read_through_its_export() {
+    /// A stack whose bucket `Logs` expires its objects after 7 days and is exported as
+    /// `logs:Logs:Ref`.
+    fn logs_kept_a_week_and_exported() -> crate::cfn::Template {
         let mut logs = crate::testing::raw_template(&[bucket(
             json!([{ "Status": "Enabled", "ExpirationInDays": 7 }]),
         )]);
@@ -8961,6 +8962,12 @@ mod t7_tests {
             description: None,
             export: Some("logs:Logs:Ref".into()),
         }];
+        logs
+    }
+
+    #[test]
+    fn a_trail_bucket_of_another_stack_is_read_through_its_export() {
+        let logs = logs_kept_a_week_and_exported();
         let audit = crate::testing::raw_template(&[trail(
             json!({ "Fn::ImportValue": "logs:Logs:Ref" }),
             None,
@@ -8979,15 +8986,7 @@ mod t7_tests {
     /// another region is no bucket T7 reads (a gap).
     #[test]
     fn a_trail_bucket_of_another_region_is_read_by_its_name_not_by_an_import() {
-        let mut logs = crate::testing::raw_template(&[bucket(
-            json!([{ "Status": "Enabled", "ExpirationInDays": 7 }]),
-        )]);
-        logs.outputs = vec![Output {
-            name: "LogsName".into(),
-            value: Expr::reference("Logs"),
-            description: None,
-            export: Some("logs:Logs:Ref".into()),
-        }];
+        let logs = logs_kept_a_week_and_exported();
         let short = |found: &[Status]| matches!(found, [Status::Failed { finding }] if finding.contains("7 days"));
         for (named, read_elsewhere) in [
             (json!("audit-logs-of-the-app"), true),
