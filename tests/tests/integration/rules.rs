@@ -1874,6 +1874,10 @@ fn eks(s: &Stack<'_>, key: Option<&Handle<KmsKey>>, logs: &[&str]) {
                 "EndpointPublicAccess": false, "EndpointPrivateAccess": true }),
         )
         .property(
+            "AccessConfig",
+            json!({ "AuthenticationMode": "API", "BootstrapClusterCreatorAdminPermissions": false }),
+        )
+        .property(
             "/Logging/ClusterLogging/EnabledTypes",
             logs.iter().map(|t| json!({ "Type": t })).collect::<Value>(),
         );
@@ -1909,6 +1913,33 @@ fn eks2_broken(s: &Stack<'_>) {
 
 fn eks2_held(s: &Stack<'_>) {
     eks(s, None, EKS_LOGS);
+}
+
+/// An access entry `Entry` to the cluster `Kube` for the principal `principal`.
+fn eks_access(s: &Stack<'_>, principal: Value) {
+    eks(s, None, EKS_LOGS);
+    add(
+        s,
+        RawResource::new("Entry", "AWS::EKS::AccessEntry")
+            .property("ClusterName", json!({ "Ref": "Kube" }))
+            .property("PrincipalArn", principal),
+    );
+}
+
+fn eks3_broken(s: &Stack<'_>) {
+    eks_access(s, json!("arn:aws:iam::111122223333:role/operators"));
+}
+
+fn eks3_held(s: &Stack<'_>) {
+    add(
+        s,
+        RawResource::new("Operators", "AWS::IAM::Role").property(
+            "AssumeRolePolicyDocument",
+            policy(json!([{ "Effect": "Allow", "Action": "sts:AssumeRole",
+                "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } } }])),
+        ),
+    );
+    eks_access(s, json!({ "Fn::GetAtt": ["Operators", "Arn"] }));
 }
 
 fn emr1_broken(s: &Stack<'_>) {
@@ -2219,6 +2250,7 @@ cases! {
     emr1: "EMR1" on "Analytics", breaks emr1_broken, holds emr1_held;
     eks1: "EKS1" on "Kube", breaks eks1_broken, holds eks1_held;
     eks2: "EKS2" on "Kube", breaks eks2_broken, holds eks2_held;
+    eks3: "EKS3" on "Entry", breaks eks3_broken, holds eks3_held;
     os1: "OS1" on "Search", breaks os1_broken, holds os1_held;
     os2: "OS2" on "Search", breaks os1_broken, holds os2_held;
     os3: "OS3" on "Search", breaks os1_broken, holds os2_held;

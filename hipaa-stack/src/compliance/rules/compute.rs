@@ -1805,20 +1805,13 @@ fn emr_subnets(cx: &Cx<'_>) -> Outcome {
 /// declares (a name written as text) has an endpoint, authentication and logs that no rule
 /// reads, as a subnet outside the app may map public addresses ([`outside_subnet`]).
 fn nodegroup_cluster(cx: &Cx<'_>) -> Result<Proof, String> {
-    const CLUSTER: &str = "AWS::EKS::Cluster";
     let Some(named) = cx
         .prop("/ClusterName")
         .filter(|v| !(v.is_null() || super::meaning::no_value(v)))
     else {
         return Err("`ClusterName` is not set, so which cluster the nodes join is not shown; name an `AWS::EKS::Cluster` of the app".to_owned());
     };
-    let written = super::meaning::text(named).filter(|t| !super::identity::dynamic(t));
-    let by_name = written.as_deref().is_some_and(|name| {
-        cx.others(CLUSTER).any(|c| {
-            super::meaning::text(&c.properties()["Name"]).is_some_and(|n| n.trim() == name.trim())
-        })
-    });
-    if by_name || super::network::app_resource(cx, named, CLUSTER).is_some() {
+    if super::eks::cluster_of_the_app(cx, named) {
         return cx.proof("/ClusterName").ok_or_default();
     }
     Err(format!(

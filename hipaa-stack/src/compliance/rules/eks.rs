@@ -1,7 +1,10 @@
 //! Amazon EKS clusters (`AWS::EKS::Cluster`): the Kubernetes control plane that a raw
 //! resource declares, which stores the cluster's secrets, serves the Kubernetes API and
 //! records who called it. Their node groups are read by `E4` and `E5` (`compute.rs`), and
-//! the log group their control-plane logs go to by `L4` (`storage.rs`).
+//! the log group their control-plane logs go to by `L4` (`storage.rs`). Who may use a
+//! cluster, and which roles its pods act with, is read by `EKS3` on the cluster and on the
+//! resources that grant access to it: access entries, pod identity associations, add-ons
+//! and Fargate profiles.
 //!
 //! The settings are those of checkov's `CKV_AWS_58` (secrets encryption) and, since
 //! checkov reads neither in CloudFormation, of its Terraform checks of a private endpoint
@@ -10,12 +13,33 @@
 
 use serde_json::Value;
 
-use super::meaning::{no_value, text, text_or_json};
+use super::meaning::{if_branches, no_value, sent_or_json, text, text_or_json};
 use super::resilience::customer_key;
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true};
 
 /// An EKS cluster's control plane.
 pub(super) const EKS_CLUSTER: &str = "AWS::EKS::Cluster";
+
+/// An IAM principal's access to a cluster's Kubernetes API ("Creates an access entry. An
+/// access entry allows an IAM principal to access your cluster": CloudFormation reference,
+/// `AWS::EKS::AccessEntry`).
+const ACCESS_ENTRY: &str = "AWS::EKS::AccessEntry";
+
+/// The IAM role a Kubernetes service account's pods get credentials of ("Amazon EKS Pod
+/// Identity associations provide the ability to manage credentials for your applications":
+/// `AWS::EKS::PodIdentityAssociation`).
+const POD_IDENTITY: &str = "AWS::EKS::PodIdentityAssociation";
+
+/// Software EKS installs on a cluster (`AWS::EKS::Addon`), which may act with an IAM role
+/// of its own (`ServiceAccountRoleArn`, `PodIdentityAssociations`).
+const ADDON: &str = "AWS::EKS::Addon";
+
+/// Which pods run on Fargate, and the role Fargate acts with for them
+/// (`AWS::EKS::FargateProfile`, `PodExecutionRoleArn`).
+const FARGATE_PROFILE: &str = "AWS::EKS::FargateProfile";
+
+/// The IAM role of the app that a role ARN may name.
+const ROLE: &str = "AWS::IAM::Role";
 
 /// The control-plane logs that EKS can send to CloudWatch Logs, as the `Type` of an entry
 /// of `Logging.ClusterLogging.EnabledTypes` spells them (CloudFormation reference,
@@ -55,6 +79,25 @@ pub(crate) static RULES: &[RuleSpec] = &[
             guard: None,
         },
         check: eks2,
+    },
+    RuleSpec {
+        id: "EKS3",
+        title: "Who may use an EKS cluster is declared in the app: the cluster authenticates by access entries only, with no standing administrator for the principal that created it, and its access entries, pod identity associations, add-ons and Fargate profiles join a cluster of the app and grant roles of the app",
+        types: &[
+            EKS_CLUSTER,
+            ACCESS_ENTRY,
+            POD_IDENTITY,
+            ADDON,
+            FARGATE_PROFILE,
+        ],
+        controls: &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"],
+        fix: "on the cluster set `AccessConfig.AuthenticationMode` to `API` (not `CONFIG_MAP`, CloudFormation's default, nor `API_AND_CONFIG_MAP`: the `aws-auth` ConfigMap is Kubernetes data no template holds) and `AccessConfig.BootstrapClusterCreatorAdminPermissions` to false, and grant access with `AWS::EKS::AccessEntry` resources; give access entries, pod identity associations (`RoleArn`, `TargetRoleArn`), add-ons (`ServiceAccountRoleArn`, `PodIdentityAssociations`) and Fargate profiles (`PodExecutionRoleArn`) the `Fn::GetAtt` `Arn` of an `AWS::IAM::Role` of the app (an access entry may name an `AWS::IAM::User` of the app), and a `ClusterName` of an `AWS::EKS::Cluster` of the app (its `Ref`, the `Name` it writes, or an import of its export); a role that the app does not declare (an IAM Identity Center permission set's) is waived on the resource with the reason its policies are governed elsewhere",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: eks3,
     },
 ];
 
@@ -217,6 +260,209 @@ fn eks2(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// Whether `named`, a `ClusterName`, names an `AWS::EKS::Cluster` of the app: one of this
+/// template by its `Ref` (its name) or the `Name` it writes as text, or one of another
+/// stack of the app by the import of its export ([`super::network::app_resource`], which
+/// reads only exports an import of this stack's region and account can read). A name
+/// written as text of a cluster no stack declares, or made at deploy, names none.
+pub(super) fn cluster_of_the_app(cx: &Cx<'_>, named: &Value) -> bool {
+    let written = text(named).filter(|t| !super::identity::dynamic(t));
+    let by_name = written.as_deref().is_some_and(|name| {
+        cx.others(EKS_CLUSTER)
+            .any(|c| text(&c.properties()["Name"]).is_some_and(|n| n.trim() == name.trim()))
+    });
+    by_name || super::network::app_resource(cx, named, EKS_CLUSTER).is_some()
+}
+
+/// EKS3: who may use the cluster, and which roles its pods act with, is declared in the app
+/// and read by the rules that read IAM roles.
+///
+/// - On a cluster, `AccessConfig.AuthenticationMode`: "If you create a cluster by using the
+///   EKS API, AWS SDKs, or AWS CloudFormation, the default is `CONFIG_MAP`" (CloudFormation
+///   reference, `AWS::EKS::Cluster AccessConfig`). In `CONFIG_MAP` and
+///   `API_AND_CONFIG_MAP`, the `aws-auth` ConfigMap inside Kubernetes maps IAM principals to
+///   Kubernetes groups (`system:masters` among them): who may read the cluster's pods and
+///   secrets is data no template holds. `API` takes access entries only, which a template
+///   declares. `BootstrapClusterCreatorAdminPermissions`: "Specifies whether or not the
+///   cluster creator IAM principal was set as a cluster admin access entry during cluster
+///   creation time. The default value is true": the principal that deployed the stack keeps
+///   administrator access to every namespace, declared nowhere.
+/// - An access entry ("allows an IAM principal to access your cluster", `PrincipalArn`), a
+///   pod identity association (`RoleArn`; `TargetRoleArn`, a role assumed from it, whose
+///   credentials the pods get), an add-on (`ServiceAccountRoleArn`,
+///   `PodIdentityAssociations[].RoleArn`) and a Fargate profile (`PodExecutionRoleArn`)
+///   grant a principal or a role: one of the app (its `Fn::GetAtt` `Arn`, an import of its
+///   export, or its ARN written with `${AWS::AccountId}` and the `RoleName` and `Path` it
+///   declares) is read by the rules of IAM; any other, another account's included, has
+///   permissions no rule reads. Each joins a cluster of the app ([`cluster_of_the_app`]):
+///   access to a cluster the app does not declare is access no rule reads.
+fn eks3(cx: &Cx<'_>) -> Outcome {
+    let mut checks = Vec::new();
+    match cx.resource.type_name() {
+        EKS_CLUSTER => {
+            checks.push(api_authentication(cx));
+            checks.push(flag(
+                cx,
+                "/AccessConfig/BootstrapClusterCreatorAdminPermissions",
+                false,
+                "the principal that deployed the stack is a cluster administrator, by an access entry no template declares",
+            ));
+        }
+        ACCESS_ENTRY => {
+            checks.push(joins_a_cluster(cx));
+            checks.extend(grants(
+                cx,
+                "/PrincipalArn",
+                true,
+                &[ROLE, "AWS::IAM::User"],
+                "the principal gets access to the cluster",
+            ));
+        }
+        POD_IDENTITY => {
+            checks.push(joins_a_cluster(cx));
+            checks.extend(grants(
+                cx,
+                "/RoleArn",
+                true,
+                &[ROLE],
+                "the pods of the service account act with the role",
+            ));
+            checks.extend(grants(
+                cx,
+                "/TargetRoleArn",
+                false,
+                &[ROLE],
+                "the pods of the service account act with the role it assumes",
+            ));
+        }
+        ADDON => {
+            checks.push(joins_a_cluster(cx));
+            checks.extend(grants(
+                cx,
+                "/ServiceAccountRoleArn",
+                false,
+                &[ROLE],
+                "the add-on acts with the role",
+            ));
+            match cx.prop("/PodIdentityAssociations") {
+                None => {}
+                Some(Value::Array(associations)) => {
+                    for at in 0..associations.len() {
+                        checks.extend(grants(
+                            cx,
+                            &format!("/PodIdentityAssociations/{at}/RoleArn"),
+                            true,
+                            &[ROLE],
+                            "the add-on's pods act with the role",
+                        ));
+                    }
+                }
+                Some(other) => checks.push(Err(format!(
+                    "`PodIdentityAssociations` is {}, which no rule can read before deploy: the add-on's pods may act with any role; write the list of associations, each with the `Arn` of a role of the app",
+                    text_or_json(other)
+                ))),
+            }
+        }
+        FARGATE_PROFILE => {
+            checks.push(joins_a_cluster(cx));
+            checks.extend(grants(
+                cx,
+                "/PodExecutionRoleArn",
+                true,
+                &[ROLE],
+                "Fargate acts with the role for the pods",
+            ));
+        }
+        _ => return Outcome::NotApplicable,
+    }
+    all(checks)
+}
+
+/// A cluster authenticates by access entries only (`AccessConfig.AuthenticationMode`
+/// `API`), never by the `aws-auth` ConfigMap.
+fn api_authentication(cx: &Cx<'_>) -> Result<Proof, String> {
+    const MODE: &str = "/AccessConfig/AuthenticationMode";
+    let configmap = "the `aws-auth` ConfigMap inside Kubernetes, which no template holds, maps IAM principals to Kubernetes groups (`system:masters` among them)";
+    match cx.prop(MODE) {
+        Some(v) if text(v).as_deref() == Some("API") => cx.proof(MODE).ok_or_default(),
+        None => Err(format!(
+            "`AccessConfig.AuthenticationMode` is not set, so it is `CONFIG_MAP` (CloudFormation's default): {configmap}; write `API` and grant access with access entries"
+        )),
+        Some(v) => Err(match text(v).filter(|t| !super::identity::dynamic(t)) {
+            Some(mode) => format!(
+                "`AccessConfig.AuthenticationMode` is `{mode}`, not `API`: {configmap}; write `API` and grant access with access entries"
+            ),
+            None => format!(
+                "`AccessConfig.AuthenticationMode` is {}, which is not known before deploy, so it may not be `API`: {configmap}; write `API` and grant access with access entries",
+                text_or_json(v)
+            ),
+        }),
+    }
+}
+
+/// The resource's `ClusterName` names a cluster of the app ([`cluster_of_the_app`]).
+fn joins_a_cluster(cx: &Cx<'_>) -> Result<Proof, String> {
+    let kind = cx.resource.type_name();
+    match cx.prop("/ClusterName").filter(|v| !v.is_null()) {
+        Some(named) if cluster_of_the_app(cx, named) => cx.proof("/ClusterName").ok_or_default(),
+        Some(named) => Err(format!(
+            "`ClusterName` is {}, no cluster of the app: the `{kind}` grants access to a cluster whose endpoint, authentication and logs no rule reads; name an `AWS::EKS::Cluster` of the app (its `Ref`)",
+            text_or_json(named)
+        )),
+        None => Err(format!(
+            "`ClusterName` is not set, so which cluster the `{kind}` grants access to is not shown; name an `AWS::EKS::Cluster` of the app (its `Ref`)"
+        )),
+    }
+}
+
+/// The principal at `pointer` is one of `kinds` of the app ([`of_the_app`]); `required`
+/// when the resource cannot leave it out (`None`: an optional one left out); `does` says
+/// what it is given.
+fn grants(
+    cx: &Cx<'_>,
+    pointer: &str,
+    required: bool,
+    kinds: &[&str],
+    does: &str,
+) -> Option<Result<Proof, String>> {
+    let shown = super::pointer_name(pointer);
+    let Some(value) = cx.prop(pointer).filter(|v| !v.is_null()) else {
+        return required.then(|| {
+            Err(format!(
+                "`{shown}` is not set, so which principal {does} is not shown; name an `AWS::IAM::Role` of the app by its `Fn::GetAtt` `Arn`"
+            ))
+        });
+    };
+    let branches = if_branches(value).map_or_else(|| vec![value], Vec::from);
+    Some(match branches.iter().find(|v| !of_the_app(cx, v, kinds)) {
+        None => cx.proof(pointer).ok_or_default(),
+        Some(other) => Err(format!(
+            "`{shown}` is {}, no role of the app: {does}, whose permissions no rule reads (another account's, or an administrator's of this one); name an `AWS::IAM::Role` of the app by its `Fn::GetAtt` `Arn`, or waive EKS3 on the resource with the reason that role is governed elsewhere",
+            sent_or_json(other)
+        )),
+    })
+}
+
+/// Whether `value` names an IAM principal of one of `kinds` of the app by its ARN: the
+/// `Fn::GetAtt` of one of this template, or the import of an export of one
+/// ([`super::network::app_resource`]); or a role's ARN written as text with
+/// `${AWS::AccountId}` and the `RoleName` and `Path` the role declares, of a stack of this
+/// region and account ([`super::rds_options::role_arn`]): a role of another account has
+/// the same name and another owner. A `Ref` is a name, not an ARN.
+fn of_the_app(cx: &Cx<'_>, value: &Value, kinds: &[&str]) -> bool {
+    if value.get("Ref").is_some() {
+        return false;
+    }
+    kinds
+        .iter()
+        .any(|kind| super::network::app_resource(cx, value, kind).is_some())
+        || (kinds.contains(&ROLE)
+            && cx.importable(cx.at, ROLE).any(|(stack, role)| match stack {
+                None => super::rds_options::role_arn(value, role),
+                Some(_) => super::rds_options::arn_by_name(value, role),
+            }))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
@@ -238,6 +484,7 @@ mod tests {
                 "EndpointPrivateAccess": true
             },
             "EncryptionConfig": [{ "Resources": ["secrets"], "Provider": { "KeyArn": key_arn() } }],
+            "AccessConfig": { "AuthenticationMode": "API", "BootstrapClusterCreatorAdminPermissions": false },
             "Logging": { "ClusterLogging": { "EnabledTypes": LOG_TYPES.iter().map(|t| json!({ "Type": t })).collect::<Vec<_>>() } }
         });
         change(&mut properties);
@@ -260,7 +507,7 @@ mod tests {
 
     #[test]
     fn a_private_cluster_with_secrets_under_a_key_of_the_app_and_every_log_passes() {
-        for check in [eks1 as fn(&Cx<'_>) -> Outcome, eks2] {
+        for check in [eks1 as fn(&Cx<'_>) -> Outcome, eks2, eks3] {
             let found = outcome(check, cluster(|_| {}));
             assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
         }
@@ -397,17 +644,247 @@ mod tests {
         }
     }
 
-    /// What U1 would fail (a type no rule reads) is read by these rules.
+    /// What U1 would fail (a type no rule reads) is read by these rules: the cluster by
+    /// all three, and what grants access to it by EKS3.
     #[test]
-    fn an_eks_cluster_is_a_type_the_rules_read() {
-        assert!(
-            super::super::rules()
-                .filter(|r| r.id.starts_with("EKS"))
-                .all(|r| r.types == [EKS_CLUSTER])
-        );
+    fn an_eks_cluster_and_what_grants_access_to_it_are_types_the_rules_read() {
+        let eks: Vec<_> = super::super::rules()
+            .filter(|r| r.id.starts_with("EKS"))
+            .collect();
+        assert!(eks.iter().all(|r| r.types.contains(&EKS_CLUSTER)));
         let u1 = super::super::rule_spec("U1").expect("U1").check;
-        let found = Cx::check_first(u1, &[("Cluster", EKS_CLUSTER, cluster(|_| {}))]);
-        assert!(matches!(found, Outcome::NotApplicable), "{found:?}");
+        for kind in [
+            EKS_CLUSTER,
+            ACCESS_ENTRY,
+            POD_IDENTITY,
+            ADDON,
+            FARGATE_PROFILE,
+        ] {
+            let found = Cx::check_first(u1, &[("It", kind, json!({}))]);
+            assert!(matches!(found, Outcome::NotApplicable), "{kind}: {found:?}");
+        }
+        // An identity provider that authenticates to the cluster is still read by none.
+        let oidc = Cx::check_first(u1, &[("It", "AWS::EKS::IdentityProviderConfig", json!({}))]);
+        assert!(matches!(oidc, Outcome::Fail(_)), "{oidc:?}");
+    }
+
+    /// A cluster that authenticates by the `aws-auth` ConfigMap, or keeps its creator as an
+    /// administrator, fails EKS3 in every spelling of the default.
+    #[test]
+    fn a_cluster_whose_users_no_template_declares_fails_eks3() {
+        let cases: Vec<(Value, &str)> = vec![
+            (Value::Null, "is not set, so it is `CONFIG_MAP`"),
+            (
+                json!({ "AuthenticationMode": "CONFIG_MAP", "BootstrapClusterCreatorAdminPermissions": false }),
+                "is `CONFIG_MAP`, not `API`",
+            ),
+            (
+                json!({ "AuthenticationMode": "API_AND_CONFIG_MAP", "BootstrapClusterCreatorAdminPermissions": false }),
+                "is `API_AND_CONFIG_MAP`, not `API`",
+            ),
+            (
+                json!({ "AuthenticationMode": { "Ref": "Mode" }, "BootstrapClusterCreatorAdminPermissions": false }),
+                "not known before deploy, so it may not be `API`",
+            ),
+            (
+                json!({ "AuthenticationMode": "API" }),
+                "`AccessConfig.BootstrapClusterCreatorAdminPermissions` is not set, so it is true",
+            ),
+            (
+                json!({ "AuthenticationMode": "API", "BootstrapClusterCreatorAdminPermissions": "true" }),
+                "is true: the principal that deployed the stack is a cluster administrator",
+            ),
+        ];
+        for (config, says) in cases {
+            let found = outcome(
+                eks3,
+                cluster(|p| {
+                    if config.is_null() {
+                        p.as_object_mut().unwrap().remove("AccessConfig");
+                    } else {
+                        p["AccessConfig"] = config.clone();
+                    }
+                }),
+            );
+            assert!(fails_saying(&found, says), "{config}: {found:?}");
+        }
+    }
+
+    /// EKS3 on `kind` with `properties`, in a template of a cluster `Cluster` (named
+    /// `records`) and a role `PodRole` (named `pods`).
+    fn granted(kind: &str, properties: Value) -> Outcome {
+        Cx::check_first(
+            eks3,
+            &[
+                ("It", kind, properties),
+                (
+                    "Cluster",
+                    EKS_CLUSTER,
+                    cluster(|p| p["Name"] = json!("records")),
+                ),
+                ("Key", "AWS::KMS::Key", json!({ "KeyPolicy": {} })),
+                ("PodRole", ROLE, json!({ "RoleName": "pods" })),
+            ],
+        )
+    }
+
+    fn role() -> Value {
+        json!({ "Fn::GetAtt": ["PodRole", "Arn"] })
+    }
+
+    #[test]
+    fn grants_of_roles_of_the_app_to_a_cluster_of_the_app_pass_eks3() {
+        let by_name =
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/pods" });
+        let cases = [
+            (
+                ACCESS_ENTRY,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "PrincipalArn": role() }),
+            ),
+            (
+                ACCESS_ENTRY,
+                json!({ "ClusterName": "records", "PrincipalArn": by_name }),
+            ),
+            (
+                POD_IDENTITY,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "Namespace": "app", "ServiceAccount": "app", "RoleArn": role(), "TargetRoleArn": role() }),
+            ),
+            (
+                ADDON,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "AddonName": "vpc-cni" }),
+            ),
+            (
+                ADDON,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "AddonName": "aws-ebs-csi-driver", "ServiceAccountRoleArn": role(),
+                    "PodIdentityAssociations": [{ "ServiceAccount": "ebs-csi-controller-sa", "RoleArn": role() }] }),
+            ),
+            (
+                FARGATE_PROFILE,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "PodExecutionRoleArn": role(), "Selectors": [{ "Namespace": "app" }] }),
+            ),
+        ];
+        for (kind, properties) in cases {
+            let found = granted(kind, properties.clone());
+            assert!(
+                matches!(found, Outcome::Pass(_)),
+                "{kind} {properties}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn grants_of_roles_outside_the_app_or_to_a_cluster_outside_it_fail_eks3() {
+        let foreign = json!("arn:aws:iam::111122223333:role/pods");
+        let cases: Vec<(&str, Value, &str)> = vec![
+            (
+                ACCESS_ENTRY,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "PrincipalArn": foreign }),
+                "`PrincipalArn` is arn:aws:iam::111122223333:role/pods, no role of the app",
+            ),
+            (
+                ACCESS_ENTRY,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "PrincipalArn": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/admin" } }),
+                "no role of the app",
+            ),
+            (
+                ACCESS_ENTRY,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "PrincipalArn": { "Ref": "PodRole" } }),
+                "no role of the app",
+            ),
+            (
+                ACCESS_ENTRY,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "PrincipalArn": { "Fn::If": ["Ops", role(), foreign] } }),
+                "no role of the app",
+            ),
+            (
+                ACCESS_ENTRY,
+                json!({ "ClusterName": { "Ref": "Cluster" } }),
+                "`PrincipalArn` is not set",
+            ),
+            (
+                ACCESS_ENTRY,
+                json!({ "ClusterName": "billing", "PrincipalArn": role() }),
+                "`ClusterName` is billing, no cluster of the app",
+            ),
+            (
+                ACCESS_ENTRY,
+                json!({ "PrincipalArn": role() }),
+                "`ClusterName` is not set",
+            ),
+            (
+                POD_IDENTITY,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "RoleArn": role(), "TargetRoleArn": foreign }),
+                "`TargetRoleArn` is arn:aws:iam::111122223333:role/pods, no role of the app",
+            ),
+            (
+                ADDON,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "PodIdentityAssociations": [{ "RoleArn": foreign }] }),
+                "`PodIdentityAssociations.0.RoleArn` is arn:aws:iam::111122223333:role/pods",
+            ),
+            (
+                ADDON,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "PodIdentityAssociations": { "Ref": "Associations" } }),
+                "no rule can read before deploy",
+            ),
+            (
+                ADDON,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "ServiceAccountRoleArn": "arn:aws:iam::123456789012:role/pods" }),
+                "`ServiceAccountRoleArn` is arn:aws:iam::123456789012:role/pods, no role of the app",
+            ),
+            (
+                FARGATE_PROFILE,
+                json!({ "ClusterName": { "Ref": "Cluster" } }),
+                "`PodExecutionRoleArn` is not set",
+            ),
+        ];
+        for (kind, properties, says) in cases {
+            let found = granted(kind, properties.clone());
+            assert!(fails_saying(&found, says), "{kind} {properties}: {found:?}");
+        }
+    }
+
+    /// A role's ARN written by name names the role of a stack of this region and account
+    /// only: a stack of another account declares another role of that name.
+    #[test]
+    fn a_role_named_by_arn_is_one_of_a_stack_of_this_account() {
+        use crate::cfn::{Resource, Template};
+        let template = |resources: Vec<Resource>| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources,
+            outputs: Vec::new(),
+        };
+        let raw = |id: &str, kind: &str, p: Value| Resource::raw(id.to_owned(), kind.to_owned(), p);
+        let roles = template(vec![raw("PodRole", ROLE, json!({ "RoleName": "pods" }))]);
+        let kube = template(vec![
+            raw("Cluster", EKS_CLUSTER, cluster(|_| {})),
+            raw("Key", "AWS::KMS::Key", json!({ "KeyPolicy": {} })),
+            raw(
+                "Entry",
+                ACCESS_ENTRY,
+                json!({ "ClusterName": { "Ref": "Cluster" },
+                    "PrincipalArn": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/pods" } }),
+            ),
+        ]);
+        let statuses = |region: &str| {
+            crate::testing::statuses_in(
+                &[("roles", &roles), ("kube", &kube)],
+                &[Some(region.to_owned()), Some("us-east-1".to_owned())],
+                "EKS3",
+                "Entry",
+            )
+        };
+        use crate::compliance::Status;
+        assert!(
+            matches!(statuses("us-east-1").as_slice(), [Status::Enforced { .. }]),
+            "{:?}",
+            statuses("us-east-1")
+        );
+        assert!(
+            matches!(statuses("us-west-2").as_slice(), [Status::Failed { .. }]),
+            "{:?}",
+            statuses("us-west-2")
+        );
     }
 
     /// L4 reads where the control-plane logs go: `/aws/eks/<Name>/cluster`, declared in

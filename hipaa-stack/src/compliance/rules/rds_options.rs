@@ -334,7 +334,7 @@ fn judge_role(cx: &Cx<'_>, value: &Value, label: &str) -> Outcome {
 /// Whether `value` is the ARN of `role`, a role of this template: its `Arn` attribute
 /// however written ([`names`]), or its ARN in the stack's account built on its name, the
 /// `Ref` of the role or, when it writes one, its `RoleName` ([`arn_by_name`]).
-fn role_arn(value: &Value, role: &Resource) -> bool {
+pub(super) fn role_arn(value: &Value, role: &Resource) -> bool {
     if names(value, role.logical_id()) {
         return value.get("Ref").is_none();
     }
@@ -376,7 +376,7 @@ fn of_this_account(before: &str, prefix: &str) -> bool {
 /// name, both exactly the role's (hostile review 24: `role/service/name` of a role whose
 /// `Path` is `/service/`). A role that writes no `RoleName` has a name made at deploy,
 /// which no text names.
-fn arn_by_name(value: &Value, role: &Resource) -> bool {
+pub(super) fn arn_by_name(value: &Value, role: &Resource) -> bool {
     let Some(name) = super::meaning::sent(&role.properties()["RoleName"])
         .filter(|n| !n.is_empty() && !super::identity::dynamic(n))
     else {
