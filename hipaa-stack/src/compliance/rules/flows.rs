@@ -1246,7 +1246,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -3585,6 +3585,29 @@ fn pool_open_to_sign_up(pool: &Resource) -> Option<String> {
     })
 }
 
+/// What an authorizer of a user pool open to sign-up lets happen, and the fix.
+const SIGNED_UP_CALL: &str = "whoever signs up gets a token the authorizer accepts and calls the API's routes, reading what they return; set `AdminCreateUserConfig.AllowAdminCreateUserOnly` to `true` on the pool (users are invited), or waive X2 on the authorizer with the reason named (a patient self-registration portal whose routes return only the caller's own records)";
+
+/// The user pools of the app that `value` (an authorizer's pool ARN or JWT issuer) names,
+/// of this template ([`Cx::resources_named`]) or imported whole from another stack of the
+/// app ([`super::network::app_resource`]), that let anyone sign up
+/// ([`pool_open_to_sign_up`]): the authorizer admits every user the pool has, so it
+/// admits the public (hostile review 36; the identity pools of the same pools were read so
+/// since probe 19b).
+fn open_pools_named(cx: &Cx<'_>, value: &Value) -> Vec<String> {
+    const USER_POOL: &str = "AWS::Cognito::UserPool";
+    let mut open: Vec<String> = cx
+        .resources_named(&super::compute::Mentioned::of(value))
+        .into_iter()
+        .chain(super::network::app_resource(cx, value, USER_POOL).map(|(_, pool)| pool))
+        .filter(|r| r.type_name() == USER_POOL)
+        .filter_map(pool_open_to_sign_up)
+        .collect();
+    open.sort();
+    open.dedup();
+    open
+}
+
 /// Why the user pools and clients of the app an identity pool entry names
 /// (`ProviderName`, `ClientId`) admit users the app does not choose: a pool open to sign-up
 /// ([`pool_open_to_sign_up`]) or a client that federates another identity provider
@@ -4729,7 +4752,13 @@ fn authorizer(cx: &Cx<'_>) -> Outcome {
         }
         for pool in each {
             checks.push(match foreign(pool, cx) {
-                None => cx.proof("/ProviderARNs").ok_or_default(),
+                None => match open_pools_named(cx, pool).as_slice() {
+                    [] => cx.proof("/ProviderARNs").ok_or_default(),
+                    open => Err(format!(
+                        "`ProviderARNs` names {}: {SIGNED_UP_CALL}",
+                        open.join("; ")
+                    )),
+                },
                 Some(why) => Err(format!(
                     "`ProviderARNs` names the user pool {}, of {why}: that account signs up whoever may call the API; name a user pool of the app (its `Arn`) or of `${{AWS::AccountId}}`",
                     super::meaning::sent_or_json(pool)
@@ -4749,7 +4778,13 @@ fn authorizer(cx: &Cx<'_>) -> Outcome {
     }
     if let Some(issuer) = written("/JwtConfiguration/Issuer") {
         checks.push(if issued_by_a_pool_of_the_app(cx, issuer) {
-            cx.proof("/JwtConfiguration/Issuer").ok_or_default()
+            match open_pools_named(cx, issuer).as_slice() {
+                [] => cx.proof("/JwtConfiguration/Issuer").ok_or_default(),
+                open => Err(format!(
+                    "`JwtConfiguration.Issuer` is of {}: {SIGNED_UP_CALL}",
+                    open.join("; ")
+                )),
+            }
         } else {
             Err(format!(
                 "`JwtConfiguration.Issuer` is {}, no user pool of the app: whoever runs that identity provider decides who may call the API; name a user pool of the app (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`), or waive X2 with the business associate agreement with the provider named in the reason",
@@ -5574,7 +5609,11 @@ mod tests {
                 ),
                 ("Check", "AWS::Lambda::Function", json!({})),
                 ("Live", "AWS::Lambda::Alias", json!({})),
-                ("Pool", "AWS::Cognito::UserPool", json!({})),
+                (
+                    "Pool",
+                    "AWS::Cognito::UserPool",
+                    json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
+                ),
                 ("Table", "AWS::DynamoDB::Table", json!({})),
             ]
         };
@@ -5742,6 +5781,102 @@ mod tests {
             let found = judge(condition.clone());
             assert!(matches!(found, Outcome::Fail(_)), "{condition}: {found:?}");
         }
+    }
+
+    /// Hostile review 36: an authorizer of a user pool of the app that lets anyone sign up
+    /// (`AllowAdminCreateUserOnly` not written, false, or known only at deploy) admits the
+    /// public, by a REST authorizer's `ProviderARNs` or an HTTP API's JWT issuer, the pool of
+    /// this template or imported from another stack of the app; a pool that only invites
+    /// passes.
+    #[test]
+    fn x2_fails_an_authorizer_of_a_user_pool_open_to_sign_up() {
+        use super::super::{Cx, Outcome};
+        use serde_json::Value;
+        let pool = |config: Value| ("Pool", "AWS::Cognito::UserPool", config);
+        let rest = json!({ "RestApiId": "a1b2c3", "Name": "p", "Type": "COGNITO_USER_POOLS",
+            "ProviderARNs": [{ "Fn::GetAtt": ["Pool", "Arn"] }] });
+        let http = json!({ "ApiId": "a1b2c3", "Name": "j", "AuthorizerType": "JWT",
+            "IdentitySource": ["$request.header.Authorization"],
+            "JwtConfiguration": { "Issuer": { "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" }, "Audience": ["client"] } });
+        let judge = |kind: &'static str, authorizer: &Value, config: Value| {
+            Cx::check_first(
+                super::x2,
+                &[("Gate", kind, authorizer.clone()), pool(config)],
+            )
+        };
+        for (kind, authorizer) in [
+            ("AWS::ApiGateway::Authorizer", &rest),
+            ("AWS::ApiGatewayV2::Authorizer", &http),
+        ] {
+            for open in [
+                json!({}),
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": false } }),
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": { "Ref": "Invite" } } }),
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": { "Fn::If": ["C", true, false] } } }),
+            ] {
+                let found = judge(kind, authorizer, open.clone());
+                assert!(
+                    matches!(&found, Outcome::Fail(why) if why.contains("the user pool `Pool` lets anyone sign up") && why.contains("whoever signs up gets a token")),
+                    "{kind} {open}: {found:?}"
+                );
+            }
+            for closed in [
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": "true" } }),
+            ] {
+                let found = judge(kind, authorizer, closed.clone());
+                assert!(
+                    matches!(found, Outcome::Pass(_)),
+                    "{kind} {closed}: {found:?}"
+                );
+            }
+        }
+        // A pool of another stack of the app, imported whole by its export.
+        use crate::cfn::{Expr, Output, Resource, Template};
+        let raw = |id: &str, kind: &str, p: Value| Resource::raw(id.to_owned(), kind.to_owned(), p);
+        let users = |config: Value| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![raw("Pool", "AWS::Cognito::UserPool", config)],
+            outputs: vec![Output {
+                name: "PoolArn".to_owned(),
+                value: Expr::get_att("Pool", "Arn"),
+                description: None,
+                export: Some("users:Pool:Arn".to_owned()),
+            }],
+        };
+        let api = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![raw(
+                "Gate",
+                "AWS::ApiGateway::Authorizer",
+                json!({ "RestApiId": "a1b2c3", "Name": "p", "Type": "COGNITO_USER_POOLS",
+                    "ProviderARNs": [{ "Fn::ImportValue": "users:Pool:Arn" }] }),
+            )],
+            outputs: Vec::new(),
+        };
+        let statuses = |config: Value| {
+            let users = users(config);
+            crate::testing::statuses_in(
+                &[("users", &users), ("api", &api)],
+                &[None, None],
+                "X2",
+                "Gate",
+            )
+        };
+        use crate::compliance::Status;
+        let open = statuses(json!({}));
+        assert!(
+            matches!(open.as_slice(), [Status::Failed { .. }]),
+            "{open:?}"
+        );
+        let closed =
+            statuses(json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }));
+        assert!(
+            matches!(closed.as_slice(), [Status::Enforced { .. }]),
+            "{closed:?}"
+        );
     }
 
     /// Probe 17b #1 whole: the raw templates of the probe fail X2 on both authorizers.
@@ -7205,7 +7340,11 @@ mod probe_18b {
                         "IdentitySource": ["$request.header.Authorization"],
                         "JwtConfiguration": { "Issuer": issuer, "Audience": ["client"] } }),
                 ),
-                ("Users", "AWS::Cognito::UserPool", json!({})),
+                (
+                    "Users",
+                    "AWS::Cognito::UserPool",
+                    json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
+                ),
                 ("Http", "AWS::ApiGatewayV2::Api", json!({})),
             ],
         )
@@ -7254,7 +7393,11 @@ mod probe_18b {
                     "Issuer": { "Fn::Sub": "https://cognito-idp.cn-north-1.amazonaws.com.cn/${Users}" },
                     "Audience": ["c"] } }),
             ),
-            ("Users", "AWS::Cognito::UserPool", json!({})),
+            (
+                "Users",
+                "AWS::Cognito::UserPool",
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
+            ),
         ]);
         let stacks = [("s", &template)];
         let mut index = super::super::Index::new(&stacks);
