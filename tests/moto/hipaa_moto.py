@@ -41,6 +41,8 @@ unchanged and their settings can be read back through the service APIs:
   use in `hipaa_moto_logs.py`; network ACLs, their entries and subnets' associations in
   `hipaa_moto_acls.py`; images' root devices, their volumes and their snapshots' encryption
   (`DescribeImages`, `RegisterImage`) in `hipaa_moto_images.py`.
+* A change set that changes only the stack's tags is a change (moto fails it "didn't contain
+  changes"): see `_stack_tag_changes`.
 * Requests signed more than 15 minutes from the emulated AWS's time are refused, with each
   service's code, and every answer's `Date` is that time (`HIPAA_MOTO_CLOCK_AHEAD_SECONDS`
   moves it): see `hipaa_moto_clock.py`.
@@ -1235,7 +1237,76 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
                 }
                 for p in replaced or []
             ]
+    if reuse is None and change_set_type == "UPDATE":
+        _stack_tag_changes(stack, cs, old, new)
     return change_set_id, stack_id
+
+
+def _tag_map(tags):
+    if isinstance(tags, dict):
+        return dict(tags)
+    return {t["Key"]: t["Value"] for t in tags or []}
+
+
+_TAGGABLE = {}
+
+
+def _taggable(resource_type):
+    """Whether CloudFormation tags a resource of this type: its resource provider schema says
+    `tagging.taggable` (AWS CloudFormation CLI User Guide, "Resource type schema", `tagging`;
+    the schemas as cfn-lint ships them). A type without a schema is taken as taggable."""
+    if resource_type not in _TAGGABLE:
+        try:
+            from cfnlint.schema.manager import PROVIDER_SCHEMA_MANAGER
+
+            schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+            tagging = schema.get("tagging")
+            _TAGGABLE[resource_type] = (
+                bool(tagging.get("taggable", True)) if isinstance(tagging, dict) else "Tags" in schema.get("properties", {})
+            )
+        except Exception:
+            _TAGGABLE[resource_type] = True
+    return _TAGGABLE[resource_type]
+
+
+def _stack_tag_changes(stack, cs, old, new):
+    """A change set that changes the stack's tags is a change, even when the template and the
+    parameters stay: CloudFormation propagates stack tags to the stack's resources (API
+    reference, CreateChangeSet, `Tags`: "CloudFormation also propagates these tags to
+    resources in the stack"), and the change set lists a `Modify` of every resource that
+    takes tags, with `Scope: [Tags]` and no replacement (API reference, ResourceChange,
+    `Scope`: "Tags"; as the AWS CDK's users have seen it, aws-cdk-cli#1960: "CloudFormation
+    does report this as a change. It lists a Modify operation for all supported resources").
+    A stack none of whose resources takes tags gets a change set with no changes that can be
+    executed and updates the stack's tags (envato/stack_master#302). moto compares only the
+    template and the parameters, and fails such a change set "didn't contain changes"."""
+    if cs.tags is None:
+        return
+    if _tag_map(cs.tags) == _tag_map(stack.tags):
+        return
+    if cs.status == "FAILED" and "didn't contain changes" in (cs.status_reason or ""):
+        cs.status = "CREATE_COMPLETE"
+        cs.execution_status = "AVAILABLE"
+        cs.status_reason = None
+    from moto.cloudformation.models import Change
+
+    changed = {c.logical_resource_id for c in cs.changes}
+    for logical_id, resource in new.items():
+        if logical_id in changed or logical_id not in old or not isinstance(resource, dict):
+            continue
+        if not _taggable(resource.get("Type", "")):
+            continue
+        change = Change(action="Modify", logical_resource_id=logical_id, resource_type=resource.get("Type"))
+        change.replacement = "False"
+        change.scope = ["Tags"]
+        change.details = [
+            {
+                "Target": {"Attribute": "Tags", "RequiresRecreation": "Never"},
+                "Evaluation": "Static",
+                "ChangeSource": "DirectModification",
+            }
+        ]
+        cs.changes.append(change)
 
 
 def _update_refusals(backend, stack, cs):

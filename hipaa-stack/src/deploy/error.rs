@@ -237,6 +237,18 @@ pub enum DeployError {
         reason: String,
     },
 
+    /// The stack's tags differ from the program's, and CloudFormation found nothing to
+    /// change: the tags were not applied.
+    #[error(
+        "stack `{stack}`: its tags differ from the program's ({tags}), and CloudFormation made a change set without changes, so the tags were not applied; CloudFormation takes stack tags only with a change, which this endpoint did not see: set them with `aws cloudformation update-stack --stack-name {stack} --use-previous-template --tags ...` (with the stack's parameters and capabilities), or deploy a change to the stack, then run `up` again"
+    )]
+    TagsNotApplied {
+        /// The stack.
+        stack: String,
+        /// The tags that differ, as `key: deployed -> wanted`.
+        tags: String,
+    },
+
     /// The plan replaces or deletes stores of PHI.
     #[error(
         "refusing to replace or delete stores of PHI:\n{}\n{}; if the data is safe elsewhere, pass `--allow-replace STACK/ID` for each of them",
@@ -558,6 +570,7 @@ impl DeployError {
             | DeployError::EndpointFailing { stack, .. }
             | DeployError::NotOurs { stack, .. }
             | DeployError::ChangeSetFailed { stack, .. }
+            | DeployError::TagsNotApplied { stack, .. }
             | DeployError::StackFailed { stack, .. }
             | DeployError::OverQuota { stack, .. }
             | DeployError::ExportTaken { stack, .. }
