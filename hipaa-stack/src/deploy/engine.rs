@@ -1046,18 +1046,27 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         })
     }
 
+    /// How long a change set that CloudFormation is still creating is waited for before it
+    /// is deleted: the run's polls, for [`Options::timeout`] and at most 30 s (a run that
+    /// stops waits no longer).
+    fn pace(&self) -> guard::Pace {
+        guard::Pace {
+            poll: self.options.poll.min(Duration::from_millis(500)),
+            max_poll: self.options.max_poll,
+            bound: self.options.timeout.min(Duration::from_secs(30)),
+        }
+    }
+
     /// Deletes what this run created for change sets it never executed, and says so.
     async fn discard_pending(&self) -> (Vec<String>, Vec<String>) {
-        let done = guard::discard(|stack: &str| self.cfn(stack), &self.pending).await;
+        let done = guard::discard(|stack: &str| self.cfn(stack), &self.pending, self.pace()).await;
         for d in &done.deleted {
             self.say(format!(
                 "deleted what this run had prepared and not executed: {d}"
             ));
         }
         for l in &done.left {
-            self.say(format!(
-                "could not delete the change set of {l}; delete it in the console"
-            ));
+            self.say(format!("left behind: {l}"));
         }
         (done.deleted, done.left)
     }
@@ -1601,6 +1610,28 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     "{name}: deleting change set {} left by an earlier run",
                     cs.name
                 ));
+                // One that CloudFormation is still creating (an earlier run stopped just
+                // after making it) cannot be deleted yet (DeleteChangeSet, "Errors":
+                // `InvalidChangeSetStatus`): waited for first.
+                if guard::being_created(&cs.status) {
+                    let pace = guard::Pace {
+                        bound: self.options.timeout,
+                        ..self.pace()
+                    };
+                    if let guard::Settled::Creating(status) =
+                        guard::settled(self.cfn(name), &cs.id, pace).await
+                    {
+                        return Err(DeployError::StackState {
+                            stack: name.to_owned(),
+                            status: format!(
+                                "holding change set {}, left by an earlier run, which CloudFormation is still creating ({status}) after {} s",
+                                cs.name,
+                                self.options.timeout.as_secs()
+                            ),
+                            hint: "CloudFormation deletes no change set it is creating; wait until it is created, then run the command again".to_owned(),
+                        });
+                    }
+                }
                 self.call(name, "DeleteChangeSet", || {
                     self.cfn(name).delete_change_set(&cs.id)
                 })

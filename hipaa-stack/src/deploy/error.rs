@@ -389,7 +389,7 @@ pub enum DeployError {
     #[error(
         "interrupted{}{}; the tool keeps no state of its own, and CloudFormation goes on with {}: run the same command again to pick up where the stacks stand",
         if .discarded.is_empty() { String::new() } else { format!("; deleted what it had prepared and not executed: {}", .discarded.join(", ")) },
-        if .left.is_empty() { String::new() } else { format!("; could not delete the change sets of {}", .left.join(", ")) },
+        if .left.is_empty() { String::new() } else { format!("; left behind: {}", .left.join("; ")) },
         if .in_flight.is_empty() { "nothing".to_owned() } else { .in_flight.join(", ") }
     )]
     Interrupted {
@@ -397,7 +397,7 @@ pub enum DeployError {
         in_flight: Vec<String>,
         /// The stacks whose unexecuted change sets were deleted.
         discarded: Vec<String>,
-        /// Change sets that could not be deleted: stack and ARN.
+        /// Change sets that could not be deleted: stack, ARN, why, and how to remove them.
         left: Vec<String>,
     },
 

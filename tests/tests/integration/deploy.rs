@@ -2077,6 +2077,23 @@ pub(crate) async fn failing_first_create(moto: &Moto) -> hipaa_stack::Assembly {
         .await
         .unwrap();
     cfn.delete_stack().stack_name("old").send().await.unwrap();
+    // CloudFormation deletes asynchronously (API reference, DeleteStack): the log group is
+    // kept outside any stack once the deletion is done.
+    for _ in 0..50 {
+        let gone = cfn
+            .describe_stacks()
+            .stack_name("old")
+            .send()
+            .await
+            .map_or(true, |out| {
+                out.stacks()
+                    .iter()
+                    .all(|s| s.stack_status().map(|st| st.as_str()) == Some("DELETE_COMPLETE"))
+            });
+        if gone {
+            break;
+        }
+    }
     let app = App::new("e2e");
     let logs = app.stack("logs").unwrap();
     let key = logs.add(KmsKey::new("PhiKey")).unwrap();

@@ -49,6 +49,10 @@ pub struct Faults {
     /// Stop the run after this many change sets were created (answered with a client error,
     /// which is not retried): an interruption between create and execute.
     pub stop_after_creates: Option<u32>,
+    /// Stop the run at this DescribeChangeSet (0: the first; answered with a client error
+    /// without reaching the endpoint): an interruption while the engine waits for a change
+    /// set that CloudFormation is still creating.
+    pub stop_at_describe_change_set: Option<u32>,
     /// Answer every DescribeChangeSet with "no changes" (`FAILED`, "The submitted
     /// information didn't contain changes"), as an endpoint that compares only the template
     /// and the parameters does: moto did so for a change of the stack's tags alone.
@@ -334,6 +338,16 @@ impl CloudFormationApi for Faulty {
     async fn describe_change_set(&self, arn: &str) -> Result<ChangeSetInfo, ApiError> {
         self.before("DescribeChangeSet", &self.stack_of(arn))
             .await?;
+        {
+            let mut f = self.faults.lock().unwrap();
+            if let Some(left) = f.stop_at_describe_change_set.as_mut() {
+                if *left == 0 {
+                    f.stop_at_describe_change_set = None;
+                    return Err(stopped());
+                }
+                *left -= 1;
+            }
+        }
         let mut info = self.inner.describe_change_set(arn).await?;
         if self.obsolete.lock().unwrap().iter().any(|a| a == arn) {
             info.execution_status = Some("OBSOLETE".to_owned());
