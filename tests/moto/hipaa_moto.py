@@ -41,6 +41,11 @@ unchanged and their settings can be read back through the service APIs:
   use in `hipaa_moto_logs.py`; network ACLs, their entries and subnets' associations in
   `hipaa_moto_acls.py`; images' root devices, their volumes and their snapshots' encryption
   (`DescribeImages`, `RegisterImage`) in `hipaa_moto_images.py`.
+* A change set that changes only the stack's tags is a change (moto fails it "didn't contain
+  changes"): see `_stack_tag_changes`.
+* CloudFormation's pace, when a test asks for it: change sets that stay `CREATE_IN_PROGRESS`
+  (and cannot be deleted meanwhile) and stacks that stay `DELETE_IN_PROGRESS` for some polls
+  (`HIPAA_MOTO_CHANGE_SET_CREATE_POLLS`, `HIPAA_MOTO_DELETE_POLLS`): see `hipaa_moto_pace.py`.
 * Requests signed more than 15 minutes from the emulated AWS's time are refused, with each
   service's code, and every answer's `Date` is that time (`HIPAA_MOTO_CLOCK_AHEAD_SECONDS`
   moves it): see `hipaa_moto_clock.py`.
@@ -795,6 +800,7 @@ import hipaa_moto_api  # noqa: E402,F401  (registers its models and patches)
 import hipaa_moto_logs  # noqa: E402,F401  (registers its models and patches)
 import hipaa_moto_acls  # noqa: E402,F401  (registers its models and patches)
 import hipaa_moto_images  # noqa: E402,F401  (images' root devices, volumes and encryption)
+import hipaa_moto_pace  # noqa: E402  (change sets being created, stacks being deleted)
 import hipaa_moto_clock  # noqa: E402,F401  (checks the signing time as AWS does)
 
 HARNESS_MODELS = [
@@ -1194,6 +1200,8 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
         raise ValidationError(
             message=f"Stack [{stack_name}] does not exist, and a new stack cannot take it as its name"
         )
+    if change_set_type == "UPDATE":
+        hipaa_moto_pace.refuse_update_while_deleting(self, stack_name)
     existing = [s for s in self.stacks.values() if s.name == stack_name]
     for cs in list(self.change_sets.values()):
         live = cs.stack_id in self.stacks
@@ -1235,7 +1243,77 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
                 }
                 for p in replaced or []
             ]
+    if reuse is None and change_set_type == "UPDATE":
+        _stack_tag_changes(stack, cs, old, new)
+    hipaa_moto_pace.creating(cs)
     return change_set_id, stack_id
+
+
+def _tag_map(tags):
+    if isinstance(tags, dict):
+        return dict(tags)
+    return {t["Key"]: t["Value"] for t in tags or []}
+
+
+_TAGGABLE = {}
+
+
+def _taggable(resource_type):
+    """Whether CloudFormation tags a resource of this type: its resource provider schema says
+    `tagging.taggable` (AWS CloudFormation CLI User Guide, "Resource type schema", `tagging`;
+    the schemas as cfn-lint ships them). A type without a schema is taken as taggable."""
+    if resource_type not in _TAGGABLE:
+        try:
+            from cfnlint.schema.manager import PROVIDER_SCHEMA_MANAGER
+
+            schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+            tagging = schema.get("tagging")
+            _TAGGABLE[resource_type] = (
+                bool(tagging.get("taggable", True)) if isinstance(tagging, dict) else "Tags" in schema.get("properties", {})
+            )
+        except Exception:
+            _TAGGABLE[resource_type] = True
+    return _TAGGABLE[resource_type]
+
+
+def _stack_tag_changes(stack, cs, old, new):
+    """A change set that changes the stack's tags is a change, even when the template and the
+    parameters stay: CloudFormation propagates stack tags to the stack's resources (API
+    reference, CreateChangeSet, `Tags`: "CloudFormation also propagates these tags to
+    resources in the stack"), and the change set lists a `Modify` of every resource that
+    takes tags, with `Scope: [Tags]` and no replacement (API reference, ResourceChange,
+    `Scope`: "Tags"; as the AWS CDK's users have seen it, aws-cdk-cli#1960: "CloudFormation
+    does report this as a change. It lists a Modify operation for all supported resources").
+    A stack none of whose resources takes tags gets a change set with no changes that can be
+    executed and updates the stack's tags (envato/stack_master#302). moto compares only the
+    template and the parameters, and fails such a change set "didn't contain changes"."""
+    if cs.tags is None:
+        return
+    if _tag_map(cs.tags) == _tag_map(stack.tags):
+        return
+    if cs.status == "FAILED" and "didn't contain changes" in (cs.status_reason or ""):
+        cs.status = "CREATE_COMPLETE"
+        cs.execution_status = "AVAILABLE"
+        cs.status_reason = None
+    from moto.cloudformation.models import Change
+
+    changed = {c.logical_resource_id for c in cs.changes}
+    for logical_id, resource in new.items():
+        if logical_id in changed or logical_id not in old or not isinstance(resource, dict):
+            continue
+        if not _taggable(resource.get("Type", "")):
+            continue
+        change = Change(action="Modify", logical_resource_id=logical_id, resource_type=resource.get("Type"))
+        change.replacement = "False"
+        change.scope = ["Tags"]
+        change.details = [
+            {
+                "Target": {"Attribute": "Tags", "RequiresRecreation": "Never"},
+                "Evaluation": "Static",
+                "ChangeSource": "DirectModification",
+            }
+        ]
+        cs.changes.append(change)
 
 
 def _update_refusals(backend, stack, cs):
@@ -1581,11 +1659,11 @@ def strict_delete_stack(self, name_or_stack_id, retain=None, token=None):
         raise ValidationError(
             message="Invalid operation: RetainResources can only be specified for a stack in the DELETE_FAILED state"
         )
-    if stack.status in ("DELETE_COMPLETE",):
+    if stack.status in ("DELETE_COMPLETE", "DELETE_IN_PROGRESS"):
         return
     stack.hipaa_delete_token = token
     if stack.status == "REVIEW_IN_PROGRESS":
-        return delete_stack(self, stack.stack_id)
+        return hipaa_moto_pace.delete_later(self, stack, delete_stack)
     resources = stack.resource_map._resource_json_map
     parsed = stack.resource_map._parsed_resources
     deleting = [
@@ -1660,7 +1738,7 @@ def strict_delete_stack(self, name_or_stack_id, retain=None, token=None):
     for lid in retain:
         if lid in resources:
             resources[lid]["DeletionPolicy"] = "Retain"
-    return delete_stack(self, stack.stack_id)
+    return hipaa_moto_pace.delete_later(self, stack, delete_stack)
 
 
 _moto_delete_change_set = CloudFormationBackend.delete_change_set
@@ -1670,12 +1748,17 @@ def strict_delete_change_set(self, change_set_name):
     """DeleteChangeSet of a change set that does not exist is refused as AWS does
     (`ChangeSetNotFound`, HTTP 404: "The specified change set name or ID doesn't exist"; API
     reference, DescribeChangeSet and ExecuteChangeSet, "Errors"); moto answers HTTP 500
-    (an `UnboundLocalError` in its backend)."""
+    (an `UnboundLocalError` in its backend). A change set still being created is not deleted
+    (`hipaa_moto_pace.creating_refusal`)."""
     known = change_set_name in self.change_sets or any(
         cs.change_set_name == change_set_name for cs in self.change_sets.values()
     )
     if not known:
         raise ChangeSetNotFound(f"ChangeSet [{change_set_name}] does not exist")
+    hipaa_moto_pace.creating_refusal(
+        self.change_sets.get(change_set_name)
+        or next((cs for cs in self.change_sets.values() if cs.change_set_name == change_set_name), None)
+    )
     return _moto_delete_change_set(self, change_set_name)
 
 
@@ -1820,6 +1903,8 @@ def describe_change_set_response(self):
     change_set = self.cloudformation_backend.describe_change_set(
         change_set_name=self._get_param("ChangeSetName")
     )
+    if change_set is not None:
+        hipaa_moto_pace.described(change_set)
     page, token = _page(list(change_set.changes or []), self._get_param("NextToken"), _page_size(100))
     shown = copy.copy(change_set)
     shown.changes = page

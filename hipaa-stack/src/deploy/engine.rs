@@ -230,6 +230,10 @@ pub struct StackPlan {
     /// `--allow-replace` by an `up` whose restoring failed. `up` sets ours back, even when the
     /// template is unchanged; `preview` only says so.
     pub foreign_policy: Option<String>,
+    /// The stack tags this plan changes ([`plan::tag_changes`]): a change of its own, which
+    /// CloudFormation copies onto every resource that takes tags, even when the template
+    /// is unchanged.
+    pub tag_changes: Vec<String>,
     removed_stores: Vec<String>,
     change_set: Option<String>,
     stack_id: Option<String>,
@@ -258,6 +262,7 @@ impl StackPlan {
             allowed: Vec::new(),
             post_deploy: Vec::new(),
             foreign_policy: None,
+            tag_changes: Vec::new(),
             removed_stores: Vec::new(),
             change_set: None,
             stack_id: deployed.as_ref().map(|d| d.id.clone()),
@@ -1041,18 +1046,27 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         })
     }
 
+    /// How long a change set that CloudFormation is still creating is waited for before it
+    /// is deleted: the run's polls, for [`Options::timeout`] and at most 30 s (a run that
+    /// stops waits no longer).
+    fn pace(&self) -> guard::Pace {
+        guard::Pace {
+            poll: self.options.poll.min(Duration::from_millis(500)),
+            max_poll: self.options.max_poll,
+            bound: self.options.timeout.min(Duration::from_secs(30)),
+        }
+    }
+
     /// Deletes what this run created for change sets it never executed, and says so.
     async fn discard_pending(&self) -> (Vec<String>, Vec<String>) {
-        let done = guard::discard(|stack: &str| self.cfn(stack), &self.pending).await;
+        let done = guard::discard(|stack: &str| self.cfn(stack), &self.pending, self.pace()).await;
         for d in &done.deleted {
             self.say(format!(
                 "deleted what this run had prepared and not executed: {d}"
             ));
         }
         for l in &done.left {
-            self.say(format!(
-                "could not delete the change set of {l}; delete it in the console"
-            ));
+            self.say(format!("left behind: {l}"));
         }
         (done.deleted, done.left)
     }
@@ -1596,6 +1610,28 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     "{name}: deleting change set {} left by an earlier run",
                     cs.name
                 ));
+                // One that CloudFormation is still creating (an earlier run stopped just
+                // after making it) cannot be deleted yet (DeleteChangeSet, "Errors":
+                // `InvalidChangeSetStatus`): waited for first.
+                if guard::being_created(&cs.status) {
+                    let pace = guard::Pace {
+                        bound: self.options.timeout,
+                        ..self.pace()
+                    };
+                    if let guard::Settled::Creating(status) =
+                        guard::settled(self.cfn(name), &cs.id, pace).await
+                    {
+                        return Err(DeployError::StackState {
+                            stack: name.to_owned(),
+                            status: format!(
+                                "holding change set {}, left by an earlier run, which CloudFormation is still creating ({status}) after {} s",
+                                cs.name,
+                                self.options.timeout.as_secs()
+                            ),
+                            hint: "CloudFormation deletes no change set it is creating; wait until it is created, then run the command again".to_owned(),
+                        });
+                    }
+                }
                 self.call(name, "DeleteChangeSet", || {
                     self.cfn(name).delete_change_set(&cs.id)
                 })
@@ -1908,6 +1944,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             (i.termination_protection != stack.production()).then_some(stack.production())
         };
         let tags = plan::tags(self.assembly.app(), stack);
+        if let Some(i) = info.as_ref().filter(|i| i.status != "REVIEW_IN_PROGRESS") {
+            result.tag_changes = plan::tag_changes(&i.tags, &tags);
+        }
         let Some(parameters) = self.parameter_values(stack, pending).await? else {
             result.state = PlanState::Pending(format!(
                 "planned after {} deploy(s): it reads their outputs",
@@ -2076,6 +2115,15 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 self.pending.done(&arn);
             }
             if plan::is_no_change(described.status_reason.as_deref()) {
+                // CloudFormation takes a change of the stack's tags alone as a change (it
+                // copies them onto the resources), and executes it; "no changes" with other
+                // tags would leave them as deployed while the run said up to date.
+                if !result.tag_changes.is_empty() {
+                    return Err(DeployError::TagsNotApplied {
+                        stack: name.to_owned(),
+                        tags: result.tag_changes.join(", "),
+                    });
+                }
                 result.state = PlanState::UpToDate;
                 result.production = info.as_ref().and_then(production);
                 return Ok(result);
@@ -2718,6 +2766,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 ran?
             }
         };
+        if p.change_set.is_some() && !p.tag_changes.is_empty() {
+            notes.push(format!("stack tags updated: {}", p.tag_changes.join(", ")));
+        }
         if let Some(theirs) = &p.foreign_policy {
             notes.push(format!(
                 "set back the stack policy of a production stack: it had one that is not ours ({}); CloudFormation enforces whatever policy a stack has on every update, from anywhere",
@@ -4132,6 +4183,9 @@ pub fn describe_plan(p: &StackPlan) -> String {
             p.stack
         ),
         PlanState::Create => format!("{}: create {} resource(s)", p.stack, p.changes.len()),
+        PlanState::Update if p.changes.is_empty() && !p.tag_changes.is_empty() => {
+            format!("{}: stack tags change (no resource takes tags)", p.stack)
+        }
         PlanState::Update => format!("{}: {} change(s)", p.stack, p.changes.len()),
         PlanState::Recreate => format!(
             "{}: ROLLBACK_COMPLETE after a failed first create; `up` deletes it and creates it anew",
@@ -4158,6 +4212,12 @@ pub fn describe_plan(p: &StackPlan) -> String {
         text.push_str(&format!(
             "\n    {sign} {} {}{construct}{replace}",
             c.logical_id, c.resource_type
+        ));
+    }
+    if matches!(p.state, PlanState::Update) && !p.tag_changes.is_empty() {
+        text.push_str(&format!(
+            "\n    ~ stack tags (copied onto every resource that takes tags): {}",
+            p.tag_changes.join(", ")
         ));
     }
     for e in &p.endangered {

@@ -237,6 +237,18 @@ pub enum DeployError {
         reason: String,
     },
 
+    /// The stack's tags differ from the program's, and CloudFormation found nothing to
+    /// change: the tags were not applied.
+    #[error(
+        "stack `{stack}`: its tags differ from the program's ({tags}), and CloudFormation made a change set without changes, so the tags were not applied; CloudFormation takes stack tags only with a change, which this endpoint did not see: set them with `aws cloudformation update-stack --stack-name {stack} --use-previous-template --tags ...` (with the stack's parameters and capabilities), or deploy a change to the stack, then run `up` again"
+    )]
+    TagsNotApplied {
+        /// The stack.
+        stack: String,
+        /// The tags that differ, as `key: deployed -> wanted`.
+        tags: String,
+    },
+
     /// The plan replaces or deletes stores of PHI.
     #[error(
         "refusing to replace or delete stores of PHI:\n{}\n{}; if the data is safe elsewhere, pass `--allow-replace STACK/ID` for each of them",
@@ -377,7 +389,7 @@ pub enum DeployError {
     #[error(
         "interrupted{}{}; the tool keeps no state of its own, and CloudFormation goes on with {}: run the same command again to pick up where the stacks stand",
         if .discarded.is_empty() { String::new() } else { format!("; deleted what it had prepared and not executed: {}", .discarded.join(", ")) },
-        if .left.is_empty() { String::new() } else { format!("; could not delete the change sets of {}", .left.join(", ")) },
+        if .left.is_empty() { String::new() } else { format!("; left behind: {}", .left.join("; ")) },
         if .in_flight.is_empty() { "nothing".to_owned() } else { .in_flight.join(", ") }
     )]
     Interrupted {
@@ -385,7 +397,7 @@ pub enum DeployError {
         in_flight: Vec<String>,
         /// The stacks whose unexecuted change sets were deleted.
         discarded: Vec<String>,
-        /// Change sets that could not be deleted: stack and ARN.
+        /// Change sets that could not be deleted: stack, ARN, why, and how to remove them.
         left: Vec<String>,
     },
 
@@ -558,6 +570,7 @@ impl DeployError {
             | DeployError::EndpointFailing { stack, .. }
             | DeployError::NotOurs { stack, .. }
             | DeployError::ChangeSetFailed { stack, .. }
+            | DeployError::TagsNotApplied { stack, .. }
             | DeployError::StackFailed { stack, .. }
             | DeployError::OverQuota { stack, .. }
             | DeployError::ExportTaken { stack, .. }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use super::api::{CloudFormationApi, StackInfo};
 use super::error::DeployError;
@@ -68,25 +69,106 @@ impl Pending {
 pub struct Discarded {
     /// What was deleted, one line per stack.
     pub deleted: Vec<String>,
-    /// What could not be deleted: stack and change set.
+    /// What could not be deleted, one line per change set: the stack, the change set, why,
+    /// and how to remove it.
     pub left: Vec<String>,
+}
+
+/// How [`discard`] waits for a change set that CloudFormation is still creating: polls
+/// from `poll`, growing to `max_poll`, for `bound` at most.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    /// The first interval between two reads.
+    pub poll: Duration,
+    /// The longest interval.
+    pub max_poll: Duration,
+    /// How long to wait in all, per change set.
+    pub bound: Duration,
+}
+
+/// Whether a change set in `status` is still being created (API reference, ChangeSetSummary,
+/// `Status`: `CREATE_PENDING`, `CREATE_IN_PROGRESS`): CloudFormation refuses to delete it
+/// (DeleteChangeSet, "Errors": `InvalidChangeSetStatus`, "the change set status might be
+/// CREATE_IN_PROGRESS").
+pub fn being_created(status: &str) -> bool {
+    matches!(status, "CREATE_PENDING" | "CREATE_IN_PROGRESS")
+}
+
+/// Where a change set stands once [`settled`] stopped waiting for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// Created (or failed, or gone): it can be deleted.
+    Done,
+    /// Still being created when the wait ended, in this status.
+    Creating(String),
+    /// A second Ctrl-C ended the wait.
+    Stopped,
+}
+
+/// Waits, within `pace`, until CloudFormation has finished creating the change set `arn`
+/// (a change set it is creating cannot be deleted). A change set that cannot be read (gone,
+/// or the read refused) is taken as done: its deletion says the rest. A second Ctrl-C stops
+/// the wait.
+pub async fn settled<C: CloudFormationApi>(api: &C, arn: &str, pace: Pace) -> Settled {
+    let start = Instant::now();
+    let mut interval = pace.poll;
+    loop {
+        let read = tokio::select! {
+            r = tokio::time::timeout(Duration::from_secs(30), api.describe_change_set(arn)) => r,
+            _ = tokio::signal::ctrl_c() => return Settled::Stopped,
+        };
+        let status = match read {
+            Ok(Ok(info)) if being_created(&info.status) => info.status,
+            _ => return Settled::Done,
+        };
+        if start.elapsed() >= pace.bound {
+            return Settled::Creating(status);
+        }
+        tokio::select! {
+            () = tokio::time::sleep(interval.min(pace.bound.saturating_sub(start.elapsed()))) => {}
+            _ = tokio::signal::ctrl_c() => return Settled::Stopped,
+        }
+        interval = interval.mul_f64(1.5).min(pace.max_poll);
+    }
+}
+
+/// The line that says a change set of `stack` was left, why, and how to remove it.
+fn left_behind(stack: &str, arn: &str, why: &str, new_stack: bool) -> String {
+    let review = if new_stack {
+        format!(
+            ", then the empty stack it made (`aws cloudformation delete-stack --stack-name {stack}`)"
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "change set {arn} of stack `{stack}` ({why}); delete it once CloudFormation has created it (`aws cloudformation delete-change-set --change-set-name {arn}`){review}, or run the command again, which deletes it"
+    )
 }
 
 /// Deletes the change sets a run created and never executed, and the empty stacks that
 /// those change sets created (`REVIEW_IN_PROGRESS`, no resources; AWS keeps them until they
-/// are deleted). Each call is bounded by 30 s, and a second Ctrl-C stops it.
+/// are deleted). A change set that CloudFormation is still creating cannot be deleted: it is
+/// waited for first, within `pace`, and said left behind, with how to remove it, when it
+/// is still being created then. Each call is bounded by 30 s, and a second Ctrl-C stops it.
 pub async fn discard<'c, C: CloudFormationApi + 'c>(
     api_of: impl Fn(&str) -> &'c C,
     pending: &Pending,
+    pace: Pace,
 ) -> Discarded {
     let mut out = Discarded::default();
     for (arn, (stack, new_stack)) in pending.take() {
         let api = api_of(&stack);
-        let set_deleted = bounded(api.delete_change_set(&arn)).await;
+        let settled = settled(api, &arn, pace).await;
+        let set_deleted = match &settled {
+            Settled::Done => bounded(api.delete_change_set(&arn)).await,
+            Settled::Creating(_) | Settled::Stopped => false,
+        };
         // Only a stack still empty and waiting for review: never one that has resources.
         // Deleting it deletes its change sets too, so it is tried even when the change set
         // could not be deleted on its own.
         let empty = new_stack
+            && settled != Settled::Stopped
             && matches!(
                 api.describe_stack(&stack).await,
                 Ok(Some(ref i)) if i.status == "REVIEW_IN_PROGRESS"
@@ -98,7 +180,16 @@ pub async fn discard<'c, C: CloudFormationApi + 'c>(
         } else if set_deleted {
             out.deleted.push(format!("{stack} (its change set)"));
         } else {
-            out.left.push(format!("{stack} ({arn})"));
+            let why = match &settled {
+                Settled::Creating(status) => format!(
+                    "still {status} after {} s, and CloudFormation refuses to delete a change set it is creating",
+                    pace.bound.as_secs()
+                ),
+                Settled::Stopped => "a second Ctrl-C stopped the wait for it".to_owned(),
+                Settled::Done => "CloudFormation refused to delete it".to_owned(),
+            };
+            out.left
+                .push(left_behind(&stack, &arn, &why, new_stack && !empty));
         }
     }
     out
@@ -186,6 +277,37 @@ mod tests {
         assert!(check_owner("clinic", &other, &["clinic-other".to_owned()]).is_err());
         // An empty stack a change set created and nobody executed.
         assert!(check_owner("clinic", &stack(&[], "REVIEW_IN_PROGRESS"), &[]).is_ok());
+    }
+
+    #[test]
+    fn a_change_set_left_behind_says_why_and_how_to_remove_it() {
+        let line = left_behind(
+            "clinic-data",
+            "arn:cs",
+            "still CREATE_IN_PROGRESS after 30 s, and CloudFormation refuses to delete a change set it is creating",
+            true,
+        );
+        assert!(
+            line.starts_with(
+                "change set arn:cs of stack `clinic-data` (still CREATE_IN_PROGRESS after 30 s"
+            ),
+            "{line}"
+        );
+        assert!(
+            line.contains("`aws cloudformation delete-change-set --change-set-name arn:cs`"),
+            "{line}"
+        );
+        assert!(
+            line.contains("`aws cloudformation delete-stack --stack-name clinic-data`"),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("or run the command again, which deletes it"),
+            "{line}"
+        );
+        assert!(!left_behind("s", "arn", "why", false).contains("delete-stack"));
+        assert!(being_created("CREATE_PENDING") && being_created("CREATE_IN_PROGRESS"));
+        assert!(!being_created("CREATE_COMPLETE") && !being_created("FAILED"));
     }
 
     #[test]

@@ -278,6 +278,30 @@ pub fn tags(app: &str, stack: &SynthesizedStack) -> BTreeMap<String, String> {
 
 pub use crate::stack_tags::tag_problem;
 
+/// The stack tags that a deploy changes, one line each: `key: old -> new`, `key: + new` for
+/// a tag added, `key: - old` for one removed. CloudFormation replaces a stack's tags with
+/// those of the change set, and copies them onto every resource that takes tags (API
+/// reference, CreateChangeSet, `Tags`).
+pub fn tag_changes(
+    deployed: &BTreeMap<String, String>,
+    wanted: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (key, new) in wanted {
+        match deployed.get(key) {
+            Some(old) if old == new => {}
+            Some(old) => out.push(format!("`{key}`: `{old}` -> `{new}`")),
+            None => out.push(format!("`{key}`: + `{new}`")),
+        }
+    }
+    for (key, old) in deployed {
+        if !wanted.contains_key(key) {
+            out.push(format!("`{key}`: - `{old}`"));
+        }
+    }
+    out
+}
+
 /// A change that would replace or delete a store of PHI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endangered {
@@ -725,6 +749,27 @@ fn sub_names(text: &str, into: &mut BTreeSet<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_changes_name_each_tag_changed_added_and_removed() {
+        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let deployed = map(&[("team", "records"), ("old", "x"), ("same", "1")]);
+        let wanted = map(&[("team", "billing"), ("new", "y"), ("same", "1")]);
+        assert_eq!(
+            tag_changes(&deployed, &wanted),
+            [
+                "`new`: + `y`",
+                "`team`: `records` -> `billing`",
+                "`old`: - `x`"
+            ]
+        );
+        assert!(tag_changes(&wanted, &wanted).is_empty());
+    }
     use crate::deploy::api::ChangeDetail;
     use crate::prelude::*;
 

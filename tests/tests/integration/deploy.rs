@@ -2077,6 +2077,23 @@ pub(crate) async fn failing_first_create(moto: &Moto) -> hipaa_stack::Assembly {
         .await
         .unwrap();
     cfn.delete_stack().stack_name("old").send().await.unwrap();
+    // CloudFormation deletes asynchronously (API reference, DeleteStack): the log group is
+    // kept outside any stack once the deletion is done.
+    for _ in 0..50 {
+        let gone = cfn
+            .describe_stacks()
+            .stack_name("old")
+            .send()
+            .await
+            .map_or(true, |out| {
+                out.stacks()
+                    .iter()
+                    .all(|s| s.stack_status().map(|st| st.as_str()) == Some("DELETE_COMPLETE"))
+            });
+        if gone {
+            break;
+        }
+    }
     let app = App::new("e2e");
     let logs = app.stack("logs").unwrap();
     let key = logs.add(KmsKey::new("PhiKey")).unwrap();
@@ -2529,4 +2546,138 @@ async fn a_deletion_keeping_resources_whose_answer_was_lost_is_retried_with_its_
     );
     let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
     assert!(!stack_exists(&cfn, "records").await);
+}
+
+/// One stack, `tagged`, with a key, and the app tagged `team` = `team`.
+fn tagged(team: &str) -> Assembly {
+    let app = App::new("e2e");
+    app.tag("team", team).unwrap();
+    let stack = app.stack("tagged").unwrap();
+    let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+    stack.output("KeyArn", key.arn()).unwrap();
+    app.synth().unwrap()
+}
+
+/// The tags of `stack`, as CloudFormation describes them.
+async fn stack_tags(moto: &Moto, stack: &str) -> std::collections::BTreeMap<String, String> {
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let out = cfn
+        .describe_stacks()
+        .stack_name(stack)
+        .send()
+        .await
+        .unwrap();
+    out.stacks()[0]
+        .tags()
+        .iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A change of the stack's tags alone is a change: CloudFormation's change set modifies
+/// every resource that takes tags (it copies the stack's tags onto them) and updates the
+/// stack's tags when executed (API reference, CreateChangeSet, `Tags`). The plan says which
+/// tags change, `up` applies them, and a run with the tags as deployed changes nothing.
+#[tokio::test]
+async fn a_change_of_stack_tags_alone_is_planned_said_and_applied() {
+    let moto = Moto::start();
+    deployer(&moto, &tagged("records"), options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    assert_eq!(
+        stack_tags(&moto, "tagged")
+            .await
+            .get("team")
+            .map(String::as_str),
+        Some("records")
+    );
+
+    let retagged = tagged("billing");
+    let plans = deployer(&moto, &retagged, options())
+        .await
+        .preview()
+        .await
+        .unwrap();
+    assert_eq!(plans[0].state, PlanState::Update);
+    assert_eq!(plans[0].tag_changes, ["`team`: `records` -> `billing`"]);
+    let text = hipaa_stack::deploy::describe_plan(&plans[0]);
+    assert!(
+        text.contains("~ stack tags (copied onto every resource that takes tags): `team`: `records` -> `billing`"),
+        "{text}"
+    );
+    assert!(text.contains("~ PhiKey AWS::KMS::Key"), "{text}");
+
+    let deployed = deployer(&moto, &retagged, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    assert_eq!(deployed[0].state, PlanState::Update);
+    assert!(
+        deployed[0]
+            .notes
+            .iter()
+            .any(|n| n == "stack tags updated: `team`: `records` -> `billing`"),
+        "{:?}",
+        deployed[0].notes
+    );
+    assert_eq!(
+        stack_tags(&moto, "tagged")
+            .await
+            .get("team")
+            .map(String::as_str),
+        Some("billing")
+    );
+
+    // The reverse: the tags as deployed are no change, and cost no change set.
+    let d = deployer(&moto, &retagged, options()).await;
+    let again = d.up().await.unwrap();
+    assert_eq!(again[0].state, PlanState::Unchanged);
+    assert_eq!(d.calls().by_operation().get("CreateChangeSet"), None);
+}
+
+/// An endpoint that answers "no changes" to a change of the stack's tags alone (moto did)
+/// leaves the tags as deployed: `up` says so, naming the stack and the tags, instead of
+/// "up to date".
+#[tokio::test]
+async fn tags_that_an_endpoint_did_not_take_are_not_called_up_to_date() {
+    let moto = Moto::start();
+    deployer(&moto, &tagged("records"), options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let retagged = tagged("billing");
+    let faults = Faults {
+        no_changes: true,
+        ..Faults::default()
+    };
+    let err = faulty(&moto, &retagged, faults, options())
+        .await
+        .up()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DeployError::TagsNotApplied { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.starts_with(
+            "stack `tagged`: its tags differ from the program's (`team`: `records` -> `billing`)"
+        ),
+        "{message}"
+    );
+    assert!(message.ends_with("then run `up` again"), "{message}");
+    assert_eq!(
+        stack_tags(&moto, "tagged")
+            .await
+            .get("team")
+            .map(String::as_str),
+        Some("records")
+    );
 }

@@ -49,6 +49,14 @@ pub struct Faults {
     /// Stop the run after this many change sets were created (answered with a client error,
     /// which is not retried): an interruption between create and execute.
     pub stop_after_creates: Option<u32>,
+    /// Stop the run at this DescribeChangeSet (0: the first; answered with a client error
+    /// without reaching the endpoint): an interruption while the engine waits for a change
+    /// set that CloudFormation is still creating.
+    pub stop_at_describe_change_set: Option<u32>,
+    /// Answer every DescribeChangeSet with "no changes" (`FAILED`, "The submitted
+    /// information didn't contain changes"), as an endpoint that compares only the template
+    /// and the parameters does: moto did so for a change of the stack's tags alone.
+    pub no_changes: bool,
     /// Delete the change set, then answer with a server error anyway, this many times (the
     /// retry finds it gone).
     pub delete_change_set_answer_lost: u32,
@@ -330,12 +338,28 @@ impl CloudFormationApi for Faulty {
     async fn describe_change_set(&self, arn: &str) -> Result<ChangeSetInfo, ApiError> {
         self.before("DescribeChangeSet", &self.stack_of(arn))
             .await?;
+        {
+            let mut f = self.faults.lock().unwrap();
+            if let Some(left) = f.stop_at_describe_change_set.as_mut() {
+                if *left == 0 {
+                    f.stop_at_describe_change_set = None;
+                    return Err(stopped());
+                }
+                *left -= 1;
+            }
+        }
         let mut info = self.inner.describe_change_set(arn).await?;
         if self.obsolete.lock().unwrap().iter().any(|a| a == arn) {
             info.execution_status = Some("OBSOLETE".to_owned());
         }
         if self.unavailable.lock().unwrap().iter().any(|a| a == arn) {
             info.execution_status = Some("UNAVAILABLE".to_owned());
+        }
+        if self.faults.lock().unwrap().no_changes {
+            info.status = "FAILED".to_owned();
+            info.execution_status = Some("UNAVAILABLE".to_owned());
+            info.status_reason = Some("The submitted information didn't contain changes. Submit different information to create a change set.".to_owned());
+            info.changes.clear();
         }
         let dynamic = self.faults.lock().unwrap().dynamic.clone();
         for (logical_id, resource_type) in dynamic {

@@ -12,6 +12,7 @@ mod database_logs;
 mod default_groups;
 mod deploy;
 mod deploy_names;
+mod deploy_pace;
 mod deploy_probe17d;
 mod deploy_states;
 mod docproc;

@@ -1,10 +1,12 @@
 //! A moto server of our own per test: started on a free loopback port through the harness
-//! in `tests/moto/hipaa_moto.py`, stopped when the test ends.
+//! in `tests/moto/hipaa_moto.py`, taken as started once it answers there, stopped when the
+//! test ends.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
 
 use aws_sdk_cloudformation::config::{BehaviorVersion, Credentials, Region};
 
@@ -21,13 +23,19 @@ pub struct Moto {
 }
 
 impl Moto {
-    /// Starts a server and waits until it listens (a few seconds at most).
+    /// Starts a server and waits until it answers (a few seconds at most).
     pub fn start() -> Moto {
         Moto::start_with(&[])
     }
 
     /// Starts a server with extra environment variables for the harness, such as
     /// `HIPAA_MOTO_PAGE_SIZE` (results per page of the paged calls).
+    ///
+    /// The server binds a free port of 127.0.0.1 (`-p 0`) and is taken as started once it
+    /// answers `GET /moto-api/` there, not when it prints its address: a test's first call
+    /// never meets a refused connection, however loaded the machine. A server that exits
+    /// first (a port taken meanwhile, a harness that fails to load) or does not answer
+    /// within [`START_WITHIN`] is stopped and started again, [`START_ATTEMPTS`] times in all.
     pub fn start_with(env: &[(&str, &str)]) -> Moto {
         let python = std::env::var_os("HIPAA_STACK_PYTHON")
             .map_or_else(|| repo_root().join(".venv/bin/python"), Into::into);
@@ -36,16 +44,44 @@ impl Moto {
             "no Python with moto at {}; run `scripts/test`, which installs it",
             python.display()
         );
-        let mut child = Command::new(&python)
-            .arg(repo_root().join("tests/moto/hipaa_moto.py"))
-            .args(["-H", "127.0.0.1", "-p", "0"])
-            .envs(env.iter().copied())
+        let harness = repo_root().join("tests/moto/hipaa_moto.py");
+        Moto::launch(|| {
+            let mut command = Command::new(&python);
+            command
+                .arg(&harness)
+                .args(["-H", "127.0.0.1", "-p", "0"])
+                .envs(env.iter().copied());
+            command
+        })
+    }
+
+    /// Starts the server that `command` runs (it prints `Running on http://127.0.0.1:PORT`
+    /// on standard error, as moto does), as [`Moto::start_with`] says.
+    pub(crate) fn launch(command: impl Fn() -> Command) -> Moto {
+        let mut failures = Vec::new();
+        for _ in 0..START_ATTEMPTS {
+            match Moto::try_start(command()) {
+                Ok(moto) => return moto,
+                Err(why) => failures.push(why),
+            }
+        }
+        panic!(
+            "the moto server did not start in {START_ATTEMPTS} attempts: {}",
+            failures.join("; ")
+        );
+    }
+
+    /// One start: the server, once it answers, or why not (its last lines of output).
+    fn try_start(mut command: Command) -> Result<Moto, String> {
+        let mut child = command
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("the moto harness starts");
+            .map_err(|e| format!("the harness could not be run: {e}"))?;
         let stderr = child.stderr.take().expect("stderr is piped");
         let (tx, rx) = mpsc::channel();
+        let said = Arc::new(Mutex::new(Vec::<String>::new()));
+        let kept = said.clone();
         std::thread::spawn(move || {
             let mut sent = false;
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -56,17 +92,61 @@ impl Moto {
                     let _ = tx.send(url);
                     sent = true;
                 }
-                // Keep reading so that the server never blocks on a full pipe.
+                // The last lines, for a start that fails; and reading on, so that the
+                // server never blocks on a full pipe.
+                if let Ok(mut said) = kept.lock() {
+                    if said.len() == 20 {
+                        said.remove(0);
+                    }
+                    said.push(line);
+                }
             }
         });
-        let endpoint = match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(url) => url,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("the moto server did not start within 30 s");
+        let deadline = Instant::now() + START_WITHIN;
+        let fail = |child: &mut Child, why: String| -> Result<Moto, String> {
+            let _ = child.kill();
+            let _ = child.wait();
+            let tail = said.lock().map(|s| s.join(" | ")).unwrap_or_default();
+            Err(format!("{why} (it said: {tail})"))
+        };
+        let endpoint = loop {
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(url) => break url,
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return fail(&mut child, "the server closed its output".to_owned());
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                return fail(&mut child, format!("the server exited ({status})"));
+            }
+            if Instant::now() >= deadline {
+                return fail(
+                    &mut child,
+                    format!("no address within {} s", START_WITHIN.as_secs()),
+                );
             }
         };
-        Moto { child, endpoint }
+        let address = endpoint.trim_start_matches("http://").to_owned();
+        while !answers(&address) {
+            if let Ok(Some(status)) = child.try_wait() {
+                return fail(
+                    &mut child,
+                    format!("the server at {address} exited ({status})"),
+                );
+            }
+            if Instant::now() >= deadline {
+                return fail(
+                    &mut child,
+                    format!(
+                        "{address} did not answer within {} s",
+                        START_WITHIN.as_secs()
+                    ),
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Moto { child, endpoint })
     }
 
     /// The environment that points an AWS program at this server.
@@ -111,6 +191,31 @@ impl Moto {
     }
 }
 
+/// How long one start of the server may take, from its launch to its first answer (a loaded
+/// machine takes seconds to load moto).
+const START_WITHIN: Duration = Duration::from_secs(60);
+
+/// How many times a server that fails to start is started again.
+const START_ATTEMPTS: usize = 3;
+
+/// Whether the server at `address` (`127.0.0.1:PORT`) answers `GET /moto-api/` with 200.
+fn answers(address: &str) -> bool {
+    let Ok(socket) = address.parse::<SocketAddr>() else {
+        return false;
+    };
+    let Ok(mut stream) = TcpStream::connect_timeout(&socket, Duration::from_secs(2)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET /moto-api/ HTTP/1.0\r\nHost: {address}\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0_u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/") && &head[9..12] == b"200"
+}
+
 /// An SDK configuration for any endpoint, with dummy credentials.
 pub async fn config_for(endpoint: &str) -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
@@ -127,5 +232,76 @@ impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// A stand-in for the harness, in Python: prints moto's line for a free port of
+    /// 127.0.0.1, and listens there `delay` seconds later, answering 200; with `fail_first`,
+    /// the first run (of those sharing `marker`) exits at once, as a server whose port was
+    /// taken does.
+    fn stand_in(delay: f64, marker: &Path, fail_first: bool) -> Command {
+        let script = r#"
+import http.server, os, socket, sys, time
+delay, marker, fail_first = float(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
+if fail_first and not os.path.exists(marker):
+    open(marker, "w").close()
+    print("OSError: [Errno 98] Address already in use", file=sys.stderr, flush=True)
+    sys.exit(1)
+probe = socket.socket()
+probe.bind(("127.0.0.1", 0))
+port = probe.getsockname()[1]
+probe.close()
+print(f" * Running on http://127.0.0.1:{port}", file=sys.stderr, flush=True)
+time.sleep(delay)
+class Answer(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+http.server.HTTPServer(("127.0.0.1", port), Answer).serve_forever()
+"#;
+        let mut command = Command::new("python3");
+        command.arg("-c").arg(script).args([
+            delay.to_string(),
+            marker.display().to_string(),
+            if fail_first { "1" } else { "0" }.to_owned(),
+        ]);
+        command
+    }
+
+    /// A server is started once it answers, not once it prints its address: under load the
+    /// two are apart, and a first call in between met "connection refused".
+    #[test]
+    fn a_server_is_started_once_it_answers_not_once_it_prints_its_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("started");
+        let moto = Moto::launch(|| stand_in(1.0, &marker, false));
+        let address = moto.endpoint.trim_start_matches("http://");
+        assert!(
+            TcpStream::connect(address).is_ok(),
+            "{address} refused a connection after the start"
+        );
+    }
+
+    /// A server that exits before it answers (its port taken, as "Address already in use")
+    /// is started again, on another free port.
+    #[test]
+    fn a_server_that_exits_before_it_answers_is_started_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("failed-once");
+        let started = Instant::now();
+        let moto = Moto::launch(|| stand_in(0.0, &marker, true));
+        assert!(marker.exists(), "the first run did not fail");
+        assert!(answers(moto.endpoint.trim_start_matches("http://")));
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }
