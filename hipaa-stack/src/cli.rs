@@ -795,6 +795,7 @@ fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
         D::Busy { .. } | D::LockLost { .. } => exit::BUSY,
         D::NotDeployed { .. } => exit::NOT_DEPLOYED,
         D::Endangered { .. } => exit::PHI_AT_RISK,
+        D::Uncleared { .. } => exit::NONCOMPLIANT,
         D::Interrupted { .. } => exit::INTERRUPTED,
         D::Declined { .. } | D::NotInteractive { .. } => exit::DECLINED,
         D::Several { errors } => errors
@@ -1258,7 +1259,7 @@ fn failed(err: &Error) -> ExitCode {
 fn code_of(err: &Error) -> u8 {
     match err {
         Error::Write { .. } => exit::WRITE_FAILED,
-        Error::Noncompliant { .. } => exit::NONCOMPLIANT,
+        Error::Noncompliant { .. } | Error::Uncleared { .. } => exit::NONCOMPLIANT,
         #[cfg(feature = "deploy")]
         Error::Deploy(err) => err
             .downcast_ref::<crate::deploy::DeployError>()

@@ -65,6 +65,46 @@ pub struct Assembly<E> {
     pub(crate) evaluation: E,
     timings: Timings,
     assets: Vec<crate::asset::Asset>,
+    /// Why the rules did not clear the assembly for [`Assembly::write`] and the deploy
+    /// engine's `up`, if they did not: only an assembly whose rules hold as of today is
+    /// cleared ([`App::synth`](crate::App::synth), or [`App::check`](crate::App::check) of
+    /// an app that holds). Set where the rules run; an assembly made without them is not
+    /// cleared.
+    pub(crate) uncleared: Option<Uncleared>,
+}
+
+/// Why an [`Assembly`] may not be written as a cloud assembly nor deployed (hostile review
+/// 35: `App::check` returns the assembly whatever the rules found, and `App::check_on` as
+/// of any day, and both were written and deployed as `synth`'s are).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Uncleared {
+    /// The rules did not run.
+    Unchecked,
+    /// The rules found this many findings, neither fixed nor waived.
+    Findings(usize),
+    /// The rules were read as of another day than today: a waiver holds until its last day.
+    CheckedOn {
+        /// The day the rules were read as of.
+        day: crate::literal::Date,
+        /// Today.
+        today: crate::literal::Date,
+    },
+}
+
+impl Uncleared {
+    /// What is wrong and what to do, after "the assembly is not written: ".
+    pub(crate) fn reason(&self) -> String {
+        const FIX: &str = "write or deploy the assembly that `app.synth()?` returns, which refuses an app that breaks a rule as of today";
+        match self {
+            Uncleared::Unchecked => format!("it was made without running the HIPAA rules; {FIX}"),
+            Uncleared::Findings(n) => format!(
+                "it breaks {n} HIPAA rule(s), which `App::check` reports and `App::synth` refuses; fix or waive each, then {FIX}"
+            ),
+            Uncleared::CheckedOn { day, today } => format!(
+                "its rules were read as of {day}, not today ({today}), and a waiver holds only until its last day; {FIX}"
+            ),
+        }
+    }
 }
 
 /// How long each phase of synthesis took.
@@ -312,6 +352,19 @@ impl<E> Assembly<E> {
         self
     }
 
+    /// `Ok` when the rules cleared the assembly to be `action` ("written", "deployed"); the
+    /// error names the app, why not and what to do.
+    pub(crate) fn cleared(&self, action: &'static str) -> Result<()> {
+        match &self.uncleared {
+            None => Ok(()),
+            Some(why) => Err(Error::Uncleared {
+                app: self.app.clone(),
+                action,
+                reason: why.reason(),
+            }),
+        }
+    }
+
     /// The manifest as JSON, with a final newline.
     pub fn manifest_json(&self) -> Result<String> {
         let manifest = Manifest {
@@ -372,6 +425,11 @@ impl<E> Assembly<E> {
 
     /// Writes every template and the manifest into `dir`, creating it if needed.
     ///
+    /// Only an assembly whose rules hold as of today is written: [`App::synth`]'s, or
+    /// [`App::check`]'s for an app that holds. One that breaks a rule, or that
+    /// [`App::check_on`] checked as of another day, is refused
+    /// ([`Error::Uncleared`]) before anything is made in `dir`.
+    ///
     /// The folder is the assembly's: the templates that the manifest already there lists
     /// and that are no longer part of the app are removed (nothing else is: other files are
     /// left alone). Each file is written atomically, through a temporary file in the folder
@@ -407,6 +465,9 @@ impl<E> Assembly<E> {
     /// [`Assembly::write`], with the templates of `staging` (what a [`Stage`] of `dir`
     /// wrote) renamed into place.
     pub(crate) fn write_from(&self, dir: &Path, staging: Staging) -> Result<()> {
+        // Refused before anything is made in `dir` (the templates `staging` wrote are
+        // removed as it is dropped).
+        self.cleared("written")?;
         let mut staged: BTreeMap<String, crate::outdir::Staged> = staging
             .into_iter()
             .filter_map(|(file, staged)| Some((file, staged.ok()?)))
@@ -977,6 +1038,7 @@ pub(crate) fn synthesize_on<C: Check>(
         evaluation,
         timings,
         assets: Vec::new(),
+        uncleared: Some(Uncleared::Unchecked),
     })
 }
 

@@ -14,6 +14,7 @@ use crate::compliance::report::{AppStacks, Evidence, Gathered, Positions, StackE
 use crate::compliance::{Declarations, Evaluation, Evaluator, Proof, Results, StackSummary};
 use crate::error::{Error, Result};
 use crate::literal::Date;
+use crate::synth::Uncleared;
 use crate::synth::{Check, synthesize};
 
 /// A synthesized app with the [`Evaluation`] of every rule on every resource: what
@@ -342,7 +343,9 @@ impl App {
     }
 
     /// Like [`App::synth`], but returns the assembly even when rules fail, with the
-    /// [`Evaluation`] of every rule on every resource: for `check` and the report.
+    /// [`Evaluation`] of every rule on every resource: for `check` and the report. An
+    /// assembly whose rules fail is not written ([`Assembly::write`](crate::synth::Assembly::write))
+    /// nor deployed: that is the assembly of [`App::synth`].
     ///
     /// ```
     /// use hipaa_stack::prelude::*;
@@ -369,13 +372,15 @@ impl App {
         stage: Option<&crate::synth::Stage>,
         memory: crate::synth::Memory,
     ) -> Result<Assembly> {
-        let assembly = crate::synth::synthesize_staged(
+        let today = Date::today();
+        let mut assembly = crate::synth::synthesize_staged(
             self,
             &Declarations,
-            Rules::new(Date::today(), Results::Failures, true).of(self),
+            Rules::new(today, Results::Failures, true).of(self),
             stage,
             memory,
         )?;
+        assembly.uncleared = clearance(&assembly, today);
         let findings = assembly.evaluation().findings();
         if findings.is_empty() {
             Ok(assembly)
@@ -434,12 +439,32 @@ impl App {
     }
 
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
+    ///
+    /// The assembly is written ([`Assembly::write`](crate::synth::Assembly::write)) or
+    /// deployed only when its rules hold and `today` is today: a waiver holds until its last
+    /// day of the calendar, not of the day a program names.
     pub fn check_on(&self, today: Date) -> Result<Assembly> {
-        synthesize(
+        let mut assembly = synthesize(
             self,
             &Declarations,
             Rules::new(today, Results::Every, true).of(self),
-        )
+        )?;
+        assembly.uncleared = clearance(&assembly, today);
+        Ok(assembly)
+    }
+}
+
+/// Why `assembly`, whose rules were read as of `day`, may not be written nor deployed, if it
+/// may not: a finding neither fixed nor waived, or a day other than today.
+fn clearance(assembly: &Assembly, day: Date) -> Option<Uncleared> {
+    let findings = assembly.evaluation().findings().len();
+    let today = Date::today();
+    if findings > 0 {
+        Some(Uncleared::Findings(findings))
+    } else if day != today {
+        Some(Uncleared::CheckedOn { day, today })
+    } else {
+        None
     }
 }
 
@@ -893,5 +918,84 @@ mod tests {
                 "{workers}: {err}"
             );
         }
+    }
+
+    /// Hostile review 35: `App::check` returns the assembly whatever the rules found, and
+    /// `App::check_on` reads the waivers as of any day; `Assembly::write` wrote either as a
+    /// cloud assembly (and the deploy engine deployed it), so a program wrote and deployed
+    /// what `synth` refuses. Only an assembly whose rules hold as of today is written.
+    #[test]
+    fn only_an_assembly_whose_rules_hold_today_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = |dir: &std::path::Path| std::fs::read_dir(dir).map_or(0, Iterator::count);
+
+        // A raw bucket that breaks rules, checked today.
+        let broken = App::new("broken");
+        broken
+            .stack("data")
+            .unwrap()
+            .add(RawResource::new("Plain", "AWS::S3::Bucket"))
+            .unwrap();
+        assert!(broken.synth().is_err());
+        let assembly = broken.check().unwrap();
+        let findings = assembly.evaluation().findings().len();
+        assert!(findings > 0);
+        let out = dir.path().join("broken");
+        let err = assembly.write(&out).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!(
+                "app `broken`: the assembly is not written: it breaks {findings} HIPAA rule(s)"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("`app.synth()?`"), "{err}");
+        assert_eq!(written(&out), 0, "nothing is written");
+
+        // Resources waived until a day gone by, read as of that day.
+        let lapsed = App::new("lapsed");
+        let raw = lapsed
+            .stack("data")
+            .unwrap()
+            .add(RawResource::new("Thing", "AWS::CloudFormation::Macro").property("Name", "x"))
+            .unwrap();
+        let until = Date::parse("2020-01-31").unwrap();
+        lapsed
+            .waive(Waiver::new(rule::U1, &raw, "a test resource of the review").until(until))
+            .unwrap();
+        lapsed
+            .waive(Waiver::never_holds_phi(&raw, "a test resource of the review").until(until))
+            .unwrap();
+        assert!(lapsed.synth().is_err(), "the waivers ran out");
+        let then = Date::parse("2020-01-15").unwrap();
+        let assembly = lapsed.check_on(then).unwrap();
+        assert!(assembly.evaluation().findings().is_empty());
+        let out = dir.path().join("lapsed");
+        let err = assembly.write(&out).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "app `lapsed`: the assembly is not written: its rules were read as of 2020-01-15, not today"
+            ),
+            "{err}"
+        );
+        assert_eq!(written(&out), 0, "nothing is written");
+
+        // What holds today is written, from `synth` or `check`.
+        let holds = App::new("holds");
+        holds
+            .stack("data")
+            .unwrap()
+            .add(KmsKey::new("Key"))
+            .unwrap();
+        holds
+            .synth()
+            .unwrap()
+            .write(&dir.path().join("synth"))
+            .unwrap();
+        holds
+            .check()
+            .unwrap()
+            .write(&dir.path().join("check"))
+            .unwrap();
+        assert!(written(&dir.path().join("check")) > 0);
     }
 }
