@@ -131,8 +131,8 @@ pub enum Error {
 
     /// An assembly that the rules did not clear, given to [`Assembly::write`](crate::Assembly)
     /// or to the deploy engine's `up`: one from [`App::check`](crate::App::check) of an app
-    /// that breaks a rule, or from [`App::check_on`](crate::App::check_on) of another day
-    /// than today (hostile review 35).
+    /// that breaks a rule, from [`App::check_on`](crate::App::check_on) of another day
+    /// than today, or from a check before the last midnight (hostile review 35).
     #[error("app `{app}`: the assembly is not {action}: {reason}")]
     Uncleared {
         /// The app's name.

@@ -441,15 +441,19 @@ impl<C> std::fmt::Debug for Deployer<'_, C> {
     }
 }
 
-/// `Ok` when the rules cleared `assembly` to be deployed: its rules hold as of today
-/// (`App::synth`, or `App::check` of an app that holds). An assembly from `App::check` of an
-/// app that breaks a rule, or from `App::check_on` of another day, is refused before any
-/// call (hostile review 35).
-fn cleared(assembly: &Assembly) -> Result<(), DeployError> {
-    match &assembly.uncleared {
+/// `Ok` when the rules cleared `assembly` to be `action` ("deployed", "previewed") today:
+/// its rules found nothing as of today (`App::synth`, or `App::check` of an app that holds,
+/// on the day they ran). An assembly from `App::check` of an app that breaks a rule, from
+/// `App::check_on` of another day, or checked before the last midnight, is refused before
+/// any call (hostile review 35). A preview is refused too: the change sets it makes hold the
+/// templates in the account, each one call (ExecuteChangeSet) away from being deployed by
+/// hand if the preview is stopped before it deletes them.
+fn cleared(assembly: &Assembly, action: &'static str) -> Result<(), DeployError> {
+    match assembly.uncleared_on(crate::literal::Date::today()) {
         None => Ok(()),
         Some(why) => Err(DeployError::Uncleared {
             app: assembly.app().to_owned(),
+            action,
             reason: why.reason(),
         }),
     }
@@ -2384,6 +2388,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     async fn preview_inner(&self) -> Result<Vec<StackPlan>, DeployError> {
+        cleared(self.assembly, "previewed")?;
         self.check_regions()?;
         self.check_regions_apart()?;
         self.check_tags()?;
@@ -2444,7 +2449,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     async fn up_inner(&self) -> Result<Vec<Deployed>, DeployError> {
-        cleared(self.assembly)?;
+        cleared(self.assembly, "deployed")?;
         self.check_regions()?;
         self.check_regions_apart()?;
         self.check_tags()?;
@@ -4366,6 +4371,69 @@ mod tests {
         let err = deployer.up().await.unwrap_err();
         assert!(!matches!(err, DeployError::Uncleared { .. }), "{err:?}");
         assert!(deployer.api().0.load(std::sync::atomic::Ordering::SeqCst) > 0);
+    }
+
+    /// Hostile review 35, again: `preview` of an assembly that breaks a rule created its
+    /// change sets (the templates in the account, one ExecuteChangeSet from deployed if the
+    /// preview stops before it deletes them), and an assembly that `App::check` cleared
+    /// stayed cleared in a program that held it past midnight, after a waiver it leans on
+    /// ran out. Both are refused before any call.
+    #[tokio::test]
+    async fn an_uncleared_assembly_is_not_previewed_nor_one_held_past_midnight_deployed() {
+        use crate::prelude::*;
+        use crate::synth::Clearance;
+        let options = || Options {
+            progress: false,
+            ..Options::default()
+        };
+        let calls =
+            |d: &Deployer<'_, Counting>| d.api().0.load(std::sync::atomic::Ordering::SeqCst);
+        let broken = App::new("broken");
+        broken
+            .stack("data")
+            .unwrap()
+            .add(RawResource::new("Plain", "AWS::S3::Bucket"))
+            .unwrap();
+        let assembly = broken.check().unwrap();
+        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let err = deployer.preview().await.unwrap_err();
+        assert!(
+            matches!(&err, DeployError::Uncleared { app, action: "previewed", .. } if app == "broken"),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().starts_with(
+                "app `broken`: the assembly is not previewed, nothing was changed: it breaks"
+            ),
+            "{err}"
+        );
+        assert_eq!(calls(&deployer), 0);
+
+        let holds = App::new("holds");
+        holds
+            .stack("data")
+            .unwrap()
+            .add(KmsKey::new("Key"))
+            .unwrap();
+        let mut assembly = holds.check().unwrap();
+        // What `check` clears today (an app that holds) goes on to the endpoint, for a
+        // preview as for `up`.
+        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let err = deployer.preview().await.unwrap_err();
+        assert!(!matches!(err, DeployError::Uncleared { .. }), "{err:?}");
+        assert!(calls(&deployer) > 0);
+        // The same assembly, as a program that checked it on 2020-01-15 holds it today.
+        assembly.clearance = Clearance::Checked {
+            day: crate::Date::parse("2020-01-15").unwrap(),
+            findings: 0,
+        };
+        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let message = deployer.up().await.unwrap_err().to_string();
+        assert!(
+            message.starts_with("app `holds`: the assembly is not deployed, nothing was changed: its rules were read as of 2020-01-15, not today"),
+            "{message}"
+        );
+        assert_eq!(calls(&deployer), 0);
     }
 
     /// CloudFormation's patterns: change-set names `[a-zA-Z][-a-zA-Z0-9]*` (up to 128),

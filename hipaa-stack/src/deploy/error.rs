@@ -129,12 +129,14 @@ pub enum DeployError {
     },
 
     /// The assembly was not cleared by the rules: it comes from `App::check` of an app that
-    /// breaks a rule, or from `App::check_on` of another day than today (hostile review 35).
-    /// Nothing was changed.
-    #[error("app `{app}`: the assembly is not deployed, nothing was changed: {reason}")]
+    /// breaks a rule, from `App::check_on` of another day than today, or from a check
+    /// before the last midnight (hostile review 35). Nothing was changed.
+    #[error("app `{app}`: the assembly is not {action}, nothing was changed: {reason}")]
     Uncleared {
         /// The app.
         app: String,
+        /// What was refused: "deployed" (`up`) or "previewed" (`preview`).
+        action: &'static str,
         /// Why, and what to do.
         reason: String,
     },
