@@ -370,6 +370,14 @@ impl<E> Assembly<E> {
         self
     }
 
+    /// The day the rules read the waivers as of, if they ran.
+    pub(crate) fn checked_on(&self) -> Option<crate::literal::Date> {
+        match self.clearance {
+            Clearance::Unchecked => None,
+            Clearance::Checked { day, .. } => Some(day),
+        }
+    }
+
     /// Why the assembly may not be written nor deployed on `today`, if it may not: the rules
     /// did not run, found something, or read the waivers as of another day than `today`.
     pub(crate) fn uncleared_on(&self, today: crate::literal::Date) -> Option<Uncleared> {

@@ -464,7 +464,8 @@ impl App {
 
 /// Records in `assembly`, whose rules read the waivers as of `day`, what they found: the
 /// clearance that [`Assembly::write`](crate::synth::Assembly::write) and the deploy engine
-/// read, from the rules' own results (the evaluation, which no program can edit).
+/// read, from the rules' own results (the evaluation, which no program can edit), and the
+/// day the report names.
 fn checked(assembly: &mut Assembly, day: Date) {
     assembly.clearance = Clearance::Checked {
         day,
