@@ -795,6 +795,7 @@ fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
         D::Busy { .. } | D::LockLost { .. } => exit::BUSY,
         D::NotDeployed { .. } => exit::NOT_DEPLOYED,
         D::Endangered { .. } => exit::PHI_AT_RISK,
+        D::Uncleared { .. } => exit::NONCOMPLIANT,
         D::Interrupted { .. } => exit::INTERRUPTED,
         D::Declined { .. } | D::NotInteractive { .. } => exit::DECLINED,
         D::Several { errors } => errors
@@ -1000,65 +1001,72 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
             }
             Err(err) => fail(err),
         },
-        Action::Up { out, json } => match deployer.up().await {
-            Ok(deployed) => {
-                // The deployed assembly and its report first: nothing printed may stop them.
-                let mut report = Report::new(assembly);
-                for s in &mut report.stacks {
-                    if let Some(d) = deployed.iter().find(|d| d.stack == s.name) {
-                        if s.region.is_none() {
-                            s.region.clone_from(&d.region);
+        Action::Up { out, json } => {
+            // The day `up` clears the assembly on, taken before it starts: what it deployed
+            // is written as cleared then, however long the deploy runs (past midnight).
+            let cleared_on = crate::literal::Date::today();
+            match deployer.up().await {
+                Ok(deployed) => {
+                    // The deployed assembly and its report first: nothing printed may stop them.
+                    let mut report = Report::new(assembly);
+                    for s in &mut report.stacks {
+                        if let Some(d) = deployed.iter().find(|d| d.stack == s.name) {
+                            if s.region.is_none() {
+                                s.region.clone_from(&d.region);
+                            }
+                            s.deployment = Some(crate::compliance::report::Deployment {
+                                stack_id: d.stack_id.clone(),
+                                deployed_at: d.updated_at.clone().unwrap_or_default(),
+                                notes: d.notes.clone(),
+                            });
                         }
-                        s.deployment = Some(crate::compliance::report::Deployment {
-                            stack_id: d.stack_id.clone(),
-                            deployed_at: d.updated_at.clone().unwrap_or_default(),
-                            notes: d.notes.clone(),
-                        });
                     }
-                }
-                let written = assembly.write(&out).and_then(|()| report.write(&out));
-                for d in &deployed {
-                    let how = match d.state {
-                        PlanState::Create | PlanState::Recreate => "created",
-                        PlanState::Update => "updated",
-                        PlanState::Unchanged | PlanState::UpToDate => "unchanged",
-                        PlanState::Pending(_) => "planned",
-                    };
+                    let written = assembly
+                        .write_as_of(&out, cleared_on)
+                        .and_then(|()| report.write(&out));
+                    for d in &deployed {
+                        let how = match d.state {
+                            PlanState::Create | PlanState::Recreate => "created",
+                            PlanState::Update => "updated",
+                            PlanState::Unchanged | PlanState::UpToDate => "unchanged",
+                            PlanState::Pending(_) => "planned",
+                        };
+                        if json {
+                            emit(events::deployed(d, how));
+                            continue;
+                        }
+                        match &d.region {
+                            Some(region) => out!("{}: {how} in {region}", d.stack),
+                            None => out!("{}: {how}", d.stack),
+                        }
+                        for (k, v) in &d.outputs {
+                            out!("    {k} = {v}");
+                        }
+                        for n in &d.notes {
+                            out!("    note: {n}");
+                        }
+                    }
+                    if let Err(err) = written {
+                        let message = format!("the stacks are deployed, but {err}");
+                        err!("error: {message}");
+                        if json {
+                            emit(events::error(command, &message, code_of(&err)));
+                        }
+                        return result(code_of(&err));
+                    }
                     if json {
-                        emit(events::deployed(d, how));
-                        continue;
+                        emit(events::written(&out));
+                    } else {
+                        out!(
+                            "wrote the deployed assembly and its report to {}",
+                            shown_path(&out)
+                        );
                     }
-                    match &d.region {
-                        Some(region) => out!("{}: {how} in {region}", d.stack),
-                        None => out!("{}: {how}", d.stack),
-                    }
-                    for (k, v) in &d.outputs {
-                        out!("    {k} = {v}");
-                    }
-                    for n in &d.notes {
-                        out!("    note: {n}");
-                    }
+                    result(exit::SUCCESS)
                 }
-                if let Err(err) = written {
-                    let message = format!("the stacks are deployed, but {err}");
-                    err!("error: {message}");
-                    if json {
-                        emit(events::error(command, &message, code_of(&err)));
-                    }
-                    return result(code_of(&err));
-                }
-                if json {
-                    emit(events::written(&out));
-                } else {
-                    out!(
-                        "wrote the deployed assembly and its report to {}",
-                        shown_path(&out)
-                    );
-                }
-                result(exit::SUCCESS)
+                Err(err) => fail(err),
             }
-            Err(err) => fail(err),
-        },
+        }
         Action::Destroy { json } => match deployer.destroy().await {
             Ok(done) => {
                 let mut warnings: Vec<&String> = done.warnings.iter().collect();
@@ -1258,7 +1266,7 @@ fn failed(err: &Error) -> ExitCode {
 fn code_of(err: &Error) -> u8 {
     match err {
         Error::Write { .. } => exit::WRITE_FAILED,
-        Error::Noncompliant { .. } => exit::NONCOMPLIANT,
+        Error::Noncompliant { .. } | Error::Uncleared { .. } => exit::NONCOMPLIANT,
         #[cfg(feature = "deploy")]
         Error::Deploy(err) => err
             .downcast_ref::<crate::deploy::DeployError>()

@@ -129,6 +129,20 @@ pub enum Error {
         findings: Vec<Finding>,
     },
 
+    /// An assembly that the rules did not clear, given to [`Assembly::write`](crate::Assembly)
+    /// or to the deploy engine's `up`: one from [`App::check`](crate::App::check) of an app
+    /// that breaks a rule, from [`App::check_on`](crate::App::check_on) of another day
+    /// than today, or from a check before the last midnight (hostile review 35).
+    #[error("app `{app}`: the assembly is not {action}: {reason}")]
+    Uncleared {
+        /// The app's name.
+        app: String,
+        /// What was refused: "written" or "deployed".
+        action: &'static str,
+        /// Why, and what to do.
+        reason: String,
+    },
+
     /// A stack's tags, the app's name among them (`hipaa-stack:app`), break what
     /// CloudFormation takes in a stack tag (`stack_tags::tag_problem`): `up` would
     /// refuse it before any call, so `synth` and `check` report it first.

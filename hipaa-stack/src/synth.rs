@@ -65,6 +65,64 @@ pub struct Assembly<E> {
     pub(crate) evaluation: E,
     timings: Timings,
     assets: Vec<crate::asset::Asset>,
+    /// What the rules made of the assembly, from which [`Assembly::write`] and the deploy
+    /// engine's `up` read, when they are called, whether it is cleared: only an assembly
+    /// whose rules found nothing as of the day it is written or deployed is
+    /// ([`App::synth`](crate::App::synth), or [`App::check`](crate::App::check) of an app
+    /// that holds, on the day they ran). Set where the rules run, from their own results;
+    /// an assembly made without them is not cleared.
+    pub(crate) clearance: Clearance,
+}
+
+/// What the rules made of an [`Assembly`] (hostile review 35: `App::check` returns the
+/// assembly whatever the rules found, and `App::check_on` as of any day, and both were
+/// written and deployed as `synth`'s are).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Clearance {
+    /// The rules did not run.
+    Unchecked,
+    /// The rules read the waivers as of `day` and found `findings` findings, neither fixed
+    /// nor waived.
+    Checked {
+        /// The day the rules read the waivers as of.
+        day: crate::literal::Date,
+        /// How many findings they found.
+        findings: usize,
+    },
+}
+
+/// Why an [`Assembly`] may not be written as a cloud assembly nor deployed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Uncleared {
+    /// The rules did not run.
+    Unchecked,
+    /// The rules found this many findings, neither fixed nor waived.
+    Findings(usize),
+    /// The rules were read as of another day than today: a waiver holds until its last day.
+    /// Also an assembly that the rules cleared on a day gone by (a program that holds it
+    /// past midnight): a waiver may have run out since.
+    CheckedOn {
+        /// The day the rules were read as of.
+        day: crate::literal::Date,
+        /// Today.
+        today: crate::literal::Date,
+    },
+}
+
+impl Uncleared {
+    /// What is wrong and what to do, after "the assembly is not written: ".
+    pub(crate) fn reason(&self) -> String {
+        const FIX: &str = "write or deploy the assembly that `app.synth()?` returns, which refuses an app that breaks a rule as of today";
+        match self {
+            Uncleared::Unchecked => format!("it was made without running the HIPAA rules; {FIX}"),
+            Uncleared::Findings(n) => format!(
+                "it breaks {n} HIPAA rule(s), which `App::check` reports and `App::synth` refuses; fix or waive each, then {FIX}"
+            ),
+            Uncleared::CheckedOn { day, today } => format!(
+                "its rules were read as of {day}, not today ({today}), and a waiver holds only until its last day; {FIX}"
+            ),
+        }
+    }
 }
 
 /// How long each phase of synthesis took.
@@ -312,6 +370,46 @@ impl<E> Assembly<E> {
         self
     }
 
+    /// The day the rules read the waivers as of, if they ran.
+    pub(crate) fn checked_on(&self) -> Option<crate::literal::Date> {
+        match self.clearance {
+            Clearance::Unchecked => None,
+            Clearance::Checked { day, .. } => Some(day),
+        }
+    }
+
+    /// Why the assembly may not be written nor deployed on `today`, if it may not: the rules
+    /// did not run, found something, or read the waivers as of another day than `today`.
+    pub(crate) fn uncleared_on(&self, today: crate::literal::Date) -> Option<Uncleared> {
+        match self.clearance {
+            Clearance::Unchecked => Some(Uncleared::Unchecked),
+            Clearance::Checked { findings, .. } if findings > 0 => {
+                Some(Uncleared::Findings(findings))
+            }
+            Clearance::Checked { day, .. } if day != today => {
+                Some(Uncleared::CheckedOn { day, today })
+            }
+            Clearance::Checked { .. } => None,
+        }
+    }
+
+    /// `Ok` when the rules cleared the assembly to be `action` ("written") on `today`; the
+    /// error names the app, why not and what to do.
+    pub(crate) fn cleared_on(
+        &self,
+        action: &'static str,
+        today: crate::literal::Date,
+    ) -> Result<()> {
+        match self.uncleared_on(today) {
+            None => Ok(()),
+            Some(why) => Err(Error::Uncleared {
+                app: self.app.clone(),
+                action,
+                reason: why.reason(),
+            }),
+        }
+    }
+
     /// The manifest as JSON, with a final newline.
     pub fn manifest_json(&self) -> Result<String> {
         let manifest = Manifest {
@@ -372,6 +470,12 @@ impl<E> Assembly<E> {
 
     /// Writes every template and the manifest into `dir`, creating it if needed.
     ///
+    /// Only an assembly whose rules hold as of today is written: [`App::synth`]'s, or
+    /// [`App::check`]'s for an app that holds, on the day they ran. One that breaks a rule,
+    /// that [`App::check_on`] checked as of another day, or that was checked before the
+    /// last midnight (a waiver may have run out since), is refused ([`Error::Uncleared`])
+    /// before anything is made in `dir`.
+    ///
     /// The folder is the assembly's: the templates that the manifest already there lists
     /// and that are no longer part of the app are removed (nothing else is: other files are
     /// left alone). Each file is written atomically, through a temporary file in the folder
@@ -394,19 +498,38 @@ impl<E> Assembly<E> {
         self.write_staged(dir, None)
     }
 
+    /// [`Assembly::write`] as cleared on `today`: for `up`, which writes the assembly it
+    /// deployed once it is done, on the day its deploy was cleared (a deploy may run past
+    /// midnight).
+    pub(crate) fn write_as_of(&self, dir: &Path, today: crate::literal::Date) -> Result<()> {
+        self.write_from(dir, Staging::default(), today)
+    }
+
     /// [`Assembly::write`], with the templates that `stage` (of the same folder) wrote while
     /// the app was being synthesized renamed into place instead of written again.
     pub(crate) fn write_staged(&self, dir: &Path, stage: Option<Stage>) -> Result<()> {
+        let today = crate::literal::Date::today();
+        // Refused before the stage is finished: dropped unused, it removes what it wrote
+        // and the folders it made (finished, it would leave the folders).
+        self.cleared_on("written", today)?;
         let staging = stage
             .filter(|stage| stage.dir == dir)
             .map(Stage::finish)
             .unwrap_or_default();
-        self.write_from(dir, staging)
+        self.write_from(dir, staging, today)
     }
 
-    /// [`Assembly::write`], with the templates of `staging` (what a [`Stage`] of `dir`
-    /// wrote) renamed into place.
-    pub(crate) fn write_from(&self, dir: &Path, staging: Staging) -> Result<()> {
+    /// [`Assembly::write`] as cleared on `today`, with the templates of `staging` (what a
+    /// [`Stage`] of `dir` wrote) renamed into place.
+    pub(crate) fn write_from(
+        &self,
+        dir: &Path,
+        staging: Staging,
+        today: crate::literal::Date,
+    ) -> Result<()> {
+        // Refused before anything is made in `dir` (the templates `staging` wrote are
+        // removed as it is dropped).
+        self.cleared_on("written", today)?;
         let mut staged: BTreeMap<String, crate::outdir::Staged> = staging
             .into_iter()
             .filter_map(|(file, staged)| Some((file, staged.ok()?)))
@@ -977,6 +1100,7 @@ pub(crate) fn synthesize_on<C: Check>(
         evaluation,
         timings,
         assets: Vec::new(),
+        clearance: Clearance::Unchecked,
     })
 }
 

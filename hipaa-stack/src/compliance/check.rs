@@ -14,6 +14,7 @@ use crate::compliance::report::{AppStacks, Evidence, Gathered, Positions, StackE
 use crate::compliance::{Declarations, Evaluation, Evaluator, Proof, Results, StackSummary};
 use crate::error::{Error, Result};
 use crate::literal::Date;
+use crate::synth::Clearance;
 use crate::synth::{Check, synthesize};
 
 /// A synthesized app with the [`Evaluation`] of every rule on every resource: what
@@ -342,7 +343,9 @@ impl App {
     }
 
     /// Like [`App::synth`], but returns the assembly even when rules fail, with the
-    /// [`Evaluation`] of every rule on every resource: for `check` and the report.
+    /// [`Evaluation`] of every rule on every resource: for `check` and the report. An
+    /// assembly whose rules fail is not written ([`Assembly::write`](crate::synth::Assembly::write))
+    /// nor deployed: that is the assembly of [`App::synth`].
     ///
     /// ```
     /// use hipaa_stack::prelude::*;
@@ -369,13 +372,15 @@ impl App {
         stage: Option<&crate::synth::Stage>,
         memory: crate::synth::Memory,
     ) -> Result<Assembly> {
-        let assembly = crate::synth::synthesize_staged(
+        let today = Date::today();
+        let mut assembly = crate::synth::synthesize_staged(
             self,
             &Declarations,
-            Rules::new(Date::today(), Results::Failures, true).of(self),
+            Rules::new(today, Results::Failures, true).of(self),
             stage,
             memory,
         )?;
+        checked(&mut assembly, today);
         let findings = assembly.evaluation().findings();
         if findings.is_empty() {
             Ok(assembly)
@@ -409,13 +414,17 @@ impl App {
         evidence: Evidence,
         memory: crate::synth::Memory,
     ) -> Result<Assembly> {
+        let today = Date::today();
         let rules = if evidence == Evidence::Full {
-            Rules::new(Date::today(), Results::Every, true)
+            Rules::new(today, Results::Every, true)
         } else {
-            Rules::for_report(Date::today(), evidence)
+            Rules::for_report(today, evidence)
         }
         .of(self);
-        crate::synth::synthesize_staged(self, &Declarations, rules, None, memory)
+        let mut assembly =
+            crate::synth::synthesize_staged(self, &Declarations, rules, None, memory)?;
+        checked(&mut assembly, today);
+        Ok(assembly)
     }
 
     /// [`App::check_for_report`] of a summary, for `check`, which reads no template's text
@@ -425,22 +434,43 @@ impl App {
     /// default, [`Memory::Low`](crate::synth::Memory): the trees of a round, the others'
     /// properties packed; with `--more-memory`, [`Memory::Kept`](crate::synth::Memory)).
     pub(crate) fn check_for_summary(&self, memory: crate::synth::Memory) -> Result<Assembly> {
+        let today = Date::today();
         let rules = Rules {
             recovery: false,
-            ..Rules::for_report(Date::today(), Evidence::Summary)
+            ..Rules::for_report(today, Evidence::Summary)
         }
         .of(self);
-        crate::synth::synthesize_staged(self, &Declarations, rules, None, memory)
+        let mut assembly =
+            crate::synth::synthesize_staged(self, &Declarations, rules, None, memory)?;
+        checked(&mut assembly, today);
+        Ok(assembly)
     }
 
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
+    ///
+    /// The assembly is written ([`Assembly::write`](crate::synth::Assembly::write)) or
+    /// deployed only when its rules hold and `today` is today: a waiver holds until its last
+    /// day of the calendar, not of the day a program names.
     pub fn check_on(&self, today: Date) -> Result<Assembly> {
-        synthesize(
+        let mut assembly = synthesize(
             self,
             &Declarations,
             Rules::new(today, Results::Every, true).of(self),
-        )
+        )?;
+        checked(&mut assembly, today);
+        Ok(assembly)
     }
+}
+
+/// Records in `assembly`, whose rules read the waivers as of `day`, what they found: the
+/// clearance that [`Assembly::write`](crate::synth::Assembly::write) and the deploy engine
+/// read, from the rules' own results (the evaluation, which no program can edit), and the
+/// day the report names.
+fn checked(assembly: &mut Assembly, day: Date) {
+    assembly.clearance = Clearance::Checked {
+        day,
+        findings: assembly.evaluation().findings().len(),
+    };
 }
 
 #[cfg(test)]
@@ -669,7 +699,9 @@ mod tests {
         }
         assert_eq!(early.len(), assembly.stacks().len());
         assert_eq!(staging.len(), assembly.stacks().len());
-        assembly.write_from(&staged, staging).unwrap();
+        assembly
+            .write_from(&staged, staging, Date::today())
+            .unwrap();
         assert_eq!(files_of(&staged), files_of(&plain));
         // A stage of another folder is not used, and leaves nothing behind.
         let elsewhere = dir.path().join("elsewhere");
@@ -893,5 +925,156 @@ mod tests {
                 "{workers}: {err}"
             );
         }
+    }
+
+    /// Hostile review 35: `App::check` returns the assembly whatever the rules found, and
+    /// `App::check_on` reads the waivers as of any day; `Assembly::write` wrote either as a
+    /// cloud assembly (and the deploy engine deployed it), so a program wrote and deployed
+    /// what `synth` refuses. Only an assembly whose rules hold as of today is written.
+    #[test]
+    fn only_an_assembly_whose_rules_hold_today_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = |dir: &std::path::Path| std::fs::read_dir(dir).map_or(0, Iterator::count);
+
+        // A raw bucket that breaks rules, checked today.
+        let broken = App::new("broken");
+        broken
+            .stack("data")
+            .unwrap()
+            .add(RawResource::new("Plain", "AWS::S3::Bucket"))
+            .unwrap();
+        assert!(broken.synth().is_err());
+        let assembly = broken.check().unwrap();
+        let findings = assembly.evaluation().findings().len();
+        assert!(findings > 0);
+        let out = dir.path().join("broken");
+        let err = assembly.write(&out).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!(
+                "app `broken`: the assembly is not written: it breaks {findings} HIPAA rule(s)"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("`app.synth()?`"), "{err}");
+        assert_eq!(written(&out), 0, "nothing is written");
+
+        // Resources waived until a day gone by, read as of that day.
+        let lapsed = App::new("lapsed");
+        let raw = lapsed
+            .stack("data")
+            .unwrap()
+            .add(RawResource::new("Thing", "AWS::CloudFormation::Macro").property("Name", "x"))
+            .unwrap();
+        let until = Date::parse("2020-01-31").unwrap();
+        lapsed
+            .waive(Waiver::new(rule::U1, &raw, "a test resource of the review").until(until))
+            .unwrap();
+        lapsed
+            .waive(Waiver::never_holds_phi(&raw, "a test resource of the review").until(until))
+            .unwrap();
+        assert!(lapsed.synth().is_err(), "the waivers ran out");
+        let then = Date::parse("2020-01-15").unwrap();
+        let assembly = lapsed.check_on(then).unwrap();
+        assert!(assembly.evaluation().findings().is_empty());
+        let out = dir.path().join("lapsed");
+        let err = assembly.write(&out).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "app `lapsed`: the assembly is not written: its rules were read as of 2020-01-15, not today"
+            ),
+            "{err}"
+        );
+        assert_eq!(written(&out), 0, "nothing is written");
+
+        // What holds today is written, from `synth` or `check`.
+        let holds = App::new("holds");
+        holds
+            .stack("data")
+            .unwrap()
+            .add(KmsKey::new("Key"))
+            .unwrap();
+        holds
+            .synth()
+            .unwrap()
+            .write(&dir.path().join("synth"))
+            .unwrap();
+        holds
+            .check()
+            .unwrap()
+            .write(&dir.path().join("check"))
+            .unwrap();
+        assert!(written(&dir.path().join("check")) > 0);
+    }
+
+    /// Hostile review 35, again: the clearance was computed once, when the rules ran, and
+    /// kept, so an assembly that `App::check` cleared stayed cleared in a program that held
+    /// it past midnight, after a waiver it leans on ran out. It is judged as of the day it
+    /// is written. A clone of an uncleared assembly, or one given assets, is refused as it
+    /// is (these were already closed).
+    #[test]
+    fn an_assembly_cleared_on_a_day_gone_by_is_not_written() {
+        use crate::synth::Clearance;
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::new("held");
+        app.stack("data").unwrap().add(KmsKey::new("Key")).unwrap();
+        let mut assembly = app.check().unwrap();
+        assembly.write(&dir.path().join("today")).unwrap();
+        // The same assembly, as a program that checked it on 2020-01-15 holds it today.
+        let then = Date::parse("2020-01-15").unwrap();
+        assembly.clearance = Clearance::Checked {
+            day: then,
+            findings: 0,
+        };
+        let out = dir.path().join("later");
+        for held in [assembly.clone(), assembly.clone().with_assets(Vec::new())] {
+            let err = held.write(&out).unwrap_err().to_string();
+            assert!(
+                err.starts_with(
+                    "app `held`: the assembly is not written: its rules were read as of 2020-01-15, not today"
+                ),
+                "{err}"
+            );
+            assert!(!out.exists(), "nothing is made");
+        }
+        // `up` writes what it deployed as of the day its deploy was cleared.
+        assembly.write_as_of(&out, then).unwrap();
+        assert!(out.join("data.template.json").exists());
+
+        // A clone of what `check` found broken, or with assets, is refused as it is.
+        let broken = App::new("broken");
+        broken
+            .stack("data")
+            .unwrap()
+            .add(RawResource::new("Plain", "AWS::S3::Bucket"))
+            .unwrap();
+        let assembly = broken.check().unwrap();
+        let out = dir.path().join("broken");
+        for copy in [assembly.clone(), assembly.with_assets(Vec::new())] {
+            let err = copy.write(&out).unwrap_err();
+            assert!(matches!(err, crate::Error::Uncleared { .. }), "{err}");
+            assert!(!out.exists(), "nothing is made");
+        }
+    }
+
+    /// `synth` into a folder stages each template there while the app is synthesized. An
+    /// assembly refused then ([`Assembly::write_staged`] of one the rules no longer clear)
+    /// finished the stage first, which left the folders it had made (empty, once the
+    /// staged files were removed): it is refused before, and nothing is left.
+    #[test]
+    fn a_staged_assembly_that_is_refused_leaves_no_folder() {
+        use crate::synth::{Clearance, Stage};
+        let dir = tempfile::tempdir().unwrap();
+        let app = many_stacks_that_hold();
+        let top = dir.path().join("made");
+        let out = top.join("out");
+        let stage = Stage::new(&out).unwrap();
+        let mut assembly = app.synth_failures_only(Some(&stage), Memory::Fast).unwrap();
+        assembly.clearance = Clearance::Checked {
+            day: Date::parse("2020-01-15").unwrap(),
+            findings: 0,
+        };
+        let err = assembly.write_staged(&out, Some(stage)).unwrap_err();
+        assert!(matches!(err, crate::Error::Uncleared { .. }), "{err}");
+        assert!(!top.exists(), "the folders the stage made are removed");
     }
 }

@@ -4,7 +4,8 @@
 //! Three renderings of one [`Report`] value:
 //! - `report.json`, for tools. Its schema is stable: `"schema": "hipaa-stack.report/v1"`;
 //!   fields are only ever added within a version. Top level: `schema`, `tool {name,
-//!   version}`, `app`, `evidence` (`grouped`, the default; `full` with one row per proof;
+//!   version}`, `app`, `checkedOn` (the day, `YYYY-MM-DD` UTC, the rules read the waivers
+//!   as of: today, or the day named to `App::check_on`), `evidence` (`grouped`, the default; `full` with one row per proof;
 //!   `summary` when proofs are only counted),
 //!   `stacks[] {name, region, wave, template, sha256, resources,
 //!   deployment}`, `summary {controls, enforced, waived, gap, failed, customer,
@@ -71,6 +72,11 @@ pub struct Report {
     pub tool: Tool,
     /// The app.
     pub app: String,
+    /// The day (UTC, `YYYY-MM-DD`) the rules read the waivers as of: today for
+    /// [`App::synth`](crate::App::synth), [`App::check`](crate::App::check) and `report`,
+    /// the day named for [`App::check_on`](crate::App::check_on). A waiver holds until its
+    /// last day, compared with this one. `None` only for an assembly made without the rules.
+    pub checked_on: Option<String>,
     /// Whether every proof is itemized (`full`) or only counted (`summary`,
     /// [`Report::summary`]).
     pub evidence: Evidence,
@@ -604,6 +610,7 @@ impl Report {
                 version: env!("CARGO_PKG_VERSION"),
             },
             app: assembly.app().to_owned(),
+            checked_on: assembly.checked_on().map(|day| day.to_string()),
             evidence,
             stacks,
             summary,
@@ -1595,6 +1602,12 @@ impl Report {
             "Written by {} {} from the synthesized templates (schema `{}`).\n",
             self.tool.name, self.tool.version, self.schema
         );
+        if let Some(day) = &self.checked_on {
+            let _ = writeln!(
+                out,
+                "The rules were read as of **{day}** (UTC): a waiver holds until its last day, compared with this one.\n"
+            );
+        }
         let _ = writeln!(
             out,
             "**{} controls**: {} enforced, {} enforced with waivers, {} gaps, {} failed, {} the customer's, {} not covered by this app. **{} unwaived findings.**\n",
@@ -2028,6 +2041,13 @@ Each control lists the resources and template properties that enforce it; waiver
             tool = self.tool.name,
             version = self.tool.version
         );
+        if let Some(day) = &self.checked_on {
+            let _ = write!(
+                out,
+                "<p>The rules were read as of <b>{}</b> (UTC): a waiver holds until its last day, compared with this one.</p>",
+                html(day)
+            );
+        }
         let _ = write!(
             out,
             "<div class=\"cards\"><div class=\"card\"><b>{}</b>controls</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>unwaived findings</div></div>",
@@ -3521,5 +3541,40 @@ mod tests {
             assert_ne!(fingerprint(Some(&x)), fingerprint(Some(&y)), "{x} {y}");
         }
         assert_ne!(fingerprint(None), fingerprint(Some(&Value::Null)));
+    }
+
+    /// The report of `App::check_on(day)` names the day the rules read the waivers as of,
+    /// in its JSON, Markdown and HTML; `synth`'s and `check`'s name today.
+    #[test]
+    fn the_report_names_the_day_its_rules_were_read_as_of() {
+        let app = App::new("dated");
+        app.stack("data").unwrap().add(KmsKey::new("Key")).unwrap();
+        let day = crate::Date::parse("2020-01-15").unwrap();
+        let report = Report::new(&app.check_on(day).unwrap());
+        assert_eq!(report.checked_on.as_deref(), Some("2020-01-15"));
+        let json: Value = crate::cfn::tree::from_str(&report.to_json().unwrap()).unwrap();
+        assert_eq!(json["checkedOn"], "2020-01-15");
+        assert!(
+            report
+                .to_markdown()
+                .contains("The rules were read as of **2020-01-15** (UTC)"),
+            "{}",
+            report.to_markdown()
+        );
+        assert!(
+            report
+                .to_html()
+                .contains("The rules were read as of <b>2020-01-15</b> (UTC)")
+        );
+        let today = crate::Date::today().to_string();
+        for assembly in [app.synth().unwrap(), app.check().unwrap()] {
+            for report in [
+                Report::new(&assembly),
+                Report::full(&assembly),
+                Report::summary(&assembly),
+            ] {
+                assert_eq!(report.checked_on.as_deref(), Some(today.as_str()));
+            }
+        }
     }
 }

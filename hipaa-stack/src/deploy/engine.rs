@@ -446,6 +446,24 @@ impl<C> std::fmt::Debug for Deployer<'_, C> {
     }
 }
 
+/// `Ok` when the rules cleared `assembly` to be `action` ("deployed", "previewed") today:
+/// its rules found nothing as of today (`App::synth`, or `App::check` of an app that holds,
+/// on the day they ran). An assembly from `App::check` of an app that breaks a rule, from
+/// `App::check_on` of another day, or checked before the last midnight, is refused before
+/// any call (hostile review 35). A preview is refused too: the change sets it makes hold the
+/// templates in the account, each one call (ExecuteChangeSet) away from being deployed by
+/// hand if the preview is stopped before it deletes them.
+fn cleared(assembly: &Assembly, action: &'static str) -> Result<(), DeployError> {
+    match assembly.uncleared_on(crate::literal::Date::today()) {
+        None => Ok(()),
+        Some(why) => Err(DeployError::Uncleared {
+            app: assembly.app().to_owned(),
+            action,
+            reason: why.reason(),
+        }),
+    }
+}
+
 /// Whether a stack is in a status that no running operation will change. `REVIEW_IN_PROGRESS`
 /// (a stack created by a change set that was never executed) stays so until a change set
 /// runs: it is stable, and planned as a create.
@@ -2418,6 +2436,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     async fn preview_inner(&self) -> Result<Vec<StackPlan>, DeployError> {
+        cleared(self.assembly, "previewed")?;
         self.check_regions()?;
         self.check_regions_apart()?;
         self.check_tags()?;
@@ -2478,6 +2497,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     async fn up_inner(&self) -> Result<Vec<Deployed>, DeployError> {
+        cleared(self.assembly, "deployed")?;
         self.check_regions()?;
         self.check_regions_apart()?;
         self.check_tags()?;
@@ -4263,6 +4283,218 @@ pub fn describe_plan(p: &StackPlan) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A CloudFormation that answers every call with a refusal and counts the calls.
+    #[derive(Default)]
+    struct Counting(std::sync::atomic::AtomicUsize);
+
+    impl Counting {
+        fn refuse<T>(&self) -> Result<T, ApiError> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Err(ApiError {
+                kind: ApiErrorKind::Denied,
+                code: Some("AccessDenied".to_owned()),
+                message: "the test's endpoint answers nothing".to_owned(),
+            })
+        }
+    }
+
+    impl CloudFormationApi for Counting {
+        async fn describe_stack(&self, _: &str) -> Result<Option<StackInfo>, ApiError> {
+            self.refuse()
+        }
+        async fn create_change_set(
+            &self,
+            _: &ChangeSetRequest,
+        ) -> Result<super::super::api::CreatedChangeSet, ApiError> {
+            self.refuse()
+        }
+        async fn list_change_sets(
+            &self,
+            _: &str,
+        ) -> Result<Vec<super::super::api::ChangeSetSummary>, ApiError> {
+            self.refuse()
+        }
+        async fn describe_change_set(
+            &self,
+            _: &str,
+        ) -> Result<super::super::api::ChangeSetInfo, ApiError> {
+            self.refuse()
+        }
+        async fn execute_change_set(&self, _: &str) -> Result<(), ApiError> {
+            self.refuse()
+        }
+        async fn delete_change_set(&self, _: &str) -> Result<(), ApiError> {
+            self.refuse()
+        }
+        async fn stack_events(&self, _: &str) -> Result<Vec<StackEvent>, ApiError> {
+            self.refuse()
+        }
+        async fn stack_resources(
+            &self,
+            _: &str,
+        ) -> Result<Vec<super::super::api::StackResource>, ApiError> {
+            self.refuse()
+        }
+        async fn delete_stack(&self, _: &str, _: &[String], _: &str) -> Result<(), ApiError> {
+            self.refuse()
+        }
+        async fn continue_update_rollback(&self, _: &str, _: &str) -> Result<(), ApiError> {
+            self.refuse()
+        }
+        async fn set_termination_protection(&self, _: &str, _: bool) -> Result<(), ApiError> {
+            self.refuse()
+        }
+        async fn set_stack_policy(&self, _: &str, _: &str) -> Result<(), ApiError> {
+            self.refuse()
+        }
+        async fn list_imports(&self, _: &str) -> Result<Vec<String>, ApiError> {
+            self.refuse()
+        }
+        async fn list_exports(&self) -> Result<Vec<(String, String)>, ApiError> {
+            self.refuse()
+        }
+        async fn detect_drift(&self, _: &str) -> Result<String, ApiError> {
+            self.refuse()
+        }
+        async fn drift_detection_status(
+            &self,
+            _: &str,
+        ) -> Result<(String, Option<String>), ApiError> {
+            self.refuse()
+        }
+        async fn resource_drifts(
+            &self,
+            _: &str,
+        ) -> Result<Vec<super::super::api::ResourceDrift>, ApiError> {
+            self.refuse()
+        }
+    }
+
+    /// Hostile review 35: `App::check` returns the assembly whatever the rules found, and
+    /// `App::check_on` reads waivers as of any day; the engine deployed either as it deploys
+    /// `synth`'s. Such an assembly is refused before any call, naming the app and what to do.
+    #[tokio::test]
+    async fn only_an_assembly_whose_rules_hold_today_is_deployed() {
+        use crate::prelude::*;
+        let options = || Options {
+            progress: false,
+            ..Options::default()
+        };
+        let broken = App::new("broken");
+        broken
+            .stack("data")
+            .unwrap()
+            .add(RawResource::new("Plain", "AWS::S3::Bucket"))
+            .unwrap();
+        let assembly = broken.check().unwrap();
+        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let err = deployer.up().await.unwrap_err();
+        assert!(
+            matches!(&err, DeployError::Uncleared { app, .. } if app == "broken"),
+            "{err:?}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.starts_with(
+                "app `broken`: the assembly is not deployed, nothing was changed: it breaks"
+            ) && message.contains("`app.synth()?`"),
+            "{message}"
+        );
+        assert_eq!(
+            deployer.api().0.load(std::sync::atomic::Ordering::SeqCst),
+            0
+        );
+
+        let holds = App::new("holds");
+        holds
+            .stack("data")
+            .unwrap()
+            .add(KmsKey::new("Key"))
+            .unwrap();
+        let day = crate::Date::parse("2020-01-15").unwrap();
+        let assembly = holds.check_on(day).unwrap();
+        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let message = deployer.up().await.unwrap_err().to_string();
+        assert!(
+            message.contains("its rules were read as of 2020-01-15, not today"),
+            "{message}"
+        );
+        assert_eq!(
+            deployer.api().0.load(std::sync::atomic::Ordering::SeqCst),
+            0
+        );
+
+        // What `synth` clears goes on to the endpoint.
+        let assembly = holds.synth().unwrap();
+        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let err = deployer.up().await.unwrap_err();
+        assert!(!matches!(err, DeployError::Uncleared { .. }), "{err:?}");
+        assert!(deployer.api().0.load(std::sync::atomic::Ordering::SeqCst) > 0);
+    }
+
+    /// Hostile review 35, again: `preview` of an assembly that breaks a rule created its
+    /// change sets (the templates in the account, one ExecuteChangeSet from deployed if the
+    /// preview stops before it deletes them), and an assembly that `App::check` cleared
+    /// stayed cleared in a program that held it past midnight, after a waiver it leans on
+    /// ran out. Both are refused before any call.
+    #[tokio::test]
+    async fn an_uncleared_assembly_is_not_previewed_nor_one_held_past_midnight_deployed() {
+        use crate::prelude::*;
+        use crate::synth::Clearance;
+        let options = || Options {
+            progress: false,
+            ..Options::default()
+        };
+        let calls =
+            |d: &Deployer<'_, Counting>| d.api().0.load(std::sync::atomic::Ordering::SeqCst);
+        let broken = App::new("broken");
+        broken
+            .stack("data")
+            .unwrap()
+            .add(RawResource::new("Plain", "AWS::S3::Bucket"))
+            .unwrap();
+        let assembly = broken.check().unwrap();
+        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let err = deployer.preview().await.unwrap_err();
+        assert!(
+            matches!(&err, DeployError::Uncleared { app, action: "previewed", .. } if app == "broken"),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().starts_with(
+                "app `broken`: the assembly is not previewed, nothing was changed: it breaks"
+            ),
+            "{err}"
+        );
+        assert_eq!(calls(&deployer), 0);
+
+        let holds = App::new("holds");
+        holds
+            .stack("data")
+            .unwrap()
+            .add(KmsKey::new("Key"))
+            .unwrap();
+        let mut assembly = holds.check().unwrap();
+        // What `check` clears today (an app that holds) goes on to the endpoint, for a
+        // preview as for `up`.
+        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let err = deployer.preview().await.unwrap_err();
+        assert!(!matches!(err, DeployError::Uncleared { .. }), "{err:?}");
+        assert!(calls(&deployer) > 0);
+        // The same assembly, as a program that checked it on 2020-01-15 holds it today.
+        assembly.clearance = Clearance::Checked {
+            day: crate::Date::parse("2020-01-15").unwrap(),
+            findings: 0,
+        };
+        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let message = deployer.up().await.unwrap_err().to_string();
+        assert!(
+            message.starts_with("app `holds`: the assembly is not deployed, nothing was changed: its rules were read as of 2020-01-15, not today"),
+            "{message}"
+        );
+        assert_eq!(calls(&deployer), 0);
+    }
 
     /// CloudFormation's patterns: change-set names `[a-zA-Z][-a-zA-Z0-9]*` (up to 128),
     /// client tokens `[a-zA-Z0-9][-a-zA-Z0-9]*` (up to 128).

@@ -128,6 +128,19 @@ pub enum DeployError {
         detail: String,
     },
 
+    /// The assembly was not cleared by the rules: it comes from `App::check` of an app that
+    /// breaks a rule, from `App::check_on` of another day than today, or from a check
+    /// before the last midnight (hostile review 35). Nothing was changed.
+    #[error("app `{app}`: the assembly is not {action}, nothing was changed: {reason}")]
+    Uncleared {
+        /// The app.
+        app: String,
+        /// What was refused: "deployed" (`up`) or "previewed" (`preview`).
+        action: &'static str,
+        /// Why, and what to do.
+        reason: String,
+    },
+
     /// The credentials belong to another account than the environment declares.
     #[error(
         "environment `{environment}` deploys to account {declared}, but the credentials are of account {actual}; nothing was changed. Use the credentials of account {declared} (AWS_PROFILE), or choose the environment of account {actual} with `--env`"

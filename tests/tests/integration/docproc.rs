@@ -595,6 +595,9 @@ mod endpoint {
             .property("BatchSize", batch)
     }
 
+    /// What the endpoint refuses of `assembly`, whose rules hold (`synth`'s, with its
+    /// assets), deployed by the deploy engine on a server of its own: the error `up` ends
+    /// with.
     async fn refusal(assembly: &hipaa_stack::Assembly) -> String {
         let moto = Moto::start();
         let err = deployer(&moto, assembly, options())
@@ -633,6 +636,17 @@ mod endpoint {
             err.contains("Maximum batch window in seconds must be greater than 0"),
             "{err}"
         );
+    }
+
+    /// What the endpoint refuses of `assembly`, whose rules do not hold (a raw resource
+    /// through `check`, so that the endpoint judges it, not the rules), created by hand on
+    /// a server of its own: the deploy engine deploys no such assembly.
+    async fn refusal_by_hand(assembly: &hipaa_stack::Assembly) -> String {
+        assert!(
+            !assembly.evaluation().findings().is_empty(),
+            "an app whose rules hold goes through `refusal`, the deploy engine's"
+        );
+        Moto::start().refusal_without_the_engine(assembly).await
     }
 
     /// A REST API of raw resources (an API, a method on its root, a deployment) and
@@ -695,7 +709,7 @@ mod endpoint {
                 )
                 .unwrap();
         });
-        let err = refusal(&assembly).await;
+        let err = refusal_by_hand(&assembly).await;
         assert!(
             err.contains(
                 "CloudWatch Logs role ARN must be set in account settings to enable logging"
@@ -725,7 +739,7 @@ mod endpoint {
                 .unwrap();
         }
         let assembly = app.check().expect("check returns the assembly");
-        let err = refusal(&assembly).await;
+        let err = refusal_by_hand(&assembly).await;
         assert!(err.contains("requires an endpoint access mode"), "{err}");
     }
 
@@ -749,7 +763,7 @@ mod endpoint {
                 )
                 .unwrap();
         });
-        let err = refusal(&assembly).await;
+        let err = refusal_by_hand(&assembly).await;
         assert!(err.contains("requires a valid authorizer"), "{err}");
     }
 
@@ -784,7 +798,7 @@ mod endpoint {
                 )
                 .unwrap();
         });
-        let err = refusal(&assembly).await;
+        let err = refusal_by_hand(&assembly).await;
         assert!(err.contains("WAFNonexistentItemException"), "{err}");
     }
 

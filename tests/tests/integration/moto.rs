@@ -189,6 +189,135 @@ impl Moto {
             .filter_map(|o| o.key().map(str::to_owned))
             .collect()
     }
+
+    /// A CloudFormation client for this server.
+    pub async fn cloudformation(&self) -> aws_sdk_cloudformation::Client {
+        aws_sdk_cloudformation::Client::new(&self.config().await)
+    }
+
+    /// Creates each stack of `assembly` on this server by hand, as any CloudFormation client
+    /// would (CreateChangeSet of type CREATE with the stack's template body, then
+    /// ExecuteChangeSet), and returns what the endpoint refused: the status reason of a
+    /// change set that failed, or the `*_FAILED` events of the stack that rolled back
+    /// (`LogicalId (Type) STATUS: reason`, one a line, in the order the endpoint lists
+    /// them). Panics if every stack was created.
+    ///
+    /// For the tests that prove the harness refuses what AWS refuses with a template that
+    /// breaks the HIPAA rules on purpose (a raw resource through [`App::check`]): the
+    /// library's deploy engine deploys only an assembly whose rules hold as of today
+    /// (`DeployError::Uncleared`), and has no way around that; a test that needs the
+    /// endpoint's own refusal calls CloudFormation itself, as this does. The stacks are
+    /// created in the assembly's deploy order, without the engine's staging bucket, tags
+    /// or outputs, so the templates must be sent inline (at most 51,200 bytes) and need no
+    /// asset.
+    ///
+    /// [`App::check`]: hipaa_stack::App::check
+    pub async fn refusal_without_the_engine(&self, assembly: &hipaa_stack::Assembly) -> String {
+        use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType};
+        let cfn = self.cloudformation().await;
+        for stack in assembly.stacks() {
+            let name = stack.name();
+            let created = cfn
+                .create_change_set()
+                .stack_name(name)
+                .change_set_name("by-hand")
+                .change_set_type(ChangeSetType::Create)
+                .template_body(stack.template_json())
+                .capabilities(Capability::CapabilityIam)
+                .capabilities(Capability::CapabilityNamedIam)
+                .capabilities(Capability::CapabilityAutoExpand)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{name}: CreateChangeSet: {e:?}"));
+            let id = created.id().expect("a change set has an id").to_owned();
+            // moto answers at once; AWS would take a while.
+            let mut waited = Duration::ZERO;
+            let (status, reason) = loop {
+                let cs = cfn
+                    .describe_change_set()
+                    .change_set_name(&id)
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: DescribeChangeSet: {e:?}"));
+                let status = cs.status().cloned();
+                let pending = matches!(
+                    status,
+                    Some(ChangeSetStatus::CreatePending | ChangeSetStatus::CreateInProgress)
+                );
+                if !pending || waited >= Duration::from_secs(30) {
+                    break (status, cs.status_reason().map(str::to_owned));
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                waited += Duration::from_millis(50);
+            };
+            if status != Some(ChangeSetStatus::CreateComplete) {
+                return format!(
+                    "{name}: change set {status:?}: {}",
+                    reason.unwrap_or_default()
+                );
+            }
+            cfn.execute_change_set()
+                .change_set_name(&id)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{name}: ExecuteChangeSet: {e:?}"));
+            let mut waited = Duration::ZERO;
+            let status = loop {
+                let described = cfn
+                    .describe_stacks()
+                    .stack_name(name)
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: DescribeStacks: {e:?}"));
+                let status = described
+                    .stacks()
+                    .first()
+                    .and_then(|s| s.stack_status())
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default();
+                if !status.ends_with("_IN_PROGRESS") || waited >= Duration::from_secs(60) {
+                    break status;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                waited += Duration::from_millis(50);
+            };
+            if status == "CREATE_COMPLETE" {
+                continue;
+            }
+            let events = cfn
+                .describe_stack_events()
+                .stack_name(name)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{name}: DescribeStackEvents: {e:?}"));
+            let failed: Vec<String> = events
+                .stack_events()
+                .iter()
+                .filter(|e| {
+                    e.resource_status()
+                        .is_some_and(|s| s.as_str().ends_with("_FAILED"))
+                })
+                .map(|e| {
+                    format!(
+                        "{} ({}) {}: {}",
+                        e.logical_resource_id().unwrap_or_default(),
+                        e.resource_type().unwrap_or_default(),
+                        e.resource_status().map_or("", |s| s.as_str()),
+                        e.resource_status_reason().unwrap_or_default()
+                    )
+                })
+                .collect();
+            assert!(
+                !failed.is_empty(),
+                "{name} ended {status} with no failed event: {events:?}"
+            );
+            return failed.join("\n");
+        }
+        panic!(
+            "the endpoint created every stack of app `{}`",
+            assembly.app()
+        );
+    }
 }
 
 /// How long one start of the server may take, from its launch to its first answer (a loaded
