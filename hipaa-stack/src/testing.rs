@@ -35,6 +35,16 @@ pub(crate) fn evaluate_in(
     stacks: &[(&str, &crate::cfn::Template)],
     regions: &[Option<String>],
 ) -> crate::compliance::Evaluation {
+    evaluate_placed(stacks, regions, &[])
+}
+
+/// [`evaluate_in`] of stacks pinned to `regions` and to the environments' `accounts` (by
+/// position; `None`, or no entry, for the deploy region and account).
+pub(crate) fn evaluate_placed(
+    stacks: &[(&str, &crate::cfn::Template)],
+    regions: &[Option<String>],
+    accounts: &[Option<String>],
+) -> crate::compliance::Evaluation {
     let today = crate::literal::Date::parse("2026-12-01").expect("a date");
     let summaries = stacks
         .iter()
@@ -45,7 +55,7 @@ pub(crate) fn evaluate_in(
         summaries,
         today,
         crate::compliance::Results::Every,
-        (regions, &[]),
+        (regions, accounts),
     );
     for at in 0..stacks.len() {
         let found = evaluator.stack(stacks, at);
@@ -71,7 +81,17 @@ pub(crate) fn statuses_in(
     rule: &str,
     logical_id: &str,
 ) -> Vec<Status> {
-    evaluate_in(stacks, regions)
+    statuses_placed(stacks, (regions, &[]), rule, logical_id)
+}
+
+/// [`statuses`] of stacks pinned to `regions` and `accounts` ([`evaluate_placed`]).
+pub(crate) fn statuses_placed(
+    stacks: &[(&str, &crate::cfn::Template)],
+    (regions, accounts): (&[Option<String>], &[Option<String>]),
+    rule: &str,
+    logical_id: &str,
+) -> Vec<Status> {
+    evaluate_placed(stacks, regions, accounts)
         .results
         .into_iter()
         .filter(|c| c.rule == rule && &*c.logical_id == logical_id)

@@ -78,6 +78,8 @@ struct Rules {
     /// disaster-recovery table read them); and, gathering, each stack's position by name
     /// and what the disaster-recovery table looks up across the app.
     regions: Vec<Option<String>>,
+    /// The account of each stack, by position (`None` for the deploy account).
+    accounts: Vec<Option<String>>,
     positions: Positions,
     lookup: Lookup,
     gathered: Gathered,
@@ -177,6 +179,7 @@ impl Rules {
             groups: false,
             recovery: false,
             regions: Vec::new(),
+            accounts: Vec::new(),
             positions: Positions::default(),
             lookup: Lookup::default(),
             gathered: Gathered::default(),
@@ -233,8 +236,7 @@ impl Check for Rules {
 
     fn start(&mut self, in_order: &[(&str, &Template)], summaries: Vec<Self::Summary>) {
         let placement = |name: &str| self.stack_placements.get(name).cloned().unwrap_or_default();
-        let accounts: Vec<Option<String>> =
-            in_order.iter().map(|(name, _)| placement(name).0).collect();
+        self.accounts = in_order.iter().map(|(name, _)| placement(name).0).collect();
         self.regions = in_order.iter().map(|(name, _)| placement(name).1).collect();
         if self.run {
             self.on_nothing = landing_nowhere(&self.waivers, in_order);
@@ -247,7 +249,7 @@ impl Check for Rules {
                 summaries,
                 self.today,
                 self.results,
-                (&self.regions, &accounts),
+                (&self.regions, &self.accounts),
             ));
         }
         if self.gather {
@@ -273,6 +275,7 @@ impl Check for Rules {
                 AppStacks {
                     stacks: in_order,
                     regions: &self.regions,
+                    accounts: &self.accounts,
                     positions: &self.positions,
                     lookup: &self.lookup,
                 },

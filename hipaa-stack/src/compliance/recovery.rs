@@ -151,6 +151,8 @@ pub(crate) struct Recovery<'a> {
     stacks: Cow<'a, [(&'a str, &'a Template)]>,
     /// The region of each stack of `stacks`, by position; `None` for the environment's.
     regions: Cow<'a, [Option<String>]>,
+    /// The account of each stack of `stacks`, by position; `None` for the deploy account.
+    accounts: Cow<'a, [Option<String>]>,
     /// What the table looks up across the app: read once, not once per store.
     lookup: Cow<'a, Lookup>,
     out: Vec<RecoveryEntry>,
@@ -168,26 +170,34 @@ impl<'a> Recovery<'a> {
             .iter()
             .map(|s| s.region().map(str::to_owned))
             .collect();
+        let accounts: Vec<Option<String>> = assembly
+            .stacks()
+            .iter()
+            .map(|s| s.account().map(str::to_owned))
+            .collect();
         let lookup = Lookup::of(stacks.iter().copied());
         Recovery {
             stacks: Cow::Owned(stacks),
             regions: Cow::Owned(regions),
+            accounts: Cow::Owned(accounts),
             lookup: Cow::Owned(lookup),
             out: Vec::new(),
         }
     }
 
-    /// The table of `stacks` (every stack of the app, in deploy order) with `regions` (each
-    /// stack's pinned region, by position), given what [`Lookup::of`] read of them, once for
-    /// a table built stack by stack in several places.
+    /// The table of `stacks` (every stack of the app, in deploy order) with `regions` and
+    /// `accounts` (each stack's pinned region and its environment's account, by position),
+    /// given what [`Lookup::of`] read of them, once for a table built stack by stack in
+    /// several places.
     pub(crate) fn with_lookup(
         stacks: &'a [(&'a str, &'a Template)],
-        regions: &'a [Option<String>],
+        (regions, accounts): (&'a [Option<String>], &'a [Option<String>]),
         lookup: &'a Lookup,
     ) -> Self {
         Recovery {
             stacks: Cow::Borrowed(stacks),
             regions: Cow::Borrowed(regions),
+            accounts: Cow::Borrowed(accounts),
             lookup: Cow::Borrowed(lookup),
             out: Vec::new(),
         }
@@ -211,6 +221,7 @@ impl<'a> Recovery<'a> {
         let app = App {
             stacks: &self.stacks,
             regions: &self.regions,
+            accounts: &self.accounts,
             lookup: &self.lookup,
         };
         let region = app.region(index);
@@ -586,6 +597,9 @@ struct App<'r, 'a> {
     stacks: &'r [(&'a str, &'a Template)],
     /// The region of each stack, by position (`None`, or no entry, for the environment's).
     regions: &'r [Option<String>],
+    /// The account of each stack, by position (`None`, or no entry, for the deploy
+    /// account).
+    accounts: &'r [Option<String>],
     lookup: &'r Lookup,
 }
 
@@ -604,16 +618,29 @@ impl<'r, 'a> App<'r, 'a> {
     fn region(&self, at: usize) -> Option<&'r str> {
         self.regions.get(at).and_then(Option::as_deref)
     }
+
+    /// The account of the stack at `at`, as its environment names it.
+    fn account(&self, at: usize) -> Option<&'r str> {
+        self.accounts.get(at).and_then(Option::as_deref)
+    }
+
+    /// Whether the stacks at `a` and `b` deploy to one account (an RDS identifier, an ARN
+    /// written with `${AWS::AccountId}` and an import name a resource of the writer's own
+    /// account only).
+    fn one_account(&self, a: usize, b: usize) -> bool {
+        self.account(a) == self.account(b)
+    }
 }
 
 /// The copies of `store`, a resource of the stack at `at` of `stacks` (every stack of the
-/// app in deploy order, with `regions` their pinned regions by position), whose
-/// properties are `props`, as the disaster-recovery table reads them: rule `D2` reads the
-/// same ([`crate::compliance::rules::copies`]), so that the rule and the table never
-/// disagree on whether a store has a copy in another region.
+/// app in deploy order, with `regions` their pinned regions and `accounts` their
+/// environments' accounts by position), whose properties are `props`, as the
+/// disaster-recovery table reads them: rule `D2` reads the same
+/// ([`crate::compliance::rules::copies`]), so that the rule and the table never disagree on
+/// whether a store has a copy in another region.
 pub(crate) fn copies_of(
     stacks: &[(&str, &Template)],
-    regions: &[Option<String>],
+    (regions, accounts): (&[Option<String>], &[Option<String>]),
     lookup: &Lookup,
     at: usize,
     store: &Resource,
@@ -622,6 +649,7 @@ pub(crate) fn copies_of(
     let app = App {
         stacks,
         regions,
+        accounts,
         lookup,
     };
     copies(&app, at, store, props)
@@ -684,11 +712,14 @@ fn database_copies(
             let Some((s, replica, region)) = found((*other, *r)) else {
                 continue;
             };
-            let names_this = match link {
-                Link::Parameter => true,
-                Link::Arn(written) => home.is_none_or(|h| h == written),
-                Link::Text => !apart(home, region),
-            };
+            // An identifier, and an ARN of `${AWS::AccountId}`, name a database of the
+            // replica's own account: one of another account names that account's.
+            let names_this = app.one_account(*other, at)
+                && match link {
+                    Link::Parameter => true,
+                    Link::Arn(written) => home.is_none_or(|h| h == written),
+                    Link::Text => !apart(home, region),
+                };
             if !names_this {
                 continue;
             }
@@ -714,11 +745,22 @@ fn database_copies(
             &SOURCE_INSTANCE
         };
         let (to, region, another_region) = destination(app, template, source, home, target);
+        // A source of the app: carried by hipaa-stack's parameter (from a stack of the
+        // replica's environment), or an ARN of the replica's own account
+        // (`${AWS::AccountId}`); a number may be another account's database, which no
+        // template of the app shows.
+        let own_account = carried(app, template, source, target).is_some()
+            || (source.get("Fn::Sub").is_some()
+                && written_text(source).is_some_and(|t| {
+                    arn_fields(t)
+                        .get(4)
+                        .is_some_and(|a| a == "${AWS::AccountId}")
+                }));
         out.push(Copy {
             kind: "replica source",
             to,
             region,
-            another_region,
+            another_region: another_region && own_account,
             detail: "this database is its read replica, every change replicated".to_owned(),
             evidence: format!("{stack}/{}/Properties/{property}", db.logical_id()),
         });
@@ -726,6 +768,12 @@ fn database_copies(
     // The other members of its global database.
     let me = (at, position_of(template, db));
     for ((global_at, _), members) in &app.lookup.globals {
+        // A global database is of one account, and an identifier names the global
+        // database of the writer's own account: a cluster of another account that names
+        // one of the same identifier is a member of that account's.
+        if !app.one_account(at, *global_at) {
+            continue;
+        }
         let Some(mine) = members.iter().find(|m| (m.at, m.r) == me) else {
             continue;
         };
@@ -733,7 +781,10 @@ fn database_copies(
         // than the global database's stack, and one of that stack in its region.
         let across = |m: &Member| m.link == Link::Parameter;
         let home_of_global = |m: &Member| m.at == *global_at && !across(m);
-        for member in members.iter().filter(|m| (m.at, m.r) != me) {
+        for member in members
+            .iter()
+            .filter(|m| (m.at, m.r) != me && app.one_account(m.at, *global_at))
+        {
             let Some((s, cluster, region)) = found((member.at, member.r)) else {
                 continue;
             };
@@ -2124,12 +2175,13 @@ fn backups(
         let Some(selection) = t.resources().get(r) else {
             continue;
         };
-        // A selection of another region imports that region's exports, never this store's
-        // stack's ("You can't create cross-stack references across Regions",
-        // CloudFormation User Guide, `Fn::ImportValue`).
+        // A selection of another region or account imports that region's or account's
+        // exports, never this store's stack's ("You can't create cross-stack references
+        // across Regions", CloudFormation User Guide, `Fn::ImportValue`; export names are
+        // unique "for each AWS account", "Outputs").
         let reader = if index == at {
             Reader::Home
-        } else if app.region(index) == app.region(at) {
+        } else if app.region(index) == app.region(at) && app.one_account(index, at) {
             Reader::Importer
         } else {
             Reader::Foreign
@@ -2593,6 +2645,7 @@ mod tests {
         let app = App {
             stacks: &stacks,
             regions: &regions,
+            accounts: &[],
             lookup: &lookup,
         };
         let at = stacks.iter().position(|s| s.0 == "clinic-data").unwrap();

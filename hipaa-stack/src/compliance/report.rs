@@ -782,12 +782,14 @@ fn carrier<'t>(
 }
 
 /// Every stack of the app, in deploy order, as the report reads them stack by stack: with
-/// `regions` their pinned regions by position, `positions` their positions by name, and
+/// `regions` their pinned regions and `accounts` their environments' accounts by position,
+/// `positions` their positions by name, and
 /// `lookup` what the disaster-recovery table looks up across the app ([`Lookup::of`]).
 #[derive(Clone, Copy)]
 pub(crate) struct AppStacks<'a> {
     pub(crate) stacks: &'a [(&'a str, &'a Template)],
     pub(crate) regions: &'a [Option<String>],
+    pub(crate) accounts: &'a [Option<String>],
     pub(crate) positions: &'a Positions,
     pub(crate) lookup: &'a Lookup,
 }
@@ -801,6 +803,7 @@ impl StackEvidence {
         AppStacks {
             stacks,
             regions,
+            accounts,
             positions,
             lookup,
         }: AppStacks<'_>,
@@ -839,7 +842,7 @@ impl StackEvidence {
             )
         };
         let recovery = if recovery {
-            let mut recovery = Recovery::with_lookup(stacks, regions, lookup);
+            let mut recovery = Recovery::with_lookup(stacks, (regions, accounts), lookup);
             recovery.stack_with(at, Resource::properties);
             recovery.take()
         } else {

@@ -36,6 +36,11 @@
 //! does not name as such; RDS automated backups or Redshift snapshots that are off; a read
 //! replica that names its source by identifier alone (a database of its own region) or by
 //! an ARN of a third region;
+//! what names the store only in another account: a read replica, its source or a global
+//! database member of a stack of another account (an identifier, and an ARN of
+//! `${AWS::AccountId}`, name a database of the writer's own account), a source ARN whose
+//! account is written as a number, or a backup selection of a stack of another account
+//! that imports an export of the store's name (an import reads its own account's exports);
 //! a copy action for a store whose recovery points AWS Backup does not copy across regions
 //! (a DynamoDB table, copied only with the account's advanced DynamoDB backup features on,
 //! a setting no template shows, which a waiver states; an RDS Multi-AZ DB cluster, or a
@@ -56,7 +61,7 @@ pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
     title: "every store of PHI has a copy in a second region",
     types: STORES,
     controls: &["164.308(a)(7)(ii)(B)"],
-    fix: "protect the store with a `BackupPlan` whose rule runs at least daily and copies its recovery points, kept two days or more, to a vault of a stack of another region (`BackupPlan::copy_to` a `BackupVault` of `app.stack_in(.., region)`; `CopyActions` of `AWS::Backup::BackupPlan` to the vault's ARN, with the store's stack pinned to another region; AWS Backup copies no Multi-AZ DB cluster across regions, and a DynamoDB table's only with the account's advanced DynamoDB backup features on, which a waiver must state), replicate an RDS instance's automated backups (`AutomaticBackupReplicationRegion` with `AutomaticBackupReplicationKmsKeyId` the ARN of a key of that region, and a `BackupRetentionPeriod` of a day or more), give a DynamoDB global table a replica in another region, an EFS file system a `ReplicationConfiguration` to another region, or a Redshift cluster with automated snapshots a `DestinationRegion` (with `SnapshotCopyGrantName` when encrypted); a read replica naming its source by ARN (its account `${AWS::AccountId}`, in an `Fn::Sub`), or an Aurora global database member, in a stack pinned to another region is the copy too",
+    fix: "protect the store with a `BackupPlan` whose rule runs at least daily and copies its recovery points, kept two days or more, to a vault of a stack of another region (`BackupPlan::copy_to` a `BackupVault` of `app.stack_in(.., region)`; `CopyActions` of `AWS::Backup::BackupPlan` to the vault's ARN, with the store's stack pinned to another region; AWS Backup copies no Multi-AZ DB cluster across regions, and a DynamoDB table's only with the account's advanced DynamoDB backup features on, which a waiver must state), replicate an RDS instance's automated backups (`AutomaticBackupReplicationRegion` with `AutomaticBackupReplicationKmsKeyId` the ARN of a key of that region, and a `BackupRetentionPeriod` of a day or more), give a DynamoDB global table a replica in another region, an EFS file system a `ReplicationConfiguration` to another region, or a Redshift cluster with automated snapshots a `DestinationRegion` (with `SnapshotCopyGrantName` when encrypted); a read replica naming its source by ARN (its account `${AWS::AccountId}`, in an `Fn::Sub`), or an Aurora global database member, in a stack of the same account pinned to another region is the copy too",
     packs: Packs {
         cdk_nag: None,
         checkov: None,

@@ -176,10 +176,7 @@ fn member(cx: &Cx<'_>, what: &str) -> Option<Outcome> {
 /// `DBClusterIdentifier` as text, in any case (both services store it in lower case).
 fn names_cluster(value: &Value, cluster: &Resource) -> bool {
     super::meaning::names(value, cluster.logical_id())
-        || text(value).is_some_and(|name| {
-            text(&cluster.properties()["DBClusterIdentifier"])
-                .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
-        })
+        || super::storage::cluster_named(value, cluster)
 }
 
 /// The properties that make a cluster a copy of another (a restore from a snapshot or to a

@@ -2142,17 +2142,20 @@ fn group_of_the_app(cx: &Cx<'_>, v: &Value) -> bool {
 /// Whether `v`, the name of an IAM role or group (of a profile's `Roles`, a user's
 /// `Groups`, an addition's `GroupName`), names a resource of type `type_name` of the app:
 /// the `Ref` of one of the template (its name), an import from another stack of the app, or
-/// the name written as text that one of the app gives itself in `name_property` (IAM names
-/// ignore case). A name made at deploy names none.
+/// the name written as text that one of a stack of this stack's account gives itself in
+/// `name_property` (IAM names ignore case; an IAM name is one of an account, in every
+/// region, so a role or group of the same name in a stack of another account is another
+/// account's). A name made at deploy names none.
 fn named_in_the_app(cx: &Cx<'_>, v: &Value, type_name: &str, name_property: &str) -> bool {
     let written = super::meaning::sent(v).filter(|t| !dynamic(t));
     cx.others(type_name)
         .any(|r| super::meaning::names(v, r.logical_id()))
         || super::meaning::imported(v)
         || written.as_deref().is_some_and(|name| {
-            cx.everywhere(type_name).any(|(_, r)| {
-                super::meaning::sent(&r.properties()[name_property])
-                    .is_some_and(|n| n.trim().eq_ignore_ascii_case(name.trim()))
+            cx.everywhere(type_name).any(|(stack, r)| {
+                cx.in_own_account(stack)
+                    && super::meaning::sent(&r.properties()[name_property])
+                        .is_some_and(|n| n.trim().eq_ignore_ascii_case(name.trim()))
             })
         })
 }

@@ -153,6 +153,23 @@ impl<'a> Cx<'a> {
                 .is_some_and(|at| super::services::same_region_and_account(&cx, importer, at))
         })
     }
+
+    /// Whether the stack named `stack` (`None`: this one, as [`Cx::everywhere`] names
+    /// stacks) deploys to this resource's region and account: where a name written in this
+    /// stack (a regional resource's identifier, an ARN of `${AWS::Region}` and
+    /// `${AWS::AccountId}`) names what that stack declares under it.
+    pub(crate) fn beside(&self, stack: Option<&str>) -> bool {
+        self.position(stack)
+            .is_some_and(|at| super::services::same_region_and_account(self, self.at, at))
+    }
+
+    /// Whether the stack named `stack` (`None`: this one) deploys to this resource's
+    /// account, in any region: where the name of a global resource of an account (an IAM
+    /// role's or group's) written in this stack names what that stack declares under it.
+    pub(crate) fn in_own_account(&self, stack: Option<&str>) -> bool {
+        self.position(stack)
+            .is_some_and(|at| super::services::same_account(self, self.at, at))
+    }
 }
 
 /// Whether a value imports one of `exports` by name anywhere inside it, whichever stack

@@ -33,6 +33,8 @@ mod imports;
 mod lattice;
 pub(crate) mod meaning;
 mod network;
+#[cfg(test)]
+mod placement_tests;
 mod rds_options;
 #[cfg(test)]
 mod region_tests;
@@ -1001,7 +1003,7 @@ impl<'a> Cx<'a> {
             .get_or_init(|| crate::compliance::recovery::Lookup::of(self.stacks.iter().copied()));
         crate::compliance::recovery::copies_of(
             self.stacks,
-            &self.index.regions,
+            (&self.index.regions, &self.index.accounts),
             lookup,
             self.at,
             self.resource,

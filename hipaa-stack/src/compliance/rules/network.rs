@@ -1098,12 +1098,12 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
     };
     // The region of an ARN: a log group or delivery stream is a resource of one region, and
     // the ARN's region field says which: `${AWS::Region}` (the flow log's own), empty (an S3
-    // bucket's ARN: bucket names are global) or a region written as text. The rules are not
-    // told the region each stack deploys to (`Cx` has none); what the app shows of it is
-    // read (`known_region`, `in_other_regions`): a written region that differs from the
-    // flow log's stack's known region is another region's group of the same name.
+    // bucket's ARN: bucket names are global) or a region written as text. A stack's region
+    // is the one it is pinned to, or what the app shows of it (`placed_region`,
+    // `in_other_regions`): a written region that differs from the flow log's stack's known
+    // region is another region's group of the same name.
     let own_region = |arn: &str| {
-        pinned_region(arn).is_none_or(|r| known_region(cx, cx.stack).is_none_or(|own| own == r))
+        pinned_region(arn).is_none_or(|r| placed_region(cx, cx.stack).is_none_or(|own| own == r))
     };
     // A reference in an ARN whose account is written (`arn:aws:logs:…:999999999999:
     // log-group:${Group}`) names another account's resource of the same name, and one in an
@@ -1150,21 +1150,25 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
                     .replace("${AWS::URLSuffix}", "")
                     .contains("${AWS::")
             };
-            // A group of another stack is the one named when the stacks are not shown to be
-            // in two regions: for an ARN of a written region, the group's stack is not known
-            // to be in another; otherwise, neither stack fills a parameter of the other (so
-            // of another region) nor are both known to be in different ones.
+            // A group of another stack is the one named when the stacks are of one account
+            // (a log group's name is one of an account and region) and not shown to be in
+            // two regions: for an ARN of a written region, the group's stack is not known to
+            // be in another; otherwise, neither stack fills a parameter of the other (so of
+            // another region) nor are both known to be in different ones.
             let written_region = t
                 .rsplit_once(":log-group:")
                 .and_then(|(head, _)| pinned_region(head));
-            let same_region = |other: &str| match &written_region {
-                Some(r) => known_region(cx, other).is_none_or(|theirs| theirs == r),
-                None => {
-                    !in_other_regions(cx, other)
-                        && known_region(cx, other)
-                            .zip(known_region(cx, cx.stack))
-                            .is_none_or(|(theirs, own)| theirs == own)
-                }
+            let same_region = |other: &str| {
+                cx.in_own_account(Some(other))
+                    && match &written_region {
+                        Some(r) => placed_region(cx, other).is_none_or(|theirs| theirs == r),
+                        None => {
+                            !in_other_regions(cx, other)
+                                && placed_region(cx, other)
+                                    .zip(placed_region(cx, cx.stack))
+                                    .is_none_or(|(theirs, own)| theirs == own)
+                        }
+                    }
             };
             held == LOG_GROUP
                 && cx.everywhere(LOG_GROUP).any(|(other, g)| {
@@ -1247,6 +1251,16 @@ fn known_region<'a>(cx: &Cx<'a>, stack: &str) -> Option<&'a str> {
         .flat_map(|(_, t)| t.parameters.iter())
         .find(|p| p.stack() == stack && p.region().is_some())
         .and_then(|p| p.region())
+}
+
+/// The region the stack `stack` of the app deploys to, as far as the app shows it: the
+/// region it is pinned to, else the one a template parameter it fills names
+/// ([`known_region`]).
+fn placed_region<'a>(cx: &Cx<'a>, stack: &str) -> Option<&'a str> {
+    cx.position(Some(stack))
+        .and_then(|at| cx.index.regions.get(at))
+        .and_then(Option::as_deref)
+        .or_else(|| known_region(cx, stack))
 }
 
 /// Whether the stack `other` of the app deploys to another region than the stack of `cx`,
@@ -2377,10 +2391,17 @@ fn route_gateway(cx: &Cx<'_>) -> Gateway {
         .iter()
         .map(|r| r.type_name())
         .collect();
-    // An import names the resource of the stack of the app whose export it is.
+    // An import names the resource of the stack of the app whose export it is, a stack of
+    // the route's region and account (an import reads only those exports: the same name
+    // exported in another region or account is another gateway).
     let mut imported = Vec::new();
     super::imported_names(value, &mut imported);
-    for (_, template) in cx.stacks {
+    let readable = cx
+        .stacks
+        .iter()
+        .enumerate()
+        .filter(|(at, _)| super::services::same_region_and_account(cx, *at, cx.at));
+    for (_, (_, template)) in readable {
         for output in template.outputs() {
             if output
                 .export_name()

@@ -297,9 +297,12 @@ fn judge_role(cx: &Cx<'_>, value: &Value, label: &str) -> Outcome {
     // Hostile review 24: a role of another stack of the app, named by its ARN built on the
     // `RoleName` and `Path` it writes, is read where it is declared (as an instance
     // profile's `Roles` are read when they name a role of the app by its `RoleName`), each
-    // such role of the app judged, the worst winning.
+    // such role of the app judged, the worst winning: one of a stack of the database's
+    // account (the ARN's account is `${AWS::AccountId}`, the database's own; a role of the
+    // same name in another account is that account's).
     let elsewhere: Vec<Outcome> = cx
         .everywhere(ROLE)
+        .filter(|(stack, _)| cx.in_own_account(*stack))
         .filter_map(|(stack, role)| stack.map(|stack| (stack, role)))
         .filter(|(_, role)| arn_by_name(value, role))
         .map(|(stack, role)| {
@@ -929,6 +932,45 @@ mod tests {
                     "{objects}: {found:?}"
                 );
             }
+        }
+    }
+
+    /// An IAM role's name is one of an account, in every region: the ARN
+    /// `arn:aws:iam::${AWS::AccountId}:role/…` that an option group writes names the role of
+    /// that name in the database's own account. A role of the same name and path in a stack
+    /// of another account is that account's, not the one the option uses (before, it was read
+    /// as the option's role, and its grants on buckets of the app passed X1); one of a stack
+    /// of another region of the same account is the same role.
+    #[test]
+    fn a_role_named_by_arn_is_of_the_option_group_s_account_only() {
+        let options = crate::testing::raw_template(&[(
+            "O",
+            super::OPTION_GROUP,
+            backup(json!({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/service/backup-writer"})),
+        )]);
+        let mut r = role(json!({"Fn::Sub": "${B.Arn}/*"}));
+        r["Path"] = json!("/service/");
+        r["RoleName"] = json!("backup-writer");
+        let roles = crate::testing::raw_template(&[
+            ("R", super::ROLE, r),
+            ("B", "AWS::S3::Bucket", json!({})),
+        ]);
+        let stacks = [("data", &options), ("roles", &roles)];
+        let east = Some("us-east-1".to_owned());
+        for (region, account, read) in [
+            (east.clone(), None, true),
+            (Some("us-west-2".to_owned()), None, true),
+            (east.clone(), Some("222222222222".to_owned()), false),
+        ] {
+            let mut index = Index::new(&stacks);
+            index.regions = vec![east.clone(), region.clone()];
+            index.accounts = vec![None, account.clone()];
+            let found = super::x1(&Cx::in_first(&stacks, &options.resources()[0], &index));
+            assert_eq!(
+                matches!(found, Outcome::Pass(_)),
+                read,
+                "{region:?} {account:?}: {found:?}"
+            );
         }
     }
 }

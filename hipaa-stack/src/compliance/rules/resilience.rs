@@ -1757,9 +1757,11 @@ fn of_the_app(cx: &Cx<'_>, target: &Value) -> bool {
 /// parameter that carries a vault of the app from another region (as hipaa-stack's
 /// cross-region copies do), or the ARN `arn:…:backup:REGION:${AWS::AccountId}:backup-vault:NAME`
 /// (in an `Fn::Sub` or as text) of the stack's own account, whose NAME is the
-/// `BackupVaultName` of a vault of any stack of the app, or `${Vault}` of a vault of the
-/// template with REGION `${AWS::Region}`. A vault's ARN holds its account: one written as
-/// a number is another account's.
+/// `BackupVaultName` of a vault of a stack of that account and REGION (`${AWS::Region}`:
+/// the plan's stack's region; a region written as text: a stack not pinned to another), or
+/// `${Vault}` of a vault of the template with REGION `${AWS::Region}`. A vault's ARN holds
+/// its account and region: one written as a number is another account's, and a vault of
+/// the same name in a stack of another account or region is another vault.
 fn copy_of_the_app(cx: &Cx<'_>, destination: &Value) -> bool {
     // An import counts as the export of a vault of the app (its ARN), not of anything.
     if super::meaning::imported(destination) {
@@ -1801,11 +1803,24 @@ fn copy_of_the_app(cx: &Cx<'_>, destination: &Value) -> bool {
                 .iter()
                 .any(|v| *name == format!("${{{}}}", v.logical_id()))
     };
+    // The vault's stack is of the plan's account, and of the ARN's region.
+    let of_region = |stack: Option<&str>| {
+        if *region == OWN_REGION {
+            return cx.beside(stack);
+        }
+        cx.in_own_account(stack)
+            && cx
+                .position(stack)
+                .and_then(|at| cx.index.regions.get(at))
+                .and_then(Option::as_deref)
+                .is_none_or(|there| there == *region)
+    };
     let by_name = || {
         VAULTS.iter().any(|t| {
-            cx.everywhere(t).any(|(_, v)| {
-                super::meaning::text(&v.properties()["BackupVaultName"])
-                    .is_some_and(|own| own.trim() == *name)
+            cx.everywhere(t).any(|(stack, v)| {
+                of_region(stack)
+                    && super::meaning::text(&v.properties()["BackupVaultName"])
+                        .is_some_and(|own| own.trim() == *name)
             })
         })
     };

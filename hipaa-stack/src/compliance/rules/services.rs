@@ -3930,8 +3930,15 @@ pub(super) fn resource_named_from<'a>(
 /// deploys to the app's region and the deploy account).
 pub(super) fn same_region_and_account(cx: &Cx<'_>, a: usize, b: usize) -> bool {
     let region = |at: usize| cx.index.regions.get(at).and_then(Option::as_deref);
+    region(a) == region(b) && same_account(cx, a, b)
+}
+
+/// Whether the stacks at positions `a` and `b` of `cx.stacks` deploy to the same account, as
+/// their environments name it (a stack whose environment names none deploys to the deploy
+/// account), whatever their regions.
+pub(super) fn same_account(cx: &Cx<'_>, a: usize, b: usize) -> bool {
     let account = |at: usize| cx.index.accounts.get(at).and_then(Option::as_deref);
-    region(a) == region(b) && account(a) == account(b)
+    account(a) == account(b)
 }
 
 fn f1(cx: &Cx<'_>) -> Outcome {
@@ -5217,7 +5224,9 @@ fn cache_groups_of_the_app(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> 
 /// Whether `value` names a resource of type `type_name` of the app: a `Ref` or
 /// `Fn::GetAtt` of one in this template, an import of the `Ref` of one that a stack of the
 /// app exports, or the text of its `field` (its identifier, as the other resources name it)
-/// in any stack of the app. The names of ElastiCache users and
+/// in a stack of this stack's region and account (an ElastiCache user or user group is one
+/// of a region and account: the same id elsewhere is another's). The names of ElastiCache
+/// users and
 /// user groups are compared as written: ElastiCache stores them in lower case, and a name
 /// that differs only in case is taken as another.
 fn names_an_app_resource(cx: &Cx<'_>, value: &Value, type_name: &str, field: &str) -> bool {
@@ -5242,8 +5251,10 @@ fn names_an_app_resource(cx: &Cx<'_>, value: &Value, type_name: &str, field: &st
     else {
         return false;
     };
-    cx.everywhere(type_name)
-        .any(|(_, r)| text(&r.properties()[field]).is_some_and(|own| own.trim() == written.trim()))
+    cx.everywhere(type_name).any(|(stack, r)| {
+        cx.beside(stack)
+            && text(&r.properties()[field]).is_some_and(|own| own.trim() == written.trim())
+    })
 }
 
 /// Every user of an ElastiCache user group must be a user of the app (which EC1 reads on
@@ -6018,9 +6029,10 @@ pub(super) fn log_group_outside_the_app(
 /// same in every stack (not built on `${AWS::StackName}` or `${AWS::Region}`). Where the
 /// service writes only into its own account and region (`own_account_only`), a region or
 /// a 12-digit account written as text names the writer's own template's group too (no
-/// other group of that name can be the one written); of another stack, whose region and
-/// account the rules are not told, only in `${AWS::Region}`. Elsewhere a written account
-/// may be another's: the rules are not told the app's account.
+/// other group of that name can be the one written); of another stack only in
+/// `${AWS::Region}`, and only a stack of the writer's region and account (a group of the
+/// same name in another region or account is another group). Elsewhere a written account
+/// may be another's: the rules are not told the app's account number.
 fn group_of_another_stack(cx: &Cx<'_>, t: &str, own_account_only: bool) -> bool {
     let Some((head, name)) = t.rsplit_once(":log-group:") else {
         return false;
@@ -6043,7 +6055,7 @@ fn group_of_another_stack(cx: &Cx<'_>, t: &str, own_account_only: bool) -> bool 
     // A name built on the stack's name is the same group only in the writer's own template.
     !name.is_empty()
         && cx.everywhere("AWS::Logs::LogGroup").any(|(stack, g)| {
-            (pseudo_region || stack.is_none())
+            (stack.is_none() || (pseudo_region && cx.beside(stack)))
                 && text(&g.properties()["LogGroupName"])
                     .is_some_and(|n| n == name && (stack.is_none() || !per_stack(&n)))
         })
@@ -6147,7 +6159,9 @@ pub(super) fn bucket_arn_of_the_app(cx: &Cx<'_>, arn: &Value) -> bool {
 /// its `Fn::GetAtt` `Arn` or its ARN in `${AWS::Region}` and `${AWS::AccountId}` (its `Ref`,
 /// which is its name, or its written `DeliveryStreamName`), the import of an export of that
 /// ARN by a stack of the app, or that ARN written with the pseudo parameters where a stream
-/// of another stack writes the same `DeliveryStreamName` in every stack. A stream's own
+/// of another stack of this stack's region and account writes the same
+/// `DeliveryStreamName` in every stack (the same name in another region or account is
+/// another stream). A stream's own
 /// destination is read by the rules of its own type, where it is.
 pub(super) fn stream_arn_of_the_app(cx: &Cx<'_>, arn: &Value) -> bool {
     const STREAM: &str = "AWS::KinesisFirehose::DeliveryStream";
@@ -6179,7 +6193,8 @@ pub(super) fn stream_arn_of_the_app(cx: &Cx<'_>, arn: &Value) -> bool {
                         .any(|(export, value)| export == import && is_arn(value))
             }
             (Some(_), None) => {
-                written.is_some_and(|n| !per_stack(&n))
+                cx.beside(stack)
+                    && written.is_some_and(|n| !per_stack(&n))
                     && text(arn).is_some_and(|t| t.trim() == expected)
             }
         }
@@ -6692,15 +6707,35 @@ fn scanning_filter_takes_in(filter: &str, name: Option<&str>) -> bool {
 /// whose `ScanFrequency` is SCAN_ON_PUSH (or CONTINUOUS_SCAN, which ENHANCED supports; a
 /// rule that is neither is MANUAL: CloudFormation reference, `AWS::ECR::
 /// RegistryScanningConfiguration ScanningRule`) has a filter that takes in its name. A
-/// registry's configuration is one per region, and the rules are not told a stack's
-/// region, so every one of the app must take the repository in. `None` when the app
-/// declares none.
+/// registry's configuration is one per region and account: a configuration of a stack
+/// known to deploy to another region or account (both pinned to two regions, or of two
+/// accounts) scans that registry, not this repository's, and is not read; every other one
+/// of the app must take the repository in. Unless one is of a stack of the repository's own
+/// region and account, the repository's own `ScanOnPush` must hold too (the configuration
+/// of its registry may be none of the app's). `None` when the app declares none that may be
+/// of its registry.
 fn registry_scanning(cx: &Cx<'_>) -> Option<Vec<Result<Proof, String>>> {
     let name = cx
         .prop("/RepositoryName")
         .map(|v| text(v).filter(|n| !n.contains("${")).ok_or(v));
     let mut checks = Vec::new();
-    for (stack, config) in cx.everywhere(REGISTRY_SCANNING) {
+    let mut of_its_registry = false;
+    let apart = |stack: Option<&str>| {
+        cx.position(stack).is_some_and(|at| {
+            let two = |list: &[Option<String>]| {
+                let written = |at: usize| list.get(at).and_then(Option::as_deref);
+                written(at)
+                    .zip(written(cx.at))
+                    .is_some_and(|(theirs, own)| theirs != own)
+            };
+            two(&cx.index.regions) || two(&cx.index.accounts)
+        })
+    };
+    for (stack, config) in cx
+        .everywhere(REGISTRY_SCANNING)
+        .filter(|(stack, _)| !apart(*stack))
+    {
+        of_its_registry |= cx.beside(stack);
         let id = config.logical_id();
         let place = stack.map_or_else(|| id.to_owned(), |s| format!("{s}/{id}"));
         let scan_type = match &config.properties()["ScanType"] {
@@ -6764,6 +6799,9 @@ fn registry_scanning(cx: &Cx<'_>) -> Option<Vec<Result<Proof, String>>> {
             )),
         });
     }
+    if !checks.is_empty() && !of_its_registry {
+        checks.push(cx.equals_true("/ImageScanningConfiguration/ScanOnPush"));
+    }
     (!checks.is_empty()).then_some(checks)
 }
 
@@ -6791,8 +6829,10 @@ fn ecr1(cx: &Cx<'_>) -> Outcome {
 /// These default settings include turning off tag immutability, using AES-256 encryption"
 /// (ECR user guide, "Templates to control repositories created during a pull through cache
 /// or replication action"): a template lives in the destination's registry and region,
-/// which the rules cannot place, so only a repository of the same name declared in another
-/// stack of the app (ECR2 reads it there) shows the copy encrypted with a customer key. A
+/// which no rule reads, so only a repository of the same name declared in another stack of
+/// the app, of each destination's `Region` and `RegistryId` (a stack pinned to another
+/// region, or of another account's environment, declares another registry's repository),
+/// shows the copy declared with `settings` (ECR1 and ECR2 read it there). A
 /// repository whose name CloudFormation makes, or a filter known only at deploy, may be
 /// taken in by any rule.
 fn replicated_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, String>> {
@@ -6800,10 +6840,33 @@ fn replicated_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, St
         .prop("/RepositoryName")
         .and_then(text)
         .filter(|n| !n.contains("${"));
-    let declared_elsewhere = |name: &str| {
-        cx.everywhere("AWS::ECR::Repository").any(|(stack, r)| {
-            stack.is_some()
-                && text(&r.properties()["RepositoryName"]).is_some_and(|n| n.trim() == name)
+    // The stack `stack` is not known to deploy elsewhere than the destination `d` (its
+    // `Region` and `RegistryId`, the registry's account): pinned to another region, or of
+    // another account's environment.
+    let at_destination = |stack: Option<&str>, d: &Value| {
+        let Some(at) = cx.position(stack) else {
+            return false;
+        };
+        let fits = |list: &[Option<String>], key: &str| {
+            list.get(at)
+                .and_then(Option::as_deref)
+                .is_none_or(|w| text(&d[key]).is_some_and(|t| t.trim() == w))
+        };
+        fits(&cx.index.regions, "Region") && fits(&cx.index.accounts, "RegistryId")
+    };
+    // A repository of the same name declared in another stack of every destination's region
+    // and account: a repository of that name in another region or account is no copy.
+    let declared_elsewhere = |name: &str, destinations: &Value| {
+        destinations.as_array().is_some_and(|all| {
+            !all.is_empty()
+                && all.iter().all(|d| {
+                    cx.everywhere("AWS::ECR::Repository").any(|(stack, r)| {
+                        stack.is_some()
+                            && at_destination(stack, d)
+                            && text(&r.properties()["RepositoryName"])
+                                .is_some_and(|n| n.trim() == name)
+                    })
+                })
         })
     };
     let mut problems = Vec::new();
@@ -6838,7 +6901,10 @@ fn replicated_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, St
             if !(copies && taken_in) {
                 continue;
             }
-            if name.as_deref().is_some_and(declared_elsewhere) {
+            if name
+                .as_deref()
+                .is_some_and(|n| declared_elsewhere(n, &rule["Destinations"]))
+            {
                 continue;
             }
             problems.push(Err(format!(
@@ -6996,8 +7062,10 @@ fn managed_password_key(cx: &Cx<'_>, manage: &str, key: &str) -> Option<Result<P
 /// copied snapshots in a destination region", Redshift API reference,
 /// `CreateSnapshotCopyGrant`), whose `KmsKeyId` must be a key of the app: "If no key is
 /// specified, the default key is used" (the same page). A grant is read where the app
-/// declares it (an `AWS::Redshift::SnapshotCopyGrant` of any stack, by its
-/// `SnapshotCopyGrantName`, or by `Ref` in this template); any other is not shown.
+/// declares it (an `AWS::Redshift::SnapshotCopyGrant` by `Ref` in this template, or by its
+/// `SnapshotCopyGrantName` in a stack of the cluster's account not pinned to another region
+/// than the destination: a grant is one of a region and account, and the one named is the
+/// destination region's); any other is not shown.
 fn snapshot_copies(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
     const GRANT: &str = "AWS::Redshift::SnapshotCopyGrant";
     let absent = |v: &Value| v.is_null() || no_value(v);
@@ -7009,10 +7077,25 @@ fn snapshot_copies(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
         )));
     };
     let name = text(named).map(|n| n.trim().to_owned());
+    let destination = cx
+        .prop("/DestinationRegion")
+        .and_then(text)
+        .map(|r| r.trim().to_owned());
+    // The grant's stack deploys to the destination region as far as the app shows it: not
+    // pinned to another.
+    let of_destination = |stack: Option<&str>| {
+        cx.in_own_account(stack)
+            && cx
+                .position(stack)
+                .and_then(|at| cx.index.regions.get(at))
+                .and_then(Option::as_deref)
+                .is_none_or(|there| destination.as_deref() == Some(there))
+    };
     let grant = cx.everywhere(GRANT).find(|(stack, g)| {
         (stack.is_none() && names(named, g.logical_id()))
             || name.as_deref().is_some_and(|n| {
-                !n.contains("${")
+                of_destination(*stack)
+                    && !n.contains("${")
                     && text(&g.properties()["SnapshotCopyGrantName"])
                         .is_some_and(|own| own.trim() == n)
             })
@@ -7532,7 +7615,9 @@ fn workgroup_requires_ssl(cx: &Cx<'_>) -> Result<Option<Proof>, String> {
 
 /// Whether a workgroup's `NamespaceName` names a Redshift Serverless namespace of the app
 /// (see [`rs4`]): by `Ref` or `Fn::GetAtt` in this template, or written as the
-/// `NamespaceName` of a namespace of any stack of the app.
+/// `NamespaceName` of a namespace of a stack of the workgroup's region and account (a
+/// workgroup serves a namespace of its own region and account: one of the same name
+/// elsewhere is another).
 fn serves_a_namespace_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
     let Some(named) = cx
         .prop("/NamespaceName")
@@ -7547,7 +7632,8 @@ fn serves_a_namespace_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
     let ours = cx.everywhere(REDSHIFT_NAMESPACE).any(|(stack, ns)| {
         (stack.is_none() && names(named, ns.logical_id()))
             || written.as_deref().is_some_and(|n| {
-                !n.contains("${")
+                cx.beside(stack)
+                    && !n.contains("${")
                     && text(&ns.properties()["NamespaceName"]).is_some_and(|own| own.trim() == n)
             })
     });

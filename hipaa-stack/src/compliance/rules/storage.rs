@@ -2333,13 +2333,10 @@ fn foreign_cluster(cx: &Cx<'_>, what: &str) -> Option<String> {
     let cluster = cx
         .prop("/DBClusterIdentifier")
         .filter(|_| cx.resource.type_name() == "AWS::RDS::DBInstance")?;
-    let ours = cx.others("AWS::RDS::DBCluster").any(|c| {
-        super::meaning::names(cluster, c.logical_id())
-            || text(cluster).is_some_and(|name| {
-                text(&c.properties()["DBClusterIdentifier"])
-                    .is_some_and(|own| own.eq_ignore_ascii_case(&name))
-            })
-    }) || super::meaning::imported(cluster);
+    let ours = cx
+        .others("AWS::RDS::DBCluster")
+        .any(|c| super::meaning::names(cluster, c.logical_id()) || cluster_named(cluster, c))
+        || super::meaning::imported(cluster);
     (!ours).then(|| {
         format!(
             "`DBClusterIdentifier` joins the cluster {}, which is no cluster of the app: {what}, which no rule reads; add the cluster to the app",
@@ -2598,10 +2595,13 @@ fn r5(cx: &Cx<'_>) -> Outcome {
 /// The instances of the app that join this cluster, each with its stack when it is
 /// another: by `Ref` in its own template, by an import of an export of the cluster made in
 /// a stack of its region and account (another region's import of that name is its own
-/// region's export), or by the cluster's name.
+/// region's export), or by the cluster's name written in a stack of its region and account
+/// ("The identifier of the DB cluster that this DB instance will belong to", CloudFormation
+/// reference, `AWS::RDS::DBInstance`: an identifier names a cluster of the instance's own
+/// region and account, and a cluster of the same identifier in another region or account is
+/// another cluster).
 fn cluster_members<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
     let exports = cx.own_exports();
-    let name = cx.prop("/DBClusterIdentifier").and_then(text);
     cx.everywhere("AWS::RDS::DBInstance")
         .filter(|(stack, db)| {
             let joins = &db.properties()["DBClusterIdentifier"];
@@ -2613,11 +2613,21 @@ fn cluster_members<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
                         cx.position(*stack)
                             .is_some_and(|at| exports.named_from(cx, at, &import))
                     })
-                || name.as_deref().is_some_and(|name| {
-                    text(joins).is_some_and(|joins| joins.eq_ignore_ascii_case(name))
-                })
+                || (cx.beside(*stack) && cluster_named(joins, cx.resource))
         })
         .collect()
+}
+
+/// Whether `value` is the `DBClusterIdentifier` of `cluster` written as text, in any case
+/// and around blanks (RDS, DocumentDB and Neptune store it in lower case), as an instance
+/// of the cluster's region and account names it: the one reading of a cluster's name for
+/// the instances that join it, of RDS ([`cluster_members`], [`foreign_cluster`]) and of
+/// DocumentDB and Neptune ([`super::graphdocs`]).
+pub(super) fn cluster_named(value: &Value, cluster: &Resource) -> bool {
+    text(value).is_some_and(|name| {
+        text(&cluster.properties()["DBClusterIdentifier"])
+            .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
+    })
 }
 
 /// R5 for a cluster. A Multi-AZ DB cluster (`DBClusterInstanceClass`, which only those
