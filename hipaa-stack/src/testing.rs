@@ -157,11 +157,52 @@ pub(crate) fn raw_template(resources: &[(&str, &str, Value)]) -> crate::cfn::Tem
         parameters: Vec::new(),
         resources: resources
             .iter()
-            .map(|(id, kind, properties)| {
-                crate::cfn::Resource::raw((*id).to_owned(), (*kind).to_owned(), properties.clone())
-            })
+            .map(|(id, kind, properties)| raw(id, kind, properties.clone()))
             .collect(),
         outputs: Vec::new(),
+    }
+}
+
+/// An app `broken` whose stack `data` holds a raw bucket `Plain` with no settings, which
+/// breaks rules (some of them accept no waiver): `synth` refuses it, `check` returns it.
+pub(crate) fn broken_app() -> App {
+    let app = App::new("broken");
+    app.stack("data")
+        .expect("a valid stack name")
+        .add(crate::constructs::RawResource::new(
+            "Plain",
+            "AWS::S3::Bucket",
+        ))
+        .expect("a valid raw resource");
+    app
+}
+
+/// A raw resource of a hand-written template.
+pub(crate) fn raw(id: &str, kind: &str, properties: Value) -> crate::cfn::Resource {
+    crate::cfn::Resource::raw(id.to_owned(), kind.to_owned(), properties)
+}
+
+/// A hand-written template of these resources and outputs, with no description or
+/// parameters.
+pub(crate) fn template(
+    resources: Vec<crate::cfn::Resource>,
+    outputs: Vec<crate::cfn::Output>,
+) -> crate::cfn::Template {
+    crate::cfn::Template {
+        description: String::new(),
+        parameters: Vec::new(),
+        resources,
+        outputs,
+    }
+}
+
+/// The output that exports `value` as `name` (its logical id `name` without colons).
+pub(crate) fn export(name: &str, value: crate::cfn::Expr) -> crate::cfn::Output {
+    crate::cfn::Output {
+        name: name.replace(':', ""),
+        value,
+        description: None,
+        export: Some(name.to_owned()),
     }
 }
 

@@ -940,12 +940,7 @@ mod tests {
         let written = |dir: &std::path::Path| std::fs::read_dir(dir).map_or(0, Iterator::count);
 
         // A raw bucket that breaks rules, checked today.
-        let broken = App::new("broken");
-        broken
-            .stack("data")
-            .unwrap()
-            .add(RawResource::new("Plain", "AWS::S3::Bucket"))
-            .unwrap();
+        let broken = crate::testing::broken_app();
         assert!(broken.synth().is_err());
         let assembly = broken.check().unwrap();
         let findings = assembly.evaluation().findings().len();
@@ -1044,12 +1039,7 @@ mod tests {
         assert!(out.join("data.template.json").exists());
 
         // A clone of what `check` found broken, or with assets, is refused as it is.
-        let broken = App::new("broken");
-        broken
-            .stack("data")
-            .unwrap()
-            .add(RawResource::new("Plain", "AWS::S3::Bucket"))
-            .unwrap();
+        let broken = crate::testing::broken_app();
         let assembly = broken.check().unwrap();
         let out = dir.path().join("broken");
         for copy in [assembly.clone(), assembly.with_assets(Vec::new())] {

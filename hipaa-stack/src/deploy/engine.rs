@@ -4381,12 +4381,7 @@ mod tests {
             progress: false,
             ..Options::default()
         };
-        let broken = App::new("broken");
-        broken
-            .stack("data")
-            .unwrap()
-            .add(RawResource::new("Plain", "AWS::S3::Bucket"))
-            .unwrap();
+        let broken = crate::testing::broken_app();
         let assembly = broken.check().unwrap();
         let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
         let err = deployer.up().await.unwrap_err();
@@ -4448,12 +4443,7 @@ mod tests {
         };
         let calls =
             |d: &Deployer<'_, Counting>| d.api().0.load(std::sync::atomic::Ordering::SeqCst);
-        let broken = App::new("broken");
-        broken
-            .stack("data")
-            .unwrap()
-            .add(RawResource::new("Plain", "AWS::S3::Bucket"))
-            .unwrap();
+        let broken = crate::testing::broken_app();
         let assembly = broken.check().unwrap();
         let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
         let err = deployer.preview().await.unwrap_err();

@@ -7,6 +7,7 @@ use std::time::Duration;
 use hipaa_stack::deploy::{DeployError, PlanState};
 
 use crate::deploy::{deployer, failing_first_create, faulty, options, two_stacks};
+use crate::deploy_states::live_stacks;
 use crate::faults::Faults;
 use crate::moto::Moto;
 
@@ -35,26 +36,6 @@ async fn change_sets(moto: &Moto, stack: &str) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-/// Every stack of the endpoint that is not deleted, sorted: name and status.
-async fn live_stacks(moto: &Moto) -> Vec<(String, String)> {
-    let listed = cfn(moto).await.list_stacks().send().await.unwrap();
-    let mut live: Vec<(String, String)> = listed
-        .stack_summaries()
-        .iter()
-        .map(|s| {
-            (
-                s.stack_name().unwrap_or_default().to_owned(),
-                s.stack_status()
-                    .map(|st| st.as_str().to_owned())
-                    .unwrap_or_default(),
-            )
-        })
-        .filter(|(_, status)| status != "DELETE_COMPLETE")
-        .collect();
-    live.sort();
-    live
 }
 
 fn both_created() -> Vec<(String, String)> {

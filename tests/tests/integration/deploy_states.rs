@@ -85,11 +85,11 @@ async fn drift_of_a_stack_an_operation_is_changing_is_refused_before_any_detecti
     assert!(drifts.iter().all(|d| d.status == "IN_SYNC"), "{drifts:?}");
 }
 
-/// Every stack of the endpoint that is not deleted: name and status.
-async fn live_stacks(moto: &Moto) -> Vec<(String, String)> {
+/// Every stack of the endpoint that is not deleted, sorted: name and status.
+pub(crate) async fn live_stacks(moto: &Moto) -> Vec<(String, String)> {
     let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
     let listed = cfn.list_stacks().send().await.unwrap();
-    listed
+    let mut live: Vec<(String, String)> = listed
         .stack_summaries()
         .iter()
         .map(|s| {
@@ -101,7 +101,9 @@ async fn live_stacks(moto: &Moto) -> Vec<(String, String)> {
             )
         })
         .filter(|(_, status)| status != "DELETE_COMPLETE")
-        .collect()
+        .collect();
+    live.sort();
+    live
 }
 
 #[tokio::test]
@@ -123,10 +125,8 @@ async fn a_first_deploy_plans_a_stack_again_only_once_its_empty_stack_is_gone() 
         .unwrap_or_else(|e| panic!("{e}\n{:?}", d.api().log()));
     let names: Vec<&str> = deployed.iter().map(|p| p.stack.as_str()).collect();
     assert_eq!(names, ["shared", "data"]);
-    let mut live = live_stacks(&moto).await;
-    live.sort();
     assert_eq!(
-        live,
+        live_stacks(&moto).await,
         [
             ("data".to_owned(), "CREATE_COMPLETE".to_owned()),
             ("shared".to_owned(), "CREATE_COMPLETE".to_owned())

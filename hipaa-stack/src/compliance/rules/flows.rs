@@ -5832,30 +5832,22 @@ mod tests {
             }
         }
         // A pool of another stack of the app, imported whole by its export.
-        use crate::cfn::{Expr, Output, Resource, Template};
-        let raw = |id: &str, kind: &str, p: Value| Resource::raw(id.to_owned(), kind.to_owned(), p);
-        let users = |config: Value| Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: vec![raw("Pool", "AWS::Cognito::UserPool", config)],
-            outputs: vec![Output {
-                name: "PoolArn".to_owned(),
-                value: Expr::get_att("Pool", "Arn"),
-                description: None,
-                export: Some("users:Pool:Arn".to_owned()),
-            }],
+        use crate::testing::{export, raw, raw_template, template};
+        let users = |config: Value| {
+            template(
+                vec![raw("Pool", "AWS::Cognito::UserPool", config)],
+                vec![export(
+                    "users:Pool:Arn",
+                    crate::cfn::Expr::get_att("Pool", "Arn"),
+                )],
+            )
         };
-        let api = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: vec![raw(
-                "Gate",
-                "AWS::ApiGateway::Authorizer",
-                json!({ "RestApiId": "a1b2c3", "Name": "p", "Type": "COGNITO_USER_POOLS",
-                    "ProviderARNs": [{ "Fn::ImportValue": "users:Pool:Arn" }] }),
-            )],
-            outputs: Vec::new(),
-        };
+        let api = raw_template(&[(
+            "Gate",
+            "AWS::ApiGateway::Authorizer",
+            json!({ "RestApiId": "a1b2c3", "Name": "p", "Type": "COGNITO_USER_POOLS",
+                "ProviderARNs": [{ "Fn::ImportValue": "users:Pool:Arn" }] }),
+        )]);
         let statuses = |config: Value| {
             let users = users(config);
             crate::testing::statuses_in(

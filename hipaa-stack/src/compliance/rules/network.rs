@@ -2848,10 +2848,7 @@ mod tests {
         }
     }
 
-    /// A raw resource of a hand-written template.
-    fn raw(id: &str, kind: &str, properties: Value) -> crate::cfn::Resource {
-        crate::cfn::Resource::raw(id.to_owned(), kind.to_owned(), properties)
-    }
+    use crate::testing::raw;
 
     /// The output that exports the `Ref` of `id` as stack `stack` would (`stack:Id:Ref`).
     fn ref_export(stack: &str, id: &str) -> crate::cfn::Output {

@@ -11,30 +11,9 @@
 
 use serde_json::{Value, json};
 
-use crate::cfn::{Expr, Output, Resource, Template};
+use crate::cfn::{Expr, Template};
 use crate::compliance::Status;
-
-fn raw(id: &str, kind: &str, properties: Value) -> Resource {
-    Resource::raw(id.to_owned(), kind.to_owned(), properties)
-}
-
-fn template(resources: Vec<Resource>, outputs: Vec<Output>) -> Template {
-    Template {
-        description: String::new(),
-        parameters: Vec::new(),
-        resources,
-        outputs,
-    }
-}
-
-fn export(name: &str, value: Expr) -> Output {
-    Output {
-        name: name.replace(':', ""),
-        value,
-        description: None,
-        export: Some(name.to_owned()),
-    }
-}
+use crate::testing::{export, raw, template};
 
 const EAST: &str = "us-east-1";
 const WEST: &str = "us-west-2";
@@ -79,6 +58,35 @@ fn enforced(statuses: &[Status]) -> bool {
     matches!(statuses, [Status::Enforced { .. }])
 }
 
+/// Of [`beside_elsewhere_and_abroad`]'s statuses: enforced beside, and one failure that
+/// says `says` elsewhere and abroad.
+fn fails_only_beside(found: [Vec<Status>; 3], says: &str) {
+    only_beside(found, says, |s| match s {
+        Status::Failed { finding } => Some(finding),
+        _ => None,
+    });
+}
+
+/// Of [`beside_elsewhere_and_abroad`]'s statuses: enforced beside, and one gap that says
+/// `says` elsewhere and abroad.
+fn gap_only_beside(found: [Vec<Status>; 3], says: &str) {
+    only_beside(found, says, |s| match s {
+        Status::Gap { reason, .. } => Some(reason),
+        _ => None,
+    });
+}
+
+fn only_beside(found: [Vec<Status>; 3], says: &str, text: fn(&Status) -> Option<&String>) {
+    let [beside, elsewhere, abroad] = found;
+    assert!(enforced(&beside), "{beside:?}");
+    for other in [elsewhere, abroad] {
+        assert!(
+            matches!(other.as_slice(), [one] if text(one).is_some_and(|t| t.contains(says))),
+            "{other:?}"
+        );
+    }
+}
+
 /// R5: an Aurora instance of another stack that joins the cluster by its identifier, written
 /// as text, joins it only in the cluster's region and account; one of another region or
 /// account joins that region's or account's cluster of the same identifier, and this one
@@ -109,15 +117,10 @@ fn r5_counts_no_instance_named_in_another_region_or_account() {
         )],
         Vec::new(),
     );
-    let [beside, elsewhere, abroad] =
-        beside_elsewhere_and_abroad(("data", &data), ("readers", &readers), "R5", "C");
-    assert!(enforced(&beside), "{beside:?}");
-    for other in [elsewhere, abroad] {
-        assert!(
-            matches!(other.as_slice(), [Status::Failed { finding }] if finding.contains("one instance")),
-            "{other:?}"
-        );
-    }
+    fails_only_beside(
+        beside_elsewhere_and_abroad(("data", &data), ("readers", &readers), "R5", "C"),
+        "one instance",
+    );
 }
 
 /// A database `Db` of `data`, exported by its ARN, and a backup plan of `backup` whose
@@ -402,15 +405,10 @@ fn e13_reads_no_log_group_named_in_another_region_or_account() {
         Vec::new(),
     );
     let logs = log_group("vpc-flow");
-    let [beside, elsewhere, abroad] =
-        beside_elsewhere_and_abroad(("network", &network), ("logs", &logs), "E13", "Vpc");
-    assert!(enforced(&beside), "{beside:?}");
-    for other in [elsewhere, abroad] {
-        assert!(
-            matches!(other.as_slice(), [Status::Gap { reason, .. }] if reason.contains("no log group, bucket or delivery stream of the app")),
-            "{other:?}"
-        );
-    }
+    gap_only_beside(
+        beside_elsewhere_and_abroad(("network", &network), ("logs", &logs), "E13", "Vpc"),
+        "no log group, bucket or delivery stream of the app",
+    );
 }
 
 /// A4E: a stage whose access logs go to `arn:…:logs:${AWS::Region}:${AWS::AccountId}:
@@ -435,15 +433,10 @@ fn a4e_reads_no_log_group_named_in_another_region_or_account() {
         Vec::new(),
     );
     let logs = log_group("api-access");
-    let [beside, elsewhere, abroad] =
-        beside_elsewhere_and_abroad(("api", &api), ("logs", &logs), "A4E", "Stage");
-    assert!(enforced(&beside), "{beside:?}");
-    for other in [elsewhere, abroad] {
-        assert!(
-            matches!(other.as_slice(), [Status::Failed { finding }] if finding.contains("no log group of the app")),
-            "{other:?}"
-        );
-    }
+    fails_only_beside(
+        beside_elsewhere_and_abroad(("api", &api), ("logs", &logs), "A4E", "Stage"),
+        "no log group of the app",
+    );
 }
 
 /// F4: a web ACL that logs to `arn:aws:firehose:${AWS::Region}:${AWS::AccountId}:
@@ -494,15 +487,10 @@ fn f4_reads_no_firehose_stream_named_in_another_region_or_account() {
         )],
         Vec::new(),
     );
-    let [beside, elsewhere, abroad] =
-        beside_elsewhere_and_abroad(("web", &web), ("logs", &streams), "F4", "Lb");
-    assert!(enforced(&beside), "{beside:?}");
-    for other in [elsewhere, abroad] {
-        assert!(
-            matches!(other.as_slice(), [Status::Gap { reason, .. }] if reason.contains("no bucket or Firehose stream of the app")),
-            "{other:?}"
-        );
-    }
+    gap_only_beside(
+        beside_elsewhere_and_abroad(("web", &web), ("logs", &streams), "F4", "Lb"),
+        "no bucket or Firehose stream of the app",
+    );
 }
 
 /// EC1: an ElastiCache user is one of a region and account: a user group's `UserIds` entry
@@ -527,15 +515,10 @@ fn ec1_reads_no_cache_user_of_another_region_or_account() {
         )],
         Vec::new(),
     );
-    let [beside, elsewhere, abroad] =
-        beside_elsewhere_and_abroad(("cache", &group), ("users", &users), "EC1", "G");
-    assert!(enforced(&beside), "{beside:?}");
-    for other in [elsewhere, abroad] {
-        assert!(
-            matches!(other.as_slice(), [Status::Failed { finding }] if finding.contains("no user of the app")),
-            "{other:?}"
-        );
-    }
+    fails_only_beside(
+        beside_elsewhere_and_abroad(("cache", &group), ("users", &users), "EC1", "G"),
+        "no user of the app",
+    );
 }
 
 /// RS4: a Redshift Serverless workgroup serves the namespace its `NamespaceName` names in its
@@ -561,15 +544,10 @@ fn rs4_reads_no_namespace_of_another_region_or_account() {
         )],
         Vec::new(),
     );
-    let [beside, elsewhere, abroad] =
-        beside_elsewhere_and_abroad(("query", &workgroup), ("data", &namespace), "RS4", "W");
-    assert!(enforced(&beside), "{beside:?}");
-    for other in [elsewhere, abroad] {
-        assert!(
-            matches!(other.as_slice(), [Status::Failed { finding }] if finding.contains("names no `AWS::RedshiftServerless::Namespace` of the app")),
-            "{other:?}"
-        );
-    }
+    fails_only_beside(
+        beside_elsewhere_and_abroad(("query", &workgroup), ("data", &namespace), "RS4", "W"),
+        "names no `AWS::RedshiftServerless::Namespace` of the app",
+    );
 }
 
 /// RS1: a cluster that copies its snapshots to us-west-2 encrypts them there with the key of
@@ -635,19 +613,15 @@ fn ecr1_reads_no_registry_scanning_of_another_region_or_account() {
         )],
         Vec::new(),
     );
-    let [beside, elsewhere, abroad] = beside_elsewhere_and_abroad(
-        ("images", &repository),
-        ("registry", &registry),
-        "ECR1",
-        "Repo",
+    fails_only_beside(
+        beside_elsewhere_and_abroad(
+            ("images", &repository),
+            ("registry", &registry),
+            "ECR1",
+            "Repo",
+        ),
+        "`ImageScanningConfiguration.ScanOnPush` is false",
     );
-    assert!(enforced(&beside), "{beside:?}");
-    for other in [elsewhere, abroad] {
-        assert!(
-            matches!(other.as_slice(), [Status::Failed { finding }] if finding.contains("`ImageScanningConfiguration.ScanOnPush` is false")),
-            "{other:?}"
-        );
-    }
 }
 
 /// E15: a route to the internet whose `GatewayId` imports a gateway reads the export of its

@@ -10,30 +10,9 @@
 
 use serde_json::{Value, json};
 
-use crate::cfn::{Expr, Output, Resource, Template};
+use crate::cfn::{Expr, Template};
 use crate::compliance::Status;
-
-fn raw(id: &str, kind: &str, properties: Value) -> Resource {
-    Resource::raw(id.to_owned(), kind.to_owned(), properties)
-}
-
-fn template(resources: Vec<Resource>, outputs: Vec<Output>) -> Template {
-    Template {
-        description: String::new(),
-        parameters: Vec::new(),
-        resources,
-        outputs,
-    }
-}
-
-fn export(name: &str, value: Expr) -> Output {
-    Output {
-        name: name.replace(':', ""),
-        value,
-        description: None,
-        export: Some(name.to_owned()),
-    }
-}
+use crate::testing::{export, raw, template};
 
 /// The statuses of `rule` on `id` in an app of `exporting` (pinned to `region`) and
 /// `importing` (pinned to us-east-1): first with the exporting stack in us-east-1 too, then
