@@ -38,6 +38,14 @@ const ADDON: &str = "AWS::EKS::Addon";
 /// (`AWS::EKS::FargateProfile`, `PodExecutionRoleArn`).
 const FARGATE_PROFILE: &str = "AWS::EKS::FargateProfile";
 
+/// A managed node group: EC2 instances that act with its `NodeRole` ("The Amazon Resource
+/// Name (ARN) of the IAM role to associate with your node group. The Amazon EKS worker node
+/// `kubelet` daemon makes calls to AWS APIs on your behalf. Nodes receive permissions for
+/// these API calls through an IAM instance profile and associated policies":
+/// CloudFormation reference, `AWS::EKS::Nodegroup`). Its cluster, subnets and launch
+/// template are read by `E1`, `E5` and `E8` (`compute.rs`).
+const NODEGROUP: &str = "AWS::EKS::Nodegroup";
+
 /// The IAM role of the app that a role ARN may name.
 const ROLE: &str = "AWS::IAM::Role";
 
@@ -82,16 +90,17 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "EKS3",
-        title: "Who may use an EKS cluster is declared in the app: the cluster authenticates by access entries only, with no standing administrator for the principal that created it, and its access entries, pod identity associations, add-ons and Fargate profiles join a cluster of the app and grant roles of the app",
+        title: "Who may use an EKS cluster is declared in the app: the cluster authenticates by access entries only, with no standing administrator for the principal that created it, and its access entries, pod identity associations, add-ons and Fargate profiles join a cluster of the app and grant roles of the app, as its managed node groups do",
         types: &[
             EKS_CLUSTER,
             ACCESS_ENTRY,
             POD_IDENTITY,
             ADDON,
             FARGATE_PROFILE,
+            NODEGROUP,
         ],
         controls: &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"],
-        fix: "on the cluster set `AccessConfig.AuthenticationMode` to `API` (not `CONFIG_MAP`, CloudFormation's default, nor `API_AND_CONFIG_MAP`: the `aws-auth` ConfigMap is Kubernetes data no template holds) and `AccessConfig.BootstrapClusterCreatorAdminPermissions` to false, and grant access with `AWS::EKS::AccessEntry` resources; give access entries, pod identity associations (`RoleArn`, `TargetRoleArn`), add-ons (`ServiceAccountRoleArn`, `PodIdentityAssociations`) and Fargate profiles (`PodExecutionRoleArn`) the `Fn::GetAtt` `Arn` of an `AWS::IAM::Role` of the app (an access entry may name an `AWS::IAM::User` of the app), and a `ClusterName` of an `AWS::EKS::Cluster` of the app (its `Ref`, the `Name` it writes, or an import of its export); a role that the app does not declare (an IAM Identity Center permission set's) is waived on the resource with the reason its policies are governed elsewhere",
+        fix: "on the cluster set `AccessConfig.AuthenticationMode` to `API` (not `CONFIG_MAP`, CloudFormation's default, nor `API_AND_CONFIG_MAP`: the `aws-auth` ConfigMap is Kubernetes data no template holds) and `AccessConfig.BootstrapClusterCreatorAdminPermissions` to false, and grant access with `AWS::EKS::AccessEntry` resources; give access entries, pod identity associations (`RoleArn`, `TargetRoleArn`), add-ons (`ServiceAccountRoleArn`, `PodIdentityAssociations`) and Fargate profiles (`PodExecutionRoleArn`) and managed node groups (`NodeRole`) the `Fn::GetAtt` `Arn` of an `AWS::IAM::Role` of the app (an access entry may name an `AWS::IAM::User` of the app), and a `ClusterName` of an `AWS::EKS::Cluster` of the app (its `Ref`, the `Name` it writes, or an import of its export); a role that the app does not declare (an IAM Identity Center permission set's) is waived on the resource with the reason its policies are governed elsewhere",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -290,8 +299,9 @@ pub(super) fn cluster_of_the_app(cx: &Cx<'_>, named: &Value) -> bool {
 /// - An access entry ("allows an IAM principal to access your cluster", `PrincipalArn`), a
 ///   pod identity association (`RoleArn`; `TargetRoleArn`, a role assumed from it, whose
 ///   credentials the pods get), an add-on (`ServiceAccountRoleArn`,
-///   `PodIdentityAssociations[].RoleArn`) and a Fargate profile (`PodExecutionRoleArn`)
-///   grant a principal or a role: one of the app (its `Fn::GetAtt` `Arn`, an import of its
+///   `PodIdentityAssociations[].RoleArn`), a Fargate profile (`PodExecutionRoleArn`) and a
+///   managed node group (`NodeRole`, whose credentials every pod that reaches the node's
+///   instance metadata gets too) grant a principal or a role: one of the app (its `Fn::GetAtt` `Arn`, an import of its
 ///   export, or its ARN written with `${AWS::AccountId}` and the `RoleName` and `Path` it
 ///   declares) is read by the rules of IAM; any other, another account's included, has
 ///   permissions no rule reads. Each joins a cluster of the app ([`cluster_of_the_app`]):
@@ -371,6 +381,16 @@ fn eks3(cx: &Cx<'_>) -> Outcome {
                 true,
                 &[ROLE],
                 "Fargate acts with the role for the pods",
+            ));
+        }
+        // The node group's cluster is E5's to read.
+        NODEGROUP => {
+            checks.extend(grants(
+                cx,
+                "/NodeRole",
+                true,
+                &[ROLE],
+                "every node acts with the role, and so does every pod that reaches the node's instance metadata",
             ));
         }
         _ => return Outcome::NotApplicable,
@@ -762,6 +782,10 @@ mod tests {
                 FARGATE_PROFILE,
                 json!({ "ClusterName": { "Ref": "Cluster" }, "PodExecutionRoleArn": role(), "Selectors": [{ "Namespace": "app" }] }),
             ),
+            (
+                NODEGROUP,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "NodeRole": role(), "Subnets": ["subnet-0a1b2c3d4e5f60718"] }),
+            ),
         ];
         for (kind, properties) in cases {
             let found = granted(kind, properties.clone());
@@ -836,6 +860,11 @@ mod tests {
                 json!({ "ClusterName": { "Ref": "Cluster" } }),
                 "`PodExecutionRoleArn` is not set",
             ),
+            (
+                NODEGROUP,
+                json!({ "ClusterName": { "Ref": "Cluster" }, "NodeRole": "arn:aws:iam::123456789012:role/node" }),
+                "`NodeRole` is arn:aws:iam::123456789012:role/node, no role of the app: every node acts with the role",
+            ),
         ];
         for (kind, properties, says) in cases {
             let found = granted(kind, properties.clone());
@@ -847,19 +876,12 @@ mod tests {
     /// only: a stack of another account declares another role of that name.
     #[test]
     fn a_role_named_by_arn_is_one_of_a_stack_of_this_account() {
-        use crate::cfn::{Resource, Template};
-        let template = |resources: Vec<Resource>| Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources,
-            outputs: Vec::new(),
-        };
-        let raw = |id: &str, kind: &str, p: Value| Resource::raw(id.to_owned(), kind.to_owned(), p);
-        let roles = template(vec![raw("PodRole", ROLE, json!({ "RoleName": "pods" }))]);
-        let kube = template(vec![
-            raw("Cluster", EKS_CLUSTER, cluster(|_| {})),
-            raw("Key", "AWS::KMS::Key", json!({ "KeyPolicy": {} })),
-            raw(
+        use crate::testing::raw_template;
+        let roles = raw_template(&[("PodRole", ROLE, json!({ "RoleName": "pods" }))]);
+        let kube = raw_template(&[
+            ("Cluster", EKS_CLUSTER, cluster(|_| {})),
+            ("Key", "AWS::KMS::Key", json!({ "KeyPolicy": {} })),
+            (
                 "Entry",
                 ACCESS_ENTRY,
                 json!({ "ClusterName": { "Ref": "Cluster" },
