@@ -702,17 +702,7 @@ fn a_web_acl_of_another_stack_proves_f4_and_the_template_searched_is_its_own() {
     }
 }
 
-fn template(
-    resources: Vec<crate::cfn::Resource>,
-    outputs: Vec<crate::cfn::Output>,
-) -> crate::cfn::Template {
-    crate::cfn::Template {
-        description: String::new(),
-        parameters: Vec::new(),
-        resources,
-        outputs,
-    }
-}
+use crate::testing::template;
 
 fn raw(id: &str, type_name: &str, properties: Value) -> crate::cfn::Resource {
     crate::cfn::Resource::raw(id.to_owned(), type_name.to_owned(), properties)

@@ -3884,18 +3884,8 @@ mod tests {
         [Some(first.to_owned()), Some("us-east-1".to_owned())]
     }
 
-    /// A template of these resources and exports, for the tests of imports across regions.
-    fn template_of(
-        resources: Vec<crate::cfn::Resource>,
-        outputs: Vec<crate::cfn::Output>,
-    ) -> crate::cfn::Template {
-        crate::cfn::Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources,
-            outputs,
-        }
-    }
+    // A template of these resources and exports, for the tests of imports across regions.
+    use crate::testing::template as template_of;
 
     /// An import resolves only among the exports of the importing stack's region and
     /// account ("You can't create cross-stack references across Regions", CloudFormation
