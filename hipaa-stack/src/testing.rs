@@ -177,6 +177,25 @@ pub(crate) fn broken_app() -> App {
     app
 }
 
+/// An app whose one stack holds a KMS key: every rule holds on it, so `synth` and `check`
+/// clear it (the counterpart of [`broken_app`]).
+pub(crate) fn holding_app() -> App {
+    let app = App::new("holds");
+    app.stack("data")
+        .expect("a valid stack name")
+        .add(KmsKey::new("Key"))
+        .expect("a valid key");
+    app
+}
+
+/// Deploy options of the engine's unit tests: no progress bars.
+pub(crate) fn quiet() -> crate::deploy::Options {
+    crate::deploy::Options {
+        progress: false,
+        ..crate::deploy::Options::default()
+    }
+}
+
 /// A raw resource of a hand-written template.
 pub(crate) fn raw(id: &str, kind: &str, properties: Value) -> crate::cfn::Resource {
     crate::cfn::Resource::raw(id.to_owned(), kind.to_owned(), properties)

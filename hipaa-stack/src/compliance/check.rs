@@ -985,12 +985,7 @@ mod tests {
         assert_eq!(written(&out), 0, "nothing is written");
 
         // What holds today is written, from `synth` or `check`.
-        let holds = App::new("holds");
-        holds
-            .stack("data")
-            .unwrap()
-            .add(KmsKey::new("Key"))
-            .unwrap();
+        let holds = crate::testing::holding_app();
         holds
             .synth()
             .unwrap()

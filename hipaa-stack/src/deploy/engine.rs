@@ -4376,14 +4376,14 @@ mod tests {
     /// `synth`'s. Such an assembly is refused before any call, naming the app and what to do.
     #[tokio::test]
     async fn only_an_assembly_whose_rules_hold_today_is_deployed() {
-        use crate::prelude::*;
-        let options = || Options {
-            progress: false,
-            ..Options::default()
-        };
         let broken = crate::testing::broken_app();
         let assembly = broken.check().unwrap();
-        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let deployer = Deployer::new(
+            Counting::default(),
+            &assembly,
+            crate::testing::quiet(),
+            None,
+        );
         let err = deployer.up().await.unwrap_err();
         assert!(
             matches!(&err, DeployError::Uncleared { app, .. } if app == "broken"),
@@ -4401,15 +4401,15 @@ mod tests {
             0
         );
 
-        let holds = App::new("holds");
-        holds
-            .stack("data")
-            .unwrap()
-            .add(KmsKey::new("Key"))
-            .unwrap();
+        let holds = crate::testing::holding_app();
         let day = crate::Date::parse("2020-01-15").unwrap();
         let assembly = holds.check_on(day).unwrap();
-        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let deployer = Deployer::new(
+            Counting::default(),
+            &assembly,
+            crate::testing::quiet(),
+            None,
+        );
         let message = deployer.up().await.unwrap_err().to_string();
         assert!(
             message.contains("its rules were read as of 2020-01-15, not today"),
@@ -4422,7 +4422,12 @@ mod tests {
 
         // What `synth` clears goes on to the endpoint.
         let assembly = holds.synth().unwrap();
-        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let deployer = Deployer::new(
+            Counting::default(),
+            &assembly,
+            crate::testing::quiet(),
+            None,
+        );
         let err = deployer.up().await.unwrap_err();
         assert!(!matches!(err, DeployError::Uncleared { .. }), "{err:?}");
         assert!(deployer.api().0.load(std::sync::atomic::Ordering::SeqCst) > 0);
@@ -4435,17 +4440,17 @@ mod tests {
     /// ran out. Both are refused before any call.
     #[tokio::test]
     async fn an_uncleared_assembly_is_not_previewed_nor_one_held_past_midnight_deployed() {
-        use crate::prelude::*;
         use crate::synth::Clearance;
-        let options = || Options {
-            progress: false,
-            ..Options::default()
-        };
         let calls =
             |d: &Deployer<'_, Counting>| d.api().0.load(std::sync::atomic::Ordering::SeqCst);
         let broken = crate::testing::broken_app();
         let assembly = broken.check().unwrap();
-        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let deployer = Deployer::new(
+            Counting::default(),
+            &assembly,
+            crate::testing::quiet(),
+            None,
+        );
         let err = deployer.preview().await.unwrap_err();
         assert!(
             matches!(&err, DeployError::Uncleared { app, action: "previewed", .. } if app == "broken"),
@@ -4459,16 +4464,16 @@ mod tests {
         );
         assert_eq!(calls(&deployer), 0);
 
-        let holds = App::new("holds");
-        holds
-            .stack("data")
-            .unwrap()
-            .add(KmsKey::new("Key"))
-            .unwrap();
+        let holds = crate::testing::holding_app();
         let mut assembly = holds.check().unwrap();
         // What `check` clears today (an app that holds) goes on to the endpoint, for a
         // preview as for `up`.
-        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let deployer = Deployer::new(
+            Counting::default(),
+            &assembly,
+            crate::testing::quiet(),
+            None,
+        );
         let err = deployer.preview().await.unwrap_err();
         assert!(!matches!(err, DeployError::Uncleared { .. }), "{err:?}");
         assert!(calls(&deployer) > 0);
@@ -4477,7 +4482,12 @@ mod tests {
             day: crate::Date::parse("2020-01-15").unwrap(),
             findings: 0,
         };
-        let deployer = Deployer::new(Counting::default(), &assembly, options(), None);
+        let deployer = Deployer::new(
+            Counting::default(),
+            &assembly,
+            crate::testing::quiet(),
+            None,
+        );
         let message = deployer.up().await.unwrap_err().to_string();
         assert!(
             message.starts_with("app `holds`: the assembly is not deployed, nothing was changed: its rules were read as of 2020-01-15, not today"),

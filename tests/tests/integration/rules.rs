@@ -2287,6 +2287,8 @@ cases! {
     i10: "I10" on "Alice", breaks sv::i10_broken, holds sv::i10_held;
     i11: "I11" on "Alice", breaks sv::i11_broken, holds sv::i11_held;
     cg1: "CG1" on "Patients", breaks sv::cg1_broken, holds sv::cg1_held;
+    cg2: "CG2" on "Patients", breaks sv::cg2_broken, holds sv::cg2_held;
+    cg3: "CG3" on "Web", breaks sv::cg3_broken, holds sv::cg3_held;
 }
 
 /// A rule without cases fails here.

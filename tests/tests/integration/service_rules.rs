@@ -1,5 +1,5 @@
 //! The raw resources of the cases of the rules for the types that only `U1` read before
-//! (DMS1, DMS2, DD1–DD4, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10, I11, CG1), and of MSK1, whose types
+//! (DMS1, DMS2, DD1–DD4, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10, I11, CG1, CG2, CG3), and of MSK1, whose types
 //! only `D1` listed before, which `rules.rs` runs:
 //! one app that breaks each rule and one that holds it.
 
@@ -391,6 +391,46 @@ pub(crate) fn cg1_broken(s: &Stack<'_>) {
 
 pub(crate) fn cg1_held(s: &Stack<'_>) {
     user_pool(s, "ON");
+}
+
+fn password_policy(s: &Stack<'_>, policy: serde_json::Value) {
+    add(
+        s,
+        RawResource::new("Patients", "AWS::Cognito::UserPool")
+            .property("UserPoolName", "patients")
+            .property("MfaConfiguration", "ON")
+            .property("EnabledMfas", json!(["SOFTWARE_TOKEN_MFA"]))
+            .property("Policies", json!({"PasswordPolicy": policy})),
+    );
+}
+
+pub(crate) fn cg2_broken(s: &Stack<'_>) {
+    password_policy(s, json!({"MinimumLength": 6}));
+}
+
+pub(crate) fn cg2_held(s: &Stack<'_>) {
+    password_policy(
+        s,
+        json!({"MinimumLength": 12, "TemporaryPasswordValidityDays": 3}),
+    );
+}
+
+fn app_client(s: &Stack<'_>, refresh_days: u32) {
+    add(
+        s,
+        RawResource::new("Web", "AWS::Cognito::UserPoolClient")
+            .property("UserPoolId", "us-east-1_abcdefghi")
+            .property("EnableTokenRevocation", true)
+            .property("RefreshTokenValidity", refresh_days),
+    );
+}
+
+pub(crate) fn cg3_broken(s: &Stack<'_>) {
+    app_client(s, 3650);
+}
+
+pub(crate) fn cg3_held(s: &Stack<'_>) {
+    app_client(s, 7);
 }
 
 // ---------------------------------------------------------------------------------------

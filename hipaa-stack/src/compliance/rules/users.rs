@@ -28,6 +28,9 @@ const GROUP: &str = "AWS::IAM::Group";
 const GROUP_POLICY: &str = "AWS::IAM::GroupPolicy";
 /// A Cognito user pool: the directory of an application's people (patients, staff).
 const USER_POOL: &str = "AWS::Cognito::UserPool";
+/// An app client of a user pool: the tokens it issues are the sessions of the pool's
+/// people.
+const USER_POOL_CLIENT: &str = "AWS::Cognito::UserPoolClient";
 
 const ACCESS: &[&str] = &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"];
 
@@ -83,6 +86,32 @@ pub(crate) static RULES: &[RuleSpec] = &[
             guard: None,
         },
         check: cg1,
+    },
+    RuleSpec {
+        id: "CG2",
+        title: "Cognito user pools ask for passwords of at least 8 characters and let temporary passwords live at most 7 days",
+        types: &[USER_POOL],
+        controls: &["164.308(a)(5)(ii)(D)", "164.312(d)"],
+        fix: "write `Policies.PasswordPolicy.MinimumLength` as a whole number of at least 8 (Cognito accepts 6 to 99), and `TemporaryPasswordValidityDays` of at most 7 or not at all (7 is Cognito's default)",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: cg2,
+    },
+    RuleSpec {
+        id: "CG3",
+        title: "Cognito app clients let sign-out revoke their tokens and end sessions within Cognito's default lifetimes",
+        types: &[USER_POOL_CLIENT],
+        controls: &["164.312(a)(1)", "164.312(d)"],
+        fix: "write `EnableTokenRevocation` true, and leave `AccessTokenValidity` and `IdTokenValidity` at most one hour and `RefreshTokenValidity` at most 30 days (Cognito's defaults) in the units `TokenValidityUnits` names (hours for access and ID tokens, days for refresh tokens, when it names none)",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: cg3,
     },
 ];
 
@@ -477,9 +506,163 @@ fn cg1(cx: &Cx<'_>) -> Outcome {
     };
     Outcome::Fail(format!(
         "user pool {}: `MfaConfiguration` is {said}; a password alone signs a person in to what the pool guards: write ON",
-        cx.prop("/UserPoolName")
-            .map_or_else(|| format!("`{}`", cx.id()), text_or_json)
+        pool_name(cx)
     ))
+}
+
+/// The name a finding gives a user pool: its `UserPoolName`, or its logical id.
+fn pool_name(cx: &Cx<'_>) -> String {
+    cx.prop("/UserPoolName")
+        .map_or_else(|| format!("`{}`", cx.id()), text_or_json)
+}
+
+/// `CG2`: a user pool's password policy (§164.308(a)(5)(ii)(D), "procedures for creating,
+/// changing, and safeguarding passwords"). `MinimumLength`: "The minimum length of the
+/// password in the policy that you have set. This value can't be less than 6"
+/// (CloudFormation reference, `AWS::Cognito::UserPool PasswordPolicy`); 8 is the least
+/// NIST SP 800-63B allows for a password used with a second factor, which `CG1` asks for.
+/// Cognito's default is 8 too, but a pool that does not write it shows the auditor nothing:
+/// the length is asked for in the template. `TemporaryPasswordValidityDays`: "The number of
+/// days a temporary password is valid in the password policy. If the user doesn't sign in
+/// during this time, an administrator must reset their password" (the same reference),
+/// default 7, up to 365: a password an administrator sent by email that still signs in
+/// months later is a standing credential nobody chose.
+fn cg2(cx: &Cx<'_>) -> Outcome {
+    const LENGTH: &str = "/Policies/PasswordPolicy/MinimumLength";
+    const TEMPORARY: &str = "/Policies/PasswordPolicy/TemporaryPasswordValidityDays";
+    let mut wrong = Vec::new();
+    let mut proofs = Vec::new();
+    match cx.prop(LENGTH) {
+        None => wrong.push(
+            "`PasswordPolicy.MinimumLength` is not set: the template does not say how long a password must be".to_owned(),
+        ),
+        Some(v) => match super::meaning::whole_number(v) {
+            Some(n) if n >= 8 => proofs.extend(cx.proof(LENGTH)),
+            Some(n) => wrong.push(format!(
+                "`PasswordPolicy.MinimumLength` is {n}: a password of fewer than 8 characters"
+            )),
+            None => wrong.push(format!(
+                "`PasswordPolicy.MinimumLength` is {}, which is not known before deploy",
+                text_or_json(v)
+            )),
+        },
+    }
+    if let Some(v) = cx.prop(TEMPORARY) {
+        match super::meaning::whole_number(v) {
+            Some(n) if n <= 7 => proofs.extend(cx.proof(TEMPORARY)),
+            Some(n) => wrong.push(format!(
+                "`PasswordPolicy.TemporaryPasswordValidityDays` is {n}: a temporary password signs in for more than 7 days"
+            )),
+            None => wrong.push(format!(
+                "`PasswordPolicy.TemporaryPasswordValidityDays` is {}, which is not known before deploy",
+                text_or_json(v)
+            )),
+        }
+    }
+    if wrong.is_empty() {
+        Outcome::Pass(proofs)
+    } else {
+        Outcome::Fail(format!("user pool {}: {}", pool_name(cx), wrong.join("; ")))
+    }
+}
+
+/// `CG3`: an app client's sessions (access control, §164.312(a)(1), and its
+/// implementation specification §164.312(a)(2)(iii), automatic logoff: "terminate an
+/// electronic session after a predetermined time of inactivity", which the catalogue
+/// counts under its standard). A Cognito session is its
+/// tokens: the access and ID tokens ("duration can range from five minutes to one day",
+/// default one hour) and the refresh token that gets new ones without a password
+/// ("duration can range from 60 minutes to 10 years", default 30 days), in the units of
+/// `TokenValidityUnits` ("The default AccessTokenValidity time unit is hours … The default
+/// RefreshTokenValidity time unit is days", CloudFormation reference,
+/// `AWS::Cognito::UserPoolClient TokenValidityUnits`). A client that stretches them past
+/// Cognito's defaults keeps a lost phone or a copied token signed in for as long. Sign-out
+/// ends a session only where `EnableTokenRevocation` holds ("Activates or deactivates
+/// token revocation", the same reference for `AWS::Cognito::UserPoolClient`: with it off,
+/// `RevokeToken` and sign-out leave a refresh token working until it expires); it is asked
+/// for in writing, so that the template shows it.
+fn cg3(cx: &Cx<'_>) -> Outcome {
+    const REVOCATION: &str = "/EnableTokenRevocation";
+    let mut wrong = Vec::new();
+    let mut proofs = Vec::new();
+    match cx.prop(REVOCATION) {
+        Some(v) if super::is_true(v) => proofs.extend(cx.proof(REVOCATION)),
+        Some(v) if super::is_false(v) => wrong.push(
+            "`EnableTokenRevocation` is false: signing out revokes no token".to_owned(),
+        ),
+        Some(v) => wrong.push(format!(
+            "`EnableTokenRevocation` is {}, which is not known before deploy",
+            text_or_json(v)
+        )),
+        None => wrong.push(
+            "`EnableTokenRevocation` is not set: the template does not show that signing out revokes the client's tokens".to_owned(),
+        ),
+    }
+    // (validity, unit key, default unit, most seconds, what it is)
+    let tokens = [
+        (
+            "AccessTokenValidity",
+            "AccessToken",
+            "hours",
+            3_600,
+            "one hour",
+        ),
+        ("IdTokenValidity", "IdToken", "hours", 3_600, "one hour"),
+        (
+            "RefreshTokenValidity",
+            "RefreshToken",
+            "days",
+            30 * 86_400,
+            "30 days",
+        ),
+    ];
+    for (property, unit_key, default_unit, most, said) in tokens {
+        let pointer = format!("/{property}");
+        let Some(v) = cx.prop(&pointer) else {
+            continue;
+        };
+        let unit_pointer = format!("/TokenValidityUnits/{unit_key}");
+        let unit = match cx.prop(&unit_pointer) {
+            None => Some(default_unit.to_owned()),
+            Some(u) => super::meaning::text(u).map(|t| t.trim().to_ascii_lowercase()),
+        };
+        let seconds_per = match unit.as_deref() {
+            Some("seconds") => Some(1),
+            Some("minutes") => Some(60),
+            Some("hours") => Some(3_600),
+            Some("days") => Some(86_400),
+            _ => None,
+        };
+        match (super::meaning::whole_number(v), seconds_per) {
+            (Some(n), Some(per)) if n.saturating_mul(per) <= most => {
+                proofs.extend(cx.proof(&pointer));
+                proofs.extend(cx.proof(&unit_pointer));
+            }
+            (Some(n), Some(_)) => wrong.push(format!(
+                "`{property}` is {n} {}: more than {said}",
+                unit.unwrap_or_default()
+            )),
+            (None, _) => wrong.push(format!(
+                "`{property}` is {}, which is not known before deploy",
+                text_or_json(v)
+            )),
+            (Some(_), None) => wrong.push(format!(
+                "`TokenValidityUnits.{unit_key}` is {}, not a unit known before deploy",
+                cx.prop(&unit_pointer)
+                    .map_or_else(String::new, text_or_json)
+            )),
+        }
+    }
+    if wrong.is_empty() {
+        Outcome::Pass(proofs)
+    } else {
+        Outcome::Fail(format!(
+            "app client {}: {}",
+            cx.prop("/ClientName")
+                .map_or_else(|| format!("`{}`", cx.id()), text_or_json),
+            wrong.join("; ")
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -909,5 +1092,129 @@ mod tests {
         );
         let own = run(json!(["COGNITO"]));
         assert!(matches!(own, Some(Status::Enforced { .. })), "{own:?}");
+    }
+
+    /// CG2's finding on a pool of this password policy, or `None` when it passes (with
+    /// the proofs' paths).
+    fn cg2_of(policy: Value) -> Result<Vec<String>, String> {
+        let props = json!({"UserPoolName": "patients", "Policies": {"PasswordPolicy": policy}});
+        match Cx::check_first(cg2, &[("Patients", USER_POOL, props)]) {
+            Outcome::Pass(proofs) => Ok(proofs.into_iter().map(|p| p.path).collect()),
+            Outcome::Fail(finding) => Err(finding),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_user_pool_passes_cg2_only_with_a_written_length_of_8_and_short_temporary_passwords() {
+        assert_eq!(
+            cg2_of(json!({"MinimumLength": 12})),
+            Ok(vec![
+                "/Properties/Policies/PasswordPolicy/MinimumLength".to_owned()
+            ])
+        );
+        assert_eq!(
+            cg2_of(json!({"MinimumLength": "8", "TemporaryPasswordValidityDays": 1}))
+                .map(|p| p.len()),
+            Ok(2)
+        );
+        // Cognito's default length is 8, but a template that does not write it shows
+        // nothing; so is a pool with no policy at all.
+        let unset = cg2_of(json!({"RequireSymbols": true})).unwrap_err();
+        assert!(
+            unset.contains("`PasswordPolicy.MinimumLength` is not set"),
+            "{unset}"
+        );
+        let none = Cx::check_first(cg2, &[("Patients", USER_POOL, json!({}))]);
+        assert!(
+            matches!(none, Outcome::Fail(ref f) if f.contains("`Patients`")),
+            "{none:?}"
+        );
+        let short = cg2_of(json!({"MinimumLength": {"Fn::Join": ["", ["", "6"]]}})).unwrap_err();
+        assert!(
+            short.contains("is 6: a password of fewer than 8"),
+            "{short}"
+        );
+        let unknown = cg2_of(json!({"MinimumLength": {"Ref": "Length"}})).unwrap_err();
+        assert!(unknown.contains("not known before deploy"), "{unknown}");
+        let lasting =
+            cg2_of(json!({"MinimumLength": 14, "TemporaryPasswordValidityDays": 90})).unwrap_err();
+        assert!(
+            lasting.starts_with(
+                "user pool patients: `PasswordPolicy.TemporaryPasswordValidityDays` is 90"
+            ),
+            "{lasting}"
+        );
+    }
+
+    /// CG3's finding on a client of these properties, or its proofs' paths.
+    fn cg3_of(props: Value) -> Result<Vec<String>, String> {
+        match Cx::check_first(cg3, &[("Web", USER_POOL_CLIENT, props)]) {
+            Outcome::Pass(proofs) => Ok(proofs.into_iter().map(|p| p.path).collect()),
+            Outcome::Fail(finding) => Err(finding),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_app_client_passes_cg3_only_with_revocation_and_default_lifetimes_at_most() {
+        assert_eq!(
+            cg3_of(json!({"UserPoolId": "p", "EnableTokenRevocation": true})),
+            Ok(vec!["/Properties/EnableTokenRevocation".to_owned()])
+        );
+        // The same lifetimes in other units.
+        let held = cg3_of(json!({"EnableTokenRevocation": "True",
+            "AccessTokenValidity": 15, "IdTokenValidity": 3600, "RefreshTokenValidity": 12,
+            "TokenValidityUnits": {"AccessToken": "minutes", "IdToken": "seconds",
+                "RefreshToken": "hours"}}))
+        .unwrap();
+        assert_eq!(held.len(), 7, "{held:?}");
+        assert_eq!(
+            cg3_of(json!({"EnableTokenRevocation": true, "RefreshTokenValidity": 30}))
+                .map(|p| p.len()),
+            Ok(2)
+        );
+        let off = cg3_of(json!({"EnableTokenRevocation": false})).unwrap_err();
+        assert!(off.contains("signing out revokes no token"), "{off}");
+        let unset = cg3_of(json!({"ClientName": "web"})).unwrap_err();
+        assert!(
+            unset.starts_with("app client web: `EnableTokenRevocation` is not set"),
+            "{unset}"
+        );
+        // Ten years of refresh, in the default unit (days), and in hours.
+        let decade = cg3_of(json!({"EnableTokenRevocation": true, "RefreshTokenValidity": 3650}))
+            .unwrap_err();
+        assert!(
+            decade.contains("`RefreshTokenValidity` is 3650 days: more than 30 days"),
+            "{decade}"
+        );
+        let hours = cg3_of(
+            json!({"EnableTokenRevocation": true, "RefreshTokenValidity": 721,
+            "TokenValidityUnits": {"RefreshToken": "hours"}}),
+        )
+        .unwrap_err();
+        assert!(hours.contains("721 hours"), "{hours}");
+        // A day-long access token in the default unit (hours), and an ID token of two.
+        let day = cg3_of(
+            json!({"EnableTokenRevocation": true, "AccessTokenValidity": 24,
+            "IdTokenValidity": {"Fn::Join": ["", ["", "2"]]}}),
+        )
+        .unwrap_err();
+        assert!(
+            day.contains("`AccessTokenValidity` is 24 hours")
+                && day.contains("`IdTokenValidity` is 2 hours"),
+            "{day}"
+        );
+        let unknown = cg3_of(
+            json!({"EnableTokenRevocation": true, "AccessTokenValidity": 1,
+            "TokenValidityUnits": {"AccessToken": {"Ref": "Unit"}}}),
+        )
+        .unwrap_err();
+        assert!(
+            unknown.contains("not a unit known before deploy"),
+            "{unknown}"
+        );
+        let parameter = cg3_of(json!({"EnableTokenRevocation": {"Ref": "Revoke"}})).unwrap_err();
+        assert!(parameter.contains("not known before deploy"), "{parameter}");
     }
 }
