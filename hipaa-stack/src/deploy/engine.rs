@@ -1659,26 +1659,43 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         Ok(())
     }
 
-    /// Brings a stack to a state a change set can start from: waits out a running
-    /// operation, deletes a failed first create or an empty stack left under review by an
-    /// interrupted run, continues a failed rollback.
-    async fn recover(&self, stack: &SynthesizedStack) -> Result<Option<StackInfo>, DeployError> {
+    /// The stack as no running operation will change it: read, checked to be the app's, and,
+    /// while an operation runs on it (any `*_IN_PROGRESS` status but `REVIEW_IN_PROGRESS`:
+    /// `CREATE_`, `UPDATE_`, `ROLLBACK_`, `UPDATE_ROLLBACK_`, `DELETE_`, `IMPORT_` and
+    /// `IMPORT_ROLLBACK_IN_PROGRESS`, and the two `…_CLEANUP_IN_PROGRESS`), waited for until
+    /// it ends, within [`Options::timeout`]. `None` when there is no stack, or once the
+    /// operation deleted it. Both `up` and `preview` start from here, so each plans against
+    /// the same settled state.
+    ///
+    /// AWS CloudFormation User Guide, "Stack status codes": each `*_IN_PROGRESS` is an
+    /// operation under way ("DELETE_IN_PROGRESS: Ongoing removal of one or more stacks"), and
+    /// only the `*_COMPLETE` and `*_FAILED` statuses are where it ends. API reference,
+    /// DescribeStacks: a stack whose deletion completed no longer shows up by its name (by
+    /// its id it is `DELETE_COMPLETE`, which the client reads as no stack either), so a stack
+    /// deleted meanwhile is planned as a new one.
+    async fn settle(&self, stack: &SynthesizedStack) -> Result<Option<StackInfo>, DeployError> {
         let name = stack.name();
         let Some(info) = self.describe(name).await? else {
             return Ok(None);
         };
         guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
-        let info = if stable(&info.status) {
-            info
-        } else {
-            self.say(format!(
-                "{name} is {} (another run, or an operation started elsewhere); waiting for it to finish",
-                info.status
-            ));
-            match self.wait(stack, Some(&info.id), &Mark::default()).await? {
-                Some(info) => info,
-                None => return Ok(None),
-            }
+        if stable(&info.status) {
+            return Ok(Some(info));
+        }
+        self.say(format!(
+            "{name} is {} (another run, or an operation started elsewhere); waiting for it to finish",
+            info.status
+        ));
+        self.wait(stack, Some(&info.id), &Mark::default()).await
+    }
+
+    /// Brings a stack to a state a change set can start from: waits out a running
+    /// operation ([`Self::settle`]), deletes a failed first create or an empty stack left
+    /// under review by an interrupted run, continues a failed rollback.
+    async fn recover(&self, stack: &SynthesizedStack) -> Result<Option<StackInfo>, DeployError> {
+        let name = stack.name();
+        let Some(info) = self.settle(stack).await? else {
+            return Ok(None);
         };
         match info.status.as_str() {
             "REVIEW_IN_PROGRESS" => {
@@ -2431,6 +2448,23 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// described and deleted, and so is the empty stack a first plan of a stack makes.
     /// Stacks that depend on an earlier wave's pending changes are planned as far as
     /// CloudFormation allows.
+    ///
+    /// A stack that an operation is changing is waited for first, as `up` waits for it
+    /// ([`Self::settle`]), and planned as it ends: one still being deleted (right after
+    /// `destroy`, or by another run) is planned as a new stack once it is gone, one being
+    /// updated or rolled back against what it then holds. As with `up`, a stack that never
+    /// settles within [`Options::timeout`] is a [`DeployError::Timeout`] naming it.
+    ///
+    /// Where `up` would change the stack before planning, `preview` plans what `up` would
+    /// do: a failed first create (`ROLLBACK_COMPLETE`, `ROLLBACK_FAILED`) is planned as
+    /// [`PlanState::Recreate`], an empty stack under review (`REVIEW_IN_PROGRESS`) as a
+    /// create. A stack stopped in a failed status that only a change could move on from
+    /// (`UPDATE_ROLLBACK_FAILED`, whose rollback `up` continues first) or that `up` refuses
+    /// too (`DELETE_FAILED`; `CREATE_FAILED` and `UPDATE_FAILED` left without rollback;
+    /// `IMPORT_ROLLBACK_FAILED`) is a [`DeployError::StackState`] that names the stack and
+    /// says what to run (AWS
+    /// CloudFormation User Guide, "Stack status codes": "UPDATE_ROLLBACK_FAILED … you can
+    /// delete the stack or continue rollback"; "DELETE_FAILED … Delete the stack again").
     pub async fn preview(&self) -> Result<Vec<StackPlan>, DeployError> {
         self.guarded("preview", || self.preview_inner()).await
     }
@@ -2444,9 +2478,23 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let mut all = Vec::new();
         let mut pending: BTreeSet<&str> = BTreeSet::new();
         for wave in self.waves() {
-            let (plans, errors) = self
-                .plan_wave(&wave, vec![None; wave.len()], &pending)
+            let settled: Vec<Result<Option<StackInfo>, DeployError>> = stream::iter(wave.iter())
+                .map(|s| tracing::Instrument::instrument(self.settle(s), self.span("settle", s)))
+                .buffered(self.options.concurrency.max(1))
+                .collect()
                 .await;
+            let mut known = Vec::with_capacity(wave.len());
+            let mut errors = Vec::new();
+            for r in settled {
+                match r {
+                    Ok(info) => known.push(Some(info)),
+                    Err(e) => errors.push(e),
+                }
+            }
+            if let Some(e) = DeployError::combine(errors) {
+                return Err(e);
+            }
+            let (plans, errors) = self.plan_wave(&wave, known, &pending).await;
             self.discard(&plans).await;
             if let Some(e) = DeployError::combine(errors) {
                 return Err(e);

@@ -269,3 +269,169 @@ async fn a_failed_first_create_is_created_anew_once_deleted() {
         [("logs".to_owned(), "CREATE_COMPLETE".to_owned())]
     );
 }
+
+// ---- preview of stacks being deleted ------------------------------------------------------
+
+/// `preview` of a stack that another run (or the console) is deleting waits for the
+/// deletion, as `up` does, and plans the stack as a new one (a CREATE change set), instead
+/// of refusing it: CloudFormation answers `DELETE_IN_PROGRESS` while it deletes, and once the
+/// deletion is done the stack no longer shows up by its name (API reference, DeleteStack and
+/// DescribeStacks). The empty stack that the preview's change set made is gone afterwards.
+#[tokio::test]
+async fn preview_waits_for_a_stack_being_deleted_and_plans_it_as_a_new_stack() {
+    let moto = Moto::start_with(&[("HIPAA_MOTO_DELETE_POLLS", "3")]);
+    let assembly = two_stacks(false, &[]);
+    deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    // Another run deletes `data`.
+    cfn(&moto)
+        .await
+        .delete_stack()
+        .stack_name("data")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        live_stacks(&moto).await,
+        [
+            ("data".to_owned(), "DELETE_IN_PROGRESS".to_owned()),
+            ("shared".to_owned(), "CREATE_COMPLETE".to_owned())
+        ]
+    );
+
+    let d = faulty(&moto, &assembly, Faults::default(), options()).await;
+    let plans = d
+        .preview()
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{:?}", d.api().log()));
+    let states: Vec<(&str, &PlanState)> =
+        plans.iter().map(|p| (p.stack.as_str(), &p.state)).collect();
+    assert_eq!(
+        states,
+        [
+            ("shared", &PlanState::Unchanged),
+            ("data", &PlanState::Create)
+        ]
+    );
+    // Polled until the deletion was done, then planned as a create of a stack by its name.
+    let log = d.api().log();
+    let polled = log
+        .iter()
+        .take_while(|l| *l != "CreateChangeSet data")
+        .filter(|l| *l == "DescribeStacks data")
+        .count();
+    assert!(polled > 3, "{log:?}");
+    let requests = d.api().requests();
+    let last = requests
+        .iter()
+        .rfind(|r| r.stack == "data" || r.stack.contains(":stack/data/"))
+        .expect("a change set of `data`");
+    assert_eq!((last.stack.as_str(), last.create), ("data", true));
+    // Nothing of the preview is left: no empty stack under review, no change set.
+    assert_eq!(
+        live_stacks(&moto).await,
+        [("shared".to_owned(), "CREATE_COMPLETE".to_owned())]
+    );
+
+    // What it planned is what `up` does.
+    let deployed = deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let data = deployed.iter().find(|p| p.stack == "data").unwrap();
+    assert_eq!(data.state, PlanState::Create);
+    assert_eq!(live_stacks(&moto).await, both_created());
+}
+
+/// `preview` right after a `destroy` that stopped waiting (its wait ran out while
+/// CloudFormation went on deleting) waits for the deletion and plans the stack as new.
+#[tokio::test]
+async fn preview_after_an_interrupted_destroy_waits_and_plans_a_create() {
+    // More polls than the destroy's 300 ms of waiting can make (its polls start at 20 ms and
+    // grow by half each time).
+    let moto = Moto::start_with(&[("HIPAA_MOTO_DELETE_POLLS", "12")]);
+    let assembly = two_stacks(false, &[]);
+    deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let quick = hipaa_stack::deploy::Options {
+        timeout: Duration::from_millis(300),
+        ..options()
+    };
+    let err = deployer(&moto, &assembly, quick)
+        .await
+        .destroy()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, DeployError::Timeout { stack, status, .. } if stack == "data" && status == "DELETE_IN_PROGRESS"),
+        "{err}"
+    );
+    assert_eq!(
+        live_stacks(&moto).await,
+        [
+            ("data".to_owned(), "DELETE_IN_PROGRESS".to_owned()),
+            ("shared".to_owned(), "CREATE_COMPLETE".to_owned())
+        ]
+    );
+
+    let d = faulty(&moto, &assembly, Faults::default(), options()).await;
+    let plans = d
+        .preview()
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{:?}", d.api().log()));
+    let data = plans.iter().find(|p| p.stack == "data").unwrap();
+    assert_eq!(data.state, PlanState::Create);
+    assert_eq!(
+        live_stacks(&moto).await,
+        [("shared".to_owned(), "CREATE_COMPLETE".to_owned())]
+    );
+}
+
+/// A deletion that does not end within the run's timeout stops `preview` as it stops `up`:
+/// a timeout naming the stack and its status, and no change set made for it.
+#[tokio::test]
+async fn preview_of_a_deletion_that_does_not_end_times_out_naming_the_stack() {
+    // Far more polls than 300 ms of waiting can make (the first `up` waits for the empty
+    // stack of `data`'s first change set to be deleted, within its 60 s).
+    let moto = Moto::start_with(&[("HIPAA_MOTO_DELETE_POLLS", "40")]);
+    let assembly = two_stacks(false, &[]);
+    deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    cfn(&moto)
+        .await
+        .delete_stack()
+        .stack_name("data")
+        .send()
+        .await
+        .unwrap();
+    let quick = hipaa_stack::deploy::Options {
+        timeout: Duration::from_millis(300),
+        ..options()
+    };
+    let d = faulty(&moto, &assembly, Faults::default(), quick).await;
+    let err = d.preview().await.map(|_| ()).unwrap_err();
+    assert!(
+        matches!(&err, DeployError::Timeout { stack, status, .. } if stack == "data" && status == "DELETE_IN_PROGRESS"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("stack `data` is still DELETE_IN_PROGRESS after"),
+        "{err}"
+    );
+    let log = d.api().log();
+    assert!(
+        !log.iter().any(|l| l.starts_with("CreateChangeSet data")),
+        "{log:?}"
+    );
+}

@@ -2,7 +2,9 @@
 //! server, one per test): what each command does with them. The fault seam stands in only
 //! for what moto cannot do (drift detection, a stack that stays in progress).
 
-use hipaa_stack::deploy::{CloudFormationApi, DeployError, ResourceDrift};
+use std::time::Duration;
+
+use hipaa_stack::deploy::{CloudFormationApi, DeployError, Options, PlanState, ResourceDrift};
 
 use crate::deploy::{deployer, failing_first_create, faulty, options, two_stacks};
 use crate::faults::Faults;
@@ -171,4 +173,104 @@ async fn a_stack_quota_reached_stops_the_run_before_anything_changes_saying_what
     assert_eq!(live_stacks(&moto).await, Vec::<(String, String)>::new());
     // Not retried: waiting does not lift a quota.
     assert_eq!(d.calls().by_operation().get("CreateChangeSet"), Some(&2));
+}
+
+/// `preview` of a stack stopped in a failed status that `up` does not plan past either: an
+/// error that names the stack, its status and what to run, and no change set made (AWS
+/// CloudFormation User Guide, "Stack status codes"). `up` continues an
+/// `UPDATE_ROLLBACK_FAILED` rollback itself; `preview` changes nothing and says so.
+#[tokio::test]
+async fn preview_of_a_stack_stopped_failed_says_what_to_run_and_plans_nothing() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    for (status, what) in [
+        (
+            "UPDATE_ROLLBACK_FAILED",
+            "run `up`, which continues the rollback",
+        ),
+        ("DELETE_FAILED", "run `destroy` to finish deleting it"),
+        ("UPDATE_FAILED", "rollback-stack --stack-name shared"),
+        ("CREATE_FAILED", "rollback-stack --stack-name shared"),
+        (
+            "IMPORT_ROLLBACK_FAILED",
+            "describe-stack-events --stack-name shared",
+        ),
+    ] {
+        let faults = Faults {
+            stuck: [("shared".to_owned(), status.to_owned())].into(),
+            ..Faults::default()
+        };
+        let d = faulty(&moto, &assembly, faults, options()).await;
+        let err = d.preview().await.map(|_| ()).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            matches!(&err, DeployError::StackState { stack, status: s, .. } if stack == "shared" && s == status),
+            "{status}: {text}"
+        );
+        assert!(
+            text.starts_with(&format!("stack `shared` is {status}; ")) && text.contains(what),
+            "{status}: {text}"
+        );
+        let log = d.api().log();
+        assert!(
+            !log.iter().any(|l| l.starts_with("CreateChangeSet")
+                || l.starts_with("ContinueUpdateRollback")
+                || l.starts_with("DeleteStack")),
+            "{status}: {log:?}"
+        );
+    }
+}
+
+/// `preview` of a stack that an operation is changing waits for it as `up` does (here one
+/// that never ends: the wait runs out, naming the stack), where it used to refuse at once;
+/// a failed first create is planned as `up` would deploy it, deleted and created anew.
+#[tokio::test]
+async fn preview_waits_for_an_operation_under_way_and_plans_a_failed_first_create_anew() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    for status in [
+        "UPDATE_IN_PROGRESS",
+        "UPDATE_ROLLBACK_IN_PROGRESS",
+        "ROLLBACK_IN_PROGRESS",
+        "IMPORT_IN_PROGRESS",
+        "IMPORT_ROLLBACK_IN_PROGRESS",
+    ] {
+        let faults = Faults {
+            stuck: [("shared".to_owned(), status.to_owned())].into(),
+            ..Faults::default()
+        };
+        let quick = Options {
+            timeout: Duration::from_millis(300),
+            ..options()
+        };
+        let d = faulty(&moto, &assembly, faults, quick).await;
+        let err = d.preview().await.map(|_| ()).unwrap_err();
+        assert!(
+            matches!(&err, DeployError::Timeout { stack, status: s, .. } if stack == "shared" && s == status),
+            "{status}: {err}"
+        );
+        let log = d.api().log();
+        let polled = log.iter().filter(|l| *l == "DescribeStacks shared").count();
+        assert!(polled > 1, "{status}: {log:?}");
+        assert!(
+            !log.iter().any(|l| l.starts_with("CreateChangeSet")),
+            "{status}: {log:?}"
+        );
+    }
+
+    let faults = Faults {
+        stuck: [("shared".to_owned(), "ROLLBACK_COMPLETE".to_owned())].into(),
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let plans = d.preview().await.unwrap();
+    assert_eq!(plans[0].stack, "shared");
+    assert_eq!(plans[0].state, PlanState::Recreate);
+    // Nothing deleted: the failed stack stays for `up` to delete (only the empty stack that
+    // the preview's change set of `data` made is).
+    assert!(
+        !d.api().log().iter().any(|l| l == "DeleteStack shared"),
+        "{:?}",
+        d.api().log()
+    );
 }
