@@ -1942,6 +1942,17 @@ fn eks3_held(s: &Stack<'_>) {
     eks_access(s, json!({ "Fn::GetAtt": ["Operators", "Arn"] }));
 }
 
+/// The EBS CSI driver's add-on `Ebs` on the cluster `Kube`.
+fn eks4_gap(s: &Stack<'_>) {
+    eks(s, None, EKS_LOGS);
+    add(
+        s,
+        RawResource::new("Ebs", "AWS::EKS::Addon")
+            .property("ClusterName", json!({ "Ref": "Kube" }))
+            .property("AddonName", "aws-ebs-csi-driver"),
+    );
+}
+
 fn emr1_broken(s: &Stack<'_>) {
     emr(
         s,
@@ -2251,6 +2262,7 @@ cases! {
     eks1: "EKS1" on "Kube", breaks eks1_broken, holds eks1_held;
     eks2: "EKS2" on "Kube", breaks eks2_broken, holds eks2_held;
     eks3: "EKS3" on "Entry", breaks eks3_broken, holds eks3_held;
+    eks4: "EKS4" on "Ebs", gap eks4_gap;
     os1: "OS1" on "Search", breaks os1_broken, holds os1_held;
     os2: "OS2" on "Search", breaks os1_broken, holds os2_held;
     os3: "OS3" on "Search", breaks os1_broken, holds os2_held;

@@ -108,6 +108,19 @@ pub(crate) static RULES: &[RuleSpec] = &[
         },
         check: eks3,
     },
+    RuleSpec {
+        id: "EKS4",
+        title: "Storage that EKS makes for pods from Kubernetes objects (the EBS, EFS, FSx and S3 CSI drivers' add-ons, EKS Auto Mode's block storage) is shown as a gap: its encryption is set where no template reaches",
+        types: &[EKS_CLUSTER, ADDON],
+        controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
+        fix: "give every StorageClass and PersistentVolume of the cluster the encryption its driver takes (EBS: `encrypted: \"true\"` with `kmsKeyId` a customer-managed key of the app; EFS: leave `encryptInTransit` on and mount file systems the app declares; FSx for Lustre: `kmsKeyId`; Mountpoint for S3: buckets the app declares), keep the manifests under review beside the app, and turn on EBS encryption by default in every Region of the account; the gap stays in the report as the customer's part",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: eks4,
+    },
 ];
 
 /// EKS1: the cluster's secrets are under a key of the app and its API endpoint is private.
@@ -481,6 +494,82 @@ fn of_the_app(cx: &Cx<'_>, value: &Value, kinds: &[&str]) -> bool {
                 None => super::rds_options::role_arn(value, role),
                 Some(_) => super::rds_options::arn_by_name(value, role),
             }))
+}
+
+/// The CSI drivers EKS installs as add-ons that make or mount storage for pods, with what
+/// decides the storage's encryption, which lives in Kubernetes objects (StorageClasses,
+/// PersistentVolumes), never in a CloudFormation template.
+///
+/// - `aws-ebs-csi-driver`: a volume per PersistentVolumeClaim, from a StorageClass whose
+///   parameters `encrypted` ("Whether the volume should be encrypted or not") and `kmsKeyId`
+///   choose its encryption (the driver's documentation, "CreateVolume Parameters"); without
+///   them the volume is encrypted only where the account turned EBS encryption by default
+///   on, an account and Region setting no template shows.
+/// - `aws-efs-csi-driver`: mounts of file systems (and access points it makes on one,
+///   provisioning dynamically) that a PersistentVolume or StorageClass names, by id, which
+///   may be a file system no template of the app declares; a mount goes over TLS unless the
+///   volume turns `encryptInTransit` off.
+/// - `aws-fsx-csi-driver`: FSx for Lustre file systems made from StorageClasses, whose
+///   `kmsKeyId` parameter chooses the key (an AWS-managed key without it).
+/// - `aws-mountpoint-s3-csi-driver`: buckets a PersistentVolume names by name.
+const STORAGE_ADDONS: [(&str, &str); 4] = [
+    (
+        "aws-ebs-csi-driver",
+        "the EBS CSI driver makes an EBS volume for each PersistentVolumeClaim from a Kubernetes StorageClass, which no template holds: the volume is encrypted only if its StorageClass sets `encrypted: \"true\"` (under a customer-managed key only with `kmsKeyId`), or if the account's EBS encryption by default is on in the cluster's Region, which no template shows either",
+    ),
+    (
+        "aws-efs-csi-driver",
+        "the EFS CSI driver mounts the file systems (and makes access points on them) that Kubernetes PersistentVolumes and StorageClasses name by id, which no template holds: they may be file systems the app does not declare, which no rule reads, and a volume that turns `encryptInTransit` off mounts without TLS",
+    ),
+    (
+        "aws-fsx-csi-driver",
+        "the FSx CSI driver makes FSx for Lustre file systems from Kubernetes StorageClasses, which no template holds: their key is an AWS-managed one unless the StorageClass sets `kmsKeyId`, and no rule reads them",
+    ),
+    (
+        "aws-mountpoint-s3-csi-driver",
+        "the Mountpoint for Amazon S3 CSI driver mounts the buckets Kubernetes PersistentVolumes name, which no template holds: they may be buckets the app does not declare, which no rule reads",
+    ),
+];
+
+/// EKS4: storage made from Kubernetes objects. An add-on of a storage driver
+/// ([`STORAGE_ADDONS`]), or one whose `AddonName` is known only at deploy (it may be one),
+/// is a gap that names what decides the storage's encryption; so is a cluster that turns
+/// on EKS Auto Mode's block storage (`StorageConfig.BlockStorage.Enabled`: "Indicates
+/// whether the block storage capability is enabled on your EKS Auto Mode cluster. If the
+/// block storage capability is enabled, EKS Auto Mode will create and delete EBS volumes in
+/// your AWS account", CloudFormation reference, `AWS::EKS::Cluster BlockStorage`), whose
+/// volumes come from StorageClasses of the `ebs.csi.eks.amazonaws.com` provisioner as the
+/// driver's do. Any other add-on, or a cluster without it, makes no storage.
+fn eks4(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == EKS_CLUSTER {
+        return match cx.prop("/StorageConfig/BlockStorage/Enabled") {
+            Some(v) if super::is_false(v) => Outcome::NotApplicable,
+            None => Outcome::NotApplicable,
+            Some(v) => Outcome::Gap(format!(
+                "cluster `{}`: `StorageConfig.BlockStorage.Enabled` is {}: EKS Auto Mode makes an EBS volume for each PersistentVolumeClaim from a Kubernetes StorageClass, which no template holds; the volume is encrypted only if its StorageClass sets `encrypted: \"true\"` (under a customer-managed key only with `kmsKeyId`), or if the account's EBS encryption by default is on, which no template shows either",
+                cx.id(),
+                super::meaning::text_or_json(v)
+            )),
+        };
+    }
+    let Some(name) = cx.prop("/AddonName") else {
+        return Outcome::NotApplicable;
+    };
+    // A dynamic reference (`{{resolve:ssm:…}}`) is text that names the add-on only at
+    // deploy.
+    match super::meaning::text(name).filter(|text| !text.contains("{{resolve:")) {
+        Some(text) => STORAGE_ADDONS
+            .iter()
+            .find(|(addon, _)| text.trim() == *addon)
+            .map_or(Outcome::NotApplicable, |(_, what)| {
+                Outcome::Gap(format!("add-on `{}`: {what}", cx.id()))
+            }),
+        None => Outcome::Gap(format!(
+            "add-on `{}`: `AddonName` is {}, which is not known before deploy: it may be a storage driver (the EBS, EFS, FSx or S3 CSI driver), whose volumes' encryption Kubernetes StorageClasses decide, which no template holds",
+            cx.id(),
+            super::meaning::text_or_json(name)
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -960,5 +1049,63 @@ mod tests {
             &[],
         );
         assert!(matches!(silent, Outcome::NotApplicable), "{silent:?}");
+    }
+
+    fn eks4_of(addon: Value) -> Outcome {
+        Cx::check_first(
+            eks4,
+            &[
+                (
+                    "Storage",
+                    ADDON,
+                    json!({ "ClusterName": { "Ref": "Cluster" }, "AddonName": addon }),
+                ),
+                ("Cluster", EKS_CLUSTER, cluster(|_| {})),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_storage_driver_add_on_or_auto_mode_block_storage_is_a_gap_naming_its_storage_class() {
+        let ebs = eks4_of(json!("aws-ebs-csi-driver"));
+        assert!(
+            matches!(&ebs, Outcome::Gap(why) if why.starts_with("add-on `Storage`: the EBS CSI driver") && why.contains("`encrypted: \"true\"`")),
+            "{ebs:?}"
+        );
+        for (name, says) in [
+            (json!("aws-efs-csi-driver"), "encryptInTransit"),
+            (json!({ "Fn::Sub": "aws-fsx-csi-driver" }), "kmsKeyId"),
+            (json!("aws-mountpoint-s3-csi-driver"), "buckets"),
+            (json!({ "Ref": "AddonName" }), "not known before deploy"),
+            (json!("{{resolve:ssm:/addon}}"), "not known before deploy"),
+        ] {
+            let outcome = eks4_of(name.clone());
+            assert!(
+                matches!(&outcome, Outcome::Gap(why) if why.contains(says)),
+                "{name}: {outcome:?}"
+            );
+        }
+        for other in ["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent"] {
+            assert!(
+                matches!(eks4_of(json!(other)), Outcome::NotApplicable),
+                "{other}"
+            );
+        }
+        // EKS Auto Mode's block storage, on the cluster.
+        let auto = |enabled: Value| {
+            outcome(
+                eks4,
+                cluster(|c| c["StorageConfig"] = json!({ "BlockStorage": { "Enabled": enabled } })),
+            )
+        };
+        assert!(
+            matches!(auto(json!(true)), Outcome::Gap(ref why) if why.contains("EKS Auto Mode"))
+        );
+        assert!(matches!(auto(json!({ "Ref": "Auto" })), Outcome::Gap(_)));
+        assert!(matches!(auto(json!("false")), Outcome::NotApplicable));
+        assert!(matches!(
+            outcome(eks4, cluster(|_| {})),
+            Outcome::NotApplicable
+        ));
     }
 }
