@@ -141,6 +141,36 @@ async fn a_change_set_still_created_when_the_run_stops_is_deleted_by_the_next_ru
 
 // ---- stacks being deleted ---------------------------------------------------------------
 
+/// The live stacks once `data` is gone.
+fn shared_only() -> Vec<(String, String)> {
+    vec![("shared".to_owned(), "CREATE_COMPLETE".to_owned())]
+}
+
+/// The live stacks while `data` is being deleted.
+fn data_deleting() -> Vec<(String, String)> {
+    vec![
+        ("data".to_owned(), "DELETE_IN_PROGRESS".to_owned()),
+        ("shared".to_owned(), "CREATE_COMPLETE".to_owned()),
+    ]
+}
+
+/// `assembly` deployed, then `data` deleted by another client (another run, the console),
+/// whose deletion the endpoint keeps in progress for as many polls as it was started with.
+async fn deployed_then_data_deleted(moto: &Moto, assembly: &hipaa_stack::Assembly) {
+    deployer(moto, assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    cfn(moto)
+        .await
+        .delete_stack()
+        .stack_name("data")
+        .send()
+        .await
+        .unwrap();
+}
+
 /// `data`'s first change set cannot be made before `shared` exists: the empty stack it made
 /// is deleted, and `data` planned again only once that stack is gone (a CREATE change set of
 /// that name is refused while it is `DELETE_IN_PROGRESS`).
@@ -281,25 +311,10 @@ async fn a_failed_first_create_is_created_anew_once_deleted() {
 async fn preview_waits_for_a_stack_being_deleted_and_plans_it_as_a_new_stack() {
     let moto = Moto::start_with(&[("HIPAA_MOTO_DELETE_POLLS", "3")]);
     let assembly = two_stacks(false, &[]);
-    deployer(&moto, &assembly, options())
-        .await
-        .up()
-        .await
-        .unwrap();
-    // Another run deletes `data`.
-    cfn(&moto)
-        .await
-        .delete_stack()
-        .stack_name("data")
-        .send()
-        .await
-        .unwrap();
+    deployed_then_data_deleted(&moto, &assembly).await;
     assert_eq!(
         live_stacks(&moto).await,
-        [
-            ("data".to_owned(), "DELETE_IN_PROGRESS".to_owned()),
-            ("shared".to_owned(), "CREATE_COMPLETE".to_owned())
-        ]
+        data_deleting()
     );
 
     let d = faulty(&moto, &assembly, Faults::default(), options()).await;
@@ -333,7 +348,7 @@ async fn preview_waits_for_a_stack_being_deleted_and_plans_it_as_a_new_stack() {
     // Nothing of the preview is left: no empty stack under review, no change set.
     assert_eq!(
         live_stacks(&moto).await,
-        [("shared".to_owned(), "CREATE_COMPLETE".to_owned())]
+        shared_only()
     );
 
     // What it planned is what `up` does.
@@ -375,10 +390,7 @@ async fn preview_after_an_interrupted_destroy_waits_and_plans_a_create() {
     );
     assert_eq!(
         live_stacks(&moto).await,
-        [
-            ("data".to_owned(), "DELETE_IN_PROGRESS".to_owned()),
-            ("shared".to_owned(), "CREATE_COMPLETE".to_owned())
-        ]
+        data_deleting()
     );
 
     let d = faulty(&moto, &assembly, Faults::default(), options()).await;
@@ -390,7 +402,7 @@ async fn preview_after_an_interrupted_destroy_waits_and_plans_a_create() {
     assert_eq!(data.state, PlanState::Create);
     assert_eq!(
         live_stacks(&moto).await,
-        [("shared".to_owned(), "CREATE_COMPLETE".to_owned())]
+        shared_only()
     );
 }
 
@@ -402,18 +414,7 @@ async fn preview_of_a_deletion_that_does_not_end_times_out_naming_the_stack() {
     // stack of `data`'s first change set to be deleted, within its 60 s).
     let moto = Moto::start_with(&[("HIPAA_MOTO_DELETE_POLLS", "40")]);
     let assembly = two_stacks(false, &[]);
-    deployer(&moto, &assembly, options())
-        .await
-        .up()
-        .await
-        .unwrap();
-    cfn(&moto)
-        .await
-        .delete_stack()
-        .stack_name("data")
-        .send()
-        .await
-        .unwrap();
+    deployed_then_data_deleted(&moto, &assembly).await;
     let quick = hipaa_stack::deploy::Options {
         timeout: Duration::from_millis(300),
         ..options()
