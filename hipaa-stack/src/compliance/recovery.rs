@@ -74,25 +74,25 @@ pub(crate) const NOT_STORES: &[&str] = &[
 #[serde(rename_all = "camelCase")]
 pub struct RecoveryEntry {
     /// The stack of the store.
-    pub stack: String,
+    pub(crate) stack: String,
     /// The stack's region; `None` for the region of the environment.
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     /// The construct that made it.
-    pub construct: String,
+    pub(crate) construct: String,
     /// Its logical id.
-    pub logical_id: String,
+    pub(crate) logical_id: String,
     /// Its CloudFormation type.
-    pub resource_type: String,
+    pub(crate) resource_type: String,
     /// Its copies.
-    pub copies: Vec<Copy>,
+    pub(crate) copies: Vec<Copy>,
     /// The store this one is the replica of, in another region (`stack/Construct`), if any.
-    pub copy_of: Option<String>,
+    pub(crate) copy_of: Option<String>,
     /// Whether one of the copies is in another region than the store.
-    pub in_another_region: bool,
+    pub(crate) in_another_region: bool,
     /// Whether it holds audit records, not PHI: a bucket of the audit trail or of the
     /// account baseline, or a replica of one). Listed, as its copies
     /// matter to an audit, but not counted among the stores of PHI.
-    pub audit_records: bool,
+    pub(crate) audit_records: bool,
 }
 
 /// Whether `store` is a bucket of the audit trail or of the account baseline (CloudTrail's
@@ -113,21 +113,107 @@ fn holds_no_phi(store: &Resource) -> bool {
 pub struct Copy {
     /// `replication`, `replica` (a DynamoDB global table's), `backup replication` (RDS
     /// automated backups), `backup` or `backup copy`.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// Where the copy is: a construct of the app (`stack/Construct`) or an ARN.
-    pub to: String,
+    pub(crate) to: String,
     /// Its region, when known; `another region` when it is only known to differ.
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     /// How often and how long, for backups.
-    pub detail: String,
+    pub(crate) detail: String,
     /// Whether it is known to be in another region than the store: a value that crossed
     /// regions (a template parameter filled from another region's stack), an ARN whose
     /// region differs from the store's pinned region, or one of a global table's replicas
     /// in two regions; and whether it will be there (a copy action for a store whose
     /// recovery points AWS Backup does not copy across regions is not).
-    pub another_region: bool,
+    pub(crate) another_region: bool,
     /// The property that says so: `stack/LogicalId` and a JSON pointer.
-    pub evidence: String,
+    pub(crate) evidence: String,
+}
+
+// The read-only view of the table: its entries are made only from a checked assembly
+// ([`recovery`], or the report's pass over its stacks) and read through these methods.
+
+impl RecoveryEntry {
+    /// The stack of the store (`stack`).
+    pub fn stack(&self) -> &str {
+        &self.stack
+    }
+
+    /// The stack's region (`region`); `None` for the region of the environment.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The construct that made it (`construct`).
+    pub fn construct(&self) -> &str {
+        &self.construct
+    }
+
+    /// Its logical id (`logicalId`).
+    pub fn logical_id(&self) -> &str {
+        &self.logical_id
+    }
+
+    /// Its CloudFormation type (`resourceType`).
+    pub fn resource_type(&self) -> &str {
+        &self.resource_type
+    }
+
+    /// Its copies (`copies`).
+    pub fn copies(&self) -> &[Copy] {
+        &self.copies
+    }
+
+    /// The store this one is the replica of, in another region (`stack/Construct`), if any
+    /// (`copyOf`).
+    pub fn copy_of(&self) -> Option<&str> {
+        self.copy_of.as_deref()
+    }
+
+    /// Whether one of the copies is in another region than the store (`inAnotherRegion`).
+    pub fn in_another_region(&self) -> bool {
+        self.in_another_region
+    }
+
+    /// Whether it holds audit records, not PHI (`auditRecords`): listed, but not counted
+    /// among the stores of PHI.
+    pub fn audit_records(&self) -> bool {
+        self.audit_records
+    }
+}
+
+impl Copy {
+    /// `replication`, `replica`, `backup replication`, `backup` or `backup copy` (`kind`).
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// Where the copy is: a construct of the app (`stack/Construct`) or an ARN (`to`).
+    pub fn to(&self) -> &str {
+        &self.to
+    }
+
+    /// Its region, when known; `another region` when it is only known to differ
+    /// (`region`).
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// How often and how long, for backups (`detail`).
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// Whether it is known to be, and will be, in another region than the store
+    /// (`anotherRegion`).
+    pub fn another_region(&self) -> bool {
+        self.another_region
+    }
+
+    /// The property that says so: `stack/LogicalId` and a JSON pointer (`evidence`).
+    pub fn evidence(&self) -> &str {
+        &self.evidence
+    }
 }
 
 /// The stores of PHI of the assembly and their copies, in stack order.

@@ -63,46 +63,70 @@ use crate::error::{Error, Result};
 pub const SCHEMA: &str = "hipaa-stack.report/v1";
 
 /// The whole report.
+///
+/// A `Report` is made only by hipaa-stack, from an assembly it checked ([`Report::new`],
+/// [`Report::full`], [`Report::summary`]), and read through its methods, one for each field
+/// of `report.json`. Its fields, and those of every type in it, are private: the report is
+/// the evidence an auditor reads (HIPAA 45 CFR §164.316(b)(1), documentation), so a program
+/// can copy a report ([`Clone`]) and write it out, but not make one of its own, nor change what
+/// the rules found, and have it written as hipaa-stack's.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// use hipaa_stack::compliance::report::{Report, SCHEMA};
+/// let app = App::new("clinic");
+/// let stack = app.stack("clinic")?;
+/// let key = stack.add(KmsKey::new("PhiKey"))?;
+/// stack.add(LogGroup::new("App").encryption(&key))?;
+/// let report = Report::new(&app.synth()?);
+/// let json: serde_json::Value = serde_json::from_str(&report.to_json()?).unwrap();
+/// assert_eq!(json["schema"], SCHEMA);
+/// assert_eq!(report.schema(), SCHEMA);
+/// assert_eq!(json["app"], report.app());
+/// assert_eq!(json["summary"]["failed"], report.counts().failed());
+/// assert_eq!(json["findings"].as_array().unwrap().len(), report.findings().len());
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// [`SCHEMA`].
-    pub schema: &'static str,
+    pub(crate) schema: &'static str,
     /// The tool that wrote it.
-    pub tool: Tool,
+    pub(crate) tool: Tool,
     /// The app.
-    pub app: String,
+    pub(crate) app: String,
     /// The day (UTC, `YYYY-MM-DD`) the rules read the waivers as of: today for
     /// [`App::synth`](crate::App::synth), [`App::check`](crate::App::check) and `report`,
     /// the day named for [`App::check_on`](crate::App::check_on). A waiver holds until its
     /// last day, compared with this one. `None` only for an assembly made without the rules.
-    pub checked_on: Option<String>,
+    pub(crate) checked_on: Option<String>,
     /// Whether every proof is itemized (`full`) or only counted (`summary`,
     /// [`Report::summary`]).
-    pub evidence: Evidence,
+    pub(crate) evidence: Evidence,
     /// The stacks, in deploy order, with the hash of each template.
-    pub stacks: Vec<StackEntry>,
+    pub(crate) stacks: Vec<StackEntry>,
     /// Counts.
-    pub summary: Summary,
+    pub(crate) summary: Summary,
     /// Every control of the catalogue with its status and evidence.
-    pub controls: Vec<ControlEntry>,
+    pub(crate) controls: Vec<ControlEntry>,
     /// Every waived finding.
-    pub waivers: Vec<Row>,
+    pub(crate) waivers: Vec<Row>,
     /// Every gap.
-    pub gaps: Vec<Row>,
+    pub(crate) gaps: Vec<Row>,
     /// Every store of PHI with its copies: replication, backups, copies in other regions
     /// (§164.308(a)(7)(ii)(B)).
-    pub disaster_recovery: Vec<RecoveryEntry>,
+    pub(crate) disaster_recovery: Vec<RecoveryEntry>,
     /// Every unwaived finding (empty for an app that `synth` accepts).
-    pub findings: Vec<Row>,
+    pub(crate) findings: Vec<Row>,
     /// Waivers that matched no failure.
-    pub unused_waivers: Vec<UnusedWaiver>,
+    pub(crate) unused_waivers: Vec<UnusedWaiver>,
     /// Resources added through the escape hatch.
-    pub not_verified_at_compile_time: Vec<ResourceRef>,
+    pub(crate) not_verified_at_compile_time: Vec<ResourceRef>,
     /// What remains the customer's to do.
-    pub customer_responsibilities: &'static [CustomerResponsibility],
+    pub(crate) customer_responsibilities: &'static [CustomerResponsibility],
     /// The stack graph.
-    pub graph: Graph,
+    pub(crate) graph: Graph,
 }
 
 /// How much evidence a report itemizes.
@@ -124,9 +148,9 @@ pub enum Evidence {
 #[derive(Debug, Clone, Serialize)]
 pub struct Tool {
     /// `hipaa-stack`.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// Its version.
-    pub version: &'static str,
+    pub(crate) version: &'static str,
 }
 
 /// A stack of the report.
@@ -134,19 +158,19 @@ pub struct Tool {
 #[serde(rename_all = "camelCase")]
 pub struct StackEntry {
     /// The stack name.
-    pub name: String,
+    pub(crate) name: String,
     /// Its pinned region, if any.
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     /// Its wave.
-    pub wave: usize,
+    pub(crate) wave: usize,
     /// The template file.
-    pub template: String,
+    pub(crate) template: String,
     /// SHA-256 of the template file, hex.
     pub sha256: String,
     /// How many resources it has.
-    pub resources: usize,
+    pub(crate) resources: usize,
     /// Where and when it was deployed, once it was.
-    pub deployment: Option<Deployment>,
+    pub(crate) deployment: Option<Deployment>,
 }
 
 /// A deployment of a stack.
@@ -154,37 +178,37 @@ pub struct StackEntry {
 #[serde(rename_all = "camelCase")]
 pub struct Deployment {
     /// The CloudFormation stack id.
-    pub stack_id: String,
+    pub(crate) stack_id: String,
     /// When, in RFC 3339.
-    pub deployed_at: String,
+    pub(crate) deployed_at: String,
     /// What the engine did to the stack besides the change set, the evidence of controls
     /// no template can prove: the default security groups it closed (rule E14),
     /// production protection turned on, exports kept.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// Counts of controls by status, and of findings.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     /// Controls in the catalogue.
-    pub controls: usize,
+    pub(crate) controls: usize,
     /// Enforced by the templates.
-    pub enforced: usize,
+    pub(crate) enforced: usize,
     /// Enforced except where waived.
-    pub waived: usize,
+    pub(crate) waived: usize,
     /// Not closed by any template (see `gaps`).
-    pub gap: usize,
+    pub(crate) gap: usize,
     /// Broken somewhere, unwaived.
-    pub failed: usize,
+    pub(crate) failed: usize,
     /// The customer's: outside any template, or supported by the templates and held by
     /// the customer (a contract, an analysis, a procedure of people).
-    pub customer: usize,
+    pub(crate) customer: usize,
     /// No resource of this app touches it.
-    pub not_covered: usize,
+    pub(crate) not_covered: usize,
     /// Unwaived findings.
-    pub findings: usize,
+    pub(crate) findings: usize,
 }
 
 /// What the report says of one control.
@@ -228,42 +252,42 @@ impl ControlStatus {
 #[serde(rename_all = "camelCase")]
 pub struct ControlEntry {
     /// The citation.
-    pub id: &'static str,
+    pub(crate) id: &'static str,
     /// The title.
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// Standard, required or addressable.
-    pub requirement: Requirement,
+    pub(crate) requirement: Requirement,
     /// NIST SP 800-53 Rev. 5 controls.
-    pub nist: &'static [&'static str],
+    pub(crate) nist: &'static [&'static str],
     /// The status.
-    pub status: ControlStatus,
+    pub(crate) status: ControlStatus,
     /// The rules that serve it and what each found.
-    pub rules: Vec<RuleEntry>,
+    pub(crate) rules: Vec<RuleEntry>,
     /// The customer responsibilities that serve it.
-    pub customer: Vec<&'static str>,
+    pub(crate) customer: Vec<&'static str>,
 }
 
 /// One rule under a control.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleEntry {
     /// The rule id.
-    pub id: &'static str,
+    pub(crate) id: &'static str,
     /// What it requires.
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// How many proofs the rule found (the rows of `enforced`, when itemized; the sum of
     /// the groups' `resources`, when grouped).
-    pub proofs: usize,
+    pub(crate) proofs: usize,
     /// The evidence gathered by construct, resource type and property (only when grouped).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<EvidenceGroup>,
+    pub(crate) groups: Vec<EvidenceGroup>,
     /// The evidence, one row per proof (only in a full report).
-    pub enforced: Vec<Row>,
+    pub(crate) enforced: Vec<Row>,
     /// The waived findings.
-    pub waived: Vec<Row>,
+    pub(crate) waived: Vec<Row>,
     /// The unwaived findings.
-    pub failed: Vec<Row>,
+    pub(crate) failed: Vec<Row>,
     /// The gaps.
-    pub gaps: Vec<Row>,
+    pub(crate) gaps: Vec<Row>,
 }
 
 /// A row of evidence, waiver, gap or finding.
@@ -271,32 +295,32 @@ pub struct RuleEntry {
 #[serde(rename_all = "camelCase")]
 pub struct Row {
     /// The rule.
-    pub rule: &'static str,
+    pub(crate) rule: &'static str,
     /// The stack.
-    pub stack: String,
+    pub(crate) stack: String,
     /// The resource.
-    pub logical_id: String,
+    pub(crate) logical_id: String,
     /// The construct that made it.
-    pub construct: String,
+    pub(crate) construct: String,
     /// Evidence: the JSON pointer into the resource.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     /// Evidence: the value found there.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<Value>,
+    pub(crate) value: Option<Value>,
     /// Waivers, gaps and findings: what does not hold.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// Waivers: the reason.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
     /// Waivers: the last day.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
+    pub(crate) expires: Option<String>,
     /// Waivers: whether what is waived is a gap, not a failure (for SARIF, whose results
     /// say which; the report's JSON lists waivers as one kind, as before).
     #[serde(skip)]
-    pub waived_gap: bool,
+    pub(crate) waived_gap: bool,
 }
 
 /// The proofs of one rule that share a construct, a resource type and a property
@@ -306,21 +330,21 @@ pub struct Row {
 pub struct EvidenceGroup {
     /// The construct that made the checked resources (`SecureBucket` …), or `None` for
     /// resources added through the escape hatch.
-    pub construct: Option<&'static str>,
+    pub(crate) construct: Option<&'static str>,
     /// The CloudFormation type of the resource that carries the property (the checked
     /// resource, or the resource beside it that proves the rule, such as its policy).
-    pub resource_type: String,
+    pub(crate) resource_type: String,
     /// The JSON pointer into that resource.
-    pub path: String,
+    pub(crate) path: String,
     /// How many proofs (one per resource and property).
-    pub resources: usize,
+    pub(crate) resources: usize,
     /// In how many stacks.
-    pub stacks: usize,
+    pub(crate) stacks: usize,
     /// The first [`GROUP_VALUES`] distinct values met, in stack order, each with how many
     /// proofs carry it.
-    pub values: Vec<GroupValue>,
+    pub(crate) values: Vec<GroupValue>,
     /// The proofs whose value is none of `values`; `report --full` lists each.
-    pub other_values: usize,
+    pub(crate) other_values: usize,
 }
 
 /// A value of an [`EvidenceGroup`] and how many proofs carry it.
@@ -328,9 +352,9 @@ pub struct EvidenceGroup {
 #[serde(rename_all = "camelCase")]
 pub struct GroupValue {
     /// The value in the template.
-    pub value: Option<Value>,
+    pub(crate) value: Option<Value>,
     /// How many proofs carry it.
-    pub resources: usize,
+    pub(crate) resources: usize,
 }
 
 /// How many distinct values an [`EvidenceGroup`] lists.
@@ -341,18 +365,18 @@ pub const GROUP_VALUES: usize = 3;
 #[serde(rename_all = "camelCase")]
 pub struct UnusedWaiver {
     /// The rule.
-    pub rule: String,
+    pub(crate) rule: String,
     /// The stack.
-    pub stack: String,
+    pub(crate) stack: String,
     /// The resource; empty when the waiver is on no resource (see `construct`).
-    pub logical_id: String,
+    pub(crate) logical_id: String,
     /// The construct of a waiver written on none of its resources, since none is of a type
     /// the rule reads; absent for a waiver of a resource on which the rule holds or does not
     /// apply.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub construct: Option<String>,
+    pub(crate) construct: Option<String>,
     /// Why it waives nothing.
-    pub note: String,
+    pub(crate) note: String,
 }
 
 /// Why a waiver of a resource waived nothing.
@@ -371,22 +395,499 @@ fn on_nothing_note(rule: &str) -> String {
 #[serde(rename_all = "camelCase")]
 pub struct ResourceRef {
     /// The stack.
-    pub stack: String,
+    pub(crate) stack: String,
     /// The resource.
-    pub logical_id: String,
+    pub(crate) logical_id: String,
     /// The construct.
-    pub construct: String,
+    pub(crate) construct: String,
     /// The CloudFormation type.
-    pub resource_type: String,
+    pub(crate) resource_type: String,
 }
 
 /// The stack graph.
 #[derive(Debug, Clone, Serialize)]
 pub struct Graph {
     /// Stack names with their waves.
-    pub stacks: Vec<(String, usize)>,
+    pub(crate) stacks: Vec<(String, usize)>,
     /// `(producer, consumer)` stack names.
-    pub edges: Vec<(String, String)>,
+    pub(crate) edges: Vec<(String, String)>,
+}
+
+// The read-only view of a report. Every type of the report is made only by `Report::build`
+// from a checked assembly, and read through these methods: no field is public, no type has a
+// public constructor, `Default` or `Deserialize`, and no method hands out `&mut`, so that a
+// program cannot write, as hipaa-stack's, a report that hipaa-stack did not check.
+
+impl Report {
+    /// The schema id, [`SCHEMA`] (`schema`).
+    pub fn schema(&self) -> &'static str {
+        self.schema
+    }
+
+    /// The tool that wrote the report (`tool`).
+    pub fn tool(&self) -> &Tool {
+        &self.tool
+    }
+
+    /// The app's name (`app`).
+    pub fn app(&self) -> &str {
+        &self.app
+    }
+
+    /// The day (UTC, `YYYY-MM-DD`) the rules read the waivers as of (`checkedOn`): today
+    /// for [`App::synth`](crate::App::synth), [`App::check`](crate::App::check) and
+    /// `report`, the day named for [`App::check_on`](crate::App::check_on). `None` only for
+    /// an assembly made without the rules.
+    pub fn checked_on(&self) -> Option<&str> {
+        self.checked_on.as_deref()
+    }
+
+    /// How much evidence the report itemizes (`evidence`).
+    pub fn evidence(&self) -> Evidence {
+        self.evidence
+    }
+
+    /// The stacks, in deploy order, each with the SHA-256 of its template (`stacks`).
+    pub fn stacks(&self) -> &[StackEntry] {
+        &self.stacks
+    }
+
+    /// The counts of controls by status, and of findings (`summary`).
+    ///
+    /// ```no_run
+    /// use hipaa_stack::prelude::*;
+    /// use hipaa_stack::compliance::report::Report;
+    /// let app = App::new("clinic");
+    /// let stack = app.stack("clinic")?;
+    /// let key = stack.add(KmsKey::new("PhiKey"))?;
+    /// stack.add(LogGroup::new("App").encryption(&key))?;
+    /// let report = Report::new(&app.synth()?);
+    /// let counts = report.counts();
+    /// println!("{} of {} controls enforced", counts.enforced(), counts.controls());
+    /// assert_eq!(counts.findings(), report.findings().len());
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn counts(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// Every control of the catalogue with its status and evidence (`controls`).
+    pub fn controls(&self) -> &[ControlEntry] {
+        &self.controls
+    }
+
+    /// Every waived finding (`waivers`).
+    pub fn waivers(&self) -> &[Row] {
+        &self.waivers
+    }
+
+    /// Every gap (`gaps`).
+    pub fn gaps(&self) -> &[Row] {
+        &self.gaps
+    }
+
+    /// Every store of PHI with its copies: replication, backups, copies in other regions
+    /// (`disasterRecovery`, §164.308(a)(7)(ii)(B)).
+    pub fn disaster_recovery(&self) -> &[RecoveryEntry] {
+        &self.disaster_recovery
+    }
+
+    /// Every unwaived finding (`findings`; empty for an app that `synth` accepts).
+    ///
+    /// ```no_run
+    /// use hipaa_stack::prelude::*;
+    /// use hipaa_stack::compliance::report::Report;
+    /// let app = App::new("clinic");
+    /// let stack = app.stack("clinic")?;
+    /// let key = stack.add(KmsKey::new("PhiKey"))?;
+    /// stack.add(LogGroup::new("App").encryption(&key))?;
+    /// let report = Report::new(&app.check()?);
+    /// for f in report.findings() {
+    ///     println!("{} {}/{}: {}", f.rule(), f.stack(), f.logical_id(), f.note().unwrap_or(""));
+    /// }
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn findings(&self) -> &[Row] {
+        &self.findings
+    }
+
+    /// Waivers that matched no failure (`unusedWaivers`).
+    pub fn unused_waivers(&self) -> &[UnusedWaiver] {
+        &self.unused_waivers
+    }
+
+    /// Resources added through the escape hatch (`notVerifiedAtCompileTime`).
+    pub fn not_verified_at_compile_time(&self) -> &[ResourceRef] {
+        &self.not_verified_at_compile_time
+    }
+
+    /// What remains the customer's to do (`customerResponsibilities`).
+    pub fn customer_responsibilities(&self) -> &'static [CustomerResponsibility] {
+        self.customer_responsibilities
+    }
+
+    /// The stack graph (`graph`).
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+}
+
+impl Tool {
+    /// `hipaa-stack` (`name`).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Its version (`version`).
+    pub fn version(&self) -> &'static str {
+        self.version
+    }
+}
+
+impl StackEntry {
+    /// The stack name (`name`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its pinned region, if any (`region`).
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// Its wave (`wave`).
+    pub fn wave(&self) -> usize {
+        self.wave
+    }
+
+    /// The template file (`template`).
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
+    /// SHA-256 of the template file, hex (`sha256`).
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// How many resources it has (`resources`).
+    pub fn resources(&self) -> usize {
+        self.resources
+    }
+
+    /// Where and when it was deployed, once it was (`deployment`).
+    pub fn deployment(&self) -> Option<&Deployment> {
+        self.deployment.as_ref()
+    }
+}
+
+impl Deployment {
+    /// The CloudFormation stack id (`stackId`).
+    pub fn stack_id(&self) -> &str {
+        &self.stack_id
+    }
+
+    /// When, in RFC 3339 (`deployedAt`).
+    pub fn deployed_at(&self) -> &str {
+        &self.deployed_at
+    }
+
+    /// What the engine did to the stack besides the change set (`notes`): the default
+    /// security groups it closed (rule E14), production protection turned on, exports kept.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+}
+
+impl Summary {
+    /// Controls in the catalogue (`controls`).
+    pub fn controls(&self) -> usize {
+        self.controls
+    }
+
+    /// Controls enforced by the templates (`enforced`).
+    pub fn enforced(&self) -> usize {
+        self.enforced
+    }
+
+    /// Controls enforced except where waived (`waived`).
+    pub fn waived(&self) -> usize {
+        self.waived
+    }
+
+    /// Controls not closed by any template (`gap`).
+    pub fn gap(&self) -> usize {
+        self.gap
+    }
+
+    /// Controls broken somewhere, unwaived (`failed`).
+    pub fn failed(&self) -> usize {
+        self.failed
+    }
+
+    /// Controls that are the customer's (`customer`).
+    pub fn customer(&self) -> usize {
+        self.customer
+    }
+
+    /// Controls that no resource of this app touches (`notCovered`).
+    pub fn not_covered(&self) -> usize {
+        self.not_covered
+    }
+
+    /// Unwaived findings (`findings`).
+    pub fn findings(&self) -> usize {
+        self.findings
+    }
+}
+
+impl ControlEntry {
+    /// The citation (`id`).
+    pub fn id(&self) -> &'static str {
+        self.id
+    }
+
+    /// The title (`title`).
+    pub fn title(&self) -> &'static str {
+        self.title
+    }
+
+    /// Standard, required or addressable (`requirement`).
+    pub fn requirement(&self) -> Requirement {
+        self.requirement
+    }
+
+    /// NIST SP 800-53 Rev. 5 controls (`nist`).
+    pub fn nist(&self) -> &'static [&'static str] {
+        self.nist
+    }
+
+    /// The status (`status`).
+    pub fn status(&self) -> ControlStatus {
+        self.status
+    }
+
+    /// The rules that serve it and what each found (`rules`).
+    pub fn rules(&self) -> &[RuleEntry] {
+        &self.rules
+    }
+
+    /// The customer responsibilities that serve it (`customer`).
+    pub fn customer(&self) -> &[&'static str] {
+        &self.customer
+    }
+}
+
+impl RuleEntry {
+    /// The rule id (`id`).
+    pub fn id(&self) -> &'static str {
+        self.id
+    }
+
+    /// What it requires (`title`).
+    pub fn title(&self) -> &'static str {
+        self.title
+    }
+
+    /// How many proofs the rule found (`proofs`): the rows of [`enforced`](Self::enforced),
+    /// when itemized; the sum of the groups' [`resources`](EvidenceGroup::resources), when
+    /// grouped.
+    pub fn proofs(&self) -> usize {
+        self.proofs
+    }
+
+    /// The evidence gathered by construct, resource type and property (`groups`; only when
+    /// grouped).
+    pub fn groups(&self) -> &[EvidenceGroup] {
+        &self.groups
+    }
+
+    /// The evidence, one row per proof (`enforced`; only in a full report).
+    pub fn enforced(&self) -> &[Row] {
+        &self.enforced
+    }
+
+    /// The waived findings (`waived`).
+    pub fn waived(&self) -> &[Row] {
+        &self.waived
+    }
+
+    /// The unwaived findings (`failed`).
+    pub fn failed(&self) -> &[Row] {
+        &self.failed
+    }
+
+    /// The gaps (`gaps`).
+    pub fn gaps(&self) -> &[Row] {
+        &self.gaps
+    }
+}
+
+impl Row {
+    /// The rule (`rule`).
+    pub fn rule(&self) -> &'static str {
+        self.rule
+    }
+
+    /// The stack (`stack`).
+    pub fn stack(&self) -> &str {
+        &self.stack
+    }
+
+    /// The resource (`logicalId`).
+    pub fn logical_id(&self) -> &str {
+        &self.logical_id
+    }
+
+    /// The construct that made it (`construct`).
+    pub fn construct(&self) -> &str {
+        &self.construct
+    }
+
+    /// Evidence: the JSON pointer into the resource (`path`).
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// Evidence: the value found there (`value`).
+    pub fn value(&self) -> Option<&Value> {
+        self.value.as_ref()
+    }
+
+    /// Waivers, gaps and findings: what does not hold (`note`).
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// Waivers: the reason (`reason`).
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// Waivers: the last day (`expires`).
+    pub fn expires(&self) -> Option<&str> {
+        self.expires.as_deref()
+    }
+
+    /// Waivers: whether what is waived is a gap, not a failure. Not in `report.json`, which
+    /// lists waivers as one kind; SARIF's results say which.
+    pub fn waived_gap(&self) -> bool {
+        self.waived_gap
+    }
+}
+
+impl EvidenceGroup {
+    /// The construct that made the checked resources (`construct`), or `None` for
+    /// resources added through the escape hatch.
+    pub fn construct(&self) -> Option<&'static str> {
+        self.construct
+    }
+
+    /// The CloudFormation type of the resource that carries the property (`resourceType`).
+    pub fn resource_type(&self) -> &str {
+        &self.resource_type
+    }
+
+    /// The JSON pointer into that resource (`path`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// How many proofs, one per resource and property (`resources`).
+    pub fn resources(&self) -> usize {
+        self.resources
+    }
+
+    /// In how many stacks (`stacks`).
+    pub fn stacks(&self) -> usize {
+        self.stacks
+    }
+
+    /// The first [`GROUP_VALUES`] distinct values met, in stack order, each with how many
+    /// proofs carry it (`values`).
+    pub fn values(&self) -> &[GroupValue] {
+        &self.values
+    }
+
+    /// The proofs whose value is none of [`values`](Self::values) (`otherValues`).
+    pub fn other_values(&self) -> usize {
+        self.other_values
+    }
+}
+
+impl GroupValue {
+    /// The value in the template (`value`).
+    pub fn value(&self) -> Option<&Value> {
+        self.value.as_ref()
+    }
+
+    /// How many proofs carry it (`resources`).
+    pub fn resources(&self) -> usize {
+        self.resources
+    }
+}
+
+impl UnusedWaiver {
+    /// The rule (`rule`).
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+
+    /// The stack (`stack`).
+    pub fn stack(&self) -> &str {
+        &self.stack
+    }
+
+    /// The resource (`logicalId`); empty when the waiver is on no resource (see
+    /// [`construct`](Self::construct)).
+    pub fn logical_id(&self) -> &str {
+        &self.logical_id
+    }
+
+    /// The construct of a waiver written on none of its resources (`construct`); `None`
+    /// for a waiver of a resource on which the rule holds or does not apply.
+    pub fn construct(&self) -> Option<&str> {
+        self.construct.as_deref()
+    }
+
+    /// Why it waives nothing (`note`).
+    pub fn note(&self) -> &str {
+        &self.note
+    }
+}
+
+impl ResourceRef {
+    /// The stack (`stack`).
+    pub fn stack(&self) -> &str {
+        &self.stack
+    }
+
+    /// The resource (`logicalId`).
+    pub fn logical_id(&self) -> &str {
+        &self.logical_id
+    }
+
+    /// The construct (`construct`).
+    pub fn construct(&self) -> &str {
+        &self.construct
+    }
+
+    /// The CloudFormation type (`resourceType`).
+    pub fn resource_type(&self) -> &str {
+        &self.resource_type
+    }
+}
+
+impl Graph {
+    /// Stack names with their waves (`stacks`).
+    pub fn stacks(&self) -> &[(String, usize)] {
+        &self.stacks
+    }
+
+    /// `(producer, consumer)` stack names (`edges`).
+    pub fn edges(&self) -> &[(String, String)] {
+        &self.edges
+    }
 }
 
 fn row(c: &Checked) -> Row {
@@ -427,10 +928,10 @@ impl Report {
     /// let key = stack.add(KmsKey::new("PhiKey"))?;
     /// stack.add(LogGroup::new("App").encryption(&key))?;
     /// let report = Report::new(&app.synth()?);
-    /// let audit = report.controls.iter().find(|c| c.id == "164.312(b)").unwrap();
-    /// assert_eq!(audit.status, ControlStatus::Enforced);
-    /// let l2 = audit.rules.iter().find(|r| r.id == "L2").unwrap();
-    /// assert_eq!(l2.proofs, l2.groups.iter().map(|g| g.resources).sum::<usize>());
+    /// let audit = report.controls().iter().find(|c| c.id() == "164.312(b)").unwrap();
+    /// assert_eq!(audit.status(), ControlStatus::Enforced);
+    /// let l2 = audit.rules().iter().find(|r| r.id() == "L2").unwrap();
+    /// assert_eq!(l2.proofs(), l2.groups().iter().map(|g| g.resources()).sum::<usize>());
     /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
     pub fn new(assembly: &Assembly) -> Report {
@@ -451,10 +952,10 @@ impl Report {
     /// stack.add(LogGroup::new("App").encryption(&key))?;
     /// let assembly = app.synth()?;
     /// let (grouped, full) = (Report::new(&assembly), Report::full(&assembly));
-    /// for (g, f) in grouped.controls.iter().zip(&full.controls) {
-    ///     for (g, f) in g.rules.iter().zip(&f.rules) {
+    /// for (g, f) in grouped.controls().iter().zip(full.controls()) {
+    ///     for (g, f) in g.rules().iter().zip(f.rules()) {
     ///         // The same proofs: counted in groups, or listed one by one.
-    ///         assert_eq!(g.groups.iter().map(|x| x.resources).sum::<usize>(), f.enforced.len());
+    ///         assert_eq!(g.groups().iter().map(|x| x.resources()).sum::<usize>(), f.enforced().len());
     ///     }
     /// }
     /// # Ok::<(), hipaa_stack::Error>(())
@@ -476,8 +977,8 @@ impl Report {
     /// stack.add(LogGroup::new("App").encryption(&key))?;
     /// let assembly = app.synth()?;
     /// let (full, summary) = (Report::full(&assembly), Report::summary(&assembly));
-    /// assert_eq!(full.summary.enforced, summary.summary.enforced);
-    /// let rule = |r: &Report| r.controls.iter().flat_map(|c| &c.rules).map(|e| (e.proofs, e.enforced.len())).max().unwrap();
+    /// assert_eq!(full.counts().enforced(), summary.counts().enforced());
+    /// let rule = |r: &Report| r.controls().iter().flat_map(|c| c.rules()).map(|e| (e.proofs(), e.enforced().len())).max().unwrap();
     /// let (proofs, rows) = rule(&full);
     /// assert_eq!(proofs, rows);
     /// assert_eq!(rule(&summary), (proofs, 0));
@@ -589,8 +1090,13 @@ impl Report {
             .collect();
         let mut summary = Summary {
             controls: controls.len(),
+            enforced: 0,
+            waived: 0,
+            gap: 0,
+            failed: 0,
+            customer: 0,
+            not_covered: 0,
             findings: findings.len(),
-            ..Summary::default()
         };
         for c in &controls {
             match c.status {
@@ -2386,6 +2892,184 @@ mod tests {
                 .add(RawResource::new("Plain", "AWS::SQS::Queue").property("QueueName", "plain"))
                 .unwrap();
         })
+    }
+
+    /// What a program reads through the accessors is what `report.json` holds, field by
+    /// field, in every kind of report: the accessors are the only way to read a report, its
+    /// fields being private (a program cannot forge nor edit one, §164.316(b)(1)).
+    #[test]
+    fn the_accessors_return_what_report_json_holds() {
+        fn row(json: &Value, r: &Row) {
+            assert_eq!(json["rule"], r.rule());
+            assert_eq!(json["stack"], r.stack());
+            assert_eq!(json["logicalId"], r.logical_id());
+            assert_eq!(json["construct"], r.construct());
+            assert_eq!(json.get("path").and_then(Value::as_str), r.path());
+            assert_eq!(json.get("value"), r.value());
+            assert_eq!(json.get("note").and_then(Value::as_str), r.note());
+            assert_eq!(json.get("reason").and_then(Value::as_str), r.reason());
+            assert_eq!(json.get("expires").and_then(Value::as_str), r.expires());
+        }
+        fn rows(json: &Value, rs: &[Row]) {
+            let list = json.as_array().unwrap();
+            assert_eq!(list.len(), rs.len());
+            for (j, r) in list.iter().zip(rs) {
+                row(j, r);
+            }
+        }
+        fn list(json: &Value, len: usize) -> &[Value] {
+            let list = json.as_array().unwrap();
+            assert_eq!(list.len(), len, "{json}");
+            list
+        }
+        let mut seen = (0, 0, 0, 0, 0, 0);
+        for app in [
+            failing_and_waived(),
+            crate::compliance::app_with_waivers_that_waive_nothing(),
+        ] {
+            let assembly = app.check().unwrap();
+            for report in [
+                Report::new(&assembly),
+                Report::full(&assembly),
+                Report::summary(&assembly),
+            ] {
+                let json: Value = crate::cfn::tree::from_str(&report.to_json().unwrap()).unwrap();
+                assert_eq!(json["schema"], report.schema());
+                assert_eq!(json["tool"]["name"], report.tool().name());
+                assert_eq!(json["tool"]["version"], report.tool().version());
+                assert_eq!(json["app"], report.app());
+                assert_eq!(json["checkedOn"].as_str(), report.checked_on());
+                assert_eq!(json["evidence"], json!(report.evidence()));
+                for (j, s) in list(&json["stacks"], report.stacks().len())
+                    .iter()
+                    .zip(report.stacks())
+                {
+                    assert_eq!(j["name"], s.name());
+                    assert_eq!(j["region"].as_str(), s.region());
+                    assert_eq!(j["wave"], s.wave());
+                    assert_eq!(j["template"], s.template());
+                    assert_eq!(j["sha256"], s.sha256());
+                    assert_eq!(j["resources"], s.resources());
+                    assert!(j["deployment"].is_null() && s.deployment().is_none());
+                }
+                let counts = report.counts();
+                let summary = &json["summary"];
+                for (name, count) in [
+                    ("controls", counts.controls()),
+                    ("enforced", counts.enforced()),
+                    ("waived", counts.waived()),
+                    ("gap", counts.gap()),
+                    ("failed", counts.failed()),
+                    ("customer", counts.customer()),
+                    ("notCovered", counts.not_covered()),
+                    ("findings", counts.findings()),
+                ] {
+                    assert_eq!(summary[name], count, "{name}");
+                }
+                for (j, c) in list(&json["controls"], report.controls().len())
+                    .iter()
+                    .zip(report.controls())
+                {
+                    assert_eq!(j["id"], c.id());
+                    assert_eq!(j["title"], c.title());
+                    assert_eq!(j["requirement"], json!(c.requirement()));
+                    assert_eq!(j["nist"], json!(c.nist()));
+                    assert_eq!(j["status"], json!(c.status()));
+                    assert_eq!(j["customer"], json!(c.customer()));
+                    for (j, r) in list(&j["rules"], c.rules().len()).iter().zip(c.rules()) {
+                        assert_eq!(j["id"], r.id());
+                        assert_eq!(j["title"], r.title());
+                        assert_eq!(j["proofs"], r.proofs());
+                        rows(&j["enforced"], r.enforced());
+                        rows(&j["waived"], r.waived());
+                        rows(&j["failed"], r.failed());
+                        rows(&j["gaps"], r.gaps());
+                        // Absent when empty.
+                        let groups = j
+                            .get("groups")
+                            .map_or(&[][..], |g| list(g, r.groups().len()));
+                        assert_eq!(groups.len(), r.groups().len());
+                        for (j, g) in groups.iter().zip(r.groups()) {
+                            assert_eq!(j["construct"].as_str(), g.construct());
+                            assert_eq!(j["resourceType"], g.resource_type());
+                            assert_eq!(j["path"], g.path());
+                            assert_eq!(j["resources"], g.resources());
+                            assert_eq!(j["stacks"], g.stacks());
+                            assert_eq!(j["otherValues"], g.other_values());
+                            for (j, v) in
+                                list(&j["values"], g.values().len()).iter().zip(g.values())
+                            {
+                                assert_eq!(j.get("value").filter(|v| !v.is_null()), v.value());
+                                assert_eq!(j["resources"], v.resources());
+                            }
+                            seen.0 += 1;
+                        }
+                        seen.1 += r.enforced().len();
+                    }
+                }
+                rows(&json["waivers"], report.waivers());
+                rows(&json["gaps"], report.gaps());
+                rows(&json["findings"], report.findings());
+                seen.2 += report.waivers().len() + report.findings().len();
+                for (j, e) in list(&json["disasterRecovery"], report.disaster_recovery().len())
+                    .iter()
+                    .zip(report.disaster_recovery())
+                {
+                    assert_eq!(j["stack"], e.stack());
+                    assert_eq!(j["region"].as_str(), e.region());
+                    assert_eq!(j["construct"], e.construct());
+                    assert_eq!(j["logicalId"], e.logical_id());
+                    assert_eq!(j["resourceType"], e.resource_type());
+                    assert_eq!(j["copyOf"].as_str(), e.copy_of());
+                    assert_eq!(j["inAnotherRegion"], e.in_another_region());
+                    assert_eq!(j["auditRecords"], e.audit_records());
+                    for (j, c) in list(&j["copies"], e.copies().len()).iter().zip(e.copies()) {
+                        assert_eq!(j["kind"], c.kind());
+                        assert_eq!(j["to"], c.to());
+                        assert_eq!(j["region"].as_str(), c.region());
+                        assert_eq!(j["detail"], c.detail());
+                        assert_eq!(j["anotherRegion"], c.another_region());
+                        assert_eq!(j["evidence"], c.evidence());
+                    }
+                    seen.3 += 1;
+                }
+                for (j, w) in list(&json["unusedWaivers"], report.unused_waivers().len())
+                    .iter()
+                    .zip(report.unused_waivers())
+                {
+                    assert_eq!(j["rule"], w.rule());
+                    assert_eq!(j["stack"], w.stack());
+                    assert_eq!(j["logicalId"], w.logical_id());
+                    assert_eq!(j.get("construct").and_then(Value::as_str), w.construct());
+                    assert_eq!(j["note"], w.note());
+                    seen.4 += 1;
+                }
+                for (j, r) in list(
+                    &json["notVerifiedAtCompileTime"],
+                    report.not_verified_at_compile_time().len(),
+                )
+                .iter()
+                .zip(report.not_verified_at_compile_time())
+                {
+                    assert_eq!(j["stack"], r.stack());
+                    assert_eq!(j["logicalId"], r.logical_id());
+                    assert_eq!(j["construct"], r.construct());
+                    assert_eq!(j["resourceType"], r.resource_type());
+                    seen.5 += 1;
+                }
+                assert_eq!(
+                    json["customerResponsibilities"],
+                    json!(report.customer_responsibilities())
+                );
+                assert_eq!(json["graph"]["stacks"], json!(report.graph().stacks()));
+                assert_eq!(json["graph"]["edges"], json!(report.graph().edges()));
+            }
+        }
+        // Every kind of part was compared, not only empty lists.
+        assert!(
+            seen.0 > 0 && seen.1 > 0 && seen.2 > 0 && seen.3 > 0 && seen.4 > 0 && seen.5 > 0,
+            "{seen:?}"
+        );
     }
 
     #[test]
