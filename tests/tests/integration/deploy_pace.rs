@@ -312,10 +312,7 @@ async fn preview_waits_for_a_stack_being_deleted_and_plans_it_as_a_new_stack() {
     let moto = Moto::start_with(&[("HIPAA_MOTO_DELETE_POLLS", "3")]);
     let assembly = two_stacks(false, &[]);
     deployed_then_data_deleted(&moto, &assembly).await;
-    assert_eq!(
-        live_stacks(&moto).await,
-        data_deleting()
-    );
+    assert_eq!(live_stacks(&moto).await, data_deleting());
 
     let d = faulty(&moto, &assembly, Faults::default(), options()).await;
     let plans = d
@@ -346,10 +343,7 @@ async fn preview_waits_for_a_stack_being_deleted_and_plans_it_as_a_new_stack() {
         .expect("a change set of `data`");
     assert_eq!((last.stack.as_str(), last.create), ("data", true));
     // Nothing of the preview is left: no empty stack under review, no change set.
-    assert_eq!(
-        live_stacks(&moto).await,
-        shared_only()
-    );
+    assert_eq!(live_stacks(&moto).await, shared_only());
 
     // What it planned is what `up` does.
     let deployed = deployer(&moto, &assembly, options())
@@ -388,10 +382,7 @@ async fn preview_after_an_interrupted_destroy_waits_and_plans_a_create() {
         matches!(&err, DeployError::Timeout { stack, status, .. } if stack == "data" && status == "DELETE_IN_PROGRESS"),
         "{err}"
     );
-    assert_eq!(
-        live_stacks(&moto).await,
-        data_deleting()
-    );
+    assert_eq!(live_stacks(&moto).await, data_deleting());
 
     let d = faulty(&moto, &assembly, Faults::default(), options()).await;
     let plans = d
@@ -400,10 +391,7 @@ async fn preview_after_an_interrupted_destroy_waits_and_plans_a_create() {
         .unwrap_or_else(|e| panic!("{e}\n{:?}", d.api().log()));
     let data = plans.iter().find(|p| p.stack == "data").unwrap();
     assert_eq!(data.state, PlanState::Create);
-    assert_eq!(
-        live_stacks(&moto).await,
-        shared_only()
-    );
+    assert_eq!(live_stacks(&moto).await, shared_only());
 }
 
 /// A deletion that does not end within the run's timeout stops `preview` as it stops `up`:

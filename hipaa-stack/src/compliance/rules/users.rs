@@ -92,7 +92,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "Cognito user pools ask for passwords of at least 8 characters and let temporary passwords live at most 7 days",
         types: &[USER_POOL],
         controls: &["164.308(a)(5)(ii)(D)", "164.312(d)"],
-        fix: "write `Policies.PasswordPolicy.MinimumLength` as a whole number of at least 8 (Cognito accepts 6 to 99), and `TemporaryPasswordValidityDays` of at most 7 or not at all (7 is Cognito's default)",
+        fix: "write `Policies.PasswordPolicy.MinimumLength` as a whole number of at least 8 (Cognito accepts 6 to 99), and `TemporaryPasswordValidityDays` of at most 7 or not at all (7 is Cognito's default; where it is not written, the older `AdminCreateUserConfig.UnusedAccountValidityDays` sets the same limit and is read alike)",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -526,10 +526,16 @@ fn pool_name(cx: &Cx<'_>) -> String {
 /// days a temporary password is valid in the password policy. If the user doesn't sign in
 /// during this time, an administrator must reset their password" (the same reference),
 /// default 7, up to 365: a password an administrator sent by email that still signs in
-/// months later is a standing credential nobody chose.
+/// months later is a standing credential nobody chose. `AdminCreateUserConfig`'s older
+/// `UnusedAccountValidityDays` sets the same limit ("The user account expiration limit, in
+/// days, after which a new account that hasn't signed in is no longer usable … If you set a
+/// value for `TemporaryPasswordValidityDays` in `PasswordPolicy`, that value will be used",
+/// CloudFormation reference, `AWS::Cognito::UserPool AdminCreateUserConfig`): it is read
+/// where the newer one is not written.
 fn cg2(cx: &Cx<'_>) -> Outcome {
     const LENGTH: &str = "/Policies/PasswordPolicy/MinimumLength";
     const TEMPORARY: &str = "/Policies/PasswordPolicy/TemporaryPasswordValidityDays";
+    const UNUSED: &str = "/AdminCreateUserConfig/UnusedAccountValidityDays";
     let mut wrong = Vec::new();
     let mut proofs = Vec::new();
     match cx.prop(LENGTH) {
@@ -547,14 +553,23 @@ fn cg2(cx: &Cx<'_>) -> Outcome {
             )),
         },
     }
-    if let Some(v) = cx.prop(TEMPORARY) {
+    // The older spelling of the same limit counts where the newer one is not written.
+    let temporary = [TEMPORARY, UNUSED]
+        .into_iter()
+        .find_map(|pointer| cx.prop(pointer).map(|v| (pointer, v)));
+    if let Some((pointer, v)) = temporary {
+        let name = if pointer == TEMPORARY {
+            "PasswordPolicy.TemporaryPasswordValidityDays"
+        } else {
+            "AdminCreateUserConfig.UnusedAccountValidityDays"
+        };
         match super::meaning::whole_number(v) {
-            Some(n) if n <= 7 => proofs.extend(cx.proof(TEMPORARY)),
+            Some(n) if n <= 7 => proofs.extend(cx.proof(pointer)),
             Some(n) => wrong.push(format!(
-                "`PasswordPolicy.TemporaryPasswordValidityDays` is {n}: a temporary password signs in for more than 7 days"
+                "`{name}` is {n}: a temporary password signs in for more than 7 days"
             )),
             None => wrong.push(format!(
-                "`PasswordPolicy.TemporaryPasswordValidityDays` is {}, which is not known before deploy",
+                "`{name}` is {}, which is not known before deploy",
                 text_or_json(v)
             )),
         }
@@ -1137,6 +1152,23 @@ mod tests {
         );
         let unknown = cg2_of(json!({"MinimumLength": {"Ref": "Length"}})).unwrap_err();
         assert!(unknown.contains("not known before deploy"), "{unknown}");
+        // The older spelling of the temporary passwords' days, alone and beside the newer.
+        let older = |days: Value, policy: Value| {
+            let props = json!({"UserPoolName": "patients",
+                "AdminCreateUserConfig": {"UnusedAccountValidityDays": days},
+                "Policies": {"PasswordPolicy": policy}});
+            Cx::check_first(cg2, &[("Patients", USER_POOL, props)])
+        };
+        let unused = older(json!(90), json!({"MinimumLength": 8}));
+        assert!(
+            matches!(&unused, Outcome::Fail(f) if f.contains("`AdminCreateUserConfig.UnusedAccountValidityDays` is 90")),
+            "{unused:?}"
+        );
+        let newer = older(
+            json!(90),
+            json!({"MinimumLength": 8, "TemporaryPasswordValidityDays": 2}),
+        );
+        assert!(matches!(newer, Outcome::Pass(_)), "{newer:?}");
         let lasting =
             cg2_of(json!({"MinimumLength": 14, "TemporaryPasswordValidityDays": 90})).unwrap_err();
         assert!(
