@@ -2330,7 +2330,7 @@ fn backups(
                     .or_else(|| rds_copy_to_another_account(app, t, store, vault))
                     .or_else(|| aurora_copy_in_china(store, home, region.as_deref()))
                     .or_else(|| {
-                        vault_of_app(app, t, vault)
+                        vault_of_app(app, index, t, vault)
                             .and_then(|(at, found)| vault_keeps_nothing(app, at, found))
                     });
                 let copy_kept = copy_kept_days(copy, rule_kept);
@@ -2380,13 +2380,17 @@ fn backups(
 }
 
 /// The vault of the app that a copy action's `DestinationBackupVaultArn`, `value` of
-/// `template`, names, with the position of its stack: the vault a template parameter of
-/// hipaa-stack's carries, or the vault whose `BackupVaultName` is the name of an ARN
-/// written as text, of a stack pinned to the ARN's region (as `BackupPlan::copy_to` names
-/// a vault of a stack of another region, by its fixed name). A vault of no stack of the
-/// app is none: the table reads only what the app's templates show of it.
+/// `template` (the stack at `plan`), names, with the position of its stack: the vault a
+/// template parameter of hipaa-stack's carries, or the vault whose `BackupVaultName` is the
+/// name of an ARN written as text, of a stack pinned to the ARN's region (as
+/// `BackupPlan::copy_to` names a vault of a stack of another region, by its fixed name) and
+/// of the ARN's account: the plan's own for `${AWS::AccountId}`, or the environment's
+/// account written as a number. A vault of that name of another account is another vault.
+/// A vault of no stack of the app is none: the table reads only what the app's templates
+/// show of it.
 fn vault_of_app<'a>(
     app: &App<'_, 'a>,
+    plan: usize,
     template: &Template,
     value: &Value,
 ) -> Option<(usize, &'a Resource)> {
@@ -2398,7 +2402,7 @@ fn vault_of_app<'a>(
             .flatten();
     }
     let fields = arn_fields(written_text(value)?);
-    let [arn, _, service, region, _, resource] = fields.as_slice() else {
+    let [arn, _, service, region, account, resource] = fields.as_slice() else {
         return None;
     };
     let name = resource.strip_prefix("backup-vault:")?;
@@ -2406,11 +2410,19 @@ fn vault_of_app<'a>(
     if arn != "arn" || service != "backup" {
         return None;
     }
+    let account = account.trim();
+    let of_account = |at: usize| {
+        if account == "${AWS::AccountId}" {
+            app.one_account(plan, at)
+        } else {
+            app.account(at) == Some(account)
+        }
+    };
     app.lookup
         .vaults
         .get(name)?
         .iter()
-        .filter(|&&(at, _)| app.region(at) == Some(region))
+        .filter(|&&(at, _)| app.region(at) == Some(region) && of_account(at))
         .find_map(|&(at, r)| Some((at, app.stacks.get(at)?.1.resources().get(r)?)))
 }
 

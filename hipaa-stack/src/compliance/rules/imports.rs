@@ -170,6 +170,89 @@ impl<'a> Cx<'a> {
         self.position(stack)
             .is_some_and(|at| super::services::same_account(self, self.at, at))
     }
+
+    /// Whether the stack named `stack` (`None`: this one) is known to deploy to another
+    /// region or account than this resource's: both pinned to two regions, or of two
+    /// environments' accounts. A stack of the run's region (or account) beside one pinned
+    /// to a region (or of an environment's account) may deploy there or not: not known
+    /// apart, so a resource of it that may be of this resource's registry, group or
+    /// policy is read as one.
+    pub(crate) fn apart(&self, stack: Option<&str>) -> bool {
+        self.placed(stack, Place::Of(self.at), Place::Of(self.at)) == Placed::Elsewhere
+    }
+
+    /// Whether the stack named `stack` (`None`: this one) deploys to `region` and `account`
+    /// ([`Place`]), as far as the app shows it ([`Placed`]).
+    pub(crate) fn placed(
+        &self,
+        stack: Option<&str>,
+        region: Place<'_>,
+        account: Place<'_>,
+    ) -> Placed {
+        let Some(at) = self.position(stack) else {
+            return Placed::Elsewhere;
+        };
+        let pinned = |list: &[Option<String>], at: usize| {
+            list.get(at).and_then(Option::as_deref).map(str::to_owned)
+        };
+        let compare = |list: &[Option<String>], place: Place<'_>| match place {
+            // Two stacks of the run's region (or account) deploy to the same one, whichever
+            // it is; a stack of the run's beside a pinned one, to that one or another.
+            Place::Of(other) => match (pinned(list, at), pinned(list, other)) {
+                (None, None) => Placed::There,
+                (Some(a), Some(b)) if a == b => Placed::There,
+                (Some(_), Some(_)) => Placed::Elsewhere,
+                _ => Placed::Unknown,
+            },
+            // The region or account of the run is known only at deploy.
+            Place::Written(written) => match pinned(list, at) {
+                Some(own) if own == written.trim() => Placed::There,
+                Some(_) => Placed::Elsewhere,
+                None => Placed::Unknown,
+            },
+        };
+        match (
+            compare(&self.index.regions, region),
+            compare(&self.index.accounts, account),
+        ) {
+            (Placed::Elsewhere, _) | (_, Placed::Elsewhere) => Placed::Elsewhere,
+            (Placed::There, Placed::There) => Placed::There,
+            _ => Placed::Unknown,
+        }
+    }
+}
+
+/// What a finding adds when the name it reads is that of `found` (`stack/Id`), a `what` of
+/// a stack of unknown placement ([`Placed::Unknown`]) that would otherwise be the one named
+/// `there` (in us-west-2, beside the flow log): the stack's region or account is the run's,
+/// and the name is one of each region and account.
+pub(crate) fn unplaced(what: &str, found: &str, there: &str) -> String {
+    format!(
+        "the {what} `{found}` of that name is of a stack whose region or account is the run's (`app.stack`, no environment), not shown to be {there}, so it is not read as the one named; pin the region and account of its stack and of this one (`app.stack_in`, or the stacks of an environment)"
+    )
+}
+
+/// A region or an account that a name is read in ([`Cx::placed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place<'w> {
+    /// The region (or account) of the stack at this position of the app.
+    Of(usize),
+    /// A region (or account) written as text, as a destination names it.
+    Written(&'w str),
+}
+
+/// Whether a stack deploys to a region and account ([`Cx::placed`]). A stack declared with
+/// `app.stack` (no environment, no region) deploys to the region and account of the run
+/// (`AWS_REGION`, the credentials), which no template shows: it is there beside another
+/// such stack, and of unknown placement beside a pinned stack or a written region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placed {
+    /// Shown to deploy there.
+    There,
+    /// Shown to deploy elsewhere.
+    Elsewhere,
+    /// Not shown either way: its region or account is the run's.
+    Unknown,
 }
 
 /// Whether a value imports one of `exports` by name anywhere inside it, whichever stack

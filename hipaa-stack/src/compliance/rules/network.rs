@@ -3,6 +3,7 @@
 use crate::app::node::PUBLIC_TIER;
 use serde_json::Value;
 
+use super::imports::Placed;
 use super::meaning::{is_internet, text_or_json};
 use super::resilience::number;
 use super::{
@@ -1100,10 +1101,11 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
     // the ARN's region field says which: `${AWS::Region}` (the flow log's own), empty (an S3
     // bucket's ARN: bucket names are global) or a region written as text. A stack's region
     // is the one it is pinned to, or what the app shows of it (`placed_region`,
-    // `in_other_regions`): a written region that differs from the flow log's stack's known
-    // region is another region's group of the same name.
+    // `in_other_regions`): a written region is the flow log's own only where its stack is
+    // shown to be there; a stack of the run's region (`app.stack`) may deploy to any, and
+    // the group of that name in that region is not shown to be the app's.
     let own_region = |arn: &str| {
-        pinned_region(arn).is_none_or(|r| placed_region(cx, cx.stack).is_none_or(|own| own == r))
+        pinned_region(arn).is_none_or(|r| placed_region(cx, cx.stack) == Some(r.as_str()))
     };
     // A reference in an ARN whose account is written (`arn:aws:logs:…:999999999999:
     // log-group:${Group}`) names another account's resource of the same name, and one in an
@@ -1120,6 +1122,8 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
     let imported = super::storage::has_import(destination)
         && super::flows::imports_a_resource(cx, destination)
         && (super::meaning::imported(destination) || stands_for(destination, None));
+    // What a finding adds when the group of that name is of a stack of unknown placement.
+    let unplaced = std::cell::OnceCell::new();
     let by_name = || {
         text(destination).is_some_and(|t| {
             let t = t.trim();
@@ -1133,7 +1137,7 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
             // account's group of the same name) or unknown is no group of the app.
             let name = match t.rsplit_once(":log-group:") {
                 Some((head, n)) => {
-                    if !own_account(head) || !own_region(head) {
+                    if !own_account(head) {
                         return false;
                     }
                     n
@@ -1150,30 +1154,73 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
                     .replace("${AWS::URLSuffix}", "")
                     .contains("${AWS::")
             };
-            // A group of another stack is the one named when the stacks are of one account
-            // (a log group's name is one of an account and region) and not shown to be in
-            // two regions: for an ARN of a written region, the group's stack is not known to
-            // be in another; otherwise, neither stack fills a parameter of the other (so of
-            // another region) nor are both known to be in different ones.
+            // A group of another stack is the one named when the stacks are shown to be of
+            // one account and region (a log group's name is one of an account and region):
+            // for an ARN of a written region, the group's stack is shown to be there;
+            // otherwise, neither stack fills a parameter of the other (so of another region)
+            // and both are of the run's region, or of one shown region. A stack of the run's
+            // region or account beside a pinned one, or a written region, may deploy
+            // elsewhere ([`Placed::Unknown`]): its group is not read, and a finding says so.
             let written_region = t
                 .rsplit_once(":log-group:")
                 .and_then(|(head, _)| pinned_region(head));
             let same_region = |other: &str| {
-                cx.in_own_account(Some(other))
-                    && match &written_region {
-                        Some(r) => placed_region(cx, other).is_none_or(|theirs| theirs == r),
-                        None => {
-                            !in_other_regions(cx, other)
-                                && placed_region(cx, other)
-                                    .zip(placed_region(cx, cx.stack))
-                                    .is_none_or(|(theirs, own)| theirs == own)
-                        }
-                    }
+                let compare = |theirs: Option<&str>, own: Option<&str>| match (theirs, own) {
+                    (Some(a), Some(b)) if a == b => Placed::There,
+                    (Some(_), Some(_)) => Placed::Elsewhere,
+                    (None, None) if written_region.is_none() => Placed::There,
+                    _ => Placed::Unknown,
+                };
+                let region = match &written_region {
+                    Some(r) => compare(placed_region(cx, other), Some(r)),
+                    None if in_other_regions(cx, other) => Placed::Elsewhere,
+                    None => compare(placed_region(cx, other), placed_region(cx, cx.stack)),
+                };
+                let account = |at: usize| cx.index.accounts.get(at).and_then(Option::as_deref);
+                let account = match cx.position(Some(other)) {
+                    None => Placed::Elsewhere,
+                    Some(at) => match (account(at), account(cx.at)) {
+                        (None, None) => Placed::There,
+                        (theirs, own) => compare(theirs, own),
+                    },
+                };
+                match (region, account) {
+                    (Placed::Elsewhere, _) | (_, Placed::Elsewhere) => Placed::Elsewhere,
+                    (Placed::There, Placed::There) => Placed::There,
+                    _ => Placed::Unknown,
+                }
             };
             held == LOG_GROUP
                 && cx.everywhere(LOG_GROUP).any(|(other, g)| {
                     text(&g.properties()["LogGroupName"]).is_some_and(|n| {
-                        n == name && other.is_none_or(|other| !per_stack(&n) && same_region(other))
+                        // A group of the flow log's own stack is of the written region
+                        // only where the stack is shown to be there.
+                        let own = match (&written_region, placed_region(cx, cx.stack)) {
+                            (None, _) => Placed::There,
+                            (Some(r), Some(own)) if own == r => Placed::There,
+                            (Some(_), Some(_)) => Placed::Elsewhere,
+                            (Some(_), None) => Placed::Unknown,
+                        };
+                        let placed = other.map_or(own, |other| {
+                            if per_stack(&n) {
+                                Placed::Elsewhere
+                            } else {
+                                same_region(other)
+                            }
+                        });
+                        if n == name && placed == Placed::Unknown {
+                            unplaced.get_or_init(|| {
+                                super::imports::unplaced(
+                                    "log group",
+                                    &other.map_or_else(
+                                        || g.logical_id().to_owned(),
+                                        |s| format!("{s}/{}", g.logical_id()),
+                                    ),
+                                    "in the flow log's region and account",
+                                )
+                            });
+                        }
+                        n == name && placed == Placed::There
                     })
                 })
         })
@@ -1183,12 +1230,15 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
     if by_reference || imported || by_name() {
         return None;
     }
+    let unplaced = unplaced
+        .get()
+        .map_or_else(String::new, |why: &String| format!(" ({why})"));
     Some(match pinned_region(skeleton) {
         Some(region) => format!(
-            "`{key}` {}, an ARN of region {region}, where no log group of the app is shown to be (write the region as `${{AWS::Region}}`, or refer to the group)",
+            "`{key}` {}, an ARN of region {region}, where no log group of the app is shown to be{unplaced} (write the region as `${{AWS::Region}}`, or refer to the group)",
             text_or_json(destination),
         ),
-        None => format!("`{key}` {}", text_or_json(destination)),
+        None => format!("`{key}` {}{unplaced}", text_or_json(destination)),
     })
 }
 

@@ -555,6 +555,27 @@ fn rs4_reads_no_namespace_of_another_region_or_account() {
 /// name in a stack of another account, or pinned to another region, is not the one used.
 #[test]
 fn rs1_reads_no_snapshot_copy_grant_of_another_region_or_account() {
+    let (warehouse, grants) = warehouse_and_grant();
+    let first = ("warehouse", &warehouse);
+    let second = ("dr", &grants);
+    let there = placed(first, second, (WEST, None), "RS1", "Rc");
+    assert!(
+        matches!(there.as_slice(), [Status::Enforced { evidence }]
+            if evidence.iter().any(|p| p.logical_id == "dr/Grant")),
+        "{there:?}"
+    );
+    for place in [(WEST, Some(OTHER_ACCOUNT)), ("eu-west-1", None)] {
+        let other = placed(first, second, place, "RS1", "Rc");
+        assert!(
+            matches!(other.as_slice(), [Status::Failed { finding }] if finding.contains("names no `AWS::Redshift::SnapshotCopyGrant` of the app")),
+            "{place:?}: {other:?}"
+        );
+    }
+}
+
+/// A Redshift cluster `Rc` of `warehouse` that copies its snapshots to us-west-2 with the
+/// grant `dr-grant`, and a stack that declares a grant of that name.
+fn warehouse_and_grant() -> (Template, Template) {
     let key = |region: &str| json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:kms:{region}:${{AWS::AccountId}}:key/k") });
     let warehouse = template(
         vec![raw(
@@ -573,21 +594,7 @@ fn rs1_reads_no_snapshot_copy_grant_of_another_region_or_account() {
         )],
         Vec::new(),
     );
-    let first = ("warehouse", &warehouse);
-    let second = ("dr", &grants);
-    let there = placed(first, second, (WEST, None), "RS1", "Rc");
-    assert!(
-        matches!(there.as_slice(), [Status::Enforced { evidence }]
-            if evidence.iter().any(|p| p.logical_id == "dr/Grant")),
-        "{there:?}"
-    );
-    for place in [(WEST, Some(OTHER_ACCOUNT)), ("eu-west-1", None)] {
-        let other = placed(first, second, place, "RS1", "Rc");
-        assert!(
-            matches!(other.as_slice(), [Status::Failed { finding }] if finding.contains("names no `AWS::Redshift::SnapshotCopyGrant` of the app")),
-            "{place:?}: {other:?}"
-        );
-    }
+    (warehouse, grants)
 }
 
 /// ECR1: a registry scanning configuration is one of a registry, a region and account: one
@@ -693,6 +700,23 @@ fn e15_reads_no_gateway_exported_in_another_region_or_account() {
 /// account's environment, is another registry's.
 #[test]
 fn ecr1_reads_no_replica_repository_of_another_region_or_account() {
+    let (images, copies) = images_and_copy(json!({ "Ref": "AWS::AccountId" }));
+    let first = ("images", &images);
+    let second = ("dr", &copies);
+    let there = placed(first, second, (WEST, None), "ECR1", "Repo");
+    assert!(enforced(&there), "{there:?}");
+    for place in [(WEST, Some(OTHER_ACCOUNT)), ("eu-west-1", None)] {
+        let other = placed(first, second, place, "ECR1", "Repo");
+        assert!(
+            matches!(other.as_slice(), [Status::Failed { finding }] if finding.contains("copies this repository")),
+            "{place:?}: {other:?}"
+        );
+    }
+}
+
+/// A repository `Repo` of `images` replicated to us-west-2 in the registry `registry`, and
+/// a stack that declares a repository of its name, with immutable tags.
+fn images_and_copy(registry: Value) -> (Template, Template) {
     let images = template(
         vec![
             raw(
@@ -705,7 +729,7 @@ fn ecr1_reads_no_replica_repository_of_another_region_or_account() {
                 "Replication",
                 "AWS::ECR::ReplicationConfiguration",
                 json!({ "ReplicationConfiguration": { "Rules": [{
-                    "Destinations": [{ "Region": WEST, "RegistryId": "123456789012" }]
+                    "Destinations": [{ "Region": WEST, "RegistryId": registry }]
                 }] } }),
             ),
         ],
@@ -719,15 +743,451 @@ fn ecr1_reads_no_replica_repository_of_another_region_or_account() {
         )],
         Vec::new(),
     );
-    let first = ("images", &images);
-    let second = ("dr", &copies);
-    let there = placed(first, second, (WEST, None), "ECR1", "Repo");
-    assert!(enforced(&there), "{there:?}");
-    for place in [(WEST, Some(OTHER_ACCOUNT)), ("eu-west-1", None)] {
-        let other = placed(first, second, place, "ECR1", "Repo");
+    (images, copies)
+}
+
+// A stack declared with `app.stack` (no environment, no region) deploys to the region and
+// account of the run, which no template shows: beside another such stack it is in the same
+// place; beside a stack pinned to a region (or of an environment's account), or a region
+// written as text, it may be there or not. A name read in it, or naming a resource of it,
+// is the same resource only where the app shows the two in one place: each test below
+// passed on the old code, which read a stack of the run's region as of every region.
+
+/// The statuses of `rule` on `id` in an app of `first` and `second` of the deploy account,
+/// pinned to `regions` (`None`: the run's region, `app.stack`).
+fn in_regions(
+    first: (&str, &Template),
+    second: (&str, &Template),
+    regions: [Option<&str>; 2],
+    rule: &str,
+    id: &str,
+) -> Vec<Status> {
+    crate::testing::statuses_placed(
+        &[first, second],
+        (&regions.map(|r| r.map(str::to_owned)), &[]),
+        rule,
+        id,
+    )
+}
+
+/// Whether `statuses` are one finding (a failure or a gap) that says each of `says`.
+fn one_finding_saying(statuses: &[Status], says: &[&str]) -> bool {
+    let text = match statuses {
+        [Status::Failed { finding }] => finding,
+        [Status::Gap { reason, .. }] => reason,
+        _ => return false,
+    };
+    says.iter().all(|s| text.contains(s))
+}
+
+/// The statuses of `rule` on `id` in an app of `first` (us-east-1, of the account
+/// 111111111111) and `second`, beside it, pinned to us-west-2, and of another account's
+/// environment; then of `second` in us-east-1 of another account beside `first` of the
+/// deploy account (`None`), which may be that account: a resource of it that would make the
+/// rule fail is read.
+fn apart_and_unknown(
+    first: (&str, &Template),
+    second: (&str, &Template),
+    rule: &str,
+    id: &str,
+) -> [Vec<Status>; 4] {
+    let own = Some("111111111111".to_owned());
+    let other = Some(OTHER_ACCOUNT.to_owned());
+    let at = |region: &str, accounts: [Option<String>; 2]| {
+        crate::testing::statuses_placed(
+            &[first, second],
+            (&[Some(EAST.to_owned()), Some(region.to_owned())], &accounts),
+            rule,
+            id,
+        )
+    };
+    [
+        at(EAST, [own.clone(), own.clone()]),
+        at(WEST, [own.clone(), own.clone()]),
+        at(EAST, [own, other.clone()]),
+        at(EAST, [None, other]),
+    ]
+}
+
+/// What a finding says of a resource of a stack of unknown placement.
+const PIN: &str = "pin the region and account of its stack";
+
+/// RS1: a snapshot copy grant is one of the destination region: a grant of that name in a
+/// stack of the run's region is in the run's region, which may not be us-west-2 (beside a
+/// cluster of the run's region, it is the cluster's own region, never the destination).
+/// Only a grant of a stack pinned to us-west-2 is the one used.
+#[test]
+fn rs1_reads_no_snapshot_copy_grant_of_a_stack_of_the_run_s_region() {
+    let (warehouse, grants) = warehouse_and_grant();
+    let first = ("warehouse", &warehouse);
+    let second = ("dr", &grants);
+    for regions in [[Some(EAST), None], [None, None]] {
+        let found = in_regions(first, second, regions, "RS1", "Rc");
         assert!(
-            matches!(other.as_slice(), [Status::Failed { finding }] if finding.contains("copies this repository")),
-            "{place:?}: {other:?}"
+            one_finding_saying(
+                &found,
+                &[
+                    "names no `AWS::Redshift::SnapshotCopyGrant` of the app",
+                    "`dr/Grant`",
+                    PIN
+                ]
+            ) && matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{regions:?}: {found:?}"
         );
     }
+    let pinned = in_regions(first, second, [None, Some(WEST)], "RS1", "Rc");
+    assert!(enforced(&pinned), "{pinned:?}");
+}
+
+/// RS1: a snapshot copy grant of the cluster's own template, named by `Ref` or by its
+/// name, is created in the cluster's region, never the destination's, wherever the stack
+/// deploys: not the grant Redshift uses there.
+#[test]
+fn rs1_reads_no_snapshot_copy_grant_of_the_cluster_s_own_stack() {
+    let (warehouse, grants) = warehouse_and_grant();
+    for named in [json!("dr-grant"), json!({ "Ref": "Grant" })] {
+        let mut warehouse = warehouse.clone();
+        warehouse.resources.extend(grants.resources.clone());
+        let cluster = warehouse
+            .resources
+            .iter()
+            .find(|r| r.logical_id() == "Rc")
+            .expect("the cluster");
+        let mut properties = cluster.properties().clone();
+        properties["SnapshotCopyGrantName"] = named.clone();
+        let cluster = raw("Rc", "AWS::Redshift::Cluster", properties);
+        warehouse.resources.retain(|r| r.logical_id() != "Rc");
+        warehouse.resources.push(cluster);
+        for region in [None, Some(EAST.to_owned())] {
+            let found = crate::testing::statuses_in(
+                &[("warehouse", &warehouse)],
+                std::slice::from_ref(&region),
+                "RS1",
+                "Rc",
+            );
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { finding }]
+                    if finding.contains("names the snapshot copy grant `Grant` of the cluster's own stack")),
+                "{named} {region:?}: {found:?}"
+            );
+        }
+    }
+}
+
+/// B2: a copy to `arn:…:backup:us-west-2:${AWS::AccountId}:backup-vault:dr` copies to the
+/// vault `dr` of us-west-2: a vault of that name of a stack of the run's region is not
+/// shown to be there; one of a stack pinned to us-west-2 is, wherever the plan is.
+#[test]
+fn b2_reads_no_copy_vault_of_a_stack_of_the_run_s_region() {
+    let backup = template(
+        vec![
+            raw(
+                "Local",
+                "AWS::Backup::BackupVault",
+                json!({ "BackupVaultName": "local" }),
+            ),
+            raw(
+                "Plan",
+                "AWS::Backup::BackupPlan",
+                json!({ "BackupPlan": {
+                    "BackupPlanName": "daily",
+                    "BackupPlanRule": [{
+                        "RuleName": "daily",
+                        "TargetBackupVault": { "Ref": "Local" },
+                        "CopyActions": [{
+                            "DestinationBackupVaultArn": { "Fn::Sub":
+                                "arn:${AWS::Partition}:backup:us-west-2:${AWS::AccountId}:backup-vault:dr" }
+                        }]
+                    }]
+                } }),
+            ),
+        ],
+        Vec::new(),
+    );
+    let dr = template(
+        vec![raw(
+            "Dr",
+            "AWS::Backup::BackupVault",
+            json!({ "BackupVaultName": "dr" }),
+        )],
+        Vec::new(),
+    );
+    let first = ("backup", &backup);
+    let second = ("dr", &dr);
+    for regions in [[Some(EAST), None], [None, None]] {
+        let found = in_regions(first, second, regions, "B2", "Plan");
+        assert!(
+            one_finding_saying(&found, &["no backup vault of the app", "`dr/Dr`", PIN])
+                && matches!(found.as_slice(), [Status::Gap { .. }]),
+            "{regions:?}: {found:?}"
+        );
+    }
+    let pinned = in_regions(first, second, [None, Some(WEST)], "B2", "Plan");
+    assert!(enforced(&pinned), "{pinned:?}");
+}
+
+/// E13: a flow log's `LogGroupName` names the group of the flow log's own region: a group of
+/// that name in a stack of the run's region beside a flow log pinned to one (or the
+/// reverse) may be in another region. Two stacks of the run's region are in one.
+#[test]
+fn e13_reads_no_log_group_named_in_a_stack_of_unknown_region() {
+    let network = flow_log_to(json!({ "LogGroupName": "vpc-flow" }));
+    let logs = log_group("vpc-flow");
+    let first = ("network", &network);
+    let second = ("logs", &logs);
+    for regions in [[Some(EAST), None], [None, Some(EAST)]] {
+        let found = in_regions(first, second, regions, "E13", "Vpc");
+        assert!(
+            one_finding_saying(
+                &found,
+                &[
+                    "no log group, bucket or delivery stream of the app",
+                    "`logs/L`",
+                    PIN
+                ]
+            ),
+            "{regions:?}: {found:?}"
+        );
+    }
+    let together = in_regions(first, second, [None, None], "E13", "Vpc");
+    assert!(enforced(&together), "{together:?}");
+}
+
+/// E13: a flow log whose `LogDestination` is the ARN of a log group of us-west-2 delivers
+/// to the group of that name in us-west-2: that of a stack pinned there, wherever the flow
+/// log is; a group of that name of a stack of the run's region is not shown to be there,
+/// and neither is one that the flow log's own stack of the run's region declares.
+#[test]
+fn e13_reads_no_log_group_of_a_written_region_in_a_stack_of_unknown_region() {
+    let arn = "arn:${AWS::Partition}:logs:us-west-2:${AWS::AccountId}:log-group:vpc-flow";
+    let destination = json!({ "LogDestinationType": "cloud-watch-logs",
+        "LogDestination": { "Fn::Sub": arn } });
+    let network = flow_log_to(destination.clone());
+    let logs = log_group("vpc-flow");
+    let first = ("network", &network);
+    let second = ("logs", &logs);
+    for regions in [[Some(WEST), Some(WEST)], [None, Some(WEST)]] {
+        let there = in_regions(first, second, regions, "E13", "Vpc");
+        assert!(enforced(&there), "{regions:?}: {there:?}");
+    }
+    for regions in [[Some(WEST), None], [None, None]] {
+        let found = in_regions(first, second, regions, "E13", "Vpc");
+        assert!(
+            one_finding_saying(&found, &["an ARN of region us-west-2", "`logs/L`", PIN]),
+            "{regions:?}: {found:?}"
+        );
+    }
+    // The group in the flow log's own template, of the run's region.
+    let mut network = flow_log_to(destination);
+    network.resources.extend(log_group("vpc-flow").resources);
+    let alone = crate::testing::statuses(&[("network", &network)], "E13", "Vpc");
+    assert!(
+        one_finding_saying(
+            &alone,
+            &["an ARN of region us-west-2", "log group `L`", PIN]
+        ),
+        "{alone:?}"
+    );
+    let pinned = crate::testing::statuses_in(
+        &[("network", &network)],
+        &[Some(WEST.to_owned())],
+        "E13",
+        "Vpc",
+    );
+    assert!(enforced(&pinned), "{pinned:?}");
+}
+
+/// A VPC `Vpc` with a flow log of all its traffic, delivered as `destination` says.
+fn flow_log_to(destination: Value) -> Template {
+    let mut properties = json!({
+        "ResourceId": { "Ref": "Vpc" }, "ResourceType": "VPC", "TrafficType": "ALL",
+        "DeliverLogsPermissionArn": { "Fn::Sub":
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/flow" }
+    });
+    for (key, value) in destination.as_object().into_iter().flatten() {
+        properties[key] = value.clone();
+    }
+    template(
+        vec![
+            raw(
+                "Vpc",
+                "AWS::EC2::VPC",
+                json!({ "CidrBlock": "10.0.0.0/16" }),
+            ),
+            raw("F", "AWS::EC2::FlowLog", properties),
+        ],
+        Vec::new(),
+    )
+}
+
+/// ECR1: a repository of the replica's name in a stack of the run's region is not shown to
+/// be in the destination's region; nor is a stack of the deploy account shown to be of a
+/// registry whose id is written as a number. A stack pinned to the destination's region,
+/// of the account written (an environment's), is.
+#[test]
+fn ecr1_reads_no_replica_repository_of_a_stack_of_unknown_region_or_account() {
+    let (images, copies) = images_and_copy(json!({ "Ref": "AWS::AccountId" }));
+    let first = ("images", &images);
+    let second = ("dr", &copies);
+    for regions in [[Some(EAST), None], [None, None]] {
+        let found = in_regions(first, second, regions, "ECR1", "Repo");
+        assert!(
+            one_finding_saying(&found, &["copies this repository", "`dr/Copy`", PIN]),
+            "{regions:?}: {found:?}"
+        );
+    }
+    let pinned = in_regions(first, second, [None, Some(WEST)], "ECR1", "Repo");
+    assert!(enforced(&pinned), "{pinned:?}");
+    // A registry id written as a number: the deploy account may be another.
+    let (images, copies) = images_and_copy(json!("123456789012"));
+    let first = ("images", &images);
+    let second = ("dr", &copies);
+    let regions = [Some(EAST.to_owned()), Some(WEST.to_owned())];
+    let unknown =
+        crate::testing::statuses_placed(&[first, second], (&regions, &[]), "ECR1", "Repo");
+    assert!(
+        one_finding_saying(&unknown, &["copies this repository", "`dr/Copy`", PIN]),
+        "{unknown:?}"
+    );
+    let account = Some("123456789012".to_owned());
+    let of_it = crate::testing::statuses_placed(
+        &[first, second],
+        (&regions, &[account.clone(), account]),
+        "ECR1",
+        "Repo",
+    );
+    assert!(enforced(&of_it), "{of_it:?}");
+}
+
+/// RS2: a cluster's `ClusterParameterGroupName` written as text names the group of that
+/// name of its own region and account: a group of that name that leaves `require_ssl`
+/// false in a stack of another region or account is another group, and no reason to fail
+/// (before, it failed the cluster); beside it, or in a stack that may be beside it, it
+/// fails as before.
+#[test]
+fn rs2_reads_no_parameter_group_of_another_region_or_account() {
+    let warehouse = template(
+        vec![raw(
+            "Rc",
+            "AWS::Redshift::Cluster",
+            json!({ "ClusterParameterGroupName": "tls" }),
+        )],
+        Vec::new(),
+    );
+    let groups = template(
+        vec![raw(
+            "G",
+            "AWS::Redshift::ClusterParameterGroup",
+            json!({ "ParameterGroupName": "tls", "ParameterGroupFamily": "redshift-1.0",
+                "Description": "tls",
+                "Parameters": [{ "ParameterName": "require_ssl", "ParameterValue": "false" }] }),
+        )],
+        Vec::new(),
+    );
+    let [beside, elsewhere, abroad, unknown] =
+        apart_and_unknown(("warehouse", &warehouse), ("groups", &groups), "RS2", "Rc");
+    for may_be in [beside, unknown] {
+        assert!(
+            matches!(may_be.as_slice(), [Status::Failed { finding }] if finding.contains("`groups/G`")),
+            "{may_be:?}"
+        );
+    }
+    for other in [elsewhere, abroad] {
+        assert!(
+            matches!(other.as_slice(), [Status::Gap { reason, .. }] if reason.contains("no cluster parameter group of this template")),
+            "{other:?}"
+        );
+    }
+}
+
+/// OS1: an OpenSearch Serverless encryption policy covers the collections of its own
+/// region and account: a collection that overrides the policy's key, in a stack of another
+/// region or account, is not one it covers, whatever its name (before, it failed the
+/// policy); beside it, or in a stack that may be beside it, it fails the policy as before.
+#[test]
+fn os1_reads_no_collection_of_another_region_or_account() {
+    let search = template(
+        vec![
+            raw(
+                "X",
+                "AWS::OpenSearchServerless::SecurityPolicy",
+                json!({ "Name": "phi-enc", "Type": "encryption", "Policy": { "Fn::Sub": [
+                    "{\"Rules\": [{\"ResourceType\": \"collection\", \"Resource\": [\"collection/phi-*\"]}], \"AWSOwnedKey\": false, \"KmsARN\": \"${K}\"}",
+                    { "K": { "Fn::GetAtt": ["Key", "Arn"] } }
+                ] } }),
+            ),
+            raw(
+                "Key",
+                "AWS::KMS::Key",
+                json!({ "EnableKeyRotation": true, "KeyPolicy": { "Version": "2012-10-17",
+                    "Statement": [{ "Effect": "Allow",
+                        "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } },
+                        "Action": "kms:*", "Resource": "*" }] } }),
+            ),
+        ],
+        Vec::new(),
+    );
+    let collections = template(
+        vec![raw(
+            "C",
+            "AWS::OpenSearchServerless::Collection",
+            json!({ "Name": "phi-records", "Type": "SEARCH",
+                "EncryptionConfig": { "AWSOwnedKey": true } }),
+        )],
+        Vec::new(),
+    );
+    let [beside, elsewhere, abroad, unknown] = apart_and_unknown(
+        ("search", &search),
+        ("collections", &collections),
+        "OS1",
+        "X",
+    );
+    for may_be in [beside, unknown] {
+        assert!(
+            matches!(may_be.as_slice(), [Status::Failed { finding }] if finding.contains("`collections/C`")),
+            "{may_be:?}"
+        );
+    }
+    assert!(enforced(&elsewhere), "{elsewhere:?}");
+    assert!(enforced(&abroad), "{abroad:?}");
+}
+
+/// D2 and the disaster-recovery table: a copy to `arn:…:backup:us-west-2:${AWS::AccountId}:
+/// backup-vault:dr` goes to the vault `dr` of the plan's account: a vault of that name of a
+/// stack of us-west-2 of another account is another vault, whose shortcomings (here,
+/// deleted with its stack) are not this copy's (before, the table read it, and D2 failed);
+/// of the plan's account, it is read as before.
+#[test]
+fn d2_reads_no_copy_vault_of_another_account() {
+    let (data, backup) = database_and_backup();
+    let dr = template(
+        vec![raw(
+            "Dr",
+            "AWS::Backup::BackupVault",
+            json!({ "BackupVaultName": "dr" }),
+        )],
+        Vec::new(),
+    );
+    let d2 = |account: Option<&str>| {
+        crate::testing::statuses_placed(
+            &[("data", &data), ("backup", &backup), ("dr", &dr)],
+            (
+                &[
+                    Some(EAST.to_owned()),
+                    Some(EAST.to_owned()),
+                    Some(WEST.to_owned()),
+                ],
+                &[None, None, account.map(str::to_owned)],
+            ),
+            "D2",
+            "Db",
+        )
+    };
+    let own = d2(None);
+    assert!(
+        matches!(own.as_slice(), [Status::Gap { reason }] if reason.contains("the vault `dr/Dr` is deleted with its stack")),
+        "{own:?}"
+    );
+    let other = d2(Some(OTHER_ACCOUNT));
+    assert!(enforced(&other), "{other:?}");
 }

@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
+use super::imports::{Place, Placed};
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name, proof_of};
 use crate::cfn::{Resource, Template};
 
@@ -1667,9 +1668,10 @@ fn plan_vaults(cx: &Cx<'_>) -> Outcome {
             else {
                 continue;
             };
-            if !copy_of_the_app(cx, destination) {
+            if let Err(unplaced) = copy_of_the_app(cx, destination) {
+                let unplaced = unplaced.map_or_else(String::new, |why| format!(" ({why})"));
                 return Outcome::Gap(format!(
-                    "`{}` is {}, no backup vault of the app (another account's or region's, or one no rule can read), so whether its access policy stops anyone deleting the copies, and which key encrypts them, cannot be read; copy to a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`)",
+                    "`{}` is {}, no backup vault of the app (another account's or region's, or one no rule can read){unplaced}, so whether its access policy stops anyone deleting the copies, and which key encrypts them, cannot be read; copy to a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`)",
                     pointer_name(&pointer),
                     super::meaning::text_or_json(destination)
                 ));
@@ -1699,15 +1701,18 @@ fn air_gapped_targets(cx: &Cx<'_>, count: usize) -> Result<(Vec<Proof>, Option<S
         let Some(target) = cx.prop(&pointer).filter(|v| !v.is_null()) else {
             continue;
         };
-        if copy_of_the_app(cx, target) {
-            proofs.extend(cx.proof(&pointer));
-            continue;
-        }
+        let unplaced = match copy_of_the_app(cx, target) {
+            Ok(()) => {
+                proofs.extend(cx.proof(&pointer));
+                continue;
+            }
+            Err(unplaced) => unplaced.map_or_else(String::new, |why| format!(" ({why})")),
+        };
         let written = super::meaning::text(target)
             .filter(|t| !super::identity::dynamic(t) && t.trim().starts_with("arn:"));
         let why = |unread: &str| {
             format!(
-                "`{}` is {}, no logically air-gapped vault of the app{unread}, so the key that encrypts the recovery points backed up there and how long they are kept are read by no rule; back up to a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`)",
+                "`{}` is {}, no logically air-gapped vault of the app{unread}{unplaced}, so the key that encrypts the recovery points backed up there and how long they are kept are read by no rule; back up to a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`)",
                 pointer_name(&pointer),
                 super::meaning::text_or_json(target)
             )
@@ -1758,33 +1763,41 @@ fn of_the_app(cx: &Cx<'_>, target: &Value) -> bool {
 /// cross-region copies do), or the ARN `arn:…:backup:REGION:${AWS::AccountId}:backup-vault:NAME`
 /// (in an `Fn::Sub` or as text) of the stack's own account, whose NAME is the
 /// `BackupVaultName` of a vault of a stack of that account and REGION (`${AWS::Region}`:
-/// the plan's stack's region; a region written as text: a stack not pinned to another), or
-/// `${Vault}` of a vault of the template with REGION `${AWS::Region}`. A vault's ARN holds
-/// its account and region: one written as a number is another account's, and a vault of
-/// the same name in a stack of another account or region is another vault.
-fn copy_of_the_app(cx: &Cx<'_>, destination: &Value) -> bool {
+/// a stack of the plan's stack's region; a region written as text: a stack pinned to it),
+/// or `${Vault}` of a vault of the template with REGION `${AWS::Region}`. A vault's ARN
+/// holds its account and region: one written as a number is another account's, and a vault
+/// of the same name in a stack of another account or region is another vault. A stack of
+/// the run's region or account (`app.stack`) beside a region written as text or a pinned
+/// stack is not shown to be there ([`Placed::Unknown`]): `Err` with what a finding adds
+/// ([`super::imports::unplaced`]) when the vault of that name is of such a stack, `Err(None)`
+/// when no vault of the app is named.
+fn copy_of_the_app(cx: &Cx<'_>, destination: &Value) -> Result<(), Option<String>> {
+    let found = |yes: bool| if yes { Ok(()) } else { Err(None) };
     // An import counts as the export of a vault of the app (its ARN), not of anything.
     if super::meaning::imported(destination) {
-        return super::services::imports_an_export_of(cx, destination, VAULTS, |v, id| {
-            super::meaning::names(v, id)
-        });
+        return found(super::services::imports_an_export_of(
+            cx,
+            destination,
+            VAULTS,
+            super::meaning::names,
+        ));
     }
     let vaults: Vec<&Resource> = VAULTS.iter().flat_map(|t| cx.others(t)).collect();
     if vaults
         .iter()
         .any(|v| super::meaning::names(destination, v.logical_id()))
     {
-        return true;
+        return Ok(());
     }
     if let Some((_, r)) = cx.across_regions(cx.template, destination) {
-        return VAULTS.contains(&r.type_name());
+        return found(VAULTS.contains(&r.type_name()));
     }
     let written = super::meaning::text(destination).or_else(|| match destination.get("Fn::Sub") {
         Some(Value::String(t)) => Some(t.clone()),
         _ => None,
     });
     let Some(written) = written else {
-        return false;
+        return Err(None);
     };
     const OWN_ACCOUNT: &str = "\u{0}account";
     const OWN_REGION: &str = "\u{0}region";
@@ -1795,36 +1808,58 @@ fn copy_of_the_app(cx: &Cx<'_>, destination: &Value) -> bool {
         .replace("${AWS::Partition}", "aws");
     let parts: Vec<&str> = written.splitn(7, ':').collect();
     let ["arn", _, "backup", region, account, "backup-vault", name] = parts.as_slice() else {
-        return false;
+        return Err(None);
     };
-    let by_reference = || {
-        *region == OWN_REGION
-            && vaults
-                .iter()
-                .any(|v| *name == format!("${{{}}}", v.logical_id()))
-    };
+    if *account != OWN_ACCOUNT {
+        return Err(None);
+    }
+    if *region == OWN_REGION
+        && vaults
+            .iter()
+            .any(|v| *name == format!("${{{}}}", v.logical_id()))
+    {
+        return Ok(());
+    }
     // The vault's stack is of the plan's account, and of the ARN's region.
-    let of_region = |stack: Option<&str>| {
-        if *region == OWN_REGION {
-            return cx.beside(stack);
+    let own = Place::Of(cx.at);
+    let there = if *region == OWN_REGION {
+        own
+    } else {
+        Place::Written(region)
+    };
+    let mut unplaced = None;
+    for t in VAULTS {
+        for (stack, v) in cx.everywhere(t) {
+            let named = super::meaning::text(&v.properties()["BackupVaultName"])
+                .is_some_and(|own| own.trim() == *name);
+            if !named {
+                continue;
+            }
+            match cx.placed(stack, there, own) {
+                Placed::There => return Ok(()),
+                Placed::Unknown => {
+                    let place = stack.map_or_else(
+                        || v.logical_id().to_owned(),
+                        |s| format!("{s}/{}", v.logical_id()),
+                    );
+                    let region = if *region == OWN_REGION {
+                        "the plan's region".to_owned()
+                    } else {
+                        (*region).to_owned()
+                    };
+                    unplaced.get_or_insert_with(|| {
+                        super::imports::unplaced(
+                            "backup vault",
+                            &place,
+                            &format!("in {region} and the plan's account"),
+                        )
+                    });
+                }
+                Placed::Elsewhere => {}
+            }
         }
-        cx.in_own_account(stack)
-            && cx
-                .position(stack)
-                .and_then(|at| cx.index.regions.get(at))
-                .and_then(Option::as_deref)
-                .is_none_or(|there| there == *region)
-    };
-    let by_name = || {
-        VAULTS.iter().any(|t| {
-            cx.everywhere(t).any(|(stack, v)| {
-                of_region(stack)
-                    && super::meaning::text(&v.properties()["BackupVaultName"])
-                        .is_some_and(|own| own.trim() == *name)
-            })
-        })
-    };
-    *account == OWN_ACCOUNT && (by_reference() || by_name())
+    }
+    Err(unplaced)
 }
 
 fn b4(cx: &Cx<'_>) -> Outcome {

@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
+use super::imports::{Place, Placed};
 use super::meaning::{names, no_value, text, text_or_json};
 use super::resilience::customer_key;
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, proof_of};
@@ -461,7 +462,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "Redshift clusters and Redshift Serverless namespaces, the copies of their snapshots in other regions and the admin passwords Redshift manages for them are encrypted with a customer-managed key, and the clusters are not public",
         types: &[REDSHIFT_CLUSTER, REDSHIFT_NAMESPACE],
         controls: &["164.312(a)(1)", "164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` true, `KmsKeyId` a key of the app, and `PubliclyAccessible` false; a cluster that copies its snapshots to another region (`DestinationRegion`) names in `SnapshotCopyGrantName` an `AWS::Redshift::SnapshotCopyGrant` of the app whose `KmsKeyId` is a key of the app; with `ManageMasterPassword` true, set `MasterPasswordSecretKmsKeyId` to a key of the app; on a Redshift Serverless namespace, set `KmsKeyId` to a key of the app, `AdminPasswordSecretKmsKeyId` too with `ManageAdminPassword` true, and `DestinationKmsKeyId` of every entry of `SnapshotCopyConfigurations`",
+        fix: "set `Encrypted` true, `KmsKeyId` a key of the app, and `PubliclyAccessible` false; a cluster that copies its snapshots to another region (`DestinationRegion`) names in `SnapshotCopyGrantName` an `AWS::Redshift::SnapshotCopyGrant` whose `KmsKeyId` is a key of the app, declared in a stack of the cluster's account pinned to that region (`app.stack_in`; a grant of the cluster's own stack is of the cluster's region); with `ManageMasterPassword` true, set `MasterPasswordSecretKmsKeyId` to a key of the app; on a Redshift Serverless namespace, set `KmsKeyId` to a key of the app, `AdminPasswordSecretKmsKeyId` too with `ManageAdminPassword` true, and `DestinationKmsKeyId` of every entry of `SnapshotCopyConfigurations`",
         packs: packs(
             Some("HIPAA.Security-RedshiftClusterConfiguration"),
             Some("CKV_AWS_64"),
@@ -5556,7 +5557,12 @@ fn in_stack<'a>(cx: &Cx<'a>, stack: Option<&'a str>, resource: &'a crate::cfn::R
 /// The collections of the app whose names a security policy's rules match
 /// (`ResourceType` collection, a `Resource` pattern `collection/…` with `*` that matches
 /// `collection/{Name}`), each with its stack (`None`: this one). A collection whose `Name`
-/// is known only at deploy may be any: it is taken as matched.
+/// is known only at deploy may be any: it is taken as matched. A security policy, like a
+/// collection, is a resource of one account and region (created in the region of the call,
+/// OpenSearch Serverless API reference, `CreateSecurityPolicy`), and covers the collections
+/// of its own: a collection of a stack known to deploy to another region or account
+/// ([`Cx::apart`]) is not covered, whatever its name; one of a stack of unknown placement
+/// may be.
 fn covered_collections<'a>(
     cx: &Cx<'a>,
     doc: &Value,
@@ -5575,7 +5581,10 @@ fn covered_collections<'a>(
         .filter_map(text)
         .collect();
     cx.everywhere(SERVERLESS_COLLECTION)
-        .filter(|(_, collection)| {
+        .filter(|(stack, collection)| {
+            if cx.apart(*stack) {
+                return false;
+            }
             match text(&collection.properties()["Name"])
                 .filter(|n| !n.contains("${") && !super::identity::dynamic(n))
             {
@@ -6720,20 +6729,9 @@ fn registry_scanning(cx: &Cx<'_>) -> Option<Vec<Result<Proof, String>>> {
         .map(|v| text(v).filter(|n| !n.contains("${")).ok_or(v));
     let mut checks = Vec::new();
     let mut of_its_registry = false;
-    let apart = |stack: Option<&str>| {
-        cx.position(stack).is_some_and(|at| {
-            let two = |list: &[Option<String>]| {
-                let written = |at: usize| list.get(at).and_then(Option::as_deref);
-                written(at)
-                    .zip(written(cx.at))
-                    .is_some_and(|(theirs, own)| theirs != own)
-            };
-            two(&cx.index.regions) || two(&cx.index.accounts)
-        })
-    };
     for (stack, config) in cx
         .everywhere(REGISTRY_SCANNING)
-        .filter(|(stack, _)| !apart(*stack))
+        .filter(|(stack, _)| !cx.apart(*stack))
     {
         of_its_registry |= cx.beside(stack);
         let id = config.logical_id();
@@ -6830,9 +6828,11 @@ fn ecr1(cx: &Cx<'_>) -> Outcome {
 /// (ECR user guide, "Templates to control repositories created during a pull through cache
 /// or replication action"): a template lives in the destination's registry and region,
 /// which no rule reads, so only a repository of the same name declared in another stack of
-/// the app, of each destination's `Region` and `RegistryId` (a stack pinned to another
-/// region, or of another account's environment, declares another registry's repository),
-/// shows the copy declared with `settings` (ECR1 and ECR2 read it there). A
+/// the app, of each destination's `Region` and `RegistryId` (a stack pinned to that region,
+/// of that account's environment, or of the configuration's own region or account where
+/// the destination writes `${AWS::Region}` or `${AWS::AccountId}`; a stack of the run's
+/// region or account is not shown to be there, and the finding says to pin it), shows the
+/// copy declared with `settings` (ECR1 and ECR2 read it there). A
 /// repository whose name CloudFormation makes, or a filter known only at deploy, may be
 /// taken in by any rule.
 fn replicated_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, String>> {
@@ -6840,34 +6840,77 @@ fn replicated_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, St
         .prop("/RepositoryName")
         .and_then(text)
         .filter(|n| !n.contains("${"));
-    // The stack `stack` is not known to deploy elsewhere than the destination `d` (its
-    // `Region` and `RegistryId`, the registry's account): pinned to another region, or of
-    // another account's environment.
-    let at_destination = |stack: Option<&str>, d: &Value| {
-        let Some(at) = cx.position(stack) else {
-            return false;
+    // Where the stack `stack` deploys against the destination `d` (its `Region` and
+    // `RegistryId`, the registry's account) of a replication configuration of the stack at
+    // `from`: a region or account written as text is that one, `${AWS::Region}` and
+    // `${AWS::AccountId}` (or their `Ref`) the configuration's own; anything else is not
+    // shown.
+    let at_destination = |stack: Option<&str>, d: &Value, from: usize| {
+        let written = |key: &str, pseudo: &str| -> Option<Result<String, ()>> {
+            let v = &d[key];
+            if v.get("Ref").and_then(Value::as_str) == Some(pseudo) {
+                return Some(Err(()));
+            }
+            let t = text(v)?;
+            let t = t.trim();
+            if t == format!("${{{pseudo}}}") {
+                return Some(Err(()));
+            }
+            (!t.contains("${")).then(|| Ok(t.to_owned()))
         };
-        let fits = |list: &[Option<String>], key: &str| {
-            list.get(at)
-                .and_then(Option::as_deref)
-                .is_none_or(|w| text(&d[key]).is_some_and(|t| t.trim() == w))
+        let (Some(region), Some(account)) = (
+            written("Region", "AWS::Region"),
+            written("RegistryId", "AWS::AccountId"),
+        ) else {
+            return Placed::Elsewhere;
         };
-        fits(&cx.index.regions, "Region") && fits(&cx.index.accounts, "RegistryId")
+        fn place(w: &Result<String, ()>, from: usize) -> Place<'_> {
+            match w {
+                Ok(t) => Place::Written(t.as_str()),
+                Err(()) => Place::Of(from),
+            }
+        }
+        cx.placed(stack, place(&region, from), place(&account, from))
     };
     // A repository of the same name declared in another stack of every destination's region
-    // and account: a repository of that name in another region or account is no copy.
-    let declared_elsewhere = |name: &str, destinations: &Value| {
-        destinations.as_array().is_some_and(|all| {
-            !all.is_empty()
-                && all.iter().all(|d| {
-                    cx.everywhere("AWS::ECR::Repository").any(|(stack, r)| {
-                        stack.is_some()
-                            && at_destination(stack, d)
-                            && text(&r.properties()["RepositoryName"])
-                                .is_some_and(|n| n.trim() == name)
-                    })
+    // and account: a repository of that name in another region or account is no copy. `Err`
+    // with what a finding adds when the one of a destination is of a stack of unknown
+    // placement ([`super::imports::unplaced`]).
+    let declared_elsewhere = |name: &str, destinations: &Value, from: usize| {
+        let Some(all) = destinations.as_array().filter(|all| !all.is_empty()) else {
+            return Err(None);
+        };
+        let mut unplaced = None;
+        for d in all {
+            let placed: Vec<_> = cx
+                .everywhere("AWS::ECR::Repository")
+                .filter(|(stack, r)| {
+                    stack.is_some()
+                        && text(&r.properties()["RepositoryName"]).is_some_and(|n| n.trim() == name)
                 })
-        })
+                .map(|(stack, r)| (stack, r, at_destination(stack, d, from)))
+                .collect();
+            let Some(&(stack, r, found)) = placed
+                .iter()
+                .find(|(_, _, p)| *p == Placed::There)
+                .or_else(|| placed.iter().find(|(_, _, p)| *p == Placed::Unknown))
+            else {
+                return Err(unplaced);
+            };
+            if found == Placed::Unknown {
+                unplaced.get_or_insert_with(|| {
+                    super::imports::unplaced(
+                        "repository",
+                        &format!("{}/{}", stack.unwrap_or_default(), r.logical_id()),
+                        &format!("of the destination {}", text_or_json(d)),
+                    )
+                });
+            }
+        }
+        match unplaced {
+            None => Ok(()),
+            some => Err(some),
+        }
     };
     let mut problems = Vec::new();
     for (stack, config) in cx.everywhere("AWS::ECR::ReplicationConfiguration") {
@@ -6901,14 +6944,17 @@ fn replicated_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, St
             if !(copies && taken_in) {
                 continue;
             }
-            if name
+            let from = cx.position(stack).unwrap_or(cx.at);
+            let unplaced = match name
                 .as_deref()
-                .is_some_and(|n| declared_elsewhere(n, &rule["Destinations"]))
+                .map(|n| declared_elsewhere(n, &rule["Destinations"], from))
             {
-                continue;
-            }
+                Some(Ok(())) => continue,
+                Some(Err(Some(why))) => format!(" ({why})"),
+                _ => String::new(),
+            };
             problems.push(Err(format!(
-                "rule {i} of the replication configuration `{place}` copies this repository ({}) to {}, where ECR creates the copy with AES-256 (a key that is not the customer's) and mutable tags unless a repository creation template of that registry applies, which no rule reads; declare the destination repository, of the same `RepositoryName` and with {settings}, in a stack of the app in that region",
+                "rule {i} of the replication configuration `{place}` copies this repository ({}) to {}, where ECR creates the copy with AES-256 (a key that is not the customer's) and mutable tags unless a repository creation template of that registry applies, which no rule reads{unplaced}; declare the destination repository, of the same `RepositoryName` and with {settings}, in a stack of the app in that region",
                 name.as_deref().map_or_else(|| "whose name CloudFormation makes".to_owned(), |n| format!("`{n}`")),
                 text_or_json(&rule["Destinations"])
             )));
@@ -7062,10 +7108,12 @@ fn managed_password_key(cx: &Cx<'_>, manage: &str, key: &str) -> Option<Result<P
 /// copied snapshots in a destination region", Redshift API reference,
 /// `CreateSnapshotCopyGrant`), whose `KmsKeyId` must be a key of the app: "If no key is
 /// specified, the default key is used" (the same page). A grant is read where the app
-/// declares it (an `AWS::Redshift::SnapshotCopyGrant` by `Ref` in this template, or by its
-/// `SnapshotCopyGrantName` in a stack of the cluster's account not pinned to another region
-/// than the destination: a grant is one of a region and account, and the one named is the
-/// destination region's); any other is not shown.
+/// declares it (an `AWS::Redshift::SnapshotCopyGrant` by its `SnapshotCopyGrantName` in
+/// another stack of the cluster's account pinned to the destination region: a grant is one
+/// of a region and account, and the one named is the destination region's; one of the
+/// cluster's own template, by `Ref` or by name, is of the cluster's region, and one of a
+/// stack of the run's region or account is not shown to be there: the finding says to pin
+/// it); any other is not shown.
 fn snapshot_copies(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
     const GRANT: &str = "AWS::Redshift::SnapshotCopyGrant";
     let absent = |v: &Value| v.is_null() || no_value(v);
@@ -7081,28 +7129,59 @@ fn snapshot_copies(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
         .prop("/DestinationRegion")
         .and_then(text)
         .map(|r| r.trim().to_owned());
-    // The grant's stack deploys to the destination region as far as the app shows it: not
-    // pinned to another.
+    // The grant's stack deploys to the destination region and the cluster's account: pinned
+    // to that region (a stack of the run's region is not shown to be there).
     let of_destination = |stack: Option<&str>| {
-        cx.in_own_account(stack)
-            && cx
-                .position(stack)
-                .and_then(|at| cx.index.regions.get(at))
-                .and_then(Option::as_deref)
-                .is_none_or(|there| destination.as_deref() == Some(there))
+        destination.as_deref().map_or(Placed::Elsewhere, |there| {
+            cx.placed(stack, Place::Written(there), Place::Of(cx.at))
+        })
     };
+    let same_name = |g: &crate::cfn::Resource| {
+        name.as_deref().is_some_and(|n| {
+            !n.contains("${")
+                && text(&g.properties()["SnapshotCopyGrantName"]).is_some_and(|own| own.trim() == n)
+        })
+    };
+    // A grant of the cluster's own template is created in the cluster's region, which is
+    // not the destination: "the grant must exist in the destination region, and not in the
+    // region of the cluster" (Terraform's and Pulumi's `aws_redshift_snapshot_copy_grant`);
+    // a grant's name is "unique in the region for the Amazon Web Services account"
+    // (Redshift API reference, `CreateSnapshotCopyGrant`).
     let grant = cx.everywhere(GRANT).find(|(stack, g)| {
-        (stack.is_none() && names(named, g.logical_id()))
-            || name.as_deref().is_some_and(|n| {
-                of_destination(*stack)
-                    && !n.contains("${")
-                    && text(&g.properties()["SnapshotCopyGrantName"])
-                        .is_some_and(|own| own.trim() == n)
-            })
+        stack.is_some() && same_name(g) && of_destination(*stack) == Placed::There
     });
     let Some((stack, grant)) = grant else {
+        if let Some((_, own)) = cx
+            .everywhere(GRANT)
+            .find(|(stack, g)| stack.is_none() && (names(named, g.logical_id()) || same_name(g)))
+        {
+            return Some(Err(format!(
+                "`DestinationRegion` is {region}, and `SnapshotCopyGrantName` {} names the snapshot copy grant `{}` of the cluster's own stack, which is created in the cluster's region: Redshift encrypts the copies with the grant of that name in the destination region, which this one is not, so their key is not shown; declare the grant, with `KmsKeyId` a key of the app, in a stack of the cluster's account pinned to that region (`app.stack_in`), and name it by its `SnapshotCopyGrantName`",
+                text_or_json(named),
+                own.logical_id()
+            )));
+        }
+        let unplaced = cx
+            .everywhere(GRANT)
+            .find(|(stack, g)| {
+                stack.is_some() && same_name(g) && of_destination(*stack) == Placed::Unknown
+            })
+            .map_or_else(String::new, |(stack, g)| {
+                let place = stack.map_or_else(
+                    || g.logical_id().to_owned(),
+                    |s| format!("{s}/{}", g.logical_id()),
+                );
+                format!(
+                    " ({})",
+                    super::imports::unplaced(
+                        "snapshot copy grant",
+                        &place,
+                        &format!("in {region} and the cluster's account")
+                    )
+                )
+            });
         return Some(Err(format!(
-            "`DestinationRegion` is {region}, and `SnapshotCopyGrantName` {} names no `AWS::Redshift::SnapshotCopyGrant` of the app: the key that encrypts the copies of the snapshots there is not shown (a grant without `KmsKeyId` uses the default key); declare the grant, with `KmsKeyId` a key of the app, in a stack of the app in that region",
+            "`DestinationRegion` is {region}, and `SnapshotCopyGrantName` {} names no `AWS::Redshift::SnapshotCopyGrant` of the app{unplaced}: the key that encrypts the copies of the snapshots there is not shown (a grant without `KmsKeyId` uses the default key); declare the grant, with `KmsKeyId` a key of the app, in a stack of the app in that region",
             text_or_json(named)
         )));
     };
@@ -7232,10 +7311,14 @@ fn rs2(cx: &Cx<'_>) -> Outcome {
             // true is still not one of this template, which the fix asks for (a gap).
             let mut imported = Vec::new();
             super::imported_names(named, &mut imported);
+            // A group's name is one of a region and account: a group of that name in a stack
+            // known to deploy to another region or account ([`Cx::apart`]) is another
+            // group, and not read; one of a stack of unknown placement may be this one.
             let elsewhere = cx.everywhere(REDSHIFT_GROUP).find(|(stack, g)| {
                 stack.is_some()
                     && (name.as_deref().is_some_and(|name| {
-                        !name.contains("${")
+                        !cx.apart(*stack)
+                            && !name.contains("${")
                             && text(&g.properties()["ParameterGroupName"])
                                 .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
                     }) || cx
