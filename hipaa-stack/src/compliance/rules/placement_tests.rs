@@ -281,12 +281,10 @@ fn d2_counts_no_global_database_member_of_another_account() {
     }
 }
 
-/// B2: a copy action to `arn:…:backup:us-west-2:${AWS::AccountId}:backup-vault:dr` copies
-/// to the vault `dr` of the plan's account in us-west-2: a vault of that name of a stack of
-/// us-west-2 and the plan's account is the app's, whose access policy B2 reads there; one
-/// of another account, or of a stack pinned to another region, is another vault.
-#[test]
-fn b2_reads_no_copy_vault_of_another_account_or_region() {
+/// B2's two templates: `backup`, whose plan copies to the vault
+/// `arn:…:backup:us-west-2:${AWS::AccountId}:backup-vault:dr`, and `dr`, which declares a
+/// vault named `dr`.
+fn b2_templates() -> (Template, Template) {
     let backup = template(
         vec![
             raw(
@@ -320,6 +318,16 @@ fn b2_reads_no_copy_vault_of_another_account_or_region() {
         )],
         Vec::new(),
     );
+    (backup, dr)
+}
+
+/// B2: a copy action to `arn:…:backup:us-west-2:${AWS::AccountId}:backup-vault:dr` copies
+/// to the vault `dr` of the plan's account in us-west-2: a vault of that name of a stack of
+/// us-west-2 and the plan's account is the app's, whose access policy B2 reads there; one
+/// of another account, or of a stack pinned to another region, is another vault.
+#[test]
+fn b2_reads_no_copy_vault_of_another_account_or_region() {
+    let (backup, dr) = b2_templates();
     let first = ("backup", &backup);
     let second = ("dr", &dr);
     let there = placed(first, second, (WEST, None), "B2", "Plan");
@@ -879,39 +887,7 @@ fn rs1_reads_no_snapshot_copy_grant_of_the_cluster_s_own_stack() {
 /// shown to be there; one of a stack pinned to us-west-2 is, wherever the plan is.
 #[test]
 fn b2_reads_no_copy_vault_of_a_stack_of_the_run_s_region() {
-    let backup = template(
-        vec![
-            raw(
-                "Local",
-                "AWS::Backup::BackupVault",
-                json!({ "BackupVaultName": "local" }),
-            ),
-            raw(
-                "Plan",
-                "AWS::Backup::BackupPlan",
-                json!({ "BackupPlan": {
-                    "BackupPlanName": "daily",
-                    "BackupPlanRule": [{
-                        "RuleName": "daily",
-                        "TargetBackupVault": { "Ref": "Local" },
-                        "CopyActions": [{
-                            "DestinationBackupVaultArn": { "Fn::Sub":
-                                "arn:${AWS::Partition}:backup:us-west-2:${AWS::AccountId}:backup-vault:dr" }
-                        }]
-                    }]
-                } }),
-            ),
-        ],
-        Vec::new(),
-    );
-    let dr = template(
-        vec![raw(
-            "Dr",
-            "AWS::Backup::BackupVault",
-            json!({ "BackupVaultName": "dr" }),
-        )],
-        Vec::new(),
-    );
+    let (backup, dr) = b2_templates();
     let first = ("backup", &backup);
     let second = ("dr", &dr);
     for regions in [[Some(EAST), None], [None, None]] {
