@@ -166,7 +166,7 @@ pub struct StackEntry {
     /// The template file.
     pub(crate) template: String,
     /// SHA-256 of the template file, hex.
-    pub sha256: String,
+    pub(crate) sha256: String,
     /// How many resources it has.
     pub(crate) resources: usize,
     /// Where and when it was deployed, once it was.
