@@ -4337,6 +4337,11 @@ mod tests {
     struct Counting(std::sync::atomic::AtomicUsize);
 
     impl Counting {
+        /// A deployer of `assembly` against a new counting endpoint, without progress bars.
+        fn deployer(assembly: &Assembly) -> Deployer<'_, Self> {
+            Deployer::new(Self::default(), assembly, crate::testing::quiet(), None)
+        }
+
         fn refuse<T>(&self) -> Result<T, ApiError> {
             self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             Err(ApiError {
@@ -4426,12 +4431,7 @@ mod tests {
     async fn only_an_assembly_whose_rules_hold_today_is_deployed() {
         let broken = crate::testing::broken_app();
         let assembly = broken.check().unwrap();
-        let deployer = Deployer::new(
-            Counting::default(),
-            &assembly,
-            crate::testing::quiet(),
-            None,
-        );
+        let deployer = Counting::deployer(&assembly);
         let err = deployer.up().await.unwrap_err();
         assert!(
             matches!(&err, DeployError::Uncleared { app, .. } if app == "broken"),
@@ -4452,12 +4452,7 @@ mod tests {
         let holds = crate::testing::holding_app();
         let day = crate::Date::parse("2020-01-15").unwrap();
         let assembly = holds.check_on(day).unwrap();
-        let deployer = Deployer::new(
-            Counting::default(),
-            &assembly,
-            crate::testing::quiet(),
-            None,
-        );
+        let deployer = Counting::deployer(&assembly);
         let message = deployer.up().await.unwrap_err().to_string();
         assert!(
             message.contains("its rules were read as of 2020-01-15, not today"),
@@ -4470,12 +4465,7 @@ mod tests {
 
         // What `synth` clears goes on to the endpoint.
         let assembly = holds.synth().unwrap();
-        let deployer = Deployer::new(
-            Counting::default(),
-            &assembly,
-            crate::testing::quiet(),
-            None,
-        );
+        let deployer = Counting::deployer(&assembly);
         let err = deployer.up().await.unwrap_err();
         assert!(!matches!(err, DeployError::Uncleared { .. }), "{err:?}");
         assert!(deployer.api().0.load(std::sync::atomic::Ordering::SeqCst) > 0);
@@ -4493,12 +4483,7 @@ mod tests {
             |d: &Deployer<'_, Counting>| d.api().0.load(std::sync::atomic::Ordering::SeqCst);
         let broken = crate::testing::broken_app();
         let assembly = broken.check().unwrap();
-        let deployer = Deployer::new(
-            Counting::default(),
-            &assembly,
-            crate::testing::quiet(),
-            None,
-        );
+        let deployer = Counting::deployer(&assembly);
         let err = deployer.preview().await.unwrap_err();
         assert!(
             matches!(&err, DeployError::Uncleared { app, action: "previewed", .. } if app == "broken"),
@@ -4516,12 +4501,7 @@ mod tests {
         let mut assembly = holds.check().unwrap();
         // What `check` clears today (an app that holds) goes on to the endpoint, for a
         // preview as for `up`.
-        let deployer = Deployer::new(
-            Counting::default(),
-            &assembly,
-            crate::testing::quiet(),
-            None,
-        );
+        let deployer = Counting::deployer(&assembly);
         let err = deployer.preview().await.unwrap_err();
         assert!(!matches!(err, DeployError::Uncleared { .. }), "{err:?}");
         assert!(calls(&deployer) > 0);
@@ -4530,12 +4510,7 @@ mod tests {
             day: crate::Date::parse("2020-01-15").unwrap(),
             findings: 0,
         };
-        let deployer = Deployer::new(
-            Counting::default(),
-            &assembly,
-            crate::testing::quiet(),
-            None,
-        );
+        let deployer = Counting::deployer(&assembly);
         let message = deployer.up().await.unwrap_err().to_string();
         assert!(
             message.starts_with("app `holds`: the assembly is not deployed, nothing was changed: its rules were read as of 2020-01-15, not today"),
