@@ -1386,15 +1386,14 @@ pub(super) enum Export<'a> {
 pub(super) fn export_named<'a>(cx: &Cx<'a>, name: &str) -> Export<'a> {
     let mut anywhere = false;
     let mut exported = cx
-        .stacks
+        .index
+        .exports
+        .get(name)
+        .map_or(&[][..], Vec::as_slice)
         .iter()
-        .enumerate()
-        .flat_map(|(at, (stack, template))| {
-            template
-                .outputs()
-                .iter()
-                .filter(move |o| o.export_name() == Some(name))
-                .map(move |o| (at, *stack, *template, o))
+        .filter_map(|&(at, i)| {
+            let (stack, template) = cx.stacks.get(at)?;
+            Some((at, *stack, *template, template.outputs().get(i)?))
         })
         .inspect(|_| anywhere = true)
         .filter(|(at, ..)| super::services::same_region_and_account(cx, *at, cx.at));

@@ -195,6 +195,11 @@ pub(crate) struct Index {
     policies_named: PoliciesNamed,
     /// The position of each stack of the app, by name.
     stack_at: std::collections::HashMap<String, usize>,
+    /// The outputs of the app that export a name written as text, by that name, as (stack,
+    /// output) positions in order: an import looks up the outputs that may fill it, not
+    /// every output of the app ([`flows::export_named`]; an import in every stack cost the
+    /// square of a large app's size).
+    exports: std::collections::HashMap<String, Vec<Position>>,
     /// The web ACL associations of the app by what their `ResourceArn` names (see
     /// [`IndexPart::associations`]), as (stack, association) positions in order: by the
     /// stack and each resource of it that it mentions, and by the export it imports. Rule
@@ -566,8 +571,15 @@ impl Index {
         let mut associations_by_import: std::collections::HashMap<String, Vec<Position>> =
             std::collections::HashMap::new();
         let mut stack_at = std::collections::HashMap::with_capacity(stacks.len());
+        let mut exports: std::collections::HashMap<String, Vec<Position>> =
+            std::collections::HashMap::new();
         for (at, (name, template)) in stacks.iter().enumerate() {
             stack_at.entry((*name).to_owned()).or_insert(at);
+            for (i, output) in template.outputs().iter().enumerate() {
+                if let Some(export) = output.export_name() {
+                    exports.entry(export.to_owned()).or_default().push((at, i));
+                }
+            }
             by_id.push(parts.get(at).map(|p| p.by_id.clone()).unwrap_or_default());
             for parameter in template.parameters() {
                 let fed = fed_from.entry(parameter.stack().to_owned()).or_default();
@@ -647,6 +659,7 @@ impl Index {
             selected_by_import,
             policies_named,
             stack_at,
+            exports,
             app_names,
             app_ids: std::sync::OnceLock::new(),
             associations,
