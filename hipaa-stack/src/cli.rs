@@ -89,7 +89,8 @@ fn hidden(c: char) -> bool {
 /// `text` with every control character but the new line escaped (`\u{1b}`, `\r`), and
 /// every invisible formatting character written as its code point (`\u{202e}`).
 fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(hidden) {
+    // Printable ASCII and new lines hide nothing: read a byte at a time, as most lines are.
+    if text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n')) || !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -134,6 +135,19 @@ fn json_text(value: &serde_json::Value, pretty: bool) -> String {
 }
 
 /// Writes `value` as one JSON document ([`json_text`]) and a new line to standard output.
+/// Writes `lines` to standard output as [`out!`] writes each (escaped, a new line after
+/// each), in one buffered write rather than one per line: `check` prints a line per gap,
+/// 50,000 at N=50,000.
+fn out_lines(lines: impl IntoIterator<Item = String>) {
+    use std::io::Write as _;
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(&escaped(&line));
+        text.push('\n');
+    }
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 fn print_json(value: &serde_json::Value, pretty: bool) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stdout(), "{}", json_text(value, pretty));
@@ -286,6 +300,10 @@ enum Command {
         /// The output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
+        /// Print the time of each phase (synthesis, then the report's counts and the
+        /// printing) and the peak memory, on standard error.
+        #[arg(long)]
+        timings: bool,
         /// Hold every stack's JSON tree until the end, as `synth --more-memory` does: a
         /// third less time for a large app, for five times the memory. The findings are
         /// the same.
@@ -612,9 +630,10 @@ where
         Command::Graph { resources, format } => graph(&app, resources, format),
         Command::Check {
             format,
+            timings,
             more_memory,
             low_memory: _,
-        } => check(&app, format, held(more_memory)),
+        } => check(&app, format, timings.then_some(built), held(more_memory)),
         Command::Report {
             out,
             summary,
@@ -1299,7 +1318,12 @@ fn memory(low_memory: bool, default: crate::synth::Memory) -> crate::synth::Memo
     }
 }
 
-fn check(app: &App, format: CheckFormat, memory: crate::synth::Memory) -> ExitCode {
+fn check(
+    app: &App,
+    format: CheckFormat,
+    built: Option<std::time::Duration>,
+    memory: crate::synth::Memory,
+) -> ExitCode {
     // The summary's reading of the stacks is gathered while synthesis holds them.
     let mut assembly = match app
         .check_for_summary(memory)
@@ -1314,16 +1338,33 @@ fn check(app: &App, format: CheckFormat, memory: crate::synth::Memory) -> ExitCo
     // whose rows take its place (`scale check` at N=50,000: 19 MB).
     drop(assembly.take_resource_graph());
     // `check` prints findings, gaps, waivers and counts, never a proof: no need to itemize.
+    let clock = std::time::Instant::now();
     let report = Report::for_check(&assembly);
     let findings = assembly.evaluation().findings();
+    let made = clock.elapsed();
     match format {
-        CheckFormat::Text => {
-            for line in check_lines(&findings, &report) {
-                out!("{line}");
-            }
-        }
+        CheckFormat::Text => out_lines(check_lines(&findings, &report)),
         CheckFormat::Json => print_json(&check_json(&report), true),
         CheckFormat::Sarif => print_json(&sarif(&assembly, &report), true),
+    }
+    let printed = clock.elapsed() - made;
+    if let Some(built) = built {
+        let t = assembly.timings();
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        err!(
+            "timings (ms): build {:.1}, render {:.1}, resolve {:.1}, rules {:.1}, serialize {:.1}, report {:.1}, print {:.1}, total {:.1}",
+            ms(built),
+            ms(t.render),
+            ms(t.resolve),
+            ms(t.rules),
+            ms(t.serialize),
+            ms(made),
+            ms(printed),
+            ms(built + t.render + t.resolve + t.rules + t.serialize + made + printed)
+        );
+        if let Some(kib) = peak_rss_kib() {
+            err!("peak RSS (KiB): {kib}");
+        }
     }
     free_aside((assembly, report));
     if findings.is_empty() {
@@ -1794,7 +1835,7 @@ mod tests {
                 .map(|d| d.flatten().map(|e| e.file_name()).collect())
                 .unwrap_or_default();
             assert!(written.is_empty(), "{bad}: {written:?}");
-            let code = check(&app, CheckFormat::Json, memory);
+            let code = check(&app, CheckFormat::Json, None, memory);
             assert_eq!(code, ExitCode::from(exit::SYNTH_FAILED), "{bad}");
         }
         for good in ["Klinik Zürich", "clinic", "病院 1", "..", "𝔄𝔄"] {
@@ -1808,7 +1849,7 @@ mod tests {
             );
             assert!(out.join("data.template.json").exists(), "{good}");
             assert_eq!(
-                check(&app, CheckFormat::Json, memory),
+                check(&app, CheckFormat::Json, None, memory),
                 ExitCode::from(exit::SUCCESS),
                 "{good}"
             );

@@ -501,6 +501,7 @@ impl<E> Assembly<E> {
     /// [`Assembly::write`] as cleared on `today`: for `up`, which writes the assembly it
     /// deployed once it is done, on the day its deploy was cleared (a deploy may run past
     /// midnight).
+    #[cfg(any(feature = "deploy", test))]
     pub(crate) fn write_as_of(&self, dir: &Path, today: crate::literal::Date) -> Result<()> {
         self.write_from(dir, Staging::default(), today)
     }
