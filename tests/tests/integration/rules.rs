@@ -2301,6 +2301,7 @@ cases! {
     cg1: "CG1" on "Patients", breaks sv::cg1_broken, holds sv::cg1_held;
     cg2: "CG2" on "Patients", breaks sv::cg2_broken, holds sv::cg2_held;
     cg3: "CG3" on "Web", breaks sv::cg3_broken, holds sv::cg3_held;
+    cg4: "CG4" on "Patients", breaks sv::cg4_broken, holds sv::cg4_held;
 }
 
 /// A rule without cases fails here.

@@ -1,5 +1,5 @@
 //! The raw resources of the cases of the rules for the types that only `U1` read before
-//! (DMS1, DMS2, DD1–DD4, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10, I11, CG1, CG2, CG3), and of MSK1, whose types
+//! (DMS1, DMS2, DD1–DD4, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10, I11, CG1, CG2, CG3, CG4), and of MSK1, whose types
 //! only `D1` listed before, which `rules.rs` runs:
 //! one app that breaks each rule and one that holds it.
 
@@ -413,6 +413,27 @@ pub(crate) fn cg2_held(s: &Stack<'_>) {
         s,
         json!({"MinimumLength": 12, "TemporaryPasswordValidityDays": 3}),
     );
+}
+
+fn threat_protection(s: &Stack<'_>, tier: &str) {
+    add(
+        s,
+        RawResource::new("Patients", "AWS::Cognito::UserPool")
+            .property("UserPoolName", "patients")
+            .property("UserPoolTier", tier)
+            .property(
+                "UserPoolAddOns",
+                json!({"AdvancedSecurityMode": "ENFORCED"}),
+            ),
+    );
+}
+
+pub(crate) fn cg4_broken(s: &Stack<'_>) {
+    threat_protection(s, "ESSENTIALS");
+}
+
+pub(crate) fn cg4_held(s: &Stack<'_>) {
+    threat_protection(s, "PLUS");
 }
 
 fn app_client(s: &Stack<'_>, refresh_days: u32) {

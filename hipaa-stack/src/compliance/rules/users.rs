@@ -113,6 +113,19 @@ pub(crate) static RULES: &[RuleSpec] = &[
         },
         check: cg3,
     },
+    RuleSpec {
+        id: "CG4",
+        title: "Cognito user pools monitor sign-in attempts with threat protection",
+        types: &[USER_POOL],
+        controls: &["164.308(a)(5)(ii)(C)", "164.312(b)"],
+        fix: "write `UserPoolAddOns.AdvancedSecurityMode` `AUDIT` (logs each sign-in's risk) or `ENFORCED` (also blocks or challenges risky ones) with `UserPoolTier` `PLUS` (threat protection is a feature of the Plus plan only; the default plan is ESSENTIALS), and, where the pool has a `LambdaConfig.DefineAuthChallenge` trigger (custom authentication), `UserPoolAddOns.AdvancedSecurityAdditionalFlows.CustomAuthMode` `AUDIT` or `ENFORCED` too",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: cg4,
+    },
 ];
 
 fn i9(cx: &Cx<'_>) -> Outcome {
@@ -680,6 +693,96 @@ fn cg3(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// `CG4`: a user pool's log-in monitoring (§164.308(a)(5)(ii)(C), "procedures for
+/// monitoring log-in attempts and reporting discrepancies"; §164.312(b), audit controls).
+/// Cognito monitors sign-ins only with threat protection: `UserPoolAddOns`
+/// `AdvancedSecurityMode` "The operating mode of threat protection for standard
+/// authentication types in your user pool, including username-password and secure remote
+/// password (SRP) authentication", `OFF | AUDIT | ENFORCED` ("To log user security
+/// information but take no action, set to AUDIT. To configure automatic security responses
+/// to risky traffic to your user pool, set to ENFORCED", CloudFormation reference,
+/// `AWS::Cognito::UserPool UserPoolAddOns`); unwritten, it is off. "To activate this
+/// setting, your user pool must be on the Plus tier" (the same page): `UserPoolTier`
+/// `LITE | ESSENTIALS | PLUS`, whose default is ESSENTIALS (Cognito API reference,
+/// `UserPoolType.UserPoolTier`), so a mode written on a pool of another plan monitors
+/// nothing (Cognito refuses it). Custom authentication (a `DefineAuthChallenge` trigger)
+/// is covered only by `AdvancedSecurityAdditionalFlows.CustomAuthMode` ("Threat
+/// protection configuration options for additional authentication types in your user pool,
+/// including custom authentication"): a pool with that trigger writes it too.
+fn cg4(cx: &Cx<'_>) -> Outcome {
+    const MODE: &str = "/UserPoolAddOns/AdvancedSecurityMode";
+    const CUSTOM: &str = "/UserPoolAddOns/AdvancedSecurityAdditionalFlows/CustomAuthMode";
+    const TRIGGER: &str = "/LambdaConfig/DefineAuthChallenge";
+    const TIER: &str = "/UserPoolTier";
+    let mut wrong = Vec::new();
+    let mut proofs = Vec::new();
+    let mut monitored = |pointer: &str, name: &str, what: &str| match cx.prop(pointer) {
+        None => wrong.push(format!(
+            "`{name}` is not set, and Cognito's default is OFF: {what} are not monitored"
+        )),
+        Some(v) => match known_text(v) {
+            Some(t) if ["AUDIT", "ENFORCED"].contains(&t.trim().to_ascii_uppercase().as_str()) => {
+                proofs.extend(cx.proof(pointer))
+            }
+            Some(t) => wrong.push(format!(
+                "`{name}` is {}: {what} are not monitored",
+                t.trim()
+            )),
+            None => wrong.push(format!(
+                "`{name}` is {}, which is not known before deploy",
+                text_or_json(v)
+            )),
+        },
+    };
+    monitored(
+        MODE,
+        "UserPoolAddOns.AdvancedSecurityMode",
+        "password and SRP sign-ins",
+    );
+    if cx
+        .prop(TRIGGER)
+        .is_some_and(|v| !v.is_null() && !super::meaning::no_value(v))
+    {
+        monitored(
+            CUSTOM,
+            "UserPoolAddOns.AdvancedSecurityAdditionalFlows.CustomAuthMode",
+            "the custom-authentication sign-ins of its `DefineAuthChallenge` trigger",
+        );
+    }
+    match cx.prop(TIER) {
+        None => wrong.push(
+            "`UserPoolTier` is not set, and Cognito's default plan is ESSENTIALS: threat protection works on the Plus plan only".to_owned(),
+        ),
+        Some(v) => match known_text(v) {
+            Some(t) if t.trim().eq_ignore_ascii_case("PLUS") => proofs.extend(cx.proof(TIER)),
+            Some(t) => wrong.push(format!(
+                "`UserPoolTier` is {}: threat protection works on the Plus plan only",
+                t.trim()
+            )),
+            None => wrong.push(format!(
+                "`UserPoolTier` is {}, which is not known before deploy",
+                text_or_json(v)
+            )),
+        },
+    }
+    if wrong.is_empty() {
+        Outcome::Pass(proofs)
+    } else {
+        Outcome::Fail(format!(
+            "user pool {}: {}; nothing records or answers a run of failed or risky sign-ins",
+            pool_name(cx),
+            wrong.join("; ")
+        ))
+    }
+}
+
+/// The text `value` is before deploy: none for a value an intrinsic builds from what only
+/// the deploy knows, nor for a dynamic reference (`{{resolve:ssm:…}}`), which CloudFormation
+/// replaces with a parameter's value as it deploys.
+fn known_text(value: &Value) -> Option<String> {
+    super::meaning::text(value).filter(|t| !t.contains("{{resolve:"))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
@@ -1176,6 +1279,84 @@ mod tests {
                 "user pool patients: `PasswordPolicy.TemporaryPasswordValidityDays` is 90"
             ),
             "{lasting}"
+        );
+    }
+
+    /// CG4's finding on a pool of these properties, or its proofs' paths.
+    fn cg4_of(props: Value) -> Result<Vec<String>, String> {
+        match Cx::check_first(cg4, &[("Patients", USER_POOL, props)]) {
+            Outcome::Pass(proofs) => Ok(proofs.into_iter().map(|p| p.path).collect()),
+            Outcome::Fail(finding) => Err(finding),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_user_pool_passes_cg4_only_with_threat_protection_on_the_plus_plan() {
+        assert_eq!(
+            cg4_of(json!({"UserPoolTier": "PLUS",
+                "UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}})),
+            Ok(vec![
+                "/Properties/UserPoolAddOns/AdvancedSecurityMode".to_owned(),
+                "/Properties/UserPoolTier".to_owned()
+            ])
+        );
+        // Nothing written: off, on the default plan.
+        let unset = cg4_of(json!({"UserPoolName": "patients"})).unwrap_err();
+        assert!(
+            unset.starts_with("user pool patients: `UserPoolAddOns.AdvancedSecurityMode` is not set, and Cognito's default is OFF")
+                && unset.contains("default plan is ESSENTIALS"),
+            "{unset}"
+        );
+        let off = cg4_of(json!({"UserPoolTier": "PLUS",
+            "UserPoolAddOns": {"AdvancedSecurityMode": {"Fn::Join": ["", ["O", "FF"]]}}}))
+        .unwrap_err();
+        assert!(
+            off.contains("is OFF: password and SRP sign-ins are not monitored"),
+            "{off}"
+        );
+        // Enforced on a plan that has no threat protection.
+        let essentials = cg4_of(json!({"UserPoolTier": "ESSENTIALS",
+            "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}}))
+        .unwrap_err();
+        assert!(
+            essentials.contains(
+                "`UserPoolTier` is ESSENTIALS: threat protection works on the Plus plan only"
+            ),
+            "{essentials}"
+        );
+        let unknown = cg4_of(json!({"UserPoolTier": {"Ref": "Plan"},
+            "UserPoolAddOns": {"AdvancedSecurityMode": "{{resolve:ssm:/mode}}"}}))
+        .unwrap_err();
+        assert_eq!(
+            unknown.matches("not known before deploy").count(),
+            2,
+            "{unknown}"
+        );
+        // A custom-authentication trigger asks for the additional flows' mode as well.
+        let custom = |flows: Value| {
+            cg4_of(json!({"UserPoolTier": "PLUS",
+                "LambdaConfig": {"DefineAuthChallenge": "arn:aws:lambda:us-east-1:111122223333:function:define"},
+                "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED",
+                    "AdvancedSecurityAdditionalFlows": flows}}))
+        };
+        let uncovered = custom(json!({})).unwrap_err();
+        assert!(
+            uncovered.contains(
+                "`UserPoolAddOns.AdvancedSecurityAdditionalFlows.CustomAuthMode` is not set"
+            ) && uncovered.contains("`DefineAuthChallenge` trigger"),
+            "{uncovered}"
+        );
+        assert_eq!(
+            custom(json!({"CustomAuthMode": "AUDIT"})).map(|p| p.len()),
+            Ok(3)
+        );
+        // A trigger removed by `AWS::NoValue` is no trigger.
+        assert!(
+            cg4_of(json!({"UserPoolTier": "PLUS",
+            "LambdaConfig": {"DefineAuthChallenge": {"Ref": "AWS::NoValue"}},
+            "UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}}))
+            .is_ok()
         );
     }
 
