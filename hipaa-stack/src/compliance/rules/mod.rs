@@ -1051,6 +1051,60 @@ impl<'a> Cx<'a> {
             })
     }
 
+    /// The resources of type `type_name` of the stack at `at`, in template order: a run of
+    /// [`Cx::everywhere`]'s list, which is in stack order, found by halving it, so that a
+    /// rule reading one stack's resources of a type does not read the whole app's.
+    pub(crate) fn of_type_in(
+        &self,
+        type_name: &str,
+        at: usize,
+    ) -> impl Iterator<Item = &'a Resource> + 'a {
+        let listed: &'a [(usize, usize)] = self
+            .index
+            .by_type
+            .get(type_name)
+            .map_or(&[][..], Vec::as_slice);
+        let start = listed.partition_point(|&(stack, _)| stack < at);
+        let end = listed.partition_point(|&(stack, _)| stack <= at);
+        let stacks = self.stacks;
+        listed[start..end]
+            .iter()
+            .filter_map(move |&position| resource_at(stacks, position).map(|(_, r)| r))
+    }
+
+    /// The positions of the stacks of the app that export a name which an `Fn::ImportValue`
+    /// anywhere in `value` imports, in stack order, each once: the only stacks whose
+    /// resources `value`, read in this resource's stack, can name (a `Ref`, an `Fn::GetAtt`
+    /// or an `Fn::Sub` names a resource of its own template).
+    pub(crate) fn stacks_exporting(&self, value: &Value) -> Vec<usize> {
+        fn imports<'v>(value: &'v Value, out: &mut Vec<&'v Value>) {
+            match value {
+                Value::Object(map) => {
+                    for (key, inner) in map {
+                        if key == "Fn::ImportValue" {
+                            out.push(inner);
+                        }
+                        imports(inner, out);
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|item| imports(item, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        imports(value, &mut found);
+        let mut stacks: Vec<usize> = found
+            .into_iter()
+            .filter_map(meaning::import_name)
+            .filter_map(|name| self.index.exports.get(&name))
+            .flatten()
+            .map(|&(at, _)| at)
+            .collect();
+        stacks.sort_unstable();
+        stacks.dedup();
+        stacks
+    }
+
     /// The bucket policies of the app that may name this bucket, in stack order: every
     /// policy of its own stack, and those of other stacks whose `Bucket` is more than a
     /// `Ref` or `Fn::GetAtt` of their own template (an import, a name, a dynamic value);
@@ -1467,6 +1521,54 @@ pub mod rule {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A stack's resources of a type are its own, in template order, and an import finds the
+    /// stacks that export what it imports (however deep in the value), each once.
+    #[test]
+    fn a_stack_reads_its_own_resources_of_a_type_and_the_stacks_its_imports_name() {
+        use crate::testing::{export, raw, template};
+        let bucket = |id: &str| raw(id, "AWS::S3::Bucket", json!({}));
+        let queue = raw("Q", "AWS::SQS::Queue", json!({}));
+        let logs = template(
+            vec![bucket("L1"), queue.clone(), bucket("L2")],
+            vec![
+                export("logs-arn", crate::cfn::Expr::reference("L1")),
+                export("other", crate::cfn::Expr::reference("L2")),
+            ],
+        );
+        let empty = template(vec![queue], Vec::new());
+        let data = template(
+            vec![bucket("D")],
+            vec![export("logs-arn-too", crate::cfn::Expr::reference("D"))],
+        );
+        let stacks = [("logs", &logs), ("empty", &empty), ("data", &data)];
+        let index = Index::new(&stacks);
+        let cx = Cx {
+            template: &data,
+            resource: &data.resources()[0],
+            stack: "data",
+            stacks: &stacks,
+            at: 2,
+            index: &index,
+        };
+        let ids = |at: usize| -> Vec<&str> {
+            cx.of_type_in("AWS::S3::Bucket", at)
+                .map(Resource::logical_id)
+                .collect()
+        };
+        assert_eq!(ids(0), ["L1", "L2"]);
+        assert!(ids(1).is_empty());
+        assert_eq!(ids(2), ["D"]);
+        assert!(ids(3).is_empty());
+        let value = json!({"Fn::Join": ["", [{"Fn::ImportValue": "logs-arn"}, "/",
+            {"Fn::ImportValue": {"Fn::Sub": "logs-arn-too"}}, {"Fn::ImportValue": "other"},
+            {"Fn::ImportValue": "nobody's"}]]});
+        assert_eq!(cx.stacks_exporting(&value), [0, 2]);
+        assert!(
+            cx.stacks_exporting(&json!({"Fn::GetAtt": ["L1", "Arn"]}))
+                .is_empty()
+        );
+    }
 
     #[test]
     fn the_index_of_ids_is_sorted_and_read_only_for_the_template_it_was_built_of() {

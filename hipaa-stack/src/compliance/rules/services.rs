@@ -6140,10 +6140,20 @@ fn per_stack(n: &str) -> bool {
 /// template).
 pub(super) fn bucket_arn_of_the_app(cx: &Cx<'_>, arn: &Value) -> bool {
     const BUCKET: &str = "AWS::S3::Bucket";
-    let by_reference = cx.everywhere(BUCKET).any(|(stack, b)| {
-        cx.position(stack).is_some_and(|at| {
-            super::arn::ArnOf::of(cx.template_of(stack), b)
-                .is_arn(arn, super::arn::Reader::of(cx, at, cx.at))
+    // A bucket of this template, or of a stack whose export the value imports: read
+    // elsewhere, a `Ref`, `Fn::GetAtt` or `Fn::Sub` names a resource of its own template
+    // ([`super::arn::ArnOf::is_arn`]), so no other stack's bucket can be named (reading
+    // every bucket of the app for each destination cost the square of a large app).
+    let mut homes = cx.stacks_exporting(arn);
+    if let Err(at) = homes.binary_search(&cx.at) {
+        homes.insert(at, cx.at);
+    }
+    let by_reference = homes.into_iter().any(|at| {
+        let Some((_, template)) = cx.stacks.get(at) else {
+            return false;
+        };
+        cx.of_type_in(BUCKET, at).any(|b| {
+            super::arn::ArnOf::of(template, b).is_arn(arn, super::arn::Reader::of(cx, at, cx.at))
         })
     });
     by_reference
