@@ -283,7 +283,7 @@ impl Handle<BackupVault> {
 
 impl<K: KeyChosen<BackupVault>> Construct<BackupVault> for BackupVault<K> {}
 
-impl<K: KeyChosen<BackupVault>> IntoNode for BackupVault<K> {
+impl<K: KeyChosen<BackupVault>> IntoNode<BackupVault> for BackupVault<K> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(VaultNode {
             id: self.id,
@@ -573,7 +573,7 @@ impl Handle<BackupPlan> {
 
 impl<K: KeyChosen<BackupPlan>> Construct<BackupPlan> for BackupPlan<K> {}
 
-impl<K: KeyChosen<BackupPlan>> IntoNode for BackupPlan<K> {
+impl<K: KeyChosen<BackupPlan>> IntoNode<BackupPlan> for BackupPlan<K> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(PlanNode {
             id: self.id,

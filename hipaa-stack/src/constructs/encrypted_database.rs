@@ -444,8 +444,8 @@ impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>>
 {
 }
 
-impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>> IntoNode
-    for EncryptedDatabase<K, N>
+impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>>
+    IntoNode<EncryptedDatabase> for EncryptedDatabase<K, N>
 {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(DatabaseNode {

@@ -107,7 +107,7 @@ impl Handle<LogGroup> {
 
 impl<K: KeyChosen<LogGroup>> Construct<LogGroup> for LogGroup<K> {}
 
-impl<K: KeyChosen<LogGroup>> IntoNode for LogGroup<K> {
+impl<K: KeyChosen<LogGroup>> IntoNode<LogGroup> for LogGroup<K> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(LogGroupNode {
             id: self.id,

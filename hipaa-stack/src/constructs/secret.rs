@@ -387,7 +387,7 @@ impl Handle<Secret> {
 
 impl<K: KeyChosen<Secret>, R: RotationChosen<Secret>> Construct<Secret> for Secret<K, R> {}
 
-impl<K: KeyChosen<Secret>, R: RotationChosen<Secret>> IntoNode for Secret<K, R> {
+impl<K: KeyChosen<Secret>, R: RotationChosen<Secret>> IntoNode<Secret> for Secret<K, R> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(SecretNode {
             id: self.id,

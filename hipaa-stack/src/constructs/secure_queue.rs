@@ -167,7 +167,7 @@ impl Handle<SecureQueue> {
 
 impl<K: KeyChosen<SecureQueue>> Construct<SecureQueue> for SecureQueue<K> {}
 
-impl<K: KeyChosen<SecureQueue>> IntoNode for SecureQueue<K> {
+impl<K: KeyChosen<SecureQueue>> IntoNode<SecureQueue> for SecureQueue<K> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(QueueNode {
             id: self.id,
@@ -371,7 +371,7 @@ impl Trigger {
 
 impl Construct<Trigger> for Trigger {}
 
-impl IntoNode for Trigger {
+impl IntoNode<Trigger> for Trigger {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
