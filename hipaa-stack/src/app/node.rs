@@ -369,18 +369,27 @@ pub(crate) fn resolve_target_in(
 /// Something that can be added to a [`Stack`](crate::Stack); `Kind` is what the returned
 /// [`Handle`](crate::Handle) points to.
 ///
-/// Sealed: only hipaa-stack's constructs implement it, and only once they are complete.
-/// (`Kind` is a parameter rather than an associated type so that rustc puts the caret of a
-/// refusal on the construct rather than on `add`.)
-pub trait Construct<Kind>: IntoNode {}
+/// Sealed: only hipaa-stack's constructs implement it, only once they are complete, and each
+/// only for the one `Kind` it is, so that a program cannot implement `Construct<ItsOwnType>`
+/// for a construct of hipaa-stack and get a handle of another kind. (`Kind` is a parameter
+/// rather than an associated type so that rustc puts the caret of a refusal on the construct
+/// rather than on `add`.)
+///
+/// ```compile_fail
+/// use hipaa_stack::prelude::*;
+/// struct Forged;
+/// impl hipaa_stack::Construct<Forged> for KmsKey {}
+/// ```
+pub trait Construct<Kind>: IntoNode<Kind> {}
 
 /// The sealed half of [`Construct`]: how a finished construct becomes a [`Node`] of the
-/// arena. Unnameable outside the crate, so only hipaa-stack's constructs implement it.
+/// arena, for the one `Kind` its handle points to. Unnameable outside the crate, so only
+/// hipaa-stack's constructs implement it, each for what it is.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a construct of hipaa-stack",
-    label = "only hipaa-stack's constructs can be added to a stack",
-    note = "`Construct` is sealed: a template holds only what a construct has checked (or a `RawResource`, which every rule reads at synth); build the resource with a construct of hipaa-stack"
+    message = "`{Self}` is not a construct of hipaa-stack that makes a `{Kind}`",
+    label = "only hipaa-stack's constructs can be added to a stack, each as what it is",
+    note = "`Construct` is sealed: a template holds only what a construct has checked (or a `RawResource`, which every rule reads at synth), and a construct's handle points to what it is; build the resource with a construct of hipaa-stack"
 )]
-pub trait IntoNode {
+pub trait IntoNode<Kind> {
     fn into_node(self) -> Box<dyn Node + Send + Sync>;
 }

@@ -124,7 +124,7 @@ impl Handle<AccessLogBucket> {
 
 impl Construct<AccessLogBucket> for AccessLogBucket {}
 
-impl IntoNode for AccessLogBucket {
+impl IntoNode<AccessLogBucket> for AccessLogBucket {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }

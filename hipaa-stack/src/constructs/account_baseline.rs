@@ -698,7 +698,7 @@ impl<K: KeyChosen<AccountBaseline>, L: AccessLogsChosen<AccountBaseline>> Constr
 {
 }
 
-impl<K: KeyChosen<AccountBaseline>, L: AccessLogsChosen<AccountBaseline>> IntoNode
+impl<K: KeyChosen<AccountBaseline>, L: AccessLogsChosen<AccountBaseline>> IntoNode<AccountBaseline>
     for AccountBaseline<K, L>
 {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {

@@ -153,7 +153,7 @@ impl Handle<AlarmTopic> {
 
 impl<K: KeyChosen<AlarmTopic>> Construct<AlarmTopic> for AlarmTopic<K> {}
 
-impl<K: KeyChosen<AlarmTopic>> IntoNode for AlarmTopic<K> {
+impl<K: KeyChosen<AlarmTopic>> IntoNode<AlarmTopic> for AlarmTopic<K> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(TopicNode {
             id: self.id,
@@ -614,7 +614,7 @@ impl Handle<Alarm> {
 
 impl<T: TopicChosen<Alarm>> Construct<Alarm> for Alarm<T> {}
 
-impl<T: TopicChosen<Alarm>> IntoNode for Alarm<T> {
+impl<T: TopicChosen<Alarm>> IntoNode<Alarm> for Alarm<T> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(AlarmNode {
             topic: self.topic.topic(),
@@ -953,7 +953,7 @@ impl Handle<AuditTrail> {
 
 impl Construct<SecurityAlarms> for SecurityAlarms {}
 
-impl IntoNode for SecurityAlarms {
+impl IntoNode<SecurityAlarms> for SecurityAlarms {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }

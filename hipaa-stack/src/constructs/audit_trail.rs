@@ -171,7 +171,9 @@ impl<K: KeyChosen<AuditTrail>, L: AccessLogsChosen<AuditTrail>> Construct<AuditT
 {
 }
 
-impl<K: KeyChosen<AuditTrail>, L: AccessLogsChosen<AuditTrail>> IntoNode for AuditTrail<K, L> {
+impl<K: KeyChosen<AuditTrail>, L: AccessLogsChosen<AuditTrail>> IntoNode<AuditTrail>
+    for AuditTrail<K, L>
+{
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(TrailNode {
             id: self.id,

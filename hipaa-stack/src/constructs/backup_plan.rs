@@ -88,7 +88,7 @@ fn vault_resource(
     label = "use one of days!(35), days!(45), days!(60), days!(90), days!(180), days!(365), days!(730), days!(1095), days!(1825), days!(2190), days!(2557), days!(3653)",
     note = "HIPAA 45 CFR §164.308(a)(7)(ii)(A) (hipaa-stack control B1): retrievable exact copies of PHI are kept at least 35 days; longer retentions come from a list of round numbers up to ten years"
 )]
-pub trait RecoveryPointRetention {}
+pub trait RecoveryPointRetention: crate::constructs::sealed::DaysKind {}
 
 macro_rules! recovery_point_retentions {
     ($($n:literal),*) => { $(impl RecoveryPointRetention for Days<$n> {})* };
@@ -283,7 +283,7 @@ impl Handle<BackupVault> {
 
 impl<K: KeyChosen<BackupVault>> Construct<BackupVault> for BackupVault<K> {}
 
-impl<K: KeyChosen<BackupVault>> IntoNode for BackupVault<K> {
+impl<K: KeyChosen<BackupVault>> IntoNode<BackupVault> for BackupVault<K> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(VaultNode {
             id: self.id,
@@ -573,7 +573,7 @@ impl Handle<BackupPlan> {
 
 impl<K: KeyChosen<BackupPlan>> Construct<BackupPlan> for BackupPlan<K> {}
 
-impl<K: KeyChosen<BackupPlan>> IntoNode for BackupPlan<K> {
+impl<K: KeyChosen<BackupPlan>> IntoNode<BackupPlan> for BackupPlan<K> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(PlanNode {
             id: self.id,

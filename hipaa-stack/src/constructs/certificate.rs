@@ -177,7 +177,7 @@ pub(crate) fn domain_problem(name: &str) -> Option<String> {
 
 impl Construct<Certificate> for Certificate {}
 
-impl IntoNode for Certificate {
+impl IntoNode<Certificate> for Certificate {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }

@@ -217,7 +217,7 @@ mod sealed {
     label = "use a value from days!(7) to days!(35)",
     note = "HIPAA 45 CFR §164.308(a)(7)(ii)(A) (hipaa-stack control R3): automated backups are kept at least 7 days; RDS keeps them at most 35"
 )]
-pub trait BackupRetention {}
+pub trait BackupRetention: crate::constructs::sealed::DaysKind {}
 
 macro_rules! backup_retentions {
     ($($n:literal),*) => { $(impl BackupRetention for Days<$n> {})* };
@@ -444,8 +444,8 @@ impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>>
 {
 }
 
-impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>> IntoNode
-    for EncryptedDatabase<K, N>
+impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>>
+    IntoNode<EncryptedDatabase> for EncryptedDatabase<K, N>
 {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(DatabaseNode {

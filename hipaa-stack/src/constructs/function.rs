@@ -366,7 +366,7 @@ impl Handle<Function> {
 
 impl<K: KeyChosen<Function>, N: VpcChosen<Function>> Construct<Function> for Function<K, N> {}
 
-impl<K: KeyChosen<Function>, N: VpcChosen<Function>> IntoNode for Function<K, N> {
+impl<K: KeyChosen<Function>, N: VpcChosen<Function>> IntoNode<Function> for Function<K, N> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(FunctionNode {
             key: self.key.key(),

@@ -97,7 +97,7 @@ impl Handle<KmsKey> {
 
 impl Construct<KmsKey> for KmsKey {}
 
-impl IntoNode for KmsKey {
+impl IntoNode<KmsKey> for KmsKey {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }

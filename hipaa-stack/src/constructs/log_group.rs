@@ -50,12 +50,22 @@ pub struct LogGroup<K = Handle<KmsKey>> {
 }
 
 /// A retention that CloudWatch Logs allows and that keeps events at least a year.
+///
+/// Sealed, as are [`BackupRetention`](crate::BackupRetention),
+/// [`RecoveryPointRetention`](crate::RecoveryPointRetention),
+/// [`QueueRetention`](crate::QueueRetention) and [`RotationInterval`](crate::RotationInterval):
+/// only a `days!(..)` value is one, and a type of the program's own is not.
+///
+/// ```compile_fail
+/// struct Forever;
+/// impl hipaa_stack::LogRetention for Forever {}
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an allowed retention for a log group of PHI",
     label = "use one of days!(365), days!(400), days!(545), days!(731), days!(1827), days!(2192), days!(2557), days!(2922), days!(3288), days!(3653)",
     note = "HIPAA 45 CFR §164.312(b) (hipaa-stack control L2): audit logs are kept at least a year, and CloudWatch Logs accepts only its listed values"
 )]
-pub trait LogRetention {}
+pub trait LogRetention: crate::constructs::sealed::DaysKind {}
 
 macro_rules! log_retentions {
     ($($n:literal),*) => { $(impl LogRetention for Days<$n> {})* };
@@ -107,7 +117,7 @@ impl Handle<LogGroup> {
 
 impl<K: KeyChosen<LogGroup>> Construct<LogGroup> for LogGroup<K> {}
 
-impl<K: KeyChosen<LogGroup>> IntoNode for LogGroup<K> {
+impl<K: KeyChosen<LogGroup>> IntoNode<LogGroup> for LogGroup<K> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(LogGroupNode {
             id: self.id,

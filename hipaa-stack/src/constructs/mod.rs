@@ -110,6 +110,17 @@ pub(crate) mod sealed {
     impl KeyKind for KmsKey {}
     impl KeyKind for super::ReplicaKey {}
     impl LogDestinationKind for AccessLogBucket {}
+
+    /// The sealed half of the retention and interval traits (`LogRetention`,
+    /// `BackupRetention`, `RecoveryPointRetention`, `QueueRetention`, `RotationInterval`):
+    /// only a [`Days`](crate::Days), which only `days!(..)` makes, is a number of days.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a number of days of hipaa-stack",
+        label = "only `days!(..)` makes a retention or an interval",
+        note = "the retention and interval traits are sealed: which numbers of days are compliant is decided by hipaa-stack (HIPAA 45 CFR §164.308(a)(7)(ii)(A), §164.308(a)(4)(ii)(B), §164.312(b)); write the number with `days!(..)`"
+    )]
+    pub trait DaysKind {}
+    impl<const N: u16> DaysKind for crate::literal::Days<N> {}
 }
 
 /// The state of a construct whose customer-managed key has not been chosen yet.

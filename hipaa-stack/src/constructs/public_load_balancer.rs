@@ -601,7 +601,7 @@ where
 {
 }
 
-impl<K, L, H> IntoNode for PublicLoadBalancer<K, L, H>
+impl<K, L, H> IntoNode<PublicLoadBalancer> for PublicLoadBalancer<K, L, H>
 where
     K: KeyChosen<PublicLoadBalancer>,
     L: LoadBalancerLogsChosen<PublicLoadBalancer>,

@@ -120,7 +120,7 @@ impl Handle<RawResource> {
 
 impl Construct<RawResource> for RawResource {}
 
-impl IntoNode for RawResource {
+impl IntoNode<RawResource> for RawResource {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }

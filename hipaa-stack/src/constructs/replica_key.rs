@@ -75,7 +75,7 @@ impl Handle<ReplicaKey> {
 
 impl Construct<ReplicaKey> for ReplicaKey {}
 
-impl IntoNode for ReplicaKey {
+impl IntoNode<ReplicaKey> for ReplicaKey {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }

@@ -392,7 +392,7 @@ impl Handle<Role> {
 
 impl Construct<Role> for Role {}
 
-impl IntoNode for Role {
+impl IntoNode<Role> for Role {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
@@ -846,7 +846,7 @@ impl Handle<Grant> {
 
 impl Construct<Grant> for Grant {}
 
-impl IntoNode for Grant {
+impl IntoNode<Grant> for Grant {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }

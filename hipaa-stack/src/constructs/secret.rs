@@ -194,7 +194,7 @@ impl<C> RotationChosen<C> for Rotation {}
     label = "use a value from days!(1) to days!(90)",
     note = "HIPAA 45 CFR §164.308(a)(4)(ii)(B) (hipaa-stack control M1): credentials are rotated at least every 90 days, as the AWS Config rule `secretsmanager-rotation-enabled-check` of the HIPAA conformance pack expects"
 )]
-pub trait RotationInterval {}
+pub trait RotationInterval: crate::constructs::sealed::DaysKind {}
 
 macro_rules! rotation_intervals {
     ($($n:literal),*) => { $(impl RotationInterval for Days<$n> {})* };
@@ -387,7 +387,7 @@ impl Handle<Secret> {
 
 impl<K: KeyChosen<Secret>, R: RotationChosen<Secret>> Construct<Secret> for Secret<K, R> {}
 
-impl<K: KeyChosen<Secret>, R: RotationChosen<Secret>> IntoNode for Secret<K, R> {
+impl<K: KeyChosen<Secret>, R: RotationChosen<Secret>> IntoNode<Secret> for Secret<K, R> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(SecretNode {
             id: self.id,

@@ -628,7 +628,7 @@ where
 {
 }
 
-impl<K, W, R> IntoNode for SecureApi<K, W, R>
+impl<K, W, R> IntoNode<SecureApi> for SecureApi<K, W, R>
 where
     K: KeyChosen<SecureApi>,
     W: WafChosen<SecureApi>,

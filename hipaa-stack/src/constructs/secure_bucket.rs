@@ -297,7 +297,7 @@ impl<K: KeyChosen<SecureBucket>, L: AccessLogsChosen<SecureBucket>> Construct<Se
 {
 }
 
-impl<K: KeyChosen<SecureBucket>, L: AccessLogsChosen<SecureBucket>> IntoNode
+impl<K: KeyChosen<SecureBucket>, L: AccessLogsChosen<SecureBucket>> IntoNode<SecureBucket>
     for SecureBucket<K, L>
 {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {

@@ -660,7 +660,7 @@ where
 {
 }
 
-impl<K, N, R, G> IntoNode for SecureInstance<K, N, R, G>
+impl<K, N, R, G> IntoNode<SecureInstance> for SecureInstance<K, N, R, G>
 where
     K: KeyChosen<SecureInstance>,
     N: PrivateSubnetChosen<SecureInstance>,

@@ -240,7 +240,7 @@ where
 {
 }
 
-impl<K, N, R, G> IntoNode for SecureInstanceGroup<K, N, R, G>
+impl<K, N, R, G> IntoNode<SecureInstanceGroup> for SecureInstanceGroup<K, N, R, G>
 where
     K: KeyChosen<SecureInstanceGroup>,
     N: PrivateSubnetChosen<SecureInstanceGroup>,

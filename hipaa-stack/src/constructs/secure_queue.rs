@@ -26,7 +26,7 @@ const DEFAULT_MAX_RECEIVES: u16 = 5;
     label = "use days!(1) to days!(14)",
     note = "SQS keeps a message at most 14 days (`MessageRetentionPeriod` 60 to 1,209,600 seconds); a queue is a passage, not a store of PHI: keep records in a `SecureBucket` or a `SecureTable`"
 )]
-pub trait QueueRetention {}
+pub trait QueueRetention: crate::constructs::sealed::DaysKind {}
 
 macro_rules! queue_retentions {
     ($($n:literal),*) => { $(impl QueueRetention for Days<$n> {})* };
@@ -167,7 +167,7 @@ impl Handle<SecureQueue> {
 
 impl<K: KeyChosen<SecureQueue>> Construct<SecureQueue> for SecureQueue<K> {}
 
-impl<K: KeyChosen<SecureQueue>> IntoNode for SecureQueue<K> {
+impl<K: KeyChosen<SecureQueue>> IntoNode<SecureQueue> for SecureQueue<K> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(QueueNode {
             id: self.id,
@@ -371,7 +371,7 @@ impl Trigger {
 
 impl Construct<Trigger> for Trigger {}
 
-impl IntoNode for Trigger {
+impl IntoNode<Trigger> for Trigger {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }

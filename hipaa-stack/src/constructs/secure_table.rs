@@ -141,7 +141,7 @@ impl Handle<SecureTable> {
 
 impl<K: KeyChosen<SecureTable>> Construct<SecureTable> for SecureTable<K> {}
 
-impl<K: KeyChosen<SecureTable>> IntoNode for SecureTable<K> {
+impl<K: KeyChosen<SecureTable>> IntoNode<SecureTable> for SecureTable<K> {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(TableNode {
             id: self.id,

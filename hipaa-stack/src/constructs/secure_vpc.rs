@@ -435,7 +435,9 @@ impl<K: KeyChosen<SecureVpc>, T: VpcTier> Construct<SecureVpc<Handle<KmsKey>, T>
 {
 }
 
-impl<K: KeyChosen<SecureVpc>, T: VpcTier> IntoNode for SecureVpc<K, T> {
+impl<K: KeyChosen<SecureVpc>, T: VpcTier> IntoNode<SecureVpc<Handle<KmsKey>, T>>
+    for SecureVpc<K, T>
+{
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(VpcNode {
             id: self.id,

@@ -413,7 +413,7 @@ impl Handle<SecurityGroup> {
 
 impl Construct<SecurityGroup> for SecurityGroup {}
 
-impl IntoNode for SecurityGroup {
+impl IntoNode<SecurityGroup> for SecurityGroup {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
@@ -745,7 +745,7 @@ pub struct DatabaseAccess {
 
 impl Construct<DatabaseAccess> for DatabaseAccess {}
 
-impl IntoNode for DatabaseAccess {
+impl IntoNode<DatabaseAccess> for DatabaseAccess {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }

@@ -124,7 +124,9 @@ impl<K: KeyChosen<SessionManagerPreferences>> Construct<SessionManagerPreference
 {
 }
 
-impl<K: KeyChosen<SessionManagerPreferences>> IntoNode for SessionManagerPreferences<K> {
+impl<K: KeyChosen<SessionManagerPreferences>> IntoNode<SessionManagerPreferences>
+    for SessionManagerPreferences<K>
+{
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(PreferencesNode {
             id: self.id,
