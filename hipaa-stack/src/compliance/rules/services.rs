@@ -1655,21 +1655,55 @@ fn names_stage(cx: &Cx<'_>, arn: &Value) -> bool {
 }
 
 fn a4w(cx: &Cx<'_>) -> Outcome {
-    let association = cx
+    let found: Vec<&crate::cfn::Resource> = cx
         .others("AWS::WAFv2::WebACLAssociation")
-        .find(|a| names_stage(cx, &a.properties()["ResourceArn"]));
-    let Some(association) = association else {
+        .filter(|a| names_stage(cx, &a.properties()["ResourceArn"]))
+        .collect();
+    if found.is_empty() {
         return Outcome::Fail(
             "no `AWS::WAFv2::WebACLAssociation` names this stage: requests reach the API unfiltered".to_owned(),
         );
-    };
+    }
+    // "You can associate each AWS resource with only one web ACL" (WAF developer guide,
+    // "Associating or disassociating a web ACL with an AWS resource"): of two associations
+    // naming the stage, which one it keeps depends on the order CloudFormation applies them
+    // in, which no template shows. Every association naming it must hold, as F4 asks of a
+    // load balancer's (hostile review h2: a second association of a web ACL without rules
+    // passed behind a first one with rules).
+    let outcomes: Vec<Outcome> = found.iter().map(|a| a4w_association(cx, a)).collect();
+    if let Some(failed) = super::worst(
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Fail(_)))
+            .cloned(),
+    ) {
+        return failed;
+    }
+    if let Some(gap) = outcomes.iter().find(|o| matches!(o, Outcome::Gap(_))) {
+        return gap.clone();
+    }
+    let mut proofs = Vec::new();
+    for outcome in outcomes {
+        if let Outcome::Pass(more) = outcome {
+            for proof in more {
+                if !proofs.contains(&proof) {
+                    proofs.push(proof);
+                }
+            }
+        }
+    }
+    Outcome::Pass(proofs)
+}
+
+/// A4W of one association that names the stage: its `WebACLArn` is the ARN of a web ACL
+/// with rules, of this template (its `Fn::GetAtt` `Arn`, as F4 reads it: a value that only
+/// mentions a web ACL, such as an `Fn::Select` among two, may name another), imported from
+/// the stack of the app that exports one, or the account's own web ACL written as text.
+fn a4w_association(cx: &Cx<'_>, association: &crate::cfn::Resource) -> Outcome {
     let acl_value = &association.properties()["WebACLArn"];
     // The web ACL and the template it is of: this stack's, or (by the import of its
     // export) another stack's of the app, read there as one of this template is.
-    let acl = match cx
-        .others("AWS::WAFv2::WebACL")
-        .find(|acl| super::compute::mentions(acl_value, acl.logical_id()))
-    {
+    let acl = match super::frontdoor::web_acl(cx.template, acl_value) {
         Some(acl) => Ok(Some((cx.template, acl))),
         None if acl_value.get("Fn::ImportValue").is_some() => {
             match imported_web_acl(cx, acl_value) {
@@ -1696,7 +1730,7 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
             proof_of(association, "/WebACLArn").ok_or_default()
         }
         Ok(None) => Err(format!(
-            "`{}` names no web ACL in `WebACLArn`",
+            "`{}` names no web ACL in `WebACLArn` by its ARN (the `Fn::GetAtt` of its `Arn`, or the import of its export), so nothing shows which web ACL filters the stage and that it has rules",
             association.logical_id()
         )),
     };
@@ -1726,9 +1760,7 @@ fn imported_web_acl<'a>(
         ));
     };
     match export_named(cx, &name) {
-        Export::Made(there, exported) => there
-            .others("AWS::WAFv2::WebACL")
-            .find(|acl| super::compute::mentions(&exported, acl.logical_id()))
+        Export::Made(there, exported) => super::frontdoor::web_acl(there.template, &exported)
             .map(|acl| (there, acl))
             .ok_or_else(|| {
                 format!(
@@ -11362,5 +11394,83 @@ mod review34_tests {
         };
         assert!(matches!(serverless(json!(20)), Outcome::Pass(_)));
         assert!(matches!(serverless(json!(1)), Outcome::Fail(_)));
+    }
+}
+
+/// Hostile review h2: a REST stage is filtered by the web ACL it keeps, and of two
+/// associations naming it, which it keeps is not in the template: each association must
+/// name, by its ARN, a web ACL with rules.
+#[cfg(test)]
+mod a4w_tests {
+    use serde_json::{Value, json};
+
+    use crate::testing::Status;
+
+    fn acl(rules: Value) -> Value {
+        json!({ "Scope": "REGIONAL", "DefaultAction": { "Allow": {} }, "VisibilityConfig": { "SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "acl" }, "Rules": rules })
+    }
+
+    /// A4W on the stage of a REST API beside a web ACL `Acl` with rules and one `Empty`
+    /// without, associated with the stage by `associations` (each a `WebACLArn`).
+    fn a4w_of(associations: &[Value]) -> Vec<Status> {
+        let arn = json!({ "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}" });
+        let rules = json!([{ "Name": "common", "Priority": 0, "OverrideAction": { "None": {} }, "Statement": { "ManagedRuleGroupStatement": { "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet" } }, "VisibilityConfig": { "SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "c" } }]);
+        let ids: Vec<String> = (0..associations.len())
+            .map(|i| format!("Assoc{i}"))
+            .collect();
+        let mut resources = vec![
+            ("Api", "AWS::ApiGateway::RestApi", json!({ "Name": "api" })),
+            (
+                "Stage",
+                "AWS::ApiGateway::Stage",
+                json!({ "RestApiId": { "Ref": "Api" }, "DeploymentId": "d1", "StageName": "v1" }),
+            ),
+            ("Acl", "AWS::WAFv2::WebACL", acl(rules)),
+            ("Empty", "AWS::WAFv2::WebACL", acl(json!([]))),
+        ];
+        for (id, web_acl) in ids.iter().zip(associations) {
+            resources.push((
+                id.as_str(),
+                "AWS::WAFv2::WebACLAssociation",
+                json!({ "ResourceArn": arn, "WebACLArn": web_acl }),
+            ));
+        }
+        let template = crate::testing::raw_template(&resources);
+        crate::testing::statuses(&[("s", &template)], "A4W", "Stage")
+    }
+
+    #[test]
+    fn every_association_of_the_stage_names_a_web_acl_with_rules_by_its_arn() {
+        let good = json!({ "Fn::GetAtt": ["Acl", "Arn"] });
+        let empty = json!({ "Fn::GetAtt": ["Empty", "Arn"] });
+        assert!(matches!(
+            a4w_of(std::slice::from_ref(&good)).as_slice(),
+            [Status::Enforced { .. }]
+        ));
+        assert!(matches!(
+            a4w_of(&[good.clone(), json!({ "Fn::Sub": "${Acl.Arn}" })]).as_slice(),
+            [Status::Enforced { .. }]
+        ));
+        // A second association of a web ACL without rules, in either order.
+        for pair in [[good.clone(), empty.clone()], [empty.clone(), good.clone()]] {
+            let found = a4w_of(&pair);
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("`Empty` has no `Rules`")),
+                "{found:?}"
+            );
+        }
+        // A value that mentions a web ACL with rules but names another: refused.
+        let select = json!({ "Fn::Select": [1, [good.clone(), empty]] });
+        let found = a4w_of(&[select]);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("names no web ACL in `WebACLArn` by its ARN")),
+            "{found:?}"
+        );
+        // Text joined around the ARN alone is the ARN.
+        let joined = json!({ "Fn::Join": ["", [good, ""]] });
+        assert!(matches!(
+            a4w_of(&[joined]).as_slice(),
+            [Status::Enforced { .. }]
+        ));
     }
 }
