@@ -420,7 +420,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::KinesisFirehose::DeliveryStream",
         ],
         controls: ENC,
-        fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`, or, reading an MSK topic (`MSKAsSource`), an `AWS::MSK::Cluster` of the app whose `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` is a customer-managed key; every S3 configuration of a delivery stream that writes `EncryptionConfiguration.KMSEncryptionConfig` names a customer-managed key of the app in `AWSKMSKeyARN` (or leave the objects to the bucket's default with `NoEncryptionConfig`)",
+        fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`, or, reading an MSK topic (`MSKAsSource`), an `AWS::MSK::Cluster` of the app whose `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` is a customer-managed key; every S3 configuration of a delivery stream that writes `EncryptionConfiguration.KMSEncryptionConfig` names a customer-managed key of the app in `AWSKMSKeyARN` (or leave the objects to the bucket's default with `NoEncryptionConfig`); a delivery stream that reads a database (`DatabaseSourceConfiguration`) sets its `SSLMode` to Enabled, written in the template",
         packs: packs(Some("HIPAA.Security-KinesisStreamSSE"), Some("CKV_AWS_43")),
         check: ks1,
     },
@@ -6311,7 +6311,9 @@ fn publishing(cx: &Cx<'_>) -> Result<Published, String> {
 
 fn ks1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == "AWS::KinesisFirehose::DeliveryStream" {
-        return with_object_keys(ks1_records(cx), object_keys(cx));
+        let mut keys = object_keys(cx);
+        keys.extend(database_source_tls(cx));
+        return with_object_keys(ks1_records(cx), keys);
     }
     all([
         match cx
@@ -6326,6 +6328,38 @@ fn ks1(cx: &Cx<'_>) -> Outcome {
         },
         customer_key(cx, "/StreamEncryption/KeyId"),
     ])
+}
+
+/// KS1 of a delivery stream that reads a database (`DatabaseSourceConfiguration`): its
+/// `SSLMode` is "The mode to enable or disable SSL when Firehose connects to the database
+/// endpoint" (Firehose API reference, `DatabaseSourceConfiguration`; Disabled or Enabled),
+/// and "If enabled, Firehose uses verify_identity for MySQL and verify-full SSL mode for
+/// PostgreSQL" (Firehose developer guide, "Set up the Firehose stream" of a database
+/// source). Disabled, every change of every table it reads crosses the network in plain
+/// text; the guide names no default, so only `Enabled`, written so that it reads before
+/// deploy, holds (hostile review h2: a stream reading an RDS database of the app with
+/// `SSLMode` Disabled passed every rule).
+fn database_source_tls(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
+    const SOURCE: &str = "/DatabaseSourceConfiguration";
+    const MODE: &str = "/DatabaseSourceConfiguration/SSLMode";
+    cx.prop(SOURCE)?;
+    let fix = "set `DatabaseSourceConfiguration.SSLMode` to Enabled";
+    Some(match cx.prop(MODE) {
+        Some(v) if text(v).is_some_and(|m| m.trim().eq_ignore_ascii_case("Enabled")) => {
+            cx.proof(MODE).ok_or_default()
+        }
+        Some(v) if text(v).is_some_and(|m| !super::identity::dynamic(&m)) => Err(format!(
+            "`DatabaseSourceConfiguration.SSLMode` is {}: Firehose reads the database's changes without TLS; {fix}",
+            text_or_json(v)
+        )),
+        Some(v) => Err(format!(
+            "`DatabaseSourceConfiguration.SSLMode` is {}, which no rule can read before deploy: Firehose may read the database's changes without TLS; {fix}",
+            text_or_json(v)
+        )),
+        None => Err(format!(
+            "`DatabaseSourceConfiguration.SSLMode` is not set, and no default is documented: Firehose may read the database's changes without TLS; {fix}"
+        )),
+    })
 }
 
 /// The outcome of what a delivery stream holds (its records, or its source's) with the
@@ -9101,6 +9135,56 @@ mod review11_tests {
         let stacks = [("app", &app), ("streams", &streams)];
         let index = Index::new(&stacks);
         ks1(&Cx::in_first(&stacks, &app.resources()[0], &index))
+    }
+
+    /// Hostile review h2: a delivery stream that reads a database reads it over TLS only
+    /// with `SSLMode` Enabled written; Disabled, unset or known only at deploy fails.
+    #[test]
+    fn a_delivery_stream_reads_its_database_only_over_tls() {
+        let stream = |mode: Option<Value>| {
+            let mut source =
+                json!({ "Type": "PostgreSQL", "Endpoint": "db.internal", "Port": 5432 });
+            if let Some(mode) = mode {
+                source["SSLMode"] = mode;
+            }
+            Cx::check_first(
+                ks1,
+                &[
+                    (
+                        "F",
+                        "AWS::KinesisFirehose::DeliveryStream",
+                        json!({
+                            "DeliveryStreamType": "DatabaseAsSource",
+                            "DeliveryStreamEncryptionConfigurationInput": { "KeyType": "CUSTOMER_MANAGED_CMK", "KeyARN": { "Fn::GetAtt": ["Key", "Arn"] } },
+                            "DatabaseSourceConfiguration": source
+                        }),
+                    ),
+                    ("Key", "AWS::KMS::Key", json!({})),
+                ],
+            )
+        };
+        for enabled in [
+            json!("Enabled"),
+            json!({ "Fn::Join": ["", ["Enab", "led"]] }),
+        ] {
+            let found = stream(Some(enabled.clone()));
+            assert!(matches!(found, Outcome::Pass(_)), "{enabled}: {found:?}");
+        }
+        for (mode, says) in [
+            (Some(json!("Disabled")), "is Disabled"),
+            (None, "is not set"),
+            (
+                Some(json!("{{resolve:ssm:/firehose/ssl}}")),
+                "before deploy",
+            ),
+            (Some(json!({ "Ref": "AWS::NoValue" })), "is not set"),
+        ] {
+            let found = stream(mode.clone());
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains("`DatabaseSourceConfiguration.SSLMode`") && why.contains(says)),
+                "{mode:?}: {found:?}"
+            );
+        }
     }
 
     /// A delivery stream fed from MSK is as encrypted as the cluster that keeps the records:
