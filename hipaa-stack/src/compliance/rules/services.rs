@@ -1129,22 +1129,56 @@ fn v2_stage_logging(cx: &Cx<'_>, base: &str, websocket: bool) -> Vec<Result<Proo
     checks
 }
 
+/// The `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the template that name this API
+/// in `ApiId` and write one of `pointers` (below `Properties`). Each override sets the
+/// properties it writes on the route, integration and stage that quick create made
+/// (CloudFormation reference, `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`), so of two
+/// that write the same setting the one CloudFormation applies last is kept, which no
+/// template shows: each of them must hold, as F4 asks of every web ACL association of a
+/// load balancer (hostile review h2: a second override that took the throttling off, or
+/// the authorizer, passed behind a first one that set it). An override that writes none
+/// of them leaves them as the others set them.
+fn overrides_writing<'a>(cx: &Cx<'a>, pointers: &[&str]) -> Vec<&'a crate::cfn::Resource> {
+    cx.others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
+        .filter(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()))
+        .filter(|o| {
+            pointers.iter().any(|p| {
+                super::lookup(o.properties(), p).is_some_and(|v| !super::meaning::no_value(v))
+            })
+        })
+        .collect()
+}
+
+/// The outcome of every override of `found` by `check`, each failure told with the
+/// override that makes it: all of them must hold.
+fn every_override(
+    found: &[&crate::cfn::Resource],
+    check: impl Fn(&crate::cfn::Resource) -> Vec<Result<Proof, String>>,
+) -> Outcome {
+    all(found.iter().flat_map(|o| {
+        check(o).into_iter().map(|c| {
+            c.map_err(|e| {
+                format!(
+                    "the quick-created `$default` stage, overridden by `{}`: {e}",
+                    o.logical_id()
+                )
+            })
+        })
+    }))
+}
+
 /// An HTTP API quick-created by `Target` gets a `$default` stage that no `Stage` resource
 /// declares and that logs nothing unless an `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`
 /// of the API gives its `Stage` access logs.
 fn quick_created_stage(cx: &Cx<'_>) -> Outcome {
-    let overrides = cx
-        .others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
-        .find(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()));
-    match overrides {
-        Some(o) => all(v2_stage_logging(&cx.on(o), "/Stage", false)
-            .into_iter()
-            .map(|c| c.map_err(|e| format!("the quick-created `$default` stage, overridden by `{}`: {e}", o.logical_id())))),
-        None => Outcome::Fail(
-            "`Target` quick-creates a `$default` stage that writes no access logs, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage` an `AccessLogSettings.DestinationArn` and `Format`"
-                .to_owned(),
-        ),
+    let overrides = overrides_writing(cx, &["/Stage/AccessLogSettings"]);
+    if !overrides.is_empty() {
+        return every_override(&overrides, |o| v2_stage_logging(&cx.on(o), "/Stage", false));
     }
+    Outcome::Fail(
+        "`Target` quick-creates a `$default` stage that writes no access logs, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage` an `AccessLogSettings.DestinationArn` and `Format`"
+            .to_owned(),
+    )
 }
 
 fn a4(cx: &Cx<'_>) -> Outcome {
@@ -1325,15 +1359,21 @@ fn requires_authorizer(security: &Value, body: &Value) -> bool {
 fn a4m_api(cx: &Cx<'_>) -> Outcome {
     let mut checks = Vec::new();
     if cx.resource.type_name() == "AWS::ApiGatewayV2::Api" && cx.prop("/Target").is_some() {
-        let overridden = cx
-            .others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
-            .find(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()))
+        let overrides = overrides_writing(cx, &["/Route/AuthorizationType"]);
+        let open: Vec<&str> = overrides
+            .iter()
             .filter(|o| {
-                let t = super::lookup(o.properties(), "/Route/AuthorizationType")
-                    .filter(|v| !super::meaning::no_value(v));
-                t.and_then(text).is_some_and(|t| authorizes(&t))
-            });
-        checks.push(match overridden {
+                !super::lookup(o.properties(), "/Route/AuthorizationType")
+                    .and_then(text)
+                    .is_some_and(|t| authorizes(&t))
+            })
+            .map(|o| o.logical_id())
+            .collect();
+        checks.push(match overrides.first() {
+            Some(_) if !open.is_empty() => Err(format!(
+                "`Target` quick-creates a `$default` route, and the `Route.AuthorizationType` of {} is no authorizer: of the overrides of the API, the one applied last is kept, which no template shows; give every override's `Route` an authorizer",
+                open.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+            )),
             Some(o) => proof_of(o, "/Route/AuthorizationType").ok_or_default(),
             None => Err("`Target` quick-creates a `$default` route that takes every request with no authorizer (AuthorizationType NONE), and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` gives it one".to_owned()),
         });
@@ -1827,23 +1867,14 @@ fn a4r_quick_created(cx: &Cx<'_>) -> Outcome {
     if cx.prop("/Target").is_none() {
         return Outcome::NotApplicable;
     }
-    let overrides = cx
-        .others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
-        .find(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()));
-    match overrides {
-        Some(o) => all(v2_throttling(&cx.on(o), "/Stage").into_iter().map(|c| {
-            c.map_err(|e| {
-                format!(
-                    "the quick-created `$default` stage, overridden by `{}`: {e}",
-                    o.logical_id()
-                )
-            })
-        })),
-        None => Outcome::Fail(
-            "`Target` quick-creates a `$default` stage that throttles no route, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage.DefaultRouteSettings` a `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0"
-                .to_owned(),
-        ),
+    let overrides = overrides_writing(cx, &["/Stage/DefaultRouteSettings", "/Stage/RouteSettings"]);
+    if !overrides.is_empty() {
+        return every_override(&overrides, |o| v2_throttling(&cx.on(o), "/Stage"));
     }
+    Outcome::Fail(
+        "`Target` quick-creates a `$default` stage that throttles no route, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage.DefaultRouteSettings` a `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0"
+            .to_owned(),
+    )
 }
 
 /// The throttling limits of a stage's settings entry (`place`, for a `what`: a method or a
@@ -11556,5 +11587,85 @@ mod a4w_tests {
             a4w_of(&[joined]).as_slice(),
             [Status::Enforced { .. }]
         ));
+    }
+}
+
+/// Hostile review h2: of two `ApiGatewayManagedOverrides` of a quick-created HTTP API that
+/// write the same setting, the one applied last is kept: each must hold.
+#[cfg(test)]
+mod quick_create_tests {
+    use serde_json::{Value, json};
+
+    use crate::testing::Status;
+
+    /// `rule` on the quick-created API `Api`, overridden by `O` (access logs to a group of
+    /// the template, throttled, authorized by IAM) and by each of `more`.
+    fn quick(rule: &str, more: &[Value]) -> Vec<Status> {
+        let first = json!({
+            "ApiId": { "Ref": "Api" },
+            "Route": { "AuthorizationType": "AWS_IAM" },
+            "Stage": {
+                "AccessLogSettings": { "DestinationArn": { "Fn::GetAtt": ["Logs", "Arn"] }, "Format": "$context.requestId" },
+                "DefaultRouteSettings": { "ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100 }
+            }
+        });
+        let ids: Vec<String> = (0..more.len()).map(|i| format!("More{i}")).collect();
+        let mut resources = vec![
+            (
+                "Logs",
+                "AWS::Logs::LogGroup",
+                json!({ "RetentionInDays": 365 }),
+            ),
+            (
+                "Api",
+                "AWS::ApiGatewayV2::Api",
+                json!({ "Name": "q", "ProtocolType": "HTTP", "Target": "arn:aws:lambda:us-east-1:111122223333:function:app" }),
+            ),
+            ("O", "AWS::ApiGatewayV2::ApiGatewayManagedOverrides", first),
+        ];
+        for (id, properties) in ids.iter().zip(more) {
+            let mut properties = properties.clone();
+            properties["ApiId"] = json!({ "Ref": "Api" });
+            resources.push((
+                id.as_str(),
+                "AWS::ApiGatewayV2::ApiGatewayManagedOverrides",
+                properties,
+            ));
+        }
+        let template = crate::testing::raw_template(&resources);
+        crate::testing::statuses(&[("s", &template)], rule, "Api")
+    }
+
+    fn failed(found: &[Status], says: &str) -> bool {
+        matches!(found, [Status::Failed { finding }] if finding.contains(says))
+    }
+
+    #[test]
+    fn every_override_of_a_quick_created_api_must_hold() {
+        for rule in ["A4", "A4R", "A4M"] {
+            let found = quick(rule, &[]);
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{rule}: {found:?}"
+            );
+            // An override that writes none of the rule's settings leaves them as they are.
+            let found = quick(
+                rule,
+                &[json!({ "Integration": { "TimeoutInMillis": 3000 } })],
+            );
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{rule}: {found:?}"
+            );
+        }
+        let unthrottled = json!({ "Stage": { "DefaultRouteSettings": { "ThrottlingRateLimit": -1, "ThrottlingBurstLimit": -1 } } });
+        let found = quick("A4R", &[unthrottled]);
+        assert!(failed(&found, "overridden by `More0`"), "{found:?}");
+        let unlogged = json!({ "Stage": { "AccessLogSettings": { "DestinationArn": { "Fn::GetAtt": ["Logs", "Arn"] } } } });
+        let found = quick("A4", &[unlogged]);
+        assert!(failed(&found, "overridden by `More0`"), "{found:?}");
+        let open = json!({ "Route": { "AuthorizationType": "NONE" } });
+        let found = quick("A4M", &[open]);
+        assert!(failed(&found, "`More0`"), "{found:?}");
     }
 }
