@@ -790,15 +790,13 @@ fn association_holds(cx: &Cx<'_>, stack: Option<&str>, association: &Resource) -
             association.logical_id()
         ));
     };
-    // Where the logs go, once the web ACL is shown to log.
-    let destination = template
-        .resources()
-        .iter()
-        .filter(|r| r.type_name() == WAF_LOGGING)
-        .find(|r| {
-            web_acl(template, &r.properties()["ResourceArn"]).is_some_and(|a| std::ptr::eq(a, acl))
-        })
-        .and_then(|logging| destination_outside_the_app(cx, stack, logging));
+    // Where the logs go, once the web ACL is shown to log: of every logging configuration
+    // of it, the worst.
+    let destination = super::worst(
+        loggings(template, acl)
+            .into_iter()
+            .filter_map(|logging| destination_outside_the_app(cx, stack, logging)),
+    );
     let rules_proof = match filtering(template, acl) {
         Ok(pointer) => named(proof_of(acl, pointer)).ok_or_default(),
         Err(Unfiltered::Nothing(why)) => Err(why),
@@ -881,29 +879,43 @@ fn waf_destination(here: &Cx<'_>, d: &Value, property: &str) -> Option<Outcome> 
     )
 }
 
-/// The `AWS::WAFv2::LoggingConfiguration` of `template` that logs `acl`, as F4 reads it.
+/// Every `AWS::WAFv2::LoggingConfiguration` of `template` that names `acl` by its ARN in
+/// `ResourceArn`. A web ACL has one logging configuration: `PutLoggingConfiguration`
+/// "Enables the specified LoggingConfiguration, to start logging from a web ACL", and a
+/// second call for the same ACL replaces the first (WAF API reference), so of two
+/// configurations naming it the one CloudFormation applies last is kept, which no template
+/// shows: each must hold (hostile review h2: a second configuration that drops every
+/// record, or logs where no rule reads, passed F4 behind a first one that logged).
+fn loggings<'a>(template: &'a crate::cfn::Template, acl: &Resource) -> Vec<&'a Resource> {
+    template
+        .resources()
+        .iter()
+        .filter(|r| r.type_name() == WAF_LOGGING)
+        .filter(|r| {
+            web_acl(template, &r.properties()["ResourceArn"]).is_some_and(|a| std::ptr::eq(a, acl))
+        })
+        .collect()
+}
+
+/// The `AWS::WAFv2::LoggingConfiguration`s of `template` that log `acl`, as F4 reads them:
+/// at least one, and none that keeps nothing.
 fn logging_proof(
     template: &crate::cfn::Template,
     acl: &Resource,
     named: impl Fn(Option<Proof>) -> Option<Proof>,
 ) -> Result<Proof, String> {
-    let logging = template
-        .resources()
-        .iter()
-        .filter(|r| r.type_name() == WAF_LOGGING)
-        .find(|r| {
-            web_acl(template, &r.properties()["ResourceArn"]).is_some_and(|a| std::ptr::eq(a, acl))
-        });
-    match logging {
-        Some(l) => match keeps_nothing(l) {
-            Some(why) => Err(why),
-            None => named(proof_of(l, "/LogDestinationConfigs")).ok_or_default(),
-        },
-        None => Err(format!(
+    let found = loggings(template, acl);
+    let Some(first) = found.first() else {
+        return Err(format!(
             "no `AWS::WAFv2::LoggingConfiguration` logs the web ACL `{}`",
             acl.logical_id()
-        )),
+        ));
+    };
+    let dropped: Vec<String> = found.iter().copied().filter_map(keeps_nothing).collect();
+    if !dropped.is_empty() {
+        return Err(dropped.join("; "));
     }
+    named(proof_of(first, "/LogDestinationConfigs")).ok_or_default()
 }
 
 /// Why a logging configuration writes no request to its destination, if it does not: a
@@ -2113,6 +2125,66 @@ mod tests {
         for profile in ["stty echo", "stty -echoctl", "echo -e hi"] {
             assert!(!super::echo_off(profile), "{profile}");
         }
+    }
+
+    /// Hostile review h2: a web ACL keeps one logging configuration, the one applied last;
+    /// of two naming it, each must log. A second that drops every record, or that logs
+    /// where no rule reads, failed no rule behind a first one that logged.
+    #[test]
+    fn every_logging_configuration_of_the_web_acl_must_log() {
+        use super::super::Outcome;
+        let logging = |extra: Value| {
+            let mut properties = json!({
+                "ResourceArn": { "Fn::GetAtt": ["Acl", "Arn"] },
+                "LogDestinationConfigs": [{ "Fn::GetAtt": ["WafLogs", "Arn"] }]
+            });
+            for (k, v) in extra.as_object().into_iter().flatten() {
+                properties[k] = v.clone();
+            }
+            properties
+        };
+        let f4 = |second: Option<Value>| {
+            let mut resources = vec![
+                (
+                    "Lb",
+                    super::LOAD_BALANCER,
+                    json!({ "Scheme": "internet-facing", "Subnets": ["subnet-0a1b2c3d4e5f60718"] }),
+                ),
+                (
+                    "Acl",
+                    super::WEB_ACL,
+                    json!({ "Scope": "REGIONAL", "DefaultAction": { "Allow": {} }, "Rules": [{ "Name": "common", "Priority": 0, "OverrideAction": { "None": {} }, "Statement": { "ManagedRuleGroupStatement": { "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet" } } }] }),
+                ),
+                (
+                    "A",
+                    super::ASSOCIATION,
+                    json!({ "ResourceArn": { "Ref": "Lb" }, "WebACLArn": { "Fn::GetAtt": ["Acl", "Arn"] } }),
+                ),
+                ("L", super::WAF_LOGGING, logging(json!({}))),
+                (
+                    "WafLogs",
+                    "AWS::Logs::LogGroup",
+                    json!({ "LogGroupName": "aws-waf-logs-x", "RetentionInDays": 365, "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" }),
+                ),
+            ];
+            if let Some(second) = second {
+                resources.push(("L2", super::WAF_LOGGING, second));
+            }
+            Cx::check_first(super::f4, &resources)
+        };
+        assert!(matches!(f4(None), Outcome::Pass(_)), "{:?}", f4(None));
+        assert!(matches!(f4(Some(logging(json!({})))), Outcome::Pass(_)));
+        let drops = f4(Some(logging(
+            json!({ "LoggingFilter": { "DefaultBehavior": "DROP", "Filters": [] } }),
+        )));
+        assert!(
+            matches!(&drops, Outcome::Fail(why) if why.contains("`L2`") && why.contains("keeps nothing")),
+            "{drops:?}"
+        );
+        let anywhere = f4(Some(logging(
+            json!({ "LogDestinationConfigs": ["{{resolve:ssm:/waf/destination}}"] }),
+        )));
+        assert!(matches!(&anywhere, Outcome::Fail(_)), "{anywhere:?}");
     }
 
     #[test]

@@ -420,7 +420,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::KinesisFirehose::DeliveryStream",
         ],
         controls: ENC,
-        fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`, or, reading an MSK topic (`MSKAsSource`), an `AWS::MSK::Cluster` of the app whose `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` is a customer-managed key; every S3 configuration of a delivery stream that writes `EncryptionConfiguration.KMSEncryptionConfig` names a customer-managed key of the app in `AWSKMSKeyARN` (or leave the objects to the bucket's default with `NoEncryptionConfig`)",
+        fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`, or, reading an MSK topic (`MSKAsSource`), an `AWS::MSK::Cluster` of the app whose `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` is a customer-managed key; every S3 configuration of a delivery stream that writes `EncryptionConfiguration.KMSEncryptionConfig` names a customer-managed key of the app in `AWSKMSKeyARN` (or leave the objects to the bucket's default with `NoEncryptionConfig`); a delivery stream that reads a database (`DatabaseSourceConfiguration`) sets its `SSLMode` to Enabled, written in the template",
         packs: packs(Some("HIPAA.Security-KinesisStreamSSE"), Some("CKV_AWS_43")),
         check: ks1,
     },
@@ -1129,22 +1129,56 @@ fn v2_stage_logging(cx: &Cx<'_>, base: &str, websocket: bool) -> Vec<Result<Proo
     checks
 }
 
+/// The `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the template that name this API
+/// in `ApiId` and write one of `pointers` (below `Properties`). Each override sets the
+/// properties it writes on the route, integration and stage that quick create made
+/// (CloudFormation reference, `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`), so of two
+/// that write the same setting the one CloudFormation applies last is kept, which no
+/// template shows: each of them must hold, as F4 asks of every web ACL association of a
+/// load balancer (hostile review h2: a second override that took the throttling off, or
+/// the authorizer, passed behind a first one that set it). An override that writes none
+/// of them leaves them as the others set them.
+fn overrides_writing<'a>(cx: &Cx<'a>, pointers: &[&str]) -> Vec<&'a crate::cfn::Resource> {
+    cx.others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
+        .filter(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()))
+        .filter(|o| {
+            pointers.iter().any(|p| {
+                super::lookup(o.properties(), p).is_some_and(|v| !super::meaning::no_value(v))
+            })
+        })
+        .collect()
+}
+
+/// The outcome of every override of `found` by `check`, each failure told with the
+/// override that makes it: all of them must hold.
+fn every_override(
+    found: &[&crate::cfn::Resource],
+    check: impl Fn(&crate::cfn::Resource) -> Vec<Result<Proof, String>>,
+) -> Outcome {
+    all(found.iter().flat_map(|o| {
+        check(o).into_iter().map(|c| {
+            c.map_err(|e| {
+                format!(
+                    "the quick-created `$default` stage, overridden by `{}`: {e}",
+                    o.logical_id()
+                )
+            })
+        })
+    }))
+}
+
 /// An HTTP API quick-created by `Target` gets a `$default` stage that no `Stage` resource
 /// declares and that logs nothing unless an `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`
 /// of the API gives its `Stage` access logs.
 fn quick_created_stage(cx: &Cx<'_>) -> Outcome {
-    let overrides = cx
-        .others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
-        .find(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()));
-    match overrides {
-        Some(o) => all(v2_stage_logging(&cx.on(o), "/Stage", false)
-            .into_iter()
-            .map(|c| c.map_err(|e| format!("the quick-created `$default` stage, overridden by `{}`: {e}", o.logical_id())))),
-        None => Outcome::Fail(
-            "`Target` quick-creates a `$default` stage that writes no access logs, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage` an `AccessLogSettings.DestinationArn` and `Format`"
-                .to_owned(),
-        ),
+    let overrides = overrides_writing(cx, &["/Stage/AccessLogSettings"]);
+    if !overrides.is_empty() {
+        return every_override(&overrides, |o| v2_stage_logging(&cx.on(o), "/Stage", false));
     }
+    Outcome::Fail(
+        "`Target` quick-creates a `$default` stage that writes no access logs, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage` an `AccessLogSettings.DestinationArn` and `Format`"
+            .to_owned(),
+    )
 }
 
 fn a4(cx: &Cx<'_>) -> Outcome {
@@ -1325,15 +1359,21 @@ fn requires_authorizer(security: &Value, body: &Value) -> bool {
 fn a4m_api(cx: &Cx<'_>) -> Outcome {
     let mut checks = Vec::new();
     if cx.resource.type_name() == "AWS::ApiGatewayV2::Api" && cx.prop("/Target").is_some() {
-        let overridden = cx
-            .others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
-            .find(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()))
+        let overrides = overrides_writing(cx, &["/Route/AuthorizationType"]);
+        let open: Vec<&str> = overrides
+            .iter()
             .filter(|o| {
-                let t = super::lookup(o.properties(), "/Route/AuthorizationType")
-                    .filter(|v| !super::meaning::no_value(v));
-                t.and_then(text).is_some_and(|t| authorizes(&t))
-            });
-        checks.push(match overridden {
+                !super::lookup(o.properties(), "/Route/AuthorizationType")
+                    .and_then(text)
+                    .is_some_and(|t| authorizes(&t))
+            })
+            .map(|o| o.logical_id())
+            .collect();
+        checks.push(match overrides.first() {
+            Some(_) if !open.is_empty() => Err(format!(
+                "`Target` quick-creates a `$default` route, and the `Route.AuthorizationType` of {} is no authorizer: of the overrides of the API, the one applied last is kept, which no template shows; give every override's `Route` an authorizer",
+                open.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+            )),
             Some(o) => proof_of(o, "/Route/AuthorizationType").ok_or_default(),
             None => Err("`Target` quick-creates a `$default` route that takes every request with no authorizer (AuthorizationType NONE), and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` gives it one".to_owned()),
         });
@@ -1655,21 +1695,55 @@ fn names_stage(cx: &Cx<'_>, arn: &Value) -> bool {
 }
 
 fn a4w(cx: &Cx<'_>) -> Outcome {
-    let association = cx
+    let found: Vec<&crate::cfn::Resource> = cx
         .others("AWS::WAFv2::WebACLAssociation")
-        .find(|a| names_stage(cx, &a.properties()["ResourceArn"]));
-    let Some(association) = association else {
+        .filter(|a| names_stage(cx, &a.properties()["ResourceArn"]))
+        .collect();
+    if found.is_empty() {
         return Outcome::Fail(
             "no `AWS::WAFv2::WebACLAssociation` names this stage: requests reach the API unfiltered".to_owned(),
         );
-    };
+    }
+    // "You can associate each AWS resource with only one web ACL" (WAF developer guide,
+    // "Associating or disassociating a web ACL with an AWS resource"): of two associations
+    // naming the stage, which one it keeps depends on the order CloudFormation applies them
+    // in, which no template shows. Every association naming it must hold, as F4 asks of a
+    // load balancer's (hostile review h2: a second association of a web ACL without rules
+    // passed behind a first one with rules).
+    let outcomes: Vec<Outcome> = found.iter().map(|a| a4w_association(cx, a)).collect();
+    if let Some(failed) = super::worst(
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Fail(_)))
+            .cloned(),
+    ) {
+        return failed;
+    }
+    if let Some(gap) = outcomes.iter().find(|o| matches!(o, Outcome::Gap(_))) {
+        return gap.clone();
+    }
+    let mut proofs = Vec::new();
+    for outcome in outcomes {
+        if let Outcome::Pass(more) = outcome {
+            for proof in more {
+                if !proofs.contains(&proof) {
+                    proofs.push(proof);
+                }
+            }
+        }
+    }
+    Outcome::Pass(proofs)
+}
+
+/// A4W of one association that names the stage: its `WebACLArn` is the ARN of a web ACL
+/// with rules, of this template (its `Fn::GetAtt` `Arn`, as F4 reads it: a value that only
+/// mentions a web ACL, such as an `Fn::Select` among two, may name another), imported from
+/// the stack of the app that exports one, or the account's own web ACL written as text.
+fn a4w_association(cx: &Cx<'_>, association: &crate::cfn::Resource) -> Outcome {
     let acl_value = &association.properties()["WebACLArn"];
     // The web ACL and the template it is of: this stack's, or (by the import of its
     // export) another stack's of the app, read there as one of this template is.
-    let acl = match cx
-        .others("AWS::WAFv2::WebACL")
-        .find(|acl| super::compute::mentions(acl_value, acl.logical_id()))
-    {
+    let acl = match super::frontdoor::web_acl(cx.template, acl_value) {
         Some(acl) => Ok(Some((cx.template, acl))),
         None if acl_value.get("Fn::ImportValue").is_some() => {
             match imported_web_acl(cx, acl_value) {
@@ -1696,7 +1770,7 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
             proof_of(association, "/WebACLArn").ok_or_default()
         }
         Ok(None) => Err(format!(
-            "`{}` names no web ACL in `WebACLArn`",
+            "`{}` names no web ACL in `WebACLArn` by its ARN (the `Fn::GetAtt` of its `Arn`, or the import of its export), so nothing shows which web ACL filters the stage and that it has rules",
             association.logical_id()
         )),
     };
@@ -1726,9 +1800,7 @@ fn imported_web_acl<'a>(
         ));
     };
     match export_named(cx, &name) {
-        Export::Made(there, exported) => there
-            .others("AWS::WAFv2::WebACL")
-            .find(|acl| super::compute::mentions(&exported, acl.logical_id()))
+        Export::Made(there, exported) => super::frontdoor::web_acl(there.template, &exported)
             .map(|acl| (there, acl))
             .ok_or_else(|| {
                 format!(
@@ -1795,23 +1867,14 @@ fn a4r_quick_created(cx: &Cx<'_>) -> Outcome {
     if cx.prop("/Target").is_none() {
         return Outcome::NotApplicable;
     }
-    let overrides = cx
-        .others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
-        .find(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()));
-    match overrides {
-        Some(o) => all(v2_throttling(&cx.on(o), "/Stage").into_iter().map(|c| {
-            c.map_err(|e| {
-                format!(
-                    "the quick-created `$default` stage, overridden by `{}`: {e}",
-                    o.logical_id()
-                )
-            })
-        })),
-        None => Outcome::Fail(
-            "`Target` quick-creates a `$default` stage that throttles no route, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage.DefaultRouteSettings` a `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0"
-                .to_owned(),
-        ),
+    let overrides = overrides_writing(cx, &["/Stage/DefaultRouteSettings", "/Stage/RouteSettings"]);
+    if !overrides.is_empty() {
+        return every_override(&overrides, |o| v2_throttling(&cx.on(o), "/Stage"));
     }
+    Outcome::Fail(
+        "`Target` quick-creates a `$default` stage that throttles no route, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage.DefaultRouteSettings` a `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0"
+            .to_owned(),
+    )
 }
 
 /// The throttling limits of a stage's settings entry (`place`, for a `what`: a method or a
@@ -6289,7 +6352,9 @@ fn publishing(cx: &Cx<'_>) -> Result<Published, String> {
 
 fn ks1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == "AWS::KinesisFirehose::DeliveryStream" {
-        return with_object_keys(ks1_records(cx), object_keys(cx));
+        let mut keys = object_keys(cx);
+        keys.extend(database_source_tls(cx));
+        return with_object_keys(ks1_records(cx), keys);
     }
     all([
         match cx
@@ -6304,6 +6369,38 @@ fn ks1(cx: &Cx<'_>) -> Outcome {
         },
         customer_key(cx, "/StreamEncryption/KeyId"),
     ])
+}
+
+/// KS1 of a delivery stream that reads a database (`DatabaseSourceConfiguration`): its
+/// `SSLMode` is "The mode to enable or disable SSL when Firehose connects to the database
+/// endpoint" (Firehose API reference, `DatabaseSourceConfiguration`; Disabled or Enabled),
+/// and "If enabled, Firehose uses verify_identity for MySQL and verify-full SSL mode for
+/// PostgreSQL" (Firehose developer guide, "Set up the Firehose stream" of a database
+/// source). Disabled, every change of every table it reads crosses the network in plain
+/// text; the guide names no default, so only `Enabled`, written so that it reads before
+/// deploy, holds (hostile review h2: a stream reading an RDS database of the app with
+/// `SSLMode` Disabled passed every rule).
+fn database_source_tls(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
+    const SOURCE: &str = "/DatabaseSourceConfiguration";
+    const MODE: &str = "/DatabaseSourceConfiguration/SSLMode";
+    cx.prop(SOURCE)?;
+    let fix = "set `DatabaseSourceConfiguration.SSLMode` to Enabled";
+    Some(match cx.prop(MODE) {
+        Some(v) if text(v).is_some_and(|m| m.trim().eq_ignore_ascii_case("Enabled")) => {
+            cx.proof(MODE).ok_or_default()
+        }
+        Some(v) if text(v).is_some_and(|m| !super::identity::dynamic(&m)) => Err(format!(
+            "`DatabaseSourceConfiguration.SSLMode` is {}: Firehose reads the database's changes without TLS; {fix}",
+            text_or_json(v)
+        )),
+        Some(v) => Err(format!(
+            "`DatabaseSourceConfiguration.SSLMode` is {}, which no rule can read before deploy: Firehose may read the database's changes without TLS; {fix}",
+            text_or_json(v)
+        )),
+        None => Err(format!(
+            "`DatabaseSourceConfiguration.SSLMode` is not set, and no default is documented: Firehose may read the database's changes without TLS; {fix}"
+        )),
+    })
 }
 
 /// The outcome of what a delivery stream holds (its records, or its source's) with the
@@ -9081,6 +9178,56 @@ mod review11_tests {
         ks1(&Cx::in_first(&stacks, &app.resources()[0], &index))
     }
 
+    /// Hostile review h2: a delivery stream that reads a database reads it over TLS only
+    /// with `SSLMode` Enabled written; Disabled, unset or known only at deploy fails.
+    #[test]
+    fn a_delivery_stream_reads_its_database_only_over_tls() {
+        let stream = |mode: Option<Value>| {
+            let mut source =
+                json!({ "Type": "PostgreSQL", "Endpoint": "db.internal", "Port": 5432 });
+            if let Some(mode) = mode {
+                source["SSLMode"] = mode;
+            }
+            Cx::check_first(
+                ks1,
+                &[
+                    (
+                        "F",
+                        "AWS::KinesisFirehose::DeliveryStream",
+                        json!({
+                            "DeliveryStreamType": "DatabaseAsSource",
+                            "DeliveryStreamEncryptionConfigurationInput": { "KeyType": "CUSTOMER_MANAGED_CMK", "KeyARN": { "Fn::GetAtt": ["Key", "Arn"] } },
+                            "DatabaseSourceConfiguration": source
+                        }),
+                    ),
+                    ("Key", "AWS::KMS::Key", json!({})),
+                ],
+            )
+        };
+        for enabled in [
+            json!("Enabled"),
+            json!({ "Fn::Join": ["", ["Enab", "led"]] }),
+        ] {
+            let found = stream(Some(enabled.clone()));
+            assert!(matches!(found, Outcome::Pass(_)), "{enabled}: {found:?}");
+        }
+        for (mode, says) in [
+            (Some(json!("Disabled")), "is Disabled"),
+            (None, "is not set"),
+            (
+                Some(json!("{{resolve:ssm:/firehose/ssl}}")),
+                "before deploy",
+            ),
+            (Some(json!({ "Ref": "AWS::NoValue" })), "is not set"),
+        ] {
+            let found = stream(mode.clone());
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains("`DatabaseSourceConfiguration.SSLMode`") && why.contains(says)),
+                "{mode:?}: {found:?}"
+            );
+        }
+    }
+
     /// A delivery stream fed from MSK is as encrypted as the cluster that keeps the records:
     /// a provisioned cluster of the app (of its template or imported from another stack)
     /// with a customer-managed key passes; one on MSK's own key, a serverless cluster, or a
@@ -11372,5 +11519,163 @@ mod review34_tests {
         };
         assert!(matches!(serverless(json!(20)), Outcome::Pass(_)));
         assert!(matches!(serverless(json!(1)), Outcome::Fail(_)));
+    }
+}
+
+/// Hostile review h2: a REST stage is filtered by the web ACL it keeps, and of two
+/// associations naming it, which it keeps is not in the template: each association must
+/// name, by its ARN, a web ACL with rules.
+#[cfg(test)]
+mod a4w_tests {
+    use serde_json::{Value, json};
+
+    use crate::testing::Status;
+
+    fn acl(rules: Value) -> Value {
+        json!({ "Scope": "REGIONAL", "DefaultAction": { "Allow": {} }, "VisibilityConfig": { "SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "acl" }, "Rules": rules })
+    }
+
+    /// A4W on the stage of a REST API beside a web ACL `Acl` with rules and one `Empty`
+    /// without, associated with the stage by `associations` (each a `WebACLArn`).
+    fn a4w_of(associations: &[Value]) -> Vec<Status> {
+        let arn = json!({ "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}" });
+        let rules = json!([{ "Name": "common", "Priority": 0, "OverrideAction": { "None": {} }, "Statement": { "ManagedRuleGroupStatement": { "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet" } }, "VisibilityConfig": { "SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "c" } }]);
+        let ids: Vec<String> = (0..associations.len())
+            .map(|i| format!("Assoc{i}"))
+            .collect();
+        let mut resources = vec![
+            ("Api", "AWS::ApiGateway::RestApi", json!({ "Name": "api" })),
+            (
+                "Stage",
+                "AWS::ApiGateway::Stage",
+                json!({ "RestApiId": { "Ref": "Api" }, "DeploymentId": "d1", "StageName": "v1" }),
+            ),
+            ("Acl", "AWS::WAFv2::WebACL", acl(rules)),
+            ("Empty", "AWS::WAFv2::WebACL", acl(json!([]))),
+        ];
+        for (id, web_acl) in ids.iter().zip(associations) {
+            resources.push((
+                id.as_str(),
+                "AWS::WAFv2::WebACLAssociation",
+                json!({ "ResourceArn": arn, "WebACLArn": web_acl }),
+            ));
+        }
+        let template = crate::testing::raw_template(&resources);
+        crate::testing::statuses(&[("s", &template)], "A4W", "Stage")
+    }
+
+    #[test]
+    fn every_association_of_the_stage_names_a_web_acl_with_rules_by_its_arn() {
+        let good = json!({ "Fn::GetAtt": ["Acl", "Arn"] });
+        let empty = json!({ "Fn::GetAtt": ["Empty", "Arn"] });
+        assert!(matches!(
+            a4w_of(std::slice::from_ref(&good)).as_slice(),
+            [Status::Enforced { .. }]
+        ));
+        assert!(matches!(
+            a4w_of(&[good.clone(), json!({ "Fn::Sub": "${Acl.Arn}" })]).as_slice(),
+            [Status::Enforced { .. }]
+        ));
+        // A second association of a web ACL without rules, in either order.
+        for pair in [[good.clone(), empty.clone()], [empty.clone(), good.clone()]] {
+            let found = a4w_of(&pair);
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("`Empty` has no `Rules`")),
+                "{found:?}"
+            );
+        }
+        // A value that mentions a web ACL with rules but names another: refused.
+        let select = json!({ "Fn::Select": [1, [good.clone(), empty]] });
+        let found = a4w_of(&[select]);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("names no web ACL in `WebACLArn` by its ARN")),
+            "{found:?}"
+        );
+        // Text joined around the ARN alone is the ARN.
+        let joined = json!({ "Fn::Join": ["", [good, ""]] });
+        assert!(matches!(
+            a4w_of(&[joined]).as_slice(),
+            [Status::Enforced { .. }]
+        ));
+    }
+}
+
+/// Hostile review h2: of two `ApiGatewayManagedOverrides` of a quick-created HTTP API that
+/// write the same setting, the one applied last is kept: each must hold.
+#[cfg(test)]
+mod quick_create_tests {
+    use serde_json::{Value, json};
+
+    use crate::testing::Status;
+
+    /// `rule` on the quick-created API `Api`, overridden by `O` (access logs to a group of
+    /// the template, throttled, authorized by IAM) and by each of `more`.
+    fn quick(rule: &str, more: &[Value]) -> Vec<Status> {
+        let first = json!({
+            "ApiId": { "Ref": "Api" },
+            "Route": { "AuthorizationType": "AWS_IAM" },
+            "Stage": {
+                "AccessLogSettings": { "DestinationArn": { "Fn::GetAtt": ["Logs", "Arn"] }, "Format": "$context.requestId" },
+                "DefaultRouteSettings": { "ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100 }
+            }
+        });
+        let ids: Vec<String> = (0..more.len()).map(|i| format!("More{i}")).collect();
+        let mut resources = vec![
+            (
+                "Logs",
+                "AWS::Logs::LogGroup",
+                json!({ "RetentionInDays": 365 }),
+            ),
+            (
+                "Api",
+                "AWS::ApiGatewayV2::Api",
+                json!({ "Name": "q", "ProtocolType": "HTTP", "Target": "arn:aws:lambda:us-east-1:111122223333:function:app" }),
+            ),
+            ("O", "AWS::ApiGatewayV2::ApiGatewayManagedOverrides", first),
+        ];
+        for (id, properties) in ids.iter().zip(more) {
+            let mut properties = properties.clone();
+            properties["ApiId"] = json!({ "Ref": "Api" });
+            resources.push((
+                id.as_str(),
+                "AWS::ApiGatewayV2::ApiGatewayManagedOverrides",
+                properties,
+            ));
+        }
+        let template = crate::testing::raw_template(&resources);
+        crate::testing::statuses(&[("s", &template)], rule, "Api")
+    }
+
+    fn failed(found: &[Status], says: &str) -> bool {
+        matches!(found, [Status::Failed { finding }] if finding.contains(says))
+    }
+
+    #[test]
+    fn every_override_of_a_quick_created_api_must_hold() {
+        for rule in ["A4", "A4R", "A4M"] {
+            let found = quick(rule, &[]);
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{rule}: {found:?}"
+            );
+            // An override that writes none of the rule's settings leaves them as they are.
+            let found = quick(
+                rule,
+                &[json!({ "Integration": { "TimeoutInMillis": 3000 } })],
+            );
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{rule}: {found:?}"
+            );
+        }
+        let unthrottled = json!({ "Stage": { "DefaultRouteSettings": { "ThrottlingRateLimit": -1, "ThrottlingBurstLimit": -1 } } });
+        let found = quick("A4R", &[unthrottled]);
+        assert!(failed(&found, "overridden by `More0`"), "{found:?}");
+        let unlogged = json!({ "Stage": { "AccessLogSettings": { "DestinationArn": { "Fn::GetAtt": ["Logs", "Arn"] } } } });
+        let found = quick("A4", &[unlogged]);
+        assert!(failed(&found, "overridden by `More0`"), "{found:?}");
+        let open = json!({ "Route": { "AuthorizationType": "NONE" } });
+        let found = quick("A4M", &[open]);
+        assert!(failed(&found, "`More0`"), "{found:?}");
     }
 }
