@@ -135,6 +135,34 @@ fn json_text(value: &serde_json::Value, pretty: bool) -> String {
 }
 
 /// Writes `value` as one JSON document ([`json_text`]) and a new line to standard output.
+/// Prints on standard error how long each phase of a command took, as `--timings` asks:
+/// building the app (`built`), synthesis's phases (`synthesis`), then the command's own
+/// (`after`, by name), their total, and the peak memory of the process.
+fn print_timings(
+    built: std::time::Duration,
+    synthesis: &crate::synth::Timings,
+    after: &[(&str, std::time::Duration)],
+) {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    let mut phases = vec![
+        ("build", built),
+        ("render", synthesis.render),
+        ("resolve", synthesis.resolve),
+        ("rules", synthesis.rules),
+        ("serialize", synthesis.serialize),
+    ];
+    phases.extend_from_slice(after);
+    let total: std::time::Duration = phases.iter().map(|(_, d)| *d).sum();
+    let shown: Vec<String> = phases
+        .iter()
+        .map(|(name, d)| format!("{name} {:.1}", ms(*d)))
+        .collect();
+    err!("timings (ms): {}, total {:.1}", shown.join(", "), ms(total));
+    if let Some(kib) = peak_rss_kib() {
+        err!("peak RSS (KiB): {kib}");
+    }
+}
+
 /// Writes `lines` to standard output as [`out!`] writes each (escaped, a new line after
 /// each), in one buffered write rather than one per line: `check` prints a line per gap,
 /// 50,000 at N=50,000.
@@ -1349,22 +1377,11 @@ fn check(
     }
     let printed = clock.elapsed() - made;
     if let Some(built) = built {
-        let t = assembly.timings();
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-        err!(
-            "timings (ms): build {:.1}, render {:.1}, resolve {:.1}, rules {:.1}, serialize {:.1}, report {:.1}, print {:.1}, total {:.1}",
-            ms(built),
-            ms(t.render),
-            ms(t.resolve),
-            ms(t.rules),
-            ms(t.serialize),
-            ms(made),
-            ms(printed),
-            ms(built + t.render + t.resolve + t.rules + t.serialize + made + printed)
+        print_timings(
+            built,
+            &assembly.timings(),
+            &[("report", made), ("print", printed)],
         );
-        if let Some(kib) = peak_rss_kib() {
-            err!("peak RSS (KiB): {kib}");
-        }
     }
     free_aside((assembly, report));
     if findings.is_empty() {
@@ -1596,22 +1613,11 @@ fn report(
     }
     let written = clock.elapsed() - made;
     if let Some(built) = built {
-        let t = assembly.timings();
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-        err!(
-            "timings (ms): build {:.1}, render {:.1}, resolve {:.1}, rules {:.1}, serialize {:.1}, report {:.1}, write {:.1}, total {:.1}",
-            ms(built),
-            ms(t.render),
-            ms(t.resolve),
-            ms(t.rules),
-            ms(t.serialize),
-            ms(made),
-            ms(written),
-            ms(built + t.render + t.resolve + t.rules + t.serialize + made + written)
+        print_timings(
+            built,
+            &assembly.timings(),
+            &[("report", made), ("write", written)],
         );
-        if let Some(kib) = peak_rss_kib() {
-            err!("peak RSS (KiB): {kib}");
-        }
     }
     let s = &report.summary;
     // As `check` counts them: the waivers that waive nothing only when there are any.
@@ -1737,22 +1743,7 @@ fn synth(
         out!("  … and {} more stacks", assembly.stacks().len() - SHOWN);
     }
     if let Some(built) = built {
-        let t = assembly.timings();
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-        let total = built + t.render + t.resolve + t.rules + t.serialize + written;
-        err!(
-            "timings (ms): build {:.1}, render {:.1}, resolve {:.1}, rules {:.1}, serialize {:.1}, write {:.1}, total {:.1}",
-            ms(built),
-            ms(t.render),
-            ms(t.resolve),
-            ms(t.rules),
-            ms(t.serialize),
-            ms(written),
-            ms(total)
-        );
-        if let Some(kib) = peak_rss_kib() {
-            err!("peak RSS (KiB): {kib}");
-        }
+        print_timings(built, &assembly.timings(), &[("write", written)]);
     }
     free_aside(assembly);
     ExitCode::from(exit::SUCCESS)

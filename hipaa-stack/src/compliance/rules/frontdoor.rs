@@ -752,23 +752,7 @@ fn f4_associated(cx: &Cx<'_>) -> Outcome {
     if !failures.is_empty() {
         return Outcome::Fail(failures.join("; "));
     }
-    if let Some(why) = outcomes.iter().find_map(|o| match o {
-        Outcome::Gap(why) => Some(why.clone()),
-        _ => None,
-    }) {
-        return Outcome::Gap(why);
-    }
-    let mut proofs = Vec::new();
-    for outcome in outcomes {
-        if let Outcome::Pass(more) = outcome {
-            for proof in more {
-                if !proofs.contains(&proof) {
-                    proofs.push(proof);
-                }
-            }
-        }
-    }
-    Outcome::Pass(proofs)
+    super::none_failed(outcomes)
 }
 
 /// F4 of one association of the load balancer, of the stack `stack` (`None` for its own): it

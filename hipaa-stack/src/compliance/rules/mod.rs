@@ -1391,6 +1391,26 @@ pub(crate) fn worst(found: impl IntoIterator<Item = Outcome>) -> Option<Outcome>
     first
 }
 
+/// Outcomes that must each hold (every resource that writes one setting, when which of them
+/// is applied last is not shown), none of which failed, as one: the first gap, else a pass
+/// with each of their proofs once.
+pub(crate) fn none_failed(outcomes: Vec<Outcome>) -> Outcome {
+    if let Some(gap) = outcomes.iter().find(|o| matches!(o, Outcome::Gap(_))) {
+        return gap.clone();
+    }
+    let mut proofs = Vec::new();
+    for outcome in outcomes {
+        if let Outcome::Pass(more) = outcome {
+            for proof in more {
+                if !proofs.contains(&proof) {
+                    proofs.push(proof);
+                }
+            }
+        }
+    }
+    Outcome::Pass(proofs)
+}
+
 /// Every rule, in the order of `docs/CONTROLS.md`.
 pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
     storage::RULES

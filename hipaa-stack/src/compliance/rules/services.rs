@@ -1719,20 +1719,7 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
     ) {
         return failed;
     }
-    if let Some(gap) = outcomes.iter().find(|o| matches!(o, Outcome::Gap(_))) {
-        return gap.clone();
-    }
-    let mut proofs = Vec::new();
-    for outcome in outcomes {
-        if let Outcome::Pass(more) = outcome {
-            for proof in more {
-                if !proofs.contains(&proof) {
-                    proofs.push(proof);
-                }
-            }
-        }
-    }
-    Outcome::Pass(proofs)
+    super::none_failed(outcomes)
 }
 
 /// A4W of one association that names the stage: its `WebACLArn` is the ARN of a web ACL
