@@ -776,24 +776,56 @@ fn association_holds(cx: &Cx<'_>, stack: Option<&str>, association: &Resource) -
     };
     // Where the logs go, once the web ACL is shown to log: of every logging configuration
     // of it, the worst.
+    let found = loggings_of(cx, stack, acl);
     let destination = super::worst(
-        loggings(template, acl)
-            .into_iter()
-            .filter_map(|logging| destination_outside_the_app(cx, stack, logging)),
+        found
+            .iter()
+            .filter_map(|(at, logging)| destination_outside_the_app(cx, *at, logging)),
     );
     let rules_proof = match filtering(template, acl) {
         Ok(pointer) => named(proof_of(acl, pointer)).ok_or_default(),
         Err(Unfiltered::Nothing(why)) => Err(why),
         Err(Unfiltered::Unknown(why)) => {
-            let rest = all([association_proof, logging_proof(template, acl, named)]);
+            let rest = all([association_proof, logging_proof(&found, acl)]);
             // A destination no rule can read fails; the rules' gap is told before one of
             // the destination's.
             let failed = destination.filter(|o| matches!(o, Outcome::Fail(_)));
             return Unfiltered::gap_unless_failed(why, logged_to(failed, rest));
         }
     };
-    let logged = logging_proof(template, acl, named);
+    let logged = logging_proof(&found, acl);
     logged_to(destination, all([association_proof, rules_proof, logged]))
+}
+
+/// Every logging configuration of the app that logs `acl`, a web ACL of the stack `stack`
+/// (`None`: this resource's), each with its stack (`None`: this resource's): those of the
+/// ACL's template ([`loggings`]), then those of other stacks of its region and account
+/// whose `ResourceArn` imports an export of the ACL's ARN (hostile review h2: a second
+/// configuration in another stack, which WAF may apply last, was not read). Only a stack
+/// whose export the value imports is read for it ([`Cx::stacks_exporting`]).
+fn loggings_of<'a>(
+    cx: &Cx<'a>,
+    stack: Option<&'a str>,
+    acl: &Resource,
+) -> Vec<(Option<&'a str>, &'a Resource)> {
+    let template = cx.template_of(stack);
+    let mut found: Vec<(Option<&'a str>, &'a Resource)> = loggings(template, acl)
+        .into_iter()
+        .map(|r| (stack, r))
+        .collect();
+    let Some(home) = cx.position(stack) else {
+        return found;
+    };
+    let arn = ArnOf::of(template, acl);
+    found.extend(cx.everywhere(WAF_LOGGING).filter(|(other, logging)| {
+        let named = &logging.properties()["ResourceArn"];
+        cx.position(*other).is_some_and(|at| {
+            at != home
+                && cx.stacks_exporting(named).contains(&home)
+                && arn.is_arn(named, super::arn::Reader::of(cx, home, at))
+        })
+    }));
+    found
 }
 
 /// `rest` (the association, the rules, the logging) with where the logs go: a destination
@@ -881,25 +913,27 @@ fn loggings<'a>(template: &'a crate::cfn::Template, acl: &Resource) -> Vec<&'a R
         .collect()
 }
 
-/// The `AWS::WAFv2::LoggingConfiguration`s of `template` that log `acl`, as F4 reads them:
-/// at least one, and none that keeps nothing.
-fn logging_proof(
-    template: &crate::cfn::Template,
-    acl: &Resource,
-    named: impl Fn(Option<Proof>) -> Option<Proof>,
-) -> Result<Proof, String> {
-    let found = loggings(template, acl);
-    let Some(first) = found.first() else {
+/// The logging configurations that log `acl` ([`loggings_of`], each with its stack), as
+/// F4 reads them: at least one, and none that keeps nothing.
+fn logging_proof(found: &[(Option<&str>, &Resource)], acl: &Resource) -> Result<Proof, String> {
+    let Some((stack, first)) = found.first() else {
         return Err(format!(
             "no `AWS::WAFv2::LoggingConfiguration` logs the web ACL `{}`",
             acl.logical_id()
         ));
     };
-    let dropped: Vec<String> = found.iter().copied().filter_map(keeps_nothing).collect();
+    let dropped: Vec<String> = found.iter().filter_map(|(_, l)| keeps_nothing(l)).collect();
     if !dropped.is_empty() {
         return Err(dropped.join("; "));
     }
-    named(proof_of(first, "/LogDestinationConfigs")).ok_or_default()
+    proof_of(first, "/LogDestinationConfigs")
+        .map(|mut p| {
+            if let Some(stack) = stack {
+                p.logical_id = format!("{stack}/{}", p.logical_id);
+            }
+            p
+        })
+        .ok_or_default()
 }
 
 /// Why a logging configuration writes no request to its destination, if it does not: a
@@ -2169,6 +2203,70 @@ mod tests {
             json!({ "LogDestinationConfigs": ["{{resolve:ssm:/waf/destination}}"] }),
         )));
         assert!(matches!(&anywhere, Outcome::Fail(_)), "{anywhere:?}");
+    }
+
+    /// The same, across stacks: a logging configuration of another stack that imports the
+    /// web ACL's ARN is read as one of the ACL's own template is.
+    #[test]
+    fn a_logging_configuration_of_another_stack_must_log_too() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let f4 = |filter: Option<Value>| {
+            let app = App::new("edge");
+            let web = app.stack("web").unwrap();
+            let lb = web
+                .add(
+                    RawResource::new("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer")
+                        .property("Scheme", "internet-facing")
+                        .property("Subnets", json!(["subnet-0a1b2c3d4e5f60718"])),
+                )
+                .unwrap();
+            let acl = web
+                .add(
+                    RawResource::new("Acl", "AWS::WAFv2::WebACL")
+                        .property("Scope", "REGIONAL")
+                        .property("/DefaultAction/Allow", json!({}))
+                        .property("/Rules/0/Name", "common")
+                        .property("/Rules/0/Action/Block", json!({})),
+                )
+                .unwrap();
+            web.add(
+                RawResource::new("Association", "AWS::WAFv2::WebACLAssociation")
+                    .property("ResourceArn", lb.reference())
+                    .property("WebACLArn", acl.attribute("Arn")),
+            )
+            .unwrap();
+            let logs = web
+                .add(
+                    RawResource::new("Logs", "AWS::Logs::LogGroup")
+                        .property("LogGroupName", "aws-waf-logs-edge")
+                        .property("RetentionInDays", 365),
+                )
+                .unwrap();
+            web.add(
+                RawResource::new("Logging", "AWS::WAFv2::LoggingConfiguration")
+                    .property("ResourceArn", acl.attribute("Arn"))
+                    .property("/LogDestinationConfigs/0", logs.attribute("Arn")),
+            )
+            .unwrap();
+            let other = app.stack("other").unwrap();
+            let mut second = RawResource::new("Second", "AWS::WAFv2::LoggingConfiguration")
+                .property("ResourceArn", acl.attribute("Arn"))
+                .property("/LogDestinationConfigs/0", logs.attribute("Arn"));
+            if let Some(filter) = filter {
+                second = second.property("LoggingFilter", filter);
+            }
+            other.add(second).unwrap();
+            let assembly = app.check().unwrap();
+            crate::testing::status_of(&assembly, "F4", "Lb").unwrap()
+        };
+        let held = f4(None);
+        assert!(matches!(held, Status::Enforced { .. }), "{held:?}");
+        let drops = f4(Some(json!({"DefaultBehavior": "DROP", "Filters": []})));
+        assert!(
+            matches!(&drops, Status::Failed { finding } if finding.contains("`Second`") && finding.contains("keeps nothing")),
+            "{drops:?}"
+        );
     }
 
     #[test]

@@ -1685,20 +1685,54 @@ fn names_stage(cx: &Cx<'_>, arn: &Value) -> bool {
         Some(id) => super::compute::mentions(arn, id),
         None => text(api).is_some_and(|a| text_or_json(arn).contains(&format!("/restapis/{a}/"))),
     };
-    let stage_named = cx.prop("/StageName").and_then(text).is_some_and(|name| {
-        // As text, or as the last literal of a `Fn::Join` that `text_or_json` writes as JSON.
+    api_named && names_stage_name(cx, arn)
+}
+
+/// Whether a `ResourceArn` ends with this stage's name (`…/stages/NAME`): as text, or as
+/// the last literal of an `Fn::Join` that `text_or_json` writes as JSON.
+fn names_stage_name(cx: &Cx<'_>, arn: &Value) -> bool {
+    cx.prop("/StageName").and_then(text).is_some_and(|name| {
         let written = text_or_json(arn);
         let tail = format!("/stages/{name}");
         written.ends_with(&tail) || written.contains(&format!("{tail}\""))
-    });
-    api_named && stage_named
+    })
+}
+
+/// The web ACL associations of other stacks of this stage's region and account that may
+/// name it: their `ResourceArn` imports an export of a stack of the app (the API's id, or
+/// the stage's ARN) and ends with the stage's name. Each is read in its own stack, as one
+/// of this template is (hostile review h2: an association of another stack, which WAF may
+/// apply last, was not read).
+fn stage_associations_elsewhere<'a>(cx: &Cx<'a>) -> Vec<(Cx<'a>, &'a crate::cfn::Resource)> {
+    cx.everywhere("AWS::WAFv2::WebACLAssociation")
+        .filter_map(|(other, association)| {
+            let at = cx.position(other)?;
+            let arn = &association.properties()["ResourceArn"];
+            let may_name = at != cx.at
+                && same_region_and_account(cx, at, cx.at)
+                && !cx.stacks_exporting(arn).is_empty()
+                && names_stage_name(cx, arn);
+            may_name.then(|| {
+                let (stack, template) = cx.stacks[at];
+                let there = Cx {
+                    template,
+                    stack,
+                    at,
+                    ..*cx
+                };
+                (there, association)
+            })
+        })
+        .collect()
 }
 
 fn a4w(cx: &Cx<'_>) -> Outcome {
-    let found: Vec<&crate::cfn::Resource> = cx
+    let mut found: Vec<(Cx<'_>, &crate::cfn::Resource)> = cx
         .others("AWS::WAFv2::WebACLAssociation")
         .filter(|a| names_stage(cx, &a.properties()["ResourceArn"]))
+        .map(|a| (*cx, a))
         .collect();
+    found.extend(stage_associations_elsewhere(cx));
     if found.is_empty() {
         return Outcome::Fail(
             "no `AWS::WAFv2::WebACLAssociation` names this stage: requests reach the API unfiltered".to_owned(),
@@ -1710,7 +1744,22 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
     // in, which no template shows. Every association naming it must hold, as F4 asks of a
     // load balancer's (hostile review h2: a second association of a web ACL without rules
     // passed behind a first one with rules).
-    let outcomes: Vec<Outcome> = found.iter().map(|a| a4w_association(cx, a)).collect();
+    let outcomes: Vec<Outcome> = found
+        .iter()
+        .map(|(there, a)| match a4w_association(there, a) {
+            // A proof of another stack names it.
+            Outcome::Pass(proofs) if there.at != cx.at => Outcome::Pass(
+                proofs
+                    .into_iter()
+                    .map(|mut p| {
+                        p.logical_id = format!("{}/{}", there.stack, p.logical_id);
+                        p
+                    })
+                    .collect(),
+            ),
+            outcome => outcome,
+        })
+        .collect();
     if let Some(failed) = super::worst(
         outcomes
             .iter()
@@ -11584,6 +11633,59 @@ mod a4w_tests {
             a4w_of(&[joined]).as_slice(),
             [Status::Enforced { .. }]
         ));
+    }
+
+    /// An association of another stack that imports the API's id and names the stage is
+    /// read too, in its own template: one of a web ACL without rules fails the stage
+    /// behind a good one of the stage's own template; one of a web ACL with rules holds.
+    #[test]
+    fn an_association_of_another_stack_that_names_the_stage_must_hold_too() {
+        use crate::testing::{export, raw, template};
+        let rules = json!([{ "Name": "common", "Priority": 0, "OverrideAction": { "None": {} }, "Statement": { "ManagedRuleGroupStatement": { "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet" } }, "VisibilityConfig": { "SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "c" } }]);
+        let api = template(
+            vec![
+                raw("Api", "AWS::ApiGateway::RestApi", json!({ "Name": "api" })),
+                raw(
+                    "Stage",
+                    "AWS::ApiGateway::Stage",
+                    json!({ "RestApiId": { "Ref": "Api" }, "DeploymentId": "d1", "StageName": "v1" }),
+                ),
+                raw("Acl", "AWS::WAFv2::WebACL", acl(rules.clone())),
+                raw(
+                    "Assoc",
+                    "AWS::WAFv2::WebACLAssociation",
+                    json!({ "ResourceArn": { "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}" },
+                        "WebACLArn": { "Fn::GetAtt": ["Acl", "Arn"] } }),
+                ),
+            ],
+            vec![export("api-id", crate::cfn::Expr::reference("Api"))],
+        );
+        let a4w = |other_rules: Value| {
+            let other = template(
+                vec![
+                    raw("Other", "AWS::WAFv2::WebACL", acl(other_rules)),
+                    raw(
+                        "Late",
+                        "AWS::WAFv2::WebACLAssociation",
+                        json!({ "ResourceArn": { "Fn::Sub": ["arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Id}/stages/v1",
+                                { "Id": { "Fn::ImportValue": "api-id" } }] },
+                            "WebACLArn": { "Fn::GetAtt": ["Other", "Arn"] } }),
+                    ),
+                ],
+                Vec::new(),
+            );
+            crate::testing::statuses(&[("api", &api), ("other", &other)], "A4W", "Stage")
+        };
+        let empty = a4w(json!([]));
+        assert!(
+            matches!(empty.as_slice(), [Status::Failed { finding }] if finding.contains("`Other` has no `Rules`")),
+            "{empty:?}"
+        );
+        let held = a4w(rules);
+        assert!(
+            matches!(held.as_slice(), [Status::Enforced { .. }]),
+            "{held:?}"
+        );
     }
 }
 
