@@ -90,7 +90,11 @@ fn hidden(c: char) -> bool {
 /// every invisible formatting character written as its code point (`\u{202e}`).
 fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
     // Printable ASCII and new lines hide nothing: read a byte at a time, as most lines are.
-    if text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n')) || !text.chars().any(hidden) {
+    // (Without a branch per byte, so that the compiler reads many bytes at a time.)
+    let plain = !text.bytes().fold(false, |outside, b| {
+        outside | !(b == b'\n' || (b' '..=b'~').contains(&b))
+    });
+    if plain || !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -163,16 +167,10 @@ fn print_timings(
     }
 }
 
-/// Writes `lines` to standard output as [`out!`] writes each (escaped, a new line after
-/// each), in one buffered write rather than one per line: `check` prints a line per gap,
-/// 50,000 at N=50,000.
-fn out_lines(lines: impl IntoIterator<Item = String>) {
+/// Writes `text` (lines that hide nothing: [`check_text`]'s) to standard output in one
+/// write rather than one per line: `check` prints a line per gap, 50,000 at N=50,000.
+fn out_text(text: &str) {
     use std::io::Write as _;
-    let mut text = String::new();
-    for line in lines {
-        text.push_str(&escaped(&line));
-        text.push('\n');
-    }
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
@@ -1371,7 +1369,7 @@ fn check(
     let findings = assembly.evaluation().findings();
     let made = clock.elapsed();
     match format {
-        CheckFormat::Text => out_lines(check_lines(&findings, &report)),
+        CheckFormat::Text => out_text(&check_text(&findings, &report)),
         CheckFormat::Json => print_json(&check_json(&report), true),
         CheckFormat::Sarif => print_json(&sarif(&assembly, &report), true),
     }
@@ -1397,45 +1395,48 @@ fn check(
 /// a resource's metadata) is shown with its control and invisible characters written out
 /// ([`shown`](crate::compliance::shown)), new lines too, so that nothing forges or
 /// hides a line.
-fn check_lines(findings: &[crate::error::Finding], report: &Report) -> Vec<String> {
+fn check_text(findings: &[crate::error::Finding], report: &Report) -> String {
     use crate::compliance::shown;
-    let mut lines = Vec::with_capacity(
-        findings.len() + report.gaps.len() + report.waivers.len() + report.unused_waivers.len() + 1,
-    );
-    let mut line = |text: String| lines.push(shown(&text).into_owned());
+    let mut text = String::new();
+    // Each line is written straight into the text from its parts, then shown: what `shown`
+    // escapes (a control character, new lines too, or an invisible one) is all that `out!`
+    // escapes, so the text is printed as it is.
+    let mut line = |parts: &[&str]| {
+        let start = text.len();
+        for part in parts {
+            text.push_str(part);
+        }
+        let escaped = match shown(&text[start..]) {
+            std::borrow::Cow::Owned(escaped) => Some(escaped),
+            std::borrow::Cow::Borrowed(_) => None,
+        };
+        if let Some(escaped) = escaped {
+            text.truncate(start);
+            text.push_str(&escaped);
+        }
+        text.push('\n');
+    };
     for f in findings {
-        line(format!("finding: {f}"));
+        line(&["finding: ", &f.to_string()]);
     }
     for g in &report.gaps {
-        line(format!(
-            "gap: {} at `{}`: {}",
-            g.rule,
-            g.construct,
-            g.note.as_deref().unwrap_or_default()
-        ));
+        let note = g.note.as_deref().unwrap_or_default();
+        line(&["gap: ", g.rule, " at `", &g.construct, "`: ", note]);
     }
     for w in &report.waivers {
-        line(format!(
-            "waived: {} at `{}`: {}",
-            w.rule,
-            w.construct,
-            w.reason.as_deref().unwrap_or_default()
-        ));
+        let reason = w.reason.as_deref().unwrap_or_default();
+        line(&["waived: ", w.rule, " at `", &w.construct, "`: ", reason]);
     }
     for w in &report.unused_waivers {
-        line(format!(
-            "waives nothing: {} on {}: {}",
-            w.rule,
-            crate::compliance::report::unused_waiver_place(w, |t| format!("`{t}`")),
-            w.note
-        ));
+        let place = crate::compliance::report::unused_waiver_place(w, |t| format!("`{t}`"));
+        line(&["waives nothing: ", &w.rule, " on ", &place, ": ", &w.note]);
     }
     let s = &report.summary;
     let unused = match report.unused_waivers.len() {
         0 => String::new(),
         n => format!(", {n} waiver(s) that waive nothing"),
     };
-    line(format!(
+    line(&[&format!(
         "{} finding(s), {} gap(s), {} waiver(s){unused}; {} of {} controls enforced{}",
         findings.len(),
         report.gaps.len(),
@@ -1443,8 +1444,17 @@ fn check_lines(findings: &[crate::error::Finding], report: &Report) -> Vec<Strin
         s.enforced + s.waived,
         s.controls,
         with_waivers(s.waived)
-    ));
-    lines
+    )]);
+    text
+}
+
+/// [`check_text`]'s lines.
+#[cfg(test)]
+fn check_lines(findings: &[crate::error::Finding], report: &Report) -> Vec<String> {
+    check_text(findings, report)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// `check --format json`: the findings, gaps, waivers, the waivers that waive nothing (the

@@ -10,7 +10,7 @@ use crate::cfn::Template;
 use crate::cfn::scan::Scanned;
 use crate::compliance::report::Gathered;
 use crate::compliance::rules::branches::{self, MOST_CONDITIONS, Reading};
-use crate::compliance::rules::{Cx, Index, IndexPart, Outcome, Proof, rules_for};
+use crate::compliance::rules::{Cx, Index, IndexPart, Outcome, Proof, rule_count, rules_for};
 use crate::compliance::waiver::{invisible, reason_problem, too_far};
 use crate::compliance::{CONSTRUCT_KIND_PROOF, EXCEPTIONS_KEY, WAIVERS_KEY, rule_spec};
 use crate::error::Finding;
@@ -245,9 +245,7 @@ impl WaiverNote {
 pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     // Printable ASCII holds neither (every invisible character is past U+00AC): read a
     // byte at a time, as most text is (`check` shows a line per gap: 50,000 at N=50,000).
-    if text.bytes().all(|b| matches!(b, b' '..=b'~'))
-        || !text.chars().any(|c| c.is_control() || invisible(c))
-    {
+    if printable_ascii(text) || !text.chars().any(|c| c.is_control() || invisible(c)) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -259,6 +257,14 @@ pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether `text` is printable ASCII only (U+0020 to U+007E): read without a branch per
+/// byte, so that the compiler reads many bytes at a time.
+pub(crate) fn printable_ascii(text: &str) -> bool {
+    !text
+        .bytes()
+        .fold(false, |outside, b| outside | !(b' '..=b'~').contains(&b))
 }
 
 /// [`shown`] of an owned text, reusing it when nothing is escaped.
@@ -592,6 +598,13 @@ impl Evaluator {
         let indexes = &self.indexes;
         let (evaluation, today) = (&mut found, self.today);
         let stack_name: Arc<str> = Arc::from(*stack);
+        // Counted, the proofs of each rule by its place in `rules()` (a map by id cost
+        // `check` a search of its keys for every rule that holds).
+        let mut counted = if self.results == Results::Counted {
+            vec![None; rule_count()]
+        } else {
+            Vec::new()
+        };
         for (position, resource) in template.resources().iter().enumerate() {
             let meta = resource.metadata();
             let construct: Arc<str> = resource
@@ -635,7 +648,7 @@ impl Evaluator {
                     index: &indexes[v],
                 })
             };
-            for rule in rules_for(resource.type_name()) {
+            for &(place, rule) in rules_for(resource.type_name()) {
                 let outcome = if views.is_empty() {
                     (rule.check)(&cx)
                 } else {
@@ -660,7 +673,7 @@ impl Evaluator {
                     (Outcome::Pass(evidence), None)
                         if self.results == Results::Counted && verified =>
                     {
-                        *evaluation.proofs.entry(rule.id).or_default() += evidence.len();
+                        *counted[place].get_or_insert(0) += evidence.len();
                         continue;
                     }
                     (Outcome::Pass(evidence), None) => Status::Enforced { evidence },
@@ -738,6 +751,12 @@ impl Evaluator {
                     (*stack).to_owned(),
                     resource.logical_id().to_owned(),
                 ));
+            }
+        }
+        // A rule that held with no proof is listed too, as the map by id listed it.
+        for (rule, proofs) in crate::compliance::rules::rules().zip(counted) {
+            if let Some(proofs) = proofs {
+                *found.proofs.entry(rule.id).or_default() += proofs;
             }
         }
         found

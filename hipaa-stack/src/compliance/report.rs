@@ -1325,15 +1325,15 @@ impl StackEvidence {
                 recovery: Vec::new(),
             };
         };
-        let by_id: foldhash::HashMap<&str, &Resource> = template
-            .resources()
-            .iter()
-            .map(|r| (r.logical_id(), r))
-            .collect();
-        let other = |name: &str| Some(stacks.get(*positions.get(name)?)?.1);
         let groups = if !groups {
             Vec::new()
         } else {
+            let by_id: foldhash::HashMap<&str, &Resource> = template
+                .resources()
+                .iter()
+                .map(|r| (r.logical_id(), r))
+                .collect();
+            let other = |name: &str| Some(stacks.get(*positions.get(name)?)?.1);
             group_stack(
                 checked.iter(),
                 |c| by_id.get(&*c.logical_id).and_then(|r| r.construct_kind()),

@@ -248,10 +248,9 @@ fn default_acl(cx: &Cx<'_>) -> Outcome {
     for subnet in subnets {
         match association_of(cx, subnet.logical_id()) {
             Some((None, a)) => proofs.extend(proof_of(a, "/SubnetId")),
-            Some((Some(stack), a)) => proofs.extend(proof_of(a, "/SubnetId").map(|p| Proof {
-                logical_id: format!("{stack}/{}", p.logical_id),
-                ..p
-            })),
+            Some((Some(stack), a)) => {
+                proofs.extend(proof_of(a, "/SubnetId").map(|p| p.with_stack(Some(stack))));
+            }
             None => bare.push(format!("`{}`", subnet.logical_id())),
         }
     }

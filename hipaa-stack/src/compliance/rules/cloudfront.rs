@@ -504,7 +504,7 @@ fn vpc_match_viewer(cx: &Cx<'_>, at: &str) -> Result<Proof, String> {
     let mut routes = 0_usize;
     let mut open = Vec::new();
     for (stack, d) in cx.everywhere(DISTRIBUTION) {
-        let dcx = in_stack(cx, stack, d);
+        let dcx = cx.in_stack_or_here(stack, d);
         let name = stack.map_or_else(
             || d.logical_id().to_owned(),
             |s| format!("{s}/{}", d.logical_id()),
@@ -975,7 +975,7 @@ fn destination_of_the_app(cx: &Cx<'_>, delivery: &crate::cfn::Resource) -> Resul
                 text_or_json(import)
             )));
         };
-        return resource_of_the_app(&in_stack(cx, stack, destination), destination);
+        return resource_of_the_app(&cx.in_stack_or_here(stack, destination), destination);
     }
     let destination = cx
         .others(DESTINATION)
@@ -988,20 +988,6 @@ fn destination_of_the_app(cx: &Cx<'_>, delivery: &crate::cfn::Resource) -> Resul
         )));
     };
     resource_of_the_app(cx, destination)
-}
-
-/// `cx` moved onto `resource` of the stack `stack` (`None` for its own).
-fn in_stack<'a>(cx: &Cx<'a>, stack: Option<&str>, resource: &'a crate::cfn::Resource) -> Cx<'a> {
-    match stack.and_then(|name| cx.stacks.iter().position(|(n, _)| *n == name)) {
-        Some(at) => Cx {
-            template: cx.stacks[at].1,
-            resource,
-            stack: cx.stacks[at].0,
-            at,
-            ..*cx
-        },
-        None => cx.on(resource),
-    }
 }
 
 /// Whether the `DestinationResourceArn` of a delivery destination (read in `cx`, its own
@@ -1227,14 +1213,7 @@ fn web_acl_at(cx: &Cx<'_>, pointer: &str) -> Outcome {
         };
     };
     let template = cx.template_of(stack);
-    let named = |proof: Option<Proof>| {
-        proof.map(|mut p| {
-            if let Some(stack) = stack {
-                p.logical_id = format!("{stack}/{}", p.logical_id);
-            }
-            p
-        })
-    };
+    let named = |proof: Option<Proof>| proof.map(|p| p.with_stack(stack));
     let p = acl.properties();
     let scope = text(&p["Scope"]).unwrap_or_default();
     if scope != "CLOUDFRONT" {

@@ -758,14 +758,7 @@ fn f4_associated(cx: &Cx<'_>) -> Outcome {
 /// F4 of one association of the load balancer, of the stack `stack` (`None` for its own): it
 /// names a web ACL of its template that blocks and logs.
 fn association_holds(cx: &Cx<'_>, stack: Option<&str>, association: &Resource) -> Outcome {
-    let named = |proof: Option<Proof>| {
-        proof.map(|mut p| {
-            if let Some(stack) = stack {
-                p.logical_id = format!("{stack}/{}", p.logical_id);
-            }
-            p
-        })
-    };
+    let named = |proof: Option<Proof>| proof.map(|p| p.with_stack(stack));
     let association_proof = named(proof_of(association, "/ResourceArn")).ok_or_default();
     let template = cx.template_of(stack);
     let Some(acl) = web_acl(template, &association.properties()["WebACLArn"]) else {
@@ -927,12 +920,7 @@ fn logging_proof(found: &[(Option<&str>, &Resource)], acl: &Resource) -> Result<
         return Err(dropped.join("; "));
     }
     proof_of(first, "/LogDestinationConfigs")
-        .map(|mut p| {
-            if let Some(stack) = stack {
-                p.logical_id = format!("{stack}/{}", p.logical_id);
-            }
-            p
-        })
+        .map(|p| p.with_stack(*stack))
         .ok_or_default()
 }
 

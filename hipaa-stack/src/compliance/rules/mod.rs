@@ -84,6 +84,16 @@ impl Proof {
             path: crate::compliance::CONSTRUCT_KIND_PROOF.to_owned(),
         }
     }
+
+    /// The proof as a rule of another stack names it: its logical id after the name of
+    /// `stack`, the stack that holds it (`None` for the stack of the resource the rule
+    /// checked, whose proofs name their resources alone).
+    pub(crate) fn with_stack(mut self, stack: Option<&str>) -> Proof {
+        if let Some(stack) = stack {
+            self.logical_id = format!("{stack}/{}", self.logical_id);
+        }
+        self
+    }
 }
 
 /// What a rule found on a resource.
@@ -861,6 +871,30 @@ impl<'a> Cx<'a> {
         Cx { resource, ..*self }
     }
 
+    /// `self` moved onto `resource` of the stack of the app named `stack` (as
+    /// [`Cx::everywhere`] names another stack), for reading a value of that resource where
+    /// it is: a reference reads its own template, and an import resolves among the exports
+    /// of its own stack's region and account. `None` if the app has no such stack.
+    pub(crate) fn in_stack(&self, stack: &str, resource: &'a Resource) -> Option<Cx<'a>> {
+        let at = *self.index.stack_at.get(stack)?;
+        let (stack, template) = *self.stacks.get(at)?;
+        Some(Cx {
+            template,
+            resource,
+            stack,
+            at,
+            ..*self
+        })
+    }
+
+    /// [`Cx::in_stack`] of a stack named as [`Cx::everywhere`] names it: `None` for this
+    /// one (then `self` moved onto `resource`, as [`Cx::on`]).
+    pub(crate) fn in_stack_or_here(&self, stack: Option<&str>, resource: &'a Resource) -> Cx<'a> {
+        stack
+            .and_then(|stack| self.in_stack(stack, resource))
+            .unwrap_or_else(|| self.on(resource))
+    }
+
     /// The first entry of `BackupSelection.Resources` of an `AWS::Backup::BackupSelection`
     /// of any stack that lists this resource by its ARN, as [`arn::ArnOf`] reads it: a
     /// reference to its ARN, or its identifier inside the text of its ARN, in its own
@@ -899,11 +933,8 @@ impl<'a> Cx<'a> {
             {
                 return None;
             }
-            let mut proof = proof_of(selection, &format!("/BackupSelection/Resources/{entry}"))?;
-            if at != self.at {
-                proof.logical_id = format!("{stack}/{}", proof.logical_id);
-            }
-            Some(proof)
+            let proof = proof_of(selection, &format!("/BackupSelection/Resources/{entry}"))?;
+            Some(proof.with_stack((at != self.at).then_some(stack)))
         })
     }
 
@@ -918,13 +949,10 @@ impl<'a> Cx<'a> {
                 continue;
             }
             let found = store.listed_by(selection, arn::Reader::of(self, self.at, at));
-            if let Some(mut proof) =
+            if let Some(proof) =
                 found.and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
             {
-                if let Some(stack) = other {
-                    proof.logical_id = format!("{stack}/{}", proof.logical_id);
-                }
-                return Some(proof);
+                return Some(proof.with_stack(other));
             }
         }
         None
@@ -964,14 +992,13 @@ impl<'a> Cx<'a> {
                             .across_regions(template, &rule["Destination"]["Bucket"])
                             .is_some_and(|(s, r)| s == self.stack && r.logical_id() == self.id())
                 };
-                if let Some(mut proof) = rules.iter().position(names_this).and_then(|i| {
+                if let Some(proof) = rules.iter().position(names_this).and_then(|i| {
                     proof_of(
                         source,
                         &format!("/ReplicationConfiguration/Rules/{i}/Destination/Bucket"),
                     )
                 }) {
-                    proof.logical_id = format!("{stack}/{}", proof.logical_id);
-                    return Some(proof);
+                    return Some(proof.with_stack(Some(stack)));
                 }
             }
         }
@@ -1437,25 +1464,38 @@ pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
 /// The rules that read resources of `type_name` ([`RuleSpec::applies_to`]), in the order
 /// of [`rules`]: found once per type named by a rule, and the rules of every type for any
 /// other, so that the engine does not ask every rule about every resource.
-pub(crate) fn rules_for(type_name: &str) -> &'static [&'static RuleSpec] {
+pub(crate) fn rules_for(type_name: &str) -> &'static [(usize, &'static RuleSpec)] {
+    // Each rule with its place in [`rules`], so that what counts per rule (`check`'s
+    // proofs) counts in a vector rather than a map by id. Read once per resource: hashed
+    // with foldhash, as the index's maps are.
     type ByType = (
-        std::collections::HashMap<&'static str, Vec<&'static RuleSpec>>,
-        Vec<&'static RuleSpec>,
+        foldhash::HashMap<&'static str, Vec<(usize, &'static RuleSpec)>>,
+        Vec<(usize, &'static RuleSpec)>,
     );
     static BY_TYPE: std::sync::LazyLock<ByType> = std::sync::LazyLock::new(|| {
-        let mut by_type = std::collections::HashMap::new();
+        let mut by_type = foldhash::HashMap::default();
         for t in rules().flat_map(|r| r.types.iter()) {
-            by_type
-                .entry(*t)
-                .or_insert_with(|| rules().filter(|r| r.applies_to(t)).collect());
+            by_type.entry(*t).or_insert_with(|| {
+                rules()
+                    .enumerate()
+                    .filter(|(_, r)| r.applies_to(t))
+                    .collect()
+            });
         }
         let every = rules()
-            .filter(|r| r.types == coverage::EVERY_TYPE)
+            .enumerate()
+            .filter(|(_, r)| r.types == coverage::EVERY_TYPE)
             .collect();
         (by_type, every)
     });
     let (by_type, every) = &*BY_TYPE;
     by_type.get(type_name).unwrap_or(every)
+}
+
+/// How many rules [`rules`] gives: one more than the last place [`rules_for`] names.
+pub(crate) fn rule_count() -> usize {
+    static COUNT: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| rules().count());
+    *COUNT
 }
 
 /// The rule with this id.

@@ -902,7 +902,7 @@ fn flow_logs_of<'a>(cx: &Cx<'a>) -> Vec<(Cx<'a>, &'a Resource)> {
             match other {
                 None => names_vpc_id(resource_id, cx.id()).then(|| (cx.on(f), f)),
                 Some(stack) if !exports.is_empty() && imports_this_vpc(resource_id) => {
-                    let home = in_stack(cx, stack, f)?;
+                    let home = cx.in_stack(stack, f)?;
                     exported_value(&home, resource_id)
                         .is_some_and(|(there, _)| there.at == cx.at)
                         .then_some((home, f))
@@ -916,12 +916,8 @@ fn flow_logs_of<'a>(cx: &Cx<'a>) -> Vec<(Cx<'a>, &'a Resource)> {
 /// The proof of a property of a flow log, named `stack/LogicalId` when it is of another
 /// stack than the VPC.
 fn flow_log_proof(cx: &Cx<'_>, home: &Cx<'_>, flow_log: &Resource, pointer: &str) -> Option<Proof> {
-    proof_of(flow_log, pointer).map(|mut proof| {
-        if home.at != cx.at {
-            proof.logical_id = format!("{}/{}", home.stack, proof.logical_id);
-        }
-        proof
-    })
+    proof_of(flow_log, pointer)
+        .map(|proof| proof.with_stack((home.at != cx.at).then_some(home.stack)))
 }
 
 /// A flow log named for a finding: `stack/LogicalId` when it is of another stack.
@@ -1366,7 +1362,8 @@ fn e14(cx: &Cx<'_>) -> Outcome {
         let group = &r.properties()["GroupId"];
         match other {
             None => names_default_group(group, cx.id()).then(|| format!("`{}`", r.logical_id())),
-            Some(stack) => in_stack(cx, stack, r)
+            Some(stack) => cx
+                .in_stack(stack, r)
                 .and_then(|home| exported_value(&home, group))
                 .filter(|(there, exported)| {
                     there.at == cx.at && names_default_group(exported, cx.id())
@@ -1639,7 +1636,8 @@ fn tunnel_reach(cx: &Cx<'_>, group: &Resource) -> Vec<String> {
         let named = &standalone.properties()["GroupId"];
         let adds = match other {
             None => referred(named) == Some(group.logical_id()),
-            Some(stack) => in_stack(cx, stack, standalone)
+            Some(stack) => cx
+                .in_stack(stack, standalone)
                 .and_then(|home| exported_value(&home, named))
                 .is_some_and(|(there, exported)| {
                     there.at == cx.at && super::meaning::names(&exported, group.logical_id())
@@ -1928,12 +1926,8 @@ fn named_in(cx: &Cx<'_>, home: &Cx<'_>, resource: &Resource) -> String {
 
 /// The proof of a property of `resource` of the stack of `home`, named for `cx`.
 fn proof_in(cx: &Cx<'_>, home: &Cx<'_>, resource: &Resource, pointer: &str) -> Option<Proof> {
-    proof_of(resource, pointer).map(|mut proof| {
-        if home.at != cx.at {
-            proof.logical_id = format!("{}/{}", home.stack, proof.logical_id);
-        }
-        proof
-    })
+    proof_of(resource, pointer)
+        .map(|proof| proof.with_stack((home.at != cx.at).then_some(home.stack)))
 }
 
 /// A peering connection is within the account: its `PeerOwnerId` ([`foreign_owner`]).
@@ -2142,21 +2136,6 @@ fn exported_value<'a>(cx: &Cx<'a>, value: &Value) -> Option<(Cx<'a>, Value)> {
         Export::Made(there, exported) => Some((there, exported)),
         Export::Unmade | Export::Unread => None,
     }
-}
-
-/// The context of `resource` of the stack of the app named `stack` (as [`Cx::everywhere`]
-/// names another stack), for reading a value of that resource where it is: an import it
-/// makes resolves among the exports of its own stack's region and account.
-fn in_stack<'a>(cx: &Cx<'a>, stack: &str, resource: &'a Resource) -> Option<Cx<'a>> {
-    let at = *cx.index.stack_at.get(stack)?;
-    let (stack, template) = *cx.stacks.get(at)?;
-    Some(Cx {
-        template,
-        resource,
-        stack,
-        at,
-        ..*cx
-    })
 }
 
 /// A VPC endpoint's `ServiceName` reaches an AWS service or an endpoint service of the app.
@@ -2624,12 +2603,7 @@ fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str, gateway: &st
             )),
         };
         // The proof of a subnet of another stack names its stack.
-        checks.push(check.map(|mut proof| {
-            if let Some(stack) = other {
-                proof.logical_id = format!("{stack}/{}", proof.logical_id);
-            }
-            proof
-        }));
+        checks.push(check.map(|proof| proof.with_stack(other)));
     }
     all(checks)
 }

@@ -306,7 +306,7 @@ fn judge_role(cx: &Cx<'_>, value: &Value, label: &str) -> Outcome {
         .filter_map(|(stack, role)| stack.map(|stack| (stack, role)))
         .filter(|(_, role)| arn_by_name(value, role))
         .map(|(stack, role)| {
-            let home = in_stack(cx, stack, role);
+            let home = cx.in_stack_or_here(Some(stack), role);
             match role_buckets(&home, role) {
                 Ok(()) => Outcome::Pass(Vec::new()),
                 Err(why) => Outcome::Fail(format!(
@@ -392,22 +392,6 @@ pub(super) fn arn_by_name(value: &Value, role: &Resource) -> bool {
         .strip_suffix(name.as_str())
         .zip(role_prefix(role))
         .is_some_and(|(before, prefix)| of_this_account(before, &prefix))
-}
-
-/// The context of `role`, a resource of the stack `stack` of the app.
-fn in_stack<'a>(cx: &Cx<'a>, stack: &str, role: &'a Resource) -> Cx<'a> {
-    let at = cx
-        .stacks
-        .iter()
-        .position(|(name, _)| *name == stack)
-        .unwrap_or(cx.at);
-    Cx {
-        template: cx.stacks[at].1,
-        resource: role,
-        stack: cx.stacks[at].0,
-        at,
-        ..*cx
-    }
 }
 
 /// Why the policies of `role` may let it reach a bucket that is not of the app, if they may:

@@ -1066,12 +1066,7 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
                 Some(found)
             });
         match found {
-            Some(found) => proofs.extend(found.into_iter().map(|mut proof| {
-                if let Some(stack) = stack {
-                    proof.logical_id = format!("{stack}/{}", proof.logical_id);
-                }
-                proof
-            })),
+            Some(found) => proofs.extend(found.into_iter().map(|proof| proof.with_stack(stack))),
             None => policies.push(match stack {
                 Some(stack) => format!("`{stack}/{}`", policy.logical_id()),
                 None => format!("`{}`", policy.logical_id()),

@@ -1751,10 +1751,7 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
             Outcome::Pass(proofs) if there.at != cx.at => Outcome::Pass(
                 proofs
                     .into_iter()
-                    .map(|mut p| {
-                        p.logical_id = format!("{}/{}", there.stack, p.logical_id);
-                        p
-                    })
+                    .map(|p| p.with_stack(Some(there.stack)))
                     .collect(),
             ),
             outcome => outcome,
@@ -5633,26 +5630,6 @@ const SERVERLESS_POLICY: &str = "AWS::OpenSearchServerless::SecurityPolicy";
 /// "Encryption settings for the collection").
 const SERVERLESS_COLLECTION: &str = "AWS::OpenSearchServerless::Collection";
 
-/// The context of a resource of stack `stack` of the app (`None`: this one), in which its
-/// references are read.
-fn in_stack<'a>(cx: &Cx<'a>, stack: Option<&'a str>, resource: &'a crate::cfn::Resource) -> Cx<'a> {
-    match stack.and_then(|s| {
-        cx.stacks
-            .iter()
-            .position(|(n, _)| *n == s)
-            .map(|at| (s, at))
-    }) {
-        Some((stack, at)) => Cx {
-            template: cx.stacks[at].1,
-            resource,
-            stack,
-            at,
-            ..*cx
-        },
-        None => cx.on(resource),
-    }
-}
-
 /// The collections of the app whose names a security policy's rules match
 /// (`ResourceType` collection, a `Resource` pattern `collection/…` with `*` that matches
 /// `collection/{Name}`), each with its stack (`None`: this one). A collection whose `Name`
@@ -5710,7 +5687,7 @@ fn collections_override(cx: &Cx<'_>, doc: &Value) -> Vec<String> {
     covered_collections(cx, doc)
         .into_iter()
         .filter_map(|(stack, collection)| {
-            let ccx = in_stack(cx, stack, collection);
+            let ccx = cx.in_stack_or_here(stack, collection);
             let config = ccx.prop("/EncryptionConfig").filter(|v| !absent(v))?;
             let place = stack.map_or_else(
                 || collection.logical_id().to_owned(),
@@ -6672,7 +6649,7 @@ fn msk_source(cx: &Cx<'_>) -> Outcome {
                 "the delivery stream reads the MSK Serverless cluster {place}, which keeps the records at rest under a key of AWS's own (no template chooses its key), and Firehose takes no key of its own with an MSK source; read a provisioned `AWS::MSK::Cluster` of the app with `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` a customer-managed key"
             ));
         }
-        let home = in_stack(cx, stack, cluster);
+        let home = cx.in_stack_or_here(stack, cluster);
         let key = "/EncryptionInfo/EncryptionAtRest/DataVolumeKMSKeyId";
         return match customer_key(&home, key) {
             Ok(_) => all([cx.present(pointer)]),
@@ -6920,12 +6897,7 @@ fn registry_scanning(cx: &Cx<'_>) -> Option<Vec<Result<Proof, String>>> {
         });
         checks.push(match scans {
             Some((i, _)) => proof_of(config, &format!("/Rules/{i}/ScanFrequency"))
-                .map(|mut p| {
-                    if let Some(s) = stack {
-                        p.logical_id = format!("{s}/{}", p.logical_id);
-                    }
-                    p
-                })
+                .map(|p| p.with_stack(stack))
                 .ok_or_default(),
             None => Err(format!(
                 "the registry scanning configuration `{place}` (`ScanType` {}) overrides the repository's `ScanOnPush`, and no rule of it with `ScanFrequency` SCAN_ON_PUSH{} has a `RepositoryFilters` entry that takes in {}: the repository is {}",

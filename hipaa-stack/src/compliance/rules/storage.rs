@@ -3206,14 +3206,8 @@ fn aurora_general_and_slow_written(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             (!v.is_null()).then(|| ((stack, g), text(v)))
         })
     }
-    let proof = |(stack, g): Group<'_>, pointer: &str| {
-        proof_of(g, pointer).map(|mut p| {
-            if let Some(stack) = stack {
-                p.logical_id = format!("{stack}/{}", p.logical_id);
-            }
-            p
-        })
-    };
+    let proof =
+        |(stack, g): Group<'_>, pointer: &str| proof_of(g, pointer).map(|p| p.with_stack(stack));
     let cluster_group = match group_of(
         cx.template,
         "/DBClusterParameterGroupName",
@@ -4687,13 +4681,10 @@ fn k1_replica(cx: &Cx<'_>) -> Outcome {
         s => format!("`{}` of stack `{s}`", primary.resource.logical_id()),
     };
     match k1(&primary) {
-        Outcome::Pass(mut proofs) => {
-            if primary.stack != cx.stack {
-                for proof in &mut proofs {
-                    proof.logical_id = format!("{}/{}", primary.stack, proof.logical_id);
-                }
-            }
-            all(std::iter::once(named).chain(proofs.into_iter().map(Ok)))
+        Outcome::Pass(proofs) => {
+            let other = (primary.stack != cx.stack).then_some(primary.stack);
+            let proofs = proofs.into_iter().map(|p| Ok(p.with_stack(other)));
+            all(std::iter::once(named).chain(proofs))
         }
         Outcome::Fail(why) => Outcome::Fail(format!(
             "replica key `{}` rotates as its primary key {whose} does, which does not: {why}",
