@@ -512,3 +512,69 @@ pub(crate) fn intrinsic_values() -> impl proptest::strategy::Strategy<Value = Va
         ]
     })
 }
+
+/// An internet-facing Application Load Balancer of the escape hatch, in two subnets: the
+/// load balancer that rule F4 asks for a web ACL that blocks and logs.
+pub(crate) fn public_balancer(id: &str) -> crate::constructs::RawResource {
+    crate::constructs::RawResource::new(id, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+        .property("Scheme", "internet-facing")
+        .property(
+            "Subnets",
+            serde_json::json!(["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"]),
+        )
+}
+
+/// A regional web ACL of the escape hatch that allows by default and has one rule that
+/// blocks: one that F4 and A4W accept, once it logs.
+pub(crate) fn blocking_web_acl(id: &str) -> crate::constructs::RawResource {
+    crate::constructs::RawResource::new(id, "AWS::WAFv2::WebACL")
+        .property("Scope", "REGIONAL")
+        .property("/DefaultAction/Allow", serde_json::json!({}))
+        .property("/Rules/0/Name", "common")
+        .property("/Rules/0/Action/Block", serde_json::json!({}))
+}
+
+/// A log group named as WAF asks of its destinations (`aws-waf-logs-…`), kept a year.
+pub(crate) fn waf_log_group(id: &str) -> crate::constructs::RawResource {
+    crate::constructs::RawResource::new(id, "AWS::Logs::LogGroup")
+        .property("LogGroupName", "aws-waf-logs-edge")
+        .property("RetentionInDays", 365)
+}
+
+/// The properties of a regional web ACL that allows by default, with `rules`.
+pub(crate) fn web_acl_properties(rules: Value) -> Value {
+    serde_json::json!({
+        "Scope": "REGIONAL", "DefaultAction": { "Allow": {} },
+        "VisibilityConfig": { "SampledRequestsEnabled": true,
+            "CloudWatchMetricsEnabled": true, "MetricName": "acl" },
+        "Rules": rules
+    })
+}
+
+/// A web ACL's `Rules` of one rule, AWS's managed common rule set: rules that filter, as
+/// A4W asks.
+pub(crate) fn managed_common_rules() -> Value {
+    serde_json::json!([{
+        "Name": "common", "Priority": 0, "OverrideAction": { "None": {} },
+        "Statement": { "ManagedRuleGroupStatement": {
+            "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet" } },
+        "VisibilityConfig": { "SampledRequestsEnabled": true,
+            "CloudWatchMetricsEnabled": true, "MetricName": "c" }
+    }])
+}
+
+/// A REST API `Api` and its stage `Stage` (`v1`), of a hand-written template.
+pub(crate) fn rest_api_and_stage() -> [crate::cfn::Resource; 2] {
+    [
+        raw(
+            "Api",
+            "AWS::ApiGateway::RestApi",
+            serde_json::json!({ "Name": "api" }),
+        ),
+        raw(
+            "Stage",
+            "AWS::ApiGateway::Stage",
+            serde_json::json!({ "RestApiId": { "Ref": "Api" }, "DeploymentId": "d1", "StageName": "v1" }),
+        ),
+    ]
+}

@@ -628,25 +628,10 @@ fn a_web_acl_of_another_stack_proves_f4_and_the_template_searched_is_its_own() {
         .add(RawResource::new("Acl", "AWS::WAFv2::WebACL").property("Rules", json!([])))
         .unwrap();
     let web = app.stack("web").unwrap();
-    let balancer = |id: &str| {
-        RawResource::new(id, "AWS::ElasticLoadBalancingV2::LoadBalancer")
-            .property("Scheme", "internet-facing")
-            .property(
-                "Subnets",
-                json!(["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"]),
-            )
-    };
+    let balancer = crate::testing::public_balancer;
     let lb = web.add(balancer("Lb")).unwrap();
     let waf = app.stack("waf").unwrap();
-    let acl = waf
-        .add(
-            RawResource::new("Acl", "AWS::WAFv2::WebACL")
-                .property("Scope", "REGIONAL")
-                .property("/DefaultAction/Allow", json!({}))
-                .property("/Rules/0/Name", "common")
-                .property("/Rules/0/Action/Block", json!({})),
-        )
-        .unwrap();
+    let acl = waf.add(crate::testing::blocking_web_acl("Acl")).unwrap();
     waf.add(
         RawResource::new("Association", "AWS::WAFv2::WebACLAssociation")
             .property("ResourceArn", lb.reference())
@@ -655,13 +640,7 @@ fn a_web_acl_of_another_stack_proves_f4_and_the_template_searched_is_its_own() {
     .unwrap();
     // The web ACL logs to a log group of its own template (an ARN written as text that no
     // template declares would leave a gap: nothing shows its key or retention).
-    let logs = waf
-        .add(
-            RawResource::new("Logs", "AWS::Logs::LogGroup")
-                .property("LogGroupName", "aws-waf-logs-edge")
-                .property("RetentionInDays", 365),
-        )
-        .unwrap();
+    let logs = waf.add(crate::testing::waf_log_group("Logs")).unwrap();
     waf.add(
         RawResource::new("Logging", "AWS::WAFv2::LoggingConfiguration")
             .property("ResourceArn", acl.attribute("Arn"))

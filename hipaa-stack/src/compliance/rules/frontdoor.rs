@@ -2202,35 +2202,15 @@ mod tests {
         let f4 = |filter: Option<Value>| {
             let app = App::new("edge");
             let web = app.stack("web").unwrap();
-            let lb = web
-                .add(
-                    RawResource::new("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer")
-                        .property("Scheme", "internet-facing")
-                        .property("Subnets", json!(["subnet-0a1b2c3d4e5f60718"])),
-                )
-                .unwrap();
-            let acl = web
-                .add(
-                    RawResource::new("Acl", "AWS::WAFv2::WebACL")
-                        .property("Scope", "REGIONAL")
-                        .property("/DefaultAction/Allow", json!({}))
-                        .property("/Rules/0/Name", "common")
-                        .property("/Rules/0/Action/Block", json!({})),
-                )
-                .unwrap();
+            let lb = web.add(crate::testing::public_balancer("Lb")).unwrap();
+            let acl = web.add(crate::testing::blocking_web_acl("Acl")).unwrap();
             web.add(
                 RawResource::new("Association", "AWS::WAFv2::WebACLAssociation")
                     .property("ResourceArn", lb.reference())
                     .property("WebACLArn", acl.attribute("Arn")),
             )
             .unwrap();
-            let logs = web
-                .add(
-                    RawResource::new("Logs", "AWS::Logs::LogGroup")
-                        .property("LogGroupName", "aws-waf-logs-edge")
-                        .property("RetentionInDays", 365),
-                )
-                .unwrap();
+            let logs = web.add(crate::testing::waf_log_group("Logs")).unwrap();
             web.add(
                 RawResource::new("Logging", "AWS::WAFv2::LoggingConfiguration")
                     .property("ResourceArn", acl.attribute("Arn"))
@@ -2546,38 +2526,16 @@ mod tests {
         let f4 = |destination: Value| {
             let app = App::new("edge");
             let web = app.stack("web").unwrap();
-            let lb = web
-                .add(
-                    RawResource::new("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer")
-                        .property("Scheme", "internet-facing")
-                        .property(
-                            "Subnets",
-                            json!(["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"]),
-                        ),
-                )
-                .unwrap();
+            let lb = web.add(crate::testing::public_balancer("Lb")).unwrap();
             let waf = app.stack("waf").unwrap();
-            let acl = waf
-                .add(
-                    RawResource::new("Acl", "AWS::WAFv2::WebACL")
-                        .property("Scope", "REGIONAL")
-                        .property("/DefaultAction/Allow", json!({}))
-                        .property("/Rules/0/Name", "common")
-                        .property("/Rules/0/Action/Block", json!({})),
-                )
-                .unwrap();
+            let acl = waf.add(crate::testing::blocking_web_acl("Acl")).unwrap();
             waf.add(
                 RawResource::new("Association", "AWS::WAFv2::WebACLAssociation")
                     .property("ResourceArn", lb.reference())
                     .property("WebACLArn", acl.attribute("Arn")),
             )
             .unwrap();
-            waf.add(
-                RawResource::new("Logs", "AWS::Logs::LogGroup")
-                    .property("LogGroupName", "aws-waf-logs-edge")
-                    .property("RetentionInDays", 365),
-            )
-            .unwrap();
+            waf.add(crate::testing::waf_log_group("Logs")).unwrap();
             waf.add(
                 RawResource::new("Bucket", "AWS::S3::Bucket")
                     .property("BucketName", "aws-waf-logs-edge-bucket"),

@@ -530,29 +530,15 @@ fn a4w_reads_the_rules_of_an_imported_web_acl_of_the_stage_s_region_only() {
         raw(
             "Acl",
             "AWS::WAFv2::WebACL",
-            json!({
-                "Scope": "REGIONAL", "DefaultAction": { "Allow": {} },
-                "VisibilityConfig": { "SampledRequestsEnabled": true,
-                    "CloudWatchMetricsEnabled": true, "MetricName": "acl" },
-                "Rules": rules
-            }),
+            crate::testing::web_acl_properties(rules),
         )
     };
-    let managed = json!([{
-        "Name": "Common", "Priority": 0, "OverrideAction": { "None": {} },
-        "Statement": { "ManagedRuleGroupStatement": {
-            "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet" } },
-        "VisibilityConfig": { "SampledRequestsEnabled": true,
-            "CloudWatchMetricsEnabled": true, "MetricName": "c" }
-    }]);
+    let managed = crate::testing::managed_common_rules();
+    let [api, stage] = crate::testing::rest_api_and_stage();
     let api = template(
         vec![
-            raw("Api", "AWS::ApiGateway::RestApi", json!({ "Name": "api" })),
-            raw(
-                "Stage",
-                "AWS::ApiGateway::Stage",
-                json!({ "RestApiId": { "Ref": "Api" }, "DeploymentId": "d1", "StageName": "v1" }),
-            ),
+            api,
+            stage,
             raw(
                 "Assoc",
                 "AWS::WAFv2::WebACLAssociation",

@@ -11539,15 +11539,13 @@ mod a4w_tests {
 
     use crate::testing::Status;
 
-    fn acl(rules: Value) -> Value {
-        json!({ "Scope": "REGIONAL", "DefaultAction": { "Allow": {} }, "VisibilityConfig": { "SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "acl" }, "Rules": rules })
-    }
+    use crate::testing::web_acl_properties as acl;
 
     /// A4W on the stage of a REST API beside a web ACL `Acl` with rules and one `Empty`
     /// without, associated with the stage by `associations` (each a `WebACLArn`).
     fn a4w_of(associations: &[Value]) -> Vec<Status> {
         let arn = json!({ "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}" });
-        let rules = json!([{ "Name": "common", "Priority": 0, "OverrideAction": { "None": {} }, "Statement": { "ManagedRuleGroupStatement": { "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet" } }, "VisibilityConfig": { "SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "c" } }]);
+        let rules = crate::testing::managed_common_rules();
         let ids: Vec<String> = (0..associations.len())
             .map(|i| format!("Assoc{i}"))
             .collect();
@@ -11613,15 +11611,12 @@ mod a4w_tests {
     #[test]
     fn an_association_of_another_stack_that_names_the_stage_must_hold_too() {
         use crate::testing::{export, raw, template};
-        let rules = json!([{ "Name": "common", "Priority": 0, "OverrideAction": { "None": {} }, "Statement": { "ManagedRuleGroupStatement": { "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet" } }, "VisibilityConfig": { "SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "c" } }]);
+        let rules = crate::testing::managed_common_rules();
+        let [api, stage] = crate::testing::rest_api_and_stage();
         let api = template(
             vec![
-                raw("Api", "AWS::ApiGateway::RestApi", json!({ "Name": "api" })),
-                raw(
-                    "Stage",
-                    "AWS::ApiGateway::Stage",
-                    json!({ "RestApiId": { "Ref": "Api" }, "DeploymentId": "d1", "StageName": "v1" }),
-                ),
+                api,
+                stage,
                 raw("Acl", "AWS::WAFv2::WebACL", acl(rules.clone())),
                 raw(
                     "Assoc",
