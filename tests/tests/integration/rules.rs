@@ -2386,6 +2386,13 @@ fn eks3_reads_an_identity_provider_of_the_cluster() {
     });
 }
 
+/// An app client that lets the app send the password itself rather than an SRP proof.
+#[test]
+fn cg3_refuses_a_client_that_takes_the_password_itself() {
+    breaks("CG3", "Web", sv::cg3_password_sent);
+    holds("CG3", "Web", sv::cg3_srp_only);
+}
+
 #[test]
 fn r3_refuses_backups_deleted_with_the_database() {
     breaks("R3", "Db", r3_deleted_with_the_database);
