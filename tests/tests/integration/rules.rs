@@ -953,6 +953,29 @@ fn e11_held(s: &Stack<'_>) {
     );
 }
 
+/// A group of no ingress whose only egress rule is `egress`.
+fn egress_group(s: &Stack<'_>, egress: Value) {
+    add(
+        s,
+        security_group(json!([])).property("SecurityGroupEgress", json!([egress])),
+    );
+}
+
+fn e18_broken(s: &Stack<'_>) {
+    egress_group(
+        s,
+        json!({ "IpProtocol": "-1", "CidrIp": "0.0.0.0/0", "Description": "everything out" }),
+    );
+}
+
+fn e18_held(s: &Stack<'_>) {
+    egress_group(
+        s,
+        json!({ "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0",
+            "Description": "HTTPS to AWS APIs" }),
+    );
+}
+
 fn e12_broken(s: &Stack<'_>) {
     add(s, subnet());
 }
@@ -2239,6 +2262,7 @@ cases! {
     l4: "L4" on "Db", breaks l4_broken, holds l4_held;
     e10: "E10" on "Sg", breaks e10_broken, holds e10_held;
     e11: "E11" on "Sg", breaks e11_broken, holds e11_held;
+    e18: "E18" on "Sg", breaks e18_broken, holds e18_held;
     e12: "E12" on "Subnet", breaks e12_broken, holds e12_held;
     e13: "E13" on "Vpc", breaks vpc_only, holds e13_held;
     e14: "E14" on "Vpc", gap vpc_only;
