@@ -953,6 +953,29 @@ fn e11_held(s: &Stack<'_>) {
     );
 }
 
+/// A group of no ingress whose only egress rule is `egress`.
+fn egress_group(s: &Stack<'_>, egress: Value) {
+    add(
+        s,
+        security_group(json!([])).property("SecurityGroupEgress", json!([egress])),
+    );
+}
+
+fn e18_broken(s: &Stack<'_>) {
+    egress_group(
+        s,
+        json!({ "IpProtocol": "-1", "CidrIp": "0.0.0.0/0", "Description": "everything out" }),
+    );
+}
+
+fn e18_held(s: &Stack<'_>) {
+    egress_group(
+        s,
+        json!({ "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0",
+            "Description": "HTTPS to AWS APIs" }),
+    );
+}
+
 fn e12_broken(s: &Stack<'_>) {
     add(s, subnet());
 }
@@ -1942,6 +1965,43 @@ fn eks3_held(s: &Stack<'_>) {
     eks_access(s, json!({ "Fn::GetAtt": ["Operators", "Arn"] }));
 }
 
+/// The role `ClusterRole`, named `eks-cluster`, that the cluster `Kube` of [`eks`] names by
+/// its ARN written with the stack's own account.
+fn eks_cluster_role(s: &Stack<'_>) {
+    add(
+        s,
+        RawResource::new("ClusterRole", "AWS::IAM::Role")
+            .property("RoleName", "eks-cluster")
+            .property(
+                "AssumeRolePolicyDocument",
+                policy(json!([{ "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Principal": { "Service": "eks.amazonaws.com" } }])),
+            ),
+    );
+}
+
+/// An OpenID Connect identity provider `Oidc` of the cluster `Kube` whose issuer is
+/// `issuer`, beside an invitation-only user pool `Pool`.
+fn eks_oidc(s: &Stack<'_>, issuer: Value) {
+    eks_cluster_role(s);
+    eks(s, None, EKS_LOGS);
+    add(
+        s,
+        RawResource::new("Pool", "AWS::Cognito::UserPool")
+            .property("/AdminCreateUserConfig/AllowAdminCreateUserOnly", true),
+    );
+    add(
+        s,
+        RawResource::new("Oidc", "AWS::EKS::IdentityProviderConfig")
+            .property("ClusterName", json!({ "Ref": "Kube" }))
+            .property("Type", "oidc")
+            .property(
+                "Oidc",
+                json!({ "IssuerUrl": issuer, "ClientId": "kubernetes" }),
+            ),
+    );
+}
+
 /// The EBS CSI driver's add-on `Ebs` on the cluster `Kube`.
 fn eks4_gap(s: &Stack<'_>) {
     eks(s, None, EKS_LOGS);
@@ -2202,6 +2262,7 @@ cases! {
     l4: "L4" on "Db", breaks l4_broken, holds l4_held;
     e10: "E10" on "Sg", breaks e10_broken, holds e10_held;
     e11: "E11" on "Sg", breaks e11_broken, holds e11_held;
+    e18: "E18" on "Sg", breaks e18_broken, holds e18_held;
     e12: "E12" on "Subnet", breaks e12_broken, holds e12_held;
     e13: "E13" on "Vpc", breaks vpc_only, holds e13_held;
     e14: "E14" on "Vpc", gap vpc_only;
@@ -2322,6 +2383,38 @@ fn every_rule_has_cases() {
 #[test]
 fn l4_is_a_gap_for_a_database_named_at_deploy() {
     gap("L4", "Db", r8_held);
+}
+
+/// The role a cluster's control plane acts with is a role of the app, as a node group's is.
+#[test]
+fn eks3_reads_the_role_the_cluster_acts_with() {
+    breaks("EKS3", "Kube", eks2_held);
+    holds("EKS3", "Kube", |s| {
+        eks_cluster_role(s);
+        eks(s, None, EKS_LOGS);
+    });
+}
+
+/// An OpenID Connect identity provider of a cluster authenticates users that no access
+/// entry declares: only an invitation-only user pool of the app may be its issuer.
+#[test]
+fn eks3_reads_an_identity_provider_of_the_cluster() {
+    breaks("EKS3", "Oidc", |s| {
+        eks_oidc(s, json!("https://example.okta.com"));
+    });
+    holds("EKS3", "Oidc", |s| {
+        eks_oidc(
+            s,
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" }),
+        );
+    });
+}
+
+/// An app client that lets the app send the password itself rather than an SRP proof.
+#[test]
+fn cg3_refuses_a_client_that_takes_the_password_itself() {
+    breaks("CG3", "Web", sv::cg3_password_sent);
+    holds("CG3", "Web", sv::cg3_srp_only);
 }
 
 #[test]

@@ -454,6 +454,31 @@ pub(crate) fn cg3_held(s: &Stack<'_>) {
     app_client(s, 7);
 }
 
+/// The client `Web` of [`app_client`], its sign-in flows `flows`.
+fn app_client_signing_in(s: &Stack<'_>, flows: Value) {
+    add(
+        s,
+        RawResource::new("Web", "AWS::Cognito::UserPoolClient")
+            .property("UserPoolId", "us-east-1_abcdefghi")
+            .property("EnableTokenRevocation", true)
+            .property("ExplicitAuthFlows", flows),
+    );
+}
+
+pub(crate) fn cg3_password_sent(s: &Stack<'_>) {
+    app_client_signing_in(
+        s,
+        json!(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
+    );
+}
+
+pub(crate) fn cg3_srp_only(s: &Stack<'_>) {
+    app_client_signing_in(
+        s,
+        json!(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // DocumentDB and Neptune.
 // ---------------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 //! resource declares, which stores the cluster's secrets, serves the Kubernetes API and
 //! records who called it. Their node groups are read by `E4` and `E5` (`compute.rs`), and
 //! the log group their control-plane logs go to by `L4` (`storage.rs`). Who may use a
-//! cluster, and which roles its pods act with, is read by `EKS3` on the cluster and on the
-//! resources that grant access to it: access entries, pod identity associations, add-ons
-//! and Fargate profiles.
+//! cluster, and which roles it and its pods act with, is read by `EKS3` on the cluster and
+//! on the resources that grant access to it: access entries, pod identity associations,
+//! add-ons, Fargate profiles and OpenID Connect identity providers.
 //!
 //! The settings are those of checkov's `CKV_AWS_58` (secrets encryption) and, since
 //! checkov reads neither in CloudFormation, of its Terraform checks of a private endpoint
@@ -37,6 +37,15 @@ const ADDON: &str = "AWS::EKS::Addon";
 /// Which pods run on Fargate, and the role Fargate acts with for them
 /// (`AWS::EKS::FargateProfile`, `PodExecutionRoleArn`).
 const FARGATE_PROFILE: &str = "AWS::EKS::FargateProfile";
+
+/// An OpenID Connect identity provider whose users authenticate to a cluster's Kubernetes
+/// API beside the IAM principals of its access entries ("If you want to authenticate
+/// identities using an identity provider, you can create an identity provider configuration
+/// and associate it to your cluster. After configuring authentication to your cluster you
+/// can create Kubernetes `Role` and `ClusterRole` objects, assign permissions to them, and
+/// then bind them to the identities": CloudFormation reference,
+/// `AWS::EKS::IdentityProviderConfig`).
+const IDENTITY_PROVIDER: &str = "AWS::EKS::IdentityProviderConfig";
 
 /// A managed node group: EC2 instances that act with its `NodeRole` ("The Amazon Resource
 /// Name (ARN) of the IAM role to associate with your node group. The Amazon EKS worker node
@@ -90,7 +99,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "EKS3",
-        title: "Who may use an EKS cluster is declared in the app: the cluster authenticates by access entries only, with no standing administrator for the principal that created it, and its access entries, pod identity associations, add-ons and Fargate profiles join a cluster of the app and grant roles of the app, as its managed node groups do",
+        title: "Who may use an EKS cluster is declared in the app: the cluster authenticates by access entries only, with no standing administrator for the principal that created it, and acts with a role of the app; its access entries, pod identity associations, add-ons and Fargate profiles join a cluster of the app and grant roles of the app, as its managed node groups do, and an OpenID Connect identity provider joined to it is a user pool of the app that admits no one by sign-up",
         types: &[
             EKS_CLUSTER,
             ACCESS_ENTRY,
@@ -98,9 +107,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
             ADDON,
             FARGATE_PROFILE,
             NODEGROUP,
+            IDENTITY_PROVIDER,
         ],
         controls: &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"],
-        fix: "on the cluster set `AccessConfig.AuthenticationMode` to `API` (not `CONFIG_MAP`, CloudFormation's default, nor `API_AND_CONFIG_MAP`: the `aws-auth` ConfigMap is Kubernetes data no template holds) and `AccessConfig.BootstrapClusterCreatorAdminPermissions` to false, and grant access with `AWS::EKS::AccessEntry` resources; give access entries, pod identity associations (`RoleArn`, `TargetRoleArn`), add-ons (`ServiceAccountRoleArn`, `PodIdentityAssociations`) and Fargate profiles (`PodExecutionRoleArn`) and managed node groups (`NodeRole`) the `Fn::GetAtt` `Arn` of an `AWS::IAM::Role` of the app (an access entry may name an `AWS::IAM::User` of the app), and a `ClusterName` of an `AWS::EKS::Cluster` of the app (its `Ref`, the `Name` it writes, or an import of its export); a role that the app does not declare (an IAM Identity Center permission set's) is waived on the resource with the reason its policies are governed elsewhere",
+        fix: "on the cluster set `AccessConfig.AuthenticationMode` to `API` (not `CONFIG_MAP`, CloudFormation's default, nor `API_AND_CONFIG_MAP`: the `aws-auth` ConfigMap is Kubernetes data no template holds) and `AccessConfig.BootstrapClusterCreatorAdminPermissions` to false, and grant access with `AWS::EKS::AccessEntry` resources; give the cluster's `RoleArn` (the role the control plane acts with), access entries, pod identity associations (`RoleArn`, `TargetRoleArn`), add-ons (`ServiceAccountRoleArn`, `PodIdentityAssociations`) and Fargate profiles (`PodExecutionRoleArn`) and managed node groups (`NodeRole`) the `Fn::GetAtt` `Arn` of an `AWS::IAM::Role` of the app (an access entry may name an `AWS::IAM::User` of the app), and a `ClusterName` of an `AWS::EKS::Cluster` of the app (its `Ref`, the `Name` it writes, or an import of its export); give an `AWS::EKS::IdentityProviderConfig` (whose users no access entry declares) an `Oidc.IssuerUrl` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`, or its `ProviderURL` after `https://`) whose `AdminCreateUserConfig.AllowAdminCreateUserOnly` is true, and a `ClusterName` of a cluster of the app, or declare none; a role that the app does not declare (an IAM Identity Center permission set's) is waived on the resource with the reason its policies are governed elsewhere",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -319,11 +329,32 @@ pub(super) fn cluster_of_the_app(cx: &Cx<'_>, named: &Value) -> bool {
 ///   declares) is read by the rules of IAM; any other, another account's included, has
 ///   permissions no rule reads. Each joins a cluster of the app ([`cluster_of_the_app`]):
 ///   access to a cluster the app does not declare is access no rule reads.
+/// - The cluster's `RoleArn`: "The Amazon Resource Name (ARN) of the IAM role that provides
+///   permissions for the Kubernetes control plane to make calls to AWS API operations on
+///   your behalf" (CloudFormation reference, `AWS::EKS::Cluster`): a role of the app, as a
+///   node group's `NodeRole` is, whose policies the rules of IAM read.
+/// - An OpenID Connect identity provider joined to the cluster
+///   ([`IDENTITY_PROVIDER`]) authenticates whoever its issuer vouches for (`Oidc.IssuerUrl`:
+///   "The URL of the OIDC identity provider that allows the API server to discover public
+///   signing keys for verifying tokens", API reference, `OidcIdentityProviderConfigRequest`),
+///   users that no access entry of the app declares, to whom RoleBindings inside Kubernetes,
+///   which no template holds, give permissions. It holds only where the issuer is a user
+///   pool of the app ([`issuer_of_the_app`]), whose users the app chooses: as `X2` asks of an
+///   API's JWT issuer, a pool that lets anyone sign up admits the public. Any other issuer
+///   (Okta, a partner's, a public one) decides alone who authenticates to the cluster: a
+///   finding a waiver that names the agreement with its operator answers.
 fn eks3(cx: &Cx<'_>) -> Outcome {
     let mut checks = Vec::new();
     match cx.resource.type_name() {
         EKS_CLUSTER => {
             checks.push(api_authentication(cx));
+            checks.extend(grants(
+                cx,
+                "/RoleArn",
+                true,
+                &[ROLE],
+                "the control plane acts with the role",
+            ));
             checks.push(flag(
                 cx,
                 "/AccessConfig/BootstrapClusterCreatorAdminPermissions",
@@ -406,9 +437,41 @@ fn eks3(cx: &Cx<'_>) -> Outcome {
                 "every node acts with the role, and so does every pod that reaches the node's instance metadata",
             ));
         }
+        IDENTITY_PROVIDER => {
+            checks.push(joins_a_cluster(cx));
+            checks.push(issuer_of_the_app(cx));
+        }
         _ => return Outcome::NotApplicable,
     }
     all(checks)
+}
+
+/// An identity provider's issuer (`Oidc.IssuerUrl`) is a user pool of the app
+/// ([`super::flows::issued_by_a_pool_of_the_app`], read as `X2` reads a JWT authorizer's
+/// issuer) that admits no one by sign-up ([`super::flows::open_pools_named`]).
+fn issuer_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
+    const ISSUER: &str = "/Oidc/IssuerUrl";
+    let fix = "name a user pool of the app as the issuer (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`) with `AdminCreateUserConfig.AllowAdminCreateUserOnly` true, or grant access with access entries only; if the provider's operator is bound by a business associate agreement, waive EKS3 on the provider with the agreement named in the reason";
+    match cx.prop(ISSUER).filter(|v| !v.is_null() && !no_value(v)) {
+        None => Err(format!(
+            "`Oidc.IssuerUrl` is not set, so which identity provider vouches for the users who authenticate to the cluster is not shown; {fix}"
+        )),
+        Some(issuer) if !super::flows::issued_by_a_pool_of_the_app(cx, issuer) => Err(format!(
+            "`Oidc.IssuerUrl` is {}, no user pool of the app: whoever runs that identity provider decides who authenticates to the Kubernetes API, users that no access entry of the app declares; {fix}",
+            sent_or_json(issuer)
+        )),
+        Some(issuer) => {
+            let open = super::flows::open_pools_named(cx, issuer);
+            if open.is_empty() {
+                cx.proof(ISSUER).ok_or_default()
+            } else {
+                Err(format!(
+                    "{}: whoever signs up authenticates to the Kubernetes API; {fix}",
+                    open.join("; ")
+                ))
+            }
+        }
+    }
 }
 
 /// A cluster authenticates by access entries only (`AccessConfig.AuthenticationMode`
@@ -606,8 +669,14 @@ mod tests {
             &[
                 ("Cluster", EKS_CLUSTER, properties),
                 ("Key", "AWS::KMS::Key", json!({ "KeyPolicy": {} })),
+                cluster_role(),
             ],
         )
+    }
+
+    /// The role the cluster of [`cluster`] acts with, named `eks-cluster`.
+    fn cluster_role() -> (&'static str, &'static str, Value) {
+        ("ClusterRole", ROLE, json!({ "RoleName": "eks-cluster" }))
     }
 
     fn fails_saying(outcome: &Outcome, says: &str) -> bool {
@@ -768,13 +837,132 @@ mod tests {
             POD_IDENTITY,
             ADDON,
             FARGATE_PROFILE,
+            IDENTITY_PROVIDER,
         ] {
             let found = Cx::check_first(u1, &[("It", kind, json!({}))]);
             assert!(matches!(found, Outcome::NotApplicable), "{kind}: {found:?}");
         }
-        // An identity provider that authenticates to the cluster is still read by none.
-        let oidc = Cx::check_first(u1, &[("It", "AWS::EKS::IdentityProviderConfig", json!({}))]);
-        assert!(matches!(oidc, Outcome::Fail(_)), "{oidc:?}");
+    }
+
+    /// The cluster's own role, the one its control plane acts with, is a role of the app,
+    /// as a node group's is.
+    #[test]
+    fn a_cluster_acting_with_a_role_outside_the_app_fails_eks3() {
+        let by_name =
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/eks-cluster" });
+        for role in [json!({ "Fn::GetAtt": ["ClusterRole", "Arn"] }), by_name] {
+            let found = outcome(eks3, cluster(|p| p["RoleArn"] = role.clone()));
+            assert!(matches!(found, Outcome::Pass(_)), "{role}: {found:?}");
+        }
+        let cases: Vec<(Value, &str)> = vec![
+            (
+                json!("arn:aws:iam::111122223333:role/eks-cluster"),
+                "`RoleArn` is arn:aws:iam::111122223333:role/eks-cluster, no role of the app: the control plane acts with the role",
+            ),
+            (
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/admin" }),
+                "no role of the app",
+            ),
+            (json!({ "Ref": "ClusterRole" }), "no role of the app"),
+            (
+                json!({ "Fn::If": ["Own", { "Fn::GetAtt": ["ClusterRole", "Arn"] }, "arn:aws:iam::111122223333:role/eks"] }),
+                "no role of the app",
+            ),
+            (Value::Null, "`RoleArn` is not set"),
+        ];
+        for (role, says) in cases {
+            let found = outcome(
+                eks3,
+                cluster(|p| {
+                    if role.is_null() {
+                        p.as_object_mut().unwrap().remove("RoleArn");
+                    } else {
+                        p["RoleArn"] = role.clone();
+                    }
+                }),
+            );
+            assert!(fails_saying(&found, says), "{role}: {found:?}");
+        }
+    }
+
+    /// EKS3 on an identity provider of `properties`, beside a cluster `Cluster` of the app,
+    /// an invitation-only user pool `Pool` and a user pool `Open` that lets anyone sign up.
+    fn provider(properties: Value) -> Outcome {
+        let pool = |invited: bool| json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": invited } });
+        Cx::check_first(
+            eks3,
+            &[
+                ("Oidc", IDENTITY_PROVIDER, properties),
+                ("Cluster", EKS_CLUSTER, cluster(|_| {})),
+                ("Key", "AWS::KMS::Key", json!({ "KeyPolicy": {} })),
+                cluster_role(),
+                ("Pool", "AWS::Cognito::UserPool", pool(true)),
+                ("Open", "AWS::Cognito::UserPool", pool(false)),
+            ],
+        )
+    }
+
+    fn oidc(issuer: Value) -> Value {
+        json!({ "ClusterName": { "Ref": "Cluster" }, "Type": "oidc",
+            "Oidc": { "IssuerUrl": issuer, "ClientId": "kubernetes" } })
+    }
+
+    /// Users of an OpenID Connect provider authenticate to the cluster beside its access
+    /// entries: only a user pool of the app, open to no sign-up, may be that provider.
+    #[test]
+    fn an_identity_provider_passes_eks3_only_as_an_invitation_only_user_pool_of_the_app() {
+        for issuer in [
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" }),
+            json!({ "Fn::Join": ["", ["https://", { "Fn::GetAtt": ["Pool", "ProviderURL"] }]] }),
+        ] {
+            let found = provider(oidc(issuer.clone()));
+            assert!(
+                matches!(&found, Outcome::Pass(proofs) if proofs.iter().any(|p| p.path == "/Properties/Oidc/IssuerUrl")),
+                "{issuer}: {found:?}"
+            );
+        }
+        let cases: Vec<(Value, &str)> = vec![
+            (
+                oidc(json!("https://example.okta.com")),
+                "`Oidc.IssuerUrl` is https://example.okta.com, no user pool of the app: whoever runs that identity provider decides who authenticates",
+            ),
+            (
+                oidc(json!(
+                    "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI"
+                )),
+                "no user pool of the app",
+            ),
+            (
+                oidc(json!({ "Fn::If": ["Own",
+                    { "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" },
+                    "https://accounts.google.com"] })),
+                "no user pool of the app",
+            ),
+            (
+                oidc(
+                    json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Open}" }),
+                ),
+                "the user pool `Open` lets anyone sign up",
+            ),
+            (
+                json!({ "ClusterName": { "Ref": "Cluster" }, "Type": "oidc" }),
+                "`Oidc.IssuerUrl` is not set",
+            ),
+            (
+                {
+                    let mut other = oidc(
+                        json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" }),
+                    );
+                    other["ClusterName"] = json!("billing");
+                    other
+                },
+                "`ClusterName` is billing, no cluster of the app",
+            ),
+        ];
+        for (properties, says) in cases {
+            let found = provider(properties.clone());
+            assert!(fails_saying(&found, says), "{properties}: {found:?}");
+        }
     }
 
     /// A cluster that authenticates by the `aws-auth` ConfigMap, or keeps its creator as an
@@ -832,6 +1020,7 @@ mod tests {
                     cluster(|p| p["Name"] = json!("records")),
                 ),
                 ("Key", "AWS::KMS::Key", json!({ "KeyPolicy": {} })),
+                cluster_role(),
                 ("PodRole", ROLE, json!({ "RoleName": "pods" })),
             ],
         )

@@ -3593,7 +3593,7 @@ const SIGNED_UP_CALL: &str = "whoever signs up gets a token the authorizer accep
 /// ([`pool_open_to_sign_up`]): the authorizer admits every user the pool has, so it
 /// admits the public (hostile review 36; the identity pools of the same pools were read so
 /// since probe 19b).
-fn open_pools_named(cx: &Cx<'_>, value: &Value) -> Vec<String> {
+pub(super) fn open_pools_named(cx: &Cx<'_>, value: &Value) -> Vec<String> {
     const USER_POOL: &str = "AWS::Cognito::UserPool";
     let mut open: Vec<String> = cx
         .resources_named(&super::compute::Mentioned::of(value))
@@ -4881,7 +4881,7 @@ fn invokes_a_function_of_the_app(cx: &Cx<'_>, uri: &Value) -> bool {
 /// the user pool, in the format `cognito-idp.[region].amazonaws.com/[userPoolId]`":
 /// CloudFormation reference, `AWS::Cognito::UserPool` return values). Each branch of an
 /// `Fn::If` must.
-fn issued_by_a_pool_of_the_app(cx: &Cx<'_>, issuer: &Value) -> bool {
+pub(super) fn issued_by_a_pool_of_the_app(cx: &Cx<'_>, issuer: &Value) -> bool {
     if let Some(each) = alternatives(issuer) {
         let each: Vec<&Value> = each
             .into_iter()

@@ -1566,7 +1566,7 @@ pub mod rule {
         waivable: S6, S7, S9, S10, S13, D1, D2, R3, R4, R5, R6, R7, R8, R9, R11, K1,
             T1, T3, T4, T5, T6, T7, L2, L3, L4, E3, E4, E6, E8, E11, E12, E13, E14,
             I1, I2, K4, B1, B2, M1, A1, A1K, A1T, A2D, A3B, A4, A4M, A4X, A4W, A4R, A4E, F2, F3, F4, F5, F6, F7, SM1, OS2, OS3, ECR1, ECR2, RS3, U1, X1, X2,
-            ML3, CF2, CF3, AS1, AS2, E16, E17, I9, I10, I11, CG1, CG2, CG3, CG4, DD2, DD3, A3D, EC2, EKS2, EKS3, EKS4;
+            ML3, CF2, CF3, AS1, AS2, E16, E17, I9, I10, I11, CG1, CG2, CG3, CG4, DD2, DD3, A3D, EC2, EKS2, EKS3, EKS4, E18;
         never: S1, S3, S8, S14, R1, R2, R12, R13, R14, K3, T2, L1, N1, N2, B4, M2, E1, E5, E10, E15,
             I8, A2, A2T, A3, A4T, A4C, A4I, A5, P2, F1, EF1, EF2, EC1, OS1, KS1, RS1, RS2, RS4, U2, P1,
             DMS1, DMS2, ML1, ML2, CF1, DD1, DD4, MSK1, EMR1, EKS1;

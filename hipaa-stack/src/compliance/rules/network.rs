@@ -335,6 +335,19 @@ pub(crate) static RULES: &[RuleSpec] = &[
         },
         check: e17,
     },
+    RuleSpec {
+        id: "E18",
+        title: "no security group lets every protocol or every port out to the internet",
+        types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupEgress"],
+        controls: FIREWALL,
+        fix: "write `SecurityGroupEgress` on every security group (without it EC2 adds a rule that lets every protocol and port out to 0.0.0.0/0 and ::/0), and give each egress rule and each `AWS::EC2::SecurityGroupEgress` the `IpProtocol` and `FromPort`/`ToPort` the group needs (never `IpProtocol` -1, and never every TCP or UDP port, -1 or 0-65535) when its `CidrIp` or `CidrIpv6` holds public addresses (0.0.0.0/0, ::/0) or is known only at deploy; reach AWS APIs through VPC endpoints (`DestinationSecurityGroupId` of the endpoint's group, or HTTPS to a prefix list); a group that must reach the whole internet on every port (a NAT or proxy instance) is waived with that reason",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: e18,
+    },
 ];
 
 /// The rules a security-group resource declares, as (pointer below `Properties`, rule): the
@@ -642,6 +655,97 @@ fn e10(cx: &Cx<'_>) -> Outcome {
         }
     }
     all(checks)
+}
+
+/// `E18`: a security group's outbound rules name the ports they need. An egress rule of
+/// every protocol (`IpProtocol` -1: "Use -1 to specify all protocols. ... traffic on all
+/// ports is allowed, regardless of any ports you specify", CloudFormation reference,
+/// `AWS::EC2::SecurityGroup Egress`) or of every TCP or UDP port, to a range that holds
+/// public addresses (0.0.0.0/0, ::/0) or that only the deploy knows ([`from_the_internet`]),
+/// lets anything on the group's instances send PHI anywhere on the internet on any port: a
+/// channel no transmission-security control (§164.312(e)(1)) watches, and the path by
+/// which malware that reached an instance calls home. checkov asks the same of Terraform's
+/// groups (`CKV_AWS_382`, "no egress 0.0.0.0:0 to port -1"; the pinned version has no
+/// CloudFormation check of it, so no peer pack is named). A group that writes no
+/// `SecurityGroupEgress` gets such a rule from EC2 ("if you do not add egress rules, we add
+/// egress rules that allow all outbound IPv4 and IPv6 traffic", the same reference; `E11`
+/// fails it too, for its missing description). Egress to the internet on named ports
+/// (HTTPS to reach AWS APIs without endpoints) is common and passes; a group that must
+/// reach every port of the internet (a NAT or proxy instance) takes a waiver with that
+/// reason. A standalone `AWS::EC2::SecurityGroupEgress` is read on its own.
+fn e18(cx: &Cx<'_>) -> Outcome {
+    let entries: Vec<(String, &Value)> = entries(cx, true)
+        .into_iter()
+        .filter(|(pointer, _)| !pointer.starts_with("/SecurityGroupIngress"))
+        .collect();
+    let implicit = default_egress(cx).map(|_| {
+        Err("`SecurityGroupEgress` is not written, so EC2 adds rules that let every protocol and port out to 0.0.0.0/0 and ::/0; write the egress rules the group needs, naming their ports (or one that matches nothing, e.g. ICMP type 252 code 86 to 255.255.255.255/32, for no outbound traffic)".to_owned())
+    });
+    if entries.is_empty() && implicit.is_none() {
+        return Outcome::NotApplicable;
+    }
+    all(entries
+        .into_iter()
+        .map(|(pointer, entry)| {
+            if unreadable_entry(entry) {
+                return Err(format!(
+                    "{} is {}, which no rule can read before deploy: it may let every port out to the internet; write the rule as a literal",
+                    entry_name(&pointer),
+                    text_or_json(entry)
+                ));
+            }
+            match every_port(entry).zip(from_the_internet(cx, entry)) {
+                Some((what, range)) => Err(format!(
+                    "{} lets {what} out to {range}: anything on the group's instances can send data anywhere on the internet; name the ports the group needs, reach AWS APIs through VPC endpoints, or waive E18 on the group with the reason it needs every port of the internet",
+                    entry_name(&pointer)
+                )),
+                None => cx.proof(&pointer).ok_or_default(),
+            }
+        })
+        .chain(implicit))
+}
+
+/// What an outbound rule opens when it opens everything of a kind: every protocol
+/// (`IpProtocol` -1 or `all`, none, or one not known before deploy), or every port of TCP
+/// or UDP (-1, no `FromPort`/`ToPort`, or a range from 0 or 1 to 65535, either way round).
+/// `None` for a range of ports, ICMP, or another protocol number.
+fn every_port(entry: &Value) -> Option<String> {
+    let protocol = match entry.get("IpProtocol") {
+        None | Some(Value::Null) => {
+            return Some("every protocol and port (no `IpProtocol`)".to_owned());
+        }
+        Some(Value::Number(n)) => n.to_string(),
+        Some(v) => match super::meaning::text(v).filter(|t| !super::identity::dynamic(t)) {
+            Some(t) => t.trim().to_ascii_lowercase(),
+            None => {
+                return Some(format!(
+                    "every protocol and port (`IpProtocol` {} is not known before deploy)",
+                    text_or_json(v)
+                ));
+            }
+        },
+    };
+    let protocol = protocol.parse::<i64>().map_or(protocol, |n| n.to_string());
+    let name = match protocol.as_str() {
+        "-1" | "all" => return Some("every protocol and port (`IpProtocol` -1)".to_owned()),
+        "tcp" | "6" => "TCP",
+        "udp" | "17" => "UDP",
+        "icmp" | "icmpv6" => return None,
+        p if p.parse::<i64>().is_ok_and(|n| (0..=255).contains(&n)) => return None,
+        p => {
+            return Some(format!(
+                "every protocol and port (`IpProtocol` {p} is not known before deploy)"
+            ));
+        }
+    };
+    match (number(&entry["FromPort"]), number(&entry["ToPort"])) {
+        (Some(-1), _) | (_, Some(-1)) => Some(format!("every {name} port (-1)")),
+        (Some(a), Some(b)) if a.min(b) <= 1 && a.max(b) >= 65535 => {
+            Some(format!("every {name} port ({}-{})", a.min(b), a.max(b)))
+        }
+        (Some(_), Some(_)) => None,
+        _ => Some(format!("every {name} port (no `FromPort`/`ToPort`)")),
+    }
 }
 
 fn e11(cx: &Cx<'_>) -> Outcome {
@@ -3630,6 +3734,97 @@ mod tests {
                 "{foreign}"
             );
         }
+    }
+
+    /// E18 on a security group of `egress` (no `SecurityGroupEgress` when null), or its
+    /// proofs' paths.
+    fn e18_of(egress: Value) -> Result<Vec<String>, String> {
+        let mut group = json!({ "GroupDescription": "app", "VpcId": "vpc-0a1b2c3d4e5f60718" });
+        if !egress.is_null() {
+            group["SecurityGroupEgress"] = egress;
+        }
+        match Cx::check_first(e18, &[("Sg", "AWS::EC2::SecurityGroup", group)]) {
+            Outcome::Pass(proofs) => Ok(proofs.into_iter().map(|p| p.path).collect()),
+            Outcome::Fail(finding) => Err(finding),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Every protocol or every port out to the internet fails E18, in each spelling; named
+    /// ports to the internet, and every port to a private range or a group, pass.
+    #[test]
+    fn every_port_out_to_the_internet_fails_e18() {
+        for held in [
+            json!([{ "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0" }]),
+            json!([{ "IpProtocol": "-1", "CidrIp": "10.0.0.0/16" }]),
+            json!([{ "IpProtocol": "-1", "DestinationSecurityGroupId": { "Ref": "Other" } }]),
+            json!([{ "IpProtocol": "icmp", "FromPort": 252, "ToPort": 86, "CidrIp": "255.255.255.255/32" }]),
+            json!([{ "IpProtocol": "udp", "FromPort": 123, "ToPort": 123, "CidrIpv6": "::/0" }]),
+        ] {
+            assert!(e18_of(held.clone()).is_ok(), "{held}");
+        }
+        for (egress, says) in [
+            (
+                Value::Null,
+                "`SecurityGroupEgress` is not written, so EC2 adds rules that let every protocol and port out",
+            ),
+            (
+                json!([{ "IpProtocol": "-1", "CidrIp": "0.0.0.0/0" }]),
+                "`SecurityGroupEgress.0` lets every protocol and port (`IpProtocol` -1) out to the internet (`CidrIp` 0.0.0.0/0)",
+            ),
+            (
+                json!([{ "IpProtocol": "all", "CidrIpv6": "::/0" }]),
+                "every protocol and port (`IpProtocol` -1) out to the internet (`CidrIpv6` ::/0)",
+            ),
+            (
+                json!([{ "IpProtocol": -1, "CidrIp": "0.0.0.0/1" }]),
+                "every protocol and port",
+            ),
+            (
+                json!([{ "IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535, "CidrIp": "0.0.0.0/0" }]),
+                "every TCP port (0-65535)",
+            ),
+            (
+                json!([{ "IpProtocol": "17", "FromPort": -1, "ToPort": -1, "CidrIp": "0.0.0.0/0" }]),
+                "every UDP port (-1)",
+            ),
+            (
+                json!([{ "IpProtocol": "6", "CidrIp": "0.0.0.0/0" }]),
+                "every TCP port (no `FromPort`/`ToPort`)",
+            ),
+            (
+                json!([{ "CidrIp": "0.0.0.0/0" }]),
+                "every protocol and port (no `IpProtocol`)",
+            ),
+            (
+                json!([{ "IpProtocol": { "Ref": "Protocol" }, "CidrIp": "0.0.0.0/0" }]),
+                "is not known before deploy",
+            ),
+            (
+                json!([{ "IpProtocol": "-1", "CidrIp": { "Ref": "Range" } }]),
+                "every protocol and port",
+            ),
+            (
+                json!({ "Ref": "Rules" }),
+                "which no rule can read before deploy",
+            ),
+        ] {
+            let found = e18_of(egress.clone()).unwrap_err();
+            assert!(found.contains(says), "{egress}: {found}");
+        }
+        // A standalone egress rule is read on its own.
+        let standalone = Cx::check_first(
+            e18,
+            &[(
+                "Out",
+                "AWS::EC2::SecurityGroupEgress",
+                json!({ "GroupId": "sg-0a1b2c3d4e5f60718", "IpProtocol": "-1", "CidrIp": "0.0.0.0/0" }),
+            )],
+        );
+        assert!(
+            matches!(&standalone, Outcome::Fail(why) if why.starts_with("the rule lets every protocol and port")),
+            "{standalone:?}"
+        );
     }
 
     #[test]

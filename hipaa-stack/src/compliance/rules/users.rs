@@ -102,10 +102,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "CG3",
-        title: "Cognito app clients let sign-out revoke their tokens and end sessions within Cognito's default lifetimes",
+        title: "Cognito app clients let sign-out revoke their tokens, end sessions within Cognito's default lifetimes, and take no sign-in that sends the password itself",
         types: &[USER_POOL_CLIENT],
         controls: &["164.312(a)(1)", "164.312(d)"],
-        fix: "write `EnableTokenRevocation` true, and leave `AccessTokenValidity` and `IdTokenValidity` at most one hour and `RefreshTokenValidity` at most 30 days (Cognito's defaults) in the units `TokenValidityUnits` names (hours for access and ID tokens, days for refresh tokens, when it names none)",
+        fix: "write `EnableTokenRevocation` true, and leave `AccessTokenValidity` and `IdTokenValidity` at most one hour and `RefreshTokenValidity` at most 30 days (Cognito's defaults) in the units `TokenValidityUnits` names (hours for access and ID tokens, days for refresh tokens, when it names none); leave `ExplicitAuthFlows` unset (Cognito's default: `ALLOW_USER_SRP_AUTH`, `ALLOW_REFRESH_TOKEN_AUTH`, `ALLOW_CUSTOM_AUTH`) or list none of `ALLOW_USER_PASSWORD_AUTH`, `ALLOW_ADMIN_USER_PASSWORD_AUTH` and their older names `USER_PASSWORD_AUTH`, `ADMIN_NO_SRP_AUTH`, each of which sends the user's password itself to Cognito instead of a Secure Remote Password proof (sign in with `ALLOW_USER_SRP_AUTH`); a client that must take passwords while a user-migration trigger moves users from an older directory is waived with that reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -609,8 +609,36 @@ fn cg2(cx: &Cx<'_>) -> Outcome {
 /// token revocation", the same reference for `AWS::Cognito::UserPoolClient`: with it off,
 /// `RevokeToken` and sign-out leave a refresh token working until it expires); it is asked
 /// for in writing, so that the template shows it.
+///
+/// Person or entity authentication (§164.312(d), "verify that a person or entity seeking
+/// access to electronic protected health information is the one claimed") is also how the
+/// client lets people prove who they are: its `ExplicitAuthFlows`. `ALLOW_USER_PASSWORD_AUTH`
+/// ("Cognito receives the password in the request instead of using the SRP (Secure Remote
+/// Password protocol) protocol to verify passwords"), `ALLOW_ADMIN_USER_PASSWORD_AUTH`
+/// ("your app passes a user name and password to Amazon Cognito in the request, instead of
+/// using the Secure Remote Password (SRP) protocol to securely transmit the password"; it
+/// "replaces the `ADMIN_NO_SRP_AUTH` setting") and the older names `USER_PASSWORD_AUTH`
+/// and `ADMIN_NO_SRP_AUTH` (Cognito API reference, `UserPoolClientType.ExplicitAuthFlows`)
+/// put each user's password in every request, where the app's servers, their logs and
+/// anything that ends TLS before Cognito read it: they are refused ([`PASSWORD_FLOWS`]),
+/// and a client that must take them for a while (a user-migration trigger needs the
+/// password) is waived with that reason. "If you don't specify a value for
+/// `ExplicitAuthFlows`, your app client supports `ALLOW_REFRESH_TOKEN_AUTH`,
+/// `ALLOW_USER_SRP_AUTH`, and `ALLOW_CUSTOM_AUTH`" (the same reference): no flow that sends
+/// the password, so a client that writes none passes. `ALLOW_CUSTOM_AUTH` runs the pool's
+/// own Lambda challenges, which `CG4` asks threat protection to watch; `ALLOW_USER_AUTH`
+/// (choice-based sign-in: passkeys, one-time codes, a password) offers what the pool's
+/// `Policies.SignInPolicy.AllowedFirstAuthFactors` allows, which this rule does not read.
+///
+/// Refresh-token rotation (`RefreshTokenRotation.Feature` `ENABLED`, a new refresh token at
+/// each refresh, the old one void after `RetryGracePeriodSeconds`, 0 to 60) is not asked
+/// for: "You can't authenticate with `REFRESH_TOKEN_AUTH` in app clients with refresh
+/// token rotation enabled" (Cognito developer guide, "Refresh tokens"), so it breaks every
+/// client that refreshes by `InitiateAuth`, and a stolen refresh token is already bounded
+/// by the lifetime and the revocation this rule asks for.
 fn cg3(cx: &Cx<'_>) -> Outcome {
     const REVOCATION: &str = "/EnableTokenRevocation";
+    const FLOWS: &str = "/ExplicitAuthFlows";
     let mut wrong = Vec::new();
     let mut proofs = Vec::new();
     match cx.prop(REVOCATION) {
@@ -681,6 +709,33 @@ fn cg3(cx: &Cx<'_>) -> Outcome {
             )),
         }
     }
+    if let Some(v) = cx
+        .prop(FLOWS)
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    {
+        let mut listed = Vec::new();
+        match flows_listed(v, &mut listed) {
+            Err(unread) => wrong.push(format!(
+                "`ExplicitAuthFlows` holds {unread}, which is not known before deploy: it may let the app send users' passwords to Cognito instead of a Secure Remote Password proof"
+            )),
+            Ok(()) => {
+                let mut sent: Vec<String> = listed
+                    .iter()
+                    .map(|f| f.trim().to_owned())
+                    .filter(|f| PASSWORD_FLOWS.contains(&f.to_ascii_uppercase().as_str()))
+                    .collect();
+                sent.dedup();
+                if sent.is_empty() {
+                    proofs.extend(cx.proof(FLOWS));
+                } else {
+                    wrong.push(format!(
+                        "`ExplicitAuthFlows` lists {}: the app sends each user's password itself to Cognito instead of a Secure Remote Password proof, so whatever it passes through on the way reads it; sign in with `ALLOW_USER_SRP_AUTH`",
+                        sent.join(", ")
+                    ));
+                }
+            }
+        }
+    }
     if wrong.is_empty() {
         Outcome::Pass(proofs)
     } else {
@@ -690,6 +745,41 @@ fn cg3(cx: &Cx<'_>) -> Outcome {
                 .map_or_else(|| format!("`{}`", cx.id()), text_or_json),
             wrong.join("; ")
         ))
+    }
+}
+
+/// The `ExplicitAuthFlows` that send the user's password itself in the request rather than
+/// a Secure Remote Password proof (see [`cg3`]), in upper case.
+const PASSWORD_FLOWS: [&str; 4] = [
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "USER_PASSWORD_AUTH",
+    "ADMIN_NO_SRP_AUTH",
+];
+
+/// The flows an `ExplicitAuthFlows` value lists, into `listed`: each entry of the list, of
+/// each branch of an `Fn::If` (a branch or an entry `AWS::NoValue` lists nothing); or the
+/// first value that no rule can read before deploy (a parameter, a `Fn::Split`, a dynamic
+/// reference).
+fn flows_listed(value: &Value, listed: &mut Vec<String>) -> Result<(), String> {
+    if super::meaning::no_value(value) {
+        return Ok(());
+    }
+    if let Some(branches) = super::meaning::if_branches(value) {
+        return branches.iter().try_for_each(|b| flows_listed(b, listed));
+    }
+    match value {
+        Value::Array(items) => items.iter().try_for_each(|item| match item {
+            Value::Array(_) => Err(text_or_json(item)),
+            _ => flows_listed(item, listed),
+        }),
+        other => match known_text(other) {
+            Some(flow) => {
+                listed.push(flow);
+                Ok(())
+            }
+            None => Err(text_or_json(other)),
+        },
     }
 }
 
@@ -1429,5 +1519,81 @@ mod tests {
         );
         let parameter = cg3_of(json!({"EnableTokenRevocation": {"Ref": "Revoke"}})).unwrap_err();
         assert!(parameter.contains("not known before deploy"), "{parameter}");
+    }
+
+    /// A client that lets the app send a user's password itself, rather than a Secure Remote
+    /// Password proof, fails CG3 in every name Cognito has had for such a flow; no
+    /// `ExplicitAuthFlows`, Cognito's default, sends none.
+    #[test]
+    fn an_app_client_that_takes_the_password_itself_fails_cg3() {
+        let flows = |listed: Value| {
+            cg3_of(json!({"EnableTokenRevocation": true, "ExplicitAuthFlows": listed}))
+        };
+        assert_eq!(
+            flows(json!([
+                "ALLOW_USER_SRP_AUTH",
+                "ALLOW_REFRESH_TOKEN_AUTH",
+                "ALLOW_CUSTOM_AUTH"
+            ])),
+            Ok(vec![
+                "/Properties/EnableTokenRevocation".to_owned(),
+                "/Properties/ExplicitAuthFlows".to_owned()
+            ])
+        );
+        assert!(flows(json!({"Ref": "AWS::NoValue"})).is_ok());
+        assert!(
+            flows(json!(["ALLOW_USER_SRP_AUTH", {"Ref": "AWS::NoValue"},
+                {"Fn::If": ["Passkeys", "ALLOW_USER_AUTH", {"Ref": "AWS::NoValue"}]}]))
+            .is_ok()
+        );
+        for (listed, says) in [
+            (
+                json!(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
+                "lists ALLOW_USER_PASSWORD_AUTH:",
+            ),
+            (
+                json!(["ALLOW_ADMIN_USER_PASSWORD_AUTH"]),
+                "lists ALLOW_ADMIN_USER_PASSWORD_AUTH:",
+            ),
+            (json!(["USER_PASSWORD_AUTH"]), "lists USER_PASSWORD_AUTH:"),
+            (
+                json!(["ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY"]),
+                "lists ADMIN_NO_SRP_AUTH:",
+            ),
+            (
+                json!([" allow_user_password_auth "]),
+                "lists allow_user_password_auth:",
+            ),
+            (
+                json!([{"Fn::Join": ["_", ["ALLOW", "USER", "PASSWORD", "AUTH"]]}]),
+                "lists ALLOW_USER_PASSWORD_AUTH:",
+            ),
+            (
+                json!(["ALLOW_USER_SRP_AUTH", {"Fn::If": ["Migrating", "ALLOW_USER_PASSWORD_AUTH", {"Ref": "AWS::NoValue"}]}]),
+                "lists ALLOW_USER_PASSWORD_AUTH:",
+            ),
+            (
+                json!({"Fn::If": ["Legacy", ["ADMIN_NO_SRP_AUTH"], ["ALLOW_USER_SRP_AUTH"]]}),
+                "lists ADMIN_NO_SRP_AUTH:",
+            ),
+        ] {
+            let found = flows(listed.clone()).unwrap_err();
+            assert!(
+                found.contains(says) && found.contains("instead of a Secure Remote Password proof"),
+                "{listed}: {found}"
+            );
+        }
+        for unread in [
+            json!({"Ref": "Flows"}),
+            json!(["ALLOW_USER_SRP_AUTH", {"Ref": "Flow"}]),
+            json!({"Fn::Split": [",", {"Ref": "Flows"}]}),
+            json!(["{{resolve:ssm:/cognito/flow}}"]),
+        ] {
+            let found = flows(unread.clone()).unwrap_err();
+            assert!(
+                found.contains("which is not known before deploy"),
+                "{unread}: {found}"
+            );
+        }
     }
 }
