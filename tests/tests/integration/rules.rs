@@ -2390,6 +2390,108 @@ fn e5_refuses_a_subnet_that_maps_public_addresses() {
     });
 }
 
+fn registry_policy(principal: Value) -> RawResource {
+    RawResource::new("Registry", "AWS::ECR::RegistryPolicy").property(
+        "PolicyText",
+        policy(json!([{
+            "Effect": "Allow",
+            "Principal": { "AWS": principal },
+            "Action": ["ecr:ReplicateImage", "ecr:CreateRepository"],
+            "Resource": { "Fn::Sub": "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*" },
+        }])),
+    )
+}
+
+fn endpoint_authorization(account: Value) -> RawResource {
+    RawResource::new("Authorization", "AWS::Redshift::EndpointAuthorization")
+        .property("Account", account)
+        .property("ClusterIdentifier", "records")
+}
+
+/// An ECR registry policy and a Redshift endpoint authorization that grant another account
+/// fail X2 (before, only U1 read them); this account's own pass, and a partner's takes a
+/// waiver of X2 with the agreement named.
+#[test]
+fn x2_refuses_a_registry_policy_or_endpoint_authorization_of_another_account() {
+    breaks("X2", "Registry", |s| {
+        add(s, registry_policy(json!("arn:aws:iam::111122223333:root")));
+    });
+    holds("X2", "Registry", |s| {
+        add(
+            s,
+            registry_policy(
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" }),
+            ),
+        );
+    });
+    breaks("X2", "Authorization", |s| {
+        add(s, endpoint_authorization(json!("111122223333")));
+    });
+    holds("X2", "Authorization", |s| {
+        add(
+            s,
+            endpoint_authorization(json!({ "Ref": "AWS::AccountId" })),
+        );
+    });
+    let app = App::new("rules");
+    let stack = app.stack("s").expect("a valid stack name");
+    let grant = add(&stack, endpoint_authorization(json!("111122223333")));
+    app.waive(Waiver::new(
+        rule::X2,
+        &grant,
+        "the analytics partner queries the warehouse under its business associate agreement",
+    ))
+    .expect("a valid waiver");
+    let assembly = app.check().expect("check returns the assembly");
+    assert!(
+        matches!(
+            status_of(assembly.evaluation(), "X2", "Authorization"),
+            Status::Waived { .. }
+        ),
+        "X2 on the authorization is not waived"
+    );
+}
+
+/// An MSK VPC connection of a client VPC, without its `TargetClusterArn`.
+fn msk_connection() -> RawResource {
+    RawResource::new("Connection", "AWS::MSK::VpcConnection")
+        .property("Authentication", "SASL_IAM")
+        .property(
+            "ClientSubnets",
+            json!(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]),
+        )
+        .property("SecurityGroups", json!(["sg-0123456789abcdef0"]))
+        .property("VpcId", "vpc-0123456789abcdef0")
+}
+
+/// An MSK VPC connection sends its VPC's records to the cluster of `TargetClusterArn`: X1
+/// refuses a cluster that is no `AWS::MSK::Cluster` of the app.
+#[test]
+fn x1_refuses_an_msk_vpc_connection_to_a_cluster_not_of_the_app() {
+    breaks("X1", "Connection", |s| {
+        add(
+            s,
+            msk_connection().property(
+                "TargetClusterArn",
+                "arn:aws:kafka:us-east-1:111122223333:cluster/partner/0f0e0d0c-1111-2222-3333-444455556666-1",
+            ),
+        );
+    });
+    holds("X1", "Connection", |s| {
+        let cluster = add(
+            s,
+            RawResource::new("Kafka", "AWS::MSK::Cluster")
+                .property("ClusterName", "events")
+                .property("KafkaVersion", "3.6.0")
+                .property("NumberOfBrokerNodes", 2),
+        );
+        add(
+            s,
+            msk_connection().property("TargetClusterArn", cluster.attribute("Arn")),
+        );
+    });
+}
+
 #[test]
 fn e15_ignores_routes_that_do_not_reach_an_internet_gateway() {
     let app = app_with(|s| {

@@ -3048,12 +3048,15 @@ const PRIVATE_DOMAIN: &str = "AWS::ApiGateway::DomainNameV2";
 /// other principals connections to the cluster and its data (`AWS::MSK::ClusterPolicy`
 /// `Policy`, "Resource policy for the cluster"), and CloudTrail's, which grants access to
 /// an event data store, a channel or a dashboard (`AWS::CloudTrail::ResourcePolicy`
-/// `ResourcePolicy`). Each document is required.
-const P2_OWN: [(&str, &str); 4] = [
+/// `ResourcePolicy`), and an ECR registry's permissions policy, which lets other principals
+/// replicate images into the registry and create its repositories (`AWS::ECR::RegistryPolicy`
+/// `PolicyText`, "The JSON policy text for your registry"). Each document is required.
+const P2_OWN: [(&str, &str); 5] = [
     ("AWS::S3Tables::TableBucketPolicy", "/ResourcePolicy"),
     ("AWS::S3Tables::TablePolicy", "/ResourcePolicy"),
     ("AWS::MSK::ClusterPolicy", "/Policy"),
     ("AWS::CloudTrail::ResourcePolicy", "/ResourcePolicy"),
+    ("AWS::ECR::RegistryPolicy", "/PolicyText"),
 ];
 
 /// A DynamoDB global table, whose replicas each carry the table's and its stream's resource
@@ -3116,6 +3119,7 @@ macro_rules! resource_policies {
             P2_OWN[1].0,
             P2_OWN[2].0,
             P2_OWN[3].0,
+            P2_OWN[4].0,
             GLOBAL_TABLE,
             P2_OPTIONAL[0].0,
             P2_OPTIONAL[1].0,
@@ -9984,6 +9988,29 @@ mod hostile_review_18 {
         );
         assert!(matches!(outcome, Outcome::NotApplicable), "{outcome:?}");
         assert!(P2_TYPES.contains(&GLOBAL_TABLE));
+    }
+
+    /// An ECR registry's permissions policy open to everyone is public write access to the
+    /// registry (replication into it, repositories made in it): `P2`'s, which no waiver of
+    /// `X2` answers; one that names this account passes.
+    #[test]
+    fn p2_reads_an_ecr_registry_policy() {
+        let outcome = p2_of(
+            "AWS::ECR::RegistryPolicy",
+            json!({"PolicyText": public_policy()}),
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        let outcome = p2_of(
+            "AWS::ECR::RegistryPolicy",
+            json!({"PolicyText": public_policy().to_string()}),
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        let named = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+            "Action": "ecr:ReplicateImage", "Resource": "*"}]});
+        let outcome = p2_of("AWS::ECR::RegistryPolicy", json!({"PolicyText": named}));
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+        assert!(P2_TYPES.contains(&"AWS::ECR::RegistryPolicy"));
     }
 
     #[test]
