@@ -2492,6 +2492,111 @@ fn x1_refuses_an_msk_vpc_connection_to_a_cluster_not_of_the_app() {
     });
 }
 
+fn catalog_policy(principal: Value) -> RawResource {
+    RawResource::new("Catalog", "AWS::Glue::ResourcePolicy").property(
+        "Policy",
+        policy(json!([{
+            "Effect": "Allow",
+            "Principal": { "AWS": principal },
+            "Action": ["glue:GetDatabase*", "glue:GetTable*"],
+            "Resource": { "Fn::Sub": "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:*" },
+        }])),
+    )
+}
+
+/// A Data Catalog policy, a Systems Manager policy or a model package group's policy that
+/// grants another account, and a network interface permission for another account, fail
+/// X2 (before, only U1 read them).
+#[test]
+fn x2_refuses_catalog_parameter_and_interface_grants_to_another_account() {
+    breaks("X2", "Catalog", |s| {
+        add(s, catalog_policy(json!("arn:aws:iam::111122223333:root")));
+    });
+    holds("X2", "Catalog", |s| {
+        add(
+            s,
+            catalog_policy(
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" }),
+            ),
+        );
+    });
+    breaks("X2", "Share", |s| {
+        add(
+            s,
+            RawResource::new("Share", "AWS::SSM::ResourcePolicy")
+                .property(
+                    "ResourceArn",
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/shared" }),
+                )
+                .property(
+                    "Policy",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "AWS": "111122223333" },
+                        "Action": "ssm:GetParameter",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+    breaks("X2", "Models", |s| {
+        add(
+            s,
+            RawResource::new("Models", "AWS::SageMaker::ModelPackageGroup")
+                .property("ModelPackageGroupName", "triage")
+                .property(
+                    "ModelPackageGroupPolicy",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+                        "Action": "sagemaker:DescribeModelPackage",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+    breaks("X2", "Attach", |s| {
+        add(
+            s,
+            RawResource::new("Attach", "AWS::EC2::NetworkInterfacePermission")
+                .property("AwsAccountId", "111122223333")
+                .property("NetworkInterfaceId", "eni-0123456789abcdef0")
+                .property("Permission", "INSTANCE-ATTACH"),
+        );
+    });
+}
+
+/// A zero-ETL integration copies its database into the warehouse of its `TargetArn`: X1
+/// refuses another account's, and takes a namespace of the app.
+#[test]
+fn x1_refuses_a_zero_etl_integration_into_another_accounts_warehouse() {
+    fn integration(s: &Stack<'_>) -> RawResource {
+        let db = add(
+            s,
+            RawResource::new("Db", "AWS::RDS::DBCluster").property("Engine", "aurora-mysql"),
+        );
+        RawResource::new("Integration", "AWS::RDS::Integration")
+            .property("SourceArn", db.attribute("DBClusterArn"))
+    }
+    breaks("X1", "Integration", |s| {
+        let integration = integration(s).property(
+            "TargetArn",
+            "arn:aws:redshift-serverless:us-east-1:111122223333:namespace/0f0e0d0c-1111-2222-3333-444455556666",
+        );
+        add(s, integration);
+    });
+    holds("X1", "Integration", |s| {
+        let warehouse = add(
+            s,
+            RawResource::new("Warehouse", "AWS::RedshiftServerless::Namespace")
+                .property("NamespaceName", "records"),
+        );
+        let integration =
+            integration(s).property("TargetArn", warehouse.attribute("Namespace.NamespaceArn"));
+        add(s, integration);
+    });
+}
+
 #[test]
 fn e15_ignores_routes_that_do_not_reach_an_internet_gateway() {
     let app = app_with(|s| {

@@ -558,6 +558,13 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
     // an endpoint of no template of the app writes them where no rule reads.
     ("AWS::DMS::ReplicationConfig", &["/TargetEndpointArn"]),
     ("AWS::DMS::ReplicationTask", &["/TargetEndpointArn"]),
+    // An RDS or Aurora zero-ETL integration copies every table of its source database into
+    // the Redshift warehouse of its `TargetArn`: "Once the integration is active, any data
+    // that you insert into the source database will be replicated into the configured
+    // Amazon Redshift target" (RDS user guide, "Creating Amazon RDS zero-ETL integrations
+    // with Amazon Redshift"; CloudFormation reference, `AWS::RDS::Integration`), whose
+    // namespace may be another account's.
+    ("AWS::RDS::Integration", &["/TargetArn"]),
 ];
 
 /// A DMS endpoint, a source or a target of the data DMS copies.
@@ -947,6 +954,7 @@ const TYPES: &[&str] = &[
     DMS_ENDPOINT,
     "AWS::DMS::ReplicationConfig",
     "AWS::DMS::ReplicationTask",
+    "AWS::RDS::Integration",
     TRANSFER_CONNECTOR,
     MSK_CONNECTION,
     CONTAINER_LOGS[0].0,
@@ -1078,7 +1086,14 @@ fn subscription<'a>(
 ///   permissions policy, "used to specify permissions for another AWS account" (ECR API,
 ///   `PutRegistryPolicy`): `ecr:ReplicateImage` and `ecr:CreateRepository` let another
 ///   account write images and repositories into the registry, `ecr:BatchImportUpstreamImage`
-///   lets it fill a pull through cache (ECR user guide, "Private registry permissions").
+///   lets it fill a pull through cache (ECR user guide, "Private registry permissions");
+/// - `AWS::Glue::ResourcePolicy` `Policy`: the Data Catalog's resource policy (Glue API,
+///   `PutResourcePolicy`: "Sets the Data Catalog resource policy for access control"), whose
+///   principals of another account read and change the catalog's databases and tables
+///   ("Resource-based policy examples for AWS Glue": cross-account access);
+/// - `AWS::SSM::ResourcePolicy` `Policy`: a Systems Manager resource policy, which shares
+///   a parameter "with other accounts" or lets other accounts "view and interact with" the
+///   OpsItems of an OpsItem group (Systems Manager API, `PutResourcePolicy`).
 const OWN_POLICIES: &[(&str, &str)] = &[
     ("AWS::S3Tables::TableBucketPolicy", "/ResourcePolicy"),
     ("AWS::MSK::ClusterPolicy", "/Policy"),
@@ -1087,6 +1102,8 @@ const OWN_POLICIES: &[(&str, &str)] = &[
     ("AWS::S3Tables::TablePolicy", "/ResourcePolicy"),
     ("AWS::VpcLattice::ResourcePolicy", "/Policy"),
     ("AWS::ECR::RegistryPolicy", "/PolicyText"),
+    ("AWS::Glue::ResourcePolicy", "/Policy"),
+    ("AWS::SSM::ResourcePolicy", "/Policy"),
 ];
 
 /// A Redshift endpoint authorization: "Describes an endpoint authorization for authorizing
@@ -1097,6 +1114,15 @@ const OWN_POLICIES: &[(&str, &str)] = &[
 /// so named creates endpoints into the cluster `ClusterIdentifier` names and connects to
 /// its databases from its own network; `Force` only says what revoking deletes.
 const ENDPOINT_AUTHORIZATION: &str = "AWS::Redshift::EndpointAuthorization";
+
+/// A network interface's permission: "Specifies a permission for the network interface, For
+/// example, you can grant an AWS-authorized account permission to attach the network
+/// interface to an instance in their account" (CloudFormation reference,
+/// `AWS::EC2::NetworkInterfacePermission`; `Permission` `INSTANCE-ATTACH` or
+/// `EIP-ASSOCIATE`). The account of `AwsAccountId` so puts its own instance, or its address,
+/// on an interface in a subnet of the app, inside the network whose security groups and
+/// routes the rules read as the app's own.
+const INTERFACE_PERMISSION: &str = "AWS::EC2::NetworkInterfacePermission";
 
 /// A resource share: "Sharing a resource makes it available for use by principals outside
 /// of the AWS account that created the resource" (CloudFormation reference,
@@ -1154,7 +1180,12 @@ const LOG_DESTINATION: &str = "AWS::Logs::Destination";
 ///   `AWS::RedshiftServerless::Namespace`), the namespace's policy that the Redshift
 ///   Serverless API's `PutResourcePolicy` writes, whose principals of another account act on
 ///   the namespace (a provisioned cluster's `NamespaceResourcePolicy` is read with the
-///   policies of [`super::services::X2_TYPES`]).
+///   policies of [`super::services::X2_TYPES`]);
+/// - a SageMaker model package group's `ModelPackageGroupPolicy` (`Json`, "A resource policy
+///   to control access to a model group": CloudFormation reference,
+///   `AWS::SageMaker::ModelPackageGroup`), whose principals of another account read the
+///   group's model packages, models trained on the app's data among them (SageMaker
+///   developer guide, "Cross-account access to model groups").
 const OPTIONAL_POLICIES: &[(&str, &str)] = &[
     (
         "AWS::Logs::DeliveryDestination",
@@ -1163,6 +1194,10 @@ const OPTIONAL_POLICIES: &[(&str, &str)] = &[
     (
         "AWS::RedshiftServerless::Namespace",
         "/NamespaceResourcePolicy",
+    ),
+    (
+        "AWS::SageMaker::ModelPackageGroup",
+        "/ModelPackageGroupPolicy",
     ),
 ];
 
@@ -1243,7 +1278,7 @@ const AUTHORIZERS: [&str; 2] = [
 const IDENTITY_POOL: &str = "AWS::Cognito::IdentityPool";
 
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 26] = [
+const X2_OWN: [&str; 30] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
@@ -1251,7 +1286,10 @@ const X2_OWN: [&str; 26] = [
     OWN_POLICIES[4].0,
     OWN_POLICIES[5].0,
     OWN_POLICIES[6].0,
+    OWN_POLICIES[7].0,
+    OWN_POLICIES[8].0,
     ENDPOINT_AUTHORIZATION,
+    INTERFACE_PERMISSION,
     RESOURCE_SHARE,
     SERVERLESS_ACCESS,
     ENDPOINT_PERMISSIONS,
@@ -1259,6 +1297,7 @@ const X2_OWN: [&str; 26] = [
     LOG_DESTINATION,
     OPTIONAL_POLICIES[0].0,
     OPTIONAL_POLICIES[1].0,
+    OPTIONAL_POLICIES[2].0,
     LAYER_PERMISSION,
     PRIVATE_DOMAIN,
     LAKE_GRANTS[0].0,
@@ -1298,7 +1337,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` only `${AWS::AccountId}`, and in an ECR registry policy's `PolicyText` no principal of another account; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy` and a SageMaker model package group's `ModelPackageGroupPolicy` no principal of another account; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1311,7 +1350,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account); if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account), and a zero-ETL integration's `TargetArn` a Redshift namespace of the app; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -4535,6 +4574,34 @@ fn endpoint_authorization(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// [`INTERFACE_PERMISSION`]: the account granted is this one (`${AWS::AccountId}`);
+/// another account, or one known only at deploy, may attach its instance to the interface.
+fn interface_permission(cx: &Cx<'_>) -> Outcome {
+    let Some(account) = cx
+        .prop("/AwsAccountId")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::Fail(
+            "`AwsAccountId` is not set: which account may attach an instance to the network interface cannot be read; declare no permission for another account".to_owned(),
+        );
+    };
+    let why = if may_be_star(account) {
+        Some("`*`".to_owned())
+    } else {
+        foreign(account, cx)
+    };
+    match why {
+        Some(why) => Outcome::Fail(format!(
+            "`AwsAccountId` is {why}: that account may attach its own instance (or associate its address) to the network interface `{}`, inside the app's network, where the app's security groups let it reach what they let in; grant only `${{AWS::AccountId}}`, or waive X2 on the permission with the business associate agreement with that account named in the reason",
+            cx.prop("/NetworkInterfaceId")
+                .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+        )),
+        None => all([cx
+            .proof("/AwsAccountId")
+            .ok_or_else(|| "`AwsAccountId` cannot be shown".to_owned())]),
+    }
+}
+
 /// [`LAKE_GRANTS`]: the principal granted is this account or a principal of it. A grant
 /// without a principal grants no one (Lake Formation refuses it).
 fn lake_grant(cx: &Cx<'_>, pointer: &str) -> Outcome {
@@ -5247,6 +5314,9 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     if t == ENDPOINT_AUTHORIZATION {
         return endpoint_authorization(cx);
     }
+    if t == INTERFACE_PERMISSION {
+        return interface_permission(cx);
+    }
     if t == PRIVATE_DOMAIN {
         return private_domain(cx);
     }
@@ -5402,6 +5472,7 @@ mod tests {
             super::LOG_DESTINATION,
             super::LAYER_PERMISSION,
             super::ENDPOINT_AUTHORIZATION,
+            super::INTERFACE_PERMISSION,
             super::PRIVATE_DOMAIN,
             super::LAKE_GRANTS[0].0,
             super::LAKE_GRANTS[1].0,
@@ -8411,5 +8482,133 @@ mod cross_account {
             matches!(found.as_slice(), [Status::Failed { .. }]),
             "{found:?}"
         );
+    }
+
+    /// The Data Catalog's and Systems Manager's resource policies and a model package
+    /// group's policy are read as the registry's: another account, or everyone, fails.
+    #[test]
+    fn x2_reads_catalog_parameter_and_model_group_policies() {
+        let document = |principal: Value| {
+            json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "Principal": principal,
+                "Action": "*", "Resource": "*" }] })
+        };
+        let judge = |kind: &str, principal: Value| {
+            let properties = match kind {
+                "AWS::Glue::ResourcePolicy" => json!({ "Policy": document(principal) }),
+                "AWS::SSM::ResourcePolicy" => {
+                    json!({ "ResourceArn": { "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/shared" }, "Policy": document(principal).to_string() })
+                }
+                _ => {
+                    json!({ "ModelPackageGroupName": "g", "ModelPackageGroupPolicy": document(principal) })
+                }
+            };
+            Cx::check_first(super::x2, &[("Policy", kind, properties)])
+        };
+        for kind in [
+            "AWS::Glue::ResourcePolicy",
+            "AWS::SSM::ResourcePolicy",
+            "AWS::SageMaker::ModelPackageGroup",
+        ] {
+            let own = judge(
+                kind,
+                json!({ "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } }),
+            );
+            assert!(matches!(own, Outcome::Pass(_)), "{kind}: {own:?}");
+            for other in [
+                json!({ "AWS": "arn:aws:iam::111122223333:root" }),
+                json!({ "AWS": ["111122223333"] }),
+                json!("*"),
+            ] {
+                let found = judge(kind, other.clone());
+                assert!(
+                    matches!(found, Outcome::Fail(_)),
+                    "{kind} {other}: {found:?}"
+                );
+            }
+        }
+        // A model package group without a policy grants no one.
+        let none = Cx::check_first(
+            super::x2,
+            &[(
+                "Policy",
+                "AWS::SageMaker::ModelPackageGroup",
+                json!({ "ModelPackageGroupName": "g" }),
+            )],
+        );
+        assert!(matches!(none, Outcome::NotApplicable), "{none:?}");
+    }
+
+    #[test]
+    fn x2_reads_the_account_of_a_network_interface_permission() {
+        let judge = |account: Value| {
+            Cx::check_first(
+                super::x2,
+                &[(
+                    "Attach",
+                    "AWS::EC2::NetworkInterfacePermission",
+                    json!({ "AwsAccountId": account, "NetworkInterfaceId": "eni-0123456789abcdef0", "Permission": "INSTANCE-ATTACH" }),
+                )],
+            )
+        };
+        let own = judge(json!({ "Ref": "AWS::AccountId" }));
+        assert!(matches!(own, Outcome::Pass(_)), "{own:?}");
+        for (other, says) in [
+            (json!("111122223333"), "the account 111122223333"),
+            (json!({ "Ref": "PartnerAccount" }), "known only at deploy"),
+            (
+                json!("{{resolve:ssm:/partner/account}}"),
+                "dynamic reference",
+            ),
+        ] {
+            let found = judge(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains(says) && f.contains("`AwsAccountId`")),
+                "{other}: {found:?}"
+            );
+        }
+    }
+
+    /// A zero-ETL integration copies its database into the Redshift namespace of its
+    /// `TargetArn`: one of the app passes, another account's fails.
+    #[test]
+    fn x1_reads_the_target_of_a_zero_etl_integration() {
+        let judge = |target: Value| {
+            Cx::check_first(
+                super::x1,
+                &[
+                    (
+                        "Integration",
+                        "AWS::RDS::Integration",
+                        json!({ "SourceArn": { "Fn::GetAtt": ["Db", "DBClusterArn"] }, "TargetArn": target }),
+                    ),
+                    (
+                        "Db",
+                        "AWS::RDS::DBCluster",
+                        json!({ "Engine": "aurora-mysql" }),
+                    ),
+                    (
+                        "Warehouse",
+                        "AWS::RedshiftServerless::Namespace",
+                        json!({ "NamespaceName": "records" }),
+                    ),
+                ],
+            )
+        };
+        let own = judge(json!({ "Fn::GetAtt": ["Warehouse", "Namespace.NamespaceArn"] }));
+        assert!(matches!(own, Outcome::Pass(_)), "{own:?}");
+        for other in [
+            json!(
+                "arn:aws:redshift-serverless:us-east-1:111122223333:namespace/0f0e0d0c-1111-2222-3333-444455556666"
+            ),
+            json!(
+                "arn:aws:redshift:us-east-1:111122223333:namespace:0f0e0d0c-1111-2222-3333-444455556666"
+            ),
+        ] {
+            let found = judge(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains("TargetArn")),
+                "{other}: {found:?}"
+            );
+        }
     }
 }
