@@ -2597,6 +2597,38 @@ fn x1_refuses_a_zero_etl_integration_into_another_accounts_warehouse() {
     });
 }
 
+/// A Redshift-managed VPC endpoint reaches the cluster of its `ClusterIdentifier`: X1
+/// refuses another account's (`ResourceOwner`) and takes a cluster of the app.
+#[test]
+fn x1_refuses_a_redshift_endpoint_to_another_accounts_cluster() {
+    fn endpoint() -> RawResource {
+        RawResource::new("Endpoint", "AWS::Redshift::EndpointAccess")
+            .property("EndpointName", "reports")
+            .property("SubnetGroupName", "private")
+            .property("VpcSecurityGroupIds", json!(["sg-0123456789abcdef0"]))
+    }
+    breaks("X1", "Endpoint", |s| {
+        add(
+            s,
+            endpoint()
+                .property("ClusterIdentifier", "partner-warehouse")
+                .property("ResourceOwner", "111122223333"),
+        );
+    });
+    holds("X1", "Endpoint", |s| {
+        let warehouse = add(
+            s,
+            RawResource::new("Warehouse", "AWS::Redshift::Cluster")
+                .property("ClusterIdentifier", "records")
+                .property("NodeType", "ra3.xlplus"),
+        );
+        add(
+            s,
+            endpoint().property("ClusterIdentifier", warehouse.reference()),
+        );
+    });
+}
+
 #[test]
 fn e15_ignores_routes_that_do_not_reach_an_internet_gateway() {
     let app = app_with(|s| {

@@ -957,6 +957,7 @@ const TYPES: &[&str] = &[
     "AWS::RDS::Integration",
     TRANSFER_CONNECTOR,
     MSK_CONNECTION,
+    REDSHIFT_ENDPOINT,
     CONTAINER_LOGS[0].0,
     CONTAINER_LOGS[1].0,
     IOT_EVENTS[0],
@@ -994,6 +995,40 @@ fn msk_cluster_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     }
     super::network::app_resource(cx, value, CLUSTER).is_some()
         || (super::meaning::imported(value) && imports_of_kind(cx, value, &[CLUSTER]))
+}
+
+/// A Redshift-managed VPC endpoint, which "Creates a Redshift-managed VPC endpoint"
+/// (CloudFormation reference, `AWS::Redshift::EndpointAccess`) in a subnet group of this
+/// account to the cluster of `ClusterIdentifier`, whose owner `ResourceOwner` names: "The
+/// AWS account ID of the owner of the cluster. This is only required if the cluster is in
+/// another AWS account" (Redshift API, `CreateEndpointAccess`). The counterpart of an
+/// `AWS::Redshift::EndpointAuthorization` of that owner, and read by `X1` as an MSK VPC
+/// connection is ([`MSK_CONNECTION`]): what the app's clients write through it goes to a
+/// cluster that must be one of the app.
+const REDSHIFT_ENDPOINT: &str = "AWS::Redshift::EndpointAccess";
+
+/// Whether the `ClusterIdentifier` of a [`REDSHIFT_ENDPOINT`] names an
+/// `AWS::Redshift::Cluster` of the app: its `Ref` (the cluster's identifier), an import of
+/// one from a stack of this region and account, or the `ClusterIdentifier` written in the
+/// template of a cluster of the same template (Redshift keeps identifiers in lower case).
+fn redshift_cluster_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    const CLUSTER: &str = "AWS::Redshift::Cluster";
+    if let Some(each) = alternatives(value).filter(|_| !value.is_array()) {
+        return each
+            .into_iter()
+            .all(|v| super::meaning::no_value(v) || redshift_cluster_of_the_app(cx, v));
+    }
+    if super::network::app_resource(cx, value, CLUSTER).is_some()
+        || (super::meaning::imported(value) && imports_of_kind(cx, value, &[CLUSTER]))
+    {
+        return true;
+    }
+    text(value).is_some_and(|name| {
+        cx.others(CLUSTER).any(|c| {
+            text(&c.properties()["ClusterIdentifier"])
+                .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
+        })
+    })
 }
 
 /// A Transfer Family connector, which exists to move files to and from a partner's server:
@@ -1350,7 +1385,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account), and a zero-ETL integration's `TargetArn` a Redshift namespace of the app; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` a Redshift namespace of the app; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -3000,6 +3035,31 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     }
     if t == DMS_ENDPOINT {
         destinations.extend(dms_servers(cx));
+    }
+    if t == REDSHIFT_ENDPOINT {
+        let owner = cx
+            .prop("/ResourceOwner")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+        let cluster = cx
+            .prop("/ClusterIdentifier")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+        if let Some(why) = owner.and_then(|o| foreign(o, cx)) {
+            checks.push(Err(format!(
+                "`ResourceOwner` is {why}: the endpoint connects the VPC to a cluster of another account, a store whose protection no rule reads; name a cluster of the app"
+            )));
+        }
+        checks.push(match cluster {
+            Some(c) if redshift_cluster_of_the_app(cx, c) => cx
+                .proof("/ClusterIdentifier")
+                .ok_or_else(|| "the property disappeared while it was read".to_owned()),
+            Some(c) => Err(format!(
+                "`ClusterIdentifier` is {}, no `AWS::Redshift::Cluster` of the app: the clients of the VPC send their queries and data to a cluster whose protection and owner no rule reads; name a cluster of the app (its `Ref`, its `ClusterIdentifier`, or an import of one of this region and account)",
+                super::meaning::sent_or_json(c)
+            )),
+            None => Err(
+                "`ClusterIdentifier` is not set: which cluster the endpoint reaches cannot be read; name a cluster of the app".to_owned(),
+            ),
+        });
     }
     if t == MSK_CONNECTION {
         checks.push(
@@ -6934,6 +6994,7 @@ mod tests {
             super::APPFLOW,
             super::TRANSFER_CONNECTOR,
             super::MSK_CONNECTION,
+            super::REDSHIFT_ENDPOINT,
             super::VERIFIED_ACCESS,
         ]
         .into_iter()
@@ -8607,6 +8668,63 @@ mod cross_account {
             let found = judge(other.clone());
             assert!(
                 matches!(found, Outcome::Fail(ref f) if f.contains("TargetArn")),
+                "{other}: {found:?}"
+            );
+        }
+    }
+
+    /// A Redshift-managed VPC endpoint reaches the cluster of its `ClusterIdentifier`: one
+    /// of the app passes; another account's (`ResourceOwner`), or a cluster no template
+    /// declares, fails.
+    #[test]
+    fn x1_reads_the_cluster_of_a_redshift_managed_endpoint() {
+        let judge = |properties: Value| {
+            let mut p = json!({ "EndpointName": "reports", "SubnetGroupName": "private", "VpcSecurityGroupIds": ["sg-0123456789abcdef0"] });
+            for (k, v) in properties.as_object().into_iter().flatten() {
+                p[k] = v.clone();
+            }
+            Cx::check_first(
+                super::x1,
+                &[
+                    ("Endpoint", "AWS::Redshift::EndpointAccess", p),
+                    (
+                        "Warehouse",
+                        "AWS::Redshift::Cluster",
+                        json!({ "ClusterIdentifier": "records", "NodeType": "ra3.xlplus", "DBName": "d", "MasterUsername": "u" }),
+                    ),
+                    ("Bucket", "AWS::S3::Bucket", json!({})),
+                ],
+            )
+        };
+        for own in [
+            json!({ "ClusterIdentifier": { "Ref": "Warehouse" } }),
+            json!({ "ClusterIdentifier": "Records" }),
+            json!({ "ClusterIdentifier": { "Ref": "Warehouse" }, "ResourceOwner": { "Ref": "AWS::AccountId" } }),
+        ] {
+            let found = judge(own.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{own}: {found:?}");
+        }
+        for (other, says) in [
+            (
+                json!({ "ClusterIdentifier": "partner-warehouse", "ResourceOwner": "111122223333" }),
+                "`ResourceOwner` is the account 111122223333",
+            ),
+            (
+                json!({ "ClusterIdentifier": { "Ref": "Warehouse" }, "ResourceOwner": "111122223333" }),
+                "`ResourceOwner`",
+            ),
+            (
+                json!({ "ClusterIdentifier": "legacy" }),
+                "`ClusterIdentifier`",
+            ),
+            (
+                json!({ "ClusterIdentifier": { "Ref": "Bucket" } }),
+                "`ClusterIdentifier`",
+            ),
+        ] {
+            let found = judge(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains(says)),
                 "{other}: {found:?}"
             );
         }
