@@ -2597,6 +2597,38 @@ fn x1_refuses_a_zero_etl_integration_into_another_accounts_warehouse() {
     });
 }
 
+/// Glue's and Redshift's zero-ETL integrations copy their source into the store of their
+/// `TargetArn`, read as an RDS integration's.
+#[test]
+fn x1_refuses_glue_and_redshift_integrations_into_another_accounts_store() {
+    breaks("X1", "Integration", |s| {
+        add(
+            s,
+            RawResource::new("Integration", "AWS::Glue::Integration")
+                .property("IntegrationName", "records-to-warehouse")
+                .property("SourceArn", "arn:aws:dynamodb:us-east-1:123456789012:table/records")
+                .property(
+                    "TargetArn",
+                    "arn:aws:redshift-serverless:us-east-1:111122223333:namespace/0f0e0d0c-1111-2222-3333-444455556666",
+                ),
+        );
+    });
+    holds("X1", "Integration", |s| {
+        let warehouse = add(
+            s,
+            RawResource::new("Warehouse", "AWS::RedshiftServerless::Namespace")
+                .property("NamespaceName", "records"),
+        );
+        add(
+            s,
+            RawResource::new("Integration", "AWS::Redshift::Integration")
+                .property("IntegrationName", "landing-to-warehouse")
+                .property("SourceArn", "arn:aws:s3:::landing")
+                .property("TargetArn", warehouse.attribute("Namespace.NamespaceArn")),
+        );
+    });
+}
+
 /// A Redshift-managed VPC endpoint reaches the cluster of its `ClusterIdentifier`: X1
 /// refuses another account's (`ResourceOwner`) and takes a cluster of the app.
 #[test]

@@ -565,6 +565,13 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
     // with Amazon Redshift"; CloudFormation reference, `AWS::RDS::Integration`), whose
     // namespace may be another account's.
     ("AWS::RDS::Integration", &["/TargetArn"]),
+    // The zero-ETL integrations of Glue ("an AWS Glue zero-ETL integration from a data
+    // source to a target", a DynamoDB table or an application's records into a Redshift
+    // namespace or a lakehouse catalog: CloudFormation reference, `AWS::Glue::Integration`)
+    // and of Redshift (an S3 bucket's files into a warehouse, `AWS::Redshift::Integration`),
+    // each to its `TargetArn`.
+    ("AWS::Glue::Integration", &["/TargetArn"]),
+    ("AWS::Redshift::Integration", &["/TargetArn"]),
 ];
 
 /// A DMS endpoint, a source or a target of the data DMS copies.
@@ -955,6 +962,8 @@ const TYPES: &[&str] = &[
     "AWS::DMS::ReplicationConfig",
     "AWS::DMS::ReplicationTask",
     "AWS::RDS::Integration",
+    "AWS::Glue::Integration",
+    "AWS::Redshift::Integration",
     TRANSFER_CONNECTOR,
     MSK_CONNECTION,
     REDSHIFT_ENDPOINT,
@@ -1385,7 +1394,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` a Redshift namespace of the app; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -8657,6 +8666,22 @@ mod cross_account {
         };
         let own = judge(json!({ "Fn::GetAtt": ["Warehouse", "Namespace.NamespaceArn"] }));
         assert!(matches!(own, Outcome::Pass(_)), "{own:?}");
+        // Glue's and Redshift's integrations alike.
+        for kind in ["AWS::Glue::Integration", "AWS::Redshift::Integration"] {
+            let other = Cx::check_first(
+                super::x1,
+                &[(
+                    "Integration",
+                    kind,
+                    json!({ "IntegrationName": "i", "SourceArn": "arn:aws:dynamodb:us-east-1:123456789012:table/t",
+                        "TargetArn": "arn:aws:redshift-serverless:us-east-1:111122223333:namespace/0f0e0d0c-1111-2222-3333-444455556666" }),
+                )],
+            );
+            assert!(
+                matches!(other, Outcome::Fail(ref f) if f.contains("TargetArn")),
+                "{kind}: {other:?}"
+            );
+        }
         for other in [
             json!(
                 "arn:aws:redshift-serverless:us-east-1:111122223333:namespace/0f0e0d0c-1111-2222-3333-444455556666"
