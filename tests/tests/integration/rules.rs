@@ -2597,6 +2597,37 @@ fn x1_refuses_a_zero_etl_integration_into_another_accounts_warehouse() {
     });
 }
 
+/// An S3 access grant to a user or role of another account fails X2.
+#[test]
+fn x2_refuses_an_s3_access_grant_to_another_accounts_role() {
+    breaks("X2", "Grant", |s| {
+        add(
+            s,
+            RawResource::new("Grant", "AWS::S3::AccessGrant")
+                .property("AccessGrantsLocationId", "default")
+                .property("Permission", "READ")
+                .property("/Grantee/GranteeType", "IAM")
+                .property(
+                    "/Grantee/GranteeIdentifier",
+                    "arn:aws:iam::111122223333:role/partner-analyst",
+                ),
+        );
+    });
+    holds("X2", "Grant", |s| {
+        add(
+            s,
+            RawResource::new("Grant", "AWS::S3::AccessGrant")
+                .property("AccessGrantsLocationId", "default")
+                .property("Permission", "READ")
+                .property("/Grantee/GranteeType", "DIRECTORY_GROUP")
+                .property(
+                    "/Grantee/GranteeIdentifier",
+                    "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+                ),
+        );
+    });
+}
+
 /// Glue's and Redshift's zero-ETL integrations copy their source into the store of their
 /// `TargetArn`, read as an RDS integration's.
 #[test]

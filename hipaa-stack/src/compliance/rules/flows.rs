@@ -1168,6 +1168,14 @@ const ENDPOINT_AUTHORIZATION: &str = "AWS::Redshift::EndpointAuthorization";
 /// routes the rules read as the app's own.
 const INTERFACE_PERMISSION: &str = "AWS::EC2::NetworkInterfacePermission";
 
+/// An S3 Access Grants grant: its `Grantee` is "The user, group, or role to which you are
+/// granting access": with `GranteeType` `IAM`, `GranteeIdentifier` is "the IAM Amazon
+/// Resource Name (ARN) of the user or role"; `DIRECTORY_USER` and `DIRECTORY_GROUP` name a
+/// user or group of the IAM Identity Center instance associated with the app's Access
+/// Grants instance (CloudFormation reference, `AWS::S3::AccessGrant Grantee`). A user or role
+/// of another account so granted reads or writes the S3 location of the grant.
+const ACCESS_GRANT: &str = "AWS::S3::AccessGrant";
+
 /// A resource share: "Sharing a resource makes it available for use by principals outside
 /// of the AWS account that created the resource" (CloudFormation reference,
 /// `AWS::RAM::ResourceShare`), to its `Principals`: "An AWS account ID", "An Amazon Resource
@@ -1322,7 +1330,7 @@ const AUTHORIZERS: [&str; 2] = [
 const IDENTITY_POOL: &str = "AWS::Cognito::IdentityPool";
 
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 30] = [
+const X2_OWN: [&str; 31] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
@@ -1334,6 +1342,7 @@ const X2_OWN: [&str; 30] = [
     OWN_POLICIES[8].0,
     ENDPOINT_AUTHORIZATION,
     INTERFACE_PERMISSION,
+    ACCESS_GRANT,
     RESOURCE_SHARE,
     SERVERLESS_ACCESS,
     ENDPOINT_PERMISSIONS,
@@ -1381,7 +1390,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy` and a SageMaker model package group's `ModelPackageGroupPolicy` no principal of another account; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an S3 access grant's `Grantee` a role of this account or a directory user or group, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy` and a SageMaker model package group's `ModelPackageGroupPolicy` no principal of another account; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -4671,6 +4680,40 @@ fn interface_permission(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// [`ACCESS_GRANT`]: an IAM grantee is a user or role of this account; a directory user or
+/// group is one of the app's own Identity Center instance. A type known only at deploy may
+/// be `IAM`, with a grantee of any account.
+fn access_grant(cx: &Cx<'_>) -> Outcome {
+    let kind = cx
+        .prop("/Grantee/GranteeType")
+        .and_then(text)
+        .map(|k| k.trim().to_ascii_uppercase());
+    let grantee = cx
+        .prop("/Grantee/GranteeIdentifier")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+    match kind.as_deref() {
+        Some("DIRECTORY_USER" | "DIRECTORY_GROUP") => all([cx
+            .proof("/Grantee/GranteeType")
+            .ok_or_else(|| "`Grantee.GranteeType` cannot be shown".to_owned())]),
+        Some("IAM") => match grantee.map(|g| foreign(g, cx)) {
+            Some(Some(why)) => Outcome::Fail(format!(
+                "`Grantee.GranteeIdentifier` is {why}: a user or role of another account reads or writes the grant's S3 location; grant a role of this account (its `Arn`), or waive X2 on the grant with the business associate agreement with that account named in the reason"
+            )),
+            Some(None) => all([cx
+                .proof("/Grantee/GranteeIdentifier")
+                .ok_or_else(|| "`Grantee.GranteeIdentifier` cannot be shown".to_owned())]),
+            None => Outcome::Fail(
+                "`Grantee.GranteeIdentifier` is not set: whom the grant lets in cannot be read; grant a role of this account".to_owned(),
+            ),
+        },
+        _ => Outcome::Fail(format!(
+            "`Grantee.GranteeType` is {}, not `IAM`, `DIRECTORY_USER` or `DIRECTORY_GROUP` written in the template: the grantee may be a user or role of another account; write the type and grant a role of this account",
+            cx.prop("/Grantee/GranteeType")
+                .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+        )),
+    }
+}
+
 /// [`LAKE_GRANTS`]: the principal granted is this account or a principal of it. A grant
 /// without a principal grants no one (Lake Formation refuses it).
 fn lake_grant(cx: &Cx<'_>, pointer: &str) -> Outcome {
@@ -5386,6 +5429,9 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     if t == INTERFACE_PERMISSION {
         return interface_permission(cx);
     }
+    if t == ACCESS_GRANT {
+        return access_grant(cx);
+    }
     if t == PRIVATE_DOMAIN {
         return private_domain(cx);
     }
@@ -5542,6 +5588,7 @@ mod tests {
             super::LAYER_PERMISSION,
             super::ENDPOINT_AUTHORIZATION,
             super::INTERFACE_PERMISSION,
+            super::ACCESS_GRANT,
             super::PRIVATE_DOMAIN,
             super::LAKE_GRANTS[0].0,
             super::LAKE_GRANTS[1].0,
@@ -8745,6 +8792,53 @@ mod cross_account {
             (
                 json!({ "ClusterIdentifier": { "Ref": "Bucket" } }),
                 "`ClusterIdentifier`",
+            ),
+        ] {
+            let found = judge(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains(says)),
+                "{other}: {found:?}"
+            );
+        }
+    }
+
+    /// An S3 access grant to a user or role of another account fails X2; a role of this
+    /// account, or a directory user or group, passes.
+    #[test]
+    fn x2_reads_the_grantee_of_an_s3_access_grant() {
+        let judge = |grantee: Value| {
+            Cx::check_first(
+                super::x2,
+                &[
+                    (
+                        "Grant",
+                        "AWS::S3::AccessGrant",
+                        json!({ "AccessGrantsLocationId": "default", "Permission": "READ", "Grantee": grantee }),
+                    ),
+                    ("Reader", "AWS::IAM::Role", json!({})),
+                ],
+            )
+        };
+        for own in [
+            json!({ "GranteeType": "IAM", "GranteeIdentifier": { "Fn::GetAtt": ["Reader", "Arn"] } }),
+            json!({ "GranteeType": "IAM", "GranteeIdentifier": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/analyst" } }),
+            json!({ "GranteeType": "DIRECTORY_GROUP", "GranteeIdentifier": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111" }),
+        ] {
+            let found = judge(own.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{own}: {found:?}");
+        }
+        for (other, says) in [
+            (
+                json!({ "GranteeType": "IAM", "GranteeIdentifier": "arn:aws:iam::111122223333:role/partner" }),
+                "the account 111122223333",
+            ),
+            (
+                json!({ "GranteeType": "IAM", "GranteeIdentifier": { "Ref": "Grantee" } }),
+                "known only at deploy",
+            ),
+            (
+                json!({ "GranteeType": { "Ref": "GranteeType" }, "GranteeIdentifier": { "Fn::GetAtt": ["Reader", "Arn"] } }),
+                "GranteeType",
             ),
         ] {
             let found = judge(other.clone());
