@@ -2483,6 +2483,308 @@ fn e5_refuses_a_subnet_that_maps_public_addresses() {
     });
 }
 
+fn registry_policy(principal: Value) -> RawResource {
+    RawResource::new("Registry", "AWS::ECR::RegistryPolicy").property(
+        "PolicyText",
+        policy(json!([{
+            "Effect": "Allow",
+            "Principal": { "AWS": principal },
+            "Action": ["ecr:ReplicateImage", "ecr:CreateRepository"],
+            "Resource": { "Fn::Sub": "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*" },
+        }])),
+    )
+}
+
+fn endpoint_authorization(account: Value) -> RawResource {
+    RawResource::new("Authorization", "AWS::Redshift::EndpointAuthorization")
+        .property("Account", account)
+        .property("ClusterIdentifier", "records")
+}
+
+/// An ECR registry policy and a Redshift endpoint authorization that grant another account
+/// fail X2 (before, only U1 read them); this account's own pass, and a partner's takes a
+/// waiver of X2 with the agreement named.
+#[test]
+fn x2_refuses_a_registry_policy_or_endpoint_authorization_of_another_account() {
+    breaks("X2", "Registry", |s| {
+        add(s, registry_policy(json!("arn:aws:iam::111122223333:root")));
+    });
+    holds("X2", "Registry", |s| {
+        add(
+            s,
+            registry_policy(
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" }),
+            ),
+        );
+    });
+    breaks("X2", "Authorization", |s| {
+        add(s, endpoint_authorization(json!("111122223333")));
+    });
+    holds("X2", "Authorization", |s| {
+        add(
+            s,
+            endpoint_authorization(json!({ "Ref": "AWS::AccountId" })),
+        );
+    });
+    let app = App::new("rules");
+    let stack = app.stack("s").expect("a valid stack name");
+    let grant = add(&stack, endpoint_authorization(json!("111122223333")));
+    app.waive(Waiver::new(
+        rule::X2,
+        &grant,
+        "the analytics partner queries the warehouse under its business associate agreement",
+    ))
+    .expect("a valid waiver");
+    let assembly = app.check().expect("check returns the assembly");
+    assert!(
+        matches!(
+            status_of(assembly.evaluation(), "X2", "Authorization"),
+            Status::Waived { .. }
+        ),
+        "X2 on the authorization is not waived"
+    );
+}
+
+/// An MSK VPC connection of a client VPC, without its `TargetClusterArn`.
+fn msk_connection() -> RawResource {
+    RawResource::new("Connection", "AWS::MSK::VpcConnection")
+        .property("Authentication", "SASL_IAM")
+        .property(
+            "ClientSubnets",
+            json!(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]),
+        )
+        .property("SecurityGroups", json!(["sg-0123456789abcdef0"]))
+        .property("VpcId", "vpc-0123456789abcdef0")
+}
+
+/// An MSK VPC connection sends its VPC's records to the cluster of `TargetClusterArn`: X1
+/// refuses a cluster that is no `AWS::MSK::Cluster` of the app.
+#[test]
+fn x1_refuses_an_msk_vpc_connection_to_a_cluster_not_of_the_app() {
+    breaks("X1", "Connection", |s| {
+        add(
+            s,
+            msk_connection().property(
+                "TargetClusterArn",
+                "arn:aws:kafka:us-east-1:111122223333:cluster/partner/0f0e0d0c-1111-2222-3333-444455556666-1",
+            ),
+        );
+    });
+    holds("X1", "Connection", |s| {
+        let cluster = add(
+            s,
+            RawResource::new("Kafka", "AWS::MSK::Cluster")
+                .property("ClusterName", "events")
+                .property("KafkaVersion", "3.6.0")
+                .property("NumberOfBrokerNodes", 2),
+        );
+        add(
+            s,
+            msk_connection().property("TargetClusterArn", cluster.attribute("Arn")),
+        );
+    });
+}
+
+fn catalog_policy(principal: Value) -> RawResource {
+    RawResource::new("Catalog", "AWS::Glue::ResourcePolicy").property(
+        "Policy",
+        policy(json!([{
+            "Effect": "Allow",
+            "Principal": { "AWS": principal },
+            "Action": ["glue:GetDatabase*", "glue:GetTable*"],
+            "Resource": { "Fn::Sub": "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:*" },
+        }])),
+    )
+}
+
+/// A Data Catalog policy, a Systems Manager policy or a model package group's policy that
+/// grants another account, and a network interface permission for another account, fail
+/// X2 (before, only U1 read them).
+#[test]
+fn x2_refuses_catalog_parameter_and_interface_grants_to_another_account() {
+    breaks("X2", "Catalog", |s| {
+        add(s, catalog_policy(json!("arn:aws:iam::111122223333:root")));
+    });
+    holds("X2", "Catalog", |s| {
+        add(
+            s,
+            catalog_policy(
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" }),
+            ),
+        );
+    });
+    breaks("X2", "Share", |s| {
+        add(
+            s,
+            RawResource::new("Share", "AWS::SSM::ResourcePolicy")
+                .property(
+                    "ResourceArn",
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/shared" }),
+                )
+                .property(
+                    "Policy",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "AWS": "111122223333" },
+                        "Action": "ssm:GetParameter",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+    breaks("X2", "Models", |s| {
+        add(
+            s,
+            RawResource::new("Models", "AWS::SageMaker::ModelPackageGroup")
+                .property("ModelPackageGroupName", "triage")
+                .property(
+                    "ModelPackageGroupPolicy",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+                        "Action": "sagemaker:DescribeModelPackage",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+    breaks("X2", "Attach", |s| {
+        add(
+            s,
+            RawResource::new("Attach", "AWS::EC2::NetworkInterfacePermission")
+                .property("AwsAccountId", "111122223333")
+                .property("NetworkInterfaceId", "eni-0123456789abcdef0")
+                .property("Permission", "INSTANCE-ATTACH"),
+        );
+    });
+}
+
+/// A zero-ETL integration copies its database into the warehouse of its `TargetArn`: X1
+/// refuses another account's, and takes a namespace of the app.
+#[test]
+fn x1_refuses_a_zero_etl_integration_into_another_accounts_warehouse() {
+    fn integration(s: &Stack<'_>) -> RawResource {
+        let db = add(
+            s,
+            RawResource::new("Db", "AWS::RDS::DBCluster").property("Engine", "aurora-mysql"),
+        );
+        RawResource::new("Integration", "AWS::RDS::Integration")
+            .property("SourceArn", db.attribute("DBClusterArn"))
+    }
+    breaks("X1", "Integration", |s| {
+        let integration = integration(s).property(
+            "TargetArn",
+            "arn:aws:redshift-serverless:us-east-1:111122223333:namespace/0f0e0d0c-1111-2222-3333-444455556666",
+        );
+        add(s, integration);
+    });
+    holds("X1", "Integration", |s| {
+        let warehouse = add(
+            s,
+            RawResource::new("Warehouse", "AWS::RedshiftServerless::Namespace")
+                .property("NamespaceName", "records"),
+        );
+        let integration =
+            integration(s).property("TargetArn", warehouse.attribute("Namespace.NamespaceArn"));
+        add(s, integration);
+    });
+}
+
+/// An S3 access grant to a user or role of another account fails X2.
+#[test]
+fn x2_refuses_an_s3_access_grant_to_another_accounts_role() {
+    breaks("X2", "Grant", |s| {
+        add(
+            s,
+            RawResource::new("Grant", "AWS::S3::AccessGrant")
+                .property("AccessGrantsLocationId", "default")
+                .property("Permission", "READ")
+                .property("/Grantee/GranteeType", "IAM")
+                .property(
+                    "/Grantee/GranteeIdentifier",
+                    "arn:aws:iam::111122223333:role/partner-analyst",
+                ),
+        );
+    });
+    holds("X2", "Grant", |s| {
+        add(
+            s,
+            RawResource::new("Grant", "AWS::S3::AccessGrant")
+                .property("AccessGrantsLocationId", "default")
+                .property("Permission", "READ")
+                .property("/Grantee/GranteeType", "DIRECTORY_GROUP")
+                .property(
+                    "/Grantee/GranteeIdentifier",
+                    "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+                ),
+        );
+    });
+}
+
+/// Glue's and Redshift's zero-ETL integrations copy their source into the store of their
+/// `TargetArn`, read as an RDS integration's.
+#[test]
+fn x1_refuses_glue_and_redshift_integrations_into_another_accounts_store() {
+    breaks("X1", "Integration", |s| {
+        add(
+            s,
+            RawResource::new("Integration", "AWS::Glue::Integration")
+                .property("IntegrationName", "records-to-warehouse")
+                .property("SourceArn", "arn:aws:dynamodb:us-east-1:123456789012:table/records")
+                .property(
+                    "TargetArn",
+                    "arn:aws:redshift-serverless:us-east-1:111122223333:namespace/0f0e0d0c-1111-2222-3333-444455556666",
+                ),
+        );
+    });
+    holds("X1", "Integration", |s| {
+        let warehouse = add(
+            s,
+            RawResource::new("Warehouse", "AWS::RedshiftServerless::Namespace")
+                .property("NamespaceName", "records"),
+        );
+        add(
+            s,
+            RawResource::new("Integration", "AWS::Redshift::Integration")
+                .property("IntegrationName", "landing-to-warehouse")
+                .property("SourceArn", "arn:aws:s3:::landing")
+                .property("TargetArn", warehouse.attribute("Namespace.NamespaceArn")),
+        );
+    });
+}
+
+/// A Redshift-managed VPC endpoint reaches the cluster of its `ClusterIdentifier`: X1
+/// refuses another account's (`ResourceOwner`) and takes a cluster of the app.
+#[test]
+fn x1_refuses_a_redshift_endpoint_to_another_accounts_cluster() {
+    fn endpoint() -> RawResource {
+        RawResource::new("Endpoint", "AWS::Redshift::EndpointAccess")
+            .property("EndpointName", "reports")
+            .property("SubnetGroupName", "private")
+            .property("VpcSecurityGroupIds", json!(["sg-0123456789abcdef0"]))
+    }
+    breaks("X1", "Endpoint", |s| {
+        add(
+            s,
+            endpoint()
+                .property("ClusterIdentifier", "partner-warehouse")
+                .property("ResourceOwner", "111122223333"),
+        );
+    });
+    holds("X1", "Endpoint", |s| {
+        let warehouse = add(
+            s,
+            RawResource::new("Warehouse", "AWS::Redshift::Cluster")
+                .property("ClusterIdentifier", "records")
+                .property("NodeType", "ra3.xlplus"),
+        );
+        add(
+            s,
+            endpoint().property("ClusterIdentifier", warehouse.reference()),
+        );
+    });
+}
+
 #[test]
 fn e15_ignores_routes_that_do_not_reach_an_internet_gateway() {
     let app = app_with(|s| {

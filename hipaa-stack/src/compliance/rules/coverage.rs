@@ -5631,7 +5631,20 @@ mod hostile_review_17 {
                 "{t}: {outcome:?}"
             );
         }
-        // A type beside them that no rule reads is still refused.
+        // A type beside them that no rule reads is still refused: an endpoint of this
+        // account to a cluster, which may be another account's (`ResourceOwner`). An
+        // endpoint authorization, which lets another account create endpoints to a cluster
+        // of the app, was one until `X2` read its `Account`.
+        let outcome = Cx::check_first(
+            u1,
+            &[(
+                "R",
+                "AWS::Redshift::EndpointAccess",
+                json!({"ClusterIdentifier": "warehouse", "EndpointName": "e", "ResourceOwner": "999999999999",
+                    "SubnetGroupName": "g", "VpcSecurityGroupIds": ["sg-0123456789abcdef0"]}),
+            )],
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
         let outcome = Cx::check_first(
             u1,
             &[(
@@ -5640,7 +5653,7 @@ mod hostile_review_17 {
                 json!({"Account": "999999999999"}),
             )],
         );
-        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        assert!(matches!(outcome, Outcome::NotApplicable), "{outcome:?}");
     }
 
     #[test]

@@ -558,6 +558,20 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
     // an endpoint of no template of the app writes them where no rule reads.
     ("AWS::DMS::ReplicationConfig", &["/TargetEndpointArn"]),
     ("AWS::DMS::ReplicationTask", &["/TargetEndpointArn"]),
+    // An RDS or Aurora zero-ETL integration copies every table of its source database into
+    // the Redshift warehouse of its `TargetArn`: "Once the integration is active, any data
+    // that you insert into the source database will be replicated into the configured
+    // Amazon Redshift target" (RDS user guide, "Creating Amazon RDS zero-ETL integrations
+    // with Amazon Redshift"; CloudFormation reference, `AWS::RDS::Integration`), whose
+    // namespace may be another account's.
+    ("AWS::RDS::Integration", &["/TargetArn"]),
+    // The zero-ETL integrations of Glue ("an AWS Glue zero-ETL integration from a data
+    // source to a target", a DynamoDB table or an application's records into a Redshift
+    // namespace or a lakehouse catalog: CloudFormation reference, `AWS::Glue::Integration`)
+    // and of Redshift (an S3 bucket's files into a warehouse, `AWS::Redshift::Integration`),
+    // each to its `TargetArn`.
+    ("AWS::Glue::Integration", &["/TargetArn"]),
+    ("AWS::Redshift::Integration", &["/TargetArn"]),
 ];
 
 /// A DMS endpoint, a source or a target of the data DMS copies.
@@ -947,12 +961,84 @@ const TYPES: &[&str] = &[
     DMS_ENDPOINT,
     "AWS::DMS::ReplicationConfig",
     "AWS::DMS::ReplicationTask",
+    "AWS::RDS::Integration",
+    "AWS::Glue::Integration",
+    "AWS::Redshift::Integration",
     TRANSFER_CONNECTOR,
+    MSK_CONNECTION,
+    REDSHIFT_ENDPOINT,
     CONTAINER_LOGS[0].0,
     CONTAINER_LOGS[1].0,
     IOT_EVENTS[0],
     IOT_EVENTS[1],
 ];
+
+/// An MSK multi-VPC private connection, "Create remote VPC connection" (CloudFormation
+/// reference, `AWS::MSK::VpcConnection`): made in the client's account, it puts interfaces
+/// in `ClientSubnets` of `VpcId` through which the clients of that VPC reach the brokers of
+/// the cluster of `TargetClusterArn` ("The Amazon Resource Name (ARN) of the cluster"), the
+/// cluster's owner granting it by an `AWS::MSK::ClusterPolicy` of its own account. The
+/// connection grants no one access to the app (that is the cluster policy, which `X2`
+/// reads): it sends what the app's clients produce to a cluster, which is `X1`'s question,
+/// whether data goes only to stores of the app. A cluster that is no `AWS::MSK::Cluster`
+/// of the app (another account's, or one of this account that no template declares) is a
+/// store whose encryption, authentication and owner no rule reads.
+const MSK_CONNECTION: &str = "AWS::MSK::VpcConnection";
+
+/// Whether the `TargetClusterArn` of an [`MSK_CONNECTION`] names an `AWS::MSK::Cluster` of
+/// the app: its `Ref` or an attribute (`Ref` returns the cluster's ARN: CloudFormation
+/// reference, `AWS::MSK::Cluster`), or an import of one from a stack of the app of this
+/// stack's region and account (an export of another region or account, or one known only
+/// at deploy, may be anyone's). An ARN written as text names no cluster of the app (MSK
+/// writes a generated id into it), and one whose account is written as a number is that
+/// account's. Each branch of an `Fn::If` is read.
+fn msk_cluster_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    const CLUSTER: &str = "AWS::MSK::Cluster";
+    if let Some(each) = alternatives(value).filter(|_| !value.is_array()) {
+        return each
+            .into_iter()
+            .all(|v| super::meaning::no_value(v) || msk_cluster_of_the_app(cx, v));
+    }
+    if written_account(&super::meaning::skeleton_sent(value)) {
+        return false;
+    }
+    super::network::app_resource(cx, value, CLUSTER).is_some()
+        || (super::meaning::imported(value) && imports_of_kind(cx, value, &[CLUSTER]))
+}
+
+/// A Redshift-managed VPC endpoint, which "Creates a Redshift-managed VPC endpoint"
+/// (CloudFormation reference, `AWS::Redshift::EndpointAccess`) in a subnet group of this
+/// account to the cluster of `ClusterIdentifier`, whose owner `ResourceOwner` names: "The
+/// AWS account ID of the owner of the cluster. This is only required if the cluster is in
+/// another AWS account" (Redshift API, `CreateEndpointAccess`). The counterpart of an
+/// `AWS::Redshift::EndpointAuthorization` of that owner, and read by `X1` as an MSK VPC
+/// connection is ([`MSK_CONNECTION`]): what the app's clients write through it goes to a
+/// cluster that must be one of the app.
+const REDSHIFT_ENDPOINT: &str = "AWS::Redshift::EndpointAccess";
+
+/// Whether the `ClusterIdentifier` of a [`REDSHIFT_ENDPOINT`] names an
+/// `AWS::Redshift::Cluster` of the app: its `Ref` (the cluster's identifier), an import of
+/// one from a stack of this region and account, or the `ClusterIdentifier` written in the
+/// template of a cluster of the same template (Redshift keeps identifiers in lower case).
+fn redshift_cluster_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    const CLUSTER: &str = "AWS::Redshift::Cluster";
+    if let Some(each) = alternatives(value).filter(|_| !value.is_array()) {
+        return each
+            .into_iter()
+            .all(|v| super::meaning::no_value(v) || redshift_cluster_of_the_app(cx, v));
+    }
+    if super::network::app_resource(cx, value, CLUSTER).is_some()
+        || (super::meaning::imported(value) && imports_of_kind(cx, value, &[CLUSTER]))
+    {
+        return true;
+    }
+    text(value).is_some_and(|name| {
+        cx.others(CLUSTER).any(|c| {
+            text(&c.properties()["ClusterIdentifier"])
+                .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
+        })
+    })
+}
 
 /// A Transfer Family connector, which exists to move files to and from a partner's server:
 /// its `Url` is "The URL of the partner's AS2 or SFTP endpoint", and a connector without
@@ -1038,7 +1124,20 @@ fn subscription<'a>(
 /// - `AWS::VpcLattice::ResourcePolicy` `Policy`: "The resource policy is an IAM policy
 ///   created on behalf of the resource owner when they share a resource" (CloudFormation
 ///   reference, `AWS::VpcLattice::ResourcePolicy`, whose descriptions of `Policy` and
-///   `ResourceArn` are swapped: `Policy` is of type `Json`).
+///   `ResourceArn` are swapped: `Policy` is of type `Json`);
+/// - `AWS::ECR::RegistryPolicy` `PolicyText`: "The JSON policy text for your registry"
+///   (CloudFormation reference, `AWS::ECR::RegistryPolicy`), the private registry's
+///   permissions policy, "used to specify permissions for another AWS account" (ECR API,
+///   `PutRegistryPolicy`): `ecr:ReplicateImage` and `ecr:CreateRepository` let another
+///   account write images and repositories into the registry, `ecr:BatchImportUpstreamImage`
+///   lets it fill a pull through cache (ECR user guide, "Private registry permissions");
+/// - `AWS::Glue::ResourcePolicy` `Policy`: the Data Catalog's resource policy (Glue API,
+///   `PutResourcePolicy`: "Sets the Data Catalog resource policy for access control"), whose
+///   principals of another account read and change the catalog's databases and tables
+///   ("Resource-based policy examples for AWS Glue": cross-account access);
+/// - `AWS::SSM::ResourcePolicy` `Policy`: a Systems Manager resource policy, which shares
+///   a parameter "with other accounts" or lets other accounts "view and interact with" the
+///   OpsItems of an OpsItem group (Systems Manager API, `PutResourcePolicy`).
 const OWN_POLICIES: &[(&str, &str)] = &[
     ("AWS::S3Tables::TableBucketPolicy", "/ResourcePolicy"),
     ("AWS::MSK::ClusterPolicy", "/Policy"),
@@ -1046,7 +1145,36 @@ const OWN_POLICIES: &[(&str, &str)] = &[
     ("AWS::VpcLattice::AuthPolicy", "/Policy"),
     ("AWS::S3Tables::TablePolicy", "/ResourcePolicy"),
     ("AWS::VpcLattice::ResourcePolicy", "/Policy"),
+    ("AWS::ECR::RegistryPolicy", "/PolicyText"),
+    ("AWS::Glue::ResourcePolicy", "/Policy"),
+    ("AWS::SSM::ResourcePolicy", "/Policy"),
 ];
+
+/// A Redshift endpoint authorization: "Describes an endpoint authorization for authorizing
+/// Redshift-managed VPC endpoint access to a cluster across AWS accounts" (CloudFormation
+/// reference, `AWS::Redshift::EndpointAuthorization`), whose `Account` is "The AWS account
+/// ID to grant access to" (Redshift API, `AuthorizeEndpointAccess`), in the VPCs of its
+/// `VpcIds` or, without them, in every VPC of that account ("AllowedAllVPCs"). The account
+/// so named creates endpoints into the cluster `ClusterIdentifier` names and connects to
+/// its databases from its own network; `Force` only says what revoking deletes.
+const ENDPOINT_AUTHORIZATION: &str = "AWS::Redshift::EndpointAuthorization";
+
+/// A network interface's permission: "Specifies a permission for the network interface, For
+/// example, you can grant an AWS-authorized account permission to attach the network
+/// interface to an instance in their account" (CloudFormation reference,
+/// `AWS::EC2::NetworkInterfacePermission`; `Permission` `INSTANCE-ATTACH` or
+/// `EIP-ASSOCIATE`). The account of `AwsAccountId` so puts its own instance, or its address,
+/// on an interface in a subnet of the app, inside the network whose security groups and
+/// routes the rules read as the app's own.
+const INTERFACE_PERMISSION: &str = "AWS::EC2::NetworkInterfacePermission";
+
+/// An S3 Access Grants grant: its `Grantee` is "The user, group, or role to which you are
+/// granting access": with `GranteeType` `IAM`, `GranteeIdentifier` is "the IAM Amazon
+/// Resource Name (ARN) of the user or role"; `DIRECTORY_USER` and `DIRECTORY_GROUP` name a
+/// user or group of the IAM Identity Center instance associated with the app's Access
+/// Grants instance (CloudFormation reference, `AWS::S3::AccessGrant Grantee`). A user or role
+/// of another account so granted reads or writes the S3 location of the grant.
+const ACCESS_GRANT: &str = "AWS::S3::AccessGrant";
 
 /// A resource share: "Sharing a resource makes it available for use by principals outside
 /// of the AWS account that created the resource" (CloudFormation reference,
@@ -1104,7 +1232,12 @@ const LOG_DESTINATION: &str = "AWS::Logs::Destination";
 ///   `AWS::RedshiftServerless::Namespace`), the namespace's policy that the Redshift
 ///   Serverless API's `PutResourcePolicy` writes, whose principals of another account act on
 ///   the namespace (a provisioned cluster's `NamespaceResourcePolicy` is read with the
-///   policies of [`super::services::X2_TYPES`]).
+///   policies of [`super::services::X2_TYPES`]);
+/// - a SageMaker model package group's `ModelPackageGroupPolicy` (`Json`, "A resource policy
+///   to control access to a model group": CloudFormation reference,
+///   `AWS::SageMaker::ModelPackageGroup`), whose principals of another account read the
+///   group's model packages, models trained on the app's data among them (SageMaker
+///   developer guide, "Cross-account access to model groups").
 const OPTIONAL_POLICIES: &[(&str, &str)] = &[
     (
         "AWS::Logs::DeliveryDestination",
@@ -1113,6 +1246,10 @@ const OPTIONAL_POLICIES: &[(&str, &str)] = &[
     (
         "AWS::RedshiftServerless::Namespace",
         "/NamespaceResourcePolicy",
+    ),
+    (
+        "AWS::SageMaker::ModelPackageGroup",
+        "/ModelPackageGroupPolicy",
     ),
 ];
 
@@ -1193,13 +1330,19 @@ const AUTHORIZERS: [&str; 2] = [
 const IDENTITY_POOL: &str = "AWS::Cognito::IdentityPool";
 
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 24] = [
+const X2_OWN: [&str; 31] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
     OWN_POLICIES[3].0,
     OWN_POLICIES[4].0,
     OWN_POLICIES[5].0,
+    OWN_POLICIES[6].0,
+    OWN_POLICIES[7].0,
+    OWN_POLICIES[8].0,
+    ENDPOINT_AUTHORIZATION,
+    INTERFACE_PERMISSION,
+    ACCESS_GRANT,
     RESOURCE_SHARE,
     SERVERLESS_ACCESS,
     ENDPOINT_PERMISSIONS,
@@ -1207,6 +1350,7 @@ const X2_OWN: [&str; 24] = [
     LOG_DESTINATION,
     OPTIONAL_POLICIES[0].0,
     OPTIONAL_POLICIES[1].0,
+    OPTIONAL_POLICIES[2].0,
     LAYER_PERMISSION,
     PRIVATE_DOMAIN,
     LAKE_GRANTS[0].0,
@@ -1246,7 +1390,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an S3 access grant's `Grantee` a role of this account or a directory user or group, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy` and a SageMaker model package group's `ModelPackageGroupPolicy` no principal of another account; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1259,7 +1403,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -2910,6 +3054,50 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     if t == DMS_ENDPOINT {
         destinations.extend(dms_servers(cx));
     }
+    if t == REDSHIFT_ENDPOINT {
+        let owner = cx
+            .prop("/ResourceOwner")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+        let cluster = cx
+            .prop("/ClusterIdentifier")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+        if let Some(why) = owner.and_then(|o| foreign(o, cx)) {
+            checks.push(Err(format!(
+                "`ResourceOwner` is {why}: the endpoint connects the VPC to a cluster of another account, a store whose protection no rule reads; name a cluster of the app"
+            )));
+        }
+        checks.push(match cluster {
+            Some(c) if redshift_cluster_of_the_app(cx, c) => cx
+                .proof("/ClusterIdentifier")
+                .ok_or_else(|| "the property disappeared while it was read".to_owned()),
+            Some(c) => Err(format!(
+                "`ClusterIdentifier` is {}, no `AWS::Redshift::Cluster` of the app: the clients of the VPC send their queries and data to a cluster whose protection and owner no rule reads; name a cluster of the app (its `Ref`, its `ClusterIdentifier`, or an import of one of this region and account)",
+                super::meaning::sent_or_json(c)
+            )),
+            None => Err(
+                "`ClusterIdentifier` is not set: which cluster the endpoint reaches cannot be read; name a cluster of the app".to_owned(),
+            ),
+        });
+    }
+    if t == MSK_CONNECTION {
+        checks.push(
+            match cx
+                .prop("/TargetClusterArn")
+                .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+            {
+                Some(target) if msk_cluster_of_the_app(cx, target) => cx
+                    .proof("/TargetClusterArn")
+                    .ok_or_else(|| "the property disappeared while it was read".to_owned()),
+                Some(target) => Err(format!(
+                    "`TargetClusterArn` is {}, no `AWS::MSK::Cluster` of the app: the clients of the VPC send their records to a cluster whose protection and owner no rule reads; name a cluster of the app (its `Ref` or `Arn`, or an import of one of this region and account)",
+                    super::meaning::sent_or_json(target)
+                )),
+                None => Err(
+                    "`TargetClusterArn` is not set: which cluster the clients of the VPC reach cannot be read; name a cluster of the app".to_owned(),
+                ),
+            },
+        );
+    }
     if t == "AWS::KinesisFirehose::DeliveryStream" {
         for outside in THIRD_PARTY.iter().filter(|p| cx.prop(p).is_some()) {
             checks.push(Err(format!(
@@ -4435,6 +4623,97 @@ fn layer_permission(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// [`ENDPOINT_AUTHORIZATION`]: the account authorized is this one (`${AWS::AccountId}`);
+/// another account, or one known only at deploy (a parameter, a dynamic reference), may
+/// reach the cluster's databases from its own VPCs.
+fn endpoint_authorization(cx: &Cx<'_>) -> Outcome {
+    let Some(account) = cx
+        .prop("/Account")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::Fail(
+            "`Account` is not set: which account may create endpoints to the cluster cannot be read; declare no endpoint authorization for another account".to_owned(),
+        );
+    };
+    let why = if may_be_star(account) {
+        Some("`*`".to_owned())
+    } else {
+        foreign(account, cx)
+    };
+    match why {
+        Some(why) => Outcome::Fail(format!(
+            "`Account` is {why}: that account may create Redshift-managed VPC endpoints to the cluster `{}` and connect to its databases from its own VPCs; authorize only `${{AWS::AccountId}}`, or waive X2 on the authorization with the business associate agreement with that account named in the reason",
+            cx.prop("/ClusterIdentifier")
+                .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+        )),
+        None => all([cx
+            .proof("/Account")
+            .ok_or_else(|| "`Account` cannot be shown".to_owned())]),
+    }
+}
+
+/// [`INTERFACE_PERMISSION`]: the account granted is this one (`${AWS::AccountId}`);
+/// another account, or one known only at deploy, may attach its instance to the interface.
+fn interface_permission(cx: &Cx<'_>) -> Outcome {
+    let Some(account) = cx
+        .prop("/AwsAccountId")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::Fail(
+            "`AwsAccountId` is not set: which account may attach an instance to the network interface cannot be read; declare no permission for another account".to_owned(),
+        );
+    };
+    let why = if may_be_star(account) {
+        Some("`*`".to_owned())
+    } else {
+        foreign(account, cx)
+    };
+    match why {
+        Some(why) => Outcome::Fail(format!(
+            "`AwsAccountId` is {why}: that account may attach its own instance (or associate its address) to the network interface `{}`, inside the app's network, where the app's security groups let it reach what they let in; grant only `${{AWS::AccountId}}`, or waive X2 on the permission with the business associate agreement with that account named in the reason",
+            cx.prop("/NetworkInterfaceId")
+                .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+        )),
+        None => all([cx
+            .proof("/AwsAccountId")
+            .ok_or_else(|| "`AwsAccountId` cannot be shown".to_owned())]),
+    }
+}
+
+/// [`ACCESS_GRANT`]: an IAM grantee is a user or role of this account; a directory user or
+/// group is one of the app's own Identity Center instance. A type known only at deploy may
+/// be `IAM`, with a grantee of any account.
+fn access_grant(cx: &Cx<'_>) -> Outcome {
+    let kind = cx
+        .prop("/Grantee/GranteeType")
+        .and_then(text)
+        .map(|k| k.trim().to_ascii_uppercase());
+    let grantee = cx
+        .prop("/Grantee/GranteeIdentifier")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+    match kind.as_deref() {
+        Some("DIRECTORY_USER" | "DIRECTORY_GROUP") => all([cx
+            .proof("/Grantee/GranteeType")
+            .ok_or_else(|| "`Grantee.GranteeType` cannot be shown".to_owned())]),
+        Some("IAM") => match grantee.map(|g| foreign(g, cx)) {
+            Some(Some(why)) => Outcome::Fail(format!(
+                "`Grantee.GranteeIdentifier` is {why}: a user or role of another account reads or writes the grant's S3 location; grant a role of this account (its `Arn`), or waive X2 on the grant with the business associate agreement with that account named in the reason"
+            )),
+            Some(None) => all([cx
+                .proof("/Grantee/GranteeIdentifier")
+                .ok_or_else(|| "`Grantee.GranteeIdentifier` cannot be shown".to_owned())]),
+            None => Outcome::Fail(
+                "`Grantee.GranteeIdentifier` is not set: whom the grant lets in cannot be read; grant a role of this account".to_owned(),
+            ),
+        },
+        _ => Outcome::Fail(format!(
+            "`Grantee.GranteeType` is {}, not `IAM`, `DIRECTORY_USER` or `DIRECTORY_GROUP` written in the template: the grantee may be a user or role of another account; write the type and grant a role of this account",
+            cx.prop("/Grantee/GranteeType")
+                .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+        )),
+    }
+}
+
 /// [`LAKE_GRANTS`]: the principal granted is this account or a principal of it. A grant
 /// without a principal grants no one (Lake Formation refuses it).
 fn lake_grant(cx: &Cx<'_>, pointer: &str) -> Outcome {
@@ -5144,6 +5423,15 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     if t == LAYER_PERMISSION {
         return layer_permission(cx);
     }
+    if t == ENDPOINT_AUTHORIZATION {
+        return endpoint_authorization(cx);
+    }
+    if t == INTERFACE_PERMISSION {
+        return interface_permission(cx);
+    }
+    if t == ACCESS_GRANT {
+        return access_grant(cx);
+    }
     if t == PRIVATE_DOMAIN {
         return private_domain(cx);
     }
@@ -5298,6 +5586,9 @@ mod tests {
             super::ENDPOINT_PERMISSIONS,
             super::LOG_DESTINATION,
             super::LAYER_PERMISSION,
+            super::ENDPOINT_AUTHORIZATION,
+            super::INTERFACE_PERMISSION,
+            super::ACCESS_GRANT,
             super::PRIVATE_DOMAIN,
             super::LAKE_GRANTS[0].0,
             super::LAKE_GRANTS[1].0,
@@ -6758,6 +7049,8 @@ mod tests {
         for kind in [
             super::APPFLOW,
             super::TRANSFER_CONNECTOR,
+            super::MSK_CONNECTION,
+            super::REDSHIFT_ENDPOINT,
             super::VERIFIED_ACCESS,
         ]
         .into_iter()
@@ -8098,6 +8391,460 @@ mod probe_19b {
                     .iter()
                     .any(|c| c.rule == "X2" && &*c.logical_id == id),
                 "{id}"
+            );
+        }
+    }
+}
+
+/// Cross-account grants that only `U1` read before: an ECR registry's permissions policy and
+/// a Redshift endpoint authorization (`X2`), and an MSK VPC connection to a cluster that is
+/// not the app's (`X1`).
+#[cfg(test)]
+mod cross_account {
+    use serde_json::{Value, json};
+
+    use super::super::{Cx, Outcome};
+    use crate::cfn::{Expr, Output};
+    use crate::compliance::Status;
+
+    fn registry_policy(statement: Value) -> Outcome {
+        Cx::check_first(
+            super::x2,
+            &[(
+                "Registry",
+                "AWS::ECR::RegistryPolicy",
+                json!({ "PolicyText": { "Version": "2012-10-17", "Statement": [statement] } }),
+            )],
+        )
+    }
+
+    #[test]
+    fn x2_reads_an_ecr_registry_policy() {
+        let replicate = |principal: Value| {
+            json!({ "Effect": "Allow", "Principal": principal,
+                "Action": ["ecr:ReplicateImage", "ecr:CreateRepository"],
+                "Resource": { "Fn::Sub": "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*" } })
+        };
+        for own in [
+            json!({ "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } }),
+            json!({ "AWS": { "Ref": "AWS::AccountId" } }),
+        ] {
+            let found = registry_policy(replicate(own.clone()));
+            assert!(matches!(found, Outcome::Pass(_)), "{own}: {found:?}");
+        }
+        for (other, says) in [
+            (
+                json!({ "AWS": "arn:aws:iam::111122223333:root" }),
+                "the account 111122223333",
+            ),
+            (json!({ "AWS": "111122223333" }), "the account 111122223333"),
+            (json!("*"), "everyone"),
+            (
+                json!({ "AWS": { "Ref": "SourceAccount" } }),
+                "known only at deploy",
+            ),
+        ] {
+            let found = registry_policy(replicate(other.clone()));
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains(says) && f.contains("PolicyText")),
+                "{other}: {found:?}"
+            );
+        }
+        // Written as JSON text, as the console writes it.
+        let text = Cx::check_first(
+            super::x2,
+            &[(
+                "Registry",
+                "AWS::ECR::RegistryPolicy",
+                json!({ "PolicyText": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"ecr:ReplicateImage\",\"Resource\":\"*\"}]}" }),
+            )],
+        );
+        assert!(
+            matches!(text, Outcome::Fail(ref f) if f.contains("111122223333")),
+            "{text:?}"
+        );
+    }
+
+    fn authorization(account: Value) -> Outcome {
+        Cx::check_first(
+            super::x2,
+            &[(
+                "Authorization",
+                "AWS::Redshift::EndpointAuthorization",
+                json!({ "Account": account, "ClusterIdentifier": "records", "VpcIds": ["vpc-0123456789abcdef0"] }),
+            )],
+        )
+    }
+
+    #[test]
+    fn x2_reads_the_account_of_a_redshift_endpoint_authorization() {
+        let own = authorization(json!({ "Ref": "AWS::AccountId" }));
+        assert!(matches!(own, Outcome::Pass(_)), "{own:?}");
+        for (other, says) in [
+            (json!("111122223333"), "the account 111122223333"),
+            (json!({ "Ref": "PartnerAccount" }), "known only at deploy"),
+            (
+                json!("{{resolve:ssm:/partner/account}}"),
+                "dynamic reference",
+            ),
+            (
+                json!({ "Fn::If": ["Shared", "111122223333", { "Ref": "AWS::AccountId" }] }),
+                "the account 111122223333",
+            ),
+        ] {
+            let found = authorization(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains(says) && f.contains("`Account`")),
+                "{other}: {found:?}"
+            );
+        }
+        let unset = Cx::check_first(
+            super::x2,
+            &[(
+                "Authorization",
+                "AWS::Redshift::EndpointAuthorization",
+                json!({ "ClusterIdentifier": "records" }),
+            )],
+        );
+        assert!(matches!(unset, Outcome::Fail(_)), "{unset:?}");
+    }
+
+    fn connection(target: Value) -> Value {
+        json!({ "Authentication": "SASL_IAM", "ClientSubnets": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+            "SecurityGroups": ["sg-0123456789abcdef0"], "VpcId": "vpc-0123456789abcdef0", "TargetClusterArn": target })
+    }
+
+    fn connection_to(target: Value) -> Outcome {
+        Cx::check_first(
+            super::x1,
+            &[
+                ("Connection", "AWS::MSK::VpcConnection", connection(target)),
+                (
+                    "Kafka",
+                    "AWS::MSK::Cluster",
+                    json!({ "ClusterName": "events", "KafkaVersion": "3.6.0", "NumberOfBrokerNodes": 2 }),
+                ),
+                ("Bucket", "AWS::S3::Bucket", json!({})),
+            ],
+        )
+    }
+
+    #[test]
+    fn x1_reads_the_cluster_of_an_msk_vpc_connection() {
+        for own in [
+            json!({ "Ref": "Kafka" }),
+            json!({ "Fn::GetAtt": ["Kafka", "Arn"] }),
+            json!({ "Fn::Sub": "${Kafka}" }),
+        ] {
+            let found = connection_to(own.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{own}: {found:?}");
+        }
+        for other in [
+            json!(
+                "arn:aws:kafka:us-east-1:111122223333:cluster/partner/0f0e0d0c-1111-2222-3333-444455556666-1"
+            ),
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:kafka:${AWS::Region}:${AWS::AccountId}:cluster/events/0f0e0d0c-1111-2222-3333-444455556666-1" }),
+            json!({ "Fn::Sub": "arn:aws:kafka:us-east-1:111122223333:cluster/${Kafka}" }),
+            json!({ "Ref": "Bucket" }),
+            json!({ "Ref": "TargetCluster" }),
+            json!({ "Fn::If": ["Shared", { "Ref": "Kafka" }, "arn:aws:kafka:us-east-1:111122223333:cluster/partner/0f0e0d0c-1111-2222-3333-444455556666-1"] }),
+        ] {
+            let found = connection_to(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains("`TargetClusterArn`")),
+                "{other}: {found:?}"
+            );
+        }
+    }
+
+    /// An import names a cluster of the app only when its export is one, of a stack of this
+    /// stack's region and account.
+    #[test]
+    fn x1_takes_an_imported_cluster_only_of_this_region_and_account() {
+        let statuses = |exported: &str, regions: &[Option<String>]| -> Vec<Status> {
+            let mut net = crate::testing::raw_template(&[("Export", exported, json!({}))]);
+            net.outputs = vec![Output {
+                name: "ExportRef".into(),
+                value: Expr::reference("Export"),
+                description: None,
+                export: Some("net:Export:Ref".into()),
+            }];
+            let probe = crate::testing::raw_template(&[(
+                "Connection",
+                "AWS::MSK::VpcConnection",
+                connection(json!({ "Fn::ImportValue": "net:Export:Ref" })),
+            )]);
+            crate::testing::statuses_in(
+                &[("net", &net), ("probe", &probe)],
+                regions,
+                "X1",
+                "Connection",
+            )
+        };
+        let found = statuses("AWS::MSK::Cluster", &[]);
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "{found:?}"
+        );
+        let found = statuses("AWS::S3::Bucket", &[]);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{found:?}"
+        );
+        let found = statuses(
+            "AWS::MSK::Cluster",
+            &[Some("eu-west-1".to_owned()), Some("us-east-1".to_owned())],
+        );
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{found:?}"
+        );
+    }
+
+    /// The Data Catalog's and Systems Manager's resource policies and a model package
+    /// group's policy are read as the registry's: another account, or everyone, fails.
+    #[test]
+    fn x2_reads_catalog_parameter_and_model_group_policies() {
+        let document = |principal: Value| {
+            json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "Principal": principal,
+                "Action": "*", "Resource": "*" }] })
+        };
+        let judge = |kind: &str, principal: Value| {
+            let properties = match kind {
+                "AWS::Glue::ResourcePolicy" => json!({ "Policy": document(principal) }),
+                "AWS::SSM::ResourcePolicy" => {
+                    json!({ "ResourceArn": { "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/shared" }, "Policy": document(principal).to_string() })
+                }
+                _ => {
+                    json!({ "ModelPackageGroupName": "g", "ModelPackageGroupPolicy": document(principal) })
+                }
+            };
+            Cx::check_first(super::x2, &[("Policy", kind, properties)])
+        };
+        for kind in [
+            "AWS::Glue::ResourcePolicy",
+            "AWS::SSM::ResourcePolicy",
+            "AWS::SageMaker::ModelPackageGroup",
+        ] {
+            let own = judge(
+                kind,
+                json!({ "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } }),
+            );
+            assert!(matches!(own, Outcome::Pass(_)), "{kind}: {own:?}");
+            for other in [
+                json!({ "AWS": "arn:aws:iam::111122223333:root" }),
+                json!({ "AWS": ["111122223333"] }),
+                json!("*"),
+            ] {
+                let found = judge(kind, other.clone());
+                assert!(
+                    matches!(found, Outcome::Fail(_)),
+                    "{kind} {other}: {found:?}"
+                );
+            }
+        }
+        // A model package group without a policy grants no one.
+        let none = Cx::check_first(
+            super::x2,
+            &[(
+                "Policy",
+                "AWS::SageMaker::ModelPackageGroup",
+                json!({ "ModelPackageGroupName": "g" }),
+            )],
+        );
+        assert!(matches!(none, Outcome::NotApplicable), "{none:?}");
+    }
+
+    #[test]
+    fn x2_reads_the_account_of_a_network_interface_permission() {
+        let judge = |account: Value| {
+            Cx::check_first(
+                super::x2,
+                &[(
+                    "Attach",
+                    "AWS::EC2::NetworkInterfacePermission",
+                    json!({ "AwsAccountId": account, "NetworkInterfaceId": "eni-0123456789abcdef0", "Permission": "INSTANCE-ATTACH" }),
+                )],
+            )
+        };
+        let own = judge(json!({ "Ref": "AWS::AccountId" }));
+        assert!(matches!(own, Outcome::Pass(_)), "{own:?}");
+        for (other, says) in [
+            (json!("111122223333"), "the account 111122223333"),
+            (json!({ "Ref": "PartnerAccount" }), "known only at deploy"),
+            (
+                json!("{{resolve:ssm:/partner/account}}"),
+                "dynamic reference",
+            ),
+        ] {
+            let found = judge(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains(says) && f.contains("`AwsAccountId`")),
+                "{other}: {found:?}"
+            );
+        }
+    }
+
+    /// A zero-ETL integration copies its database into the Redshift namespace of its
+    /// `TargetArn`: one of the app passes, another account's fails.
+    #[test]
+    fn x1_reads_the_target_of_a_zero_etl_integration() {
+        let judge = |target: Value| {
+            Cx::check_first(
+                super::x1,
+                &[
+                    (
+                        "Integration",
+                        "AWS::RDS::Integration",
+                        json!({ "SourceArn": { "Fn::GetAtt": ["Db", "DBClusterArn"] }, "TargetArn": target }),
+                    ),
+                    (
+                        "Db",
+                        "AWS::RDS::DBCluster",
+                        json!({ "Engine": "aurora-mysql" }),
+                    ),
+                    (
+                        "Warehouse",
+                        "AWS::RedshiftServerless::Namespace",
+                        json!({ "NamespaceName": "records" }),
+                    ),
+                ],
+            )
+        };
+        let own = judge(json!({ "Fn::GetAtt": ["Warehouse", "Namespace.NamespaceArn"] }));
+        assert!(matches!(own, Outcome::Pass(_)), "{own:?}");
+        // Glue's and Redshift's integrations alike.
+        for kind in ["AWS::Glue::Integration", "AWS::Redshift::Integration"] {
+            let other = Cx::check_first(
+                super::x1,
+                &[(
+                    "Integration",
+                    kind,
+                    json!({ "IntegrationName": "i", "SourceArn": "arn:aws:dynamodb:us-east-1:123456789012:table/t",
+                        "TargetArn": "arn:aws:redshift-serverless:us-east-1:111122223333:namespace/0f0e0d0c-1111-2222-3333-444455556666" }),
+                )],
+            );
+            assert!(
+                matches!(other, Outcome::Fail(ref f) if f.contains("TargetArn")),
+                "{kind}: {other:?}"
+            );
+        }
+        for other in [
+            json!(
+                "arn:aws:redshift-serverless:us-east-1:111122223333:namespace/0f0e0d0c-1111-2222-3333-444455556666"
+            ),
+            json!(
+                "arn:aws:redshift:us-east-1:111122223333:namespace:0f0e0d0c-1111-2222-3333-444455556666"
+            ),
+        ] {
+            let found = judge(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains("TargetArn")),
+                "{other}: {found:?}"
+            );
+        }
+    }
+
+    /// A Redshift-managed VPC endpoint reaches the cluster of its `ClusterIdentifier`: one
+    /// of the app passes; another account's (`ResourceOwner`), or a cluster no template
+    /// declares, fails.
+    #[test]
+    fn x1_reads_the_cluster_of_a_redshift_managed_endpoint() {
+        let judge = |properties: Value| {
+            let mut p = json!({ "EndpointName": "reports", "SubnetGroupName": "private", "VpcSecurityGroupIds": ["sg-0123456789abcdef0"] });
+            for (k, v) in properties.as_object().into_iter().flatten() {
+                p[k] = v.clone();
+            }
+            Cx::check_first(
+                super::x1,
+                &[
+                    ("Endpoint", "AWS::Redshift::EndpointAccess", p),
+                    (
+                        "Warehouse",
+                        "AWS::Redshift::Cluster",
+                        json!({ "ClusterIdentifier": "records", "NodeType": "ra3.xlplus", "DBName": "d", "MasterUsername": "u" }),
+                    ),
+                    ("Bucket", "AWS::S3::Bucket", json!({})),
+                ],
+            )
+        };
+        for own in [
+            json!({ "ClusterIdentifier": { "Ref": "Warehouse" } }),
+            json!({ "ClusterIdentifier": "Records" }),
+            json!({ "ClusterIdentifier": { "Ref": "Warehouse" }, "ResourceOwner": { "Ref": "AWS::AccountId" } }),
+        ] {
+            let found = judge(own.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{own}: {found:?}");
+        }
+        for (other, says) in [
+            (
+                json!({ "ClusterIdentifier": "partner-warehouse", "ResourceOwner": "111122223333" }),
+                "`ResourceOwner` is the account 111122223333",
+            ),
+            (
+                json!({ "ClusterIdentifier": { "Ref": "Warehouse" }, "ResourceOwner": "111122223333" }),
+                "`ResourceOwner`",
+            ),
+            (
+                json!({ "ClusterIdentifier": "legacy" }),
+                "`ClusterIdentifier`",
+            ),
+            (
+                json!({ "ClusterIdentifier": { "Ref": "Bucket" } }),
+                "`ClusterIdentifier`",
+            ),
+        ] {
+            let found = judge(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains(says)),
+                "{other}: {found:?}"
+            );
+        }
+    }
+
+    /// An S3 access grant to a user or role of another account fails X2; a role of this
+    /// account, or a directory user or group, passes.
+    #[test]
+    fn x2_reads_the_grantee_of_an_s3_access_grant() {
+        let judge = |grantee: Value| {
+            Cx::check_first(
+                super::x2,
+                &[
+                    (
+                        "Grant",
+                        "AWS::S3::AccessGrant",
+                        json!({ "AccessGrantsLocationId": "default", "Permission": "READ", "Grantee": grantee }),
+                    ),
+                    ("Reader", "AWS::IAM::Role", json!({})),
+                ],
+            )
+        };
+        for own in [
+            json!({ "GranteeType": "IAM", "GranteeIdentifier": { "Fn::GetAtt": ["Reader", "Arn"] } }),
+            json!({ "GranteeType": "IAM", "GranteeIdentifier": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/analyst" } }),
+            json!({ "GranteeType": "DIRECTORY_GROUP", "GranteeIdentifier": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111" }),
+        ] {
+            let found = judge(own.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{own}: {found:?}");
+        }
+        for (other, says) in [
+            (
+                json!({ "GranteeType": "IAM", "GranteeIdentifier": "arn:aws:iam::111122223333:role/partner" }),
+                "the account 111122223333",
+            ),
+            (
+                json!({ "GranteeType": "IAM", "GranteeIdentifier": { "Ref": "Grantee" } }),
+                "known only at deploy",
+            ),
+            (
+                json!({ "GranteeType": { "Ref": "GranteeType" }, "GranteeIdentifier": { "Fn::GetAtt": ["Reader", "Arn"] } }),
+                "GranteeType",
+            ),
+        ] {
+            let found = judge(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains(says)),
+                "{other}: {found:?}"
             );
         }
     }

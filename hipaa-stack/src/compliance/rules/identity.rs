@@ -1490,7 +1490,11 @@ const SHARING_ACTIONS: &[&str] = &[
     // account's CloudWatch Logs policy (`PutResourcePolicy`), a log destination's
     // (`PutDestinationPolicy`) and a delivery destination's
     // (`PutDeliveryDestinationPolicy`); an event bus's (EventBridge `PutPermission`,
-    // `Principal` `*` for every account); a repository's (ECR `SetRepositoryPolicy`); an
+    // `Principal` `*` for every account); a repository's (ECR `SetRepositoryPolicy`) and a
+    // registry's (ECR `PutRegistryPolicy`, which lets other accounts replicate into it); the
+    // Data Catalog's (Glue `PutResourcePolicy`), a parameter's or OpsItem group's (Systems
+    // Manager `PutResourcePolicy`) and a model package group's (SageMaker
+    // `PutModelPackageGroupPolicy`); an
     // OpenSearch or Elasticsearch domain's access policies (`UpdateDomainConfig`,
     // `UpdateElasticsearchDomainConfig` `AccessPolicies`); a REST API's policy or a private
     // custom domain name's (API Gateway `UpdateRestApi` and `UpdateDomainName`, patch
@@ -1508,6 +1512,10 @@ const SHARING_ACTIONS: &[&str] = &[
     "logs:PutDeliveryDestinationPolicy",
     "events:PutPermission",
     "ecr:SetRepositoryPolicy",
+    "ecr:PutRegistryPolicy",
+    "glue:PutResourcePolicy",
+    "ssm:PutResourcePolicy",
+    "sagemaker:PutModelPackageGroupPolicy",
     "es:UpdateDomainConfig",
     "es:UpdateElasticsearchDomainConfig",
     "apigateway:PATCH",
@@ -3870,6 +3878,13 @@ mod tests {
         ),
         ("AWS::S3Tables::TablePolicy", &["s3tables:PutTablePolicy"]),
         ("AWS::MSK::ClusterPolicy", &["kafka:PutClusterPolicy"]),
+        ("AWS::ECR::RegistryPolicy", &["ecr:PutRegistryPolicy"]),
+        ("AWS::Glue::ResourcePolicy", &["glue:PutResourcePolicy"]),
+        ("AWS::SSM::ResourcePolicy", &["ssm:PutResourcePolicy"]),
+        (
+            "AWS::SageMaker::ModelPackageGroup",
+            &["sagemaker:PutModelPackageGroupPolicy"],
+        ),
         (
             "AWS::CloudTrail::ResourcePolicy",
             &["cloudtrail:PutResourcePolicy"],

@@ -3045,12 +3045,20 @@ const PRIVATE_DOMAIN: &str = "AWS::ApiGateway::DomainNameV2";
 /// other principals connections to the cluster and its data (`AWS::MSK::ClusterPolicy`
 /// `Policy`, "Resource policy for the cluster"), and CloudTrail's, which grants access to
 /// an event data store, a channel or a dashboard (`AWS::CloudTrail::ResourcePolicy`
-/// `ResourcePolicy`). Each document is required.
-const P2_OWN: [(&str, &str); 4] = [
+/// `ResourcePolicy`), and an ECR registry's permissions policy, which lets other principals
+/// replicate images into the registry and create its repositories (`AWS::ECR::RegistryPolicy`
+/// `PolicyText`, "The JSON policy text for your registry"), the Data Catalog's
+/// (`AWS::Glue::ResourcePolicy` `Policy`) and a Systems Manager resource policy, which
+/// shares a parameter or an OpsItem group (`AWS::SSM::ResourcePolicy` `Policy`). Each
+/// document is required.
+const P2_OWN: [(&str, &str); 7] = [
     ("AWS::S3Tables::TableBucketPolicy", "/ResourcePolicy"),
     ("AWS::S3Tables::TablePolicy", "/ResourcePolicy"),
     ("AWS::MSK::ClusterPolicy", "/Policy"),
     ("AWS::CloudTrail::ResourcePolicy", "/ResourcePolicy"),
+    ("AWS::ECR::RegistryPolicy", "/PolicyText"),
+    ("AWS::Glue::ResourcePolicy", "/Policy"),
+    ("AWS::SSM::ResourcePolicy", "/Policy"),
 ];
 
 /// A DynamoDB global table, whose replicas each carry the table's and its stream's resource
@@ -3073,8 +3081,10 @@ const GLOBAL_TABLE: &str = "AWS::DynamoDB::GlobalTable";
 /// accounts can create subscription filters against this destination", `AWS::Logs::Destination`);
 /// and a delivery destination's policy ("An IAM policy that grants permissions to CloudWatch
 /// Logs to deliver logs cross-account to a specified destination in this account",
-/// `AWS::Logs::DeliveryDestination` `DestinationPolicy`).
-const P2_OPTIONAL: [(&str, &str); 3] = [
+/// `AWS::Logs::DeliveryDestination` `DestinationPolicy`); and a SageMaker model package
+/// group's (`AWS::SageMaker::ModelPackageGroup` `ModelPackageGroupPolicy`, "A resource
+/// policy to control access to a model group").
+const P2_OPTIONAL: [(&str, &str); 4] = [
     (
         "AWS::RedshiftServerless::Namespace",
         "/NamespaceResourcePolicy",
@@ -3083,6 +3093,10 @@ const P2_OPTIONAL: [(&str, &str); 3] = [
     (
         "AWS::Logs::DeliveryDestination",
         "/DeliveryDestinationPolicy/DeliveryDestinationPolicy",
+    ),
+    (
+        "AWS::SageMaker::ModelPackageGroup",
+        "/ModelPackageGroupPolicy",
     ),
 ];
 
@@ -3113,10 +3127,14 @@ macro_rules! resource_policies {
             P2_OWN[1].0,
             P2_OWN[2].0,
             P2_OWN[3].0,
+            P2_OWN[4].0,
+            P2_OWN[5].0,
+            P2_OWN[6].0,
             GLOBAL_TABLE,
             P2_OPTIONAL[0].0,
             P2_OPTIONAL[1].0,
             P2_OPTIONAL[2].0,
+            P2_OPTIONAL[3].0,
             "AWS::Lambda::Permission",
             "AWS::Lambda::Url",
             "AWS::Lambda::LayerVersionPermission",
@@ -9956,6 +9974,51 @@ mod hostile_review_18 {
         );
         assert!(matches!(outcome, Outcome::NotApplicable), "{outcome:?}");
         assert!(P2_TYPES.contains(&GLOBAL_TABLE));
+    }
+
+    /// An ECR registry's permissions policy open to everyone is public write access to the
+    /// registry (replication into it, repositories made in it): `P2`'s, which no waiver of
+    /// `X2` answers; one that names this account passes.
+    #[test]
+    fn p2_reads_an_ecr_registry_policy() {
+        let outcome = p2_of(
+            "AWS::ECR::RegistryPolicy",
+            json!({"PolicyText": public_policy()}),
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        let outcome = p2_of(
+            "AWS::ECR::RegistryPolicy",
+            json!({"PolicyText": public_policy().to_string()}),
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        let named = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+            "Action": "ecr:ReplicateImage", "Resource": "*"}]});
+        let outcome = p2_of("AWS::ECR::RegistryPolicy", json!({"PolicyText": named}));
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+        assert!(P2_TYPES.contains(&"AWS::ECR::RegistryPolicy"));
+        // The Data Catalog's and Systems Manager's policies, and a model package group's.
+        for (t, properties) in [
+            (
+                "AWS::Glue::ResourcePolicy",
+                json!({"Policy": public_policy()}),
+            ),
+            (
+                "AWS::SSM::ResourcePolicy",
+                json!({"ResourceArn": "arn:aws:ssm:us-east-1:123456789012:parameter/p", "Policy": public_policy().to_string()}),
+            ),
+            (
+                "AWS::SageMaker::ModelPackageGroup",
+                json!({"ModelPackageGroupName": "g", "ModelPackageGroupPolicy": public_policy()}),
+            ),
+        ] {
+            let outcome = p2_of(t, properties.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(_)),
+                "{t} {properties}: {outcome:?}"
+            );
+            assert!(P2_TYPES.contains(&t), "{t} is not among the types P2 reads");
+        }
     }
 
     #[test]
