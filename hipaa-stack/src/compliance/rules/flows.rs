@@ -4627,41 +4627,53 @@ fn layer_permission(cx: &Cx<'_>) -> Outcome {
 /// another account, or one known only at deploy (a parameter, a dynamic reference), may
 /// reach the cluster's databases from its own VPCs.
 fn endpoint_authorization(cx: &Cx<'_>) -> Outcome {
-    let Some(account) = cx
-        .prop("/Account")
-        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
-    else {
-        return Outcome::Fail(
-            "`Account` is not set: which account may create endpoints to the cluster cannot be read; declare no endpoint authorization for another account".to_owned(),
-        );
-    };
-    let why = if may_be_star(account) {
-        Some("`*`".to_owned())
-    } else {
-        foreign(account, cx)
-    };
-    match why {
-        Some(why) => Outcome::Fail(format!(
-            "`Account` is {why}: that account may create Redshift-managed VPC endpoints to the cluster `{}` and connect to its databases from its own VPCs; authorize only `${{AWS::AccountId}}`, or waive X2 on the authorization with the business associate agreement with that account named in the reason",
-            cx.prop("/ClusterIdentifier")
-                .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
-        )),
-        None => all([cx
-            .proof("/Account")
-            .ok_or_else(|| "`Account` cannot be shown".to_owned())]),
-    }
+    one_account_granted(
+        cx,
+        "Account",
+        "which account may create endpoints to the cluster cannot be read; declare no endpoint authorization for another account",
+        |why| {
+            format!(
+                "`Account` is {why}: that account may create Redshift-managed VPC endpoints to the cluster `{}` and connect to its databases from its own VPCs; authorize only `${{AWS::AccountId}}`, or waive X2 on the authorization with the business associate agreement with that account named in the reason",
+                cx.prop("/ClusterIdentifier")
+                    .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+            )
+        },
+    )
 }
 
 /// [`INTERFACE_PERMISSION`]: the account granted is this one (`${AWS::AccountId}`);
 /// another account, or one known only at deploy, may attach its instance to the interface.
 fn interface_permission(cx: &Cx<'_>) -> Outcome {
+    one_account_granted(
+        cx,
+        "AwsAccountId",
+        "which account may attach an instance to the network interface cannot be read; declare no permission for another account",
+        |why| {
+            format!(
+                "`AwsAccountId` is {why}: that account may attach its own instance (or associate its address) to the network interface `{}`, inside the app's network, where the app's security groups let it reach what they let in; grant only `${{AWS::AccountId}}`, or waive X2 on the permission with the business associate agreement with that account named in the reason",
+                cx.prop("/NetworkInterfaceId")
+                    .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+            )
+        },
+    )
+}
+
+/// A grant to the one account that the property `name` names: this account
+/// (`${AWS::AccountId}`) holds; unset (`unread` says what cannot be read), `*`, another
+/// account, or one known only at deploy fails (`granted` says what that account may do,
+/// told why the account is not this one).
+fn one_account_granted(
+    cx: &Cx<'_>,
+    name: &str,
+    unread: &str,
+    granted: impl FnOnce(String) -> String,
+) -> Outcome {
+    let pointer = format!("/{name}");
     let Some(account) = cx
-        .prop("/AwsAccountId")
+        .prop(&pointer)
         .filter(|v| !v.is_null() && !super::meaning::no_value(v))
     else {
-        return Outcome::Fail(
-            "`AwsAccountId` is not set: which account may attach an instance to the network interface cannot be read; declare no permission for another account".to_owned(),
-        );
+        return Outcome::Fail(format!("`{name}` is not set: {unread}"));
     };
     let why = if may_be_star(account) {
         Some("`*`".to_owned())
@@ -4669,14 +4681,10 @@ fn interface_permission(cx: &Cx<'_>) -> Outcome {
         foreign(account, cx)
     };
     match why {
-        Some(why) => Outcome::Fail(format!(
-            "`AwsAccountId` is {why}: that account may attach its own instance (or associate its address) to the network interface `{}`, inside the app's network, where the app's security groups let it reach what they let in; grant only `${{AWS::AccountId}}`, or waive X2 on the permission with the business associate agreement with that account named in the reason",
-            cx.prop("/NetworkInterfaceId")
-                .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
-        )),
+        Some(why) => Outcome::Fail(granted(why)),
         None => all([cx
-            .proof("/AwsAccountId")
-            .ok_or_else(|| "`AwsAccountId` cannot be shown".to_owned())]),
+            .proof(&pointer)
+            .ok_or_else(|| format!("`{name}` cannot be shown"))]),
     }
 }
 
