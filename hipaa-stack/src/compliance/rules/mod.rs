@@ -1078,6 +1078,25 @@ impl<'a> Cx<'a> {
             })
     }
 
+    /// [`Cx::everywhere`] of the resources of type `type_name` that can name a resource of
+    /// this stack: every stack's where the resource is `exported` (another stack names it
+    /// only by importing an export of it), this stack's alone otherwise ([`Cx::of_type_in`]),
+    /// so that a rule looking for what names a resource that no export names reads (and
+    /// parses) no other stack: read for a resource of every stack, every stack's would cost
+    /// the square of the app.
+    pub(crate) fn naming_from(
+        &self,
+        type_name: &'a str,
+        exported: bool,
+    ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource)> + 'a {
+        let own = (!exported).then(|| self.of_type_in(type_name, self.at));
+        let every = exported.then(|| self.everywhere(type_name));
+        own.into_iter()
+            .flatten()
+            .map(|r| (None, r))
+            .chain(every.into_iter().flatten())
+    }
+
     /// The resources of type `type_name` of the stack at `at`, in template order: a run of
     /// [`Cx::everywhere`]'s list, which is in stack order, found by halving it, so that a
     /// rule reading one stack's resources of a type does not read the whole app's.

@@ -1000,7 +1000,7 @@ fn flow_logs_of<'a>(cx: &Cx<'a>) -> Vec<(Cx<'a>, &'a Resource)> {
             .and_then(super::meaning::text)
             .is_some_and(|name| exports.contains(&name.as_str()))
     };
-    cx.everywhere("AWS::EC2::FlowLog")
+    cx.naming_from("AWS::EC2::FlowLog", !exports.is_empty())
         .filter_map(|(other, f)| {
             let resource_id = &f.properties()["ResourceId"];
             match other {
@@ -2657,7 +2657,7 @@ fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str, gateway: &st
     // export of its stack that refers to it elsewhere.
     let exports = cx.exports_of(None, route_table.logical_id());
     for (other, association) in cx
-        .everywhere("AWS::EC2::SubnetRouteTableAssociation")
+        .naming_from("AWS::EC2::SubnetRouteTableAssociation", !exports.is_empty())
         .filter(|(other, a)| {
             let named = &a.properties()["RouteTableId"];
             (other.is_none() && super::mentions(named, route_table.logical_id()))
