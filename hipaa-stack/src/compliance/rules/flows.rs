@@ -994,10 +994,8 @@ const MSK_CONNECTION: &str = "AWS::MSK::VpcConnection";
 /// account's. Each branch of an `Fn::If` is read.
 fn msk_cluster_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     const CLUSTER: &str = "AWS::MSK::Cluster";
-    if let Some(each) = alternatives(value).filter(|_| !value.is_array()) {
-        return each
-            .into_iter()
-            .all(|v| super::meaning::no_value(v) || msk_cluster_of_the_app(cx, v));
+    if let Some(all) = every_branch(value, |v| msk_cluster_of_the_app(cx, v)) {
+        return all;
     }
     if written_account(&super::meaning::skeleton_sent(value)) {
         return false;
@@ -1022,10 +1020,8 @@ const REDSHIFT_ENDPOINT: &str = "AWS::Redshift::EndpointAccess";
 /// template of a cluster of the same template (Redshift keeps identifiers in lower case).
 fn redshift_cluster_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     const CLUSTER: &str = "AWS::Redshift::Cluster";
-    if let Some(each) = alternatives(value).filter(|_| !value.is_array()) {
-        return each
-            .into_iter()
-            .all(|v| super::meaning::no_value(v) || redshift_cluster_of_the_app(cx, v));
+    if let Some(all) = every_branch(value, |v| redshift_cluster_of_the_app(cx, v)) {
+        return all;
     }
     if super::network::app_resource(cx, value, CLUSTER).is_some()
         || (super::meaning::imported(value) && imports_of_kind(cx, value, &[CLUSTER]))
@@ -2947,10 +2943,8 @@ const ENDPOINT_SERVICE: &str =
 /// it. A name written out (`…vpce-svc-0123…`) is a service of no template, any account's.
 /// Each branch of an `Fn::If` is read.
 pub(super) fn endpoint_service_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
-    if let Some(each) = alternatives(value).filter(|_| !value.is_array()) {
-        return each
-            .into_iter()
-            .all(|v| super::meaning::no_value(v) || endpoint_service_of_the_app(cx, v));
+    if let Some(all) = every_branch(value, |v| endpoint_service_of_the_app(cx, v)) {
+        return all;
     }
     if super::meaning::imported(value) {
         return imports_a_resource(cx, value);
@@ -4349,6 +4343,19 @@ pub(super) fn alternatives(value: &Value) -> Option<Vec<&Value>> {
             .map(|picked| vec![picked]);
     }
     None
+}
+
+/// Whether every branch of a value written as a choice of [`alternatives`] (an `Fn::If`, or an
+/// `Fn::Select` of a written list) is no value (`AWS::NoValue`: the property is left out) or
+/// one that `holds`; `None` for a value that is no such choice. An array is a list, every item
+/// of which is sent, not a choice, so it is not read here.
+fn every_branch(value: &Value, holds: impl Fn(&Value) -> bool) -> Option<bool> {
+    alternatives(value)
+        .filter(|_| !value.is_array())
+        .map(|each| {
+            each.into_iter()
+                .all(|v| super::meaning::no_value(v) || holds(v))
+        })
 }
 
 /// Whether a value is, whole, a resource of the app: a reference to a resource of this
