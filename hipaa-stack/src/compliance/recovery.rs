@@ -548,6 +548,14 @@ impl Lookup {
         };
         for (at, &(here, template)) in stacks.iter().enumerate() {
             for (r, db) in template.resources().iter().enumerate() {
+                // Only a database is a replica or a member of a global database: the
+                // properties of the rest are not read (nor parsed).
+                if !matches!(
+                    db.type_name(),
+                    "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster" | "AWS::RDS::GlobalCluster"
+                ) {
+                    continue;
+                }
                 let props = db.properties();
                 if let Some((_, source)) = replica_source(db, props) {
                     let kind = if db.type_name() == "AWS::RDS::DBCluster" {

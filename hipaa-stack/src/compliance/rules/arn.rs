@@ -270,6 +270,13 @@ impl<'a> ArnOf<'a> {
         }
     }
 
+    /// Whether an export of its stack refers to it: the only way another stack's template
+    /// can name it ([`ArnOf::is_arn`] read outside its template finds it only through an
+    /// import of such an export).
+    pub(crate) fn exported(&self) -> bool {
+        !self.exports.is_empty()
+    }
+
     /// The names of the exports of its stack that refer to it, which another stack's
     /// selection imports: what a lookup of the selections that may list it reads, by name
     /// only; each selection found is read again with [`ArnOf::listed_by`], whose

@@ -810,6 +810,11 @@ fn loggings_of<'a>(
         return found;
     };
     let arn = ArnOf::of(template, acl);
+    // Another stack names the ACL only by importing an export of it: for one that no export
+    // names, no other stack's configuration is read (nor parsed).
+    if !arn.exported() {
+        return found;
+    }
     found.extend(cx.everywhere(WAF_LOGGING).filter(|(other, logging)| {
         let named = &logging.properties()["ResourceArn"];
         cx.position(*other).is_some_and(|at| {
