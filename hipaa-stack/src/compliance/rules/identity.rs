@@ -1494,7 +1494,7 @@ const SHARING_ACTIONS: &[&str] = &[
     // registry's (ECR `PutRegistryPolicy`, which lets other accounts replicate into it); the
     // Data Catalog's (Glue `PutResourcePolicy`), a parameter's or OpsItem group's (Systems
     // Manager `PutResourcePolicy`) and a model package group's (SageMaker
-    // `PutModelPackageGroupPolicy`); an
+    // `PutModelPackageGroupPolicy`), X-Ray's (`xray:PutResourcePolicy`); an
     // OpenSearch or Elasticsearch domain's access policies (`UpdateDomainConfig`,
     // `UpdateElasticsearchDomainConfig` `AccessPolicies`); a REST API's policy or a private
     // custom domain name's (API Gateway `UpdateRestApi` and `UpdateDomainName`, patch
@@ -1516,6 +1516,7 @@ const SHARING_ACTIONS: &[&str] = &[
     "glue:PutResourcePolicy",
     "ssm:PutResourcePolicy",
     "sagemaker:PutModelPackageGroupPolicy",
+    "xray:PutResourcePolicy",
     "es:UpdateDomainConfig",
     "es:UpdateElasticsearchDomainConfig",
     "apigateway:PATCH",
@@ -3885,6 +3886,7 @@ mod tests {
             "AWS::SageMaker::ModelPackageGroup",
             &["sagemaker:PutModelPackageGroupPolicy"],
         ),
+        ("AWS::XRay::ResourcePolicy", &["xray:PutResourcePolicy"]),
         (
             "AWS::CloudTrail::ResourcePolicy",
             &["cloudtrail:PutResourcePolicy"],

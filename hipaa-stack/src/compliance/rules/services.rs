@@ -3049,9 +3049,10 @@ const PRIVATE_DOMAIN: &str = "AWS::ApiGateway::DomainNameV2";
 /// replicate images into the registry and create its repositories (`AWS::ECR::RegistryPolicy`
 /// `PolicyText`, "The JSON policy text for your registry"), the Data Catalog's
 /// (`AWS::Glue::ResourcePolicy` `Policy`) and a Systems Manager resource policy, which
-/// shares a parameter or an OpsItem group (`AWS::SSM::ResourcePolicy` `Policy`). Each
-/// document is required.
-const P2_OWN: [(&str, &str); 7] = [
+/// shares a parameter or an OpsItem group (`AWS::SSM::ResourcePolicy` `Policy`), and
+/// X-Ray's, which grants "one or more AWS services and accounts permissions to access
+/// X-Ray" (`AWS::XRay::ResourcePolicy` `PolicyDocument`). Each document is required.
+const P2_OWN: [(&str, &str); 8] = [
     ("AWS::S3Tables::TableBucketPolicy", "/ResourcePolicy"),
     ("AWS::S3Tables::TablePolicy", "/ResourcePolicy"),
     ("AWS::MSK::ClusterPolicy", "/Policy"),
@@ -3059,6 +3060,7 @@ const P2_OWN: [(&str, &str); 7] = [
     ("AWS::ECR::RegistryPolicy", "/PolicyText"),
     ("AWS::Glue::ResourcePolicy", "/Policy"),
     ("AWS::SSM::ResourcePolicy", "/Policy"),
+    ("AWS::XRay::ResourcePolicy", "/PolicyDocument"),
 ];
 
 /// A DynamoDB global table, whose replicas each carry the table's and its stream's resource
@@ -3130,6 +3132,7 @@ macro_rules! resource_policies {
             P2_OWN[4].0,
             P2_OWN[5].0,
             P2_OWN[6].0,
+            P2_OWN[7].0,
             GLOBAL_TABLE,
             P2_OPTIONAL[0].0,
             P2_OPTIONAL[1].0,
@@ -10010,6 +10013,10 @@ mod hostile_review_18 {
             (
                 "AWS::SageMaker::ModelPackageGroup",
                 json!({"ModelPackageGroupName": "g", "ModelPackageGroupPolicy": public_policy()}),
+            ),
+            (
+                "AWS::XRay::ResourcePolicy",
+                json!({"PolicyName": "p", "PolicyDocument": public_policy().to_string()}),
             ),
         ] {
             let outcome = p2_of(t, properties.clone());
