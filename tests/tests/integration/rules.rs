@@ -2780,6 +2780,64 @@ fn x2_refuses_an_xray_policy_for_another_account() {
     });
 }
 
+/// A Lex bot's, a schema registry's and a CodeArtifact repository's resource policies
+/// that grant another account fail X2, and `*` fails P2 (before, only U1 read them).
+#[test]
+fn x2_refuses_lex_schema_and_package_grants_to_another_account() {
+    breaks("X2", "Repo", |s| {
+        add(
+            s,
+            RawResource::new("Repo", "AWS::CodeArtifact::Repository")
+                .property("DomainName", "clinic")
+                .property("RepositoryName", "internal")
+                .property(
+                    "PermissionsPolicyDocument",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+                        "Action": "codeartifact:ReadFromRepository",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+    breaks("P2", "Bot", |s| {
+        add(
+            s,
+            RawResource::new("Bot", "AWS::Lex::ResourcePolicy")
+                .property(
+                    "ResourceArn",
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:lex:${AWS::Region}:${AWS::AccountId}:bot-alias/BOTID/ALIASID" }),
+                )
+                .property(
+                    "Policy",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "lex:RecognizeText",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+    holds("X2", "Schemas", |s| {
+        add(
+            s,
+            RawResource::new("Schemas", "AWS::EventSchemas::RegistryPolicy")
+                .property("RegistryName", "clinic-events")
+                .property(
+                    "Policy",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } },
+                        "Action": "schemas:DescribeSchema",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+}
+
 /// A zero-ETL integration copies its database into the warehouse of its `TargetArn`: X1
 /// refuses another account's, and takes a namespace of the app.
 #[test]
