@@ -1983,6 +1983,11 @@ fn eks_cluster_role(s: &Stack<'_>) {
 /// An OpenID Connect identity provider `Oidc` of the cluster `Kube` whose issuer is
 /// `issuer`, beside an invitation-only user pool `Pool`.
 fn eks_oidc(s: &Stack<'_>, issuer: Value) {
+    eks_oidc_client(s, issuer, json!({ "Ref": "Kubectl" }));
+}
+
+/// [`eks_oidc`] whose provider names the client `client` (`Kubectl` is a client of `Pool`).
+fn eks_oidc_client(s: &Stack<'_>, issuer: Value, client: Value) {
     eks_cluster_role(s);
     eks(s, None, EKS_LOGS);
     add(
@@ -1992,13 +1997,16 @@ fn eks_oidc(s: &Stack<'_>, issuer: Value) {
     );
     add(
         s,
+        RawResource::new("Kubectl", "AWS::Cognito::UserPoolClient")
+            .property("UserPoolId", json!({ "Ref": "Pool" }))
+            .property("EnableTokenRevocation", true),
+    );
+    add(
+        s,
         RawResource::new("Oidc", "AWS::EKS::IdentityProviderConfig")
             .property("ClusterName", json!({ "Ref": "Kube" }))
             .property("Type", "oidc")
-            .property(
-                "Oidc",
-                json!({ "IssuerUrl": issuer, "ClientId": "kubernetes" }),
-            ),
+            .property("Oidc", json!({ "IssuerUrl": issuer, "ClientId": client })),
     );
 }
 
@@ -2410,11 +2418,86 @@ fn eks3_reads_an_identity_provider_of_the_cluster() {
     });
 }
 
+/// An identity provider whose `ClientId` is no client of the app: the cluster accepts the
+/// tokens of a client no rule reads.
+#[test]
+fn eks3_reads_the_client_of_an_identity_provider() {
+    breaks("EKS3", "Oidc", |s| {
+        eks_oidc_client(
+            s,
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" }),
+            json!("kubernetes"),
+        );
+    });
+}
+
 /// An app client that lets the app send the password itself rather than an SRP proof.
 #[test]
 fn cg3_refuses_a_client_that_takes_the_password_itself() {
     breaks("CG3", "Web", sv::cg3_password_sent);
     holds("CG3", "Web", sv::cg3_srp_only);
+}
+
+/// Choice-based sign-in takes the password itself where the client's pool allows PASSWORD
+/// as a first factor (Cognito's default); a pool of passkeys and one-time codes does not.
+#[test]
+fn cg3_refuses_choice_based_sign_in_of_a_pool_that_takes_passwords() {
+    fn choice(s: &Stack<'_>, factors: Option<Value>) {
+        let mut pool = RawResource::new("Patients", "AWS::Cognito::UserPool")
+            .property("UserPoolTier", "ESSENTIALS");
+        if let Some(factors) = factors {
+            pool = pool.property("/Policies/SignInPolicy/AllowedFirstAuthFactors", factors);
+        }
+        let pool = add(s, pool);
+        add(
+            s,
+            RawResource::new("Web", "AWS::Cognito::UserPoolClient")
+                .property("UserPoolId", pool.reference())
+                .property("EnableTokenRevocation", true)
+                .property("ExplicitAuthFlows", json!(["ALLOW_USER_AUTH"])),
+        );
+    }
+    breaks("CG3", "Web", |s| choice(s, None));
+    breaks("CG3", "Web", |s| {
+        choice(s, Some(json!(["PASSWORD", "WEB_AUTHN"])));
+    });
+    holds("CG3", "Web", |s| {
+        choice(s, Some(json!(["EMAIL_OTP", "WEB_AUTHN"])));
+    });
+}
+
+/// Every port out to a prefix list is every port to what the list holds: only a list of the
+/// app of private ranges passes.
+#[test]
+fn e18_reads_the_prefix_list_of_an_egress_rule() {
+    fn to_list(s: &Stack<'_>, entries: Value) {
+        add(
+            s,
+            RawResource::new("Peers", "AWS::EC2::PrefixList")
+                .property("PrefixListName", "peers")
+                .property("AddressFamily", "IPv4")
+                .property("MaxEntries", 2)
+                .property("Entries", entries),
+        );
+        egress_group(
+            s,
+            json!({ "IpProtocol": "-1", "DestinationPrefixListId": { "Ref": "Peers" },
+                "Description": "peers" }),
+        );
+    }
+    breaks("E18", "Sg", |s| {
+        egress_group(
+            s,
+            json!({ "IpProtocol": "-1", "DestinationPrefixListId": "pl-0a1b2c3d4e5f60718",
+                "Description": "everything out" }),
+        );
+    });
+    breaks("E18", "Sg", |s| {
+        to_list(s, json!([{ "Cidr": "0.0.0.0/0" }]));
+    });
+    holds("E18", "Sg", |s| {
+        to_list(s, json!([{ "Cidr": "10.1.0.0/16" }]));
+    });
 }
 
 #[test]
@@ -2655,6 +2738,102 @@ fn x2_refuses_catalog_parameter_and_interface_grants_to_another_account() {
                 .property("AwsAccountId", "111122223333")
                 .property("NetworkInterfaceId", "eni-0123456789abcdef0")
                 .property("Permission", "INSTANCE-ATTACH"),
+        );
+    });
+}
+
+fn trace_policy(principal: Value) -> RawResource {
+    RawResource::new("Traces", "AWS::XRay::ResourcePolicy")
+        .property("PolicyName", "traces")
+        .property(
+            "PolicyDocument",
+            policy(json!([{
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": ["xray:PutTraceSegments", "xray:GetSamplingRules"],
+                "Resource": "*",
+            }]))
+            .to_string(),
+        )
+}
+
+/// X-Ray's resource policy that grants another account, or everyone, fails X2 (and `*`
+/// fails P2); before, only U1 read it.
+#[test]
+fn x2_refuses_an_xray_policy_for_another_account() {
+    breaks("X2", "Traces", |s| {
+        add(
+            s,
+            trace_policy(json!({ "AWS": "arn:aws:iam::111122223333:root" })),
+        );
+    });
+    breaks("P2", "Traces", |s| {
+        add(s, trace_policy(json!({ "AWS": "*" })));
+    });
+    holds("X2", "Traces", |s| {
+        add(
+            s,
+            trace_policy(
+                json!({ "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } }),
+            ),
+        );
+    });
+}
+
+/// A Lex bot's, a schema registry's and a CodeArtifact repository's resource policies
+/// that grant another account fail X2, and `*` fails P2 (before, only U1 read them).
+#[test]
+fn x2_refuses_lex_schema_and_package_grants_to_another_account() {
+    breaks("X2", "Repo", |s| {
+        add(
+            s,
+            RawResource::new("Repo", "AWS::CodeArtifact::Repository")
+                .property("DomainName", "clinic")
+                .property("RepositoryName", "internal")
+                .property(
+                    "PermissionsPolicyDocument",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+                        "Action": "codeartifact:ReadFromRepository",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+    breaks("P2", "Bot", |s| {
+        add(
+            s,
+            RawResource::new("Bot", "AWS::Lex::ResourcePolicy")
+                .property(
+                    "ResourceArn",
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:lex:${AWS::Region}:${AWS::AccountId}:bot-alias/BOTID/ALIASID" }),
+                )
+                .property(
+                    "Policy",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "lex:RecognizeText",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+    holds("X2", "Schemas", |s| {
+        add(
+            s,
+            RawResource::new("Schemas", "AWS::EventSchemas::RegistryPolicy")
+                .property("RegistryName", "clinic-events")
+                .property(
+                    "Policy",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } },
+                        "Action": "schemas:DescribeSchema",
+                        "Resource": "*",
+                    }])),
+                ),
         );
     });
 }

@@ -110,7 +110,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             IDENTITY_PROVIDER,
         ],
         controls: &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"],
-        fix: "on the cluster set `AccessConfig.AuthenticationMode` to `API` (not `CONFIG_MAP`, CloudFormation's default, nor `API_AND_CONFIG_MAP`: the `aws-auth` ConfigMap is Kubernetes data no template holds) and `AccessConfig.BootstrapClusterCreatorAdminPermissions` to false, and grant access with `AWS::EKS::AccessEntry` resources; give the cluster's `RoleArn` (the role the control plane acts with), access entries, pod identity associations (`RoleArn`, `TargetRoleArn`), add-ons (`ServiceAccountRoleArn`, `PodIdentityAssociations`) and Fargate profiles (`PodExecutionRoleArn`) and managed node groups (`NodeRole`) the `Fn::GetAtt` `Arn` of an `AWS::IAM::Role` of the app (an access entry may name an `AWS::IAM::User` of the app), and a `ClusterName` of an `AWS::EKS::Cluster` of the app (its `Ref`, the `Name` it writes, or an import of its export); give an `AWS::EKS::IdentityProviderConfig` (whose users no access entry declares) an `Oidc.IssuerUrl` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`, or its `ProviderURL` after `https://`) whose `AdminCreateUserConfig.AllowAdminCreateUserOnly` is true, and a `ClusterName` of a cluster of the app, or declare none; a role that the app does not declare (an IAM Identity Center permission set's) is waived on the resource with the reason its policies are governed elsewhere",
+        fix: "on the cluster set `AccessConfig.AuthenticationMode` to `API` (not `CONFIG_MAP`, CloudFormation's default, nor `API_AND_CONFIG_MAP`: the `aws-auth` ConfigMap is Kubernetes data no template holds) and `AccessConfig.BootstrapClusterCreatorAdminPermissions` to false, and grant access with `AWS::EKS::AccessEntry` resources; give the cluster's `RoleArn` (the role the control plane acts with), access entries, pod identity associations (`RoleArn`, `TargetRoleArn`), add-ons (`ServiceAccountRoleArn`, `PodIdentityAssociations`) and Fargate profiles (`PodExecutionRoleArn`) and managed node groups (`NodeRole`) the `Fn::GetAtt` `Arn` of an `AWS::IAM::Role` of the app (an access entry may name an `AWS::IAM::User` of the app), and a `ClusterName` of an `AWS::EKS::Cluster` of the app (its `Ref`, the `Name` it writes, or an import of its export); give an `AWS::EKS::IdentityProviderConfig` (whose users no access entry declares) an `Oidc.IssuerUrl` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`, or its `ProviderURL` after `https://`) whose `AdminCreateUserConfig.AllowAdminCreateUserOnly` is true, and an `Oidc.ClientId` of an `AWS::Cognito::UserPoolClient` of the app (its `Ref`), and a `ClusterName` of a cluster of the app, or declare none; a role that the app does not declare (an IAM Identity Center permission set's) is waived on the resource with the reason its policies are governed elsewhere",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -342,7 +342,9 @@ pub(super) fn cluster_of_the_app(cx: &Cx<'_>, named: &Value) -> bool {
 ///   pool of the app ([`issuer_of_the_app`]), whose users the app chooses: as `X2` asks of an
 ///   API's JWT issuer, a pool that lets anyone sign up admits the public. Any other issuer
 ///   (Okta, a partner's, a public one) decides alone who authenticates to the cluster: a
-///   finding a waiver that names the agreement with its operator answers.
+///   finding a waiver that names the agreement with its operator answers. The tokens it
+///   takes are those of its `Oidc.ClientId`, which must be an app client of the app
+///   ([`client_of_the_app`]).
 fn eks3(cx: &Cx<'_>) -> Outcome {
     let mut checks = Vec::new();
     match cx.resource.type_name() {
@@ -440,6 +442,7 @@ fn eks3(cx: &Cx<'_>) -> Outcome {
         IDENTITY_PROVIDER => {
             checks.push(joins_a_cluster(cx));
             checks.push(issuer_of_the_app(cx));
+            checks.push(client_of_the_app(cx));
         }
         _ => return Outcome::NotApplicable,
     }
@@ -471,6 +474,39 @@ fn issuer_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
                 ))
             }
         }
+    }
+}
+
+/// An identity provider's `Oidc.ClientId` is an app client of the app (the `Ref` of an
+/// `AWS::Cognito::UserPoolClient`, its client ID, or an import of its export; each branch of
+/// an `Fn::If`). The client ID "is also known as audience" (EKS API reference,
+/// `OidcIdentityProviderConfigRequest` `clientId`): the API server accepts the ID tokens the
+/// issuer gives that client, whose `aud` claim is the client ID (Cognito developer guide,
+/// "Understanding the identity (ID) token"). A client of the app is read by `CG3` (no flow
+/// that sends the password itself, tokens of at most Cognito's default lifetimes, revoked
+/// at sign-out); any other client of the pool, made outside the templates or named by a
+/// value only the deploy knows, signs operators in to the Kubernetes API on terms no rule
+/// reads. `RequiredClaims` only narrows which of those tokens the cluster takes, so it is
+/// not read.
+fn client_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
+    const CLIENT: &str = "/Oidc/ClientId";
+    const USER_POOL_CLIENT: &str = "AWS::Cognito::UserPoolClient";
+    fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+        match super::meaning::if_branches(value) {
+            Some(branches) => branches.iter().all(|b| of_the_app(cx, b)),
+            None => super::network::app_resource(cx, value, USER_POOL_CLIENT).is_some(),
+        }
+    }
+    let fix = "name the `Ref` of an `AWS::Cognito::UserPoolClient` of the app, a client of the issuer's pool, so that `CG3` reads how operators sign in and how long their tokens last";
+    match cx.prop(CLIENT).filter(|v| !v.is_null() && !no_value(v)) {
+        None => Err(format!(
+            "`Oidc.ClientId` is not set, so which client's tokens the cluster accepts is not shown; {fix}"
+        )),
+        Some(client) if of_the_app(cx, client) => cx.proof(CLIENT).ok_or_default(),
+        Some(client) => Err(format!(
+            "`Oidc.ClientId` is {}, no app client of the app: the cluster accepts the ID tokens the issuer gives that client (their audience), whose sign-in flows and token lifetimes no rule reads; {fix}",
+            text_or_json(client)
+        )),
     }
 }
 
@@ -898,13 +934,74 @@ mod tests {
                 cluster_role(),
                 ("Pool", "AWS::Cognito::UserPool", pool(true)),
                 ("Open", "AWS::Cognito::UserPool", pool(false)),
+                (
+                    "Kubectl",
+                    "AWS::Cognito::UserPoolClient",
+                    json!({ "UserPoolId": { "Ref": "Pool" } }),
+                ),
+                (
+                    "OpenKubectl",
+                    "AWS::Cognito::UserPoolClient",
+                    json!({ "UserPoolId": { "Ref": "Open" } }),
+                ),
             ],
         )
     }
 
     fn oidc(issuer: Value) -> Value {
         json!({ "ClusterName": { "Ref": "Cluster" }, "Type": "oidc",
-            "Oidc": { "IssuerUrl": issuer, "ClientId": "kubernetes" } })
+            "Oidc": { "IssuerUrl": issuer, "ClientId": { "Ref": "Kubectl" } } })
+    }
+
+    /// The cluster accepts the ID tokens issued to the client of `Oidc.ClientId` (their
+    /// audience): it must be an app client of the app, whose flows and lifetimes `CG3`
+    /// reads; any other (a client made outside the templates, one known only at deploy)
+    /// fails.
+    #[test]
+    fn an_identity_provider_fails_eks3_with_a_client_that_is_not_the_apps() {
+        let issuer =
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" });
+        let with = |client: Value| {
+            let mut p = oidc(issuer.clone());
+            p["Oidc"]["ClientId"] = client;
+            p
+        };
+        for held in [
+            json!({ "Ref": "Kubectl" }),
+            json!({ "Fn::If": ["Ops", { "Ref": "Kubectl" }, { "Ref": "OpenKubectl" }] }),
+        ] {
+            let found = provider(with(held.clone()));
+            assert!(
+                matches!(&found, Outcome::Pass(proofs) if proofs.iter().any(|p| p.path == "/Properties/Oidc/ClientId")),
+                "{held}: {found:?}"
+            );
+        }
+        for (client, says) in [
+            (
+                json!("kubernetes"),
+                "`Oidc.ClientId` is kubernetes, no app client of the app",
+            ),
+            (
+                json!("1example23456789abcdefghij"),
+                "no app client of the app",
+            ),
+            (json!({ "Ref": "ClientId" }), "no app client of the app"),
+            (
+                json!({ "Fn::If": ["Ops", { "Ref": "Kubectl" }, "kubernetes"] }),
+                "no app client of the app",
+            ),
+            (
+                json!({ "Fn::ImportValue": "shared-client" }),
+                "no app client of the app",
+            ),
+            (
+                json!({ "Ref": "AWS::NoValue" }),
+                "`Oidc.ClientId` is not set",
+            ),
+        ] {
+            let found = provider(with(client.clone()));
+            assert!(fails_saying(&found, says), "{client}: {found:?}");
+        }
     }
 
     /// Users of an OpenID Connect provider authenticate to the cluster beside its access

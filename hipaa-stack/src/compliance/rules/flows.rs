@@ -1133,7 +1133,17 @@ fn subscription<'a>(
 ///   ("Resource-based policy examples for AWS Glue": cross-account access);
 /// - `AWS::SSM::ResourcePolicy` `Policy`: a Systems Manager resource policy, which shares
 ///   a parameter "with other accounts" or lets other accounts "view and interact with" the
-///   OpsItems of an OpsItem group (Systems Manager API, `PutResourcePolicy`).
+///   OpsItems of an OpsItem group (Systems Manager API, `PutResourcePolicy`);
+/// - `AWS::XRay::ResourcePolicy` `PolicyDocument`: "an X-Ray resource-based policy, which
+///   grants one or more AWS services and accounts permissions to access X-Ray"
+///   (CloudFormation reference, `AWS::XRay::ResourcePolicy`): the account's traces, whose
+///   segments carry the URLs, annotations and metadata of the app's requests;
+/// - `AWS::Lex::ResourcePolicy` `Policy`: "A resource policy to add to the resource" of a
+///   Lex V2 bot or bot alias (CloudFormation reference, `AWS::Lex::ResourcePolicy`), whose
+///   principals of another account converse with the bot, reading what it answers;
+/// - `AWS::EventSchemas::RegistryPolicy` `Policy`: "resource-based policies for an
+///   EventBridge Schema Registry" (CloudFormation reference), whose principals of another
+///   account read and write the registry's schemas, the shapes of the app's events.
 const OWN_POLICIES: &[(&str, &str)] = &[
     ("AWS::S3Tables::TableBucketPolicy", "/ResourcePolicy"),
     ("AWS::MSK::ClusterPolicy", "/Policy"),
@@ -1144,6 +1154,9 @@ const OWN_POLICIES: &[(&str, &str)] = &[
     ("AWS::ECR::RegistryPolicy", "/PolicyText"),
     ("AWS::Glue::ResourcePolicy", "/Policy"),
     ("AWS::SSM::ResourcePolicy", "/Policy"),
+    ("AWS::XRay::ResourcePolicy", "/PolicyDocument"),
+    ("AWS::Lex::ResourcePolicy", "/Policy"),
+    ("AWS::EventSchemas::RegistryPolicy", "/Policy"),
 ];
 
 /// A Redshift endpoint authorization: "Describes an endpoint authorization for authorizing
@@ -1233,7 +1246,13 @@ const LOG_DESTINATION: &str = "AWS::Logs::Destination";
 ///   to control access to a model group": CloudFormation reference,
 ///   `AWS::SageMaker::ModelPackageGroup`), whose principals of another account read the
 ///   group's model packages, models trained on the app's data among them (SageMaker
-///   developer guide, "Cross-account access to model groups").
+///   developer guide, "Cross-account access to model groups");
+/// - a CodeArtifact domain's and repository's `PermissionsPolicyDocument` ("By default, only
+///   the repository owner has access to a repository. You can apply a policy document that
+///   allows other IAM principals to access your repository", CodeArtifact user guide,
+///   "Repository policies"; CloudFormation reference, `AWS::CodeArtifact::Domain` and
+///   `AWS::CodeArtifact::Repository`), whose principals of another account read or publish
+///   the app's packages.
 const OPTIONAL_POLICIES: &[(&str, &str)] = &[
     (
         "AWS::Logs::DeliveryDestination",
@@ -1246,6 +1265,11 @@ const OPTIONAL_POLICIES: &[(&str, &str)] = &[
     (
         "AWS::SageMaker::ModelPackageGroup",
         "/ModelPackageGroupPolicy",
+    ),
+    ("AWS::CodeArtifact::Domain", "/PermissionsPolicyDocument"),
+    (
+        "AWS::CodeArtifact::Repository",
+        "/PermissionsPolicyDocument",
     ),
 ];
 
@@ -1326,7 +1350,7 @@ const AUTHORIZERS: [&str; 2] = [
 const IDENTITY_POOL: &str = "AWS::Cognito::IdentityPool";
 
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 31] = [
+const X2_OWN: [&str; 36] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
@@ -1336,6 +1360,9 @@ const X2_OWN: [&str; 31] = [
     OWN_POLICIES[6].0,
     OWN_POLICIES[7].0,
     OWN_POLICIES[8].0,
+    OWN_POLICIES[9].0,
+    OWN_POLICIES[10].0,
+    OWN_POLICIES[11].0,
     ENDPOINT_AUTHORIZATION,
     INTERFACE_PERMISSION,
     ACCESS_GRANT,
@@ -1347,6 +1374,8 @@ const X2_OWN: [&str; 31] = [
     OPTIONAL_POLICIES[0].0,
     OPTIONAL_POLICIES[1].0,
     OPTIONAL_POLICIES[2].0,
+    OPTIONAL_POLICIES[3].0,
+    OPTIONAL_POLICIES[4].0,
     LAYER_PERMISSION,
     PRIVATE_DOMAIN,
     LAKE_GRANTS[0].0,
@@ -1386,7 +1415,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an S3 access grant's `Grantee` a role of this account or a directory user or group, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy` and a SageMaker model package group's `ModelPackageGroupPolicy` no principal of another account; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an S3 access grant's `Grantee` a role of this account or a directory user or group, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy`, an X-Ray resource policy's `PolicyDocument`, a Lex resource policy's or an EventBridge schema registry policy's `Policy`, a CodeArtifact domain's or repository's `PermissionsPolicyDocument` and a SageMaker model package group's `ModelPackageGroupPolicy` no principal of another account; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -8657,6 +8686,34 @@ mod cross_account {
                     "{kind} {other}: {found:?}"
                 );
             }
+        }
+        // X-Ray's resource policy, JSON text, lets another account write traces into the
+        // account's X-Ray and read what X-Ray lets it.
+        let xray = |principal: Value| {
+            Cx::check_first(
+                super::x2,
+                &[(
+                    "Traces",
+                    "AWS::XRay::ResourcePolicy",
+                    json!({ "PolicyName": "traces", "PolicyDocument": document(principal).to_string() }),
+                )],
+            )
+        };
+        let own = xray(json!({ "Service": "sns.amazonaws.com" }));
+        assert!(
+            matches!(own, Outcome::Fail(_)),
+            "a service without SourceAccount: {own:?}"
+        );
+        let own = xray(
+            json!({ "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } }),
+        );
+        assert!(matches!(own, Outcome::Pass(_)), "{own:?}");
+        for other in [json!({ "AWS": "111122223333" }), json!("*")] {
+            let found = xray(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains("PolicyDocument")),
+                "{other}: {found:?}"
+            );
         }
         // A model package group without a policy grants no one.
         let none = Cx::check_first(

@@ -1494,7 +1494,10 @@ const SHARING_ACTIONS: &[&str] = &[
     // registry's (ECR `PutRegistryPolicy`, which lets other accounts replicate into it); the
     // Data Catalog's (Glue `PutResourcePolicy`), a parameter's or OpsItem group's (Systems
     // Manager `PutResourcePolicy`) and a model package group's (SageMaker
-    // `PutModelPackageGroupPolicy`); an
+    // `PutModelPackageGroupPolicy`), X-Ray's (`xray:PutResourcePolicy`), a Lex bot's
+    // (`CreateResourcePolicy`, `UpdateResourcePolicy`), a schema registry's (EventBridge
+    // Schemas `PutResourcePolicy`), a CodeArtifact domain's and repository's
+    // (`PutDomainPermissionsPolicy`, `PutRepositoryPermissionsPolicy`); an
     // OpenSearch or Elasticsearch domain's access policies (`UpdateDomainConfig`,
     // `UpdateElasticsearchDomainConfig` `AccessPolicies`); a REST API's policy or a private
     // custom domain name's (API Gateway `UpdateRestApi` and `UpdateDomainName`, patch
@@ -1516,6 +1519,12 @@ const SHARING_ACTIONS: &[&str] = &[
     "glue:PutResourcePolicy",
     "ssm:PutResourcePolicy",
     "sagemaker:PutModelPackageGroupPolicy",
+    "xray:PutResourcePolicy",
+    "lex:CreateResourcePolicy",
+    "lex:UpdateResourcePolicy",
+    "schemas:PutResourcePolicy",
+    "codeartifact:PutDomainPermissionsPolicy",
+    "codeartifact:PutRepositoryPermissionsPolicy",
     "es:UpdateDomainConfig",
     "es:UpdateElasticsearchDomainConfig",
     "apigateway:PATCH",
@@ -3884,6 +3893,23 @@ mod tests {
         (
             "AWS::SageMaker::ModelPackageGroup",
             &["sagemaker:PutModelPackageGroupPolicy"],
+        ),
+        ("AWS::XRay::ResourcePolicy", &["xray:PutResourcePolicy"]),
+        (
+            "AWS::Lex::ResourcePolicy",
+            &["lex:CreateResourcePolicy", "lex:UpdateResourcePolicy"],
+        ),
+        (
+            "AWS::EventSchemas::RegistryPolicy",
+            &["schemas:PutResourcePolicy"],
+        ),
+        (
+            "AWS::CodeArtifact::Domain",
+            &["codeartifact:PutDomainPermissionsPolicy"],
+        ),
+        (
+            "AWS::CodeArtifact::Repository",
+            &["codeartifact:PutRepositoryPermissionsPolicy"],
         ),
         (
             "AWS::CloudTrail::ResourcePolicy",

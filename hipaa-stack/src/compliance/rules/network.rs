@@ -340,7 +340,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no security group lets every protocol or every port out to the internet",
         types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupEgress"],
         controls: FIREWALL,
-        fix: "write `SecurityGroupEgress` on every security group (without it EC2 adds a rule that lets every protocol and port out to 0.0.0.0/0 and ::/0), and give each egress rule and each `AWS::EC2::SecurityGroupEgress` the `IpProtocol` and `FromPort`/`ToPort` the group needs (never `IpProtocol` -1, and never every TCP or UDP port, -1 or 0-65535) when its `CidrIp` or `CidrIpv6` holds public addresses (0.0.0.0/0, ::/0) or is known only at deploy; reach AWS APIs through VPC endpoints (`DestinationSecurityGroupId` of the endpoint's group, or HTTPS to a prefix list); a group that must reach the whole internet on every port (a NAT or proxy instance) is waived with that reason",
+        fix: "write `SecurityGroupEgress` on every security group (without it EC2 adds a rule that lets every protocol and port out to 0.0.0.0/0 and ::/0), and give each egress rule and each `AWS::EC2::SecurityGroupEgress` the `IpProtocol` and `FromPort`/`ToPort` the group needs (never `IpProtocol` -1, and never every TCP or UDP port, -1 or 0-65535) when its `CidrIp` or `CidrIpv6` holds public addresses (0.0.0.0/0, ::/0) or is known only at deploy, or its `DestinationPrefixListId` names a prefix list other than an `AWS::EC2::PrefixList` of the app whose `Entries` are all private ranges (an AWS-managed list, such as `com.amazonaws.<region>.s3`'s, takes the port its service needs, HTTPS 443); reach AWS APIs through VPC endpoints (`DestinationSecurityGroupId` of the endpoint's group, or HTTPS to a prefix list); a group that must reach the whole internet on every port (a NAT or proxy instance) is waived with that reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -672,7 +672,8 @@ fn e10(cx: &Cx<'_>) -> Outcome {
 /// fails it too, for its missing description). Egress to the internet on named ports
 /// (HTTPS to reach AWS APIs without endpoints) is common and passes; a group that must
 /// reach every port of the internet (a NAT or proxy instance) takes a waiver with that
-/// reason. A standalone `AWS::EC2::SecurityGroupEgress` is read on its own.
+/// reason. A standalone `AWS::EC2::SecurityGroupEgress` is read on its own. Every port to a
+/// destination prefix list is every port to whatever the list holds ([`to_the_internet`]).
 fn e18(cx: &Cx<'_>) -> Outcome {
     let entries: Vec<(String, &Value)> = entries(cx, true)
         .into_iter()
@@ -694,7 +695,7 @@ fn e18(cx: &Cx<'_>) -> Outcome {
                     text_or_json(entry)
                 ));
             }
-            match every_port(entry).zip(from_the_internet(cx, entry)) {
+            match every_port(entry).zip(to_the_internet(cx, entry)) {
                 Some((what, range)) => Err(format!(
                     "{} lets {what} out to {range}: anything on the group's instances can send data anywhere on the internet; name the ports the group needs, reach AWS APIs through VPC endpoints, or waive E18 on the group with the reason it needs every port of the internet",
                     entry_name(&pointer)
@@ -703,6 +704,97 @@ fn e18(cx: &Cx<'_>) -> Outcome {
             }
         })
         .chain(implicit))
+}
+
+/// Where an outbound entry lets traffic out to that reaches the internet: a range
+/// [`from_the_internet`] reads so, or a destination prefix list ("The prefix list IDs for
+/// the destination AWS service", CloudFormation reference, `AWS::EC2::SecurityGroup Egress`
+/// `DestinationPrefixListId`) that is not one of the app of private ranges only
+/// ([`prefix_list_reach`]).
+fn to_the_internet(cx: &Cx<'_>, entry: &Value) -> Option<String> {
+    from_the_internet(cx, entry).or_else(|| {
+        entry
+            .get("DestinationPrefixListId")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+            .and_then(|v| prefix_list_reach(cx, v))
+    })
+}
+
+/// What a prefix list named by `value` may hold beyond private ranges, if it may: one of
+/// the app (`AWS::EC2::PrefixList`, by its `Ref` or `PrefixListId`, or an import of its
+/// export: [`app_resource`]) holds its `Entries` ("One or more entries for the prefix
+/// list", each a `Cidr`, CloudFormation reference, `AWS::EC2::PrefixList`), read in each
+/// branch of an `Fn::If`, and passes when each is a private range; one that writes none
+/// holds what is added outside the template. Any other list's entries no rule reads: a
+/// customer-managed list of another stack or account may hold any range, and an
+/// AWS-managed list's id (`com.amazonaws.<region>.s3`'s, "`pl-63a5400a`") cannot be told
+/// from a customer's in a template; an AWS service's list holds that service's public
+/// addresses, which the group reaches on the port it needs (HTTPS, 443).
+fn prefix_list_reach(cx: &Cx<'_>, value: &Value) -> Option<String> {
+    let named = text_or_json(value);
+    let Some((_, list)) = app_resource(cx, value, "AWS::EC2::PrefixList") else {
+        return Some(format!(
+            "prefix list {named}, which is no `AWS::EC2::PrefixList` of the app, so which addresses it holds cannot be read (a customer-managed list may hold any range; an AWS-managed one, such as `com.amazonaws.<region>.s3`'s, holds the service's public addresses and needs only its port, HTTPS 443)"
+        ));
+    };
+    let entries = &list.properties()["Entries"];
+    let why = if entries.is_null() || super::meaning::no_value(entries) {
+        Some("writes no `Entries`, so what it holds is added outside the template".to_owned())
+    } else {
+        public_entries(entries)
+    };
+    why.map(|why| format!("prefix list {named} (`{}`), which {why}", list.logical_id()))
+}
+
+/// Why a prefix list's `Entries` may hold a public range: a `Cidr` that holds a public
+/// address or that only the deploy knows ([`is_internet`]), in any branch of an `Fn::If`,
+/// or a list or entry no rule can read before deploy.
+fn public_entries(entries: &Value) -> Option<String> {
+    if super::meaning::no_value(entries) {
+        return None;
+    }
+    if let Some(branches) = super::meaning::if_branches(entries) {
+        return branches.iter().find_map(|b| public_entries(b));
+    }
+    match entries {
+        Value::Array(items) => items.iter().find_map(|item| {
+            if super::meaning::no_value(item) {
+                return None;
+            }
+            if let Some(branches) = super::meaning::if_branches(item) {
+                return branches
+                    .iter()
+                    .find_map(|b| public_entries(&Value::Array(vec![(*b).clone()])));
+            }
+            if !item.is_object() || super::identity::intrinsic(item) {
+                return Some(format!(
+                    "has the entry {}, which is not known before deploy",
+                    text_or_json(item)
+                ));
+            }
+            public_cidr(&item["Cidr"])
+        }),
+        other => Some(format!(
+            "has `Entries` {}, which is not known before deploy",
+            text_or_json(other)
+        )),
+    }
+}
+
+/// Why an entry's `Cidr` may be public: [`public_entries`] of one range.
+fn public_cidr(cidr: &Value) -> Option<String> {
+    if let Some(branches) = super::meaning::if_branches(cidr) {
+        return branches.iter().find_map(|b| public_cidr(b));
+    }
+    if cidr.is_null() || super::meaning::no_value(cidr) {
+        return Some("has an entry with no `Cidr`".to_owned());
+    }
+    is_internet(cidr).then(|| {
+        format!(
+            "holds {}, which holds public addresses or is known only at deploy",
+            text_or_json(cidr)
+        )
+    })
 }
 
 /// What an outbound rule opens when it opens everything of a kind: every protocol
@@ -3825,6 +3917,99 @@ mod tests {
             matches!(&standalone, Outcome::Fail(why) if why.starts_with("the rule lets every protocol and port")),
             "{standalone:?}"
         );
+    }
+
+    /// Every port out to a prefix list passes only where the list is an
+    /// `AWS::EC2::PrefixList` of the app whose written entries are all private ranges; a
+    /// list of no template (an AWS-managed one included: its id cannot be told from a
+    /// customer's) or one of the app that holds or may hold a public range fails, in a
+    /// group's rule and in a standalone one. Named ports to any list pass.
+    #[test]
+    fn every_port_out_to_a_prefix_list_fails_e18_unless_it_is_private_and_the_apps() {
+        let judge = |first: (&str, &str, Value), list: Value| {
+            let (id, kind, properties) = first;
+            Cx::check_first(
+                e18,
+                &[
+                    (id, kind, properties),
+                    ("Ranges", "AWS::EC2::PrefixList", list),
+                ],
+            )
+        };
+        let group = |rule: Value| {
+            (
+                "Sg",
+                "AWS::EC2::SecurityGroup",
+                json!({ "GroupDescription": "app", "VpcId": "vpc-0a1b2c3d4e5f60718", "SecurityGroupEgress": [rule] }),
+            )
+        };
+        let standalone = |rule: Value| {
+            let mut rule = rule;
+            rule["GroupId"] = json!("sg-0a1b2c3d4e5f60718");
+            ("Out", "AWS::EC2::SecurityGroupEgress", rule)
+        };
+        let private = json!({ "PrefixListName": "peers", "AddressFamily": "IPv4", "MaxEntries": 2,
+            "Entries": [{ "Cidr": "10.1.0.0/16" }, { "Cidr": "192.168.0.0/24", "Description": "office" }] });
+        let every = |to: Value| json!({ "IpProtocol": "-1", "DestinationPrefixListId": to });
+        for held in [
+            (every(json!({ "Ref": "Ranges" })), private.clone()),
+            (
+                every(json!({ "Fn::GetAtt": ["Ranges", "PrefixListId"] })),
+                private.clone(),
+            ),
+            (
+                json!({ "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "DestinationPrefixListId": "pl-63a5400a" }),
+                private.clone(),
+            ),
+        ] {
+            for first in [group(held.0.clone()), standalone(held.0.clone())] {
+                let found = judge(first, held.1.clone());
+                assert!(matches!(found, Outcome::Pass(_)), "{}: {found:?}", held.0);
+            }
+        }
+        for (rule, list, says) in [
+            (
+                every(json!("pl-63a5400a")),
+                private.clone(),
+                "prefix list pl-63a5400a",
+            ),
+            (
+                json!({ "IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535, "DestinationPrefixListId": { "Ref": "ListId" } }),
+                private.clone(),
+                "every TCP port",
+            ),
+            (
+                every(json!({ "Ref": "Ranges" })),
+                json!({ "PrefixListName": "open", "AddressFamily": "IPv4", "MaxEntries": 2,
+                "Entries": [{ "Cidr": "10.1.0.0/16" }, { "Cidr": "0.0.0.0/0" }] }),
+                "0.0.0.0/0",
+            ),
+            (
+                every(json!({ "Ref": "Ranges" })),
+                json!({ "PrefixListName": "partner", "AddressFamily": "IPv4", "MaxEntries": 1,
+                "Entries": [{ "Cidr": { "Fn::If": ["Partner", "52.94.76.0/22", "10.9.0.0/16"] } }] }),
+                "52.94.76.0/22",
+            ),
+            (
+                every(json!({ "Ref": "Ranges" })),
+                json!({ "PrefixListName": "later", "AddressFamily": "IPv4", "MaxEntries": 5 }),
+                "writes no `Entries`",
+            ),
+            (
+                every(json!({ "Ref": "Ranges" })),
+                json!({ "PrefixListName": "p", "AddressFamily": "IPv4", "MaxEntries": 5,
+                "Entries": { "Ref": "Ranges" } }),
+                "not known before deploy",
+            ),
+        ] {
+            for first in [group(rule.clone()), standalone(rule.clone())] {
+                let found = judge(first, list.clone());
+                assert!(
+                    matches!(&found, Outcome::Fail(why) if why.contains(says) && why.contains("prefix list")),
+                    "{rule} {list}: {found:?}"
+                );
+            }
+        }
     }
 
     #[test]

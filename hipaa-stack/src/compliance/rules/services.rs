@@ -3049,9 +3049,12 @@ const PRIVATE_DOMAIN: &str = "AWS::ApiGateway::DomainNameV2";
 /// replicate images into the registry and create its repositories (`AWS::ECR::RegistryPolicy`
 /// `PolicyText`, "The JSON policy text for your registry"), the Data Catalog's
 /// (`AWS::Glue::ResourcePolicy` `Policy`) and a Systems Manager resource policy, which
-/// shares a parameter or an OpsItem group (`AWS::SSM::ResourcePolicy` `Policy`). Each
-/// document is required.
-const P2_OWN: [(&str, &str); 7] = [
+/// shares a parameter or an OpsItem group (`AWS::SSM::ResourcePolicy` `Policy`), and
+/// X-Ray's, which grants "one or more AWS services and accounts permissions to access
+/// X-Ray" (`AWS::XRay::ResourcePolicy` `PolicyDocument`), a Lex bot's
+/// (`AWS::Lex::ResourcePolicy` `Policy`) and an EventBridge schema registry's
+/// (`AWS::EventSchemas::RegistryPolicy` `Policy`). Each document is required.
+const P2_OWN: [(&str, &str); 10] = [
     ("AWS::S3Tables::TableBucketPolicy", "/ResourcePolicy"),
     ("AWS::S3Tables::TablePolicy", "/ResourcePolicy"),
     ("AWS::MSK::ClusterPolicy", "/Policy"),
@@ -3059,6 +3062,9 @@ const P2_OWN: [(&str, &str); 7] = [
     ("AWS::ECR::RegistryPolicy", "/PolicyText"),
     ("AWS::Glue::ResourcePolicy", "/Policy"),
     ("AWS::SSM::ResourcePolicy", "/Policy"),
+    ("AWS::XRay::ResourcePolicy", "/PolicyDocument"),
+    ("AWS::Lex::ResourcePolicy", "/Policy"),
+    ("AWS::EventSchemas::RegistryPolicy", "/Policy"),
 ];
 
 /// A DynamoDB global table, whose replicas each carry the table's and its stream's resource
@@ -3083,8 +3089,10 @@ const GLOBAL_TABLE: &str = "AWS::DynamoDB::GlobalTable";
 /// Logs to deliver logs cross-account to a specified destination in this account",
 /// `AWS::Logs::DeliveryDestination` `DestinationPolicy`); and a SageMaker model package
 /// group's (`AWS::SageMaker::ModelPackageGroup` `ModelPackageGroupPolicy`, "A resource
-/// policy to control access to a model group").
-const P2_OPTIONAL: [(&str, &str); 4] = [
+/// policy to control access to a model group"), and a CodeArtifact domain's and repository's
+/// (`AWS::CodeArtifact::Domain` and `AWS::CodeArtifact::Repository`
+/// `PermissionsPolicyDocument`).
+const P2_OPTIONAL: [(&str, &str); 6] = [
     (
         "AWS::RedshiftServerless::Namespace",
         "/NamespaceResourcePolicy",
@@ -3097,6 +3105,11 @@ const P2_OPTIONAL: [(&str, &str); 4] = [
     (
         "AWS::SageMaker::ModelPackageGroup",
         "/ModelPackageGroupPolicy",
+    ),
+    ("AWS::CodeArtifact::Domain", "/PermissionsPolicyDocument"),
+    (
+        "AWS::CodeArtifact::Repository",
+        "/PermissionsPolicyDocument",
     ),
 ];
 
@@ -3130,11 +3143,16 @@ macro_rules! resource_policies {
             P2_OWN[4].0,
             P2_OWN[5].0,
             P2_OWN[6].0,
+            P2_OWN[7].0,
+            P2_OWN[8].0,
+            P2_OWN[9].0,
             GLOBAL_TABLE,
             P2_OPTIONAL[0].0,
             P2_OPTIONAL[1].0,
             P2_OPTIONAL[2].0,
             P2_OPTIONAL[3].0,
+            P2_OPTIONAL[4].0,
+            P2_OPTIONAL[5].0,
             "AWS::Lambda::Permission",
             "AWS::Lambda::Url",
             "AWS::Lambda::LayerVersionPermission",
@@ -10010,6 +10028,26 @@ mod hostile_review_18 {
             (
                 "AWS::SageMaker::ModelPackageGroup",
                 json!({"ModelPackageGroupName": "g", "ModelPackageGroupPolicy": public_policy()}),
+            ),
+            (
+                "AWS::XRay::ResourcePolicy",
+                json!({"PolicyName": "p", "PolicyDocument": public_policy().to_string()}),
+            ),
+            (
+                "AWS::Lex::ResourcePolicy",
+                json!({"ResourceArn": "arn:aws:lex:us-east-1:123456789012:bot/B", "Policy": public_policy()}),
+            ),
+            (
+                "AWS::EventSchemas::RegistryPolicy",
+                json!({"RegistryName": "r", "Policy": public_policy()}),
+            ),
+            (
+                "AWS::CodeArtifact::Domain",
+                json!({"DomainName": "d", "PermissionsPolicyDocument": public_policy()}),
+            ),
+            (
+                "AWS::CodeArtifact::Repository",
+                json!({"DomainName": "d", "RepositoryName": "r", "PermissionsPolicyDocument": public_policy()}),
             ),
         ] {
             let outcome = p2_of(t, properties.clone());

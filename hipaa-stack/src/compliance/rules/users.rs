@@ -105,7 +105,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "Cognito app clients let sign-out revoke their tokens, end sessions within Cognito's default lifetimes, and take no sign-in that sends the password itself",
         types: &[USER_POOL_CLIENT],
         controls: &["164.312(a)(1)", "164.312(d)"],
-        fix: "write `EnableTokenRevocation` true, and leave `AccessTokenValidity` and `IdTokenValidity` at most one hour and `RefreshTokenValidity` at most 30 days (Cognito's defaults) in the units `TokenValidityUnits` names (hours for access and ID tokens, days for refresh tokens, when it names none); leave `ExplicitAuthFlows` unset (Cognito's default: `ALLOW_USER_SRP_AUTH`, `ALLOW_REFRESH_TOKEN_AUTH`, `ALLOW_CUSTOM_AUTH`) or list none of `ALLOW_USER_PASSWORD_AUTH`, `ALLOW_ADMIN_USER_PASSWORD_AUTH` and their older names `USER_PASSWORD_AUTH`, `ADMIN_NO_SRP_AUTH`, each of which sends the user's password itself to Cognito instead of a Secure Remote Password proof (sign in with `ALLOW_USER_SRP_AUTH`); a client that must take passwords while a user-migration trigger moves users from an older directory is waived with that reason",
+        fix: "write `EnableTokenRevocation` true, and leave `AccessTokenValidity` and `IdTokenValidity` at most one hour and `RefreshTokenValidity` at most 30 days (Cognito's defaults) in the units `TokenValidityUnits` names (hours for access and ID tokens, days for refresh tokens, when it names none); leave `ExplicitAuthFlows` unset (Cognito's default: `ALLOW_USER_SRP_AUTH`, `ALLOW_REFRESH_TOKEN_AUTH`, `ALLOW_CUSTOM_AUTH`) or list none of `ALLOW_USER_PASSWORD_AUTH`, `ALLOW_ADMIN_USER_PASSWORD_AUTH` and their older names `USER_PASSWORD_AUTH`, `ADMIN_NO_SRP_AUTH`, each of which sends the user's password itself to Cognito instead of a Secure Remote Password proof (sign in with `ALLOW_USER_SRP_AUTH`); list `ALLOW_USER_AUTH` (choice-based sign-in) only on a client whose `UserPoolId` names a user pool of the app (its `Ref`, or an import of its export) whose `Policies.SignInPolicy.AllowedFirstAuthFactors` leaves out PASSWORD (passkeys `WEB_AUTHN`, one-time codes `EMAIL_OTP`, `SMS_OTP`; without a `SignInPolicy` a pool's only first factor is PASSWORD), since the app may answer its PASSWORD challenge with the password itself; a client that must take passwords while a user-migration trigger moves users from an older directory is waived with that reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -628,7 +628,8 @@ fn cg2(cx: &Cx<'_>) -> Outcome {
 /// the password, so a client that writes none passes. `ALLOW_CUSTOM_AUTH` runs the pool's
 /// own Lambda challenges, which `CG4` asks threat protection to watch; `ALLOW_USER_AUTH`
 /// (choice-based sign-in: passkeys, one-time codes, a password) offers what the pool's
-/// `Policies.SignInPolicy.AllowedFirstAuthFactors` allows, which this rule does not read.
+/// `Policies.SignInPolicy.AllowedFirstAuthFactors` allows, a password sent itself wherever
+/// that is PASSWORD, the default ([`choice_takes_a_password`]).
 ///
 /// Refresh-token rotation (`RefreshTokenRotation.Feature` `ENABLED`, a new refresh token at
 /// each refresh, the old one void after `RetryGracePeriodSeconds`, 0 to 60) is not asked
@@ -725,13 +726,27 @@ fn cg3(cx: &Cx<'_>) -> Outcome {
                     .filter(|f| PASSWORD_FLOWS.contains(&f.to_ascii_uppercase().as_str()))
                     .collect();
                 sent.dedup();
-                if sent.is_empty() {
-                    proofs.extend(cx.proof(FLOWS));
+                let choice = listed
+                    .iter()
+                    .any(|f| f.trim().eq_ignore_ascii_case(CHOICE_FLOW));
+                let chosen = if choice {
+                    choice_takes_a_password(cx)
                 } else {
+                    None
+                };
+                if !sent.is_empty() {
                     wrong.push(format!(
                         "`ExplicitAuthFlows` lists {}: the app sends each user's password itself to Cognito instead of a Secure Remote Password proof, so whatever it passes through on the way reads it; sign in with `ALLOW_USER_SRP_AUTH`",
                         sent.join(", ")
                     ));
+                }
+                if let Some(why) = &chosen {
+                    wrong.push(format!(
+                        "`ExplicitAuthFlows` lists {CHOICE_FLOW} (choice-based sign-in), and {why}: the app may answer Cognito's `PASSWORD` challenge with the user's password itself instead of a Secure Remote Password proof, so whatever it passes through on the way reads it; write the pool's `Policies.SignInPolicy.AllowedFirstAuthFactors` without PASSWORD (passkeys `WEB_AUTHN`, one-time codes `EMAIL_OTP`, `SMS_OTP`), or sign in with `ALLOW_USER_SRP_AUTH` instead of {CHOICE_FLOW}"
+                    ));
+                }
+                if sent.is_empty() && chosen.is_none() {
+                    proofs.extend(cx.proof(FLOWS));
                 }
             }
         }
@@ -756,6 +771,90 @@ const PASSWORD_FLOWS: [&str; 4] = [
     "USER_PASSWORD_AUTH",
     "ADMIN_NO_SRP_AUTH",
 ];
+
+/// Choice-based sign-in: "Enable selection-based sign-in with `USER_AUTH`. This setting
+/// covers username-password, secure remote password (SRP), passwordless, and passkey
+/// authentication. This authentication flow can do username-password and SRP
+/// authentication without other ExplicitAuthFlows permitting them" (Cognito API reference,
+/// `UserPoolClientType.ExplicitAuthFlows`).
+const CHOICE_FLOW: &str = "ALLOW_USER_AUTH";
+
+/// Whether choice-based sign-in ([`CHOICE_FLOW`]) on the client of `cx` may take the
+/// password itself, and why: the first factors it offers are the user pool's
+/// `Policies.SignInPolicy.AllowedFirstAuthFactors` ("The sign-in methods that a user pool
+/// supports as the first factor. You can permit users to start authentication with a
+/// standard username and password, or with other one-time password and hardware factors",
+/// `PASSWORD | EMAIL_OTP | SMS_OTP | WEB_AUTHN`, CloudFormation reference,
+/// `AWS::Cognito::UserPool SignInPolicy`), and where `PASSWORD` is one of them the app
+/// chooses the `PASSWORD` challenge ("Respond with the user's password as `PASSWORD`",
+/// Cognito API reference, `RespondToAuthChallenge` `ChallengeName`) as freely as
+/// `PASSWORD_SRP`: Cognito cannot make it take the proof. A pool that writes no
+/// `SignInPolicy` signs users in with a password only (the AWS CDK's `SignInPolicy`,
+/// `allowedFirstAuthFactors` "default: Password only"; user pools had no other first factor
+/// before choice-based sign-in). The pool is the one the client's `UserPoolId` names
+/// (its `Ref`, or an import of its export: [`super::services::resource_named_from`]); one
+/// that is no pool of the app has first factors no rule reads. Each branch of an `Fn::If`
+/// of the pool's properties is read, as either may be deployed.
+fn choice_takes_a_password(cx: &Cx<'_>) -> Option<String> {
+    let named = cx
+        .prop("/UserPoolId")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+    let Some((_, pool)) =
+        named.and_then(|v| super::services::resource_named_from(cx, cx.at, v, USER_POOL))
+    else {
+        return Some(format!(
+            "its `UserPoolId` {} is no user pool of the app, so whether the pool offers PASSWORD as a first factor cannot be read",
+            named.map_or_else(|| "(not set)".to_owned(), text_or_json)
+        ));
+    };
+    first_factor_password(
+        pool.properties(),
+        &["Policies", "SignInPolicy", "AllowedFirstAuthFactors"],
+    )
+    .map(|why| {
+        format!(
+            "`Policies.SignInPolicy.AllowedFirstAuthFactors` of its user pool `{}` {why}",
+            pool.logical_id()
+        )
+    })
+}
+
+/// Whether the first factors at `path` below `value` (each branch of an `Fn::If` on the
+/// way, `AWS::NoValue` or nothing written being Cognito's default, PASSWORD alone) may
+/// hold `PASSWORD`, and what they are then.
+fn first_factor_password(value: &Value, path: &[&str]) -> Option<String> {
+    const DEFAULT: &str = "is not set, and Cognito's default is PASSWORD alone";
+    if value.is_null() || super::meaning::no_value(value) {
+        return Some(DEFAULT.to_owned());
+    }
+    if let Some(branches) = super::meaning::if_branches(value) {
+        return branches
+            .iter()
+            .find_map(|branch| first_factor_password(branch, path));
+    }
+    match path.split_first() {
+        Some((key, below)) => match value {
+            Value::Object(map) if !super::identity::intrinsic(value) => {
+                first_factor_password(map.get(*key).unwrap_or(&Value::Null), below)
+            }
+            other => Some(format!(
+                "is read from {}, which is not known before deploy",
+                text_or_json(other)
+            )),
+        },
+        None => {
+            let mut listed = Vec::new();
+            match flows_listed(value, &mut listed) {
+                Err(unread) => Some(format!("holds {unread}, which is not known before deploy")),
+                Ok(()) if listed.is_empty() => Some(DEFAULT.to_owned()),
+                Ok(()) => listed
+                    .iter()
+                    .any(|f| f.trim().eq_ignore_ascii_case("PASSWORD"))
+                    .then(|| "lists PASSWORD".to_owned()),
+            }
+        }
+    }
+}
 
 /// The flows an `ExplicitAuthFlows` value lists, into `listed`: each entry of the list, of
 /// each branch of an `Fn::If` (a branch or an entry `AWS::NoValue` lists nothing); or the
@@ -1543,7 +1642,7 @@ mod tests {
         assert!(flows(json!({"Ref": "AWS::NoValue"})).is_ok());
         assert!(
             flows(json!(["ALLOW_USER_SRP_AUTH", {"Ref": "AWS::NoValue"},
-                {"Fn::If": ["Passkeys", "ALLOW_USER_AUTH", {"Ref": "AWS::NoValue"}]}]))
+                {"Fn::If": ["Passkeys", {"Ref": "AWS::NoValue"}, "ALLOW_REFRESH_TOKEN_AUTH"]}]))
             .is_ok()
         );
         for (listed, says) in [
@@ -1595,5 +1694,155 @@ mod tests {
                 "{unread}: {found}"
             );
         }
+    }
+
+    /// CG3 on a client `Web` of `flows` beside a user pool `Patients` of `pool`
+    /// (properties), the client naming the pool by `pool_id`.
+    fn cg3_with_pool(flows: Value, pool_id: Value, pool: Value) -> Result<Vec<String>, String> {
+        let client = json!({"UserPoolId": pool_id, "EnableTokenRevocation": true,
+            "ExplicitAuthFlows": flows});
+        match Cx::check_first(
+            cg3,
+            &[
+                ("Web", USER_POOL_CLIENT, client),
+                ("Patients", USER_POOL, pool),
+            ],
+        ) {
+            Outcome::Pass(proofs) => Ok(proofs.into_iter().map(|p| p.path).collect()),
+            Outcome::Fail(finding) => Err(finding),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Choice-based sign-in (`ALLOW_USER_AUTH`) offers a `PASSWORD` challenge, answered with
+    /// the password itself, wherever the client's pool allows `PASSWORD` as a first factor:
+    /// written, by default (no `SignInPolicy`), in a branch, or not known before deploy; and
+    /// wherever the pool is no pool of the app. A pool of passkeys and one-time codes only
+    /// passes.
+    #[test]
+    fn choice_based_sign_in_fails_cg3_where_the_pool_takes_a_password_first() {
+        let pool = json!({"Ref": "Patients"});
+        let factors =
+            |f: Value| json!({"Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": f}}});
+        for held in [
+            factors(json!(["WEB_AUTHN"])),
+            factors(json!(["EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"])),
+            factors(json!(["WEB_AUTHN", {"Fn::If": ["Sms", "SMS_OTP", {"Ref": "AWS::NoValue"}]}])),
+            json!({"Policies": {"Fn::If": ["Strict",
+                {"SignInPolicy": {"AllowedFirstAuthFactors": ["WEB_AUTHN"]}},
+                {"SignInPolicy": {"AllowedFirstAuthFactors": ["EMAIL_OTP"]}}]}}),
+        ] {
+            let found = cg3_with_pool(
+                json!(["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
+                pool.clone(),
+                held.clone(),
+            );
+            assert!(found.is_ok(), "{held}: {found:?}");
+        }
+        // A client without choice-based sign-in does not read the pool.
+        assert!(cg3_with_pool(json!(["ALLOW_USER_SRP_AUTH"]), pool.clone(), json!({})).is_ok());
+        for (pool_props, says) in [
+            (json!({}), "is not set, and Cognito's default is PASSWORD"),
+            (
+                json!({"Policies": {"PasswordPolicy": {"MinimumLength": 12}}}),
+                "is not set, and Cognito's default is PASSWORD",
+            ),
+            (factors(json!(["PASSWORD", "WEB_AUTHN"])), "lists PASSWORD"),
+            (factors(json!([" password "])), "lists PASSWORD"),
+            (
+                factors(
+                    json!(["WEB_AUTHN", {"Fn::If": ["Legacy", "PASSWORD", {"Ref": "AWS::NoValue"}]}]),
+                ),
+                "lists PASSWORD",
+            ),
+            (
+                factors(json!({"Ref": "AWS::NoValue"})),
+                "is not set, and Cognito's default is PASSWORD",
+            ),
+            (
+                factors(json!({"Ref": "Factors"})),
+                "not known before deploy",
+            ),
+            (
+                json!({"Policies": {"SignInPolicy": {"Fn::If": ["Strict",
+                {"AllowedFirstAuthFactors": ["WEB_AUTHN"]}, {"Ref": "AWS::NoValue"}]}}}),
+                "is not set, and Cognito's default is PASSWORD",
+            ),
+        ] {
+            let found = cg3_with_pool(json!(["ALLOW_USER_AUTH"]), pool.clone(), pool_props.clone())
+                .unwrap_err();
+            assert!(
+                found.contains("ALLOW_USER_AUTH")
+                    && found.contains(says)
+                    && found.contains("`Patients`"),
+                "{pool_props}: {found}"
+            );
+        }
+        // In any spelling of the flow, in a branch of the client's own list.
+        for flows in [
+            json!([" allow_user_auth "]),
+            json!({"Fn::If": ["Choice", ["ALLOW_USER_AUTH"], ["ALLOW_USER_SRP_AUTH"]]}),
+        ] {
+            assert!(
+                cg3_with_pool(flows.clone(), pool.clone(), json!({})).is_err(),
+                "{flows}"
+            );
+        }
+        // A pool that is no pool of the app: its first factors cannot be read.
+        for other in [
+            json!("us-east-1_AbCdEfGhI"),
+            json!({"Ref": "PoolId"}),
+            json!({"Fn::ImportValue": "shared-pool"}),
+        ] {
+            let found = cg3_with_pool(
+                json!(["ALLOW_USER_AUTH"]),
+                other.clone(),
+                factors(json!(["WEB_AUTHN"])),
+            )
+            .unwrap_err();
+            assert!(
+                found.contains("no user pool of the app"),
+                "{other}: {found}"
+            );
+        }
+    }
+
+    /// The pool of a client of another stack is read where it is declared.
+    #[test]
+    fn choice_based_sign_in_reads_the_pool_a_client_imports() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let run = |factors: Value| {
+            let app = App::new("portal");
+            let pool = app
+                .stack("id")
+                .unwrap()
+                .add(RawResource::new("Patients", USER_POOL).property(
+                    "Policies",
+                    json!({"SignInPolicy": {"AllowedFirstAuthFactors": factors}}),
+                ))
+                .unwrap();
+            app.stack("web")
+                .unwrap()
+                .add(
+                    RawResource::new("Web", USER_POOL_CLIENT)
+                        .property("UserPoolId", pool.reference())
+                        .property("EnableTokenRevocation", true)
+                        .property("ExplicitAuthFlows", json!(["ALLOW_USER_AUTH"])),
+                )
+                .unwrap();
+            let assembly = app.check().unwrap();
+            crate::testing::status_of(&assembly, "CG3", "Web")
+        };
+        let password = run(json!(["PASSWORD", "WEB_AUTHN"]));
+        assert!(
+            matches!(password, Some(Status::Failed { ref finding }) if finding.contains("lists PASSWORD")),
+            "{password:?}"
+        );
+        let passkeys = run(json!(["WEB_AUTHN"]));
+        assert!(
+            matches!(passkeys, Some(Status::Enforced { .. })),
+            "{passkeys:?}"
+        );
     }
 }
