@@ -2597,6 +2597,48 @@ fn catalog_policy(principal: Value) -> RawResource {
     )
 }
 
+/// A bucket whose replicas, in a bucket of the app, are encrypted with another account's key
+/// fails S1, which reads `ReplicaKmsKeyID` as it reads the bucket's own key (before, only
+/// the bucket's own key was read).
+#[test]
+fn s1_refuses_replicas_encrypted_with_another_accounts_key() {
+    breaks("S1", "Bucket", |s| {
+        let key = cmk(s);
+        add(
+            s,
+            RawResource::new("Copy", "AWS::S3::Bucket").property("BucketName", "records-copy"),
+        );
+        let encryption = "/BucketEncryption/ServerSideEncryptionConfiguration/0";
+        let rule = "/ReplicationConfiguration/Rules/0";
+        add(
+            s,
+            bucket()
+                .property(
+                    &format!("{encryption}/ServerSideEncryptionByDefault/SSEAlgorithm"),
+                    "aws:kms",
+                )
+                .property(
+                    &format!("{encryption}/ServerSideEncryptionByDefault/KMSMasterKeyID"),
+                    key.arn(),
+                )
+                .property(&format!("{encryption}/BucketKeyEnabled"), true)
+                .property(
+                    "/ReplicationConfiguration/Role",
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/replication" }),
+                )
+                .property(&format!("{rule}/Status"), "Enabled")
+                .property(
+                    &format!("{rule}/Destination/Bucket"),
+                    json!({ "Fn::GetAtt": ["Copy", "Arn"] }),
+                )
+                .property(
+                    &format!("{rule}/Destination/EncryptionConfiguration/ReplicaKmsKeyID"),
+                    "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                ),
+        );
+    });
+}
+
 /// A backup plan whose copy action sends every recovery point to a vault of another
 /// account fails X1 (before, B2 left only a gap); one that copies to a vault of the app
 /// holds.
