@@ -2680,6 +2680,135 @@ fn catalog_policy(principal: Value) -> RawResource {
     )
 }
 
+/// A bucket whose replicas, in a bucket of the app, are encrypted with another account's key
+/// fails S1, which reads `ReplicaKmsKeyID` as it reads the bucket's own key (before, only
+/// the bucket's own key was read).
+#[test]
+fn s1_refuses_replicas_encrypted_with_another_accounts_key() {
+    breaks("S1", "Bucket", |s| {
+        let key = cmk(s);
+        add(
+            s,
+            RawResource::new("Copy", "AWS::S3::Bucket").property("BucketName", "records-copy"),
+        );
+        let encryption = "/BucketEncryption/ServerSideEncryptionConfiguration/0";
+        let rule = "/ReplicationConfiguration/Rules/0";
+        add(
+            s,
+            bucket()
+                .property(
+                    &format!("{encryption}/ServerSideEncryptionByDefault/SSEAlgorithm"),
+                    "aws:kms",
+                )
+                .property(
+                    &format!("{encryption}/ServerSideEncryptionByDefault/KMSMasterKeyID"),
+                    key.arn(),
+                )
+                .property(&format!("{encryption}/BucketKeyEnabled"), true)
+                .property(
+                    "/ReplicationConfiguration/Role",
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/replication" }),
+                )
+                .property(&format!("{rule}/Status"), "Enabled")
+                .property(
+                    &format!("{rule}/Destination/Bucket"),
+                    json!({ "Fn::GetAtt": ["Copy", "Arn"] }),
+                )
+                .property(
+                    &format!("{rule}/Destination/EncryptionConfiguration/ReplicaKmsKeyID"),
+                    "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                ),
+        );
+    });
+}
+
+/// A backup plan whose copy action sends every recovery point to a vault of another
+/// account fails X1 (before, B2 left only a gap); one that copies to a vault of the app
+/// holds.
+#[test]
+fn x1_refuses_backup_copies_to_another_accounts_vault() {
+    fn plan(destination: Value) -> RawResource {
+        RawResource::new("Plan", "AWS::Backup::BackupPlan").property(
+            "BackupPlan",
+            json!({ "BackupPlanName": "daily", "BackupPlanRule": [{
+                "RuleName": "daily", "TargetBackupVault": { "Ref": "Vault" },
+                "ScheduleExpression": "cron(0 5 * * ? *)",
+                "CopyActions": [{ "DestinationBackupVaultArn": destination }] }] }),
+        )
+    }
+    fn vaults(s: &Stack<'_>) {
+        add(
+            s,
+            RawResource::new("Vault", "AWS::Backup::BackupVault")
+                .property("BackupVaultName", "records"),
+        );
+        add(
+            s,
+            RawResource::new("Copies", "AWS::Backup::BackupVault")
+                .property("BackupVaultName", "copies"),
+        );
+    }
+    breaks("X1", "Plan", |s| {
+        vaults(s);
+        add(
+            s,
+            plan(
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:backup:us-west-2:111122223333:backup-vault:central" }),
+            ),
+        );
+    });
+    holds("X1", "Plan", |s| {
+        vaults(s);
+        add(
+            s,
+            plan(json!({ "Fn::GetAtt": ["Copies", "BackupVaultArn"] })),
+        );
+    });
+}
+
+/// A CloudWatch observability link to another account's sink, and a sink whose policy lets
+/// another account link to it, fail X2 (before, only U1 read them); a link to a sink of the
+/// app holds.
+#[test]
+fn x2_refuses_observability_links_and_sinks_of_another_account() {
+    fn link(sink: Value) -> RawResource {
+        RawResource::new("Link", "AWS::Oam::Link")
+            .property("ResourceTypes", json!(["AWS::Logs::LogGroup"]))
+            .property("SinkIdentifier", sink)
+    }
+    breaks("X2", "Link", |s| {
+        add(
+            s,
+            link(json!(
+                "arn:aws:oam:us-east-1:111122223333:sink/f3b2c1d0-1111-2222-3333-444455556666"
+            )),
+        );
+    });
+    holds("X2", "Link", |s| {
+        add(
+            s,
+            RawResource::new("Sink", "AWS::Oam::Sink").property("Name", "monitoring"),
+        );
+        add(s, link(json!({ "Fn::GetAtt": ["Sink", "Arn"] })));
+    });
+    breaks("X2", "Sink", |s| {
+        add(
+            s,
+            RawResource::new("Sink", "AWS::Oam::Sink")
+                .property("Name", "monitoring")
+                .property(
+                    "Policy",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "AWS": ["111122223333"] },
+                        "Action": ["oam:CreateLink", "oam:UpdateLink"],
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+}
+
 /// A Data Catalog policy, a Systems Manager policy or a model package group's policy that
 /// grants another account, and a network interface permission for another account, fail
 /// X2 (before, only U1 read them).

@@ -344,6 +344,19 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
     // read by [`x1`].
     ("AWS::DataSync::Task", &["/DestinationLocationArn"]),
     ("AWS::DataSync::LocationS3", &["/S3BucketArn"]),
+    // A backup plan's copy actions put a copy of every recovery point of their rule in the
+    // vault of `DestinationBackupVaultArn` ("An Amazon Resource Name (ARN) that uniquely
+    // identifies the destination backup vault for the copied backup", CloudFormation
+    // reference, `AWS::Backup::BackupPlan` CopyActionResourceType), which may be a vault of
+    // another account: "you can copy backups to multiple AWS accounts" of the organization,
+    // the destination vault's access policy allowing `backup:CopyIntoBackupVault` to the
+    // source account (AWS Backup developer guide, "Creating backup copies across AWS
+    // accounts"; "Vault access policies"). That account's vault, its key, lock and access
+    // policy, holds the copies. Judged by [`super::resilience::copy_of_the_app`], which
+    // `B2` reads the same destinations with ([`backup_copy`]). A rule's
+    // `TargetLogicallyAirGappedBackupVaultArn` is not read here: "ARN must be in the same
+    // account and Region" (AWS Backup API, `BackupRule`).
+    (BACKUP_PLAN, &[BACKUP_COPIES]),
     // A Managed Service for Apache Flink application's output, every record it writes
     // (CloudFormation reference, `AWS::KinesisAnalyticsV2::ApplicationOutput`: `ResourceARN`
     // of its Kinesis stream, Firehose stream or Lambda function output).
@@ -938,6 +951,7 @@ const TYPES: &[&str] = &[
     "AWS::IoT::TopicRule",
     "AWS::DataSync::Task",
     "AWS::DataSync::LocationS3",
+    BACKUP_PLAN,
     "AWS::KinesisAnalyticsV2::ApplicationOutput",
     "AWS::SES::ReceiptRule",
     "AWS::StepFunctions::StateMachine",
@@ -973,6 +987,47 @@ const TYPES: &[&str] = &[
     IOT_EVENTS[1],
 ];
 
+/// A backup plan, whose copy actions send its recovery points to other vaults
+/// ([`BACKUP_COPIES`]).
+const BACKUP_PLAN: &str = "AWS::Backup::BackupPlan";
+
+/// Where each copy action of each rule of a [`BACKUP_PLAN`] copies the rule's recovery points.
+const BACKUP_COPIES: &str = "/BackupPlan/BackupPlanRule/*/CopyActions/*/DestinationBackupVaultArn";
+
+/// `X1` of a backup plan's copy destination (`value`, at `pointer`): a vault of the app
+/// ([`super::resilience::copy_of_the_app`], each branch of an `Fn::If`) passes, and one of
+/// the app that the rules find but cannot place is `B2`'s gap; anything else (an ARN of
+/// another account, written as text, built by `Fn::Sub` or `Fn::Join`, an import of what no
+/// vault of the app exports, a parameter) is a vault whose owner, key, lock and access
+/// policy no rule reads.
+fn backup_copy(cx: &Cx<'_>, pointer: &str, value: &Value) -> Result<Proof, String> {
+    // A list of rules or of copy actions known only at deploy ([`at`]).
+    if !pointer.ends_with("/DestinationBackupVaultArn") {
+        return Err(format!(
+            "`{}` is {}, known only at deploy: it may copy the recovery points to any vault, which no rule can read; write the copy actions in the template, each to a vault of the app",
+            super::pointer_name(pointer),
+            super::meaning::sent_or_json(value)
+        ));
+    }
+    let ours = |v: &Value| {
+        super::meaning::no_value(v)
+            || !matches!(super::resilience::copy_of_the_app(cx, v), Err(None))
+    };
+    let each = alternatives(value)
+        .filter(|_| !value.is_array())
+        .unwrap_or_else(|| vec![value]);
+    if each.into_iter().all(ours) {
+        return cx
+            .proof(pointer)
+            .ok_or_else(|| "the property disappeared while it was read".to_owned());
+    }
+    Err(format!(
+        "`{}` is {}, no backup vault of the app: AWS Backup copies every recovery point of the rule into it, a vault of another account (or one no template of the app declares) whose key, lock and access policy no rule reads; copy to a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`, or `BackupPlan::copy_to` a `BackupVault` of a stack of another region)",
+        super::pointer_name(pointer),
+        super::meaning::sent_or_json(value)
+    ))
+}
+
 /// An MSK multi-VPC private connection, "Create remote VPC connection" (CloudFormation
 /// reference, `AWS::MSK::VpcConnection`): made in the client's account, it puts interfaces
 /// in `ClientSubnets` of `VpcId` through which the clients of that VPC reach the brokers of
@@ -1002,6 +1057,40 @@ fn msk_cluster_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     }
     super::network::app_resource(cx, value, CLUSTER).is_some()
         || (super::meaning::imported(value) && imports_of_kind(cx, value, &[CLUSTER]))
+}
+
+/// `X2` of a CloudWatch cross-account observability link ([`OAM_LINK`]): its
+/// `SinkIdentifier` must be a sink of the app ([`whole_of_kind`], each branch of an
+/// `Fn::If`, or the parameter that carries one from another stack of the app). A sink of no
+/// template of the app (an ARN written as text, built around another account, a
+/// parameter) is a monitoring account whose access to this account's logs, metrics and
+/// traces no rule reads.
+fn oam_link(cx: &Cx<'_>) -> Outcome {
+    let Some(sink) = cx
+        .prop("/SinkIdentifier")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::Fail(
+            "`SinkIdentifier` is not set: which monitoring account the link shares this account's data with cannot be read; link to an `AWS::Oam::Sink` of the app".to_owned(),
+        );
+    };
+    let ours = |v: &Value| {
+        whole_of_kind(cx, v, &[OAM_SINK])
+            || cx
+                .across_regions(cx.template, v)
+                .is_some_and(|(_, r)| r.type_name() == OAM_SINK)
+    };
+    if every_branch(sink, ours).unwrap_or_else(|| ours(sink)) {
+        return all([cx.present("/SinkIdentifier")]);
+    }
+    let shared = cx
+        .prop("/ResourceTypes")
+        .filter(|v| !super::meaning::no_value(v))
+        .map_or_else(|| "data".to_owned(), super::meaning::sent_or_json);
+    Outcome::Fail(format!(
+        "`SinkIdentifier` is {}, no `AWS::Oam::Sink` of the app: the link lets the monitoring account that owns that sink read this account's {shared} (log events may hold PHI), an account whose access no rule reads; link to a sink of the app (the `Fn::GetAtt` of its `Arn`, or an import of an export of it), or, if the monitoring account is a partner's under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        super::meaning::sent_or_json(sink)
+    ))
 }
 
 /// A Redshift-managed VPC endpoint, which "Creates a Redshift-managed VPC endpoint"
@@ -1271,7 +1360,26 @@ const OPTIONAL_POLICIES: &[(&str, &str)] = &[
         "AWS::CodeArtifact::Repository",
         "/PermissionsPolicyDocument",
     ),
+    // A CloudWatch cross-account observability sink's policy, which "grants permissions to
+    // source accounts to link to this sink", by account id or by organization (CloudFormation
+    // reference, `AWS::Oam::Sink` `Policy`): each account so admitted may create a link
+    // ([`OAM_LINK`]) that sends its own telemetry into the app's monitoring account, where
+    // it mixes with the app's logs. No policy admits no account.
+    ("AWS::Oam::Sink", "/Policy"),
 ];
+
+/// A CloudWatch cross-account observability link: "Creates a link between a source account
+/// and a sink that you have created in a monitoring account", sharing with it the data of
+/// `ResourceTypes` ("which types of data that the source account shares with the monitoring
+/// account": `AWS::Logs::LogGroup`, `AWS::CloudWatch::Metric`, `AWS::XRay::Trace`, …),
+/// `SinkIdentifier` being "The ARN of the sink in the monitoring account that you want to
+/// link to" (CloudFormation reference, `AWS::Oam::Link`). The monitoring account then
+/// reads this account's log events, which may hold PHI, and traces: a grant to that
+/// account, read by `X2` ([`oam_link`]).
+const OAM_LINK: &str = "AWS::Oam::Link";
+
+/// The sink a link shares with ([`OAM_LINK`]).
+const OAM_SINK: &str = "AWS::Oam::Sink";
 
 /// A layer version's permission: `Principal` is "An account ID, or * to grant layer usage
 /// permission to all accounts in an organization, or all AWS accounts (if organizationId is
@@ -1350,7 +1458,7 @@ const AUTHORIZERS: [&str; 2] = [
 const IDENTITY_POOL: &str = "AWS::Cognito::IdentityPool";
 
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 36] = [
+const X2_OWN: [&str; 38] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
@@ -1376,6 +1484,8 @@ const X2_OWN: [&str; 36] = [
     OPTIONAL_POLICIES[2].0,
     OPTIONAL_POLICIES[3].0,
     OPTIONAL_POLICIES[4].0,
+    OPTIONAL_POLICIES[5].0,
+    OAM_LINK,
     LAYER_PERMISSION,
     PRIVATE_DOMAIN,
     LAKE_GRANTS[0].0,
@@ -1415,7 +1525,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an S3 access grant's `Grantee` a role of this account or a directory user or group, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy`, an X-Ray resource policy's `PolicyDocument`, a Lex resource policy's or an EventBridge schema registry policy's `Policy`, a CodeArtifact domain's or repository's `PermissionsPolicyDocument` and a SageMaker model package group's `ModelPackageGroupPolicy` no principal of another account; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an S3 access grant's `Grantee` a role of this account or a directory user or group, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy`, an X-Ray resource policy's `PolicyDocument`, a Lex resource policy's or an EventBridge schema registry policy's `Policy`, a CodeArtifact domain's or repository's `PermissionsPolicyDocument`, a SageMaker model package group's `ModelPackageGroupPolicy` and a CloudWatch observability sink's `Policy` (`AWS::Oam::Sink`) no principal of another account; give an observability link (`AWS::Oam::Link`) a `SinkIdentifier` that is a sink of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1428,7 +1538,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; give each copy action of a backup plan (`CopyActions.DestinationBackupVaultArn`) a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`, or `BackupPlan::copy_to` a `BackupVault` of a stack of another region), never another account's; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -3340,7 +3450,9 @@ fn x1(cx: &Cx<'_>) -> Outcome {
         ));
     }
     for (proof, pointer, value) in read {
-        if let Some(api) = api_destination(cx, value) {
+        if t == BACKUP_PLAN {
+            checks.push(backup_copy(cx, &proof, value));
+        } else if let Some(api) = api_destination(cx, value) {
             checks.push(Err(format!(
                 "`{}` sends every event to {api}, which calls a third party's HTTP endpoint (its `InvocationEndpoint`) that no rule reads",
                 pointer.trim_start_matches('/').replace('/', ".")
@@ -5492,6 +5604,9 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     }
     if let Some((_, pointer)) = OPTIONAL_POLICIES.iter().find(|(kind, _)| *kind == t) {
         return optional_policy(cx, pointer);
+    }
+    if t == OAM_LINK {
+        return oam_link(cx);
     }
     if cx.resource.type_name() == "AWS::Lambda::Permission" {
         let Some(principal) = cx.prop("/Principal") else {
@@ -8917,6 +9032,177 @@ mod cross_account {
             assert!(
                 matches!(found, Outcome::Fail(ref f) if f.contains(says)),
                 "{other}: {found:?}"
+            );
+        }
+    }
+
+    /// A backup plan's copy actions (`X1`): a copy to a vault of the app passes; one to a
+    /// vault of another account (an ARN as text, built by `Fn::Sub` or `Fn::Join` around a
+    /// written account), to one of this account that no template declares, to a parameter
+    /// or an import of what no vault exports, or copy actions known only at deploy, fail.
+    #[test]
+    fn x1_reads_where_a_backup_plan_copies_its_recovery_points() {
+        let judge = |copies: Value| {
+            Cx::check_first(
+                super::x1,
+                &[
+                    (
+                        "Plan",
+                        "AWS::Backup::BackupPlan",
+                        json!({ "BackupPlan": { "BackupPlanName": "daily", "BackupPlanRule": [{
+                            "RuleName": "daily", "TargetBackupVault": { "Ref": "Vault" },
+                            "CopyActions": copies }] } }),
+                    ),
+                    (
+                        "Vault",
+                        "AWS::Backup::BackupVault",
+                        json!({ "BackupVaultName": "records" }),
+                    ),
+                    (
+                        "Copies",
+                        "AWS::Backup::BackupVault",
+                        json!({ "BackupVaultName": "copies" }),
+                    ),
+                ],
+            )
+        };
+        let to = |destination: Value| json!([{ "DestinationBackupVaultArn": destination }]);
+        for own in [
+            to(json!({ "Fn::GetAtt": ["Copies", "BackupVaultArn"] })),
+            to(
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:backup:${AWS::Region}:${AWS::AccountId}:backup-vault:${Copies}" }),
+            ),
+            to(
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:backup:${AWS::Region}:${AWS::AccountId}:backup-vault:copies" }),
+            ),
+        ] {
+            let found = judge(own.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{own}: {found:?}");
+        }
+        assert_eq!(judge(json!([])), Outcome::NotApplicable);
+        for (other, says) in [
+            (
+                to(json!(
+                    "arn:aws:backup:us-west-2:111122223333:backup-vault:central"
+                )),
+                "no backup vault of the app",
+            ),
+            (
+                to(
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:backup:${AWS::Region}:111122223333:backup-vault:${Copies}" }),
+                ),
+                "no backup vault of the app",
+            ),
+            (
+                to(
+                    json!({ "Fn::Join": [":", ["arn", { "Ref": "AWS::Partition" }, "backup", "us-west-2", "111122223333", "backup-vault", "central"]] }),
+                ),
+                "no backup vault of the app",
+            ),
+            (
+                to(
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:backup:us-west-2:${AWS::AccountId}:backup-vault:made-by-hand" }),
+                ),
+                "no backup vault of the app",
+            ),
+            (
+                to(json!({ "Ref": "DrVault" })),
+                "no backup vault of the app",
+            ),
+            (
+                to(json!({ "Fn::ImportValue": "dr-vault" })),
+                "no backup vault of the app",
+            ),
+            (json!({ "Ref": "CopyActions" }), "known only at deploy"),
+            (json!([{ "Ref": "CopyAction" }]), "known only at deploy"),
+        ] {
+            let found = judge(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains(says)),
+                "{other}: {found:?}"
+            );
+        }
+    }
+
+    /// The typed API's copy to a vault of a stack of another region (`BackupPlan::copy_to`,
+    /// carried by the template parameter `up` fills) is a copy to a vault of the app.
+    #[test]
+    fn x1_holds_on_the_typed_copy_to_a_vault_of_another_region() {
+        let assembly = crate::testing::clinic_with_copies()
+            .check()
+            .expect("check returns the assembly");
+        let found = crate::testing::status_of(&assembly, "X1", "Daily");
+        assert!(
+            matches!(found, Some(Status::Enforced { ref evidence }) if evidence.iter().any(|p| p.path.ends_with("/DestinationBackupVaultArn"))),
+            "{found:?}"
+        );
+    }
+
+    /// A CloudWatch observability link (`X2`) to a sink of the app passes; to a sink of
+    /// another account, or of no template, fails. A sink's policy that lets another account,
+    /// an organization or everyone link fails; one of this account, or none, does not.
+    #[test]
+    fn x2_reads_observability_links_and_sinks() {
+        let link = |sink: Value| {
+            Cx::check_first(
+                super::x2,
+                &[
+                    (
+                        "Link",
+                        "AWS::Oam::Link",
+                        json!({ "ResourceTypes": ["AWS::Logs::LogGroup"], "SinkIdentifier": sink }),
+                    ),
+                    ("Sink", "AWS::Oam::Sink", json!({ "Name": "monitoring" })),
+                ],
+            )
+        };
+        let found = link(json!({ "Fn::GetAtt": ["Sink", "Arn"] }));
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        for other in [
+            json!("arn:aws:oam:us-east-1:111122223333:sink/f3b2c1d0-1111-2222-3333-444455556666"),
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:oam:${AWS::Region}:111122223333:sink/${Sink}" }),
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:oam:${AWS::Region}:${AWS::AccountId}:sink/f3b2c1d0" }),
+            json!({ "Ref": "MonitoringSink" }),
+        ] {
+            let found = link(other.clone());
+            assert!(
+                matches!(found, Outcome::Fail(ref f) if f.contains("no `AWS::Oam::Sink` of the app")),
+                "{other}: {found:?}"
+            );
+        }
+        let sink = |policy: Option<Value>| {
+            let mut properties = json!({ "Name": "monitoring" });
+            if let Some(policy) = policy {
+                properties["Policy"] = policy;
+            }
+            Cx::check_first(super::x2, &[("Sink", "AWS::Oam::Sink", properties)])
+        };
+        let allow = |principal: Value, condition: Value| {
+            let mut statement = json!({ "Effect": "Allow", "Principal": principal,
+                "Action": ["oam:CreateLink", "oam:UpdateLink"], "Resource": "*" });
+            if !condition.is_null() {
+                statement["Condition"] = condition;
+            }
+            Some(json!({ "Version": "2012-10-17", "Statement": [statement] }))
+        };
+        assert_eq!(sink(None), Outcome::NotApplicable);
+        let found = sink(allow(
+            json!({ "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } }),
+            Value::Null,
+        ));
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        for (principal, condition) in [
+            (json!("*"), Value::Null),
+            (json!({ "AWS": ["111122223333"] }), Value::Null),
+            (
+                json!("*"),
+                json!({ "StringEquals": { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } }),
+            ),
+        ] {
+            let found = sink(allow(principal.clone(), condition.clone()));
+            assert!(
+                matches!(found, Outcome::Fail(_)),
+                "{principal} {condition}: {found:?}"
             );
         }
     }

@@ -1766,7 +1766,7 @@ fn of_the_app(cx: &Cx<'_>, target: &Value) -> bool {
 /// stack is not shown to be there ([`Placed::Unknown`]): `Err` with what a finding adds
 /// ([`super::imports::unplaced`]) when the vault of that name is of such a stack, `Err(None)`
 /// when no vault of the app is named.
-fn copy_of_the_app(cx: &Cx<'_>, destination: &Value) -> Result<(), Option<String>> {
+pub(super) fn copy_of_the_app(cx: &Cx<'_>, destination: &Value) -> Result<(), Option<String>> {
     let found = |yes: bool| if yes { Ok(()) } else { Err(None) };
     // An import counts as the export of a vault of the app (its ARN), not of anything.
     if super::meaning::imported(destination) {

@@ -106,7 +106,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::S3Tables::TableBucket",
         ],
         controls: ENC,
-        fix: "use `SecureBucket` with `.encryption(&key)`, or set `BucketEncryption` to `aws:kms` with `KMSMasterKeyID` and `BucketKeyEnabled`; on a directory bucket, `BucketEncryption` to `aws:kms` with the key's ARN or id in `KMSMasterKeyID`; on a table bucket, `EncryptionConfiguration` to `aws:kms` with `KMSKeyArn`; on the S3 Metadata tables of a bucket (`MetadataConfiguration`), `EncryptionConfiguration` `SseAlgorithm` `aws:kms` with the customer-managed key's `KmsKeyArn`",
+        fix: "use `SecureBucket` with `.encryption(&key)`, or set `BucketEncryption` to `aws:kms` with `KMSMasterKeyID` and `BucketKeyEnabled`; on a directory bucket, `BucketEncryption` to `aws:kms` with the key's ARN or id in `KMSMasterKeyID`; on a table bucket, `EncryptionConfiguration` to `aws:kms` with `KMSKeyArn`; on the S3 Metadata tables of a bucket (`MetadataConfiguration`), `EncryptionConfiguration` `SseAlgorithm` `aws:kms` with the customer-managed key's `KmsKeyArn`; encrypt replicas (`ReplicationConfiguration` `Destination.EncryptionConfiguration.ReplicaKmsKeyID`) with a customer-managed key of the app too, never another account's",
         packs: packs(
             Some("HIPAA.Security-S3DefaultEncryptionKMS"),
             Some("CKV_AWS_145"),
@@ -625,7 +625,40 @@ fn s1(cx: &Cx<'_>) -> Outcome {
     .into_iter()
     .chain(bucket_key)
     .chain(replicas_outside_the_app(cx).into_iter().map(Err))
+    .chain(replica_keys(cx))
     .chain(metadata_tables(cx)))
+}
+
+/// The key each replication rule encrypts its copies with: "Specifies the ID (Key ARN or
+/// Alias ARN) of the customer managed AWS KMS key stored in AWS Key Management Service
+/// (KMS) for the destination bucket. Amazon S3 uses this key to encrypt replica objects"
+/// (CloudFormation reference, `AWS::S3::Bucket` EncryptionConfiguration
+/// `ReplicaKmsKeyID`). A key of another account (its ARN's account written as a number)
+/// encrypts the replicas, in a bucket of the app too, at that account's will: it may
+/// disable or schedule the key for deletion, and its key policy, which no rule reads,
+/// decides who decrypts them. Read as the bucket's own key is ([`customer_key`]); only what
+/// fails is told, so the evidence of `S1` stays the bucket's own encryption.
+fn replica_keys(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let count = cx
+        .prop("/ReplicationConfiguration/Rules")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    (0..count)
+        .map(|i| {
+            format!("/ReplicationConfiguration/Rules/{i}/Destination/EncryptionConfiguration/ReplicaKmsKeyID")
+        })
+        .filter(|pointer| {
+            cx.prop(pointer)
+                .is_some_and(|v| !(v.is_null() || super::meaning::no_value(v)))
+        })
+        .map(|pointer| customer_key(cx, &pointer))
+        .filter(Result::is_err)
+        .map(|found| {
+            found.map_err(|why| {
+                format!("{why}: the replicas are encrypted with a key that no rule shows is the app's; encrypt them with a key of the app in the destination's region (`ReplicaKmsKeyID`)")
+            })
+        })
+        .collect()
 }
 
 /// The S3 Metadata tables of a general purpose bucket (`MetadataConfiguration`), which copy
@@ -6695,6 +6728,55 @@ mod tests {
             elsewhere.len() == 1 && elsewhere[0].contains("no bucket of the app"),
             "{elsewhere:?}"
         );
+    }
+
+    /// S1 reads the key of each replication rule's copies as it reads the bucket's own: a key
+    /// of the app passes; a key of another account, or an AWS-managed key, fails, whatever
+    /// the destination.
+    #[test]
+    fn s1_reads_the_key_the_replicas_are_encrypted_with() {
+        use serde_json::Value;
+        let judge = |key: Value| {
+            super::super::Cx::check_first(
+                super::s1,
+                &[
+                    (
+                        "Records",
+                        "AWS::S3::Bucket",
+                        json!({
+                            "BucketEncryption": { "ServerSideEncryptionConfiguration": [{
+                                "ServerSideEncryptionByDefault": { "SSEAlgorithm": "aws:kms",
+                                    "KMSMasterKeyID": { "Fn::GetAtt": ["Key", "Arn"] } },
+                                "BucketKeyEnabled": true }] },
+                            "ReplicationConfiguration": { "Role": "r", "Rules": [{
+                                "Status": "Enabled",
+                                "Destination": { "Bucket": { "Fn::GetAtt": ["Copy", "Arn"] },
+                                    "EncryptionConfiguration": { "ReplicaKmsKeyID": key } } }] }
+                        }),
+                    ),
+                    ("Key", "AWS::KMS::Key", json!({})),
+                    ("Copy", "AWS::S3::Bucket", json!({})),
+                ],
+            )
+        };
+        for own in [
+            json!({ "Fn::GetAtt": ["Key", "Arn"] }),
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:us-west-2:${AWS::AccountId}:alias/records-dr" }),
+        ] {
+            let found = judge(own.clone());
+            assert!(matches!(found, super::Outcome::Pass(_)), "{own}: {found:?}");
+        }
+        for other in [
+            json!("arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }),
+            json!("alias/aws/s3"),
+        ] {
+            let found = judge(other.clone());
+            assert!(
+                matches!(found, super::Outcome::Fail(ref f) if f.contains("ReplicaKmsKeyID")),
+                "{other}: {found:?}"
+            );
+        }
     }
 
     #[test]
