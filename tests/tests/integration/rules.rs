@@ -2431,6 +2431,87 @@ fn eks3_reads_the_client_of_an_identity_provider() {
     });
 }
 
+/// An identity provider whose groups claim is an attribute the client lets each user write
+/// (it writes no `WriteAttributes`): a user names their own Kubernetes groups. The pool's
+/// groups hold.
+#[test]
+fn eks3_reads_whether_users_write_the_groups_claim() {
+    fn claims(s: &Stack<'_>, groups: &str) {
+        eks_cluster_role(s);
+        eks(s, None, EKS_LOGS);
+        add(
+            s,
+            RawResource::new("Pool", "AWS::Cognito::UserPool")
+                .property("/AdminCreateUserConfig/AllowAdminCreateUserOnly", true)
+                .property(
+                    "Schema",
+                    json!([{ "Name": "k8s_groups", "AttributeDataType": "String" }]),
+                ),
+        );
+        add(
+            s,
+            RawResource::new("Kubectl", "AWS::Cognito::UserPoolClient")
+                .property("UserPoolId", json!({ "Ref": "Pool" }))
+                .property("EnableTokenRevocation", true),
+        );
+        add(
+            s,
+            RawResource::new("Oidc", "AWS::EKS::IdentityProviderConfig")
+                .property("ClusterName", json!({ "Ref": "Kube" }))
+                .property("Type", "oidc")
+                .property(
+                    "Oidc",
+                    json!({ "IssuerUrl": { "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" },
+                        "ClientId": { "Ref": "Kubectl" }, "GroupsClaim": groups, "GroupsPrefix": "oidc:" }),
+                ),
+        );
+    }
+    breaks("EKS3", "Oidc", |s| claims(s, "custom:k8s_groups"));
+    holds("EKS3", "Oidc", |s| claims(s, "cognito:groups"));
+}
+
+/// An HTTP API's JWT authorizer accepts the tokens of each client its `Audience` lists:
+/// a client ID written as text is a client no rule reads; the app's client holds.
+#[test]
+fn x2_reads_the_audience_of_a_jwt_authorizer() {
+    fn jwt(s: &Stack<'_>, audience: Value) {
+        add(
+            s,
+            RawResource::new("Pool", "AWS::Cognito::UserPool")
+                .property("/AdminCreateUserConfig/AllowAdminCreateUserOnly", true),
+        );
+        add(
+            s,
+            RawResource::new("Web", "AWS::Cognito::UserPoolClient")
+                .property("UserPoolId", json!({ "Ref": "Pool" }))
+                .property("EnableTokenRevocation", true),
+        );
+        add(
+            s,
+            RawResource::new("Http", "AWS::ApiGatewayV2::Api")
+                .property("Name", "records")
+                .property("ProtocolType", "HTTP"),
+        );
+        add(
+            s,
+            RawResource::new("Jwt", "AWS::ApiGatewayV2::Authorizer")
+                .property("ApiId", json!({ "Ref": "Http" }))
+                .property("Name", "users")
+                .property("AuthorizerType", "JWT")
+                .property("IdentitySource", json!(["$request.header.Authorization"]))
+                .property(
+                    "JwtConfiguration",
+                    json!({ "Issuer": { "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" },
+                        "Audience": audience }),
+                ),
+        );
+    }
+    breaks("X2", "Jwt", |s| {
+        jwt(s, json!(["3n4b5urk1ft4fl3mg5e62d9ado"]))
+    });
+    holds("X2", "Jwt", |s| jwt(s, json!([{ "Ref": "Web" }])));
+}
+
 /// An app client that lets the app send the password itself rather than an SRP proof.
 #[test]
 fn cg3_refuses_a_client_that_takes_the_password_itself() {

@@ -110,7 +110,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             IDENTITY_PROVIDER,
         ],
         controls: &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"],
-        fix: "on the cluster set `AccessConfig.AuthenticationMode` to `API` (not `CONFIG_MAP`, CloudFormation's default, nor `API_AND_CONFIG_MAP`: the `aws-auth` ConfigMap is Kubernetes data no template holds) and `AccessConfig.BootstrapClusterCreatorAdminPermissions` to false, and grant access with `AWS::EKS::AccessEntry` resources; give the cluster's `RoleArn` (the role the control plane acts with), access entries, pod identity associations (`RoleArn`, `TargetRoleArn`), add-ons (`ServiceAccountRoleArn`, `PodIdentityAssociations`) and Fargate profiles (`PodExecutionRoleArn`) and managed node groups (`NodeRole`) the `Fn::GetAtt` `Arn` of an `AWS::IAM::Role` of the app (an access entry may name an `AWS::IAM::User` of the app), and a `ClusterName` of an `AWS::EKS::Cluster` of the app (its `Ref`, the `Name` it writes, or an import of its export); give an `AWS::EKS::IdentityProviderConfig` (whose users no access entry declares) an `Oidc.IssuerUrl` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`, or its `ProviderURL` after `https://`) whose `AdminCreateUserConfig.AllowAdminCreateUserOnly` is true, and an `Oidc.ClientId` of an `AWS::Cognito::UserPoolClient` of the app (its `Ref`), and a `ClusterName` of a cluster of the app, or declare none; a role that the app does not declare (an IAM Identity Center permission set's) is waived on the resource with the reason its policies are governed elsewhere",
+        fix: "on the cluster set `AccessConfig.AuthenticationMode` to `API` (not `CONFIG_MAP`, CloudFormation's default, nor `API_AND_CONFIG_MAP`: the `aws-auth` ConfigMap is Kubernetes data no template holds) and `AccessConfig.BootstrapClusterCreatorAdminPermissions` to false, and grant access with `AWS::EKS::AccessEntry` resources; give the cluster's `RoleArn` (the role the control plane acts with), access entries, pod identity associations (`RoleArn`, `TargetRoleArn`), add-ons (`ServiceAccountRoleArn`, `PodIdentityAssociations`) and Fargate profiles (`PodExecutionRoleArn`) and managed node groups (`NodeRole`) the `Fn::GetAtt` `Arn` of an `AWS::IAM::Role` of the app (an access entry may name an `AWS::IAM::User` of the app), and a `ClusterName` of an `AWS::EKS::Cluster` of the app (its `Ref`, the `Name` it writes, or an import of its export); give an `AWS::EKS::IdentityProviderConfig` (whose users no access entry declares) an `Oidc.IssuerUrl` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`, or its `ProviderURL` after `https://`) whose `AdminCreateUserConfig.AllowAdminCreateUserOnly` is true, and an `Oidc.ClientId` of an `AWS::Cognito::UserPoolClient` of the app (its `Ref`), with an `Oidc.GroupsClaim` and `Oidc.UsernameClaim` that name no attribute that client lets users write (`cognito:groups`, `sub`, `email` as the username, or an attribute left out of the client's `WriteAttributes` or declared `DeveloperOnlyAttribute` in the pool's `Schema`), and a `ClusterName` of a cluster of the app, or declare none; a role that the app does not declare (an IAM Identity Center permission set's) is waived on the resource with the reason its policies are governed elsewhere",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -344,7 +344,8 @@ pub(super) fn cluster_of_the_app(cx: &Cx<'_>, named: &Value) -> bool {
 ///   (Okta, a partner's, a public one) decides alone who authenticates to the cluster: a
 ///   finding a waiver that names the agreement with its operator answers. The tokens it
 ///   takes are those of its `Oidc.ClientId`, which must be an app client of the app
-///   ([`client_of_the_app`]).
+///   ([`client_of_the_app`]), and the groups and username it reads from them no attribute
+///   that client lets users write ([`claims_users_cannot_write`]).
 fn eks3(cx: &Cx<'_>) -> Outcome {
     let mut checks = Vec::new();
     match cx.resource.type_name() {
@@ -443,6 +444,7 @@ fn eks3(cx: &Cx<'_>) -> Outcome {
             checks.push(joins_a_cluster(cx));
             checks.push(issuer_of_the_app(cx));
             checks.push(client_of_the_app(cx));
+            checks.extend(claims_users_cannot_write(cx));
         }
         _ => return Outcome::NotApplicable,
     }
@@ -477,9 +479,10 @@ fn issuer_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
     }
 }
 
-/// An identity provider's `Oidc.ClientId` is an app client of the app (the `Ref` of an
-/// `AWS::Cognito::UserPoolClient`, its client ID, or an import of its export; each branch of
-/// an `Fn::If`). The client ID "is also known as audience" (EKS API reference,
+/// An identity provider's `Oidc.ClientId` is an app client of the app
+/// ([`super::flows::client_of_the_app`], the reader `X2` gives a JWT authorizer's
+/// `Audience`: the `Ref` of an `AWS::Cognito::UserPoolClient`, its `ClientId`, or an import
+/// of its export; each branch of an `Fn::If`). The client ID "is also known as audience" (EKS API reference,
 /// `OidcIdentityProviderConfigRequest` `clientId`): the API server accepts the ID tokens the
 /// issuer gives that client, whose `aud` claim is the client ID (Cognito developer guide,
 /// "Understanding the identity (ID) token"). A client of the app is read by `CG3` (no flow
@@ -490,24 +493,160 @@ fn issuer_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
 /// not read.
 fn client_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
     const CLIENT: &str = "/Oidc/ClientId";
-    const USER_POOL_CLIENT: &str = "AWS::Cognito::UserPoolClient";
-    fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
-        match super::meaning::if_branches(value) {
-            Some(branches) => branches.iter().all(|b| of_the_app(cx, b)),
-            None => super::network::app_resource(cx, value, USER_POOL_CLIENT).is_some(),
-        }
-    }
     let fix = "name the `Ref` of an `AWS::Cognito::UserPoolClient` of the app, a client of the issuer's pool, so that `CG3` reads how operators sign in and how long their tokens last";
     match cx.prop(CLIENT).filter(|v| !v.is_null() && !no_value(v)) {
         None => Err(format!(
             "`Oidc.ClientId` is not set, so which client's tokens the cluster accepts is not shown; {fix}"
         )),
-        Some(client) if of_the_app(cx, client) => cx.proof(CLIENT).ok_or_default(),
+        Some(client) if super::flows::client_of_the_app(cx, client) => {
+            cx.proof(CLIENT).ok_or_default()
+        }
         Some(client) => Err(format!(
             "`Oidc.ClientId` is {}, no app client of the app: the cluster accepts the ID tokens the issuer gives that client (their audience), whose sign-in flows and token lifetimes no rule reads; {fix}",
             text_or_json(client)
         )),
     }
+}
+
+/// The standard attributes of a user pool (Cognito developer guide, "Working with user
+/// attributes"), which a client lets each user write with their own access token
+/// (`UpdateUserAttributes`) unless its `WriteAttributes` leaves them out. `updated_at` is
+/// one, but names no group or user anyone would pick.
+const STANDARD_ATTRIBUTES: [&str; 16] = [
+    "address",
+    "birthdate",
+    "email",
+    "family_name",
+    "gender",
+    "given_name",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "picture",
+    "preferred_username",
+    "profile",
+    "website",
+    "zoneinfo",
+];
+
+/// The claims of an identity provider ([`IDENTITY_PROVIDER`]) that name who a user is to
+/// Kubernetes are none that the user writes. `Oidc.GroupsClaim` is "The JWT claim that the
+/// provider uses to return your groups", `Oidc.UsernameClaim` "The JSON Web Token (JWT)
+/// claim to use as the username. The default is `sub`" (EKS API reference,
+/// `OidcIdentityProviderConfigRequest`): RoleBindings grant those groups and names, and
+/// `system:masters` is a group. A user pool client's `WriteAttributes` is "The list of
+/// user attributes that you want your app client to have write access to. After your user
+/// authenticates in your app, their access token authorizes them to set or modify their own
+/// attribute value for any attribute in this list"; "When you don't specify the
+/// `WriteAttributes` for your app client, your app can write the values of the Standard
+/// attributes of your user pool" (Cognito API reference, `UserPoolClientType`), read here as
+/// every attribute a user may change, custom ones included, unless the pool's `Schema`
+/// declares it `Mutable` false (set once by an administrator: `EKS3` asks that the pool
+/// invite only) or `DeveloperOnlyAttribute` true ("Users won't be able to modify this
+/// attribute using their access token", `SchemaAttributeType`). So a claim naming an
+/// attribute of a client of the app ([`client_of_the_app`]) that it lets users write fails:
+/// for groups whatever `GroupsPrefix` says, since "The prefix that is prepended to group
+/// claims to prevent clashes with existing names (such as `system:` groups)" only keeps
+/// `system:` out and the user still names any group under it that a RoleBinding grants; for
+/// the username whatever `UsernamePrefix` says, since the user names another user under
+/// the same prefix and takes their RoleBindings, except `email`, which Kubernetes takes
+/// only with `email_verified` true (Kubernetes documentation, "Authenticating", OpenID
+/// Connect tokens), and Cognito marks a changed address unverified until its code is
+/// entered. The pool's groups (`cognito:groups`, which only an administrator changes by
+/// `AdminAddUserToGroup`), `sub`, a claim that no attribute holds (one a pre-token-generation
+/// trigger of the app adds) and a developer-only attribute (`dev:custom:…`) pass. A claim
+/// not written as text is not known before deploy and fails.
+fn claims_users_cannot_write(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    const USER_POOL_CLIENT: &str = "AWS::Cognito::UserPoolClient";
+    let Some(client) = cx.prop("/Oidc/ClientId") else {
+        return Vec::new();
+    };
+    let clients: Vec<_> = if_branches(client)
+        .map_or_else(|| vec![client], Vec::from)
+        .into_iter()
+        .filter_map(|c| super::network::app_resource(cx, c, USER_POOL_CLIENT))
+        .collect();
+    let mut checks = Vec::new();
+    for (pointer, shown, groups) in [
+        ("/Oidc/GroupsClaim", "Oidc.GroupsClaim", true),
+        ("/Oidc/UsernameClaim", "Oidc.UsernameClaim", false),
+    ] {
+        let Some(claim) = cx.prop(pointer).filter(|v| !v.is_null() && !no_value(v)) else {
+            continue;
+        };
+        let does = if groups {
+            "a user names their own Kubernetes groups (a `GroupsPrefix` only keeps out `system:` names: any group a RoleBinding grants stays theirs to claim)"
+        } else {
+            "a user names themselves as another user, whose RoleBindings they then hold (a `UsernamePrefix` does not tell them apart)"
+        };
+        let fix = if groups {
+            "write `cognito:groups` (the pool's groups, which only an administrator changes), or leave the claim out of the client's `WriteAttributes` (listing the attributes users may write) or declare it `DeveloperOnlyAttribute` in the pool's `Schema`"
+        } else {
+            "leave `UsernameClaim` at `sub` (or write `email`, which Kubernetes takes only verified), or leave the claim out of the client's `WriteAttributes` (listing the attributes users may write) or declare it `DeveloperOnlyAttribute` in the pool's `Schema`"
+        };
+        let Some(name) = text(claim).filter(|t| !super::identity::dynamic(t)) else {
+            checks.push(Err(format!(
+                "`{shown}` is {}, which is not known before deploy, so it may name an attribute users write: {does}; {fix}",
+                text_or_json(claim)
+            )));
+            continue;
+        };
+        if !groups && name == "email" {
+            continue;
+        }
+        match clients
+            .iter()
+            .find(|(there, c)| users_write(there, c, &name))
+        {
+            None => checks.push(cx.proof(pointer).ok_or_default()),
+            Some((_, c)) => checks.push(Err(format!(
+                "`{shown}` is `{name}`, an attribute the client `{}` lets each user write with their own token (its `WriteAttributes`, or every attribute when it writes none): {does}; {fix}",
+                c.logical_id()
+            ))),
+        }
+    }
+    checks
+}
+
+/// Whether `client` (an `AWS::Cognito::UserPoolClient` in `there`'s stack) lets each user
+/// write the attribute a token carries as the claim `name` ([`claims_users_cannot_write`]).
+fn users_write(there: &Cx<'_>, client: &crate::cfn::Resource, name: &str) -> bool {
+    let custom = name.strip_prefix("custom:");
+    if custom.is_none() && !STANDARD_ATTRIBUTES.contains(&name) {
+        return false;
+    }
+    let properties = client.properties();
+    let schema_says = |key: &str, holds: fn(&Value) -> bool| {
+        custom.is_some_and(|attribute| {
+            super::network::app_resource(there, &properties["UserPoolId"], "AWS::Cognito::UserPool")
+                .and_then(|(_, pool)| pool.properties()["Schema"].as_array().cloned())
+                .is_some_and(|schema| {
+                    schema
+                        .iter()
+                        .any(|a| text(&a["Name"]).as_deref() == Some(attribute) && holds(&a[key]))
+                })
+        })
+    };
+    if schema_says("DeveloperOnlyAttribute", is_true) || schema_says("Mutable", is_false) {
+        return false;
+    }
+    // Left out (on a branch too), the client writes every attribute; a list written with
+    // one that only the deploy knows may name it.
+    fn writes(value: &Value, name: &str) -> bool {
+        if value.is_null() || no_value(value) {
+            return true;
+        }
+        match value {
+            Value::Array(items) => items.iter().any(|item| {
+                !no_value(item)
+                    && text(item).is_none_or(|t| t == name || super::identity::dynamic(&t))
+            }),
+            _ => if_branches(value).is_none_or(|branches| branches.iter().any(|b| writes(b, name))),
+        }
+    }
+    writes(&properties["WriteAttributes"], name)
 }
 
 /// A cluster authenticates by access entries only (`AccessConfig.AuthenticationMode`
@@ -1001,6 +1140,138 @@ mod tests {
         ] {
             let found = provider(with(client.clone()));
             assert!(fails_saying(&found, says), "{client}: {found:?}");
+        }
+    }
+
+    /// Hostile review he 2: EKS3 on an identity provider whose `Oidc` adds `claims`, of the
+    /// invitation-only pool `Pool` (with the custom attributes `role`, `team` developer-only
+    /// and `tier` immutable) through the client `Kubectl` with `write` as its
+    /// `WriteAttributes` (left out when null).
+    fn claimed(claims: Value, write: Value) -> Outcome {
+        let mut client = json!({ "UserPoolId": { "Ref": "Pool" } });
+        if !write.is_null() {
+            client["WriteAttributes"] = write;
+        }
+        let mut p =
+            oidc(json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" }));
+        for (k, v) in claims.as_object().unwrap() {
+            p["Oidc"][k] = v.clone();
+        }
+        Cx::check_first(
+            eks3,
+            &[
+                ("Oidc", IDENTITY_PROVIDER, p),
+                ("Cluster", EKS_CLUSTER, cluster(|_| {})),
+                ("Key", "AWS::KMS::Key", json!({ "KeyPolicy": {} })),
+                cluster_role(),
+                (
+                    "Pool",
+                    "AWS::Cognito::UserPool",
+                    json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true }, "Schema": [
+                        { "Name": "role", "AttributeDataType": "String" },
+                        { "Name": "team", "AttributeDataType": "String", "DeveloperOnlyAttribute": true },
+                        { "Name": "tier", "AttributeDataType": "String", "Mutable": false }
+                    ] }),
+                ),
+                ("Kubectl", "AWS::Cognito::UserPoolClient", client),
+            ],
+        )
+    }
+
+    /// A groups or username claim that names an attribute the client lets each user write
+    /// lets the user pick their Kubernetes groups (`system:masters`) or another user's name,
+    /// whatever prefix is written; the pool's groups, `sub`, `email` as the username, a
+    /// developer-only or immutable attribute, or one the client's `WriteAttributes` leaves
+    /// out pass.
+    #[test]
+    fn an_identity_provider_fails_eks3_with_a_claim_users_write() {
+        let none = Value::Null;
+        for (claims, write) in [
+            (json!({ "GroupsClaim": "cognito:groups" }), none.clone()),
+            (
+                json!({ "GroupsClaim": "cognito:groups", "GroupsPrefix": "oidc:", "UsernameClaim": "email" }),
+                none.clone(),
+            ),
+            (
+                json!({ "UsernameClaim": "sub", "UsernamePrefix": "oidc:" }),
+                none.clone(),
+            ),
+            (json!({ "GroupsClaim": "custom:team" }), none.clone()),
+            (json!({ "GroupsClaim": "custom:tier" }), none.clone()),
+            (
+                json!({ "GroupsClaim": "custom:role" }),
+                json!(["email", "name"]),
+            ),
+            (
+                json!({ "GroupsClaim": "custom:role" }),
+                json!(["email", { "Ref": "AWS::NoValue" }]),
+            ),
+            (
+                json!({ "UsernameClaim": "preferred_username" }),
+                json!(["custom:role"]),
+            ),
+            (json!({ "GroupsClaim": "groups" }), none.clone()),
+        ] {
+            let found = claimed(claims.clone(), write.clone());
+            assert!(
+                matches!(found, Outcome::Pass(_)),
+                "{claims} {write}: {found:?}"
+            );
+        }
+        for (claims, write, says) in [
+            (
+                json!({ "GroupsClaim": "custom:role" }),
+                none.clone(),
+                "`Oidc.GroupsClaim` is `custom:role`, an attribute the client `Kubectl` lets each user write",
+            ),
+            (
+                json!({ "GroupsClaim": "custom:role", "GroupsPrefix": "oidc:" }),
+                none.clone(),
+                "names their own Kubernetes groups",
+            ),
+            (
+                json!({ "GroupsClaim": "custom:role" }),
+                json!(["custom:role"]),
+                "`Oidc.GroupsClaim` is `custom:role`",
+            ),
+            (
+                json!({ "GroupsClaim": "custom:role" }),
+                json!({ "Fn::If": ["C", ["email"], { "Ref": "AWS::NoValue" }] }),
+                "`Oidc.GroupsClaim` is `custom:role`",
+            ),
+            (
+                json!({ "GroupsClaim": "custom:role" }),
+                json!([{ "Ref": "Writable" }]),
+                "`Oidc.GroupsClaim` is `custom:role`",
+            ),
+            (
+                json!({ "GroupsClaim": "nickname" }),
+                none.clone(),
+                "`Oidc.GroupsClaim` is `nickname`",
+            ),
+            (
+                json!({ "GroupsClaim": "email" }),
+                none.clone(),
+                "`Oidc.GroupsClaim` is `email`",
+            ),
+            (
+                json!({ "UsernameClaim": "preferred_username", "UsernamePrefix": "oidc:" }),
+                none.clone(),
+                "`Oidc.UsernameClaim` is `preferred_username`",
+            ),
+            (
+                json!({ "UsernameClaim": "custom:role" }),
+                json!(["custom:role"]),
+                "names themselves as another user",
+            ),
+            (
+                json!({ "GroupsClaim": { "Ref": "Claim" } }),
+                none.clone(),
+                "not known before deploy",
+            ),
+        ] {
+            let found = claimed(claims.clone(), write.clone());
+            assert!(fails_saying(&found, says), "{claims} {write}: {found:?}");
         }
     }
 

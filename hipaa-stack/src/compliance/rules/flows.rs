@@ -5226,6 +5226,13 @@ fn authorizer(cx: &Cx<'_>) -> Outcome {
             ))
         });
     }
+    let jwt = cx
+        .prop("/AuthorizerType")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t == "JWT");
+    if jwt || written("/JwtConfiguration").is_some() {
+        checks.push(audience_of_the_app(cx));
+    }
     if checks.is_empty() {
         Outcome::NotApplicable
     } else {
@@ -5336,6 +5343,69 @@ pub(super) fn issued_by_a_pool_of_the_app(cx: &Cx<'_>, issuer: &Value) -> bool {
         return false;
     };
     user_pool_at(cx, &built, rest, &["ProviderURL"])
+}
+
+/// Whether `value` names an app client of the app: the `Ref` of an
+/// `AWS::Cognito::UserPoolClient` of this template (its client ID: "`Ref` returns the
+/// ID of the Amazon Cognito user pool client", CloudFormation reference,
+/// `AWS::Cognito::UserPoolClient`), its `ClientId` attribute, or an import of the export of
+/// one ([`super::network::app_resource`]); each branch of an `Fn::If` must. Its other
+/// attributes (`Name`, `ClientSecret`) are no client ID. Where a client ID decides whose
+/// tokens a service accepts (their audience: `aud` of an ID token, `client_id` of an access
+/// token, Cognito developer guide, "Understanding user pool JSON web tokens"), only a client
+/// of the app has its sign-in flows and token lifetimes read by `CG3`; any other client of
+/// the pool, made outside the templates or named by a value only the deploy knows, signs
+/// callers in on terms no rule reads. `EKS3` reads an identity provider's `Oidc.ClientId`
+/// with it and `X2` a JWT authorizer's `Audience`.
+pub(super) fn client_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    if let Some(branches) = super::meaning::if_branches(value) {
+        return branches.iter().all(|b| client_of_the_app(cx, b));
+    }
+    let attribute = match value.get("Fn::GetAtt") {
+        Some(Value::Array(a)) => a.get(1).and_then(Value::as_str),
+        Some(Value::String(s)) => s.split_once('.').map(|(_, a)| a),
+        _ => None,
+    };
+    attribute.is_none_or(|a| a == "ClientId")
+        && super::network::app_resource(cx, value, USER_POOL_CLIENT).is_some()
+}
+
+/// `X2` of a JWT authorizer's `JwtConfiguration.Audience`: "A list of the intended
+/// recipients of the JWT. A valid JWT must provide an `aud` that matches at least one entry
+/// in this list" (CloudFormation reference, `AWS::ApiGatewayV2::Authorizer JWTConfiguration`);
+/// "If the `aud` claim isn't present, API Gateway validates `client_id` against the list"
+/// ("Control access to HTTP APIs with JWT authorizers", API Gateway developer guide). So the
+/// API accepts the tokens the issuer gives each client listed: every entry, each branch of
+/// an `Fn::If`, must be an app client of the app ([`client_of_the_app`]). An authorizer
+/// that lists none shows no client.
+fn audience_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
+    const AUDIENCE: &str = "/JwtConfiguration/Audience";
+    fn entries<'v>(value: &'v Value, into: &mut Vec<&'v Value>) {
+        if super::meaning::no_value(value) || value.is_null() {
+            return;
+        }
+        match alternatives(value) {
+            Some(each) => each.into_iter().for_each(|v| entries(v, into)),
+            None => into.push(value),
+        }
+    }
+    let fix = "list in `JwtConfiguration.Audience` only app clients of the app (the `Ref` of an `AWS::Cognito::UserPoolClient` of the issuer's pool, or an import of its export), so that `CG3` reads how callers sign in and how long their tokens last";
+    let mut each = Vec::new();
+    if let Some(audience) = cx.prop(AUDIENCE) {
+        entries(audience, &mut each);
+    }
+    if each.is_empty() {
+        return Err(format!(
+            "`JwtConfiguration.Audience` names no client, so which clients' tokens the API accepts is not shown; {fix}"
+        ));
+    }
+    match each.into_iter().find(|v| !client_of_the_app(cx, v)) {
+        None => cx.proof(AUDIENCE).ok_or_default(),
+        Some(other) => Err(format!(
+            "`JwtConfiguration.Audience` lists {}, no app client of the app: the API accepts the tokens the issuer gives that client, whose sign-in flows and token lifetimes no rule reads; {fix}",
+            super::meaning::sent_or_json(other)
+        )),
+    }
 }
 
 /// Whether `rest`, text of `built`, names a user pool of the app:
@@ -6063,6 +6133,11 @@ mod tests {
                     "AWS::Cognito::UserPool",
                     json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
                 ),
+                (
+                    "Client",
+                    "AWS::Cognito::UserPoolClient",
+                    json!({ "UserPoolId": { "Ref": "Pool" } }),
+                ),
                 ("Table", "AWS::DynamoDB::Table", json!({})),
             ]
         };
@@ -6092,7 +6167,7 @@ mod tests {
         let jwt = |issuer: serde_json::Value| {
             judge(
                 "AWS::ApiGatewayV2::Authorizer",
-                json!({ "ApiId": { "Ref": "Http" }, "Name": "j", "AuthorizerType": "JWT", "JwtConfiguration": { "Issuer": issuer, "Audience": ["client"] } }),
+                json!({ "ApiId": { "Ref": "Http" }, "Name": "j", "AuthorizerType": "JWT", "JwtConfiguration": { "Issuer": issuer, "Audience": [{ "Ref": "Client" }] } }),
             )
         };
         let pass = |o: &Outcome| matches!(o, Outcome::Pass(_));
@@ -6246,11 +6321,19 @@ mod tests {
             "ProviderARNs": [{ "Fn::GetAtt": ["Pool", "Arn"] }] });
         let http = json!({ "ApiId": "a1b2c3", "Name": "j", "AuthorizerType": "JWT",
             "IdentitySource": ["$request.header.Authorization"],
-            "JwtConfiguration": { "Issuer": { "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" }, "Audience": ["client"] } });
+            "JwtConfiguration": { "Issuer": { "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" }, "Audience": [{ "Ref": "Client" }] } });
         let judge = |kind: &'static str, authorizer: &Value, config: Value| {
             Cx::check_first(
                 super::x2,
-                &[("Gate", kind, authorizer.clone()), pool(config)],
+                &[
+                    ("Gate", kind, authorizer.clone()),
+                    pool(config),
+                    (
+                        "Client",
+                        "AWS::Cognito::UserPoolClient",
+                        json!({ "UserPoolId": { "Ref": "Pool" } }),
+                    ),
+                ],
             )
         };
         for (kind, authorizer) in [
@@ -7781,16 +7864,93 @@ mod probe_18b {
                     "AWS::ApiGatewayV2::Authorizer",
                     json!({ "ApiId": { "Ref": "Http" }, "Name": "j", "AuthorizerType": "JWT",
                         "IdentitySource": ["$request.header.Authorization"],
-                        "JwtConfiguration": { "Issuer": issuer, "Audience": ["client"] } }),
+                        "JwtConfiguration": { "Issuer": issuer, "Audience": [{ "Ref": "Client" }] } }),
                 ),
                 (
                     "Users",
                     "AWS::Cognito::UserPool",
                     json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
                 ),
+                (
+                    "Client",
+                    "AWS::Cognito::UserPoolClient",
+                    json!({ "UserPoolId": { "Ref": "Users" } }),
+                ),
                 ("Http", "AWS::ApiGatewayV2::Api", json!({})),
             ],
         )
+    }
+
+    /// Hostile review he 1: a JWT authorizer accepts the tokens the issuer gives each client
+    /// its `Audience` lists, so each must be an app client of the app (as `EKS3` asks of an
+    /// identity provider's `Oidc.ClientId`): a client ID written as text, a parameter, a
+    /// client's `Name`, another resource, an `Fn::If` branch of either, or no audience at
+    /// all fails; the client's `Ref` or `ClientId`, beside `AWS::NoValue`, passes.
+    #[test]
+    fn x2_fails_a_jwt_audience_of_no_client_of_the_app() {
+        let judge = |jwt: Value| {
+            Cx::check_first(
+                super::x2,
+                &[
+                    (
+                        "Jwt",
+                        "AWS::ApiGatewayV2::Authorizer",
+                        json!({ "ApiId": { "Ref": "Http" }, "Name": "j", "AuthorizerType": "JWT",
+                            "IdentitySource": ["$request.header.Authorization"], "JwtConfiguration": jwt }),
+                    ),
+                    (
+                        "Users",
+                        "AWS::Cognito::UserPool",
+                        json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
+                    ),
+                    (
+                        "Client",
+                        "AWS::Cognito::UserPoolClient",
+                        json!({ "UserPoolId": { "Ref": "Users" } }),
+                    ),
+                    ("Table", "AWS::DynamoDB::Table", json!({})),
+                    ("Http", "AWS::ApiGatewayV2::Api", json!({})),
+                ],
+            )
+        };
+        let issuer =
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Users}" });
+        let with = |audience: Value| json!({ "Issuer": issuer.clone(), "Audience": audience });
+        for own in [
+            json!([{ "Ref": "Client" }]),
+            json!([{ "Fn::GetAtt": ["Client", "ClientId"] }]),
+            json!([{ "Fn::GetAtt": "Client.ClientId" }]),
+            json!([{ "Ref": "Client" }, { "Ref": "AWS::NoValue" }]),
+            json!([{ "Fn::If": ["C", { "Ref": "Client" }, { "Ref": "AWS::NoValue" }] }]),
+            json!({ "Fn::If": ["C", [{ "Ref": "Client" }], [{ "Fn::GetAtt": ["Client", "ClientId"] }]] }),
+        ] {
+            let found = judge(with(own.clone()));
+            assert!(matches!(found, Outcome::Pass(_)), "{own}: {found:?}");
+        }
+        for other in [
+            json!(["3n4b5urk1ft4fl3mg5e62d9ado"]),
+            json!([{ "Ref": "ClientId" }]),
+            json!({ "Ref": "Clients" }),
+            json!([{ "Ref": "Client" }, "3n4b5urk1ft4fl3mg5e62d9ado"]),
+            json!([{ "Fn::If": ["C", { "Ref": "Client" }, "3n4b5urk1ft4fl3mg5e62d9ado"] }]),
+            json!({ "Fn::If": ["C", [{ "Ref": "Client" }], ["3n4b5urk1ft4fl3mg5e62d9ado"]] }),
+            json!([{ "Fn::GetAtt": ["Client", "Name"] }]),
+            json!([{ "Ref": "Table" }]),
+            json!(["{{resolve:ssm:/api/client}}"]),
+            json!([]),
+            json!({ "Ref": "AWS::NoValue" }),
+        ] {
+            let found = judge(with(other.clone()));
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains("`JwtConfiguration.Audience`") && why.contains("app client")),
+                "{other}: {found:?}"
+            );
+        }
+        let found = judge(json!({ "Issuer": issuer }));
+        assert!(
+            matches!(&found, Outcome::Fail(why) if why.contains("names no client")),
+            "{found:?}"
+        );
     }
 
     /// F6: only Cognito's user pool endpoint issues a pool's tokens: an S3 bucket named
@@ -7834,12 +7994,17 @@ mod probe_18b {
                 "AWS::ApiGatewayV2::Authorizer",
                 json!({ "ApiId": "a", "Name": "j", "AuthorizerType": "JWT", "JwtConfiguration": {
                     "Issuer": { "Fn::Sub": "https://cognito-idp.cn-north-1.amazonaws.com.cn/${Users}" },
-                    "Audience": ["c"] } }),
+                    "Audience": [{ "Ref": "Client" }] } }),
             ),
             (
                 "Users",
                 "AWS::Cognito::UserPool",
                 json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
+            ),
+            (
+                "Client",
+                "AWS::Cognito::UserPoolClient",
+                json!({ "UserPoolId": { "Ref": "Users" } }),
             ),
         ]);
         let stacks = [("s", &template)];
@@ -7911,7 +8076,21 @@ mod probe_18b {
             description: None,
             export: Some("net:Export:Ref".into()),
         }];
-        let probe = crate::testing::raw_template(&[(id, kind, properties)]);
+        // The probe's own closed user pool and its client, which a JWT authorizer's
+        // `Audience` names.
+        let probe = crate::testing::raw_template(&[
+            (id, kind, properties),
+            (
+                "Users",
+                "AWS::Cognito::UserPool",
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } }),
+            ),
+            (
+                "Client",
+                "AWS::Cognito::UserPoolClient",
+                json!({ "UserPoolId": { "Ref": "Users" } }),
+            ),
+        ]);
         crate::testing::statuses(&[("net", &net), ("probe", &probe)], "X2", id)
     }
 
@@ -7923,7 +8102,11 @@ mod probe_18b {
         let import = json!({ "Fn::ImportValue": "net:Export:Ref" });
         let issuer = json!({ "ApiId": "a", "Name": "j", "AuthorizerType": "JWT", "JwtConfiguration": {
             "Issuer": { "Fn::Sub": ["https://cognito-idp.${AWS::Region}.amazonaws.com/${P}", { "P": import }] },
-            "Audience": ["c"] } });
+            "Audience": [{ "Ref": "Client" }] } });
+        // An audience imported from another stack: a client there.
+        let audience = json!({ "ApiId": "a", "Name": "j", "AuthorizerType": "JWT", "JwtConfiguration": {
+            "Issuer": { "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Users}" },
+            "Audience": [import] } });
         let function = json!({ "ApiId": "a", "Name": "f", "AuthorizerType": "REQUEST",
             "AuthorizerUri": { "Fn::Sub": ["arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${F}/invocations", { "F": import }] } });
         let provider = json!({ "AllowUnauthenticatedIdentities": false, "OpenIdConnectProviderARNs": [import] });
@@ -7933,6 +8116,12 @@ mod probe_18b {
                 "Jwt",
                 "AWS::ApiGatewayV2::Authorizer",
                 issuer.clone(),
+            ),
+            (
+                "AWS::Cognito::UserPoolClient",
+                "Jwt",
+                "AWS::ApiGatewayV2::Authorizer",
+                audience.clone(),
             ),
             (
                 "AWS::Lambda::Function",
