@@ -581,6 +581,51 @@ fn rs1_reads_no_snapshot_copy_grant_of_another_region_or_account() {
     }
 }
 
+/// RS1: the key of the snapshot copy grant, which no rule reads on the grant itself, is
+/// read on both branches of an `Fn::If` (the conditions of the grant a cluster names are
+/// resolved as the cluster's own are): a key of another account, or an AWS-managed key, on
+/// either branch encrypts the copies of the snapshots in us-west-2 at another's will, and
+/// fails; a key of the app on both passes.
+#[test]
+fn rs1_reads_both_branches_of_the_key_of_the_snapshot_copy_grant() {
+    let (warehouse, grants) = warehouse_and_grant();
+    let own = json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:us-west-2:${AWS::AccountId}:key/k" });
+    let judged = |key: Value| {
+        let mut grants = grants.clone();
+        let grant = grants.resources.remove(0);
+        let mut properties = grant.properties().clone();
+        properties["KmsKeyId"] = key;
+        grants
+            .resources
+            .push(raw("Grant", "AWS::Redshift::SnapshotCopyGrant", properties));
+        placed(
+            ("warehouse", &warehouse),
+            ("dr", &grants),
+            (WEST, None),
+            "RS1",
+            "Rc",
+        )
+    };
+    let both = judged(json!({ "Fn::If": ["Dr", own.clone(),
+        { "Fn::Sub": "arn:${AWS::Partition}:kms:us-west-2:${AWS::AccountId}:alias/dr" }] }));
+    assert!(
+        matches!(both.as_slice(), [Status::Enforced { .. }]),
+        "{both:?}"
+    );
+    for one in [
+        json!({ "Fn::If": ["Dr", own.clone(), "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"] }),
+        json!({ "Fn::If": ["Dr", { "Fn::Join": [":", ["arn:aws:kms:us-west-2", "111122223333", "key/k"]] }, own.clone()] }),
+        json!({ "Fn::If": ["Dr", own.clone(), "alias/aws/redshift"] }),
+    ] {
+        let found = judged(one.clone());
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }]
+                if finding.contains("when `dr/Dr` is") && finding.contains("`KmsKeyId`")),
+            "{one}: {found:?}"
+        );
+    }
+}
+
 /// A Redshift cluster `Rc` of `warehouse` that copies its snapshots to us-west-2 with the
 /// grant `dr-grant`, and a stack that declares a grant of that name.
 fn warehouse_and_grant() -> (Template, Template) {
