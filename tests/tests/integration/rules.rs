@@ -2354,6 +2354,7 @@ cases! {
     dd2: "DD2" on "Records", breaks sv::dd2_broken, holds sv::dd_held;
     dd3: "DD3" on "Records", breaks sv::dd3_broken, holds sv::dd_held;
     dd4: "DD4" on "Records", breaks sv::dd4_broken, holds sv::dd_held;
+    dd5: "DD5" on "Records", breaks sv::dd5_broken, holds sv::dd_held;
     ml1: "ML1" on "Notebook", breaks sv::ml1_broken, holds sv::ml1_held;
     msk1: "MSK1" on "Kafka", breaks sv::msk1_broken, holds sv::msk1_held;
     ml2: "ML2" on "Notebook", breaks sv::ml2_broken, holds sv::ml2_held;

@@ -485,7 +485,14 @@ pub(crate) fn cg3_srp_only(s: &Stack<'_>) {
 
 /// A DocumentDB cluster named `Records` with its key and its cluster parameter group
 /// (`audit_logs` and `tls` as given), whose other settings hold every rule.
-fn records(s: &Stack<'_>, encrypted: bool, retention: u32, audit_logs: &str, tls: &str) {
+/// A DocumentDB cluster `Records` with its parameter group; `managed`: its master password
+/// is managed by DocumentDB under the customer key, or else written in the template.
+fn records(
+    s: &Stack<'_>,
+    (encrypted, retention, managed): (bool, u32, bool),
+    audit_logs: &str,
+    tls: &str,
+) {
     let key = cmk(s);
     let group = add(
         s,
@@ -497,34 +504,44 @@ fn records(s: &Stack<'_>, encrypted: bool, retention: u32, audit_logs: &str, tls
                 json!({ "audit_logs": audit_logs, "tls": tls }),
             ),
     );
-    add(
-        s,
-        RawResource::new("Records", "AWS::DocDB::DBCluster")
-            .property("StorageEncrypted", encrypted)
-            .property("KmsKeyId", key.arn())
-            .property("BackupRetentionPeriod", retention)
-            .property("DeletionProtection", true)
-            .property("EnableCloudwatchLogsExports", json!(["audit"]))
-            .property("DBClusterParameterGroupName", group.reference()),
-    );
+    let cluster = RawResource::new("Records", "AWS::DocDB::DBCluster")
+        .property("StorageEncrypted", encrypted)
+        .property("KmsKeyId", key.arn())
+        .property("BackupRetentionPeriod", retention)
+        .property("DeletionProtection", true)
+        .property("EnableCloudwatchLogsExports", json!(["audit"]))
+        .property("DBClusterParameterGroupName", group.reference())
+        .property("MasterUsername", "clinician");
+    let cluster = if managed {
+        cluster
+            .property("ManageMasterUserPassword", true)
+            .property("MasterUserSecretKmsKeyId", key.arn())
+    } else {
+        cluster.property("MasterUserPassword", "Sup3rS3cret!")
+    };
+    add(s, cluster);
 }
 
 pub(crate) fn dd1_broken(s: &Stack<'_>) {
-    records(s, false, 14, "enabled", "tls1.2+");
+    records(s, (false, 14, true), "enabled", "tls1.2+");
 }
 
 pub(crate) fn dd_held(s: &Stack<'_>) {
-    records(s, true, 14, "enabled", "tls1.2+");
+    records(s, (true, 14, true), "enabled", "tls1.2+");
 }
 
 pub(crate) fn dd2_broken(s: &Stack<'_>) {
-    records(s, true, 1, "enabled", "tls1.2+");
+    records(s, (true, 1, true), "enabled", "tls1.2+");
 }
 
 pub(crate) fn dd3_broken(s: &Stack<'_>) {
-    records(s, true, 14, "disabled", "tls1.2+");
+    records(s, (true, 14, true), "disabled", "tls1.2+");
 }
 
 pub(crate) fn dd4_broken(s: &Stack<'_>) {
-    records(s, true, 14, "enabled", "disabled");
+    records(s, (true, 14, true), "enabled", "disabled");
+}
+
+pub(crate) fn dd5_broken(s: &Stack<'_>) {
+    records(s, (true, 14, false), "enabled", "tls1.2+");
 }

@@ -98,6 +98,19 @@ pub(crate) static RULES: &[RuleSpec] = &[
         },
         check: dd4,
     },
+    RuleSpec {
+        id: "DD5",
+        title: "DocumentDB clusters keep no password in the template: DocumentDB manages it in Secrets Manager, encrypted with the customer key",
+        types: &[DOCDB_CLUSTER],
+        controls: &["164.312(a)(2)(iv)", "164.312(d)"],
+        fix: "remove `MasterUserPassword`; set `ManageMasterUserPassword` to true and `MasterUserSecretKmsKeyId` to a key of the app (without it the secret is encrypted with the AWS-managed key `aws/secretsmanager`); create the cluster empty rather than from a snapshot or another cluster, whose master password it keeps",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: dd5,
+    },
 ];
 
 /// The service of a type of this file.
@@ -233,6 +246,50 @@ fn dd1(cx: &Cx<'_>) -> Outcome {
         (Some(copy), Outcome::Fail(problems)) => Outcome::Fail(format!("{problems}; {copy}")),
         (Some(copy), _) => Outcome::Fail(copy),
         (None, settings) => settings,
+    }
+}
+
+/// A DocumentDB cluster's master password, as `R13` reads an RDS database's: not written in
+/// the template (`MasterUserPassword`, which CloudFormation shows to whoever reads the
+/// template or the stack) but managed by DocumentDB in Secrets Manager
+/// (`ManageMasterUserPassword`, "Specifies whether to manage the master user password with
+/// Amazon Web Services Secrets Manager", which "can't" go with `MasterUserPassword`,
+/// DocumentDB API reference, `CreateDBCluster`), the secret encrypted with a key of the app
+/// (`MasterUserSecretKmsKeyId`: without it "the aws/secretsmanager KMS key is used to
+/// encrypt the secret"). A copy (`SnapshotIdentifier`, `SourceDBClusterIdentifier`) keeps
+/// its source's master user and password, and whether DocumentDB manages it after the
+/// restore is not documented: a gap, as `R13` leaves one. Neptune has no master password
+/// (IAM database authentication), so only DocumentDB is read.
+fn dd5(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() != DOCDB_CLUSTER {
+        return Outcome::NotApplicable;
+    }
+    if cx.prop("/MasterUserPassword").is_some() {
+        return Outcome::Fail(
+            "`MasterUserPassword` puts the master password in the template (or names where the deploy reads it), where DocumentDB does not manage or rotate it".to_owned(),
+        );
+    }
+    let settings = all([
+        cx.equals("/ManageMasterUserPassword", &json!(true)),
+        customer_key(cx, "/MasterUserSecretKmsKeyId").map_err(|e| {
+            if cx.prop("/MasterUserSecretKmsKeyId").is_none() {
+                format!("{e}: DocumentDB encrypts the secret with the AWS-managed key `aws/secretsmanager`")
+            } else {
+                e
+            }
+        }),
+    ]);
+    let copy = COPY_SOURCES.iter().find_map(|pointer| {
+        let value = cx.prop(pointer)?;
+        Some(format!(
+            "`{}` makes the cluster a copy of {}, whose master password it keeps: whether DocumentDB manages it after the restore, with the customer key, is not shown; create the cluster empty",
+            &pointer[1..],
+            text_or_json(value)
+        ))
+    });
+    match (settings, copy) {
+        (Outcome::Pass(_), Some(copy)) => Outcome::Gap(copy),
+        (settings, _) => settings,
     }
 }
 
@@ -820,6 +877,83 @@ mod tests {
         assert_eq!(version("v1.2.0.0"), None);
         assert_eq!(version("+1.2.0.0"), None);
         assert_eq!(version("1..4"), None);
+    }
+
+    /// DD5 on a DocumentDB cluster of `properties` beside a key `Key` of the app.
+    fn dd5_of(properties: serde_json::Value) -> Outcome {
+        Cx::check_first(
+            dd5,
+            &[
+                ("Docs", DOCDB_CLUSTER, properties),
+                ("Key", "AWS::KMS::Key", json!({})),
+            ],
+        )
+    }
+
+    /// A DocumentDB master password is managed by DocumentDB, its secret under a key of the
+    /// app: a password written (as text, a parameter or a dynamic reference), management
+    /// off, no key or another account's or AWS's key fail; a restore keeps its source's
+    /// password, a gap; Neptune has no master password.
+    #[test]
+    fn a_documentdb_password_is_managed_under_the_customer_key() {
+        let managed = json!({ "ManageMasterUserPassword": true,
+            "MasterUserSecretKmsKeyId": { "Ref": "Key" } });
+        assert!(matches!(dd5_of(managed.clone()), Outcome::Pass(_)));
+        let with = |key: &str, value: serde_json::Value| {
+            let mut p = managed.clone();
+            p[key] = value;
+            p
+        };
+        for (properties, says) in [
+            (
+                with("MasterUserPassword", json!("Sup3rS3cret!")),
+                "`MasterUserPassword` puts the master password in the template",
+            ),
+            (
+                with(
+                    "MasterUserPassword",
+                    json!("{{resolve:secretsmanager:docs:SecretString:password}}"),
+                ),
+                "`MasterUserPassword`",
+            ),
+            (
+                with("ManageMasterUserPassword", json!(false)),
+                "ManageMasterUserPassword",
+            ),
+            (
+                json!({ "ManageMasterUserPassword": true }),
+                "aws/secretsmanager",
+            ),
+            (
+                with(
+                    "MasterUserSecretKmsKeyId",
+                    json!("alias/aws/secretsmanager"),
+                ),
+                "AWS-managed key",
+            ),
+            (
+                with(
+                    "MasterUserSecretKmsKeyId",
+                    json!(
+                        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                    ),
+                ),
+                "`MasterUserSecretKmsKeyId` is arn:aws:kms:us-east-1:111122223333",
+            ),
+        ] {
+            match dd5_of(properties.clone()) {
+                Outcome::Fail(why) => assert!(why.contains(says), "{properties}: {why}"),
+                other => panic!("{properties}: {other:?}"),
+            }
+        }
+        match dd5_of(with("SnapshotIdentifier", json!("docs-2026-12-01"))) {
+            Outcome::Gap(why) => assert!(why.contains("`SnapshotIdentifier`"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            outcome_of(dd5, NEPTUNE_CLUSTER, json!({})),
+            Outcome::NotApplicable
+        ));
     }
 
     #[test]

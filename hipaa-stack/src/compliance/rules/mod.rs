@@ -1588,7 +1588,7 @@ pub mod rule {
             ML3, CF2, CF3, AS1, AS2, E16, E17, I9, I10, I11, CG1, CG2, CG3, CG4, DD2, DD3, A3D, EC2, EKS2, EKS3, EKS4, E18;
         never: S1, S3, S8, S14, R1, R2, R12, R13, R14, K3, T2, L1, N1, N2, B4, M2, E1, E5, E10, E15,
             I8, A2, A2T, A3, A4T, A4C, A4I, A5, P2, F1, EF1, EF2, EC1, OS1, KS1, RS1, RS2, RS4, U2, P1,
-            DMS1, DMS2, ML1, ML2, CF1, DD1, DD4, MSK1, EMR1, EKS1;
+            DMS1, DMS2, ML1, ML2, CF1, DD1, DD4, DD5, MSK1, EMR1, EKS1;
     }
 
     /// The rule of HIPAA-eligible services: its only waiver says that the resource never
