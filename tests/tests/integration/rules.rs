@@ -1986,10 +1986,9 @@ fn eks_oidc(s: &Stack<'_>, issuer: Value) {
     eks_oidc_client(s, issuer, json!({ "Ref": "Kubectl" }));
 }
 
-/// [`eks_oidc`] whose provider names the client `client` (`Kubectl` is a client of `Pool`).
-fn eks_oidc_client(s: &Stack<'_>, issuer: Value, client: Value) {
-    eks_cluster_role(s);
-    eks(s, None, EKS_LOGS);
+/// A user pool `Pool` closed to sign-up and its app client `client`, which revokes its
+/// tokens at sign-out: the issuer and audience of the app that EKS3 and X2 accept.
+fn closed_pool_and_client(s: &Stack<'_>, client: &str) {
     add(
         s,
         RawResource::new("Pool", "AWS::Cognito::UserPool")
@@ -1997,10 +1996,17 @@ fn eks_oidc_client(s: &Stack<'_>, issuer: Value, client: Value) {
     );
     add(
         s,
-        RawResource::new("Kubectl", "AWS::Cognito::UserPoolClient")
+        RawResource::new(client, "AWS::Cognito::UserPoolClient")
             .property("UserPoolId", json!({ "Ref": "Pool" }))
             .property("EnableTokenRevocation", true),
     );
+}
+
+/// [`eks_oidc`] whose provider names the client `client` (`Kubectl` is a client of `Pool`).
+fn eks_oidc_client(s: &Stack<'_>, issuer: Value, client: Value) {
+    eks_cluster_role(s);
+    eks(s, None, EKS_LOGS);
+    closed_pool_and_client(s, "Kubectl");
     add(
         s,
         RawResource::new("Oidc", "AWS::EKS::IdentityProviderConfig")
@@ -2476,17 +2482,7 @@ fn eks3_reads_whether_users_write_the_groups_claim() {
 #[test]
 fn x2_reads_the_audience_of_a_jwt_authorizer() {
     fn jwt(s: &Stack<'_>, audience: Value) {
-        add(
-            s,
-            RawResource::new("Pool", "AWS::Cognito::UserPool")
-                .property("/AdminCreateUserConfig/AllowAdminCreateUserOnly", true),
-        );
-        add(
-            s,
-            RawResource::new("Web", "AWS::Cognito::UserPoolClient")
-                .property("UserPoolId", json!({ "Ref": "Pool" }))
-                .property("EnableTokenRevocation", true),
-        );
+        closed_pool_and_client(s, "Web");
         add(
             s,
             RawResource::new("Http", "AWS::ApiGatewayV2::Api")
