@@ -1013,10 +1013,7 @@ fn backup_copy(cx: &Cx<'_>, pointer: &str, value: &Value) -> Result<Proof, Strin
         super::meaning::no_value(v)
             || !matches!(super::resilience::copy_of_the_app(cx, v), Err(None))
     };
-    let each = alternatives(value)
-        .filter(|_| !value.is_array())
-        .unwrap_or_else(|| vec![value]);
-    if each.into_iter().all(ours) {
+    if every_branch(value, ours).unwrap_or_else(|| ours(value)) {
         return cx
             .proof(pointer)
             .ok_or_else(|| "the property disappeared while it was read".to_owned());
