@@ -6,7 +6,7 @@
 //! a receipt rule's mail, a state machine's and a stage's logs, a traffic mirror's packets,
 //! a state machine's tasks, an AppFlow flow's connectors, an EMR cluster's logs, a Connect
 //! instance's recordings, a Lex bot's conversation logs, a container's log driver, an IoT
-//! Events detector's actions) is a resource of the app,
+//! Events detector's actions, a user pool's Lambda triggers) is a resource of the app,
 //! which the rules read, and never a third party's endpoint.
 //!
 //! A copy sent to a bucket, queue or stream that no template of the app declares leaves
@@ -82,6 +82,34 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
     (
         "AWS::Lambda::Function",
         &["/DeadLetterConfig/TargetArn", "/LoggingConfig/LogGroup"],
+    ),
+    // A user pool's Lambda triggers: Cognito "sends event data to your function" at each
+    // stage of sign-up and sign-in (Cognito developer guide, "Customizing user pool
+    // workflows with Lambda triggers"): the user's attributes, the password itself to a
+    // user-migration trigger (its request's `password`, "Migrate user Lambda trigger
+    // parameters"; "create a user migration Lambda function in your AWS account"), the
+    // codes and temporary passwords to a custom sender (`CustomEmailSender`,
+    // `CustomSMSSender`), the tokens' claims to `PreTokenGeneration`. Each takes a function
+    // ARN with its account (`LambdaConfig`: "arn:…:[0-9]+:…", CloudFormation reference,
+    // `AWS::Cognito::UserPool` LambdaConfig), so a function of another account gets them.
+    (
+        "AWS::Cognito::UserPool",
+        &[
+            "/LambdaConfig/CreateAuthChallenge",
+            "/LambdaConfig/CustomEmailSender/LambdaArn",
+            "/LambdaConfig/CustomMessage",
+            "/LambdaConfig/CustomSMSSender/LambdaArn",
+            "/LambdaConfig/DefineAuthChallenge",
+            "/LambdaConfig/InboundFederation/LambdaArn",
+            "/LambdaConfig/PostAuthentication",
+            "/LambdaConfig/PostConfirmation",
+            "/LambdaConfig/PreAuthentication",
+            "/LambdaConfig/PreSignUp",
+            "/LambdaConfig/PreTokenGeneration",
+            "/LambdaConfig/PreTokenGenerationConfig/LambdaArn",
+            "/LambdaConfig/UserMigration",
+            "/LambdaConfig/VerifyAuthChallengeResponse",
+        ],
     ),
     (
         "AWS::Lambda::EventInvokeConfig",
@@ -922,6 +950,7 @@ const TYPES: &[&str] = &[
     "AWS::DynamoDB::Table",
     "AWS::Lambda::Function",
     "AWS::Lambda::EventInvokeConfig",
+    "AWS::Cognito::UserPool",
     "AWS::Logs::SubscriptionFilter",
     "AWS::Logs::Destination",
     "AWS::Events::Rule",
@@ -1535,7 +1564,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; give each copy action of a backup plan (`CopyActions.DestinationBackupVaultArn`) a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`, or `BackupPlan::copy_to` a `BackupVault` of a stack of another region), never another account's; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); make each Lambda trigger of a user pool (`LambdaConfig`) a function of the app (`Fn::GetAtt [Function, Arn]`), which receives users' attributes, codes and, for `UserMigration`, passwords; give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; give each copy action of a backup plan (`CopyActions.DestinationBackupVaultArn`) a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`, or `BackupPlan::copy_to` a `BackupVault` of a stack of another region), never another account's; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
