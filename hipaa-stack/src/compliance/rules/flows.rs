@@ -4492,7 +4492,7 @@ pub(super) fn alternatives(value: &Value) -> Option<Vec<&Value>> {
 /// `Fn::Select` of a written list) is no value (`AWS::NoValue`: the property is left out) or
 /// one that `holds`; `None` for a value that is no such choice. An array is a list, every item
 /// of which is sent, not a choice, so it is not read here.
-fn every_branch(value: &Value, holds: impl Fn(&Value) -> bool) -> Option<bool> {
+pub(super) fn every_branch(value: &Value, holds: impl Fn(&Value) -> bool) -> Option<bool> {
     alternatives(value)
         .filter(|_| !value.is_array())
         .map(|each| {
@@ -5370,6 +5370,61 @@ pub(super) fn client_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     };
     attribute.is_none_or(|a| a == "ClientId")
         && super::network::app_resource(cx, value, USER_POOL_CLIENT).is_some()
+}
+
+/// Whether `value`, a regular expression of client ids (AppSync's `AppIdClientRegex`, "A
+/// regular expression for validating the incoming Amazon Cognito user pool app client ID",
+/// or an `OpenIDConnectConfig.ClientId`), names only app clients of the app: one whole
+/// ([`client_of_the_app`]), or text joined around their ids that adds only anchors, groups
+/// and alternation (`^(${Web}|${Ios})$`). A client id written as text is of no client the
+/// templates declare (Cognito makes each id at deploy). Each branch of an `Fn::If` must.
+pub(super) fn names_only_clients_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    if let Some(branches) = super::meaning::if_branches(value) {
+        return branches
+            .iter()
+            .all(|b| names_only_clients_of_the_app(cx, b));
+    }
+    if client_of_the_app(cx, value) {
+        return true;
+    }
+    let Some(built) = Built::of(value) else {
+        return false;
+    };
+    let mut rest = built.text.as_str();
+    let mut named = false;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(MARK) {
+            let Some((index, after)) = after.split_once(MARK) else {
+                return false;
+            };
+            let client = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| built.references.get(i));
+            if !client.is_some_and(|c| client_of_the_app(cx, c)) {
+                return false;
+            }
+            named = true;
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix(['^', '$', '(', ')', '|']) {
+            rest = after;
+        } else {
+            return false;
+        }
+    }
+    // An empty alternative (`${Web}|`, `()`) matches every client.
+    let squashed: String = built
+        .text
+        .chars()
+        .filter(|c| !matches!(c, '^' | '$'))
+        .collect();
+    named
+        && !squashed.contains("||")
+        && !squashed.contains("(|")
+        && !squashed.contains("|)")
+        && !squashed.contains("()")
+        && !squashed.starts_with('|')
+        && !squashed.ends_with('|')
 }
 
 /// `X2` of a JWT authorizer's `JwtConfiguration.Audience`: "A list of the intended
