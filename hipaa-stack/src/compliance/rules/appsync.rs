@@ -21,6 +21,8 @@ const API_KEY: &str = "AWS::AppSync::ApiKey";
 const EVENT_API: &str = "AWS::AppSync::Api";
 /// A channel namespace of an Event API, whose auth modes override the API's defaults.
 const NAMESPACE: &str = "AWS::AppSync::ChannelNamespace";
+/// A Cognito user pool, which a Cognito mode names by its ID.
+const USER_POOL: &str = "AWS::Cognito::UserPool";
 
 /// The lists of an Event API's `EventConfig` whose modes decide who may connect, publish
 /// and subscribe: "A list of valid authorization modes" for each (the AppSync API
@@ -48,7 +50,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "AppSync APIs authenticate callers by identity, not by an API key",
         types: &[API, API_KEY, EVENT_API, NAMESPACE],
         controls: &["164.312(a)(1)", "164.312(d)"],
-        fix: "set the API's `AuthenticationType` to AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT (with `OpenIDConnectConfig.ClientId` naming the app's own clients: their ids written out, as `^(id-one|id-two)$`, with no class, `.*`, unbounded repetition or flag, or the `ClientId` of a Cognito user pool client of the template) or AWS_LAMBDA (with `LambdaAuthorizerConfig.AuthorizerUri` a function of the app: its `Arn`, an alias's or version's `Ref`, or an import of one); an API key may stay only as an additional provider, for the fields that name `@aws_api_key`, on an API of the app; an Event API and its channel namespaces list only those modes (never API_KEY) to connect, publish and subscribe",
+        fix: "set the API's `AuthenticationType` to AWS_IAM, AMAZON_COGNITO_USER_POOLS (with `UserPoolConfig.UserPoolId` the `Ref` of a user pool of the app whose `AdminCreateUserConfig.AllowAdminCreateUserOnly` is true, and `AppIdClientRegex` naming only its app clients of the template: a client's `Ref`, or `^(${Web}|${Ios})$` in an `Fn::Sub`; the same for every additional Cognito provider and an Event API's `CognitoConfig`), OPENID_CONNECT (with `OpenIDConnectConfig.ClientId` naming the app's own clients: their ids written out, as `^(id-one|id-two)$`, with no class, `.*`, unbounded repetition or flag, or the `ClientId` of a Cognito user pool client of the template, which an `Issuer` that is a user pool of the app requires, that pool closed to sign-up) or AWS_LAMBDA (with `LambdaAuthorizerConfig.AuthorizerUri` a function of the app: its `Arn`, an alias's or version's `Ref`, or an import of one); an API key may stay only as an additional provider, for the fields that name `@aws_api_key`, on an API of the app; an Event API and its channel namespaces list only those modes (never API_KEY) to connect, publish and subscribe",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -126,6 +128,18 @@ fn unnamed_clients(pattern: &str) -> Option<String> {
 /// `AWS::Cognito::UserPoolClient` return values) names one client of the app.
 fn client_id_problem(cx: &Cx<'_>, pointer: &str) -> Option<String> {
     let value = cx.prop(pointer)?;
+    if let Some(config) = pointer.strip_suffix("/ClientId")
+        && cx
+            .prop(&format!("{config}/Issuer"))
+            .is_some_and(|issuer| super::flows::issued_by_a_pool_of_the_app(cx, issuer))
+    {
+        return (!super::flows::names_only_clients_of_the_app(cx, value)).then(|| {
+            format!(
+                "{}, which names no app client of the app though the issuer is a user pool of the app: a client made outside the templates signs callers in on terms no rule reads; name the pool's clients of the template (their `Ref`, as `^(${{Web}}|${{Ios}})$` in an `Fn::Sub`)",
+                text_or_json(value)
+            )
+        });
+    }
     if let Some(id) = text(value) {
         return unnamed_clients(&id);
     }
@@ -433,6 +447,135 @@ fn additional_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         .collect()
 }
 
+/// The user pool configs of the API's Cognito modes, and the OpenID Connect configs whose
+/// issuer is a user pool of the app, as pointers: the default mode's `UserPoolConfig`, each
+/// additional provider's, each Event API provider's `CognitoConfig` (a provider whose type
+/// cannot be read before deploy and that writes one may be one), and each
+/// `OpenIDConnectConfig` (of the default mode, of an additional or Event API provider)
+/// whose `Issuer` is a pool of the app.
+fn user_pool_configs(cx: &Cx<'_>) -> (Vec<String>, Vec<String>) {
+    let written = |pointer: &str| {
+        cx.prop(pointer)
+            .is_some_and(|c| !c.is_null() && !super::meaning::no_value(c))
+    };
+    let cognito = |kind: &str, config: &str| {
+        cx.prop(kind)
+            .is_some_and(|t| match text(t).filter(|t| !super::identity::dynamic(t)) {
+                Some(t) => t.trim() == "AMAZON_COGNITO_USER_POOLS",
+                None => written(config),
+            })
+            && written(config)
+    };
+    let count = |pointer: &str| {
+        cx.prop(pointer)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len)
+    };
+    let mut pools = Vec::new();
+    let mut oidc = vec!["/OpenIDConnectConfig".to_owned()];
+    if cognito("/AuthenticationType", "/UserPoolConfig") {
+        pools.push("/UserPoolConfig".to_owned());
+    }
+    for at in 0..count("/AdditionalAuthenticationProviders") {
+        let provider = format!("/AdditionalAuthenticationProviders/{at}");
+        let config = format!("{provider}/UserPoolConfig");
+        if cognito(&format!("{provider}/AuthenticationType"), &config) {
+            pools.push(config);
+        }
+        oidc.push(format!("{provider}/OpenIDConnectConfig"));
+    }
+    for at in 0..count("/EventConfig/AuthProviders") {
+        let provider = format!("/EventConfig/AuthProviders/{at}");
+        let config = format!("{provider}/CognitoConfig");
+        if cognito(&format!("{provider}/AuthType"), &config) {
+            pools.push(config);
+        }
+        oidc.push(format!("{provider}/OpenIDConnectConfig"));
+    }
+    let oidc = oidc
+        .into_iter()
+        .filter(|config| {
+            cx.prop(&format!("{config}/Issuer"))
+                .is_some_and(|issuer| super::flows::issued_by_a_pool_of_the_app(cx, issuer))
+        })
+        .collect();
+    (pools, oidc)
+}
+
+/// A Cognito mode of the API decides who calls the fields it covers as an API Gateway
+/// authorizer of a user pool does (`X2`, [`super::flows::open_pools_named`]), and is read as
+/// one: its `UserPoolId` ("The user pool ID", AppSync API reference, `UserPoolConfig` and
+/// `CognitoConfig`) must be a user pool of the app (its `Ref`, or an import of its export),
+/// whose sign-up and sign-in the `CG` rules read, closed to sign-up (whoever signs up to a
+/// pool open to it gets a token AppSync accepts); and its `AppIdClientRegex`, "A regular
+/// expression for validating the incoming Amazon Cognito user pool app client ID. If this
+/// value isn't set, no filtering is applied" (the same reference), must name only app
+/// clients of the app ([`super::flows::names_only_clients_of_the_app`]): unset, AppSync
+/// takes the tokens of every client of the pool, a client made outside the templates
+/// among them, whose sign-in flows and token lifetimes `CG3` does not read (what `X2` asks
+/// of a JWT authorizer's `Audience` and `EKS3` of an identity provider's `Oidc.ClientId`).
+/// An `OpenIDConnectConfig` whose `Issuer` is a pool of the app is read for the pool's
+/// sign-up too (its `ClientId` by [`client_id_problem`]).
+fn user_pool_modes(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    const WAIVE: &str = "set `AdminCreateUserConfig.AllowAdminCreateUserOnly` to `true` on the pool (users are invited), or waive AS1 with the reason named (a patient self-registration portal whose fields return only the caller's own records)";
+    let (pools, oidc) = user_pool_configs(cx);
+    let mut checks = Vec::new();
+    for config in pools {
+        let pool_at = format!("{config}/UserPoolId");
+        let name = pool_at.trim_start_matches('/').replace('/', ".");
+        checks.push(match cx.prop(&pool_at) {
+            Some(pool)
+                if {
+                    let of_the_app = |p: &Value| super::flows::whole_of_kind(cx, p, &[USER_POOL]);
+                    super::flows::every_branch(pool, of_the_app).unwrap_or_else(|| of_the_app(pool))
+                } =>
+            {
+                match super::flows::open_pools_named(cx, pool).as_slice() {
+                    [] => proof_of(cx.resource, &pool_at).ok_or_default(),
+                    open => Err(format!(
+                        "`{name}` names {}: whoever signs up gets a token AppSync accepts and calls the fields the mode covers; {WAIVE}",
+                        open.join("; ")
+                    )),
+                }
+            }
+            pool => Err(format!(
+                "`{name}` is {}, no user pool of the app: who that pool signs up, and how it signs them in, no rule reads, and its users call the fields the mode covers; name a user pool of the app (its `Ref`, or an import of its export)",
+                pool.map_or_else(|| "not set".to_owned(), text_or_json)
+            )),
+        });
+        let clients_at = format!("{config}/AppIdClientRegex");
+        let name = clients_at.trim_start_matches('/').replace('/', ".");
+        checks.push(match cx.prop(&clients_at).filter(|v| !super::meaning::no_value(v)) {
+            Some(clients) if super::flows::names_only_clients_of_the_app(cx, clients) => {
+                proof_of(cx.resource, &clients_at).ok_or_default()
+            }
+            clients => Err(format!(
+                "`{name}` is {}: AppSync takes the tokens of {}, whose sign-in flows and token lifetimes no rule reads; set it to the pool's app clients of the template (a client's `Ref`, or `^(${{Web}}|${{Ios}})$` in an `Fn::Sub`)",
+                clients.map_or_else(|| "not set".to_owned(), text_or_json),
+                if clients.is_none() {
+                    "every app client of the pool, one made outside the templates among them"
+                } else {
+                    "a client that is no app client of the app"
+                }
+            )),
+        });
+    }
+    for config in oidc {
+        let issuer_at = format!("{config}/Issuer");
+        let Some(issuer) = cx.prop(&issuer_at) else {
+            continue;
+        };
+        if let open @ [_, ..] = super::flows::open_pools_named(cx, issuer).as_slice() {
+            checks.push(Err(format!(
+                "`{}` is of {}: whoever signs up gets a token AppSync accepts and calls the fields the mode covers; {WAIVE}",
+                issuer_at.trim_start_matches('/').replace('/', "."),
+                open.join("; ")
+            )));
+        }
+    }
+    checks
+}
+
 /// Every `LambdaAuthorizerConfig.AuthorizerUri` of the API (of its default mode, of each
 /// additional provider, of each of an Event API's `EventConfig.AuthProviders`) names a
 /// function of the app: its `Arn` (or an alias's or version's `Ref`), or an import of one.
@@ -486,6 +629,7 @@ fn as1(cx: &Cx<'_>) -> Outcome {
             let mut checks = event_modes(cx, EVENT_MODES, true);
             checks.extend(event_oidc_clients(cx));
             checks.extend(lambda_authorizers(cx));
+            checks.extend(user_pool_modes(cx));
             return all(checks);
         }
         NAMESPACE => {
@@ -535,6 +679,7 @@ fn as1(cx: &Cx<'_>) -> Outcome {
         }
         checks.extend(additional_oidc_clients(cx));
         checks.extend(lambda_authorizers(cx));
+        checks.extend(user_pool_modes(cx));
         return all(checks);
     }
     let apis = apis_of(cx);

@@ -490,7 +490,10 @@ fn issuer_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
 /// at sign-out); any other client of the pool, made outside the templates or named by a
 /// value only the deploy knows, signs operators in to the Kubernetes API on terms no rule
 /// reads. `RequiredClaims` only narrows which of those tokens the cluster takes, so it is
-/// not read.
+/// not read. Nor is whether the client is one of the pool `Oidc.IssuerUrl` names: a pool
+/// signs ID tokens only for its own clients, so a client of another pool of the app is in
+/// no token the issuer gives, and the provider authenticates nobody (as `X2` reads a JWT
+/// authorizer's `Audience`).
 fn client_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
     const CLIENT: &str = "/Oidc/ClientId";
     let fix = "name the `Ref` of an `AWS::Cognito::UserPoolClient` of the app, a client of the issuer's pool, so that `CG3` reads how operators sign in and how long their tokens last";

@@ -1484,7 +1484,7 @@ const AUTHORIZERS: [&str; 2] = [
 const IDENTITY_POOL: &str = "AWS::Cognito::IdentityPool";
 
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 38] = [
+const X2_OWN: [&str; 40] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
@@ -1523,6 +1523,8 @@ const X2_OWN: [&str; 38] = [
     USER_POOL_PROVIDER,
     IAM_PROVIDERS[0],
     IAM_PROVIDERS[1],
+    LOAD_BALANCER_SIGN_IN[0],
+    LOAD_BALANCER_SIGN_IN[1],
 ];
 
 /// The types `X2` reads: the resource policies `P2` reads too, and [`X2_OWN`].
@@ -1551,7 +1553,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an S3 access grant's `Grantee` a role of this account or a directory user or group, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy`, an X-Ray resource policy's `PolicyDocument`, a Lex resource policy's or an EventBridge schema registry policy's `Policy`, a CodeArtifact domain's or repository's `PermissionsPolicyDocument`, a SageMaker model package group's `ModelPackageGroupPolicy` and a CloudWatch observability sink's `Policy` (`AWS::Oam::Sink`) no principal of another account; give an observability link (`AWS::Oam::Link`) a `SinkIdentifier` that is a sink of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`) with an `Audience` that lists only app clients of the app (the `Ref` of an `AWS::Cognito::UserPoolClient`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an S3 access grant's `Grantee` a role of this account or a directory user or group, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy`, an X-Ray resource policy's `PolicyDocument`, a Lex resource policy's or an EventBridge schema registry policy's `Policy`, a CodeArtifact domain's or repository's `PermissionsPolicyDocument`, a SageMaker model package group's `ModelPackageGroupPolicy` and a CloudWatch observability sink's `Policy` (`AWS::Oam::Sink`) no principal of another account; give an observability link (`AWS::Oam::Link`) a `SinkIdentifier` that is a sink of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`) with an `Audience` that lists only app clients of the app (the `Ref` of an `AWS::Cognito::UserPoolClient`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); let a load balancer's `authenticate-cognito` action sign users in only through a user pool of the app (`UserPoolArn`: its `Arn`) closed to sign-up and an app client of the app (`UserPoolClientId`: its `Ref`), and an `authenticate-oidc` action only through such a pool as `Issuer`, an app client of the app as `ClientId`, and endpoints on the pool's `AWS::Cognito::UserPoolDomain` (`https://${Domain}.auth.${AWS::Region}.amazoncognito.com/oauth2/…`); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -4516,7 +4518,7 @@ pub(super) fn alternatives(value: &Value) -> Option<Vec<&Value>> {
 /// `Fn::Select` of a written list) is no value (`AWS::NoValue`: the property is left out) or
 /// one that `holds`; `None` for a value that is no such choice. An array is a list, every item
 /// of which is sent, not a choice, so it is not read here.
-fn every_branch(value: &Value, holds: impl Fn(&Value) -> bool) -> Option<bool> {
+pub(super) fn every_branch(value: &Value, holds: impl Fn(&Value) -> bool) -> Option<bool> {
     alternatives(value)
         .filter(|_| !value.is_array())
         .map(|each| {
@@ -5396,6 +5398,61 @@ pub(super) fn client_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
         && super::network::app_resource(cx, value, USER_POOL_CLIENT).is_some()
 }
 
+/// Whether `value`, a regular expression of client ids (AppSync's `AppIdClientRegex`, "A
+/// regular expression for validating the incoming Amazon Cognito user pool app client ID",
+/// or an `OpenIDConnectConfig.ClientId`), names only app clients of the app: one whole
+/// ([`client_of_the_app`]), or text joined around their ids that adds only anchors, groups
+/// and alternation (`^(${Web}|${Ios})$`). A client id written as text is of no client the
+/// templates declare (Cognito makes each id at deploy). Each branch of an `Fn::If` must.
+pub(super) fn names_only_clients_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    if let Some(branches) = super::meaning::if_branches(value) {
+        return branches
+            .iter()
+            .all(|b| names_only_clients_of_the_app(cx, b));
+    }
+    if client_of_the_app(cx, value) {
+        return true;
+    }
+    let Some(built) = Built::of(value) else {
+        return false;
+    };
+    let mut rest = built.text.as_str();
+    let mut named = false;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(MARK) {
+            let Some((index, after)) = after.split_once(MARK) else {
+                return false;
+            };
+            let client = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| built.references.get(i));
+            if !client.is_some_and(|c| client_of_the_app(cx, c)) {
+                return false;
+            }
+            named = true;
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix(['^', '$', '(', ')', '|']) {
+            rest = after;
+        } else {
+            return false;
+        }
+    }
+    // An empty alternative (`${Web}|`, `()`) matches every client.
+    let squashed: String = built
+        .text
+        .chars()
+        .filter(|c| !matches!(c, '^' | '$'))
+        .collect();
+    named
+        && !squashed.contains("||")
+        && !squashed.contains("(|")
+        && !squashed.contains("|)")
+        && !squashed.contains("()")
+        && !squashed.starts_with('|')
+        && !squashed.ends_with('|')
+}
+
 /// `X2` of a JWT authorizer's `JwtConfiguration.Audience`: "A list of the intended
 /// recipients of the JWT. A valid JWT must provide an `aud` that matches at least one entry
 /// in this list" (CloudFormation reference, `AWS::ApiGatewayV2::Authorizer JWTConfiguration`);
@@ -5403,7 +5460,14 @@ pub(super) fn client_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
 /// ("Control access to HTTP APIs with JWT authorizers", API Gateway developer guide). So the
 /// API accepts the tokens the issuer gives each client listed: every entry, each branch of
 /// an `Fn::If`, must be an app client of the app ([`client_of_the_app`]). An authorizer
-/// that lists none shows no client.
+/// that lists none shows no client. That the client is one of the pool the `Issuer` names
+/// is not read: a user pool gives tokens only for its own app clients (the `aud` of an ID
+/// token and the `client_id` of an access token are "the user pool app client that
+/// authenticated your user", Cognito developer guide, "Understanding user pool JSON web
+/// tokens"), and Cognito makes each client id at deploy, so a client of another pool of the
+/// app is in no token the issuer signs: such an authorizer admits nobody, a mistake the
+/// first call shows, not a caller no rule reads. An issuer that is no pool of the app fails
+/// on its own, whatever client it lists.
 fn audience_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
     const AUDIENCE: &str = "/JwtConfiguration/Audience";
     fn entries<'v>(value: &'v Value, into: &mut Vec<&'v Value>) {
@@ -5432,6 +5496,271 @@ fn audience_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
             super::meaning::sent_or_json(other)
         )),
     }
+}
+
+/// The load balancer listeners and listener rules whose actions may sign users in before
+/// forwarding ([`load_balancer_sign_in`]).
+const LOAD_BALANCER_SIGN_IN: [&str; 2] = [
+    "AWS::ElasticLoadBalancingV2::Listener",
+    "AWS::ElasticLoadBalancingV2::ListenerRule",
+];
+
+/// A user pool, as an authenticate action names it.
+const USER_POOL: &str = "AWS::Cognito::UserPool";
+
+/// A user pool's domain, whose host an `authenticate-oidc` action's endpoints must be on.
+const USER_POOL_DOMAIN: &str = "AWS::Cognito::UserPoolDomain";
+
+/// What an authenticate action of a user pool open to sign-up lets happen, and the fix.
+const SIGNED_UP_REACH: &str = "whoever signs up passes the load balancer's sign-in and reaches the targets it forwards to; set `AdminCreateUserConfig.AllowAdminCreateUserOnly` to `true` on the pool (users are invited), or waive X2 on the listener with the reason named";
+
+/// `X2` of a load balancer listener's `DefaultActions` or a listener rule's `Actions`: an
+/// `authenticate-cognito` or `authenticate-oidc` action decides who reaches the targets the
+/// listener forwards to ("You can configure an Application Load Balancer to securely
+/// authenticate users as they access your applications", Application Load Balancers guide,
+/// "Authenticate users using an Application Load Balancer"), as an API authorizer decides
+/// who calls an API ([`authorizer`]), and is read as one:
+/// - `AuthenticateCognitoConfig.UserPoolArn`, "The Amazon Resource Name (ARN) of the Amazon
+///   Cognito user pool" (CloudFormation reference, `AWS::ElasticLoadBalancingV2::Listener
+///   AuthenticateCognitoConfig`), must be a user pool of the app ([`user_pool_arn_of_the_app`])
+///   closed to sign-up ([`open_pools_named`]): the owner of any other pool signs up whoever
+///   reaches PHI; and `UserPoolClientId`, "The ID of the Amazon Cognito user pool client",
+///   an app client of the app ([`client_of_the_app`]), whose sign-in flows `CG3` reads;
+/// - `AuthenticateOidcConfig.Issuer`, "The OIDC issuer identifier of the IdP" (the same
+///   reference, `AuthenticateOidcConfig`), must be a user pool of the app
+///   ([`issued_by_a_pool_of_the_app`]) closed to sign-up, any other identity provider read
+///   as a JWT authorizer's issuer is (a waiver names the business associate agreement with
+///   it); its `ClientId` an app client of the app; and its `AuthorizationEndpoint`,
+///   `TokenEndpoint` and `UserInfoEndpoint` on the domain of a user pool of the app
+///   ([`endpoint_of_the_app`]): the load balancer takes the user's claims from the token and
+///   user info endpoints, so whoever answers there decides who signs in, whatever `Issuer`
+///   says.
+///
+/// A client of another pool than the one named (a client of pool A with the issuer or pool
+/// ARN of pool B, both of the app) is no hole: Cognito gives a client's tokens only to users
+/// of its own pool, so such an action signs nobody in, a mistake the deploy shows. The
+/// action's `OnUnauthenticatedRequest` is not read: `allow` ("Allow the request to be
+/// forwarded to the target", the same reference) forwards as a listener without an
+/// authenticate action does, which no rule refuses (the targets answer for who they serve);
+/// what this rule reads is whom the claims the load balancer forwards vouch for. A
+/// `ClientSecret` written in the template is refused by the rule that refuses secrets in
+/// plain text, not here.
+fn load_balancer_sign_in(cx: &Cx<'_>) -> Outcome {
+    /// The objects of a list of actions, each branch of an `Fn::If`, with their pointers.
+    fn objects<'v>(value: &'v Value, at: String, into: &mut Vec<(String, &'v Value)>) {
+        if super::meaning::no_value(value) || value.is_null() {
+            return;
+        }
+        if let Value::Array(items) = value {
+            for (i, item) in items.iter().enumerate() {
+                objects(item, format!("{at}/{i}"), into);
+            }
+        } else if let Some(Value::Array(branches)) = value.get("Fn::If")
+            && branches.len() == 3
+        {
+            objects(&branches[1], format!("{at}/Fn::If/1"), into);
+            objects(&branches[2], format!("{at}/Fn::If/2"), into);
+        } else if value.is_object() {
+            into.push((at, value));
+        }
+    }
+    let key = if cx.resource.type_name() == LOAD_BALANCER_SIGN_IN[0] {
+        "/DefaultActions"
+    } else {
+        "/Actions"
+    };
+    let Some(actions) = cx.prop(key) else {
+        return Outcome::NotApplicable;
+    };
+    let mut each = Vec::new();
+    objects(actions, key.to_owned(), &mut each);
+    let mut checks = Vec::new();
+    for (at, action) in each {
+        for (config, read) in [
+            (
+                "AuthenticateCognitoConfig",
+                cognito_sign_in as fn(&Cx<'_>, &str) -> Vec<Result<Proof, String>>,
+            ),
+            ("AuthenticateOidcConfig", oidc_sign_in),
+        ] {
+            let mut configs = Vec::new();
+            if let Some(written) = action.get(config) {
+                objects(written, format!("{at}/{config}"), &mut configs);
+            }
+            for (pointer, _) in configs {
+                checks.extend(read(cx, &pointer));
+            }
+        }
+    }
+    if checks.is_empty() {
+        Outcome::NotApplicable
+    } else {
+        all(checks)
+    }
+}
+
+/// The checks of an `AuthenticateCognitoConfig` at `at` ([`load_balancer_sign_in`]).
+fn cognito_sign_in(cx: &Cx<'_>, at: &str) -> Vec<Result<Proof, String>> {
+    let pool_at = format!("{at}/UserPoolArn");
+    let name = super::pointer_name(&pool_at);
+    let pool = match cx.prop(&pool_at).filter(|v| !super::meaning::no_value(v)) {
+        None => Err(format!(
+            "`{name}` is not set, so whose users the load balancer signs in is not shown; name a user pool of the app (its `Fn::GetAtt` `Arn`)"
+        )),
+        Some(pool) if user_pool_arn_of_the_app(cx, pool) => {
+            match open_pools_named(cx, pool).as_slice() {
+                [] => cx.proof(&pool_at).ok_or_default(),
+                open => Err(format!(
+                    "`{name}` names {}: {SIGNED_UP_REACH}",
+                    open.join("; ")
+                )),
+            }
+        }
+        Some(pool) => Err(format!(
+            "`{name}` is {}, {}: whoever owns that pool signs up the users who pass the load balancer's sign-in and reach its targets; name a user pool of the app (its `Fn::GetAtt` `Arn`, or an import of its export)",
+            super::meaning::sent_or_json(pool),
+            foreign(pool, cx).map_or_else(
+                || "no user pool of the app".to_owned(),
+                |why| format!("no user pool of the app but one of {why}")
+            )
+        )),
+    };
+    vec![pool, sign_in_client(cx, &format!("{at}/UserPoolClientId"))]
+}
+
+/// The checks of an `AuthenticateOidcConfig` at `at` ([`load_balancer_sign_in`]).
+fn oidc_sign_in(cx: &Cx<'_>, at: &str) -> Vec<Result<Proof, String>> {
+    let issuer_at = format!("{at}/Issuer");
+    let name = super::pointer_name(&issuer_at);
+    let issuer = match cx.prop(&issuer_at).filter(|v| !super::meaning::no_value(v)) {
+        None => Err(format!(
+            "`{name}` is not set, so which identity provider vouches for the users the load balancer signs in is not shown; name a user pool of the app (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`)"
+        )),
+        Some(issuer) if issued_by_a_pool_of_the_app(cx, issuer) => {
+            match open_pools_named(cx, issuer).as_slice() {
+                [] => cx.proof(&issuer_at).ok_or_default(),
+                open => Err(format!(
+                    "`{name}` is of {}: {SIGNED_UP_REACH}",
+                    open.join("; ")
+                )),
+            }
+        }
+        Some(issuer) => Err(format!(
+            "`{name}` is {}, no user pool of the app: whoever runs that identity provider decides who passes the load balancer's sign-in and reaches its targets; name a user pool of the app (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`), or waive X2 with the business associate agreement with the provider named in the reason",
+            super::meaning::sent_or_json(issuer)
+        )),
+    };
+    let mut checks = vec![issuer, sign_in_client(cx, &format!("{at}/ClientId"))];
+    for endpoint in ["AuthorizationEndpoint", "TokenEndpoint", "UserInfoEndpoint"] {
+        let pointer = format!("{at}/{endpoint}");
+        checks.push(match cx.prop(&pointer) {
+            Some(url) if endpoint_of_the_app(cx, url) => cx.proof(&pointer).ok_or_default(),
+            url => Err(format!(
+                "`{}` is {}, on no domain of a user pool of the app: the load balancer takes the user's claims from the token and user info endpoints, so whoever answers there decides who signs in, whatever `Issuer` says; write the endpoints of the issuer's pool on its `AWS::Cognito::UserPoolDomain` (`https://${{Domain}}.auth.${{AWS::Region}}.amazoncognito.com/oauth2/…`, or `https://${{Domain}}/oauth2/…` for a custom domain)",
+                super::pointer_name(&pointer),
+                url.map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+            )),
+        });
+    }
+    checks
+}
+
+/// The client an authenticate action at `pointer` signs users in with must be an app client
+/// of the app ([`client_of_the_app`]).
+fn sign_in_client(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
+    let name = super::pointer_name(pointer);
+    match cx.prop(pointer).filter(|v| !super::meaning::no_value(v)) {
+        Some(client) if client_of_the_app(cx, client) => cx.proof(pointer).ok_or_default(),
+        client => Err(format!(
+            "`{name}` is {}, no app client of the app: the load balancer signs in through that client, whose sign-in flows and token lifetimes no rule reads; name an `AWS::Cognito::UserPoolClient` of the app (its `Ref`, or an import of its export), so that `CG3` reads them",
+            client.map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+        )),
+    }
+}
+
+/// Whether `value` is the ARN of a user pool of the app: its `Fn::GetAtt` `Arn` (or an
+/// import of a pool's export, [`whole_of_kind`]), or an ARN written around the pool's `Ref`
+/// (`arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${Pool}`)
+/// in no other account ([`foreign`]); each branch of an `Fn::If` must be.
+fn user_pool_arn_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    if let Some(all) = every_branch(value, |v| user_pool_arn_of_the_app(cx, v)) {
+        return all;
+    }
+    if whole_of_kind(cx, value, &[USER_POOL]) {
+        return true;
+    }
+    let Some(built) = Built::of(value) else {
+        return false;
+    };
+    built.text.starts_with("arn:")
+        && foreign(value, cx).is_none()
+        && built
+            .text
+            .split_once(":userpool/")
+            .and_then(|(_, pool)| {
+                pool.strip_prefix(MARK)?
+                    .strip_suffix(MARK)?
+                    .parse::<usize>()
+                    .ok()
+            })
+            .and_then(|i| built.references.get(i))
+            .is_some_and(|pool| whole_of_kind(cx, pool, &[USER_POOL]))
+}
+
+/// Whether an `authenticate-oidc` endpoint is on the domain of a user pool of the app:
+/// `https://` followed by the domain of an `AWS::Cognito::UserPoolDomain` of the app (its
+/// `Ref`, or an import of its export), whose `Domain` is "The domain name for the domain
+/// that hosts the sign-up and sign-in pages for your application. For example:
+/// `auth.example.com`. If you're using a prefix domain, this field denotes the first part
+/// of the domain before `.auth.[region].amazoncognito.com`" (CloudFormation reference,
+/// `AWS::Cognito::UserPoolDomain`): so either `.auth.REGION.amazoncognito.com` follows it
+/// (a prefix domain) or nothing does (a custom domain), then a path. Each branch of an
+/// `Fn::If` must be.
+fn endpoint_of_the_app(cx: &Cx<'_>, url: &Value) -> bool {
+    if let Some(all) = every_branch(url, |v| endpoint_of_the_app(cx, v)) {
+        return all;
+    }
+    let Some(built) = Built::of(url) else {
+        return false;
+    };
+    let Some(rest) = built.text.trim().strip_prefix("https://") else {
+        return false;
+    };
+    let Some((index, after)) = rest
+        .strip_prefix(MARK)
+        .and_then(|r| r.split_once(MARK))
+        .and_then(|(i, after)| Some((i.parse::<usize>().ok()?, after)))
+    else {
+        return false;
+    };
+    let path = match after.strip_prefix(".auth.") {
+        Some(regional) => {
+            let Some((region, path)) = regional.split_once(".amazoncognito.com") else {
+                return false;
+            };
+            let region_ok = region == "${AWS::Region}"
+                || region
+                    .strip_prefix(MARK)
+                    .and_then(|r| r.strip_suffix(MARK))
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| built.references.get(i))
+                    .is_some_and(|r| r.get("Ref").and_then(Value::as_str) == Some("AWS::Region"))
+                || (!region.is_empty()
+                    && region
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+            if !region_ok {
+                return false;
+            }
+            path
+        }
+        None => after,
+    };
+    (path.is_empty() || path.starts_with('/'))
+        && built
+            .references
+            .get(index)
+            .is_some_and(|domain| whole_of_kind(cx, domain, &[USER_POOL_DOMAIN]))
 }
 
 /// Whether `rest`, text of `built`, names a user pool of the app:
@@ -5644,6 +5973,9 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
     if AUTHORIZERS.contains(&t) {
         return authorizer(cx);
+    }
+    if LOAD_BALANCER_SIGN_IN.contains(&t) {
+        return load_balancer_sign_in(cx);
     }
     if t == IDENTITY_POOL {
         return identity_pool(cx);
