@@ -2987,6 +2987,68 @@ fn x2_refuses_an_xray_policy_for_another_account() {
     });
 }
 
+/// An S3 on Outposts bucket policy or access point policy that grants another account
+/// fails X2, and `*` fails P2 (before, only U1 read them, and a waiver of U1 let them in).
+#[test]
+fn x2_refuses_outposts_bucket_and_access_point_grants_to_another_account() {
+    fn outposts_bucket() -> Value {
+        json!({ "Fn::Sub": "arn:${AWS::Partition}:s3-outposts:${AWS::Region}:${AWS::AccountId}:outpost/op-01ac5d28a6a232904/bucket/records" })
+    }
+    breaks("X2", "Outpost", |s| {
+        add(
+            s,
+            RawResource::new("Outpost", "AWS::S3Outposts::BucketPolicy")
+                .property("Bucket", outposts_bucket())
+                .property(
+                    "PolicyDocument",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+                        "Action": "s3-outposts:GetObject",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+    breaks("P2", "Point", |s| {
+        add(
+            s,
+            RawResource::new("Point", "AWS::S3Outposts::AccessPoint")
+                .property("Bucket", outposts_bucket())
+                .property("Name", "records-ap")
+                .property(
+                    "VpcConfiguration",
+                    json!({ "VpcId": "vpc-0123456789abcdef0" }),
+                )
+                .property(
+                    "Policy",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3-outposts:GetObject",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+    holds("X2", "Outpost", |s| {
+        add(
+            s,
+            RawResource::new("Outpost", "AWS::S3Outposts::BucketPolicy")
+                .property("Bucket", outposts_bucket())
+                .property(
+                    "PolicyDocument",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } },
+                        "Action": "s3-outposts:GetObject",
+                        "Resource": "*",
+                    }])),
+                ),
+        );
+    });
+}
+
 /// A Lex bot's, a schema registry's and a CodeArtifact repository's resource policies
 /// that grant another account fail X2, and `*` fails P2 (before, only U1 read them).
 #[test]

@@ -722,19 +722,40 @@ fn grants(
 /// ([`super::network::app_resource`]); or a role's ARN written as text with
 /// `${AWS::AccountId}` and the `RoleName` and `Path` the role declares, of a stack of this
 /// region and account ([`super::rds_options::role_arn`]): a role of another account has
-/// the same name and another owner. A `Ref` is a name, not an ARN.
+/// the same name and another owner. A `Ref` is a name, not an ARN, and no other attribute
+/// is one, however the value wraps it ([`super::rds_options::reads_as_arn`]: an
+/// `Fn::Select` of the role's `Ref` names no ARN).
 fn of_the_app(cx: &Cx<'_>, value: &Value, kinds: &[&str]) -> bool {
-    if value.get("Ref").is_some() {
-        return false;
-    }
-    kinds
-        .iter()
-        .any(|kind| super::network::app_resource(cx, value, kind).is_some())
+    kinds.iter().any(|kind| arn_of_kind(cx, value, kind, 0))
         || (kinds.contains(&ROLE)
             && cx.importable(cx.at, ROLE).any(|(stack, role)| match stack {
                 None => super::rds_options::role_arn(value, role),
                 Some(_) => super::rds_options::arn_by_name(value, role),
             }))
+}
+
+/// Whether `value` is the ARN of a resource of type `kind` of this template
+/// ([`super::rds_options::reads_as_arn`]), or the import of an export of one by a stack of
+/// the app of this region and account, read in that stack ([`super::flows::export_named`]),
+/// through at most four imports.
+fn arn_of_kind(cx: &Cx<'_>, value: &Value, kind: &str, depth: usize) -> bool {
+    use super::flows::{Export, export_named};
+    if let Some(name) = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ImportValue"))
+    {
+        return depth < 4
+            && super::meaning::import_name(name).is_some_and(|n| match export_named(cx, &n) {
+                Export::Made(there, exported) => arn_of_kind(&there, &exported, kind, depth + 1),
+                Export::Unmade | Export::Unread => false,
+            });
+    }
+    cx.template
+        .resources()
+        .iter()
+        .filter(|r| r.type_name() == kind)
+        .any(|r| super::rds_options::reads_as_arn(value, r.logical_id()))
 }
 
 /// The CSI drivers EKS installs as add-ons that make or mount storage for pods, with what

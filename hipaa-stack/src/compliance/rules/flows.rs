@@ -5377,8 +5377,13 @@ pub(super) fn issued_by_a_pool_of_the_app(cx: &Cx<'_>, issuer: &Value) -> bool {
 /// `AWS::Cognito::UserPoolClient` of this template (its client ID: "`Ref` returns the
 /// ID of the Amazon Cognito user pool client", CloudFormation reference,
 /// `AWS::Cognito::UserPoolClient`), its `ClientId` attribute, or an import of the export of
-/// one ([`super::network::app_resource`]); each branch of an `Fn::If` must. Its other
-/// attributes (`Name`, `ClientSecret`) are no client ID. Where a client ID decides whose
+/// one (read in the stack that exports it, [`export_named`]); each branch of an `Fn::If`,
+/// and the entry an `Fn::Select` of a written list picks ([`alternatives`]), must. Its other
+/// attributes (`Name`, `ClientSecret`) are no client ID, however the value wraps them: the
+/// value must read as the client's ID alone ([`super::meaning::sent_about`], through
+/// `Fn::Sub`, `Fn::Join` and `Fn::Select`), so that `${Client.Name}` or an `Fn::Select` of
+/// the `Fn::GetAtt` of `Name` names no client ID (hostile review: read only at the top of
+/// the value, the attribute let them pass). Where a client ID decides whose
 /// tokens a service accepts (their audience: `aud` of an ID token, `client_id` of an access
 /// token, Cognito developer guide, "Understanding user pool JSON web tokens"), only a client
 /// of the app has its sign-in flows and token lifetimes read by `CG3`; any other client of
@@ -5386,16 +5391,37 @@ pub(super) fn issued_by_a_pool_of_the_app(cx: &Cx<'_>, issuer: &Value) -> bool {
 /// callers in on terms no rule reads. `EKS3` reads an identity provider's `Oidc.ClientId`
 /// with it and `X2` a JWT authorizer's `Audience`.
 pub(super) fn client_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
-    if let Some(branches) = super::meaning::if_branches(value) {
-        return branches.iter().all(|b| client_of_the_app(cx, b));
+    client_id_of_the_app(cx, value, 0)
+}
+
+/// [`client_of_the_app`], through at most four imports of imports.
+fn client_id_of_the_app(cx: &Cx<'_>, value: &Value, depth: usize) -> bool {
+    if let Some(each) = alternatives(value).filter(|_| !value.is_array()) {
+        return each.into_iter().all(|v| client_id_of_the_app(cx, v, depth));
     }
-    let attribute = match value.get("Fn::GetAtt") {
-        Some(Value::Array(a)) => a.get(1).and_then(Value::as_str),
-        Some(Value::String(s)) => s.split_once('.').map(|(_, a)| a),
-        _ => None,
-    };
-    attribute.is_none_or(|a| a == "ClientId")
-        && super::network::app_resource(cx, value, USER_POOL_CLIENT).is_some()
+    if let Some(name) = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ImportValue"))
+    {
+        return depth < 4
+            && super::meaning::import_name(name).is_some_and(|n| match export_named(cx, &n) {
+                Export::Made(there, exported) => client_id_of_the_app(&there, &exported, depth + 1),
+                Export::Unmade | Export::Unread => false,
+            });
+    }
+    // The client's ID stands for its `Ref` and its `ClientId`; any other attribute reads
+    // as nothing, and text around the ID as other text.
+    const ID: &str = "\u{0}client-id";
+    cx.others(USER_POOL_CLIENT).any(|client| {
+        let own = super::meaning::Own {
+            id: client.logical_id(),
+            reference: ID.to_owned(),
+            arn: "\u{0}arn".to_owned(),
+            other: Some(("ClientId", ID.to_owned())),
+        };
+        super::meaning::sent_about(value, &own).as_deref() == Some(ID)
+    })
 }
 
 /// Whether `value`, a regular expression of client ids (AppSync's `AppIdClientRegex`, "A

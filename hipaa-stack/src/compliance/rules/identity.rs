@@ -1497,7 +1497,9 @@ const SHARING_ACTIONS: &[&str] = &[
     // `PutModelPackageGroupPolicy`), X-Ray's (`xray:PutResourcePolicy`), a Lex bot's
     // (`CreateResourcePolicy`, `UpdateResourcePolicy`), a schema registry's (EventBridge
     // Schemas `PutResourcePolicy`), a CodeArtifact domain's and repository's
-    // (`PutDomainPermissionsPolicy`, `PutRepositoryPermissionsPolicy`); an
+    // (`PutDomainPermissionsPolicy`, `PutRepositoryPermissionsPolicy`), an S3 on Outposts
+    // bucket's and access point's (`s3-outposts:PutBucketPolicy`,
+    // `s3-outposts:PutAccessPointPolicy`); an
     // OpenSearch or Elasticsearch domain's access policies (`UpdateDomainConfig`,
     // `UpdateElasticsearchDomainConfig` `AccessPolicies`); a REST API's policy or a private
     // custom domain name's (API Gateway `UpdateRestApi` and `UpdateDomainName`, patch
@@ -1525,6 +1527,8 @@ const SHARING_ACTIONS: &[&str] = &[
     "schemas:PutResourcePolicy",
     "codeartifact:PutDomainPermissionsPolicy",
     "codeartifact:PutRepositoryPermissionsPolicy",
+    "s3-outposts:PutBucketPolicy",
+    "s3-outposts:PutAccessPointPolicy",
     "es:UpdateDomainConfig",
     "es:UpdateElasticsearchDomainConfig",
     "apigateway:PATCH",
@@ -3873,6 +3877,14 @@ mod tests {
             &["es:UpdateElasticsearchDomainConfig"],
         ),
         ("AWS::ECR::Repository", &["ecr:SetRepositoryPolicy"]),
+        (
+            "AWS::S3Outposts::BucketPolicy",
+            &["s3-outposts:PutBucketPolicy"],
+        ),
+        (
+            "AWS::S3Outposts::AccessPoint",
+            &["s3-outposts:PutAccessPointPolicy"],
+        ),
         ("AWS::Events::EventBus", &["events:PutPermission"]),
         (
             "AWS::ApiGateway::RestApi",

@@ -335,11 +335,11 @@ fn judge_role(cx: &Cx<'_>, value: &Value, label: &str) -> Outcome {
 }
 
 /// Whether `value` is the ARN of `role`, a role of this template: its `Arn` attribute
-/// however written ([`names`]), or its ARN in the stack's account built on its name, the
-/// `Ref` of the role or, when it writes one, its `RoleName` ([`arn_by_name`]).
+/// however written ([`reads_as_arn`]), or its ARN in the stack's account built on its name,
+/// the `Ref` of the role or, when it writes one, its `RoleName` ([`arn_by_name`]).
 pub(super) fn role_arn(value: &Value, role: &Resource) -> bool {
     if names(value, role.logical_id()) {
-        return value.get("Ref").is_none();
+        return reads_as_arn(value, role.logical_id());
     }
     if let Some((before, reference, after)) = super::flows::around_one_reference(value) {
         return after.is_empty()
@@ -347,6 +347,25 @@ pub(super) fn role_arn(value: &Value, role: &Resource) -> bool {
             && role_prefix(role).is_some_and(|prefix| of_this_account(&before, &prefix));
     }
     arn_by_name(value, role)
+}
+
+/// Whether `value` reads, whole, as the `Arn` attribute of the resource `id` of its
+/// template: `Fn::GetAtt` of `Arn`, or `${Id.Arn}` alone in an `Fn::Sub`, an `Fn::Join` of
+/// it alone, the entry an `Fn::Select` of a written list picks, each read as
+/// [`super::meaning::sent_about`] reads them. Its `Ref` (a role's is its name: "When you pass
+/// the logical ID of this resource to the intrinsic `Ref` function, `Ref` returns the
+/// resource name", CloudFormation reference, `AWS::IAM::Role`) and its other attributes
+/// (`RoleId`) are no ARN, however they are wrapped (hostile review: read only at the top of
+/// the value, an `Fn::Select` of the role's `Ref` passed as its ARN).
+pub(super) fn reads_as_arn(value: &Value, id: &str) -> bool {
+    const ARN: &str = "\u{0}arn";
+    let own = super::meaning::Own {
+        id,
+        reference: "\u{0}ref".to_owned(),
+        arn: ARN.to_owned(),
+        other: None,
+    };
+    super::meaning::sent_about(value, &own).as_deref() == Some(ARN)
 }
 
 /// The part of a role's ARN after the partition and before its name:

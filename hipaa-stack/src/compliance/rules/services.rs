@@ -3186,12 +3186,21 @@ resource_policies! {
     // (S3 User Guide, "Authorizing Regional endpoint APIs with IAM": bucket policies of
     // directory buckets, cross-account access).
     "AWS::S3Express::BucketPolicy" => ["/PolicyDocument"],
+    // An S3 on Outposts bucket's policy, "A policy document containing permissions to add
+    // to the specified bucket" (CloudFormation reference, `AWS::S3Outposts::BucketPolicy`
+    // `PolicyDocument`): the objects of a bucket on the app's Outpost, granted as a bucket
+    // policy of S3 grants them, to another account's principals too.
+    "AWS::S3Outposts::BucketPolicy" => ["/PolicyDocument"],
     // One statement of an event bus's policy: `Statement`, or the older `Principal`,
     // `Action` and `Condition` (CloudFormation reference, `AWS::Events::EventBusPolicy`:
     // `Principal` "*" lets every account put events), read by `resource_policy`.
     "AWS::Events::EventBusPolicy" => ["/Statement"],
     // Stores with a policy of their own, which may be absent.
     "AWS::S3::AccessPoint" => ["/Policy"],
+    // An S3 on Outposts access point's policy, "The access point policy associated with
+    // this access point" (CloudFormation reference, `AWS::S3Outposts::AccessPoint` `Policy`),
+    // which grants access to the Outposts bucket's objects through the access point.
+    "AWS::S3Outposts::AccessPoint" => ["/Policy"],
     "AWS::DynamoDB::Table" => [
         "/ResourcePolicy/PolicyDocument",
         "/StreamSpecification/ResourcePolicy/PolicyDocument"
@@ -3224,7 +3233,7 @@ resource_policies! {
 
 /// The first of [`RESOURCE_POLICIES`] that are resources of their own (the rest may have
 /// no document).
-const OPTIONAL_FROM: usize = 12;
+const OPTIONAL_FROM: usize = 13;
 
 /// The pointers of the resource policies of `cx`'s resource that are written (a policy
 /// resource's even when it is not: its document is required).
@@ -10048,6 +10057,14 @@ mod hostile_review_18 {
             (
                 "AWS::CodeArtifact::Repository",
                 json!({"DomainName": "d", "RepositoryName": "r", "PermissionsPolicyDocument": public_policy()}),
+            ),
+            (
+                "AWS::S3Outposts::BucketPolicy",
+                json!({"Bucket": "arn:aws:s3-outposts:us-east-1:123456789012:outpost/op-01ac5d28a6a232904/bucket/b", "PolicyDocument": public_policy()}),
+            ),
+            (
+                "AWS::S3Outposts::AccessPoint",
+                json!({"Bucket": "arn:aws:s3-outposts:us-east-1:123456789012:outpost/op-01ac5d28a6a232904/bucket/b", "Name": "ap", "VpcConfiguration": {"VpcId": "vpc-1"}, "Policy": public_policy()}),
             ),
         ] {
             let outcome = p2_of(t, properties.clone());
