@@ -79,6 +79,66 @@ pub(crate) fn malformed_if(value: &Value, at: &str) -> Option<String> {
     .map(|(at, _)| at)
 }
 
+/// The pointer (below `at`) of the first `Fn::Select` below `value` that picks its value
+/// from a list written in the template: a list of values (`[index, [a, b]]`), or an
+/// `Fn::Split` of text known before deploy whose piece at the index is known too (no
+/// pseudo parameter in it: `Fn::Select [2, Fn::Split ["/", Ref AWS::StackId]]` picks what
+/// only the deploy knows). CloudFormation deploys the one entry ("returns a single object
+/// from a list of objects by index", Template Reference, `Fn::Select`), which is known
+/// here, yet written as a list it hides from a rule's reader the value it reads (hostile
+/// review 41: a password, an `http://` URI, a condition key, an alarm action picked by
+/// index passed rules that read the value where it is written); the entry itself, or an
+/// `Fn::If` per choice, whose every branch the rules read, says the same.
+pub(crate) fn select_of_written_list(value: &Value, at: &str) -> Option<String> {
+    find_object(value, at, &|map| {
+        if map.len() != 1 {
+            return None;
+        }
+        let [index, list] = crate::cfn::pointer::get(map, "Fn::Select")?
+            .as_array()?
+            .as_slice()
+        else {
+            return None;
+        };
+        written_list(index, list).then(String::new)
+    })
+    .map(|(at, _)| at)
+}
+
+/// Whether `list`, which an `Fn::Select` of `index` reads, is written in the template
+/// ([`select_of_written_list`]).
+fn written_list(index: &Value, list: &Value) -> bool {
+    let Some((function, Value::Array(args))) = list
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.iter().next())
+    else {
+        return list.is_array();
+    };
+    match (function.as_str(), args.as_slice()) {
+        ("Fn::Split", [delimiter, source]) => {
+            let (Some(delimiter), Some(source)) =
+                (delimiter.as_str(), crate::cfn::text::text(source))
+            else {
+                return false;
+            };
+            let pieces: Vec<&str> = if delimiter.is_empty() {
+                vec![source.as_str()]
+            } else {
+                source.split(delimiter).collect()
+            };
+            // A pseudo parameter reads as `${AWS::…}` (`cfn::text`): the deploy decides it.
+            let known = |piece: &&str| !piece.contains("${AWS::");
+            match crate::cfn::text::text(index).and_then(|i| i.trim().parse::<usize>().ok()) {
+                Some(i) => pieces.get(i).is_some_and(known),
+                None => pieces.iter().any(known),
+            }
+        }
+        ("Fn::If", [_, yes, no]) => written_list(index, yes) || written_list(index, no),
+        _ => false,
+    }
+}
+
 /// The first object below `value` of which `found` says something, with its pointer below
 /// `at`. Most resources hold none: it is found first, and only its pointer is written.
 fn find_object(
@@ -359,6 +419,35 @@ mod tests {
             r[1].properties,
             json!({ "A": "x", "B": { "Ref": "AWS::NoValue" } })
         );
+    }
+
+    #[test]
+    fn a_selection_from_a_written_list_is_found() {
+        let found = |v: Value| select_of_written_list(&json!({ "P": v }), "/Properties");
+        for written in [
+            json!({ "Fn::Select": [1, ["{{resolve:ssm:p}}", "hunter2"]] }),
+            json!({ "Fn::Select": [0, [{ "Ref": "A" }, { "Ref": "B" }]] }),
+            json!({ "Fn::Select": ["0", { "Fn::Split": ["|", "hunter2|x"] }] }),
+            json!({ "Fn::Select": [0, { "Fn::Split": ["|", { "Fn::Sub": "hunter2|${AWS::Region}" }] }] }),
+            json!({ "Fn::Select": [0, { "Fn::If": ["C", ["a"], { "Fn::GetAZs": "" }] }] }),
+            json!([{ "K": { "Fn::Select": [0, ["x"]] } }]),
+        ] {
+            assert!(found(written.clone()).is_some(), "{written}");
+        }
+        assert_eq!(
+            found(json!([{ "K": { "Fn::Select": [0, ["x"]] } }])).as_deref(),
+            Some("/Properties/P/0/K")
+        );
+        for read in [
+            json!({ "Fn::Select": [0, { "Fn::GetAZs": "" }] }),
+            json!({ "Fn::Select": [2, { "Fn::Split": ["/", { "Ref": "AWS::StackId" }] }] }),
+            json!({ "Fn::Select": [1, { "Fn::Split": ["|", { "Fn::Sub": "hunter2|${AWS::Region}" }] }] }),
+            json!({ "Fn::Select": [0, { "Fn::Split": [",", { "Fn::ImportValue": "subnets" }] }] }),
+            json!({ "Fn::Select": [0, { "Fn::GetAtt": ["D", "Endpoints"] }] }),
+            json!({ "Fn::Select": [0, ["x"]], "Other": 1 }),
+        ] {
+            assert_eq!(found(read.clone()), None, "{read}");
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no nested stack, no macro (`Fn::Transform`), and no type spelled unlike AWS spells it: the rules would never read it",
         types: EVERY_TYPE,
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
-        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read",
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read; write a value itself, not `Fn::Select` of a list written in the template (a list of values, or `Fn::Split` of written text)",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -308,6 +308,13 @@ fn u2(cx: &Cx<'_>) -> Outcome {
     if let Some(at) = super::branches::malformed_if(cx.resource.properties(), "/Properties") {
         return Outcome::Fail(format!(
             "`{at}` writes `Fn::If` otherwise than `[condition_name, value_if_true, value_if_false]` with the condition's name as text: the rules cannot read which value CloudFormation deploys"
+        ));
+    }
+    if let Some(at) =
+        super::branches::select_of_written_list(cx.resource.properties(), "/Properties")
+    {
+        return Outcome::Fail(format!(
+            "`{at}` picks its value by `Fn::Select` from a list written in the template: CloudFormation deploys that one entry, which the rules do not read where it is written; write the entry itself (or an `Fn::If` per choice, whose every branch the rules read)"
         ));
     }
     // The engine reads an app whose resources test at most `MOST_CONDITIONS` conditions
