@@ -739,17 +739,10 @@ fn of_the_app(cx: &Cx<'_>, value: &Value, kinds: &[&str]) -> bool {
 /// the app of this region and account, read in that stack ([`super::flows::export_named`]),
 /// through at most four imports.
 fn arn_of_kind(cx: &Cx<'_>, value: &Value, kind: &str, depth: usize) -> bool {
-    use super::flows::{Export, export_named};
-    if let Some(name) = value
-        .as_object()
-        .filter(|m| m.len() == 1)
-        .and_then(|m| m.get("Fn::ImportValue"))
-    {
-        return depth < 4
-            && super::meaning::import_name(name).is_some_and(|n| match export_named(cx, &n) {
-                Export::Made(there, exported) => arn_of_kind(&there, &exported, kind, depth + 1),
-                Export::Unmade | Export::Unread => false,
-            });
+    if let Some(holds) = super::flows::through_import(cx, value, depth, |there, carried, depth| {
+        arn_of_kind(there, carried, kind, depth)
+    }) {
+        return holds;
     }
     cx.template
         .resources()

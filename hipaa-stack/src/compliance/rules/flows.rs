@@ -5394,21 +5394,36 @@ pub(super) fn client_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     client_id_of_the_app(cx, value, 0)
 }
 
+/// Whether `holds` holds of what the import `value` (an `Fn::ImportValue` alone) carries,
+/// read in the stack of the app that exports it ([`export_named`]), through at most four
+/// imports of imports (`depth` counts them); `None` when `value` is no import. An import
+/// that no stack of this region and account exports holds nothing.
+pub(super) fn through_import(
+    cx: &Cx<'_>,
+    value: &Value,
+    depth: usize,
+    holds: impl Fn(&Cx<'_>, &Value, usize) -> bool,
+) -> Option<bool> {
+    let name = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ImportValue"))?;
+    Some(
+        depth < 4
+            && super::meaning::import_name(name).is_some_and(|n| match export_named(cx, &n) {
+                Export::Made(there, exported) => holds(&there, &exported, depth + 1),
+                Export::Unmade | Export::Unread => false,
+            }),
+    )
+}
+
 /// [`client_of_the_app`], through at most four imports of imports.
 fn client_id_of_the_app(cx: &Cx<'_>, value: &Value, depth: usize) -> bool {
     if let Some(each) = alternatives(value).filter(|_| !value.is_array()) {
         return each.into_iter().all(|v| client_id_of_the_app(cx, v, depth));
     }
-    if let Some(name) = value
-        .as_object()
-        .filter(|m| m.len() == 1)
-        .and_then(|m| m.get("Fn::ImportValue"))
-    {
-        return depth < 4
-            && super::meaning::import_name(name).is_some_and(|n| match export_named(cx, &n) {
-                Export::Made(there, exported) => client_id_of_the_app(&there, &exported, depth + 1),
-                Export::Unmade | Export::Unread => false,
-            });
+    if let Some(holds) = through_import(cx, value, depth, client_id_of_the_app) {
+        return holds;
     }
     // The client's ID stands for its `Ref` and its `ClientId`; any other attribute reads
     // as nothing, and text around the ID as other text.
