@@ -105,6 +105,18 @@ pub(crate) fn select_of_written_list(value: &Value, at: &str) -> Option<String> 
     .map(|(at, _)| at)
 }
 
+/// The pointer (below `at`) of the first `Fn::FindInMap` below `value`: it reads the
+/// template's `Mappings` ("returns the value corresponding to keys in a two-level map that's
+/// declared in the `Mappings` section", Template Reference, `Fn::FindInMap`), and a template
+/// of hipaa-stack declares none, so CloudFormation refuses the template; the rules cannot
+/// read the value it stands for either.
+pub(crate) fn find_in_map(value: &Value, at: &str) -> Option<String> {
+    find_object(value, at, &|map| {
+        (map.len() == 1 && map.contains_key("Fn::FindInMap")).then(String::new)
+    })
+    .map(|(at, _)| at)
+}
+
 /// Whether `list`, which an `Fn::Select` of `index` reads, is written in the template
 /// ([`select_of_written_list`]).
 fn written_list(index: &Value, list: &Value) -> bool {
@@ -438,6 +450,15 @@ mod tests {
             found(json!([{ "K": { "Fn::Select": [0, ["x"]] } }])).as_deref(),
             Some("/Properties/P/0/K")
         );
+        assert_eq!(
+            find_in_map(
+                &json!({ "P": [1, { "Fn::FindInMap": ["M", "k", "v"] }] }),
+                "/Properties"
+            )
+            .as_deref(),
+            Some("/Properties/P/1")
+        );
+        assert_eq!(find_in_map(&json!({ "P": { "FindInMap": 1 } }), ""), None);
         for read in [
             json!({ "Fn::Select": [0, { "Fn::GetAZs": "" }] }),
             json!({ "Fn::Select": [2, { "Fn::Split": ["/", { "Ref": "AWS::StackId" }] }] }),

@@ -29,7 +29,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no nested stack, no macro (`Fn::Transform`), and no type spelled unlike AWS spells it: the rules would never read it",
         types: EVERY_TYPE,
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
-        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read; write a value itself, not `Fn::Select` of a list written in the template (a list of values, or `Fn::Split` of written text)",
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read; write a value itself, not `Fn::Select` of a list written in the template (a list of values, or `Fn::Split` of written text) nor `Fn::FindInMap` (the templates declare no `Mappings`)",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -315,6 +315,11 @@ fn u2(cx: &Cx<'_>) -> Outcome {
     {
         return Outcome::Fail(format!(
             "`{at}` picks its value by `Fn::Select` from a list written in the template: CloudFormation deploys that one entry, which the rules do not read where it is written; write the entry itself (or an `Fn::If` per choice, whose every branch the rules read)"
+        ));
+    }
+    if let Some(at) = super::branches::find_in_map(cx.resource.properties(), "/Properties") {
+        return Outcome::Fail(format!(
+            "`{at}` reads `Fn::FindInMap`, but a template of hipaa-stack declares no `Mappings`, so CloudFormation refuses it and the rules cannot read the value; write the value itself (or an `Fn::If` per choice)"
         ));
     }
     // The engine reads an app whose resources test at most `MOST_CONDITIONS` conditions
