@@ -2918,9 +2918,11 @@ fn powershell_read(script: &str) -> std::borrow::Cow<'_, str> {
 /// resolved), decoded when written as base64.
 fn user_data_text(value: &Value) -> String {
     match text(value) {
-        // EC2 takes user data base64-encoded ("User data must be base64-encoded",
-        // `AWS::EC2::Instance` `UserData`): text that `Fn::Base64` does not encode (a
-        // string, or an `Fn::Sub` or `Fn::Join` that writes one) is sent encoded already.
+        // EC2 takes user data base64-encoded ("If you are using an AWS SDK or command line
+        // tool, Base64-encoding is performed for you [...] Otherwise, you must provide
+        // Base64-encoded text", EC2 API Reference, `UserData`): text that `Fn::Base64`
+        // does not encode (a string, or an `Fn::Sub` or `Fn::Join` that writes one) is
+        // sent encoded already.
         Some(t) if value.get("Fn::Base64").is_none() => base64(&t).unwrap_or(t),
         Some(t) => t,
         None => value.to_string(),
