@@ -2488,6 +2488,15 @@ pub(super) fn marked_variables(template: &str) -> String {
 /// (the IAM user guide's "Amazon Resource Names"), each field written or read at deploy
 /// time: a password is not written in that shape, and an ARN names a secret, never holds it.
 fn arn_shaped(text: &str) -> bool {
+    // A pseudo parameter as the resolved text of an intrinsic gives it (`${AWS::Region}`,
+    // see [`text`]) is a field read at deploy.
+    let marked;
+    let text = if text.contains("${AWS::") {
+        marked = variables_replaced(text, READ_AT_DEPLOY);
+        marked.as_str()
+    } else {
+        text
+    };
     let fields: Vec<&str> = text.trim().splitn(6, ':').collect();
     let [arn, partition, service, region, account, resource] = fields.as_slice() else {
         return false;
@@ -2913,10 +2922,15 @@ fn powershell_read(script: &str) -> std::borrow::Cow<'_, str> {
 /// The text of user data: resolved intrinsics (the literal parts of what cannot be
 /// resolved), decoded when written as base64.
 fn user_data_text(value: &Value) -> String {
-    let t = super::meaning::text_or_json(value);
-    match value {
-        Value::String(s) => base64(s).unwrap_or(t),
-        _ => t,
+    match text(value) {
+        // EC2 takes user data base64-encoded ("If you are using an AWS SDK or command line
+        // tool, Base64-encoding is performed for you [...] Otherwise, you must provide
+        // Base64-encoded text", EC2 API Reference, `UserData`): text that `Fn::Base64`
+        // does not encode (a string, or an `Fn::Sub` or `Fn::Join` that writes one) is
+        // sent encoded already.
+        Some(t) if value.get("Fn::Base64").is_none() => base64(&t).unwrap_or(t),
+        Some(t) => t,
+        None => value.to_string(),
     }
 }
 
@@ -2954,6 +2968,14 @@ fn walk<'v>(
             }
         }
         Value::Object(map) => {
+            // Text that an intrinsic writes whole (`Fn::Sub` with its variables, `Fn::Join`,
+            // `Fn::Base64`): CloudFormation deploys the text, which is read where the
+            // property is, by the property's name, as the text written plain would be
+            // (`{"Fn::Sub": ["${V}", {"V": "…"}]}` or `{"Fn::Join": ["", ["…"]]}` change
+            // nothing of it); its pieces are read below as well.
+            if let Some(text) = written_whole(value) {
+                strings(trail, at, name, &text);
+            }
             for (k, v) in map {
                 let here = trail.push(at, Step::Key(k));
                 walk(v, trail, here, k, strings, lists);
@@ -2962,6 +2984,23 @@ fn walk<'v>(
         }
         _ => {}
     }
+}
+
+/// The text that `value`, an intrinsic function that builds text (`Fn::Sub`, `Fn::Join`,
+/// `Fn::Base64`, `Fn::Select`), stands for where it can be known before deploy
+/// ([`text`]): the text CloudFormation deploys ("Fn::Sub", "Fn::Join", CloudFormation
+/// Template Reference, "Intrinsic function reference").
+fn written_whole(value: &Value) -> Option<String> {
+    let map = value.as_object().filter(|m| m.len() == 1)?;
+    if !map.keys().all(|k| {
+        matches!(
+            k.as_str(),
+            "Fn::Sub" | "Fn::Join" | "Fn::Base64" | "Fn::Select"
+        )
+    }) {
+        return None;
+    }
+    text(value)
 }
 
 /// What P1 reads of the objects below a resource's properties, found in one walk (depth
@@ -4335,6 +4374,47 @@ mod tests {
         assert!(trail.below(item, "Environment"));
         assert_eq!(trail.pointer(item), "/Metadata/Environment/12");
         assert_eq!(trail.pointer(0), "/Metadata");
+    }
+
+    #[test]
+    fn text_an_intrinsic_writes_whole_is_read_where_its_property_is_by_its_name() {
+        let v = serde_json::json!({
+            "ZipFile": { "Fn::Sub": ["${V}", { "V": "password = 'x'" }] },
+            "Header": { "Fn::Join": ["", ["Token abc"]] },
+            "Unknown": { "Fn::Join": ["", ["a", { "Ref": "Bucket" }]] },
+        });
+        let mut seen = Vec::new();
+        strings_below(&v, &mut Trail::new(""), 0, "", &mut |trail, at, name, s| {
+            seen.push((trail.pointer(at), name.to_owned(), s.to_owned()));
+        });
+        let at = |pointer: &str, name: &str, s: &str| {
+            seen.contains(&(pointer.to_owned(), name.to_owned(), s.to_owned()))
+        };
+        assert!(at("/ZipFile", "ZipFile", "password = 'x'"), "{seen:?}");
+        assert!(
+            at("/ZipFile/Fn::Sub/1/V", "V", "password = 'x'"),
+            "{seen:?}"
+        );
+        assert!(at("/Header", "Header", "Token abc"), "{seen:?}");
+        // Text known only at deploy is read in its pieces only.
+        assert!(!seen.iter().any(|(p, _, _)| p == "/Unknown"), "{seen:?}");
+        assert!(at("/Unknown/Fn::Join/1/0", "Fn::Join", "a"), "{seen:?}");
+        // User data written whole by an intrinsic is sent as written: base64 already.
+        let encoded = "IyEvYmluL2Jhc2gKcGFzc3dvcmQ9aHVudGVyMjIK";
+        let plain = "#!/bin/bash\npassword=hunter22\n";
+        for data in [
+            serde_json::json!(encoded),
+            serde_json::json!({ "Fn::Sub": ["${V}", { "V": encoded }] }),
+            serde_json::json!({ "Fn::Join": ["", [encoded]] }),
+            serde_json::json!({ "Fn::Base64": plain }),
+        ] {
+            assert_eq!(user_data_text(&data), plain, "{data}");
+        }
+        // An ARN whose region and account a pseudo parameter gives names a secret.
+        assert!(arn_shaped(
+            "arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db-AbCdEf"
+        ));
+        assert!(!arn_shaped("hunter2${AWS::Region}"));
     }
 
     #[test]
