@@ -54,29 +54,35 @@ fn tested(value: &Value) -> Option<&str> {
 /// one key ("Intrinsic function reference") and does not say what it does with one that
 /// has others: whether it takes the branch, the other keys, or refuses the template, so the
 /// rules cannot read which value is deployed.
+#[cfg(test)]
 pub(crate) fn intrinsic_beside_keys(value: &Value, at: &str) -> Option<(String, String)> {
-    find_object(value, at, &|map| {
-        if map.len() < 2 {
-            return None;
-        }
-        map.keys()
-            .find(|k| *k == "Ref" || (k.starts_with("Fn::") && *k != "Fn::Transform"))
-            .cloned()
-    })
+    find_object(value, at, &beside_keys)
+}
+
+/// The intrinsic function an object writes beside other keys ([`intrinsic_beside_keys`]).
+fn beside_keys(map: &serde_json::Map<String, Value>) -> Option<String> {
+    if map.len() < 2 {
+        return None;
+    }
+    map.keys()
+        .find(|k| *k == "Ref" || (k.starts_with("Fn::") && *k != "Fn::Transform"))
+        .cloned()
 }
 
 /// The pointer (below `at`) of the first `Fn::If` below `value` that is not
 /// `[condition_name, value_if_true, value_if_false]` with the condition's name as text (the
 /// form of the Template Reference's `Fn::If`): the rules cannot read which value it
 /// deploys, if CloudFormation takes it at all.
+#[cfg(test)]
 pub(crate) fn malformed_if(value: &Value, at: &str) -> Option<String> {
-    find_object(value, at, &|map| {
-        let v = crate::cfn::pointer::get(map, "Fn::If")?;
-        let well_formed =
-            map.len() > 1 || matches!(v, Value::Array(a) if a.len() == 3 && a[0].is_string());
-        (!well_formed).then(String::new)
+    find_object(value, at, &|map| malformed(map).then_some(())).map(|(at, ())| at)
+}
+
+/// Whether an object writes `Fn::If` alone otherwise than as [`malformed_if`] reads it.
+fn malformed(map: &serde_json::Map<String, Value>) -> bool {
+    crate::cfn::pointer::get(map, "Fn::If").is_some_and(|v| {
+        map.len() == 1 && !matches!(v, Value::Array(a) if a.len() == 3 && a[0].is_string())
     })
-    .map(|(at, _)| at)
 }
 
 /// The pointer (below `at`) of the first `Fn::Select` below `value` that picks its value
@@ -89,20 +95,23 @@ pub(crate) fn malformed_if(value: &Value, at: &str) -> Option<String> {
 /// review 41: a password, an `http://` URI, a condition key, an alarm action picked by
 /// index passed rules that read the value where it is written); the entry itself, or an
 /// `Fn::If` per choice, whose every branch the rules read, says the same.
+#[cfg(test)]
 pub(crate) fn select_of_written_list(value: &Value, at: &str) -> Option<String> {
-    find_object(value, at, &|map| {
-        if map.len() != 1 {
-            return None;
-        }
-        let [index, list] = crate::cfn::pointer::get(map, "Fn::Select")?
-            .as_array()?
-            .as_slice()
-        else {
-            return None;
-        };
-        written_list(index, list).then(String::new)
-    })
-    .map(|(at, _)| at)
+    find_object(value, at, &|map| selects_written_list(map).then_some(())).map(|(at, ())| at)
+}
+
+/// Whether an object is an `Fn::Select` of a written list ([`select_of_written_list`]).
+fn selects_written_list(map: &serde_json::Map<String, Value>) -> bool {
+    if map.len() != 1 {
+        return false;
+    }
+    match crate::cfn::pointer::get(map, "Fn::Select").and_then(Value::as_array) {
+        Some(args) => match args.as_slice() {
+            [index, list] => written_list(index, list),
+            _ => false,
+        },
+        None => false,
+    }
 }
 
 /// The pointer (below `at`) of the first `Fn::FindInMap` below `value`: it reads the
@@ -110,11 +119,71 @@ pub(crate) fn select_of_written_list(value: &Value, at: &str) -> Option<String> 
 /// declared in the `Mappings` section", Template Reference, `Fn::FindInMap`), and a template
 /// of hipaa-stack declares none, so CloudFormation refuses the template; the rules cannot
 /// read the value it stands for either.
+#[cfg(test)]
 pub(crate) fn find_in_map(value: &Value, at: &str) -> Option<String> {
+    find_object(value, at, &|map| reads_mappings(map).then_some(())).map(|(at, ())| at)
+}
+
+/// Whether an object is an `Fn::FindInMap` ([`find_in_map`]).
+fn reads_mappings(map: &serde_json::Map<String, Value>) -> bool {
+    map.len() == 1 && map.contains_key("Fn::FindInMap")
+}
+
+/// Whether an object is an `Fn::Join`, `Fn::Sub`, `Fn::Split` or `Fn::Base64` that holds
+/// `AWS::NoValue` (`Ref`, or `${AWS::NoValue}` in text), below any other function but an
+/// `Fn::If`, which the engine's readings resolve first. AWS documents what `AWS::NoValue`
+/// does only where `Fn::If` returns it ("Removes the corresponding resource property when
+/// specified as a return value in the `Fn::If` intrinsic function", User Guide, "Pseudo
+/// parameters reference"); inside text it may be an error, nothing or the property
+/// removed, and the rules would read a value that is not deployed.
+fn hides_no_value(map: &serde_json::Map<String, Value>) -> bool {
+    fn mentions(value: &Value) -> bool {
+        match value {
+            Value::String(s) => s.contains("${AWS::NoValue}"),
+            Value::Array(items) => items.iter().any(mentions),
+            Value::Object(map) => no_value(value) || map.values().any(mentions),
+            _ => false,
+        }
+    }
+    map.len() == 1
+        && map.iter().any(|(k, v)| {
+            matches!(
+                k.as_str(),
+                "Fn::Join" | "Fn::Sub" | "Fn::Split" | "Fn::Base64"
+            ) && mentions(v)
+        })
+}
+
+/// What the rules cannot read in a value: an intrinsic function beside other keys
+/// ([`intrinsic_beside_keys`], the function's key), an `Fn::If` of another form
+/// ([`malformed_if`]), an `Fn::Select` of a written list ([`select_of_written_list`]), an
+/// `Fn::FindInMap` ([`find_in_map`]), `AWS::NoValue` inside text ([`hides_no_value`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Unreadable {
+    BesideKeys(String),
+    MalformedIf,
+    WrittenList,
+    FindInMap,
+    NoValueInText,
+}
+
+/// The first object below `value` (its pointer, below `at`) that the rules cannot read, and
+/// why: the four checks of `U2` on an object, in one walk of the properties (each of them
+/// a walk of its own read every resource's properties four times).
+pub(crate) fn unreadable(value: &Value, at: &str) -> Option<(String, Unreadable)> {
     find_object(value, at, &|map| {
-        (map.len() == 1 && map.contains_key("Fn::FindInMap")).then(String::new)
+        if let Some(key) = beside_keys(map) {
+            Some(Unreadable::BesideKeys(key))
+        } else if malformed(map) {
+            Some(Unreadable::MalformedIf)
+        } else if selects_written_list(map) {
+            Some(Unreadable::WrittenList)
+        } else if reads_mappings(map) {
+            Some(Unreadable::FindInMap)
+        } else {
+            hides_no_value(map).then_some(Unreadable::NoValueInText)
+        }
     })
-    .map(|(at, _)| at)
 }
 
 /// Whether `list`, which an `Fn::Select` of `index` reads, is written in the template
@@ -153,11 +222,11 @@ fn written_list(index: &Value, list: &Value) -> bool {
 
 /// The first object below `value` of which `found` says something, with its pointer below
 /// `at`. Most resources hold none: it is found first, and only its pointer is written.
-fn find_object(
+fn find_object<T>(
     value: &Value,
     at: &str,
-    found: &impl Fn(&serde_json::Map<String, Value>) -> Option<String>,
-) -> Option<(String, String)> {
+    found: &impl Fn(&serde_json::Map<String, Value>) -> Option<T>,
+) -> Option<(String, T)> {
     let mut path: Vec<String> = Vec::new();
     let what = find_below(value, &mut path, found)?;
     let pointer: String = path
@@ -170,11 +239,11 @@ fn find_object(
 
 /// [`find_object`]: what `found` says, and the path to its object in `path` (innermost
 /// first).
-fn find_below(
+fn find_below<T>(
     value: &Value,
     path: &mut Vec<String>,
-    found: &impl Fn(&serde_json::Map<String, Value>) -> Option<String>,
-) -> Option<String> {
+    found: &impl Fn(&serde_json::Map<String, Value>) -> Option<T>,
+) -> Option<T> {
     match value {
         Value::Object(map) => found(map).or_else(|| {
             map.iter().find_map(|(k, v)| {
@@ -468,6 +537,29 @@ mod tests {
             json!({ "Fn::Select": [0, ["x"]], "Other": 1 }),
         ] {
             assert_eq!(found(read.clone()), None, "{read}");
+        }
+    }
+
+    #[test]
+    fn no_value_inside_text_is_unreadable() {
+        let why = |v: Value| unreadable(&json!({ "P": v }), "").map(|(_, why)| why);
+        for hidden in [
+            json!({ "Fn::Join": ["", [{ "Ref": "AWS::NoValue" }]] }),
+            json!({ "Fn::Sub": "${AWS::NoValue}" }),
+            json!({ "Fn::Sub": ["${V}", { "V": { "Ref": "AWS::NoValue" } }] }),
+        ] {
+            assert_eq!(
+                why(hidden.clone()),
+                Some(Unreadable::NoValueInText),
+                "{hidden}"
+            );
+        }
+        for read in [
+            json!({ "Ref": "AWS::NoValue" }),
+            json!({ "Fn::Join": ["", ["a", { "Ref": "AWS::Region" }]] }),
+            json!({ "Fn::Sub": "${AWS::AccountId}" }),
+        ] {
+            assert_eq!(why(read.clone()), None, "{read}");
         }
     }
 

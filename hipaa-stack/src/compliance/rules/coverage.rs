@@ -29,7 +29,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no nested stack, no macro (`Fn::Transform`), and no type spelled unlike AWS spells it: the rules would never read it",
         types: EVERY_TYPE,
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
-        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read; write a value itself, not `Fn::Select` of a list written in the template (a list of values, or `Fn::Split` of written text) nor `Fn::FindInMap` (the templates declare no `Mappings`)",
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read; write a value itself, not `Fn::Select` of a list written in the template (a list of values, or `Fn::Split` of written text) nor `Fn::FindInMap` (the templates declare no `Mappings`), and return `AWS::NoValue` only from an `Fn::If`, never inside `Fn::Join` or `Fn::Sub`",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -298,29 +298,25 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             "`{at}` holds `Fn::Transform`: a macro rewrites the resource after the rules have read it"
         ));
     }
-    if let Some((at, key)) =
-        super::branches::intrinsic_beside_keys(cx.resource.properties(), "/Properties")
-    {
-        return Outcome::Fail(format!(
-            "`{at}` writes `{key}` beside other keys: CloudFormation writes an intrinsic function as an object of its one key and does not say which of them it deploys, so the rules cannot read it"
-        ));
-    }
-    if let Some(at) = super::branches::malformed_if(cx.resource.properties(), "/Properties") {
-        return Outcome::Fail(format!(
-            "`{at}` writes `Fn::If` otherwise than `[condition_name, value_if_true, value_if_false]` with the condition's name as text: the rules cannot read which value CloudFormation deploys"
-        ));
-    }
-    if let Some(at) =
-        super::branches::select_of_written_list(cx.resource.properties(), "/Properties")
-    {
-        return Outcome::Fail(format!(
-            "`{at}` picks its value by `Fn::Select` from a list written in the template: CloudFormation deploys that one entry, which the rules do not read where it is written; write the entry itself (or an `Fn::If` per choice, whose every branch the rules read)"
-        ));
-    }
-    if let Some(at) = super::branches::find_in_map(cx.resource.properties(), "/Properties") {
-        return Outcome::Fail(format!(
-            "`{at}` reads `Fn::FindInMap`, but a template of hipaa-stack declares no `Mappings`, so CloudFormation refuses it and the rules cannot read the value; write the value itself (or an `Fn::If` per choice)"
-        ));
+    if let Some((at, why)) = super::branches::unreadable(cx.resource.properties(), "/Properties") {
+        use super::branches::Unreadable;
+        return Outcome::Fail(match why {
+            Unreadable::BesideKeys(key) => format!(
+                "`{at}` writes `{key}` beside other keys: CloudFormation writes an intrinsic function as an object of its one key and does not say which of them it deploys, so the rules cannot read it"
+            ),
+            Unreadable::MalformedIf => format!(
+                "`{at}` writes `Fn::If` otherwise than `[condition_name, value_if_true, value_if_false]` with the condition's name as text: the rules cannot read which value CloudFormation deploys"
+            ),
+            Unreadable::WrittenList => format!(
+                "`{at}` picks its value by `Fn::Select` from a list written in the template: CloudFormation deploys that one entry, which the rules do not read where it is written; write the entry itself (or an `Fn::If` per choice, whose every branch the rules read)"
+            ),
+            Unreadable::NoValueInText => format!(
+                "`{at}` writes `AWS::NoValue` inside text (`Fn::Join`, `Fn::Sub`): AWS documents it only as a value `Fn::If` returns, which removes the property, so the rules cannot read what CloudFormation deploys; return it from an `Fn::If` in place of the whole property or list item"
+            ),
+            Unreadable::FindInMap => format!(
+                "`{at}` reads `Fn::FindInMap`, but a template of hipaa-stack declares no `Mappings`, so CloudFormation refuses it and the rules cannot read the value; write the value itself (or an `Fn::If` per choice)"
+            ),
+        });
     }
     // The engine reads an app whose resources test at most `MOST_CONDITIONS` conditions
     // once per combination, every resource of every stack without `Fn::If`: a condition
