@@ -1553,7 +1553,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an S3 access grant's `Grantee` a role of this account or a directory user or group, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy`, an X-Ray resource policy's `PolicyDocument`, a Lex resource policy's or an EventBridge schema registry policy's `Policy`, a CodeArtifact domain's or repository's `PermissionsPolicyDocument`, a SageMaker model package group's `ModelPackageGroupPolicy` and a CloudWatch observability sink's `Policy` (`AWS::Oam::Sink`) no principal of another account; give an observability link (`AWS::Oam::Link`) a `SinkIdentifier` that is a sink of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`) with an `Audience` that lists only app clients of the app (the `Ref` of an `AWS::Cognito::UserPoolClient`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); let a load balancer's `authenticate-cognito` action sign users in only through a user pool of the app (`UserPoolArn`: its `Arn`) closed to sign-up and an app client of the app (`UserPoolClientId`: its `Ref`), and an `authenticate-oidc` action only through such a pool as `Issuer`, an app client of the app as `ClientId`, and endpoints on the pool's `AWS::Cognito::UserPoolDomain` (`https://${Domain}.auth.${AWS::Region}.amazoncognito.com/oauth2/…`); if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; name in a Redshift endpoint authorization's `Account` and a network interface permission's `AwsAccountId` only `${AWS::AccountId}`, and in an S3 access grant's `Grantee` a role of this account or a directory user or group, and in an ECR registry policy's `PolicyText`, a Glue Data Catalog's or Systems Manager resource policy's `Policy`, an X-Ray resource policy's `PolicyDocument`, a Lex resource policy's or an EventBridge schema registry policy's `Policy`, a CodeArtifact domain's or repository's `PermissionsPolicyDocument`, a SageMaker model package group's `ModelPackageGroupPolicy` and a CloudWatch observability sink's `Policy` (`AWS::Oam::Sink`) no principal of another account; give an observability link (`AWS::Oam::Link`) a `SinkIdentifier` that is a sink of the app; trust `cognito-identity.amazonaws.com` only with `StringEquals` `cognito-identity.amazonaws.com:aud` the `Ref` of an identity pool of the app (or an import of one), and let an identity pool sign users in only through user pools and clients of the app (`CognitoIdentityProviders`: `${Pool.ProviderName}` and the client's `Ref`) and IAM identity providers of the app or of `${AWS::AccountId}` whose issuer is the app's own (an `AWS::IAM::OIDCProvider` `Url` of a user pool of the app, `https://${Pool.ProviderURL}`, or of an EKS cluster, `oidc.eks.…`), with no `SupportedLoginProviders` or `DeveloperProviderName`, from a user pool with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` whose clients list only `COGNITO` in `SupportedIdentityProviders`; trust in a role's `Federated` only such providers; give an API authorizer user pools of the app or of `${AWS::AccountId}` (`ProviderARNs`), a function of the app to invoke (`AuthorizerUri`), and a JWT `Issuer` of a user pool of the app (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}`) with an `Audience` that lists only app clients of the app (the `Ref` of an `AWS::Cognito::UserPoolClient`), each pool of the app it names with `AdminCreateUserConfig.AllowAdminCreateUserOnly` `true` (a pool open to sign-up admits whoever signs up); let a load balancer's `authenticate-cognito` action sign users in only through a user pool of the app (`UserPoolArn`: its `Arn`) closed to sign-up and an app client of the app (`UserPoolClientId`: its `Ref`), and an `authenticate-oidc` action only through such a pool as `Issuer`, an app client of the app as `ClientId`, and endpoints on the pool's `AWS::Cognito::UserPoolDomain` (`https://${Domain}.auth.${AWS::Region}.amazoncognito.com/oauth2/…`), and a `jwt-validation` action (`JwtValidationConfig`) only such a pool as `Issuer`, its own `JwksEndpoint` (`https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}/.well-known/jwks.json`) and an `AdditionalClaims` entry `client_id` (or `aud`) whose `Values` are only app clients of the app; if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -5575,7 +5575,12 @@ const SIGNED_UP_REACH: &str = "whoever signs up passes the load balancer's sign-
 ///   `TokenEndpoint` and `UserInfoEndpoint` on the domain of a user pool of the app
 ///   ([`endpoint_of_the_app`]): the load balancer takes the user's claims from the token and
 ///   user info endpoints, so whoever answers there decides who signs in, whatever `Issuer`
-///   says.
+///   says;
+/// - `JwtValidationConfig`, "Information for validating JWT access tokens in client
+///   requests. Specify only when `Type` is `jwt-validation`" (ELB API reference, `Action`;
+///   CloudFormation writes it in `AWS::ElasticLoadBalancingV2::Listener Action`), read by
+///   [`jwt_validation`]: an issuer, JWKS endpoint and client claim of the app's closed pool
+///   (hostile review hj: a JWKS endpoint of another party let it mint the tokens).
 ///
 /// A client of another pool than the one named (a client of pool A with the issuer or pool
 /// ARN of pool B, both of the app) is no hole: Cognito gives a client's tokens only to users
@@ -5587,24 +5592,6 @@ const SIGNED_UP_REACH: &str = "whoever signs up passes the load balancer's sign-
 /// `ClientSecret` written in the template is refused by the rule that refuses secrets in
 /// plain text, not here.
 fn load_balancer_sign_in(cx: &Cx<'_>) -> Outcome {
-    /// The objects of a list of actions, each branch of an `Fn::If`, with their pointers.
-    fn objects<'v>(value: &'v Value, at: String, into: &mut Vec<(String, &'v Value)>) {
-        if super::meaning::no_value(value) || value.is_null() {
-            return;
-        }
-        if let Value::Array(items) = value {
-            for (i, item) in items.iter().enumerate() {
-                objects(item, format!("{at}/{i}"), into);
-            }
-        } else if let Some(Value::Array(branches)) = value.get("Fn::If")
-            && branches.len() == 3
-        {
-            objects(&branches[1], format!("{at}/Fn::If/1"), into);
-            objects(&branches[2], format!("{at}/Fn::If/2"), into);
-        } else if value.is_object() {
-            into.push((at, value));
-        }
-    }
     let key = if cx.resource.type_name() == LOAD_BALANCER_SIGN_IN[0] {
         "/DefaultActions"
     } else {
@@ -5623,6 +5610,7 @@ fn load_balancer_sign_in(cx: &Cx<'_>) -> Outcome {
                 cognito_sign_in as fn(&Cx<'_>, &str) -> Vec<Result<Proof, String>>,
             ),
             ("AuthenticateOidcConfig", oidc_sign_in),
+            ("JwtValidationConfig", jwt_validation),
         ] {
             let mut configs = Vec::new();
             if let Some(written) = action.get(config) {
@@ -5637,6 +5625,27 @@ fn load_balancer_sign_in(cx: &Cx<'_>) -> Outcome {
         Outcome::NotApplicable
     } else {
         all(checks)
+    }
+}
+
+/// The objects of a list written in a listener's actions (the actions, an action's config,
+/// a JWT validation's additional claims), each branch of an `Fn::If`, with their pointers;
+/// `AWS::NoValue` is none.
+fn objects<'v>(value: &'v Value, at: String, into: &mut Vec<(String, &'v Value)>) {
+    if super::meaning::no_value(value) || value.is_null() {
+        return;
+    }
+    if let Value::Array(items) = value {
+        for (i, item) in items.iter().enumerate() {
+            objects(item, format!("{at}/{i}"), into);
+        }
+    } else if let Some(Value::Array(branches)) = value.get("Fn::If")
+        && branches.len() == 3
+    {
+        objects(&branches[1], format!("{at}/Fn::If/1"), into);
+        objects(&branches[2], format!("{at}/Fn::If/2"), into);
+    } else if value.is_object() {
+        into.push((at, value));
     }
 }
 
@@ -5671,27 +5680,10 @@ fn cognito_sign_in(cx: &Cx<'_>, at: &str) -> Vec<Result<Proof, String>> {
 
 /// The checks of an `AuthenticateOidcConfig` at `at` ([`load_balancer_sign_in`]).
 fn oidc_sign_in(cx: &Cx<'_>, at: &str) -> Vec<Result<Proof, String>> {
-    let issuer_at = format!("{at}/Issuer");
-    let name = super::pointer_name(&issuer_at);
-    let issuer = match cx.prop(&issuer_at).filter(|v| !super::meaning::no_value(v)) {
-        None => Err(format!(
-            "`{name}` is not set, so which identity provider vouches for the users the load balancer signs in is not shown; name a user pool of the app (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`)"
-        )),
-        Some(issuer) if issued_by_a_pool_of_the_app(cx, issuer) => {
-            match open_pools_named(cx, issuer).as_slice() {
-                [] => cx.proof(&issuer_at).ok_or_default(),
-                open => Err(format!(
-                    "`{name}` is of {}: {SIGNED_UP_REACH}",
-                    open.join("; ")
-                )),
-            }
-        }
-        Some(issuer) => Err(format!(
-            "`{name}` is {}, no user pool of the app: whoever runs that identity provider decides who passes the load balancer's sign-in and reaches its targets; name a user pool of the app (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`), or waive X2 with the business associate agreement with the provider named in the reason",
-            super::meaning::sent_or_json(issuer)
-        )),
-    };
-    let mut checks = vec![issuer, sign_in_client(cx, &format!("{at}/ClientId"))];
+    let mut checks = vec![
+        issuer_of_a_closed_pool(cx, &format!("{at}/Issuer")),
+        sign_in_client(cx, &format!("{at}/ClientId")),
+    ];
     for endpoint in ["AuthorizationEndpoint", "TokenEndpoint", "UserInfoEndpoint"] {
         let pointer = format!("{at}/{endpoint}");
         checks.push(match cx.prop(&pointer) {
@@ -5704,6 +5696,133 @@ fn oidc_sign_in(cx: &Cx<'_>, at: &str) -> Vec<Result<Proof, String>> {
         });
     }
     checks
+}
+
+/// The `Issuer` at `issuer_at` of an `authenticate-oidc` or `jwt-validation` action
+/// ([`load_balancer_sign_in`]) is a user pool of the app ([`issued_by_a_pool_of_the_app`])
+/// closed to sign-up ([`open_pools_named`]).
+fn issuer_of_a_closed_pool(cx: &Cx<'_>, issuer_at: &str) -> Result<Proof, String> {
+    let name = super::pointer_name(issuer_at);
+    match cx.prop(issuer_at).filter(|v| !super::meaning::no_value(v)) {
+        None => Err(format!(
+            "`{name}` is not set, so which identity provider vouches for the users the load balancer signs in is not shown; name a user pool of the app (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`)"
+        )),
+        Some(issuer) if issued_by_a_pool_of_the_app(cx, issuer) => {
+            match open_pools_named(cx, issuer).as_slice() {
+                [] => cx.proof(issuer_at).ok_or_default(),
+                open => Err(format!(
+                    "`{name}` is of {}: {SIGNED_UP_REACH}",
+                    open.join("; ")
+                )),
+            }
+        }
+        Some(issuer) => Err(format!(
+            "`{name}` is {}, no user pool of the app: whoever runs that identity provider decides who passes the load balancer's sign-in and reaches its targets; name a user pool of the app (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`), or waive X2 with the business associate agreement with the provider named in the reason",
+            super::meaning::sent_or_json(issuer)
+        )),
+    }
+}
+
+/// The checks of a `JwtValidationConfig` at `at` ([`load_balancer_sign_in`]), the
+/// `jwt-validation` action: "You can configure an Application Load Balancer (ALB) to verify
+/// JSON Web Tokens (JWT) provided by clients … The load balancer can verify a JWT no matter
+/// how it was issued … If the token is valid, the load balancer forwards the request with
+/// token as is to the target. Otherwise, it rejects the request" (Application Load Balancers
+/// guide, "Verify JWTs using an Application Load Balancer"). It is read as a JWT authorizer
+/// of an HTTP API is ([`authorizer`]):
+/// - `Issuer`, "The issuer of the JWT" (ELB API reference, `JwtValidationActionConfig`),
+///   must be a user pool of the app closed to sign-up ([`issuer_of_a_closed_pool`]);
+/// - `JwksEndpoint`, "The JSON Web Key Set (JWKS) endpoint. This endpoint contains JSON Web
+///   Keys (JWK) that are used to validate signatures from the provider" (the same
+///   reference), must be that of a user pool of the app ([`jwks_of_a_pool_of_the_app`]):
+///   whoever holds the keys an endpoint serves signs tokens with any `iss`, the app pool's
+///   too, so a JWKS endpoint of anyone else lets them mint the tokens the load balancer
+///   accepts, whatever `Issuer` says;
+/// - `AdditionalClaims` ("Additional claims to validate … We validate the exp, iss, nbf, and
+///   iat claims by default", the same reference) must hold a `client_id` or `aud` claim
+///   that lists only app clients of the app ([`client_of_the_app`]), as a JWT authorizer's
+///   `Audience` must: the issuer's `iss` alone accepts a token of any client of the pool
+///   (Cognito puts the client in `client_id` of an access token and `aud` of an ID token,
+///   developer guide, "Understanding user pool JSON web tokens"), made outside the templates
+///   on terms `CG3` does not read. As every claim listed must hold, one such claim suffices.
+fn jwt_validation(cx: &Cx<'_>, at: &str) -> Vec<Result<Proof, String>> {
+    let jwks_at = format!("{at}/JwksEndpoint");
+    let jwks = match cx.prop(&jwks_at).filter(|v| !super::meaning::no_value(v)) {
+        Some(url) if jwks_of_a_pool_of_the_app(cx, url) => cx.proof(&jwks_at).ok_or_default(),
+        url => Err(format!(
+            "`{}` is {}, no JWKS endpoint of a user pool of the app: whoever holds the keys it serves signs tokens the load balancer accepts, with any issuer; name the pool's own (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}/.well-known/jwks.json`)",
+            super::pointer_name(&jwks_at),
+            url.map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+        )),
+    };
+    vec![
+        issuer_of_a_closed_pool(cx, &format!("{at}/Issuer")),
+        jwks,
+        claims_of_clients_of_the_app(cx, &format!("{at}/AdditionalClaims")),
+    ]
+}
+
+/// Whether a `jwt-validation` action's `JwksEndpoint` is the JWKS endpoint of a user pool
+/// of the app: its issuer ([`user_pool_at`], as [`issued_by_a_pool_of_the_app`] reads it)
+/// followed by `/.well-known/jwks.json` ("`https://cognito-idp.<Region>.amazonaws.com/<userPoolId>/.well-known/jwks.json`",
+/// Cognito developer guide, "Verifying a JSON web token"). Each branch of an `Fn::If` must be.
+fn jwks_of_a_pool_of_the_app(cx: &Cx<'_>, url: &Value) -> bool {
+    if let Some(all) = every_branch(url, |v| jwks_of_a_pool_of_the_app(cx, v)) {
+        return all;
+    }
+    let Some(built) = Built::of(url) else {
+        return false;
+    };
+    built
+        .text
+        .trim()
+        .strip_prefix("https://")
+        .and_then(|rest| rest.strip_suffix("/.well-known/jwks.json"))
+        .is_some_and(|rest| user_pool_at(cx, &built, rest, &["ProviderURL"]))
+}
+
+/// The `AdditionalClaims` at `pointer` of a `jwt-validation` action hold a `client_id` or
+/// `aud` claim whose `Values` are all app clients of the app ([`jwt_validation`]).
+fn claims_of_clients_of_the_app(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
+    let name = super::pointer_name(pointer);
+    let mut claims = Vec::new();
+    if let Some(written) = cx.prop(pointer) {
+        objects(written, pointer.to_owned(), &mut claims);
+    }
+    let mut listed = Vec::new();
+    for (at, claim) in claims {
+        let Some("client_id" | "aud") = claim.get("Name").and_then(Value::as_str) else {
+            continue;
+        };
+        let mut values = Vec::new();
+        if let Some(written) = claim.get("Values") {
+            for value in alternatives(written).unwrap_or_else(|| vec![written]) {
+                values.extend(
+                    super::meaning::one_or_many(value)
+                        .into_iter()
+                        .filter(|v| !super::meaning::no_value(v) && !v.is_null()),
+                );
+            }
+        }
+        match values.iter().find(|v| !client_of_the_app(cx, v)) {
+            None if !values.is_empty() => {
+                return cx.proof(&format!("{at}/Values")).ok_or_default();
+            }
+            None => listed.push("no value".to_owned()),
+            Some(other) => listed.push(super::meaning::sent_or_json(other)),
+        }
+    }
+    let seen = if listed.is_empty() {
+        "names no `client_id` or `aud` claim".to_owned()
+    } else {
+        format!(
+            "lists in its `client_id` and `aud` claims {}, no app client of the app",
+            listed.join(", ")
+        )
+    };
+    Err(format!(
+        "`{name}` {seen}: the load balancer accepts a token the issuer gives any client, whose sign-in flows and token lifetimes no rule reads; add a claim `client_id` (access tokens; `aud` for ID tokens) whose `Values` are only app clients of the app (the `Ref` of an `AWS::Cognito::UserPoolClient`, or an import of its export), so that `CG3` reads them"
+    ))
 }
 
 /// The client an authenticate action at `pointer` signs users in with must be an app client
@@ -6799,6 +6918,168 @@ mod tests {
         assert!(
             matches!(closed.as_slice(), [Status::Enforced { .. }]),
             "{closed:?}"
+        );
+    }
+
+    /// Hostile review hj: a load balancer's `jwt-validation` action is read as a JWT
+    /// authorizer: an issuer and a JWKS endpoint of a user pool of the app closed to
+    /// sign-up, and a `client_id` or `aud` claim listing only app clients of the app.
+    #[test]
+    fn x2_reads_a_load_balancer_jwt_validation_action() {
+        use super::super::{Cx, Outcome};
+        let issuer =
+            json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}" });
+        let jwks = json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}/.well-known/jwks.json" });
+        let client = json!([{ "Name": "client_id", "Format": "single-string", "Values": [{ "Ref": "Client" }] }]);
+        let judge = |config: serde_json::Value, closed: bool| {
+            let pool = if closed {
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } })
+            } else {
+                json!({})
+            };
+            Cx::check_first(
+                super::x2,
+                &[
+                    (
+                        "Front",
+                        "AWS::ElasticLoadBalancingV2::Listener",
+                        json!({ "DefaultActions": [
+                            { "Type": "jwt-validation", "Order": 1, "JwtValidationConfig": config },
+                            { "Type": "forward", "Order": 2, "TargetGroupArn": { "Ref": "Tg" } }] }),
+                    ),
+                    ("Pool", "AWS::Cognito::UserPool", pool),
+                    (
+                        "Client",
+                        "AWS::Cognito::UserPoolClient",
+                        json!({ "UserPoolId": { "Ref": "Pool" } }),
+                    ),
+                    ("Tg", "AWS::ElasticLoadBalancingV2::TargetGroup", json!({})),
+                ],
+            )
+        };
+        let config = |issuer: &serde_json::Value,
+                      jwks: &serde_json::Value,
+                      claims: serde_json::Value| {
+            json!({ "Issuer": issuer, "JwksEndpoint": jwks, "AdditionalClaims": claims })
+        };
+        for passing in [
+            config(&issuer, &jwks, client.clone()),
+            config(
+                &json!({ "Fn::Sub": "https://${Pool.ProviderURL}" }),
+                &json!({ "Fn::Sub": "https://${Pool.ProviderURL}/.well-known/jwks.json" }),
+                json!([{ "Name": "scope", "Format": "single-string", "Values": ["a"] },
+                    { "Name": "aud", "Format": "string-array", "Values": [{ "Fn::GetAtt": ["Client", "ClientId"] }] }]),
+            ),
+            config(
+                &issuer,
+                &json!({ "Fn::If": ["C", jwks.clone(), jwks.clone()] }),
+                client.clone(),
+            ),
+        ] {
+            let found = judge(passing.clone(), true);
+            assert!(matches!(found, Outcome::Pass(_)), "{passing}: {found:?}");
+        }
+        let partner = json!("https://login.partner.example");
+        for (failing, says) in [
+            (
+                config(
+                    &partner,
+                    &json!("https://login.partner.example/.well-known/jwks.json"),
+                    client.clone(),
+                ),
+                "no user pool of the app",
+            ),
+            (
+                config(
+                    &issuer,
+                    &json!("https://keys.partner.example/.well-known/jwks.json"),
+                    client.clone(),
+                ),
+                "no JWKS endpoint",
+            ),
+            (
+                config(
+                    &issuer,
+                    &json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/us-east-1_Ab12Cd34E/.well-known/jwks.json" }),
+                    client.clone(),
+                ),
+                "no JWKS endpoint",
+            ),
+            (
+                config(
+                    &issuer,
+                    &json!({ "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}/keys.json" }),
+                    client.clone(),
+                ),
+                "no JWKS endpoint",
+            ),
+            (
+                config(
+                    &issuer,
+                    &json!({ "Fn::If": ["C", jwks.clone(), "https://keys.partner.example/jwks.json"] }),
+                    client.clone(),
+                ),
+                "no JWKS endpoint",
+            ),
+            (
+                json!({ "Issuer": issuer.clone(), "AdditionalClaims": client.clone() }),
+                "no JWKS endpoint",
+            ),
+            (
+                json!({ "Issuer": issuer.clone(), "JwksEndpoint": jwks.clone() }),
+                "names no `client_id` or `aud` claim",
+            ),
+            (
+                config(
+                    &issuer,
+                    &jwks,
+                    json!([{ "Name": "scope", "Format": "single-string", "Values": ["a"] }]),
+                ),
+                "names no `client_id` or `aud` claim",
+            ),
+            (
+                config(
+                    &issuer,
+                    &jwks,
+                    json!([{ "Name": "client_id", "Format": "single-string", "Values": ["1example23456789"] }]),
+                ),
+                "no app client of the app",
+            ),
+            (
+                config(
+                    &issuer,
+                    &jwks,
+                    json!([{ "Name": "client_id", "Format": "single-string", "Values": [{ "Ref": "Client" }, "1example23456789"] }]),
+                ),
+                "no app client of the app",
+            ),
+            (
+                config(
+                    &issuer,
+                    &jwks,
+                    json!([{ "Name": "client_id", "Format": "single-string", "Values": [] }]),
+                ),
+                "no value",
+            ),
+            (
+                config(
+                    &issuer,
+                    &jwks,
+                    json!([{ "Name": "aud", "Format": "single-string", "Values": { "Fn::If": ["C", [{ "Ref": "Client" }], ["x"]] } }]),
+                ),
+                "no app client of the app",
+            ),
+        ] {
+            let found = judge(failing.clone(), true);
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains(says)),
+                "{failing}: {found:?}"
+            );
+        }
+        let open = judge(config(&issuer, &jwks, client), false);
+        assert!(
+            matches!(&open, Outcome::Fail(why) if why.contains("lets anyone sign up")),
+            "{open:?}"
         );
     }
 
