@@ -476,21 +476,23 @@ fn user_pool_configs(cx: &Cx<'_>) -> (Vec<String>, Vec<String>) {
     if cognito("/AuthenticationType", "/UserPoolConfig") {
         pools.push("/UserPoolConfig".to_owned());
     }
-    for at in 0..count("/AdditionalAuthenticationProviders") {
-        let provider = format!("/AdditionalAuthenticationProviders/{at}");
-        let config = format!("{provider}/UserPoolConfig");
-        if cognito(&format!("{provider}/AuthenticationType"), &config) {
-            pools.push(config);
+    let providers = [
+        (
+            "/AdditionalAuthenticationProviders",
+            "AuthenticationType",
+            "UserPoolConfig",
+        ),
+        ("/EventConfig/AuthProviders", "AuthType", "CognitoConfig"),
+    ];
+    for (list, mode, pool) in providers {
+        for at in 0..count(list) {
+            let provider = format!("{list}/{at}");
+            let config = format!("{provider}/{pool}");
+            if cognito(&format!("{provider}/{mode}"), &config) {
+                pools.push(config);
+            }
+            oidc.push(format!("{provider}/OpenIDConnectConfig"));
         }
-        oidc.push(format!("{provider}/OpenIDConnectConfig"));
-    }
-    for at in 0..count("/EventConfig/AuthProviders") {
-        let provider = format!("/EventConfig/AuthProviders/{at}");
-        let config = format!("{provider}/CognitoConfig");
-        if cognito(&format!("{provider}/AuthType"), &config) {
-            pools.push(config);
-        }
-        oidc.push(format!("{provider}/OpenIDConnectConfig"));
     }
     let oidc = oidc
         .into_iter()
@@ -517,6 +519,8 @@ fn user_pool_configs(cx: &Cx<'_>) -> (Vec<String>, Vec<String>) {
 /// An `OpenIDConnectConfig` whose `Issuer` is a pool of the app is read for the pool's
 /// sign-up too (its `ClientId` by [`client_id_problem`]).
 fn user_pool_modes(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    const SIGNED_UP: &str =
+        "whoever signs up gets a token AppSync accepts and calls the fields the mode covers";
     const WAIVE: &str = "set `AdminCreateUserConfig.AllowAdminCreateUserOnly` to `true` on the pool (users are invited), or waive AS1 with the reason named (a patient self-registration portal whose fields return only the caller's own records)";
     let (pools, oidc) = user_pool_configs(cx);
     let mut checks = Vec::new();
@@ -530,13 +534,9 @@ fn user_pool_modes(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
                     super::flows::every_branch(pool, of_the_app).unwrap_or_else(|| of_the_app(pool))
                 } =>
             {
-                match super::flows::open_pools_named(cx, pool).as_slice() {
-                    [] => proof_of(cx.resource, &pool_at).ok_or_default(),
-                    open => Err(format!(
-                        "`{name}` names {}: whoever signs up gets a token AppSync accepts and calls the fields the mode covers; {WAIVE}",
-                        open.join("; ")
-                    )),
-                }
+                super::flows::closed_to_sign_up(cx, pool, &pool_at, |open| {
+                    format!("`{name}` names {open}: {SIGNED_UP}; {WAIVE}")
+                })
             }
             pool => Err(format!(
                 "`{name}` is {}, no user pool of the app: who that pool signs up, and how it signs them in, no rule reads, and its users call the fields the mode covers; name a user pool of the app (its `Ref`, or an import of its export)",
@@ -565,13 +565,11 @@ fn user_pool_modes(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         let Some(issuer) = cx.prop(&issuer_at) else {
             continue;
         };
-        if let open @ [_, ..] = super::flows::open_pools_named(cx, issuer).as_slice() {
-            checks.push(Err(format!(
-                "`{}` is of {}: whoever signs up gets a token AppSync accepts and calls the fields the mode covers; {WAIVE}",
-                issuer_at.trim_start_matches('/').replace('/', "."),
-                open.join("; ")
-            )));
-        }
+        let name = issuer_at.trim_start_matches('/').replace('/', ".");
+        let closed = super::flows::closed_to_sign_up(cx, issuer, &issuer_at, |open| {
+            format!("`{name}` is of {open}: {SIGNED_UP}; {WAIVE}")
+        });
+        checks.extend(closed.err().map(Err));
     }
     checks
 }

@@ -465,17 +465,9 @@ fn issuer_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
             "`Oidc.IssuerUrl` is {}, no user pool of the app: whoever runs that identity provider decides who authenticates to the Kubernetes API, users that no access entry of the app declares; {fix}",
             sent_or_json(issuer)
         )),
-        Some(issuer) => {
-            let open = super::flows::open_pools_named(cx, issuer);
-            if open.is_empty() {
-                cx.proof(ISSUER).ok_or_default()
-            } else {
-                Err(format!(
-                    "{}: whoever signs up authenticates to the Kubernetes API; {fix}",
-                    open.join("; ")
-                ))
-            }
-        }
+        Some(issuer) => super::flows::closed_to_sign_up(cx, issuer, ISSUER, |open| {
+            format!("{open}: whoever signs up authenticates to the Kubernetes API; {fix}")
+        }),
     }
 }
 

@@ -3958,6 +3958,23 @@ pub(super) fn open_pools_named(cx: &Cx<'_>, value: &Value) -> Vec<String> {
     open
 }
 
+/// The proof of the property at `pointer` when every user pool of the app that `value`
+/// (the property, or one entry of it) names is closed to sign-up ([`open_pools_named`]);
+/// else the refusal `refusal` writes of those open to it, joined by `; `. The one reading
+/// of a pool's sign-up that the rules of sign-in share (`X2`'s authorizers and load
+/// balancer actions, `AS1`, `EKS3`).
+pub(super) fn closed_to_sign_up(
+    cx: &Cx<'_>,
+    value: &Value,
+    pointer: &str,
+    refusal: impl FnOnce(String) -> String,
+) -> Result<Proof, String> {
+    match open_pools_named(cx, value).as_slice() {
+        [] => cx.proof(pointer).ok_or_default(),
+        open => Err(refusal(open.join("; "))),
+    }
+}
+
 /// Why the user pools and clients of the app an identity pool entry names
 /// (`ProviderName`, `ClientId`) admit users the app does not choose: a pool open to sign-up
 /// ([`pool_open_to_sign_up`]) or a client that federates another identity provider
@@ -5214,13 +5231,9 @@ fn authorizer(cx: &Cx<'_>) -> Outcome {
         }
         for pool in each {
             checks.push(match foreign(pool, cx) {
-                None => match open_pools_named(cx, pool).as_slice() {
-                    [] => cx.proof("/ProviderARNs").ok_or_default(),
-                    open => Err(format!(
-                        "`ProviderARNs` names {}: {SIGNED_UP_CALL}",
-                        open.join("; ")
-                    )),
-                },
+                None => closed_to_sign_up(cx, pool, "/ProviderARNs", |open| {
+                    format!("`ProviderARNs` names {open}: {SIGNED_UP_CALL}")
+                }),
                 Some(why) => Err(format!(
                     "`ProviderARNs` names the user pool {}, of {why}: that account signs up whoever may call the API; name a user pool of the app (its `Arn`) or of `${{AWS::AccountId}}`",
                     super::meaning::sent_or_json(pool)
@@ -5240,13 +5253,9 @@ fn authorizer(cx: &Cx<'_>) -> Outcome {
     }
     if let Some(issuer) = written("/JwtConfiguration/Issuer") {
         checks.push(if issued_by_a_pool_of_the_app(cx, issuer) {
-            match open_pools_named(cx, issuer).as_slice() {
-                [] => cx.proof("/JwtConfiguration/Issuer").ok_or_default(),
-                open => Err(format!(
-                    "`JwtConfiguration.Issuer` is of {}: {SIGNED_UP_CALL}",
-                    open.join("; ")
-                )),
-            }
+            closed_to_sign_up(cx, issuer, "/JwtConfiguration/Issuer", |open| {
+                format!("`JwtConfiguration.Issuer` is of {open}: {SIGNED_UP_CALL}")
+            })
         } else {
             Err(format!(
                 "`JwtConfiguration.Issuer` is {}, no user pool of the app: whoever runs that identity provider decides who may call the API; name a user pool of the app (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`), or waive X2 with the business associate agreement with the provider named in the reason",
@@ -5658,13 +5667,9 @@ fn cognito_sign_in(cx: &Cx<'_>, at: &str) -> Vec<Result<Proof, String>> {
             "`{name}` is not set, so whose users the load balancer signs in is not shown; name a user pool of the app (its `Fn::GetAtt` `Arn`)"
         )),
         Some(pool) if user_pool_arn_of_the_app(cx, pool) => {
-            match open_pools_named(cx, pool).as_slice() {
-                [] => cx.proof(&pool_at).ok_or_default(),
-                open => Err(format!(
-                    "`{name}` names {}: {SIGNED_UP_REACH}",
-                    open.join("; ")
-                )),
-            }
+            closed_to_sign_up(cx, pool, &pool_at, |open| {
+                format!("`{name}` names {open}: {SIGNED_UP_REACH}")
+            })
         }
         Some(pool) => Err(format!(
             "`{name}` is {}, {}: whoever owns that pool signs up the users who pass the load balancer's sign-in and reach its targets; name a user pool of the app (its `Fn::GetAtt` `Arn`, or an import of its export)",
@@ -5708,13 +5713,9 @@ fn issuer_of_a_closed_pool(cx: &Cx<'_>, issuer_at: &str) -> Result<Proof, String
             "`{name}` is not set, so which identity provider vouches for the users the load balancer signs in is not shown; name a user pool of the app (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`)"
         )),
         Some(issuer) if issued_by_a_pool_of_the_app(cx, issuer) => {
-            match open_pools_named(cx, issuer).as_slice() {
-                [] => cx.proof(issuer_at).ok_or_default(),
-                open => Err(format!(
-                    "`{name}` is of {}: {SIGNED_UP_REACH}",
-                    open.join("; ")
-                )),
-            }
+            closed_to_sign_up(cx, issuer, issuer_at, |open| {
+                format!("`{name}` is of {open}: {SIGNED_UP_REACH}")
+            })
         }
         Some(issuer) => Err(format!(
             "`{name}` is {}, no user pool of the app: whoever runs that identity provider decides who passes the load balancer's sign-in and reaches its targets; name a user pool of the app (`https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{Pool}}`), or waive X2 with the business associate agreement with the provider named in the reason",
