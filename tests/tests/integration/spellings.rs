@@ -324,7 +324,27 @@ fn wrappings(good: &Value, bad: Option<&Value>) -> Vec<(&'static str, Value)> {
             serde_json::json!({"Fn::FindInMap": ["M", "k", "v"]}),
         ),
     ];
+    // CloudFormation takes a boolean or a number written as text ("true", "5").
+    if bad.is_boolean() || bad.is_number() {
+        out.push(("as text", Value::String(bad.to_string())));
+    }
     if let Some(text) = bad.as_str() {
+        if !text.contains("${") {
+            out.push(("Sub", serde_json::json!({"Fn::Sub": text})));
+        }
+        if let Some((head, tail)) = text.split_once(':') {
+            out.push((
+                "Join by ':'",
+                serde_json::json!({"Fn::Join": [":", [head, tail]]}),
+            ));
+        }
+        let middle = text.char_indices().nth(text.chars().count() / 2);
+        if let Some((at, _)) = middle.filter(|&(at, _)| at > 0) {
+            out.push((
+                "Join of halves",
+                serde_json::json!({"Fn::Join": ["", [&text[..at], &text[at..]]]}),
+            ));
+        }
         out.extend([
             (
                 "Sub variable",

@@ -154,10 +154,79 @@ fn hides_no_value(map: &serde_json::Map<String, Value>) -> bool {
         })
 }
 
+/// Whether an object is an `Fn::Join` whose pieces (its delimiter between them among
+/// them), or an `Fn::Sub` whose text and variables, write `${AWS::…}` only together, as
+/// `{"Fn::Join": [":", ["${AWS", ":AccountId}"]]}` does. CloudFormation substitutes only
+/// what an `Fn::Sub`'s own text writes ("Fn::Sub": a variable's value is not substituted
+/// again, and `Fn::Join` "appends a set of values into a single value"), so AWS receives
+/// those characters; the rules read the text made (`cfn::text`), where `${AWS::AccountId}`
+/// is the placeholder of the stack's own account, and a string that writes the characters
+/// whole is read as AWS receives it (`cfn::text::sent`), but not characters split across
+/// pieces.
+fn splits_a_placeholder(map: &serde_json::Map<String, Value>) -> bool {
+    use crate::cfn::text::text;
+    /// A piece whose text is not known before deploy (a resource's attribute, an
+    /// `Fn::Sub`'s own placeholder) writes no `$`.
+    const UNKNOWN: char = '\u{1}';
+    let mut pieces: Vec<String> = Vec::new();
+    match map.iter().next().filter(|_| map.len() == 1) {
+        Some((function, Value::Array(args))) if function == "Fn::Join" => {
+            let [Value::String(delimiter), Value::Array(items)] = args.as_slice() else {
+                return false;
+            };
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    pieces.push(delimiter.clone());
+                }
+                pieces.push(text(item).unwrap_or_else(|| UNKNOWN.to_string()));
+            }
+        }
+        Some((function, args)) if function == "Fn::Sub" => {
+            let (template, variables) = match args {
+                Value::String(t) => (t.as_str(), None),
+                Value::Array(a) => match a.as_slice() {
+                    [Value::String(t)] => (t.as_str(), None),
+                    [Value::String(t), Value::Object(v)] => (t.as_str(), Some(v)),
+                    _ => return false,
+                },
+                _ => return false,
+            };
+            let mut rest = template;
+            while let Some(start) = rest.find("${") {
+                let Some(end) = rest[start..].find('}').map(|e| start + e) else {
+                    break;
+                };
+                pieces.push(rest[..start].to_owned());
+                let name = &rest[start + 2..end];
+                pieces.push(
+                    variables
+                        .and_then(|v| v.get(name))
+                        .and_then(text)
+                        .unwrap_or_else(|| UNKNOWN.to_string()),
+                );
+                rest = &rest[end + 1..];
+            }
+            pieces.push(rest.to_owned());
+        }
+        _ => return false,
+    }
+    let mut whole = String::new();
+    let mut seams = Vec::new();
+    for piece in &pieces {
+        whole.push_str(piece);
+        seams.push(whole.len());
+    }
+    whole.match_indices("${AWS::").any(|(start, _)| {
+        let end = whole[start..].find('}').map_or(whole.len(), |e| start + e);
+        seams.iter().any(|&seam| start < seam && seam <= end)
+    })
+}
+
 /// What the rules cannot read in a value: an intrinsic function beside other keys
 /// ([`intrinsic_beside_keys`], the function's key), an `Fn::If` of another form
 /// ([`malformed_if`]), an `Fn::Select` of a written list ([`select_of_written_list`]), an
-/// `Fn::FindInMap` ([`find_in_map`]), `AWS::NoValue` inside text ([`hides_no_value`]).
+/// `Fn::FindInMap` ([`find_in_map`]), `AWS::NoValue` inside text ([`hides_no_value`]),
+/// `${AWS::…}` written across the pieces of text ([`splits_a_placeholder`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Unreadable {
     BesideKeys(String),
@@ -165,10 +234,11 @@ pub(crate) enum Unreadable {
     WrittenList,
     FindInMap,
     NoValueInText,
+    SplitPlaceholder,
 }
 
 /// The first object below `value` (its pointer, below `at`) that the rules cannot read, and
-/// why: the four checks of `U2` on an object, in one walk of the properties (each of them
+/// why: the checks of `U2` on an object, in one walk of the properties (each of them
 /// a walk of its own read every resource's properties four times).
 pub(crate) fn unreadable(value: &Value, at: &str) -> Option<(String, Unreadable)> {
     find_object(value, at, &|map| {
@@ -180,8 +250,10 @@ pub(crate) fn unreadable(value: &Value, at: &str) -> Option<(String, Unreadable)
             Some(Unreadable::WrittenList)
         } else if reads_mappings(map) {
             Some(Unreadable::FindInMap)
+        } else if hides_no_value(map) {
+            Some(Unreadable::NoValueInText)
         } else {
-            hides_no_value(map).then_some(Unreadable::NoValueInText)
+            splits_a_placeholder(map).then_some(Unreadable::SplitPlaceholder)
         }
     })
 }
@@ -558,6 +630,39 @@ mod tests {
             json!({ "Ref": "AWS::NoValue" }),
             json!({ "Fn::Join": ["", ["a", { "Ref": "AWS::Region" }]] }),
             json!({ "Fn::Sub": "${AWS::AccountId}" }),
+        ] {
+            assert_eq!(why(read.clone()), None, "{read}");
+        }
+    }
+
+    /// `${AWS::…}` that only the pieces of an `Fn::Join` or an `Fn::Sub`'s text and
+    /// variables write together is refused; written whole in one piece, or a pseudo
+    /// parameter's `Ref`, it is read (`cfn::text::sent` reads a whole string as AWS receives
+    /// it).
+    #[test]
+    fn a_placeholder_split_across_pieces_of_text_is_unreadable() {
+        let why = |v: Value| unreadable(&json!({ "P": v }), "").map(|(_, why)| why);
+        for split in [
+            json!({ "Fn::Join": [":", ["${AWS", ":AccountId}"]] }),
+            json!({ "Fn::Join": ["", ["arn:aws:iam::${AWS::", "AccountId}:root"]] }),
+            json!({ "Fn::Join": ["{", ["$", "AWS::Region}"]] }),
+            json!({ "Fn::Join": ["", ["$", { "Fn::Sub": "{AWS::AccountId}" }]] }),
+            json!({ "Fn::Sub": ["${V}::AccountId}", { "V": "${AWS" }] }),
+            json!({ "Fn::Sub": ["$${V}", { "V": "{AWS::StackName}" }] }),
+        ] {
+            assert_eq!(
+                why(split.clone()),
+                Some(Unreadable::SplitPlaceholder),
+                "{split}"
+            );
+        }
+        for read in [
+            json!({ "Fn::Join": ["", ["arn:aws:iam::", "${AWS::AccountId}", ":root"]] }),
+            json!({ "Fn::Join": ["", ["arn:aws:iam::", { "Ref": "AWS::AccountId" }, ":root"]] }),
+            json!({ "Fn::Join": ["|", ["^a$", "^b$"]] }),
+            json!({ "Fn::Join": ["", ["^(", { "Ref": "Client" }, ")$"]] }),
+            json!({ "Fn::Sub": ["${A}:${AWS::Region}", { "A": { "Ref": "AWS::AccountId" } }] }),
+            json!({ "Fn::Sub": "$${AWS::Region}" }),
         ] {
             assert_eq!(why(read.clone()), None, "{read}");
         }

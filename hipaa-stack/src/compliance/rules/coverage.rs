@@ -29,7 +29,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no nested stack, no macro (`Fn::Transform`), and no type spelled unlike AWS spells it: the rules would never read it",
         types: EVERY_TYPE,
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
-        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read; write a value itself, not `Fn::Select` of a list written in the template (a list of values, or `Fn::Split` of written text) nor `Fn::FindInMap` (the templates declare no `Mappings`), and return `AWS::NoValue` only from an `Fn::If`, never inside `Fn::Join` or `Fn::Sub`",
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read; write a value itself, not `Fn::Select` of a list written in the template (a list of values, or `Fn::Split` of written text) nor `Fn::FindInMap` (the templates declare no `Mappings`), return `AWS::NoValue` only from an `Fn::If`, never inside `Fn::Join` or `Fn::Sub`, and write a pseudo parameter whole (`${AWS::AccountId}` in one `Fn::Sub` text, or its `Ref`), never across the pieces of an `Fn::Join` or an `Fn::Sub`'s variables",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -312,6 +312,9 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             ),
             Unreadable::NoValueInText => format!(
                 "`{at}` writes `AWS::NoValue` inside text (`Fn::Join`, `Fn::Sub`): AWS documents it only as a value `Fn::If` returns, which removes the property, so the rules cannot read what CloudFormation deploys; return it from an `Fn::If` in place of the whole property or list item"
+            ),
+            Unreadable::SplitPlaceholder => format!(
+                "`{at}` writes `${{AWS::…}}` across the pieces of its text (`Fn::Join`, or an `Fn::Sub`'s text and a variable): CloudFormation substitutes only what an `Fn::Sub`'s own text writes, so AWS receives those characters, not the account, region or stack, while the rules would read the placeholder; write `${{AWS::…}}` whole in an `Fn::Sub`, or `Ref` the pseudo parameter"
             ),
             Unreadable::FindInMap => format!(
                 "`{at}` reads `Fn::FindInMap`, but a template of hipaa-stack declares no `Mappings`, so CloudFormation refuses it and the rules cannot read the value; write the value itself (or an `Fn::If` per choice)"
