@@ -390,15 +390,20 @@ fn synthesized(resources: &Value) -> bool {
     app.synth().is_ok()
 }
 
-/// The intrinsic-wrapping probe of session 41, kept as a test: every failing spelling of the corpus that differs
-/// from a compliant case of its rule and resource in one place is written again with its
-/// failing value inside each intrinsic of [`wrappings`], and `synth` must refuse every
-/// one. A reader that reads a value where it is written, while CloudFormation deploys
-/// another (a list `Fn::Select` picks from, text `Fn::Sub` makes, `AWS::NoValue` inside
-/// text), passed 250 of them before U2 and P1 were taught; this keeps the class closed as
-/// rules and readers are added.
-#[test]
-fn a_failing_value_wrapped_in_an_intrinsic_still_fails() {
+/// A failing spelling that differs from a compliant case of its rule and resource in one
+/// place ([`Difference`]): the case's resources, and what tells the pair apart.
+struct Pair {
+    why: String,
+    /// The rule, the path, the compliant and the failing value, as text.
+    key: String,
+    resources: Value,
+    difference: Difference,
+}
+
+/// Every failing spelling of the corpus paired with the first compliant case of its rule
+/// and resource from which it differs in one value inside a resource's `Properties`; a
+/// difference already paired (the same rule, path and values) is paired once.
+fn pairs() -> Vec<Pair> {
     let parse = |text: &str| -> Vec<Value> {
         serde_json::from_str::<Value>(text)
             .ok()
@@ -408,7 +413,7 @@ fn a_failing_value_wrapped_in_an_intrinsic_still_fails() {
     let spellings = parse(include_str!("../../corpora/spellings.json"));
     let compliant = parse(include_str!("../../corpora/compliant.json"));
     let mut seen = BTreeSet::new();
-    let mut templates = Vec::new();
+    let mut out = Vec::new();
     for failing in spellings.iter().filter(|c| c["expect"] == "fail") {
         let twins = compliant
             .iter()
@@ -422,60 +427,91 @@ fn a_failing_value_wrapped_in_an_intrinsic_still_fails() {
                 &mut found,
             );
             // One difference, inside a resource's `Properties` (`[id, Properties, key, …]`).
-            let [d] = found.as_slice() else { continue };
-            if d.path.len() < 3 || d.good.is_null() {
+            let Ok([difference]) = <[Difference; 1]>::try_from(found) else {
+                continue;
+            };
+            if difference.path.len() < 3 || difference.good.is_null() {
                 continue;
             }
+            let path: Vec<String> = difference
+                .path
+                .iter()
+                .map(|s| match s {
+                    Step::Key(k) => k.clone(),
+                    Step::Index(i) => i.to_string(),
+                })
+                .collect();
             let key = format!(
                 "{} {} {} {:?}",
                 failing["rule"],
-                d.path
-                    .iter()
-                    .map(|s| match s {
-                        Step::Key(k) => k.clone(),
-                        Step::Index(i) => i.to_string(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("/"),
-                d.good,
-                d.bad
+                path.join("/"),
+                difference.good,
+                difference.bad
             );
             if !seen.insert(key.clone()) {
                 continue;
             }
-            for (name, wrapped) in wrappings(&d.good, d.bad.as_ref()) {
-                templates.push((
-                    format!("{key}, wrapped as {name} ({})", failing["why"]),
-                    replaced(&twin["resources"], &d.path, wrapped),
-                ));
-            }
+            out.push(Pair {
+                why: text(failing, "why"),
+                key,
+                resources: twin["resources"].clone(),
+                difference,
+            });
             break;
         }
     }
-    // The pairing itself is checked: a corpus change that paired nothing would pass.
-    assert!(
-        seen.len() >= 1_000 && templates.len() >= 10_000,
-        "only {} spellings ({} templates) pair with a compliant case",
-        seen.len(),
-        templates.len()
-    );
+    out
+}
+
+/// The items for which `keep` says something, read on every core.
+fn on_every_core<T: Sync, R: Send>(items: &[T], keep: impl Fn(&T) -> Option<R> + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism().map_or(2, usize::from);
-    let chunk = templates.len().div_ceil(workers);
-    let passed: Vec<&String> = std::thread::scope(|scope| {
-        let runs: Vec<_> = templates
+    let chunk = items.len().div_ceil(workers).max(1);
+    let keep = &keep;
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = items
             .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .filter(|(_, resources)| synthesized(resources))
-                        .map(|(why, _)| why)
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|part| scope.spawn(move || part.iter().filter_map(keep).collect::<Vec<_>>()))
             .collect();
         runs.into_iter()
             .flat_map(|run| run.join().expect("a worker finishes"))
             .collect()
+    })
+}
+
+/// The intrinsic-wrapping probe of session 41, kept as a test: every failing spelling
+/// that differs from a compliant case of its rule and resource in one place ([`pairs`])
+/// is written again with its failing value inside each intrinsic of [`wrappings`], and
+/// `synth` must refuse every one. A reader that reads a value where it is written, while
+/// CloudFormation deploys another (a list `Fn::Select` picks from, text `Fn::Sub` makes,
+/// `AWS::NoValue` inside text), passed 250 of them before U2 and P1 were taught; this
+/// keeps the class closed as rules and readers are added.
+#[test]
+fn a_failing_value_wrapped_in_an_intrinsic_still_fails() {
+    let pairs = pairs();
+    let templates: Vec<(String, Value)> = pairs
+        .iter()
+        .flat_map(|p| {
+            let d = &p.difference;
+            wrappings(&d.good, d.bad.as_ref())
+                .into_iter()
+                .map(move |(name, wrapped)| {
+                    (
+                        format!("{}, wrapped as {name} ({})", p.key, p.why),
+                        replaced(&p.resources, &d.path, wrapped),
+                    )
+                })
+        })
+        .collect();
+    // The pairing itself is checked: a corpus change that paired nothing would pass.
+    assert!(
+        pairs.len() >= 1_000 && templates.len() >= 10_000,
+        "only {} spellings ({} templates) pair with a compliant case",
+        pairs.len(),
+        templates.len()
+    );
+    let passed = on_every_core(&templates, |(why, resources)| {
+        synthesized(resources).then(|| why.clone())
     });
     assert!(
         passed.is_empty(),
@@ -485,7 +521,7 @@ fn a_failing_value_wrapped_in_an_intrinsic_still_fails() {
         passed
             .iter()
             .take(40)
-            .map(|w| w.as_str())
+            .cloned()
             .collect::<Vec<_>>()
             .join("\n")
     );
