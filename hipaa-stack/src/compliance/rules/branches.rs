@@ -182,14 +182,8 @@ fn splits_a_placeholder(map: &serde_json::Map<String, Value>) -> bool {
             }
         }
         Some((function, args)) if function == "Fn::Sub" => {
-            let (template, variables) = match args {
-                Value::String(t) => (t.as_str(), None),
-                Value::Array(a) => match a.as_slice() {
-                    [Value::String(t)] => (t.as_str(), None),
-                    [Value::String(t), Value::Object(v)] => (t.as_str(), Some(v)),
-                    _ => return false,
-                },
-                _ => return false,
+            let Some((template, variables)) = super::meaning::sub_parts(args) else {
+                return false;
             };
             let mut rest = template;
             while let Some(start) = rest.find("${") {

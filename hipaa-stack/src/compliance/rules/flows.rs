@@ -1855,15 +1855,7 @@ impl Built {
                 }
             }
             "Fn::Sub" => {
-                let (template, variables) = match argument {
-                    Value::String(t) => (t.as_str(), None),
-                    Value::Array(a) => match a.as_slice() {
-                        [Value::String(t)] => (t.as_str(), None),
-                        [Value::String(t), Value::Object(v)] => (t.as_str(), Some(v)),
-                        _ => return None,
-                    },
-                    _ => return None,
-                };
+                let (template, variables) = super::meaning::sub_parts(argument)?;
                 let mut rest = template;
                 while let Some(start) = rest.find("${") {
                     self.text.push_str(&rest[..start]);

@@ -49,6 +49,22 @@ pub(crate) fn skeleton_sent(value: &Value) -> String {
     skeleton_at(value, 0, true)
 }
 
+/// An `Fn::Sub`'s argument as its text and its own variables: `"text"`, `["text"]` or
+/// `["text", {variables}]`; `None` for any other form.
+pub(crate) fn sub_parts(
+    argument: &Value,
+) -> Option<(&str, Option<&serde_json::Map<String, Value>>)> {
+    match argument {
+        Value::String(t) => Some((t.as_str(), None)),
+        Value::Array(a) => match a.as_slice() {
+            [Value::String(t)] => Some((t.as_str(), None)),
+            [Value::String(t), Value::Object(v)] => Some((t.as_str(), Some(v))),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// [`skeleton`] at a depth of intrinsics, read up to eight deep.
 fn skeleton_at(value: &Value, depth: usize, strict: bool) -> String {
     if let Some(t) = if strict { sent(value) } else { text(value) } {
