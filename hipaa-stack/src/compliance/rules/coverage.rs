@@ -550,8 +550,14 @@ fn holds_words(text: &str, words: &str) -> bool {
 }
 
 /// Every text below `value`, in the order written (the text an `Fn::Base64` or `Fn::Sub`
-/// writes around what it reads, too).
+/// writes around what it reads, too); an intrinsic whose text is known before deploy
+/// ([`text`]) as the one text it makes, so that a word written across the pieces of an
+/// `Fn::Join` (`["aws:cre", "ateStack"]`) or between an `Fn::Sub`'s text and its variables
+/// is read whole, as AWS receives it.
 fn gather_text(value: &Value, texts: &mut Vec<String>) {
+    if let Some(made) = value.is_object().then(|| text(value)).flatten() {
+        return texts.push(made);
+    }
     match value {
         Value::String(s) => texts.push(s.clone()),
         Value::Array(items) => items.iter().for_each(|v| gather_text(v, texts)),
