@@ -442,18 +442,18 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "ECR1",
         title: "container repositories scan images on push and keep tags immutable",
-        types: &["AWS::ECR::Repository"],
+        types: &["AWS::ECR::Repository", CREATION_TEMPLATE],
         controls: &["164.308(a)(1)(ii)(B)", "164.312(c)(1)"],
-        fix: "set `ImageScanningConfiguration.ScanOnPush` true and `ImageTagMutability` IMMUTABLE; where the app declares an `AWS::ECR::RegistryScanningConfiguration`, which overrides `ScanOnPush`, give it a rule with `ScanFrequency` SCAN_ON_PUSH (or CONTINUOUS_SCAN with `ScanType` ENHANCED) whose `RepositoryFilters` take in the repository's `RepositoryName` (`*` for a repository whose name CloudFormation makes); a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and IMMUTABLE, in a stack of the app in the destination region (ECR otherwise creates it with mutable tags)",
+        fix: "set `ImageScanningConfiguration.ScanOnPush` true and `ImageTagMutability` IMMUTABLE; where the app declares an `AWS::ECR::RegistryScanningConfiguration`, which overrides `ScanOnPush`, give it a rule with `ScanFrequency` SCAN_ON_PUSH (or CONTINUOUS_SCAN with `ScanType` ENHANCED) whose `RepositoryFilters` take in the repository's `RepositoryName` (`*` for a repository whose name CloudFormation makes); a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and IMMUTABLE, in a stack of the app in the destination region (ECR otherwise creates it with mutable tags); an `AWS::ECR::RepositoryCreationTemplate` sets `ImageTagMutability` IMMUTABLE, and since it sets no scanning, a registry scanning configuration of a stack of its region and account scans on push every repository it creates (a `RepositoryFilters` entry `*`)",
         packs: packs(None, Some("CKV_AWS_163")),
         check: ecr1,
     },
     RuleSpec {
         id: "ECR2",
         title: "container repositories encrypt images with a customer-managed key",
-        types: &["AWS::ECR::Repository"],
+        types: &["AWS::ECR::Repository", CREATION_TEMPLATE],
         controls: ENC,
-        fix: "set `EncryptionConfiguration` with `EncryptionType` KMS and `KmsKey`; a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and encrypted so, in a stack of the app in the destination region (ECR otherwise creates it with AES-256)",
+        fix: "set `EncryptionConfiguration` with `EncryptionType` KMS and `KmsKey` (on an `AWS::ECR::RepositoryCreationTemplate` too, for the repositories it creates); a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and encrypted so, in a stack of the app in the destination region (ECR otherwise creates it with AES-256)",
         packs: packs(None, Some("CKV_AWS_136")),
         check: ecr2,
     },
@@ -3211,6 +3211,12 @@ resource_policies! {
     "AWS::OpenSearchService::Domain" => ["/AccessPolicies"],
     "AWS::Elasticsearch::Domain" => ["/AccessPolicies"],
     "AWS::ECR::Repository" => ["/RepositoryPolicyText"],
+    // A repository creation template's `RepositoryPolicy`, "The repository policy to apply
+    // to repositories created using the template. A repository policy is a permissions
+    // policy associated with a repository to control access permissions" (CloudFormation
+    // reference, `AWS::ECR::RepositoryCreationTemplate`): the policy of every repository
+    // ECR creates from it, read as a repository's own.
+    "AWS::ECR::RepositoryCreationTemplate" => ["/RepositoryPolicy"],
     // An event bus's whole policy (CloudFormation reference, `AWS::Events::EventBus`
     // `Policy`), and a REST API's resource policy, which decides who may invoke it before
     // any authorizer runs (API Gateway developer guide, "Control access to a REST API with
@@ -6836,6 +6842,18 @@ fn msk1(cx: &Cx<'_>) -> Outcome {
 
 const REGISTRY_SCANNING: &str = "AWS::ECR::RegistryScanningConfiguration";
 
+/// A repository creation template: the settings of the repositories ECR creates on a pull
+/// through cache, a replication or a push (`AppliedFor`) whose names start with its
+/// `Prefix` ("The repository namespace prefix associated with the repository creation
+/// template"). It sets `EncryptionConfiguration` ("The encryption configuration associated
+/// with the repository creation template"), `ImageTagMutability` ("The tag mutability
+/// setting for the repository") and `RepositoryPolicy` (CloudFormation reference,
+/// `AWS::ECR::RepositoryCreationTemplate`) as a repository does, and no scanning: the
+/// repositories it creates are scanned as their registry's scanning configuration says.
+/// `ECR1` and `ECR2` read it as a repository whose name CloudFormation makes (a registry
+/// filter takes in every repository it may create only as `*`), with no copies of its own.
+const CREATION_TEMPLATE: &str = "AWS::ECR::RepositoryCreationTemplate";
+
 /// Whether a registry scanning filter (`RepositoryFilters[].Filter`, `FilterType` WILDCARD)
 /// takes in the repository `name`: "a filter with no wildcard will match all repository
 /// names that contain the filter. A filter with a wildcard (`*`) matches on any repository
@@ -6958,15 +6976,34 @@ fn registry_scanning(cx: &Cx<'_>) -> Option<Vec<Result<Proof, String>>> {
         });
     }
     if !checks.is_empty() && !of_its_registry {
-        checks.push(cx.equals_true("/ImageScanningConfiguration/ScanOnPush"));
+        checks.push(own_scan_on_push(cx));
     }
     (!checks.is_empty()).then_some(checks)
 }
 
+/// The repository's own `ScanOnPush`; a creation template has none, and the default
+/// registry scanning configuration scans no repository on push ("Any repositories not
+/// matching a basic scanning scan on push filter will be set to the manual scan
+/// frequency", ECR user guide).
+fn own_scan_on_push(cx: &Cx<'_>) -> Result<Proof, String> {
+    if cx.resource.type_name() == CREATION_TEMPLATE {
+        return Err("a repository creation template sets no scanning, and no `AWS::ECR::RegistryScanningConfiguration` of a stack of its region and account scans on push the repositories it creates (a rule with `ScanFrequency` SCAN_ON_PUSH and a `RepositoryFilters` entry `*`): they are scanned only when someone starts a scan".to_owned());
+    }
+    cx.equals_true("/ImageScanningConfiguration/ScanOnPush")
+}
+
+/// The copies of a repository that replication makes with ECR's defaults (none of a
+/// creation template, which is no repository).
+fn copies_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, String>> {
+    if cx.resource.type_name() == CREATION_TEMPLATE {
+        return Vec::new();
+    }
+    replicated_with_defaults(cx, settings)
+}
+
 fn ecr1(cx: &Cx<'_>) -> Outcome {
-    let scanning = registry_scanning(cx)
-        .unwrap_or_else(|| vec![cx.equals_true("/ImageScanningConfiguration/ScanOnPush")]);
-    let replicas = replicated_with_defaults(cx, "`ImageTagMutability` IMMUTABLE");
+    let scanning = registry_scanning(cx).unwrap_or_else(|| vec![own_scan_on_push(cx)]);
+    let replicas = copies_with_defaults(cx, "`ImageTagMutability` IMMUTABLE");
     all(scanning.into_iter().chain(replicas).chain([
         match cx.prop("/ImageTagMutability").map(text_or_json) {
             Some(t) if t.eq_ignore_ascii_case("IMMUTABLE") => cx.present("/ImageTagMutability"),
@@ -7124,7 +7161,7 @@ fn replicated_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, St
 }
 
 fn ecr2(cx: &Cx<'_>) -> Outcome {
-    let replicas = replicated_with_defaults(cx, "`EncryptionConfiguration` KMS");
+    let replicas = copies_with_defaults(cx, "`EncryptionConfiguration` KMS");
     all(replicas.into_iter().chain([
         match cx
             .prop("/EncryptionConfiguration/EncryptionType")
