@@ -1508,7 +1508,9 @@ const SHARING_ACTIONS: &[&str] = &[
     // cluster's (`PutClusterPolicy`); and a VPC endpoint service's allowed principals (EC2
     // `ModifyVpcEndpointServicePermissions`, `*` for every principal); a repository
     // creation template's `RepositoryPolicy`, the policy of every repository ECR creates from
-    // it (`CreateRepositoryCreationTemplate`, `UpdateRepositoryCreationTemplate`). The test
+    // it (`CreateRepositoryCreationTemplate`, `UpdateRepositoryCreationTemplate`); and an
+    // Entity Resolution workflow's or namespace's policy (`AddPolicyStatement`, and
+    // `PutPolicy`, which "Updates the resource-based policy"). The test
     // `every_resource_policy_p2_reads_has_its_writer_listed` keeps this closed.
     "lambda:AddPermission",
     "lambda:CreateFunctionUrlConfig",
@@ -1539,6 +1541,8 @@ const SHARING_ACTIONS: &[&str] = &[
     "ec2:ModifyVpcEndpointServicePermissions",
     "ecr:CreateRepositoryCreationTemplate",
     "ecr:UpdateRepositoryCreationTemplate",
+    "entityresolution:AddPolicyStatement",
+    "entityresolution:PutPolicy",
     // What keeps snapshots and images private account-wide (EC2 API Reference,
     // `DisableSnapshotBlockPublicAccess`, `DisableImageBlockPublicAccess`).
     "ec2:DisableSnapshotBlockPublicAccess",
@@ -3886,6 +3890,13 @@ mod tests {
             &[
                 "ecr:CreateRepositoryCreationTemplate",
                 "ecr:UpdateRepositoryCreationTemplate",
+            ],
+        ),
+        (
+            "AWS::EntityResolution::PolicyStatement",
+            &[
+                "entityresolution:AddPolicyStatement",
+                "entityresolution:PutPolicy",
             ],
         ),
         (
