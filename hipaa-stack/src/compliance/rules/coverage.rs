@@ -468,6 +468,9 @@ fn command_deploying_a_template(cx: &Cx<'_>) -> Option<String> {
         | "AWS::SSM::MaintenanceWindowTask"
         | "AWS::EC2::Instance"
         | "AWS::EC2::LaunchTemplate"
+        | "AWS::AutoScaling::LaunchConfiguration"
+        | "AWS::EC2::SpotFleet"
+        | "AWS::ImageBuilder::ImageRecipe"
         | "AWS::CodePipeline::Pipeline"
         | "AWS::ImageBuilder::Component"
         | "AWS::Batch::JobDefinition"
@@ -487,6 +490,8 @@ fn command_deploying_a_template(cx: &Cx<'_>) -> Option<String> {
     };
     let mut texts: Vec<String> = Vec::new();
     gather_text(read, &mut texts);
+    // User data as the instance runs it: decoded where it is written as base64 text.
+    texts.extend(user_data(cx).into_iter().map(|(_, v)| user_data_text(v)));
     // One line of words: case, runs of white space and line continuations (`\`, `` ` ``,
     // `^`) do not matter to a shell, nor `-` and `_` to the names of an operation.
     let mut joined = String::new();
@@ -532,7 +537,11 @@ fn command_deploying_a_template(cx: &Cx<'_>) -> Option<String> {
             "AWS::CodeBuild::Project" => "`Source.BuildSpec`",
             "AWS::Amplify::App" | "AWS::Amplify::Branch" => "`BuildSpec`",
             "AWS::Lambda::Function" => "`Code.ZipFile`",
-            "AWS::EC2::Instance" | "AWS::EC2::LaunchTemplate" => "the user data",
+            "AWS::EC2::Instance"
+            | "AWS::EC2::LaunchTemplate"
+            | "AWS::AutoScaling::LaunchConfiguration"
+            | "AWS::EC2::SpotFleet"
+            | "AWS::ImageBuilder::ImageRecipe" => "the user data",
             _ => "a command written in the resource",
         };
         what.to_owned()
@@ -2924,6 +2933,44 @@ fn powershell_read(script: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Every property of the resource that holds user data, with its pointer below the
+/// properties: each is base64 text as written in a template (read by [`user_data_text`]).
+/// An instance's and a launch configuration's `UserData` ("The parameters or scripts to
+/// store as user data. Any scripts in the user data are run when you launch the instance.
+/// User data is limited to 16 KB. You must provide base64-encoded text",
+/// `AWS::EC2::Instance`; "The Base64-encoded user data to make available to the launched
+/// EC2 instances", `AWS::AutoScaling::LaunchConfiguration`, CloudFormation template
+/// reference), a launch template's `LaunchTemplateData.UserData` ("The user data to make
+/// available to the instance. ... must be base64-encoded text"), the `UserData` of every
+/// launch specification of a Spot Fleet (`SpotFleetRequestConfigData.LaunchSpecifications`:
+/// "The base64-encoded user data that instances use when starting up"), and an Image
+/// Builder recipe's `AdditionalInstanceConfiguration.UserDataOverride` ("commands or a
+/// command script to run when you launch your build instance. ... The user data is always
+/// base 64 encoded", Image Builder API reference, `AdditionalInstanceConfiguration`).
+fn user_data<'a>(cx: &Cx<'a>) -> Vec<(String, &'a Value)> {
+    let mut found: Vec<(String, &'a Value)> = Vec::new();
+    for pointer in [
+        "/UserData",
+        "/LaunchTemplateData/UserData",
+        "/AdditionalInstanceConfiguration/UserDataOverride",
+    ] {
+        if let Some(v) = cx.prop(pointer) {
+            found.push((pointer.to_owned(), v));
+        }
+    }
+    if let Some(Value::Array(specs)) = cx.prop("/SpotFleetRequestConfigData/LaunchSpecifications") {
+        for (i, spec) in specs.iter().enumerate() {
+            if let Some(v) = spec.get("UserData") {
+                found.push((
+                    format!("/SpotFleetRequestConfigData/LaunchSpecifications/{i}/UserData"),
+                    v,
+                ));
+            }
+        }
+    }
+    found
+}
+
 /// The text of user data: resolved intrinsics (the literal parts of what cannot be
 /// resolved), decoded when written as base64.
 fn user_data_text(value: &Value) -> String {
@@ -3310,25 +3357,23 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     let mut problems: Vec<String> = Vec::new();
     let t = cx.resource.type_name();
     // User data: plain text to anyone who may describe the instance.
-    for pointer in ["/UserData", "/LaunchTemplateData/UserData"] {
-        if let Some(v) = cx.prop(pointer) {
-            let data = user_data_text(v);
-            if data.contains("{{resolve:") {
-                problems.push(format!(
-                    "`{}` holds a dynamic reference: CloudFormation writes the resolved secret into user data, which anyone with ec2:DescribeInstanceAttribute reads",
-                    &pointer[1..]
-                ));
-            }
-            if let Some(a) = user_data_assignment(&data) {
-                problems.push(format!(
-                    "`{}` assigns a secret in plain text ({a})",
-                    &pointer[1..]
-                ));
-            } else if let Some(rule) = hipaa_stack_syntax::user_data_problem(&data) {
-                // The check `user_data!` makes when a program is compiled, on the user
-                // data of every resource: abbreviated names (`DB_PW=`), URL passwords, keys.
-                problems.push(format!("`{}`: {rule}", &pointer[1..]));
-            }
+    for (pointer, v) in user_data(cx) {
+        let data = user_data_text(v);
+        if data.contains("{{resolve:") {
+            problems.push(format!(
+                "`{}` holds a dynamic reference: CloudFormation writes the resolved secret into user data, which anyone with ec2:DescribeInstanceAttribute reads",
+                &pointer[1..]
+            ));
+        }
+        if let Some(a) = user_data_assignment(&data) {
+            problems.push(format!(
+                "`{}` assigns a secret in plain text ({a})",
+                &pointer[1..]
+            ));
+        } else if let Some(rule) = hipaa_stack_syntax::user_data_problem(&data) {
+            // The check `user_data!` makes when a program is compiled, on the user
+            // data of every resource: abbreviated names (`DB_PW=`), URL passwords, keys.
+            problems.push(format!("`{}`: {rule}", &pointer[1..]));
         }
     }
     // A configuration document kept as text, which the service stores and hands out as
@@ -5161,6 +5206,19 @@ mod hostile_review_10 {
             (
                 "AWS::EC2::Instance",
                 json!({"UserData": {"Fn::Base64": {"Fn::Sub": "#!/bin/sh\naws cloudformation create-stack --stack-name ${AWS::StackName}-side"}}}),
+            ),
+            // User data written as base64 text, as EC2 takes it, is read decoded.
+            (
+                "AWS::EC2::Instance",
+                json!({"UserData": "IyEvYmluL3NoCmF3cyBjbG91ZGZvcm1hdGlvbiBjcmVhdGUtc3RhY2sgLS1zdGFjay1uYW1lIHNpZGUgLS10ZW1wbGF0ZS11cmwgaHR0cHM6Ly94Cg=="}),
+            ),
+            (
+                "AWS::AutoScaling::LaunchConfiguration",
+                json!({"UserData": "IyEvYmluL3NoCmF3cyBjbG91ZGZvcm1hdGlvbiBjcmVhdGUtc3RhY2sgLS1zdGFjay1uYW1lIHNpZGUgLS10ZW1wbGF0ZS11cmwgaHR0cHM6Ly94Cg=="}),
+            ),
+            (
+                "AWS::EC2::SpotFleet",
+                json!({"SpotFleetRequestConfigData": {"LaunchSpecifications": [{"UserData": "IyEvYmluL3NoCmF3cyBjbG91ZGZvcm1hdGlvbiBjcmVhdGUtc3RhY2sgLS1zdGFjay1uYW1lIHNpZGUgLS10ZW1wbGF0ZS11cmwgaHR0cHM6Ly94Cg=="}]}}),
             ),
         ] {
             let resources = json!({"R": {"Type": t, "Properties": properties}});

@@ -4602,8 +4602,9 @@ fn sub_document(cx: &Cx<'_>, pointer: &str) -> Option<Value> {
             other => from_document(other, variables),
         }
     }
-    // An event bus policy's `Statement` is one statement, which `resource_policy` reads.
-    if cx.resource.type_name() == "AWS::Events::EventBusPolicy" {
+    // An event bus policy's `Statement` is one statement, and an Entity Resolution policy
+    // statement writes one as its properties: `resource_policy` reads them.
+    if super::services::one_statement(cx) {
         return None;
     }
     let written = cx.prop(pointer)?;

@@ -1506,7 +1506,11 @@ const SHARING_ACTIONS: &[&str] = &[
     // operations, authorized as `apigateway:PATCH`; `PutRestApi`, which imports a
     // definition and its `x-amazon-apigateway-policy`, as `apigateway:PUT`); an MSK
     // cluster's (`PutClusterPolicy`); and a VPC endpoint service's allowed principals (EC2
-    // `ModifyVpcEndpointServicePermissions`, `*` for every principal). The test
+    // `ModifyVpcEndpointServicePermissions`, `*` for every principal); a repository
+    // creation template's `RepositoryPolicy`, the policy of every repository ECR creates from
+    // it (`CreateRepositoryCreationTemplate`, `UpdateRepositoryCreationTemplate`); and an
+    // Entity Resolution workflow's or namespace's policy (`AddPolicyStatement`, and
+    // `PutPolicy`, which "Updates the resource-based policy"). The test
     // `every_resource_policy_p2_reads_has_its_writer_listed` keeps this closed.
     "lambda:AddPermission",
     "lambda:CreateFunctionUrlConfig",
@@ -1535,6 +1539,10 @@ const SHARING_ACTIONS: &[&str] = &[
     "apigateway:PUT",
     "kafka:PutClusterPolicy",
     "ec2:ModifyVpcEndpointServicePermissions",
+    "ecr:CreateRepositoryCreationTemplate",
+    "ecr:UpdateRepositoryCreationTemplate",
+    "entityresolution:AddPolicyStatement",
+    "entityresolution:PutPolicy",
     // What keeps snapshots and images private account-wide (EC2 API Reference,
     // `DisableSnapshotBlockPublicAccess`, `DisableImageBlockPublicAccess`).
     "ec2:DisableSnapshotBlockPublicAccess",
@@ -3877,6 +3885,20 @@ mod tests {
             &["es:UpdateElasticsearchDomainConfig"],
         ),
         ("AWS::ECR::Repository", &["ecr:SetRepositoryPolicy"]),
+        (
+            "AWS::ECR::RepositoryCreationTemplate",
+            &[
+                "ecr:CreateRepositoryCreationTemplate",
+                "ecr:UpdateRepositoryCreationTemplate",
+            ],
+        ),
+        (
+            "AWS::EntityResolution::PolicyStatement",
+            &[
+                "entityresolution:AddPolicyStatement",
+                "entityresolution:PutPolicy",
+            ],
+        ),
         (
             "AWS::S3Outposts::BucketPolicy",
             &["s3-outposts:PutBucketPolicy"],

@@ -442,18 +442,18 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "ECR1",
         title: "container repositories scan images on push and keep tags immutable",
-        types: &["AWS::ECR::Repository"],
+        types: &["AWS::ECR::Repository", CREATION_TEMPLATE],
         controls: &["164.308(a)(1)(ii)(B)", "164.312(c)(1)"],
-        fix: "set `ImageScanningConfiguration.ScanOnPush` true and `ImageTagMutability` IMMUTABLE; where the app declares an `AWS::ECR::RegistryScanningConfiguration`, which overrides `ScanOnPush`, give it a rule with `ScanFrequency` SCAN_ON_PUSH (or CONTINUOUS_SCAN with `ScanType` ENHANCED) whose `RepositoryFilters` take in the repository's `RepositoryName` (`*` for a repository whose name CloudFormation makes); a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and IMMUTABLE, in a stack of the app in the destination region (ECR otherwise creates it with mutable tags)",
+        fix: "set `ImageScanningConfiguration.ScanOnPush` true and `ImageTagMutability` IMMUTABLE; where the app declares an `AWS::ECR::RegistryScanningConfiguration`, which overrides `ScanOnPush`, give it a rule with `ScanFrequency` SCAN_ON_PUSH (or CONTINUOUS_SCAN with `ScanType` ENHANCED) whose `RepositoryFilters` take in the repository's `RepositoryName` (`*` for a repository whose name CloudFormation makes); a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and IMMUTABLE, in a stack of the app in the destination region (ECR otherwise creates it with mutable tags); an `AWS::ECR::RepositoryCreationTemplate` sets `ImageTagMutability` IMMUTABLE, and since it sets no scanning, a registry scanning configuration of a stack of its region and account scans on push every repository it creates (a `RepositoryFilters` entry `*`)",
         packs: packs(None, Some("CKV_AWS_163")),
         check: ecr1,
     },
     RuleSpec {
         id: "ECR2",
         title: "container repositories encrypt images with a customer-managed key",
-        types: &["AWS::ECR::Repository"],
+        types: &["AWS::ECR::Repository", CREATION_TEMPLATE],
         controls: ENC,
-        fix: "set `EncryptionConfiguration` with `EncryptionType` KMS and `KmsKey`; a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and encrypted so, in a stack of the app in the destination region (ECR otherwise creates it with AES-256)",
+        fix: "set `EncryptionConfiguration` with `EncryptionType` KMS and `KmsKey` (on an `AWS::ECR::RepositoryCreationTemplate` too, for the repositories it creates); a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and encrypted so, in a stack of the app in the destination region (ECR otherwise creates it with AES-256)",
         packs: packs(None, Some("CKV_AWS_136")),
         check: ecr2,
     },
@@ -3211,6 +3211,18 @@ resource_policies! {
     "AWS::OpenSearchService::Domain" => ["/AccessPolicies"],
     "AWS::Elasticsearch::Domain" => ["/AccessPolicies"],
     "AWS::ECR::Repository" => ["/RepositoryPolicyText"],
+    // A repository creation template's `RepositoryPolicy`, "The repository policy to apply
+    // to repositories created using the template. A repository policy is a permissions
+    // policy associated with a repository to control access permissions" (CloudFormation
+    // reference, `AWS::ECR::RepositoryCreationTemplate`): the policy of every repository
+    // ECR creates from it, read as a repository's own.
+    "AWS::ECR::RepositoryCreationTemplate" => ["/RepositoryPolicy"],
+    // One statement of an Entity Resolution resource's policy, written as properties: "Adds
+    // a policy statement object" (CloudFormation reference,
+    // `AWS::EntityResolution::PolicyStatement`), whose `Principal` is "The AWS service or
+    // AWS account that can access the resource defined as ARN", read by `resource_policy`
+    // as the statement it adds (see [`ENTITY_RESOLUTION_STATEMENT`]).
+    "AWS::EntityResolution::PolicyStatement" => ["/Principal"],
     // An event bus's whole policy (CloudFormation reference, `AWS::Events::EventBus`
     // `Policy`), and a REST API's resource policy, which decides who may invoke it before
     // any authorizer runs (API Gateway developer guide, "Control access to a REST API with
@@ -3234,6 +3246,63 @@ resource_policies! {
 /// The first of [`RESOURCE_POLICIES`] that are resources of their own (the rest may have
 /// no document).
 const OPTIONAL_FROM: usize = 13;
+
+/// An Entity Resolution policy statement: one statement of the resource policy of the
+/// workflow, schema mapping or ID namespace its `Arn` names ("The Amazon Resource Name (ARN)
+/// of the resource that will be accessed by the principal"), written as properties:
+/// `Principal` ("The AWS service or AWS account that can access the resource defined as
+/// ARN"), `Action` ("The action that the principal can use on the resource"), `Effect`
+/// (`Allow` or `Deny`) and `Condition` ("A set of condition keys", as JSON text)
+/// (CloudFormation reference, `AWS::EntityResolution::PolicyStatement`).
+const ENTITY_RESOLUTION_STATEMENT: &str = "AWS::EntityResolution::PolicyStatement";
+
+/// Whether the resource writes one statement of a policy as its properties (an event bus
+/// policy, an Entity Resolution policy statement), which [`resource_policy`] reads.
+pub(super) fn one_statement(cx: &Cx<'_>) -> bool {
+    matches!(
+        cx.resource.type_name(),
+        "AWS::Events::EventBusPolicy" | ENTITY_RESOLUTION_STATEMENT
+    )
+}
+
+/// The statement an Entity Resolution policy statement adds, as a policy document: its
+/// principals as `AWS` (an account) or `Service` (a name ending in `.amazonaws.com`), its
+/// `Effect` (`Allow` where it is not written), `Action`, `Arn` as `Resource`, and its
+/// `Condition` read as the JSON object it holds. A condition that cannot be read so is left
+/// out: the statement is then read as one that grants without it.
+fn entity_resolution_statement<'r>(cx: &Cx<'r>) -> Option<std::borrow::Cow<'r, Value>> {
+    let principals = match cx.prop("/Principal")? {
+        Value::Array(items) => items.clone(),
+        other => vec![other.clone()],
+    };
+    let (service, account): (Vec<Value>, Vec<Value>) = principals
+        .into_iter()
+        .partition(|p| text(p).is_some_and(|t| t.trim().ends_with(".amazonaws.com")));
+    let mut principal = serde_json::Map::new();
+    if !account.is_empty() {
+        principal.insert("AWS".to_owned(), Value::Array(account));
+    }
+    if !service.is_empty() {
+        principal.insert("Service".to_owned(), Value::Array(service));
+    }
+    let mut statement = serde_json::json!({
+        "Effect": cx.prop("/Effect").cloned().unwrap_or_else(|| Value::from("Allow")),
+        "Principal": principal,
+        "Action": cx.prop("/Action").cloned().unwrap_or(Value::Null),
+        "Resource": cx.prop("/Arn").cloned().unwrap_or(Value::Null),
+    });
+    if let Some(condition) = cx
+        .prop("/Condition")
+        .and_then(text)
+        .and_then(|t| crate::cfn::tree::from_str(&t).ok())
+        .filter(Value::is_object)
+    {
+        statement["Condition"] = condition;
+    }
+    Some(std::borrow::Cow::Owned(
+        serde_json::json!({ "Statement": statement }),
+    ))
+}
 
 /// The pointers of the resource policies of `cx`'s resource that are written (a policy
 /// resource's even when it is not: its document is required).
@@ -3350,6 +3419,9 @@ pub(super) fn resource_policy<'r>(
             _ => None,
         };
     }
+    if cx.resource.type_name() == ENTITY_RESOLUTION_STATEMENT {
+        return entity_resolution_statement(cx);
+    }
     if cx.resource.type_name() != "AWS::Events::EventBusPolicy" {
         return policy_document(cx.resource, pointer);
     }
@@ -3413,9 +3485,10 @@ fn unread_openapi_policy(cx: &Cx<'_>) -> Option<String> {
 }
 
 /// How a finding names the statement at `suffix` of the document at `name`: an event bus
-/// policy is one statement, named by its property alone.
+/// policy and an Entity Resolution policy statement are one statement, named by its
+/// property alone.
 pub(super) fn statement_name(cx: &Cx<'_>, name: &str, suffix: &str) -> String {
-    if cx.resource.type_name() == "AWS::Events::EventBusPolicy" {
+    if one_statement(cx) {
         name.replace('/', ".")
     } else {
         format!("{}{}", name.replace('/', "."), suffix.replace('/', "."))
@@ -6836,6 +6909,18 @@ fn msk1(cx: &Cx<'_>) -> Outcome {
 
 const REGISTRY_SCANNING: &str = "AWS::ECR::RegistryScanningConfiguration";
 
+/// A repository creation template: the settings of the repositories ECR creates on a pull
+/// through cache, a replication or a push (`AppliedFor`) whose names start with its
+/// `Prefix` ("The repository namespace prefix associated with the repository creation
+/// template"). It sets `EncryptionConfiguration` ("The encryption configuration associated
+/// with the repository creation template"), `ImageTagMutability` ("The tag mutability
+/// setting for the repository") and `RepositoryPolicy` (CloudFormation reference,
+/// `AWS::ECR::RepositoryCreationTemplate`) as a repository does, and no scanning: the
+/// repositories it creates are scanned as their registry's scanning configuration says.
+/// `ECR1` and `ECR2` read it as a repository whose name CloudFormation makes (a registry
+/// filter takes in every repository it may create only as `*`), with no copies of its own.
+const CREATION_TEMPLATE: &str = "AWS::ECR::RepositoryCreationTemplate";
+
 /// Whether a registry scanning filter (`RepositoryFilters[].Filter`, `FilterType` WILDCARD)
 /// takes in the repository `name`: "a filter with no wildcard will match all repository
 /// names that contain the filter. A filter with a wildcard (`*`) matches on any repository
@@ -6958,15 +7043,34 @@ fn registry_scanning(cx: &Cx<'_>) -> Option<Vec<Result<Proof, String>>> {
         });
     }
     if !checks.is_empty() && !of_its_registry {
-        checks.push(cx.equals_true("/ImageScanningConfiguration/ScanOnPush"));
+        checks.push(own_scan_on_push(cx));
     }
     (!checks.is_empty()).then_some(checks)
 }
 
+/// The repository's own `ScanOnPush`; a creation template has none, and the default
+/// registry scanning configuration scans no repository on push ("Any repositories not
+/// matching a basic scanning scan on push filter will be set to the manual scan
+/// frequency", ECR user guide).
+fn own_scan_on_push(cx: &Cx<'_>) -> Result<Proof, String> {
+    if cx.resource.type_name() == CREATION_TEMPLATE {
+        return Err("a repository creation template sets no scanning, and no `AWS::ECR::RegistryScanningConfiguration` of a stack of its region and account scans on push the repositories it creates (a rule with `ScanFrequency` SCAN_ON_PUSH and a `RepositoryFilters` entry `*`): they are scanned only when someone starts a scan".to_owned());
+    }
+    cx.equals_true("/ImageScanningConfiguration/ScanOnPush")
+}
+
+/// The copies of a repository that replication makes with ECR's defaults (none of a
+/// creation template, which is no repository).
+fn copies_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, String>> {
+    if cx.resource.type_name() == CREATION_TEMPLATE {
+        return Vec::new();
+    }
+    replicated_with_defaults(cx, settings)
+}
+
 fn ecr1(cx: &Cx<'_>) -> Outcome {
-    let scanning = registry_scanning(cx)
-        .unwrap_or_else(|| vec![cx.equals_true("/ImageScanningConfiguration/ScanOnPush")]);
-    let replicas = replicated_with_defaults(cx, "`ImageTagMutability` IMMUTABLE");
+    let scanning = registry_scanning(cx).unwrap_or_else(|| vec![own_scan_on_push(cx)]);
+    let replicas = copies_with_defaults(cx, "`ImageTagMutability` IMMUTABLE");
     all(scanning.into_iter().chain(replicas).chain([
         match cx.prop("/ImageTagMutability").map(text_or_json) {
             Some(t) if t.eq_ignore_ascii_case("IMMUTABLE") => cx.present("/ImageTagMutability"),
@@ -7124,7 +7228,7 @@ fn replicated_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, St
 }
 
 fn ecr2(cx: &Cx<'_>) -> Outcome {
-    let replicas = replicated_with_defaults(cx, "`EncryptionConfiguration` KMS");
+    let replicas = copies_with_defaults(cx, "`EncryptionConfiguration` KMS");
     all(replicas.into_iter().chain([
         match cx
             .prop("/EncryptionConfiguration/EncryptionType")
@@ -9777,6 +9881,57 @@ mod hostile_review_18 {
 
     fn p2_of(t: &str, properties: Value) -> Outcome {
         Cx::check_first(p2, &[("R", t, properties)])
+    }
+
+    /// An Entity Resolution policy statement is read as the one statement it adds: a public
+    /// principal allowed fails `P2`, denied it does not; service principals are `Service`,
+    /// accounts `AWS`, and the condition written as JSON text is read as its object.
+    #[test]
+    fn an_entity_resolution_policy_statement_is_read_as_its_statement() {
+        let statement = |effect: &str, principal: Value| {
+            json!({"Arn": "arn:aws:entityresolution:us-east-1:123456789012:matchingworkflow/w",
+                "StatementId": "s", "Effect": effect,
+                "Action": ["entityresolution:GetMatchingJob"], "Principal": principal,
+                "Condition": "{\"StringEquals\": {\"aws:SourceAccount\": \"123456789012\"}}"})
+        };
+        let t = ENTITY_RESOLUTION_STATEMENT;
+        let open = |effect: &str| {
+            let mut properties = statement(effect, json!(["*"]));
+            if let Some(m) = properties.as_object_mut() {
+                m.remove("Condition");
+            }
+            p2_of(t, properties)
+        };
+        assert!(matches!(open("Allow"), Outcome::Fail(_)));
+        assert!(!matches!(open("Deny"), Outcome::Fail(_)));
+        // The condition, read, limits `*` to this account.
+        assert!(!matches!(
+            p2_of(t, statement("Allow", json!(["*"]))),
+            Outcome::Fail(_)
+        ));
+        let properties = statement(
+            "Allow",
+            json!(["entityresolution.amazonaws.com", "123456789012"]),
+        );
+        let template = crate::testing::raw_template(&[("R", t, properties)]);
+        let stacks = [("s", &template)];
+        let index = crate::compliance::rules::Index::new(&stacks);
+        let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
+        let document = entity_resolution_statement(&cx)
+            .expect("a statement")
+            .into_owned();
+        assert_eq!(
+            document["Statement"]["Principal"],
+            json!({"AWS": ["123456789012"], "Service": ["entityresolution.amazonaws.com"]})
+        );
+        assert_eq!(
+            document["Statement"]["Condition"],
+            json!({"StringEquals": {"aws:SourceAccount": "123456789012"}})
+        );
+        assert_eq!(
+            document["Statement"]["Resource"],
+            json!("arn:aws:entityresolution:us-east-1:123456789012:matchingworkflow/w")
+        );
     }
 
     fn public_policy() -> Value {
