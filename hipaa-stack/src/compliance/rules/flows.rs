@@ -986,6 +986,11 @@ const TYPES: &[&str] = &[
     "AWS::StepFunctions::StateMachine",
     "AWS::ApiGateway::Stage",
     "AWS::ApiGatewayV2::Stage",
+    // The Lambda integrations of an API, which send it each request ([`lambda_integrations`]).
+    "AWS::ApiGateway::Method",
+    "AWS::ApiGatewayV2::Integration",
+    "AWS::ApiGatewayV2::Api",
+    "AWS::ApiGateway::RestApi",
     "AWS::EC2::TrafficMirrorSession",
     "AWS::EC2::TrafficMirrorTarget",
     "AWS::Logs::DeliveryDestination",
@@ -1566,7 +1571,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); make each Lambda trigger of a user pool (`LambdaConfig`) a function of the app (`Fn::GetAtt [Function, Arn]`), which receives users' attributes, codes and, for `UserMigration`, passwords; give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; give each copy action of a backup plan (`CopyActions.DestinationBackupVaultArn`) a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`, or `BackupPlan::copy_to` a `BackupVault` of a stack of another region), never another account's; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); make each Lambda trigger of a user pool (`LambdaConfig`) a function of the app (`Fn::GetAtt [Function, Arn]`), which receives users' attributes, codes and, for `UserMigration`, passwords; give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; give each copy action of a backup plan (`CopyActions.DestinationBackupVaultArn`) a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`, or `BackupPlan::copy_to` a `BackupVault` of a stack of another region), never another account's; give every Lambda integration of an API (a method's `Integration.Uri`, an integration's `IntegrationUri`, an HTTP API's quick-create `Target`, an OpenAPI `x-amazon-apigateway-integration` `uri`) a function of the app or an ARN in `${AWS::AccountId}`, never one that writes another account, to which API Gateway sends each request; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -3502,6 +3507,14 @@ fn x1(cx: &Cx<'_>) -> Outcome {
             )));
         }
     }
+    for (property, uri) in lambda_integrations(cx) {
+        if let Some(account) = function_of_another_account(&uri) {
+            checks.push(Err(format!(
+                "`{property}` invokes {}, a Lambda function of the account {account}: API Gateway sends it each request of the route, whose protection no rule reads; integrate a function of the app (its `Fn::GetAtt` `Arn`, or an ARN in `${{AWS::AccountId}}`)",
+                super::meaning::sent_or_json(&uri)
+            )));
+        }
+    }
     match (checks.is_empty(), gap) {
         (true, gap) => gap.map_or(Outcome::NotApplicable, Outcome::Gap),
         (false, Some(gap)) => match all(checks) {
@@ -3510,6 +3523,96 @@ fn x1(cx: &Cx<'_>) -> Outcome {
         },
         (false, None) => all(checks),
     }
+}
+
+/// The integration URIs of an API that may invoke a Lambda function, each with the property
+/// that holds it (dotted, as a finding names it): a REST API method's `Integration.Uri`, an
+/// HTTP or WebSocket API integration's `IntegrationUri`, an HTTP API's quick-create
+/// `Target`, and the `uri` of each `x-amazon-apigateway-integration` of an OpenAPI `Body`
+/// (a REST or HTTP API, written as an object or as JSON text). API Gateway
+/// sends the function each request: "In a proxy integration, the entire client HTTPS request
+/// is sent as-is to the Lambda function" (AWS whitepaper, Serverless Multi-Tier
+/// Architectures with Amazon API Gateway and AWS Lambda, "Integration with AWS Lambda"),
+/// and "In either a Lambda proxy or a Lambda non-proxy integration, you can use a Lambda
+/// function in a different account from the account where you created your API" (API
+/// Gateway developer guide, "Choose an AWS Lambda integration tutorial").
+fn lambda_integrations(cx: &Cx<'_>) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = match cx.resource.type_name() {
+        "AWS::ApiGateway::Method" => at(cx, "/Integration/Uri"),
+        "AWS::ApiGatewayV2::Integration" => at(cx, "/IntegrationUri"),
+        "AWS::ApiGatewayV2::Api" => at(cx, "/Target"),
+        _ => Vec::new(),
+    }
+    .into_iter()
+    .map(|(pointer, uri)| {
+        (
+            pointer.trim_start_matches('/').replace('/', "."),
+            uri.clone(),
+        )
+    })
+    .collect();
+    if !matches!(
+        cx.resource.type_name(),
+        "AWS::ApiGateway::RestApi" | "AWS::ApiGatewayV2::Api"
+    ) {
+        return out;
+    }
+    // A `Body` written as JSON text is the same definition.
+    let body = match cx.prop("/Body") {
+        Some(Value::String(json)) => crate::cfn::tree::from_str(json).unwrap_or_default(),
+        Some(body) => body.clone(),
+        None => Value::Null,
+    };
+    for (path, operations) in body
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (method, operation) in operations.as_object().into_iter().flatten() {
+            if let Some(uri) = operation.pointer("/x-amazon-apigateway-integration/uri") {
+                out.push((
+                    format!("Body.paths.{path}.{method}.x-amazon-apigateway-integration.uri"),
+                    uri.clone(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The account of the Lambda function an integration URI invokes, where the URI writes it
+/// as another account's: a function ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`), or
+/// the invocation URI around one
+/// (`arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION/invocations`), whose
+/// account is written as anything but `${AWS::AccountId}` (a number, in any spelling of
+/// the text). Each branch of an `Fn::If` is read; a function of the app (a reference) or one
+/// whose account is known only at deploy is `None`, as is a URI that names no function.
+fn function_of_another_account(uri: &Value) -> Option<String> {
+    if let Some(each) = alternatives(uri) {
+        return each
+            .into_iter()
+            .filter(|v| !super::meaning::no_value(v))
+            .find_map(function_of_another_account);
+    }
+    let skeleton = super::meaning::skeleton_sent(uri)
+        .trim()
+        .replace("${AWS::", "${AWS-")
+        .replace("${!AWS::", "${!AWS-");
+    let function = match skeleton.split_once("/functions/") {
+        Some((_, after)) => after.split_once("/invocations").map_or(after, |(f, _)| f),
+        None => skeleton.as_str(),
+    };
+    let fields: Vec<&str> = function.split(':').map(str::trim).collect();
+    let [arn, _, service, _, account, ..] = fields.as_slice() else {
+        return None;
+    };
+    (arn.eq_ignore_ascii_case("arn")
+        && service.eq_ignore_ascii_case("lambda")
+        && !account.is_empty()
+        && *account != "${AWS-AccountId}"
+        && !account.contains(super::meaning::UNKNOWN))
+    .then(|| (*account).to_owned())
 }
 
 /// Why a principal may belong to another account: a literal account id, ARN or unique id
