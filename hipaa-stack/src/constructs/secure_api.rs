@@ -222,7 +222,10 @@ impl Auth {
     /// account ("Configure cross-account Amazon Cognito authorizer for a REST API", API
     /// Gateway developer guide), which would hand that account the choice of who reads PHI
     /// (rule X2, 45 CFR §164.308(b)(1)): [`Stack::add`](crate::Stack::add) refuses the API
-    /// whose route names a pool of any other account.
+    /// whose route names a pool of any other account. A pool of the stack's account that no
+    /// template of the app declares is a gap of X2 in the report: whether it lets anyone
+    /// sign up (`AdminCreateUserConfig.AllowAdminCreateUserOnly`), and so who calls the
+    /// routes, is not shown.
     pub fn cognito(user_pool_arn: &str) -> Result<Self> {
         match user_pool_problem(user_pool_arn) {
             None => Ok(Auth(AuthKind::Cognito(user_pool_arn.to_owned()))),
@@ -1516,6 +1519,17 @@ mod tests {
             let assembly = build(pool, environment).unwrap();
             let findings = assembly.evaluation().findings();
             assert!(findings.is_empty(), "{pool}: {findings:?}");
+            // The pool is declared by no template of the app: its sign-up is not shown.
+            let x2 = assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|r| r.rule == "X2" && &*r.logical_id == "DocsAuthorizer0")
+                .map(|r| &r.status);
+            assert!(
+                matches!(x2, Some(crate::testing::Status::Gap { reason }) if reason.contains("no template of the app declares")),
+                "{pool}: {x2:?}"
+            );
             let template: serde_json::Value =
                 crate::cfn::tree::from_str(assembly.stacks()[0].template_json()).unwrap();
             assert_eq!(

@@ -5311,10 +5311,14 @@ fn optional_policy(cx: &Cx<'_>, pointer: &str) -> Outcome {
 /// `X2` of an API authorizer ([`AUTHORIZERS`]): every user pool it names is of this
 /// account, the function it invokes is a function of the app, and a JWT issuer is a user
 /// pool of the app. An authorizer that writes none of them (`AWS_IAM` is the method's, not
-/// an authorizer's) admits no identity of another account.
+/// an authorizer's) admits no identity of another account. A pool of this account that no
+/// template of the app declares (`SecureApi`'s `Auth::cognito(arn)` names one so) leaves a
+/// gap where the rule would hold: who it lets sign up, and so who calls the API, is not
+/// shown ([`user_pool_arn_of_the_app`]; the load balancer's sign-in fails such a pool).
 fn authorizer(cx: &Cx<'_>) -> Outcome {
     let written = |pointer: &str| cx.prop(pointer).filter(|v| !super::meaning::no_value(v));
     let mut checks = Vec::new();
+    let mut undeclared = Vec::new();
     if let Some(pools) = written("/ProviderARNs") {
         let each: Vec<&Value> = alternatives(pools)
             .unwrap_or_else(|| super::meaning::one_or_many(pools))
@@ -5327,9 +5331,14 @@ fn authorizer(cx: &Cx<'_>) -> Outcome {
         }
         for pool in each {
             checks.push(match foreign(pool, cx) {
-                None => closed_to_sign_up(cx, pool, "/ProviderARNs", |open| {
-                    format!("`ProviderARNs` names {open}: {SIGNED_UP_CALL}")
-                }),
+                None => {
+                    if !user_pool_arn_of_the_app(cx, pool) {
+                        undeclared.push(super::meaning::sent_or_json(pool));
+                    }
+                    closed_to_sign_up(cx, pool, "/ProviderARNs", |open| {
+                        format!("`ProviderARNs` names {open}: {SIGNED_UP_CALL}")
+                    })
+                }
                 Some(why) => Err(format!(
                     "`ProviderARNs` names the user pool {}, of {why}: that account signs up whoever may call the API; name a user pool of the app (its `Arn`) or of `${{AWS::AccountId}}`",
                     super::meaning::sent_or_json(pool)
@@ -5367,9 +5376,14 @@ fn authorizer(cx: &Cx<'_>) -> Outcome {
         checks.push(audience_of_the_app(cx));
     }
     if checks.is_empty() {
-        Outcome::NotApplicable
-    } else {
-        all(checks)
+        return Outcome::NotApplicable;
+    }
+    match all(checks) {
+        Outcome::Pass(_) if !undeclared.is_empty() => Outcome::Gap(format!(
+            "`ProviderARNs` names the user pool {} of the stack's account, which no template of the app declares: whether it lets anyone sign up (`AdminCreateUserConfig.AllowAdminCreateUserOnly`), and so who calls the API, is not shown; declare the pool in the app and name its `Arn`",
+            undeclared.join(", ")
+        )),
+        outcome => outcome,
     }
 }
 
@@ -6787,10 +6801,21 @@ mod tests {
         };
         let pass = |o: &Outcome| matches!(o, Outcome::Pass(_));
         let fail = |o: &Outcome| matches!(o, Outcome::Fail(_));
-        // User pools: the app's (`Arn`, an ARN in `${AWS::AccountId}`), or another account's.
+        // User pools: the app's (`Arn`, an ARN in `${AWS::AccountId}` around its `Ref`), one
+        // of this account that no template declares (a gap: its sign-up is not shown), or
+        // another account's.
+        for undeclared in [
+            json!([{ "Fn::Sub": "arn:aws:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/us-east-1_Ab12Cd34E" }]),
+            json!([{ "Fn::GetAtt": ["Pool", "Arn"] }, { "Fn::Sub": "arn:aws:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/us-east-1_X" }]),
+        ] {
+            let found = rest_pool(undeclared.clone());
+            assert!(
+                matches!(&found, Outcome::Gap(why) if why.contains("no template of the app declares")),
+                "{undeclared}: {found:?}"
+            );
+        }
         for own in [
             json!([{ "Fn::GetAtt": ["Pool", "Arn"] }]),
-            json!([{ "Fn::Sub": "arn:aws:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/us-east-1_Ab12Cd34E" }]),
             json!([{ "Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${Pool}" }]),
             json!([{ "Fn::GetAtt": ["Pool", "Arn"] }, { "Ref": "AWS::NoValue" }]),
             json!([{ "Fn::If": ["C", { "Fn::GetAtt": ["Pool", "Arn"] }, { "Ref": "AWS::NoValue" }] }]),
