@@ -479,6 +479,26 @@ fn on_every_core<T: Sync, R: Send>(items: &[T], keep: impl Fn(&T) -> Option<R> +
     })
 }
 
+/// Asserts that `synth` refuses every one of `templates` (why each was written, and its
+/// resources), read on every core; the first 40 it writes are listed.
+fn none_synthesized(templates: &[(String, Value)], what: &str) {
+    let passed = on_every_core(templates, |(why, resources)| {
+        synthesized(resources).then(|| why.clone())
+    });
+    assert!(
+        passed.is_empty(),
+        "{} of {} {what} pass every rule:\n{}",
+        passed.len(),
+        templates.len(),
+        passed
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
 /// The intrinsic-wrapping probe of session 41, kept as a test: every failing spelling
 /// that differs from a compliant case of its rule and resource in one place ([`pairs`])
 /// is written again with its failing value inside each intrinsic of [`wrappings`], and
@@ -510,21 +530,7 @@ fn a_failing_value_wrapped_in_an_intrinsic_still_fails() {
         pairs.len(),
         templates.len()
     );
-    let passed = on_every_core(&templates, |(why, resources)| {
-        synthesized(resources).then(|| why.clone())
-    });
-    assert!(
-        passed.is_empty(),
-        "{} of {} wrapped failing values pass every rule:\n{}",
-        passed.len(),
-        templates.len(),
-        passed
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    none_synthesized(&templates, "wrapped failing values");
 }
 
 /// Every text below `value` that no intrinsic function holds, with its path below `at`: a
@@ -614,19 +620,8 @@ fn every_text_of_a_failing_spelling_written_as_an_intrinsic_still_fails() {
         "only {} texts written again",
         templates.len()
     );
-    let passed = on_every_core(&templates, |(why, resources)| {
-        synthesized(resources).then(|| why.clone())
-    });
-    assert!(
-        passed.is_empty(),
-        "{} of {} failing spellings pass every rule once a text is written as an intrinsic:\n{}",
-        passed.len(),
-        templates.len(),
-        passed
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+    none_synthesized(
+        &templates,
+        "failing spellings with a text written as an intrinsic",
     );
 }
