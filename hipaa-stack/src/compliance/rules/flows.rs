@@ -6,7 +6,8 @@
 //! a receipt rule's mail, a state machine's and a stage's logs, a traffic mirror's packets,
 //! a state machine's tasks, an AppFlow flow's connectors, an EMR cluster's logs, a Connect
 //! instance's recordings, a Lex bot's conversation logs, a container's log driver, an IoT
-//! Events detector's actions, a user pool's Lambda triggers) is a resource of the app,
+//! Events detector's actions, a user pool's Lambda triggers, and every Lambda function a
+//! service invokes with a resource's data, [`INVOKED_FUNCTIONS`]) is a resource of the app,
 //! which the rules read, and never a third party's endpoint.
 //!
 //! A copy sent to a bucket, queue or stream that no template of the app declares leaves
@@ -26,6 +27,26 @@ use crate::cfn::Resource;
 /// the destinations; `*` stands for every entry of a list.
 /// A Verified Access instance, whose access logs `X1` reads.
 const VERIFIED_ACCESS: &str = "AWS::EC2::VerifiedAccessInstance";
+/// The Lambda triggers of a user pool's `LambdaConfig` (read on the pool as destinations,
+/// [`DESTINATIONS`], and on a regional configuration attachment as functions it invokes,
+/// [`INVOKED_FUNCTIONS`]).
+const USER_POOL_TRIGGERS: &[&str] = &[
+    "/LambdaConfig/CreateAuthChallenge",
+    "/LambdaConfig/CustomEmailSender/LambdaArn",
+    "/LambdaConfig/CustomMessage",
+    "/LambdaConfig/CustomSMSSender/LambdaArn",
+    "/LambdaConfig/DefineAuthChallenge",
+    "/LambdaConfig/InboundFederation/LambdaArn",
+    "/LambdaConfig/PostAuthentication",
+    "/LambdaConfig/PostConfirmation",
+    "/LambdaConfig/PreAuthentication",
+    "/LambdaConfig/PreSignUp",
+    "/LambdaConfig/PreTokenGeneration",
+    "/LambdaConfig/PreTokenGenerationConfig/LambdaArn",
+    "/LambdaConfig/UserMigration",
+    "/LambdaConfig/VerifyAuthChallengeResponse",
+];
+
 const DESTINATIONS: &[(&str, &[&str])] = &[
     (
         "AWS::KinesisFirehose::DeliveryStream",
@@ -92,25 +113,7 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
     // `CustomSMSSender`), the tokens' claims to `PreTokenGeneration`. Each takes a function
     // ARN with its account (`LambdaConfig`: "arn:…:[0-9]+:…", CloudFormation reference,
     // `AWS::Cognito::UserPool` LambdaConfig), so a function of another account gets them.
-    (
-        "AWS::Cognito::UserPool",
-        &[
-            "/LambdaConfig/CreateAuthChallenge",
-            "/LambdaConfig/CustomEmailSender/LambdaArn",
-            "/LambdaConfig/CustomMessage",
-            "/LambdaConfig/CustomSMSSender/LambdaArn",
-            "/LambdaConfig/DefineAuthChallenge",
-            "/LambdaConfig/InboundFederation/LambdaArn",
-            "/LambdaConfig/PostAuthentication",
-            "/LambdaConfig/PostConfirmation",
-            "/LambdaConfig/PreAuthentication",
-            "/LambdaConfig/PreSignUp",
-            "/LambdaConfig/PreTokenGeneration",
-            "/LambdaConfig/PreTokenGenerationConfig/LambdaArn",
-            "/LambdaConfig/UserMigration",
-            "/LambdaConfig/VerifyAuthChallengeResponse",
-        ],
-    ),
+    ("AWS::Cognito::UserPool", USER_POOL_TRIGGERS),
     (
         "AWS::Lambda::EventInvokeConfig",
         &[
@@ -1019,6 +1022,47 @@ const TYPES: &[&str] = &[
     CONTAINER_LOGS[1].0,
     IOT_EVENTS[0],
     IOT_EVENTS[1],
+    // The services that invoke a Lambda function with the data of the resource
+    // ([`INVOKED_FUNCTIONS`]).
+    "AWS::SecretsManager::RotationSchedule",
+    "AWS::AppSync::DataSource",
+    "AWS::AppSync::Resolver",
+    "AWS::AppSync::FunctionConfiguration",
+    "AWS::Athena::DataCatalog",
+    "AWS::Bedrock::Agent",
+    "AWS::Bedrock::DataSource",
+    "AWS::Bedrock::Flow",
+    "AWS::Bedrock::FlowVersion",
+    "AWS::BedrockAgentCore::Gateway",
+    "AWS::BedrockAgentCore::GatewayTarget",
+    "AWS::BedrockAgentCore::Harness",
+    "AWS::BedrockAgentCore::Evaluator",
+    "AWS::Chime::ChannelFlow",
+    "AWS::Chime::SipMediaApplication",
+    "AWS::Cognito::UserPoolRegionalConfigurationAttachment",
+    "AWS::Config::ConfigRule",
+    "AWS::Config::OrganizationConfigRule",
+    "AWS::EC2::ClientVpnEndpoint",
+    "AWS::HealthLake::FHIRDatastore",
+    "AWS::IoT::Authorizer",
+    "AWS::IVSChat::Room",
+    "AWS::IoTSiteWise::Portal",
+    "AWS::Kendra::DataSource",
+    "AWS::QBusiness::DataSource",
+    "AWS::KinesisAnalytics::Application",
+    "AWS::KinesisAnalyticsV2::Application",
+    "AWS::KinesisAnalytics::ApplicationOutput",
+    "AWS::Pinpoint::Campaign",
+    "AWS::Pinpoint::ApplicationSettings",
+    "AWS::RefactorSpaces::Service",
+    "AWS::ElasticLoadBalancingV2::TargetGroup",
+    "AWS::S3ObjectLambda::AccessPoint",
+    "AWS::SES::MailManagerRuleSet",
+    "AWS::Transfer::Server",
+    "AWS::Transfer::Workflow",
+    "AWS::AppFlow::Connector",
+    "AWS::Connect::IntegrationAssociation",
+    "AWS::CloudFront::Distribution",
 ];
 
 /// A backup plan, whose copy actions send its recovery points to other vaults
@@ -1571,7 +1615,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); make each Lambda trigger of a user pool (`LambdaConfig`) a function of the app (`Fn::GetAtt [Function, Arn]`), which receives users' attributes, codes and, for `UserMigration`, passwords; give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; give each copy action of a backup plan (`CopyActions.DestinationBackupVaultArn`) a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`, or `BackupPlan::copy_to` a `BackupVault` of a stack of another region), never another account's; give every Lambda integration of an API (a method's `Integration.Uri`, an integration's `IntegrationUri`, an HTTP API's quick-create `Target`, an OpenAPI `x-amazon-apigateway-integration` `uri`) a function of the app or an ARN in `${AWS::AccountId}`, never one that writes another account, to which API Gateway sends each request; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); make each Lambda trigger of a user pool (`LambdaConfig`) a function of the app (`Fn::GetAtt [Function, Arn]`), which receives users' attributes, codes and, for `UserMigration`, passwords; give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; give each copy action of a backup plan (`CopyActions.DestinationBackupVaultArn`) a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`, or `BackupPlan::copy_to` a `BackupVault` of a stack of another region), never another account's; give every Lambda integration of an API (a method's `Integration.Uri`, an integration's `IntegrationUri`, an HTTP API's quick-create `Target`, an OpenAPI `x-amazon-apigateway-integration` `uri` or `x-amazon-apigateway-authorizer` `authorizerUri`) a function of the app or an ARN in `${AWS::AccountId}`, never one that writes another account, to which API Gateway sends each request; and give every other property that names a Lambda function a service invokes with the resource's data (a rotation schedule's `RotationLambdaARN`, an AppSync data source's `LambdaConfig.LambdaFunctionArn` and conflict handler, a Config custom rule's `SourceIdentifier`, an Athena federated catalog's `Parameters`, an Object Lambda access point's transformation, a Transfer server's identity provider and workflow steps, a Lex code hook, a Bedrock agent's, flow's or data source's function, a Lambda@Edge association, a Lambda target of a target group, …) a function of the app or an ARN in `${AWS::AccountId}`; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -3507,10 +3551,21 @@ fn x1(cx: &Cx<'_>) -> Outcome {
             )));
         }
     }
+    for (_, gets, pointers) in INVOKED_FUNCTIONS.iter().filter(|(ty, _, _)| *ty == t) {
+        for (pointer, function) in pointers.iter().flat_map(|p| at(cx, p)) {
+            if let Some(account) = function_of_another_account(function) {
+                checks.push(Err(format!(
+                    "`{}` invokes {}, a Lambda function of the account {account}: {gets}, whose protection no rule reads; name a function of the app (its `Fn::GetAtt` `Arn`, or an ARN in `${{AWS::AccountId}}`)",
+                    pointer.trim_start_matches('/').replace('/', "."),
+                    super::meaning::sent_or_json(function)
+                )));
+            }
+        }
+    }
     for (property, uri) in lambda_integrations(cx) {
         if let Some(account) = function_of_another_account(&uri) {
             checks.push(Err(format!(
-                "`{property}` invokes {}, a Lambda function of the account {account}: API Gateway sends it each request of the route, whose protection no rule reads; integrate a function of the app (its `Fn::GetAtt` `Arn`, or an ARN in `${{AWS::AccountId}}`)",
+                "`{property}` invokes {}, a Lambda function of the account {account}: API Gateway sends it each request of the route (an authorizer, each caller's token or request), whose protection no rule reads; integrate a function of the app (its `Fn::GetAtt` `Arn`, or an ARN in `${{AWS::AccountId}}`)",
                 super::meaning::sent_or_json(&uri)
             )));
         }
@@ -3525,11 +3580,318 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// Each type whose service invokes a Lambda function named by ARN with the data the
+/// resource holds or carries: the type, what the function is handed (as a finding says it),
+/// and the JSON pointers (below `Properties`, `*` for every entry of a list) of the
+/// functions. A function there of another account (written with any account but
+/// `${AWS::AccountId}`, [`function_of_another_account`]) gets that data, whose protection
+/// no rule reads; `X1` fails it. What AWS documents of each (CloudFormation reference,
+/// unless said otherwise):
+/// - `AWS::SecretsManager::RotationSchedule` `RotationLambdaARN`: "The ARN of an existing
+///   Lambda rotation function", which reads the secret (`GetSecretValue`) and writes the
+///   new one (Secrets Manager user guide, "Lambda rotation function execution role
+///   permissions": `secretsmanager:GetSecretValue`, `secretsmanager:PutSecretValue`).
+/// - `AWS::AppSync::DataSource` `LambdaConfig`: "This can be the ARN of a Lambda function
+///   that exists in the current account or in another account"; it resolves each field of
+///   the API that names the data source, with its arguments, and returns its result. A
+///   resolver's or function's `LambdaConflictHandlerArn`, "the Lambda function to use as
+///   the Conflict Handler", gets both versions of a conflicting item.
+/// - `AWS::Athena::DataCatalog` `Parameters` (`function`, `metadata-function`,
+///   `record-function`): "the Lambda function or functions to use for creating the data
+///   catalog", which reads the rows of each federated query.
+/// - `AWS::Bedrock::Agent` action group executors, custom orchestration and prompt
+///   override ("ARN of a Lambda"), a flow's Lambda nodes, a knowledge base data source's
+///   `Transformations` ("A list of Lambda functions that process documents"), and the
+///   Lambda interceptors, targets, hooks and evaluators of AgentCore: each gets the
+///   conversation, the flow's input or the documents.
+/// - `AWS::Chime::ChannelFlow` `Processors`: "The ARN of the Lambda message processing
+///   function"; a SIP media application's `Endpoints`, the function that handles its calls.
+/// - `AWS::Cognito::UserPoolRegionalConfigurationAttachment` `LambdaConfig`: a pool's
+///   triggers in another region, which get what the pool's own do ([`USER_POOL_TRIGGERS`]).
+/// - `AWS::Config::ConfigRule` `Source.SourceIdentifier`: "For CC Custom Lambda rules, the
+///   identifier is the Amazon Resource Name (ARN) of the rule's LAMlong function"; with an
+///   organization rule's `LambdaFunctionArn`, it gets each configuration item evaluated.
+/// - `AWS::EC2::ClientVpnEndpoint` `ClientConnectOptions.LambdaFunctionArn`: the client
+///   connect handler, which gets each connecting user's identity and device.
+/// - `AWS::HealthLake::FHIRDatastore` `IdpLambdaArn`: "the Lambda function that will be
+///   used to decode the access token created by the authorization server".
+/// - `AWS::IoT::Authorizer` `AuthorizerFunctionArn`, the custom authorizer that gets each
+///   device's token; `AWS::IVSChat::Room` `MessageReviewHandler.Uri`, the handler that
+///   reviews each chat message; `AWS::IoTSiteWise::Portal` `NotificationLambdaArn`, "the
+///   AWS Lambda function that manages alarm notifications".
+/// - `AWS::Kendra::DataSource` and `AWS::QBusiness::DataSource` pre- and post-extraction
+///   hooks, which get each document indexed.
+/// - `AWS::KinesisAnalytics::Application` and `AWS::KinesisAnalyticsV2::Application`
+///   `InputLambdaProcessor`: "the Amazon Lambda function that operates on records in the
+///   stream"; a v1 application output's `LambdaOutput`, which gets its results.
+/// - `AWS::Lex::BotAlias` (and a bot's test alias) `LambdaCodeHook.LambdaArn`, which gets
+///   each turn of the conversation.
+/// - `AWS::Pinpoint::Campaign` and `AWS::Pinpoint::ApplicationSettings`
+///   `CampaignHook.LambdaFunctionName`, which gets the segment's endpoints and attributes.
+/// - `AWS::RefactorSpaces::Service` `LambdaEndpoint.Arn`, to which the routes send each
+///   request; `AWS::ElasticLoadBalancingV2::TargetGroup` `Targets` `Id` ("If the target type
+///   is lambda, specify the ARN of the Lambda function"), which gets each request.
+/// - `AWS::S3ObjectLambda::AccessPoint` `AwsLambda.FunctionArn`, which transforms each
+///   object read through the access point.
+/// - `AWS::SES::MailManagerRuleSet` `InvokeLambda.FunctionArn`, which gets each message.
+/// - `AWS::Transfer::Server` `IdentityProviderDetails.Function`, which gets each user's
+///   password; `AWS::Transfer::Workflow` `CustomStepDetails.Target`, "the lambda function
+///   that is being called" with each uploaded file.
+/// - `AWS::AppFlow::Connector` `LambdaArn`, a custom connector through which each flow's
+///   records pass; `AWS::Connect::IntegrationAssociation` `IntegrationArn` of a function,
+///   which contact flows invoke with the contact's attributes.
+/// - `AWS::CloudFront::Distribution` `LambdaFunctionAssociations` `LambdaFunctionARN`, the
+///   Lambda@Edge function that gets each request or response (its body, with
+///   `IncludeBody`).
+const INVOKED_FUNCTIONS: &[(&str, &str, &[&str])] = &[
+    (
+        "AWS::SecretsManager::RotationSchedule",
+        "Secrets Manager hands it the secret to read and rewrite",
+        &["/RotationLambdaARN"],
+    ),
+    (
+        "AWS::AppSync::DataSource",
+        "AppSync sends it each request of the fields it resolves and takes its results",
+        &["/LambdaConfig/LambdaFunctionArn"],
+    ),
+    (
+        "AWS::AppSync::Resolver",
+        "AppSync sends it both versions of each conflicting item",
+        &["/SyncConfig/LambdaConflictHandlerConfig/LambdaConflictHandlerArn"],
+    ),
+    (
+        "AWS::AppSync::FunctionConfiguration",
+        "AppSync sends it both versions of each conflicting item",
+        &["/SyncConfig/LambdaConflictHandlerConfig/LambdaConflictHandlerArn"],
+    ),
+    (
+        "AWS::Athena::DataCatalog",
+        "Athena has it read the rows of each federated query",
+        &[
+            "/Parameters/function",
+            "/Parameters/metadata-function",
+            "/Parameters/record-function",
+        ],
+    ),
+    (
+        "AWS::Bedrock::Agent",
+        "the agent sends it the conversation",
+        &[
+            "/ActionGroups/*/ActionGroupExecutor/Lambda",
+            "/CustomOrchestration/Executor/Lambda",
+            "/PromptOverrideConfiguration/OverrideLambda",
+        ],
+    ),
+    (
+        "AWS::Bedrock::DataSource",
+        "the knowledge base sends it each document it ingests",
+        &[
+            "/VectorIngestionConfiguration/CustomTransformationConfiguration/Transformations/*/TransformationFunction/TransformationLambdaConfiguration/LambdaArn",
+        ],
+    ),
+    (
+        "AWS::Bedrock::Flow",
+        "the flow sends it the node's input",
+        &["/Definition/Nodes/*/Configuration/LambdaFunction/LambdaArn"],
+    ),
+    (
+        "AWS::Bedrock::FlowVersion",
+        "the flow sends it the node's input",
+        &["/Definition/Nodes/*/Configuration/LambdaFunction/LambdaArn"],
+    ),
+    (
+        "AWS::BedrockAgentCore::Gateway",
+        "the gateway sends it each request and response it intercepts",
+        &["/InterceptorConfigurations/*/Interceptor/Lambda/Arn"],
+    ),
+    (
+        "AWS::BedrockAgentCore::GatewayTarget",
+        "the gateway sends it each tool call",
+        &["/TargetConfiguration/Mcp/Lambda/LambdaArn"],
+    ),
+    (
+        "AWS::BedrockAgentCore::Harness",
+        "the agent sends it each invocation or tool call it hooks",
+        &[
+            "/Hooks/*/BeforeInvocation/Target/Lambda/Arn",
+            "/Hooks/*/AfterInvocation/Target/Lambda/Arn",
+            "/Hooks/*/BeforeToolCall/Target/Lambda/Arn",
+            "/Hooks/*/AfterToolCall/Target/Lambda/Arn",
+        ],
+    ),
+    (
+        "AWS::BedrockAgentCore::Evaluator",
+        "the evaluator sends it each session it evaluates",
+        &["/EvaluatorConfig/CodeBased/LambdaConfig/LambdaArn"],
+    ),
+    (
+        "AWS::Chime::ChannelFlow",
+        "Chime sends it each message of the channels",
+        &["/Processors/*/Configuration/Lambda/ResourceArn"],
+    ),
+    (
+        "AWS::Chime::SipMediaApplication",
+        "Chime sends it each call's events",
+        &["/Endpoints/*/LambdaArn"],
+    ),
+    (
+        "AWS::Cognito::UserPoolRegionalConfigurationAttachment",
+        "Cognito sends it users' attributes, codes and, to a migration trigger, passwords",
+        USER_POOL_TRIGGERS,
+    ),
+    (
+        "AWS::Config::ConfigRule",
+        "Config sends it each configuration item it evaluates",
+        &["/Source/SourceIdentifier"],
+    ),
+    (
+        "AWS::Config::OrganizationConfigRule",
+        "Config sends it each configuration item it evaluates",
+        &["/OrganizationCustomRuleMetadata/LambdaFunctionArn"],
+    ),
+    (
+        "AWS::EC2::ClientVpnEndpoint",
+        "Client VPN sends it each connecting user's identity and device",
+        &["/ClientConnectOptions/LambdaFunctionArn"],
+    ),
+    (
+        "AWS::HealthLake::FHIRDatastore",
+        "HealthLake sends it each access token to decode",
+        &["/IdentityProviderConfiguration/IdpLambdaArn"],
+    ),
+    (
+        "AWS::IoT::Authorizer",
+        "IoT sends it each device's token",
+        &["/AuthorizerFunctionArn"],
+    ),
+    (
+        "AWS::IVSChat::Room",
+        "IVS Chat sends it each message to review",
+        &["/MessageReviewHandler/Uri"],
+    ),
+    (
+        "AWS::IoTSiteWise::Portal",
+        "SiteWise sends it the alarms' notifications",
+        &["/Alarms/NotificationLambdaArn"],
+    ),
+    (
+        "AWS::Kendra::DataSource",
+        "Kendra sends it each document it indexes",
+        &[
+            "/CustomDocumentEnrichmentConfiguration/PreExtractionHookConfiguration/LambdaArn",
+            "/CustomDocumentEnrichmentConfiguration/PostExtractionHookConfiguration/LambdaArn",
+        ],
+    ),
+    (
+        "AWS::QBusiness::DataSource",
+        "Q Business sends it each document it indexes",
+        &[
+            "/DocumentEnrichmentConfiguration/PreExtractionHookConfiguration/LambdaArn",
+            "/DocumentEnrichmentConfiguration/PostExtractionHookConfiguration/LambdaArn",
+        ],
+    ),
+    (
+        "AWS::KinesisAnalytics::Application",
+        "the application sends it each record of its input",
+        &["/Inputs/*/InputProcessingConfiguration/InputLambdaProcessor/ResourceARN"],
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::Application",
+        "the application sends it each record of its input",
+        &[
+            "/ApplicationConfiguration/SqlApplicationConfiguration/Inputs/*/InputProcessingConfiguration/InputLambdaProcessor/ResourceARN",
+        ],
+    ),
+    (
+        "AWS::KinesisAnalytics::ApplicationOutput",
+        "the application sends it each result",
+        &["/Output/LambdaOutput/ResourceARN"],
+    ),
+    (
+        "AWS::Lex::BotAlias",
+        "Lex sends it each turn of the conversation",
+        &[
+            "/BotAliasLocaleSettings/*/BotAliasLocaleSetting/CodeHookSpecification/LambdaCodeHook/LambdaArn",
+        ],
+    ),
+    (
+        "AWS::Lex::Bot",
+        "Lex sends it each turn of the conversation",
+        &[
+            "/TestBotAliasSettings/BotAliasLocaleSettings/*/BotAliasLocaleSetting/CodeHookSpecification/LambdaCodeHook/LambdaArn",
+        ],
+    ),
+    (
+        "AWS::Pinpoint::Campaign",
+        "Pinpoint sends it the segment's endpoints and their attributes",
+        &["/CampaignHook/LambdaFunctionName"],
+    ),
+    (
+        "AWS::Pinpoint::ApplicationSettings",
+        "Pinpoint sends it the segment's endpoints and their attributes",
+        &["/CampaignHook/LambdaFunctionName"],
+    ),
+    (
+        "AWS::RefactorSpaces::Service",
+        "the routes send it each request",
+        &["/LambdaEndpoint/Arn"],
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "the load balancer sends it each request",
+        &["/Targets/*/Id"],
+    ),
+    (
+        "AWS::S3ObjectLambda::AccessPoint",
+        "S3 sends it each object read through the access point",
+        &[
+            "/ObjectLambdaConfiguration/TransformationConfigurations/*/ContentTransformation/AwsLambda/FunctionArn",
+        ],
+    ),
+    (
+        "AWS::SES::MailManagerRuleSet",
+        "Mail Manager sends it each message",
+        &["/Rules/*/Actions/*/InvokeLambda/FunctionArn"],
+    ),
+    (
+        "AWS::Transfer::Server",
+        "Transfer Family sends it each user's name and password",
+        &["/IdentityProviderDetails/Function"],
+    ),
+    (
+        "AWS::Transfer::Workflow",
+        "Transfer Family calls it with each uploaded file",
+        &[
+            "/Steps/*/CustomStepDetails/Target",
+            "/OnExceptionSteps/*/CustomStepDetails/Target",
+        ],
+    ),
+    (
+        "AWS::AppFlow::Connector",
+        "each flow through the connector passes its records to it",
+        &["/ConnectorProvisioningConfig/Lambda/LambdaArn"],
+    ),
+    (
+        "AWS::Connect::IntegrationAssociation",
+        "contact flows send it the contact's attributes",
+        &["/IntegrationArn"],
+    ),
+    (
+        "AWS::CloudFront::Distribution",
+        "CloudFront sends it each request or response of the behaviour",
+        &[
+            "/DistributionConfig/DefaultCacheBehavior/LambdaFunctionAssociations/*/LambdaFunctionARN",
+            "/DistributionConfig/CacheBehaviors/*/LambdaFunctionAssociations/*/LambdaFunctionARN",
+        ],
+    ),
+];
+
 /// The integration URIs of an API that may invoke a Lambda function, each with the property
 /// that holds it (dotted, as a finding names it): a REST API method's `Integration.Uri`, an
 /// HTTP or WebSocket API integration's `IntegrationUri`, an HTTP API's quick-create
 /// `Target`, and the `uri` of each `x-amazon-apigateway-integration` of an OpenAPI `Body`
-/// (a REST or HTTP API, written as an object or as JSON text). API Gateway
+/// (a REST or HTTP API, written as an object or as JSON text), and the `authorizerUri` of
+/// each `x-amazon-apigateway-authorizer` of its security schemes. API Gateway
 /// sends the function each request: "In a proxy integration, the entire client HTTPS request
 /// is sent as-is to the Lambda function" (AWS whitepaper, Serverless Multi-Tier
 /// Architectures with Amazon API Gateway and AWS Lambda, "Integration with AWS Lambda"),
@@ -3573,6 +3935,26 @@ fn lambda_integrations(cx: &Cx<'_>) -> Vec<(String, Value)> {
             if let Some(uri) = operation.pointer("/x-amazon-apigateway-integration/uri") {
                 out.push((
                     format!("Body.paths.{path}.{method}.x-amazon-apigateway-integration.uri"),
+                    uri.clone(),
+                ));
+            }
+        }
+    }
+    // A Lambda authorizer of the definition (OpenAPI 3 `components.securitySchemes`,
+    // Swagger 2 `securityDefinitions`): "authorizerUri: The Uniform Resource Identifier (URI)
+    // of the authorizer Lambda function" (API Gateway developer guide,
+    // "x-amazon-apigateway-authorizer object"), which gets each caller's token or request.
+    for (at, schemes) in [
+        (
+            "components.securitySchemes",
+            body.pointer("/components/securitySchemes"),
+        ),
+        ("securityDefinitions", body.get("securityDefinitions")),
+    ] {
+        for (name, scheme) in schemes.and_then(Value::as_object).into_iter().flatten() {
+            if let Some(uri) = scheme.pointer("/x-amazon-apigateway-authorizer/authorizerUri") {
+                out.push((
+                    format!("Body.{at}.{name}.x-amazon-apigateway-authorizer.authorizerUri"),
                     uri.clone(),
                 ));
             }
