@@ -989,7 +989,8 @@ const TYPES: &[&str] = &[
     "AWS::StepFunctions::StateMachine",
     "AWS::ApiGateway::Stage",
     "AWS::ApiGatewayV2::Stage",
-    // The Lambda integrations of an API, which send it each request ([`lambda_integrations`]).
+    // The Lambda integrations of an API, which send it each request ([`INVOKED_FUNCTIONS`],
+    // [`openapi_lambda_uris`]).
     "AWS::ApiGateway::Method",
     "AWS::ApiGatewayV2::Integration",
     "AWS::ApiGatewayV2::Api",
@@ -3551,24 +3552,27 @@ fn x1(cx: &Cx<'_>) -> Outcome {
             )));
         }
     }
-    for (_, gets, pointers) in INVOKED_FUNCTIONS.iter().filter(|(ty, _, _)| *ty == t) {
-        for (pointer, function) in pointers.iter().flat_map(|p| at(cx, p)) {
-            if let Some(account) = function_of_another_account(function) {
-                checks.push(Err(format!(
-                    "`{}` invokes {}, a Lambda function of the account {account}: {gets}, whose protection no rule reads; name a function of the app (its `Fn::GetAtt` `Arn`, or an ARN in `${{AWS::AccountId}}`)",
-                    pointer.trim_start_matches('/').replace('/', "."),
-                    super::meaning::sent_or_json(function)
-                )));
-            }
-        }
-    }
-    for (property, uri) in lambda_integrations(cx) {
-        if let Some(account) = function_of_another_account(&uri) {
+    // Every Lambda function a service invokes with the resource's data: of the table, and
+    // of an OpenAPI definition's integrations and authorizers.
+    let mut invokes = |name: String, function: &Value, gets: &str| {
+        if let Some(account) = function_of_another_account(function) {
             checks.push(Err(format!(
-                "`{property}` invokes {}, a Lambda function of the account {account}: API Gateway sends it each request of the route (an authorizer, each caller's token or request), whose protection no rule reads; integrate a function of the app (its `Fn::GetAtt` `Arn`, or an ARN in `${{AWS::AccountId}}`)",
-                super::meaning::sent_or_json(&uri)
+                "`{name}` invokes {}, a Lambda function of the account {account}: {gets}, whose protection no rule reads; name a function of the app (its `Fn::GetAtt` `Arn`, or an ARN in `${{AWS::AccountId}}`)",
+                super::meaning::sent_or_json(function)
             )));
         }
+    };
+    for (_, gets, pointers) in INVOKED_FUNCTIONS.iter().filter(|(ty, _, _)| *ty == t) {
+        for (pointer, function) in pointers.iter().flat_map(|p| at(cx, p)) {
+            invokes(
+                pointer.trim_start_matches('/').replace('/', "."),
+                function,
+                gets,
+            );
+        }
+    }
+    for (name, uri) in openapi_lambda_uris(cx) {
+        invokes(name, &uri, API_GATEWAY_SENDS);
     }
     match (checks.is_empty(), gap) {
         (true, gap) => gap.map_or(Outcome::NotApplicable, Outcome::Gap),
@@ -3644,6 +3648,18 @@ fn x1(cx: &Cx<'_>) -> Outcome {
 ///   Lambda@Edge function that gets each request or response (its body, with
 ///   `IncludeBody`).
 const INVOKED_FUNCTIONS: &[(&str, &str, &[&str])] = &[
+    // The Lambda integrations of an API ([`openapi_lambda_uris`] reads those of a `Body`).
+    (
+        "AWS::ApiGateway::Method",
+        API_GATEWAY_SENDS,
+        &["/Integration/Uri"],
+    ),
+    (
+        "AWS::ApiGatewayV2::Integration",
+        API_GATEWAY_SENDS,
+        &["/IntegrationUri"],
+    ),
+    ("AWS::ApiGatewayV2::Api", API_GATEWAY_SENDS, &["/Target"]),
     (
         "AWS::SecretsManager::RotationSchedule",
         "Secrets Manager hands it the secret to read and rewrite",
@@ -3886,33 +3902,23 @@ const INVOKED_FUNCTIONS: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// The integration URIs of an API that may invoke a Lambda function, each with the property
-/// that holds it (dotted, as a finding names it): a REST API method's `Integration.Uri`, an
-/// HTTP or WebSocket API integration's `IntegrationUri`, an HTTP API's quick-create
-/// `Target`, and the `uri` of each `x-amazon-apigateway-integration` of an OpenAPI `Body`
-/// (a REST or HTTP API, written as an object or as JSON text), and the `authorizerUri` of
-/// each `x-amazon-apigateway-authorizer` of its security schemes. API Gateway
-/// sends the function each request: "In a proxy integration, the entire client HTTPS request
-/// is sent as-is to the Lambda function" (AWS whitepaper, Serverless Multi-Tier
-/// Architectures with Amazon API Gateway and AWS Lambda, "Integration with AWS Lambda"),
-/// and "In either a Lambda proxy or a Lambda non-proxy integration, you can use a Lambda
-/// function in a different account from the account where you created your API" (API
-/// Gateway developer guide, "Choose an AWS Lambda integration tutorial").
-fn lambda_integrations(cx: &Cx<'_>) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = match cx.resource.type_name() {
-        "AWS::ApiGateway::Method" => at(cx, "/Integration/Uri"),
-        "AWS::ApiGatewayV2::Integration" => at(cx, "/IntegrationUri"),
-        "AWS::ApiGatewayV2::Api" => at(cx, "/Target"),
-        _ => Vec::new(),
-    }
-    .into_iter()
-    .map(|(pointer, uri)| {
-        (
-            pointer.trim_start_matches('/').replace('/', "."),
-            uri.clone(),
-        )
-    })
-    .collect();
+/// What API Gateway hands a Lambda function it integrates: "In a proxy integration, the
+/// entire client HTTPS request is sent as-is to the Lambda function" (AWS whitepaper,
+/// Serverless Multi-Tier Architectures with Amazon API Gateway and AWS Lambda, "Integration
+/// with AWS Lambda"), and "In either a Lambda proxy or a Lambda non-proxy integration, you
+/// can use a Lambda function in a different account from the account where you created your
+/// API" (API Gateway developer guide, "Choose an AWS Lambda integration tutorial"). A REST
+/// API method's `Integration.Uri`, an HTTP or WebSocket API integration's `IntegrationUri`
+/// and an HTTP API's quick-create `Target` are read from [`INVOKED_FUNCTIONS`], an OpenAPI
+/// `Body`'s by [`openapi_lambda_uris`].
+const API_GATEWAY_SENDS: &str = "API Gateway sends it each request of the route (an authorizer, each caller's token or request)";
+
+/// The Lambda URIs of an API's OpenAPI `Body` (a REST or HTTP API, written as an object or
+/// as JSON text), each with the property that holds it (dotted, as a finding names it): the
+/// `uri` of each `x-amazon-apigateway-integration`, and the `authorizerUri` of each
+/// `x-amazon-apigateway-authorizer` of its security schemes ([`API_GATEWAY_SENDS`]).
+fn openapi_lambda_uris(cx: &Cx<'_>) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = Vec::new();
     if !matches!(
         cx.resource.type_name(),
         "AWS::ApiGateway::RestApi" | "AWS::ApiGatewayV2::Api"
