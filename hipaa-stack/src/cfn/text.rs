@@ -172,30 +172,88 @@ fn substitute(
     strict: bool,
 ) -> Option<String> {
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find('}')?;
-        let name = &after[..end];
-        if let Some(written) = name.strip_prefix('!') {
-            let written = format!("${{{written}}}");
-            out.push_str(&if strict { literal(&written) } else { written });
-        } else if let Some(v) = vars.get(name) {
-            out.push_str(&text_at(v, depth + 1, own, strict)?);
-        } else if let Some(p) = pseudo(name) {
-            out.push_str(&p);
-        } else {
-            let (id, attribute) = match name.split_once('.') {
-                Some((id, attribute)) => (id, Some(attribute)),
-                None => (name, None),
-            };
-            out.push_str(&own_text(own, id, attribute)?);
+    for piece in sub_pieces(s) {
+        match piece {
+            SubPiece::Text(t) => out.push_str(t),
+            SubPiece::Literal(written) => {
+                let written = format!("${{{written}}}");
+                out.push_str(&if strict { literal(&written) } else { written });
+            }
+            SubPiece::Name(name) => {
+                if let Some(v) = vars.get(name) {
+                    out.push_str(&text_at(v, depth + 1, own, strict)?);
+                } else if let Some(p) = pseudo(name) {
+                    out.push_str(&p);
+                } else {
+                    let (id, attribute) = match name.split_once('.') {
+                        Some((id, attribute)) => (id, Some(attribute)),
+                        None => (name, None),
+                    };
+                    out.push_str(&own_text(own, id, attribute)?);
+                }
+            }
+            SubPiece::Unclosed(_) => return None,
         }
-        rest = &after[end + 1..];
     }
-    out.push_str(rest);
     Some(out)
+}
+
+/// A piece of an `Fn::Sub`'s text, as [`sub_pieces`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SubPiece<'a> {
+    /// Text written as it is, never empty.
+    Text(&'a str),
+    /// `${Name}`: what is between the braces (a variable of the `Fn::Sub`'s map, a
+    /// parameter, a logical id, `Id.Attribute` or a pseudo parameter such as
+    /// `AWS::AccountId`).
+    Name(&'a str),
+    /// `${!Literal}`: the characters `${Literal}`; holds what follows the `!`.
+    Literal(&'a str),
+    /// `${` that no `}` closes, and all that follows it.
+    Unclosed(&'a str),
+}
+
+/// The pieces of an `Fn::Sub`'s text, in order (CloudFormation Template Reference,
+/// `Fn::Sub`: "To specify template parameter names, resource logical IDs, resource
+/// attributes, or a variable in a key-value map, use `${MyVarName}`", and "To write a
+/// dollar sign and curly braces (`${}`) literally, add an exclamation point (`!`) after the
+/// open curly brace, such as `${!Literal}`"). Every reader of `Fn::Sub` text takes its
+/// placeholders from here, so that all read one text alike.
+pub(crate) fn sub_pieces(template: &str) -> impl Iterator<Item = SubPiece<'_>> {
+    let mut rest = template;
+    let mut pending: Option<SubPiece<'_>> = None;
+    std::iter::from_fn(move || {
+        if let Some(piece) = pending.take() {
+            return Some(piece);
+        }
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(start) = rest.find("${") else {
+            return Some(SubPiece::Text(std::mem::take(&mut rest)));
+        };
+        let (before, from) = rest.split_at(start);
+        let placeholder = match from[2..].find('}') {
+            Some(end) => {
+                let name = &from[2..2 + end];
+                rest = &from[2 + end + 1..];
+                match name.strip_prefix('!') {
+                    Some(written) => SubPiece::Literal(written),
+                    None => SubPiece::Name(name),
+                }
+            }
+            None => {
+                rest = "";
+                SubPiece::Unclosed(from)
+            }
+        };
+        if before.is_empty() {
+            Some(placeholder)
+        } else {
+            pending = Some(placeholder);
+            Some(SubPiece::Text(before))
+        }
+    })
 }
 
 /// The name an `Fn::ImportValue` of `value` imports, where it is known before deploy:
@@ -220,6 +278,78 @@ mod tests {
     use serde_json::json;
 
     use super::{import_name, text};
+
+    /// `Fn::Sub` text is cut into text, `${Name}`, `${!Literal}` and an unclosed `${` with
+    /// what follows it; no piece of text is empty, and the pieces written again in order are
+    /// the text.
+    #[test]
+    fn sub_text_is_cut_into_its_pieces() {
+        use super::{SubPiece as P, sub_pieces};
+        let cases: [(&str, &[P<'_>]); 7] = [
+            ("", &[]),
+            ("plain", &[P::Text("plain")]),
+            ("${A}", &[P::Name("A")]),
+            (
+                "a${AWS::AccountId}b${!Lit}${X.Arn}",
+                &[
+                    P::Text("a"),
+                    P::Name("AWS::AccountId"),
+                    P::Text("b"),
+                    P::Literal("Lit"),
+                    P::Name("X.Arn"),
+                ],
+            ),
+            ("x${unclosed", &[P::Text("x"), P::Unclosed("${unclosed")]),
+            ("${}$", &[P::Name(""), P::Text("$")]),
+            ("${a}${b", &[P::Name("a"), P::Unclosed("${b")]),
+        ];
+        for (template, pieces) in cases {
+            assert_eq!(
+                sub_pieces(template).collect::<Vec<_>>(),
+                pieces,
+                "{template}"
+            );
+            let again: String = sub_pieces(template)
+                .map(|p| match p {
+                    P::Text(t) | P::Unclosed(t) => t.to_owned(),
+                    P::Name(n) => format!("${{{n}}}"),
+                    P::Literal(l) => format!("${{!{l}}}"),
+                })
+                .collect();
+            assert_eq!(again, template);
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text (of the characters that make placeholders) is cut into pieces that,
+        /// written again in order, are the text; no piece of text is empty or holds `${`.
+        #[test]
+        fn sub_pieces_write_the_text_again(template in "[$!{}a.:]{0,24}") {
+            use super::{SubPiece as P, sub_pieces};
+            let mut again = String::new();
+            for piece in sub_pieces(&template) {
+                match piece {
+                    P::Text(t) => {
+                        proptest::prop_assert!(!t.is_empty() && !t.contains("${"), "{t}");
+                        again.push_str(t);
+                    }
+                    P::Unclosed(t) => {
+                        proptest::prop_assert!(t.starts_with("${") && !t.contains('}'), "{t}");
+                        again.push_str(t);
+                    }
+                    P::Name(n) => {
+                        proptest::prop_assert!(!n.contains('}') && !n.starts_with('!'), "{n}");
+                        again.push_str(&format!("${{{n}}}"));
+                    }
+                    P::Literal(l) => {
+                        proptest::prop_assert!(!l.contains('}'), "{l}");
+                        again.push_str(&format!("${{!{l}}}"));
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(again, template);
+        }
+    }
 
     /// An import's name is read as the rules read text, an `Fn::Sub` or `Fn::Join` built
     /// before deploy, but never through `Fn::Base64`: CloudFormation imports the encoded

@@ -734,15 +734,10 @@ fn referenced(value: &serde_json::Value, into: &mut BTreeSet<String>) {
 }
 
 fn sub_names(text: &str, into: &mut BTreeSet<String>) {
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else { break };
-        let name = &after[..end];
-        if !name.starts_with('!') {
+    for piece in crate::cfn::text::sub_pieces(text) {
+        if let crate::cfn::text::SubPiece::Name(name) = piece {
             into.insert(name.split('.').next().unwrap_or_default().to_owned());
         }
-        rest = &after[end + 1..];
     }
 }
 

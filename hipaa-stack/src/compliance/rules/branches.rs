@@ -185,22 +185,17 @@ fn splits_a_placeholder(map: &serde_json::Map<String, Value>) -> bool {
             let Some((template, variables)) = super::meaning::sub_parts(args) else {
                 return false;
             };
-            let mut rest = template;
-            while let Some(start) = rest.find("${") {
-                let Some(end) = rest[start..].find('}').map(|e| start + e) else {
-                    break;
-                };
-                pieces.push(rest[..start].to_owned());
-                let name = &rest[start + 2..end];
-                pieces.push(
-                    variables
+            use super::meaning::SubPiece;
+            for piece in super::meaning::sub_pieces(template) {
+                pieces.push(match piece {
+                    SubPiece::Text(t) | SubPiece::Unclosed(t) => t.to_owned(),
+                    SubPiece::Name(name) => variables
                         .and_then(|v| v.get(name))
                         .and_then(text)
                         .unwrap_or_else(|| UNKNOWN.to_string()),
-                );
-                rest = &rest[end + 1..];
+                    SubPiece::Literal(_) => UNKNOWN.to_string(),
+                });
             }
-            pieces.push(rest.to_owned());
         }
         _ => return false,
     }

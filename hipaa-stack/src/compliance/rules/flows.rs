@@ -1905,32 +1905,32 @@ impl Built {
                 }
             }
             "Fn::Sub" => {
+                use super::meaning::SubPiece;
                 let (template, variables) = super::meaning::sub_parts(argument)?;
-                let mut rest = template;
-                while let Some(start) = rest.find("${") {
-                    self.text.push_str(&rest[..start]);
-                    let after = &rest[start + 2..];
-                    let end = after.find('}')?;
-                    let name = &after[..end];
-                    if let Some(literal) = name.strip_prefix('!') {
+                for piece in super::meaning::sub_pieces(template) {
+                    match piece {
+                        SubPiece::Text(t) => self.text.push_str(t),
+                        SubPiece::Unclosed(_) => return None,
                         // Characters, as AWS receives them (`meaning::literal`).
-                        self.text
-                            .push_str(&super::meaning::literal(&format!("${{{literal}}}")));
-                    } else if let Some(v) = variables.and_then(|v| v.get(name)) {
-                        self.push(v, depth + 1)?;
-                    } else if name.starts_with("AWS::") {
-                        self.push(&serde_json::json!({ "Ref": name }), depth + 1)?;
-                    } else {
-                        self.mark(match name.split_once('.') {
-                            Some((id, attribute)) => {
-                                serde_json::json!({ "Fn::GetAtt": [id, attribute] })
+                        SubPiece::Literal(literal) => self
+                            .text
+                            .push_str(&super::meaning::literal(&format!("${{{literal}}}"))),
+                        SubPiece::Name(name) => {
+                            if let Some(v) = variables.and_then(|v| v.get(name)) {
+                                self.push(v, depth + 1)?;
+                            } else if name.starts_with("AWS::") {
+                                self.push(&serde_json::json!({ "Ref": name }), depth + 1)?;
+                            } else {
+                                self.mark(match name.split_once('.') {
+                                    Some((id, attribute)) => {
+                                        serde_json::json!({ "Fn::GetAtt": [id, attribute] })
+                                    }
+                                    None => serde_json::json!({ "Ref": name }),
+                                });
                             }
-                            None => serde_json::json!({ "Ref": name }),
-                        });
+                        }
                     }
-                    rest = &after[end + 1..];
                 }
-                self.text.push_str(rest);
             }
             _ => return None,
         }

@@ -10,7 +10,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use serde_json::Value;
 
 pub(crate) use crate::cfn::text::{
-    DEPTH, Own, import_name, literal, sent, sent_about, text, text_about,
+    DEPTH, Own, SubPiece, import_name, literal, sent, sent_about, sub_pieces, text, text_about,
 };
 
 /// The text of `key` in `entry`, one object of a list (an option of an option group, one of
@@ -95,27 +95,20 @@ fn skeleton_at(value: &Value, depth: usize, strict: bool) -> String {
         _ => return UNKNOWN.to_owned(),
     };
     let mut out = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            rest = &rest[start..];
-            break;
-        };
-        let name = &after[..end];
-        out.push_str(
-            &match (name.strip_prefix('!'), variables.and_then(|v| v.get(name))) {
-                (Some(written), _) if strict => literal(&format!("${{{written}}}")),
-                (Some(written), _) => format!("${{{written}}}"),
-                (None, Some(v)) => skeleton_at(v, depth + 1, strict),
-                (None, None) if name.starts_with("AWS::") => format!("${{{name}}}"),
-                (None, None) => UNKNOWN.to_owned(),
+    for piece in sub_pieces(template) {
+        match piece {
+            SubPiece::Text(t) | SubPiece::Unclosed(t) => out.push_str(t),
+            SubPiece::Literal(written) if strict => {
+                out.push_str(&literal(&format!("${{{written}}}")));
+            }
+            SubPiece::Literal(written) => out.push_str(&format!("${{{written}}}")),
+            SubPiece::Name(name) => match variables.and_then(|v| v.get(name)) {
+                Some(v) => out.push_str(&skeleton_at(v, depth + 1, strict)),
+                None if name.starts_with("AWS::") => out.push_str(&format!("${{{name}}}")),
+                None => out.push_str(UNKNOWN),
             },
-        );
-        rest = &after[end + 1..];
+        }
     }
-    out.push_str(rest);
     out
 }
 
@@ -255,15 +248,10 @@ fn substituted(argument: &Value) -> Option<Whole<'_>> {
         _ => return None,
     };
     let mut found = None;
-    let mut rest = template;
-    while !rest.is_empty() {
-        let after = rest.strip_prefix("${")?;
-        let end = after.find('}')?;
-        let name = &after[..end];
-        rest = &after[end + 1..];
-        if name.starts_with('!') {
+    for piece in sub_pieces(template) {
+        let SubPiece::Name(name) = piece else {
             return None;
-        }
+        };
         let part = match variables.and_then(|v| v.get(name)) {
             Some(v) if text(v).is_some_and(|t| t.is_empty()) => continue,
             Some(v) => Whole::Each(vec![v]),
