@@ -36,6 +36,112 @@ pub(crate) fn from_str(json: &str) -> Result<Value, serde_json::Error> {
     read(serde_json::Deserializer::from_str(json))
 }
 
+/// How [`key_written_twice`] compares the keys of one object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyCase {
+    /// Keys are the same when they are equal, once their escapes are read.
+    Exact,
+    /// Keys are the same when they are equal in any case (`kmsKeyId`, `KmsKeyId`): for a
+    /// reader that may read keys regardless of case.
+    Any,
+}
+
+/// The first key that an object of the JSON text `json` writes twice (after its escapes
+/// are read: `"\u006bmsKeyId"` is `kmsKeyId`), compared as `case` says; `None` when every
+/// key is written once, or the text is not JSON. JSON leaves open what such an object means
+/// (RFC 8259, section 4: "When the names within an object are not unique, the behavior of
+/// software that receives such an object is unpredictable. Many implementations report the
+/// last name/value pair only. Other implementations report an error or fail to parse the
+/// object"): [`from_str`] keeps the last value, which the service that reads the text may
+/// not.
+pub(crate) fn key_written_twice(json: &str, case: KeyCase) -> Option<String> {
+    let mut found = None;
+    let mut reader = serde_json::Deserializer::from_str(json);
+    Keys {
+        found: &mut found,
+        case,
+    }
+    .deserialize(&mut reader)
+    .ok()?;
+    reader.end().ok()?;
+    found
+}
+
+/// A reading of JSON that keeps nothing but the first key written twice in one object.
+struct Keys<'r> {
+    found: &'r mut Option<String>,
+    case: KeyCase,
+}
+
+impl Keys<'_> {
+    fn inner(&mut self) -> Keys<'_> {
+        Keys {
+            found: self.found,
+            case: self.case,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Keys<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, reader: D) -> Result<(), D::Error> {
+        reader.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Keys<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut list: A) -> Result<(), A::Error> {
+        while list.next_element_seed(self.inner())?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut object: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = object.next_key::<String>()? {
+            let compared = match self.case {
+                KeyCase::Exact => key.clone(),
+                KeyCase::Any => key.to_ascii_lowercase(),
+            };
+            if !seen.insert(compared) && self.found.is_none() {
+                *self.found = Some(key);
+            }
+            object.next_value_seed(self.inner())?;
+        }
+        Ok(())
+    }
+}
+
 /// The tree of the one value that `reader` holds.
 fn read<'de, R: serde_json::de::Read<'de>>(
     mut reader: serde_json::Deserializer<R>,
@@ -184,6 +290,44 @@ mod tests {
                 (Err(_), Err(_)) => {}
                 (ours, theirs) => prop_assert!(false, "{text}: {ours:?} against {theirs:?}"),
             }
+        }
+    }
+
+    /// A key written twice in one object, at any depth, is found, however it is spelled
+    /// (an escape; another case, where asked); the same key in two objects is not.
+    #[test]
+    fn a_key_written_twice_is_found() {
+        use KeyCase::{Any, Exact};
+        for (text, case, twice) in [
+            (r#"{"a": 1, "b": 2}"#, Exact, None),
+            (r#"{"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}"#, Exact, None),
+            (r#"[{"a": 1}, {"a": 2, "b": [true, null, 1.5]}]"#, Any, None),
+            (r#"{"a": 1, "A": 2}"#, Exact, None),
+            (r#"{"a": 1, "A": 2}"#, Any, Some("A")),
+            (r#"{"a": 1, "a": 2}"#, Exact, Some("a")),
+            (
+                r#"{"x": {"kmsKeyId": 1, "\u006bmsKeyId": 2}}"#,
+                Exact,
+                Some("kmsKeyId"),
+            ),
+            (
+                r#"[{"S": [{"Effect": "Allow", "Effect": "Deny"}]}]"#,
+                Exact,
+                Some("Effect"),
+            ),
+            (
+                r#"{"x": {"b": 1, "b": 1}, "y": {"c": 1, "c": 2}}"#,
+                Exact,
+                Some("b"),
+            ),
+            ("not json", Any, None),
+            (r#"{"a": 1, "a": 2} trailing"#, Exact, None),
+        ] {
+            assert_eq!(
+                key_written_twice(text, case).as_deref(),
+                twice,
+                "{text} {case:?}"
+            );
         }
     }
 

@@ -211,11 +211,73 @@ fn splits_a_placeholder(map: &serde_json::Map<String, Value>) -> bool {
     })
 }
 
+/// The deepest JSON text inside JSON text that [`json_text_unreadable`] reads (a policy
+/// written as text in a state machine's definition written as text, …).
+const JSON_TEXT_DEPTH: usize = 4;
+
+/// Why JSON text cannot be read as the service that receives it reads it: an object that
+/// writes a key twice ([`crate::cfn::tree::key_written_twice`]: JSON leaves open which of
+/// the two a reader takes, and the rules read the last), or a condition block that
+/// writes one condition key twice in different case ([`condition_key_in_two_cases`]); and
+/// so for JSON text written as a string inside it. `None` for text that is not JSON.
+fn json_text_unreadable(text: &str, depth: usize) -> Option<Unreadable> {
+    if depth > JSON_TEXT_DEPTH || !text.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    use crate::cfn::tree::{KeyCase, from_str, key_written_twice};
+    if let Some(key) = key_written_twice(text, KeyCase::Exact) {
+        return Some(Unreadable::KeyTwice(key));
+    }
+    let tree = from_str(text).ok()?;
+    fn inside(value: &Value, depth: usize) -> Option<Unreadable> {
+        match value {
+            Value::String(s) => json_text_unreadable(s, depth + 1),
+            Value::Array(items) => items.iter().find_map(|v| inside(v, depth)),
+            Value::Object(map) => condition_key_in_two_cases(map)
+                .or_else(|| map.values().find_map(|v| inside(v, depth))),
+            _ => None,
+        }
+    }
+    inside(&tree, depth)
+}
+
+/// Whether the `Condition` of a statement (`map`) writes one condition key twice under one
+/// operator, in different case (`aws:SourceAccount` and `aws:sourceaccount`): condition
+/// key names are not case sensitive (IAM User Guide, "IAM JSON policy elements:
+/// Condition"), so both name one key, and AWS does not document which value IAM compares;
+/// IAM Access Analyzer's policy validation reports it as the error "Duplicate keys with
+/// different case". The rules read one of them.
+fn condition_key_in_two_cases(map: &serde_json::Map<String, Value>) -> Option<Unreadable> {
+    let Some(Value::Object(operators)) = map.get("Condition") else {
+        return None;
+    };
+    operators.values().find_map(|block| {
+        let keys: Vec<&String> = block.as_object()?.keys().collect();
+        keys.iter().enumerate().find_map(|(i, a)| {
+            keys[i + 1..]
+                .iter()
+                .find(|b| b.eq_ignore_ascii_case(a))
+                .map(|b| Unreadable::ConditionKeyInTwoCases((*a).clone(), (*b).clone()))
+        })
+    })
+}
+
+/// Whether an intrinsic function (`Fn::Sub`, `Fn::Join`, …) makes JSON text that
+/// [`json_text_unreadable`] cannot read, where its text is known before deploy.
+fn made_text_unreadable(value: &Value, map: &serde_json::Map<String, Value>) -> Option<Unreadable> {
+    if map.len() != 1 || !map.keys().all(|k| k.starts_with("Fn::")) {
+        return None;
+    }
+    json_text_unreadable(&crate::cfn::text::text(value)?, 0)
+}
+
 /// What the rules cannot read in a value: an intrinsic function beside other keys
 /// ([`intrinsic_beside_keys`], the function's key), an `Fn::If` of another form
 /// ([`malformed_if`]), an `Fn::Select` of a written list ([`select_of_written_list`]), an
 /// `Fn::FindInMap` ([`find_in_map`]), `AWS::NoValue` inside text ([`hides_no_value`]),
-/// `${AWS::…}` written across the pieces of text ([`splits_a_placeholder`]).
+/// `${AWS::…}` written across the pieces of text ([`splits_a_placeholder`]), a key written
+/// twice in JSON text, a condition key written twice in different case
+/// ([`json_text_unreadable`], [`condition_key_in_two_cases`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Unreadable {
     BesideKeys(String),
@@ -224,13 +286,22 @@ pub(crate) enum Unreadable {
     FindInMap,
     NoValueInText,
     SplitPlaceholder,
+    /// JSON text whose object writes this key twice.
+    KeyTwice(String),
+    /// A condition block that writes these two spellings of one condition key.
+    ConditionKeyInTwoCases(String, String),
 }
 
 /// The first object below `value` (its pointer, below `at`) that the rules cannot read, and
 /// why: the checks of `U2` on an object, in one walk of the properties (each of them
 /// a walk of its own read every resource's properties four times).
 pub(crate) fn unreadable(value: &Value, at: &str) -> Option<(String, Unreadable)> {
-    find_object(value, at, &|map| {
+    find_value(value, at, &|value| {
+        let map = match value {
+            Value::Object(map) => map,
+            Value::String(text) => return json_text_unreadable(text, 0),
+            _ => return None,
+        };
         if let Some(key) = beside_keys(map) {
             Some(Unreadable::BesideKeys(key))
         } else if malformed(map) {
@@ -241,8 +312,10 @@ pub(crate) fn unreadable(value: &Value, at: &str) -> Option<(String, Unreadable)
             Some(Unreadable::FindInMap)
         } else if hides_no_value(map) {
             Some(Unreadable::NoValueInText)
+        } else if splits_a_placeholder(map) {
+            Some(Unreadable::SplitPlaceholder)
         } else {
-            splits_a_placeholder(map).then_some(Unreadable::SplitPlaceholder)
+            condition_key_in_two_cases(map).or_else(|| made_text_unreadable(value, map))
         }
     })
 }
@@ -282,11 +355,23 @@ fn written_list(index: &Value, list: &Value) -> bool {
 }
 
 /// The first object below `value` of which `found` says something, with its pointer below
-/// `at`. Most resources hold none: it is found first, and only its pointer is written.
+/// `at`.
+#[cfg(test)]
 fn find_object<T>(
     value: &Value,
     at: &str,
     found: &impl Fn(&serde_json::Map<String, Value>) -> Option<T>,
+) -> Option<(String, T)> {
+    find_value(value, at, &|v| v.as_object().and_then(found))
+}
+
+/// The first value at or below `value` (an object, a list, a string, …) of which `found`
+/// says something, with its pointer below `at`. Most resources hold none: it is found
+/// first, and only its pointer is written.
+fn find_value<T>(
+    value: &Value,
+    at: &str,
+    found: &impl Fn(&Value) -> Option<T>,
 ) -> Option<(String, T)> {
     let mut path: Vec<String> = Vec::new();
     let what = find_below(value, &mut path, found)?;
@@ -298,20 +383,18 @@ fn find_object<T>(
     Some((format!("{at}{pointer}"), what))
 }
 
-/// [`find_object`]: what `found` says, and the path to its object in `path` (innermost
+/// [`find_value`]: what `found` says, and the path to its value in `path` (innermost
 /// first).
 fn find_below<T>(
     value: &Value,
     path: &mut Vec<String>,
-    found: &impl Fn(&serde_json::Map<String, Value>) -> Option<T>,
+    found: &impl Fn(&Value) -> Option<T>,
 ) -> Option<T> {
-    match value {
-        Value::Object(map) => found(map).or_else(|| {
-            map.iter().find_map(|(k, v)| {
-                let inner = find_below(v, path, found)?;
-                path.push(k.clone());
-                Some(inner)
-            })
+    found(value).or_else(|| match value {
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let inner = find_below(v, path, found)?;
+            path.push(k.clone());
+            Some(inner)
         }),
         Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
             let inner = find_below(v, path, found)?;
@@ -319,7 +402,7 @@ fn find_below<T>(
             Some(inner)
         }),
         _ => None,
-    }
+    })
 }
 
 /// One reading of a resource's properties.
@@ -654,6 +737,83 @@ mod tests {
             json!({ "Fn::Sub": "$${AWS::Region}" }),
         ] {
             assert_eq!(why(read.clone()), None, "{read}");
+        }
+    }
+
+    /// JSON text (a string, text an intrinsic makes, JSON text inside JSON text) whose
+    /// object writes a key twice, and a condition block (of the template or of JSON text)
+    /// that writes one condition key in two cases, are refused, with where they are; the
+    /// same key in two objects, or two keys of one block, are read.
+    #[test]
+    fn a_key_written_twice_in_json_text_is_unreadable() {
+        let twice = |key: &str| Some(Unreadable::KeyTwice(key.to_owned()));
+        let cases = [
+            (
+                json!(r#"{"Statement": [{"Effect": "Allow"}], "Statement": []}"#),
+                "/P",
+                twice("Statement"),
+            ),
+            (
+                json!([r#"[{"Effect": "Allow", "Effect": "Deny"}]"#]),
+                "/P/0",
+                twice("Effect"),
+            ),
+            (
+                json!({ "Fn::Join": ["", [r#"{"Action": "s3:*","#, r#""Action": "s3:GetObject"}"#]] }),
+                "/P",
+                twice("Action"),
+            ),
+            (
+                json!({ "Fn::Sub": [r#"{"A": 1, "${K}": 2}"#, { "K": "A" }] }),
+                "/P",
+                twice("A"),
+            ),
+            (
+                json!({ "Definition": r#"{"Policy": "{\"Sid\": \"a\", \"Sid\": \"b\"}"}"# }),
+                "/P/Definition",
+                twice("Sid"),
+            ),
+            (
+                json!({ "Condition": { "StringEquals": { "aws:SourceAccount": "1", "AWS:SourceAccount": "2" } } }),
+                "/P",
+                Some(Unreadable::ConditionKeyInTwoCases(
+                    "aws:SourceAccount".to_owned(),
+                    "AWS:SourceAccount".to_owned(),
+                )),
+            ),
+            (
+                json!(
+                    r#"{"Statement": {"Condition": {"Bool": {"aws:securetransport": "false", "aws:SecureTransport": "true"}}}}"#
+                ),
+                "/P",
+                Some(Unreadable::ConditionKeyInTwoCases(
+                    "aws:securetransport".to_owned(),
+                    "aws:SecureTransport".to_owned(),
+                )),
+            ),
+        ];
+        for (value, pointer, why) in cases {
+            assert_eq!(
+                unreadable(&json!({ "P": value.clone() }), ""),
+                why.map(|why| (pointer.to_owned(), why)),
+                "{value}"
+            );
+        }
+        for read in [
+            json!(r#"{"a": {"k": 1}, "b": {"k": 2}}"#),
+            json!(
+                r#"{"Condition": {"StringEquals": {"aws:SourceAccount": "1", "aws:SourceArn": "a"}}}"#
+            ),
+            json!({ "Condition": { "StringEquals": { "aws:SourceAccount": "1" }, "StringLike": { "aws:sourceaccount": "1" } } }),
+            json!("{not json, \"a\": 1, \"a\": 2"),
+            json!("plain text {\"a\": 1, \"a\": 2}"),
+            json!({ "Fn::Join": ["", ["{\"a\": 1}", { "Ref": "X" }]] }),
+        ] {
+            assert_eq!(
+                unreadable(&json!({ "P": read.clone() }), ""),
+                None,
+                "{read}"
+            );
         }
     }
 

@@ -999,7 +999,7 @@ fn emr_imds(cx: &Cx<'_>) -> Outcome {
                     .all(|key| text.matches(key).count() == 1)
                     // hostile review 20: nor a key written a second time with escapes
                     // (`\u004d…`), which is the same key once read.
-                    && super::frontdoor::repeated_key(text).is_none();
+                    && crate::cfn::tree::key_written_twice(text, crate::cfn::tree::KeyCase::Any).is_none();
                 match version.as_deref() {
                     Some("2") if once => on.proof("/SecurityConfiguration").ok_or_default(),
                     Some("2") => Err("`SecurityConfiguration` writes `InstanceMetadataServiceConfiguration` or its `MinimumInstanceMetadataServiceVersion` more than once or with escapes, so which version EMR reads is not shown; write each key once".to_owned()),
@@ -1048,7 +1048,7 @@ fn emr_imds(cx: &Cx<'_>) -> Outcome {
 /// Each key must be a customer-managed key of the app ([`customer_key`]'s reading: a key of
 /// the configuration's template, an import, or a key's ARN or alias in this account), read
 /// in the configuration's own stack. A document given as JSON text must write each key once
-/// ([`super::frontdoor::repeated_key`]): which of two EMR reads is not documented.
+/// ([`crate::cfn::tree::key_written_twice`]): which of two EMR reads is not documented.
 fn emr1(cx: &Cx<'_>) -> Outcome {
     const AT_REST: &str = "/EncryptionConfiguration/AtRestEncryptionConfiguration";
     let shows = "the cluster encrypts its data at rest and in transit";
@@ -1067,7 +1067,10 @@ fn emr1(cx: &Cx<'_>) -> Outcome {
     };
     let document = match on.prop("/SecurityConfiguration") {
         Some(Value::String(text)) => match crate::cfn::tree::from_str(text) {
-            Ok(_) if super::frontdoor::repeated_key(text).is_some() => {
+            Ok(_)
+                if crate::cfn::tree::key_written_twice(text, crate::cfn::tree::KeyCase::Any)
+                    .is_some() =>
+            {
                 return Outcome::Fail(format!(
                     "security configuration `{shown}`: `SecurityConfiguration` writes a key more than once or with escapes, so which value EMR reads is not shown; write each key once"
                 ));

@@ -29,7 +29,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no nested stack, no macro (`Fn::Transform`), and no type spelled unlike AWS spells it: the rules would never read it",
         types: EVERY_TYPE,
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
-        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read; write a value itself, not `Fn::Select` of a list written in the template (a list of values, or `Fn::Split` of written text) nor `Fn::FindInMap` (the templates declare no `Mappings`), return `AWS::NoValue` only from an `Fn::If`, never inside `Fn::Join` or `Fn::Sub`, and write a pseudo parameter whole (`${AWS::AccountId}` in one `Fn::Sub` text, or its `Ref`), never across the pieces of an `Fn::Join` or an `Fn::Sub`'s variables",
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read; write a value itself, not `Fn::Select` of a list written in the template (a list of values, or `Fn::Split` of written text) nor `Fn::FindInMap` (the templates declare no `Mappings`), return `AWS::NoValue` only from an `Fn::If`, never inside `Fn::Join` or `Fn::Sub`, and write a pseudo parameter whole (`${AWS::AccountId}` in one `Fn::Sub` text, or its `Ref`), never across the pieces of an `Fn::Join` or an `Fn::Sub`'s variables; in JSON text, write each key of an object once, and each condition key of a condition block in one spelling",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -315,6 +315,12 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             ),
             Unreadable::SplitPlaceholder => format!(
                 "`{at}` writes `${{AWS::…}}` across the pieces of its text (`Fn::Join`, or an `Fn::Sub`'s text and a variable): CloudFormation substitutes only what an `Fn::Sub`'s own text writes, so AWS receives those characters, not the account, region or stack, while the rules would read the placeholder; write `${{AWS::…}}` whole in an `Fn::Sub`, or `Ref` the pseudo parameter"
+            ),
+            Unreadable::KeyTwice(key) => format!(
+                "`{at}` is JSON text whose object writes the key `{key}` twice: JSON leaves open which of the two a reader takes (RFC 8259, section 4: \"the behavior of software that receives such an object is unpredictable\"), so the rules cannot read what the service reads; write each key once"
+            ),
+            Unreadable::ConditionKeyInTwoCases(a, b) => format!(
+                "`{at}` writes the condition key `{a}` and `{b}` in one condition block: condition keys are not case sensitive, so both name one key, and AWS does not say which value IAM compares (IAM Access Analyzer reports \"Duplicate keys with different case\"); write the key once"
             ),
             Unreadable::FindInMap => format!(
                 "`{at}` reads `Fn::FindInMap`, but a template of hipaa-stack declares no `Mappings`, so CloudFormation refuses it and the rules cannot read the value; write the value itself (or an `Fn::If` per choice)"

@@ -1823,7 +1823,9 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
     // whether it reads keys regardless of case: the inputs read may not be the ones that
     // apply.
     let repeated = match &written {
-        Some(document) => repeated_key(document),
+        Some(document) => {
+            crate::cfn::tree::key_written_twice(document, crate::cfn::tree::KeyCase::Any)
+        }
         None => repeated_key_in(&content),
     };
     if let Some(key) = repeated {
@@ -2021,20 +2023,9 @@ fn echo_off(profile: &str) -> bool {
         })
 }
 
-/// The first key written more than once in one object of the JSON text `document` (after
-/// its escapes are read: `"\u006bmsKeyId"` is `kmsKeyId`), or in two spellings of case;
-/// `None` when every key is written once, or the text is not JSON.
-pub(super) fn repeated_key(document: &str) -> Option<String> {
-    use serde::de::DeserializeSeed;
-    let mut found = None;
-    let mut reader = serde_json::Deserializer::from_str(document);
-    Keys(&mut found).deserialize(&mut reader).ok()?;
-    found
-}
-
-/// [`repeated_key`] of a document written as an object of the template: keys written in
-/// two spellings of case in one object (the template's reader keeps one of two keys
-/// written alike).
+/// [`crate::cfn::tree::key_written_twice`] of a document written as an object of the
+/// template: keys written in two spellings of case in one object (the template's reader
+/// keeps one of two keys written alike).
 fn repeated_key_in(value: &Value) -> Option<String> {
     match value {
         Value::Object(map) => {
@@ -2049,57 +2040,6 @@ fn repeated_key_in(value: &Value) -> Option<String> {
     }
 }
 
-/// A reading of JSON that keeps nothing but the first key written twice in one object.
-struct Keys<'r>(&'r mut Option<String>);
-
-impl<'de> serde::de::DeserializeSeed<'de> for Keys<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Keys<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JSON")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let found = self.0;
-        while seq.next_element_seed(Keys(&mut *found))?.is_some() {}
-        Ok(())
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let found = self.0;
-        let mut seen = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if !seen.insert(key.to_ascii_lowercase()) && found.is_none() {
-                *found = Some(key);
-            }
-            map.next_value_seed(Keys(&mut *found))?;
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
@@ -2108,23 +2048,9 @@ mod tests {
     use super::super::{Cx, Index};
     use crate::cfn::{Expr, Output, Resource, Template};
 
-    /// hostile review 20: a key written twice in one object, however it is spelled (an
-    /// escape, another case), is found; the same key in two objects is not a repeat.
+    /// hostile review 20: `stty -echo` is found however the shell is asked to run it.
     #[test]
-    fn keys_written_twice_are_found_in_any_spelling() {
-        assert_eq!(
-            super::repeated_key(r#"{"a": 1, "A": 2}"#).as_deref(),
-            Some("A")
-        );
-        assert_eq!(
-            super::repeated_key(r#"{"x": {"kmsKeyId": 1, "\u006bmsKeyId": 2}}"#).as_deref(),
-            Some("kmsKeyId")
-        );
-        assert_eq!(
-            super::repeated_key(r#"[{"a": 1}, {"a": 2, "b": [true, null, 1.5]}]"#),
-            None
-        );
-        assert_eq!(super::repeated_key("not json"), None);
+    fn echo_off_is_found_in_any_spelling() {
         for profile in [
             r"\stty -echo",
             r#""stty" '-echo'"#,
