@@ -6236,7 +6236,7 @@ pub(super) fn log_group_outside_the_app(
 /// `${AWS::Region}`, and only a stack of the writer's region and account (a group of the
 /// same name in another region or account is another group). Elsewhere a written account
 /// may be another's: the rules are not told the app's account number.
-fn group_of_another_stack(cx: &Cx<'_>, t: &str, own_account_only: bool) -> bool {
+pub(super) fn group_of_another_stack(cx: &Cx<'_>, t: &str, own_account_only: bool) -> bool {
     let Some((head, name)) = t.rsplit_once(":log-group:") else {
         return false;
     };
