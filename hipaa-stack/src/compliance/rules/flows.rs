@@ -4029,7 +4029,7 @@ fn function_of_another_account(uri: &Value) -> Option<String> {
 /// for the whole value) and for `*`, which is P2's. A reference or an import anywhere else
 /// in the value proves nothing: `arn:aws:iam::444455556666:role/${Role}` is another
 /// account's role.
-fn foreign(principal: &Value, cx: &Cx<'_>) -> Option<String> {
+pub(super) fn foreign(principal: &Value, cx: &Cx<'_>) -> Option<String> {
     if let Some(each) = alternatives(principal) {
         return each
             .into_iter()
