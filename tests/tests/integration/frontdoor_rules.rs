@@ -208,4 +208,11 @@ pub(crate) fn sm1_held(s: &Stack<'_>) {
             "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
         })),
     );
+    // The log group the document names, declared: one of no template is a gap.
+    add(
+        s,
+        RawResource::new("SessionLogs", "AWS::Logs::LogGroup")
+            .property("LogGroupName", "session-logs")
+            .property("RetentionInDays", 400),
+    );
 }

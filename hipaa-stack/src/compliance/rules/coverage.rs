@@ -438,8 +438,9 @@ fn unread_type(t: &str) -> Option<String> {
 /// What deploys a template by a command written in the template: a Systems Manager
 /// document, association or maintenance window task, a CodeBuild project's inline build
 /// specification or an Amplify app's or branch's, a pipeline's `Commands` action, an Image
-/// Builder component, a Batch job's or an ECS task's command, an instance's user data or a
-/// Lambda function's inline code that runs the AWS CLI (`aws cloudformation deploy`,
+/// Builder component, a Batch job's or an ECS task's command, an instance's user data (or
+/// any launch script [`user_data`] reads: a Lightsail instance's, an EC2 Fleet's, a Deadline
+/// Cloud fleet's host configuration) or a Lambda function's inline code that runs the AWS CLI (`aws cloudformation deploy`,
 /// `create-stack`, `update-stack`, `create-change-set`, `execute-change-set`,
 /// `create-stack-set`, `create-stack-instances`, `import-stacks-to-stack-set`), the AWS
 /// Tools for PowerShell (`New-CFNStack`, …), an SDK call of the same CloudFormation
@@ -476,6 +477,9 @@ fn command_deploying_a_template(cx: &Cx<'_>) -> Option<String> {
         | "AWS::EC2::LaunchTemplate"
         | "AWS::AutoScaling::LaunchConfiguration"
         | "AWS::EC2::SpotFleet"
+        | "AWS::EC2::EC2Fleet"
+        | "AWS::Lightsail::Instance"
+        | "AWS::Deadline::Fleet"
         | "AWS::ImageBuilder::ImageRecipe"
         | "AWS::CodePipeline::Pipeline"
         | "AWS::ImageBuilder::Component"
@@ -2953,24 +2957,45 @@ fn powershell_read(script: &str) -> std::borrow::Cow<'_, str> {
 /// Builder recipe's `AdditionalInstanceConfiguration.UserDataOverride` ("commands or a
 /// command script to run when you launch your build instance. ... The user data is always
 /// base 64 encoded", Image Builder API reference, `AdditionalInstanceConfiguration`).
+///
+/// So are the scripts other services run on the machines they launch: a Lightsail
+/// instance's `UserData`, plain text ("A launch script you can create that configures a
+/// server with additional user data. For example, you might want to run apt-get -y
+/// update.", `AWS::Lightsail::Instance`), the `LaunchTemplateSpecificationUserData` of each
+/// launch template of an EC2 Fleet ("The base64-encoded user data for instances launched by
+/// the fleet", EC2 API reference, `FleetLaunchTemplateSpecificationRequest`), and a
+/// Deadline Cloud fleet's `HostConfiguration.ScriptBody`, plain text ("The text of the
+/// script that runs as a worker is starting up ... The script runs as an administrative
+/// user (sudo root on Linux, as an Administrator on Windows)", CloudFormation reference,
+/// `AWS::Deadline::Fleet HostConfiguration`). Text that is not base64 is read as written
+/// ([`user_data_text`]), so a plain script is read whole.
 fn user_data<'a>(cx: &Cx<'a>) -> Vec<(String, &'a Value)> {
     let mut found: Vec<(String, &'a Value)> = Vec::new();
     for pointer in [
         "/UserData",
         "/LaunchTemplateData/UserData",
         "/AdditionalInstanceConfiguration/UserDataOverride",
+        "/HostConfiguration/ScriptBody",
     ] {
         if let Some(v) = cx.prop(pointer) {
             found.push((pointer.to_owned(), v));
         }
     }
-    if let Some(Value::Array(specs)) = cx.prop("/SpotFleetRequestConfigData/LaunchSpecifications") {
-        for (i, spec) in specs.iter().enumerate() {
-            if let Some(v) = spec.get("UserData") {
-                found.push((
-                    format!("/SpotFleetRequestConfigData/LaunchSpecifications/{i}/UserData"),
-                    v,
-                ));
+    for (list, key) in [
+        (
+            "/SpotFleetRequestConfigData/LaunchSpecifications",
+            "/UserData",
+        ),
+        (
+            "/LaunchTemplateConfigs",
+            "/LaunchTemplateSpecification/LaunchTemplateSpecificationUserData",
+        ),
+    ] {
+        if let Some(Value::Array(items)) = cx.prop(list) {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(v) = item.pointer(key) {
+                    found.push((format!("{list}/{i}{key}"), v));
+                }
             }
         }
     }

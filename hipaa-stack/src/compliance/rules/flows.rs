@@ -994,6 +994,7 @@ const TYPES: &[&str] = &[
     "AWS::ApiGateway::Method",
     "AWS::ApiGatewayV2::Integration",
     "AWS::ApiGatewayV2::Api",
+    "AWS::ApiGatewayV2::ApiGatewayManagedOverrides",
     "AWS::ApiGateway::RestApi",
     "AWS::EC2::TrafficMirrorSession",
     "AWS::EC2::TrafficMirrorTarget",
@@ -1616,7 +1617,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); make each Lambda trigger of a user pool (`LambdaConfig`) a function of the app (`Fn::GetAtt [Function, Arn]`), which receives users' attributes, codes and, for `UserMigration`, passwords; give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; give each copy action of a backup plan (`CopyActions.DestinationBackupVaultArn`) a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`, or `BackupPlan::copy_to` a `BackupVault` of a stack of another region), never another account's; give every Lambda integration of an API (a method's `Integration.Uri`, an integration's `IntegrationUri`, an HTTP API's quick-create `Target`, an OpenAPI `x-amazon-apigateway-integration` `uri` or `x-amazon-apigateway-authorizer` `authorizerUri`) a function of the app or an ARN in `${AWS::AccountId}`, never one that writes another account, to which API Gateway sends each request; and give every other property that names a Lambda function a service invokes with the resource's data (a rotation schedule's `RotationLambdaARN`, an AppSync data source's `LambdaConfig.LambdaFunctionArn` and conflict handler, a Config custom rule's `SourceIdentifier`, an Athena federated catalog's `Parameters`, an Object Lambda access point's transformation, a Transfer server's identity provider and workflow steps, a Lex code hook, a Bedrock agent's, flow's or data source's function, a Lambda@Edge association, a Lambda target of a target group, …) a function of the app or an ARN in `${AWS::AccountId}`; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); make each Lambda trigger of a user pool (`LambdaConfig`) a function of the app (`Fn::GetAtt [Function, Arn]`), which receives users' attributes, codes and, for `UserMigration`, passwords; give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; name in a DMS target endpoint's settings (`S3Settings.BucketName`, `KinesisSettings.StreamArn`, `ElasticsearchSettings.EndpointUri`, `ServerName`, …) a store of the app, attach a secret that holds its server to a database of the app, and give a replication's `TargetEndpointArn` an endpoint of the app; give an MSK VPC connection's `TargetClusterArn` an `AWS::MSK::Cluster` of the app (its `Ref`, or an import of one of the same region and account) and a Redshift-managed VPC endpoint's `ClusterIdentifier` an `AWS::Redshift::Cluster` of the app, with no `ResourceOwner` of another account, and a zero-ETL integration's `TargetArn` (RDS, Glue or Redshift) a Redshift namespace or store of the app; give each copy action of a backup plan (`CopyActions.DestinationBackupVaultArn`) a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`, or `BackupPlan::copy_to` a `BackupVault` of a stack of another region), never another account's; give every Lambda integration of an API (a method's `Integration.Uri`, an integration's `IntegrationUri`, an HTTP API's quick-create `Target` and the `Route.Target` of its `ApiGatewayManagedOverrides`, an OpenAPI `x-amazon-apigateway-integration` `uri` or `x-amazon-apigateway-authorizer` `authorizerUri`) a function of the app or an ARN in `${AWS::AccountId}`, never one that writes another account, to which API Gateway sends each request; and give every other property that names a Lambda function a service invokes with the resource's data (a rotation schedule's `RotationLambdaARN`, an AppSync data source's `LambdaConfig.LambdaFunctionArn` and conflict handler, a Config custom rule's `SourceIdentifier`, an Athena federated catalog's `Parameters`, an Object Lambda access point's transformation, a Transfer server's identity provider and workflow steps, a Lex code hook, a Bedrock agent's, flow's or data source's function, a Lambda@Edge association, a Lambda target of a target group, …) a function of the app or an ARN in `${AWS::AccountId}`; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -3660,6 +3661,12 @@ const INVOKED_FUNCTIONS: &[(&str, &str, &[&str])] = &[
         &["/IntegrationUri"],
     ),
     ("AWS::ApiGatewayV2::Api", API_GATEWAY_SENDS, &["/Target"]),
+    // The quick-created route's target, rewritten ([`API_GATEWAY_SENDS`]).
+    (
+        "AWS::ApiGatewayV2::ApiGatewayManagedOverrides",
+        API_GATEWAY_SENDS,
+        &["/Route/Target"],
+    ),
     (
         "AWS::SecretsManager::RotationSchedule",
         "Secrets Manager hands it the secret to read and rewrite",
@@ -3910,7 +3917,16 @@ const INVOKED_FUNCTIONS: &[(&str, &str, &[&str])] = &[
 /// API" (API Gateway developer guide, "Choose an AWS Lambda integration tutorial"). A REST
 /// API method's `Integration.Uri`, an HTTP or WebSocket API integration's `IntegrationUri`
 /// and an HTTP API's quick-create `Target` are read from [`INVOKED_FUNCTIONS`], an OpenAPI
-/// `Body`'s by [`openapi_lambda_uris`].
+/// `Body`'s by [`openapi_lambda_uris`]. So is the `Route.Target` of an
+/// `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`, which rewrites the route that quick
+/// create made: "For HTTP integrations, specify a fully qualified URL. For Lambda
+/// integrations, specify a function ARN. The type of the integration will be HTTP_PROXY or
+/// AWS_PROXY, respectively." (CloudFormation reference,
+/// `AWS::ApiGatewayV2::ApiGatewayManagedOverrides RouteOverrides`, `Target`). Of what else an
+/// override may rewrite, no property names where requests go: `Integration` holds only the
+/// description, method, payload format and timeout, and `Stage` the access logs (A4E) and
+/// throttling (A4R). A route target of `integrations/ID` names an
+/// `AWS::ApiGatewayV2::Integration`, whose `IntegrationUri` X1 reads there.
 const API_GATEWAY_SENDS: &str = "API Gateway sends it each request of the route (an authorizer, each caller's token or request)";
 
 /// The Lambda URIs of an API's OpenAPI `Body` (a REST or HTTP API, written as an object or
@@ -4013,7 +4029,7 @@ fn function_of_another_account(uri: &Value) -> Option<String> {
 /// for the whole value) and for `*`, which is P2's. A reference or an import anywhere else
 /// in the value proves nothing: `arn:aws:iam::444455556666:role/${Role}` is another
 /// account's role.
-fn foreign(principal: &Value, cx: &Cx<'_>) -> Option<String> {
+pub(super) fn foreign(principal: &Value, cx: &Cx<'_>) -> Option<String> {
     if let Some(each) = alternatives(principal) {
         return each
             .into_iter()

@@ -1947,27 +1947,120 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
         Err("`inputs.kmsKeyId` is not set: sessions are encrypted only with TLS, not with a key the account controls".to_owned())
     };
     // Session Manager writes the logs to every destination that is set: each must be
-    // encrypted.
+    // encrypted, and be a destination of the app ([`session_log_destination`]).
     let mut checks = vec![key];
+    let mut gaps = Vec::new();
     let (to_logs, to_bucket) = (set("cloudWatchLogGroupName"), set("s3BucketName"));
-    if to_logs {
-        checks.push(if on("cloudWatchEncryptionEnabled") {
-            proof("cloudWatchLogGroupName")
+    for (input, on_key, encrypted) in [
+        (
+            "cloudWatchLogGroupName",
+            "cloudWatchEncryptionEnabled",
+            "`inputs.cloudWatchEncryptionEnabled` is not true: session logs may go to an unencrypted log group",
+        ),
+        (
+            "s3BucketName",
+            "s3EncryptionEnabled",
+            "`inputs.s3EncryptionEnabled` is not true: session logs may go to an unencrypted bucket; set it to true, or remove `inputs.s3BucketName`",
+        ),
+    ] {
+        if !set(input) {
+            continue;
+        }
+        checks.push(if on(on_key) {
+            proof(input)
         } else {
-            Err("`inputs.cloudWatchEncryptionEnabled` is not true: session logs may go to an unencrypted log group".to_owned())
+            Err(encrypted.to_owned())
         });
-    }
-    if to_bucket {
-        checks.push(if on("s3EncryptionEnabled") {
-            proof("s3BucketName")
-        } else {
-            Err("`inputs.s3EncryptionEnabled` is not true: session logs may go to an unencrypted bucket; set it to true, or remove `inputs.s3BucketName`".to_owned())
-        });
+        match session_log_destination(cx, input, &inputs[input]) {
+            Some(Outcome::Fail(why)) => checks.push(Err(why)),
+            Some(Outcome::Gap(why)) => gaps.push(why),
+            _ => {}
+        }
     }
     if !to_logs && !to_bucket {
         checks.push(Err("neither `inputs.cloudWatchLogGroupName` nor `inputs.s3BucketName` is set: sessions are not logged".to_owned()));
     }
-    all(checks)
+    match all(checks) {
+        Outcome::Pass(_) if !gaps.is_empty() => Outcome::Gap(gaps.join("; ")),
+        other => other,
+    }
+}
+
+/// Why the log group or bucket a `Session` document sends session logs to (`input`:
+/// `cloudWatchLogGroupName`, "the name of the CloudWatch Logs log group you want to send
+/// session logs to", or `s3BucketName`, "The Amazon Simple Storage Service (Amazon S3)
+/// bucket you want to send session logs to at the end of your sessions": Systems Manager
+/// user guide, "Session document schema") is not shown to be one of the app; `None` when it
+/// is. Either is named by its name, not its ARN. Of the app are a group or bucket of the
+/// template by its `Ref` (a log group's and a bucket's are their names), and a name written
+/// as text that a group of a stack of this region and account
+/// ([`super::services::group_of_another_stack`]) or a bucket of the app
+/// ([`super::services::bucket_arn_of_the_app`]) writes. A name with a `*` names no log
+/// group or bucket (names cannot hold one: `[\.\-_/#A-Za-z0-9]+`, CloudFormation reference,
+/// `AWS::Logs::LogGroup` `LogGroupName`; lower-case letters, digits, `.` and `-`, S3 user
+/// guide, "General purpose bucket naming rules"), and a name known only at deploy (a
+/// parameter, a dynamic reference, an import) may be any: both fail, since the logs
+/// `cloudWatchEncryptionEnabled` or `s3EncryptionEnabled` promise go where no rule reads.
+/// Another name written as text is another account's or one made by hand, whose
+/// encryption and retention no rule reads: a gap, as a log group written whole as text of
+/// no template is ([`super::services::log_group_outside_the_app`]). Each branch of an
+/// `Fn::If` is read, a failure before a gap.
+fn session_log_destination(cx: &Cx<'_>, input: &str, value: &Value) -> Option<Outcome> {
+    if let Some(branches) = super::meaning::if_branches(value) {
+        return super::worst(
+            branches
+                .into_iter()
+                .filter(|b| !super::meaning::no_value(b))
+                .filter_map(|b| session_log_destination(cx, input, b)),
+        );
+    }
+    let (kind, resource) = if input == "s3BucketName" {
+        ("bucket", "AWS::S3::Bucket")
+    } else {
+        ("log group", "AWS::Logs::LogGroup")
+    };
+    if cx
+        .others(resource)
+        .any(|r| super::meaning::names(value, r.logical_id()))
+    {
+        return None;
+    }
+    let fix =
+        format!("name a {kind} of the app (its `Ref`, or its name as its template writes it)");
+    // A name built on the stack's own account, region, partition or name is one name (the
+    // same written by a group or bucket of its template); any other `${…}` is unknown.
+    let readable = |t: &String| {
+        let fixed = ["AccountId", "Region", "Partition", "StackName"]
+            .iter()
+            .fold(t.clone(), |t, p| t.replace(&format!("${{AWS::{p}}}"), ""));
+        !fixed.contains("${") && !super::identity::dynamic(t)
+    };
+    let written = text(value).map(|t| t.trim().to_owned());
+    let Some(name) = written.filter(readable) else {
+        return Some(Outcome::Fail(format!(
+            "`inputs.{input}` is {}, known only at deploy: session logs may go to any {kind}, whose encryption and retention no rule reads; {fix}",
+            text_or_json(value)
+        )));
+    };
+    if name.contains('*') {
+        return Some(Outcome::Fail(format!(
+            "`inputs.{input}` is `{name}`: a wildcard names no {kind} (no {kind} name holds a `*`), so session logs go to no {kind} that keeps them; {fix}"
+        )));
+    }
+    let of_the_app = if resource == "AWS::S3::Bucket" {
+        super::services::bucket_arn_of_the_app(cx, &Value::String(format!("arn:aws:s3:::{name}")))
+    } else {
+        super::services::group_of_another_stack(
+            cx,
+            &format!("arn:aws:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{name}"),
+            true,
+        )
+    };
+    (!of_the_app).then(|| {
+        Outcome::Gap(format!(
+            "`inputs.{input}` is `{name}`, no {kind} of the app: whether session logs are encrypted with a customer key and kept is not shown; {fix}"
+        ))
+    })
 }
 
 /// What a YAML session document surely lacks, read without a YAML reader: a key of YAML is

@@ -753,14 +753,24 @@ mod review21_tests {
         );
     }
 
+    /// SM1 of a session document beside the log group `logs` and the bucket `b` it names:
+    /// a destination of no template is a gap of its own (`session_log_destination`).
     fn session(format: &str, content: &str) -> Outcome {
         Cx::check_first(
             check("SM1"),
-            &[(
-                "X",
-                "AWS::SSM::Document",
-                json!({"DocumentType": "Session", "DocumentFormat": format, "Content": content}),
-            )],
+            &[
+                (
+                    "X",
+                    "AWS::SSM::Document",
+                    json!({"DocumentType": "Session", "DocumentFormat": format, "Content": content}),
+                ),
+                (
+                    "Logs",
+                    "AWS::Logs::LogGroup",
+                    json!({"LogGroupName": "logs"}),
+                ),
+                ("B", "AWS::S3::Bucket", json!({"BucketName": "b"})),
+            ],
         )
     }
 

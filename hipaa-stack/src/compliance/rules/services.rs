@@ -444,7 +444,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "container repositories scan images on push and keep tags immutable",
         types: &["AWS::ECR::Repository", CREATION_TEMPLATE],
         controls: &["164.308(a)(1)(ii)(B)", "164.312(c)(1)"],
-        fix: "set `ImageScanningConfiguration.ScanOnPush` true and `ImageTagMutability` IMMUTABLE; where the app declares an `AWS::ECR::RegistryScanningConfiguration`, which overrides `ScanOnPush`, give it a rule with `ScanFrequency` SCAN_ON_PUSH (or CONTINUOUS_SCAN with `ScanType` ENHANCED) whose `RepositoryFilters` take in the repository's `RepositoryName` (`*` for a repository whose name CloudFormation makes); a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and IMMUTABLE, in a stack of the app in the destination region (ECR otherwise creates it with mutable tags); an `AWS::ECR::RepositoryCreationTemplate` sets `ImageTagMutability` IMMUTABLE, and since it sets no scanning, a registry scanning configuration of a stack of its region and account scans on push every repository it creates (a `RepositoryFilters` entry `*`)",
+        fix: "set `ImageScanningConfiguration.ScanOnPush` true and `ImageTagMutability` IMMUTABLE; where the app declares an `AWS::ECR::RegistryScanningConfiguration`, which overrides `ScanOnPush`, give it a rule with `ScanFrequency` SCAN_ON_PUSH (or CONTINUOUS_SCAN with `ScanType` ENHANCED) whose `RepositoryFilters` take in the repository's `RepositoryName` (`*` for a repository whose name CloudFormation makes); a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and IMMUTABLE, in a stack of the app in the destination region (ECR otherwise creates it with mutable tags); an `AWS::ECR::RepositoryCreationTemplate` sets `ImageTagMutability` IMMUTABLE, and since it sets no scanning, a registry scanning configuration of a stack of its region and account scans on push every repository it creates (a `RepositoryFilters` entry `*`, or `PREFIX/*` for its `Prefix`); never an `ImageTagMutabilityExclusionFilters` (`IMMUTABLE_WITH_EXCLUSION` lets the tags it matches be overwritten)",
         packs: packs(None, Some("CKV_AWS_163")),
         check: ecr1,
     },
@@ -453,7 +453,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "container repositories encrypt images with a customer-managed key",
         types: &["AWS::ECR::Repository", CREATION_TEMPLATE],
         controls: ENC,
-        fix: "set `EncryptionConfiguration` with `EncryptionType` KMS and `KmsKey` (on an `AWS::ECR::RepositoryCreationTemplate` too, for the repositories it creates); a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and encrypted so, in a stack of the app in the destination region (ECR otherwise creates it with AES-256)",
+        fix: "set `EncryptionConfiguration` with `EncryptionType` KMS and `KmsKey` (on an `AWS::ECR::RepositoryCreationTemplate` too, for the repositories it creates, with no `CustomRoleArn` but a role of the app, which ECR assumes to create them with the key); a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and encrypted so, in a stack of the app in the destination region (ECR otherwise creates it with AES-256)",
         packs: packs(None, Some("CKV_AWS_136")),
         check: ecr2,
     },
@@ -6236,7 +6236,7 @@ pub(super) fn log_group_outside_the_app(
 /// `${AWS::Region}`, and only a stack of the writer's region and account (a group of the
 /// same name in another region or account is another group). Elsewhere a written account
 /// may be another's: the rules are not told the app's account number.
-fn group_of_another_stack(cx: &Cx<'_>, t: &str, own_account_only: bool) -> bool {
+pub(super) fn group_of_another_stack(cx: &Cx<'_>, t: &str, own_account_only: bool) -> bool {
     let Some((head, name)) = t.rsplit_once(":log-group:") else {
         return false;
     };
@@ -6974,9 +6974,7 @@ fn scanning_filter_takes_in(filter: &str, name: Option<&str>) -> bool {
 /// of its registry may be none of the app's). `None` when the app declares none that may be
 /// of its registry.
 fn registry_scanning(cx: &Cx<'_>) -> Option<Vec<Result<Proof, String>>> {
-    let name = cx
-        .prop("/RepositoryName")
-        .map(|v| text(v).filter(|n| !n.contains("${")).ok_or(v));
+    let (name, described) = scanned_name(cx);
     let mut checks = Vec::new();
     let mut of_its_registry = false;
     for (stack, config) in cx
@@ -7015,12 +7013,7 @@ fn registry_scanning(cx: &Cx<'_>) -> Option<Vec<Result<Proof, String>>> {
                             .is_none_or(|t| t.trim().eq_ignore_ascii_case("WILDCARD"))
                             && text(&f["Filter"]).is_some_and(|filter| {
                                 !filter.contains("${")
-                                    && scanning_filter_takes_in(
-                                        filter.trim(),
-                                        name.as_ref()
-                                            .and_then(|n| n.as_ref().ok())
-                                            .map(String::as_str),
-                                    )
+                                    && scanning_filter_takes_in(filter.trim(), name.as_deref())
                             })
                     })
                 })
@@ -7033,11 +7026,7 @@ fn registry_scanning(cx: &Cx<'_>) -> Option<Vec<Result<Proof, String>>> {
                 "the registry scanning configuration `{place}` (`ScanType` {}) overrides the repository's `ScanOnPush`, and no rule of it with `ScanFrequency` SCAN_ON_PUSH{} has a `RepositoryFilters` entry that takes in {}: the repository is {}",
                 scan_type.as_deref().unwrap_or("known only at deploy"),
                 if scan_type.as_deref() == Some("ENHANCED") { " or CONTINUOUS_SCAN" } else { "" },
-                match &name {
-                    Some(Ok(n)) => format!("its name {n}"),
-                    Some(Err(v)) => format!("its name {}, known only at deploy (only `*` would)", text_or_json(v)),
-                    None => "the name CloudFormation makes for it (only `*` would)".to_owned(),
-                },
+                described,
                 if scan_type.as_deref() == Some("ENHANCED") { "not scanned" } else { "scanned only when someone starts a scan" },
             )),
         });
@@ -7046,6 +7035,60 @@ fn registry_scanning(cx: &Cx<'_>) -> Option<Vec<Result<Proof, String>>> {
         checks.push(own_scan_on_push(cx));
     }
     (!checks.is_empty()).then_some(checks)
+}
+
+/// The name a registry scanning filter must take in ([`scanning_filter_takes_in`]: `None`
+/// for any name, which only a filter of stars takes in), and how a finding says it. A
+/// repository's is its `RepositoryName` written as text; one CloudFormation makes, or one
+/// known only at deploy, may be any. A creation template's repositories are every one
+/// whose name starts with its `Prefix` and `/`: "a prefix of prod would apply to all
+/// repositories beginning with prod/ ... There is always an assumed / applied to the end of
+/// the prefix", and "To apply a template to all repositories in your registry that don't
+/// have an associated creation template, you can use ROOT as the prefix" (ECR API
+/// reference, `CreateRepositoryCreationTemplate` `prefix`). A filter takes them all in when
+/// it takes in the prefix, `/` and a character no filter can write (`\0`: a filter's
+/// pattern is `^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$`, CloudFormation resource schema of
+/// `AWS::ECR::RegistryScanningConfiguration`, `Filter`): a filter without a star that does
+/// is written within the prefix, and one with stars ends in one that takes any rest.
+fn scanned_name<'a>(cx: &Cx<'a>) -> (Option<String>, String) {
+    let any = "only `*` would";
+    if cx.resource.type_name() == CREATION_TEMPLATE {
+        let prefix = cx.prop("/Prefix").and_then(text);
+        return match prefix.as_deref().map(str::trim) {
+            Some(p) if !p.contains("${") && !p.is_empty() && p != "ROOT" => {
+                let p = p.trim_end_matches('/');
+                (
+                    Some(format!("{p}/\u{0}")),
+                    format!("every repository it creates, whose names start with `{p}/`"),
+                )
+            }
+            Some("ROOT") => (
+                None,
+                format!("every repository it creates (`Prefix` ROOT: any name; {any})"),
+            ),
+            _ => (
+                None,
+                format!(
+                    "every repository it creates, under the `Prefix` {}, known only at deploy ({any})",
+                    cx.prop("/Prefix")
+                        .map_or_else(|| "not set".to_owned(), text_or_json)
+                ),
+            ),
+        };
+    }
+    match cx.prop("/RepositoryName") {
+        Some(v) => match text(v).filter(|n| !n.contains("${")) {
+            Some(n) => (Some(n.clone()), format!("its name {n}")),
+            None => (
+                None,
+                format!("its name {}, known only at deploy ({any})", text_or_json(v)),
+            ),
+        },
+        None => (
+            None,
+            format!("the name CloudFormation makes for it ({any})"),
+        ),
+    }
 }
 
 /// The repository's own `ScanOnPush`; a creation template has none, and the default
@@ -7071,13 +7114,60 @@ fn copies_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, String
 fn ecr1(cx: &Cx<'_>) -> Outcome {
     let scanning = registry_scanning(cx).unwrap_or_else(|| vec![own_scan_on_push(cx)]);
     let replicas = copies_with_defaults(cx, "`ImageTagMutability` IMMUTABLE");
-    all(scanning.into_iter().chain(replicas).chain([
-        match cx.prop("/ImageTagMutability").map(text_or_json) {
-            Some(t) if t.eq_ignore_ascii_case("IMMUTABLE") => cx.present("/ImageTagMutability"),
-            Some(t) => Err(format!("`ImageTagMutability` is {t}, not IMMUTABLE")),
-            None => Err("`ImageTagMutability` is not set (MUTABLE)".to_owned()),
+    all(scanning
+        .into_iter()
+        .chain(replicas)
+        .chain([immutable_tags(cx)]))
+}
+
+/// Whether every tag of the repository (or of each one a creation template makes) is
+/// immutable. "IMMUTABLE_WITH_EXCLUSION: all image tags within the repository will be
+/// immutable, while allowing you to define some filters for tags that can be changed",
+/// "MUTABLE_WITH_EXCLUSION: allow image tags to be overwritten while allowing you to define
+/// some filters for tags that should remain unchanged" (AWS CDK reference, `aws_ecr`
+/// `TagMutability`), and
+/// `ImageTagMutabilityExclusionFilters` are "A list of filters that specify which image tags
+/// are excluded from the repository's image tag mutability setting" (CloudFormation
+/// reference, `AWS::ECR::Repository` and `AWS::ECR::RepositoryCreationTemplate`): a tag an
+/// exclusion filter matches (every tag, for `*`) can be moved to another image, so the
+/// image deployed under it is not the one scanned and reviewed. Only IMMUTABLE with no
+/// exclusion filter holds; filters written beside IMMUTABLE are refused too, since whether
+/// ECR applies them is not shown.
+fn immutable_tags(cx: &Cx<'_>) -> Result<Proof, String> {
+    const FILTERS: &str = "/ImageTagMutabilityExclusionFilters";
+    let excluded = || {
+        cx.prop(FILTERS)
+            .filter(|v| !super::meaning::no_value(v))
+            .map(|filters| {
+                let values: Vec<String> = super::meaning::one_or_many(filters)
+                    .iter()
+                    .map(|f| text_or_json(&f["ImageTagMutabilityExclusionFilterValue"]))
+                    .collect();
+                if values.is_empty() {
+                    text_or_json(filters)
+                } else {
+                    values.join(", ")
+                }
+            })
+    };
+    match cx.prop("/ImageTagMutability").map(text_or_json) {
+        Some(t) if t.eq_ignore_ascii_case("IMMUTABLE") => match excluded() {
+            Some(tags) => Err(format!(
+                "`ImageTagMutability` is IMMUTABLE but `ImageTagMutabilityExclusionFilters` excludes the tags {tags} from it: whether ECR lets those tags be overwritten is not shown; remove the exclusion filters"
+            )),
+            None => cx.present("/ImageTagMutability"),
         },
-    ]))
+        Some(t) if t.eq_ignore_ascii_case("MUTABLE_WITH_EXCLUSION") => Err(format!(
+            "`ImageTagMutability` is {t}: every tag but those `ImageTagMutabilityExclusionFilters` matches ({}) can be overwritten; write IMMUTABLE with no exclusion filter",
+            excluded().unwrap_or_else(|| "not set".to_owned())
+        )),
+        Some(t) if t.eq_ignore_ascii_case("IMMUTABLE_WITH_EXCLUSION") => Err(format!(
+            "`ImageTagMutability` is {t}: the tags that `ImageTagMutabilityExclusionFilters` matches ({}) can be overwritten, so an image deployed under one may not be the image scanned; write IMMUTABLE with no exclusion filter",
+            excluded().unwrap_or_else(|| "not set".to_owned())
+        )),
+        Some(t) => Err(format!("`ImageTagMutability` is {t}, not IMMUTABLE")),
+        None => Err("`ImageTagMutability` is not set (MUTABLE)".to_owned()),
+    }
 }
 
 /// The copies that the app's `AWS::ECR::ReplicationConfiguration`s make of this repository,
@@ -7229,7 +7319,7 @@ fn replicated_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, St
 
 fn ecr2(cx: &Cx<'_>) -> Outcome {
     let replicas = copies_with_defaults(cx, "`EncryptionConfiguration` KMS");
-    all(replicas.into_iter().chain([
+    all(replicas.into_iter().chain(creation_role(cx)).chain([
         match cx
             .prop("/EncryptionConfiguration/EncryptionType")
             .map(text_or_json)
@@ -7251,6 +7341,30 @@ fn ecr2(cx: &Cx<'_>) -> Outcome {
         },
         customer_key(cx, "/EncryptionConfiguration/KmsKey"),
     ]))
+}
+
+/// The role a creation template has ECR assume: "The ARN of the role to be assumed by
+/// Amazon ECR. Amazon ECR will assume your supplied role when the customRoleArn is
+/// specified" (CloudFormation reference, `AWS::ECR::RepositoryCreationTemplate`), the role
+/// that creates each repository the template makes and grants ECR the KMS key that
+/// encrypts it ("ecr:CreateRepository", "kms:CreateGrant": ECR user guide, "Create a custom
+/// policy for repository creation templates"). A role of another account (written with any
+/// account but `${AWS::AccountId}`, or one known only at deploy: [`super::flows::foreign`])
+/// is that account's to change or delete, and with it whether the repositories are created
+/// with the key; without a role ECR uses its service-linked role of this account.
+fn creation_role(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
+    const ROLE: &str = "/CustomRoleArn";
+    if cx.resource.type_name() != CREATION_TEMPLATE {
+        return None;
+    }
+    let role = cx.prop(ROLE).filter(|v| !super::meaning::no_value(v))?;
+    Some(match super::flows::foreign(role, cx) {
+        Some(why) => Err(format!(
+            "`CustomRoleArn` is {}, a role of {why}: ECR assumes it to create each repository the template makes and to grant itself the KMS key that encrypts it, so that account decides whether they are encrypted with the key; name a role of the app (its `Fn::GetAtt` `Arn`, or an ARN in `${{AWS::AccountId}}`), or remove `CustomRoleArn`",
+            text_or_json(role)
+        )),
+        None => cx.present(ROLE),
+    })
 }
 
 fn rs1(cx: &Cx<'_>) -> Outcome {
