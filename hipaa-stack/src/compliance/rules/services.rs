@@ -4942,7 +4942,7 @@ fn denies_without_tls(statement: &Value, action: &str) -> bool {
             .is_some_and(|except| !except.iter().any(|a| glob(a, action))),
         _ => false,
     };
-    text(&statement["Effect"]).is_some_and(|e| e == "Deny")
+    super::identity::denies(statement)
         && statement.get("NotPrincipal").is_none()
         && everyone(&statement["Principal"])
         && denied
