@@ -693,7 +693,7 @@ fn broken(case: &Value, resources: &Value) -> Option<String> {
 }
 
 /// The compliant cases that still do not hold with one value written as an intrinsic of
-/// the same meaning, each by its rule, target, the value, the wrapping and the start of the
+/// the same meaning, each by its rule, target, the text written, the wrapping and the start of the
 /// case's `why`, and why it is left: cautious readings (a failure or a gap, never a pass),
 /// each to be taught. The test asserts that each still breaks, so a reader taught to read
 /// it fails the test until its entry is taken out.
@@ -701,7 +701,7 @@ const NOT_YET_READ: &[(&str, &str, &str, &str, &str, &str)] = &[
     (
         "A2D",
         "Q",
-        r#""{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:111122223333:dlq\",\"maxReceiveCount\":5}""#,
+        r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:111122223333:dlq","maxReceiveCount":5}"#,
         "Fn::Join of halves",
         "RedrivePolicy written as JSON text",
         "A2D parses `RedrivePolicy` written as JSON text only when it is one string, not the text an `Fn::Join` makes",
@@ -709,7 +709,7 @@ const NOT_YET_READ: &[(&str, &str, &str, &str, &str, &str)] = &[
     (
         "D2",
         "Db",
-        r#""arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab""#,
+        "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
         "Fn::Join of halves",
         "rule D2: automated backups replicated to us-west-2",
         "D2 reads the region of `AutomaticBackupReplicationKmsKeyId` from a key ARN written as text, not from the text an `Fn::Join` makes of it: the key's region is unknown, a gap",
@@ -717,7 +717,7 @@ const NOT_YET_READ: &[(&str, &str, &str, &str, &str, &str)] = &[
     (
         "X1",
         "Flow",
-        r#""arn:aws:states:::sqs:sendMessage""#,
+        "arn:aws:states:::sqs:sendMessage",
         "Fn::Sub",
         "hostile review 18",
         "X1 knows a state's service integration by its `Resource` written as text: built by an intrinsic, the state is read as no integration and X1 reads nothing of the queue",
@@ -725,7 +725,7 @@ const NOT_YET_READ: &[(&str, &str, &str, &str, &str, &str)] = &[
     (
         "X1",
         "Flow",
-        r#""arn:aws:states:::sqs:sendMessage""#,
+        "arn:aws:states:::sqs:sendMessage",
         "Fn::Join of halves",
         "hostile review 18",
         "as above, the `Resource` made by `Fn::Join`",
@@ -733,7 +733,7 @@ const NOT_YET_READ: &[(&str, &str, &str, &str, &str, &str)] = &[
     (
         "X1",
         "Flow",
-        r#""${Q}""#,
+        "${Q}",
         "Fn::Join of halves",
         "hostile review 18",
         "X1 reads a `DefinitionSubstitutions` placeholder (`${Q}`) only where it is written as one string: the `${Q}` an `Fn::Join` makes is read as text that names no resource of the app, a failure",
@@ -787,7 +787,7 @@ fn a_compliant_value_written_as_an_intrinsic_of_the_same_meaning_still_passes() 
             .any(|(rule, target, value, wrapping, why, _)| {
                 case["rule"] == *rule
                     && case["target"] == *target
-                    && leaf.to_string() == *value
+                    && leaf.as_str() == Some(*value)
                     && name == *wrapping
                     && text(case, "why").starts_with(why)
             })

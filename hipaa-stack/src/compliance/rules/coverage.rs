@@ -3024,28 +3024,34 @@ fn walk<'v>(
             // `Fn::Base64`): CloudFormation deploys the text, which is read where the
             // property is, by the property's name, as the text written plain would be
             // (`{"Fn::Sub": ["${V}", {"V": "…"}]}` or `{"Fn::Join": ["", ["…"]]}` change
-            // nothing of it); its pieces are read below as well.
+            // nothing of it); its pieces are read below as well, except pieces that are all
+            // in that text (an `Fn::Sub` of one string, an `Fn::Join` of strings), read in
+            // it: read again apart, a piece of a dynamic reference (`{"Fn::Join": ["",
+            // ["{{resolve:secretsmanager:db", ":SecretString:pw}}"]]}`) is no reference,
+            // and a piece sits under the intrinsic's name, not the property's. Their lists
+            // are still walked. What the text leaves out (a variable an `Fn::Sub` does not
+            // use, an entry `Fn::Select` does not pick) is still read below.
+            let mut in_the_text = false;
             if let Some(text) = written_whole(value) {
                 strings(trail, at, name, &text);
-                // Pieces that are all in that text (an `Fn::Sub` of one string, an
-                // `Fn::Join` of strings) are read in it: read again apart, a piece of a
-                // dynamic reference (`{"Fn::Join": ["", ["{{resolve:secretsmanager:db", ":SecretString:pw}}"]]}`)
-                // is no reference, and a piece sits under the intrinsic's name, not the
-                // property's. What the text leaves out (a variable an `Fn::Sub` does not
-                // use, an entry `Fn::Select` does not pick) is still read below.
-                if pieces_all_in_the_text(value) {
-                    return;
-                }
+                in_the_text = pieces_all_in_the_text(value);
             }
             for (k, v) in map {
                 let here = trail.push(at, Step::Key(k));
-                walk(v, trail, here, k, strings, lists);
+                if in_the_text {
+                    walk(v, trail, here, k, &mut read_in_the_text, lists);
+                } else {
+                    walk(v, trail, here, k, strings, lists);
+                }
                 trail.back_to(here);
             }
         }
         _ => {}
     }
 }
+
+/// What the walk is told of a piece already read in the text it makes: nothing.
+fn read_in_the_text(_: &Trail<'_>, _: usize, _: &str, _: &str) {}
 
 /// Whether every piece of `value`, an intrinsic that builds text, is written whole into the
 /// text it makes: an `Fn::Sub` of one string (no variable map), or an `Fn::Join` of a list
