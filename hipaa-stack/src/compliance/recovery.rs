@@ -1730,9 +1730,11 @@ fn backup_replication(
     if database.type_name() != "AWS::RDS::DBInstance" {
         return None;
     }
-    let region = props["AutomaticBackupReplicationRegion"]
-        .as_str()
-        .filter(|r| !r.is_empty())?;
+    // The region as RDS receives it: text an intrinsic makes whole (`{"Fn::Sub":
+    // "us-west-2"}`) is that text; a pseudo parameter (`${AWS::Region}`) is no region name.
+    let region =
+        meaning::sent(&props["AutomaticBackupReplicationRegion"]).filter(|r| !r.is_empty())?;
+    let region = region.as_str();
     // The key must be of that region: through hipaa-stack's parameter a key of a stack
     // pinned there (its ARN), or a key's ARN that names the region.
     let key = &props["AutomaticBackupReplicationKmsKeyId"];
@@ -1801,13 +1803,13 @@ fn global_replicas(
     }
     let replicas = props["Replicas"].as_array().map_or(&[][..], Vec::as_slice);
     if home.is_none() {
-        let mut regions: Vec<&str> = replicas
+        let mut regions: Vec<String> = replicas
             .iter()
-            .filter_map(|r| r["Region"].as_str().and_then(region_name))
+            .filter_map(|r| meaning::sent(&r["Region"]).filter(|t| region_name(t).is_some()))
             .collect();
         regions.sort_unstable();
         regions.dedup();
-        let same_partition = regions.windows(2).all(|w| one_partition(w[0], w[1]));
+        let same_partition = regions.windows(2).all(|w| one_partition(&w[0], &w[1]));
         if regions.len() >= 2 && same_partition {
             let unread: Vec<Copy> = global_replica_copies(stack, None, table, replicas)
                 .into_iter()
@@ -1839,13 +1841,14 @@ fn global_replica_copies(
         .iter()
         .enumerate()
         .filter_map(|(i, replica)| {
-            let written = replica["Region"].as_str();
-            if written.is_some() && written == home {
+            // The region as DynamoDB receives it, text an intrinsic makes whole among it.
+            let written = meaning::sent(&replica["Region"]);
+            if written.is_some() && written.as_deref() == home {
                 return None;
             }
             // A region written otherwise than AWS names it (`US-EAST-1`) is no region a
             // replica can be told to be in: it may be the stack's own ([`region_name`]).
-            let region = written.and_then(region_name).map(str::to_owned);
+            let region = written.as_deref().and_then(region_name).map(str::to_owned);
             Some(Copy {
                 kind: "replica",
                 to: region.as_deref().map_or_else(

@@ -368,26 +368,32 @@ fn wrappings(good: &Value, bad: Option<&Value>) -> Vec<(&'static str, Value)> {
     out
 }
 
+/// The app of `resources` as a case of a corpus writes them (one stack of raw resources by
+/// logical id, each its `Type`, `Properties` and `Keep`), or `None` where it cannot be built.
+fn app_of_resources(resources: &Value) -> Option<App> {
+    let app = App::new("wrapped");
+    {
+        let stack = app.stack(STACK).ok()?;
+        for (id, spec) in resources.as_object().into_iter().flatten() {
+            let mut raw = RawResource::new(id.as_str(), spec["Type"].as_str()?);
+            for (name, value) in spec["Properties"].as_object().into_iter().flatten() {
+                raw = raw.property(name, value.clone());
+            }
+            match spec["Keep"].as_str() {
+                Some("Retain") => raw = raw.keep(Keep::Retain),
+                Some("Snapshot") => raw = raw.keep(Keep::Snapshot),
+                _ => {}
+            }
+            stack.add(raw).ok()?;
+        }
+    }
+    Some(app)
+}
+
 /// Whether `synth` writes the app of `resources` (one stack of raw resources): it refuses
 /// a template that any rule fails, and an app it cannot build.
 fn synthesized(resources: &Value) -> bool {
-    let app = App::new("wrapped");
-    let Ok(stack) = app.stack(STACK) else {
-        return false;
-    };
-    for (id, spec) in resources.as_object().into_iter().flatten() {
-        let Some(type_name) = spec["Type"].as_str() else {
-            return false;
-        };
-        let mut raw = RawResource::new(id.as_str(), type_name);
-        for (name, value) in spec["Properties"].as_object().into_iter().flatten() {
-            raw = raw.property(name, value.clone());
-        }
-        if stack.add(raw).is_err() {
-            return false;
-        }
-    }
-    app.synth().is_ok()
+    app_of_resources(resources).is_some_and(|app| app.synth().is_ok())
 }
 
 /// A failing spelling that differs from a compliant case of its rule and resource in one
@@ -533,28 +539,47 @@ fn a_failing_value_wrapped_in_an_intrinsic_still_fails() {
     none_synthesized(&templates, "wrapped failing values");
 }
 
-/// Every text below `value` that no intrinsic function holds, with its path below `at`: a
-/// leaf that can be written as an intrinsic of the same text.
-fn texts_outside_intrinsics(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, String)>) {
+/// Every text, boolean and number below `value` that no intrinsic function holds, with its
+/// path below `at`: a leaf that can be written as an intrinsic of the same value.
+fn leaves_outside_intrinsics(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, Value)>) {
     match value {
-        Value::String(s) => out.push((at.clone(), s.clone())),
+        Value::String(_) | Value::Bool(_) | Value::Number(_) => {
+            out.push((at.clone(), value.clone()));
+        }
         Value::Object(map) if map.keys().any(|k| k.starts_with("Fn::") || k == "Ref") => {}
         Value::Object(map) => {
             for (k, v) in map {
                 at.push(Step::Key(k.clone()));
-                texts_outside_intrinsics(v, at, out);
+                leaves_outside_intrinsics(v, at, out);
                 at.pop();
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 at.push(Step::Index(i));
-                texts_outside_intrinsics(v, at, out);
+                leaves_outside_intrinsics(v, at, out);
                 at.pop();
             }
         }
-        _ => {}
+        Value::Null => {}
     }
+}
+
+/// The leaves of the properties of a case's target ([`leaves_outside_intrinsics`]), each
+/// with its path below the case's `resources`.
+fn leaves_of_target(case: &Value) -> Vec<(Vec<Step>, Value)> {
+    let target = text(case, "target");
+    let mut leaves = Vec::new();
+    let mut at = vec![
+        Step::Key(target.clone()),
+        Step::Key("Properties".to_owned()),
+    ];
+    leaves_outside_intrinsics(
+        &case["resources"][&target]["Properties"],
+        &mut at,
+        &mut leaves,
+    );
+    leaves
 }
 
 /// `text` written as an intrinsic function that makes the same text: an `Fn::Sub` of it
@@ -593,17 +618,10 @@ fn every_text_of_a_failing_spelling_written_as_an_intrinsic_still_fails() {
         .filter(|c| c["expect"] == "fail")
     {
         let target = text(case, "target");
-        let mut texts = Vec::new();
-        let mut at = vec![
-            Step::Key(target.clone()),
-            Step::Key("Properties".to_owned()),
-        ];
-        texts_outside_intrinsics(
-            &case["resources"][&target]["Properties"],
-            &mut at,
-            &mut texts,
-        );
-        for (path, written) in texts {
+        for (path, leaf) in leaves_of_target(case) {
+            let Value::String(written) = leaf else {
+                continue;
+            };
             for (name, same) in the_same_text(&written) {
                 templates.push((
                     format!(
@@ -623,5 +641,179 @@ fn every_text_of_a_failing_spelling_written_as_an_intrinsic_still_fails() {
     none_synthesized(
         &templates,
         "failing spellings with a text written as an intrinsic",
+    );
+}
+
+/// `value` (a text, boolean or number) written as intrinsic functions that CloudFormation
+/// deploys as the same value, each named: a text as [`the_same_text`] writes it, a boolean
+/// or a number as its text (CloudFormation takes `"true"` and `"5"` for them), and any of
+/// them as an `Fn::If` whose branches are both the value.
+///
+/// Not as the one entry of an `Fn::Select` of a written list: `U2` refuses that spelling in
+/// every template ("picks its value by `Fn::Select` from a list written in the template:
+/// CloudFormation deploys that one entry, which the rules do not read where it is
+/// written"), so a rule that reads it for the worst opens nothing and closes nothing.
+fn the_same_value(value: &Value) -> Vec<(&'static str, Value)> {
+    let mut out = match value {
+        Value::String(text) => the_same_text(text),
+        Value::Bool(_) | Value::Number(_) => vec![("as text", Value::String(value.to_string()))],
+        _ => Vec::new(),
+    };
+    out.push((
+        "Fn::If of equal branches",
+        serde_json::json!({"Fn::If": [WRAP, value, value]}),
+    ));
+    out
+}
+
+/// What the rule of a compliant case says of its target in the app of `resources`: `None`
+/// where the case holds (the rule enforced, or absent where the case expects it absent),
+/// otherwise what it says.
+fn broken(case: &Value, resources: &Value) -> Option<String> {
+    let Some(app) = app_of_resources(resources) else {
+        return Some("the app cannot be built".to_owned());
+    };
+    let assembly = match app.check() {
+        Ok(assembly) => assembly,
+        Err(e) => return Some(format!("check failed: {e}")),
+    };
+    let found: Vec<&Status> = assembly
+        .evaluation()
+        .results
+        .iter()
+        .filter(|c| case["rule"] == c.rule && case["target"] == *c.logical_id)
+        .map(|c| &c.status)
+        .collect();
+    let holds = match found.as_slice() {
+        [] => case["expect"] == "absent",
+        [Status::Enforced { .. }] => case["expect"] != "absent",
+        _ => false,
+    };
+    (!holds).then(|| format!("{found:?}"))
+}
+
+/// The compliant cases that still do not hold with one value written as an intrinsic of
+/// the same meaning, each by its rule, target, the text written, the wrapping and the start of the
+/// case's `why`, and why it is left: cautious readings (a failure or a gap, never a pass),
+/// each to be taught. The test asserts that each still breaks, so a reader taught to read
+/// it fails the test until its entry is taken out.
+const NOT_YET_READ: &[(&str, &str, &str, &str, &str, &str)] = &[
+    (
+        "D2",
+        "Db",
+        "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "Fn::Join of halves",
+        "rule D2: automated backups replicated to us-west-2",
+        "D2 reads the region of `AutomaticBackupReplicationKmsKeyId` from a key ARN written as text, not from the text an `Fn::Join` makes of it: the key's region is unknown, a gap",
+    ),
+    (
+        "X1",
+        "Flow",
+        "arn:aws:states:::sqs:sendMessage",
+        "Fn::Sub",
+        "hostile review 18",
+        "X1 knows a state's service integration by its `Resource` written as text: built by an intrinsic, the state is read as no integration and X1 reads nothing of the queue",
+    ),
+    (
+        "X1",
+        "Flow",
+        "arn:aws:states:::sqs:sendMessage",
+        "Fn::Join of halves",
+        "hostile review 18",
+        "as above, the `Resource` made by `Fn::Join`",
+    ),
+    (
+        "X1",
+        "Flow",
+        "${Q}",
+        "Fn::Join of halves",
+        "hostile review 18",
+        "X1 reads a `DefinitionSubstitutions` placeholder (`${Q}`) only where it is written as one string: the `${Q}` an `Fn::Join` makes is read as text that names no resource of the app, a failure",
+    ),
+];
+
+/// Meaning, not spelling, in the other direction: every text, boolean and number of the
+/// target's properties of a compliant case ([`leaves_of_target`]) written again as an
+/// intrinsic that CloudFormation deploys as the same value ([`the_same_value`]), about
+/// 17,800 templates, and the case's rule must still hold it as it holds the case
+/// (enforced, or absent where the case says so; a gap is no pass, as the text is known):
+/// a value whose text an intrinsic makes whole is read as that text. It found, among 23
+/// before they were taught, B2 reading a statement whose `Effect` was `{"Fn::Sub": "Deny"}`
+/// as no denial; P1 reading the pieces of a dynamic reference to a secret made by
+/// `Fn::Sub` or `Fn::Join` as a secret (AWS's own example builds one so: `AWS::Redshift::Cluster`
+/// `MasterUserPassword` `{"Fn::Sub": "{{resolve:secretsmanager:${MyRedshiftSecret}::password}}"}`,
+/// `AWS::SecretsManager::Secret` reference, "Creating a Redshift cluster and a secret for
+/// the admin credentials"), `ManageMasterUserPassword` `{"Fn::Sub": "true"}` and a state
+/// machine's `Password.$` path as a secret built from text; E10 reading ports made by
+/// `Fn::Sub` as no ports; ML1 an instance type, X2 a claim's name and D2 a region made so
+/// as unknown; A2D a `RedrivePolicy` written as JSON text by `Fn::Join` as none.
+/// [`NOT_YET_READ`] lists what is left.
+#[test]
+fn a_compliant_value_written_as_an_intrinsic_of_the_same_meaning_still_passes() {
+    let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))
+        .expect("the corpus is JSON");
+    let mut templates = Vec::new();
+    for case in cases.as_array().into_iter().flatten() {
+        for (path, leaf) in leaves_of_target(case) {
+            for (name, same) in the_same_value(&leaf) {
+                templates.push((
+                    case,
+                    format!(
+                        "{} on {}: {leaf} as {name} ({})",
+                        case["rule"], case["target"], case["why"]
+                    ),
+                    leaf.clone(),
+                    name,
+                    replaced(&case["resources"], &path, same),
+                ));
+            }
+        }
+    }
+    assert!(
+        templates.len() >= 15_000,
+        "only {} values written again",
+        templates.len()
+    );
+    let listed = |case: &Value, leaf: &Value, name: &str| {
+        NOT_YET_READ
+            .iter()
+            .any(|(rule, target, value, wrapping, why, _)| {
+                case["rule"] == *rule
+                    && case["target"] == *target
+                    && leaf.as_str() == Some(*value)
+                    && name == *wrapping
+                    && text(case, "why").starts_with(why)
+            })
+    };
+    let (excepted, templates): (Vec<_>, Vec<_>) = templates
+        .into_iter()
+        .partition(|(case, _, leaf, name, _)| listed(case, leaf, name));
+    let wrong = on_every_core(&templates, |(case, why, _, _, resources)| {
+        broken(case, resources).map(|said| format!("{why}: {said}"))
+    });
+    // Each exception is still one: a reader taught to read it takes it off the list.
+    let read_now: Vec<&String> = excepted
+        .iter()
+        .filter(|(case, _, _, _, resources)| broken(case, resources).is_none())
+        .map(|(_, why, _, _, _)| why)
+        .collect();
+    assert!(
+        read_now.is_empty() && excepted.len() == NOT_YET_READ.len(),
+        "take these out of NOT_YET_READ, which now hold or match no template ({} of {} matched):\n{read_now:#?}",
+        excepted.len(),
+        NOT_YET_READ.len()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} of {} compliant cases with a value written as an intrinsic of the same meaning \
+         no longer hold:\n{}",
+        wrong.len(),
+        templates.len(),
+        wrong
+            .iter()
+            .take(60)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

@@ -3055,17 +3055,51 @@ fn walk<'v>(
             // `Fn::Base64`): CloudFormation deploys the text, which is read where the
             // property is, by the property's name, as the text written plain would be
             // (`{"Fn::Sub": ["${V}", {"V": "…"}]}` or `{"Fn::Join": ["", ["…"]]}` change
-            // nothing of it); its pieces are read below as well.
+            // nothing of it); its pieces are read below as well, except pieces that are all
+            // in that text (an `Fn::Sub` of one string, an `Fn::Join` of strings), read in
+            // it: read again apart, a piece of a dynamic reference (`{"Fn::Join": ["",
+            // ["{{resolve:secretsmanager:db", ":SecretString:pw}}"]]}`) is no reference,
+            // and a piece sits under the intrinsic's name, not the property's. Their lists
+            // are still walked. What the text leaves out (a variable an `Fn::Sub` does not
+            // use, an entry `Fn::Select` does not pick) is still read below.
+            let mut in_the_text = false;
             if let Some(text) = written_whole(value) {
                 strings(trail, at, name, &text);
+                in_the_text = pieces_all_in_the_text(value);
             }
             for (k, v) in map {
                 let here = trail.push(at, Step::Key(k));
-                walk(v, trail, here, k, strings, lists);
+                if in_the_text {
+                    walk(v, trail, here, k, &mut read_in_the_text, lists);
+                } else {
+                    walk(v, trail, here, k, strings, lists);
+                }
                 trail.back_to(here);
             }
         }
         _ => {}
+    }
+}
+
+/// What the walk is told of a piece already read in the text it makes: nothing.
+fn read_in_the_text(_: &Trail<'_>, _: usize, _: &str, _: &str) {}
+
+/// Whether every piece of `value`, an intrinsic that builds text, is written whole into the
+/// text it makes: an `Fn::Sub` of one string (no variable map), or an `Fn::Join` of a list
+/// of strings ("Fn::Join: Appends a set of values into a single value, separated by the
+/// specified delimiter", CloudFormation Template Reference).
+fn pieces_all_in_the_text(value: &Value) -> bool {
+    match value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.iter().next())
+    {
+        Some((k, Value::String(_))) => k == "Fn::Sub",
+        Some((k, Value::Array(a))) if k == "Fn::Join" => match a.as_slice() {
+            [Value::String(_), Value::Array(items)] => items.iter().all(Value::is_string),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -3874,7 +3908,18 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     // the template as much as a plain string.
     for (at, name, value) in named {
         // A value that names a secret, or that only switches one on or off, holds none.
-        let holds_none = names_a_secret(value, cx.template) || boolean_switch(value);
+        // So does text an intrinsic makes whole that is a switch (`{"Fn::Sub": "true"}`)
+        // or a state machine's path read at run time (`Password.$` `{"Fn::Sub": "$.pw"}`),
+        // as the same text written plain is read.
+        let whole = written_whole(value);
+        let holds_none = names_a_secret(value, cx.template)
+            || boolean_switch(value)
+            || whole.as_deref().is_some_and(|w| {
+                let w = w.trim();
+                w.eq_ignore_ascii_case("true")
+                    || w.eq_ignore_ascii_case("false")
+                    || (state_machine && read_at_run_time(name, w))
+            });
         if named_secret(&places, at, name)
             && !(t == "AWS::SecretsManager::Secret" && name == "SecretString")
             && !holds_none
@@ -4420,6 +4465,60 @@ mod tests {
             Some("/Properties/A/1/0")
         );
         assert_eq!(transform_at(&v["A"][0], "/Properties"), None);
+    }
+
+    /// The walk reads text an intrinsic makes whole at the property's place, by its name;
+    /// pieces that are all in that text (an `Fn::Sub` of one string, an `Fn::Join` of
+    /// strings) are not read again apart, and what the text leaves out still is.
+    #[test]
+    fn pieces_written_whole_into_a_text_are_read_in_it() {
+        let read = |v: Value| {
+            let mut seen = Vec::new();
+            strings_below(&v, &mut Trail::new(""), 0, "", &mut |trail, at, name, s| {
+                seen.push((trail.pointer(at), name.to_owned(), s.to_owned()));
+            });
+            seen
+        };
+        let whole = |s: &str| vec![("/Value".to_owned(), "Value".to_owned(), s.to_owned())];
+        let reference = "{{resolve:secretsmanager:api:SecretString:extra}}";
+        assert_eq!(
+            read(serde_json::json!({"Value": {"Fn::Sub": reference}})),
+            whole(reference)
+        );
+        assert_eq!(
+            read(
+                serde_json::json!({"Value": {"Fn::Join": ["", ["{{resolve:secretsmanager:ap", "i:SecretString:extra}}"]]}})
+            ),
+            whole(reference)
+        );
+        assert!(pieces_all_in_the_text(
+            &serde_json::json!({"Fn::Join": [":", ["a", "b"]]})
+        ));
+        assert!(!pieces_all_in_the_text(
+            &serde_json::json!({"Fn::Join": ["", ["a", {"Ref": "X"}]]})
+        ));
+        assert!(!pieces_all_in_the_text(
+            &serde_json::json!({"Fn::Sub": ["${V}", {"V": "a"}]})
+        ));
+        assert!(!pieces_all_in_the_text(
+            &serde_json::json!({"Fn::Select": [0, ["a", "b"]]})
+        ));
+        // A variable the text does not use, an entry `Fn::Select` does not pick: still read.
+        let unused =
+            read(serde_json::json!({"Value": {"Fn::Sub": ["x", {"Password": "hunter2"}]}}));
+        assert!(
+            unused.contains(&(
+                "/Value/Fn::Sub/1/Password".to_owned(),
+                "Password".to_owned(),
+                "hunter2".to_owned()
+            )),
+            "{unused:?}"
+        );
+        let unpicked = read(serde_json::json!({"Value": {"Fn::Select": [0, ["a", "hunter2"]]}}));
+        assert!(
+            unpicked.iter().any(|(_, _, s)| s == "hunter2"),
+            "{unpicked:?}"
+        );
     }
 
     #[test]

@@ -6306,7 +6306,9 @@ fn claims_of_clients_of_the_app(cx: &Cx<'_>, pointer: &str) -> Result<Proof, Str
     }
     let mut listed = Vec::new();
     for (at, claim) in claims {
-        let Some("client_id" | "aud") = claim.get("Name").and_then(Value::as_str) else {
+        // The claim's name as the load balancer receives it (text an intrinsic makes whole).
+        let Some("client_id" | "aud") = claim.get("Name").and_then(super::meaning::sent).as_deref()
+        else {
             continue;
         };
         let mut values = Vec::new();

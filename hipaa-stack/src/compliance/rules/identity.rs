@@ -730,6 +730,15 @@ pub(super) fn allows(statement: &Value) -> bool {
     super::meaning::sent(&statement["Effect"]).is_none_or(|e| e != "Deny")
 }
 
+/// Whether a statement denies: its `Effect` is `Deny` as AWS receives it, in any spelling an
+/// intrinsic resolves to (`{"Fn::Sub": "Deny"}`, an `Fn::Join` of its pieces). IAM reads
+/// the text CloudFormation deploys ("Effect: Use Allow or Deny to indicate whether the
+/// policy allows or denies access", IAM JSON policy elements), not how the template spells
+/// it; a value that cannot be known before deploy is no denial.
+pub(super) fn denies(statement: &Value) -> bool {
+    super::meaning::sent(&statement["Effect"]).is_some_and(|e| e == "Deny")
+}
+
 // ---------------------------------------------------------------------------------------
 // The rules.
 // ---------------------------------------------------------------------------------------
@@ -2987,6 +2996,32 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// A statement denies when its `Effect` is `Deny` as IAM receives it: text an
+    /// intrinsic makes whole among it, never a value unknown before deploy.
+    #[test]
+    fn a_denial_is_read_in_every_spelling_of_deny() {
+        for effect in [
+            json!("Deny"),
+            json!({"Fn::Sub": "Deny"}),
+            json!({"Fn::Join": ["", ["De", "ny"]]}),
+            json!({"Fn::Select": [0, ["Deny"]]}),
+        ] {
+            let statement = json!({ "Effect": effect });
+            assert!(denies(&statement), "{statement}");
+            assert!(!allows(&statement), "{statement}");
+        }
+        for effect in [
+            json!("Allow"),
+            json!({"Fn::Sub": "Allow"}),
+            json!({"Ref": "Effect"}),
+            json!({"Fn::ImportValue": "effect"}),
+            json!("deny"),
+        ] {
+            let statement = json!({ "Effect": effect });
+            assert!(!denies(&statement), "{statement}");
+        }
+    }
 
     /// The hostile review p2: an EMR cluster's `JobFlowRole` (the instance profile of its
     /// instances) and `ServiceRole` were read by no rule; I2 asks them of the app, as it asks

@@ -149,10 +149,11 @@ pub(crate) static RULES: &[RuleSpec] = &[
 // Shared with the network and compute rules.
 // ---------------------------------------------------------------------------------------
 
-/// A whole number written as a number or a string.
+/// A whole number written as a number or a string, or built by intrinsics whose text is
+/// known (`{"Fn::Sub": "443"}`): CloudFormation deploys the text they make, as it takes a
+/// number written as text ([`super::meaning::whole_number`]).
 pub(super) fn number(v: &Value) -> Option<i64> {
-    v.as_i64()
-        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    super::meaning::whole_number(v)
 }
 
 /// The key at `pointer` (below `Properties`) must be set, a key of the stack's own account
@@ -697,7 +698,7 @@ fn n1(cx: &Cx<'_>) -> Outcome {
 /// Whether a statement denies everyone `action` without TLS, with no other condition
 /// narrowing the denial.
 fn denies_insecure(statement: &Value, action: &str) -> bool {
-    statement["Effect"] == "Deny"
+    super::identity::denies(statement)
         && everyone(&statement["Principal"])
         && strings(&statement["Action"])
             .iter()
@@ -1581,7 +1582,10 @@ fn b2(cx: &Cx<'_>) -> Outcome {
     let denials: Vec<(String, &Value)> = statements(&document)
         .into_iter()
         .filter(|(_, s)| {
-            s["Effect"] == "Deny" && everyone(&s["Principal"]) && unconditional(s) && everything(s)
+            super::identity::denies(s)
+                && everyone(&s["Principal"])
+                && unconditional(s)
+                && everything(s)
         })
         .collect();
     let mut proofs: Vec<Proof> = Vec::new();
@@ -2073,6 +2077,18 @@ fn m2(cx: &Cx<'_>) -> Outcome {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A number is read as CloudFormation deploys it: written, as text, or as the text an
+    /// intrinsic makes whole; a value unknown before deploy is none.
+    #[test]
+    fn a_number_is_read_through_intrinsics_that_make_its_text() {
+        assert_eq!(number(&json!(443)), Some(443));
+        assert_eq!(number(&json!(" 443 ")), Some(443));
+        assert_eq!(number(&json!({"Fn::Sub": "443"})), Some(443));
+        assert_eq!(number(&json!({"Fn::Join": ["", ["4", "43"]]})), Some(443));
+        assert_eq!(number(&json!({"Ref": "Port"})), None);
+        assert_eq!(number(&json!("80-443")), None);
+    }
 
     /// Probe 14a #4: a rule whose jobs are refused or canceled before they complete makes
     /// no recovery point, however daily its schedule and long its retention.

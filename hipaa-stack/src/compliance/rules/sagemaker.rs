@@ -225,9 +225,10 @@ fn local_storage_variants(cx: &Cx<'_>) -> Option<Vec<super::Proof>> {
                 continue;
             }
             let pointer = format!("{variants}/{i}/InstanceType");
+            // The type as SageMaker receives it: text an intrinsic makes whole is that text.
             entry
                 .get("InstanceType")
-                .and_then(serde_json::Value::as_str)
+                .and_then(super::meaning::sent)
                 .filter(|t| has_local_storage(t.trim()))?;
             proofs.push(cx.proof(&pointer)?);
         }

@@ -840,7 +840,15 @@ fn redrive_target(policy: &Value) -> Option<Value> {
         Value::String(s) => (s.as_str(), false),
         Value::Object(map) if map.len() == 1 => match map.get("Fn::Sub") {
             Some(Value::String(s)) => (s.as_str(), true),
-            _ => return None,
+            // JSON text another intrinsic makes whole (an `Fn::Join` of its pieces) is the
+            // text CloudFormation deploys, read as it is written plain (a resolved pseudo
+            // parameter kept as the `Fn::Sub` it came from, [`super::meaning::resolved_json`]).
+            _ => {
+                let parsed =
+                    super::meaning::text(policy).and_then(|t| super::meaning::resolved_json(&t))?;
+                let target = parsed.get("deadLetterTargetArn")?;
+                return (!target.is_null()).then(|| target.clone());
+            }
         },
         _ => return None,
     };
@@ -4942,7 +4950,7 @@ fn denies_without_tls(statement: &Value, action: &str) -> bool {
             .is_some_and(|except| !except.iter().any(|a| glob(a, action))),
         _ => false,
     };
-    text(&statement["Effect"]).is_some_and(|e| e == "Deny")
+    super::identity::denies(statement)
         && statement.get("NotPrincipal").is_none()
         && everyone(&statement["Principal"])
         && denied
@@ -8122,6 +8130,48 @@ impl Cx<'_> {
                 super::pointer_name(pointer)
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod redrive_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A queue's dead-letter target is read from its `RedrivePolicy` in every spelling
+    /// CloudFormation deploys as the same JSON: an object, JSON text, the text of an
+    /// `Fn::Sub` (its target kept as one), and JSON text an `Fn::Join` makes whole; JSON
+    /// text an intrinsic cannot make before deploy names nothing.
+    #[test]
+    fn a_redrive_target_is_read_in_json_text_an_intrinsic_makes() {
+        let arn = "arn:aws:sqs:us-east-1:111122223333:dlq";
+        let text = format!(r#"{{"deadLetterTargetArn":"{arn}","maxReceiveCount":5}}"#);
+        let (head, tail) = text.split_at(text.len() / 2);
+        assert_eq!(
+            redrive_target(&json!({ "deadLetterTargetArn": arn })),
+            Some(json!(arn))
+        );
+        assert_eq!(redrive_target(&json!(text)), Some(json!(arn)));
+        assert_eq!(
+            redrive_target(&json!({ "Fn::Sub": text })),
+            Some(json!({ "Fn::Sub": arn }))
+        );
+        assert_eq!(
+            redrive_target(&json!({ "Fn::Join": ["", [head, tail]] })),
+            Some(json!(arn))
+        );
+        let own = r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:${AWS::AccountId}:dlq"}"#;
+        let (head, tail) = own.split_at(10);
+        assert_eq!(
+            redrive_target(&json!({ "Fn::Join": ["", [head, {"Fn::Sub": tail}]] })),
+            Some(json!({ "Fn::Sub": "arn:aws:sqs:us-east-1:${AWS::AccountId}:dlq" }))
+        );
+        assert_eq!(
+            redrive_target(&json!({ "Fn::Join": ["", [head, {"Ref": "Tail"}]] })),
+            None
+        );
+        assert_eq!(redrive_target(&json!({ "Fn::Join": ["", ["{}"]] })), None);
     }
 }
 

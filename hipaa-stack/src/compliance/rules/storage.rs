@@ -1369,7 +1369,7 @@ pub(super) fn only_without_tls(statement: &Value) -> bool {
 /// Whether a policy statement denies everyone everything on S3 when the transport is not
 /// TLS, on both the bucket and its objects, with no other condition narrowing the denial.
 fn denies_insecure_transport(statement: &Value, own: &Own<'_>) -> bool {
-    statement["Effect"] == "Deny"
+    super::identity::denies(statement)
         && everyone(&statement["Principal"])
         && strings(&statement["Action"])
             .iter()
@@ -1529,7 +1529,7 @@ fn access_point_denies_insecure_transport(statement: &Value, name: &str) -> bool
                     .is_some_and(|(_, rest)| glob(rest, target))
         })
     };
-    statement["Effect"] == "Deny"
+    super::identity::denies(statement)
         && everyone(&statement["Principal"])
         && strings(&statement["Action"])
             .iter()

@@ -357,7 +357,7 @@ fn read_only_iam(action: &str) -> bool {
 /// context keys). Any other condition narrows the deny to some requests.
 fn denies_without_mfa(statement: &Value) -> bool {
     let strings = super::identity::strings;
-    let denies = super::meaning::sent(&statement["Effect"]).is_some_and(|e| e == "Deny");
+    let denies = super::identity::denies(statement);
     let every_action = if statement.get("NotAction").is_some() {
         statement.get("Action").is_none() && {
             let left = strings(&statement["NotAction"]);
