@@ -2377,7 +2377,15 @@ fn json_value(value: &Value) -> Option<(Value, Option<&Value>)> {
 /// written in (with that `Fn::Sub`'s variables), so that [`of_the_app`] reads its
 /// references.
 fn from_document(value: &Value, variables: Option<&Value>) -> Value {
-    match value {
+    // Text an intrinsic makes whole (`{"Fn::Join": ["", ["${", "Q}"]]}` in a definition
+    // written as an object), which CloudFormation resolves before the service reads its
+    // placeholders, is read as that text.
+    let made = value
+        .is_object()
+        .then(|| super::meaning::sent(value))
+        .flatten()
+        .map(Value::String);
+    match made.as_ref().unwrap_or(value) {
         Value::String(s) if s.contains("${") => match variables {
             Some(v) => serde_json::json!({ "Fn::Sub": [s, v] }),
             None => serde_json::json!({ "Fn::Sub": s }),
@@ -2546,7 +2554,14 @@ fn state_machine_tasks(
     while let Some((node, at)) = pending.pop() {
         match node {
             Value::Object(map) => {
-                if let Some(resource) = map.get("Resource").and_then(Value::as_str) {
+                // hostile review: a `Resource` written as an intrinsic (`Fn::Sub` or
+                // `Fn::Join` of a service integration's ARN, an attribute of a function),
+                // which CloudFormation resolves in a `Definition` written as an object, is
+                // a task too; read as text only, its task and parameters went unread.
+                if let Some(resource) = map
+                    .get("Resource")
+                    .filter(|r| !r.is_null() && !super::meaning::no_value(r))
+                {
                     task(
                         &at,
                         resource,
@@ -2596,10 +2611,11 @@ fn joined_document(value: &Value) -> Option<(Value, Value)> {
         .then(|| (document, Value::Object(variables)))
 }
 
-/// One task of [`state_machine_tasks`], at `at`, whose `Resource` is `resource`.
+/// One task of [`state_machine_tasks`], at `at`, whose `Resource` is `resource` (text, or
+/// an intrinsic that makes it).
 fn task(
     at: &str,
-    resource: &str,
+    resource: &Value,
     state: &serde_json::Map<String, Value>,
     substitutions: Option<&Value>,
     found: &mut Vec<(String, Value, Option<&'static str>)>,
@@ -2609,15 +2625,16 @@ fn task(
     // The `Resource` as the execution sees it, its placeholders replaced: a service
     // integration (`arn:PARTITION:states:::SERVICE:ACTION`), or else a function or an
     // activity, which must be the app's.
-    let resolved = from_document(&Value::String(resource.to_owned()), substitutions);
+    let resolved = from_document(resource, substitutions);
     let lower = super::meaning::skeleton_sent(&resolved)
         .trim()
         .to_ascii_lowercase();
     if lower.starts_with("arn:") && lower.contains(":states:::") {
         if lower.contains(":states:::http:invoke") {
             checks.push(Err(format!(
-                "`{}` is an HTTP task ({resource}): it sends the execution's data to a third party's HTTPS endpoint that no rule reads",
-                named(at)
+                "`{}` is an HTTP task ({}): it sends the execution's data to a third party's HTTPS endpoint that no rule reads",
+                named(at),
+                super::meaning::sent_or_json(resource)
             )));
         }
     } else {
