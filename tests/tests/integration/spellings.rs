@@ -24,8 +24,8 @@ struct Case {
     target: String,
     why: String,
     expect: String,
-    /// Logical id, type and properties of each raw resource.
-    resources: Vec<(String, String, serde_json::Map<String, Value>)>,
+    /// The raw resources by logical id, as the corpus writes them ([`app_of_resources`]).
+    resources: Value,
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -47,36 +47,15 @@ fn corpus() -> Vec<Case> {
             target: text(c, "target"),
             why: text(c, "why"),
             expect: text(c, "expect"),
-            resources: c["resources"]
-                .as_object()
-                .expect("resources by logical id")
-                .iter()
-                .map(|(id, r)| {
-                    (
-                        id.clone(),
-                        text(r, "Type"),
-                        r["Properties"].as_object().cloned().unwrap_or_default(),
-                    )
-                })
-                .collect(),
+            resources: c["resources"].clone(),
         })
         .collect()
 }
 
-/// The app of a case: one stack with its raw resources.
+/// The app of a case: one stack with its raw resources ([`app_of_resources`]).
 fn app_of(case: &Case) -> App {
-    let app = App::new("spellings");
-    {
-        let stack = app.stack(STACK).expect("a valid stack name");
-        for (id, type_name, properties) in &case.resources {
-            let mut raw = RawResource::new(id.as_str(), type_name.as_str());
-            for (name, value) in properties {
-                raw = raw.property(name, value.clone());
-            }
-            stack.add(raw).expect("a valid raw resource");
-        }
-    }
-    app
+    app_of_resources(&case.resources)
+        .unwrap_or_else(|| panic!("the app of case `{}` cannot be built", case.why))
 }
 
 #[test]
