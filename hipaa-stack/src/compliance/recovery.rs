@@ -846,7 +846,7 @@ fn database_copies(
         let own_account = carried(app, template, source, target).is_some()
             || (source.get("Fn::Sub").is_some()
                 && written_text(source).is_some_and(|t| {
-                    arn_fields(t)
+                    arn_fields(&t)
                         .get(4)
                         .is_some_and(|a| a == "${AWS::AccountId}")
                 }));
@@ -1639,11 +1639,21 @@ fn carried<'r>(
 }
 
 /// The text of a value written as text, or as the text of an `Fn::Sub` (whose `${…}` the
-/// readers below never take for a region or a service).
-fn written_text(value: &Value) -> Option<&str> {
+/// readers below never take for a region or a service), or else the text another intrinsic
+/// makes whole as AWS receives it ([`meaning::sent`]: an `Fn::Join` of an ARN's pieces, an
+/// `Fn::Sub` with variables), which CloudFormation deploys as that text.
+fn written_text(value: &Value) -> Option<Cow<'_, str>> {
     value
         .as_str()
         .or_else(|| value.get("Fn::Sub").and_then(Value::as_str))
+        .map(Cow::Borrowed)
+        .or_else(|| {
+            value
+                .is_object()
+                .then(|| meaning::sent(value))
+                .flatten()
+                .map(Cow::Owned)
+        })
 }
 
 /// The fields of an ARN written as text (`arn:partition:service:region:account:resource`),
@@ -1674,7 +1684,7 @@ fn arn_fields(text: &str) -> Vec<String> {
 /// The region in an ARN written as text (`arn:partition:service:REGION:…`), when it is a
 /// region's name ([`region_name`]; a variable is none).
 fn region_of_arn(value: &Value) -> Option<String> {
-    let fields = arn_fields(written_text(value)?);
+    let fields = arn_fields(&written_text(value)?);
     match fields.as_slice() {
         [arn, _, _, region, ..] if arn == "arn" => region_name(region).map(str::to_owned),
         _ => None,
@@ -1683,7 +1693,7 @@ fn region_of_arn(value: &Value) -> Option<String> {
 
 /// The region of an ARN written as text whose service and resource are `target`'s.
 fn region_of_target(value: &Value, target: &Target) -> Option<String> {
-    let fields = arn_fields(written_text(value)?);
+    let fields = arn_fields(&written_text(value)?);
     match fields.as_slice() {
         [arn, _, service, region, _, resource]
             if arn == "arn"
@@ -1712,7 +1722,7 @@ fn destination(
         let region = region.unwrap_or("the deploy region").to_owned();
         return (to, Some(region), another);
     }
-    let to = written_text(value).map_or_else(|| value.to_string(), str::to_owned);
+    let to = written_text(value).map_or_else(|| value.to_string(), Cow::into_owned);
     let region = region_of_target(value, target);
     let another = apart(home, region.as_deref());
     (to, region.or_else(|| region_of_arn(value)), another)
@@ -1741,7 +1751,7 @@ fn backup_replication(
     let (to, key_region) = match carried(app, template, key, &REPLICATION_KEY) {
         Some((to, there, fits)) => (to, there.filter(|_| fits).map(str::to_owned)),
         None => (
-            written_text(key).map_or_else(|| key.to_string(), str::to_owned),
+            written_text(key).map_or_else(|| key.to_string(), Cow::into_owned),
             region_of_target(key, &REPLICATION_KEY),
         ),
     };
@@ -2225,7 +2235,7 @@ fn rds_copy_to_another_account(
         return None;
     }
     let own = written_text(vault).is_some_and(|text| {
-        let fields = arn_fields(text);
+        let fields = arn_fields(&text);
         vault.get("Fn::Sub").is_some() && fields.get(4).is_some_and(|a| a == "${AWS::AccountId}")
     });
     (!own).then(|| {
@@ -2412,7 +2422,7 @@ fn vault_of_app<'a>(
             .then(|| Some((app.at(stack)?, resource)))
             .flatten();
     }
-    let fields = arn_fields(written_text(value)?);
+    let fields = arn_fields(&written_text(value)?);
     let [arn, _, service, region, account, resource] = fields.as_slice() else {
         return None;
     };
@@ -2494,7 +2504,7 @@ fn vault_keeps_nothing(app: &App<'_, '_>, at: usize, vault: &Resource) -> Option
                 && here.is_some()
                 && app.at(producer).and_then(|p| app.region(p)) == here
         } else if let Some(text) = written_text(key) {
-            let fields = arn_fields(text);
+            let fields = arn_fields(&text);
             match fields.as_slice() {
                 [arn, _, service, region, ..] if arn == "arn" => {
                     service == "kms"
@@ -2503,7 +2513,7 @@ fn vault_keeps_nothing(app: &App<'_, '_>, at: usize, vault: &Resource) -> Option
                 }
                 // A key id or an alias names a key of the vault's own region (a dynamic
                 // reference, `{{resolve:…}}`, is no key known before deploy).
-                _ => key.is_string() && key_id_or_alias(text),
+                _ => key.is_string() && key_id_or_alias(&text),
             }
         } else {
             false
