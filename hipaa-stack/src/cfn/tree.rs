@@ -67,6 +67,17 @@ pub(crate) fn key_written_twice(json: &str, case: KeyCase) -> Option<String> {
     found
 }
 
+/// The first key of an object already read that repeats an earlier key in another case
+/// (`kmsKeyId` after `KmsKeyId`), with that earlier key: [`key_written_twice`] with
+/// [`KeyCase::Any`], for an object of the template, whose keys are unique as written.
+pub(crate) fn key_in_two_cases(object: &Map<String, Value>) -> Option<(&String, &String)> {
+    let mut seen = std::collections::HashMap::new();
+    object.keys().find_map(|key| {
+        seen.insert(key.to_ascii_lowercase(), key)
+            .map(|first| (first, key))
+    })
+}
+
 /// A reading of JSON that keeps nothing but the first key written twice in one object.
 struct Keys<'r> {
     found: &'r mut Option<String>,
@@ -329,6 +340,21 @@ mod tests {
                 "{text} {case:?}"
             );
         }
+    }
+
+    /// Keys of one object that differ only in case are found, the earlier one first.
+    #[test]
+    fn a_key_in_two_cases_is_found() {
+        let object = |v: serde_json::Value| v.as_object().cloned().unwrap();
+        let found = object(serde_json::json!({"a": 1, "B": 2, "b": 3}));
+        assert_eq!(
+            key_in_two_cases(&found),
+            Some((&"B".to_owned(), &"b".to_owned()))
+        );
+        assert_eq!(
+            key_in_two_cases(&object(serde_json::json!({"a": 1, "b": {"B": 2}}))),
+            None
+        );
     }
 
     #[test]

@@ -252,13 +252,8 @@ fn condition_key_in_two_cases(map: &serde_json::Map<String, Value>) -> Option<Un
         return None;
     };
     operators.values().find_map(|block| {
-        let keys: Vec<&String> = block.as_object()?.keys().collect();
-        keys.iter().enumerate().find_map(|(i, a)| {
-            keys[i + 1..]
-                .iter()
-                .find(|b| b.eq_ignore_ascii_case(a))
-                .map(|b| Unreadable::ConditionKeyInTwoCases((*a).clone(), (*b).clone()))
-        })
+        let (a, b) = crate::cfn::tree::key_in_two_cases(block.as_object()?)?;
+        Some(Unreadable::ConditionKeyInTwoCases(a.clone(), b.clone()))
     })
 }
 

@@ -2121,13 +2121,9 @@ fn echo_off(profile: &str) -> bool {
 /// keeps one of two keys written alike).
 fn repeated_key_in(value: &Value) -> Option<String> {
     match value {
-        Value::Object(map) => {
-            let mut seen = std::collections::HashSet::new();
-            map.keys()
-                .find(|k| !seen.insert(k.to_ascii_lowercase()))
-                .cloned()
-                .or_else(|| map.values().find_map(repeated_key_in))
-        }
+        Value::Object(map) => crate::cfn::tree::key_in_two_cases(map)
+            .map(|(_, again)| again.clone())
+            .or_else(|| map.values().find_map(repeated_key_in)),
         Value::Array(items) => items.iter().find_map(repeated_key_in),
         _ => None,
     }
