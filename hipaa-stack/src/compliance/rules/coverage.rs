@@ -1271,6 +1271,13 @@ fn dynamic_reference(text: &str) -> bool {
     t.starts_with("{{resolve:secretsmanager:") || t.starts_with("{{resolve:ssm-secure:")
 }
 
+/// Whether text under a name like a secret's holds the secret itself: written (not blank),
+/// no dynamic reference that keeps the secret out of the template, and no ARN that names it.
+fn written_secret(text: &str) -> bool {
+    let value = text.trim();
+    !value.is_empty() && !dynamic_reference(value) && !arn_shaped(value)
+}
+
 /// Text that holds a dynamic reference to a secret (`{{resolve:secretsmanager:…}}`,
 /// `{{resolve:ssm-secure:…}}`) anywhere in it.
 trait SecretReference {
@@ -1719,6 +1726,21 @@ impl<'v> Trail<'v> {
             }
         }
         out
+    }
+
+    /// Whether place `at` is a variable of an `Fn::Sub`'s map of variables
+    /// (`{"Fn::Sub": [text, {"V": at}]}`).
+    fn sub_variable(&self, at: usize) -> bool {
+        let parent = |place: usize| self.steps.get(place).map(|&(parent, step)| (parent, step));
+        match parent(at) {
+            Some((map, Step::Key(_))) if at != 0 => match parent(map) {
+                Some((sub, Step::Index(1))) => {
+                    matches!(parent(sub), Some((_, Step::Key("Fn::Sub"))))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// Whether a place above `at` (not `at` itself) is the property `key`.
@@ -3602,6 +3624,18 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 ));
                 return;
             }
+            // A variable of an `Fn::Sub` is named by the program and written in the template,
+            // which CloudFormation keeps and shows as written (`GetTemplate`), whether or not
+            // the text uses it: one named like a secret (`DB_PASSWORD`) holds it in plain
+            // text, even where the text it fills is judged by another name (an environment
+            // variable's), or leaves it out (`{"Fn::Sub": ["prod", {"DB_PASSWORD": "…"}]}`).
+            if trail.sub_variable(at) && secret_name(name) && written_secret(s) {
+                problems.push(format!(
+                    "`{}` is a variable of an `Fn::Sub` named like a secret and holds it in plain text, which the template shows; pass the secret's ARN or a `{{{{resolve:secretsmanager:…}}}}` dynamic reference",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+                return;
+            }
             // Names the program chooses, not AWS, read as environment variables' names are
             // (`DB_PW`, `token`): a container's environment written as a map (SageMaker's
             // `ContainerDefinition.Environment`, whose reference says to put no sensitive
@@ -3871,11 +3905,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             let value = s.trim();
             if let Some(what) = credential_text(s) {
                 problems.push(format!("`{}` holds {what}", &trail.pointer(at)[1..]));
-            } else if secret_name(name)
-                && !value.is_empty()
-                && !dynamic_reference(value)
-                && !arn_shaped(value)
-            {
+            } else if secret_name(name) && written_secret(value) {
                 // The metadata's names are the program's, or cfn-init's: the basic
                 // credentials of `AWS::CloudFormation::Authentication` (`password`, an S3
                 // `secretKey`: "Specifies the password for basic authentication", the
@@ -6224,6 +6254,58 @@ mod hostile_review_20 {
         for document in documents("$env:DB_PASSWORD = ('hunter2')") {
             let found = p1_of("AWS::SSM::Document", document.clone());
             assert!(matches!(found, Outcome::Fail(_)), "{document}: {found:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod sub_variables {
+    use super::*;
+    use serde_json::json;
+
+    fn p1_of(properties: Value) -> Outcome {
+        Cx::check_first(p1, &[("Fn", "AWS::Lambda::Function", properties)])
+    }
+
+    fn function(stage: Value) -> Value {
+        json!({"Role": "arn:aws:iam::111122223333:role/r", "Runtime": "python3.12",
+            "Handler": "index.handler", "Code": {"S3Bucket": "b", "S3Key": "k"},
+            "Environment": {"Variables": {"STAGE": stage}}})
+    }
+
+    #[test]
+    fn a_variable_of_a_sub_named_like_a_secret_fails_whether_the_text_uses_it_or_not() {
+        for secret in [
+            json!({"Fn::Sub": ["prod", {"DB_PASSWORD": "hunter2hunter2"}]}),
+            json!({"Fn::Sub": ["${Stage}", {"Stage": "prod", "ApiToken": "abc123def456"}]}),
+            json!({"Fn::Sub": ["prod-${DbPw}", {"DbPw": "12345678"}]}),
+            json!({"Fn::Join": ["", [{"Fn::Sub": ["p", {"db_pass": "x"}]}, "rod"]]}),
+        ] {
+            let found = p1_of(function(secret.clone()));
+            let Outcome::Fail(message) = &found else {
+                panic!("{secret}: {found:?}");
+            };
+            assert!(message.contains("a variable of an `Fn::Sub`"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_variable_that_names_a_secret_or_holds_no_secret_passes() {
+        for stage in [
+            json!({"Fn::Sub": ["prod", {"Stage": "prod"}]}),
+            json!({"Fn::Sub": ["${S}", {"S": "prod", "DB_PASSWORD": "{{resolve:secretsmanager:db:SecretString:password}}"}]}),
+            json!({"Fn::Sub": ["prod", {"DbPasswordArn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:db"}]}),
+            json!({"Fn::Sub": ["prod", {"DB_PASSWORD": {"Ref": "DbSecret"}}]}),
+            json!({"Fn::Sub": ["prod", {"DB_PASSWORD": " "}]}),
+            // A key of the map that is no variable of an `Fn::Sub` (a list's second item
+            // elsewhere) is read as before.
+            json!({"Fn::Join": ["", ["prod", {"Password": "x"}]]}),
+        ] {
+            let found = p1_of(function(stage.clone()));
+            assert!(
+                !matches!(&found, Outcome::Fail(m) if m.contains("`Fn::Sub`")),
+                "{stage}: {found:?}"
+            );
         }
     }
 }
