@@ -1462,7 +1462,7 @@ fn configured_assignment(text: &str) -> Option<&str> {
             name.contains('.')
                 && !value.is_empty()
                 && !value.starts_with(['$', '{'])
-                && !value.starts_with("arn:")
+                && !arn_shaped(value)
                 && !value.eq_ignore_ascii_case("true")
                 && !value.eq_ignore_ascii_case("false")
                 && value.parse::<f64>().is_err()
@@ -1794,7 +1794,7 @@ fn secret_in_json_text(text: &str, state_machine: bool) -> Option<String> {
             ));
         } else if (secret_name(name) || credential_header(name))
             && !value.is_empty()
-            && !value.starts_with("arn:")
+            && !arn_shaped(value)
         {
             found = Some(format!(
                 "writes `{name}` (`{}` of its JSON) in plain text; pass the secret's ARN and read it at run time",
@@ -3525,7 +3525,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         let written = !names_a_secret(value, cx.template)
             && (literal.as_deref().is_some_and(|v| {
                 let v = v.trim();
-                !v.is_empty() && !v.starts_with("arn:")
+                !v.is_empty() && !arn_shaped(v)
             }) || (literal.is_none()
                 && value.is_object()
                 && literal_parts(value).iter().any(|p| !p.trim().is_empty())));
@@ -3707,11 +3707,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 || trail.below(at, "AirflowConfigurationOptions"))
                 && !setting_word
                 && configured_secret(name);
-            if configuration
-                && !value.is_empty()
-                && !value.starts_with("arn:")
-                && !dynamic_reference(value)
-            {
+            if configuration && written_secret(value) {
                 problems.push(format!(
                     "`{}` is an application's setting named like a secret and holds it in plain text, which the service shows; keep it in Secrets Manager and let the application read it at run time",
                     trail.pointer(at).trim_start_matches('/')
@@ -3743,9 +3739,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             if (chosen || (settings && !setting_word))
                 && name != "ServiceToken"
                 && (secret_name(name) || header)
-                && !value.is_empty()
-                && !value.starts_with("arn:")
-                && !dynamic_reference(value)
+                && written_secret(value)
             {
                 problems.push(format!(
                     "`{}` is named like a secret and holds it in plain text; pass the secret's ARN and read it at run time",
