@@ -1745,14 +1745,83 @@ impl<'v> Trail<'v> {
 
     /// Whether a place above `at` (not `at` itself) is the property `key`.
     fn below(&self, at: usize, key: &str) -> bool {
+        self.keys_above(at).any(|k| k == key)
+    }
+
+    /// The properties above `at` (not `at` itself), nearest first.
+    fn keys_above(&self, at: usize) -> impl Iterator<Item = &'v str> + '_ {
         let mut at = at;
-        while at != 0 {
-            at = self.steps[at].0;
-            if matches!(self.steps[at].1, Step::Key(k) if k == key) {
-                return true;
+        std::iter::from_fn(move || {
+            while at != 0 {
+                at = self.steps[at].0;
+                if let Step::Key(k) = self.steps[at].1 {
+                    return Some(k);
+                }
             }
+            None
+        })
+    }
+}
+
+/// Which of the properties that P1 reads a string by the place of (a container's
+/// `Environment`, a map of `Tags`, a script's `Commands`, … see [`Above::place`]) are
+/// above a string, found in one climb of its trail: asked of each one in turn, the climbs
+/// cost more than the rest of P1 (most strings are below none of them).
+#[derive(Clone, Copy)]
+struct Above(u32);
+
+impl Above {
+    /// The properties of [`Above::place`] above place `at` of `trail` (not `at` itself).
+    fn of(trail: &Trail<'_>, at: usize) -> Self {
+        Above(
+            trail
+                .keys_above(at)
+                .fold(0, |above, key| above | Self::place(key)),
+        )
+    }
+
+    /// Whether the property `key`, one of [`Above::place`], is above the string, as
+    /// [`Trail::below`] says.
+    fn has(self, key: &str) -> bool {
+        let place = Self::place(key);
+        debug_assert_ne!(place, 0, "`{key}` is no property that `Above` finds");
+        self.0 & place != 0
+    }
+
+    /// The bit of a property that P1 reads a string by the place of, `0` for any other.
+    fn place(key: &str) -> u32 {
+        match key {
+            "Definition" => 1,
+            "DefinitionSubstitutions" => 1 << 1,
+            "Environment" => 1 << 2,
+            "Variables" => 1 << 3,
+            "EnvironmentVariables" => 1 << 4,
+            "PropertyMap" => 1 << 5,
+            "Tags" => 1 << 6,
+            "DockerLabels" => 1 << 7,
+            "DefaultArguments" => 1 << 8,
+            "NonOverridableArguments" => 1 << 9,
+            "LogConfiguration" => 1 << 10,
+            "Options" => 1 << 11,
+            "HeaderParameters" => 1 << 12,
+            "QueryStringParameters" => 1 << 13,
+            "StageVariables" => 1 << 14,
+            "Parameters" => 1 << 15,
+            "Arguments" => 1 << 16,
+            "ConfigurationProperties" => 1 << 17,
+            "Properties" => 1 << 18,
+            "AirflowConfigurationOptions" => 1 << 19,
+            "Headers" => 1 << 20,
+            "RequestParameters" => 1 << 21,
+            "UserData" => 1 << 22,
+            "runCommand" => 1 << 23,
+            "RunCommand" => 1 << 24,
+            "commands" => 1 << 25,
+            "Commands" => 1 << 26,
+            "Content" => 1 << 27,
+            "Data" => 1 << 28,
+            _ => 0,
         }
-        false
     }
 }
 
@@ -3646,9 +3715,10 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // define key-value pairs to replace" in its `DefinitionString` or
             // `DefinitionS3Location` (CloudFormation reference, `AWS::Bedrock::Flow`), and
             // `GetFlow` shows the definition.
+            let above = Above::of(trail, at);
             let definition = (state_machine
-                && (trail.below(at, "Definition") || trail.below(at, "DefinitionSubstitutions")))
-                || (t == "AWS::Bedrock::Flow" && trail.below(at, "DefinitionSubstitutions"));
+                && (above.has("Definition") || above.has("DefinitionSubstitutions")))
+                || (t == "AWS::Bedrock::Flow" && above.has("DefinitionSubstitutions"));
             if definition && read_at_run_time(name, s) {
                 return;
             }
@@ -3656,8 +3726,8 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // variables to set in the agent runtime environment", a map of names to values,
             // CloudFormation reference, `AWS::BedrockAgentCore::Runtime`; `GetAgentRuntime`
             // shows them).
-            let environment_map = (trail.below(at, "Environment") && !trail.below(at, "Variables"))
-                || trail.below(at, "EnvironmentVariables");
+            let environment_map = (above.has("Environment") && !above.has("Variables"))
+                || above.has("EnvironmentVariables");
             // A container's `DockerLabels` too, "a key/value map of labels to add to the
             // container" (CloudFormation reference, `AWS::ECS::TaskDefinition
             // ContainerDefinition`), which `DescribeTaskDefinition` shows.
@@ -3667,12 +3737,12 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // reference, `AWS::KinesisAnalyticsV2::Application PropertyGroup`), which
             // `DescribeApplication` shows.
             let chosen = environment_map
-                || (t == "AWS::KinesisAnalyticsV2::Application" && trail.below(at, "PropertyMap"))
+                || (t == "AWS::KinesisAnalyticsV2::Application" && above.has("PropertyMap"))
                 || definition
-                || trail.below(at, "Tags")
-                || trail.below(at, "DockerLabels")
-                || trail.below(at, "DefaultArguments")
-                || trail.below(at, "NonOverridableArguments")
+                || above.has("Tags")
+                || above.has("DockerLabels")
+                || above.has("DefaultArguments")
+                || above.has("NonOverridableArguments")
                 || custom;
             let value = s.trim();
             // Maps of settings whose names the program (or a tool it runs) chooses, which
@@ -3684,13 +3754,13 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // Batch job definition's `Parameters`, and the arguments of a Glue trigger's
             // actions and of a development endpoint (read as a job's `DefaultArguments`).
             // A flag or a number there is a setting, not a secret.
-            let settings = (trail.below(at, "LogConfiguration") && trail.below(at, "Options"))
-                || trail.below(at, "HeaderParameters")
-                || trail.below(at, "QueryStringParameters")
-                || trail.below(at, "StageVariables")
-                || (trail.below(at, "Variables") && !trail.below(at, "Environment"))
-                || (t == "AWS::Batch::JobDefinition" && trail.below(at, "Parameters"))
-                || (t.starts_with("AWS::Glue::") && trail.below(at, "Arguments"));
+            let settings = (above.has("LogConfiguration") && above.has("Options"))
+                || above.has("HeaderParameters")
+                || above.has("QueryStringParameters")
+                || above.has("StageVariables")
+                || (above.has("Variables") && !above.has("Environment"))
+                || (t == "AWS::Batch::JobDefinition" && above.has("Parameters"))
+                || (t.starts_with("AWS::Glue::") && above.has("Arguments"));
             let setting_word = value.eq_ignore_ascii_case("true")
                 || value.eq_ignore_ascii_case("false")
                 || value.parse::<f64>().is_ok();
@@ -3702,9 +3772,9 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // them, and MWAA's `AirflowConfigurationOptions` (Airflow's
             // `webserver.secret_key`, `core.fernet_key`, `smtp.smtp_password`). Read by
             // the last words of the name (see `configured_secret`).
-            let configuration = (trail.below(at, "ConfigurationProperties")
-                || (t == "AWS::EMRServerless::Application" && trail.below(at, "Properties"))
-                || trail.below(at, "AirflowConfigurationOptions"))
+            let configuration = (above.has("ConfigurationProperties")
+                || (t == "AWS::EMRServerless::Application" && above.has("Properties"))
+                || above.has("AirflowConfigurationOptions"))
                 && !setting_word
                 && configured_secret(name);
             if configuration && written_secret(value) {
@@ -3716,8 +3786,8 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             }
             // The credential of an `Authorization` header, whatever its scheme (the places
             // read first: most strings are in no header, and reading a name costs more).
-            let header = (trail.below(at, "HeaderParameters") || trail.below(at, "Headers"))
-                && credential_header(name);
+            let header =
+                (above.has("HeaderParameters") || above.has("Headers")) && credential_header(name);
             // An API Gateway integration that sends a fixed `Authorization` header to its
             // backend: a request parameter named `integration.request.header.Authorization`
             // whose value is a static value, "enclosed within a pair of single quotes"
@@ -3725,7 +3795,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // APIs"), or an HTTP API's `overwrite:header.Authorization` whose value is no
             // `$…` mapping expression ("Transform API requests and responses for HTTP
             // APIs"); `GetIntegration` shows it as written.
-            if trail.below(at, "RequestParameters")
+            if above.has("RequestParameters")
                 && let Some((_, header_name)) = name.rsplit_once("header.")
                 && credential_header(header_name)
                 && static_parameter(value)
@@ -3770,7 +3840,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 return;
             }
             // Environment variables are judged above, by the variables' names.
-            if trail.below(at, "Environment") {
+            if above.has("Environment") {
                 return;
             }
             // JSON written as text (a state machine's `DefinitionString`, an EventBridge
@@ -3795,14 +3865,13 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // as EC2Launch runs user data), and the text of an SSM document or an Image
             // Builder component that holds such lines (`Content`, `Data`; hostile review 20:
             // a PowerShell fetch there was refused although user data passes it).
-            let user_data = trail.below(at, "UserData")
-                || trail.below(at, "runCommand")
-                || trail.below(at, "RunCommand")
-                || trail.below(at, "commands")
-                || trail.below(at, "Commands")
-                || (t == "AWS::SSM::Document" && (name == "Content" || trail.below(at, "Content")))
-                || (t == "AWS::ImageBuilder::Component"
-                    && (name == "Data" || trail.below(at, "Data")));
+            let user_data = above.has("UserData")
+                || above.has("runCommand")
+                || above.has("RunCommand")
+                || above.has("commands")
+                || above.has("Commands")
+                || (t == "AWS::SSM::Document" && (name == "Content" || above.has("Content")))
+                || (t == "AWS::ImageBuilder::Component" && (name == "Data" || above.has("Data")));
             if !name.eq_ignore_ascii_case("UserData")
                 && s.contains('=')
                 && let Some(a) = if user_data {
@@ -4578,6 +4647,77 @@ mod tests {
         assert!(trail.below(item, "Environment"));
         assert_eq!(trail.pointer(item), "/Metadata/Environment/12");
         assert_eq!(trail.pointer(0), "/Metadata");
+    }
+
+    #[test]
+    fn the_properties_above_a_string_are_those_the_trail_climbs_to() {
+        // Every property `Above` finds, at the top, in the middle and at the string itself
+        // (which is not above it), with other properties and items between.
+        let v = serde_json::json!({
+            "Tags": [{"Value": "a"}],
+            "ContainerDefinitions": [{"Environment": {"LogConfiguration": {"Options": {
+                "Definition": "b",
+                "Other": {"UserData": ["c"], "commands": "d"}
+            }}}}],
+            "Data": "e",
+            "data": "f"
+        });
+        let places = [
+            "Definition",
+            "DefinitionSubstitutions",
+            "Environment",
+            "Variables",
+            "EnvironmentVariables",
+            "PropertyMap",
+            "Tags",
+            "DockerLabels",
+            "DefaultArguments",
+            "NonOverridableArguments",
+            "LogConfiguration",
+            "Options",
+            "HeaderParameters",
+            "QueryStringParameters",
+            "StageVariables",
+            "Parameters",
+            "Arguments",
+            "ConfigurationProperties",
+            "Properties",
+            "AirflowConfigurationOptions",
+            "Headers",
+            "RequestParameters",
+            "UserData",
+            "runCommand",
+            "RunCommand",
+            "commands",
+            "Commands",
+            "Content",
+            "Data",
+        ];
+        let bits: Vec<u32> = places.iter().map(|p| Above::place(p)).collect();
+        assert!(
+            bits.iter().all(|b| b.is_power_of_two()),
+            "one bit each: {bits:?}"
+        );
+        assert_eq!(
+            bits.iter().fold(0, |all, b| all | b).count_ones() as usize,
+            places.len(),
+            "a bit of its own each"
+        );
+        assert_eq!(Above::place("data"), 0, "read as written, case and all");
+        let mut read = 0;
+        let mut trail = Trail::new("");
+        strings_below(&v, &mut trail, 0, "", &mut |trail, at, _, s| {
+            read += 1;
+            let above = Above::of(trail, at);
+            for place in places {
+                assert_eq!(
+                    above.has(place),
+                    trail.below(at, place),
+                    "`{place}` above `{s}`"
+                );
+            }
+        });
+        assert_eq!(read, 6);
     }
 
     #[test]
