@@ -348,14 +348,14 @@ fn kept<'r>(resource: &'r Resource, scanned: Option<&'r Scanned>, at: usize) -> 
 
 /// The policies of the kinds of [`resilience::TLS_POLICIES`] by what they name, each as
 /// (stack, policy) positions in order, by policy type: those that may name any resource of
-/// the app, those that may name any resource of their stack (by stack), those that mention
-/// a name (by stack and name), and those that import an export (by name).
+/// the app, those that mention a name (by stack and name), those that import an export (by name), and those that write
+/// an ARN of a name as text (by that name, [`resilience::PolicyNames::arn_names`]).
 #[derive(Default)]
 struct PoliciesNamed {
     every: std::collections::HashMap<&'static str, Vec<Position>>,
-    own_stack: std::collections::HashMap<(&'static str, usize), Vec<Position>>,
     mentions: std::collections::HashMap<(&'static str, usize, String), Vec<Position>>,
     imports: std::collections::HashMap<(&'static str, String), Vec<Position>>,
+    arn_names: std::collections::HashMap<(&'static str, String), Vec<Position>>,
 }
 
 /// A resource of the app: the positions of its stack in the app and of it in its template.
@@ -619,9 +619,6 @@ impl Index {
                     if names.every {
                         named.every.entry(kind).or_default().push(place);
                     }
-                    if names.own_stack {
-                        named.own_stack.entry((kind, at)).or_default().push(place);
-                    }
                     for name in &names.mentions {
                         let key = (kind, at, name.clone());
                         named.mentions.entry(key).or_default().push(place);
@@ -629,6 +626,10 @@ impl Index {
                     for name in &names.imports {
                         let key = (kind, name.clone());
                         named.imports.entry(key).or_default().push(place);
+                    }
+                    for name in &names.arn_names {
+                        let key = (kind, name.clone());
+                        named.arn_names.entry(key).or_default().push(place);
                     }
                 }
                 for (i, named) in &part.associations {
@@ -684,29 +685,23 @@ impl Index {
 }
 
 impl Index {
-    /// The policies of type `policy_type` (one of [`resilience::TLS_POLICIES`]) that may
-    /// name the resource of `cx` (whose stack exports it as `exports`), as (stack, policy)
-    /// positions in order: those whose entries are known only at deploy, those of its
-    /// stack that refer to another type of its template or mention it, and those of other
-    /// stacks of its region and account that import one of `exports`
-    /// ([`Exports::looked_up`]).
+    /// The policies of `kind` (one of [`resilience::TLS_POLICIES`]) that may name the
+    /// resource of `cx` (whose stack exports it as `exports`), as (stack, policy) positions
+    /// in order: those whose entries are known only at deploy (text of a dynamic reference,
+    /// or a reference to another type of their template), those of its stack that mention
+    /// it, those of other stacks of its
+    /// region and account that import one of `exports` ([`Exports::looked_up`]), and those
+    /// of any stack that write its ARN as text by its name ([`resilience::arn_name`]).
     pub(crate) fn policies_naming(
         &self,
         cx: &Cx<'_>,
-        policy_type: &'static str,
+        kind: &resilience::TlsPolicy,
         exports: &Exports<'_>,
     ) -> Vec<(usize, usize)> {
-        let (at, id) = (cx.at, cx.id());
+        let (at, id, policy_type) = (cx.at, cx.id(), kind.policy_type);
         let named = &self.policies_named;
         let mut found: Vec<(usize, usize)> = Vec::new();
         found.extend(named.every.get(policy_type).into_iter().flatten());
-        found.extend(
-            named
-                .own_stack
-                .get(&(policy_type, at))
-                .into_iter()
-                .flatten(),
-        );
         let mentions = named.mentions.get(&(policy_type, at, id.to_owned()));
         found.extend(mentions.into_iter().flatten());
         let imports = exports.looked_up(
@@ -715,6 +710,14 @@ impl Index {
             |(s, _)| *s,
         );
         found.extend(imports.into_iter().filter(|(s, _)| *s != at));
+        if cx.resource.type_name() == kind.own_type
+            && let Some(name) = cx
+                .prop(&format!("/{}", kind.name_property))
+                .and_then(meaning::text)
+        {
+            let by_arn = named.arn_names.get(&(policy_type, name.trim().to_owned()));
+            found.extend(by_arn.into_iter().flatten());
+        }
         found.sort_unstable();
         found.dedup();
         found
