@@ -2341,7 +2341,8 @@ mod tests {
         let topic = a.add(raw("Topic", "AWS::SNS::Topic")).unwrap();
         a.add(queue_policy("ByRef").property("/Queues/0", near.reference()))
             .unwrap();
-        // Another type's attribute: known only at deploy, it may be any queue of the stack.
+        // Another type's attribute: known only at deploy, it may be any queue of the app (a
+        // queue of stack `b` too, whose URL the value may hold).
         a.add(queue_policy("ByOtherType").property("/Queues/0", bucket.attribute("Arn")))
             .unwrap();
         // A dynamic reference may be any queue of the app.
@@ -2387,9 +2388,9 @@ mod tests {
         assert_eq!(
             found,
             [
-                names("Far", &["Dynamic", "a/Imported"]),
+                names("Far", &["Dynamic", "a/ByOtherType", "a/Imported"]),
                 names("FarTopic", &["a/Topics"]),
-                names("Lonely", &["Dynamic"]),
+                names("Lonely", &["Dynamic", "a/ByOtherType"]),
                 names("Near", &["b/Dynamic", "ByRef", "ByOtherType"]),
                 names("Other", &["b/Dynamic", "ByOtherType"]),
                 names("Topic", &["Topics"]),
