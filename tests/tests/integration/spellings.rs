@@ -8,7 +8,10 @@
 //!
 //! Each failing spelling that differs from a case of `tests/corpora/compliant.json` in one
 //! value is also written with that value inside an intrinsic function
-//! ([`a_failing_value_wrapped_in_an_intrinsic_still_fails`]), and must still fail.
+//! ([`a_failing_value_wrapped_in_an_intrinsic_still_fails`]), and must still fail; so must
+//! each failing spelling of several resources split across two stacks, its references
+//! between them written as typed references that synth makes exports and imports of
+//! ([`a_failing_spelling_split_across_two_stacks_still_fails`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
