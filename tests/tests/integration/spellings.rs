@@ -1214,3 +1214,41 @@ fn n2_reads_the_policies_and_subscriptions_of_a_topic_in_other_stacks() {
         }
     }
 }
+
+/// In the other direction, for S8: every compliant case of S8 split across two stacks
+/// ([`splits`]) still holds it. A bucket policy of another stack names the bucket's ARN by an
+/// import of its export, written alone, in an `Fn::Join` with `/*` or in an `Fn::Sub`'s
+/// variable, which CloudFormation resolves to the bucket's ARN ("returns the value of an
+/// output exported by another stack", `Fn::ImportValue`); S8 read it only as the `Fn::GetAtt`
+/// of the bucket's own stack, and failed the TLS denial of such a policy as none.
+#[test]
+fn a_compliant_bucket_policy_split_from_its_bucket_still_holds_s8() {
+    let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))
+        .expect("the corpus is JSON");
+    let mut held = 0;
+    let mut wrong = Vec::new();
+    for case in cases
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["rule"] == "S8" && c["expect"] != "absent")
+    {
+        for moved in splits(case) {
+            let moved: Vec<&str> = moved.into_iter().collect();
+            let target = case["target"].as_str().unwrap_or_default();
+            let Ok(_) = app_split(&case["resources"], &moved.iter().copied().collect()) else {
+                continue;
+            };
+            match split_status(&case["resources"], &moved, "S8", target).as_slice() {
+                [Status::Enforced { .. }] => held += 1,
+                other => wrong.push(format!("{} {moved:?}: {other:?}", case["why"])),
+            }
+        }
+    }
+    assert!(held >= 5, "only {held} splits of S8's compliant cases");
+    assert!(
+        wrong.is_empty(),
+        "compliant S8 cases split across two stacks no longer hold:\n{}",
+        wrong.join("\n")
+    );
+}
