@@ -177,8 +177,8 @@ pub(crate) struct Cx<'a> {
 pub(crate) struct Index {
     by_type: std::collections::HashMap<String, Vec<(usize, usize)>>,
     /// The bucket policies that could name a bucket of another stack than their own: every
-    /// one but those whose `Bucket` is a plain `Ref` or `Fn::GetAtt`, which name a resource
-    /// of their own template (see [`storage`]'s rule S8).
+    /// one but those whose `Bucket` is a plain `Ref` or `Fn::GetAtt` of a bucket of their
+    /// own template (see [`storage`]'s rule S8).
     policies_for_elsewhere: Vec<(usize, usize)>,
     /// The bucket policies of each stack (position in its template), each with whether its
     /// bucket is known only at deploy, for a bucket of its own stack (see
@@ -532,7 +532,10 @@ impl IndexPart {
             policies.push(PolicyPart {
                 at: i,
                 unknown,
-                elsewhere: !names_own_resource(bucket),
+                // A `Ref` or `Fn::GetAtt` of a resource of its template that is not a bucket
+                // (an SSM parameter's `Value`) is known only at deploy, and may be the name of
+                // a bucket of any stack.
+                elsewhere: unknown || !names_own_resource(bucket),
                 refers: RefersTo::of(bucket, first),
             });
         }
@@ -1158,8 +1161,9 @@ impl<'a> Cx<'a> {
     /// policy of its own stack, and those of other stacks whose `Bucket` is more than a
     /// `Ref` or `Fn::GetAtt` of their own template (an import, a name, a dynamic value);
     /// each with whether its bucket is known only at deploy (see
-    /// [`storage::bucket_known_only_at_deploy`]; a policy of another stack only by a
-    /// dynamic reference), and what a policy of its own stack names by a plain `Ref` (see
+    /// [`storage::bucket_known_only_at_deploy`], read in the policy's own template: a
+    /// dynamic reference, or an attribute of a resource of its template that is not a
+    /// bucket, which may hold the name of a bucket of any stack), and what a policy of its own stack names by a plain `Ref` (see
     /// [`RefersTo`]; those of other stacks are [`RefersTo::Unread`]).
     pub(crate) fn bucket_policies(
         &self,
@@ -1183,9 +1187,15 @@ impl<'a> Cx<'a> {
             .filter_map(move |&(i, unknown, refers)| {
                 Some((None, resources.get(i)?, unknown, refers))
             });
-        let name = move |&position: &(usize, usize)| {
-            resource_at(stacks, position).map(|(s, r)| {
-                let unknown = storage::dynamically_named(&r.properties()["Bucket"]);
+        let policies = &self.index.policies;
+        let name = move |&(at, i): &(usize, usize)| {
+            resource_at(stacks, (at, i)).map(|(s, r)| {
+                // As its own stack's index read it: a dynamic reference, or a resource of
+                // its template that is not a bucket.
+                let unknown = policies.get(at).is_some_and(|part| {
+                    part.binary_search_by_key(&i, |&(p, _, _)| p)
+                        .is_ok_and(|found| part[found].1)
+                });
                 (Some(s), r, unknown, RefersTo::Unread)
             })
         };

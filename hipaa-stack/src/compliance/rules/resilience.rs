@@ -3,6 +3,8 @@
 //!
 //! `number` and `customer_key` are shared with the network and compute rules.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
@@ -1950,18 +1952,39 @@ fn every_month(day_of_week: &str) -> bool {
         })
 }
 
-/// Whether a rotation function value is a Lambda function: of this template (by reference)
-/// or an ARN of one.
+/// Whether a rotation function value is a Lambda function: of this template (by reference),
+/// of another stack (the import of an export whose value is one, read in the exporting
+/// stack: [`super::flows::export_named`]), or an ARN of one.
 fn lambda_function(cx: &Cx<'_>, value: &Value) -> bool {
-    let of_template = cx
-        .others("AWS::Lambda::Function")
-        .any(|f| super::compute::mentions(value, f.logical_id()));
-    let others_mentioned = cx
-        .template
+    if let Some(name) = value
+        .get("Fn::ImportValue")
+        .and_then(super::meaning::import_name)
+        && value.as_object().is_some_and(|m| m.len() == 1)
+    {
+        return match super::flows::export_named(cx, &name) {
+            super::flows::Export::Made(there, carried) => {
+                carried.get("Fn::ImportValue").is_none() && lambda_function(&there, &carried)
+            }
+            super::flows::Export::Unmade | super::flows::Export::Unread => false,
+        };
+    }
+    let template = cx.template;
+    let of_template = template
         .resources()
         .iter()
-        .filter(|r| r.type_name() != "AWS::Lambda::Function")
-        .any(|r| super::compute::mentions(value, r.logical_id()));
+        .filter(|r| r.type_name() == "AWS::Lambda::Function")
+        .any(|f| super::compute::mentions(value, f.logical_id()));
+    // An import inside the value (not the whole of it) is a resource of another stack,
+    // read as another resource of the template is: `${F.Arn}${B}` with `B` imported names
+    // no function.
+    let mut imported = Vec::new();
+    super::imported_names(value, &mut imported);
+    let others_mentioned = !imported.is_empty()
+        || template
+            .resources()
+            .iter()
+            .filter(|r| r.type_name() != "AWS::Lambda::Function")
+            .any(|r| super::compute::mentions(value, r.logical_id()));
     if of_template {
         return !others_mentioned;
     }
@@ -1999,44 +2022,78 @@ fn rotates_this_secret(cx: &Cx<'_>, secret_id: &Value, own_name: Option<&str>) -
 
 fn m1(cx: &Cx<'_>) -> Outcome {
     let own_name = secret_name(cx);
-    // Schedules whose `SecretId` may be meant for this secret: they mention it, or hold its
-    // name in text (as a name, within an ARN, in other text).
-    let mentioning: Vec<&crate::cfn::Resource> = cx
-        .others("AWS::SecretsManager::RotationSchedule")
-        .filter(|s| {
-            let id = &s.properties()["SecretId"];
-            super::compute::mentions(id, cx.id())
-                || own_name
-                    .as_deref()
-                    .is_some_and(|name| super::meaning::text(id).is_some_and(|t| t.contains(name)))
-        })
-        .collect();
-    let schedules: Vec<&crate::cfn::Resource> = mentioning
+    let exports = cx.own_exports();
+    // Schedules whose `SecretId` may be meant for this secret: of its own stack, they
+    // mention it or hold its name in text (as a name, within an ARN, in other text); of
+    // another stack of its region and account, they import an export of it (read as the
+    // export's value, [`Cx::as_exported`]) or hold its name in text. A stack that declares
+    // a resource of the secret's logical id of its own is read for text only: its `Ref`
+    // names that resource.
+    let mut mentioning: Vec<(Option<&str>, &crate::cfn::Resource, Cow<'_, Value>)> = Vec::new();
+    for (stack, s) in cx.everywhere("AWS::SecretsManager::RotationSchedule") {
+        let written = &s.properties()["SecretId"];
+        let by_name = cx.beside(stack)
+            && own_name.as_deref().is_some_and(|name| {
+                super::meaning::text(written).is_some_and(|t| t.contains(name))
+            });
+        let id = match stack {
+            None => Cow::Borrowed(written),
+            Some(_) if exports.imported_in(cx, stack, written) => {
+                let shadowed = cx.template_of(stack).resource(cx.id()).is_some();
+                if shadowed {
+                    Cow::Owned(Value::Null)
+                } else {
+                    cx.as_exported(stack, written)
+                }
+            }
+            Some(_) => Cow::Owned(Value::Null),
+        };
+        if by_name || super::compute::mentions(&id, cx.id()) {
+            mentioning.push((
+                stack,
+                s,
+                if by_name && id.is_null() {
+                    Cow::Borrowed(written)
+                } else {
+                    id
+                },
+            ));
+        }
+    }
+    let schedules: Vec<(Option<&str>, &crate::cfn::Resource)> = mentioning
         .iter()
-        .copied()
-        .filter(|s| rotates_this_secret(cx, &s.properties()["SecretId"], own_name.as_deref()))
+        .filter(|(_, _, id)| rotates_this_secret(cx, id, own_name.as_deref()))
+        .map(|(stack, s, _)| (*stack, *s))
         .collect();
     if schedules.is_empty() {
-        return Outcome::Fail(match mentioning.first() {
+        return Outcome::Fail(match mentioning.first().map(|(_, s, _)| s) {
             Some(s) => format!(
                 "rotation schedule `{}` has `SecretId` {}, which mentions the secret without naming it whatever the conditions (an `Fn::Select` of another entry, one branch of an `Fn::If`, text around it, a partial ARN, which Secrets Manager matches against every secret of the account), so it may rotate another secret; set `SecretId` to the secret's `Ref`",
                 s.logical_id(),
                 super::meaning::text_or_json(&s.properties()["SecretId"])
             ),
-            None => "no `AWS::SecretsManager::RotationSchedule` of this template rotates the secret (`SecretId` is its `Ref`, or its `Name` written as text)".to_owned(),
+            None => "no `AWS::SecretsManager::RotationSchedule` of the app rotates the secret (`SecretId` is its `Ref`, or its `Name` written as text; in another stack of its region and account, the import of its `Ref`'s export)".to_owned(),
         });
     }
     let mut checks = Vec::new();
-    for schedule in schedules {
+    for (stack, schedule) in schedules {
         let p = schedule.properties();
-        let name = schedule.logical_id();
+        let name = match stack {
+            Some(stack) => format!("{stack}/{}", schedule.logical_id()),
+            None => schedule.logical_id().to_owned(),
+        };
+        let proof_of = |pointer: &str| proof_of(schedule, pointer).map(|p| p.with_stack(stack));
         let hosted = p
             .get("HostedRotationLambda")
             .is_some_and(|h| h.is_object() && !super::meaning::no_value(h));
+        // The function of a schedule of another stack is read in that stack's template.
         let function = if hosted {
-            proof_of(schedule, "/HostedRotationLambda").ok_or_default()
-        } else if lambda_function(cx, &p["RotationLambdaARN"]) {
-            proof_of(schedule, "/RotationLambdaARN").ok_or_default()
+            proof_of("/HostedRotationLambda").ok_or_default()
+        } else if lambda_function(
+            &cx.in_stack_or_here(stack, schedule),
+            &p["RotationLambdaARN"],
+        ) {
+            proof_of("/RotationLambdaARN").ok_or_default()
         } else {
             Err(format!(
                 "rotation schedule `{name}`: `RotationLambdaARN` is not a Lambda function"
@@ -2045,7 +2102,7 @@ fn m1(cx: &Cx<'_>) -> Outcome {
         checks.push(function);
         checks.push(match rotation_days(&p["RotationRules"]) {
             Some(n) if (1..=MAX_ROTATION_DAYS).contains(&n) => {
-                proof_of(schedule, "/RotationRules").ok_or_default()
+                proof_of("/RotationRules").ok_or_default()
             }
             Some(n) => Err(format!(
                 "rotation schedule `{name}` rotates every {n} days; rotate at least every {MAX_ROTATION_DAYS} days"
