@@ -8,7 +8,10 @@
 //!
 //! Each failing spelling that differs from a case of `tests/corpora/compliant.json` in one
 //! value is also written with that value inside an intrinsic function
-//! ([`a_failing_value_wrapped_in_an_intrinsic_still_fails`]), and must still fail.
+//! ([`a_failing_value_wrapped_in_an_intrinsic_still_fails`]), and must still fail; so must
+//! each failing spelling of several resources split across two stacks, its references
+//! between them written as typed references that synth makes exports and imports of
+//! ([`a_failing_spelling_split_across_two_stacks_still_fails`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -766,5 +769,550 @@ fn a_compliant_value_written_as_an_intrinsic_of_the_same_meaning_still_passes() 
             .cloned()
             .collect::<Vec<_>>()
             .join("\n")
+    );
+}
+
+/// A reference from a resource of one stack of a split to a resource of the other: where it
+/// sits below the referring resource's `Properties` (a JSON pointer), the resource it names,
+/// and the attribute it reads (`None`: its `Ref`).
+struct Crossing {
+    pointer: String,
+    to: String,
+    attribute: Option<String>,
+}
+
+/// A key of a JSON object as a segment of a JSON pointer (RFC 6901).
+fn segment(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// The variables `${…}` of an `Fn::Sub` text (not the literal `${!…}`).
+fn sub_variables(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        let after = &rest[at + 2..];
+        let Some(end) = after.find('}') else { break };
+        if !after.starts_with('!') {
+            out.push(&after[..end]);
+        }
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+/// `value` (at `pointer` below `Properties`) with every reference to a resource of `other`
+/// (the logical ids of the other stack) taken out into `crossings`, its place left `null` for
+/// a typed reference to fill; a `${X}` or `${X.Attr}` of an `Fn::Sub` text becomes a
+/// variable of the `Fn::Sub`'s map, which CloudFormation deploys as the same text.
+/// `Err` where a reference to `other` is written in a form a typed reference cannot take
+/// (an attribute named by an intrinsic).
+fn take_crossings(
+    value: &Value,
+    pointer: &str,
+    other: &BTreeSet<&str>,
+    crossings: &mut Vec<Crossing>,
+) -> Result<Value, &'static str> {
+    let named = |id: &str| other.contains(id);
+    match value {
+        Value::Object(map) if map.len() == 1 => {
+            let (key, inner) = map.iter().next().expect("one key");
+            match (key.as_str(), inner) {
+                ("Ref", Value::String(id)) if named(id) => {
+                    crossings.push(Crossing {
+                        pointer: pointer.to_owned(),
+                        to: id.clone(),
+                        attribute: None,
+                    });
+                    return Ok(Value::Null);
+                }
+                ("Fn::GetAtt", _) => {
+                    let (id, attribute) = match inner {
+                        Value::String(dotted) => match dotted.split_once('.') {
+                            Some((id, a)) => (id, Some(Value::String(a.to_owned()))),
+                            None => (dotted.as_str(), None),
+                        },
+                        Value::Array(items) => (
+                            items.first().and_then(Value::as_str).unwrap_or_default(),
+                            items.get(1).cloned(),
+                        ),
+                        _ => ("", None),
+                    };
+                    if named(id) {
+                        let Some(Value::String(attribute)) = attribute else {
+                            return Err("an attribute named by an intrinsic");
+                        };
+                        crossings.push(Crossing {
+                            pointer: pointer.to_owned(),
+                            to: id.to_owned(),
+                            attribute: Some(attribute),
+                        });
+                        return Ok(Value::Null);
+                    }
+                }
+                ("Fn::Sub", Value::String(_) | Value::Array(_)) => {
+                    let (text, vars) = match inner {
+                        Value::String(t) => (t.clone(), serde_json::Map::new()),
+                        Value::Array(items) => match (items.first(), items.get(1)) {
+                            (Some(Value::String(t)), Some(Value::Object(m)))
+                                if items.len() == 2 =>
+                            {
+                                (t.clone(), m.clone())
+                            }
+                            _ => return Ok(value.clone()),
+                        },
+                        _ => unreachable!(),
+                    };
+                    let at = format!("{pointer}/Fn::Sub/1");
+                    let mut vars_out = serde_json::Map::new();
+                    for (k, v) in &vars {
+                        vars_out.insert(
+                            k.clone(),
+                            take_crossings(v, &format!("{at}/{}", segment(k)), other, crossings)?,
+                        );
+                    }
+                    let mut text_out = text.clone();
+                    for (n, var) in sub_variables(&text).into_iter().enumerate() {
+                        let id = var.split_once('.').map_or(var, |(id, _)| id);
+                        if vars.contains_key(var) || !named(id) {
+                            continue;
+                        }
+                        let name = format!("Crossing{n}");
+                        text_out =
+                            text_out.replacen(&format!("${{{var}}}"), &format!("${{{name}}}"), 1);
+                        crossings.push(Crossing {
+                            pointer: format!("{at}/{name}"),
+                            to: id.to_owned(),
+                            attribute: var.split_once('.').map(|(_, a)| a.to_owned()),
+                        });
+                        vars_out.insert(name, Value::Null);
+                    }
+                    if text_out == text && vars_out == vars {
+                        return Ok(value.clone());
+                    }
+                    return Ok(serde_json::json!({"Fn::Sub": [text_out, vars_out]}));
+                }
+                _ => {}
+            }
+            let mut out = serde_json::Map::new();
+            out.insert(
+                key.clone(),
+                take_crossings(
+                    inner,
+                    &format!("{pointer}/{}", segment(key)),
+                    other,
+                    crossings,
+                )?,
+            );
+            Ok(Value::Object(out))
+        }
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                out.insert(
+                    k.clone(),
+                    take_crossings(v, &format!("{pointer}/{}", segment(k)), other, crossings)?,
+                );
+            }
+            Ok(Value::Object(out))
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| take_crossings(v, &format!("{pointer}/{i}"), other, crossings))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        _ => Ok(value.clone()),
+    }
+}
+
+/// The app of `resources` (as [`app_of_resources`] reads them) split into two stacks: the
+/// resources `moved` in one, the rest in the other, every reference between them written as
+/// a typed reference ([`RawResource::property`] of a handle's `reference` or `attribute`),
+/// which synth writes as an export of the one stack and an `Fn::ImportValue` in the other.
+/// `Err` says why the split cannot be built: references both ways (stacks that import each
+/// other are a cycle), a reference a typed one cannot write, or a resource refused.
+fn app_split(resources: &Value, moved: &BTreeSet<&str>) -> Result<App, String> {
+    let all = resources.as_object().ok_or("no resources")?;
+    let ids: BTreeSet<&str> = all.keys().map(String::as_str).collect();
+    let rest: BTreeSet<&str> = ids.difference(moved).copied().collect();
+    // Each resource's properties with its crossings taken out.
+    let mut taken: BTreeMap<&str, (Value, Vec<Crossing>)> = BTreeMap::new();
+    for (id, spec) in all {
+        let other = if moved.contains(id.as_str()) {
+            &rest
+        } else {
+            moved
+        };
+        let mut crossings = Vec::new();
+        let mut properties = serde_json::Map::new();
+        for (name, value) in spec["Properties"].as_object().into_iter().flatten() {
+            properties.insert(
+                name.clone(),
+                take_crossings(value, &format!("/{}", segment(name)), other, &mut crossings)?,
+            );
+        }
+        taken.insert(id, (Value::Object(properties), crossings));
+    }
+    let refers = |side: &BTreeSet<&str>| side.iter().any(|id| !taken[id].1.is_empty());
+    let (first, second) = match (refers(moved), refers(&rest)) {
+        (true, true) => return Err("references both ways".to_owned()),
+        (true, false) => (&rest, moved),
+        _ => (moved, &rest),
+    };
+    let app = App::new("split");
+    {
+        let mut handles = BTreeMap::new();
+        for (name, side) in [("first", first), ("second", second)] {
+            let stack = app.stack(name).map_err(|e| e.to_string())?;
+            for id in side {
+                let spec = &all[*id];
+                let (properties, crossings) = &taken[id];
+                let mut raw = RawResource::new(*id, spec["Type"].as_str().ok_or("no type")?);
+                for (name, value) in properties.as_object().into_iter().flatten() {
+                    raw = raw.property(name, value.clone());
+                }
+                for c in crossings {
+                    let handle: &Handle<RawResource> = &handles[c.to.as_str()];
+                    raw = match &c.attribute {
+                        None => raw.property(&c.pointer, handle.reference()),
+                        // `attribute` takes a name a program writes (`&'static str`); the
+                        // corpus's few names (`Arn`, `Value`, …) are kept for the test's life.
+                        Some(a) => raw.property(
+                            &c.pointer,
+                            handle.attribute(Box::leak(a.clone().into_boxed_str())),
+                        ),
+                    };
+                }
+                match spec["Keep"].as_str() {
+                    Some("Retain") => raw = raw.keep(Keep::Retain),
+                    Some("Snapshot") => raw = raw.keep(Keep::Snapshot),
+                    _ => {}
+                }
+                handles.insert(*id, stack.add(raw).map_err(|e| e.to_string())?);
+            }
+        }
+    }
+    Ok(app)
+}
+
+/// The ways to split a case in two: its target alone in one stack, and each other resource
+/// alone, each split once.
+fn splits(case: &Value) -> Vec<BTreeSet<&str>> {
+    let ids: BTreeSet<&str> = case["resources"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(id, _)| id.as_str())
+        .collect();
+    if ids.len() < 2 {
+        return Vec::new();
+    }
+    let target = case["target"].as_str().unwrap_or_default();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for alone in std::iter::once(target).chain(ids.iter().copied().filter(|i| *i != target)) {
+        let moved: BTreeSet<&str> = [alone].into();
+        let rest: BTreeSet<&str> = ids.difference(&moved).copied().collect();
+        let key = std::cmp::min(moved.clone(), rest);
+        if seen.insert(key) {
+            out.push(moved);
+        }
+    }
+    out
+}
+
+/// The splitting probe of session hq, kept as a test: every failing spelling of more than
+/// one resource is built again as two stacks ([`app_split`]) in each way [`splits`] names,
+/// about 3,100 templates, every `Ref`, `Fn::GetAtt` and `${X}` between them a typed reference
+/// that synth writes as an export and an `Fn::ImportValue`, and `synth` must refuse every
+/// one. Rules read the whole app, and a reader that looks only in the resource's own stack
+/// (or reads a `Ref` but not the import of its export) passes what one stack fails: it found
+/// N2 reading a topic policy that names the topic by its ARN written as text only in the
+/// topic's stack (a second policy without the TLS denial in another stack replaces the
+/// topic's one policy all the same). A split that cannot be built is counted, not tried:
+/// resources that refer to each other both ways (stacks that import each other are a cycle,
+/// which synth refuses), and a reference to an attribute that may hold a secret (an SSM
+/// parameter's `Value`), which synth refuses to export ("keep both in one stack").
+#[test]
+fn a_failing_spelling_split_across_two_stacks_still_fails() {
+    let cases: Value = serde_json::from_str(include_str!("../../corpora/spellings.json"))
+        .expect("the corpus is JSON");
+    let mut templates = Vec::new();
+    for case in cases
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["expect"] == "fail")
+    {
+        for moved in splits(case) {
+            templates.push((case, moved));
+        }
+    }
+    /// What synth makes of one split.
+    enum Split {
+        Refused,
+        Unbuilt,
+        Unexported,
+        Passed(String),
+    }
+    let outcomes = on_every_core(&templates, |(case, moved)| {
+        Some(match app_split(&case["resources"], moved) {
+            Err(_) => Split::Unbuilt,
+            Ok(app) => match app.synth() {
+                Ok(_) => Split::Passed(format!(
+                    "{} on {}, {moved:?} in a stack of its own ({})",
+                    case["rule"], case["target"], case["why"]
+                )),
+                Err(hipaa_stack::Error::Noncompliant { .. }) => Split::Refused,
+                Err(_) => Split::Unexported,
+            },
+        })
+    });
+    let count = |f: fn(&Split) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let refused = count(|o| matches!(o, Split::Refused));
+    let unbuilt = count(|o| matches!(o, Split::Unbuilt));
+    let unexported = count(|o| matches!(o, Split::Unexported));
+    let passed: Vec<&String> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Split::Passed(why) => Some(why),
+            _ => None,
+        })
+        .collect();
+    println!(
+        "{} splits: {refused} refused by the rules, {unexported} refused as an export of a secret, {unbuilt} not built (references both ways)",
+        templates.len()
+    );
+    // The splitting itself is checked: a change that built no split would pass.
+    assert!(
+        templates.len() >= 3_000 && refused >= 2_500,
+        "only {refused} of {} splits were built and refused",
+        templates.len()
+    );
+    assert!(
+        passed.is_empty(),
+        "{} of {} failing spellings split across two stacks pass every rule:\n{}",
+        passed.len(),
+        templates.len(),
+        passed
+            .iter()
+            .take(40)
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// The status of `rule` on `target` in the app of `resources` split with `moved` in a stack
+/// of its own ([`app_split`]).
+fn split_status(resources: &Value, moved: &[&str], rule: &str, target: &str) -> Vec<Status> {
+    let moved: BTreeSet<&str> = moved.iter().copied().collect();
+    let app = app_split(resources, &moved).expect("the split is built");
+    let assembly = app.check().expect("check returns the assembly");
+    assembly
+        .evaluation()
+        .results
+        .iter()
+        .filter(|c| c.rule == rule && *c.logical_id == *target)
+        .map(|c| c.status.clone())
+        .collect()
+}
+
+/// N2 reads what sets or bypasses a topic's one policy in every stack of the app, as it
+/// does in the topic's own: a topic policy or inline policy whose `Topics` (`TopicArn`) is
+/// the topic's ARN written as text ("The Amazon Resource Names (ARN) of the topics to which
+/// you want to add the policy", `AWS::SNS::TopicPolicy`) or a value known only at deploy
+/// (an SSM parameter's `Value` of its stack), and a subscription whose `TopicArn` ("The ARN
+/// of the topic you want to subscribe to", SNS `Subscribe`) is its ARN written as text or
+/// an `Fn::Sub` of its import. Each passed N2 from another stack, where the split probe
+/// ([`a_failing_spelling_split_across_two_stacks_still_fails`]) saw a policy pass synth and
+/// other rules (A5, U1) hid the rest.
+#[test]
+fn n2_reads_the_policies_and_subscriptions_of_a_topic_in_other_stacks() {
+    let arn = serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:intake"});
+    let tls_only = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+        }]
+    });
+    let open = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sns:Publish", "Resource": "*"
+        }]
+    });
+    let with = |other: Value| {
+        let mut resources = serde_json::json!({
+            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "intake", "KmsMasterKeyId": "alias/app"}},
+            "Good": {"Type": "AWS::SNS::TopicPolicy", "Properties": {"Topics": [{"Ref": "Topic"}], "PolicyDocument": tls_only}}
+        });
+        for (id, spec) in other.as_object().into_iter().flatten() {
+            resources[id] = spec.clone();
+        }
+        resources
+    };
+    let cases = [
+        (
+            "a policy naming the topic by its ARN as text",
+            with(
+                serde_json::json!({"Bad": {"Type": "AWS::SNS::TopicPolicy", "Properties": {"Topics": [arn], "PolicyDocument": open}}}),
+            ),
+            vec!["Bad"],
+        ),
+        (
+            "an inline policy naming the topic by its ARN written out",
+            with(
+                serde_json::json!({"Bad": {"Type": "AWS::SNS::TopicInlinePolicy", "Properties": {"TopicArn": "arn:aws:sns:us-east-1:111122223333:intake", "PolicyDocument": open}}}),
+            ),
+            vec!["Bad"],
+        ),
+        (
+            "a policy naming a topic by an SSM parameter's value",
+            with(serde_json::json!({
+                "Param": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "arn:aws:sns:us-east-1:111122223333:other"}},
+                "Bad": {"Type": "AWS::SNS::TopicPolicy", "Properties": {"Topics": [{"Fn::GetAtt": ["Param", "Value"]}], "PolicyDocument": open}}
+            })),
+            vec!["Param", "Bad"],
+        ),
+        (
+            "an http subscription naming the topic by its ARN as text",
+            with(
+                serde_json::json!({"Sub": {"Type": "AWS::SNS::Subscription", "Properties": {"TopicArn": arn, "Protocol": "http", "Endpoint": "http://hooks.example.com/intake"}}}),
+            ),
+            vec!["Sub"],
+        ),
+        (
+            "an http subscription naming the topic by ${Topic} in Fn::Sub (an import in another stack)",
+            with(
+                serde_json::json!({"Sub": {"Type": "AWS::SNS::Subscription", "Properties": {"TopicArn": {"Fn::Sub": "${Topic}"}, "Protocol": "http", "Endpoint": "http://hooks.example.com/intake"}}}),
+            ),
+            vec!["Sub"],
+        ),
+    ];
+    for (why, resources, moved) in cases {
+        // One stack fails it, and so do two: the topic's, and the other resource's.
+        let one = app_of_resources(&resources).expect("the app is built");
+        let assembly = one.check().expect("check returns the assembly");
+        assert!(
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .any(|c| c.rule == "N2" && matches!(c.status, Status::Failed { .. })),
+            "{why}: N2 does not fail in one stack"
+        );
+        for moved in [moved, vec!["Topic", "Good"]] {
+            let found = split_status(&resources, &moved, "N2", "Topic");
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { .. }]),
+                "{why}, {moved:?} in a stack of its own: N2 on the topic is {found:?}"
+            );
+        }
+    }
+}
+
+/// The rules that read a case split across two stacks as they read it in one: a failing
+/// spelling still fails the rule on its target
+/// ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]), and a compliant
+/// case still holds it ([`a_compliant_case_split_across_two_stacks_still_holds`]).
+const READ_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T"];
+
+/// In the other direction, for the rules of [`READ_ACROSS_STACKS`]: every compliant case of
+/// theirs split across two stacks ([`splits`]) still holds. A bucket policy of another
+/// stack names the bucket's ARN, and a rotation schedule of another stack the secret, by an
+/// import of its export (written alone, in an `Fn::Join` with `/*`, in an `Fn::Sub`'s
+/// variable), which CloudFormation resolves to the bucket's ARN or the secret's `Ref`
+/// ("returns the value of an output exported by another stack", `Fn::ImportValue`); S8 and
+/// M1 read them only as the `Fn::GetAtt` or `Ref` of the resource's own stack, and failed
+/// the TLS denial of such a policy as none, and the secret as never rotated.
+#[test]
+fn a_compliant_case_split_across_two_stacks_still_holds() {
+    let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))
+        .expect("the corpus is JSON");
+    let mut held = 0;
+    let mut wrong = Vec::new();
+    for case in
+        cases.as_array().into_iter().flatten().filter(|c| {
+            READ_ACROSS_STACKS.iter().any(|r| c["rule"] == *r) && c["expect"] != "absent"
+        })
+    {
+        let rule = case["rule"].as_str().unwrap_or_default();
+        let target = case["target"].as_str().unwrap_or_default();
+        for moved in splits(case) {
+            let moved: Vec<&str> = moved.into_iter().collect();
+            if app_split(&case["resources"], &moved.iter().copied().collect()).is_err() {
+                continue;
+            }
+            match split_status(&case["resources"], &moved, rule, target).as_slice() {
+                [Status::Enforced { .. }] => held += 1,
+                other => wrong.push(format!("{rule} {} {moved:?}: {other:?}", case["why"])),
+            }
+        }
+    }
+    println!("{held} splits of compliant cases hold");
+    assert!(held >= 20, "only {held} splits of compliant cases");
+    assert!(
+        wrong.is_empty(),
+        "{} compliant cases split across two stacks no longer hold:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// The failing direction for the rules of [`READ_ACROSS_STACKS`], closer than synth's
+/// refusal ([`a_failing_spelling_split_across_two_stacks_still_fails`], which another
+/// rule's finding satisfies): every failing spelling of theirs split across two stacks
+/// still fails the rule on its target. It found S8 taking a bucket policy of another stack
+/// whose `Bucket` is an SSM parameter's `Value` (known only at deploy) for none of the
+/// bucket's, and M1 taking a `RotationLambdaARN` of `${F.Arn}${B}` with `B` imported for a
+/// function, each hidden in synth by the findings of other rules. A split that check
+/// refuses (an export of an attribute that may hold a secret) is counted, not read.
+#[test]
+fn a_failing_spelling_split_across_two_stacks_still_fails_its_rule() {
+    let cases: Value = serde_json::from_str(include_str!("../../corpora/spellings.json"))
+        .expect("the corpus is JSON");
+    let (mut failed, mut refused) = (0, 0);
+    let mut wrong = Vec::new();
+    for case in cases
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| READ_ACROSS_STACKS.iter().any(|r| c["rule"] == *r) && c["expect"] == "fail")
+    {
+        let rule = case["rule"].as_str().unwrap_or_default();
+        let target = case["target"].as_str().unwrap_or_default();
+        for moved in splits(case) {
+            let Ok(app) = app_split(&case["resources"], &moved) else {
+                continue;
+            };
+            let Ok(assembly) = app.check() else {
+                refused += 1;
+                continue;
+            };
+            let found: Vec<&Status> = assembly
+                .evaluation()
+                .results
+                .iter()
+                .filter(|c| c.rule == rule && *c.logical_id == *target)
+                .map(|c| &c.status)
+                .collect();
+            if found.iter().any(|s| matches!(s, Status::Failed { .. })) {
+                failed += 1;
+            } else {
+                wrong.push(format!("{rule} {} {moved:?}: {found:?}", case["why"]));
+            }
+        }
+    }
+    println!("{failed} splits fail their rule, {refused} refused by check");
+    assert!(failed >= 100, "only {failed} splits of failing spellings");
+    assert!(
+        wrong.is_empty(),
+        "{} failing spellings split across two stacks no longer fail their rule:\n{}",
+        wrong.len(),
+        wrong.join("\n")
     );
 }

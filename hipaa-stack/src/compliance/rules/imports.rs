@@ -127,6 +127,80 @@ impl<'a> Cx<'a> {
         Exports::of(self, self.at, self.id())
     }
 
+    /// `value`, written in the stack named `stack` (`None`: this one), with each import of
+    /// an export of this resource's stack that refers to it read as the export's value (its
+    /// `Ref` or `Fn::GetAtt`, however deep: `Fn::Join` of the import and `/*`, a variable of
+    /// an `Fn::Sub`), where CloudFormation resolves the import to it ("returns the value of
+    /// an output exported by another stack", `Fn::ImportValue`): from a stack of this
+    /// stack's region and account. A reader of this resource's references (`Own`) then
+    /// reads a value of another stack as it reads one of its own.
+    pub(crate) fn as_exported<'v>(
+        &self,
+        stack: Option<&str>,
+        value: &'v Value,
+    ) -> std::borrow::Cow<'v, Value> {
+        use std::borrow::Cow;
+        fn replaced(value: &Value, exports: &[(&str, Value)], depth: usize) -> Option<Value> {
+            if depth > crate::cfn::text::DEPTH {
+                return None;
+            }
+            match value {
+                Value::Object(map) if map.len() == 1 && map.contains_key("Fn::ImportValue") => {
+                    let name = super::meaning::import_name(&map["Fn::ImportValue"])?;
+                    exports
+                        .iter()
+                        .find(|(export, _)| *export == name)
+                        .map(|(_, v)| v.clone())
+                }
+                Value::Object(map) => {
+                    let mut changed = false;
+                    let out = map
+                        .iter()
+                        .map(|(k, v)| {
+                            let v = replaced(v, exports, depth + 1).map_or_else(
+                                || v.clone(),
+                                |new| {
+                                    changed = true;
+                                    new
+                                },
+                            );
+                            (k.clone(), v)
+                        })
+                        .collect();
+                    changed.then_some(Value::Object(out))
+                }
+                Value::Array(items) => {
+                    let mut changed = false;
+                    let out = items
+                        .iter()
+                        .map(|v| {
+                            replaced(v, exports, depth + 1).map_or_else(
+                                || v.clone(),
+                                |new| {
+                                    changed = true;
+                                    new
+                                },
+                            )
+                        })
+                        .collect();
+                    changed.then_some(Value::Array(out))
+                }
+                _ => None,
+            }
+        }
+        let Some(at) = stack.and_then(|s| self.position(Some(s))) else {
+            return Cow::Borrowed(value);
+        };
+        if !super::services::same_region_and_account(self, self.at, at) {
+            return Cow::Borrowed(value);
+        }
+        let exports = super::arn::exports_of(self.template, self.id());
+        match replaced(value, &exports, 0) {
+            Some(v) => Cow::Owned(v),
+            None => Cow::Borrowed(value),
+        }
+    }
+
     /// The exports of the resource `id` of the stack named `stack` (`None`: this one).
     pub(crate) fn exports_of(&self, stack: Option<&str>, id: &str) -> Exports<'a> {
         match self.position(stack) {

@@ -177,8 +177,8 @@ pub(crate) struct Cx<'a> {
 pub(crate) struct Index {
     by_type: std::collections::HashMap<String, Vec<(usize, usize)>>,
     /// The bucket policies that could name a bucket of another stack than their own: every
-    /// one but those whose `Bucket` is a plain `Ref` or `Fn::GetAtt`, which name a resource
-    /// of their own template (see [`storage`]'s rule S8).
+    /// one but those whose `Bucket` is a plain `Ref` or `Fn::GetAtt` of a bucket of their
+    /// own template (see [`storage`]'s rule S8).
     policies_for_elsewhere: Vec<(usize, usize)>,
     /// The bucket policies of each stack (position in its template), each with whether its
     /// bucket is known only at deploy, for a bucket of its own stack (see
@@ -348,14 +348,14 @@ fn kept<'r>(resource: &'r Resource, scanned: Option<&'r Scanned>, at: usize) -> 
 
 /// The policies of the kinds of [`resilience::TLS_POLICIES`] by what they name, each as
 /// (stack, policy) positions in order, by policy type: those that may name any resource of
-/// the app, those that may name any resource of their stack (by stack), those that mention
-/// a name (by stack and name), and those that import an export (by name).
+/// the app, those that mention a name (by stack and name), those that import an export (by name), and those that write
+/// an ARN of a name as text (by that name, [`resilience::PolicyNames::arn_names`]).
 #[derive(Default)]
 struct PoliciesNamed {
     every: std::collections::HashMap<&'static str, Vec<Position>>,
-    own_stack: std::collections::HashMap<(&'static str, usize), Vec<Position>>,
     mentions: std::collections::HashMap<(&'static str, usize, String), Vec<Position>>,
     imports: std::collections::HashMap<(&'static str, String), Vec<Position>>,
+    arn_names: std::collections::HashMap<(&'static str, String), Vec<Position>>,
 }
 
 /// A resource of the app: the positions of its stack in the app and of it in its template.
@@ -532,7 +532,10 @@ impl IndexPart {
             policies.push(PolicyPart {
                 at: i,
                 unknown,
-                elsewhere: !names_own_resource(bucket),
+                // A `Ref` or `Fn::GetAtt` of a resource of its template that is not a bucket
+                // (an SSM parameter's `Value`) is known only at deploy, and may be the name of
+                // a bucket of any stack.
+                elsewhere: unknown || !names_own_resource(bucket),
                 refers: RefersTo::of(bucket, first),
             });
         }
@@ -619,9 +622,6 @@ impl Index {
                     if names.every {
                         named.every.entry(kind).or_default().push(place);
                     }
-                    if names.own_stack {
-                        named.own_stack.entry((kind, at)).or_default().push(place);
-                    }
                     for name in &names.mentions {
                         let key = (kind, at, name.clone());
                         named.mentions.entry(key).or_default().push(place);
@@ -629,6 +629,10 @@ impl Index {
                     for name in &names.imports {
                         let key = (kind, name.clone());
                         named.imports.entry(key).or_default().push(place);
+                    }
+                    for name in &names.arn_names {
+                        let key = (kind, name.clone());
+                        named.arn_names.entry(key).or_default().push(place);
                     }
                 }
                 for (i, named) in &part.associations {
@@ -684,29 +688,23 @@ impl Index {
 }
 
 impl Index {
-    /// The policies of type `policy_type` (one of [`resilience::TLS_POLICIES`]) that may
-    /// name the resource of `cx` (whose stack exports it as `exports`), as (stack, policy)
-    /// positions in order: those whose entries are known only at deploy, those of its
-    /// stack that refer to another type of its template or mention it, and those of other
-    /// stacks of its region and account that import one of `exports`
-    /// ([`Exports::looked_up`]).
+    /// The policies of `kind` (one of [`resilience::TLS_POLICIES`]) that may name the
+    /// resource of `cx` (whose stack exports it as `exports`), as (stack, policy) positions
+    /// in order: those whose entries are known only at deploy (text of a dynamic reference,
+    /// or a reference to another type of their template), those of its stack that mention
+    /// it, those of other stacks of its
+    /// region and account that import one of `exports` ([`Exports::looked_up`]), and those
+    /// of any stack that write its ARN as text by its name ([`resilience::arn_name`]).
     pub(crate) fn policies_naming(
         &self,
         cx: &Cx<'_>,
-        policy_type: &'static str,
+        kind: &resilience::TlsPolicy,
         exports: &Exports<'_>,
     ) -> Vec<(usize, usize)> {
-        let (at, id) = (cx.at, cx.id());
+        let (at, id, policy_type) = (cx.at, cx.id(), kind.policy_type);
         let named = &self.policies_named;
         let mut found: Vec<(usize, usize)> = Vec::new();
         found.extend(named.every.get(policy_type).into_iter().flatten());
-        found.extend(
-            named
-                .own_stack
-                .get(&(policy_type, at))
-                .into_iter()
-                .flatten(),
-        );
         let mentions = named.mentions.get(&(policy_type, at, id.to_owned()));
         found.extend(mentions.into_iter().flatten());
         let imports = exports.looked_up(
@@ -715,6 +713,14 @@ impl Index {
             |(s, _)| *s,
         );
         found.extend(imports.into_iter().filter(|(s, _)| *s != at));
+        if cx.resource.type_name() == kind.own_type
+            && let Some(name) = cx
+                .prop(&format!("/{}", kind.name_property))
+                .and_then(meaning::text)
+        {
+            let by_arn = named.arn_names.get(&(policy_type, name.trim().to_owned()));
+            found.extend(by_arn.into_iter().flatten());
+        }
         found.sort_unstable();
         found.dedup();
         found
@@ -1155,8 +1161,9 @@ impl<'a> Cx<'a> {
     /// policy of its own stack, and those of other stacks whose `Bucket` is more than a
     /// `Ref` or `Fn::GetAtt` of their own template (an import, a name, a dynamic value);
     /// each with whether its bucket is known only at deploy (see
-    /// [`storage::bucket_known_only_at_deploy`]; a policy of another stack only by a
-    /// dynamic reference), and what a policy of its own stack names by a plain `Ref` (see
+    /// [`storage::bucket_known_only_at_deploy`], read in the policy's own template: a
+    /// dynamic reference, or an attribute of a resource of its template that is not a
+    /// bucket, which may hold the name of a bucket of any stack), and what a policy of its own stack names by a plain `Ref` (see
     /// [`RefersTo`]; those of other stacks are [`RefersTo::Unread`]).
     pub(crate) fn bucket_policies(
         &self,
@@ -1180,9 +1187,15 @@ impl<'a> Cx<'a> {
             .filter_map(move |&(i, unknown, refers)| {
                 Some((None, resources.get(i)?, unknown, refers))
             });
-        let name = move |&position: &(usize, usize)| {
-            resource_at(stacks, position).map(|(s, r)| {
-                let unknown = storage::dynamically_named(&r.properties()["Bucket"]);
+        let policies = &self.index.policies;
+        let name = move |&(at, i): &(usize, usize)| {
+            resource_at(stacks, (at, i)).map(|(s, r)| {
+                // As its own stack's index read it: a dynamic reference, or a resource of
+                // its template that is not a bucket.
+                let unknown = policies.get(at).is_some_and(|part| {
+                    part.binary_search_by_key(&i, |&(p, _, _)| p)
+                        .is_ok_and(|found| part[found].1)
+                });
                 (Some(s), r, unknown, RefersTo::Unread)
             })
         };

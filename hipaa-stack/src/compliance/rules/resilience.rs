@@ -3,6 +3,8 @@
 //!
 //! `number` and `customer_key` are shared with the network and compute rules.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
@@ -744,9 +746,13 @@ fn n2(cx: &Cx<'_>) -> Outcome {
 /// `AlarmTopic` (the typed construct, which a raw resource cannot claim), on the topic or on
 /// a subscription of its template whose `TopicArn` is its `Ref`, which mail CloudWatch alarm
 /// notices, not records. Read are the topic's `Subscription` entries and every
-/// `AWS::SNS::Subscription` of its stack whose `TopicArn` mentions it (or is its ARN written
-/// with its `TopicName`, in any region and account written out, which may be the stack's
-/// own), of any stack importing an export of it, and of a stack of another region whose
+/// `AWS::SNS::Subscription` of its stack whose `TopicArn` mentions it, of any stack of the
+/// app whose `TopicArn` is its ARN written with its `TopicName` (in the deploying stack's
+/// region and account, or any written out, which may be the topic's own: a subscription of
+/// another stack so written subscribes to the topic as well), of any stack importing an
+/// export of it anywhere inside `TopicArn` (an `Fn::Sub` of `${V}` whose variable is the
+/// import makes the same ARN, as `${Topic}` does in the topic's own stack), and of a stack
+/// of another region whose
 /// `TopicArn` is the template parameter of hipaa-stack's that this stack's output fills
 /// (`AWS::SNS::Subscription` `Region`: "The region in which the topic resides"). A protocol
 /// that cannot be read before deploy (a dynamic reference, another resource's value) may be
@@ -797,11 +803,10 @@ fn plain_deliveries(cx: &Cx<'_>) -> (Vec<String>, bool) {
     for (home, subscription) in cx.everywhere("AWS::SNS::Subscription") {
         let p = subscription.properties();
         let arn = &p["TopicArn"];
-        let of_topic = (home.is_none()
-            && (super::mentions(arn, cx.id())
-                || is_named_topic(arn, cx.resource)
-                || may_be_named_topic(arn, cx.resource)))
-            || is_import_of(cx, home, arn, &exports)
+        let of_topic = (home.is_none() && super::mentions(arn, cx.id()))
+            || is_named_topic(arn, cx.resource)
+            || may_be_named_topic(arn, cx.resource)
+            || exports.imported_in(cx, home, arn)
             || home.is_some_and(|stack| {
                 cx.across_regions(cx.template_of(Some(stack)), arn)
                     .is_some_and(|(from, r)| from == cx.stack && r.logical_id() == cx.id())
@@ -897,17 +902,22 @@ pub(super) const TLS_POLICIES: [&TlsPolicy; 2] = [&TLS_TOPIC, &TLS_QUEUE];
 /// of a large app's size).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct PolicyNames {
-    /// An entry is text known only at deploy (a dynamic reference): the policy may name
-    /// any resource of the app.
+    /// An entry is known only at deploy: text of a dynamic reference, or a reference to a
+    /// resource of its template of another type than the one the rule reads (an SSM
+    /// parameter's `Value`, a custom resource's attribute), whose value may be the ARN of
+    /// a resource of any stack of the app, as a bucket policy's `Bucket` so written may
+    /// name a bucket of any stack for S8: the policy may name any resource of the app.
     pub(super) every: bool,
-    /// An entry refers to a resource of its template of another type than the one the rule
-    /// reads (known only at deploy): the policy may name any resource of its stack.
-    pub(super) own_stack: bool,
     /// The names the entries mention ([`super::compute::Mentioned`]), each once: the
     /// resources of its template they name.
     pub(super) mentions: Vec<String>,
     /// The exports the entries import, each once: the resources of other stacks they name.
     pub(super) imports: Vec<String>,
+    /// The names the entries written as text give as an ARN of the kind's service
+    /// ([`arn_name`]), each once: a resource of that name in any stack of the app, whose
+    /// policy a policy of another stack replaces as well as one of its own (an ARN's region
+    /// and account written as text, or as the deploying stack's, may be its own).
+    pub(super) arn_names: Vec<String>,
 }
 
 impl PolicyNames {
@@ -925,14 +935,14 @@ impl PolicyNames {
             Value::Array(items) => items.as_slice(),
             other => {
                 return PolicyNames {
-                    every: dynamic(other),
-                    own_stack: other_type(other),
+                    every: dynamic(other) || other_type(other),
                     ..PolicyNames::default()
                 };
             }
         };
         let mut mentions: Vec<&str> = Vec::new();
         let mut imports: Vec<String> = Vec::new();
+        let mut arn_names: Vec<String> = Vec::new();
         for t in items {
             mentions.extend_from_slice(super::compute::Mentioned::of(t).plain_names());
             mentions.extend(
@@ -943,16 +953,19 @@ impl PolicyNames {
                     .map(Resource::logical_id),
             );
             super::imported_names(t, &mut imports);
+            arn_names.extend(arn_name(kind, t));
         }
         mentions.sort_unstable();
         mentions.dedup();
         imports.sort_unstable();
         imports.dedup();
+        arn_names.sort_unstable();
+        arn_names.dedup();
         PolicyNames {
-            every: items.iter().any(dynamic),
-            own_stack: items.iter().any(other_type),
+            every: items.iter().any(|t| dynamic(t) || other_type(t)),
             mentions: mentions.into_iter().map(str::to_owned).collect(),
             imports,
+            arn_names,
         }
     }
 }
@@ -965,33 +978,45 @@ impl PolicyNames {
 /// resource's own (whichever is applied last is its policy). Only for kinds whose
 /// policies list ARNs (`Topics` of `AWS::SNS::TopicPolicy`, "The Amazon Resource Names
 /// (ARN) of the topics to which you want to add the policy", and `TopicArn` of
-/// `AWS::SNS::TopicInlinePolicy`); a queue's policies list URLs.
+/// `AWS::SNS::TopicInlinePolicy`); a queue's policies list URLs. Read in a policy of any
+/// stack of the app: a policy of another stack that writes the topic's ARN as text sets
+/// the topic's one policy as well as one of its own stack.
 fn named_by_arn(kind: &TlsPolicy, resource: &Resource, value: &Value) -> bool {
-    if !kind.ref_is_arn || resource.type_name() != kind.own_type {
+    if resource.type_name() != kind.own_type {
         return false;
     }
     let Some(name) = super::meaning::text(&resource.properties()[kind.name_property]) else {
         return false;
     };
-    let Some(arn) = super::meaning::text(value) else {
-        return false;
-    };
+    !name.trim().is_empty() && arn_name(kind, value).as_deref() == Some(name.trim())
+}
+
+/// The name that `value`, written as text, gives as an ARN of the kind's service (its last
+/// field, [`named_by_arn`]), for kinds whose policies list ARNs.
+pub(super) fn arn_name(kind: &TlsPolicy, value: &Value) -> Option<String> {
+    if !kind.ref_is_arn {
+        return None;
+    }
+    let arn = super::meaning::text(value)?;
     let arn = arn.trim().replace("${AWS::", "${AWS-");
     let fields: Vec<&str> = arn.splitn(6, ':').collect();
-    matches!(fields.as_slice(), ["arn", _, service, _, _, last]
-        if *service == kind.service && !name.trim().is_empty() && *last == name.trim())
+    match fields.as_slice() {
+        ["arn", _, service, _, _, last] if *service == kind.service => Some((*last).to_owned()),
+        _ => None,
+    }
 }
 
 /// The policies of `kind` of the app that may name the resource of `cx`, in the order of
 /// stacks and templates, each with the name of its stack when it is another: a policy of
-/// its own stack names it by reference (or by an entry known only at deploy), one of
-/// another stack by an import of an export of its stack (or by text known only at deploy).
+/// its own stack names it by reference, one of another stack by an import of an export of
+/// its stack, one of any stack by its ARN written as text ([`named_by_arn`]) or by an
+/// entry known only at deploy ([`PolicyNames::every`]).
 fn naming_policies<'a>(cx: &Cx<'a>, kind: &TlsPolicy) -> Vec<(Option<&'a str>, &'a Resource)> {
     let exports = cx.own_exports();
     if cx.id().bytes().all(|b| b.is_ascii_alphanumeric()) {
         return cx
             .index
-            .policies_naming(cx, kind.policy_type, &exports)
+            .policies_naming(cx, kind, &exports)
             .into_iter()
             .filter_map(|position| {
                 let (stack, policy) = super::resource_at(cx.stacks, position)?;
@@ -1014,20 +1039,17 @@ fn naming_policies_read<'a>(
             let listed = &policy.properties()[kind.list];
             let unknown = |t: &Value| {
                 super::meaning::text(t).is_some_and(|t| super::identity::dynamic(&t))
-                    || (stack.is_none()
-                        && cx.template.resources().iter().any(|r| {
-                            r.type_name() != kind.own_type
-                                && super::compute::mentions(t, r.logical_id())
-                        }))
+                    || cx.template_of(*stack).resources().iter().any(|r| {
+                        r.type_name() != kind.own_type
+                            && super::compute::mentions(t, r.logical_id())
+                    })
             };
             match listed {
                 Value::Array(items) => items.iter().any(|t| {
                     unknown(t)
+                        || named_by_arn(kind, cx.resource, t)
                         || match stack {
-                            None => {
-                                super::compute::mentions(t, cx.id())
-                                    || named_by_arn(kind, cx.resource, t)
-                            }
+                            None => super::compute::mentions(t, cx.id()),
                             Some(_) => exports.imported_in(cx, *stack, t),
                         }
                 }),
@@ -1098,9 +1120,10 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
 
 /// The inline policies of `kind` (`AWS::SNS::TopicInlinePolicy`, …) of the app that may
 /// name the resource of `cx`, each with the name of its stack when it is another: one of
-/// its own stack by reference (or by a value known only at deploy: a dynamic reference,
-/// another resource's attribute), one of another stack by an import of an export of its
-/// stack (or by a dynamic reference). AWS's reference: the inline policy "associates one
+/// its own stack by reference, one of another stack by an import of an export of its
+/// stack, one of any stack by its ARN written as text ([`named_by_arn`]) or by a value
+/// known only at deploy (a dynamic reference, an attribute of another resource of its
+/// template: [`PolicyNames::every`]). AWS's reference: the inline policy "associates one
 /// topic with one policy", the topic's only policy.
 fn naming_inline_policies<'a>(
     cx: &Cx<'a>,
@@ -1112,15 +1135,13 @@ fn naming_inline_policies<'a>(
         .filter(|(stack, policy)| {
             let named = &policy.properties()[property];
             super::meaning::text(named).is_some_and(|t| super::identity::dynamic(&t))
+                || named_by_arn(kind, cx.resource, named)
+                || cx.template_of(*stack).resources().iter().any(|r| {
+                    r.type_name() != kind.own_type
+                        && super::compute::mentions(named, r.logical_id())
+                })
                 || match stack {
-                    None => {
-                        super::compute::mentions(named, cx.id())
-                            || named_by_arn(kind, cx.resource, named)
-                            || cx.template.resources().iter().any(|r| {
-                                r.type_name() != kind.own_type
-                                    && super::compute::mentions(named, r.logical_id())
-                            })
-                    }
+                    None => super::compute::mentions(named, cx.id()),
                     Some(_) => exports.imported_in(cx, *stack, named),
                 }
         })
@@ -1931,18 +1952,39 @@ fn every_month(day_of_week: &str) -> bool {
         })
 }
 
-/// Whether a rotation function value is a Lambda function: of this template (by reference)
-/// or an ARN of one.
+/// Whether a rotation function value is a Lambda function: of this template (by reference),
+/// of another stack (the import of an export whose value is one, read in the exporting
+/// stack: [`super::flows::export_named`]), or an ARN of one.
 fn lambda_function(cx: &Cx<'_>, value: &Value) -> bool {
-    let of_template = cx
-        .others("AWS::Lambda::Function")
-        .any(|f| super::compute::mentions(value, f.logical_id()));
-    let others_mentioned = cx
-        .template
+    if let Some(name) = value
+        .get("Fn::ImportValue")
+        .and_then(super::meaning::import_name)
+        && value.as_object().is_some_and(|m| m.len() == 1)
+    {
+        return match super::flows::export_named(cx, &name) {
+            super::flows::Export::Made(there, carried) => {
+                carried.get("Fn::ImportValue").is_none() && lambda_function(&there, &carried)
+            }
+            super::flows::Export::Unmade | super::flows::Export::Unread => false,
+        };
+    }
+    let template = cx.template;
+    let of_template = template
         .resources()
         .iter()
-        .filter(|r| r.type_name() != "AWS::Lambda::Function")
-        .any(|r| super::compute::mentions(value, r.logical_id()));
+        .filter(|r| r.type_name() == "AWS::Lambda::Function")
+        .any(|f| super::compute::mentions(value, f.logical_id()));
+    // An import inside the value (not the whole of it) is a resource of another stack,
+    // read as another resource of the template is: `${F.Arn}${B}` with `B` imported names
+    // no function.
+    let mut imported = Vec::new();
+    super::imported_names(value, &mut imported);
+    let others_mentioned = !imported.is_empty()
+        || template
+            .resources()
+            .iter()
+            .filter(|r| r.type_name() != "AWS::Lambda::Function")
+            .any(|r| super::compute::mentions(value, r.logical_id()));
     if of_template {
         return !others_mentioned;
     }
@@ -1980,44 +2022,78 @@ fn rotates_this_secret(cx: &Cx<'_>, secret_id: &Value, own_name: Option<&str>) -
 
 fn m1(cx: &Cx<'_>) -> Outcome {
     let own_name = secret_name(cx);
-    // Schedules whose `SecretId` may be meant for this secret: they mention it, or hold its
-    // name in text (as a name, within an ARN, in other text).
-    let mentioning: Vec<&crate::cfn::Resource> = cx
-        .others("AWS::SecretsManager::RotationSchedule")
-        .filter(|s| {
-            let id = &s.properties()["SecretId"];
-            super::compute::mentions(id, cx.id())
-                || own_name
-                    .as_deref()
-                    .is_some_and(|name| super::meaning::text(id).is_some_and(|t| t.contains(name)))
-        })
-        .collect();
-    let schedules: Vec<&crate::cfn::Resource> = mentioning
+    let exports = cx.own_exports();
+    // Schedules whose `SecretId` may be meant for this secret: of its own stack, they
+    // mention it or hold its name in text (as a name, within an ARN, in other text); of
+    // another stack of its region and account, they import an export of it (read as the
+    // export's value, [`Cx::as_exported`]) or hold its name in text. A stack that declares
+    // a resource of the secret's logical id of its own is read for text only: its `Ref`
+    // names that resource.
+    let mut mentioning: Vec<(Option<&str>, &crate::cfn::Resource, Cow<'_, Value>)> = Vec::new();
+    for (stack, s) in cx.everywhere("AWS::SecretsManager::RotationSchedule") {
+        let written = &s.properties()["SecretId"];
+        let by_name = cx.beside(stack)
+            && own_name.as_deref().is_some_and(|name| {
+                super::meaning::text(written).is_some_and(|t| t.contains(name))
+            });
+        let id = match stack {
+            None => Cow::Borrowed(written),
+            Some(_) if exports.imported_in(cx, stack, written) => {
+                let shadowed = cx.template_of(stack).resource(cx.id()).is_some();
+                if shadowed {
+                    Cow::Owned(Value::Null)
+                } else {
+                    cx.as_exported(stack, written)
+                }
+            }
+            Some(_) => Cow::Owned(Value::Null),
+        };
+        if by_name || super::compute::mentions(&id, cx.id()) {
+            mentioning.push((
+                stack,
+                s,
+                if by_name && id.is_null() {
+                    Cow::Borrowed(written)
+                } else {
+                    id
+                },
+            ));
+        }
+    }
+    let schedules: Vec<(Option<&str>, &crate::cfn::Resource)> = mentioning
         .iter()
-        .copied()
-        .filter(|s| rotates_this_secret(cx, &s.properties()["SecretId"], own_name.as_deref()))
+        .filter(|(_, _, id)| rotates_this_secret(cx, id, own_name.as_deref()))
+        .map(|(stack, s, _)| (*stack, *s))
         .collect();
     if schedules.is_empty() {
-        return Outcome::Fail(match mentioning.first() {
+        return Outcome::Fail(match mentioning.first().map(|(_, s, _)| s) {
             Some(s) => format!(
                 "rotation schedule `{}` has `SecretId` {}, which mentions the secret without naming it whatever the conditions (an `Fn::Select` of another entry, one branch of an `Fn::If`, text around it, a partial ARN, which Secrets Manager matches against every secret of the account), so it may rotate another secret; set `SecretId` to the secret's `Ref`",
                 s.logical_id(),
                 super::meaning::text_or_json(&s.properties()["SecretId"])
             ),
-            None => "no `AWS::SecretsManager::RotationSchedule` of this template rotates the secret (`SecretId` is its `Ref`, or its `Name` written as text)".to_owned(),
+            None => "no `AWS::SecretsManager::RotationSchedule` of the app rotates the secret (`SecretId` is its `Ref`, or its `Name` written as text; in another stack of its region and account, the import of its `Ref`'s export)".to_owned(),
         });
     }
     let mut checks = Vec::new();
-    for schedule in schedules {
+    for (stack, schedule) in schedules {
         let p = schedule.properties();
-        let name = schedule.logical_id();
+        let name = match stack {
+            Some(stack) => format!("{stack}/{}", schedule.logical_id()),
+            None => schedule.logical_id().to_owned(),
+        };
+        let proof_of = |pointer: &str| proof_of(schedule, pointer).map(|p| p.with_stack(stack));
         let hosted = p
             .get("HostedRotationLambda")
             .is_some_and(|h| h.is_object() && !super::meaning::no_value(h));
+        // The function of a schedule of another stack is read in that stack's template.
         let function = if hosted {
-            proof_of(schedule, "/HostedRotationLambda").ok_or_default()
-        } else if lambda_function(cx, &p["RotationLambdaARN"]) {
-            proof_of(schedule, "/RotationLambdaARN").ok_or_default()
+            proof_of("/HostedRotationLambda").ok_or_default()
+        } else if lambda_function(
+            &cx.in_stack_or_here(stack, schedule),
+            &p["RotationLambdaARN"],
+        ) {
+            proof_of("/RotationLambdaARN").ok_or_default()
         } else {
             Err(format!(
                 "rotation schedule `{name}`: `RotationLambdaARN` is not a Lambda function"
@@ -2026,7 +2102,7 @@ fn m1(cx: &Cx<'_>) -> Outcome {
         checks.push(function);
         checks.push(match rotation_days(&p["RotationRules"]) {
             Some(n) if (1..=MAX_ROTATION_DAYS).contains(&n) => {
-                proof_of(schedule, "/RotationRules").ok_or_default()
+                proof_of("/RotationRules").ok_or_default()
             }
             Some(n) => Err(format!(
                 "rotation schedule `{name}` rotates every {n} days; rotate at least every {MAX_ROTATION_DAYS} days"
@@ -2322,7 +2398,8 @@ mod tests {
         let topic = a.add(raw("Topic", "AWS::SNS::Topic")).unwrap();
         a.add(queue_policy("ByRef").property("/Queues/0", near.reference()))
             .unwrap();
-        // Another type's attribute: known only at deploy, it may be any queue of the stack.
+        // Another type's attribute: known only at deploy, it may be any queue of the app (a
+        // queue of stack `b` too, whose URL the value may hold).
         a.add(queue_policy("ByOtherType").property("/Queues/0", bucket.attribute("Arn")))
             .unwrap();
         // A dynamic reference may be any queue of the app.
@@ -2368,9 +2445,9 @@ mod tests {
         assert_eq!(
             found,
             [
-                names("Far", &["Dynamic", "a/Imported"]),
+                names("Far", &["Dynamic", "a/ByOtherType", "a/Imported"]),
                 names("FarTopic", &["a/Topics"]),
-                names("Lonely", &["Dynamic"]),
+                names("Lonely", &["Dynamic", "a/ByOtherType"]),
                 names("Near", &["b/Dynamic", "ByRef", "ByOtherType"]),
                 names("Other", &["b/Dynamic", "ByOtherType"]),
                 names("Topic", &["Topics"]),

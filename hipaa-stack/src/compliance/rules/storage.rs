@@ -1453,10 +1453,12 @@ fn s8(cx: &Cx<'_>) -> Outcome {
             Some(stack) => format!("{stack}/{}", policy.logical_id()),
             None => policy.logical_id().to_owned(),
         };
+        // A policy of another stack names the bucket's ARN by an import of its export
+        // (`Fn::Join` of the import and `/*`), read as the export's `Fn::GetAtt`.
         let found = policy_document(policy, "/PolicyDocument").and_then(|document| {
             statements(&document)
                 .into_iter()
-                .find(|(_, s)| denies_insecure_transport(s, &own))
+                .find(|(_, s)| denies_insecure_transport(&cx.as_exported(stack, s), &own))
                 .map(|(suffix, _)| suffix)
         });
         match found.and_then(|suffix| statement_proof(policy, "/PolicyDocument", &suffix)) {
