@@ -348,8 +348,9 @@ fn kept<'r>(resource: &'r Resource, scanned: Option<&'r Scanned>, at: usize) -> 
 
 /// The policies of the kinds of [`resilience::TLS_POLICIES`] by what they name, each as
 /// (stack, policy) positions in order, by policy type: those that may name any resource of
-/// the app, those that mention a name (by stack and name), those that import an export (by name), and those that write
-/// an ARN of a name as text (by that name, [`resilience::PolicyNames::arn_names`]).
+/// the app, those that mention a name (by stack and name), those that import an export
+/// (by name), and those that write an ARN of a name as text (by that name,
+/// [`resilience::PolicyNames::arn_names`]).
 #[derive(Default)]
 struct PoliciesNamed {
     every: std::collections::HashMap<&'static str, Vec<Position>>,
@@ -692,9 +693,9 @@ impl Index {
     /// resource of `cx` (whose stack exports it as `exports`), as (stack, policy) positions
     /// in order: those whose entries are known only at deploy (text of a dynamic reference,
     /// or a reference to another type of their template), those of its stack that mention
-    /// it, those of other stacks of its
-    /// region and account that import one of `exports` ([`Exports::looked_up`]), and those
-    /// of any stack that write its ARN as text by its name ([`resilience::arn_name`]).
+    /// it, those of other stacks of its region and account that import one of `exports`
+    /// ([`Exports::looked_up`]), and those of any stack that write its ARN as text by its
+    /// name ([`resilience::arn_name`]).
     pub(crate) fn policies_naming(
         &self,
         cx: &Cx<'_>,
@@ -1163,8 +1164,9 @@ impl<'a> Cx<'a> {
     /// each with whether its bucket is known only at deploy (see
     /// [`storage::bucket_known_only_at_deploy`], read in the policy's own template: a
     /// dynamic reference, or an attribute of a resource of its template that is not a
-    /// bucket, which may hold the name of a bucket of any stack), and what a policy of its own stack names by a plain `Ref` (see
-    /// [`RefersTo`]; those of other stacks are [`RefersTo::Unread`]).
+    /// bucket, which may hold the name of a bucket of any stack), and what a policy of its
+    /// own stack names by a plain `Ref` (see [`RefersTo`]; those of other stacks are
+    /// [`RefersTo::Unread`]).
     pub(crate) fn bucket_policies(
         &self,
     ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource, bool, RefersTo)> + 'a {
