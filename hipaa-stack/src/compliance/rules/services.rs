@@ -1785,17 +1785,17 @@ fn a4w_association(cx: &Cx<'_>, association: &crate::cfn::Resource) -> Outcome {
     // The web ACL and the template it is of: this stack's, or (by the import of its
     // export) another stack's of the app, read there as one of this template is.
     let acl = match super::frontdoor::web_acl(cx.template, acl_value) {
-        Some(acl) => Ok(Some((cx.template, acl))),
+        Some(acl) => Ok(Some((None, acl))),
         None if acl_value.get("Fn::ImportValue").is_some() => {
             match imported_web_acl(cx, acl_value) {
-                Ok((there, acl)) => Ok(Some((there.template, acl))),
+                Ok((there, acl)) => Ok(Some(((there.at != cx.at).then_some(there.stack), acl))),
                 Err(why) => Err(format!("`{}`: {why}", association.logical_id())),
             }
         }
         None => Ok(None),
     };
     let rules = match acl {
-        Ok(Some((template, acl))) => match super::frontdoor::filtering(template, acl) {
+        Ok(Some((home, acl))) => match super::frontdoor::filtering(cx, home, acl) {
             Ok(at) => proof_of(acl, at).ok_or_default(),
             Err(super::frontdoor::Unfiltered::Nothing(why)) => Err(why),
             Err(super::frontdoor::Unfiltered::Unknown(why)) => {
