@@ -183,6 +183,18 @@ const SHAPES: &[Shape] = &[
         identifier: &[],
         reference: RefIs::Other,
     },
+    // "Fn::GetAtt Arn: The Amazon Resource Name (ARN) of the rule group"; its `Ref` is its
+    // name, id and scope joined by `|` (CloudFormation reference, `AWS::WAFv2::RuleGroup`),
+    // as a web ACL's: a web ACL of another stack applies it by the import of its `Arn`.
+    Shape {
+        type_name: "AWS::WAFv2::RuleGroup",
+        service: "wafv2",
+        regional: true,
+        resource: "regional/rulegroup/",
+        arn: &["Arn"],
+        identifier: &[],
+        reference: RefIs::Other,
+    },
 ];
 
 /// Stand-ins for the pseudo parameters in the text of an ARN, which no JSON text of a

@@ -1212,7 +1212,6 @@ fn web_acl_at(cx: &Cx<'_>, pointer: &str) -> Outcome {
             ))
         };
     };
-    let template = cx.template_of(stack);
     let named = |proof: Option<Proof>| proof.map(|p| p.with_stack(stack));
     let p = acl.properties();
     let scope = text(&p["Scope"]).unwrap_or_default();
@@ -1223,7 +1222,7 @@ fn web_acl_at(cx: &Cx<'_>, pointer: &str) -> Outcome {
             if scope.is_empty() { "not set" } else { &scope }
         ));
     }
-    let filters = match super::frontdoor::filtering(template, acl) {
+    let filters = match super::frontdoor::filtering(cx, stack, acl) {
         Ok(at) => at,
         Err(super::frontdoor::Unfiltered::Nothing(why)) => return Outcome::Fail(why),
         Err(super::frontdoor::Unfiltered::Unknown(why)) => {

@@ -476,8 +476,9 @@ fn associations<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
 /// asks for a CAPTCHA (`Action`), or applies the actions of a rule group whose rules keep
 /// their own ([`applies_whole_group`]); else `/DefaultAction` when that blocks. An ACL whose
 /// rules only count (`Count`) and whose default action allows filters nothing (WAFv2
-/// developer guide, rule actions). `template` is the ACL's, where a rule group it applies
-/// by reference is read.
+/// developer guide, rule actions). `home` is the ACL's stack (`None`: that of `cx`), where a
+/// rule group it applies by reference is read, or in the stack whose export of the group's
+/// ARN its reference imports ([`applies_whole_group`]).
 ///
 /// When the default action allows and a rule that allows (`Action: Allow`, which ends the
 /// evaluation of what it matches) comes before every rule that blocks (a lower `Priority`;
@@ -485,13 +486,14 @@ fn associations<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
 /// statement matches is beyond the rules (it may be every request), so that is
 /// [`Unfiltered::Unknown`], a gap. An allow-list (a default that blocks) is read as before.
 pub(super) fn filtering(
-    template: &crate::cfn::Template,
+    cx: &Cx<'_>,
+    home: Option<&str>,
     acl: &Resource,
 ) -> Result<&'static str, Unfiltered> {
     let rules = acl.properties()["Rules"]
         .as_array()
         .map_or(&[][..], Vec::as_slice);
-    let blocking = |r: &Value| blocks(&r["Action"]) || applies_whole_group(template, r).is_ok();
+    let blocking = |r: &Value| blocks(&r["Action"]) || applies_whole_group(cx, home, r).is_ok();
     let default_blocks = blocks(&acl.properties()["DefaultAction"]);
     // A priority that cannot be read is taken as first for an Allow, last for a block.
     let priority = |r: &Value| super::meaning::whole_number(&r["Priority"]);
@@ -522,7 +524,7 @@ pub(super) fn filtering(
         )))
     } else if let Some(why) = rules
         .iter()
-        .find_map(|r| applies_whole_group(template, r).err().flatten())
+        .find_map(|r| applies_whole_group(cx, home, r).err().flatten())
     {
         Err(Unfiltered::Nothing(format!(
             "the web ACL `{}` blocks nothing that the template shows: {why}, and its `DefaultAction` allows",
@@ -582,11 +584,16 @@ fn set(value: &Value) -> bool {
 /// group shows nothing. An override to `Block`, `Captcha` or `Challenge` keeps it blocking.
 /// A managed group's own rules are trusted to block: AWS writes them so. A group of the
 /// program's own (`RuleGroupReferenceStatement`) shows that it blocks only when it is an
-/// `AWS::WAFv2::RuleGroup` of `template` (by its `Arn`) one of whose rules blocks.
+/// `AWS::WAFv2::RuleGroup` of the ACL's stack `home` (by its `Arn`), or of another stack of
+/// its region and account whose export of the group's ARN the reference imports (a rule
+/// group kept in a shared stack: `Fn::ImportValue` "returns the value of an output exported
+/// by another stack"), one of whose rules blocks.
 fn applies_whole_group(
-    template: &crate::cfn::Template,
+    cx: &Cx<'_>,
+    home: Option<&str>,
     rule: &Value,
 ) -> Result<(), Option<String>> {
+    let template = cx.template_of(home);
     if !rule["OverrideAction"].get("None").is_some_and(set) {
         return Err(None);
     }
@@ -635,7 +642,22 @@ fn applies_whole_group(
     };
     let group = referred(arn)
         .and_then(|id| template.resource(id))
-        .filter(|g| g.type_name() == RULE_GROUP && by_arn(g.logical_id()));
+        .filter(|g| g.type_name() == RULE_GROUP && by_arn(g.logical_id()))
+        .or_else(|| {
+            let writer = cx.position(home)?;
+            if !super::meaning::imported(arn) {
+                return None;
+            }
+            cx.everywhere(RULE_GROUP)
+                .find(|(other, g)| {
+                    cx.position(*other).is_some_and(|at| {
+                        at != writer
+                            && ArnOf::of(cx.template_of(*other), g)
+                                .is_arn(arn, super::arn::Reader::of(cx, at, writer))
+                    })
+                })
+                .map(|(_, g)| g)
+        });
     let Some(group) = group else {
         return Err(Some(format!(
             "rule `{name}` applies a rule group that is not an `{RULE_GROUP}` of the template named by its `Arn`, so whether its rules block is not shown"
@@ -672,6 +694,42 @@ pub(super) fn web_acl<'a>(
             ArnOf::new(WEB_ACL, acl.logical_id(), Vec::new())
                 .is_arn(value, super::arn::Reader::Home)
         })
+}
+
+/// The web ACL whose ARN `value`, written in the stack named `stack` (`None`: this
+/// resource's), is, with the name of its stack (`None`: this resource's): one of that
+/// stack's template ([`web_acl`]), or one of another stack of the app, of the writing
+/// stack's region and account, whose export of its ARN the value imports ([`ArnOf`]: the
+/// export's value is wholly its `Arn`; `Fn::ImportValue` "returns the value of an output
+/// exported by another stack", CloudFormation User Guide), read in its own template as one
+/// of the writing stack's is: a web ACL kept in a shared stack. An import of what no such
+/// stack exports as a web ACL's ARN names none.
+fn web_acl_of_the_app<'a>(
+    cx: &Cx<'a>,
+    stack: Option<&str>,
+    value: &Value,
+) -> Option<(Option<&'a str>, &'a Resource)> {
+    let writer = cx.position(stack)?;
+    let name_of = |at: usize| {
+        if at == cx.at {
+            None
+        } else {
+            cx.stacks.get(at).map(|(name, _)| *name)
+        }
+    };
+    if let Some(acl) = web_acl(cx.template_of(stack), value) {
+        return Some((name_of(writer), acl));
+    }
+    if !super::meaning::imported(value) {
+        return None;
+    }
+    cx.everywhere(WEB_ACL).find_map(|(other, acl)| {
+        let at = cx.position(other)?;
+        (at != writer
+            && ArnOf::of(cx.template_of(other), acl)
+                .is_arn(value, super::arn::Reader::of(cx, at, writer)))
+        .then(|| (name_of(at), acl))
+    })
 }
 
 /// The associations of the app that may name this resource, in the order of the app: those
@@ -760,23 +818,25 @@ fn f4_associated(cx: &Cx<'_>) -> Outcome {
 fn association_holds(cx: &Cx<'_>, stack: Option<&str>, association: &Resource) -> Outcome {
     let named = |proof: Option<Proof>| proof.map(|p| p.with_stack(stack));
     let association_proof = named(proof_of(association, "/ResourceArn")).ok_or_default();
-    let template = cx.template_of(stack);
-    let Some(acl) = web_acl(template, &association.properties()["WebACLArn"]) else {
+    let Some((home, acl)) = web_acl_of_the_app(cx, stack, &association.properties()["WebACLArn"])
+    else {
         return Outcome::Fail(format!(
-            "`{}` names no web ACL of its template by its ARN in `WebACLArn` (`Fn::GetAtt` of its `Arn`), so nothing shows that the ACL has rules and logs",
+            "`{}` names no web ACL of its template by its ARN in `WebACLArn` (`Fn::GetAtt` of its `Arn`), nor imports another stack's export of one, so nothing shows that the ACL has rules and logs",
             association.logical_id()
         ));
     };
+    // The web ACL's stack (`home`), whose template holds its rules and its proofs.
+    let of_acl = |proof: Option<Proof>| proof.map(|p| p.with_stack(home));
     // Where the logs go, once the web ACL is shown to log: of every logging configuration
     // of it, the worst.
-    let found = loggings_of(cx, stack, acl);
+    let found = loggings_of(cx, home, acl);
     let destination = super::worst(
         found
             .iter()
             .filter_map(|(at, logging)| destination_outside_the_app(cx, *at, logging)),
     );
-    let rules_proof = match filtering(template, acl) {
-        Ok(pointer) => named(proof_of(acl, pointer)).ok_or_default(),
+    let rules_proof = match filtering(cx, home, acl) {
+        Ok(pointer) => of_acl(proof_of(acl, pointer)).ok_or_default(),
         Err(Unfiltered::Nothing(why)) => Err(why),
         Err(Unfiltered::Unknown(why)) => {
             let rest = all([association_proof, logging_proof(&found, acl)]);
@@ -2536,6 +2596,183 @@ mod tests {
         assert!(
             failed(&tg) && failed(term.as_ref().unwrap()),
             "{tg:?} {term:?}"
+        );
+    }
+
+    /// A web ACL kept in a shared stack, with its logging, and an association in the load
+    /// balancer's stack that imports the export of its ARN (`Fn::ImportValue` "returns the
+    /// value of an output exported by another stack"): F4 reads the ACL's rules and logging
+    /// there, as it reads an ACL of the association's template, and failed the balancer as
+    /// naming no web ACL. An import of the ACL's `Ref` (its name, id and scope, not its
+    /// ARN) names none, and an ACL that blocks nothing fails on its rules.
+    #[test]
+    fn a_web_acl_of_another_stack_that_the_association_imports_is_read_there() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let f4 = |blocking: bool, by_arn: bool| {
+            let app = App::new("edge");
+            let waf = app.stack("waf").unwrap();
+            let acl = if blocking {
+                waf.add(crate::testing::blocking_web_acl("Acl")).unwrap()
+            } else {
+                waf.add(
+                    RawResource::new("Acl", "AWS::WAFv2::WebACL")
+                        .property("Scope", "REGIONAL")
+                        .property("DefaultAction", json!({"Allow": {}}))
+                        .property(
+                            "VisibilityConfig",
+                            json!({"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "acl"}),
+                        )
+                        .property("Rules", json!([])),
+                )
+                .unwrap()
+            };
+            waf.add(crate::testing::waf_log_group("Logs")).unwrap();
+            waf.add(
+                RawResource::new("Logging", "AWS::WAFv2::LoggingConfiguration")
+                    .property("ResourceArn", acl.attribute("Arn"))
+                    .property(
+                        "LogDestinationConfigs",
+                        json!([{"Fn::GetAtt": ["Logs", "Arn"]}]),
+                    ),
+            )
+            .unwrap();
+            let web = app.stack("web").unwrap();
+            let lb = web.add(crate::testing::public_balancer("Lb")).unwrap();
+            web.add(
+                RawResource::new("Association", "AWS::WAFv2::WebACLAssociation")
+                    .property("ResourceArn", lb.reference())
+                    .property(
+                        "WebACLArn",
+                        if by_arn {
+                            acl.attribute("Arn")
+                        } else {
+                            acl.reference()
+                        },
+                    ),
+            )
+            .unwrap();
+            let assembly = app.check().unwrap();
+            let template = assembly.stack("web").unwrap().template_json().to_owned();
+            assert!(template.contains("Fn::ImportValue"), "{template}");
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "F4" && &*c.stack == "web" && &*c.logical_id == "Lb")
+                .map(|c| c.status.clone())
+                .unwrap()
+        };
+        let found = f4(true, true);
+        assert!(
+            matches!(&found, Status::Enforced { evidence }
+                if evidence.iter().any(|p| p.logical_id == "waf/Acl")
+                    && evidence.iter().any(|p| p.logical_id == "waf/Logging")),
+            "{found:?}"
+        );
+        let found = f4(false, true);
+        assert!(
+            matches!(&found, Status::Failed { finding } if !finding.contains("names no web ACL")),
+            "{found:?}"
+        );
+        let found = f4(true, false);
+        assert!(
+            matches!(&found, Status::Failed { finding } if finding.contains("names no web ACL")),
+            "{found:?}"
+        );
+    }
+
+    /// A web ACL that applies a rule group of another stack whole, by the import of the
+    /// export of the group's `Arn`: the group's rules are read there (one blocks: F4 holds;
+    /// none blocks: it fails as an ACL that blocks nothing), where F4 failed it as a group
+    /// of no template. The import of the group's `Ref` (its name, id and scope) is none.
+    #[test]
+    fn a_rule_group_of_another_stack_that_the_web_acl_imports_is_read_there() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let f4 = |action: &str, by_arn: bool| {
+            let app = App::new("edge");
+            let shared = app.stack("shared").unwrap();
+            let group = shared
+                .add(
+                    RawResource::new("Group", "AWS::WAFv2::RuleGroup")
+                        .property("Scope", "REGIONAL")
+                        .property("Capacity", 10)
+                        .property(
+                            "VisibilityConfig",
+                            json!({"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "g"}),
+                        )
+                        .property("Rules", json!([{
+                            "Name": "bad-agents", "Priority": 0, "Action": {action: {}},
+                            "Statement": {"ByteMatchStatement": {"SearchString": "curl", "FieldToMatch": {"SingleHeader": {"Name": "user-agent"}}, "TextTransformations": [{"Priority": 0, "Type": "NONE"}], "PositionalConstraint": "CONTAINS"}},
+                            "VisibilityConfig": {"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "bad"}
+                        }])),
+                )
+                .unwrap();
+            let web = app.stack("web").unwrap();
+            let acl = web
+                .add(
+                    RawResource::new("Acl", "AWS::WAFv2::WebACL")
+                        .property("Scope", "REGIONAL")
+                        .property("DefaultAction", json!({"Allow": {}}))
+                        .property(
+                            "VisibilityConfig",
+                            json!({"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "acl"}),
+                        )
+                        .property("Rules", json!([{
+                            "Name": "own", "Priority": 0, "OverrideAction": {"None": {}},
+                            "Statement": {"RuleGroupReferenceStatement": {"ARN": "placeholder"}},
+                            "VisibilityConfig": {"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "own"}
+                        }]))
+                        .property(
+                            "/Rules/0/Statement/RuleGroupReferenceStatement/ARN",
+                            if by_arn {
+                                group.attribute("Arn")
+                            } else {
+                                group.reference()
+                            },
+                        ),
+                )
+                .unwrap();
+            web.add(crate::testing::waf_log_group("Logs")).unwrap();
+            web.add(
+                RawResource::new("Logging", "AWS::WAFv2::LoggingConfiguration")
+                    .property("ResourceArn", acl.attribute("Arn"))
+                    .property(
+                        "LogDestinationConfigs",
+                        json!([{"Fn::GetAtt": ["Logs", "Arn"]}]),
+                    ),
+            )
+            .unwrap();
+            let lb = web.add(crate::testing::public_balancer("Lb")).unwrap();
+            web.add(
+                RawResource::new("Association", "AWS::WAFv2::WebACLAssociation")
+                    .property("ResourceArn", lb.reference())
+                    .property("WebACLArn", acl.attribute("Arn")),
+            )
+            .unwrap();
+            let assembly = app.check().unwrap();
+            let template = assembly.stack("web").unwrap().template_json().to_owned();
+            assert!(template.contains("Fn::ImportValue"), "{template}");
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "F4" && &*c.stack == "web" && &*c.logical_id == "Lb")
+                .map(|c| c.status.clone())
+                .unwrap()
+        };
+        let found = f4("Block", true);
+        assert!(matches!(&found, Status::Enforced { .. }), "{found:?}");
+        let found = f4("Count", true);
+        assert!(
+            matches!(&found, Status::Failed { finding } if finding.contains("whose rules only count or allow")),
+            "{found:?}"
+        );
+        let found = f4("Block", false);
+        assert!(
+            matches!(&found, Status::Failed { finding } if finding.contains("not an `AWS::WAFv2::RuleGroup`")),
+            "{found:?}"
         );
     }
 

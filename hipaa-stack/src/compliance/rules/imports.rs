@@ -201,6 +201,33 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The resource of `type_name` that `value`, written in the template of the stack named
+    /// `stack` (`None`: this one), names, with the name of its stack when it is another than
+    /// this resource's (as [`Cx::everywhere`] names stacks): a resource of that template
+    /// ([`super::meaning::names`]: its `Ref`, an attribute, `${Id}` alone), or the resource
+    /// whose `Ref` or attribute is wholly the value of the export that an `Fn::ImportValue`
+    /// of it imports, made by a stack of the app of the importing stack's region and account
+    /// ([`super::services::resource_named_from`]), which CloudFormation resolves to that
+    /// resource: `Fn::ImportValue` "returns the value of an output exported by another
+    /// stack" (CloudFormation User Guide, `Fn::ImportValue`). A group, web ACL or log group
+    /// kept in a shared stack and imported is read there as it is read beside the resource.
+    /// An import of what no such stack exports names nothing (`None`).
+    pub(crate) fn named_in_app(
+        &self,
+        stack: Option<&str>,
+        value: &Value,
+        type_name: &str,
+    ) -> Option<(Option<&'a str>, &'a Resource)> {
+        let home = self.position(stack)?;
+        let (at, found) = super::services::resource_named_from(self, home, value, type_name)?;
+        let name = if at == self.at {
+            None
+        } else {
+            Some(self.stacks.get(at)?.0)
+        };
+        Some((name, found))
+    }
+
     /// The exports of the resource `id` of the stack named `stack` (`None`: this one).
     pub(crate) fn exports_of(&self, stack: Option<&str>, id: &str) -> Exports<'a> {
         match self.position(stack) {

@@ -166,6 +166,30 @@ fn imported_at(value: &Value, depth: usize) -> bool {
             if values.iter().all(|v| imported_at(v, depth + 1)))
 }
 
+/// The argument of the one `Fn::ImportValue` that `value` is as a whole ([`whole`]: written
+/// alone, `${Var}` alone in an `Fn::Sub` whose variable is the import, an `Fn::Join` of it
+/// alone, an `Fn::Select` that picks it), or `None`: text built around an import, or a
+/// value of two imports (each branch of an `Fn::If`), is no one import.
+pub(crate) fn sole_import(value: &Value) -> Option<&Value> {
+    sole_import_at(value, 0)
+}
+
+fn sole_import_at(value: &Value, depth: usize) -> Option<&Value> {
+    if depth > DEPTH {
+        return None;
+    }
+    if let Some(("Fn::ImportValue", argument)) = intrinsic(value) {
+        return Some(argument);
+    }
+    match whole(value)? {
+        Whole::Each(values) => match values.as_slice() {
+            [one] => sole_import_at(one, depth + 1),
+            _ => None,
+        },
+        Whole::Named(_) => None,
+    }
+}
+
 /// The function and argument of an intrinsic: an object of one key. An object of more keys
 /// is no intrinsic function (it names nothing).
 fn intrinsic(value: &Value) -> Option<(&str, &Value)> {
@@ -554,6 +578,31 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// The one import a value is as a whole, however written; text built around an import,
+    /// two imports, or a variable of the map shadowing nothing imported, is none.
+    #[test]
+    fn the_sole_import_of_a_value_is_read_through_whole_spellings() {
+        let name = json!("shared:G:Ref");
+        for whole in [
+            json!({ "Fn::ImportValue": "shared:G:Ref" }),
+            json!({ "Fn::Sub": ["${V}", { "V": { "Fn::ImportValue": "shared:G:Ref" } }] }),
+            json!({ "Fn::Join": ["", [{ "Fn::ImportValue": "shared:G:Ref" }]] }),
+            json!({ "Fn::Select": [0, [{ "Fn::ImportValue": "shared:G:Ref" }, "x"]] }),
+        ] {
+            assert_eq!(sole_import(&whole), Some(&name), "{whole}");
+        }
+        for not_one in [
+            json!({ "Fn::Sub": ["${V}-copy", { "V": { "Fn::ImportValue": "shared:G:Ref" } }] }),
+            json!({ "Fn::Join": ["/", [{ "Fn::ImportValue": "shared:G:Ref" }, "x"]] }),
+            json!({ "Fn::If": ["C", { "Fn::ImportValue": "shared:G:Ref" }, { "Fn::ImportValue": "shared:H:Ref" }] }),
+            json!({ "Fn::Sub": "${G}" }),
+            json!({ "Ref": "G" }),
+            json!("shared:G:Ref"),
+        ] {
+            assert_eq!(sole_import(&not_one), None, "{not_one}");
+        }
+    }
 
     #[test]
     fn a_pseudo_parameter_written_as_characters_is_sent_as_them() {

@@ -1785,17 +1785,17 @@ fn a4w_association(cx: &Cx<'_>, association: &crate::cfn::Resource) -> Outcome {
     // The web ACL and the template it is of: this stack's, or (by the import of its
     // export) another stack's of the app, read there as one of this template is.
     let acl = match super::frontdoor::web_acl(cx.template, acl_value) {
-        Some(acl) => Ok(Some((cx.template, acl))),
+        Some(acl) => Ok(Some((None, acl))),
         None if acl_value.get("Fn::ImportValue").is_some() => {
             match imported_web_acl(cx, acl_value) {
-                Ok((there, acl)) => Ok(Some((there.template, acl))),
+                Ok((there, acl)) => Ok(Some(((there.at != cx.at).then_some(there.stack), acl))),
                 Err(why) => Err(format!("`{}`: {why}", association.logical_id())),
             }
         }
         None => Ok(None),
     };
     let rules = match acl {
-        Ok(Some((template, acl))) => match super::frontdoor::filtering(template, acl) {
+        Ok(Some((home, acl))) => match super::frontdoor::filtering(cx, home, acl) {
             Ok(at) => proof_of(acl, at).ok_or_default(),
             Err(super::frontdoor::Unfiltered::Nothing(why)) => Err(why),
             Err(super::frontdoor::Unfiltered::Unknown(why)) => {
@@ -4105,7 +4105,8 @@ fn no_tcp_group_behind(cx: &Cx<'_>) -> Result<Proof, String> {
 /// The resource of `type_name` that `value`, written in the template of the stack at
 /// `home` (its position in `cx.stacks`), names, with its stack's position: one of that
 /// template ([`names`]: its `Ref`, an attribute, `${Id}`), or, for `Fn::ImportValue` of a
-/// name written as text, the resource of that type whose `Ref` or attribute is wholly the
+/// name written as text (alone, or as the whole of an `Fn::Sub` or `Fn::Join`:
+/// [`super::meaning::sole_import`]), the resource of that type whose `Ref` or attribute is wholly the
 /// value of the export of that name by a stack of the app in the same region and account as
 /// `home`. CloudFormation resolves an import only there: "For each AWS account, Export
 /// names must be unique within a Region" and "You can't create cross-stack references
@@ -4125,11 +4126,8 @@ pub(super) fn resource_named_from<'a>(
     {
         return Some((home, found));
     }
-    let name = value
-        .as_object()
-        .filter(|m| m.len() == 1)?
-        .get("Fn::ImportValue")
-        .and_then(super::meaning::import_name)?;
+    // The import written alone, or as the whole of an `Fn::Sub` or `Fn::Join`.
+    let name = super::meaning::sole_import(value).and_then(super::meaning::import_name)?;
     cx.stacks
         .iter()
         .enumerate()

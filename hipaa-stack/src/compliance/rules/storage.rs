@@ -426,7 +426,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the database's parameter group forces TLS",
         types: DB_OR_CLUSTER,
         controls: &["164.312(e)(1)"],
-        fix: "use a `DBParameterGroup` of this template, each parameter named exactly as RDS lists it (in lower case: CloudFormation refuses another spelling), with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL), and allow no TLS before 1.2 (`ssl_min_protocol_version` TLSv1.2 or later, `tls_version` without TLSv1 or TLSv1.1, SQL Server's `rds.tls10`, `rds.tls11`, `rds.rc4` and `rds.3des168` disabled, which older minor versions turn on by default (the version read from `EngineVersion` and from the group's `Family`, the weakest winning), and its `rds.diffie-hellman-min-key-bit-length` not under 2048); RDS for Oracle: name an option group of this template with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE (or only AES and SHA algorithms listed; the `SSL` option leaves the plain port open); RDS for Db2: set `db2comm` to SSL alone; RDS Custom engines, whose host decides encryption, fail",
+        fix: "use a `DBParameterGroup` of this template (or of another stack of the app, in its region and account, whose export of the group's `Ref` this one imports), each parameter named exactly as RDS lists it (in lower case: CloudFormation refuses another spelling), with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL), and allow no TLS before 1.2 (`ssl_min_protocol_version` TLSv1.2 or later, `tls_version` without TLSv1 or TLSv1.1, SQL Server's `rds.tls10`, `rds.tls11`, `rds.rc4` and `rds.3des168` disabled, which older minor versions turn on by default (the version read from `EngineVersion` and from the group's `Family`, the weakest winning), and its `rds.diffie-hellman-min-key-bit-length` not under 2048); RDS for Oracle: name an option group of this template (or an imported one, as the parameter group) with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE (or only AES and SHA algorithms listed; the `SSL` option leaves the plain port open); RDS for Db2: set `db2comm` to SSL alone; RDS Custom engines, whose host decides encryption, fail",
         packs: packs(None, None, None),
         check: r12,
     },
@@ -3061,11 +3061,11 @@ const ORACLE_SILENCING: &[Silencing] = &[Silencing {
 fn parameters_kept(cx: &Cx<'_>, settings: &[Silencing]) -> Vec<Result<Proof, String>> {
     let keys: Vec<String> = settings.iter().map(|s| format!("`{}`", s.key)).collect();
     let keys = keys.join(" or ");
-    let mut named: Vec<(String, &crate::cfn::Template, &Resource, &str, &str)> = Vec::new();
+    let mut named: Vec<(String, Option<&str>, &Resource, &str, &str)> = Vec::new();
     if cx.resource.type_name() == "AWS::RDS::DBCluster" {
         named.push((
             format!("cluster `{}`", cx.id()),
-            cx.template,
+            None,
             cx.resource,
             "/DBClusterParameterGroupName",
             "AWS::RDS::DBClusterParameterGroup",
@@ -3073,7 +3073,7 @@ fn parameters_kept(cx: &Cx<'_>, settings: &[Silencing]) -> Vec<Result<Proof, Str
         for (stack, member) in cluster_members(cx) {
             named.push((
                 format!("instance `{}`", member.logical_id()),
-                cx.template_of(stack),
+                stack,
                 member,
                 "/DBParameterGroupName",
                 "AWS::RDS::DBParameterGroup",
@@ -3082,23 +3082,19 @@ fn parameters_kept(cx: &Cx<'_>, settings: &[Silencing]) -> Vec<Result<Proof, Str
     } else {
         named.push((
             format!("database `{}`", cx.id()),
-            cx.template,
+            None,
             cx.resource,
             "/DBParameterGroupName",
             "AWS::RDS::DBParameterGroup",
         ));
     }
     let mut failures = Vec::new();
-    for (whose, template, of, pointer, type_name) in named {
+    for (whose, stack, of, pointer, type_name) in named {
         let Some(value) = super::lookup(of.properties(), pointer) else {
             continue;
         };
-        let Some(group) = template
-            .resources()
-            .iter()
-            .filter(|r| r.type_name() == type_name)
-            .find(|r| super::meaning::names(value, r.logical_id()))
-        else {
+        // A group of its template, or one of another stack that it imports.
+        let Some((_, group)) = cx.named_in_app(stack, value, type_name) else {
             // A default group of RDS (`default.postgres16`) keeps the defaults: "You can't
             // modify the parameter settings of a default parameter group" (RDS user guide,
             // "Parameter groups for Amazon RDS").
@@ -3109,7 +3105,7 @@ fn parameters_kept(cx: &Cx<'_>, settings: &[Silencing]) -> Vec<Result<Proof, Str
                 continue;
             }
             failures.push(Err(format!(
-                "{whose} takes its parameters from the group {}, which is no parameter group of its template: it may set {keys} so that the exported log loses what it must hold; give it a parameter group of the template",
+                "{whose} takes its parameters from the group {}, which is no parameter group of its template or of an export of the app it imports: it may set {keys} so that the exported log loses what it must hold; give it a parameter group of the app",
                 text_or_json(value)
             )));
             continue;
@@ -3166,13 +3162,12 @@ fn general_and_slow_written(
     type_name: &'static str,
 ) -> Result<Proof, String> {
     let property = super::pointer_name(pointer);
-    let group = cx.prop(pointer).and_then(|named| {
-        cx.others(type_name)
-            .find(|r| super::meaning::names(named, r.logical_id()))
-    });
-    let Some(group) = group else {
+    let group = cx
+        .prop(pointer)
+        .and_then(|named| cx.named_in_app(None, named, type_name));
+    let Some((stack, group)) = group else {
         return Err(format!(
-            "`{property}` names no parameter group of the template, whose default leaves `general_log` and `slow_query_log` off: the exported general and slow query logs stay empty"
+            "`{property}` names no parameter group of the template (or of an export of the app it imports), whose default leaves `general_log` and `slow_query_log` off: the exported general and slow query logs stay empty"
         ));
     };
     if let Some(why) = ["general_log", "slow_query_log", "log_output"]
@@ -3190,7 +3185,9 @@ fn general_and_slow_written(
         v.is_null() || text(v).is_some_and(|t| t.to_ascii_uppercase().contains("FILE"))
     };
     if on("general_log") && on("slow_query_log") && to_files {
-        proof_of(group, "/Parameters").ok_or_default()
+        proof_of(group, "/Parameters")
+            .map(|p| p.with_stack(stack))
+            .ok_or_default()
     } else {
         Err(format!(
             "the parameter group `{}` does not set `general_log` and `slow_query_log` to 1 with `log_output` FILE: the exported general and slow query logs stay empty",
@@ -3218,21 +3215,17 @@ fn general_and_slow_written(
 fn aurora_general_and_slow_written(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     /// A parameter group and the stack it is in, when another than the cluster's.
     type Group<'a> = (Option<&'a str>, &'a Resource);
-    /// The group of `template` that `pointer` of `of` names, or what it names instead.
+    /// The group that `pointer` of `of`, of the stack named `stack`, names (of its template,
+    /// or imported: [`Cx::named_in_app`]), or what it names instead.
     fn group_of<'a>(
-        template: &'a crate::cfn::Template,
+        cx: &Cx<'a>,
+        stack: Option<&str>,
         pointer: &str,
         type_name: &str,
         of: &'a Resource,
-    ) -> Option<Result<&'a Resource, &'a Value>> {
-        super::lookup(of.properties(), pointer).map(|named| {
-            template
-                .resources()
-                .iter()
-                .filter(|r| r.type_name() == type_name)
-                .find(|r| super::meaning::names(named, r.logical_id()))
-                .ok_or(named)
-        })
+    ) -> Option<Result<Group<'a>, &'a Value>> {
+        super::lookup(of.properties(), pointer)
+            .map(|named| cx.named_in_app(stack, named, type_name).ok_or(named))
     }
     /// The value of parameter `key` in the first of `groups` that sets it.
     fn value<'a>(groups: [Option<Group<'a>>; 2], key: &str) -> Option<(Group<'a>, Option<String>)> {
@@ -3244,12 +3237,13 @@ fn aurora_general_and_slow_written(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     let proof =
         |(stack, g): Group<'_>, pointer: &str| proof_of(g, pointer).map(|p| p.with_stack(stack));
     let cluster_group = match group_of(
-        cx.template,
+        cx,
+        None,
         "/DBClusterParameterGroupName",
         "AWS::RDS::DBClusterParameterGroup",
         cx.resource,
     ) {
-        Some(Ok(group)) => Some((None, group)),
+        Some(Ok(group)) => Some(group),
         // A group of no template (by its name) holds settings no rule reads.
         Some(Err(_)) | None => None,
     };
@@ -3320,16 +3314,17 @@ fn aurora_general_and_slow_written(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     for (stack, member) in members {
         let whose = format!("instance `{}`", member.logical_id());
         let own = match group_of(
-            cx.template_of(stack),
+            cx,
+            stack,
             "/DBParameterGroupName",
             "AWS::RDS::DBParameterGroup",
             member,
         ) {
             None => None,
-            Some(Ok(group)) => Some((stack, group)),
+            Some(Ok(group)) => Some(group),
             Some(Err(named)) => {
                 checks.push(Err(format!(
-                    "{whose} of the cluster takes its parameters from the group {}, which is no parameter group of its template: it may turn the general or slow query log off; give it a parameter group of the template, or none",
+                    "{whose} of the cluster takes its parameters from the group {}, which is no parameter group of its template or of an export of the app it imports: it may turn the general or slow query log off; give it a parameter group of the app, or none",
                     text_or_json(named)
                 )));
                 continue;
@@ -3352,17 +3347,14 @@ fn aurora_general_and_slow_written(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
 /// (`log_output` FILE, the default), and an option group of the template with the
 /// `MARIADB_AUDIT_PLUGIN` option for the audit log.
 fn mysql_logs_written(cx: &Cx<'_>) -> [Result<Proof, String>; 2] {
-    let of_template = |pointer: &str, type_name: &'static str| {
-        cx.prop(pointer).and_then(|named| {
-            cx.others(type_name)
-                .find(|r| super::meaning::names(named, r.logical_id()))
-        })
-    };
     let parameters =
         general_and_slow_written(cx, "/DBParameterGroupName", "AWS::RDS::DBParameterGroup");
-    let audit = match of_template("/OptionGroupName", "AWS::RDS::OptionGroup") {
-        Some(group) => audit_plugin(group),
-        None => Err("`OptionGroupName` names no option group of the template with the `MARIADB_AUDIT_PLUGIN` option: the exported audit log stays empty".to_owned()),
+    let audit = match cx
+        .prop("/OptionGroupName")
+        .and_then(|named| cx.named_in_app(None, named, "AWS::RDS::OptionGroup"))
+    {
+        Some((stack, group)) => audit_plugin(group).map(|p| p.with_stack(stack)),
+        None => Err("`OptionGroupName` names no option group of the template (or of an export of the app it imports) with the `MARIADB_AUDIT_PLUGIN` option: the exported audit log stays empty".to_owned()),
     };
     [parameters, audit]
 }
@@ -3557,12 +3549,11 @@ fn events_left_out_of_plugin(option: &Value) -> Option<String> {
 /// guide, "Using Advanced Auditing with an Amazon Aurora MySQL DB cluster"); otherwise the
 /// exported audit log stays empty.
 fn aurora_audit_written(cx: &Cx<'_>) -> Result<Proof, String> {
-    let group = cx.prop("/DBClusterParameterGroupName").and_then(|named| {
-        cx.others("AWS::RDS::DBClusterParameterGroup")
-            .find(|r| super::meaning::names(named, r.logical_id()))
-    });
-    let Some(group) = group else {
-        return Err("`DBClusterParameterGroupName` names no DB cluster parameter group of the template, whose default leaves `server_audit_logging` off: the exported audit log stays empty".to_owned());
+    let group = cx
+        .prop("/DBClusterParameterGroupName")
+        .and_then(|named| cx.named_in_app(None, named, "AWS::RDS::DBClusterParameterGroup"));
+    let Some((stack, group)) = group else {
+        return Err("`DBClusterParameterGroupName` names no DB cluster parameter group of the template (or of an export of the app it imports), whose default leaves `server_audit_logging` off: the exported audit log stays empty".to_owned());
     };
     if let Some(why) = [
         "server_audit_logging",
@@ -3606,7 +3597,9 @@ fn aurora_audit_written(cx: &Cx<'_>) -> Result<Proof, String> {
             group.logical_id()
         ))
     } else if on {
-        proof_of(group, "/Parameters/server_audit_logging").ok_or_default()
+        proof_of(group, "/Parameters/server_audit_logging")
+            .map(|p| p.with_stack(stack))
+            .ok_or_default()
     } else {
         Err(format!(
             "the DB cluster parameter group `{}` does not set `server_audit_logging` to 1: Advanced Auditing is off and the exported audit log stays empty",
@@ -3988,17 +3981,20 @@ fn sqlserver_family_major(group: &Resource) -> Result<Option<u64>, String> {
 /// the defaults unknown.
 fn older_tls_by_default(cx: &Cx<'_>, group: &Resource) -> Option<String> {
     // A copy (a restore, a replica) runs the engine and version of its source unless it
-    // writes them: those of a database of this template that it names, else none the
-    // template shows.
+    // writes them: those of a database of the app that it names, else none the template
+    // shows.
     let copied = COPY_SOURCES
         .iter()
         .filter_map(|pointer| cx.prop(pointer))
         .find(|v| !v.is_null() && !super::meaning::no_value(v));
+    // A database of this template, or of another stack whose export of it the copy imports
+    // ([`Cx::named_in_app`]).
     let source = copied.and_then(|named| {
-        DB_OR_CLUSTER
-            .iter()
-            .flat_map(|t| cx.others(t))
-            .find(|r| r.logical_id() != cx.id() && super::meaning::names(named, r.logical_id()))
+        DB_OR_CLUSTER.iter().find_map(|t| {
+            cx.named_in_app(None, named, t)
+                .filter(|(stack, r)| stack.is_some() || r.logical_id() != cx.id())
+                .map(|(_, r)| r)
+        })
     });
     let set = |v: &Value| !v.is_null() && !super::meaning::no_value(v);
     let written = |key: &str| {
@@ -4210,24 +4206,26 @@ fn option_settings(option: &Value) -> Result<OptionSettings, String> {
 /// `OptionConfigurations` as a list, or why none can be read: not set (the engine's default
 /// group, which holds no option), a name of no group of the template, or options that no
 /// rule can read before deploy.
-fn option_group_of<'a>(cx: &Cx<'a>) -> Result<(&'a Resource, &'a [Value]), String> {
+fn option_group_of<'a>(
+    cx: &Cx<'a>,
+) -> Result<(Option<&'a str>, &'a Resource, &'a [Value]), String> {
     let named = cx
         .prop("/OptionGroupName")
         .filter(|v| !v.is_null() && !super::meaning::no_value(v))
         .ok_or("`OptionGroupName` is not set, so the database has its engine's default option group, which holds no option")?;
-    let group = cx
-        .others("AWS::RDS::OptionGroup")
-        .find(|r| super::meaning::names(named, r.logical_id()))
+    // A group of this template, or one of another stack that it imports.
+    let (stack, group) = cx
+        .named_in_app(None, named, "AWS::RDS::OptionGroup")
         .ok_or_else(|| {
             format!(
-                "`OptionGroupName` is {}, which names no option group of this template, so no rule can read its options",
+                "`OptionGroupName` is {}, which names no option group of this template or of an export of the app it imports, so no rule can read its options",
                 text_or_json(named)
             )
         })?;
     let id = group.logical_id();
     match &group.properties()["OptionConfigurations"] {
-        Value::Array(options) => Ok((group, options.as_slice())),
-        v if v.is_null() || super::meaning::no_value(v) => Ok((group, &[])),
+        Value::Array(options) => Ok((stack, group, options.as_slice())),
+        v if v.is_null() || super::meaning::no_value(v) => Ok((stack, group, &[])),
         other => Err(format!(
             "the option group `{id}` writes `OptionConfigurations` as {}, which no rule can read before deploy",
             text_or_json(other)
@@ -4266,7 +4264,7 @@ fn option_group_of<'a>(cx: &Cx<'a>) -> Result<(&'a Resource, &'a [Value]), Strin
 /// read by `X1` on the option group (hostile review 23, `rds_options.rs`).
 fn oracle_encryption(cx: &Cx<'_>) -> Result<Proof, String> {
     const HOW: &str = "name an option group of this template with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE";
-    let (group, options) = option_group_of(cx).map_err(|why| {
+    let (stack, group, options) = option_group_of(cx).map_err(|why| {
         format!("RDS for Oracle forces encryption only through its option group: {why}; {HOW}")
     })?;
     let id = group.logical_id();
@@ -4354,7 +4352,9 @@ fn oracle_encryption(cx: &Cx<'_>) -> Result<Proof, String> {
             ));
         }
     }
-    proof_of(group, &format!("/OptionConfigurations/{}", nne[0].0)).ok_or_default()
+    proof_of(group, &format!("/OptionConfigurations/{}", nne[0].0))
+        .map(|p| p.with_stack(stack))
+        .ok_or_default()
 }
 
 /// Why an RDS for Db2 database's parameter group does not force TLS, if it does not. Db2
@@ -4471,15 +4471,13 @@ fn r12(cx: &Cx<'_>) -> Outcome {
     };
     // Hostile review 23: the group is named as the other rules read a name, by its `Ref`
     // however written (`${G}` alone in an `Fn::Sub`, an `Fn::Join` of it alone), not by the
-    // `Ref` spelling alone.
-    let Some(group) = cx
-        .others(group_type)
-        .find(|g| super::meaning::names(named, g.logical_id()))
-    else {
+    // `Ref` spelling alone; or by the import of another stack's export of it
+    // ([`Cx::named_in_app`]), read there.
+    let Some((stack, group)) = cx.named_in_app(None, named, group_type) else {
         return Outcome::Fail(match named.get("Ref").and_then(Value::as_str) {
             Some(group_id) => format!("parameter group `{group_id}` is not in this template"),
             None => format!(
-                "`{name}` is {}, which names no parameter group of this template, so TLS cannot be verified; name one by its `Ref`",
+                "`{name}` is {}, which names no parameter group of this template or of an export of the app it imports, so TLS cannot be verified; name one by its `Ref`, or import another stack's export of it",
                 text_or_json(named)
             ),
         });
@@ -4487,7 +4485,7 @@ fn r12(cx: &Cx<'_>) -> Outcome {
     let group_id = group.logical_id();
     if engine.starts_with("db2") {
         return match db2_encryption(group) {
-            Ok(proof) => Outcome::Pass(vec![proof]),
+            Ok(proof) => Outcome::Pass(vec![proof.with_stack(stack)]),
             Err(why) => Outcome::Fail(why),
         };
     }
@@ -4509,7 +4507,7 @@ fn r12(cx: &Cx<'_>) -> Outcome {
             {
                 return Outcome::Fail(weak);
             }
-            return Outcome::Pass(vec![p]);
+            return Outcome::Pass(vec![p.with_stack(stack)]);
         }
     }
     Outcome::Fail(match tls_parameters(cx) {
@@ -9115,5 +9113,199 @@ mod t7_tests {
         ] {
             assert!(fails(&store(broken.clone())), "{broken}");
         }
+    }
+}
+
+/// R8 and R12 read a parameter or option group that a database names by the import of
+/// another stack's export of it (a group kept in a shared stack) in that stack, as they
+/// read a group of the database's own template: `Fn::ImportValue` "returns the value of an
+/// output exported by another stack" (CloudFormation User Guide, `Fn::ImportValue`), the
+/// group's `Ref`. Only an export of a stack of the importer's region and account is read
+/// ("You can't create cross-stack references across Regions"); an import of what no such
+/// stack exports names no group, and fails as before.
+#[cfg(test)]
+mod groups_of_other_stacks {
+    use serde_json::{Value, json};
+
+    use crate::cfn::Expr;
+    use crate::testing::{Status, export, raw, template};
+
+    /// The statuses of `rule` on `D` (of stack `app`, which names `group` in `pointer`) with
+    /// the group `G` (of `kind`, `properties`) exported by stack `shared` as `shared:G:Ref`,
+    /// the two stacks in `regions`.
+    fn split(
+        rule: &str,
+        database: (&str, Value),
+        group: (&str, Value),
+        regions: &[Option<String>],
+    ) -> Vec<Status> {
+        let shared = template(
+            vec![raw("G", group.0, group.1)],
+            vec![export("shared:G:Ref", Expr::reference("G"))],
+        );
+        let app = template(vec![raw("D", database.0, database.1)], Vec::new());
+        crate::testing::statuses_in(&[("shared", &shared), ("app", &app)], regions, rule, "D")
+    }
+
+    fn postgres(named: Value) -> (&'static str, Value) {
+        (
+            "AWS::RDS::DBInstance",
+            json!({"Engine": "postgres", "EngineVersion": "16.3",
+                "EnableCloudwatchLogsExports": ["postgresql", "upgrade"],
+                "DBParameterGroupName": named}),
+        )
+    }
+
+    fn group(parameters: Value) -> (&'static str, Value) {
+        (
+            "AWS::RDS::DBParameterGroup",
+            json!({"Family": "postgres16", "Description": "g", "Parameters": parameters}),
+        )
+    }
+
+    #[test]
+    fn an_imported_parameter_group_is_read_in_the_stack_that_exports_it() {
+        let import = json!({"Fn::ImportValue": "shared:G:Ref"});
+        let sub = json!({"Fn::Sub": ["${V}", {"V": {"Fn::ImportValue": "shared:G:Ref"}}]});
+        for named in [import.clone(), sub] {
+            // Forcing TLS there, R12 holds, its proof naming the group of the shared stack.
+            let found = split(
+                "R12",
+                postgres(named.clone()),
+                group(json!({"rds.force_ssl": "1"})),
+                &[],
+            );
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { evidence }]
+                    if evidence.iter().any(|p| p.logical_id == "shared/G"
+                        && p.path == "/Properties/Parameters/rds.force_ssl")),
+                "{named}: {found:?}"
+            );
+            // Not forcing it, R12 fails on the group's setting, not on a missing group.
+            let found = split(
+                "R12",
+                postgres(named.clone()),
+                group(json!({"rds.force_ssl": "0"})),
+                &[],
+            );
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { finding }]
+                    if finding.contains("parameter group `G` does not set `rds.force_ssl`")),
+                "{named}: {found:?}"
+            );
+            // R8 reads its log levels there: a level above ERROR fails.
+            let found = split(
+                "R8",
+                postgres(named.clone()),
+                group(json!({"rds.force_ssl": "1", "log_min_messages": "fatal"})),
+                &[],
+            );
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { finding }]
+                    if finding.contains("sets `log_min_messages` to fatal")),
+                "{named}: {found:?}"
+            );
+            let found = split(
+                "R8",
+                postgres(named.clone()),
+                group(json!({"rds.force_ssl": "1"})),
+                &[],
+            );
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{named}: {found:?}"
+            );
+        }
+        // A group of a stack of another region is none the import reads: it fails as a
+        // group of no template.
+        let found = split(
+            "R12",
+            postgres(import.clone()),
+            group(json!({"rds.force_ssl": "1"})),
+            &[Some("us-west-2".to_owned()), Some("us-east-1".to_owned())],
+        );
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }]
+                if finding.contains("names no parameter group")),
+            "{found:?}"
+        );
+        // An import of a name no stack exports names no group.
+        let found = split(
+            "R12",
+            postgres(json!({"Fn::ImportValue": "shared:Other:Ref"})),
+            group(json!({"rds.force_ssl": "1"})),
+            &[],
+        );
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }]
+                if finding.contains("names no parameter group")),
+            "{found:?}"
+        );
+        // An import of a group's export where another type of group is asked names none.
+        let found = split(
+            "R12",
+            (
+                "AWS::RDS::DBCluster",
+                json!({"Engine": "aurora-postgresql", "DBClusterParameterGroupName": import}),
+            ),
+            group(json!({"rds.force_ssl": "1"})),
+            &[],
+        );
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }]
+                if finding.contains("names no parameter group")),
+            "{found:?}"
+        );
+    }
+
+    /// The MySQL audit plugin of an option group of another stack, and Oracle's native
+    /// network encryption, are read there as well.
+    #[test]
+    fn an_imported_option_group_is_read_in_the_stack_that_exports_it() {
+        let mysql = (
+            "AWS::RDS::DBInstance",
+            json!({"Engine": "mysql", "EnableCloudwatchLogsExports": ["audit", "error", "general", "slowquery"],
+                "DBParameterGroupName": {"Ref": "P"},
+                "OptionGroupName": {"Fn::ImportValue": "shared:G:Ref"}}),
+        );
+        let plugin = |events: &str| {
+            (
+                "AWS::RDS::OptionGroup",
+                json!({"EngineName": "mysql", "MajorEngineVersion": "8.0", "OptionGroupDescription": "audit",
+                    "OptionConfigurations": [{"OptionName": "MARIADB_AUDIT_PLUGIN",
+                        "OptionSettings": [{"Name": "SERVER_AUDIT_EVENTS", "Value": events}]}]}),
+            )
+        };
+        let with_params = |database: (&'static str, Value), option: (&'static str, Value)| {
+            let shared = template(
+                vec![raw("G", option.0, option.1)],
+                vec![export("shared:G:Ref", Expr::reference("G"))],
+            );
+            let app = template(
+                vec![
+                    raw("D", database.0, database.1),
+                    raw(
+                        "P",
+                        "AWS::RDS::DBParameterGroup",
+                        json!({"Family": "mysql8.0", "Description": "logs",
+                            "Parameters": {"general_log": "1", "slow_query_log": "1"}}),
+                    ),
+                ],
+                Vec::new(),
+            );
+            crate::testing::statuses(&[("shared", &shared), ("app", &app)], "R8", "D")
+        };
+        let found = with_params(mysql.clone(), plugin("CONNECT,QUERY"));
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { evidence }]
+                if evidence.iter().any(|p| p.logical_id == "shared/G")),
+            "{found:?}"
+        );
+        let found = with_params(mysql, plugin("CONNECT"));
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }]
+                if finding.contains("SERVER_AUDIT_EVENTS")),
+            "{found:?}"
+        );
     }
 }
