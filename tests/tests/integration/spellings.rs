@@ -1215,9 +1215,101 @@ fn n2_reads_the_policies_and_subscriptions_of_a_topic_in_other_stacks() {
     }
 }
 
+/// L3 reads an alarm action imported from another stack as the value its export carries,
+/// in the stack that makes it: a scaling policy of another stack tells no one as one of the
+/// alarm's own stack does, and a topic of another stack, encrypted with a key (of its own
+/// stack or of a third, or through an alias of another stack) whose key policy does not
+/// allow CloudWatch, is never published to. Each passed L3 split across two stacks (the
+/// import of the export read as an action that notifies); a subscribed topic of another
+/// stack, encrypted with a key that allows CloudWatch, still holds.
+#[test]
+fn l3_reads_an_imported_alarm_action_where_it_is_made() {
+    let alarm = |action: Value| {
+        serde_json::json!({"Type": "AWS::CloudWatch::Alarm", "Properties": {
+            "MetricName": "Errors", "Namespace": "App",
+            "AlarmActions": [action.clone()], "InsufficientDataActions": [action]
+        }})
+    };
+    let key = |cloudwatch: &[&str]| {
+        let mut statements = vec![serde_json::json!({
+            "Effect": "Allow",
+            "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+            "Action": "kms:*", "Resource": "*"
+        })];
+        if !cloudwatch.is_empty() {
+            statements.push(serde_json::json!({
+                "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": cloudwatch, "Resource": "*"
+            }));
+        }
+        serde_json::json!({"Type": "AWS::KMS::Key", "Properties": {
+            "EnableKeyRotation": true,
+            "KeyPolicy": {"Version": "2012-10-17", "Statement": statements}
+        }})
+    };
+    let topic = |key: Value| {
+        serde_json::json!({"Type": "AWS::SNS::Topic", "Properties": {
+            "KmsMasterKeyId": key,
+            "Subscription": [{"Endpoint": "oncall@clinic.example", "Protocol": "email"}]
+        }})
+    };
+    let failing = [
+        (
+            "a scaling policy of another stack",
+            serde_json::json!({
+                "A": alarm(serde_json::json!({"Ref": "P"})),
+                "P": {"Type": "AWS::AutoScaling::ScalingPolicy", "Properties": {
+                    "AutoScalingGroupName": "g", "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": 1
+                }}
+            }),
+            vec![vec!["A"]],
+        ),
+        (
+            "a topic of another stack whose key does not allow CloudWatch kms:Decrypt",
+            serde_json::json!({
+                "A": alarm(serde_json::json!({"Ref": "T"})),
+                "T": topic(serde_json::json!({"Fn::GetAtt": ["K", "Arn"]})),
+                "K": key(&["kms:GenerateDataKey*"])
+            }),
+            vec![vec!["A"], vec!["K"], vec!["A", "T"]],
+        ),
+        (
+            "a topic encrypted through an alias of another stack, of a key with no statement for CloudWatch",
+            serde_json::json!({
+                "A": alarm(serde_json::json!({"Ref": "T"})),
+                "T": topic(serde_json::json!("alias/pager")),
+                "KA": {"Type": "AWS::KMS::Alias", "Properties": {"AliasName": "alias/pager", "TargetKeyId": {"Ref": "K"}}},
+                "K": key(&[])
+            }),
+            vec![vec!["A"], vec!["KA"], vec!["K"], vec!["A", "T"]],
+        ),
+    ];
+    for (why, resources, splits) in failing {
+        for moved in splits {
+            let found = split_status(&resources, &moved, "L3", "A");
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { .. }]),
+                "{why}, {moved:?} in a stack of its own: L3 on the alarm is {found:?}"
+            );
+        }
+    }
+    let allowed = serde_json::json!({
+        "A": alarm(serde_json::json!({"Ref": "T"})),
+        "T": topic(serde_json::json!({"Fn::GetAtt": ["K", "Arn"]})),
+        "K": key(&["kms:GenerateDataKey*", "kms:Decrypt"])
+    });
+    for moved in [vec!["A"], vec!["K"], vec!["A", "T"]] {
+        let found = split_status(&allowed, &moved, "L3", "A");
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "a subscribed topic of another stack whose key allows CloudWatch, {moved:?} in a stack of its own: L3 on the alarm is {found:?}"
+        );
+    }
+}
+
 /// The rules whose every failing spelling, split across two stacks, still fails the rule
 /// on its target ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]).
-const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T"];
+const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3"];
 
 /// The rules whose every compliant case, split across two stacks, still holds
 /// ([`a_compliant_case_split_across_two_stacks_still_holds`]).
