@@ -1307,9 +1307,91 @@ fn l3_reads_an_imported_alarm_action_where_it_is_made() {
     }
 }
 
+/// B1 reads the vault a backup plan rule stores in (`TargetBackupVault`, by reference or by
+/// its `BackupVaultName` as text), backs up to (`TargetLogicallyAirGappedBackupVaultArn`) or
+/// copies to (`DestinationBackupVaultArn`, alone or in an `Fn::Sub` ARN) in every stack of
+/// the plan's region and account, through the import of its export: a Vault Lock or an
+/// air-gapped vault's bounds that exclude the days kept fail every job in one stack or in
+/// two. Each passed B1 with the vault and the plan in two stacks.
+#[test]
+fn b1_reads_the_vault_of_a_plan_rule_in_another_stack() {
+    let lock = |bounds: Value| {
+        serde_json::json!({"Type": "AWS::Backup::BackupVault", "Properties": {
+            "BackupVaultName": "phi",
+            "EncryptionKeyArn": {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+            "LockConfiguration": bounds
+        }})
+    };
+    let plan = |rule: Value| {
+        let mut rule_of = serde_json::json!({
+            "RuleName": "r", "ScheduleExpression": "cron(0 5 ? * * *)", "Lifecycle": {"DeleteAfterDays": 35}
+        });
+        for (k, v) in rule.as_object().into_iter().flatten() {
+            rule_of[k] = v.clone();
+        }
+        serde_json::json!({"Type": "AWS::Backup::BackupPlan", "Properties": {
+            "BackupPlan": {"BackupPlanName": "p", "BackupPlanRule": [rule_of]}
+        }})
+    };
+    let air_gapped = serde_json::json!({"Type": "AWS::Backup::LogicallyAirGappedBackupVault", "Properties": {
+        "BackupVaultName": "airgap", "MinRetentionDays": 90, "MaxRetentionDays": 365,
+        "EncryptionKeyArn": {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
+    }});
+    let cases = [
+        (
+            "a vault named by reference whose Vault Lock keeps at most 7 days",
+            serde_json::json!({
+                "V": lock(serde_json::json!({"MinRetentionDays": 1, "MaxRetentionDays": 7})),
+                "X": plan(serde_json::json!({"TargetBackupVault": {"Ref": "V"}}))
+            }),
+        ),
+        (
+            "a vault named by its BackupVaultName whose Vault Lock keeps at least 365 days",
+            serde_json::json!({
+                "V": lock(serde_json::json!({"MinRetentionDays": 365})),
+                "X": plan(serde_json::json!({"TargetBackupVault": "phi"}))
+            }),
+        ),
+        (
+            "an air-gapped vault backed up to directly that keeps at least 90 days",
+            serde_json::json!({
+                "V": lock(serde_json::json!({"MinRetentionDays": 1})),
+                "L": air_gapped.clone(),
+                "X": plan(serde_json::json!({"TargetBackupVault": "phi", "TargetLogicallyAirGappedBackupVaultArn": {"Fn::GetAtt": ["L", "BackupVaultArn"]}}))
+            }),
+        ),
+        (
+            "a copy to an air-gapped vault named in an Fn::Sub ARN that keeps at least 90 days",
+            serde_json::json!({
+                "L": air_gapped,
+                "X": plan(serde_json::json!({"TargetBackupVault": "default", "CopyActions": [{
+                    "DestinationBackupVaultArn": {"Fn::Sub": "arn:${AWS::Partition}:backup:${AWS::Region}:${AWS::AccountId}:backup-vault:${L}"}
+                }]}))
+            }),
+        ),
+    ];
+    for (why, resources) in cases {
+        let found = split_status(&resources, &["X"], "B1", "X");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why}, the plan in a stack of its own: B1 on the plan is {found:?}"
+        );
+    }
+    // A vault of another stack whose lock admits the 35 days holds.
+    let admitted = serde_json::json!({
+        "V": lock(serde_json::json!({"MinRetentionDays": 7, "MaxRetentionDays": 365})),
+        "X": plan(serde_json::json!({"TargetBackupVault": {"Ref": "V"}}))
+    });
+    let found = split_status(&admitted, &["X"], "B1", "X");
+    assert!(
+        matches!(found.as_slice(), [Status::Enforced { .. }]),
+        "a vault of another stack whose Vault Lock admits the days kept: B1 on the plan is {found:?}"
+    );
+}
+
 /// The rules whose every failing spelling, split across two stacks, still fails the rule
 /// on its target ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]).
-const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3"];
+const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1"];
 
 /// The rules whose every compliant case, split across two stacks, still holds
 /// ([`a_compliant_case_split_across_two_stacks_still_holds`]).

@@ -1484,15 +1484,7 @@ fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Vec<Result<Proof, String>> {
     let rule = format!("/BackupPlan/BackupPlanRule/{i}");
     let mut problems = Vec::new();
     if let Some(target) = cx.prop(&format!("{rule}/TargetBackupVault")) {
-        let name = super::meaning::text(target);
-        let vault = VAULTS.iter().flat_map(|t| cx.others(t)).find(|v| {
-            super::meaning::names(target, v.logical_id())
-                || name.as_deref().is_some_and(|name| {
-                    super::meaning::text(&v.properties()["BackupVaultName"])
-                        .is_some_and(|own| own.trim() == name.trim())
-                })
-        });
-        if let Some(vault) = vault {
+        for vault in vaults_named(cx, target, VAULTS, super::meaning::names) {
             problems.extend(refused_by(
                 vault,
                 days,
@@ -1509,15 +1501,13 @@ fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Vec<Result<Proof, String>> {
         .prop(&format!("{rule}/{AIR_GAPPED_TARGET}"))
         .filter(|v| !v.is_null())
     {
-        for vault in cx.others(AIR_GAPPED) {
-            if super::compute::mentions(target, vault.logical_id()) {
-                problems.extend(refused_by(
-                    vault,
-                    days,
-                    &format!("rule {i} keeps its recovery points"),
-                    "backup",
-                ));
-            }
+        for vault in vaults_named(cx, target, &[AIR_GAPPED], super::compute::mentions) {
+            problems.extend(refused_by(
+                vault,
+                days,
+                &format!("rule {i} keeps its recovery points"),
+                "backup",
+            ));
         }
     }
     // A copy is kept as its own `Lifecycle` says, or as the source is when it has none
@@ -1541,15 +1531,13 @@ fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Vec<Result<Proof, String>> {
             Some(v) => super::meaning::whole_number(v),
         };
         let Some(kept) = kept else { continue };
-        for vault in VAULTS.iter().flat_map(|t| cx.others(t)) {
-            if super::compute::mentions(destination, vault.logical_id()) {
-                problems.extend(refused_by(
-                    vault,
-                    kept,
-                    &format!("copy action {j} of rule {i} keeps its copies"),
-                    "copy",
-                ));
-            }
+        for vault in vaults_named(cx, destination, VAULTS, super::compute::mentions) {
+            problems.extend(refused_by(
+                vault,
+                kept,
+                &format!("copy action {j} of rule {i} keeps its copies"),
+                "copy",
+            ));
         }
     }
     if problems.is_empty() {
@@ -1557,6 +1545,42 @@ fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Vec<Result<Proof, String>> {
     } else {
         vec![Err(problems.join("; "))]
     }
+}
+
+/// The vaults of the app, of `types`, that `value` (a vault a backup plan rule of the stack
+/// of `cx` backs up or copies to) names: one of its own stack that `names` reads in it (a
+/// `Ref`, its ARN); one of another stack whose export it imports anywhere inside it (alone,
+/// in an `Fn::Sub` variable of an ARN), which CloudFormation resolves to that vault's
+/// value ("returns the value of an output exported by another stack", `Fn::ImportValue`);
+/// and one of any stack of the plan's region and account whose `BackupVaultName` it is as
+/// text ("Backup vaults are identified by names that are unique to the account used to
+/// create them and the AWS Region where they are created", `AWS::Backup::BackupVault`
+/// `BackupVaultName`). Read only in the plan's own stack, a
+/// vault split into another stack locked every job out unseen. A vault the app does not
+/// declare (another region's, for a copy) is not read here.
+fn vaults_named<'a>(
+    cx: &Cx<'a>,
+    value: &Value,
+    types: &[&'a str],
+    names: fn(&Value, &str) -> bool,
+) -> Vec<&'a Resource> {
+    let text = super::meaning::text(value);
+    types
+        .iter()
+        .flat_map(|t| cx.everywhere(t))
+        .filter(|(stack, vault)| {
+            (stack.is_none() && names(value, vault.logical_id()))
+                || cx
+                    .exports_of(*stack, vault.logical_id())
+                    .imported_by(cx, cx.at, value)
+                || (cx.beside(*stack)
+                    && text.as_deref().is_some_and(|name| {
+                        super::meaning::text(&vault.properties()["BackupVaultName"])
+                            .is_some_and(|own| own.trim() == name.trim())
+                    }))
+        })
+        .map(|(_, vault)| vault)
+        .collect()
 }
 
 /// Why `vault` fails a `job` (backup or copy) whose recovery points are kept `days` days
