@@ -1389,9 +1389,66 @@ fn b1_reads_the_vault_of_a_plan_rule_in_another_stack() {
     );
 }
 
+/// E5 reads the route tables and routes of an instance's subnet in every stack of the
+/// app: an association of another stack that names the subnet, an association that names
+/// a route table of another stack, and a route of another stack that names the route
+/// table, each by an import of its export. A route of another stack that sends `::/0` to
+/// an internet gateway opens the instance's public IPv6 address to the internet as one of
+/// its own stack does; each passed E5 (or was a gap) split so. A route to an egress-only
+/// internet gateway of another stack still holds.
+#[test]
+fn e5_reads_the_routes_of_a_subnet_in_other_stacks() {
+    let with_gateway = |gateway: Value| {
+        serde_json::json!({
+            "Igw": {"Type": "AWS::EC2::InternetGateway", "Properties": {}},
+            "Eigw": {"Type": "AWS::EC2::EgressOnlyInternetGateway", "Properties": {"VpcId": "vpc-0123456789abcdef0"}},
+            "Rt": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": "vpc-0123456789abcdef0"}},
+            "S": {"Type": "AWS::EC2::Subnet", "Properties": {
+                "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24",
+                "Ipv6CidrBlock": "2600:1f18:1234:5600::/64", "MapPublicIpOnLaunch": false
+            }},
+            "A": {"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {"RouteTableId": {"Ref": "Rt"}, "SubnetId": {"Ref": "S"}}},
+            "R6": {"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": {"Ref": "Rt"}, "DestinationIpv6CidrBlock": "::/0", "GatewayId": gateway}},
+            "X": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-0123456789abcdef0", "SubnetId": {"Ref": "S"}, "Ipv6AddressCount": 1}}
+        })
+    };
+    let open = with_gateway(serde_json::json!({"Ref": "Igw"}));
+    for moved in [
+        vec!["R6"],
+        vec!["A"],
+        vec!["Rt", "R6", "Igw", "Eigw"],
+        vec!["Rt", "R6", "A", "Igw", "Eigw"],
+        vec!["X"],
+    ] {
+        let found = split_status(&open, &moved, "E5", "X");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "a route to an internet gateway, {moved:?} in a stack of its own: E5 on the instance is {found:?}"
+        );
+    }
+    let mut closed = with_gateway(Value::Null);
+    closed["R6"]["Properties"]
+        .as_object_mut()
+        .expect("the route has properties")
+        .remove("GatewayId");
+    closed["R6"]["Properties"]["EgressOnlyInternetGatewayId"] = serde_json::json!({"Ref": "Eigw"});
+    for moved in [
+        vec!["R6"],
+        vec!["A"],
+        vec!["Rt", "R6", "Igw", "Eigw"],
+        vec!["X"],
+    ] {
+        let found = split_status(&closed, &moved, "E5", "X");
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "a route to an egress-only internet gateway, {moved:?} in a stack of its own: E5 on the instance is {found:?}"
+        );
+    }
+}
+
 /// The rules whose every failing spelling, split across two stacks, still fails the rule
 /// on its target ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]).
-const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1"];
+const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1", "E12"];
 
 /// The rules whose every compliant case, split across two stacks, still holds
 /// ([`a_compliant_case_split_across_two_stacks_still_holds`]).
