@@ -1395,7 +1395,9 @@ fn b1_reads_the_vault_of_a_plan_rule_in_another_stack() {
 /// table, each by an import of its export. A route of another stack that sends `::/0` to
 /// an internet gateway opens the instance's public IPv6 address to the internet as one of
 /// its own stack does; each passed E5 (or was a gap) split so. A route to an egress-only
-/// internet gateway of another stack still holds.
+/// internet gateway of another stack still holds. So does a standalone network interface
+/// asking for IPv6 in such a subnet, attached to the instance by an
+/// `AWS::EC2::NetworkInterfaceAttachment` of another stack (with the interface or without).
 #[test]
 fn e5_reads_the_routes_of_a_subnet_in_other_stacks() {
     let with_gateway = |gateway: Value| {
@@ -1424,6 +1426,21 @@ fn e5_reads_the_routes_of_a_subnet_in_other_stacks() {
         assert!(
             matches!(found.as_slice(), [Status::Failed { .. }]),
             "a route to an internet gateway, {moved:?} in a stack of its own: E5 on the instance is {found:?}"
+        );
+    }
+    // A standalone interface asking for IPv6 in the routed subnet, attached to an
+    // instance of a private subnet by an attachment of another stack.
+    let mut attached = open.clone();
+    attached["X"]["Properties"] =
+        serde_json::json!({"ImageId": "ami-0123456789abcdef0", "SubnetId": {"Ref": "Priv"}});
+    attached["Priv"] = serde_json::json!({"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.2.0/24", "MapPublicIpOnLaunch": false}});
+    attached["Eni"] = serde_json::json!({"Type": "AWS::EC2::NetworkInterface", "Properties": {"SubnetId": {"Ref": "S"}, "Ipv6AddressCount": 1}});
+    attached["Att"] = serde_json::json!({"Type": "AWS::EC2::NetworkInterfaceAttachment", "Properties": {"InstanceId": {"Ref": "X"}, "NetworkInterfaceId": {"Ref": "Eni"}, "DeviceIndex": "1"}});
+    for moved in [vec!["Att"], vec!["Att", "Eni"]] {
+        let found = split_status(&attached, &moved, "E5", "X");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "an interface asking for IPv6 in a subnet routed to an internet gateway, attached to the instance, {moved:?} in a stack of its own: E5 on the instance is {found:?}"
         );
     }
     let mut closed = with_gateway(Value::Null);
