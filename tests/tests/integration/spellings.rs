@@ -1215,9 +1215,257 @@ fn n2_reads_the_policies_and_subscriptions_of_a_topic_in_other_stacks() {
     }
 }
 
+/// L3 reads an alarm action imported from another stack as the value its export carries,
+/// in the stack that makes it: a scaling policy of another stack tells no one as one of the
+/// alarm's own stack does, and a topic of another stack, encrypted with a key (of its own
+/// stack or of a third, or through an alias of another stack) whose key policy does not
+/// allow CloudWatch, is never published to. Each passed L3 split across two stacks (the
+/// import of the export read as an action that notifies); a subscribed topic of another
+/// stack, encrypted with a key that allows CloudWatch, still holds.
+#[test]
+fn l3_reads_an_imported_alarm_action_where_it_is_made() {
+    let alarm = |action: Value| {
+        serde_json::json!({"Type": "AWS::CloudWatch::Alarm", "Properties": {
+            "MetricName": "Errors", "Namespace": "App",
+            "AlarmActions": [action.clone()], "InsufficientDataActions": [action]
+        }})
+    };
+    let key = |cloudwatch: &[&str]| {
+        let mut statements = vec![serde_json::json!({
+            "Effect": "Allow",
+            "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+            "Action": "kms:*", "Resource": "*"
+        })];
+        if !cloudwatch.is_empty() {
+            statements.push(serde_json::json!({
+                "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": cloudwatch, "Resource": "*"
+            }));
+        }
+        serde_json::json!({"Type": "AWS::KMS::Key", "Properties": {
+            "EnableKeyRotation": true,
+            "KeyPolicy": {"Version": "2012-10-17", "Statement": statements}
+        }})
+    };
+    let topic = |key: Value| {
+        serde_json::json!({"Type": "AWS::SNS::Topic", "Properties": {
+            "KmsMasterKeyId": key,
+            "Subscription": [{"Endpoint": "oncall@clinic.example", "Protocol": "email"}]
+        }})
+    };
+    let failing = [
+        (
+            "a scaling policy of another stack",
+            serde_json::json!({
+                "A": alarm(serde_json::json!({"Ref": "P"})),
+                "P": {"Type": "AWS::AutoScaling::ScalingPolicy", "Properties": {
+                    "AutoScalingGroupName": "g", "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": 1
+                }}
+            }),
+            vec![vec!["A"]],
+        ),
+        (
+            "a topic of another stack whose key does not allow CloudWatch kms:Decrypt",
+            serde_json::json!({
+                "A": alarm(serde_json::json!({"Ref": "T"})),
+                "T": topic(serde_json::json!({"Fn::GetAtt": ["K", "Arn"]})),
+                "K": key(&["kms:GenerateDataKey*"])
+            }),
+            vec![vec!["A"], vec!["K"], vec!["A", "T"]],
+        ),
+        (
+            "a topic encrypted through an alias of another stack, of a key with no statement for CloudWatch",
+            serde_json::json!({
+                "A": alarm(serde_json::json!({"Ref": "T"})),
+                "T": topic(serde_json::json!("alias/pager")),
+                "KA": {"Type": "AWS::KMS::Alias", "Properties": {"AliasName": "alias/pager", "TargetKeyId": {"Ref": "K"}}},
+                "K": key(&[])
+            }),
+            vec![vec!["A"], vec!["KA"], vec!["K"], vec!["A", "T"]],
+        ),
+    ];
+    for (why, resources, splits) in failing {
+        for moved in splits {
+            let found = split_status(&resources, &moved, "L3", "A");
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { .. }]),
+                "{why}, {moved:?} in a stack of its own: L3 on the alarm is {found:?}"
+            );
+        }
+    }
+    let allowed = serde_json::json!({
+        "A": alarm(serde_json::json!({"Ref": "T"})),
+        "T": topic(serde_json::json!({"Fn::GetAtt": ["K", "Arn"]})),
+        "K": key(&["kms:GenerateDataKey*", "kms:Decrypt"])
+    });
+    for moved in [vec!["A"], vec!["K"], vec!["A", "T"]] {
+        let found = split_status(&allowed, &moved, "L3", "A");
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "a subscribed topic of another stack whose key allows CloudWatch, {moved:?} in a stack of its own: L3 on the alarm is {found:?}"
+        );
+    }
+}
+
+/// B1 reads the vault a backup plan rule stores in (`TargetBackupVault`, by reference or by
+/// its `BackupVaultName` as text), backs up to (`TargetLogicallyAirGappedBackupVaultArn`) or
+/// copies to (`DestinationBackupVaultArn`, alone or in an `Fn::Sub` ARN) in every stack of
+/// the plan's region and account, through the import of its export: a Vault Lock or an
+/// air-gapped vault's bounds that exclude the days kept fail every job in one stack or in
+/// two. Each passed B1 with the vault and the plan in two stacks.
+#[test]
+fn b1_reads_the_vault_of_a_plan_rule_in_another_stack() {
+    let lock = |bounds: Value| {
+        serde_json::json!({"Type": "AWS::Backup::BackupVault", "Properties": {
+            "BackupVaultName": "phi",
+            "EncryptionKeyArn": {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+            "LockConfiguration": bounds
+        }})
+    };
+    let plan = |rule: Value| {
+        let mut rule_of = serde_json::json!({
+            "RuleName": "r", "ScheduleExpression": "cron(0 5 ? * * *)", "Lifecycle": {"DeleteAfterDays": 35}
+        });
+        for (k, v) in rule.as_object().into_iter().flatten() {
+            rule_of[k] = v.clone();
+        }
+        serde_json::json!({"Type": "AWS::Backup::BackupPlan", "Properties": {
+            "BackupPlan": {"BackupPlanName": "p", "BackupPlanRule": [rule_of]}
+        }})
+    };
+    let air_gapped = serde_json::json!({"Type": "AWS::Backup::LogicallyAirGappedBackupVault", "Properties": {
+        "BackupVaultName": "airgap", "MinRetentionDays": 90, "MaxRetentionDays": 365,
+        "EncryptionKeyArn": {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
+    }});
+    let cases = [
+        (
+            "a vault named by reference whose Vault Lock keeps at most 7 days",
+            serde_json::json!({
+                "V": lock(serde_json::json!({"MinRetentionDays": 1, "MaxRetentionDays": 7})),
+                "X": plan(serde_json::json!({"TargetBackupVault": {"Ref": "V"}}))
+            }),
+        ),
+        (
+            "a vault named by its BackupVaultName whose Vault Lock keeps at least 365 days",
+            serde_json::json!({
+                "V": lock(serde_json::json!({"MinRetentionDays": 365})),
+                "X": plan(serde_json::json!({"TargetBackupVault": "phi"}))
+            }),
+        ),
+        (
+            "an air-gapped vault backed up to directly that keeps at least 90 days",
+            serde_json::json!({
+                "V": lock(serde_json::json!({"MinRetentionDays": 1})),
+                "L": air_gapped.clone(),
+                "X": plan(serde_json::json!({"TargetBackupVault": "phi", "TargetLogicallyAirGappedBackupVaultArn": {"Fn::GetAtt": ["L", "BackupVaultArn"]}}))
+            }),
+        ),
+        (
+            "a copy to an air-gapped vault named in an Fn::Sub ARN that keeps at least 90 days",
+            serde_json::json!({
+                "L": air_gapped,
+                "X": plan(serde_json::json!({"TargetBackupVault": "default", "CopyActions": [{
+                    "DestinationBackupVaultArn": {"Fn::Sub": "arn:${AWS::Partition}:backup:${AWS::Region}:${AWS::AccountId}:backup-vault:${L}"}
+                }]}))
+            }),
+        ),
+    ];
+    for (why, resources) in cases {
+        let found = split_status(&resources, &["X"], "B1", "X");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why}, the plan in a stack of its own: B1 on the plan is {found:?}"
+        );
+    }
+    // A vault of another stack whose lock admits the 35 days holds.
+    let admitted = serde_json::json!({
+        "V": lock(serde_json::json!({"MinRetentionDays": 7, "MaxRetentionDays": 365})),
+        "X": plan(serde_json::json!({"TargetBackupVault": {"Ref": "V"}}))
+    });
+    let found = split_status(&admitted, &["X"], "B1", "X");
+    assert!(
+        matches!(found.as_slice(), [Status::Enforced { .. }]),
+        "a vault of another stack whose Vault Lock admits the days kept: B1 on the plan is {found:?}"
+    );
+}
+
+/// E5 reads the route tables and routes of an instance's subnet in every stack of the
+/// app: an association of another stack that names the subnet, an association that names
+/// a route table of another stack, and a route of another stack that names the route
+/// table, each by an import of its export. A route of another stack that sends `::/0` to
+/// an internet gateway opens the instance's public IPv6 address to the internet as one of
+/// its own stack does; each passed E5 (or was a gap) split so. A route to an egress-only
+/// internet gateway of another stack still holds. So does a standalone network interface
+/// asking for IPv6 in such a subnet, attached to the instance by an
+/// `AWS::EC2::NetworkInterfaceAttachment` of another stack (with the interface or without).
+#[test]
+fn e5_reads_the_routes_of_a_subnet_in_other_stacks() {
+    let with_gateway = |gateway: Value| {
+        serde_json::json!({
+            "Igw": {"Type": "AWS::EC2::InternetGateway", "Properties": {}},
+            "Eigw": {"Type": "AWS::EC2::EgressOnlyInternetGateway", "Properties": {"VpcId": "vpc-0123456789abcdef0"}},
+            "Rt": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": "vpc-0123456789abcdef0"}},
+            "S": {"Type": "AWS::EC2::Subnet", "Properties": {
+                "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24",
+                "Ipv6CidrBlock": "2600:1f18:1234:5600::/64", "MapPublicIpOnLaunch": false
+            }},
+            "A": {"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {"RouteTableId": {"Ref": "Rt"}, "SubnetId": {"Ref": "S"}}},
+            "R6": {"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": {"Ref": "Rt"}, "DestinationIpv6CidrBlock": "::/0", "GatewayId": gateway}},
+            "X": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-0123456789abcdef0", "SubnetId": {"Ref": "S"}, "Ipv6AddressCount": 1}}
+        })
+    };
+    let open = with_gateway(serde_json::json!({"Ref": "Igw"}));
+    for moved in [
+        vec!["R6"],
+        vec!["A"],
+        vec!["Rt", "R6", "Igw", "Eigw"],
+        vec!["Rt", "R6", "A", "Igw", "Eigw"],
+        vec!["X"],
+    ] {
+        let found = split_status(&open, &moved, "E5", "X");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "a route to an internet gateway, {moved:?} in a stack of its own: E5 on the instance is {found:?}"
+        );
+    }
+    // A standalone interface asking for IPv6 in the routed subnet, attached to an
+    // instance of a private subnet by an attachment of another stack.
+    let mut attached = open.clone();
+    attached["X"]["Properties"] =
+        serde_json::json!({"ImageId": "ami-0123456789abcdef0", "SubnetId": {"Ref": "Priv"}});
+    attached["Priv"] = serde_json::json!({"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.2.0/24", "MapPublicIpOnLaunch": false}});
+    attached["Eni"] = serde_json::json!({"Type": "AWS::EC2::NetworkInterface", "Properties": {"SubnetId": {"Ref": "S"}, "Ipv6AddressCount": 1}});
+    attached["Att"] = serde_json::json!({"Type": "AWS::EC2::NetworkInterfaceAttachment", "Properties": {"InstanceId": {"Ref": "X"}, "NetworkInterfaceId": {"Ref": "Eni"}, "DeviceIndex": "1"}});
+    for moved in [vec!["Att"], vec!["Att", "Eni"]] {
+        let found = split_status(&attached, &moved, "E5", "X");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "an interface asking for IPv6 in a subnet routed to an internet gateway, attached to the instance, {moved:?} in a stack of its own: E5 on the instance is {found:?}"
+        );
+    }
+    let mut closed = with_gateway(Value::Null);
+    closed["R6"]["Properties"]
+        .as_object_mut()
+        .expect("the route has properties")
+        .remove("GatewayId");
+    closed["R6"]["Properties"]["EgressOnlyInternetGatewayId"] = serde_json::json!({"Ref": "Eigw"});
+    for moved in [
+        vec!["R6"],
+        vec!["A"],
+        vec!["Rt", "R6", "Igw", "Eigw"],
+        vec!["X"],
+    ] {
+        let found = split_status(&closed, &moved, "E5", "X");
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "a route to an egress-only internet gateway, {moved:?} in a stack of its own: E5 on the instance is {found:?}"
+        );
+    }
+}
+
 /// The rules whose every failing spelling, split across two stacks, still fails the rule
 /// on its target ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]).
-const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T"];
+const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1", "E12"];
 
 /// The rules whose every compliant case, split across two stacks, still holds
 /// ([`a_compliant_case_split_across_two_stacks_still_holds`]).

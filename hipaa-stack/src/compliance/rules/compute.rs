@@ -2068,8 +2068,9 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
                     .iter()
                     .position(|n| {
                         n.get("NetworkInterfaceId").is_some_and(|v| {
-                            standalone.iter().any(|e| {
-                                mentions(v, e.logical_id())
+                            standalone.iter().any(|(there, e)| {
+                                there.at == cx.at
+                                    && mentions(v, e.logical_id())
                                     && e.properties().get("SubnetId").is_some()
                             })
                         })
@@ -2150,11 +2151,11 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
     // public IPv4 address only to a new interface at launch, never to an existing one
     // (EC2 API reference, `InstanceNetworkInterfaceSpecification`
     // `AssociatePublicIpAddress`); an Elastic IP on it is judged on the Elastic IP.
-    for interface in &standalone {
+    for (there, interface) in &standalone {
         let asked = asks_ipv6(interface.properties())
             .map(|why| format!("network interface `{}`: {why}", interface.logical_id()));
         let subnet: Vec<&Value> = interface.properties().get("SubnetId").into_iter().collect();
-        let (f, g) = ipv6_exposure(cx, &subnet, asked.as_deref());
+        let (f, g) = ipv6_exposure(there, &subnet, asked.as_deref());
         fails.extend(f);
         gaps.extend(g);
     }
@@ -2240,30 +2241,55 @@ fn template_address(cx: &Cx<'_>, template: &Resource) -> Option<Outcome> {
     ))
 }
 
-/// The standalone network interfaces of this template attached to the instance: by
-/// `NetworkInterfaceId` in its `NetworkInterfaces` (`AWS::EC2::Instance`
-/// `NetworkInterface`), or by an `AWS::EC2::NetworkInterfaceAttachment` that names the
-/// instance and the interface.
-fn attached_interfaces<'t>(cx: &Cx<'t>, interfaces: &[Value]) -> Vec<&'t Resource> {
-    let named: Vec<&Value> = interfaces
+/// The standalone network interfaces of the app attached to the instance, each with the
+/// context of its stack: by `NetworkInterfaceId` in its `NetworkInterfaces`
+/// (`AWS::EC2::Instance` `NetworkInterface`), or by an `AWS::EC2::NetworkInterfaceAttachment`
+/// of any stack that names the instance (its `Ref` in its own stack, the import of its
+/// export in another) and the interface. An interface of another stack named by the import
+/// of its export is read there ([`super::flows::where_made`]): CloudFormation resolves the
+/// import to it ("returns the value of an output exported by another stack",
+/// `Fn::ImportValue`), and the attachment attaches it to the instance all the same
+/// ("Attaches an elastic network interface (ENI) to an Amazon EC2 instance",
+/// `AWS::EC2::NetworkInterfaceAttachment`).
+fn attached_interfaces<'t>(cx: &Cx<'t>, interfaces: &[Value]) -> Vec<(Cx<'t>, &'t Resource)> {
+    let exports = cx.own_exports();
+    let named: Vec<(Cx<'t>, &Value)> = interfaces
         .iter()
         .filter_map(|n| n.get("NetworkInterfaceId"))
+        .map(|v| (*cx, v))
         .chain(
-            cx.others("AWS::EC2::NetworkInterfaceAttachment")
-                .filter(|a| {
-                    a.properties()
-                        .get("InstanceId")
-                        .is_some_and(|v| mentions(v, cx.id()))
+            cx.everywhere("AWS::EC2::NetworkInterfaceAttachment")
+                .filter(|(stack, a)| {
+                    a.properties().get("InstanceId").is_some_and(|v| {
+                        (stack.is_none() && mentions(v, cx.id()))
+                            || exports.imported_in(cx, *stack, v)
+                    })
                 })
-                .filter_map(|a| a.properties().get("NetworkInterfaceId")),
+                .filter_map(|(stack, a)| {
+                    a.properties()
+                        .get("NetworkInterfaceId")
+                        .map(|v| (cx.in_stack_or_here(stack, a), v))
+                }),
         )
         .collect();
-    if named.is_empty() {
-        return Vec::new();
+    let mut found: Vec<(Cx<'t>, &'t Resource)> = Vec::new();
+    for (at, value) in named {
+        let Some((there, made)) = super::flows::where_made(&at, value) else {
+            continue;
+        };
+        for e in there
+            .others("AWS::EC2::NetworkInterface")
+            .filter(|e| mentions(&made, e.logical_id()))
+        {
+            if !found
+                .iter()
+                .any(|(c, f)| c.at == there.at && f.logical_id() == e.logical_id())
+            {
+                found.push((there, e));
+            }
+        }
     }
-    cx.others("AWS::EC2::NetworkInterface")
-        .filter(|e| named.iter().any(|v| mentions(v, e.logical_id())))
-        .collect()
+    found
 }
 
 /// Why a network interface (or an instance, whose own properties say the same) asks for

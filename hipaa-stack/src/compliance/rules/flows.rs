@@ -1779,6 +1779,36 @@ pub(super) fn export_named<'a>(cx: &Cx<'a>, name: &str) -> Export<'a> {
     }
 }
 
+/// `value`, written in the stack of `cx`, read where it is made: an import of an export (the
+/// whole value) read as the value that export carries in the stack that makes it
+/// ([`export_named`]), and an export that is itself an import read where that one is made,
+/// a few stacks deep; any other value as it is, in the stack of `cx`. CloudFormation
+/// resolves the import to that value ("returns the value of an output exported by another
+/// stack", `Fn::ImportValue`), so a rule that reads what a value names reads it in the
+/// context (`Cx`) of the stack that declares it. `None` for an import no rule can follow:
+/// of an export no stack of the app in the importer's region and account makes (a name
+/// known only at deploy, another region's export), made by more than one, or too deep; a
+/// rule reads it for the worst.
+pub(super) fn where_made<'a>(cx: &Cx<'a>, value: &Value) -> Option<(Cx<'a>, Value)> {
+    let mut here = (*cx, value.clone());
+    for _ in 0..4 {
+        let Some(name) = here
+            .1
+            .as_object()
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.get("Fn::ImportValue"))
+        else {
+            return Some(here);
+        };
+        let name = super::meaning::import_name(name)?;
+        match export_named(&here.0, &name) {
+            Export::Made(there, carried) => here = (there, carried),
+            Export::Unmade | Export::Unread => return None,
+        }
+    }
+    None
+}
+
 /// Whether a destination is a resource of the app: a reference to a resource of this
 /// template, an import (synth refuses an import that no stack of the app exports), an ARN,
 /// name or URL built around one so that it names that resource ([`built_around`]), or text

@@ -954,36 +954,59 @@ pub(super) enum Ipv6Reach {
     Closed(Vec<Proof>),
 }
 
+///
+/// The subnet (of the stack of `cx`), its route tables and their routes may be declared in
+/// several stacks of the app: an association or a route of another stack names the subnet
+/// or the route table by an import of its export, which CloudFormation resolves to it
+/// ("returns the value of an output exported by another stack", `Fn::ImportValue`), and an
+/// association may name a route table of another stack so. They are read where they are
+/// declared ([`super::flows::where_made`], [`Cx::exports_of`]), as in one stack: a route of
+/// another stack that sends `::/0` to an internet gateway opens the subnet all the same
+/// ("A route table contains a set of rules, called routes, that determine where network
+/// traffic from your subnet or gateway is directed", VPC user guide, route tables).
 pub(super) fn ipv6_reach(cx: &Cx<'_>, subnet: &Resource) -> Ipv6Reach {
-    let associations: Vec<&Resource> = cx
-        .others("AWS::EC2::SubnetRouteTableAssociation")
-        .filter(|a| super::mentions(&a.properties()["SubnetId"], subnet.logical_id()))
+    let subnet_exports = cx.exports_of(None, subnet.logical_id());
+    let associations: Vec<Cx<'_>> = cx
+        .everywhere("AWS::EC2::SubnetRouteTableAssociation")
+        .filter(|(stack, a)| {
+            let named = &a.properties()["SubnetId"];
+            (stack.is_none() && super::mentions(named, subnet.logical_id()))
+                || subnet_exports.imported_in(cx, *stack, named)
+        })
+        .map(|(stack, a)| cx.in_stack_or_here(stack, a))
         .collect();
     if associations.is_empty() {
         return Ipv6Reach::Unassociated;
     }
     let mut proofs = Vec::new();
     let mut unknown = Vec::new();
-    for association in associations {
+    for at in associations {
+        let association = at.resource;
         let named = &association.properties()["RouteTableId"];
-        let Some(table) = cx
-            .others("AWS::EC2::RouteTable")
-            .find(|t| super::mentions(named, t.logical_id()))
-        else {
+        let table = super::flows::where_made(&at, named).and_then(|(there, made)| {
+            there
+                .others("AWS::EC2::RouteTable")
+                .find(|t| super::mentions(&made, t.logical_id()))
+                .map(|t| there.on(t))
+        });
+        let Some(home) = table else {
             unknown.push(format!(
-                "association `{}` names route table {}, which is no route table of this template, so its routes cannot be read",
+                "association `{}` names route table {}, which is no route table of the app, so its routes cannot be read",
                 association.logical_id(),
                 text_or_json(named)
             ));
             continue;
         };
-        for route in cx.others("AWS::EC2::Route").filter(|r| {
+        let table = home.resource;
+        let table_exports = home.own_exports();
+        for (stack, route) in home.everywhere("AWS::EC2::Route").filter(|(stack, r)| {
             let p = r.properties();
-            super::mentions(&p["RouteTableId"], table.logical_id())
+            ((stack.is_none() && super::mentions(&p["RouteTableId"], table.logical_id()))
+                || table_exports.imported_in(&home, *stack, &p["RouteTableId"]))
                 && (p.get("DestinationIpv6CidrBlock").is_some_and(is_internet)
                     || p.get("DestinationPrefixListId").is_some())
         }) {
-            match route_gateway(&cx.on(route)) {
+            match route_gateway(&home.in_stack_or_here(stack, route)) {
                 Gateway::Internet => return Ipv6Reach::Internet(route.logical_id().to_owned()),
                 Gateway::Unknown(why) => {
                     unknown.push(format!("route `{}`: {why}", route.logical_id()))
@@ -991,7 +1014,10 @@ pub(super) fn ipv6_reach(cx: &Cx<'_>, subnet: &Resource) -> Ipv6Reach {
                 Gateway::Other(_) => {}
             }
         }
-        proofs.extend(proof_of(association, "/RouteTableId"));
+        // A proof names a resource of the stack whose finding it backs.
+        if at.at == cx.at {
+            proofs.extend(proof_of(association, "/RouteTableId"));
+        }
     }
     if unknown.is_empty() {
         Ipv6Reach::Closed(proofs)

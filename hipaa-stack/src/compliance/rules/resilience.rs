@@ -463,10 +463,15 @@ fn undeliverable(cx: &Cx<'_>, pointer: &str) -> Option<String> {
     let actions = notifying_actions(cx, pointer);
     let mut refused = Vec::new();
     for action in &actions {
-        let topic = cx
+        // A topic of another stack, named by an import of its export, is read there.
+        let (there, action) = super::flows::where_made(cx, action)?;
+        let topic = there
             .others("AWS::SNS::Topic")
-            .find(|t| is_topic_arn(action, t.logical_id()) || is_named_topic(action, t))?;
-        let value = &topic.properties()["KmsMasterKeyId"];
+            .find(|t| is_topic_arn(&action, t.logical_id()) || is_named_topic(&action, t))?;
+        let cx = &there.on(topic);
+        let written = &topic.properties()["KmsMasterKeyId"];
+        let value =
+            &super::flows::where_made(cx, written).map_or_else(|| written.clone(), |(_, v)| v);
         if super::meaning::aws_managed_key(value) {
             refused.push(format!(
                 "`{}` (the AWS-managed key {}, whose key policy no one can change)",
@@ -475,7 +480,7 @@ fn undeliverable(cx: &Cx<'_>, pointer: &str) -> Option<String> {
             ));
             continue;
         }
-        let key = topic_key(cx, value)?;
+        let key = topic_key(cx, written)?;
         if cloudwatch_may_use(key)? {
             return None;
         }
@@ -494,27 +499,38 @@ fn undeliverable(cx: &Cx<'_>, pointer: &str) -> Option<String> {
     })
 }
 
-/// The `AWS::KMS::Key` of this template a topic's `KmsMasterKeyId` names: by reference to
-/// the key, or to an `AWS::KMS::Alias` of the template (or its `AliasName` as text) whose
-/// `TargetKeyId` names it. `None` when it names no one key of the template.
+/// The `AWS::KMS::Key` of the app a topic's `KmsMasterKeyId` (written in the stack of `cx`)
+/// names: by reference to the key, or to an `AWS::KMS::Alias` (or its `AliasName` as text)
+/// whose `TargetKeyId` names it. A key or alias of another stack named by an import of its
+/// export is read in that stack ([`super::flows::where_made`]), and an alias named as text
+/// may be of any stack of the topic's region and account, where the name is the one alias
+/// of that name ("The alias name must be unique in the AWS account and Region",
+/// `AWS::KMS::Alias` `AliasName`). `None` when it names no one key of the app.
 fn topic_key<'a>(cx: &Cx<'a>, value: &Value) -> Option<&'a Resource> {
-    let keys: Vec<&Resource> = cx.others("AWS::KMS::Key").collect();
-    let named = |v: &Value| -> Vec<&'a Resource> {
-        keys.iter()
-            .copied()
-            .filter(|k| super::compute::mentions(v, k.logical_id()))
+    // The keys a value names, read in the stack that makes it.
+    let named = |cx: &Cx<'a>, v: &Value| -> Vec<&'a Resource> {
+        let Some((there, v)) = super::flows::where_made(cx, v) else {
+            return Vec::new();
+        };
+        there
+            .others("AWS::KMS::Key")
+            .filter(|k| super::compute::mentions(&v, k.logical_id()))
             .collect()
     };
-    let mut found = named(value);
+    let mut found = named(cx, value);
     if found.is_empty() {
-        let text = super::meaning::text(value);
-        for alias in cx.others("AWS::KMS::Alias") {
+        let (there, value) = super::flows::where_made(cx, value)?;
+        let text = super::meaning::text(&value);
+        for (stack, alias) in there.importable(there.at, "AWS::KMS::Alias") {
             let by_name = text.as_deref().is_some_and(|t| {
                 super::meaning::text(&alias.properties()["AliasName"])
                     .is_some_and(|own| own.trim() == t.trim())
             });
-            if by_name || super::compute::mentions(value, alias.logical_id()) {
-                found.extend(named(&alias.properties()["TargetKeyId"]));
+            let by_reference =
+                stack.is_none() && super::compute::mentions(&value, alias.logical_id());
+            if by_name || by_reference {
+                let home = there.in_stack_or_here(stack, alias);
+                found.extend(named(&home, &alias.properties()["TargetKeyId"]));
             }
         }
     }
@@ -664,10 +680,23 @@ fn notifying(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
 /// Whether an alarm action may notify someone (an SNS topic, a Lambda function, an
 /// incident or an OpsItem): not empty or removed (`AWS::NoValue`), not an EC2 action that
 /// stops, terminates, reboots or recovers an instance (`arn:aws:automate:…`), and not a
-/// scaling policy (`arn:aws:autoscaling:…`, or a reference to one of the template).
+/// scaling policy (`arn:aws:autoscaling:…`, or a reference to one of the template). An
+/// import of another stack's export is "the value of an output exported by another stack"
+/// (`Fn::ImportValue`), an action "specified as an Amazon Resource Name (ARN)" (CloudWatch
+/// `PutMetricAlarm`, `AlarmActions`) all the same: it is read as the value the export
+/// carries, in the stack that makes it ([`super::flows::where_made`]), so that an imported
+/// scaling policy or SSM parameter's value tells no one as it does in one stack; an import
+/// no rule can follow may be either, and is read for the worst.
 fn notifies(cx: &Cx<'_>, action: &Value) -> bool {
     if super::meaning::no_value(action) {
         return false;
+    }
+    if action
+        .as_object()
+        .is_some_and(|m| m.len() == 1 && m.contains_key("Fn::ImportValue"))
+    {
+        return super::flows::where_made(cx, action)
+            .is_some_and(|(there, made)| notifies(&there, &made));
     }
     // Text read at deploy (a dynamic reference) may be an EC2 action or a scaling policy.
     if let Some(text) = super::meaning::text(action) {
@@ -1455,15 +1484,7 @@ fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Vec<Result<Proof, String>> {
     let rule = format!("/BackupPlan/BackupPlanRule/{i}");
     let mut problems = Vec::new();
     if let Some(target) = cx.prop(&format!("{rule}/TargetBackupVault")) {
-        let name = super::meaning::text(target);
-        let vault = VAULTS.iter().flat_map(|t| cx.others(t)).find(|v| {
-            super::meaning::names(target, v.logical_id())
-                || name.as_deref().is_some_and(|name| {
-                    super::meaning::text(&v.properties()["BackupVaultName"])
-                        .is_some_and(|own| own.trim() == name.trim())
-                })
-        });
-        if let Some(vault) = vault {
+        for vault in vaults_named(cx, target, VAULTS, super::meaning::names) {
             problems.extend(refused_by(
                 vault,
                 days,
@@ -1480,15 +1501,13 @@ fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Vec<Result<Proof, String>> {
         .prop(&format!("{rule}/{AIR_GAPPED_TARGET}"))
         .filter(|v| !v.is_null())
     {
-        for vault in cx.others(AIR_GAPPED) {
-            if super::compute::mentions(target, vault.logical_id()) {
-                problems.extend(refused_by(
-                    vault,
-                    days,
-                    &format!("rule {i} keeps its recovery points"),
-                    "backup",
-                ));
-            }
+        for vault in vaults_named(cx, target, &[AIR_GAPPED], super::compute::mentions) {
+            problems.extend(refused_by(
+                vault,
+                days,
+                &format!("rule {i} keeps its recovery points"),
+                "backup",
+            ));
         }
     }
     // A copy is kept as its own `Lifecycle` says, or as the source is when it has none
@@ -1512,15 +1531,13 @@ fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Vec<Result<Proof, String>> {
             Some(v) => super::meaning::whole_number(v),
         };
         let Some(kept) = kept else { continue };
-        for vault in VAULTS.iter().flat_map(|t| cx.others(t)) {
-            if super::compute::mentions(destination, vault.logical_id()) {
-                problems.extend(refused_by(
-                    vault,
-                    kept,
-                    &format!("copy action {j} of rule {i} keeps its copies"),
-                    "copy",
-                ));
-            }
+        for vault in vaults_named(cx, destination, VAULTS, super::compute::mentions) {
+            problems.extend(refused_by(
+                vault,
+                kept,
+                &format!("copy action {j} of rule {i} keeps its copies"),
+                "copy",
+            ));
         }
     }
     if problems.is_empty() {
@@ -1528,6 +1545,42 @@ fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Vec<Result<Proof, String>> {
     } else {
         vec![Err(problems.join("; "))]
     }
+}
+
+/// The vaults of the app, of `types`, that `value` (a vault a backup plan rule of the stack
+/// of `cx` backs up or copies to) names: one of its own stack that `names` reads in it (a
+/// `Ref`, its ARN); one of another stack whose export it imports anywhere inside it (alone,
+/// in an `Fn::Sub` variable of an ARN), which CloudFormation resolves to that vault's
+/// value ("returns the value of an output exported by another stack", `Fn::ImportValue`);
+/// and one of any stack of the plan's region and account whose `BackupVaultName` it is as
+/// text ("Backup vaults are identified by names that are unique to the account used to
+/// create them and the AWS Region where they are created", `AWS::Backup::BackupVault`
+/// `BackupVaultName`). Read only in the plan's own stack, a
+/// vault split into another stack locked every job out unseen. A vault the app does not
+/// declare (another region's, for a copy) is not read here.
+fn vaults_named<'a>(
+    cx: &Cx<'a>,
+    value: &Value,
+    types: &[&'a str],
+    names: fn(&Value, &str) -> bool,
+) -> Vec<&'a Resource> {
+    let text = super::meaning::text(value);
+    types
+        .iter()
+        .flat_map(|t| cx.everywhere(t))
+        .filter(|(stack, vault)| {
+            (stack.is_none() && names(value, vault.logical_id()))
+                || cx
+                    .exports_of(*stack, vault.logical_id())
+                    .imported_by(cx, cx.at, value)
+                || (cx.beside(*stack)
+                    && text.as_deref().is_some_and(|name| {
+                        super::meaning::text(&vault.properties()["BackupVaultName"])
+                            .is_some_and(|own| own.trim() == name.trim())
+                    }))
+        })
+        .map(|(_, vault)| vault)
+        .collect()
 }
 
 /// Why `vault` fails a `job` (backup or copy) whose recovery points are kept `days` days
