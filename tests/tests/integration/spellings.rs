@@ -1022,7 +1022,7 @@ fn splits(case: &Value) -> Vec<BTreeSet<&str>> {
     out
 }
 
-/// The splitting probe of session hq, kept as a test: every failing spelling of more than
+/// The splitting probe, kept as a test: every failing spelling of more than
 /// one resource is built again as two stacks ([`app_split`]) in each way [`splits`] names,
 /// about 3,100 templates, every `Ref`, `Fn::GetAtt` and `${X}` between them a typed reference
 /// that synth writes as an export and an `Fn::ImportValue`, and `synth` must refuse every
