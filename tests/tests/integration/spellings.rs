@@ -1284,6 +1284,33 @@ fn l3_reads_an_imported_alarm_action_where_it_is_made() {
             vec![vec!["A"], vec!["KA"], vec!["K"], vec!["A", "T"]],
         ),
     ];
+    // The scaling policy's import written otherwise: as the one piece of an `Fn::Join`, as
+    // `${P}` of an `Fn::Sub` (a variable of its map once split), and as text built around it.
+    let scaling = |action: Value| {
+        serde_json::json!({
+            "A": alarm(action),
+            "P": {"Type": "AWS::AutoScaling::ScalingPolicy", "Properties": {
+                "AutoScalingGroupName": "g", "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": 1
+            }}
+        })
+    };
+    let failing = failing.into_iter().chain([
+        (
+            "a scaling policy of another stack, imported in an Fn::Join of it alone",
+            scaling(serde_json::json!({"Fn::Join": ["", [{"Ref": "P"}]]})),
+            vec![vec!["A"]],
+        ),
+        (
+            "a scaling policy of another stack, imported as ${P} of an Fn::Sub",
+            scaling(serde_json::json!({"Fn::Sub": "${P}"})),
+            vec![vec!["A"]],
+        ),
+        (
+            "a scaling policy of another stack, imported in text built around it",
+            scaling(serde_json::json!({"Fn::Join": ["", [{"Ref": "P"}, ""]]})),
+            vec![vec!["A"]],
+        ),
+    ]);
     for (why, resources, splits) in failing {
         for moved in splits {
             let found = split_status(&resources, &moved, "L3", "A");

@@ -245,7 +245,7 @@ fn transform_at(value: &Value, pointer: &str) -> Option<String> {
 }
 
 /// Whether an object at or below `value` has the property `key`.
-fn holds_key(value: &Value, key: &str) -> bool {
+pub(super) fn holds_key(value: &Value, key: &str) -> bool {
     match value {
         Value::Object(map) => {
             map.keys().any(|k| k == key) || map.values().any(|v| holds_key(v, key))

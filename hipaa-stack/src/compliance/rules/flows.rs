@@ -1780,7 +1780,7 @@ pub(super) fn export_named<'a>(cx: &Cx<'a>, name: &str) -> Export<'a> {
 }
 
 /// `value`, written in the stack of `cx`, read where it is made: an import of an export (the
-/// whole value) read as the value that export carries in the stack that makes it
+/// whole value, however written: [`super::meaning::sole_import`]) read as the value that export carries in the stack that makes it
 /// ([`export_named`]), and an export that is itself an import read where that one is made,
 /// a few stacks deep; any other value as it is, in the stack of `cx`. CloudFormation
 /// resolves the import to that value ("returns the value of an output exported by another
@@ -1792,12 +1792,7 @@ pub(super) fn export_named<'a>(cx: &Cx<'a>, name: &str) -> Export<'a> {
 pub(super) fn where_made<'a>(cx: &Cx<'a>, value: &Value) -> Option<(Cx<'a>, Value)> {
     let mut here = (*cx, value.clone());
     for _ in 0..4 {
-        let Some(name) = here
-            .1
-            .as_object()
-            .filter(|m| m.len() == 1)
-            .and_then(|m| m.get("Fn::ImportValue"))
-        else {
+        let Some(name) = super::meaning::sole_import(&here.1) else {
             return Some(here);
         };
         let name = super::meaning::import_name(name)?;

@@ -685,18 +685,22 @@ fn notifying(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
 /// (`Fn::ImportValue`), an action "specified as an Amazon Resource Name (ARN)" (CloudWatch
 /// `PutMetricAlarm`, `AlarmActions`) all the same: it is read as the value the export
 /// carries, in the stack that makes it ([`super::flows::where_made`]), so that an imported
-/// scaling policy or SSM parameter's value tells no one as it does in one stack; an import
-/// no rule can follow may be either, and is read for the worst.
+/// scaling policy or SSM parameter's value tells no one as it does in one stack (the import
+/// written alone, in an `Fn::Join` of it alone, or as `${V}` of an `Fn::Sub` whose `V` it
+/// is); an import no rule can follow, or text built around one, may be either, and is read
+/// for the worst.
 fn notifies(cx: &Cx<'_>, action: &Value) -> bool {
     if super::meaning::no_value(action) {
         return false;
     }
-    if action
-        .as_object()
-        .is_some_and(|m| m.len() == 1 && m.contains_key("Fn::ImportValue"))
-    {
+    if super::meaning::sole_import(action).is_some() {
         return super::flows::where_made(cx, action)
             .is_some_and(|(there, made)| notifies(&there, &made));
+    }
+    // Text built around an import (`Fn::Join` of it and more) is an ARN whose pieces are
+    // known only where another stack makes them: any action, read for the worst.
+    if super::coverage::holds_key(action, "Fn::ImportValue") {
+        return false;
     }
     // Text read at deploy (a dynamic reference) may be an EC2 action or a scaling policy.
     if let Some(text) = super::meaning::text(action) {
