@@ -957,18 +957,12 @@ impl PolicyNames {
     /// What `policy`, of `kind` and of `template`, names.
     pub(super) fn of(template: &Template, policy: &Resource, kind: &TlsPolicy) -> Self {
         let listed = &policy.properties()[kind.list];
-        let dynamic =
-            |t: &Value| super::meaning::text(t).is_some_and(|t| super::identity::dynamic(&t));
-        let other_type = |t: &Value| {
-            template.resources().iter().any(|r| {
-                r.type_name() != kind.own_type && super::compute::mentions(t, r.logical_id())
-            })
-        };
+        let unknown = |t: &Value| known_only_at_deploy(template, kind, t);
         let items = match listed {
             Value::Array(items) => items.as_slice(),
             other => {
                 return PolicyNames {
-                    every: dynamic(other) || other_type(other),
+                    every: unknown(other),
                     ..PolicyNames::default()
                 };
             }
@@ -995,12 +989,23 @@ impl PolicyNames {
         arn_names.sort_unstable();
         arn_names.dedup();
         PolicyNames {
-            every: items.iter().any(|t| dynamic(t) || other_type(t)),
+            every: items.iter().any(unknown),
             mentions: mentions.into_iter().map(str::to_owned).collect(),
             imports,
             arn_names,
         }
     }
+}
+
+/// Whether an entry of a policy of `kind`, written in `template`, is known only at deploy:
+/// text of a dynamic reference, or a reference to a resource of its template of another
+/// type than the one the rule reads (an SSM parameter's `Value`), whose value may name a
+/// resource of any stack of the app ([`PolicyNames::every`]).
+fn known_only_at_deploy(template: &Template, kind: &TlsPolicy, value: &Value) -> bool {
+    super::meaning::text(value).is_some_and(|t| super::identity::dynamic(&t))
+        || template.resources().iter().any(|r| {
+            r.type_name() != kind.own_type && super::compute::mentions(value, r.logical_id())
+        })
 }
 
 /// Whether `value`, an entry of a policy's list (or an inline policy's one resource), is
@@ -1070,13 +1075,7 @@ fn naming_policies_read<'a>(
     cx.everywhere(kind.policy_type)
         .filter(|(stack, policy)| {
             let listed = &policy.properties()[kind.list];
-            let unknown = |t: &Value| {
-                super::meaning::text(t).is_some_and(|t| super::identity::dynamic(&t))
-                    || cx.template_of(*stack).resources().iter().any(|r| {
-                        r.type_name() != kind.own_type
-                            && super::compute::mentions(t, r.logical_id())
-                    })
-            };
+            let unknown = |t: &Value| known_only_at_deploy(cx.template_of(*stack), kind, t);
             match listed {
                 Value::Array(items) => items.iter().any(|t| {
                     unknown(t)
@@ -1167,12 +1166,8 @@ fn naming_inline_policies<'a>(
     cx.everywhere(inline_type)
         .filter(|(stack, policy)| {
             let named = &policy.properties()[property];
-            super::meaning::text(named).is_some_and(|t| super::identity::dynamic(&t))
+            known_only_at_deploy(cx.template_of(*stack), kind, named)
                 || named_by_arn(kind, cx.resource, named)
-                || cx.template_of(*stack).resources().iter().any(|r| {
-                    r.type_name() != kind.own_type
-                        && super::compute::mentions(named, r.logical_id())
-                })
                 || match stack {
                     None => super::compute::mentions(named, cx.id()),
                     Some(_) => exports.imported_in(cx, *stack, named),
