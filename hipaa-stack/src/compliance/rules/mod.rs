@@ -241,7 +241,17 @@ pub(crate) struct Index {
     /// What the disaster-recovery table looks up across the app, gathered the first time
     /// rule `D2` asks for a store's copies ([`Cx::copies`]).
     recovery: std::sync::OnceLock<crate::compliance::recovery::Lookup>,
+    /// Whether the logging service may write server access logs into a bucket, by the
+    /// bucket's position (stack, logical id) and the prefix written to it, as rule `S7`
+    /// reads it for the first bucket that logs there ([`storage`]'s `log_delivery_allowed`):
+    /// every bucket of a large app logging to one shared bucket read that bucket's
+    /// policies again (about 6% of the rules' time at 5,000 buckets).
+    pub(crate) log_delivery: std::sync::Mutex<std::collections::HashMap<LogDestination, bool>>,
 }
+
+/// A bucket that receives server access logs, by its stack's position and logical id, with
+/// the prefix the logs are written under (the key of [`Index::log_delivery`]).
+pub(crate) type LogDestination = (usize, String, String);
 
 /// What [`Index`] reads of one stack's properties: its bucket policies (position in its
 /// template), each with whether its bucket is known only at deploy and whether it may name
@@ -684,6 +694,7 @@ impl Index {
             regions: Vec::new(),
             accounts: Vec::new(),
             recovery: std::sync::OnceLock::new(),
+            log_delivery: std::sync::Mutex::default(),
         }
     }
 }

@@ -1222,12 +1222,32 @@ fn unusable_log_destination(cx: &Cx<'_>, value: &Value) -> Option<Outcome> {
         .prop("/LoggingConfiguration/LogFilePrefix")
         .and_then(text)
         .unwrap_or_default();
-    (!log_delivery_allowed(&on, &prefix)).then(|| {
+    (!log_delivery_allowed_once(&on, prefix)).then(|| {
         Outcome::Fail(format!(
             "bucket `{}` sends its access logs to bucket `{name}`, which no bucket policy of the app lets the logging service write: S3 writes server access logs as `logging.s3.amazonaws.com`, and with ACLs disabled (`BucketOwnerEnforced`, the default of a new bucket) \"Permissions can only be granted using policies\" (S3 API reference, `PutBucketLogging`); give the log bucket a policy that allows `logging.s3.amazonaws.com` `s3:PutObject` on its objects (`${{Logs.Arn}}/*`) with `aws:SourceAccount` `${{AWS::AccountId}}`, or log to an `AccessLogBucket`",
             cx.id()
         ))
     })
+}
+
+/// [`log_delivery_allowed`], read once for each bucket and prefix of the app
+/// ([`super::Index::log_delivery`]): what it reads (the bucket, and every bucket policy of
+/// the app) is the same for every bucket that logs there.
+fn log_delivery_allowed_once(on: &Cx<'_>, prefix: String) -> bool {
+    let cache = || {
+        on.index
+            .log_delivery
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let key = (on.at, on.id().to_owned(), prefix);
+    if let Some(&allowed) = cache().get(&key) {
+        return allowed;
+    }
+    // Read outside the lock: two buckets that read the same destination at once agree.
+    let allowed = log_delivery_allowed(on, &key.2);
+    cache().insert(key, allowed);
+    allowed
 }
 
 /// Whether the logging service may write server access logs (under `prefix`) into the
@@ -8900,6 +8920,52 @@ mod hostile_review_11 {
         );
         let st = s7_on(&[acl, logging_to(dest)]);
         assert!(enforced(&st), "{st:?}");
+    }
+
+    /// S7 reads a log bucket's policies once for each destination and prefix of the app
+    /// (`Index::log_delivery`): two buckets logging into one bucket under two prefixes, of
+    /// which its policy lets the logging service write under one only, are each read for
+    /// their own prefix, in either order.
+    #[test]
+    fn s7_reads_each_prefix_into_a_shared_log_bucket_for_itself() {
+        let [logs, (id, ty, mut p)] = logs_with_policy(json!({}));
+        p["PolicyDocument"]["Statement"][0]["Resource"] = json!({ "Fn::Sub": "${Logs.Arn}/b/*" });
+        let bucket = |id: &'static str, prefix: &str| {
+            (
+                id,
+                "AWS::S3::Bucket",
+                json!({ "LoggingConfiguration": { "DestinationBucketName": { "Ref": "Logs" }, "LogFilePrefix": prefix } }),
+            )
+        };
+        for order in [["A", "B"], ["B", "A"]] {
+            let mut resources = vec![logs.clone(), (id, ty, p.clone())];
+            for b in order {
+                resources.push(bucket(b, if b == "A" { "b/" } else { "c/" }));
+            }
+            let template = crate::testing::raw_template(&resources);
+            let evaluation = crate::testing::evaluate(&[("s", &template)]);
+            let s7 = |bucket: &str| -> Vec<&crate::testing::Status> {
+                evaluation
+                    .results
+                    .iter()
+                    .filter(|c| c.rule == "S7" && &*c.logical_id == bucket)
+                    .map(|c| &c.status)
+                    .collect()
+            };
+            assert!(
+                matches!(
+                    s7("A").as_slice(),
+                    [crate::testing::Status::Enforced { .. }]
+                ),
+                "{order:?}: {:?}",
+                s7("A")
+            );
+            assert!(
+                matches!(s7("B").as_slice(), [crate::testing::Status::Failed { finding }] if finding.contains("logging.s3.amazonaws.com")),
+                "{order:?}: {:?}",
+                s7("B")
+            );
+        }
     }
 
     /// Probe p1: access logs sent to a bucket named as text that no template of the app
