@@ -1490,9 +1490,120 @@ fn e5_reads_the_routes_of_a_subnet_in_other_stacks() {
     }
 }
 
+/// DD3 and DD4 read a DocumentDB or Neptune cluster's parameter group of another stack,
+/// named by the import of its export, as they read one of the cluster's own stack:
+/// "Parameters in a cluster parameter group apply to all of the instances in a cluster"
+/// (`AWS::DocDB::DBClusterParameterGroup`), whichever stack declares it, and the import
+/// resolves to the group's name (`Fn::ImportValue`, "returns the value of an output
+/// exported by another stack"). A group there that leaves auditing off, or accepts TLS 1.0,
+/// was a gap ("no cluster parameter group of this template") where one stack fails; a group
+/// there that turns auditing on and requires TLS 1.2 holds.
+#[test]
+fn dd3_and_dd4_read_a_cluster_parameter_group_of_another_stack() {
+    let docdb = |parameters: Value| {
+        serde_json::json!({
+            "Params": {"Type": "AWS::DocDB::DBClusterParameterGroup", "Properties": {
+                "Family": "docdb5.0", "Description": "records", "Parameters": parameters
+            }},
+            "Records": {"Type": "AWS::DocDB::DBCluster", "Properties": {
+                "StorageEncrypted": true,
+                "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "BackupRetentionPeriod": 14, "DeletionProtection": true,
+                "EnableCloudwatchLogsExports": ["audit"],
+                "DBClusterParameterGroupName": {"Ref": "Params"},
+                "MasterUsername": "clinician", "ManageMasterUserPassword": true
+            }}
+        })
+    };
+    let neptune = |parameters: Value| {
+        serde_json::json!({
+            "Params": {"Type": "AWS::Neptune::DBClusterParameterGroup", "Properties": {
+                "Family": "neptune1.3", "Description": "graph", "Parameters": parameters
+            }},
+            "Graph": {"Type": "AWS::Neptune::DBCluster", "Properties": {
+                "StorageEncrypted": true,
+                "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "BackupRetentionPeriod": 14, "DeletionProtection": true,
+                "EnableCloudwatchLogsExports": ["audit"], "EngineVersion": "1.3.2.0",
+                "DBClusterParameterGroupName": {"Ref": "Params"}
+            }}
+        })
+    };
+    let expect = |resources: &Value, rule: &str, target: &str, failed: bool, why: &str| {
+        for moved in [vec!["Params"], vec![target]] {
+            let found = split_status(resources, &moved, rule, target);
+            let ok = if failed {
+                matches!(found.as_slice(), [Status::Failed { .. }])
+            } else {
+                matches!(found.as_slice(), [Status::Enforced { .. }])
+            };
+            assert!(
+                ok,
+                "{why}, {moved:?} in a stack of its own: {rule} on the cluster is {found:?}"
+            );
+        }
+    };
+    let audit_off = docdb(serde_json::json!({"audit_logs": "disabled", "tls": "tls1.2+"}));
+    expect(
+        &audit_off,
+        "DD3",
+        "Records",
+        true,
+        "a DocumentDB group with audit_logs disabled",
+    );
+    let tls_any = docdb(serde_json::json!({"audit_logs": "enabled", "tls": "enabled"}));
+    expect(
+        &tls_any,
+        "DD4",
+        "Records",
+        true,
+        "a DocumentDB group with tls enabled (TLS 1.0 to 1.3)",
+    );
+    let neptune_off = neptune(serde_json::json!({"neptune_enable_audit_log": "0"}));
+    expect(
+        &neptune_off,
+        "DD3",
+        "Graph",
+        true,
+        "a Neptune group with auditing off",
+    );
+    let neptune_http =
+        neptune(serde_json::json!({"neptune_enable_audit_log": "1", "neptune_enforce_ssl": "0"}));
+    expect(
+        &neptune_http,
+        "DD4",
+        "Graph",
+        true,
+        "a Neptune group that turns HTTPS enforcement off",
+    );
+    let held = docdb(serde_json::json!({"audit_logs": "enabled", "tls": "tls1.2+"}));
+    expect(
+        &held,
+        "DD3",
+        "Records",
+        false,
+        "a DocumentDB group that audits",
+    );
+    expect(
+        &held,
+        "DD4",
+        "Records",
+        false,
+        "a DocumentDB group that requires TLS 1.2",
+    );
+    let neptune_on = neptune(serde_json::json!({"neptune_enable_audit_log": "1"}));
+    expect(
+        &neptune_on,
+        "DD3",
+        "Graph",
+        false,
+        "a Neptune group that audits",
+    );
+}
+
 /// The rules whose every failing spelling, split across two stacks, still fails the rule
 /// on its target ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]).
-const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1", "E12"];
+const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1", "E12", "DD3", "DD4"];
 
 /// The rules whose every compliant case, split across two stacks, still holds
 /// ([`a_compliant_case_split_across_two_stacks_still_holds`]).
@@ -1595,3 +1706,4 @@ fn a_failing_spelling_split_across_two_stacks_still_fails_its_rule() {
         wrong.join("\n")
     );
 }
+
