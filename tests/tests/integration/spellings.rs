@@ -1601,6 +1601,119 @@ fn dd3_and_dd4_read_a_cluster_parameter_group_of_another_stack() {
     );
 }
 
+/// X1 reads a destination of another stack where its export is made: an import, whole or
+/// inside text, is the value its export carries ("returns the value of an output exported
+/// by another stack", `Fn::ImportValue`). An event rule's target that imports an API
+/// destination ("an HTTP invocation endpoint configured as a target for events",
+/// EventBridge `CreateApiDestination`), an SNS ARN built around an imported queue's name
+/// (a topic of that name), a DataSync task's `DestinationLocationArn` that imports an NFS
+/// location (a server outside AWS), an option group's `IAM_ROLE_ARN` that imports a role
+/// reaching every bucket, and an `S3_INTEGRATION` option group whose database of another
+/// stack associates such a role, each passed X1 (or was a gap) split so, where one stack
+/// fails it. An event rule whose target imports a queue of the app, and an option group
+/// whose imported role reaches only the app's bucket, still hold.
+#[test]
+fn x1_reads_a_destination_of_another_stack_where_it_is_made() {
+    let role = |resource: Value| {
+        serde_json::json!({"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "rds.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "s3", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": {"Fn::GetAtt": ["B", "Arn"]}},
+                {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": resource}
+            ]}}]
+        }})
+    };
+    let backup = |resource: Value| {
+        serde_json::json!({
+            "O": {"Type": "AWS::RDS::OptionGroup", "Properties": {
+                "EngineName": "sqlserver-se", "MajorEngineVersion": "16.00", "OptionGroupDescription": "native backups",
+                "OptionConfigurations": [{"OptionName": "SQLSERVER_BACKUP_RESTORE", "OptionSettings": [{"Name": "IAM_ROLE_ARN", "Value": {"Fn::GetAtt": ["R", "Arn"]}}]}]
+            }},
+            "R": role(resource),
+            "B": {"Type": "AWS::S3::Bucket", "Properties": {}}
+        })
+    };
+    let queue = serde_json::json!({"Type": "AWS::SQS::Queue", "Properties": {"KmsMasterKeyId": {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}});
+    let rule_to = |arn: Value| {
+        serde_json::json!({"Type": "AWS::Events::Rule", "Properties": {
+            "EventPattern": {"source": ["aws.s3"]}, "Targets": [{"Id": "a", "Arn": arn}]
+        }})
+    };
+    let failing = [
+        (
+            "an event rule whose target is an API destination of another stack",
+            serde_json::json!({
+                "C": {"Type": "AWS::Events::Connection", "Properties": {"AuthorizationType": "API_KEY", "AuthParameters": {"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "{{resolve:secretsmanager:partner-key}}"}}}},
+                "A": {"Type": "AWS::Events::ApiDestination", "Properties": {"ConnectionArn": {"Fn::GetAtt": ["C", "Arn"]}, "HttpMethod": "POST", "InvocationEndpoint": "https://partner.example.com/ingest"}},
+                "R": rule_to(serde_json::json!({"Fn::GetAtt": ["A", "Arn"]}))
+            }),
+            "R",
+            vec!["R"],
+        ),
+        (
+            "an event rule whose target is an SNS ARN built around a queue name of another stack",
+            serde_json::json!({
+                "Q": queue.clone(),
+                "R": rule_to(serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Q.QueueName}"}))
+            }),
+            "R",
+            vec!["R"],
+        ),
+        (
+            "a DataSync task whose destination is an NFS location of another stack",
+            serde_json::json!({
+                "Task": {"Type": "AWS::DataSync::Task", "Properties": {"SourceLocationArn": "arn:aws:datasync:us-east-1:111122223333:location/loc-0123456789abcdef0", "DestinationLocationArn": {"Fn::GetAtt": ["Nfs", "LocationArn"]}}},
+                "Nfs": {"Type": "AWS::DataSync::LocationNFS", "Properties": {"ServerHostname": "files.partner.example.com", "Subdirectory": "/export", "OnPremConfig": {"AgentArns": ["arn:aws:datasync:us-east-1:111122223333:agent/agent-0123456789abcdef0"]}}}
+            }),
+            "Task",
+            vec!["Task"],
+        ),
+        (
+            "a SQLSERVER_BACKUP_RESTORE option whose role of another stack writes to every bucket",
+            backup(serde_json::json!("*")),
+            "O",
+            vec!["O"],
+        ),
+        (
+            "an S3_INTEGRATION option group whose database of another stack associates a role writing to every bucket",
+            serde_json::json!({
+                "O": {"Type": "AWS::RDS::OptionGroup", "Properties": {"EngineName": "oracle-ee", "MajorEngineVersion": "19", "OptionGroupDescription": "s3", "OptionConfigurations": [{"OptionName": "S3_INTEGRATION", "OptionVersion": "1.0"}]}},
+                "D": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "oracle-ee", "DBInstanceClass": "db.m5.large", "OptionGroupName": {"Ref": "O"}, "AssociatedRoles": [{"FeatureName": "S3_INTEGRATION", "RoleArn": {"Fn::GetAtt": ["R", "Arn"]}}]}},
+                "R": role(serde_json::json!("*")),
+                "B": {"Type": "AWS::S3::Bucket", "Properties": {}}
+            }),
+            "O",
+            vec!["O"],
+        ),
+    ];
+    for (why, resources, target, moved) in failing {
+        let found = split_status(&resources, &moved, "X1", target);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why}, {moved:?} in a stack of its own: X1 on `{target}` is {found:?}"
+        );
+    }
+    let holding = [
+        (
+            "an event rule whose target is a queue of another stack",
+            serde_json::json!({"Q": queue, "R": rule_to(serde_json::json!({"Fn::GetAtt": ["Q", "Arn"]}))}),
+            "R",
+        ),
+        (
+            "a SQLSERVER_BACKUP_RESTORE option whose role of another stack writes only to the app's bucket",
+            backup(serde_json::json!({"Fn::Sub": "${B.Arn}/*"})),
+            "O",
+        ),
+    ];
+    for (why, resources, target) in holding {
+        let found = split_status(&resources, &[target], "X1", target);
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "{why}, `{target}` in a stack of its own: X1 on it is {found:?}"
+        );
+    }
+}
+
 /// The rules whose every failing spelling, split across two stacks, still fails the rule
 /// on its target ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]).
 const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1", "E12", "DD3", "DD4"];
