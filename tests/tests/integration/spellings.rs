@@ -1714,6 +1714,238 @@ fn x1_reads_a_destination_of_another_stack_where_it_is_made() {
     }
 }
 
+/// The API rules read what sets an API's protection in another stack of the app: a
+/// managed override of a quick-created API whose `ApiId` imports the API's export (of two
+/// overrides, the one CloudFormation applies last is kept, which no template shows), a web
+/// ACL association whose `ResourceArn` is built on the imports of the API's id and the
+/// stage's name ("You can associate each AWS resource with only one web ACL", WAF
+/// developer guide), and the WebSocket API of a stage in a stack of its own (execution
+/// logs are a WebSocket stage's `DefaultRouteSettings.LoggingLevel`). Each second override
+/// or association of another stack that takes a protection off passed A4, A4R, A4M or A4W
+/// behind a first one that sets it, and a WebSocket stage that logs no executions passed A4.
+/// Overrides of another stack that each set the protection still hold.
+#[test]
+fn api_rules_read_the_overrides_and_associations_of_another_stack() {
+    let quick = |second: Value| {
+        serde_json::json!({
+            "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365}},
+            "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Name": "q", "ProtocolType": "HTTP", "Target": "arn:aws:lambda:us-east-1:111122223333:function:app"}},
+            "O": {"Type": "AWS::ApiGatewayV2::ApiGatewayManagedOverrides", "Properties": {
+                "ApiId": {"Ref": "Api"}, "Route": {"AuthorizationType": "AWS_IAM"},
+                "Stage": {"AccessLogSettings": {"DestinationArn": {"Fn::GetAtt": ["Logs", "Arn"]}, "Format": "$context.requestId"},
+                          "DefaultRouteSettings": {"ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100}}
+            }},
+            "O2": {"Type": "AWS::ApiGatewayV2::ApiGatewayManagedOverrides", "Properties": second}
+        })
+    };
+    let acl = |rules: Value| {
+        serde_json::json!({"Type": "AWS::WAFv2::WebACL", "Properties": {
+            "Scope": "REGIONAL", "DefaultAction": {"Allow": {}},
+            "VisibilityConfig": {"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "acl"},
+            "Rules": rules
+        }})
+    };
+    let association = |acl: &str| {
+        serde_json::json!({"Type": "AWS::WAFv2::WebACLAssociation", "Properties": {
+            "ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}"},
+            "WebACLArn": {"Fn::GetAtt": [acl, "Arn"]}
+        }})
+    };
+    let managed = serde_json::json!([{"Name": "AWSManagedRulesCommonRuleSet", "Priority": 0, "OverrideAction": {"None": {}},
+        "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}},
+        "VisibilityConfig": {"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "c"}}]);
+    let waf = serde_json::json!({
+        "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "api"}},
+        "Stage": {"Type": "AWS::ApiGateway::Stage", "Properties": {"RestApiId": {"Ref": "Api"}, "DeploymentId": "d1", "StageName": "v1"}},
+        "Acl": acl(managed),
+        "Assoc": association("Acl"),
+        "Empty": acl(serde_json::json!([])),
+        "Assoc2": association("Empty")
+    });
+    let failing = [
+        (
+            "a second override whose access logs have no Format",
+            quick(
+                serde_json::json!({"ApiId": {"Ref": "Api"}, "Stage": {"AccessLogSettings": {"DestinationArn": {"Fn::GetAtt": ["Logs", "Arn"]}}}}),
+            ),
+            "A4",
+            "Api",
+            vec!["O2"],
+        ),
+        (
+            "a second override that takes the throttling off",
+            quick(
+                serde_json::json!({"ApiId": {"Ref": "Api"}, "Stage": {"DefaultRouteSettings": {"ThrottlingRateLimit": -1, "ThrottlingBurstLimit": -1}}}),
+            ),
+            "A4R",
+            "Api",
+            vec!["O2"],
+        ),
+        (
+            "a second override whose route has no authorizer",
+            quick(
+                serde_json::json!({"ApiId": {"Ref": "Api"}, "Route": {"AuthorizationType": "NONE"}}),
+            ),
+            "A4M",
+            "Api",
+            vec!["O2"],
+        ),
+        (
+            "a second association of the stage with a web ACL without rules",
+            waf.clone(),
+            "A4W",
+            "Stage",
+            vec!["Assoc2"],
+        ),
+        (
+            "a second association and its web ACL without rules",
+            waf,
+            "A4W",
+            "Stage",
+            vec!["Assoc2", "Empty"],
+        ),
+        (
+            "a WebSocket API's stage with access logs and no execution logs",
+            serde_json::json!({
+                "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365}},
+                "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Name": "w", "ProtocolType": "WEBSOCKET", "RouteSelectionExpression": "$request.body.action"}},
+                "S": {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {"ApiId": {"Ref": "Api"}, "StageName": "prod",
+                    "AccessLogSettings": {"DestinationArn": {"Fn::GetAtt": ["Logs", "Arn"]}, "Format": "$context.requestId"}}}
+            }),
+            "A4",
+            "S",
+            vec!["S"],
+        ),
+    ];
+    for (why, resources, rule, target, moved) in failing {
+        let found = split_status(&resources, &moved, rule, target);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why}, {moved:?} in a stack of its own: {rule} on `{target}` is {found:?}"
+        );
+    }
+    // A second override of another stack that sets the same protections holds.
+    let same = quick(
+        serde_json::json!({"ApiId": {"Ref": "Api"}, "Route": {"AuthorizationType": "AWS_IAM"},
+        "Stage": {"AccessLogSettings": {"DestinationArn": {"Fn::GetAtt": ["Logs", "Arn"]}, "Format": "$context.requestId"},
+                  "DefaultRouteSettings": {"ThrottlingRateLimit": 20, "ThrottlingBurstLimit": 40}}}),
+    );
+    for rule in ["A4", "A4R", "A4M"] {
+        let found = split_status(&same, &["O2"], rule, "Api");
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "a second override of another stack that keeps the protections: {rule} on the API is {found:?}"
+        );
+    }
+}
+
+/// R14 reads what an RDS proxy's `SecretArn` or a target group's `DBClusterIdentifiers`
+/// imports where its export is made: an SSM parameter's `Ref` or a database's address
+/// exported is no secret of the app ("The Amazon Resource Name (ARN) representing the
+/// secret that the proxy uses to authenticate to the RDS DB instance or Aurora DB cluster",
+/// `AWS::RDS::DBProxy` AuthFormat `SecretArn`), and a DB instance's `Ref` is no cluster
+/// ("One or more DB cluster identifiers", `AWS::RDS::DBProxyTargetGroup`). Each passed R14
+/// split across two stacks (any import read as one of the app); an imported secret still
+/// holds.
+#[test]
+fn r14_reads_an_imported_secret_and_cluster_where_they_are_made() {
+    let proxy = |secret: Value| {
+        serde_json::json!({"Type": "AWS::RDS::DBProxy", "Properties": {
+            "DBProxyName": "phi-proxy", "EngineFamily": "POSTGRESQL",
+            "RoleArn": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/proxy"},
+            "VpcSubnetIds": ["subnet-0a1b2c3d", "subnet-4e5f6a7b"], "RequireTLS": true,
+            "Auth": [{"AuthScheme": "SECRETS", "IAMAuth": "REQUIRED", "SecretArn": secret}]
+        }})
+    };
+    let db = serde_json::json!({"Type": "AWS::RDS::DBInstance", "Properties": {
+        "DBInstanceIdentifier": "phi-db", "Engine": "postgres", "DBInstanceClass": "db.t4g.micro", "AllocatedStorage": "20",
+        "StorageEncrypted": true, "ManageMasterUserPassword": true, "MasterUsername": "app"
+    }});
+    let secret = serde_json::json!({"Type": "AWS::SecretsManager::Secret", "Properties": {
+        "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "GenerateSecretString": {"SecretStringTemplate": "{\"username\": \"app\"}", "GenerateStringKey": "password"}
+    }});
+    let failing = [
+        (
+            "a proxy whose SecretArn imports an SSM parameter's Ref",
+            serde_json::json!({"Px": proxy(serde_json::json!({"Ref": "Flag"})), "Flag": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "true"}}}),
+            "Px",
+        ),
+        (
+            "a proxy whose SecretArn imports a database's address",
+            serde_json::json!({"Px": proxy(serde_json::json!({"Fn::GetAtt": ["Db", "Endpoint.Address"]})), "Db": db.clone()}),
+            "Px",
+        ),
+        (
+            "a target group whose DBClusterIdentifiers imports a DB instance's Ref",
+            serde_json::json!({
+                "Tg": {"Type": "AWS::RDS::DBProxyTargetGroup", "Properties": {"TargetGroupName": "default", "DBProxyName": "phi-proxy", "DBClusterIdentifiers": [{"Ref": "Db"}]}},
+                "Db": db
+            }),
+            "Tg",
+        ),
+    ];
+    for (why, resources, target) in failing {
+        let found = split_status(&resources, &[target], "R14", target);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why}, `{target}` in a stack of its own: R14 on it is {found:?}"
+        );
+    }
+    let held = serde_json::json!({"Px": proxy(serde_json::json!({"Ref": "S"})), "S": secret});
+    let found = split_status(&held, &["Px"], "R14", "Px");
+    assert!(
+        matches!(found.as_slice(), [Status::Enforced { .. }]),
+        "a proxy whose SecretArn imports a secret of another stack: R14 on it is {found:?}"
+    );
+}
+
+/// E15 reads the stores of PHI that other stacks place in a subnet routed to an internet
+/// gateway: a database subnet group or mount target whose subnet list imports the subnet's
+/// export is in that subnet as one of the subnet's own stack is (`Fn::ImportValue` "returns
+/// the value of an output exported by another stack"), and a subnet that maps public
+/// addresses but holds a store is a PHI subnet. Each passed E15 with the store in a stack
+/// of its own; a public subnet without a store (with its association in another stack)
+/// still holds.
+#[test]
+fn e15_reads_the_stores_of_other_stacks_in_a_routed_subnet() {
+    let routed = |store: Option<Value>| {
+        let mut resources = serde_json::json!({
+            "Igw": {"Type": "AWS::EC2::InternetGateway", "Properties": {}},
+            "Rt": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": "vpc-0a1b2c3d4e5f60718"}},
+            "Sn": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-0a1b2c3d4e5f60718", "CidrBlock": "10.0.7.0/24", "MapPublicIpOnLaunch": true}},
+            "A": {"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {"RouteTableId": {"Ref": "Rt"}, "SubnetId": {"Ref": "Sn"}}},
+            "Route": {"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": {"Ref": "Rt"}, "DestinationCidrBlock": "0.0.0.0/0", "GatewayId": {"Ref": "Igw"}}}
+        });
+        if let Some(store) = store {
+            resources["Store"] = store;
+        }
+        resources
+    };
+    for (why, store) in [
+        (
+            "a database subnet group",
+            serde_json::json!({"Type": "AWS::RDS::DBSubnetGroup", "Properties": {"DBSubnetGroupDescription": "d", "SubnetIds": [{"Ref": "Sn"}, "subnet-0fedcba9876543210"]}}),
+        ),
+        (
+            "an EFS mount target naming the subnet by Fn::GetAtt SubnetId",
+            serde_json::json!({"Type": "AWS::EFS::MountTarget", "Properties": {"FileSystemId": "fs-0123", "SecurityGroups": ["sg-0a1b2c3d4e5f60718"], "SubnetId": {"Fn::GetAtt": ["Sn", "SubnetId"]}}}),
+        ),
+    ] {
+        let found = split_status(&routed(Some(store)), &["Store"], "E15", "Route");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why} of another stack in a subnet routed to the internet gateway: E15 on the route is {found:?}"
+        );
+    }
+    let public = routed(None);
+    let found = split_status(&public, &["Sn", "A"], "E15", "Route");
+    assert!(
+        matches!(found.as_slice(), [Status::Enforced { .. }]),
+        "a public subnet with no store and its association in a stack of their own: E15 on the route is {found:?}"
+    );
+}
+
 /// The rules whose every failing spelling, split across two stacks, still fails the rule
 /// on its target ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]).
 const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1", "E12", "DD3", "DD4"];
