@@ -1946,9 +1946,115 @@ fn e15_reads_the_stores_of_other_stacks_in_a_routed_subnet() {
     );
 }
 
+/// The sign-in and permission rules read an imported value where its export is made: an
+/// OpenID Connect issuer built around the import of a user pool's id names that pool, which
+/// lets anyone sign up unless `AdminCreateUserConfig.AllowAdminCreateUserOnly` is true
+/// (`AWS::Cognito::UserPool`), X2 and AS1; a custom resource's attribute exported is its
+/// handler's choice in the importing stack too ("The custom resource provider [...] can
+/// include name-value pairs", CloudFormation User Guide, "Custom resources"), a principal
+/// that may be `*` (P2) and no function of the app (A1); and a bucket's `Arn` exported
+/// names no account, so S3's permission to invoke a function needs `SourceAccount` ("It is
+/// possible for an Amazon S3 bucket to be deleted by its owner and recreated by another
+/// account", Lambda `AddPermission`), P2. Each passed its rule split across two stacks.
+#[test]
+fn imported_issuers_principals_and_sources_are_read_where_they_are_made() {
+    let pool = serde_json::json!({"Type": "AWS::Cognito::UserPool", "Properties": {"UserPoolName": "staff", "MfaConfiguration": "ON", "EnabledMfas": ["SOFTWARE_TOKEN_MFA"]}});
+    let client = serde_json::json!({"Type": "AWS::Cognito::UserPoolClient", "Properties": {"UserPoolId": {"Ref": "Pool"}, "ClientName": "records-web", "GenerateSecret": true}});
+    let custom = serde_json::json!({"Type": "Custom::Settings", "Properties": {"ServiceToken": {"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:settings"}}});
+    let cases = [
+        (
+            "an AppSync API whose OpenID Connect issuer is a user pool of another stack open to sign-up",
+            serde_json::json!({
+                "Pool": pool.clone(), "Web": client,
+                "Api": {"Type": "AWS::AppSync::GraphQLApi", "Properties": {"Name": "records",
+                    "LogConfig": {"CloudWatchLogsRoleArn": "arn:aws:iam::111122223333:role/appsync-logs", "FieldLogLevel": "ERROR"},
+                    "AuthenticationType": "OPENID_CONNECT",
+                    "OpenIDConnectConfig": {"Issuer": {"Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}"}, "ClientId": {"Ref": "Web"}}}}
+            }),
+            "AS1",
+            "Api",
+            vec!["Api"],
+        ),
+        (
+            "a permission whose Principal imports a custom resource's attribute",
+            serde_json::json!({
+                "X": {"Type": "AWS::Lambda::Permission", "Properties": {"Action": "lambda:InvokeFunction", "FunctionName": "phi-reader", "Principal": {"Fn::GetAtt": ["Settings", "Caller"]}}},
+                "Settings": custom.clone()
+            }),
+            "P2",
+            "X",
+            vec!["X"],
+        ),
+        (
+            "S3 invoking a function, SourceArn the imported Arn of a bucket and no SourceAccount",
+            serde_json::json!({
+                "B": {"Type": "AWS::S3::Bucket", "Properties": {}},
+                "X": {"Type": "AWS::Lambda::Permission", "Properties": {"FunctionName": "f", "Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com", "SourceArn": {"Fn::GetAtt": ["B", "Arn"]}}}
+            }),
+            "P2",
+            "X",
+            vec!["X"],
+        ),
+        (
+            "a Lambda alias whose FunctionName imports a custom resource's attribute",
+            serde_json::json!({
+                "X": {"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Fn::GetAtt": ["Settings", "Function"]}, "FunctionVersion": "1", "Name": "live"}},
+                "Settings": custom
+            }),
+            "A1",
+            "X",
+            vec!["X"],
+        ),
+    ];
+    for (why, resources, rule, target, moved) in cases {
+        let found = split_status(&resources, &moved, rule, target);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why}, {moved:?} in a stack of its own: {rule} on `{target}` is {found:?}"
+        );
+    }
+    // The same with a pool closed to sign-up, a bucket's permission with `SourceAccount`,
+    // and an alias of a function of another stack, hold.
+    let mut closed = pool;
+    closed["Properties"]["AdminCreateUserConfig"] =
+        serde_json::json!({"AllowAdminCreateUserOnly": true});
+    let held = [
+        (
+            serde_json::json!({
+                "Pool": closed,
+                "Web": {"Type": "AWS::Cognito::UserPoolClient", "Properties": {"UserPoolId": {"Ref": "Pool"}, "ClientName": "records-web", "GenerateSecret": true}},
+                "Api": {"Type": "AWS::AppSync::GraphQLApi", "Properties": {"Name": "records",
+                    "LogConfig": {"CloudWatchLogsRoleArn": "arn:aws:iam::111122223333:role/appsync-logs", "FieldLogLevel": "ERROR"},
+                    "AuthenticationType": "OPENID_CONNECT",
+                    "OpenIDConnectConfig": {"Issuer": {"Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}"}, "ClientId": {"Ref": "Web"}}}}
+            }),
+            "AS1",
+            "Api",
+        ),
+        (
+            serde_json::json!({
+                "B": {"Type": "AWS::S3::Bucket", "Properties": {}},
+                "X": {"Type": "AWS::Lambda::Permission", "Properties": {"FunctionName": "f", "Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com", "SourceArn": {"Fn::GetAtt": ["B", "Arn"]}, "SourceAccount": {"Ref": "AWS::AccountId"}}}
+            }),
+            "P2",
+            "X",
+        ),
+    ];
+    for (resources, rule, target) in held {
+        let found = split_status(&resources, &[target], rule, target);
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "the compliant counterpart, `{target}` in a stack of its own: {rule} on it is {found:?}"
+        );
+    }
+}
+
 /// The rules whose every failing spelling, split across two stacks, still fails the rule
 /// on its target ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]).
-const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1", "E12", "DD3", "DD4"];
+const FAILS_ACROSS_STACKS: &[&str] = &[
+    "S8", "M1", "N2", "A2T", "L3", "B1", "E12", "DD3", "DD4", "X1", "A4", "A4W", "A4R", "A4M",
+    "R14", "E15", "X2", "AS1", "P2", "A1",
+];
 
 /// The rules whose every compliant case, split across two stacks, still holds
 /// ([`a_compliant_case_split_across_two_stacks_still_holds`]).

@@ -4548,8 +4548,9 @@ fn pool_open_to_sign_up(pool: &Resource) -> Option<String> {
 const SIGNED_UP_CALL: &str = "whoever signs up gets a token the authorizer accepts and calls the API's routes, reading what they return; set `AdminCreateUserConfig.AllowAdminCreateUserOnly` to `true` on the pool (users are invited), or waive X2 on the authorizer with the reason named (a patient self-registration portal whose routes return only the caller's own records)";
 
 /// The user pools of the app that `value` (an authorizer's pool ARN or JWT issuer) names,
-/// of this template ([`Cx::resources_named`]) or imported whole from another stack of the
-/// app ([`super::network::app_resource`]), that let anyone sign up
+/// of this template ([`Cx::resources_named`]), imported whole from another stack of the
+/// app ([`super::network::app_resource`]) or in text built around its import
+/// ([`made_there`]), that let anyone sign up
 /// ([`pool_open_to_sign_up`]): the authorizer admits every user the pool has, so it
 /// admits the public (hostile review 36; the identity pools of the same pools were read so
 /// since probe 19b).
@@ -4562,6 +4563,11 @@ pub(super) fn open_pools_named(cx: &Cx<'_>, value: &Value) -> Vec<String> {
         .filter(|r| r.type_name() == USER_POOL)
         .filter_map(pool_open_to_sign_up)
         .collect();
+    // An issuer built around the import of a pool's export (`https://cognito-idp.…/${Id}`
+    // with `Id` imported) names that pool, read where the export is made ([`made_there`]).
+    if let Some((there, made)) = made_there(cx, value) {
+        open.extend(open_pools_named(&there, &made));
+    }
     open.sort();
     open.dedup();
     open

@@ -509,7 +509,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
 /// configuration, `AWS::Lambda::Version`; an alias points to versions of one function,
 /// `AWS::Lambda::Alias`: the CloudFormation reference), which the rules read on the
 /// function when it is one of the app: by `Ref` or `Fn::GetAtt`, by the `FunctionName` it
-/// writes, or imported from another stack of the app. Any other function's VPC,
+/// writes, or imported from another stack of the app that makes it. Any other function's VPC,
 /// concurrency, dead-letter queue, tracing and key no rule reads.
 fn published_function(cx: &Cx<'_>) -> Outcome {
     const FUNCTION: &str = "AWS::Lambda::Function";
@@ -522,14 +522,19 @@ fn published_function(cx: &Cx<'_>) -> Outcome {
                 .to_owned(),
         );
     };
-    let written = text(named).map(|n| n.trim().to_owned());
-    let ours = cx.others(FUNCTION).any(|f| {
-        names(named, f.logical_id())
-            || written.as_deref().is_some_and(|n| {
-                !n.contains("${")
-                    && text(&f.properties()["FunctionName"]).is_some_and(|own| own.trim() == n)
-            })
-    }) || super::meaning::imported(named);
+    // An import is read where its export is made, as the value it carries there
+    // ([`super::flows::where_made`]): a custom resource's attribute exported is no function
+    // of the app there either; one no rule resolves names none.
+    let ours = super::flows::where_made(cx, named).is_some_and(|(home, named)| {
+        let written = text(&named).map(|n| n.trim().to_owned());
+        home.others(FUNCTION).any(|f| {
+            names(&named, f.logical_id())
+                || written.as_deref().is_some_and(|n| {
+                    !n.contains("${")
+                        && text(&f.properties()["FunctionName"]).is_some_and(|own| own.trim() == n)
+                })
+        })
+    });
     if ours {
         Outcome::NotApplicable
     } else {
@@ -3020,7 +3025,7 @@ fn matches_every(key: &str, pattern: &str) -> bool {
 /// Whether a source ARN (text, or a value read through [`skeleton`](super::meaning::skeleton))
 /// names no account: its account field is empty, as an S3 bucket's is
 /// (`arn:aws:s3:::bucket`), or it is an attribute of an S3 resource of the template (a
-/// bucket's `Arn`). A bucket's name is freed when the bucket is deleted and may then be
+/// bucket's `Arn`) or the import of one. A bucket's name is freed when the bucket is deleted and may then be
 /// taken by any account: "It is possible for an Amazon S3 bucket to be deleted by its
 /// owner and recreated by another account" (Lambda API reference, `AddPermission`,
 /// `SourceAccount`), and "If the aws:SourceArn value does not contain the account ID, such
@@ -3029,6 +3034,17 @@ fn matches_every(key: &str, pattern: &str) -> bool {
 /// confused deputy prevention"). Such a source pins no account on its own: `SourceAccount`
 /// (`aws:SourceAccount`) must go with it.
 fn source_names_no_account(cx: &Cx<'_>, value: &Value) -> bool {
+    // An import is read where its export is made, as the value it carries there (a
+    // bucket's `Arn` exported names no account either); one no rule resolves may be a
+    // bucket's, and is read so.
+    if super::meaning::imported(value) {
+        return match super::flows::where_made(cx, value) {
+            Some((there, carried)) if there.at != cx.at => {
+                source_names_no_account(&there, &carried)
+            }
+            _ => true,
+        };
+    }
     let written = super::coverage::marked_variables(super::meaning::skeleton(value).trim());
     let fields: Vec<&str> = written.splitn(6, ':').collect();
     if fields.first() == Some(&"arn") && fields.get(4).is_some_and(|a| a.trim().is_empty()) {
