@@ -2157,4 +2157,3 @@ fn a_failing_spelling_split_across_two_stacks_still_fails_its_rule() {
         wrong.join("\n")
     );
 }
-
