@@ -2049,11 +2049,50 @@ fn imported_issuers_principals_and_sources_are_read_where_they_are_made() {
     }
 }
 
+/// E5 reads a launch template of another stack, named by the import of its export, where
+/// it is made: an Auto Scaling group or EC2 Fleet whose template's interface asks for an
+/// IPv6 address (public: `AWS::EC2::LaunchTemplate` NetworkInterface `Ipv6AddressCount`) in
+/// a subnet that sends `::/0` to an internet gateway fails as in one stack, the template's
+/// own subnet and its `LatestVersionNumber` read in the template's stack. Each passed E5 (or
+/// was a gap) with the group or fleet in a stack of its own; a template that asks for no
+/// IPv6 address still holds.
+#[test]
+fn e5_reads_a_launch_template_of_another_stack() {
+    let network = |interface: Value, launcher: Value| {
+        serde_json::json!({
+            "Igw": {"Type": "AWS::EC2::InternetGateway", "Properties": {}},
+            "Rt": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": "vpc-0123456789abcdef0"}},
+            "S": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24", "Ipv6CidrBlock": "2600:1f18:1234:5600::/64", "MapPublicIpOnLaunch": false}},
+            "A": {"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {"RouteTableId": {"Ref": "Rt"}, "SubnetId": {"Ref": "S"}}},
+            "R6": {"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": {"Ref": "Rt"}, "DestinationIpv6CidrBlock": "::/0", "GatewayId": {"Ref": "Igw"}}},
+            "T": {"Type": "AWS::EC2::LaunchTemplate", "Properties": {"LaunchTemplateData": {"ImageId": "ami-0123456789abcdef0", "MetadataOptions": {"HttpTokens": "required"}, "NetworkInterfaces": [interface]}}},
+            "X": launcher
+        })
+    };
+    let spec = serde_json::json!({"LaunchTemplateId": {"Ref": "T"}, "Version": {"Fn::GetAtt": ["T", "LatestVersionNumber"]}});
+    let group = serde_json::json!({"Type": "AWS::AutoScaling::AutoScalingGroup", "Properties": {"MinSize": "1", "MaxSize": "1", "VPCZoneIdentifier": [{"Ref": "S"}], "LaunchTemplate": spec}});
+    let fleet = serde_json::json!({"Type": "AWS::EC2::EC2Fleet", "Properties": {"TargetCapacitySpecification": {"TotalTargetCapacity": 1}, "LaunchTemplateConfigs": [{"LaunchTemplateSpecification": spec}]}});
+    let ipv6 = serde_json::json!({"DeviceIndex": 0, "AssociatePublicIpAddress": false, "SubnetId": {"Ref": "S"}, "Ipv6AddressCount": 1});
+    for (why, launcher) in [("an Auto Scaling group", &group), ("an EC2 Fleet", &fleet)] {
+        let found = split_status(&network(ipv6.clone(), launcher.clone()), &["X"], "E5", "X");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why} in a stack of its own whose launch template asks for IPv6 in a subnet routed to an internet gateway: E5 on it is {found:?}"
+        );
+    }
+    let ipv4 = serde_json::json!({"DeviceIndex": 0, "AssociatePublicIpAddress": false, "SubnetId": {"Ref": "S"}});
+    let found = split_status(&network(ipv4, group), &["X"], "E5", "X");
+    assert!(
+        matches!(found.as_slice(), [Status::Enforced { .. }]),
+        "an Auto Scaling group in a stack of its own whose launch template asks for no IPv6 address: E5 on it is {found:?}"
+    );
+}
+
 /// The rules whose every failing spelling, split across two stacks, still fails the rule
 /// on its target ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]).
 const FAILS_ACROSS_STACKS: &[&str] = &[
     "S8", "M1", "N2", "A2T", "L3", "B1", "E12", "DD3", "DD4", "X1", "A4", "A4W", "A4R", "A4M",
-    "R14", "E15", "X2", "AS1", "P2", "A1",
+    "R14", "E15", "X2", "AS1", "P2", "A1", "E5",
 ];
 
 /// The rules whose every compliant case, split across two stacks, still holds

@@ -9388,10 +9388,16 @@ mod probe_18b {
     /// `net` exporting `net:Export:Ref`, the `Ref` of a resource of `exported` kind.
     fn beside_export(exported: &str, id: &str, kind: &str, properties: Value) -> Vec<Status> {
         // An OpenID Connect provider of the app's own issuer, an EKS cluster's (probe 19b F1).
-        let own = if exported == "AWS::IAM::OIDCProvider" {
-            json!({ "Url": "https://oidc.eks.us-east-1.amazonaws.com/id/ABC" })
-        } else {
-            json!({})
+        // A user pool closed to sign-up: one open to it fails X2 where an issuer imports it,
+        // as one of the probe's own stack does (`open_pools_named`).
+        let own = match exported {
+            "AWS::IAM::OIDCProvider" => {
+                json!({ "Url": "https://oidc.eks.us-east-1.amazonaws.com/id/ABC" })
+            }
+            "AWS::Cognito::UserPool" => {
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } })
+            }
+            _ => json!({}),
         };
         let mut net = crate::testing::raw_template(&[("Export", exported, own)]);
         net.outputs = vec![Output {
