@@ -1490,9 +1490,610 @@ fn e5_reads_the_routes_of_a_subnet_in_other_stacks() {
     }
 }
 
+/// DD3 and DD4 read a DocumentDB or Neptune cluster's parameter group of another stack,
+/// named by the import of its export, as they read one of the cluster's own stack:
+/// "Parameters in a cluster parameter group apply to all of the instances in a cluster"
+/// (`AWS::DocDB::DBClusterParameterGroup`), whichever stack declares it, and the import
+/// resolves to the group's name (`Fn::ImportValue`, "returns the value of an output
+/// exported by another stack"). A group there that leaves auditing off, or accepts TLS 1.0,
+/// was a gap ("no cluster parameter group of this template") where one stack fails; a group
+/// there that turns auditing on and requires TLS 1.2 holds.
+#[test]
+fn dd3_and_dd4_read_a_cluster_parameter_group_of_another_stack() {
+    let docdb = |parameters: Value| {
+        serde_json::json!({
+            "Params": {"Type": "AWS::DocDB::DBClusterParameterGroup", "Properties": {
+                "Family": "docdb5.0", "Description": "records", "Parameters": parameters
+            }},
+            "Records": {"Type": "AWS::DocDB::DBCluster", "Properties": {
+                "StorageEncrypted": true,
+                "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "BackupRetentionPeriod": 14, "DeletionProtection": true,
+                "EnableCloudwatchLogsExports": ["audit"],
+                "DBClusterParameterGroupName": {"Ref": "Params"},
+                "MasterUsername": "clinician", "ManageMasterUserPassword": true
+            }}
+        })
+    };
+    let neptune = |parameters: Value| {
+        serde_json::json!({
+            "Params": {"Type": "AWS::Neptune::DBClusterParameterGroup", "Properties": {
+                "Family": "neptune1.3", "Description": "graph", "Parameters": parameters
+            }},
+            "Graph": {"Type": "AWS::Neptune::DBCluster", "Properties": {
+                "StorageEncrypted": true,
+                "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "BackupRetentionPeriod": 14, "DeletionProtection": true,
+                "EnableCloudwatchLogsExports": ["audit"], "EngineVersion": "1.3.2.0",
+                "DBClusterParameterGroupName": {"Ref": "Params"}
+            }}
+        })
+    };
+    let expect = |resources: &Value, rule: &str, target: &str, failed: bool, why: &str| {
+        for moved in [vec!["Params"], vec![target]] {
+            let found = split_status(resources, &moved, rule, target);
+            let ok = if failed {
+                matches!(found.as_slice(), [Status::Failed { .. }])
+            } else {
+                matches!(found.as_slice(), [Status::Enforced { .. }])
+            };
+            assert!(
+                ok,
+                "{why}, {moved:?} in a stack of its own: {rule} on the cluster is {found:?}"
+            );
+        }
+    };
+    let audit_off = docdb(serde_json::json!({"audit_logs": "disabled", "tls": "tls1.2+"}));
+    expect(
+        &audit_off,
+        "DD3",
+        "Records",
+        true,
+        "a DocumentDB group with audit_logs disabled",
+    );
+    let tls_any = docdb(serde_json::json!({"audit_logs": "enabled", "tls": "enabled"}));
+    expect(
+        &tls_any,
+        "DD4",
+        "Records",
+        true,
+        "a DocumentDB group with tls enabled (TLS 1.0 to 1.3)",
+    );
+    let neptune_off = neptune(serde_json::json!({"neptune_enable_audit_log": "0"}));
+    expect(
+        &neptune_off,
+        "DD3",
+        "Graph",
+        true,
+        "a Neptune group with auditing off",
+    );
+    let neptune_http =
+        neptune(serde_json::json!({"neptune_enable_audit_log": "1", "neptune_enforce_ssl": "0"}));
+    expect(
+        &neptune_http,
+        "DD4",
+        "Graph",
+        true,
+        "a Neptune group that turns HTTPS enforcement off",
+    );
+    let held = docdb(serde_json::json!({"audit_logs": "enabled", "tls": "tls1.2+"}));
+    expect(
+        &held,
+        "DD3",
+        "Records",
+        false,
+        "a DocumentDB group that audits",
+    );
+    expect(
+        &held,
+        "DD4",
+        "Records",
+        false,
+        "a DocumentDB group that requires TLS 1.2",
+    );
+    let neptune_on = neptune(serde_json::json!({"neptune_enable_audit_log": "1"}));
+    expect(
+        &neptune_on,
+        "DD3",
+        "Graph",
+        false,
+        "a Neptune group that audits",
+    );
+}
+
+/// X1 reads a destination of another stack where its export is made: an import, whole or
+/// inside text, is the value its export carries ("returns the value of an output exported
+/// by another stack", `Fn::ImportValue`). An event rule's target that imports an API
+/// destination ("an HTTP invocation endpoint configured as a target for events",
+/// EventBridge `CreateApiDestination`), an SNS ARN built around an imported queue's name
+/// (a topic of that name), a DataSync task's `DestinationLocationArn` that imports an NFS
+/// location (a server outside AWS), an option group's `IAM_ROLE_ARN` that imports a role
+/// reaching every bucket, and an `S3_INTEGRATION` option group whose database of another
+/// stack associates such a role, each passed X1 (or was a gap) split so, where one stack
+/// fails it. An event rule whose target imports a queue of the app, and an option group
+/// whose imported role reaches only the app's bucket, still hold.
+#[test]
+fn x1_reads_a_destination_of_another_stack_where_it_is_made() {
+    let role = |resource: Value| {
+        serde_json::json!({"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "rds.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "s3", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": {"Fn::GetAtt": ["B", "Arn"]}},
+                {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": resource}
+            ]}}]
+        }})
+    };
+    let backup = |resource: Value| {
+        serde_json::json!({
+            "O": {"Type": "AWS::RDS::OptionGroup", "Properties": {
+                "EngineName": "sqlserver-se", "MajorEngineVersion": "16.00", "OptionGroupDescription": "native backups",
+                "OptionConfigurations": [{"OptionName": "SQLSERVER_BACKUP_RESTORE", "OptionSettings": [{"Name": "IAM_ROLE_ARN", "Value": {"Fn::GetAtt": ["R", "Arn"]}}]}]
+            }},
+            "R": role(resource),
+            "B": {"Type": "AWS::S3::Bucket", "Properties": {}}
+        })
+    };
+    let queue = serde_json::json!({"Type": "AWS::SQS::Queue", "Properties": {"KmsMasterKeyId": {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}});
+    let rule_to = |arn: Value| {
+        serde_json::json!({"Type": "AWS::Events::Rule", "Properties": {
+            "EventPattern": {"source": ["aws.s3"]}, "Targets": [{"Id": "a", "Arn": arn}]
+        }})
+    };
+    let failing = [
+        (
+            "an event rule whose target is an API destination of another stack",
+            serde_json::json!({
+                "C": {"Type": "AWS::Events::Connection", "Properties": {"AuthorizationType": "API_KEY", "AuthParameters": {"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "{{resolve:secretsmanager:partner-key}}"}}}},
+                "A": {"Type": "AWS::Events::ApiDestination", "Properties": {"ConnectionArn": {"Fn::GetAtt": ["C", "Arn"]}, "HttpMethod": "POST", "InvocationEndpoint": "https://partner.example.com/ingest"}},
+                "R": rule_to(serde_json::json!({"Fn::GetAtt": ["A", "Arn"]}))
+            }),
+            "R",
+            vec!["R"],
+        ),
+        (
+            "an event rule whose target is an SNS ARN built around a queue name of another stack",
+            serde_json::json!({
+                "Q": queue.clone(),
+                "R": rule_to(serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Q.QueueName}"}))
+            }),
+            "R",
+            vec!["R"],
+        ),
+        (
+            "a DataSync task whose destination is an NFS location of another stack",
+            serde_json::json!({
+                "Task": {"Type": "AWS::DataSync::Task", "Properties": {"SourceLocationArn": "arn:aws:datasync:us-east-1:111122223333:location/loc-0123456789abcdef0", "DestinationLocationArn": {"Fn::GetAtt": ["Nfs", "LocationArn"]}}},
+                "Nfs": {"Type": "AWS::DataSync::LocationNFS", "Properties": {"ServerHostname": "files.partner.example.com", "Subdirectory": "/export", "OnPremConfig": {"AgentArns": ["arn:aws:datasync:us-east-1:111122223333:agent/agent-0123456789abcdef0"]}}}
+            }),
+            "Task",
+            vec!["Task"],
+        ),
+        (
+            "a SQLSERVER_BACKUP_RESTORE option whose role of another stack writes to every bucket",
+            backup(serde_json::json!("*")),
+            "O",
+            vec!["O"],
+        ),
+        (
+            "an S3_INTEGRATION option group whose database of another stack associates a role writing to every bucket",
+            serde_json::json!({
+                "O": {"Type": "AWS::RDS::OptionGroup", "Properties": {"EngineName": "oracle-ee", "MajorEngineVersion": "19", "OptionGroupDescription": "s3", "OptionConfigurations": [{"OptionName": "S3_INTEGRATION", "OptionVersion": "1.0"}]}},
+                "D": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "oracle-ee", "DBInstanceClass": "db.m5.large", "OptionGroupName": {"Ref": "O"}, "AssociatedRoles": [{"FeatureName": "S3_INTEGRATION", "RoleArn": {"Fn::GetAtt": ["R", "Arn"]}}]}},
+                "R": role(serde_json::json!("*")),
+                "B": {"Type": "AWS::S3::Bucket", "Properties": {}}
+            }),
+            "O",
+            vec!["O"],
+        ),
+    ];
+    for (why, resources, target, moved) in failing {
+        let found = split_status(&resources, &moved, "X1", target);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why}, {moved:?} in a stack of its own: X1 on `{target}` is {found:?}"
+        );
+    }
+    let holding = [
+        (
+            "an event rule whose target is a queue of another stack",
+            serde_json::json!({"Q": queue, "R": rule_to(serde_json::json!({"Fn::GetAtt": ["Q", "Arn"]}))}),
+            "R",
+        ),
+        (
+            "a SQLSERVER_BACKUP_RESTORE option whose role of another stack writes only to the app's bucket",
+            backup(serde_json::json!({"Fn::Sub": "${B.Arn}/*"})),
+            "O",
+        ),
+    ];
+    for (why, resources, target) in holding {
+        let found = split_status(&resources, &[target], "X1", target);
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "{why}, `{target}` in a stack of its own: X1 on it is {found:?}"
+        );
+    }
+}
+
+/// The API rules read what sets an API's protection in another stack of the app: a
+/// managed override of a quick-created API whose `ApiId` imports the API's export (of two
+/// overrides, the one CloudFormation applies last is kept, which no template shows), a web
+/// ACL association whose `ResourceArn` is built on the imports of the API's id and the
+/// stage's name ("You can associate each AWS resource with only one web ACL", WAF
+/// developer guide), and the WebSocket API of a stage in a stack of its own (execution
+/// logs are a WebSocket stage's `DefaultRouteSettings.LoggingLevel`). Each second override
+/// or association of another stack that takes a protection off passed A4, A4R, A4M or A4W
+/// behind a first one that sets it, and a WebSocket stage that logs no executions passed A4.
+/// Overrides of another stack that each set the protection still hold.
+#[test]
+fn api_rules_read_the_overrides_and_associations_of_another_stack() {
+    let quick = |second: Value| {
+        serde_json::json!({
+            "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365}},
+            "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Name": "q", "ProtocolType": "HTTP", "Target": "arn:aws:lambda:us-east-1:111122223333:function:app"}},
+            "O": {"Type": "AWS::ApiGatewayV2::ApiGatewayManagedOverrides", "Properties": {
+                "ApiId": {"Ref": "Api"}, "Route": {"AuthorizationType": "AWS_IAM"},
+                "Stage": {"AccessLogSettings": {"DestinationArn": {"Fn::GetAtt": ["Logs", "Arn"]}, "Format": "$context.requestId"},
+                          "DefaultRouteSettings": {"ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100}}
+            }},
+            "O2": {"Type": "AWS::ApiGatewayV2::ApiGatewayManagedOverrides", "Properties": second}
+        })
+    };
+    let acl = |rules: Value| {
+        serde_json::json!({"Type": "AWS::WAFv2::WebACL", "Properties": {
+            "Scope": "REGIONAL", "DefaultAction": {"Allow": {}},
+            "VisibilityConfig": {"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "acl"},
+            "Rules": rules
+        }})
+    };
+    let association = |acl: &str| {
+        serde_json::json!({"Type": "AWS::WAFv2::WebACLAssociation", "Properties": {
+            "ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}"},
+            "WebACLArn": {"Fn::GetAtt": [acl, "Arn"]}
+        }})
+    };
+    let managed = serde_json::json!([{"Name": "AWSManagedRulesCommonRuleSet", "Priority": 0, "OverrideAction": {"None": {}},
+        "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}},
+        "VisibilityConfig": {"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "c"}}]);
+    let waf = serde_json::json!({
+        "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "api"}},
+        "Stage": {"Type": "AWS::ApiGateway::Stage", "Properties": {"RestApiId": {"Ref": "Api"}, "DeploymentId": "d1", "StageName": "v1"}},
+        "Acl": acl(managed),
+        "Assoc": association("Acl"),
+        "Empty": acl(serde_json::json!([])),
+        "Assoc2": association("Empty")
+    });
+    let failing = [
+        (
+            "a second override whose access logs have no Format",
+            quick(
+                serde_json::json!({"ApiId": {"Ref": "Api"}, "Stage": {"AccessLogSettings": {"DestinationArn": {"Fn::GetAtt": ["Logs", "Arn"]}}}}),
+            ),
+            "A4",
+            "Api",
+            vec!["O2"],
+        ),
+        (
+            "a second override that takes the throttling off",
+            quick(
+                serde_json::json!({"ApiId": {"Ref": "Api"}, "Stage": {"DefaultRouteSettings": {"ThrottlingRateLimit": -1, "ThrottlingBurstLimit": -1}}}),
+            ),
+            "A4R",
+            "Api",
+            vec!["O2"],
+        ),
+        (
+            "a second override whose route has no authorizer",
+            quick(
+                serde_json::json!({"ApiId": {"Ref": "Api"}, "Route": {"AuthorizationType": "NONE"}}),
+            ),
+            "A4M",
+            "Api",
+            vec!["O2"],
+        ),
+        (
+            "a second association of the stage with a web ACL without rules",
+            waf.clone(),
+            "A4W",
+            "Stage",
+            vec!["Assoc2"],
+        ),
+        (
+            "a second association and its web ACL without rules",
+            waf,
+            "A4W",
+            "Stage",
+            vec!["Assoc2", "Empty"],
+        ),
+        (
+            "a WebSocket API's stage with access logs and no execution logs",
+            serde_json::json!({
+                "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365}},
+                "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Name": "w", "ProtocolType": "WEBSOCKET", "RouteSelectionExpression": "$request.body.action"}},
+                "S": {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {"ApiId": {"Ref": "Api"}, "StageName": "prod",
+                    "AccessLogSettings": {"DestinationArn": {"Fn::GetAtt": ["Logs", "Arn"]}, "Format": "$context.requestId"}}}
+            }),
+            "A4",
+            "S",
+            vec!["S"],
+        ),
+    ];
+    for (why, resources, rule, target, moved) in failing {
+        let found = split_status(&resources, &moved, rule, target);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why}, {moved:?} in a stack of its own: {rule} on `{target}` is {found:?}"
+        );
+    }
+    // A second override of another stack that sets the same protections holds.
+    let same = quick(
+        serde_json::json!({"ApiId": {"Ref": "Api"}, "Route": {"AuthorizationType": "AWS_IAM"},
+        "Stage": {"AccessLogSettings": {"DestinationArn": {"Fn::GetAtt": ["Logs", "Arn"]}, "Format": "$context.requestId"},
+                  "DefaultRouteSettings": {"ThrottlingRateLimit": 20, "ThrottlingBurstLimit": 40}}}),
+    );
+    for rule in ["A4", "A4R", "A4M"] {
+        let found = split_status(&same, &["O2"], rule, "Api");
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "a second override of another stack that keeps the protections: {rule} on the API is {found:?}"
+        );
+    }
+}
+
+/// R14 reads what an RDS proxy's `SecretArn` or a target group's `DBClusterIdentifiers`
+/// imports where its export is made: an SSM parameter's `Ref` or a database's address
+/// exported is no secret of the app ("The Amazon Resource Name (ARN) representing the
+/// secret that the proxy uses to authenticate to the RDS DB instance or Aurora DB cluster",
+/// `AWS::RDS::DBProxy` AuthFormat `SecretArn`), and a DB instance's `Ref` is no cluster
+/// ("One or more DB cluster identifiers", `AWS::RDS::DBProxyTargetGroup`). Each passed R14
+/// split across two stacks (any import read as one of the app); an imported secret still
+/// holds.
+#[test]
+fn r14_reads_an_imported_secret_and_cluster_where_they_are_made() {
+    let proxy = |secret: Value| {
+        serde_json::json!({"Type": "AWS::RDS::DBProxy", "Properties": {
+            "DBProxyName": "phi-proxy", "EngineFamily": "POSTGRESQL",
+            "RoleArn": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/proxy"},
+            "VpcSubnetIds": ["subnet-0a1b2c3d", "subnet-4e5f6a7b"], "RequireTLS": true,
+            "Auth": [{"AuthScheme": "SECRETS", "IAMAuth": "REQUIRED", "SecretArn": secret}]
+        }})
+    };
+    let db = serde_json::json!({"Type": "AWS::RDS::DBInstance", "Properties": {
+        "DBInstanceIdentifier": "phi-db", "Engine": "postgres", "DBInstanceClass": "db.t4g.micro", "AllocatedStorage": "20",
+        "StorageEncrypted": true, "ManageMasterUserPassword": true, "MasterUsername": "app"
+    }});
+    let secret = serde_json::json!({"Type": "AWS::SecretsManager::Secret", "Properties": {
+        "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "GenerateSecretString": {"SecretStringTemplate": "{\"username\": \"app\"}", "GenerateStringKey": "password"}
+    }});
+    let failing = [
+        (
+            "a proxy whose SecretArn imports an SSM parameter's Ref",
+            serde_json::json!({"Px": proxy(serde_json::json!({"Ref": "Flag"})), "Flag": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "true"}}}),
+            "Px",
+        ),
+        (
+            "a proxy whose SecretArn imports a database's address",
+            serde_json::json!({"Px": proxy(serde_json::json!({"Fn::GetAtt": ["Db", "Endpoint.Address"]})), "Db": db.clone()}),
+            "Px",
+        ),
+        (
+            "a target group whose DBClusterIdentifiers imports a DB instance's Ref",
+            serde_json::json!({
+                "Tg": {"Type": "AWS::RDS::DBProxyTargetGroup", "Properties": {"TargetGroupName": "default", "DBProxyName": "phi-proxy", "DBClusterIdentifiers": [{"Ref": "Db"}]}},
+                "Db": db
+            }),
+            "Tg",
+        ),
+    ];
+    for (why, resources, target) in failing {
+        let found = split_status(&resources, &[target], "R14", target);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why}, `{target}` in a stack of its own: R14 on it is {found:?}"
+        );
+    }
+    let held = serde_json::json!({"Px": proxy(serde_json::json!({"Ref": "S"})), "S": secret});
+    let found = split_status(&held, &["Px"], "R14", "Px");
+    assert!(
+        matches!(found.as_slice(), [Status::Enforced { .. }]),
+        "a proxy whose SecretArn imports a secret of another stack: R14 on it is {found:?}"
+    );
+}
+
+/// E15 reads the stores of PHI that other stacks place in a subnet routed to an internet
+/// gateway: a database subnet group or mount target whose subnet list imports the subnet's
+/// export is in that subnet as one of the subnet's own stack is (`Fn::ImportValue` "returns
+/// the value of an output exported by another stack"), and a subnet that maps public
+/// addresses but holds a store is a PHI subnet. Each passed E15 with the store in a stack
+/// of its own; a public subnet without a store (with its association in another stack)
+/// still holds.
+#[test]
+fn e15_reads_the_stores_of_other_stacks_in_a_routed_subnet() {
+    let routed = |store: Option<Value>| {
+        let mut resources = serde_json::json!({
+            "Igw": {"Type": "AWS::EC2::InternetGateway", "Properties": {}},
+            "Rt": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": "vpc-0a1b2c3d4e5f60718"}},
+            "Sn": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-0a1b2c3d4e5f60718", "CidrBlock": "10.0.7.0/24", "MapPublicIpOnLaunch": true}},
+            "A": {"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {"RouteTableId": {"Ref": "Rt"}, "SubnetId": {"Ref": "Sn"}}},
+            "Route": {"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": {"Ref": "Rt"}, "DestinationCidrBlock": "0.0.0.0/0", "GatewayId": {"Ref": "Igw"}}}
+        });
+        if let Some(store) = store {
+            resources["Store"] = store;
+        }
+        resources
+    };
+    for (why, store) in [
+        (
+            "a database subnet group",
+            serde_json::json!({"Type": "AWS::RDS::DBSubnetGroup", "Properties": {"DBSubnetGroupDescription": "d", "SubnetIds": [{"Ref": "Sn"}, "subnet-0fedcba9876543210"]}}),
+        ),
+        (
+            "an EFS mount target naming the subnet by Fn::GetAtt SubnetId",
+            serde_json::json!({"Type": "AWS::EFS::MountTarget", "Properties": {"FileSystemId": "fs-0123", "SecurityGroups": ["sg-0a1b2c3d4e5f60718"], "SubnetId": {"Fn::GetAtt": ["Sn", "SubnetId"]}}}),
+        ),
+    ] {
+        let found = split_status(&routed(Some(store)), &["Store"], "E15", "Route");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why} of another stack in a subnet routed to the internet gateway: E15 on the route is {found:?}"
+        );
+    }
+    let public = routed(None);
+    let found = split_status(&public, &["Sn", "A"], "E15", "Route");
+    assert!(
+        matches!(found.as_slice(), [Status::Enforced { .. }]),
+        "a public subnet with no store and its association in a stack of their own: E15 on the route is {found:?}"
+    );
+}
+
+/// The sign-in and permission rules read an imported value where its export is made: an
+/// OpenID Connect issuer built around the import of a user pool's id names that pool, which
+/// lets anyone sign up unless `AdminCreateUserConfig.AllowAdminCreateUserOnly` is true
+/// (`AWS::Cognito::UserPool`), X2 and AS1; a custom resource's attribute exported is its
+/// handler's choice in the importing stack too ("The custom resource provider [...] can
+/// include name-value pairs", CloudFormation User Guide, "Custom resources"), a principal
+/// that may be `*` (P2) and no function of the app (A1); and a bucket's `Arn` exported
+/// names no account, so S3's permission to invoke a function needs `SourceAccount` ("It is
+/// possible for an Amazon S3 bucket to be deleted by its owner and recreated by another
+/// account", Lambda `AddPermission`), P2. Each passed its rule split across two stacks.
+#[test]
+fn imported_issuers_principals_and_sources_are_read_where_they_are_made() {
+    let pool = serde_json::json!({"Type": "AWS::Cognito::UserPool", "Properties": {"UserPoolName": "staff", "MfaConfiguration": "ON", "EnabledMfas": ["SOFTWARE_TOKEN_MFA"]}});
+    let client = serde_json::json!({"Type": "AWS::Cognito::UserPoolClient", "Properties": {"UserPoolId": {"Ref": "Pool"}, "ClientName": "records-web", "GenerateSecret": true}});
+    let custom = serde_json::json!({"Type": "Custom::Settings", "Properties": {"ServiceToken": {"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:settings"}}});
+    let cases = [
+        (
+            "an AppSync API whose OpenID Connect issuer is a user pool of another stack open to sign-up",
+            serde_json::json!({
+                "Pool": pool.clone(), "Web": client,
+                "Api": {"Type": "AWS::AppSync::GraphQLApi", "Properties": {"Name": "records",
+                    "LogConfig": {"CloudWatchLogsRoleArn": "arn:aws:iam::111122223333:role/appsync-logs", "FieldLogLevel": "ERROR"},
+                    "AuthenticationType": "OPENID_CONNECT",
+                    "OpenIDConnectConfig": {"Issuer": {"Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}"}, "ClientId": {"Ref": "Web"}}}}
+            }),
+            "AS1",
+            "Api",
+            vec!["Api"],
+        ),
+        (
+            "a permission whose Principal imports a custom resource's attribute",
+            serde_json::json!({
+                "X": {"Type": "AWS::Lambda::Permission", "Properties": {"Action": "lambda:InvokeFunction", "FunctionName": "phi-reader", "Principal": {"Fn::GetAtt": ["Settings", "Caller"]}}},
+                "Settings": custom.clone()
+            }),
+            "P2",
+            "X",
+            vec!["X"],
+        ),
+        (
+            "S3 invoking a function, SourceArn the imported Arn of a bucket and no SourceAccount",
+            serde_json::json!({
+                "B": {"Type": "AWS::S3::Bucket", "Properties": {}},
+                "X": {"Type": "AWS::Lambda::Permission", "Properties": {"FunctionName": "f", "Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com", "SourceArn": {"Fn::GetAtt": ["B", "Arn"]}}}
+            }),
+            "P2",
+            "X",
+            vec!["X"],
+        ),
+        (
+            "a Lambda alias whose FunctionName imports a custom resource's attribute",
+            serde_json::json!({
+                "X": {"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Fn::GetAtt": ["Settings", "Function"]}, "FunctionVersion": "1", "Name": "live"}},
+                "Settings": custom
+            }),
+            "A1",
+            "X",
+            vec!["X"],
+        ),
+    ];
+    for (why, resources, rule, target, moved) in cases {
+        let found = split_status(&resources, &moved, rule, target);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why}, {moved:?} in a stack of its own: {rule} on `{target}` is {found:?}"
+        );
+    }
+    // The same with a pool closed to sign-up, a bucket's permission with `SourceAccount`,
+    // and an alias of a function of another stack, hold.
+    let mut closed = pool;
+    closed["Properties"]["AdminCreateUserConfig"] =
+        serde_json::json!({"AllowAdminCreateUserOnly": true});
+    let held = [
+        (
+            serde_json::json!({
+                "Pool": closed,
+                "Web": {"Type": "AWS::Cognito::UserPoolClient", "Properties": {"UserPoolId": {"Ref": "Pool"}, "ClientName": "records-web", "GenerateSecret": true}},
+                "Api": {"Type": "AWS::AppSync::GraphQLApi", "Properties": {"Name": "records",
+                    "LogConfig": {"CloudWatchLogsRoleArn": "arn:aws:iam::111122223333:role/appsync-logs", "FieldLogLevel": "ERROR"},
+                    "AuthenticationType": "OPENID_CONNECT",
+                    "OpenIDConnectConfig": {"Issuer": {"Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}"}, "ClientId": {"Ref": "Web"}}}}
+            }),
+            "AS1",
+            "Api",
+        ),
+        (
+            serde_json::json!({
+                "B": {"Type": "AWS::S3::Bucket", "Properties": {}},
+                "X": {"Type": "AWS::Lambda::Permission", "Properties": {"FunctionName": "f", "Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com", "SourceArn": {"Fn::GetAtt": ["B", "Arn"]}, "SourceAccount": {"Ref": "AWS::AccountId"}}}
+            }),
+            "P2",
+            "X",
+        ),
+    ];
+    for (resources, rule, target) in held {
+        let found = split_status(&resources, &[target], rule, target);
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "the compliant counterpart, `{target}` in a stack of its own: {rule} on it is {found:?}"
+        );
+    }
+}
+
+/// E5 reads a launch template of another stack, named by the import of its export, where
+/// it is made: an Auto Scaling group or EC2 Fleet whose template's interface asks for an
+/// IPv6 address (public: `AWS::EC2::LaunchTemplate` NetworkInterface `Ipv6AddressCount`) in
+/// a subnet that sends `::/0` to an internet gateway fails as in one stack, the template's
+/// own subnet and its `LatestVersionNumber` read in the template's stack. Each passed E5 (or
+/// was a gap) with the group or fleet in a stack of its own; a template that asks for no
+/// IPv6 address still holds.
+#[test]
+fn e5_reads_a_launch_template_of_another_stack() {
+    let network = |interface: Value, launcher: Value| {
+        serde_json::json!({
+            "Igw": {"Type": "AWS::EC2::InternetGateway", "Properties": {}},
+            "Rt": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": "vpc-0123456789abcdef0"}},
+            "S": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24", "Ipv6CidrBlock": "2600:1f18:1234:5600::/64", "MapPublicIpOnLaunch": false}},
+            "A": {"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {"RouteTableId": {"Ref": "Rt"}, "SubnetId": {"Ref": "S"}}},
+            "R6": {"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": {"Ref": "Rt"}, "DestinationIpv6CidrBlock": "::/0", "GatewayId": {"Ref": "Igw"}}},
+            "T": {"Type": "AWS::EC2::LaunchTemplate", "Properties": {"LaunchTemplateData": {"ImageId": "ami-0123456789abcdef0", "MetadataOptions": {"HttpTokens": "required"}, "NetworkInterfaces": [interface]}}},
+            "X": launcher
+        })
+    };
+    let spec = serde_json::json!({"LaunchTemplateId": {"Ref": "T"}, "Version": {"Fn::GetAtt": ["T", "LatestVersionNumber"]}});
+    let group = serde_json::json!({"Type": "AWS::AutoScaling::AutoScalingGroup", "Properties": {"MinSize": "1", "MaxSize": "1", "VPCZoneIdentifier": [{"Ref": "S"}], "LaunchTemplate": spec}});
+    let fleet = serde_json::json!({"Type": "AWS::EC2::EC2Fleet", "Properties": {"TargetCapacitySpecification": {"TotalTargetCapacity": 1}, "LaunchTemplateConfigs": [{"LaunchTemplateSpecification": spec}]}});
+    let ipv6 = serde_json::json!({"DeviceIndex": 0, "AssociatePublicIpAddress": false, "SubnetId": {"Ref": "S"}, "Ipv6AddressCount": 1});
+    for (why, launcher) in [("an Auto Scaling group", &group), ("an EC2 Fleet", &fleet)] {
+        let found = split_status(&network(ipv6.clone(), launcher.clone()), &["X"], "E5", "X");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{why} in a stack of its own whose launch template asks for IPv6 in a subnet routed to an internet gateway: E5 on it is {found:?}"
+        );
+    }
+    let ipv4 = serde_json::json!({"DeviceIndex": 0, "AssociatePublicIpAddress": false, "SubnetId": {"Ref": "S"}});
+    let found = split_status(&network(ipv4, group), &["X"], "E5", "X");
+    assert!(
+        matches!(found.as_slice(), [Status::Enforced { .. }]),
+        "an Auto Scaling group in a stack of its own whose launch template asks for no IPv6 address: E5 on it is {found:?}"
+    );
+}
+
 /// The rules whose every failing spelling, split across two stacks, still fails the rule
 /// on its target ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]).
-const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1", "E12"];
+const FAILS_ACROSS_STACKS: &[&str] = &[
+    "S8", "M1", "N2", "A2T", "L3", "B1", "E12", "DD3", "DD4", "X1", "A4", "A4W", "A4R", "A4M",
+    "R14", "E15", "X2", "AS1", "P2", "A1", "E5",
+];
 
 /// The rules whose every compliant case, split across two stacks, still holds
 /// ([`a_compliant_case_split_across_two_stacks_still_holds`]).

@@ -28,8 +28,17 @@ enum Launch<'a> {
 }
 
 /// The launch template of this template that `reference` names: `{"Ref": id}` or
-/// `{"Fn::GetAtt": [id, "LaunchTemplateId"]}`.
+/// `{"Fn::GetAtt": [id, "LaunchTemplateId"]}`; or of another stack of the app, by the import
+/// of its export of one of those.
 pub(super) fn template_named<'a>(cx: &Cx<'a>, reference: &Value) -> Option<&'a Resource> {
+    // A launch template of another stack, named by the import of its export, is read where
+    // the export is made ([`super::flows::where_made`]): `Fn::ImportValue` "returns the value
+    // of an output exported by another stack", the template's id there.
+    if let Some((there, carried)) = super::flows::where_made(cx, reference)
+        && there.at != cx.at
+    {
+        return template_named(&there, &carried);
+    }
     let id = reference.get("Ref").and_then(Value::as_str).or_else(|| {
         match reference
             .get("Fn::GetAtt")
@@ -66,6 +75,23 @@ pub(super) fn pinned_version(cx: &Cx<'_>, spec: &str, template: &Resource) -> Op
             pointer_name(&pointer),
             template.logical_id()
         ));
+    };
+    // A version imported from the launch template's own stack is the value its export
+    // carries there ([`super::flows::where_made`]): its `LatestVersionNumber` follows it.
+    let carried;
+    let version = match super::flows::where_made(cx, version) {
+        Some((there, made))
+            if there.at != cx.at
+                && there
+                    .template
+                    .resources()
+                    .iter()
+                    .any(|r| std::ptr::eq(r, template)) =>
+        {
+            carried = made;
+            &carried
+        }
+        _ => version,
     };
     let attribute = match version.get("Fn::GetAtt") {
         Some(Value::Array(a)) => match a.as_slice() {
@@ -486,6 +512,21 @@ fn interfaces(
     (checks, declined)
 }
 
+/// `cx` moved to the stack whose template holds `resource` (a launch template
+/// [`template_named`] found in another stack), or `cx` itself.
+fn home_of<'a>(cx: &Cx<'a>, resource: &'a Resource) -> Cx<'a> {
+    cx.stacks
+        .iter()
+        .enumerate()
+        .find(|(_, (_, t))| t.resources().iter().any(|r| std::ptr::eq(r, resource)))
+        .map_or(*cx, |(at, (stack, template))| Cx {
+            template,
+            stack,
+            at,
+            ..*cx
+        })
+}
+
 /// The subnet of the first interface of `interfaces` that names one, with its pointer.
 fn interface_subnet<'v>(interfaces: &'v Value, pointer: &str) -> Option<(String, &'v Value)> {
     interfaces
@@ -514,8 +555,8 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
                     .as_array()
                     .and_then(|a| a.iter().find_map(super::compute::asks_ipv6));
                 let subnet = match cx.prop(&format!("{spec}/SubnetId")) {
-                    Some(s) => Some((cx.present(&format!("{spec}/SubnetId")), s)),
-                    None => interface_subnet(listed, &at).map(|(p, s)| (cx.present(&p), s)),
+                    Some(s) => Some((cx.present(&format!("{spec}/SubnetId")), s, *cx)),
+                    None => interface_subnet(listed, &at).map(|(p, s)| (cx.present(&p), s, *cx)),
                 };
                 (checks, declined, subnet)
             }
@@ -535,11 +576,18 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
                     "/LaunchTemplateData/NetworkInterfaces",
                     &owner,
                 );
+                // The template's subnet is read in the template's stack, where it names
+                // a subnet (the template may be of another stack, imported).
+                let home = home_of(cx, template);
                 let mut subnet = interface_subnet(
                     &data["NetworkInterfaces"],
                     "/LaunchTemplateData/NetworkInterfaces",
                 )
-                .map(|(p, s)| (proof_of(template, &p).ok_or_default(), s));
+                .map(|(p, s)| {
+                    let proof = proof_of(template, &p)
+                        .map(|proof| proof.with_stack((home.at != cx.at).then_some(home.stack)));
+                    (proof.ok_or_default(), s, home)
+                });
                 if let Some(o) = overrides {
                     // An override's interfaces and subnet replace the template's.
                     let at = format!("{o}/NetworkInterfaces");
@@ -551,11 +599,11 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
                         checks.extend(more);
                         declined = declines;
                         if let Some((p, s)) = interface_subnet(listed, &at) {
-                            subnet = Some((cx.present(&p), s));
+                            subnet = Some((cx.present(&p), s, *cx));
                         }
                     }
                     if let Some(s) = cx.prop(&format!("{o}/SubnetId")) {
-                        subnet = Some((cx.present(&format!("{o}/SubnetId")), s));
+                        subnet = Some((cx.present(&format!("{o}/SubnetId")), s, *cx));
                     }
                 }
                 (checks, declined, subnet)
@@ -566,16 +614,17 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
                 "no subnet is named (`SubnetId` of the specification or its override, or of a network interface), so the instances land in the default VPC, whose subnets are public"
                     .to_owned(),
             )),
-            Some((named, value)) => {
+            Some((named, value, home)) => {
                 checks.push(named);
-                let (fails, gaps) = super::compute::ipv6_exposure(cx, &[value], asked.as_deref());
+                let (fails, gaps) =
+                    super::compute::ipv6_exposure(&home, &[value], asked.as_deref());
                 ipv6.0.extend(fails);
                 ipv6.1.extend(gaps);
                 // A subnet of the app that maps public addresses, or one outside the app,
                 // which may (`compute::public_subnet`): `declined` is every interface.
                 // Probe 18b F2: every subnet the value may name.
                 if !declined {
-                    for public in super::compute::public_subnet(cx, value) {
+                    for public in super::compute::public_subnet(&home, value) {
                         match public {
                             super::compute::PublicSubnet::Declared { what, surely } => {
                                 checks.push(Err(format!(

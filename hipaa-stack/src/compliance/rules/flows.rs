@@ -1804,6 +1804,67 @@ pub(super) fn where_made<'a>(cx: &Cx<'a>, value: &Value) -> Option<(Cx<'a>, Valu
     None
 }
 
+/// `value`, which imports from other stacks (an import written whole or inside text: an
+/// `Fn::Sub` variable, an `Fn::Join` item), read in the stack that makes what it imports:
+/// each `Fn::ImportValue` replaced by the value its export carries ([`export_named`]),
+/// which CloudFormation resolves it to ("returns the value of an output exported by
+/// another stack", `Fn::ImportValue`), in the context of the one stack that makes them all,
+/// and again there while what it carries imports (up to four stacks away). A destination
+/// built around an import (`arn:…:sns:…:${QueueName}` of an imported queue's name) or an
+/// import of an API destination is then read as it is in the stack that makes it. `None`
+/// when `value` imports nothing, or when an import's export is not read
+/// ([`Export::Unmade`], [`Export::Unread`]) or several stacks make its imports: the caller
+/// reads the import as written. [`where_made`] reads one import written whole.
+pub(super) fn made_there<'a>(cx: &Cx<'a>, value: &Value) -> Option<(Cx<'a>, Value)> {
+    /// `value` with its imports replaced, and the stack that makes them (`there`); `None`
+    /// when an import cannot be read there.
+    fn replaced<'a>(
+        cx: &Cx<'a>,
+        value: &Value,
+        there: &mut Option<Cx<'a>>,
+        depth: usize,
+    ) -> Option<Value> {
+        if depth > crate::cfn::text::DEPTH {
+            return None;
+        }
+        match value {
+            Value::Object(map) if map.len() == 1 && map.contains_key("Fn::ImportValue") => {
+                let name = super::meaning::import_name(&map["Fn::ImportValue"])?;
+                let Export::Made(made, carried) = export_named(cx, &name) else {
+                    return None;
+                };
+                match there {
+                    Some(known) if known.at != made.at => return None,
+                    _ => *there = Some(made),
+                }
+                Some(carried)
+            }
+            Value::Object(map) => map
+                .iter()
+                .map(|(k, v)| Some((k.clone(), replaced(cx, v, there, depth + 1)?)))
+                .collect::<Option<serde_json::Map<_, _>>>()
+                .map(Value::Object),
+            Value::Array(items) => items
+                .iter()
+                .map(|v| replaced(cx, v, there, depth + 1))
+                .collect::<Option<Vec<_>>>()
+                .map(Value::Array),
+            other => Some(other.clone()),
+        }
+    }
+    let mut here: Option<(Cx<'a>, Value)> = None;
+    for _ in 0..4 {
+        let (at, written) = here.as_ref().map_or((cx, value), |(c, v)| (c, v));
+        let mut there = None;
+        let read = replaced(at, written, &mut there, 0)?;
+        match there {
+            Some(there) => here = Some((there, read)),
+            None => return here,
+        }
+    }
+    None
+}
+
 /// Whether a destination is a resource of the app: a reference to a resource of this
 /// template, an import (synth refuses an import that no stack of the app exports), an ARN,
 /// name or URL built around one so that it names that resource ([`built_around`]), or text
@@ -1827,6 +1888,10 @@ fn of_the_app(cx: &Cx<'_>, value: &Value, bare: Option<&str>) -> bool {
             .and_then(|i| usize::try_from(i).ok())
             .and_then(|i| list.get(i))
             .is_some_and(|picked| of_the_app(cx, picked, bare));
+    }
+    // What an import carries, read in the stack that makes it ([`made_there`]).
+    if let Some((there, made)) = made_there(cx, value) {
+        return of_the_app(&there, &made, bare);
     }
     // An ARN or URL built around a reference or an import, its account written as a number
     // (`arn:aws:sqs:REGION:999999999999:${Queue.QueueName}`), is that account's resource
@@ -2147,6 +2212,10 @@ fn processors<'a>(cx: &Cx<'a>) -> Vec<(String, &'a Value)> {
 /// as a target for events" (EventBridge API, `CreateApiDestination`): a target of it sends
 /// every event to its `InvocationEndpoint`, whatever resource of the app it is.
 fn api_destination(cx: &Cx<'_>, value: &Value) -> Option<String> {
+    // An API destination of another stack, imported ([`made_there`]).
+    if let Some((there, made)) = made_there(cx, value) {
+        return api_destination(&there, &made);
+    }
     let named = super::compute::Mentioned::of(value);
     if let Some(api) = cx
         .resources_named(&named)
@@ -3476,10 +3545,9 @@ fn x1(cx: &Cx<'_>) -> Outcome {
         && let Some(location) = cx
             .prop("/DestinationLocationArn")
             .filter(|v| !super::meaning::no_value(v))
-        && let Some(outside) = DATASYNC_OUTSIDE
+        && let Some((_, outside)) = DATASYNC_OUTSIDE
             .iter()
-            .flat_map(|kind| cx.others(kind))
-            .find(|r| super::meaning::names(location, r.logical_id()))
+            .find_map(|kind| cx.named_in_app(None, location, kind))
     {
         checks.push(Err(format!(
             "`DestinationLocationArn` is `{}` ({}), a server outside AWS: the task copies the files out to a store no rule reads",
@@ -4480,8 +4548,9 @@ fn pool_open_to_sign_up(pool: &Resource) -> Option<String> {
 const SIGNED_UP_CALL: &str = "whoever signs up gets a token the authorizer accepts and calls the API's routes, reading what they return; set `AdminCreateUserConfig.AllowAdminCreateUserOnly` to `true` on the pool (users are invited), or waive X2 on the authorizer with the reason named (a patient self-registration portal whose routes return only the caller's own records)";
 
 /// The user pools of the app that `value` (an authorizer's pool ARN or JWT issuer) names,
-/// of this template ([`Cx::resources_named`]) or imported whole from another stack of the
-/// app ([`super::network::app_resource`]), that let anyone sign up
+/// of this template ([`Cx::resources_named`]), imported whole from another stack of the
+/// app ([`super::network::app_resource`]) or in text built around its import
+/// ([`made_there`]), that let anyone sign up
 /// ([`pool_open_to_sign_up`]): the authorizer admits every user the pool has, so it
 /// admits the public (hostile review 36; the identity pools of the same pools were read so
 /// since probe 19b).
@@ -4494,6 +4563,11 @@ pub(super) fn open_pools_named(cx: &Cx<'_>, value: &Value) -> Vec<String> {
         .filter(|r| r.type_name() == USER_POOL)
         .filter_map(pool_open_to_sign_up)
         .collect();
+    // An issuer built around the import of a pool's export (`https://cognito-idp.…/${Id}`
+    // with `Id` imported) names that pool, read where the export is made ([`made_there`]).
+    if let Some((there, made)) = made_there(cx, value) {
+        open.extend(open_pools_named(&there, &made));
+    }
     open.sort();
     open.dedup();
     open
@@ -9314,10 +9388,16 @@ mod probe_18b {
     /// `net` exporting `net:Export:Ref`, the `Ref` of a resource of `exported` kind.
     fn beside_export(exported: &str, id: &str, kind: &str, properties: Value) -> Vec<Status> {
         // An OpenID Connect provider of the app's own issuer, an EKS cluster's (probe 19b F1).
-        let own = if exported == "AWS::IAM::OIDCProvider" {
-            json!({ "Url": "https://oidc.eks.us-east-1.amazonaws.com/id/ABC" })
-        } else {
-            json!({})
+        // A user pool closed to sign-up: one open to it fails X2 where an issuer imports it,
+        // as one of the probe's own stack does (`open_pools_named`).
+        let own = match exported {
+            "AWS::IAM::OIDCProvider" => {
+                json!({ "Url": "https://oidc.eks.us-east-1.amazonaws.com/id/ABC" })
+            }
+            "AWS::Cognito::UserPool" => {
+                json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": true } })
+            }
+            _ => json!({}),
         };
         let mut net = crate::testing::raw_template(&[("Export", exported, own)]);
         net.outputs = vec![Output {

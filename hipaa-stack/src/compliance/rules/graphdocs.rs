@@ -326,8 +326,10 @@ fn dd2(cx: &Cx<'_>) -> Outcome {
 
 /// The cluster parameter group a cluster uses.
 enum Group<'a> {
-    /// A group of this template, named by reference or by its `Name`.
-    Template(&'a Resource),
+    /// A group of this template, named by reference or by its `Name`, or of another stack
+    /// of the app whose export the cluster imports, with the name of that stack
+    /// ([`Cx::named_in_app`]).
+    Template(Option<&'a str>, &'a Resource),
     /// The service's default group (`DBClusterParameterGroupName` unset, or a `default.`
     /// name), whose parameters are the defaults and cannot be modified.
     Default,
@@ -348,8 +350,16 @@ fn cluster_group<'a>(cx: &Cx<'a>, service: Service) -> Group<'a> {
                     .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
             })
     });
+    // A group of another stack, named by the import of its export, is read there as it is
+    // read beside the cluster: `Fn::ImportValue` "returns the value of an output exported by
+    // another stack" (CloudFormation User Guide), the group's name, which
+    // `DBClusterParameterGroupName` takes as it takes a group of its own template.
+    let found = found.map(|g| (None, g)).or_else(|| {
+        cx.named_in_app(None, named, service.group())
+            .filter(|(stack, _)| stack.is_some())
+    });
     match (found, name) {
-        (Some(group), _) => Group::Template(group),
+        (Some((stack, group)), _) => Group::Template(stack, group),
         (None, Some(name)) if name.trim().to_ascii_lowercase().starts_with("default.") => {
             Group::Default
         }
@@ -528,7 +538,7 @@ fn dd3(cx: &Cx<'_>) -> Outcome {
         Service::Neptune => ("neptune_enable_audit_log", "set it to 1"),
     };
     let written = match cluster_group(cx, service) {
-        Group::Template(group) => {
+        Group::Template(stack, group) => {
             let is_on = |value: &Value| {
                 text(value).is_some_and(|v| match service {
                     // `ddl` logs what the legacy `enabled` does: connections, authentication,
@@ -571,7 +581,7 @@ fn dd3(cx: &Cx<'_>) -> Outcome {
                     match misspelled(group, service, key, &values) {
                         Some(why) => Err(why),
                         None if values.iter().all(|(_, v)| exact(v)) => {
-                            parameter_proof(group, &values[0].0)
+                            parameter_proof(group, &values[0].0).map(|p| p.with_stack(stack))
                         }
                         None => Err(format!(
                             "the cluster parameter group `{}` sets `{key}` to {}, not written as {} lists the value (lower case, no blanks): no public source says that it reads another case or blanks, so the rule does not read it as turning auditing on; {why}",
@@ -688,8 +698,8 @@ fn dd4(cx: &Cx<'_>) -> Outcome {
     }
     match service {
         Service::DocDb => match cluster_group(cx, service) {
-            Group::Template(group) => match group_tls(group, service) {
-                Some(Ok(proof)) => Outcome::Pass(vec![proof]),
+            Group::Template(stack, group) => match group_tls(group, service) {
+                Some(Ok(proof)) => Outcome::Pass(vec![proof.with_stack(stack)]),
                 Some(Err(e)) => Outcome::Fail(e),
                 None => Outcome::Fail(format!(
                     "the cluster parameter group `{}` does not set `tls`, {DOCDB_TLS_DEFAULT}",
@@ -732,7 +742,9 @@ fn dd4(cx: &Cx<'_>) -> Outcome {
                 },
             };
             let group = match cluster_group(cx, service) {
-                Group::Template(group) => group_tls(group, service),
+                Group::Template(stack, group) => {
+                    group_tls(group, service).map(|r| r.map(|p| p.with_stack(stack)))
+                }
                 // Neptune's default group, and any group on an engine from 1.0.4.0 on,
                 // cannot turn HTTPS off.
                 Group::Default | Group::Elsewhere(_) => None,

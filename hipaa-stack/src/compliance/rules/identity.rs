@@ -991,7 +991,8 @@ pub(super) fn may_be_carried(cx: &Cx<'_>, value: &Value, text_carries: bool) -> 
 /// Whether a value refers anywhere inside it (`Ref`, `Fn::GetAtt`, `${…}` of `Fn::Sub`) to
 /// what a resource of the template hands out that someone else chose
 /// ([`super::flows::carries_values`]): any attribute of one, or the `Ref` of a custom
-/// resource (its handler's `PhysicalResourceId`).
+/// resource (its handler's `PhysicalResourceId`), or imports such a value of another stack
+/// ([`super::flows::export_named`]).
 pub(super) fn carries_a_value(cx: &Cx<'_>, value: &Value) -> bool {
     let carrier = |id: &str, attribute: bool| {
         cx.template.resources().iter().any(|r| {
@@ -1027,6 +1028,16 @@ pub(super) fn carries_a_value(cx: &Cx<'_>, value: &Value) -> bool {
                 a.first().and_then(Value::as_str).is_some_and(in_sub)
                     || a.get(1).is_some_and(|v| carries_a_value(cx, v))
             }
+            // An import carries what its export carries, read in the stack that makes it
+            // (`Fn::ImportValue` "returns the value of an output exported by another
+            // stack"): a custom resource's attribute exported is someone else's choice there
+            // as here.
+            ("Fn::ImportValue", name) => super::meaning::import_name(name).is_some_and(|name| {
+                matches!(
+                    super::flows::export_named(cx, &name),
+                    super::flows::Export::Made(there, carried) if carries_a_value(&there, &carried)
+                )
+            }),
             (_, v) => carries_a_value(cx, v),
         }),
         Value::Array(items) => items.iter().any(|v| carries_a_value(cx, v)),

@@ -2737,16 +2737,28 @@ const STORES_IN_SUBNETS: &[(&str, &str)] = &[
     ("AWS::DMS::ReplicationSubnetGroup", "SubnetIds"),
 ];
 
-/// The first resource of `template` that places a store of PHI in the subnet `subnet`
-/// (a logical id of `template`), named for a finding.
-fn store_in(template: &crate::cfn::Template, subnet: &str) -> Option<String> {
-    template.resources().iter().find_map(|r| {
-        STORES_IN_SUBNETS
-            .iter()
-            .find(|(kind, key)| {
-                r.type_name() == *kind && super::mentions(&r.properties()[*key], subnet)
+/// The first resource of the app that places a store of PHI in the subnet `subnet` (a
+/// logical id of the stack named `stack`, `None`: this one, as [`Cx::everywhere`] names
+/// stacks), named for a finding: one of the subnet's template that mentions it, or one of
+/// another stack whose subnet list imports the subnet's stack's export of it, which
+/// CloudFormation resolves to the subnet's id (`Fn::ImportValue` "returns the value of an
+/// output exported by another stack", CloudFormation User Guide): a database subnet group
+/// or broker kept in another stack is in the subnet all the same.
+fn store_in(cx: &Cx<'_>, stack: Option<&str>, subnet: &str) -> Option<String> {
+    let exports = cx.exports_of(stack, subnet);
+    STORES_IN_SUBNETS.iter().find_map(|(kind, key)| {
+        cx.everywhere(kind).find_map(|(other, r)| {
+            let named = &r.properties()[*key];
+            let there = if other == stack {
+                super::mentions(named, subnet)
+            } else {
+                exports.imported_in(cx, other, named)
+            };
+            there.then(|| match other {
+                Some(other) => format!("`{other}/{}` ({kind})", r.logical_id()),
+                None => format!("`{}` ({kind})", r.logical_id()),
             })
-            .map(|(kind, _)| format!("`{}` ({kind})", r.logical_id()))
+        })
     })
 }
 
@@ -2796,7 +2808,7 @@ fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str, gateway: &st
         let association = &association;
         let check = match subnet {
             // A subnet that says it is public but holds a store of PHI is a PHI subnet.
-            Some(s) if let Some(store) = store_in(home, s.logical_id()) => Err(format!(
+            Some(s) if let Some(store) = store_in(cx, other, s.logical_id()) => Err(format!(
                 "association `{association}` routes subnet `{}` to {gateway} for `{}` {destination}, and {store} places a store of PHI in it; keep stores in subnets without a route to an internet or carrier gateway",
                 s.logical_id(),
                 pointer_name(everywhere)

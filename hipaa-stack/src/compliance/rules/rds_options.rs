@@ -16,8 +16,9 @@
 //! the buckets its policies grant. So the role must be a role of this template whose every
 //! statement that allows an S3 action names buckets of the app only (a bucket's `Arn`, its
 //! ARN built on it, `${Bucket.Arn}/*`, or the import of its export), as `X1` asks of every
-//! copy. A role of no template of the app (an ARN written as text, an import) is a gap that
-//! names the option; a role that may reach any bucket (`*`, `NotResource`, a bucket no
+//! copy. A role of another stack of the app, imported, is read where its export is made. A
+//! role of no template of the app (an ARN written as text, an import no export of the app
+//! resolves) is a gap that names the option; a role that may reach any bucket (`*`, `NotResource`, a bucket no
 //! template of the app declares, a managed policy no rule reads) fails, as does a value no
 //! rule can read before deploy.
 
@@ -62,9 +63,9 @@ pub(super) fn x1(cx: &Cx<'_>) -> Outcome {
             )));
             continue;
         };
-        let roles: Vec<(String, &Value)> = match name.as_str() {
+        let roles: Vec<(String, &Value, Cx<'_>)> = match name.as_str() {
             "SQLSERVER_BACKUP_RESTORE" => match backup_roles(option, &at) {
-                Ok(roles) => roles,
+                Ok(roles) => roles.into_iter().map(|(p, r)| (p, r, *cx)).collect(),
                 Err(why) => {
                     checks.push(Err(why));
                     continue;
@@ -74,7 +75,7 @@ pub(super) fn x1(cx: &Cx<'_>) -> Outcome {
                 let roles = integration_roles(cx);
                 if roles.is_empty() {
                     gaps.push(format!(
-                        "the `S3_INTEGRATION` option (`{at}`) copies files between the database and a bucket through the role a database associates for `S3_INTEGRATION`, and no database of this template that names the option group associates one (`AssociatedRoles`): the role, and the buckets it reaches, are chosen outside the template"
+                        "the `S3_INTEGRATION` option (`{at}`) copies files between the database and a bucket through the role a database associates for `S3_INTEGRATION`, and no database of the app that names the option group associates one (`AssociatedRoles`): the role, and the buckets it reaches, are chosen outside the template"
                     ));
                     continue;
                 }
@@ -84,8 +85,8 @@ pub(super) fn x1(cx: &Cx<'_>) -> Outcome {
         };
         let label = format!("the `{name}` option (`{at}`)");
         let mut passed = true;
-        for (place, role) in roles {
-            match judge_role(cx, role, &format!("{label} {place}")) {
+        for (place, role, home) in roles {
+            match judge_role(&home, role, &format!("{label} {place}")) {
                 Outcome::Fail(why) => {
                     passed = false;
                     checks.push(Err(why));
@@ -232,24 +233,39 @@ fn backup_roles<'v>(option: &'v Value, at: &str) -> Result<Vec<(String, &'v Valu
     Ok(roles)
 }
 
-/// The roles that the databases of this template naming the option group associate for
-/// `S3_INTEGRATION` (`AssociatedRoles`, `FeatureName` read in any case), each with where it
-/// is written. An entry no rule can read is returned as itself, to fail.
-fn integration_roles<'a>(cx: &Cx<'a>) -> Vec<(String, &'a Value)> {
+/// The roles that the databases naming the option group associate for `S3_INTEGRATION`
+/// (`AssociatedRoles`, `FeatureName` read in any case), each with where it is written and
+/// the context of the database's stack: the databases of this template that name it, and
+/// those of another stack of the app that name it by the import of its export, which
+/// CloudFormation resolves to the group's name (`Fn::ImportValue`, "returns the value of an
+/// output exported by another stack"). An entry no rule can read is returned as itself, to
+/// fail.
+fn integration_roles<'a>(cx: &Cx<'a>) -> Vec<(String, &'a Value, Cx<'a>)> {
     let mut roles = Vec::new();
-    for db in ["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"]
+    let exports = cx.own_exports();
+    for (stack, db) in ["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"]
         .into_iter()
-        .flat_map(|t| cx.others(t))
+        .flat_map(|t| cx.everywhere(t))
     {
         let p = db.properties();
-        if !names(&p["OptionGroupName"], cx.id()) {
+        let named = match stack {
+            None => names(&p["OptionGroupName"], cx.id()),
+            Some(_) => exports.imported_in(cx, stack, &p["OptionGroupName"]),
+        };
+        if !named {
             continue;
         }
+        let home = cx.in_stack_or_here(stack, cx.resource);
+        let db_id = match stack {
+            Some(stack) => format!("{stack}/{}", db.logical_id()),
+            None => db.logical_id().to_owned(),
+        };
         let Some(entries) = p["AssociatedRoles"].as_array() else {
             if !p["AssociatedRoles"].is_null() && !no_value(&p["AssociatedRoles"]) {
                 roles.push((
-                    format!("through `{}.AssociatedRoles`", db.logical_id()),
+                    format!("through `{db_id}.AssociatedRoles`"),
                     &p["AssociatedRoles"],
+                    home,
                 ));
             }
             continue;
@@ -259,14 +275,14 @@ fn integration_roles<'a>(cx: &Cx<'a>) -> Vec<(String, &'a Value)> {
                 continue;
             }
             let feature = text(&entry["FeatureName"]).filter(|f| !super::identity::dynamic(f));
-            let place = format!("through `{}.AssociatedRoles.{k}`", db.logical_id());
+            let place = format!("through `{db_id}.AssociatedRoles.{k}`");
             match feature {
                 Some(f) if f.trim().eq_ignore_ascii_case("S3_INTEGRATION") => {
-                    roles.push((place, &entry["RoleArn"]));
+                    roles.push((place, &entry["RoleArn"], home));
                 }
                 Some(_) => {}
                 // A feature no rule can read may be `S3_INTEGRATION`.
-                None => roles.push((place, entry)),
+                None => roles.push((place, entry, home)),
             }
         }
     }
@@ -284,6 +300,14 @@ fn judge_role(cx: &Cx<'_>, value: &Value, label: &str) -> Outcome {
         return Outcome::Fail(format!(
             "{label} names no role: the role the option sends data to S3 with, and the buckets it reaches, are not shown; name the `Arn` of a role of this template that reaches only buckets of the app"
         ));
+    }
+    // A role of another stack, imported, is read in the stack that makes the export, as the
+    // value the export carries: `Fn::ImportValue` "returns the value of an output exported
+    // by another stack" (CloudFormation User Guide), the role's ARN there.
+    if let Some((there, carried)) = super::flows::where_made(cx, value)
+        && there.at != cx.at
+    {
+        return judge_role(&there, &carried, label);
     }
     if let Some(role) = cx.others(ROLE).find(|r| role_arn(value, r)) {
         return match role_buckets(cx, role) {

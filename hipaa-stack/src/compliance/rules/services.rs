@@ -509,7 +509,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
 /// configuration, `AWS::Lambda::Version`; an alias points to versions of one function,
 /// `AWS::Lambda::Alias`: the CloudFormation reference), which the rules read on the
 /// function when it is one of the app: by `Ref` or `Fn::GetAtt`, by the `FunctionName` it
-/// writes, or imported from another stack of the app. Any other function's VPC,
+/// writes, or imported from another stack of the app that makes it. Any other function's VPC,
 /// concurrency, dead-letter queue, tracing and key no rule reads.
 fn published_function(cx: &Cx<'_>) -> Outcome {
     const FUNCTION: &str = "AWS::Lambda::Function";
@@ -522,14 +522,19 @@ fn published_function(cx: &Cx<'_>) -> Outcome {
                 .to_owned(),
         );
     };
-    let written = text(named).map(|n| n.trim().to_owned());
-    let ours = cx.others(FUNCTION).any(|f| {
-        names(named, f.logical_id())
-            || written.as_deref().is_some_and(|n| {
-                !n.contains("${")
-                    && text(&f.properties()["FunctionName"]).is_some_and(|own| own.trim() == n)
-            })
-    }) || super::meaning::imported(named);
+    // An import is read where its export is made, as the value it carries there
+    // ([`super::flows::where_made`]): a custom resource's attribute exported is no function
+    // of the app there either; one no rule resolves names none.
+    let ours = super::flows::where_made(cx, named).is_some_and(|(home, named)| {
+        let written = text(&named).map(|n| n.trim().to_owned());
+        home.others(FUNCTION).any(|f| {
+            names(&named, f.logical_id())
+                || written.as_deref().is_some_and(|n| {
+                    !n.contains("${")
+                        && text(&f.properties()["FunctionName"]).is_some_and(|own| own.trim() == n)
+                })
+        })
+    });
     if ours {
         Outcome::NotApplicable
     } else {
@@ -1137,38 +1142,62 @@ fn v2_stage_logging(cx: &Cx<'_>, base: &str, websocket: bool) -> Vec<Result<Proo
     checks
 }
 
-/// The `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the template that name this API
-/// in `ApiId` and write one of `pointers` (below `Properties`). Each override sets the
-/// properties it writes on the route, integration and stage that quick create made
-/// (CloudFormation reference, `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`), so of two
-/// that write the same setting the one CloudFormation applies last is kept, which no
-/// template shows: each of them must hold, as F4 asks of every web ACL association of a
+/// The `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the app that name this API in
+/// `ApiId` and write one of `pointers` (below `Properties`), each read in its own stack:
+/// those of this template that mention it, and those of another stack of the app whose
+/// `ApiId` imports its stack's export of it (`Fn::ImportValue` "returns the value of an
+/// output exported by another stack", CloudFormation User Guide: the API's id there). Each
+/// override sets the properties it writes on the route, integration and stage that quick
+/// create made (CloudFormation reference, `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`),
+/// so of two that write the same setting the one CloudFormation applies last is kept, which
+/// no template shows: each of them must hold, as F4 asks of every web ACL association of a
 /// load balancer (hostile review h2: a second override that took the throttling off, or
-/// the authorizer, passed behind a first one that set it). An override that writes none
-/// of them leaves them as the others set them.
-fn overrides_writing<'a>(cx: &Cx<'a>, pointers: &[&str]) -> Vec<&'a crate::cfn::Resource> {
-    cx.others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
-        .filter(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()))
-        .filter(|o| {
+/// the authorizer, passed behind a first one that set it, in the API's stack or in
+/// another). An override that writes none of them leaves them as the others set them.
+fn overrides_writing<'a>(cx: &Cx<'a>, pointers: &[&str]) -> Vec<Cx<'a>> {
+    let exports = cx.own_exports();
+    cx.everywhere("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
+        .filter(|(stack, o)| {
+            let api = &o.properties()["ApiId"];
+            match stack {
+                None => super::compute::mentions(api, cx.id()),
+                Some(_) => exports.imported_in(cx, *stack, api),
+            }
+        })
+        .filter(|(_, o)| {
             pointers.iter().any(|p| {
                 super::lookup(o.properties(), p).is_some_and(|v| !super::meaning::no_value(v))
             })
         })
+        .map(|(stack, o)| cx.in_stack_or_here(stack, o))
         .collect()
 }
 
+/// An override of `found` as a finding names it: `stack/Id` when it is of another stack
+/// than `cx`'s.
+fn override_name(cx: &Cx<'_>, o: &Cx<'_>) -> String {
+    if o.at == cx.at {
+        o.id().to_owned()
+    } else {
+        format!("{}/{}", o.stack, o.id())
+    }
+}
+
 /// The outcome of every override of `found` by `check`, each failure told with the
-/// override that makes it: all of them must hold.
+/// override that makes it, each proof of another stack named with it: all of them must
+/// hold.
 fn every_override(
-    found: &[&crate::cfn::Resource],
-    check: impl Fn(&crate::cfn::Resource) -> Vec<Result<Proof, String>>,
+    cx: &Cx<'_>,
+    found: &[Cx<'_>],
+    check: impl Fn(&Cx<'_>) -> Vec<Result<Proof, String>>,
 ) -> Outcome {
     all(found.iter().flat_map(|o| {
-        check(o).into_iter().map(|c| {
-            c.map_err(|e| {
+        let stack = (o.at != cx.at).then_some(o.stack);
+        check(o).into_iter().map(move |c| {
+            c.map(|p| p.with_stack(stack)).map_err(|e| {
                 format!(
                     "the quick-created `$default` stage, overridden by `{}`: {e}",
-                    o.logical_id()
+                    override_name(cx, o)
                 )
             })
         })
@@ -1181,7 +1210,7 @@ fn every_override(
 fn quick_created_stage(cx: &Cx<'_>) -> Outcome {
     let overrides = overrides_writing(cx, &["/Stage/AccessLogSettings"]);
     if !overrides.is_empty() {
-        return every_override(&overrides, |o| v2_stage_logging(&cx.on(o), "/Stage", false));
+        return every_override(cx, &overrides, |o| v2_stage_logging(o, "/Stage", false));
     }
     Outcome::Fail(
         "`Target` quick-creates a `$default` stage that writes no access logs, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage` an `AccessLogSettings.DestinationArn` and `Format`"
@@ -1201,13 +1230,21 @@ fn a4(cx: &Cx<'_>) -> Outcome {
             None => Outcome::Fail("no `AWS::ApiGatewayV2::Stage` of this template deploys the API, so nothing shows that its calls are logged".to_owned()),
         },
         "AWS::ApiGatewayV2::Stage" => {
+            let api_id = &cx.resource.properties()["ApiId"];
+            let is_websocket = |a: &crate::cfn::Resource| {
+                text(&a.properties()["ProtocolType"])
+                    .is_some_and(|t| t.eq_ignore_ascii_case("WEBSOCKET"))
+            };
+            // The API of this template, or of another stack whose export `ApiId` imports
+            // (`Cx::named_in_app`): a WebSocket API's stage in its own stack must log its
+            // executions as one beside the API does.
             let websocket = cx
                 .others("AWS::ApiGatewayV2::Api")
-                .filter(|a| super::compute::mentions(&cx.resource.properties()["ApiId"], a.logical_id()))
-                .any(|a| {
-                    text(&a.properties()["ProtocolType"])
-                        .is_some_and(|t| t.eq_ignore_ascii_case("WEBSOCKET"))
-                });
+                .filter(|a| super::compute::mentions(api_id, a.logical_id()))
+                .any(is_websocket)
+                || cx
+                    .named_in_app(None, api_id, "AWS::ApiGatewayV2::Api")
+                    .is_some_and(|(_, a)| is_websocket(a));
             all(v2_stage_logging(cx, "", websocket))
         }
         "AWS::ApiGateway::Deployment" => match cx.prop("/StageName").map(text_or_json) {
@@ -1368,21 +1405,23 @@ fn a4m_api(cx: &Cx<'_>) -> Outcome {
     let mut checks = Vec::new();
     if cx.resource.type_name() == "AWS::ApiGatewayV2::Api" && cx.prop("/Target").is_some() {
         let overrides = overrides_writing(cx, &["/Route/AuthorizationType"]);
-        let open: Vec<&str> = overrides
+        let open: Vec<String> = overrides
             .iter()
             .filter(|o| {
-                !super::lookup(o.properties(), "/Route/AuthorizationType")
+                !o.prop("/Route/AuthorizationType")
                     .and_then(text)
                     .is_some_and(|t| authorizes(&t))
             })
-            .map(|o| o.logical_id())
+            .map(|o| override_name(cx, o))
             .collect();
         checks.push(match overrides.first() {
             Some(_) if !open.is_empty() => Err(format!(
                 "`Target` quick-creates a `$default` route, and the `Route.AuthorizationType` of {} is no authorizer: of the overrides of the API, the one applied last is kept, which no template shows; give every override's `Route` an authorizer",
                 open.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
             )),
-            Some(o) => proof_of(o, "/Route/AuthorizationType").ok_or_default(),
+            Some(o) => proof_of(o.resource, "/Route/AuthorizationType")
+                .map(|p| p.with_stack((o.at != cx.at).then_some(o.stack)))
+                .ok_or_default(),
             None => Err("`Target` quick-creates a `$default` route that takes every request with no authorizer (AuthorizationType NONE), and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` gives it one".to_owned()),
         });
     }
@@ -1716,20 +1755,25 @@ fn stage_associations_elsewhere<'a>(cx: &Cx<'a>) -> Vec<(Cx<'a>, &'a crate::cfn:
         .filter_map(|(other, association)| {
             let at = cx.position(other)?;
             let arn = &association.properties()["ResourceArn"];
+            let (stack, template) = cx.stacks[at];
+            let there = Cx {
+                template,
+                stack,
+                at,
+                ..*cx
+            };
+            // The ARN read where its imports are made ([`super::flows::made_there`]): built
+            // on the imports of the API's id and the stage's name (its `Ref`), it names the
+            // stage as one written beside it does.
+            let made_here = || {
+                super::flows::made_there(&there, arn)
+                    .is_some_and(|(home, made)| home.at == cx.at && names_stage(cx, &made))
+            };
             let may_name = at != cx.at
                 && same_region_and_account(cx, at, cx.at)
                 && !cx.stacks_exporting(arn).is_empty()
-                && names_stage_name(cx, arn);
-            may_name.then(|| {
-                let (stack, template) = cx.stacks[at];
-                let there = Cx {
-                    template,
-                    stack,
-                    at,
-                    ..*cx
-                };
-                (there, association)
-            })
+                && (names_stage_name(cx, arn) || made_here());
+            may_name.then_some((there, association))
         })
         .collect()
 }
@@ -1910,7 +1954,7 @@ fn a4r_quick_created(cx: &Cx<'_>) -> Outcome {
     }
     let overrides = overrides_writing(cx, &["/Stage/DefaultRouteSettings", "/Stage/RouteSettings"]);
     if !overrides.is_empty() {
-        return every_override(&overrides, |o| v2_throttling(&cx.on(o), "/Stage"));
+        return every_override(cx, &overrides, |o| v2_throttling(o, "/Stage"));
     }
     Outcome::Fail(
         "`Target` quick-creates a `$default` stage that throttles no route, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage.DefaultRouteSettings` a `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0"
@@ -2981,7 +3025,7 @@ fn matches_every(key: &str, pattern: &str) -> bool {
 /// Whether a source ARN (text, or a value read through [`skeleton`](super::meaning::skeleton))
 /// names no account: its account field is empty, as an S3 bucket's is
 /// (`arn:aws:s3:::bucket`), or it is an attribute of an S3 resource of the template (a
-/// bucket's `Arn`). A bucket's name is freed when the bucket is deleted and may then be
+/// bucket's `Arn`) or the import of one. A bucket's name is freed when the bucket is deleted and may then be
 /// taken by any account: "It is possible for an Amazon S3 bucket to be deleted by its
 /// owner and recreated by another account" (Lambda API reference, `AddPermission`,
 /// `SourceAccount`), and "If the aws:SourceArn value does not contain the account ID, such
@@ -2990,6 +3034,17 @@ fn matches_every(key: &str, pattern: &str) -> bool {
 /// confused deputy prevention"). Such a source pins no account on its own: `SourceAccount`
 /// (`aws:SourceAccount`) must go with it.
 fn source_names_no_account(cx: &Cx<'_>, value: &Value) -> bool {
+    // An import is read where its export is made, as the value it carries there (a
+    // bucket's `Arn` exported names no account either); one no rule resolves may be a
+    // bucket's, and is read so.
+    if super::meaning::imported(value) {
+        return match super::flows::where_made(cx, value) {
+            Some((there, carried)) if there.at != cx.at => {
+                source_names_no_account(&there, &carried)
+            }
+            _ => true,
+        };
+    }
     let written = super::coverage::marked_variables(super::meaning::skeleton(value).trim());
     let fields: Vec<&str> = written.splitn(6, ':').collect();
     if fields.first() == Some(&"arn") && fields.get(4).is_some_and(|a| a.trim().is_empty()) {
@@ -5148,12 +5203,22 @@ fn proxy_authentication(cx: &Cx<'_>) -> Vec<Result<Option<Proof>, String>> {
 /// values"), in any spelling [`super::meaning::names`] reads; by `Fn::GetAtt` of
 /// `MasterUserSecret.SecretArn` of a database of the template, the secret RDS manages for it
 /// (CloudFormation reference, `AWS::RDS::DBInstance` and `AWS::RDS::DBCluster`, "Return
-/// values"); or by import from another stack of the app. An ARN written as text is a secret
+/// values"); or by import of such a secret from another stack of the app, read where its
+/// export is made ([`super::flows::where_made`]). An ARN written as text is a secret
 /// no rule reads (its key, its rotation, its resource policy), and one that writes an account
 /// as a number is another account's, which that account can read, change or delete.
 fn secret_of_the_app(cx: &Cx<'_>, value: &Value) -> Result<(), String> {
+    // An import is read where its export is made, as the value it carries there
+    // (`Fn::ImportValue` "returns the value of an output exported by another stack"): an
+    // SSM parameter's `Ref` or a database's address exported is no secret there either.
     if super::meaning::imported(value) {
-        return Ok(());
+        return match super::flows::where_made(cx, value) {
+            Some((there, carried)) if there.at != cx.at => secret_of_the_app(&there, &carried),
+            _ => Err(format!(
+                "{}, an import that no single stack of the app in this stack's region and account exports as one value, so no rule reads which secret it is",
+                text_or_json(value)
+            )),
+        };
     }
     let named = cx.template.resources().iter().any(|r| match r.type_name() {
         "AWS::SecretsManager::Secret" => super::meaning::names(value, r.logical_id()),
@@ -5203,16 +5268,17 @@ fn managed_secret_of(value: &Value, id: &str) -> bool {
 /// name: CDK reference, `DBProxyReference`, names a proxy by its `DBProxyName`; the "Return
 /// values" of `AWS::RDS::DBProxy` were not found in the documentation at hand, and a value
 /// that is not the name fails at deploy rather than naming another proxy) in any spelling
-/// [`super::meaning::names`] reads, or by import from another stack of the app, where this
+/// [`super::meaning::names`] reads, or by import of such a proxy from another stack of the app, where this
 /// rule reads the proxy. A proxy named as text is one no rule reads.
 fn proxy_endpoint(cx: &Cx<'_>) -> Outcome {
     const PROXY: &str = "/DBProxyName";
     match cx.prop(PROXY) {
         Some(v)
-            if super::meaning::imported(v)
-                || cx
+            if super::flows::where_made(cx, v).is_some_and(|(there, v)| {
+                there
                     .others("AWS::RDS::DBProxy")
-                    .any(|p| super::meaning::names(v, p.logical_id())) =>
+                    .any(|p| super::meaning::names(&v, p.logical_id()))
+            }) =>
         {
             Outcome::Pass(cx.proof(PROXY).into_iter().collect())
         }
@@ -5302,13 +5368,19 @@ fn proxy_target_group(cx: &Cx<'_>) -> Outcome {
 /// resource of type `kind` of the app: by its `Ref` or an attribute in any spelling
 /// [`super::meaning::names`] reads (the `Ref` of an `AWS::RDS::DBInstance` or
 /// `AWS::RDS::DBCluster` is its identifier: CloudFormation reference, "Return values"), by
-/// import from another stack of the app, or as the text of the `own` name that resource
+/// import of such a resource from another stack of the app (read where its export is made),
+/// or as the text of the `own` name that resource
 /// writes. RDS stores instance and cluster identifiers "as a lowercase string" (RDS API
 /// reference, `CreateDBInstance` and `CreateDBCluster`), so with `any_case` the text is
 /// compared without case.
 fn names_one_of(cx: &Cx<'_>, value: &Value, kind: &str, own: &str, any_case: bool) -> bool {
+    // An import names what its export carries, read in the stack that makes it (an
+    // instance's `Ref` exported is no cluster there either); one no rule can resolve names
+    // no resource a rule reads.
     if super::meaning::imported(value) {
-        return true;
+        return super::flows::where_made(cx, value).is_some_and(|(there, carried)| {
+            there.at != cx.at && names_one_of(&there, &carried, kind, own, any_case)
+        });
     }
     let written = text(value);
     cx.template.resources().iter().any(|r| {
