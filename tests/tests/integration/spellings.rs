@@ -1496,7 +1496,7 @@ const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1", "E12
 
 /// The rules whose every compliant case, split across two stacks, still holds
 /// ([`a_compliant_case_split_across_two_stacks_still_holds`]).
-const HOLDS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "R8", "R12"];
+const HOLDS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "R8", "R12", "L4"];
 
 /// In the other direction, for the rules of [`HOLDS_ACROSS_STACKS`]: every compliant case of
 /// theirs split across two stacks ([`splits`]) still holds. A bucket policy of another
@@ -1509,6 +1509,10 @@ const HOLDS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "R8", "R12"];
 /// read a database's parameter and option groups only in its own template, and failed 54
 /// splits whose group a shared stack exports ("names no parameter group of the template");
 /// they now read the group of the export an import names (`Cx::named_in_app`).
+/// L4 read the log group a database exports into only in the database's stack, and failed
+/// 20 splits whose group another stack of its region and account declares ("Log group names
+/// must be unique within a Region for an Amazon Web Services account", `CreateLogGroup`):
+/// it now reads it there.
 #[test]
 fn a_compliant_case_split_across_two_stacks_still_holds() {
     let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))
