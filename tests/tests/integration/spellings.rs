@@ -1496,7 +1496,7 @@ const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1", "E12
 
 /// The rules whose every compliant case, split across two stacks, still holds
 /// ([`a_compliant_case_split_across_two_stacks_still_holds`]).
-const HOLDS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "R8", "R12", "L4"];
+const HOLDS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "R8", "R12", "L4", "E15"];
 
 /// In the other direction, for the rules of [`HOLDS_ACROSS_STACKS`]: every compliant case of
 /// theirs split across two stacks ([`splits`]) still holds. A bucket policy of another
@@ -1512,7 +1512,11 @@ const HOLDS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "R8", "R12", "L4
 /// L4 read the log group a database exports into only in the database's stack, and failed
 /// 20 splits whose group another stack of its region and account declares ("Log group names
 /// must be unique within a Region for an Amazon Web Services account", `CreateLogGroup`):
-/// it now reads it there.
+/// it now reads it there. E15 read a route's table and an association's subnet only in
+/// their own template, and failed 24 splits that import them ("not in its template"): it
+/// now reads them in the stack whose export the import names (`Cx::named_in_app`), and
+/// reads the stores placed in a public subnet in every stack, through the import of its
+/// export, before it follows one.
 #[test]
 fn a_compliant_case_split_across_two_stacks_still_holds() {
     let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))

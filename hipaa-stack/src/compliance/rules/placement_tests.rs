@@ -746,6 +746,107 @@ fn e15_reads_no_gateway_exported_in_another_region_or_account() {
     }
 }
 
+/// E15 reads a public subnet's stores, its route table and its subnet in every stack of the
+/// route's region and account, through the import of an export of them, as it reads them in
+/// one stack: a database subnet group of another stack that imports the public subnet
+/// places PHI in it (before, only the subnet's own stack was read, and the route to the
+/// internet gateway held); a route that imports its table, and an association that
+/// imports its subnet, of a stack beside it hold for a public subnet (before, each failed
+/// as "not in its template"). An import made in another region or account reads another
+/// export: the store there is not in this subnet, and the table and the subnet there are
+/// none the app shows.
+#[test]
+fn e15_reads_a_subnet_route_table_and_store_of_another_stack() {
+    let public = |id: &str| {
+        raw(
+            id,
+            "AWS::EC2::Subnet",
+            json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24",
+                "MapPublicIpOnLaunch": true }),
+        )
+    };
+    let route = |table: Value| {
+        raw(
+            "Out",
+            "AWS::EC2::Route",
+            json!({ "RouteTableId": table, "DestinationCidrBlock": "0.0.0.0/0",
+                "GatewayId": "igw-0123456789abcdef0" }),
+        )
+    };
+    let table = || {
+        raw(
+            "Rt",
+            "AWS::EC2::RouteTable",
+            json!({ "VpcId": "vpc-0123456789abcdef0" }),
+        )
+    };
+    let association = |subnet: Value| {
+        raw(
+            "A",
+            "AWS::EC2::SubnetRouteTableAssociation",
+            json!({ "RouteTableId": { "Ref": "Rt" }, "SubnetId": subnet }),
+        )
+    };
+    // A store of another stack placed in the public subnet.
+    let net = template(
+        vec![
+            route(json!({ "Ref": "Rt" })),
+            table(),
+            public("Sn"),
+            association(json!({ "Ref": "Sn" })),
+        ],
+        vec![export("net:Sn:Ref", Expr::reference("Sn"))],
+    );
+    let data = template(
+        vec![raw(
+            "Db",
+            "AWS::RDS::DBSubnetGroup",
+            json!({ "DBSubnetGroupDescription": "d",
+                "SubnetIds": [{ "Fn::ImportValue": "net:Sn:Ref" }] }),
+        )],
+        Vec::new(),
+    );
+    let [beside, elsewhere, abroad] =
+        beside_elsewhere_and_abroad(("net", &net), ("data", &data), "E15", "Out");
+    assert!(
+        matches!(beside.as_slice(), [Status::Failed { finding }] if finding.contains("data/Db")),
+        "{beside:?}"
+    );
+    for other in [elsewhere, abroad] {
+        assert!(enforced(&other), "{other:?}");
+    }
+    // The route imports the table, whose association imports the subnet.
+    let routes = template(
+        vec![route(json!({ "Fn::ImportValue": "net:Rt:Ref" }))],
+        Vec::new(),
+    );
+    let tables = template(
+        vec![
+            table(),
+            association(json!({ "Fn::ImportValue": "subnets:Sn:Ref" })),
+        ],
+        vec![export("net:Rt:Ref", Expr::reference("Rt"))],
+    );
+    let subnets = template(
+        vec![public("Sn")],
+        vec![export("subnets:Sn:Ref", Expr::reference("Sn"))],
+    );
+    let found = crate::testing::statuses(
+        &[("routes", &routes), ("net", &tables), ("subnets", &subnets)],
+        "E15",
+        "Out",
+    );
+    assert!(enforced(&found), "{found:?}");
+    let [_, elsewhere, abroad] =
+        beside_elsewhere_and_abroad(("routes", &routes), ("net", &tables), "E15", "Out");
+    for other in [elsewhere, abroad] {
+        assert!(
+            matches!(other.as_slice(), [Status::Failed { .. }]),
+            "{other:?}"
+        );
+    }
+}
+
 /// ECR1: a replication rule copies the repository to each destination's registry (its
 /// `Region` and `RegistryId`), where ECR creates the copy with mutable tags unless the
 /// repository is declared there: a repository of the same name in a stack of that region
