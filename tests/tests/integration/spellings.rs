@@ -1496,7 +1496,9 @@ const FAILS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "L3", "B1", "E12
 
 /// The rules whose every compliant case, split across two stacks, still holds
 /// ([`a_compliant_case_split_across_two_stacks_still_holds`]).
-const HOLDS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "R8", "R12", "L4", "E15"];
+const HOLDS_ACROSS_STACKS: &[&str] = &[
+    "S8", "M1", "N2", "A2T", "R8", "R12", "L4", "E15", "E6", "E8",
+];
 
 /// In the other direction, for the rules of [`HOLDS_ACROSS_STACKS`]: every compliant case of
 /// theirs split across two stacks ([`splits`]) still holds. A bucket policy of another
@@ -1516,7 +1518,11 @@ const HOLDS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "R8", "R12", "L4
 /// their own template, and failed 24 splits that import them ("not in its template"): it
 /// now reads them in the stack whose export the import names (`Cx::named_in_app`), and
 /// reads the stores placed in a public subnet in every stack, through the import of its
-/// export, before it follows one.
+/// export, before it follows one. E6 and E8 (with E1, E4 and E5, whose other classes stay
+/// open) read a launch template or launch configuration of another stack that an instance,
+/// a group, a fleet or a service launches from by the import of its export
+/// (`fleets::template_named`) where it is declared, its version's import as the export's
+/// value.
 #[test]
 fn a_compliant_case_split_across_two_stacks_still_holds() {
     let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))

@@ -847,6 +847,97 @@ fn e15_reads_a_subnet_route_table_and_store_of_another_stack() {
     }
 }
 
+/// E1, E4, E5 and E8 read a launch template of another stack that an instance launches
+/// from by the import of its export ("returns the value of an output exported by another
+/// stack", `Fn::ImportValue`), where it is declared: its metadata options, and the subnet
+/// its interface names, a subnet of its stack (here public, beside a private subnet of the
+/// instance's stack of the same logical id, which is not the one launched into), with the
+/// version the import of its `LatestVersionNumber` names followed as updated. Before, each
+/// failed as launching from no launch template of the app. An import of its
+/// `LatestVersionNumber` as the id names no launch template; an import made in another
+/// region or account names another.
+#[test]
+fn an_instance_reads_its_launch_template_in_another_stack() {
+    let shared = |data: Value| {
+        template(
+            vec![
+                raw(
+                    "T",
+                    "AWS::EC2::LaunchTemplate",
+                    json!({ "LaunchTemplateData": data }),
+                ),
+                raw(
+                    "S",
+                    "AWS::EC2::Subnet",
+                    json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24",
+                        "MapPublicIpOnLaunch": true }),
+                ),
+            ],
+            vec![
+                export("shared:T:Ref", Expr::reference("T")),
+                export(
+                    "shared:T:Version",
+                    Expr::get_att("T", "LatestVersionNumber"),
+                ),
+            ],
+        )
+    };
+    let instance = |id: &str| {
+        template(
+            vec![
+                raw(
+                    "I",
+                    "AWS::EC2::Instance",
+                    json!({ "ImageId": "ami-0123456789abcdef0", "LaunchTemplate": {
+                        "LaunchTemplateId": { "Fn::ImportValue": id },
+                        "Version": { "Fn::ImportValue": "shared:T:Version" } } }),
+                ),
+                raw(
+                    "S",
+                    "AWS::EC2::Subnet",
+                    json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.2.0/24",
+                        "MapPublicIpOnLaunch": false }),
+                ),
+            ],
+            Vec::new(),
+        )
+    };
+    let required = shared(json!({ "MetadataOptions": { "HttpTokens": "required" } }));
+    let app = instance("shared:T:Ref");
+    let [beside, elsewhere, abroad] =
+        beside_elsewhere_and_abroad(("app", &app), ("shared", &required), "E4", "I");
+    assert!(enforced(&beside), "{beside:?}");
+    for other in [elsewhere, abroad] {
+        assert!(
+            matches!(other.as_slice(), [Status::Failed { .. }]),
+            "{other:?}"
+        );
+    }
+    let optional = shared(json!({ "MetadataOptions": { "HttpTokens": "optional" } }));
+    let found = crate::testing::statuses(&[("app", &app), ("shared", &optional)], "E4", "I");
+    assert!(
+        matches!(found.as_slice(), [Status::Failed { .. }]),
+        "{found:?}"
+    );
+    let by_version = instance("shared:T:Version");
+    let found = crate::testing::statuses(&[("app", &by_version), ("shared", &required)], "E4", "I");
+    assert!(
+        matches!(found.as_slice(), [Status::Failed { .. }]),
+        "{found:?}"
+    );
+    // The interface's subnet is the public subnet of the launch template's stack.
+    let into_public = shared(json!({ "NetworkInterfaces": [{
+        "DeviceIndex": "0", "SubnetId": { "Ref": "S" } }] }));
+    let found = crate::testing::statuses(&[("app", &app), ("shared", &into_public)], "E5", "I");
+    assert!(
+        matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("maps public addresses")),
+        "{found:?}"
+    );
+    let monitored = shared(json!({ "Monitoring": { "Enabled": true }, "EbsOptimized": true }));
+    let found = crate::testing::statuses(&[("app", &app), ("shared", &monitored)], "E8", "I");
+    assert!(enforced(&found), "{found:?}");
+}
+
 /// ECR1: a replication rule copies the repository to each destination's registry (its
 /// `Region` and `RegistryId`), where ECR creates the copy with mutable tags unless the
 /// repository is declared there: a repository of the same name in a stack of that region
