@@ -2233,7 +2233,7 @@ fn template_address(cx: &Cx<'_>, from: &Cx<'_>) -> Option<Outcome> {
             ))),
         }
         checks.extend(
-            carrier_address(&from, &format!("{INTERFACES}/{i}")).map(|c| {
+            carrier_address(from, &format!("{INTERFACES}/{i}")).map(|c| {
                 c.map_err(|e| format!("launch template `{}`: {e}", template.logical_id()))
             }),
         );

@@ -245,7 +245,7 @@ fn over_launches<'a>(
                 config,
                 template: Some(t),
                 ..
-            } => pinned_version(cx, &format!("{config}/LaunchTemplateSpecification"), &t),
+            } => pinned_version(cx, &format!("{config}/LaunchTemplateSpecification"), t),
             _ => None,
         })
         .collect();
