@@ -764,21 +764,20 @@ fn service_images_mapped(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
 /// reads. The value must be the volume (its `Ref`, however written: `meaning::names`), not
 /// merely mention it: `Fn::Select` of another entry of a list that holds its `Ref`, or an
 /// `Fn::Sub` whose text is another variable beside one that refers to it, attaches another
-/// volume.
+/// volume. A volume of another stack of the instance's region and account, named by the
+/// import of its export ([`Cx::named_in_app`]: `Fn::ImportValue` "returns the value of an
+/// output exported by another stack"), is a volume of the app that E1 reads there.
 fn volume_of_the_template(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
     let Some(volume) = cx.prop(pointer) else {
         return Err(format!("`{}` is not set", &pointer[1..]));
     };
-    if cx
-        .others("AWS::EC2::Volume")
-        .any(|v| super::meaning::names(volume, v.logical_id()))
-    {
+    if cx.named_in_app(None, volume, "AWS::EC2::Volume").is_some() {
         return cx
             .proof(pointer)
             .ok_or_else(|| "the property disappeared while it was read".to_owned());
     }
     Err(format!(
-        "`{}` attaches {}, which is no volume of this template: its encryption is read nowhere",
+        "`{}` attaches {}, which is no volume of this template or of an export of the app it imports: its encryption is read nowhere",
         pointer[1..].replace('/', "."),
         super::meaning::text_or_json(volume)
     ))

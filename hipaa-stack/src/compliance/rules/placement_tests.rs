@@ -938,6 +938,40 @@ fn an_instance_reads_its_launch_template_in_another_stack() {
     assert!(enforced(&found), "{found:?}");
 }
 
+/// E1 reads a volume of another stack that an attachment names by the import of its export
+/// as a volume of the app, which E1 reads where it is declared (before, it failed as "no
+/// volume of this template"); an import made in another region or account names another.
+#[test]
+fn e1_reads_an_attached_volume_of_another_stack() {
+    let shared = template(
+        vec![raw(
+            "V",
+            "AWS::EC2::Volume",
+            json!({ "AvailabilityZone": "us-east-1a", "Size": 10, "Encrypted": true,
+                "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }),
+        )],
+        vec![export("shared:V:Ref", Expr::reference("V"))],
+    );
+    let app = template(
+        vec![raw(
+            "A",
+            "AWS::EC2::VolumeAttachment",
+            json!({ "InstanceId": "i-0123456789abcdef0", "Device": "/dev/sdf",
+                "VolumeId": { "Fn::ImportValue": "shared:V:Ref" } }),
+        )],
+        Vec::new(),
+    );
+    let [beside, elsewhere, abroad] =
+        beside_elsewhere_and_abroad(("app", &app), ("shared", &shared), "E1", "A");
+    assert!(enforced(&beside), "{beside:?}");
+    for other in [elsewhere, abroad] {
+        assert!(
+            matches!(other.as_slice(), [Status::Failed { .. }]),
+            "{other:?}"
+        );
+    }
+}
+
 /// ECR1: a replication rule copies the repository to each destination's registry (its
 /// `Region` and `RegistryId`), where ECR creates the copy with mutable tags unless the
 /// repository is declared there: a repository of the same name in a stack of that region
