@@ -2097,7 +2097,9 @@ const FAILS_ACROSS_STACKS: &[&str] = &[
 
 /// The rules whose every compliant case, split across two stacks, still holds
 /// ([`a_compliant_case_split_across_two_stacks_still_holds`]).
-const HOLDS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "R8", "R12"];
+const HOLDS_ACROSS_STACKS: &[&str] = &[
+    "S8", "M1", "N2", "A2T", "R8", "R12", "L4", "E15", "E6", "E8", "E1",
+];
 
 /// In the other direction, for the rules of [`HOLDS_ACROSS_STACKS`]: every compliant case of
 /// theirs split across two stacks ([`splits`]) still holds. A bucket policy of another
@@ -2110,6 +2112,18 @@ const HOLDS_ACROSS_STACKS: &[&str] = &["S8", "M1", "N2", "A2T", "R8", "R12"];
 /// read a database's parameter and option groups only in its own template, and failed 54
 /// splits whose group a shared stack exports ("names no parameter group of the template");
 /// they now read the group of the export an import names (`Cx::named_in_app`).
+/// L4 read the log group a database exports into only in the database's stack, and failed
+/// 20 splits whose group another stack of its region and account declares ("Log group names
+/// must be unique within a Region for an Amazon Web Services account", `CreateLogGroup`):
+/// it now reads it there. E15 read a route's table and an association's subnet only in
+/// their own template, and failed 24 splits that import them ("not in its template"): it
+/// now reads them in the stack whose export the import names (`Cx::named_in_app`), and
+/// reads the stores placed in a public subnet in every stack, through the import of its
+/// export, before it follows one. E1, E6 and E8 (with E4 and E5, whose other classes stay
+/// open) read a launch template or launch configuration of another stack that an instance,
+/// a group, a fleet or a service launches from by the import of its export
+/// (`fleets::template_named`) where it is declared, its version's import as the export's
+/// value; E1 reads an attached volume of another stack so too.
 #[test]
 fn a_compliant_case_split_across_two_stacks_still_holds() {
     let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))

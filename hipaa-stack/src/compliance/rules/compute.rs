@@ -210,15 +210,16 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
 ];
 
-/// The launch template of this template that an instance launches from: its
-/// `LaunchTemplate.LaunchTemplateId` is `{"Ref": id}` or `{"Fn::GetAtt": [id, "LaunchTemplateId"]}`.
-fn launch_template<'a>(cx: &Cx<'a>) -> Option<&'a Resource> {
+/// The launch template an instance launches from, read in its stack: its
+/// `LaunchTemplate.LaunchTemplateId` is `{"Ref": id}` or `{"Fn::GetAtt": [id, "LaunchTemplateId"]}`,
+/// or the import of another stack's export of either ([`fleets::template_named`]).
+fn launch_template<'a>(cx: &Cx<'a>) -> Option<Cx<'a>> {
     fleets::template_named(cx, cx.prop("/LaunchTemplate/LaunchTemplateId")?)
 }
 
 /// Why an instance that launches from `template` may get settings other than the
 /// template's as written ([`fleets::pinned_version`] of its `LaunchTemplate`).
-fn instance_pinned(cx: &Cx<'_>, template: &Resource) -> Vec<String> {
+fn instance_pinned(cx: &Cx<'_>, template: &Cx<'_>) -> Vec<String> {
     fleets::pinned_version(cx, "/LaunchTemplate", template)
         .into_iter()
         .collect()
@@ -602,7 +603,7 @@ fn e1(cx: &Cx<'_>) -> Outcome {
             // The image is the instance's own `ImageId`, or else its launch template's
             // (what is given at launch overrides the template).
             let template = launch_template(cx);
-            let from_template = template.map(|t| cx.on(t));
+            let from_template = template;
             let mut images: Vec<(&Cx<'_>, &str)> = Vec::new();
             if let Some(from) = &from_template {
                 images.push((from, "/LaunchTemplateData/ImageId"));
@@ -617,7 +618,7 @@ fn e1(cx: &Cx<'_>) -> Outcome {
                             "/LaunchTemplateData/BlockDeviceMappings",
                             &images,
                         ),
-                        instance_pinned(cx, template),
+                        instance_pinned(cx, &template),
                     )
                 }
                 _ => encrypted_block_devices_of(cx, "/BlockDeviceMappings", &images),
@@ -681,13 +682,13 @@ fn service_images_mapped(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
     let data = "/LaunchTemplateData/BlockDeviceMappings";
     let mut gaps = Vec::new();
     for spec in &specs {
-        let Some(template) = cx
+        let Some(from) = cx
             .prop(&format!("{spec}/{key}"))
             .and_then(|v| fleets::template_named(cx, v))
         else {
             continue;
         };
-        let from = cx.on(template);
+        let template = from.resource;
         let own = from.prop("/LaunchTemplateData/ImageId");
         let mut images: Vec<Image> = Vec::new();
         if cx.resource.type_name() == NODEGROUP {
@@ -763,21 +764,20 @@ fn service_images_mapped(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
 /// reads. The value must be the volume (its `Ref`, however written: `meaning::names`), not
 /// merely mention it: `Fn::Select` of another entry of a list that holds its `Ref`, or an
 /// `Fn::Sub` whose text is another variable beside one that refers to it, attaches another
-/// volume.
+/// volume. A volume of another stack of the instance's region and account, named by the
+/// import of its export ([`Cx::named_in_app`]: `Fn::ImportValue` "returns the value of an
+/// output exported by another stack"), is a volume of the app that E1 reads there.
 fn volume_of_the_template(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
     let Some(volume) = cx.prop(pointer) else {
         return Err(format!("`{}` is not set", &pointer[1..]));
     };
-    if cx
-        .others("AWS::EC2::Volume")
-        .any(|v| super::meaning::names(volume, v.logical_id()))
-    {
+    if cx.named_in_app(None, volume, "AWS::EC2::Volume").is_some() {
         return cx
             .proof(pointer)
             .ok_or_else(|| "the property disappeared while it was read".to_owned());
     }
     Err(format!(
-        "`{}` attaches {}, which is no volume of this template: its encryption is read nowhere",
+        "`{}` attaches {}, which is no volume of this template or of an export of the app it imports: its encryption is read nowhere",
         pointer[1..].replace('/', "."),
         super::meaning::text_or_json(volume)
     ))
@@ -1372,15 +1372,15 @@ fn e4(cx: &Cx<'_>) -> Outcome {
     if own.is_some() {
         return all([imds_closed(cx, "/MetadataOptions")]);
     }
-    let from_template = cx.on(template);
+    let from_template = template;
     let checks = match imds_closed(&from_template, template_options) {
-        Ok(p) => vec![cx.present("/LaunchTemplate/LaunchTemplateId"), Ok(p)],
-        Err(e) => vec![Err(format!(
-            "launch template `{}`: {e}",
-            template.logical_id()
-        ))],
+        Ok(p) => vec![
+            cx.present("/LaunchTemplate/LaunchTemplateId"),
+            Ok(p.with_stack(fleets::stack_of(cx, &from_template))),
+        ],
+        Err(e) => vec![Err(format!("launch template `{}`: {e}", template.id()))],
     };
-    fleets::unless_pinned(all(checks), instance_pinned(cx, template))
+    fleets::unless_pinned(all(checks), instance_pinned(cx, &from_template))
 }
 
 /// The pointers of the launch template specifications of an Auto Scaling group: its
@@ -1426,9 +1426,9 @@ fn over_group_launches<'a>(
             .and_then(|v| fleets::template_named(cx, v))
         {
             Some(t) => {
-                pinned.extend(fleets::pinned_version(cx, &p, t));
-                checks.extend(template(&p, &cx.on(t)).into_iter().map(|c| {
-                    c.map_err(|e| format!("launch template `{}`: {e}", t.logical_id()))
+                pinned.extend(fleets::pinned_version(cx, &p, &t));
+                checks.extend(template(&p, &t).into_iter().map(|c| {
+                    c.map_err(|e| format!("launch template `{}`: {e}", t.id()))
                 }));
             }
             None => checks.push(Err(format!(
@@ -1438,13 +1438,23 @@ fn over_group_launches<'a>(
         }
     }
     if let Some(v) = cx.prop("/LaunchConfigurationName") {
-        let ours = v.get("Ref").and_then(Value::as_str).and_then(|id| {
-            cx.others(LAUNCH_CONFIGURATION)
-                .find(|c| c.logical_id() == id)
-        });
+        // A launch configuration of this template (by `Ref`), or of another stack whose
+        // export of its `Ref` the group imports ([`Cx::named_in_app`]), read in its stack.
+        let ours = v
+            .get("Ref")
+            .and_then(Value::as_str)
+            .and_then(|id| {
+                cx.others(LAUNCH_CONFIGURATION)
+                    .find(|c| c.logical_id() == id)
+                    .map(|c| cx.on(c))
+            })
+            .or_else(|| match cx.named_in_app(None, v, LAUNCH_CONFIGURATION) {
+                Some((Some(stack), c)) => cx.in_stack(stack, c),
+                _ => None,
+            });
         match ours {
-            Some(c) => checks.extend(configuration(&cx.on(c)).into_iter().map(|r| {
-                r.map_err(|e| format!("launch configuration `{}`: {e}", c.logical_id()))
+            Some(c) => checks.extend(configuration(&c).into_iter().map(|r| {
+                r.map_err(|e| format!("launch configuration `{}`: {e}", c.id()))
             })),
             None => checks.push(Err("`LaunchConfigurationName` names no `AWS::AutoScaling::LaunchConfiguration` of this template (by `Ref`), so the instances it launches are read nowhere".to_owned())),
         }
@@ -1511,13 +1521,13 @@ fn group_override_images(cx: &Cx<'_>) -> (Vec<String>, Vec<String>) {
         } else {
             format!("{mixed}/LaunchTemplateSpecification")
         };
-        let Some(template) = cx
+        let Some(from) = cx
             .prop(&format!("{spec}/LaunchTemplateId"))
             .and_then(|v| fleets::template_named(cx, v))
         else {
             continue;
         };
-        let from = cx.on(template);
+        let template = from.resource;
         let images = [(&from, "/LaunchTemplateData/ImageId"), (cx, image.as_str())];
         match launch_root(&[(&from, data)], &images) {
             Err(problem) => failed.push(format!(
@@ -1701,7 +1711,7 @@ fn service_subnets(cx: &Cx<'_>) -> Outcome {
             cx.prop(&format!("{spec}/{key}"))
                 .and_then(|v| fleets::template_named(cx, v))
                 .is_some_and(|t| {
-                    t.properties()["LaunchTemplateData"]["NetworkInterfaces"]
+                    t.resource.properties()["LaunchTemplateData"]["NetworkInterfaces"]
                         .as_array()
                         .is_some_and(|a| {
                             !a.is_empty()
@@ -1733,7 +1743,7 @@ fn service_subnets(cx: &Cx<'_>) -> Outcome {
         .iter()
         .filter_map(|spec| {
             let t = fleets::template_named(cx, cx.prop(&format!("{spec}/{key}"))?)?;
-            fleets::pinned_version(cx, spec, t)
+            fleets::pinned_version(cx, spec, &t)
         })
         .collect();
     fleets::unless_pinned(all(checks), pinned)
@@ -1946,10 +1956,25 @@ fn group_declines(cx: &Cx<'_>) -> bool {
                     // What the value is, not what it mentions: an `Fn::Select` of another
                     // entry, or an `Fn::Sub` whose text is another variable, names a launch
                     // template no rule reads (`meaning::names`).
-                    cx.template
+                    let own: Vec<&Resource> = cx
+                        .template
                         .resources()
                         .iter()
                         .filter(|r| super::meaning::names(v, r.logical_id()))
+                        .collect();
+                    if !own.is_empty() {
+                        return own;
+                    }
+                    // Or the launch template or configuration of another stack whose
+                    // export the group imports ([`fleets::template_named`],
+                    // [`Cx::named_in_app`]).
+                    fleets::template_named(cx, v)
+                        .map(|t| t.resource)
+                        .or_else(|| match cx.named_in_app(None, v, LAUNCH_CONFIGURATION) {
+                            Some((Some(_), c)) => Some(c),
+                            _ => None,
+                        })
+                        .into_iter()
                         .collect()
                 })
                 .unwrap_or_default();
@@ -1988,7 +2013,7 @@ fn group_subnets(cx: &Cx<'_>) -> Outcome {
     // declines.
     let asked = group_specifications(cx).iter().find_map(|p| {
         fleets::template_named(cx, cx.prop(&format!("{p}/LaunchTemplateId"))?)
-            .and_then(template_asks_ipv6)
+            .and_then(|t| template_asks_ipv6(t.resource))
     });
     let named: Vec<&Value> = subnets.iter().collect();
     let ipv6 = ipv6_exposure(cx, &named, asked.as_deref());
@@ -2013,7 +2038,7 @@ fn group_subnets(cx: &Cx<'_>) -> Outcome {
         .iter()
         .filter_map(|p| {
             let t = fleets::template_named(cx, cx.prop(&format!("{p}/LaunchTemplateId"))?)?;
-            fleets::pinned_version(cx, p, t)
+            fleets::pinned_version(cx, p, &t)
         })
         .collect();
     with_ipv6(fleets::unless_pinned(passed, pinned), ipv6)
@@ -2049,7 +2074,7 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
     if cx.prop("/SubnetId").is_none()
         && interfaces.is_empty()
         && let Some(template) = launch_template(cx)
-        && let Some(outcome) = template_address(cx, template)
+        && let Some(outcome) = template_address(cx, &template)
     {
         return outcome;
     }
@@ -2141,7 +2166,7 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
     // template it launches from; declining an IPv4 public address declines none of them.
     let asked = asks_ipv6(cx.resource.properties())
         .or_else(|| interfaces.iter().find_map(asks_ipv6))
-        .or_else(|| launch_template(cx).and_then(template_asks_ipv6));
+        .or_else(|| launch_template(cx).and_then(|t| template_asks_ipv6(t.resource)));
     let (mut fails, mut gaps) = ipv6_exposure(cx, &named, asked.as_deref());
     // The IPv6 addresses of a standalone interface attached to the instance are the
     // instance's, public as any: those it asks for (`AWS::EC2::NetworkInterface`
@@ -2174,9 +2199,9 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
 /// address asked for or not declined where the subnet maps one fails), and a gap where the
 /// instance is pinned to a version the template may no longer show. `None` where they name
 /// no subnet: the instance then lands in the default VPC, as the caller says.
-fn template_address(cx: &Cx<'_>, template: &Resource) -> Option<Outcome> {
+fn template_address(cx: &Cx<'_>, from: &Cx<'_>) -> Option<Outcome> {
     const INTERFACES: &str = "/LaunchTemplateData/NetworkInterfaces";
-    let from = cx.on(template);
+    let template = from.resource;
     let interfaces = from.prop(INTERFACES).and_then(Value::as_array)?;
     let at = interfaces.iter().position(|n| {
         n.get("SubnetId")
@@ -2184,7 +2209,8 @@ fn template_address(cx: &Cx<'_>, template: &Resource) -> Option<Outcome> {
     })?;
     let mut checks = vec![
         cx.present("/LaunchTemplate/LaunchTemplateId"),
-        from.present(&format!("{INTERFACES}/{at}/SubnetId")),
+        from.present(&format!("{INTERFACES}/{at}/SubnetId"))
+            .map(|p| p.with_stack(fleets::stack_of(cx, from))),
     ];
     let mut declined = false;
     for (i, interface) in interfaces.iter().enumerate() {
@@ -2206,7 +2232,7 @@ fn template_address(cx: &Cx<'_>, template: &Resource) -> Option<Outcome> {
             ))),
         }
         checks.extend(
-            carrier_address(&from, &format!("{INTERFACES}/{i}")).map(|c| {
+            carrier_address(from, &format!("{INTERFACES}/{i}")).map(|c| {
                 c.map_err(|e| format!("launch template `{}`: {e}", template.logical_id()))
             }),
         );
@@ -2218,7 +2244,7 @@ fn template_address(cx: &Cx<'_>, template: &Resource) -> Option<Outcome> {
     let declined_all = interfaces
         .iter()
         .all(|n| is_false(&n["AssociatePublicIpAddress"]));
-    for public in named.iter().flat_map(|v| public_subnet(cx, v)) {
+    for public in named.iter().flat_map(|v| public_subnet(from, v)) {
         match public {
             PublicSubnet::Declared { what, surely } if !declined => checks.push(Err(format!(
                 "launch template `{}`: {what}, so the instance {} one",
@@ -2234,9 +2260,10 @@ fn template_address(cx: &Cx<'_>, template: &Resource) -> Option<Outcome> {
         }
     }
     let asked = asks_ipv6(cx.resource.properties()).or_else(|| template_asks_ipv6(template));
-    let ipv6 = ipv6_exposure(cx, &named, asked.as_deref());
+    // The subnets are the launch template's, read in its stack.
+    let ipv6 = ipv6_exposure(from, &named, asked.as_deref());
     Some(with_ipv6(
-        fleets::unless_pinned(all(checks), instance_pinned(cx, template)),
+        fleets::unless_pinned(all(checks), instance_pinned(cx, from)),
         ipv6,
     ))
 }
@@ -2721,10 +2748,11 @@ fn e6(cx: &Cx<'_>) -> Outcome {
         return fleets::unless_pinned(
             all([
                 cx.present("/LaunchTemplate/LaunchTemplateId"),
-                fleets::profile(&cx.on(template), TEMPLATE_PROFILE)
-                    .map_err(|e| format!("launch template `{}`: {e}", template.logical_id())),
+                fleets::profile(&template, TEMPLATE_PROFILE)
+                    .map(|p| p.with_stack(fleets::stack_of(cx, &template)))
+                    .map_err(|e| format!("launch template `{}`: {e}", template.id())),
             ]),
-            instance_pinned(cx, template),
+            instance_pinned(cx, &template),
         );
     }
     all([cx.present("/IamInstanceProfile")])
@@ -2821,9 +2849,9 @@ fn over_service_launches<'a>(
             .and_then(|v| fleets::template_named(cx, v))
         {
             Some(t) => {
-                pinned.extend(fleets::pinned_version(cx, spec, t));
-                checks.extend(template(spec, &cx.on(t)).into_iter().map(|c| {
-                    c.map_err(|e| format!("launch template `{}`: {e}", t.logical_id()))
+                pinned.extend(fleets::pinned_version(cx, spec, &t));
+                checks.extend(template(spec, &t).into_iter().map(|c| {
+                    c.map_err(|e| format!("launch template `{}`: {e}", t.id()))
                 }));
             }
             None => checks.push(Err(format!(
@@ -2885,18 +2913,18 @@ fn e8(cx: &Cx<'_>) -> Outcome {
     }
     let template = launch_template(cx);
     // The template is read for what the instance does not set itself.
-    let pinned = match template {
+    let pinned = match &template {
         Some(t) if MONITORED.iter().any(|(own, _)| cx.prop(own).is_none()) => {
             instance_pinned(cx, t)
         }
         _ => Vec::new(),
     };
     fleets::unless_pinned(
-        all(MONITORED.iter().map(|(own, data)| match template {
-            Some(t) if cx.prop(own).is_none() => cx
-                .on(t)
+        all(MONITORED.iter().map(|(own, data)| match &template {
+            Some(t) if cx.prop(own).is_none() => t
                 .equals(data, &json!(true))
-                .map_err(|e| format!("launch template `{}`: {e}", t.logical_id())),
+                .map(|p| p.with_stack(fleets::stack_of(cx, t)))
+                .map_err(|e| format!("launch template `{}`: {e}", t.id())),
             _ => cx.equals(own, &json!(true)),
         })),
         pinned,

@@ -6,7 +6,6 @@
 use serde_json::{Value, json};
 
 use super::{Cx, OkOrDefault, Outcome, Proof, is_false, pointer_name, proof_of};
-use crate::cfn::Resource;
 
 /// A Spot Fleet.
 pub(super) const SPOT_FLEET: &str = "AWS::EC2::SpotFleet";
@@ -17,40 +16,59 @@ pub(super) const EC2_FLEET: &str = "AWS::EC2::EC2Fleet";
 enum Launch<'a> {
     /// A Spot Fleet's inline launch specification, at this pointer (below `Properties`).
     Inline(String),
-    /// A launch template configuration at `config`, the launch template of this template
-    /// it names (none when it names one by name, by text or not at all), and the override
-    /// at `overrides` (none when the configuration has none).
+    /// A launch template configuration at `config`, the launch template of the app it
+    /// names, read in its stack ([`template_named`]; none when it names one by name, by
+    /// text or not at all), and the override at `overrides` (none when the configuration
+    /// has none).
     Template {
         config: String,
-        template: Option<&'a Resource>,
+        template: Option<Cx<'a>>,
         overrides: Option<String>,
     },
 }
 
-/// The launch template of this template that `reference` names: `{"Ref": id}` or
-/// `{"Fn::GetAtt": [id, "LaunchTemplateId"]}`; or of another stack of the app, by the import
-/// of its export of one of those.
-pub(super) fn template_named<'a>(cx: &Cx<'a>, reference: &Value) -> Option<&'a Resource> {
-    // A launch template of another stack, named by the import of its export, is read where
-    // the export is made ([`super::flows::where_made`]): `Fn::ImportValue` "returns the value
-    // of an output exported by another stack", the template's id there.
-    if let Some((there, carried)) = super::flows::where_made(cx, reference)
-        && there.at != cx.at
-    {
-        return template_named(&there, &carried);
+/// The launch template that `reference` names, as the context of it in its stack, where
+/// its values are read (a subnet its interfaces name is one of its stack): a launch
+/// template of this template that `reference` names by `{"Ref": id}` or
+/// `{"Fn::GetAtt": [id, "LaunchTemplateId"]}`, or one of another stack of the app whose
+/// export of either `reference` imports (alone, or as the whole of an `Fn::Sub` or
+/// `Fn::Join`: [`Cx::named_in_app`]), which CloudFormation resolves to that launch
+/// template's id ("returns the value of an output exported by another stack",
+/// `Fn::ImportValue`) where the importing stack is of its region and account.
+pub(super) fn template_named<'a>(cx: &Cx<'a>, reference: &Value) -> Option<Cx<'a>> {
+    const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
+    fn id_of(reference: &Value) -> Option<&str> {
+        reference.get("Ref").and_then(Value::as_str).or_else(|| {
+            match reference
+                .get("Fn::GetAtt")
+                .and_then(Value::as_array)?
+                .as_slice()
+            {
+                [id, attribute] if *attribute == "LaunchTemplateId" => id.as_str(),
+                _ => None,
+            }
+        })
     }
-    let id = reference.get("Ref").and_then(Value::as_str).or_else(|| {
-        match reference
-            .get("Fn::GetAtt")
-            .and_then(Value::as_array)?
-            .as_slice()
-        {
-            [id, attribute] if *attribute == "LaunchTemplateId" => id.as_str(),
-            _ => None,
-        }
-    })?;
-    cx.others("AWS::EC2::LaunchTemplate")
-        .find(|r| r.logical_id() == id)
+    if let Some(id) = id_of(reference) {
+        return cx
+            .others(LAUNCH_TEMPLATE)
+            .find(|r| r.logical_id() == id)
+            .map(|t| cx.on(t));
+    }
+    let (stack, template) = cx.named_in_app(None, reference, LAUNCH_TEMPLATE)?;
+    let stack = stack?;
+    // The export imported is the template's id, not another of its attributes.
+    let name = super::meaning::sole_import(reference).and_then(super::meaning::import_name)?;
+    let exported = super::arn::exports_of(cx.template_of(Some(stack)), template.logical_id())
+        .into_iter()
+        .any(|(export, value)| export == name && id_of(&value) == Some(template.logical_id()));
+    exported.then(|| cx.in_stack(stack, template)).flatten()
+}
+
+/// The stack of `template` (a context [`template_named`] gives) when it is another than
+/// `cx`'s, as [`Cx::everywhere`] names stacks: what a proof of it names.
+pub(super) fn stack_of<'a>(cx: &Cx<'_>, template: &Cx<'a>) -> Option<&'a str> {
+    (template.at != cx.at).then_some(template.stack)
 }
 
 /// Why the launch template specification at `spec` (below `Properties` of `cx`'s resource),
@@ -66,9 +84,14 @@ pub(super) fn template_named<'a>(cx: &Cx<'a>, reference: &Value) -> Option<&'a R
 /// `$Default`, the `Version` default of their `LaunchTemplateSpecification`) launch the
 /// first version's settings after an update, a gap like a version number (`"1"`) or a
 /// version read from anything else (a parameter, another launch template).
-pub(super) fn pinned_version(cx: &Cx<'_>, spec: &str, template: &Resource) -> Option<String> {
+///
+/// A launch template of another stack is named by the import of its export, and so is its
+/// `LatestVersionNumber`: the import is read as the export's value ([`Cx::as_exported`]).
+pub(super) fn pinned_version(cx: &Cx<'_>, spec: &str, template: &Cx<'_>) -> Option<String> {
     let pointer = format!("{spec}/Version");
     let latest = "launch `$Latest` or `Fn::GetAtt` of its `LatestVersionNumber`";
+    let template_cx = template;
+    let template = template.resource;
     let Some(version) = cx.prop(&pointer) else {
         return Some(format!(
             "`{}` is not set, so the default version of launch template `{}` is launched: CloudFormation never makes a new version the default, so after an update of `LaunchTemplateData` the instances keep the first version's settings, which no template shows ({latest})",
@@ -76,24 +99,8 @@ pub(super) fn pinned_version(cx: &Cx<'_>, spec: &str, template: &Resource) -> Op
             template.logical_id()
         ));
     };
-    // A version imported from the launch template's own stack is the value its export
-    // carries there ([`super::flows::where_made`]): its `LatestVersionNumber` follows it.
-    let carried;
-    let version = match super::flows::where_made(cx, version) {
-        Some((there, made))
-            if there.at != cx.at
-                && there
-                    .template
-                    .resources()
-                    .iter()
-                    .any(|r| std::ptr::eq(r, template)) =>
-        {
-            carried = made;
-            &carried
-        }
-        _ => version,
-    };
-    let attribute = match version.get("Fn::GetAtt") {
+    let exported = template_cx.as_exported(Some(cx.stack), version);
+    let attribute = match exported.get("Fn::GetAtt") {
         Some(Value::Array(a)) => match a.as_slice() {
             [id, attribute] if id.as_str() == Some(template.logical_id()) => attribute.as_str(),
             _ => None,
@@ -298,20 +305,22 @@ pub(super) fn e1(cx: &Cx<'_>) -> Outcome {
             template,
             overrides,
         } => {
-            let Some(template) = template else {
+            let Some(from) = template else {
                 return vec![Err(unread(config))];
             };
-            let from = cx.on(template);
+            let template = from.resource;
+            let elsewhere = stack_of(cx, from);
             let data = "/LaunchTemplateData/BlockDeviceMappings";
-            let mut checks = results(super::compute::block_devices_encrypted(&from, data));
+            let mut checks = results(super::compute::block_devices_encrypted(from, data));
             for check in &mut checks {
-                if let Err(e) = check {
-                    *e = format!("launch template `{}`: {e}", template.logical_id());
+                match check {
+                    Err(e) => *e = format!("launch template `{}`: {e}", template.logical_id()),
+                    Ok(p) => *p = p.clone().with_stack(elsewhere),
                 }
             }
             // An EC2 Fleet's override may map block devices of its own; the root device is
             // mapped if the template or the override maps it.
-            let mut lists = vec![(&from, data)];
+            let mut lists = vec![(from, data)];
             let own = overrides
                 .as_ref()
                 .map(|o| format!("{o}/BlockDeviceMappings"));
@@ -328,7 +337,7 @@ pub(super) fn e1(cx: &Cx<'_>) -> Outcome {
             // the launch template's own image is (instance store fails, an unmapped root of
             // its family is a gap).
             let image = overrides.as_ref().map(|o| format!("{o}/ImageId"));
-            let mut images = vec![(&from, "/LaunchTemplateData/ImageId")];
+            let mut images = vec![(from, "/LaunchTemplateData/ImageId")];
             if let Some(image) = image.as_deref() {
                 images.push((cx, image));
             }
@@ -380,11 +389,9 @@ pub(super) fn e4(cx: &Cx<'_>) -> Outcome {
             // disabled, you cannot access your instance metadata", CloudFormation reference,
             // `AWS::EC2::LaunchTemplate MetadataOptions`).
             let mut checks = vec![
-                super::compute::imds_closed(
-                    &cx.on(template),
-                    "/LaunchTemplateData/MetadataOptions",
-                )
-                .map_err(|e| format!("launch template `{}`: {e}", template.logical_id())),
+                super::compute::imds_closed(template, "/LaunchTemplateData/MetadataOptions")
+                    .map(|p| p.with_stack(stack_of(cx, template)))
+                    .map_err(|e| format!("launch template `{}`: {e}", template.id())),
             ];
             // Metadata options written on an override (which the EC2 Fleet reference does
             // not list among `FleetLaunchTemplateOverridesRequest` properties) must keep
@@ -432,8 +439,9 @@ pub(super) fn e6(cx: &Cx<'_>) -> Outcome {
                 return vec![Err(unread(config))];
             };
             vec![
-                profile(&cx.on(template), "/LaunchTemplateData/IamInstanceProfile")
-                    .map_err(|e| format!("launch template `{}`: {e}", template.logical_id())),
+                profile(template, "/LaunchTemplateData/IamInstanceProfile")
+                    .map(|p| p.with_stack(stack_of(cx, template)))
+                    .map_err(|e| format!("launch template `{}`: {e}", template.id())),
             ]
         }
     })
@@ -452,15 +460,16 @@ pub(super) fn e8(cx: &Cx<'_>) -> Outcome {
             let Some(template) = template else {
                 return vec![Err(unread(config))];
             };
-            let from = cx.on(template);
             [
                 "/LaunchTemplateData/Monitoring/Enabled",
                 "/LaunchTemplateData/EbsOptimized",
             ]
             .into_iter()
             .map(|p| {
-                from.equals(p, &json!(true))
-                    .map_err(|e| format!("launch template `{}`: {e}", template.logical_id()))
+                template
+                    .equals(p, &json!(true))
+                    .map(|p| p.with_stack(stack_of(cx, template)))
+                    .map_err(|e| format!("launch template `{}`: {e}", template.id()))
             })
             .collect()
         }
@@ -512,21 +521,6 @@ fn interfaces(
     (checks, declined)
 }
 
-/// `cx` moved to the stack whose template holds `resource` (a launch template
-/// [`template_named`] found in another stack), or `cx` itself.
-fn home_of<'a>(cx: &Cx<'a>, resource: &'a Resource) -> Cx<'a> {
-    cx.stacks
-        .iter()
-        .enumerate()
-        .find(|(_, (_, t))| t.resources().iter().any(|r| std::ptr::eq(r, resource)))
-        .map_or(*cx, |(at, (stack, template))| Cx {
-            template,
-            stack,
-            at,
-            ..*cx
-        })
-}
-
 /// The subnet of the first interface of `interfaces` that names one, with its pointer.
 fn interface_subnet<'v>(interfaces: &'v Value, pointer: &str) -> Option<(String, &'v Value)> {
     interfaces
@@ -565,9 +559,10 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
                 template,
                 overrides,
             } => {
-                let Some(template) = template else {
+                let Some(from) = template else {
                     return vec![Err(unread(config))];
                 };
+                let template = from.resource;
                 let owner = format!("launch template `{}`: ", template.logical_id());
                 asked = super::compute::template_asks_ipv6(template);
                 let data = &template.properties()["LaunchTemplateData"];
@@ -576,17 +571,14 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
                     "/LaunchTemplateData/NetworkInterfaces",
                     &owner,
                 );
-                // The template's subnet is read in the template's stack, where it names
-                // a subnet (the template may be of another stack, imported).
-                let home = home_of(cx, template);
                 let mut subnet = interface_subnet(
                     &data["NetworkInterfaces"],
                     "/LaunchTemplateData/NetworkInterfaces",
                 )
+                // A subnet of the launch template is read in its stack.
                 .map(|(p, s)| {
-                    let proof = proof_of(template, &p)
-                        .map(|proof| proof.with_stack((home.at != cx.at).then_some(home.stack)));
-                    (proof.ok_or_default(), s, home)
+                    let proof = proof_of(template, &p).map(|p| p.with_stack(stack_of(cx, from)));
+                    (proof.ok_or_default(), s, *from)
                 });
                 if let Some(o) = overrides {
                     // An override's interfaces and subnet replace the template's.

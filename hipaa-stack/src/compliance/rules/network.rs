@@ -2737,28 +2737,26 @@ const STORES_IN_SUBNETS: &[(&str, &str)] = &[
     ("AWS::DMS::ReplicationSubnetGroup", "SubnetIds"),
 ];
 
-/// The first resource of the app that places a store of PHI in the subnet `subnet` (a
-/// logical id of the stack named `stack`, `None`: this one, as [`Cx::everywhere`] names
-/// stacks), named for a finding: one of the subnet's template that mentions it, or one of
-/// another stack whose subnet list imports the subnet's stack's export of it, which
-/// CloudFormation resolves to the subnet's id (`Fn::ImportValue` "returns the value of an
-/// output exported by another stack", CloudFormation User Guide): a database subnet group
-/// or broker kept in another stack is in the subnet all the same.
+/// The first resource of the app that places a store of PHI in the subnet `subnet` of the
+/// stack named `stack` (`None`: this resource's, as [`Cx::everywhere`] names stacks), named
+/// for a finding: one of that stack that names the subnet, or one of any stack that names
+/// it by an import of an export of its stack, which CloudFormation resolves to the subnet
+/// ("returns the value of an output exported by another stack", `Fn::ImportValue`) where
+/// the importing stack is of its region and account ([`super::imports::Exports`]). A store
+/// of another stack placed in the subnet makes it a PHI subnet as one of its own does.
 fn store_in(cx: &Cx<'_>, stack: Option<&str>, subnet: &str) -> Option<String> {
     let exports = cx.exports_of(stack, subnet);
-    STORES_IN_SUBNETS.iter().find_map(|(kind, key)| {
-        cx.everywhere(kind).find_map(|(other, r)| {
-            let named = &r.properties()[*key];
-            let there = if other == stack {
-                super::mentions(named, subnet)
-            } else {
-                exports.imported_in(cx, other, named)
-            };
-            there.then(|| match other {
+    STORES_IN_SUBNETS.iter().find_map(|&(kind, key)| {
+        cx.everywhere(kind)
+            .find(|(other, r)| {
+                let named = &r.properties()[key];
+                (*other == stack && super::mentions(named, subnet))
+                    || exports.imported_in(cx, *other, named)
+            })
+            .map(|(other, r)| match other {
                 Some(other) => format!("`{other}/{}` ({kind})", r.logical_id()),
                 None => format!("`{}` ({kind})", r.logical_id()),
             })
-        })
     })
 }
 
@@ -2768,16 +2766,20 @@ fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str, gateway: &st
     let Some(table) = cx.prop("/RouteTableId") else {
         return Outcome::Fail("`RouteTableId` is not set".to_owned());
     };
-    // The route table of this template the route is added to (`Ref`, or `Fn::GetAtt` of its
-    // `RouteTableId`): a table of another template, or one written as an id (the VPC's main
-    // table, used by every subnet without an association of its own), routes subnets that
-    // no rule can read.
-    let Some(route_table) = cx
+    // The route table the route is added to: one of this template (`Ref`, or `Fn::GetAtt`
+    // of its `RouteTableId`), or one of another stack of the app that the route names by an
+    // import of its export ([`Cx::named_in_app`]: "returns the value of an output exported
+    // by another stack", `Fn::ImportValue`), read there. A table of no template of the app,
+    // or one written as an id (the VPC's main table, used by every subnet without an
+    // association of its own), routes subnets that no rule can read.
+    let Some((table_stack, route_table)) = cx
         .others("AWS::EC2::RouteTable")
         .find(|t| super::mentions(table, t.logical_id()))
+        .map(|t| (None, t))
+        .or_else(|| cx.named_in_app(None, table, "AWS::EC2::RouteTable"))
     else {
         return Outcome::Fail(format!(
-            "`RouteTableId` {} names no route table of this template, so the subnets it routes to {gateway} for `{}` {destination} cannot be shown to be public ones",
+            "`RouteTableId` {} names no route table of this template or of an export of the app it imports, so the subnets it routes to {gateway} for `{}` {destination} cannot be shown to be public ones",
             text_or_json(table),
             pointer_name(everywhere)
         ));
@@ -2785,34 +2787,46 @@ fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str, gateway: &st
     let mut checks = vec![cx.proof("/RouteTableId").ok_or_default()];
     // Its associations in any stack: a reference to it in its own template, an import of an
     // export of its stack that refers to it elsewhere.
-    let exports = cx.exports_of(None, route_table.logical_id());
+    let exports = cx.exports_of(table_stack, route_table.logical_id());
+    let exported = table_stack.is_some() || !exports.is_empty();
     for (other, association) in cx
-        .naming_from("AWS::EC2::SubnetRouteTableAssociation", !exports.is_empty())
+        .naming_from("AWS::EC2::SubnetRouteTableAssociation", exported)
         .filter(|(other, a)| {
             let named = &a.properties()["RouteTableId"];
-            (other.is_none() && super::mentions(named, route_table.logical_id()))
+            (*other == table_stack && super::mentions(named, route_table.logical_id()))
                 || exports.imported_in(cx, *other, named)
         })
     {
         let home = cx.template_of(other);
         let named = &association.properties()["SubnetId"];
+        // The subnet of the association's template, or of another stack whose export of
+        // it the association imports, read there.
         let subnet = home
             .resources()
             .iter()
             .filter(|s| s.type_name() == "AWS::EC2::Subnet")
-            .find(|s| super::mentions(named, s.logical_id()));
+            .find(|s| super::mentions(named, s.logical_id()))
+            .map(|s| (other, s))
+            .or_else(|| cx.named_in_app(other, named, "AWS::EC2::Subnet"));
         let association = match other {
             Some(stack) => format!("{stack}/{}", association.logical_id()),
             None => association.logical_id().to_owned(),
         };
         let association = &association;
+        let (subnet_stack, subnet) = match subnet {
+            Some((stack, s)) => (stack, Some(s)),
+            None => (other, None),
+        };
         let check = match subnet {
-            // A subnet that says it is public but holds a store of PHI is a PHI subnet.
-            Some(s) if let Some(store) = store_in(cx, other, s.logical_id()) => Err(format!(
-                "association `{association}` routes subnet `{}` to {gateway} for `{}` {destination}, and {store} places a store of PHI in it; keep stores in subnets without a route to an internet or carrier gateway",
-                s.logical_id(),
-                pointer_name(everywhere)
-            )),
+            // A subnet that says it is public but holds a store of PHI (of any stack) is a
+            // PHI subnet.
+            Some(s) if let Some(store) = store_in(cx, subnet_stack, s.logical_id()) => {
+                Err(format!(
+                    "association `{association}` routes subnet `{}` to {gateway} for `{}` {destination}, and {store} places a store of PHI in it; keep stores in subnets without a route to an internet or carrier gateway",
+                    s.logical_id(),
+                    pointer_name(everywhere)
+                ))
+            }
             Some(s) if is_true(&s.properties()["MapPublicIpOnLaunch"]) => {
                 proof_of(s, "/MapPublicIpOnLaunch").ok_or_default()
             }
@@ -2837,7 +2851,7 @@ fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str, gateway: &st
             )),
         };
         // The proof of a subnet of another stack names its stack.
-        checks.push(check.map(|proof| proof.with_stack(other)));
+        checks.push(check.map(|proof| proof.with_stack(subnet_stack)));
     }
     all(checks)
 }

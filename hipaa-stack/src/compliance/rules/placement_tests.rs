@@ -746,6 +746,232 @@ fn e15_reads_no_gateway_exported_in_another_region_or_account() {
     }
 }
 
+/// E15 reads a public subnet's stores, its route table and its subnet in every stack of the
+/// route's region and account, through the import of an export of them, as it reads them in
+/// one stack: a database subnet group of another stack that imports the public subnet
+/// places PHI in it (before, only the subnet's own stack was read, and the route to the
+/// internet gateway held); a route that imports its table, and an association that
+/// imports its subnet, of a stack beside it hold for a public subnet (before, each failed
+/// as "not in its template"). An import made in another region or account reads another
+/// export: the store there is not in this subnet, and the table and the subnet there are
+/// none the app shows.
+#[test]
+fn e15_reads_a_subnet_route_table_and_store_of_another_stack() {
+    let public = |id: &str| {
+        raw(
+            id,
+            "AWS::EC2::Subnet",
+            json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24",
+                "MapPublicIpOnLaunch": true }),
+        )
+    };
+    let route = |table: Value| {
+        raw(
+            "Out",
+            "AWS::EC2::Route",
+            json!({ "RouteTableId": table, "DestinationCidrBlock": "0.0.0.0/0",
+                "GatewayId": "igw-0123456789abcdef0" }),
+        )
+    };
+    let table = || {
+        raw(
+            "Rt",
+            "AWS::EC2::RouteTable",
+            json!({ "VpcId": "vpc-0123456789abcdef0" }),
+        )
+    };
+    let association = |subnet: Value| {
+        raw(
+            "A",
+            "AWS::EC2::SubnetRouteTableAssociation",
+            json!({ "RouteTableId": { "Ref": "Rt" }, "SubnetId": subnet }),
+        )
+    };
+    // A store of another stack placed in the public subnet.
+    let net = template(
+        vec![
+            route(json!({ "Ref": "Rt" })),
+            table(),
+            public("Sn"),
+            association(json!({ "Ref": "Sn" })),
+        ],
+        vec![export("net:Sn:Ref", Expr::reference("Sn"))],
+    );
+    let data = template(
+        vec![raw(
+            "Db",
+            "AWS::RDS::DBSubnetGroup",
+            json!({ "DBSubnetGroupDescription": "d",
+                "SubnetIds": [{ "Fn::ImportValue": "net:Sn:Ref" }] }),
+        )],
+        Vec::new(),
+    );
+    let [beside, elsewhere, abroad] =
+        beside_elsewhere_and_abroad(("net", &net), ("data", &data), "E15", "Out");
+    assert!(
+        matches!(beside.as_slice(), [Status::Failed { finding }] if finding.contains("data/Db")),
+        "{beside:?}"
+    );
+    for other in [elsewhere, abroad] {
+        assert!(enforced(&other), "{other:?}");
+    }
+    // The route imports the table, whose association imports the subnet.
+    let routes = template(
+        vec![route(json!({ "Fn::ImportValue": "net:Rt:Ref" }))],
+        Vec::new(),
+    );
+    let tables = template(
+        vec![
+            table(),
+            association(json!({ "Fn::ImportValue": "subnets:Sn:Ref" })),
+        ],
+        vec![export("net:Rt:Ref", Expr::reference("Rt"))],
+    );
+    let subnets = template(
+        vec![public("Sn")],
+        vec![export("subnets:Sn:Ref", Expr::reference("Sn"))],
+    );
+    let found = crate::testing::statuses(
+        &[("routes", &routes), ("net", &tables), ("subnets", &subnets)],
+        "E15",
+        "Out",
+    );
+    assert!(enforced(&found), "{found:?}");
+    let [_, elsewhere, abroad] =
+        beside_elsewhere_and_abroad(("routes", &routes), ("net", &tables), "E15", "Out");
+    for other in [elsewhere, abroad] {
+        assert!(
+            matches!(other.as_slice(), [Status::Failed { .. }]),
+            "{other:?}"
+        );
+    }
+}
+
+/// E1, E4, E5 and E8 read a launch template of another stack that an instance launches
+/// from by the import of its export ("returns the value of an output exported by another
+/// stack", `Fn::ImportValue`), where it is declared: its metadata options, and the subnet
+/// its interface names, a subnet of its stack (here public, beside a private subnet of the
+/// instance's stack of the same logical id, which is not the one launched into), with the
+/// version the import of its `LatestVersionNumber` names followed as updated. Before, each
+/// failed as launching from no launch template of the app. An import of its
+/// `LatestVersionNumber` as the id names no launch template; an import made in another
+/// region or account names another.
+#[test]
+fn an_instance_reads_its_launch_template_in_another_stack() {
+    let shared = |data: Value| {
+        template(
+            vec![
+                raw(
+                    "T",
+                    "AWS::EC2::LaunchTemplate",
+                    json!({ "LaunchTemplateData": data }),
+                ),
+                raw(
+                    "S",
+                    "AWS::EC2::Subnet",
+                    json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24",
+                        "MapPublicIpOnLaunch": true }),
+                ),
+            ],
+            vec![
+                export("shared:T:Ref", Expr::reference("T")),
+                export(
+                    "shared:T:Version",
+                    Expr::get_att("T", "LatestVersionNumber"),
+                ),
+            ],
+        )
+    };
+    let instance = |id: &str| {
+        template(
+            vec![
+                raw(
+                    "I",
+                    "AWS::EC2::Instance",
+                    json!({ "ImageId": "ami-0123456789abcdef0", "LaunchTemplate": {
+                        "LaunchTemplateId": { "Fn::ImportValue": id },
+                        "Version": { "Fn::ImportValue": "shared:T:Version" } } }),
+                ),
+                raw(
+                    "S",
+                    "AWS::EC2::Subnet",
+                    json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.2.0/24",
+                        "MapPublicIpOnLaunch": false }),
+                ),
+            ],
+            Vec::new(),
+        )
+    };
+    let required = shared(json!({ "MetadataOptions": { "HttpTokens": "required" } }));
+    let app = instance("shared:T:Ref");
+    let [beside, elsewhere, abroad] =
+        beside_elsewhere_and_abroad(("app", &app), ("shared", &required), "E4", "I");
+    assert!(enforced(&beside), "{beside:?}");
+    for other in [elsewhere, abroad] {
+        assert!(
+            matches!(other.as_slice(), [Status::Failed { .. }]),
+            "{other:?}"
+        );
+    }
+    let optional = shared(json!({ "MetadataOptions": { "HttpTokens": "optional" } }));
+    let found = crate::testing::statuses(&[("app", &app), ("shared", &optional)], "E4", "I");
+    assert!(
+        matches!(found.as_slice(), [Status::Failed { .. }]),
+        "{found:?}"
+    );
+    let by_version = instance("shared:T:Version");
+    let found = crate::testing::statuses(&[("app", &by_version), ("shared", &required)], "E4", "I");
+    assert!(
+        matches!(found.as_slice(), [Status::Failed { .. }]),
+        "{found:?}"
+    );
+    // The interface's subnet is the public subnet of the launch template's stack.
+    let into_public = shared(json!({ "NetworkInterfaces": [{
+        "DeviceIndex": "0", "SubnetId": { "Ref": "S" } }] }));
+    let found = crate::testing::statuses(&[("app", &app), ("shared", &into_public)], "E5", "I");
+    assert!(
+        matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("maps public addresses")),
+        "{found:?}"
+    );
+    let monitored = shared(json!({ "Monitoring": { "Enabled": true }, "EbsOptimized": true }));
+    let found = crate::testing::statuses(&[("app", &app), ("shared", &monitored)], "E8", "I");
+    assert!(enforced(&found), "{found:?}");
+}
+
+/// E1 reads a volume of another stack that an attachment names by the import of its export
+/// as a volume of the app, which E1 reads where it is declared (before, it failed as "no
+/// volume of this template"); an import made in another region or account names another.
+#[test]
+fn e1_reads_an_attached_volume_of_another_stack() {
+    let shared = template(
+        vec![raw(
+            "V",
+            "AWS::EC2::Volume",
+            json!({ "AvailabilityZone": "us-east-1a", "Size": 10, "Encrypted": true,
+                "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }),
+        )],
+        vec![export("shared:V:Ref", Expr::reference("V"))],
+    );
+    let app = template(
+        vec![raw(
+            "A",
+            "AWS::EC2::VolumeAttachment",
+            json!({ "InstanceId": "i-0123456789abcdef0", "Device": "/dev/sdf",
+                "VolumeId": { "Fn::ImportValue": "shared:V:Ref" } }),
+        )],
+        Vec::new(),
+    );
+    let [beside, elsewhere, abroad] =
+        beside_elsewhere_and_abroad(("app", &app), ("shared", &shared), "E1", "A");
+    assert!(enforced(&beside), "{beside:?}");
+    for other in [elsewhere, abroad] {
+        assert!(
+            matches!(other.as_slice(), [Status::Failed { .. }]),
+            "{other:?}"
+        );
+    }
+}
+
 /// ECR1: a replication rule copies the repository to each destination's registry (its
 /// `Region` and `RegistryId`), where ECR creates the copy with mutable tags unless the
 /// repository is declared there: a repository of the same name in a stack of that region

@@ -5817,10 +5817,12 @@ fn exported_into_groups(
         let wanted = format!("/aws/{kind}/{name}/{log}");
         checks.push(
             declared_group(cx, &wanted)
-                .and_then(|g| proof_of(g, "/LogGroupName"))
+                .and_then(|(stack, g)| {
+                    proof_of(g, "/LogGroupName").map(|p| p.with_stack(stack))
+                })
                 .ok_or_else(|| {
                     format!(
-                        "no log group of the stack is named `{wanted}`, so {service} creates it itself, with no customer key and no expiry; declare it, encrypted and kept as L1 and L2 ask, with the database depending on it"
+                        "no log group of the stack, nor of another stack of its region and account, is named `{wanted}`, so {service} creates it itself, with no customer key and no expiry; declare it, encrypted and kept as L1 and L2 ask, with the database depending on it"
                     )
                 }),
         );
@@ -5828,14 +5830,33 @@ fn exported_into_groups(
     all(checks)
 }
 
-/// The log group of the stack whose `LogGroupName` reads `wanted` ([`text`], as AWS receives
-/// it): the group a service writes into, by that name, instead of making one of its own.
-fn declared_group<'t>(cx: &Cx<'t>, wanted: &str) -> Option<&'t Resource> {
-    cx.template.resources().iter().find(|r| {
-        r.type_name() == "AWS::Logs::LogGroup"
-            && super::lookup(r.properties(), "/LogGroupName")
-                .and_then(text)
-                .is_some_and(|n| n == wanted)
+/// The log group whose `LogGroupName` reads `wanted` ([`text`], as AWS receives it): the
+/// group a service writes into, by that name, instead of making one of its own. A log
+/// group's name is unique in its region and account ("Log group names must be unique within
+/// a Region for an Amazon Web Services account", CloudWatch Logs API reference,
+/// `CreateLogGroup`), so a group of another stack of the app deployed to this resource's
+/// region and account ([`Cx::beside`]) is the same group, read there by L1 and L2, as one
+/// of its own stack is (had the service made it first, CloudFormation could not create the
+/// stack's group of that name: its deploy fails rather than leaving the service's group in
+/// place). A name that reads `${AWS::StackName}` names another group in each stack, so only
+/// a group of the resource's own stack is read for it. The group's stack is given as
+/// [`Cx::everywhere`] names stacks (`None`: this one).
+fn declared_group<'t>(cx: &Cx<'t>, wanted: &str) -> Option<(Option<&'t str>, &'t Resource)> {
+    let named = |r: &Resource| {
+        super::lookup(r.properties(), "/LogGroupName")
+            .and_then(text)
+            .is_some_and(|n| n == wanted)
+    };
+    let own = cx
+        .template
+        .resources()
+        .iter()
+        .find(|r| r.type_name() == "AWS::Logs::LogGroup" && named(r))
+        .map(|r| (None, r));
+    let across = !wanted.contains("${AWS::StackName}");
+    own.or_else(|| {
+        cx.everywhere("AWS::Logs::LogGroup")
+            .find(|(stack, r)| across && stack.is_some() && cx.beside(*stack) && named(r))
     })
 }
 
@@ -5976,9 +5997,11 @@ fn group_named_after(
     };
     let wanted = group(&name);
     match declared_group(cx, &wanted) {
-        Some(declared) => all([
+        Some((stack, declared)) => all([
             cx.present(property),
-            proof_of(declared, "/LogGroupName").ok_or_default(),
+            proof_of(declared, "/LogGroupName")
+                .map(|p| p.with_stack(stack))
+                .ok_or_default(),
         ]),
         None => Outcome::Fail(undeclared(&wanted)),
     }
@@ -8592,6 +8615,66 @@ mod hostile_review_11 {
                 "{found:?}"
             );
         }
+    }
+
+    /// L4 reads the log group a database exports into, or a named function writes to, in
+    /// every stack of the app of the resource's region and account, as it reads one of its
+    /// own stack (a log group's name is unique in a region and account): a group of
+    /// another stack holds, one of a stack of another region does not, and a name that
+    /// reads `${AWS::StackName}` names another group in each stack. The group of another
+    /// stack failed L4 before ("no log group of the stack is named").
+    #[test]
+    fn l4_reads_a_log_group_of_another_stack_of_its_region_and_account() {
+        use crate::testing::Status;
+        let db = (
+            "Db",
+            "AWS::RDS::DBInstance",
+            json!({"Engine": "postgres", "DBInstanceIdentifier": "ehr", "EnableCloudwatchLogsExports": ["postgresql"]}),
+        );
+        let group = log_group("G", "/aws/rds/instance/ehr/postgresql");
+        let apart = |regions: &[Option<String>]| {
+            let (one, two) = (
+                crate::testing::raw_template(std::slice::from_ref(&db)),
+                crate::testing::raw_template(std::slice::from_ref(&group)),
+            );
+            crate::testing::statuses_in(&[("data", &one), ("logs", &two)], regions, "L4", "Db")
+        };
+        let found = apart(&[]);
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "a group of another stack of the region: {found:?}"
+        );
+        let found = apart(&[None, Some("eu-west-1".to_owned())]);
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "a group of a stack of another region: {found:?}"
+        );
+        let named = json!({"Fn::Sub": "${AWS::StackName}-intake"});
+        let function = (
+            "F",
+            "AWS::Lambda::Function",
+            json!({"FunctionName": named, "Runtime": "python3.12", "Handler": "i.h",
+                   "Role": "arn:aws:iam::111122223333:role/r", "Code": {"ZipFile": "x"}}),
+        );
+        let per_stack = (
+            "G",
+            "AWS::Logs::LogGroup",
+            json!({"LogGroupName": {"Fn::Sub": "/aws/lambda/${AWS::StackName}-intake"}, "RetentionInDays": 365}),
+        );
+        let found = raw_statuses(&[function.clone(), per_stack.clone()], "L4", "F");
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "a group named after the stack, in the function's stack: {found:?}"
+        );
+        let (one, two) = (
+            crate::testing::raw_template(&[function]),
+            crate::testing::raw_template(&[per_stack]),
+        );
+        let found = crate::testing::statuses(&[("s", &one), ("t", &two)], "L4", "F");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "a group named after another stack: {found:?}"
+        );
     }
 
     /// A WebSocket stage that writes execution logs and an AppSync Event API with a logging
