@@ -1104,6 +1104,28 @@ fn a_failing_spelling_split_across_two_stacks_still_fails() {
     );
 }
 
+/// Asserts that `rule` fails on `target` of `resources` split so that `moved` are in a
+/// stack of their own ([`split_status`]); `what` says what the case is.
+#[track_caller]
+fn split_fails(what: &str, resources: &Value, moved: &[&str], rule: &str, target: &str) {
+    let found = split_status(resources, moved, rule, target);
+    assert!(
+        matches!(found.as_slice(), [Status::Failed { .. }]),
+        "{what}, {moved:?} in a stack of their own: {rule} on `{target}` is {found:?}"
+    );
+}
+
+/// Asserts that `rule` holds (`Enforced`) on `target` of `resources` split so that `moved`
+/// are in a stack of their own ([`split_status`]); `what` says what the case is.
+#[track_caller]
+fn split_holds(what: &str, resources: &Value, moved: &[&str], rule: &str, target: &str) {
+    let found = split_status(resources, moved, rule, target);
+    assert!(
+        matches!(found.as_slice(), [Status::Enforced { .. }]),
+        "{what}, {moved:?} in a stack of their own: {rule} on `{target}` is {found:?}"
+    );
+}
+
 /// The status of `rule` on `target` in the app of `resources` split with `moved` in a stack
 /// of its own ([`app_split`]).
 fn split_status(resources: &Value, moved: &[&str], rule: &str, target: &str) -> Vec<Status> {
@@ -1206,11 +1228,7 @@ fn n2_reads_the_policies_and_subscriptions_of_a_topic_in_other_stacks() {
             "{why}: N2 does not fail in one stack"
         );
         for moved in [moved, vec!["Topic", "Good"]] {
-            let found = split_status(&resources, &moved, "N2", "Topic");
-            assert!(
-                matches!(found.as_slice(), [Status::Failed { .. }]),
-                "{why}, {moved:?} in a stack of its own: N2 on the topic is {found:?}"
-            );
+            split_fails(why, &resources, &moved, "N2", "Topic");
         }
     }
 }
@@ -1313,11 +1331,7 @@ fn l3_reads_an_imported_alarm_action_where_it_is_made() {
     ]);
     for (why, resources, splits) in failing {
         for moved in splits {
-            let found = split_status(&resources, &moved, "L3", "A");
-            assert!(
-                matches!(found.as_slice(), [Status::Failed { .. }]),
-                "{why}, {moved:?} in a stack of its own: L3 on the alarm is {found:?}"
-            );
+            split_fails(why, &resources, &moved, "L3", "A");
         }
     }
     let allowed = serde_json::json!({
@@ -1326,10 +1340,12 @@ fn l3_reads_an_imported_alarm_action_where_it_is_made() {
         "K": key(&["kms:GenerateDataKey*", "kms:Decrypt"])
     });
     for moved in [vec!["A"], vec!["K"], vec!["A", "T"]] {
-        let found = split_status(&allowed, &moved, "L3", "A");
-        assert!(
-            matches!(found.as_slice(), [Status::Enforced { .. }]),
-            "a subscribed topic of another stack whose key allows CloudWatch, {moved:?} in a stack of its own: L3 on the alarm is {found:?}"
+        split_holds(
+            "a subscribed topic of another stack whose key allows CloudWatch",
+            &allowed,
+            &moved,
+            "L3",
+            "A",
         );
     }
 }
@@ -1398,21 +1414,19 @@ fn b1_reads_the_vault_of_a_plan_rule_in_another_stack() {
         ),
     ];
     for (why, resources) in cases {
-        let found = split_status(&resources, &["X"], "B1", "X");
-        assert!(
-            matches!(found.as_slice(), [Status::Failed { .. }]),
-            "{why}, the plan in a stack of its own: B1 on the plan is {found:?}"
-        );
+        split_fails(why, &resources, &["X"], "B1", "X");
     }
     // A vault of another stack whose lock admits the 35 days holds.
     let admitted = serde_json::json!({
         "V": lock(serde_json::json!({"MinRetentionDays": 7, "MaxRetentionDays": 365})),
         "X": plan(serde_json::json!({"TargetBackupVault": {"Ref": "V"}}))
     });
-    let found = split_status(&admitted, &["X"], "B1", "X");
-    assert!(
-        matches!(found.as_slice(), [Status::Enforced { .. }]),
-        "a vault of another stack whose Vault Lock admits the days kept: B1 on the plan is {found:?}"
+    split_holds(
+        "a vault of another stack whose Vault Lock admits the days kept",
+        &admitted,
+        &["X"],
+        "B1",
+        "X",
     );
 }
 
@@ -1449,11 +1463,7 @@ fn e5_reads_the_routes_of_a_subnet_in_other_stacks() {
         vec!["Rt", "R6", "A", "Igw", "Eigw"],
         vec!["X"],
     ] {
-        let found = split_status(&open, &moved, "E5", "X");
-        assert!(
-            matches!(found.as_slice(), [Status::Failed { .. }]),
-            "a route to an internet gateway, {moved:?} in a stack of its own: E5 on the instance is {found:?}"
-        );
+        split_fails("a route to an internet gateway", &open, &moved, "E5", "X");
     }
     // A standalone interface asking for IPv6 in the routed subnet, attached to an
     // instance of a private subnet by an attachment of another stack.
@@ -1464,10 +1474,12 @@ fn e5_reads_the_routes_of_a_subnet_in_other_stacks() {
     attached["Eni"] = serde_json::json!({"Type": "AWS::EC2::NetworkInterface", "Properties": {"SubnetId": {"Ref": "S"}, "Ipv6AddressCount": 1}});
     attached["Att"] = serde_json::json!({"Type": "AWS::EC2::NetworkInterfaceAttachment", "Properties": {"InstanceId": {"Ref": "X"}, "NetworkInterfaceId": {"Ref": "Eni"}, "DeviceIndex": "1"}});
     for moved in [vec!["Att"], vec!["Att", "Eni"]] {
-        let found = split_status(&attached, &moved, "E5", "X");
-        assert!(
-            matches!(found.as_slice(), [Status::Failed { .. }]),
-            "an interface asking for IPv6 in a subnet routed to an internet gateway, attached to the instance, {moved:?} in a stack of its own: E5 on the instance is {found:?}"
+        split_fails(
+            "an interface asking for IPv6 in a subnet routed to an internet gateway, attached to the instance",
+            &attached,
+            &moved,
+            "E5",
+            "X",
         );
     }
     let mut closed = with_gateway(Value::Null);
@@ -1482,10 +1494,12 @@ fn e5_reads_the_routes_of_a_subnet_in_other_stacks() {
         vec!["Rt", "R6", "Igw", "Eigw"],
         vec!["X"],
     ] {
-        let found = split_status(&closed, &moved, "E5", "X");
-        assert!(
-            matches!(found.as_slice(), [Status::Enforced { .. }]),
-            "a route to an egress-only internet gateway, {moved:?} in a stack of its own: E5 on the instance is {found:?}"
+        split_holds(
+            "a route to an egress-only internet gateway",
+            &closed,
+            &moved,
+            "E5",
+            "X",
         );
     }
 }
@@ -1687,11 +1701,7 @@ fn x1_reads_a_destination_of_another_stack_where_it_is_made() {
         ),
     ];
     for (why, resources, target, moved) in failing {
-        let found = split_status(&resources, &moved, "X1", target);
-        assert!(
-            matches!(found.as_slice(), [Status::Failed { .. }]),
-            "{why}, {moved:?} in a stack of its own: X1 on `{target}` is {found:?}"
-        );
+        split_fails(why, &resources, &moved, "X1", target);
     }
     let holding = [
         (
@@ -1706,11 +1716,7 @@ fn x1_reads_a_destination_of_another_stack_where_it_is_made() {
         ),
     ];
     for (why, resources, target) in holding {
-        let found = split_status(&resources, &[target], "X1", target);
-        assert!(
-            matches!(found.as_slice(), [Status::Enforced { .. }]),
-            "{why}, `{target}` in a stack of its own: X1 on it is {found:?}"
-        );
+        split_holds(why, &resources, &[target], "X1", target);
     }
 }
 
@@ -1818,11 +1824,7 @@ fn api_rules_read_the_overrides_and_associations_of_another_stack() {
         ),
     ];
     for (why, resources, rule, target, moved) in failing {
-        let found = split_status(&resources, &moved, rule, target);
-        assert!(
-            matches!(found.as_slice(), [Status::Failed { .. }]),
-            "{why}, {moved:?} in a stack of its own: {rule} on `{target}` is {found:?}"
-        );
+        split_fails(why, &resources, &moved, rule, target);
     }
     // A second override of another stack that sets the same protections holds.
     let same = quick(
@@ -1831,10 +1833,12 @@ fn api_rules_read_the_overrides_and_associations_of_another_stack() {
                   "DefaultRouteSettings": {"ThrottlingRateLimit": 20, "ThrottlingBurstLimit": 40}}}),
     );
     for rule in ["A4", "A4R", "A4M"] {
-        let found = split_status(&same, &["O2"], rule, "Api");
-        assert!(
-            matches!(found.as_slice(), [Status::Enforced { .. }]),
-            "a second override of another stack that keeps the protections: {rule} on the API is {found:?}"
+        split_holds(
+            "a second override of another stack that keeps the protections",
+            &same,
+            &["O2"],
+            rule,
+            "Api",
         );
     }
 }
@@ -1886,17 +1890,15 @@ fn r14_reads_an_imported_secret_and_cluster_where_they_are_made() {
         ),
     ];
     for (why, resources, target) in failing {
-        let found = split_status(&resources, &[target], "R14", target);
-        assert!(
-            matches!(found.as_slice(), [Status::Failed { .. }]),
-            "{why}, `{target}` in a stack of its own: R14 on it is {found:?}"
-        );
+        split_fails(why, &resources, &[target], "R14", target);
     }
     let held = serde_json::json!({"Px": proxy(serde_json::json!({"Ref": "S"})), "S": secret});
-    let found = split_status(&held, &["Px"], "R14", "Px");
-    assert!(
-        matches!(found.as_slice(), [Status::Enforced { .. }]),
-        "a proxy whose SecretArn imports a secret of another stack: R14 on it is {found:?}"
+    split_holds(
+        "a proxy whose SecretArn imports a secret of another stack",
+        &held,
+        &["Px"],
+        "R14",
+        "Px",
     );
 }
 
@@ -1932,17 +1934,21 @@ fn e15_reads_the_stores_of_other_stacks_in_a_routed_subnet() {
             serde_json::json!({"Type": "AWS::EFS::MountTarget", "Properties": {"FileSystemId": "fs-0123", "SecurityGroups": ["sg-0a1b2c3d4e5f60718"], "SubnetId": {"Fn::GetAtt": ["Sn", "SubnetId"]}}}),
         ),
     ] {
-        let found = split_status(&routed(Some(store)), &["Store"], "E15", "Route");
-        assert!(
-            matches!(found.as_slice(), [Status::Failed { .. }]),
-            "{why} of another stack in a subnet routed to the internet gateway: E15 on the route is {found:?}"
+        split_fails(
+            &format!("{why} of another stack in a subnet routed to the internet gateway"),
+            &routed(Some(store)),
+            &["Store"],
+            "E15",
+            "Route",
         );
     }
     let public = routed(None);
-    let found = split_status(&public, &["Sn", "A"], "E15", "Route");
-    assert!(
-        matches!(found.as_slice(), [Status::Enforced { .. }]),
-        "a public subnet with no store and its association in a stack of their own: E15 on the route is {found:?}"
+    split_holds(
+        "a public subnet with no store and its association in a stack of their own",
+        &public,
+        &["Sn", "A"],
+        "E15",
+        "Route",
     );
 }
 
@@ -2007,11 +2013,7 @@ fn imported_issuers_principals_and_sources_are_read_where_they_are_made() {
         ),
     ];
     for (why, resources, rule, target, moved) in cases {
-        let found = split_status(&resources, &moved, rule, target);
-        assert!(
-            matches!(found.as_slice(), [Status::Failed { .. }]),
-            "{why}, {moved:?} in a stack of its own: {rule} on `{target}` is {found:?}"
-        );
+        split_fails(why, &resources, &moved, rule, target);
     }
     // The same with a pool closed to sign-up, a bucket's permission with `SourceAccount`,
     // and an alias of a function of another stack, hold.
@@ -2041,10 +2043,12 @@ fn imported_issuers_principals_and_sources_are_read_where_they_are_made() {
         ),
     ];
     for (resources, rule, target) in held {
-        let found = split_status(&resources, &[target], rule, target);
-        assert!(
-            matches!(found.as_slice(), [Status::Enforced { .. }]),
-            "the compliant counterpart, `{target}` in a stack of its own: {rule} on it is {found:?}"
+        split_holds(
+            "the compliant counterpart",
+            &resources,
+            &[target],
+            rule,
+            target,
         );
     }
 }
@@ -2074,17 +2078,23 @@ fn e5_reads_a_launch_template_of_another_stack() {
     let fleet = serde_json::json!({"Type": "AWS::EC2::EC2Fleet", "Properties": {"TargetCapacitySpecification": {"TotalTargetCapacity": 1}, "LaunchTemplateConfigs": [{"LaunchTemplateSpecification": spec}]}});
     let ipv6 = serde_json::json!({"DeviceIndex": 0, "AssociatePublicIpAddress": false, "SubnetId": {"Ref": "S"}, "Ipv6AddressCount": 1});
     for (why, launcher) in [("an Auto Scaling group", &group), ("an EC2 Fleet", &fleet)] {
-        let found = split_status(&network(ipv6.clone(), launcher.clone()), &["X"], "E5", "X");
-        assert!(
-            matches!(found.as_slice(), [Status::Failed { .. }]),
-            "{why} in a stack of its own whose launch template asks for IPv6 in a subnet routed to an internet gateway: E5 on it is {found:?}"
+        split_fails(
+            &format!(
+                "{why} in a stack of its own whose launch template asks for IPv6 in a subnet routed to an internet gateway"
+            ),
+            &network(ipv6.clone(), launcher.clone()),
+            &["X"],
+            "E5",
+            "X",
         );
     }
     let ipv4 = serde_json::json!({"DeviceIndex": 0, "AssociatePublicIpAddress": false, "SubnetId": {"Ref": "S"}});
-    let found = split_status(&network(ipv4, group), &["X"], "E5", "X");
-    assert!(
-        matches!(found.as_slice(), [Status::Enforced { .. }]),
-        "an Auto Scaling group in a stack of its own whose launch template asks for no IPv6 address: E5 on it is {found:?}"
+    split_holds(
+        "an Auto Scaling group in a stack of its own whose launch template asks for no IPv6 address",
+        &network(ipv4, group),
+        &["X"],
+        "E5",
+        "X",
     );
 }
 
