@@ -1058,7 +1058,14 @@ fn f2_and_a4e_trust_an_import_only_as_an_export_of_what_they_need() {
             raw(
                 "Logs",
                 "AWS::Logs::LogGroup",
-                json!({"RetentionInDays": 365, "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/k"}),
+                json!({"RetentionInDays": 365, "KmsKeyId": {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/k"}}),
+            ),
+            // A log group under no key: its export is a log group's ARN, whose key A4E
+            // reads where it is declared.
+            raw(
+                "Plain",
+                "AWS::Logs::LogGroup",
+                json!({"RetentionInDays": 365}),
             ),
         ],
         vec![
@@ -1070,6 +1077,7 @@ fn f2_and_a4e_trust_an_import_only_as_an_export_of_what_they_need() {
             ),
             output("LogsName", crate::cfn::Expr::reference("Logs")),
             output("LogsArn", crate::cfn::Expr::get_att("Logs", "Arn")),
+            output("PlainArn", crate::cfn::Expr::get_att("Plain", "Arn")),
         ],
     );
     let listener = |id: &str, export: &str| {
@@ -1099,6 +1107,7 @@ fn f2_and_a4e_trust_an_import_only_as_an_export_of_what_they_need() {
             stage("ByName", json!({"Fn::ImportValue": "shared:LogsName"})),
             stage("Foreign", json!({"Fn::ImportValue": "another-app:Logs"})),
             stage("ByArn", json!({"Fn::ImportValue": "shared:LogsArn"})),
+            stage("Unencrypted", json!({"Fn::ImportValue": "shared:PlainArn"})),
         ],
         Vec::new(),
     );
@@ -1113,7 +1122,12 @@ fn f2_and_a4e_trust_an_import_only_as_an_export_of_what_they_need() {
             status_of(&evaluation, rule, "web", id)
         );
     }
-    for (rule, id) in [("F2", "Iam"), ("A4E", "ByName"), ("A4E", "Foreign")] {
+    for (rule, id) in [
+        ("F2", "Iam"),
+        ("A4E", "ByName"),
+        ("A4E", "Foreign"),
+        ("A4E", "Unencrypted"),
+    ] {
         assert!(
             matches!(
                 status_of(&evaluation, rule, "web", id),

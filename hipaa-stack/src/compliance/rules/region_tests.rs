@@ -416,7 +416,7 @@ fn a4e_reads_no_log_group_exported_in_another_region() {
         vec![raw(
             "L",
             "AWS::Logs::LogGroup",
-            json!({ "RetentionInDays": 365, "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/k" }),
+            json!({ "RetentionInDays": 365, "KmsKeyId": { "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/k" } }),
         )],
         vec![export("logs:L:Arn", Expr::get_att("L", "Arn"))],
     );

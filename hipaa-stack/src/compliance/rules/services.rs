@@ -2177,9 +2177,23 @@ fn a4e(cx: &Cx<'_>) -> Outcome {
         // A stage without access logs fails A4.
         return Outcome::NotApplicable;
     };
+    if let Some(group) = access_log_group(cx, destination) {
+        return match customer_key(&group, "/KmsKeyId") {
+            Ok(_) => all([cx.proof(pointer).ok_or_default()]),
+            Err(why) => Outcome::Fail(format!(
+                "the access logs go to the log group `{}`{}, which no customer-managed key encrypts: {why}",
+                group.id(),
+                if group.at == cx.at {
+                    String::new()
+                } else {
+                    format!(" of the stack `{}`", group.stack)
+                }
+            )),
+        };
+    }
     if let Some(name) = destination.get("Fn::ImportValue") {
-        // A log group of another stack of the app, which L1 reads there: the import must
-        // name an export of one; an export of no stack of the app proves nothing.
+        // An import whose export names no log group (of a stack whose export is not read,
+        // or of none): an export of no stack of the app proves nothing.
         return if imports_an_app_log_group(cx, name) {
             all([cx.proof(pointer).ok_or_default()])
         } else {
@@ -2190,47 +2204,61 @@ fn a4e(cx: &Cx<'_>) -> Outcome {
         };
     }
     let written = text_or_json(destination);
-    let group = cx
+    if cx
         .others("AWS::Logs::LogGroup")
-        .find(|g| is_log_group_arn(destination, g));
-    match group {
-        Some(g) => match customer_key(&cx.on(g), "/KmsKeyId") {
-            Ok(_) => all([cx.proof(pointer).ok_or_default()]),
-            Err(why) => Outcome::Fail(format!(
-                "the access logs go to the log group `{}`, which no customer-managed key encrypts: {why}",
-                g.logical_id()
-            )),
-        },
-        // A log group of the template named other than by its ARN (its `Ref` is its name):
-        // no access-log destination.
-        None if cx
-            .others("AWS::Logs::LogGroup")
-            .any(|g| names(destination, g.logical_id())) =>
-        {
-            Outcome::Fail(format!(
-                "the access logs go to {written}, which is no log group's ARN (a log group's `Ref` is its name), so nothing shows that they are encrypted; name the group by the `Fn::GetAtt` of its `Arn`"
-            ))
-        }
-        // Else the one reading of "a log group of the app" (T1, OS2, F4): a group of
-        // another stack of the app, named by its ARN with its written `LogGroupName` or
-        // carried across regions, is read there (L1 asks its key); a value no rule can read
-        // fails, and so does a group of no template, whose key nothing shows.
-        None => match log_group_outside_the_app(
-            cx,
-            destination,
-            &LogWriter {
-                property: &format!("`{}`", super::pointer_name(pointer)),
-                writer: "the stage",
-                own_account_only: false,
-            },
-        ) {
-            None => all([cx.proof(pointer).ok_or_default()]),
-            Some(Outcome::Fail(why)) => Outcome::Fail(why),
-            Some(_) => Outcome::Fail(format!(
-                "the access logs go to {written}, which is no log group of the app (its ARN in this stack's account and region), so nothing shows that they are encrypted"
-            )),
-        },
+        .any(|g| names(destination, g.logical_id()))
+    {
+        // A log group of the template named other than by its ARN (its `Ref` is its
+        // name): no access-log destination.
+        return Outcome::Fail(format!(
+            "the access logs go to {written}, which is no log group's ARN (a log group's `Ref` is its name), so nothing shows that they are encrypted; name the group by the `Fn::GetAtt` of its `Arn`"
+        ));
     }
+    // Else the one reading of "a log group of the app" (T1, OS2, F4): a group carried
+    // across regions is read there (L1 asks its key); a value no rule can read fails, and
+    // so does a group of no template, whose key nothing shows.
+    match log_group_outside_the_app(
+        cx,
+        destination,
+        &LogWriter {
+            property: &format!("`{}`", super::pointer_name(pointer)),
+            writer: "the stage",
+            own_account_only: false,
+        },
+    ) {
+        None => all([cx.proof(pointer).ok_or_default()]),
+        Some(Outcome::Fail(why)) => Outcome::Fail(why),
+        Some(_) => Outcome::Fail(format!(
+            "the access logs go to {written}, which is no log group of the app (its ARN in this stack's account and region), so nothing shows that they are encrypted"
+        )),
+    }
+}
+
+/// The log group of the app that an access-log `destination` names by its ARN, read
+/// where it is declared (the context of its own stack, on it), so that its key is asked
+/// there as in the stage's own template: a group of this template (its `Fn::GetAtt` `Arn`,
+/// its ARN built on its `Ref` or written `LogGroupName`); a group of another stack that
+/// the ARN names through imports (an import of its `Arn`, an ARN built on the import of
+/// its name: each import read as the value its export carries, [`super::flows::made_there`]);
+/// or a group of another stack of this region and account that the ARN names by its
+/// written `LogGroupName` ([`group_written`]). `None` when it names none of those.
+fn access_log_group<'a>(cx: &Cx<'a>, destination: &Value) -> Option<Cx<'a>> {
+    let own = |at: &Cx<'a>, value: &Value| {
+        at.template
+            .resources()
+            .iter()
+            .find(|g| g.type_name() == "AWS::Logs::LogGroup" && is_log_group_arn(value, g))
+            .map(|g| at.on(g))
+    };
+    if let Some(group) = own(cx, destination) {
+        return Some(group);
+    }
+    if let Some((there, made)) = super::flows::made_there(cx, destination) {
+        return own(&there, &made);
+    }
+    let t = text(destination)?;
+    let (stack, group) = group_written(cx, t.trim(), false)?;
+    Some(cx.in_stack_or_here(stack, group))
 }
 
 /// Whether an integration URI is an `https://` URL.
@@ -6315,31 +6343,39 @@ pub(super) fn log_group_outside_the_app(
 /// same name in another region or account is another group). Elsewhere a written account
 /// may be another's: the rules are not told the app's account number.
 pub(super) fn group_of_another_stack(cx: &Cx<'_>, t: &str, own_account_only: bool) -> bool {
-    let Some((head, name)) = t.rsplit_once(":log-group:") else {
-        return false;
-    };
+    group_written(cx, t, own_account_only).is_some()
+}
+
+/// The log group that the ARN `t` names by its written `LogGroupName`, as
+/// [`group_of_another_stack`] reads it, with the name of its stack when it is another stack
+/// than `cx`'s ([`Cx::everywhere`]).
+pub(super) fn group_written<'a>(
+    cx: &Cx<'a>,
+    t: &str,
+    own_account_only: bool,
+) -> Option<(Option<&'a str>, &'a crate::cfn::Resource)> {
+    let (head, name) = t.rsplit_once(":log-group:")?;
     let name = name.strip_suffix(":*").unwrap_or(name);
     // The pseudo parameters as one field each (their `::` would split them).
     let head = head.replace("${AWS::", "${AWS-");
     let fields: Vec<&str> = head.split(':').collect();
     let [arn, _, service, region, account] = fields.as_slice() else {
-        return false;
+        return None;
     };
     let pseudo_account = *account == "${AWS-AccountId}";
     let written_account = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
     let pseudo_region = *region == "${AWS-Region}";
     let own =
         pseudo_account && pseudo_region || own_account_only && (pseudo_account || written_account);
-    if *arn != "arn" || *service != "logs" || !own || name.contains('*') {
-        return false;
+    if *arn != "arn" || *service != "logs" || !own || name.contains('*') || name.is_empty() {
+        return None;
     }
     // A name built on the stack's name is the same group only in the writer's own template.
-    !name.is_empty()
-        && cx.everywhere("AWS::Logs::LogGroup").any(|(stack, g)| {
-            (stack.is_none() || (pseudo_region && cx.beside(stack)))
-                && text(&g.properties()["LogGroupName"])
-                    .is_some_and(|n| n == name && (stack.is_none() || !per_stack(&n)))
-        })
+    cx.everywhere("AWS::Logs::LogGroup").find(|&(stack, g)| {
+        (stack.is_none() || (pseudo_region && cx.beside(stack)))
+            && text(&g.properties()["LogGroupName"])
+                .is_some_and(|n| n == name && (stack.is_none() || !per_stack(&n)))
+    })
 }
 
 /// Whether `name` (of an `Fn::ImportValue`) is the name of an export, by a stack of the app,
@@ -9134,12 +9170,13 @@ mod review11_tests {
     }
 
     /// A4E of a stage of stack `api` whose access logs go to `destination`, where stack
-    /// `logs` holds the log group `aws-logs-api` (written name, a customer key) and the
-    /// group `per-stack` named on its stack's name.
+    /// `logs` holds the log group `aws-logs-api` (written name, a customer key of the
+    /// account), the group `plain-logs` (written name, no key) and a group named on its
+    /// stack's name.
     fn a4e_across(destination: Value) -> Outcome {
         use crate::cfn::{Resource, Template};
         let raw = |id: &str, t: &str, p: Value| Resource::raw(id.to_owned(), t.to_owned(), p);
-        let key = "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";
+        let key = json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" });
         let logs = Template {
             description: String::new(),
             parameters: Vec::new(),
@@ -9153,6 +9190,11 @@ mod review11_tests {
                     "P",
                     "AWS::Logs::LogGroup",
                     json!({ "LogGroupName": { "Fn::Sub": "${AWS::StackName}-access" }, "KmsKeyId": key }),
+                ),
+                raw(
+                    "U",
+                    "AWS::Logs::LogGroup",
+                    json!({ "LogGroupName": "plain-logs", "RetentionInDays": 365 }),
                 ),
             ],
             outputs: Vec::new(),
@@ -9174,8 +9216,8 @@ mod review11_tests {
 
     #[test]
     fn a4e_reads_a_log_group_of_another_stack_as_every_rule_does() {
-        // A group of another stack of the app, by its ARN with its written name: L1 reads
-        // its key there.
+        // A group of another stack of the app, by its ARN with its written name: its key
+        // is read there, as L1 reads it.
         for held in [
             json!({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:aws-logs-api" }),
             json!({ "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:aws-logs-api:*" }),
@@ -9186,7 +9228,9 @@ mod review11_tests {
         for refused in [
             // Another account's or region's group of that name, a name built on the stack's
             // name (another group in this stack), a group of no template, or a value no rule
-            // can read.
+            // can read; and a group of another stack of the app under no key, which fails
+            // here as in the stage's own template.
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:plain-logs" }),
             json!("arn:aws:logs:us-east-1:999999999999:log-group:aws-logs-api"),
             json!({ "Fn::Sub": "arn:aws:logs:eu-west-1:${AWS::AccountId}:log-group:aws-logs-api" }),
             json!({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${AWS::StackName}-access" }),
