@@ -2098,30 +2098,148 @@ fn e5_reads_a_launch_template_of_another_stack() {
     );
 }
 
-/// The rules whose every failing spelling, split across two stacks, still fails the rule
-/// on its target ([`a_failing_spelling_split_across_two_stacks_still_fails_its_rule`]).
-const FAILS_ACROSS_STACKS: &[&str] = &[
-    "S8", "M1", "N2", "A2T", "L3", "B1", "E12", "DD3", "DD4", "X1", "A4", "A4W", "A4R", "A4M",
-    "R14", "E15", "X2", "AS1", "P2", "A1", "E5", "E1", "E8",
+/// F3 reads the associations of a VPC Lattice service with service networks in every stack
+/// of the app, the service named by the import of its export and the network read where it
+/// is declared: a service joined, by an association of another stack, to a network written
+/// as an id of no template passed on the logged network of its own template, and a service
+/// whose only association is in another stack failed as logged nowhere.
+#[test]
+fn f3_reads_the_network_associations_of_a_service_in_other_stacks() {
+    let mut app = serde_json::json!({
+        "X": {"Type": "AWS::VpcLattice::Service", "Properties": {"Name": "records", "AuthType": "AWS_IAM"}},
+        "N": {"Type": "AWS::VpcLattice::ServiceNetwork", "Properties": {"Name": "clinic-net", "AuthType": "AWS_IAM"}},
+        "K": {"Type": "AWS::KMS::Key", "Properties": {}},
+        "L": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365, "KmsKeyId": {"Fn::GetAtt": ["K", "Arn"]}}},
+        "A": {"Type": "AWS::VpcLattice::AccessLogSubscription", "Properties": {"ResourceIdentifier": {"Ref": "N"}, "DestinationArn": {"Fn::GetAtt": ["L", "Arn"]}}},
+        "S": {"Type": "AWS::VpcLattice::ServiceNetworkServiceAssociation", "Properties": {"ServiceIdentifier": {"Ref": "X"}, "ServiceNetworkIdentifier": {"Ref": "N"}}}
+    });
+    for moved in [&["S"][..], &["X"], &["N", "A", "L", "K"]] {
+        split_holds(
+            "a service associated only with a logged network of the app",
+            &app,
+            moved,
+            "F3",
+            "X",
+        );
+    }
+    app["S2"] = serde_json::json!({"Type": "AWS::VpcLattice::ServiceNetworkServiceAssociation", "Properties": {"ServiceIdentifier": {"Ref": "X"}, "ServiceNetworkIdentifier": "sn-0123456789abcdef0"}});
+    for moved in [&["S2"][..], &["X"], &["S", "S2"]] {
+        split_fails(
+            "a service associated with a logged network of the app and a network of no template",
+            &app,
+            moved,
+            "F3",
+            "X",
+        );
+    }
+}
+
+/// The splits of failing spellings known not to fail their own rule on their target, by
+/// rule: each split of these is failed on another resource of the app or reported as a gap,
+/// and none passes the app. E10 (4) and E16 (2) fail the standalone ingress or ACL entry
+/// that opens the port, in its own stack, and not the group or ACL it names by an import;
+/// I10 (1) fails the managed policy that attaches itself to the user (`Users`), and P1 (1)
+/// the output that exports the custom resource's password-named attribute. E14 (1,
+/// `${Vpc.DefaultSecurityGroup}`), F3 (1, a Lattice child configuration of a group of
+/// another stack) and F6 (1, an ALB listener of another stack behind an NLB's target
+/// group) are gaps. Every other rule's failing spellings, split, fail it: a rule added
+/// later is held to that without a list.
+const FAILS_OPEN: &[(&str, usize)] = &[
+    ("E10", 4),
+    ("E14", 1),
+    ("E16", 2),
+    ("F3", 1),
+    ("F6", 1),
+    ("I10", 1),
+    ("P1", 1),
 ];
 
-/// The rules whose every compliant case, split across two stacks, still holds
-/// ([`a_compliant_case_split_across_two_stacks_still_holds`]).
-const HOLDS_ACROSS_STACKS: &[&str] = &[
-    "S8", "M1", "N2", "A2T", "R8", "R12", "L4", "E15", "E6", "E8", "E1",
+/// The splits of compliant cases known not to hold, by rule: each fails (or is a gap)
+/// because the rule reads a resource that an import names (a parameter group, a vault, a
+/// delivery, an authorizer, a policy of another stack) only in its own template, or a
+/// name written as text only there. These are false alarms, never false passes (which the
+/// failing direction, [`FAILS_OPEN`], measures); each is open work. Every other rule's
+/// compliant cases, split, hold.
+const HOLDS_OPEN: &[(&str, usize)] = &[
+    ("A1", 1),
+    ("A2D", 2),
+    ("A4", 2),
+    ("A4M", 4),
+    ("A4W", 2),
+    ("AS1", 3),
+    ("B2", 5),
+    ("CF1", 5),
+    ("CF2", 6),
+    ("CF3", 1),
+    ("DD1", 2),
+    ("DD3", 4),
+    ("DD4", 2),
+    ("E10", 2),
+    ("E13", 6),
+    ("E16", 5),
+    ("E17", 1),
+    ("E3", 4),
+    ("E4", 1),
+    ("E5", 2),
+    ("EKS3", 2),
+    ("F1", 1),
+    ("F3", 1),
+    ("F4", 2),
+    ("F6", 3),
+    ("I10", 7),
+    ("I2", 1),
+    ("K1", 1),
+    ("L1", 1),
+    ("ML1", 1),
+    ("OS1", 6),
+    ("OS2", 3),
+    ("R1", 2),
+    ("R14", 3),
+    ("R4", 6),
+    ("R5", 2),
+    ("RS2", 4),
+    ("RS4", 1),
+    ("S14", 1),
+    ("S7", 6),
+    ("SM1", 3),
+    ("T1", 2),
+    ("X1", 9),
+    ("X2", 1),
 ];
 
-/// In the other direction, for the rules of [`HOLDS_ACROSS_STACKS`]: every compliant case of
-/// theirs split across two stacks ([`splits`]) still holds. A bucket policy of another
-/// stack names the bucket's ARN, and a rotation schedule of another stack the secret, by an
-/// import of its export (written alone, in an `Fn::Join` with `/*`, in an `Fn::Sub`'s
-/// variable), which CloudFormation resolves to the bucket's ARN or the secret's `Ref`
-/// ("returns the value of an output exported by another stack", `Fn::ImportValue`); S8 and
-/// M1 read them only as the `Fn::GetAtt` or `Ref` of the resource's own stack, and failed
-/// the TLS denial of such a policy as none, and the secret as never rotated. R8 and R12
-/// read a database's parameter and option groups only in its own template, and failed 54
-/// splits whose group a shared stack exports ("names no parameter group of the template");
-/// they now read the group of the export an import names (`Cx::named_in_app`).
+/// The splits of each rule that did not behave, against the count `open` lists for it (none
+/// when it lists none): a rule with more has lost ground, and one with fewer was fixed, so
+/// its count in the list comes down with the fix (the list never hides ground gained).
+fn off_the_list(open: &[(&str, usize)], wrong: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    let mut rules: BTreeSet<&str> = wrong.keys().map(String::as_str).collect();
+    rules.extend(open.iter().map(|(rule, _)| *rule));
+    rules
+        .into_iter()
+        .filter_map(|rule| {
+            let listed = open.iter().find(|(r, _)| *r == rule).map_or(0, |(_, n)| *n);
+            let found = wrong.get(rule).map_or(&[][..], Vec::as_slice);
+            (found.len() != listed).then(|| {
+                format!(
+                    "{rule}: {} splits where the list says {listed}:\n  {}",
+                    found.len(),
+                    found.join("\n  ")
+                )
+            })
+        })
+        .collect()
+}
+
+/// In the other direction, every compliant case of every rule split across two stacks
+/// ([`splits`]) still holds, but for the open splits of [`HOLDS_OPEN`]. A bucket policy of
+/// another stack names the bucket's ARN, and a rotation schedule of another stack the
+/// secret, by an import of its export (written alone, in an `Fn::Join` with `/*`, in an
+/// `Fn::Sub`'s variable), which CloudFormation resolves to the bucket's ARN or the secret's
+/// `Ref` ("returns the value of an output exported by another stack", `Fn::ImportValue`);
+/// S8 and M1 read them only as the `Fn::GetAtt` or `Ref` of the resource's own stack, and
+/// failed the TLS denial of such a policy as none, and the secret as never rotated. R8 and
+/// R12 read a database's parameter and option groups only in its own template, and failed
+/// 54 splits whose group a shared stack exports ("names no parameter group of the
+/// template"); they now read the group of the export an import names (`Cx::named_in_app`).
 /// L4 read the log group a database exports into only in the database's stack, and failed
 /// 20 splits whose group another stack of its region and account declares ("Log group names
 /// must be unique within a Region for an Amazon Web Services account", `CreateLogGroup`):
@@ -2133,59 +2251,80 @@ const HOLDS_ACROSS_STACKS: &[&str] = &[
 /// open) read a launch template or launch configuration of another stack that an instance,
 /// a group, a fleet or a service launches from by the import of its export
 /// (`fleets::template_named`) where it is declared, its version's import as the export's
-/// value; E1 reads an attached volume of another stack so too.
+/// value; E1 reads an attached volume of another stack so too. A4E read a log group of
+/// another stack named by an ARN built on the import of its name as no group of the app.
 #[test]
 fn a_compliant_case_split_across_two_stacks_still_holds() {
     let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))
         .expect("the corpus is JSON");
-    let mut held = 0;
-    let mut wrong = Vec::new();
-    for case in
-        cases.as_array().into_iter().flatten().filter(|c| {
-            HOLDS_ACROSS_STACKS.iter().any(|r| c["rule"] == *r) && c["expect"] != "absent"
-        })
+    let (mut held, mut refused) = (0, 0);
+    let mut wrong: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for case in cases
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["expect"] != "absent")
     {
         let rule = case["rule"].as_str().unwrap_or_default();
         let target = case["target"].as_str().unwrap_or_default();
         for moved in splits(case) {
-            let moved: Vec<&str> = moved.into_iter().collect();
-            if app_split(&case["resources"], &moved.iter().copied().collect()).is_err() {
+            let Ok(app) = app_split(&case["resources"], &moved) else {
                 continue;
-            }
-            match split_status(&case["resources"], &moved, rule, target).as_slice() {
+            };
+            // A split that check refuses (an export of an attribute that may hold a
+            // secret, as a key's `SecretAccessKey`) is counted, not read.
+            let Ok(assembly) = app.check() else {
+                refused += 1;
+                continue;
+            };
+            let found: Vec<&Status> = assembly
+                .evaluation()
+                .results
+                .iter()
+                .filter(|c| c.rule == rule && *c.logical_id == *target)
+                .map(|c| &c.status)
+                .collect();
+            match found.as_slice() {
                 [Status::Enforced { .. }] => held += 1,
-                other => wrong.push(format!("{rule} {} {moved:?}: {other:?}", case["why"])),
+                other => wrong
+                    .entry(rule.to_owned())
+                    .or_default()
+                    .push(format!("{} {moved:?}: {other:?}", case["why"])),
             }
         }
     }
-    println!("{held} splits of compliant cases hold");
-    assert!(held >= 20, "only {held} splits of compliant cases");
+    println!("{held} splits of compliant cases hold, {refused} refused by check");
+    assert!(held >= 1_400, "only {held} splits of compliant cases");
+    let off = off_the_list(HOLDS_OPEN, &wrong);
     assert!(
-        wrong.is_empty(),
-        "{} compliant cases split across two stacks no longer hold:\n{}",
-        wrong.len(),
-        wrong.join("\n")
+        off.is_empty(),
+        "compliant cases split across two stacks that do not hold, against HOLDS_OPEN:\n{}",
+        off.join("\n")
     );
 }
 
-/// The failing direction for the rules of [`FAILS_ACROSS_STACKS`], closer than synth's
-/// refusal ([`a_failing_spelling_split_across_two_stacks_still_fails`], which another
-/// rule's finding satisfies): every failing spelling of theirs split across two stacks
-/// still fails the rule on its target. It found S8 taking a bucket policy of another stack
-/// whose `Bucket` is an SSM parameter's `Value` (known only at deploy) for none of the
-/// bucket's, and M1 taking a `RotationLambdaARN` of `${F.Arn}${B}` with `B` imported for a
-/// function, each hidden in synth by the findings of other rules. A split that check
-/// refuses (an export of an attribute that may hold a secret) is counted, not read.
+/// The failing direction, closer than synth's refusal
+/// ([`a_failing_spelling_split_across_two_stacks_still_fails`], which another rule's
+/// finding satisfies): every failing spelling of every rule split across two stacks still
+/// fails the rule on its target, but for the open splits of [`FAILS_OPEN`]. It found S8
+/// taking a bucket policy of another stack whose `Bucket` is an SSM parameter's `Value`
+/// (known only at deploy) for none of the bucket's, M1 taking a `RotationLambdaARN` of
+/// `${F.Arn}${B}` with `B` imported for a function, and A4E taking the access logs of a
+/// stage sent to an unencrypted log group of another stack (named by its written name, or
+/// by the import of its `Arn`) for encrypted, its key left to L1: each hidden in synth by
+/// the findings of other rules. A split that check refuses (an export of an attribute that
+/// may hold a secret) is counted, not read.
 #[test]
 fn a_failing_spelling_split_across_two_stacks_still_fails_its_rule() {
     let cases: Value = serde_json::from_str(include_str!("../../corpora/spellings.json"))
         .expect("the corpus is JSON");
     let (mut failed, mut refused) = (0, 0);
-    let mut wrong = Vec::new();
-    for case in
-        cases.as_array().into_iter().flatten().filter(|c| {
-            FAILS_ACROSS_STACKS.iter().any(|r| c["rule"] == *r) && c["expect"] == "fail"
-        })
+    let mut wrong: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for case in cases
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["expect"] == "fail")
     {
         let rule = case["rule"].as_str().unwrap_or_default();
         let target = case["target"].as_str().unwrap_or_default();
@@ -2207,16 +2346,19 @@ fn a_failing_spelling_split_across_two_stacks_still_fails_its_rule() {
             if found.iter().any(|s| matches!(s, Status::Failed { .. })) {
                 failed += 1;
             } else {
-                wrong.push(format!("{rule} {} {moved:?}: {found:?}", case["why"]));
+                wrong
+                    .entry(rule.to_owned())
+                    .or_default()
+                    .push(format!("{} {moved:?}: {found:?}", case["why"]));
             }
         }
     }
     println!("{failed} splits fail their rule, {refused} refused by check");
-    assert!(failed >= 100, "only {failed} splits of failing spellings");
+    assert!(failed >= 2_600, "only {failed} splits of failing spellings");
+    let off = off_the_list(FAILS_OPEN, &wrong);
     assert!(
-        wrong.is_empty(),
-        "{} failing spellings split across two stacks no longer fail their rule:\n{}",
-        wrong.len(),
-        wrong.join("\n")
+        off.is_empty(),
+        "failing spellings split across two stacks that do not fail their rule, against FAILS_OPEN:\n{}",
+        off.join("\n")
     );
 }

@@ -419,30 +419,41 @@ fn identifies(value: &Value, id: &str) -> bool {
     super::meaning::names(value, id) && found.iter().all(|a| matches!(a.trim(), "Arn" | "Id"))
 }
 
-/// A service without a subscription of its own whose requests are still logged: the
-/// template associates it with service networks (`AWS::VpcLattice::ServiceNetworkServiceAssociation`,
-/// `ServiceIdentifier` and `ServiceNetworkIdentifier` naming them as
-/// [`super::meaning::names`] reads), each a service network of the template whose own
+/// A service without a subscription of its own whose requests are still logged: the app
+/// associates it with service networks (`AWS::VpcLattice::ServiceNetworkServiceAssociation`,
+/// `ServiceIdentifier` naming it as [`names_judged`] reads: in its own template, or by the
+/// import of its export in another stack), each a service network of the app whose own
 /// subscription logs its services' requests ([`access_logged`] passes on it): a service
-/// network's access logs record the requests to the services of the network. Asking the
+/// network's access logs record the requests to the services of the network. The network
+/// is read where it is declared: of the association's template, or the one whose export
+/// the association's `ServiceNetworkIdentifier` imports ([`Cx::named_in_app`]). Asking the
 /// service for a subscription of its own too would refuse a compliant design. Every
-/// association of the template that names the service must be to such a network; one to a
-/// network named as text, or not logged, leaves the requests through it unlogged.
+/// association of the app that names the service must be to such a network; one to a
+/// network named as text, or not logged, leaves the requests through it unlogged, and so
+/// does an association of another stack whose import no rule reads exactly (it may name
+/// the service). An association of another stack was read nowhere, and a service joined
+/// there to a network of no template passed on the logged network of its own.
 fn through_networks(cx: &Cx<'_>) -> Option<Outcome> {
     const ASSOCIATION: &str = "AWS::VpcLattice::ServiceNetworkServiceAssociation";
+    let exports = own_exports(cx);
     let mut proofs = Vec::new();
-    for association in cx
-        .others(ASSOCIATION)
-        .filter(|a| super::meaning::names(&a.properties()["ServiceIdentifier"], cx.id()))
-    {
-        let named = &association.properties()["ServiceNetworkIdentifier"];
-        let network = cx
-            .others(SERVICE_NETWORK)
-            .find(|n| super::meaning::names(named, n.logical_id()))?;
-        match logged_as(&cx.on(network), LogType::Service) {
-            Outcome::Pass(p) => {
-                proofs.extend(super::proof_of(association, "/ServiceNetworkIdentifier"));
-                proofs.extend(p);
+    for (home, association) in cx.everywhere(ASSOCIATION) {
+        let p = association.properties();
+        if !names_judged(cx, home, &p["ServiceIdentifier"], &exports).ok()? {
+            continue;
+        }
+        let (stack, network) =
+            cx.named_in_app(home, &p["ServiceNetworkIdentifier"], SERVICE_NETWORK)?;
+        match logged_as(&cx.in_stack_or_here(stack, network), LogType::Service) {
+            Outcome::Pass(found) => {
+                proofs.push(Proof {
+                    logical_id: home.map_or_else(
+                        || association.logical_id().to_owned(),
+                        |stack| format!("{stack}/{}", association.logical_id()),
+                    ),
+                    path: "/Properties/ServiceNetworkIdentifier".to_owned(),
+                });
+                proofs.extend(found);
             }
             _ => return None,
         }
