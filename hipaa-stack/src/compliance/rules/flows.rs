@@ -1814,8 +1814,22 @@ pub(super) fn where_made<'a>(cx: &Cx<'a>, value: &Value) -> Option<(Cx<'a>, Valu
 /// import of an API destination is then read as it is in the stack that makes it. `None`
 /// when `value` imports nothing, or when an import's export is not read
 /// ([`Export::Unmade`], [`Export::Unread`]) or several stacks make its imports: the caller
-/// reads the import as written. [`where_made`] reads one import written whole.
+/// reads the import as written. [`where_made`] reads one import written whole. `None` too
+/// for a value that imports and names `AWS::StackName` beside its imports: that is the
+/// name of the stack that writes it ("The name of the stack", CloudFormation pseudo
+/// parameters), and read in the stack that makes the imports it would be that stack's
+/// name, so that `${AWS::StackName}-${Suffix}` would name a resource the exporting stack
+/// names `${AWS::StackName}-suffix`, another resource.
 pub(super) fn made_there<'a>(cx: &Cx<'a>, value: &Value) -> Option<(Cx<'a>, Value)> {
+    /// Whether `value` names `AWS::StackName` (`Ref`, `${AWS::StackName}` in text).
+    fn names_the_stack(value: &Value) -> bool {
+        match value {
+            Value::String(s) => s.contains("AWS::StackName"),
+            Value::Array(items) => items.iter().any(names_the_stack),
+            Value::Object(map) => map.values().any(names_the_stack),
+            _ => false,
+        }
+    }
     /// `value` with its imports replaced, and the stack that makes them (`there`); `None`
     /// when an import cannot be read there.
     fn replaced<'a>(
@@ -1858,6 +1872,7 @@ pub(super) fn made_there<'a>(cx: &Cx<'a>, value: &Value) -> Option<(Cx<'a>, Valu
         let mut there = None;
         let read = replaced(at, written, &mut there, 0)?;
         match there {
+            Some(_) if names_the_stack(written) => return None,
             Some(there) => here = Some((there, read)),
             None => return here,
         }
@@ -6953,6 +6968,50 @@ fn x2(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    /// [`super::made_there`] reads what a value imports where it is made, but not a value
+    /// that names `AWS::StackName` beside an import (the importing stack's name, which the
+    /// exporting stack would read as its own).
+    #[test]
+    fn a_value_naming_its_stack_beside_an_import_is_not_read_where_the_import_is_made() {
+        use crate::cfn::{Expr, Output, Template};
+        use crate::compliance::rules::{Cx, Index};
+        let made = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: Vec::new(),
+            outputs: vec![Output {
+                name: "Suffix".to_owned(),
+                value: Expr::lit("alerts"),
+                description: None,
+                export: Some("made:Suffix".to_owned()),
+            }],
+        };
+        let user = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![crate::cfn::Resource::raw(
+                "Q".to_owned(),
+                "AWS::SQS::Queue".to_owned(),
+                json!({}),
+            )],
+            outputs: Vec::new(),
+        };
+        let stacks = [("user", &user), ("made", &made)];
+        let index = Index::new(&stacks);
+        let cx = Cx::in_first(&stacks, &user.resources()[0], &index);
+        let import = json!({"Fn::ImportValue": "made:Suffix"});
+        let around = json!({"Fn::Sub": ["topic-${S}", {"S": import}]});
+        let (there, read) = super::made_there(&cx, &around).expect("read where it is made");
+        assert_eq!(there.stack, "made");
+        assert_eq!(read, json!({"Fn::Sub": ["topic-${S}", {"S": "alerts"}]}));
+        for named in [
+            json!({"Fn::Sub": ["${AWS::StackName}-${S}", {"S": import}]}),
+            json!({"Fn::Join": ["-", [{"Ref": "AWS::StackName"}, import]]}),
+        ] {
+            assert!(super::made_there(&cx, &named).is_none(), "{named}");
+        }
+    }
 
     #[test]
     fn x2_reads_every_policy_it_judges_itself() {

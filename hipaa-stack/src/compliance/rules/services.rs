@@ -6154,6 +6154,13 @@ pub(super) fn log_sink_outside_the_app(
                 .filter_map(|branch| log_sink_outside_the_app(here, branch, property, sink)),
         );
     }
+    // An ARN built around imports (`…:deliverystream/${Name}` of an imported stream's
+    // name) is read in the stack that makes them ([`super::flows::made_there`]).
+    if d.get("Fn::ImportValue").is_none()
+        && let Some((there, made)) = super::flows::made_there(here, d)
+    {
+        return log_sink_outside_the_app(&there, &made, property, sink);
+    }
     if bucket_arn_of_the_app(here, d) || stream_arn_of_the_app(here, d) {
         return None;
     }
@@ -6243,6 +6250,13 @@ pub(super) fn log_group_outside_the_app(
                 .into_iter()
                 .filter_map(|branch| log_group_outside_the_app(cx, branch, w)),
         );
+    }
+    // An ARN built around imports (`…:log-group:${Name}` of an imported group's name) is
+    // read in the stack that makes them ([`super::flows::made_there`]), as written there.
+    if arn.get("Fn::ImportValue").is_none()
+        && let Some((there, made)) = super::flows::made_there(cx, arn)
+    {
+        return log_group_outside_the_app(&there, &made, w);
     }
     let of_the_template = cx
         .others(LOG_GROUP)
@@ -9212,6 +9226,49 @@ mod review11_tests {
         let stacks = [("api", &api), ("logs", &logs)];
         let index = Index::new(&stacks);
         a4e(&Cx::in_first(&stacks, &api.resources()[0], &index))
+    }
+
+    /// `${AWS::StackName}` in a value that imports is the importing stack's name: read in
+    /// the exporting stack (where the import's value is read), it would name that stack's
+    /// group of the same written pattern, another group.
+    #[test]
+    fn a_stack_name_beside_an_import_is_the_importing_stacks_name() {
+        use crate::cfn::{Expr, Output, Resource, Template};
+        let raw = |id: &str, t: &str, p: Value| Resource::raw(id.to_owned(), t.to_owned(), p);
+        let key = json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" });
+        let logs = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![raw(
+                "P",
+                "AWS::Logs::LogGroup",
+                json!({ "LogGroupName": { "Fn::Sub": "${AWS::StackName}-access" }, "KmsKeyId": key, "RetentionInDays": 365 }),
+            )],
+            outputs: vec![Output {
+                name: "Suffix".to_owned(),
+                value: Expr::lit("access"),
+                description: None,
+                export: Some("logs:Suffix".to_owned()),
+            }],
+        };
+        let destination = json!({ "Fn::Sub": [
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${AWS::StackName}-${S}",
+            { "S": { "Fn::ImportValue": "logs:Suffix" } }
+        ] });
+        let api = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![raw(
+                "Stage",
+                "AWS::ApiGatewayV2::Stage",
+                json!({ "ApiId": "a", "StageName": "prod", "AccessLogSettings": { "DestinationArn": destination } }),
+            )],
+            outputs: Vec::new(),
+        };
+        let stacks = [("api", &api), ("logs", &logs)];
+        let index = Index::new(&stacks);
+        let found = a4e(&Cx::in_first(&stacks, &api.resources()[0], &index));
+        assert!(matches!(found, Outcome::Fail(_)), "{found:?}");
     }
 
     #[test]
