@@ -1618,10 +1618,12 @@ fn lattice_target_group(cx: &Cx<'_>) -> Outcome {
 /// listener on the group's port (or the target's own `Port`) is HTTPS. A network load
 /// balancer whose TLS listener ends TLS and forwards to an ALB listening in HTTP sends the
 /// requests on in plain text. Each target (`Targets.{i}.Id`) must be an application load
-/// balancer of this template (its `Ref`, [`super::meaning::names`]), whose listeners on that
-/// port of this template are read: one that is not HTTPS fails; an ALB named as text, or
-/// whose listener on the port no template here shows, is read nowhere. A group that
-/// registers no target in the template has none to read.
+/// balancer of the app: of this template (its `Ref`, [`super::meaning::names`]) or of the
+/// stack whose export of it the target imports ([`Cx::named_in_app`]), whose listeners on
+/// that port are read in every stack (of its own, naming it by its `Ref`; of another, by
+/// the import of its export): one that is not HTTPS fails; an ALB named as text, or whose
+/// listener on the port no template shows, is read nowhere. A group that registers no
+/// target in the template has none to read.
 fn alb_targets(cx: &Cx<'_>) -> Outcome {
     let targets: Vec<(usize, &Value)> = match cx.prop("/Targets") {
         Some(Value::Array(items)) => items
@@ -1649,47 +1651,50 @@ fn alb_targets(cx: &Cx<'_>) -> Outcome {
             .get("Port")
             .filter(|v| !super::meaning::no_value(v))
             .map_or(group_port, super::meaning::whole_number);
-        let Some(balancer) = cx
-            .others(LOAD_BALANCER)
-            .find(|b| super::meaning::names(id, b.logical_id()))
-        else {
+        let Some((home, balancer)) = cx.named_in_app(None, id, LOAD_BALANCER) else {
             checks.push(Err(format!(
-                "`Targets.{i}.Id` is {}, which names no application load balancer of this template: whether its listener takes HTTPS is read nowhere, and a network load balancer reaches it in whatever protocol that listener takes",
+                "`Targets.{i}.Id` is {}, which names no application load balancer of the app: whether its listener takes HTTPS is read nowhere, and a network load balancer reaches it in whatever protocol that listener takes",
                 text_or_json(id)
             )));
             continue;
         };
+        let named = |stack: Option<&str>, id: &str| {
+            stack.map_or_else(|| id.to_owned(), |stack| format!("{stack}/{id}"))
+        };
+        let balancer_name = named(home, balancer.logical_id());
         let Some(port) = port else {
             checks.push(Err(format!(
-                "the port of `Targets.{i}` is not a number the rule can read: which listener of `{}` it reaches is not shown",
-                balancer.logical_id()
+                "the port of `Targets.{i}` is not a number the rule can read: which listener of `{balancer_name}` it reaches is not shown"
             )));
             continue;
         };
-        let listeners: Vec<&Resource> = cx
-            .others(LISTENER)
-            .filter(|l| {
+        // The listeners of the balancer on the port, in every stack that can name it.
+        let listeners: Vec<(Option<&str>, &Resource)> = cx
+            .everywhere(LISTENER)
+            .filter(|(stack, l)| {
                 let p = l.properties();
-                super::meaning::names(&p["LoadBalancerArn"], balancer.logical_id())
-                    && super::meaning::whole_number(&p["Port"]) == Some(port)
+                super::meaning::whole_number(&p["Port"]) == Some(port)
+                    && cx
+                        .named_in_app(*stack, &p["LoadBalancerArn"], LOAD_BALANCER)
+                        .is_some_and(|(_, b)| std::ptr::eq(b, balancer))
             })
             .collect();
         if listeners.is_empty() {
             unshown.push(format!(
-                "no listener of this template listens on port {port} of `{}`, the target `Targets.{i}`: the protocol it is reached in is read nowhere",
-                balancer.logical_id()
+                "no listener of the app listens on port {port} of `{balancer_name}`, the target `Targets.{i}`: the protocol it is reached in is read nowhere"
             ));
             checks.push(cx.proof(&format!("/Targets/{i}/Id")).ok_or_default());
             continue;
         }
-        for listener in listeners {
+        for (stack, listener) in listeners {
             let protocol = known_protocol(&listener.properties()["Protocol"]);
             checks.push(match protocol.as_deref() {
-                Some("HTTPS") => proof_of(listener, "/Protocol").ok_or_default(),
+                Some("HTTPS") => proof_of(listener, "/Protocol")
+                    .map(|p| p.with_stack(stack))
+                    .ok_or_default(),
                 _ => Err(format!(
-                    "the listener `{}` of `{}` on port {port}, the target `Targets.{i}`, takes {}: the network load balancer forwards to it in plain text; make it HTTPS",
-                    listener.logical_id(),
-                    balancer.logical_id(),
+                    "the listener `{}` of `{balancer_name}` on port {port}, the target `Targets.{i}`, takes {}: the network load balancer forwards to it in plain text; make it HTTPS",
+                    named(stack, listener.logical_id()),
                     protocol.unwrap_or_else(|| text_or_json(&listener.properties()["Protocol"]))
                 )),
             });
