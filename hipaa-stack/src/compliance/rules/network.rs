@@ -1103,7 +1103,9 @@ fn vpc_exports<'a>(cx: &Cx<'a>) -> Vec<&'a str> {
 /// those of its template whose `ResourceId` names it however it is written (`Ref`,
 /// `Fn::GetAtt`, `${Vpc}` alone in an `Fn::Sub`, a one-item `Fn::Join`, an `Fn::If` whose
 /// every branch does), and those of another stack whose `ResourceId` is wholly an import
-/// (`Fn::ImportValue` of written text) of an export of [`vpc_exports`], made in a stack of
+/// (`Fn::ImportValue` of written text, however written: alone, `${Var}` alone in an
+/// `Fn::Sub`, a one-item `Fn::Join`, [`super::meaning::sole_import`]) of an export of
+/// [`vpc_exports`], made in a stack of
 /// the VPC's stack's region and account: CloudFormation resolves an import among the
 /// exports of the importing stack's own region and account ("You can't create cross-stack
 /// references across Regions", CloudFormation user guide, `Fn::ImportValue`), so a flow log
@@ -1112,9 +1114,7 @@ fn vpc_exports<'a>(cx: &Cx<'a>) -> Vec<&'a str> {
 fn flow_logs_of<'a>(cx: &Cx<'a>) -> Vec<(Cx<'a>, &'a Resource)> {
     let exports = vpc_exports(cx);
     let imports_this_vpc = |v: &Value| {
-        v.as_object()
-            .filter(|m| m.len() == 1)
-            .and_then(|m| m.get("Fn::ImportValue"))
+        super::meaning::sole_import(v)
             .and_then(super::meaning::text)
             .is_some_and(|name| exports.contains(&name.as_str()))
     };
@@ -1214,7 +1214,7 @@ fn e13(cx: &Cx<'_>) -> Outcome {
             not_whole(f)
         )),
         None => Outcome::Fail(
-            "no `AWS::EC2::FlowLog` of the app records the VPC's traffic (one of another stack is read when its `ResourceId` is `Fn::ImportValue` of an export of the VPC's `Ref` alone)".to_owned(),
+            "no `AWS::EC2::FlowLog` of the app records the VPC's traffic (one of another stack is read when its `ResourceId` is wholly the import of an export of the VPC's `Ref`)".to_owned(),
         ),
     }
 }
@@ -1340,6 +1340,22 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
     let imported = super::storage::has_import(destination)
         && super::flows::imports_a_resource(cx, destination)
         && (super::meaning::imported(destination) || stands_for(destination, None));
+    // An ARN built around imports (`${Arn}/vpc` of a bucket's imported `Arn`), read in the
+    // stack that makes them as it is written there ([`super::flows::made_there`]): text
+    // around an import stands for the resource only where what the import carries does.
+    let made = || {
+        !super::meaning::imported(destination)
+            && super::flows::made_there(cx, destination).is_some_and(|(there, made)| {
+                let skeleton = super::meaning::skeleton_sent(&made);
+                let skeleton = skeleton.trim();
+                let foreign = skeleton.starts_with("arn:")
+                    && !(own_account(skeleton) && own_region(skeleton));
+                !foreign
+                    && there
+                        .others(held)
+                        .any(|r| stands_for(&made, Some(r.logical_id())))
+            })
+    };
     // What a finding adds when the group of that name is of a stack of unknown placement.
     let unplaced = std::cell::OnceCell::new();
     let by_name = || {
@@ -1445,7 +1461,7 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
     };
     // A bucket's name is global, so its ARN names the app's bucket in any account.
     let by_name = || (held == "AWS::S3::Bucket" || !across_accounts) && by_name();
-    if by_reference || imported || by_name() {
+    if by_reference || imported || made() || by_name() {
         return None;
     }
     let unplaced = unplaced
@@ -2340,7 +2356,8 @@ fn endpoint_reaches(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     checks
 }
 
-/// The value an import (`Fn::ImportValue` of written text) takes from the one output that
+/// The value an import (`Fn::ImportValue` of written text; the whole value, however
+/// written: [`super::meaning::sole_import`]) takes from the one output that
 /// exports it, with the context of that stack: read as [`super::flows::export_named`]
 /// reads it, among the exports of the stacks of the app of the importing stack's own region
 /// and account ("You can't create cross-stack references across Regions", CloudFormation
@@ -2349,11 +2366,7 @@ fn endpoint_reaches(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
 /// here), or when it cannot be read.
 fn exported_value<'a>(cx: &Cx<'a>, value: &Value) -> Option<(Cx<'a>, Value)> {
     use super::flows::{Export, export_named};
-    let name = value
-        .as_object()
-        .filter(|m| m.len() == 1)
-        .and_then(|m| m.get("Fn::ImportValue"))
-        .and_then(super::meaning::text)?;
+    let name = super::meaning::sole_import(value).and_then(super::meaning::text)?;
     match export_named(cx, &name) {
         Export::Made(there, exported) => Some((there, exported)),
         Export::Unmade | Export::Unread => None,
