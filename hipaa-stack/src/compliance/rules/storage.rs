@@ -1282,17 +1282,19 @@ fn log_delivery_allowed(on: &Cx<'_>, prefix: &str) -> bool {
     }
     let own = own_bucket(on);
     let objects = format!("{}/{prefix}*", own.arn);
-    let policies: Vec<&Resource> = policies_naming(on, &own)
+    let policies: Vec<(Option<&str>, &Resource)> = policies_naming(on, &own)
         .into_iter()
         .filter(|(.., unknown)| !unknown)
-        .map(|(_, policy, _)| policy)
+        .map(|(stack, policy, _)| (stack, policy))
         .collect();
+    // A policy of another stack names the bucket's objects by an import of its export
+    // (`${Arn}/*` of the imported `Arn`), read as the export's value, as S8 reads it.
     !policies.is_empty()
-        && policies.iter().all(|policy| {
+        && policies.iter().all(|(stack, policy)| {
             policy_document(policy, "/PolicyDocument").is_some_and(|document| {
-                statements(&document)
-                    .iter()
-                    .any(|(_, s)| lets_the_logging_service_write(s, &own, &objects))
+                statements(&document).iter().any(|(_, s)| {
+                    lets_the_logging_service_write(&on.as_exported(*stack, s), &own, &objects)
+                })
             })
         })
 }
