@@ -158,19 +158,33 @@ fn lists_any(value: &Value) -> bool {
 /// names the user ([`super::meaning::names`]: its `Ref`, which is its name, in any spelling
 /// that names it) or is text equal to its `UserName`. Text built around the user's `Ref`
 /// names another user.
-fn adds_user(cx: &Cx<'_>, addition: &crate::cfn::Resource) -> bool {
+///
+/// An addition of another stack (`stack`) names the user by the import of its export
+/// ([`imports_user`]), which CloudFormation resolves to its `Ref`.
+fn adds_user(cx: &Cx<'_>, stack: Option<&str>, addition: &crate::cfn::Resource) -> bool {
     let user_name = cx.prop("/UserName").and_then(super::meaning::text);
     addition.properties()["Users"]
         .as_array()
         .into_iter()
         .flatten()
-        .any(|entry| {
-            super::meaning::names(entry, cx.id())
-                || user_name.as_deref().is_some_and(|own| {
-                    !own.trim().is_empty()
-                        && super::meaning::text(entry).is_some_and(|t| t.trim() == own.trim())
-                })
+        .any(|entry| match stack {
+            Some(_) => imports_user(cx, stack, entry),
+            None => {
+                super::meaning::names(entry, cx.id())
+                    || user_name.as_deref().is_some_and(|own| {
+                        !own.trim().is_empty()
+                            && super::meaning::text(entry).is_some_and(|t| t.trim() == own.trim())
+                    })
+            }
         })
+}
+
+/// Whether `value`, written in the stack `stack` (another than the user's), is the import of
+/// an export of the user of `cx` ([`Cx::named_in_app`]): "returns the value of an output
+/// exported by another stack" (`Fn::ImportValue`), the user's `Ref`, its name.
+fn imports_user(cx: &Cx<'_>, stack: Option<&str>, value: &Value) -> bool {
+    cx.named_in_app(stack, value, USER)
+        .is_some_and(|(_, user)| std::ptr::eq(user, cx.resource))
 }
 
 fn i10(cx: &Cx<'_>) -> Outcome {
@@ -203,13 +217,25 @@ fn i10(cx: &Cx<'_>) -> Outcome {
             problems.push(format!("`{key}` gives the user {what} of its own"));
         }
     }
-    // The policies of the template that attach to the user by `Users`.
+    // The policies of the app that attach to the user by `Users`: of its template by its
+    // `Ref`, of another stack by the import of its export.
+    let exported = !cx.own_exports().is_empty();
     for kind in [MANAGED_POLICY, POLICY] {
-        for policy in cx.others(kind) {
-            if super::compute::mentions(&policy.properties()["Users"], cx.id()) {
+        for (stack, policy) in cx.naming_from(kind, exported) {
+            let users = &policy.properties()["Users"];
+            let attaches = match stack {
+                None => super::compute::mentions(users, cx.id()),
+                Some(_) => super::meaning::one_or_many(users)
+                    .into_iter()
+                    .any(|entry| imports_user(cx, stack, entry)),
+            };
+            if attaches {
                 problems.push(format!(
                     "`{}` attaches to the user itself through `Users`",
-                    policy.logical_id()
+                    stack.map_or_else(
+                        || policy.logical_id().to_owned(),
+                        |stack| format!("{stack}/{}", policy.logical_id())
+                    )
                 ));
             }
         }
@@ -219,15 +245,15 @@ fn i10(cx: &Cx<'_>) -> Outcome {
     let group = if properties["Groups"].as_array().is_some() && cx.present("/Groups").is_ok() {
         cx.proof("/Groups")
     } else {
-        cx.others("AWS::IAM::UserToGroupAddition")
-            .find(|a| adds_user(cx, a))
-            .and_then(|a| proof_of(a, "/Users"))
+        cx.naming_from("AWS::IAM::UserToGroupAddition", exported)
+            .find(|(stack, a)| adds_user(cx, *stack, a))
+            .and_then(|(stack, a)| proof_of(a, "/Users").map(|p| p.with_stack(stack)))
     };
     match group {
         Some(proof) if problems.is_empty() => Outcome::Pass(vec![proof]),
         Some(_) => Outcome::Fail(problems.join("; ")),
         None => {
-            problems.push("the user belongs to no group (`Groups` is not set and no `AWS::IAM::UserToGroupAddition` of the template adds it to one)".to_owned());
+            problems.push("the user belongs to no group (`Groups` is not set and no `AWS::IAM::UserToGroupAddition` of the app adds it to one)".to_owned());
             Outcome::Fail(problems.join("; "))
         }
     }
@@ -254,7 +280,7 @@ fn groups_of<'a>(cx: &Cx<'a>) -> Vec<&'a crate::cfn::Resource> {
         .collect();
     named.extend(
         cx.others("AWS::IAM::UserToGroupAddition")
-            .filter(|a| adds_user(cx, a))
+            .filter(|a| adds_user(cx, None, a))
             .map(|a| &a.properties()["GroupName"]),
     );
     cx.others(GROUP)
