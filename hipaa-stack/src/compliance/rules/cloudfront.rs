@@ -840,24 +840,43 @@ fn access_logs(cx: &Cx<'_>) -> Outcome {
     let mut best: Option<Outcome> = None;
     for source in &sources {
         // A source delivers nothing until a delivery pairs it with a destination (the
-        // `AWS::Logs::DeliverySource` reference): an `AWS::Logs::Delivery` of the template
-        // whose `DeliverySourceName` is the source's (its `Ref`, or its `Name` as text) and
-        // whose `DeliveryDestinationArn` is set.
+        // `AWS::Logs::DeliverySource` reference): an `AWS::Logs::Delivery` of the app whose
+        // `DeliverySourceName` is the source's (its `Ref`, or its `Name` as text; in another
+        // stack, the import of its export, or its `Name` as text in a stack of its region
+        // and account, where delivery source names are one account's and region's) and
+        // whose `DeliveryDestinationArn` is set. A delivery is read in its own stack.
         let name = text(&source.properties()["Name"]);
-        let deliveries = cx.others("AWS::Logs::Delivery").filter(|d| {
-            let p = d.properties();
-            let named = &p["DeliverySourceName"];
-            (super::meaning::names(named, source.logical_id())
-                || name.is_some() && text(named) == name)
-                && cx.on(d).present("/DeliveryDestinationArn").is_ok()
+        let deliveries = cx.everywhere("AWS::Logs::Delivery").filter(|(stack, d)| {
+            let named = &d.properties()["DeliverySourceName"];
+            let pairs = match stack {
+                None => {
+                    super::meaning::names(named, source.logical_id())
+                        || name.is_some() && text(named) == name
+                }
+                Some(_) => {
+                    cx.named_in_app(*stack, named, "AWS::Logs::DeliverySource")
+                        .is_some_and(|(_, s)| std::ptr::eq(s, *source))
+                        || cx.beside(*stack)
+                            && name.as_deref().is_some_and(|n| !n.contains("${"))
+                            && text(named) == name
+                }
+            };
+            pairs
+                && cx
+                    .in_stack_or_here(*stack, d)
+                    .present("/DeliveryDestinationArn")
+                    .is_ok()
         });
-        for d in deliveries {
-            let outcome = match (record_fields(cx, d), destination_of_the_app(cx, d)) {
+        for (stack, d) in deliveries {
+            let at = cx.in_stack_or_here(stack, d);
+            let outcome = match (record_fields(&at, d), destination_of_the_app(&at, d)) {
                 (Err(e), _) => Outcome::Fail(e),
                 (Ok(()), Err(outcome)) => outcome,
                 (Ok(()), Ok(())) => all([
                     proof_of(source, "/ResourceArn").ok_or_default(),
-                    proof_of(d, "/DeliveryDestinationArn").ok_or_default(),
+                    proof_of(d, "/DeliveryDestinationArn")
+                        .map(|p| p.with_stack(stack))
+                        .ok_or_default(),
                 ]),
             };
             let rank = |o: &Outcome| match o {
@@ -872,7 +891,7 @@ fn access_logs(cx: &Cx<'_>) -> Outcome {
     }
     best.unwrap_or_else(|| {
         Outcome::Fail(format!(
-            "the delivery source `{}` of the distribution's ACCESS_LOGS is paired with no destination: no `AWS::Logs::Delivery` of the template names it with a `DeliveryDestinationArn`, so nothing is delivered",
+            "the delivery source `{}` of the distribution's ACCESS_LOGS is paired with no destination: no `AWS::Logs::Delivery` of the app names it with a `DeliveryDestinationArn`, so nothing is delivered",
             first.logical_id()
         ))
     })
