@@ -2172,8 +2172,6 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("CF2", 6),
     ("CF3", 1),
     ("DD1", 2),
-    ("DD3", 4),
-    ("DD4", 2),
     ("E10", 2),
     ("E13", 6),
     ("E16", 5),
@@ -2360,5 +2358,98 @@ fn a_failing_spelling_split_across_two_stacks_still_fails_its_rule() {
         off.is_empty(),
         "failing spellings split across two stacks that do not fail their rule, against FAILS_OPEN:\n{}",
         off.join("\n")
+    );
+}
+
+/// The resources of the compliant case of `rule` whose `why` starts with `why`.
+fn compliant_case(rule: &str, why: &str) -> Value {
+    let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))
+        .expect("the corpus is JSON");
+    cases
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["rule"] == rule && c["why"].as_str().is_some_and(|w| w.starts_with(why)))
+        .map(|c| c["resources"].clone())
+        .unwrap_or_else(|| panic!("no compliant case of {rule}: {why}"))
+}
+
+/// Asserts that `rule` does not hold on `target` of `resources` split so that `moved` are in
+/// a stack of their own: a failure or a gap, never a pass.
+#[track_caller]
+fn split_does_not_hold(what: &str, resources: &Value, moved: &[&str], rule: &str, target: &str) {
+    let found = split_status(resources, moved, rule, target);
+    assert!(
+        !found.is_empty()
+            && !found
+                .iter()
+                .any(|s| matches!(s, Status::Enforced { .. } | Status::Waived { .. })),
+        "{what}, {moved:?} in a stack of their own: {rule} on `{target}` is {found:?}"
+    );
+}
+
+/// DD3 and DD4 read a DocumentDB cluster parameter group of another stack that the cluster
+/// names by its written `Name` (stored in lower case, one name of a region and account)
+/// where it is declared: a group that audits every event, or requires TLS 1.2, held in one
+/// stack and was a gap split ("no cluster parameter group of this template"); a group of
+/// another stack that turns auditing or TLS off now fails as in one stack, and a name built
+/// on `${AWS::StackName}` (another group in each stack) is still no group read.
+#[test]
+fn dd3_and_dd4_read_a_parameter_group_of_another_stack_named_by_its_name() {
+    let audited = compliant_case(
+        "DD3",
+        "a DocumentDB cluster whose group audits every event (`all`), named by",
+    );
+    let tls = compliant_case(
+        "DD4",
+        "hostile review 25: a DocumentDB cluster that names its group by its `Name`",
+    );
+    for moved in [&["Params"][..], &["Records"]] {
+        split_holds(
+            "a group named by its Name",
+            &audited,
+            moved,
+            "DD3",
+            "Records",
+        );
+        split_holds(
+            "a group named by its Name in another case",
+            &tls,
+            moved,
+            "DD4",
+            "Records",
+        );
+    }
+    let mut silent = audited.clone();
+    silent["Params"]["Properties"]["Parameters"]["audit_logs"] = "disabled".into();
+    let mut plain = tls.clone();
+    plain["Params"]["Properties"]["Parameters"]["tls"] = "disabled".into();
+    for moved in [&["Params"][..], &["Records"]] {
+        split_fails(
+            "a group named by its Name that turns auditing off",
+            &silent,
+            moved,
+            "DD3",
+            "Records",
+        );
+        split_fails(
+            "a group named by its Name that turns TLS off",
+            &plain,
+            moved,
+            "DD4",
+            "Records",
+        );
+    }
+    let mut per_stack = audited;
+    per_stack["Params"]["Properties"]["Name"] =
+        serde_json::json!({"Fn::Sub": "${AWS::StackName}-params"});
+    per_stack["Records"]["Properties"]["DBClusterParameterGroupName"] =
+        serde_json::json!({"Fn::Sub": "${AWS::StackName}-params"});
+    split_does_not_hold(
+        "a group named on its stack's name",
+        &per_stack,
+        &["Params"],
+        "DD3",
+        "Records",
     );
 }
