@@ -2195,7 +2195,6 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("R14", 3),
     ("R4", 6),
     ("R5", 2),
-    ("RS2", 4),
     ("RS4", 1),
     ("S14", 1),
     ("S7", 6),
@@ -2452,4 +2451,35 @@ fn dd3_and_dd4_read_a_parameter_group_of_another_stack_named_by_its_name() {
         "DD3",
         "Records",
     );
+}
+
+/// RS2 reads a Redshift cluster parameter group of another stack, named by its written
+/// `ParameterGroupName` or by the import of its export (alone, or `${Var}` alone in an
+/// `Fn::Sub`), where it is declared: a group that sets `require_ssl` true held in one stack
+/// and was a gap split; one that leaves it false still fails.
+#[test]
+fn rs2_reads_a_parameter_group_of_another_stack() {
+    let named = compliant_case(
+        "RS2",
+        "hostile review 8: a group named by its ParameterGroupName",
+    );
+    let by_ref = compliant_case("RS2", "hostile review 8: a group of the template by Ref");
+    let mut by_sub = by_ref.clone();
+    by_sub["W"]["Properties"]["ClusterParameterGroupName"] = serde_json::json!({"Fn::Sub": "${G}"});
+    for (why, app) in [
+        ("by its name", &named),
+        ("by Ref", &by_ref),
+        ("by Fn::Sub of its Ref", &by_sub),
+    ] {
+        split_holds(why, app, &["W"], "RS2", "W");
+        let mut off = app.clone();
+        off["G"]["Properties"]["Parameters"][0]["ParameterValue"] = "false".into();
+        split_fails(
+            &format!("{why}, require_ssl false"),
+            &off,
+            &["W"],
+            "RS2",
+            "W",
+        );
+    }
 }
