@@ -2171,7 +2171,6 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("CF1", 5),
     ("CF2", 6),
     ("CF3", 1),
-    ("DD1", 2),
     ("E10", 2),
     ("E13", 6),
     ("E16", 5),
@@ -2191,8 +2190,6 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("ML1", 1),
     ("OS1", 6),
     ("OS2", 3),
-    ("R1", 2),
-    ("R14", 3),
     ("R4", 6),
     ("R5", 2),
     ("RS4", 1),
@@ -2482,4 +2479,88 @@ fn rs2_reads_a_parameter_group_of_another_stack() {
             "W",
         );
     }
+}
+
+/// DD1, R1 and R14 read a cluster or proxy of another stack of the region and account named
+/// by its written identifier (clusters in any case: RDS stores it in lower case) as one of
+/// the app: a DocumentDB clone, an Aurora global database and a proxy target group so
+/// named held in one stack and failed split ("no cluster of the app"). A name no stack
+/// declares, or one built on `${AWS::StackName}` (another cluster in each stack), still
+/// fails.
+#[test]
+fn dd1_r1_and_r14_read_a_cluster_of_another_stack_named_by_its_identifier() {
+    let clone = compliant_case("DD1", "hostile review 25: a DocumentDB clone");
+    let global = compliant_case(
+        "R1",
+        "hostile review 10: an Aurora global database made from a cluster of the template named by its identifier",
+    );
+    let proxy = compliant_case(
+        "R14",
+        "hostile review 7: an RDS proxy target group naming its proxy and Aurora cluster by the names written",
+    );
+    for moved in [&["Copy"][..], &["Records", "Params", "Key"]] {
+        split_holds(
+            "a clone of a cluster named by its identifier",
+            &clone,
+            moved,
+            "DD1",
+            "Copy",
+        );
+    }
+    split_holds(
+        "a global database of a cluster named by its identifier",
+        &global,
+        &["G"],
+        "R1",
+        "G",
+    );
+    for moved in [&["Tg"][..], &["Cl"], &["Px"]] {
+        split_holds(
+            "a target group naming its proxy and cluster",
+            &proxy,
+            moved,
+            "R14",
+            "Tg",
+        );
+    }
+    let per_stack = serde_json::json!({"Fn::Sub": "${AWS::StackName}-primary"});
+    let mut clone_elsewhere = clone;
+    clone_elsewhere["Records"]["Properties"]["DBClusterIdentifier"] = per_stack.clone();
+    clone_elsewhere["Copy"]["Properties"]["SourceDBClusterIdentifier"] = per_stack.clone();
+    split_fails(
+        "a clone of a cluster named on its stack's name",
+        &clone_elsewhere,
+        &["Copy"],
+        "DD1",
+        "Copy",
+    );
+    let mut global_elsewhere = global.clone();
+    global_elsewhere["C"]["Properties"]["DBClusterIdentifier"] = per_stack.clone();
+    global_elsewhere["G"]["Properties"]["SourceDBClusterIdentifier"] = per_stack.clone();
+    split_fails(
+        "a global database of a cluster named on its stack's name",
+        &global_elsewhere,
+        &["G"],
+        "R1",
+        "G",
+    );
+    let mut global_unknown = global;
+    global_unknown["G"]["Properties"]["SourceDBClusterIdentifier"] = "ehr-other".into();
+    split_fails(
+        "a global database of a cluster no stack declares",
+        &global_unknown,
+        &["G"],
+        "R1",
+        "G",
+    );
+    let mut proxy_elsewhere = proxy;
+    proxy_elsewhere["Cl"]["Properties"]["DBClusterIdentifier"] = per_stack.clone();
+    proxy_elsewhere["Tg"]["Properties"]["DBClusterIdentifiers"] = serde_json::json!([per_stack]);
+    split_fails(
+        "a target group naming a cluster on its stack's name",
+        &proxy_elsewhere,
+        &["Tg"],
+        "R14",
+        "Tg",
+    );
 }

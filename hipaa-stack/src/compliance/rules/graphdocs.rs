@@ -210,7 +210,19 @@ fn unread_copy_source(cx: &Cx<'_>, service: Service) -> Option<String> {
                 } else {
                     super::meaning::names(value, c.logical_id())
                 }
-        });
+        }) || (*pointer == "/SourceDBClusterIdentifier"
+            // A source cluster of another stack of the copy's region and account, named by
+            // its written `DBClusterIdentifier` in any case, as a cluster of the template is:
+            // "The identifier of the source cluster from which to restore … Must match the
+            // identifier of an existing DBCluster" (DocumentDB API reference,
+            // `RestoreDBClusterToPointInTime`) names a cluster of the region and account
+            // the copy is made in, whose encryption DD1 reads where it is declared
+            // ([`Cx::written_beside`]).
+            && cx
+                .written_beside(value, service.cluster(), "DBClusterIdentifier", |own, written| {
+                    own.eq_ignore_ascii_case(written)
+                })
+                .is_some());
         (!read).then(|| {
             format!(
                 "`{}` makes the cluster a copy of {}, whose encryption it inherits and no rule reads; create it empty, or restore a cluster of this template",

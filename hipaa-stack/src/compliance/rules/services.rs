@@ -5400,8 +5400,13 @@ fn proxy_target_group(cx: &Cx<'_>) -> Outcome {
 /// or as the text of the `own` name that resource
 /// writes. RDS stores instance and cluster identifiers "as a lowercase string" (RDS API
 /// reference, `CreateDBInstance` and `CreateDBCluster`), so with `any_case` the text is
-/// compared without case.
-fn names_one_of(cx: &Cx<'_>, value: &Value, kind: &str, own: &str, any_case: bool) -> bool {
+/// compared without case. The text names a resource of another stack of the app of this
+/// region and account as well ([`Cx::written_beside`]): the names are those of an account
+/// in a region (a proxy's name "must be unique for all proxies owned by your AWS account in
+/// the specified AWS Region", RDS API reference, `CreateDBProxy`; instance and cluster
+/// identifiers are those of RDS's regional API), and the resource is read where it is
+/// declared by the rules of its kind.
+fn names_one_of(cx: &Cx<'_>, value: &Value, kind: &'static str, own: &str, any_case: bool) -> bool {
     // An import names what its export carries, read in the stack that makes it (an
     // instance's `Ref` exported is no cluster there either); one no rule can resolve names
     // no resource a rule reads.
@@ -5426,7 +5431,18 @@ fn names_one_of(cx: &Cx<'_>, value: &Value, kind: &str, own: &str, any_case: boo
                             }
                         })
                 }))
-    })
+    }) || cx
+        .written_beside(
+            value,
+            kind,
+            own,
+            if any_case {
+                |theirs, name| theirs.eq_ignore_ascii_case(name)
+            } else {
+                |theirs, name| theirs == name
+            },
+        )
+        .is_some()
 }
 
 fn ec1(cx: &Cx<'_>) -> Outcome {

@@ -2528,7 +2528,21 @@ fn r1_global(cx: &Cx<'_>) -> Outcome {
                 text(&c.properties()["DBClusterIdentifier"])
                     .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
             })
-    }) || super::meaning::imported(source);
+    }) || super::meaning::imported(source)
+        // A cluster of another stack of the global database's region and account, named by
+        // its written `DBClusterIdentifier` in any case ("The identifier for this DB
+        // cluster. This parameter is stored as a lowercase string", RDS API reference,
+        // `CreateDBCluster`, an API of one region of an account), read as a cluster of the
+        // template is read by it: that cluster, whose encryption R1 reads where it is
+        // declared ([`Cx::written_beside`]).
+        || cx
+            .written_beside(
+                source,
+                "AWS::RDS::DBCluster",
+                "DBClusterIdentifier",
+                |own, written| own.eq_ignore_ascii_case(written),
+            )
+            .is_some();
     if ours {
         return all([cx.present("/SourceDBClusterIdentifier")]);
     }
