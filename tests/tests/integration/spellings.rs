@@ -2191,7 +2191,6 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("OS1", 6),
     ("OS2", 3),
     ("R4", 6),
-    ("R5", 2),
     ("RS4", 1),
     ("S14", 1),
     ("S7", 6),
@@ -2563,4 +2562,24 @@ fn dd1_r1_and_r14_read_a_cluster_of_another_stack_named_by_its_identifier() {
         "R14",
         "Tg",
     );
+}
+
+/// R5 counts an Aurora instance of another stack that joins the cluster by the import of its
+/// export written as `${Var}` alone in an `Fn::Sub` (the cluster's identifier): the cluster
+/// with two such instances held in one stack and failed split as one with one instance; a
+/// cluster with one instance still fails.
+#[test]
+fn r5_counts_an_instance_of_another_stack_joining_by_an_fn_sub_of_an_import() {
+    let app = compliant_case(
+        "R5",
+        "hostile review 6: an Aurora cluster whose two instances",
+    );
+    for moved in [&["I1"][..], &["I2"]] {
+        split_holds("two instances joining by Fn::Sub", &app, moved, "R5", "C");
+    }
+    let mut one = app;
+    if let Some(resources) = one.as_object_mut() {
+        resources.remove("I2");
+    }
+    split_fails("one instance joining by Fn::Sub", &one, &["I1"], "R5", "C");
 }

@@ -2664,7 +2664,9 @@ fn r5(cx: &Cx<'_>) -> Outcome {
 /// The instances of the app that join this cluster, each with its stack when it is
 /// another: by `Ref` in its own template, by an import of an export of the cluster made in
 /// a stack of its region and account (another region's import of that name is its own
-/// region's export), or by the cluster's name written in a stack of its region and account
+/// region's export), written whole (alone, `${Var}` alone in an `Fn::Sub` whose variable is
+/// the import, an `Fn::Join` of it alone: [`super::meaning::sole_import`], which
+/// CloudFormation resolves to the export's value, the cluster's identifier), or by the cluster's name written in a stack of its region and account
 /// ("The identifier of the DB cluster that this DB instance will belong to", CloudFormation
 /// reference, `AWS::RDS::DBInstance`: an identifier names a cluster of the instance's own
 /// region and account, and a cluster of the same identifier in another region or account is
@@ -2675,8 +2677,7 @@ fn cluster_members<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
         .filter(|(stack, db)| {
             let joins = &db.properties()["DBClusterIdentifier"];
             (stack.is_none() && super::meaning::names(joins, cx.id()))
-                || joins
-                    .get("Fn::ImportValue")
+                || super::meaning::sole_import(joins)
                     .and_then(super::meaning::import_name)
                     .is_some_and(|import| {
                         cx.position(*stack)
