@@ -2191,7 +2191,6 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("OS1", 6),
     ("OS2", 3),
     ("R4", 6),
-    ("RS4", 1),
     ("S14", 1),
     ("S7", 6),
     ("SM1", 3),
@@ -2582,4 +2581,25 @@ fn r5_counts_an_instance_of_another_stack_joining_by_an_fn_sub_of_an_import() {
         resources.remove("I2");
     }
     split_fails("one instance joining by Fn::Sub", &one, &["I1"], "R5", "C");
+}
+
+/// RS4 reads a Redshift Serverless namespace of another stack that a workgroup names by the
+/// import of its export: it held in one stack and failed split ("names no namespace of the
+/// app"); the import of another kind of resource's export still fails.
+#[test]
+fn rs4_reads_a_namespace_of_another_stack_by_its_import() {
+    let app = compliant_case(
+        "RS4",
+        "hostile review 17: a private Redshift Serverless workgroup",
+    );
+    split_holds("a namespace imported", &app, &["W"], "RS4", "W");
+    let mut bucket = app;
+    bucket["Ns"] = serde_json::json!({"Type": "AWS::S3::Bucket", "Properties": {}});
+    split_fails(
+        "a bucket imported as the namespace",
+        &bucket,
+        &["W"],
+        "RS4",
+        "W",
+    );
 }

@@ -8257,7 +8257,11 @@ fn workgroup_requires_ssl(cx: &Cx<'_>) -> Result<Option<Proof>, String> {
 /// (see [`rs4`]): by `Ref` or `Fn::GetAtt` in this template, or written as the
 /// `NamespaceName` of a namespace of a stack of the workgroup's region and account (a
 /// workgroup serves a namespace of its own region and account: one of the same name
-/// elsewhere is another).
+/// elsewhere is another), or by the import, written whole, of the export of a namespace by
+/// a stack of that region and account ([`Cx::named_in_app`]), which CloudFormation
+/// resolves to that namespace's value ("returns the value of an output exported by another
+/// stack", `Fn::ImportValue`): the namespace, read by the rules of namespaces where it is
+/// declared.
 fn serves_a_namespace_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
     let Some(named) = cx
         .prop("/NamespaceName")
@@ -8276,7 +8280,9 @@ fn serves_a_namespace_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
                     && !n.contains("${")
                     && text(&ns.properties()["NamespaceName"]).is_some_and(|own| own.trim() == n)
             })
-    });
+    }) || cx
+        .named_in_app(None, named, REDSHIFT_NAMESPACE)
+        .is_some_and(|(stack, _)| stack.is_some());
     if ours {
         cx.present("/NamespaceName")
     } else {
