@@ -2167,7 +2167,7 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("A4M", 4),
     ("A4W", 2),
     ("AS1", 3),
-    ("B2", 5),
+    ("B2", 1),
     ("CF1", 5),
     ("CF2", 6),
     ("CF3", 1),
@@ -2195,7 +2195,7 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("S7", 6),
     ("SM1", 3),
     ("T1", 2),
-    ("X1", 9),
+    ("X1", 7),
     ("X2", 1),
 ];
 
@@ -2601,5 +2601,83 @@ fn rs4_reads_a_namespace_of_another_stack_by_its_import() {
         &["W"],
         "RS4",
         "W",
+    );
+}
+
+/// B2 reads a plan's `TargetBackupVault` that imports a vault of another stack written
+/// whole (`${Var}` alone in an `Fn::Sub`, an `Fn::Select` that picks it), and a copy's
+/// `DestinationBackupVaultArn` built on the import of a vault's name, where the vault is
+/// declared: each held in one stack and was a gap split ("no backup vault of the app"). A
+/// target that picks the `Default` vault, or imports a bucket, is still no vault of the app.
+#[test]
+fn b2_reads_a_vault_of_another_stack_named_through_an_import() {
+    let select = compliant_case(
+        "B2",
+        "hostile review 5: a plan whose target vault is an `Fn::Select`",
+    );
+    let copy = compliant_case(
+        "B2",
+        "hostile review 8: plan rule copies to a vault of the template by an Fn::Sub ARN",
+    );
+    let mut sub = select.clone();
+    sub["Plan"]["Properties"]["BackupPlan"]["BackupPlanRule"][0]["TargetBackupVault"] =
+        serde_json::json!({"Fn::Sub": ["${V}", {"V": {"Ref": "Vault"}}]});
+    split_holds(
+        "a target picked by Fn::Select",
+        &select,
+        &["Plan"],
+        "B2",
+        "Plan",
+    );
+    split_holds("a target of Fn::Sub", &sub, &["Plan"], "B2", "Plan");
+    split_holds(
+        "a copy to an ARN built on the vault's name",
+        &copy,
+        &["X"],
+        "B2",
+        "X",
+    );
+    // X1 reads a plan's copy destinations as B2 does.
+    let copies = compliant_case(
+        "X1",
+        "a backup plan whose copy action copies to a vault of the app, by its ARN in this account",
+    );
+    for moved in [&["Plan"][..], &["Copies"]] {
+        split_holds(
+            "a copy to an ARN built on the vault's name",
+            &copies,
+            moved,
+            "X1",
+            "Plan",
+        );
+    }
+    let mut default = select.clone();
+    default["Plan"]["Properties"]["BackupPlan"]["BackupPlanRule"][0]["TargetBackupVault"] =
+        serde_json::json!({"Fn::Select": [1, [{"Ref": "Vault"}, "Default"]]});
+    split_does_not_hold(
+        "a target that picks Default",
+        &default,
+        &["Plan"],
+        "B2",
+        "Plan",
+    );
+    let mut bucket = select;
+    bucket["Vault"] = serde_json::json!({"Type": "AWS::S3::Bucket", "Properties": {}});
+    split_does_not_hold(
+        "a target that imports a bucket",
+        &bucket,
+        &["Plan"],
+        "B2",
+        "Plan",
+    );
+    let mut copy_bucket = copy;
+    copy_bucket["B"] = serde_json::json!({"Type": "AWS::S3::Bucket", "Properties": {}});
+    copy_bucket["X"]["Properties"]["BackupPlan"]["BackupPlanRule"][0]["CopyActions"][0]["DestinationBackupVaultArn"] = serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:backup:${AWS::Region}:${AWS::AccountId}:backup-vault:${B}"});
+    split_does_not_hold(
+        "a copy to an ARN built on a bucket's name",
+        &copy_bucket,
+        &["X", "V"],
+        "B2",
+        "X",
     );
 }
