@@ -2175,7 +2175,6 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("E13", 6),
     ("E16", 5),
     ("E17", 1),
-    ("E3", 4),
     ("E4", 1),
     ("E5", 2),
     ("EKS3", 2),
@@ -2190,7 +2189,6 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("ML1", 1),
     ("OS1", 6),
     ("OS2", 3),
-    ("R4", 6),
     ("S14", 1),
     ("S7", 6),
     ("SM1", 3),
@@ -2245,6 +2243,12 @@ fn off_the_list(open: &[(&str, usize)], wrong: &BTreeMap<String, Vec<String>>) -
 /// (`fleets::template_named`) where it is declared, its version's import as the export's
 /// value; E1 reads an attached volume of another stack so too. A4E read a log group of
 /// another stack named by an ARN built on the import of its name as no group of the app.
+/// DD3, DD4 and RS2 read a cluster parameter group of another stack of the region and
+/// account named by its written name (or, RS2, by an import in an `Fn::Sub`) where it is
+/// declared, DD1, R1 and R14 a cluster or proxy so named, R5 an instance joining by an
+/// `Fn::Sub` of an import, RS4 an imported namespace, B2 and X1 a vault an import names
+/// (whole, or in a copy's ARN), and E3 and R4 a backup selection of a plan of another
+/// stack; each failed (or was a gap) as naming nothing of the app.
 #[test]
 fn a_compliant_case_split_across_two_stacks_still_holds() {
     let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))
@@ -2680,4 +2684,30 @@ fn b2_reads_a_vault_of_another_stack_named_through_an_import() {
         "B2",
         "X",
     );
+}
+
+/// E3 and R4 count an AWS Backup selection whose `BackupPlanId` imports a plan of another
+/// stack (read there by B1): a volume, an instance and a database listed by such a
+/// selection held in one stack and were a gap split ("no AWS Backup selection of the app
+/// lists" it). A selection whose `BackupPlanId` imports what is no plan still lists
+/// nothing.
+#[test]
+fn e3_and_r4_count_a_selection_of_a_plan_of_another_stack() {
+    for (rule, why) in [
+        ("E3", "volume in a selection"),
+        ("E3", "an instance listed by its ARN joined around its id"),
+        ("R4", "listed by a selection"),
+        ("R4", "a cluster listed by its ARN"),
+    ] {
+        let app = compliant_case(rule, why);
+        let target = if rule == "E3" { "X" } else { "D" };
+        for moved in [&["Plan"][..], &["S"]] {
+            split_holds(why, &app, moved, rule, target);
+        }
+        let mut no_plan = app;
+        no_plan["Plan"] = serde_json::json!({"Type": "AWS::S3::Bucket", "Properties": {}});
+        for moved in [&["Plan"][..], &["S"]] {
+            split_does_not_hold(&format!("{why}, of no plan"), &no_plan, moved, rule, target);
+        }
+    }
 }
