@@ -2337,16 +2337,12 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("A4M", 4),
     ("A4W", 2),
     ("AS1", 3),
-    ("B2", 5),
+    ("B2", 1),
     ("CF1", 5),
     ("CF3", 1),
-    ("DD1", 2),
-    ("DD3", 4),
-    ("DD4", 2),
     ("E10", 2),
     ("E16", 5),
     ("E17", 1),
-    ("E3", 4),
     ("E4", 1),
     ("E5", 2),
     ("EKS3", 2),
@@ -2357,16 +2353,10 @@ const HOLDS_OPEN: &[(&str, usize)] = &[
     ("L1", 1),
     ("ML1", 1),
     ("OS1", 6),
-    ("R1", 2),
-    ("R14", 3),
-    ("R4", 6),
-    ("R5", 2),
-    ("RS2", 4),
-    ("RS4", 1),
     ("S14", 1),
     ("SM1", 3),
     ("T1", 1),
-    ("X1", 9),
+    ("X1", 7),
     ("X2", 1),
 ];
 
@@ -2416,6 +2406,12 @@ fn off_the_list(open: &[(&str, usize)], wrong: &BTreeMap<String, Vec<String>>) -
 /// (`fleets::template_named`) where it is declared, its version's import as the export's
 /// value; E1 reads an attached volume of another stack so too. A4E read a log group of
 /// another stack named by an ARN built on the import of its name as no group of the app.
+/// DD3, DD4 and RS2 read a cluster parameter group of another stack of the region and
+/// account named by its written name (or, RS2, by an import in an `Fn::Sub`) where it is
+/// declared, DD1, R1 and R14 a cluster or proxy so named, R5 an instance joining by an
+/// `Fn::Sub` of an import, RS4 an imported namespace, B2 and X1 a vault an import names
+/// (whole, or in a copy's ARN), and E3 and R4 a backup selection of a plan of another
+/// stack; each failed (or was a gap) as naming nothing of the app.
 #[test]
 fn a_compliant_case_split_across_two_stacks_still_holds() {
     let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))
@@ -2524,4 +2520,357 @@ fn a_failing_spelling_split_across_two_stacks_still_fails_its_rule() {
         "failing spellings split across two stacks that do not fail their rule, against FAILS_OPEN:\n{}",
         off.join("\n")
     );
+}
+
+/// The resources of the compliant case of `rule` whose `why` starts with `why`.
+fn compliant_case(rule: &str, why: &str) -> Value {
+    let cases: Value = serde_json::from_str(include_str!("../../corpora/compliant.json"))
+        .expect("the corpus is JSON");
+    cases
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["rule"] == rule && c["why"].as_str().is_some_and(|w| w.starts_with(why)))
+        .map(|c| c["resources"].clone())
+        .unwrap_or_else(|| panic!("no compliant case of {rule}: {why}"))
+}
+
+/// Asserts that `rule` does not hold on `target` of `resources` split so that `moved` are in
+/// a stack of their own: a failure or a gap, never a pass.
+#[track_caller]
+fn split_does_not_hold(what: &str, resources: &Value, moved: &[&str], rule: &str, target: &str) {
+    let found = split_status(resources, moved, rule, target);
+    assert!(
+        !found.is_empty()
+            && !found
+                .iter()
+                .any(|s| matches!(s, Status::Enforced { .. } | Status::Waived { .. })),
+        "{what}, {moved:?} in a stack of their own: {rule} on `{target}` is {found:?}"
+    );
+}
+
+/// DD3 and DD4 read a DocumentDB cluster parameter group of another stack that the cluster
+/// names by its written `Name` (stored in lower case, one name of a region and account)
+/// where it is declared: a group that audits every event, or requires TLS 1.2, held in one
+/// stack and was a gap split ("no cluster parameter group of this template"); a group of
+/// another stack that turns auditing or TLS off now fails as in one stack, and a name built
+/// on `${AWS::StackName}` (another group in each stack) is still no group read.
+#[test]
+fn dd3_and_dd4_read_a_parameter_group_of_another_stack_named_by_its_name() {
+    let audited = compliant_case(
+        "DD3",
+        "a DocumentDB cluster whose group audits every event (`all`), named by",
+    );
+    let tls = compliant_case(
+        "DD4",
+        "hostile review 25: a DocumentDB cluster that names its group by its `Name`",
+    );
+    for moved in [&["Params"][..], &["Records"]] {
+        split_holds(
+            "a group named by its Name",
+            &audited,
+            moved,
+            "DD3",
+            "Records",
+        );
+        split_holds(
+            "a group named by its Name in another case",
+            &tls,
+            moved,
+            "DD4",
+            "Records",
+        );
+    }
+    let mut silent = audited.clone();
+    silent["Params"]["Properties"]["Parameters"]["audit_logs"] = "disabled".into();
+    let mut plain = tls.clone();
+    plain["Params"]["Properties"]["Parameters"]["tls"] = "disabled".into();
+    for moved in [&["Params"][..], &["Records"]] {
+        split_fails(
+            "a group named by its Name that turns auditing off",
+            &silent,
+            moved,
+            "DD3",
+            "Records",
+        );
+        split_fails(
+            "a group named by its Name that turns TLS off",
+            &plain,
+            moved,
+            "DD4",
+            "Records",
+        );
+    }
+    let mut per_stack = audited;
+    per_stack["Params"]["Properties"]["Name"] =
+        serde_json::json!({"Fn::Sub": "${AWS::StackName}-params"});
+    per_stack["Records"]["Properties"]["DBClusterParameterGroupName"] =
+        serde_json::json!({"Fn::Sub": "${AWS::StackName}-params"});
+    split_does_not_hold(
+        "a group named on its stack's name",
+        &per_stack,
+        &["Params"],
+        "DD3",
+        "Records",
+    );
+}
+
+/// RS2 reads a Redshift cluster parameter group of another stack, named by its written
+/// `ParameterGroupName` or by the import of its export (alone, or `${Var}` alone in an
+/// `Fn::Sub`), where it is declared: a group that sets `require_ssl` true held in one stack
+/// and was a gap split; one that leaves it false still fails.
+#[test]
+fn rs2_reads_a_parameter_group_of_another_stack() {
+    let named = compliant_case(
+        "RS2",
+        "hostile review 8: a group named by its ParameterGroupName",
+    );
+    let by_ref = compliant_case("RS2", "hostile review 8: a group of the template by Ref");
+    let mut by_sub = by_ref.clone();
+    by_sub["W"]["Properties"]["ClusterParameterGroupName"] = serde_json::json!({"Fn::Sub": "${G}"});
+    for (why, app) in [
+        ("by its name", &named),
+        ("by Ref", &by_ref),
+        ("by Fn::Sub of its Ref", &by_sub),
+    ] {
+        split_holds(why, app, &["W"], "RS2", "W");
+        let mut off = app.clone();
+        off["G"]["Properties"]["Parameters"][0]["ParameterValue"] = "false".into();
+        split_fails(
+            &format!("{why}, require_ssl false"),
+            &off,
+            &["W"],
+            "RS2",
+            "W",
+        );
+    }
+}
+
+/// DD1, R1 and R14 read a cluster or proxy of another stack of the region and account named
+/// by its written identifier (clusters in any case: RDS stores it in lower case) as one of
+/// the app: a DocumentDB clone, an Aurora global database and a proxy target group so
+/// named held in one stack and failed split ("no cluster of the app"). A name no stack
+/// declares, or one built on `${AWS::StackName}` (another cluster in each stack), still
+/// fails.
+#[test]
+fn dd1_r1_and_r14_read_a_cluster_of_another_stack_named_by_its_identifier() {
+    let clone = compliant_case("DD1", "hostile review 25: a DocumentDB clone");
+    let global = compliant_case(
+        "R1",
+        "hostile review 10: an Aurora global database made from a cluster of the template named by its identifier",
+    );
+    let proxy = compliant_case(
+        "R14",
+        "hostile review 7: an RDS proxy target group naming its proxy and Aurora cluster by the names written",
+    );
+    for moved in [&["Copy"][..], &["Records", "Params", "Key"]] {
+        split_holds(
+            "a clone of a cluster named by its identifier",
+            &clone,
+            moved,
+            "DD1",
+            "Copy",
+        );
+    }
+    split_holds(
+        "a global database of a cluster named by its identifier",
+        &global,
+        &["G"],
+        "R1",
+        "G",
+    );
+    for moved in [&["Tg"][..], &["Cl"], &["Px"]] {
+        split_holds(
+            "a target group naming its proxy and cluster",
+            &proxy,
+            moved,
+            "R14",
+            "Tg",
+        );
+    }
+    let per_stack = serde_json::json!({"Fn::Sub": "${AWS::StackName}-primary"});
+    let mut clone_elsewhere = clone;
+    clone_elsewhere["Records"]["Properties"]["DBClusterIdentifier"] = per_stack.clone();
+    clone_elsewhere["Copy"]["Properties"]["SourceDBClusterIdentifier"] = per_stack.clone();
+    split_fails(
+        "a clone of a cluster named on its stack's name",
+        &clone_elsewhere,
+        &["Copy"],
+        "DD1",
+        "Copy",
+    );
+    let mut global_elsewhere = global.clone();
+    global_elsewhere["C"]["Properties"]["DBClusterIdentifier"] = per_stack.clone();
+    global_elsewhere["G"]["Properties"]["SourceDBClusterIdentifier"] = per_stack.clone();
+    split_fails(
+        "a global database of a cluster named on its stack's name",
+        &global_elsewhere,
+        &["G"],
+        "R1",
+        "G",
+    );
+    let mut global_unknown = global;
+    global_unknown["G"]["Properties"]["SourceDBClusterIdentifier"] = "ehr-other".into();
+    split_fails(
+        "a global database of a cluster no stack declares",
+        &global_unknown,
+        &["G"],
+        "R1",
+        "G",
+    );
+    let mut proxy_elsewhere = proxy;
+    proxy_elsewhere["Cl"]["Properties"]["DBClusterIdentifier"] = per_stack.clone();
+    proxy_elsewhere["Tg"]["Properties"]["DBClusterIdentifiers"] = serde_json::json!([per_stack]);
+    split_fails(
+        "a target group naming a cluster on its stack's name",
+        &proxy_elsewhere,
+        &["Tg"],
+        "R14",
+        "Tg",
+    );
+}
+
+/// R5 counts an Aurora instance of another stack that joins the cluster by the import of its
+/// export written as `${Var}` alone in an `Fn::Sub` (the cluster's identifier): the cluster
+/// with two such instances held in one stack and failed split as one with one instance; a
+/// cluster with one instance still fails.
+#[test]
+fn r5_counts_an_instance_of_another_stack_joining_by_an_fn_sub_of_an_import() {
+    let app = compliant_case(
+        "R5",
+        "hostile review 6: an Aurora cluster whose two instances",
+    );
+    for moved in [&["I1"][..], &["I2"]] {
+        split_holds("two instances joining by Fn::Sub", &app, moved, "R5", "C");
+    }
+    let mut one = app;
+    if let Some(resources) = one.as_object_mut() {
+        resources.remove("I2");
+    }
+    split_fails("one instance joining by Fn::Sub", &one, &["I1"], "R5", "C");
+}
+
+/// RS4 reads a Redshift Serverless namespace of another stack that a workgroup names by the
+/// import of its export: it held in one stack and failed split ("names no namespace of the
+/// app"); the import of another kind of resource's export still fails.
+#[test]
+fn rs4_reads_a_namespace_of_another_stack_by_its_import() {
+    let app = compliant_case(
+        "RS4",
+        "hostile review 17: a private Redshift Serverless workgroup",
+    );
+    split_holds("a namespace imported", &app, &["W"], "RS4", "W");
+    let mut bucket = app;
+    bucket["Ns"] = serde_json::json!({"Type": "AWS::S3::Bucket", "Properties": {}});
+    split_fails(
+        "a bucket imported as the namespace",
+        &bucket,
+        &["W"],
+        "RS4",
+        "W",
+    );
+}
+
+/// B2 reads a plan's `TargetBackupVault` that imports a vault of another stack written
+/// whole (`${Var}` alone in an `Fn::Sub`, an `Fn::Select` that picks it), and a copy's
+/// `DestinationBackupVaultArn` built on the import of a vault's name, where the vault is
+/// declared: each held in one stack and was a gap split ("no backup vault of the app"). A
+/// target that picks the `Default` vault, or imports a bucket, is still no vault of the app.
+#[test]
+fn b2_reads_a_vault_of_another_stack_named_through_an_import() {
+    let select = compliant_case(
+        "B2",
+        "hostile review 5: a plan whose target vault is an `Fn::Select`",
+    );
+    let copy = compliant_case(
+        "B2",
+        "hostile review 8: plan rule copies to a vault of the template by an Fn::Sub ARN",
+    );
+    let mut sub = select.clone();
+    sub["Plan"]["Properties"]["BackupPlan"]["BackupPlanRule"][0]["TargetBackupVault"] =
+        serde_json::json!({"Fn::Sub": ["${V}", {"V": {"Ref": "Vault"}}]});
+    split_holds(
+        "a target picked by Fn::Select",
+        &select,
+        &["Plan"],
+        "B2",
+        "Plan",
+    );
+    split_holds("a target of Fn::Sub", &sub, &["Plan"], "B2", "Plan");
+    split_holds(
+        "a copy to an ARN built on the vault's name",
+        &copy,
+        &["X"],
+        "B2",
+        "X",
+    );
+    // X1 reads a plan's copy destinations as B2 does.
+    let copies = compliant_case(
+        "X1",
+        "a backup plan whose copy action copies to a vault of the app, by its ARN in this account",
+    );
+    for moved in [&["Plan"][..], &["Copies"]] {
+        split_holds(
+            "a copy to an ARN built on the vault's name",
+            &copies,
+            moved,
+            "X1",
+            "Plan",
+        );
+    }
+    let mut default = select.clone();
+    default["Plan"]["Properties"]["BackupPlan"]["BackupPlanRule"][0]["TargetBackupVault"] =
+        serde_json::json!({"Fn::Select": [1, [{"Ref": "Vault"}, "Default"]]});
+    split_does_not_hold(
+        "a target that picks Default",
+        &default,
+        &["Plan"],
+        "B2",
+        "Plan",
+    );
+    let mut bucket = select;
+    bucket["Vault"] = serde_json::json!({"Type": "AWS::S3::Bucket", "Properties": {}});
+    split_does_not_hold(
+        "a target that imports a bucket",
+        &bucket,
+        &["Plan"],
+        "B2",
+        "Plan",
+    );
+    let mut copy_bucket = copy;
+    copy_bucket["B"] = serde_json::json!({"Type": "AWS::S3::Bucket", "Properties": {}});
+    copy_bucket["X"]["Properties"]["BackupPlan"]["BackupPlanRule"][0]["CopyActions"][0]["DestinationBackupVaultArn"] = serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:backup:${AWS::Region}:${AWS::AccountId}:backup-vault:${B}"});
+    split_does_not_hold(
+        "a copy to an ARN built on a bucket's name",
+        &copy_bucket,
+        &["X", "V"],
+        "B2",
+        "X",
+    );
+}
+
+/// E3 and R4 count an AWS Backup selection whose `BackupPlanId` imports a plan of another
+/// stack (read there by B1): a volume, an instance and a database listed by such a
+/// selection held in one stack and were a gap split ("no AWS Backup selection of the app
+/// lists" it). A selection whose `BackupPlanId` imports what is no plan still lists
+/// nothing.
+#[test]
+fn e3_and_r4_count_a_selection_of_a_plan_of_another_stack() {
+    for (rule, why) in [
+        ("E3", "volume in a selection"),
+        ("E3", "an instance listed by its ARN joined around its id"),
+        ("R4", "listed by a selection"),
+        ("R4", "a cluster listed by its ARN"),
+    ] {
+        let app = compliant_case(rule, why);
+        let target = if rule == "E3" { "X" } else { "D" };
+        for moved in [&["Plan"][..], &["S"]] {
+            split_holds(why, &app, moved, rule, target);
+        }
+        let mut no_plan = app;
+        no_plan["Plan"] = serde_json::json!({"Type": "AWS::S3::Bucket", "Properties": {}});
+        for moved in [&["Plan"][..], &["S"]] {
+            split_does_not_hold(&format!("{why}, of no plan"), &no_plan, moved, rule, target);
+        }
+    }
 }

@@ -210,7 +210,19 @@ fn unread_copy_source(cx: &Cx<'_>, service: Service) -> Option<String> {
                 } else {
                     super::meaning::names(value, c.logical_id())
                 }
-        });
+        }) || (*pointer == "/SourceDBClusterIdentifier"
+            // A source cluster of another stack of the copy's region and account, named by
+            // its written `DBClusterIdentifier` in any case, as a cluster of the template is:
+            // "The identifier of the source cluster from which to restore … Must match the
+            // identifier of an existing DBCluster" (DocumentDB API reference,
+            // `RestoreDBClusterToPointInTime`) names a cluster of the region and account
+            // the copy is made in, whose encryption DD1 reads where it is declared
+            // ([`Cx::written_beside`]).
+            && cx
+                .written_beside(value, service.cluster(), "DBClusterIdentifier", |own, written| {
+                    own.eq_ignore_ascii_case(written)
+                })
+                .is_some());
         (!read).then(|| {
             format!(
                 "`{}` makes the cluster a copy of {}, whose encryption it inherits and no rule reads; create it empty, or restore a cluster of this template",
@@ -327,8 +339,9 @@ fn dd2(cx: &Cx<'_>) -> Outcome {
 /// The cluster parameter group a cluster uses.
 enum Group<'a> {
     /// A group of this template, named by reference or by its `Name`, or of another stack
-    /// of the app whose export the cluster imports, with the name of that stack
-    /// ([`Cx::named_in_app`]).
+    /// of the app whose export the cluster imports ([`Cx::named_in_app`]) or whose written
+    /// `Name` the cluster names in its region and account ([`Cx::written_beside`]), with
+    /// the name of that stack.
     Template(Option<&'a str>, &'a Resource),
     /// The service's default group (`DBClusterParameterGroupName` unset, or a `default.`
     /// name), whose parameters are the defaults and cannot be modified.
@@ -354,9 +367,22 @@ fn cluster_group<'a>(cx: &Cx<'a>, service: Service) -> Group<'a> {
     // read beside the cluster: `Fn::ImportValue` "returns the value of an output exported by
     // another stack" (CloudFormation User Guide), the group's name, which
     // `DBClusterParameterGroupName` takes as it takes a group of its own template.
+    //
+    // A group of another stack of the cluster's region and account named by its written
+    // `Name` is that group too: the name of a new group "must not match the name of an
+    // existing DBClusterParameterGroup" and "is stored as a lowercase string" (DocumentDB
+    // and Neptune API references, `CreateDBClusterParameterGroup`), an API of one region
+    // of an account, so the name finds one group there, compared in any case as in the
+    // cluster's own template ([`Cx::written_beside`]: not a name built on the stack's name,
+    // which is another group in each stack).
     let found = found.map(|g| (None, g)).or_else(|| {
         cx.named_in_app(None, named, service.group())
             .filter(|(stack, _)| stack.is_some())
+            .or_else(|| {
+                cx.written_beside(named, service.group(), "Name", |own, written| {
+                    own.eq_ignore_ascii_case(written)
+                })
+            })
     });
     match (found, name) {
         (Some((stack, group)), _) => Group::Template(stack, group),

@@ -228,6 +228,35 @@ impl<'a> Cx<'a> {
         Some((name, found))
     }
 
+    /// The resource of `type_name` of another stack of the app that `value`, written in this
+    /// stack, names by the text of its `field` (its name, compared by `same`), with the name
+    /// of its stack (as [`Cx::everywhere`] names stacks): only a stack of this resource's
+    /// region and account ([`Cx::beside`]), where a name that is one of a region and account
+    /// names what that stack declares under it, and only text that reads no pseudo
+    /// parameter or reference on either side (`${AWS::StackName}-params` is another name in
+    /// each stack) and no value known only at deploy. `None` when no stack, or more than
+    /// one, declares such a resource: the caller reads the name as written. The resource's
+    /// own template is read by the caller, which names its resources by their `Ref` too.
+    pub(crate) fn written_beside(
+        &self,
+        value: &Value,
+        type_name: &'a str,
+        field: &str,
+        same: fn(&str, &str) -> bool,
+    ) -> Option<(Option<&'a str>, &'a Resource)> {
+        let plain = |t: &String| !t.contains("${") && !super::identity::dynamic(t);
+        let written = super::meaning::text(value).filter(plain)?;
+        let mut found = self.everywhere(type_name).filter(|(stack, r)| {
+            stack.is_some()
+                && self.beside(*stack)
+                && super::meaning::text(&r.properties()[field])
+                    .filter(plain)
+                    .is_some_and(|own| same(own.trim(), written.trim()))
+        });
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
     /// The exports of the resource `id` of the stack named `stack` (`None`: this one).
     pub(crate) fn exports_of(&self, stack: Option<&str>, id: &str) -> Exports<'a> {
         match self.position(stack) {

@@ -803,18 +803,29 @@ impl ById {
     }
 }
 
-/// The resource at `(at, i)` of `stacks`, with its stack's name.
-/// Whether a backup selection's `BackupPlanId` names an `AWS::Backup::BackupPlan` of its
-/// own template, whose rules (schedule, retention, vault) rule B1 and the recovery report
-/// read: a plan named by text, by a dynamic reference or by import is one whose rules no
-/// rule reads, and may back up nothing that lasts (a rule that deletes after a day).
-fn plan_of_template(template: &Template, selection: &Resource) -> bool {
+/// Whether a backup selection of the stack at `at` names by its `BackupPlanId` an
+/// `AWS::Backup::BackupPlan` of the app, whose rules (schedule, retention, vault) rule B1
+/// reads where the plan is declared: a plan of the selection's own template, or a plan of
+/// another stack whose export the `BackupPlanId` imports, written whole (alone, or all of
+/// an `Fn::Sub` or `Fn::Join`), which CloudFormation resolves to that plan's value
+/// ("returns the value of an output exported by another stack", `Fn::ImportValue`), made
+/// by a stack of the selection's region and account ([`services::resource_named_from`]).
+/// A plan named by text, by a dynamic reference, or by the import of what no stack of the
+/// app exports as a plan is one whose rules no rule reads, and may back up nothing that
+/// lasts (a rule that deletes after a day).
+fn plan_of_the_app(cx: &Cx<'_>, at: usize, selection: &Resource) -> bool {
     let plan = &selection.properties()["BackupPlanId"];
+    let Some((_, template)) = cx.stacks.get(at) else {
+        return false;
+    };
     template.resources().iter().any(|r| {
         r.type_name() == "AWS::Backup::BackupPlan" && compute::mentions(plan, r.logical_id())
-    })
+    }) || (meaning::sole_import(plan).is_some()
+        && services::resource_named_from(cx, at, plan, "AWS::Backup::BackupPlan")
+            .is_some_and(|(home, _)| home != at))
 }
 
+/// The resource at `(at, i)` of `stacks`, with its stack's name.
 fn resource_at<'a>(
     stacks: &'a [(&'a str, &'a Template)],
     (at, i): (usize, usize),
@@ -947,7 +958,7 @@ impl<'a> Cx<'a> {
         found.into_iter().find_map(|(at, selection, entry)| {
             let (stack, selection) = resource_at(self.stacks, (at, selection))?;
             if !store.lists_entry(selection, entry, arn::Reader::of(self, self.at, at))
-                || !plan_of_template(self.stacks.get(at)?.1, selection)
+                || !plan_of_the_app(self, at, selection)
             {
                 return None;
             }
@@ -962,8 +973,7 @@ impl<'a> Cx<'a> {
             let Some(at) = self.position(other) else {
                 continue;
             };
-            let template = self.stacks[at].1;
-            if !plan_of_template(template, selection) {
+            if !plan_of_the_app(self, at, selection) {
                 continue;
             }
             let found = store.listed_by(selection, arn::Reader::of(self, self.at, at));

@@ -1757,6 +1757,40 @@ fn plan_vaults(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// The text of an `Fn::Sub` of a list (`[text, variables]`) whose every variable is the
+/// `Ref` of a resource, each written as `${Id}` as the text alone would write it (the same
+/// value: "`${MyVar}`" stands for the variable's value, and `${Id}` for the `Ref` of the
+/// resource `Id`, `Fn::Sub` in the CloudFormation User Guide); `None` when a variable is
+/// anything else.
+fn references_written(sub: &[Value]) -> Option<String> {
+    let [Value::String(text), Value::Object(variables)] = sub else {
+        return None;
+    };
+    let mut ids = std::collections::HashMap::new();
+    for (name, value) in variables {
+        let id = value.get("Ref").and_then(Value::as_str)?;
+        if value.as_object().is_none_or(|m| m.len() != 1) || id.contains("::") {
+            return None;
+        }
+        ids.insert(name.as_str(), id);
+    }
+    // One pass, so that a variable's `${Id}` is not read again as another variable.
+    let mut written = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("${") {
+        written.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}')?;
+        match ids.get(&after[..end]) {
+            Some(id) => written.push_str(&format!("${{{id}}}")),
+            None => written.push_str(&rest[start..start + 2 + end + 1]),
+        }
+        rest = &after[end + 1..];
+    }
+    written.push_str(rest);
+    Some(written)
+}
+
 /// The logically air-gapped vault each rule of a plan backs up to directly
 /// ([`AIR_GAPPED_TARGET`]), which holds its recovery points as `TargetBackupVault` does:
 /// its key (B4) and its retention bounds (B1) are read only where it is declared, so it
@@ -1811,13 +1845,28 @@ fn air_gapped_targets(cx: &Cx<'_>, count: usize) -> Result<(Vec<Proof>, Option<S
 /// reference names another vault ("The name of a logical container where backups are
 /// stored", `AWS::Backup::BackupPlan` `BackupRuleResourceType`; AWS Backup API `BackupRule`:
 /// a vault name is letters, digits, `-` and `_`).
+///
+/// An import, written whole (alone, `${Var}` alone in an `Fn::Sub` whose variable is the
+/// import, an `Fn::Select` that picks it), is read as the value its export carries in the
+/// stack that makes it ([`super::flows::where_made`]), which CloudFormation resolves it to
+/// ("returns the value of an output exported by another stack", `Fn::ImportValue`): it
+/// counts as the export of a vault of that stack (its `Ref`, its name), not of anything.
 fn of_the_app(cx: &Cx<'_>, target: &Value) -> bool {
-    // An import counts as the export of a vault of the app (its name), not of anything.
     if super::meaning::imported(target) {
         return super::services::imports_an_export_of(cx, target, VAULTS, |v, id| {
             super::meaning::names(v, id)
+        }) || super::flows::where_made(cx, target).is_some_and(|(there, made)| {
+            there.at != cx.at
+                && !super::meaning::imported(&made)
+                && vault_of_template(&there, &made)
         });
     }
+    vault_of_template(cx, target)
+}
+
+/// Whether `target` names a vault of the template of `cx` by a reference that names it or
+/// by its written `BackupVaultName` ([`of_the_app`]).
+fn vault_of_template(cx: &Cx<'_>, target: &Value) -> bool {
     let name = super::meaning::text(target);
     VAULTS.iter().flat_map(|t| cx.others(t)).any(|v| {
         super::meaning::names(target, v.logical_id())
@@ -1854,6 +1903,16 @@ pub(super) fn copy_of_the_app(cx: &Cx<'_>, destination: &Value) -> Result<(), Op
             super::meaning::names,
         ));
     }
+    // An ARN built around imports (`…:backup-vault:${Name}` with `Name` the import of a
+    // vault's `Ref`, its name) is read as written in the stack that makes what it imports,
+    // each import replaced by the value its export carries ([`super::flows::made_there`]):
+    // that stack is of this one's region and account, so `${AWS::Region}` and
+    // `${AWS::AccountId}` read the same there.
+    if let Some((there, made)) = super::flows::made_there(cx, destination)
+        && there.at != cx.at
+    {
+        return copy_of_the_app(&there, &made);
+    }
     let vaults: Vec<&Resource> = VAULTS.iter().flat_map(|t| cx.others(t)).collect();
     if vaults
         .iter()
@@ -1866,6 +1925,7 @@ pub(super) fn copy_of_the_app(cx: &Cx<'_>, destination: &Value) -> Result<(), Op
     }
     let written = super::meaning::text(destination).or_else(|| match destination.get("Fn::Sub") {
         Some(Value::String(t)) => Some(t.clone()),
+        Some(Value::Array(sub)) => references_written(sub),
         _ => None,
     });
     let Some(written) = written else {

@@ -5400,8 +5400,13 @@ fn proxy_target_group(cx: &Cx<'_>) -> Outcome {
 /// or as the text of the `own` name that resource
 /// writes. RDS stores instance and cluster identifiers "as a lowercase string" (RDS API
 /// reference, `CreateDBInstance` and `CreateDBCluster`), so with `any_case` the text is
-/// compared without case.
-fn names_one_of(cx: &Cx<'_>, value: &Value, kind: &str, own: &str, any_case: bool) -> bool {
+/// compared without case. The text names a resource of another stack of the app of this
+/// region and account as well ([`Cx::written_beside`]): the names are those of an account
+/// in a region (a proxy's name "must be unique for all proxies owned by your AWS account in
+/// the specified AWS Region", RDS API reference, `CreateDBProxy`; instance and cluster
+/// identifiers are those of RDS's regional API), and the resource is read where it is
+/// declared by the rules of its kind.
+fn names_one_of(cx: &Cx<'_>, value: &Value, kind: &'static str, own: &str, any_case: bool) -> bool {
     // An import names what its export carries, read in the stack that makes it (an
     // instance's `Ref` exported is no cluster there either); one no rule can resolve names
     // no resource a rule reads.
@@ -5426,7 +5431,18 @@ fn names_one_of(cx: &Cx<'_>, value: &Value, kind: &str, own: &str, any_case: boo
                             }
                         })
                 }))
-    })
+    }) || cx
+        .written_beside(
+            value,
+            kind,
+            own,
+            if any_case {
+                |theirs, name| theirs.eq_ignore_ascii_case(name)
+            } else {
+                |theirs, name| theirs == name
+            },
+        )
+        .is_some()
 }
 
 fn ec1(cx: &Cx<'_>) -> Outcome {
@@ -7770,37 +7786,29 @@ fn rs2(cx: &Cx<'_>) -> Outcome {
         );
     };
     let name = text(named);
-    let found = cx.others(REDSHIFT_GROUP).find(|g| {
-        names(named, g.logical_id())
-            || name.as_deref().is_some_and(|name| {
-                text(&g.properties()["ParameterGroupName"])
-                    .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
-            })
-    });
+    let found = cx
+        .others(REDSHIFT_GROUP)
+        .find(|g| {
+            names(named, g.logical_id())
+                || name.as_deref().is_some_and(|name| {
+                    text(&g.properties()["ParameterGroupName"])
+                        .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
+                })
+        })
+        .map(|g| (None, g))
+        .or_else(|| redshift_group_elsewhere(cx, named));
     match (found, name) {
-        (Some(group), _) => match require_ssl(group) {
-            Ok(Some(proof)) => Outcome::Pass(
-                cx.proof("/ClusterParameterGroupName")
-                    .into_iter()
-                    .chain([proof])
-                    .collect(),
-            ),
-            Ok(None) if family_requires_ssl(group) => Outcome::Pass(
-                cx.proof("/ClusterParameterGroupName")
-                    .into_iter()
-                    .chain(proof_of(group, "/ParameterGroupFamily"))
-                    .collect(),
-            ),
-            Ok(None) => Outcome::Fail(format!(
-                "the cluster parameter group `{}` does not set `require_ssl`, and its `ParameterGroupFamily` is {}, not redshift-2.0 (whose default is true): the cluster accepts plain-text connections; add `{{\"ParameterName\": \"require_ssl\", \"ParameterValue\": \"true\"}}` to its `Parameters`",
-                group.logical_id(),
-                group
-                    .properties()
-                    .get("ParameterGroupFamily")
-                    .map_or_else(|| "not set".to_owned(), text_or_json)
+        // A group of another stack fails as it does beside the cluster, the finding naming
+        // it `stack/Id`.
+        (Some((Some(stack), group)), _) => match rs2_group(cx, group, Some(stack)) {
+            Outcome::Fail(why) => Outcome::Fail(format!(
+                "`ClusterParameterGroupName` {} names the cluster parameter group of another stack, `{stack}/{}`: {why}",
+                text_or_json(named),
+                group.logical_id()
             )),
-            Err(why) => Outcome::Fail(why),
+            other => other,
         },
+        (Some((None, group)), _) => rs2_group(cx, group, None),
         (None, Some(name)) if name.trim().eq_ignore_ascii_case(REQUIRES_SSL_BY_DEFAULT) => {
             all([cx.present("/ClusterParameterGroupName")])
         }
@@ -7811,10 +7819,11 @@ fn rs2(cx: &Cx<'_>) -> Outcome {
             ))
         }
         (None, name) => {
-            // A group of another stack of the app, named by its `ParameterGroupName` or
-            // imported from an export of it, is read for what it turns off: a group that
-            // leaves `require_ssl` false fails wherever it is declared; one that sets it
-            // true is still not one of this template, which the fix asks for (a gap).
+            // A group of another stack of the app that [`redshift_group_elsewhere`] does not
+            // read (named by its `ParameterGroupName` in a stack that may deploy beside the
+            // cluster, or by an import inside other text) is read for what it turns off: a
+            // group that leaves `require_ssl` false fails wherever it is declared; one that
+            // sets it true may be another group (a gap).
             let mut imported = Vec::new();
             super::imported_names(named, &mut imported);
             // A group's name is one of a region and account: a group of that name in a stack
@@ -7859,6 +7868,62 @@ fn rs2(cx: &Cx<'_>) -> Outcome {
             }
         }
     }
+}
+
+/// RS2 of a cluster whose `ClusterParameterGroupName` names `group`, of this template
+/// (`stack` `None`) or of the stack named `stack`, read where it is declared: it holds when
+/// the group sets `require_ssl` true, or leaves it unset in the `redshift-2.0` family
+/// (whose default is true); the proofs name the group's stack.
+fn rs2_group(cx: &Cx<'_>, group: &crate::cfn::Resource, stack: Option<&str>) -> Outcome {
+    match require_ssl(group) {
+        Ok(Some(proof)) => Outcome::Pass(
+            cx.proof("/ClusterParameterGroupName")
+                .into_iter()
+                .chain([proof.with_stack(stack)])
+                .collect(),
+        ),
+        Ok(None) if family_requires_ssl(group) => Outcome::Pass(
+            cx.proof("/ClusterParameterGroupName")
+                .into_iter()
+                .chain(proof_of(group, "/ParameterGroupFamily").map(|p| p.with_stack(stack)))
+                .collect(),
+        ),
+        Ok(None) => Outcome::Fail(format!(
+            "the cluster parameter group `{}` does not set `require_ssl`, and its `ParameterGroupFamily` is {}, not redshift-2.0 (whose default is true): the cluster accepts plain-text connections; add `{{\"ParameterName\": \"require_ssl\", \"ParameterValue\": \"true\"}}` to its `Parameters`",
+            group.logical_id(),
+            group
+                .properties()
+                .get("ParameterGroupFamily")
+                .map_or_else(|| "not set".to_owned(), text_or_json)
+        )),
+        Err(why) => Outcome::Fail(why),
+    }
+}
+
+/// The cluster parameter group of another stack of the app that a Redshift cluster's
+/// `ClusterParameterGroupName` names, read where it is declared as a group of the cluster's
+/// own template is read: the group whose export the value imports, written whole, made by a
+/// stack of the cluster's region and account ([`Cx::named_in_app`]: CloudFormation resolves
+/// the import to the export's value, the group's name, "returns the value of an output
+/// exported by another stack", `Fn::ImportValue`), or the group of such a stack whose
+/// written `ParameterGroupName` the value is, in any case ([`Cx::written_beside`]: "Must be
+/// unique withing your AWS account" and "This value is stored as a lower-case string",
+/// Redshift API reference, `CreateClusterParameterGroup` `ParameterGroupName`, an API of
+/// one region). With the name of its stack, as [`Cx::everywhere`] names stacks.
+fn redshift_group_elsewhere<'a>(
+    cx: &Cx<'a>,
+    named: &Value,
+) -> Option<(Option<&'a str>, &'a crate::cfn::Resource)> {
+    cx.named_in_app(None, named, REDSHIFT_GROUP)
+        .filter(|(stack, _)| stack.is_some())
+        .or_else(|| {
+            cx.written_beside(
+                named,
+                REDSHIFT_GROUP,
+                "ParameterGroupName",
+                |own, written| own.eq_ignore_ascii_case(written),
+            )
+        })
 }
 
 /// The default parameter group whose `require_ssl` AWS documents as true (see [`rs2`]).
@@ -8206,7 +8271,11 @@ fn workgroup_requires_ssl(cx: &Cx<'_>) -> Result<Option<Proof>, String> {
 /// (see [`rs4`]): by `Ref` or `Fn::GetAtt` in this template, or written as the
 /// `NamespaceName` of a namespace of a stack of the workgroup's region and account (a
 /// workgroup serves a namespace of its own region and account: one of the same name
-/// elsewhere is another).
+/// elsewhere is another), or by the import, written whole, of the export of a namespace by
+/// a stack of that region and account ([`Cx::named_in_app`]), which CloudFormation
+/// resolves to that namespace's value ("returns the value of an output exported by another
+/// stack", `Fn::ImportValue`): the namespace, read by the rules of namespaces where it is
+/// declared.
 fn serves_a_namespace_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
     let Some(named) = cx
         .prop("/NamespaceName")
@@ -8225,7 +8294,9 @@ fn serves_a_namespace_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
                     && !n.contains("${")
                     && text(&ns.properties()["NamespaceName"]).is_some_and(|own| own.trim() == n)
             })
-    });
+    }) || cx
+        .named_in_app(None, named, REDSHIFT_NAMESPACE)
+        .is_some_and(|(stack, _)| stack.is_some());
     if ours {
         cx.present("/NamespaceName")
     } else {
@@ -9876,12 +9947,18 @@ mod hostile_review_17 {
                 "{group} {named:?}: {status:?}"
             );
         }
-        // One that requires TLS is still not one of this template: a gap, as before.
+        // One that requires TLS, imported or named by its name in the cluster's region and
+        // account, is read where it is declared: it holds, as it does beside the cluster.
         let on = json!({"ParameterGroupName": "warehouse-params", "Description": "d",
             "ParameterGroupFamily": "redshift-1.0",
             "Parameters": [{"ParameterName": "require_ssl", "ParameterValue": "true"}]});
-        let status = rs2_across(on, None);
-        assert!(matches!(status, Some(Status::Gap { .. })), "{status:?}");
+        for named in [None, Some(json!("Warehouse-Params"))] {
+            let status = rs2_across(on.clone(), named);
+            assert!(
+                matches!(status, Some(Status::Enforced { .. })),
+                "{status:?}"
+            );
+        }
     }
 }
 

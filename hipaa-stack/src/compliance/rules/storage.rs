@@ -2530,7 +2530,21 @@ fn r1_global(cx: &Cx<'_>) -> Outcome {
                 text(&c.properties()["DBClusterIdentifier"])
                     .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
             })
-    }) || super::meaning::imported(source);
+    }) || super::meaning::imported(source)
+        // A cluster of another stack of the global database's region and account, named by
+        // its written `DBClusterIdentifier` in any case ("The identifier for this DB
+        // cluster. This parameter is stored as a lowercase string", RDS API reference,
+        // `CreateDBCluster`, an API of one region of an account), read as a cluster of the
+        // template is read by it: that cluster, whose encryption R1 reads where it is
+        // declared ([`Cx::written_beside`]).
+        || cx
+            .written_beside(
+                source,
+                "AWS::RDS::DBCluster",
+                "DBClusterIdentifier",
+                |own, written| own.eq_ignore_ascii_case(written),
+            )
+            .is_some();
     if ours {
         return all([cx.present("/SourceDBClusterIdentifier")]);
     }
@@ -2652,7 +2666,9 @@ fn r5(cx: &Cx<'_>) -> Outcome {
 /// The instances of the app that join this cluster, each with its stack when it is
 /// another: by `Ref` in its own template, by an import of an export of the cluster made in
 /// a stack of its region and account (another region's import of that name is its own
-/// region's export), or by the cluster's name written in a stack of its region and account
+/// region's export), written whole (alone, `${Var}` alone in an `Fn::Sub` whose variable is
+/// the import, an `Fn::Join` of it alone: [`super::meaning::sole_import`], which
+/// CloudFormation resolves to the export's value, the cluster's identifier), or by the cluster's name written in a stack of its region and account
 /// ("The identifier of the DB cluster that this DB instance will belong to", CloudFormation
 /// reference, `AWS::RDS::DBInstance`: an identifier names a cluster of the instance's own
 /// region and account, and a cluster of the same identifier in another region or account is
@@ -2663,8 +2679,7 @@ fn cluster_members<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
         .filter(|(stack, db)| {
             let joins = &db.properties()["DBClusterIdentifier"];
             (stack.is_none() && super::meaning::names(joins, cx.id()))
-                || joins
-                    .get("Fn::ImportValue")
+                || super::meaning::sole_import(joins)
                     .and_then(super::meaning::import_name)
                     .is_some_and(|import| {
                         cx.position(*stack)
