@@ -2315,6 +2315,60 @@ fn cf2_reads_a_delivery_of_another_stack() {
     }
 }
 
+/// An import counts as a cluster only as the export of one: an Aurora global database of
+/// another stack made from the import of a bucket's export, an Aurora instance joining
+/// one (R1) and a DocumentDB instance joining one (DD1) passed R1 and were left out of DD1
+/// as judged on a cluster, where one stack fails or reports a gap; the import of the
+/// cluster's own export still holds. (So too, in the same change, a launch template, an
+/// IAM role or group named by name, and a permission set: an import names one only as the
+/// export of one, `Cx::named_in_app`.)
+#[test]
+fn an_import_names_a_cluster_only_as_the_export_of_one() {
+    let global = |source: &str| {
+        serde_json::json!({
+            "C": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-postgresql", "StorageEncrypted": true}},
+            "B": {"Type": "AWS::S3::Bucket", "Properties": {}},
+            "G": {"Type": "AWS::RDS::GlobalCluster", "Properties": {"SourceDBClusterIdentifier": {"Ref": source}}}
+        })
+    };
+    split_fails(
+        "a global database made from a bucket of another stack",
+        &global("B"),
+        &["G"],
+        "R1",
+        "G",
+    );
+    split_holds(
+        "a global database made from a cluster of another stack",
+        &global("C"),
+        &["G"],
+        "R1",
+        "G",
+    );
+    let docdb = serde_json::json!({
+        "C": {"Type": "AWS::DocDB::DBCluster", "Properties": {"StorageEncrypted": true, "KmsKeyId": {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}},
+        "B": {"Type": "AWS::S3::Bucket", "Properties": {}},
+        "I": {"Type": "AWS::DocDB::DBInstance", "Properties": {"DBInstanceClass": "db.r6g.large", "DBClusterIdentifier": {"Ref": "B"}}}
+    });
+    let found = split_status(&docdb, &["I"], "DD1", "I");
+    assert!(
+        matches!(found.as_slice(), [Status::Gap { .. }]),
+        "a DocumentDB instance of another stack joining a bucket's export: DD1 on it is {found:?}"
+    );
+    let aurora = serde_json::json!({
+        "C": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-postgresql", "StorageEncrypted": true}},
+        "B": {"Type": "AWS::S3::Bucket", "Properties": {}},
+        "I": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "aurora-postgresql", "DBInstanceClass": "db.r6g.large", "DBClusterIdentifier": {"Ref": "B"}}}
+    });
+    split_fails(
+        "an Aurora instance of another stack joining a bucket's export",
+        &aurora,
+        &["I"],
+        "R1",
+        "I",
+    );
+}
+
 /// The splits of failing spellings known not to fail their own rule on their target, by
 /// rule: each split of these is failed on another resource of the app or reported as a gap,
 /// and none passes the app. E10 (4) and E16 (2) fail the standalone ingress or ACL entry

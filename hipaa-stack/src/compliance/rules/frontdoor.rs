@@ -1051,9 +1051,11 @@ fn f5(cx: &Cx<'_>) -> Outcome {
                     .find(|v| {
                         // A value that only mentions a template (its name with a suffix)
                         // names another one.
+                        // An import, only as the export of a launch template.
                         cx.others(LAUNCH_TEMPLATE)
                             .any(|t| super::meaning::names(v, t.logical_id()))
                             || super::meaning::imported(v)
+                                && cx.named_in_app(None, v, LAUNCH_TEMPLATE).is_some()
                     });
                 match named {
                     Some(_) => cx.present(p),

@@ -155,7 +155,7 @@ impl Service {
 /// cluster's (CloudFormation's `AWS::DocDB::DBInstance` and `AWS::Neptune::DBInstance` take
 /// none of them). An instance that joins a cluster of this template (by `Ref`, or by the
 /// cluster's `DBClusterIdentifier` as text), or one imported from another stack of the app
-/// (synth refuses an import that no stack exports), is judged on that cluster: the rule
+/// (the export of a cluster of the service), is judged on that cluster: the rule
 /// does not apply. One that joins any other cluster takes `what` from a cluster that no
 /// rule reads: a gap. `None` for a cluster.
 fn member(cx: &Cx<'_>, what: &str) -> Option<Outcome> {
@@ -170,10 +170,14 @@ fn member(cx: &Cx<'_>, what: &str) -> Option<Outcome> {
             service.name()
         )));
     };
+    // An import counts only as the export of a cluster of the service by a stack of the
+    // instance's region and account ([`Cx::named_in_app`]): the import of another export
+    // (a bucket's name, a parameter's value) joins a cluster no rule reads.
     let ours = cx
         .others(service.cluster())
         .any(|c| names_cluster(joins, c))
-        || super::meaning::imported(joins);
+        || super::meaning::imported(joins)
+            && cx.named_in_app(None, joins, service.cluster()).is_some();
     Some(if ours {
         Outcome::NotApplicable
     } else {

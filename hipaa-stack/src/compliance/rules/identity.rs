@@ -2190,7 +2190,8 @@ fn group_of_the_app(cx: &Cx<'_>, v: &Value) -> bool {
 
 /// Whether `v`, the name of an IAM role or group (of a profile's `Roles`, a user's
 /// `Groups`, an addition's `GroupName`), names a resource of type `type_name` of the app:
-/// the `Ref` of one of the template (its name), an import from another stack of the app, or
+/// the `Ref` of one of the template (its name), an import of the export of one by another
+/// stack of the app ([`Cx::named_in_app`]), or
 /// the name written as text that one of a stack of this stack's account gives itself in
 /// `name_property` (IAM names ignore case; an IAM name is one of an account, in every
 /// region, so a role or group of the same name in a stack of another account is another
@@ -2199,7 +2200,7 @@ fn named_in_the_app(cx: &Cx<'_>, v: &Value, type_name: &str, name_property: &str
     let written = super::meaning::sent(v).filter(|t| !dynamic(t));
     cx.others(type_name)
         .any(|r| super::meaning::names(v, r.logical_id()))
-        || super::meaning::imported(v)
+        || super::meaning::imported(v) && cx.named_in_app(None, v, type_name).is_some()
         || written.as_deref().is_some_and(|name| {
             cx.everywhere(type_name).any(|(stack, r)| {
                 cx.in_own_account(stack)
@@ -2249,7 +2250,8 @@ fn assignments_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             if cx
                 .others(PERMISSION_SET)
                 .any(|p| super::meaning::names(v, p.logical_id()))
-                || super::meaning::imported(v) =>
+                || super::meaning::imported(v)
+                    && cx.named_in_app(None, v, PERMISSION_SET).is_some() =>
         {
             vec![cx.proof("/PermissionSetArn").ok_or_default()]
         }

@@ -2385,7 +2385,8 @@ fn same_region_copy_of_the_app(cx: &Cx<'_>) -> Option<Proof> {
 
 /// An instance that joins a cluster of no template of the app: `what` it takes from the
 /// cluster (its storage, backups, parameters, …) no rule reads. (A cluster of another stack
-/// is imported, and synth refuses an import that no stack of the app exports.)
+/// is imported: the import counts only as the export of a cluster of a stack of the
+/// instance's region and account, [`Cx::named_in_app`].)
 fn foreign_cluster(cx: &Cx<'_>, what: &str) -> Option<String> {
     let cluster = cx
         .prop("/DBClusterIdentifier")
@@ -2393,7 +2394,10 @@ fn foreign_cluster(cx: &Cx<'_>, what: &str) -> Option<String> {
     let ours = cx
         .others("AWS::RDS::DBCluster")
         .any(|c| super::meaning::names(cluster, c.logical_id()) || cluster_named(cluster, c))
-        || super::meaning::imported(cluster);
+        || super::meaning::imported(cluster)
+            && cx
+                .named_in_app(None, cluster, "AWS::RDS::DBCluster")
+                .is_some();
     (!ours).then(|| {
         format!(
             "`DBClusterIdentifier` joins the cluster {}, which is no cluster of the app: {what}, which no rule reads; add the cluster to the app",
@@ -2530,7 +2534,14 @@ fn r1_global(cx: &Cx<'_>) -> Outcome {
                 text(&c.properties()["DBClusterIdentifier"])
                     .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
             })
-    }) || super::meaning::imported(source)
+    })
+        // The import of an export of a cluster of the app, in a stack of the global
+        // database's region and account ([`Cx::named_in_app`]); the import of another
+        // export (a bucket's name, a parameter's value) is no cluster of the app.
+        || super::meaning::imported(source)
+            && cx
+                .named_in_app(None, source, "AWS::RDS::DBCluster")
+                .is_some()
         // A cluster of another stack of the global database's region and account, named by
         // its written `DBClusterIdentifier` in any case ("The identifier for this DB
         // cluster. This parameter is stored as a lowercase string", RDS API reference,
