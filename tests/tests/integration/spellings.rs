@@ -2369,6 +2369,34 @@ fn an_import_names_a_cluster_only_as_the_export_of_one() {
     );
 }
 
+/// An instance profile of another stack whose `Roles` imports the export of a bucket (a
+/// name, but no role's) passed I2 as naming a role of the app; the import of a role's
+/// export still holds.
+#[test]
+fn an_import_names_a_role_only_as_the_export_of_one() {
+    let app = |role: &str| {
+        serde_json::json!({
+            "R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}},
+            "B": {"Type": "AWS::S3::Bucket", "Properties": {}},
+            "P": {"Type": "AWS::IAM::InstanceProfile", "Properties": {"Roles": [{"Ref": role}]}}
+        })
+    };
+    split_holds(
+        "an instance profile of a role of the app",
+        &app("R"),
+        &["P"],
+        "I2",
+        "P",
+    );
+    split_fails(
+        "an instance profile of a bucket's name",
+        &app("B"),
+        &["P"],
+        "I2",
+        "P",
+    );
+}
+
 /// The splits of failing spellings known not to fail their own rule on their target, by
 /// rule: each split of these is failed on another resource of the app or reported as a gap,
 /// and none passes the app. E10 (4) and E16 (2) fail the standalone ingress or ACL entry
