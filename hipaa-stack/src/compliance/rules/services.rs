@@ -9284,17 +9284,24 @@ mod review11_tests {
             ],
             outputs: Vec::new(),
         };
+        a4e_beside(&logs, destination)
+    }
+
+    /// A4E of a stage of stack `api` whose access logs go to `destination`, beside the
+    /// stack `logs`.
+    fn a4e_beside(logs: &crate::cfn::Template, destination: Value) -> Outcome {
+        use crate::cfn::{Resource, Template};
         let api = Template {
             description: String::new(),
             parameters: Vec::new(),
-            resources: vec![raw(
-                "Stage",
-                "AWS::ApiGatewayV2::Stage",
+            resources: vec![Resource::raw(
+                "Stage".to_owned(),
+                "AWS::ApiGatewayV2::Stage".to_owned(),
                 json!({ "ApiId": "a", "StageName": "prod", "AccessLogSettings": { "DestinationArn": destination } }),
             )],
             outputs: Vec::new(),
         };
-        let stacks = [("api", &api), ("logs", &logs)];
+        let stacks = [("api", &api), ("logs", logs)];
         let index = Index::new(&stacks);
         a4e(&Cx::in_first(&stacks, &api.resources()[0], &index))
     }
@@ -9326,19 +9333,7 @@ mod review11_tests {
             "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${AWS::StackName}-${S}",
             { "S": { "Fn::ImportValue": "logs:Suffix" } }
         ] });
-        let api = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: vec![raw(
-                "Stage",
-                "AWS::ApiGatewayV2::Stage",
-                json!({ "ApiId": "a", "StageName": "prod", "AccessLogSettings": { "DestinationArn": destination } }),
-            )],
-            outputs: Vec::new(),
-        };
-        let stacks = [("api", &api), ("logs", &logs)];
-        let index = Index::new(&stacks);
-        let found = a4e(&Cx::in_first(&stacks, &api.resources()[0], &index));
+        let found = a4e_beside(&logs, destination);
         assert!(matches!(found, Outcome::Fail(_)), "{found:?}");
     }
 
