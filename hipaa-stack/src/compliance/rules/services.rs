@@ -5995,9 +5995,11 @@ mod serverless {
         if aws_managed_key(&Value::String(arn.to_owned())) {
             return false;
         }
-        let keys = || {
-            cx.others("AWS::KMS::Key")
-                .chain(cx.others("AWS::KMS::ReplicaKey"))
+        let keys = |at: Cx<'_>| {
+            at.others("AWS::KMS::Key")
+                .chain(at.others("AWS::KMS::ReplicaKey"))
+                .map(|k| k.logical_id().to_owned())
+                .collect::<Vec<_>>()
         };
         if let Some(inner) = arn
             .trim()
@@ -6005,11 +6007,20 @@ mod serverless {
             .and_then(|r| r.strip_suffix('}'))
         {
             if let Some(v) = vars.and_then(|v| v.get(inner)) {
-                return !aws_managed_key(v)
-                    && keys().any(|k| super::super::compute::mentions(v, k.logical_id()));
+                // A variable that imports the export of a key of another stack is read
+                // where the export is made, as the value it carries
+                // ([`super::super::flows::where_made`]); an import no stack of the app
+                // makes names no key of the app.
+                let Some((at, v)) = super::super::flows::where_made(cx, v) else {
+                    return false;
+                };
+                return !aws_managed_key(&v)
+                    && keys(at)
+                        .iter()
+                        .any(|k| super::super::compute::mentions(&v, k));
             }
             let id = inner.split('.').next().unwrap_or_default();
-            return keys().any(|k| k.logical_id() == id);
+            return keys(*cx).iter().any(|k| k == id);
         }
         // A written ARN names a key of the stack's own account only with `${AWS::AccountId}`
         // (of the policy's `Fn::Sub`): a key ARN that writes its account as a number is
