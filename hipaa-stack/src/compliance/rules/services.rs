@@ -2239,9 +2239,10 @@ fn a4e(cx: &Cx<'_>) -> Outcome {
 /// there as in the stage's own template: a group of this template (its `Fn::GetAtt` `Arn`,
 /// its ARN built on its `Ref` or written `LogGroupName`); a group of another stack that
 /// the ARN names through imports (an import of its `Arn`, an ARN built on the import of
-/// its name: each import read as the value its export carries, [`super::flows::made_there`]);
-/// or a group of another stack of this region and account that the ARN names by its
-/// written `LogGroupName` ([`group_written`]). `None` when it names none of those.
+/// its name: each import read as the value its export carries, [`super::flows::made_there`],
+/// and the ARN so made read in the exporting stack as one written there); or a group of
+/// another stack of this region and account that the ARN names by its written
+/// `LogGroupName` ([`group_written`]). `None` when it names none of those.
 fn access_log_group<'a>(cx: &Cx<'a>, destination: &Value) -> Option<Cx<'a>> {
     let own = |at: &Cx<'a>, value: &Value| {
         at.template
@@ -2253,12 +2254,15 @@ fn access_log_group<'a>(cx: &Cx<'a>, destination: &Value) -> Option<Cx<'a>> {
     if let Some(group) = own(cx, destination) {
         return Some(group);
     }
+    let written = |at: &Cx<'a>, value: &Value| {
+        let t = text(value)?;
+        let (stack, group) = group_written(at, t.trim(), false)?;
+        Some(at.in_stack_or_here(stack, group))
+    };
     if let Some((there, made)) = super::flows::made_there(cx, destination) {
-        return own(&there, &made);
+        return own(&there, &made).or_else(|| written(&there, &made));
     }
-    let t = text(destination)?;
-    let (stack, group) = group_written(cx, t.trim(), false)?;
-    Some(cx.in_stack_or_here(stack, group))
+    written(cx, destination)
 }
 
 /// Whether an integration URI is an `https://` URL.
@@ -9315,6 +9319,52 @@ mod review11_tests {
         let stacks = [("api", &api), ("logs", logs)];
         let index = Index::new(&stacks);
         a4e(&Cx::in_first(&stacks, &api.resources()[0], &index))
+    }
+
+    /// An ARN built on the import of text (`plain-logs`, exported by a second stack) names a
+    /// group of a third stack by its written name: the group's key is read there, as for
+    /// a group named directly.
+    #[test]
+    fn a4e_reads_the_key_of_a_group_named_through_an_imported_name() {
+        use crate::cfn::{Expr, Output, Template};
+        let names = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: Vec::new(),
+            outputs: vec![Output {
+                name: "Plain".to_owned(),
+                value: Expr::lit("plain-logs"),
+                description: None,
+                export: Some("names:Plain".to_owned()),
+            }],
+        };
+        let logs = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![crate::cfn::Resource::raw(
+                "U".to_owned(),
+                "AWS::Logs::LogGroup".to_owned(),
+                json!({ "LogGroupName": "plain-logs", "RetentionInDays": 365 }),
+            )],
+            outputs: Vec::new(),
+        };
+        let api = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![crate::cfn::Resource::raw(
+                "Stage".to_owned(),
+                "AWS::ApiGatewayV2::Stage".to_owned(),
+                json!({ "ApiId": "a", "StageName": "prod", "AccessLogSettings": { "DestinationArn": { "Fn::Sub": [
+                    "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${N}",
+                    { "N": { "Fn::ImportValue": "names:Plain" } }
+                ] } } }),
+            )],
+            outputs: Vec::new(),
+        };
+        let stacks = [("api", &api), ("names", &names), ("logs", &logs)];
+        let index = Index::new(&stacks);
+        let found = a4e(&Cx::in_first(&stacks, &api.resources()[0], &index));
+        assert!(matches!(found, Outcome::Fail(_)), "{found:?}");
     }
 
     /// `${AWS::StackName}` in a value that imports is the importing stack's name: read in
