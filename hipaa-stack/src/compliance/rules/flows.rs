@@ -6974,29 +6974,11 @@ mod tests {
     /// exporting stack would read as its own).
     #[test]
     fn a_value_naming_its_stack_beside_an_import_is_not_read_where_the_import_is_made() {
-        use crate::cfn::{Expr, Output, Template};
+        use crate::cfn::Expr;
         use crate::compliance::rules::{Cx, Index};
-        let made = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: Vec::new(),
-            outputs: vec![Output {
-                name: "Suffix".to_owned(),
-                value: Expr::lit("alerts"),
-                description: None,
-                export: Some("made:Suffix".to_owned()),
-            }],
-        };
-        let user = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: vec![crate::cfn::Resource::raw(
-                "Q".to_owned(),
-                "AWS::SQS::Queue".to_owned(),
-                json!({}),
-            )],
-            outputs: Vec::new(),
-        };
+        use crate::testing::{export, raw, template};
+        let made = template(Vec::new(), vec![export("made:Suffix", Expr::lit("alerts"))]);
+        let user = template(vec![raw("Q", "AWS::SQS::Queue", json!({}))], Vec::new());
         let stacks = [("user", &user), ("made", &made)];
         let index = Index::new(&stacks);
         let cx = Cx::in_first(&stacks, &user.resources()[0], &index);

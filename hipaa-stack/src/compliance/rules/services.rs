@@ -9305,18 +9305,23 @@ mod review11_tests {
     /// A4E of a stage of stack `api` whose access logs go to `destination`, beside the
     /// stack `logs`.
     fn a4e_beside(logs: &crate::cfn::Template, destination: Value) -> Outcome {
-        use crate::cfn::{Resource, Template};
-        let api = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: vec![Resource::raw(
-                "Stage".to_owned(),
-                "AWS::ApiGatewayV2::Stage".to_owned(),
+        a4e_among(&[("logs", logs)], destination)
+    }
+
+    /// A4E of a stage of stack `api`, listed first, whose access logs go to `destination`,
+    /// beside the stacks `others`.
+    fn a4e_among(others: &[(&str, &crate::cfn::Template)], destination: Value) -> Outcome {
+        use crate::testing::{raw, template};
+        let api = template(
+            vec![raw(
+                "Stage",
+                "AWS::ApiGatewayV2::Stage",
                 json!({ "ApiId": "a", "StageName": "prod", "AccessLogSettings": { "DestinationArn": destination } }),
             )],
-            outputs: Vec::new(),
-        };
-        let stacks = [("api", &api), ("logs", logs)];
+            Vec::new(),
+        );
+        let mut stacks = vec![("api", &api)];
+        stacks.extend_from_slice(others);
         let index = Index::new(&stacks);
         a4e(&Cx::in_first(&stacks, &api.resources()[0], &index))
     }
@@ -9326,44 +9331,25 @@ mod review11_tests {
     /// a group named directly.
     #[test]
     fn a4e_reads_the_key_of_a_group_named_through_an_imported_name() {
-        use crate::cfn::{Expr, Output, Template};
-        let names = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: Vec::new(),
-            outputs: vec![Output {
-                name: "Plain".to_owned(),
-                value: Expr::lit("plain-logs"),
-                description: None,
-                export: Some("names:Plain".to_owned()),
-            }],
-        };
-        let logs = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: vec![crate::cfn::Resource::raw(
-                "U".to_owned(),
-                "AWS::Logs::LogGroup".to_owned(),
+        use crate::cfn::Expr;
+        use crate::testing::{export, raw, template};
+        let names = template(
+            Vec::new(),
+            vec![export("names:Plain", Expr::lit("plain-logs"))],
+        );
+        let logs = template(
+            vec![raw(
+                "U",
+                "AWS::Logs::LogGroup",
                 json!({ "LogGroupName": "plain-logs", "RetentionInDays": 365 }),
             )],
-            outputs: Vec::new(),
-        };
-        let api = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: vec![crate::cfn::Resource::raw(
-                "Stage".to_owned(),
-                "AWS::ApiGatewayV2::Stage".to_owned(),
-                json!({ "ApiId": "a", "StageName": "prod", "AccessLogSettings": { "DestinationArn": { "Fn::Sub": [
-                    "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${N}",
-                    { "N": { "Fn::ImportValue": "names:Plain" } }
-                ] } } }),
-            )],
-            outputs: Vec::new(),
-        };
-        let stacks = [("api", &api), ("names", &names), ("logs", &logs)];
-        let index = Index::new(&stacks);
-        let found = a4e(&Cx::in_first(&stacks, &api.resources()[0], &index));
+            Vec::new(),
+        );
+        let destination = json!({ "Fn::Sub": [
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${N}",
+            { "N": { "Fn::ImportValue": "names:Plain" } }
+        ] });
+        let found = a4e_among(&[("names", &names), ("logs", &logs)], destination);
         assert!(matches!(found, Outcome::Fail(_)), "{found:?}");
     }
 
@@ -9372,24 +9358,17 @@ mod review11_tests {
     /// group of the same written pattern, another group.
     #[test]
     fn a_stack_name_beside_an_import_is_the_importing_stacks_name() {
-        use crate::cfn::{Expr, Output, Resource, Template};
-        let raw = |id: &str, t: &str, p: Value| Resource::raw(id.to_owned(), t.to_owned(), p);
+        use crate::cfn::Expr;
+        use crate::testing::{export, raw, template};
         let key = json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" });
-        let logs = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: vec![raw(
+        let logs = template(
+            vec![raw(
                 "P",
                 "AWS::Logs::LogGroup",
                 json!({ "LogGroupName": { "Fn::Sub": "${AWS::StackName}-access" }, "KmsKeyId": key, "RetentionInDays": 365 }),
             )],
-            outputs: vec![Output {
-                name: "Suffix".to_owned(),
-                value: Expr::lit("access"),
-                description: None,
-                export: Some("logs:Suffix".to_owned()),
-            }],
-        };
+            vec![export("logs:Suffix", Expr::lit("access"))],
+        );
         let destination = json!({ "Fn::Sub": [
             "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${AWS::StackName}-${S}",
             { "S": { "Fn::ImportValue": "logs:Suffix" } }
